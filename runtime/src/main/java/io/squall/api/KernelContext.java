@@ -1,0 +1,132 @@
+package io.squall.api;
+
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.IntArray;
+import io.squall.api.types.arrays.LongArray;
+import io.squall.api.types.arrays.DoubleArray;
+
+/**
+ * The work-item's view of an ND-range launch, for kernels written in the OpenCL/CUDA style.
+ * In compiled kernels every field and method is an intrinsic (get_global_id, barrier, __local, atomics).
+ * On the JVM backend one context object stands for one work-item: the backend sets the fields and
+ * installs the {@link WorkGroup} that implements barriers and local memory for its group.
+ */
+public class KernelContext {
+    public int globalIdx, globalIdy, globalIdz;
+    public int localIdx, localIdy, localIdz;
+    public int groupIdx, groupIdy, groupIdz;
+    public int localGroupSizeX = 1, localGroupSizeY = 1, localGroupSizeZ = 1;
+    public int globalGroupSizeX = 1, globalGroupSizeY = 1, globalGroupSizeZ = 1;
+
+    /** The JVM backend's per-group services; null outside a JVM launch (sequential calls). */
+    private WorkGroup workGroup;
+    private int localAllocations;
+
+    /** Implemented by the JVM backend: one instance per work-group. */
+    public interface WorkGroup {
+        /** Waits until every work-item of the group has arrived. */
+        void barrier();
+
+        /** The group's {@code ordinal}-th local array; created by the first work-item that asks. */
+        Object localArray(int ordinal, Class<?> componentType, int length);
+    }
+
+    public KernelContext() {
+    }
+
+    /** Called by the JVM backend before the work-item runs. */
+    public final void bind(WorkGroup group) {
+        this.workGroup = group;
+        this.localAllocations = 0;
+    }
+
+    public void localBarrier() {
+        if (workGroup != null) {
+            workGroup.barrier();
+        }
+    }
+
+    /** A barrier over the work-group that also orders global memory (OpenCL's CLK_GLOBAL_MEM_FENCE). */
+    public void globalBarrier() {
+        localBarrier();
+    }
+
+    private Object local(Class<?> componentType, int length) {
+        int ordinal = localAllocations++;
+        if (workGroup != null) {
+            return workGroup.localArray(ordinal, componentType, length);
+        }
+        return java.lang.reflect.Array.newInstance(componentType, length);
+    }
+
+    public float[] allocateFloatLocalArray(int size) {
+        return (float[]) local(float.class, size);
+    }
+
+    public int[] allocateIntLocalArray(int size) {
+        return (int[]) local(int.class, size);
+    }
+
+    public long[] allocateLongLocalArray(int size) {
+        return (long[]) local(long.class, size);
+    }
+
+    public double[] allocateDoubleLocalArray(int size) {
+        return (double[]) local(double.class, size);
+    }
+
+    /** Local half-precision storage, held as binary16 bits. */
+    public short[] allocateHalfFloatLocalArray(int size) {
+        return (short[]) local(short.class, size);
+    }
+
+    // Atomics return the previous value, as OpenCL's atomic_add does.
+
+    public int atomicAdd(IntArray array, int index, int value) {
+        synchronized (array) {
+            int old = array.get(index);
+            array.set(index, old + value);
+            return old;
+        }
+    }
+
+    public long atomicAdd(LongArray array, int index, long value) {
+        synchronized (array) {
+            long old = array.get(index);
+            array.set(index, old + value);
+            return old;
+        }
+    }
+
+    public float atomicAdd(FloatArray array, int index, float value) {
+        synchronized (array) {
+            float old = array.get(index);
+            array.set(index, old + value);
+            return old;
+        }
+    }
+
+    public double atomicAdd(DoubleArray array, int index, double value) {
+        synchronized (array) {
+            double old = array.get(index);
+            array.set(index, old + value);
+            return old;
+        }
+    }
+
+    public int atomicAdd(int[] localArray, int index, int value) {
+        synchronized (localArray) {
+            int old = localArray[index];
+            localArray[index] = old + value;
+            return old;
+        }
+    }
+
+    public float atomicAdd(float[] localArray, int index, float value) {
+        synchronized (localArray) {
+            float old = localArray[index];
+            localArray[index] = old + value;
+            return old;
+        }
+    }
+}
