@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -100,7 +101,7 @@ final class CU {
         fn(List.of("cuMemcpyHtoDAsync_v2"), JAVA_LONG, ADDRESS, JAVA_LONG, ADDRESS);
         fn(List.of("cuMemcpyDtoHAsync_v2"), ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
         fn(List.of("cuMemcpyDtoDAsync_v2"), JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS);
-        fn(List.of("cuMemsetD8Async"), JAVA_LONG, JAVA_INT, JAVA_LONG, ADDRESS);
+        fn(List.of("cuMemsetD8Async"), JAVA_LONG, JAVA_BYTE, JAVA_LONG, ADDRESS);
         fn(List.of("cuStreamCreate"), ADDRESS, JAVA_INT);
         fn(List.of("cuStreamSynchronize"), ADDRESS);
         fn(List.of("cuStreamDestroy_v2"), ADDRESS);
@@ -341,7 +342,7 @@ final class CU {
             try { return (int) cuMemcpyDtoDAsync.invokeExact(dst, src, bytes, stream); } catch (Throwable t) { throw rethrow(t); }
         }
 
-        int memsetD8Async(long dst, int value, long count, MemorySegment stream) {
+        int memsetD8Async(long dst, byte value, long count, MemorySegment stream) {
             try { return (int) cuMemsetD8Async.invokeExact(dst, value, count, stream); } catch (Throwable t) { throw rethrow(t); }
         }
 

@@ -76,7 +76,7 @@ public final class CudaStream implements AutoCloseable {
             throw new IllegalArgumentException("fill of " + bytes + " bytes at " + offset + " exceeds the " + dst.size() + "-byte buffer");
         }
         context.makeCurrent();
-        context.api.check(context.api.memsetD8Async(dst.address() + offset, value & 0xff, bytes, handle), "cuMemsetD8Async");
+        context.api.check(context.api.memsetD8Async(dst.address() + offset, value, bytes, handle), "cuMemsetD8Async");
     }
 
     /**
