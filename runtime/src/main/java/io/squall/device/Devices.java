@@ -48,6 +48,18 @@ public final class Devices {
         return b;
     }
 
+    /**
+     * Adds a backend at run time (one not listed for {@link ServiceLoader}, e.g. a simulator in tests);
+     * a backend with the same name is replaced.
+     */
+    public static synchronized void register(Backend backend) {
+        List<Backend> found = new ArrayList<>(backends());
+        found.removeIf(b -> b.name().equals(backend.name()));
+        found.add(backend);
+        found.sort(Comparator.comparingInt(Backend::order));
+        backends = List.copyOf(found);
+    }
+
     /** The backend named {@code name}, or null. */
     public static Backend backend(String name) {
         for (Backend b : backends()) {

@@ -398,7 +398,7 @@ public final class PlanExecutor {
         CompileOptions options = compileOptions();
         List<ArgSpec> specs = argSpecs(task);
         Kernel kernel = null;
-        boolean needKernel = !device.usesHostMemory() || emitter != null;
+        boolean needKernel = device.compilesKernels() || emitter != null;
         try {
             if (needKernel) {
                 KernelCache.Jit jit = KernelCache.kernel(task.method, specs, options);
@@ -408,7 +408,7 @@ public final class PlanExecutor {
                 emit(task, kernel, options);
             }
             CompiledTask compiled = null;
-            if (!device.usesHostMemory()) {
+            if (device.compilesKernels()) {
                 KernelCache.Build build = KernelCache.build(task.method, specs, options, kernel, device);
                 compiled = build.task();
                 tp.buildNanos += build.nanos();
@@ -417,10 +417,10 @@ public final class PlanExecutor {
             p = new Prepared(device, kernel, compiled, false);
             if (printKernel) {
                 System.out.println("// squall: task " + task.name + " on " + device.id() + "\n"
-                        + (compiled != null ? compiled.printableCode() : "// runs as Java bytecode on the JVM backend"));
+                        + (compiled != null ? compiled.printableCode() : "// runs as Java bytecode on " + device.id()));
             }
         } catch (RuntimeException e) {
-            if (device.usesHostMemory()) {
+            if (!device.compilesKernels()) {
                 throw new TornadoRuntimeException("task " + task.name + ": generating " + emitter.name() + " code for "
                         + RuntimeOptions.EMIT + " failed: " + e.getMessage(), e);
             }
@@ -515,7 +515,7 @@ public final class PlanExecutor {
                     + "withGridScheduler(new GridScheduler(\"" + task.name + "\", new WorkerGrid1D(n)))");
         }
         Kernel k = p.kernel();
-        if (p.device().usesHostMemory() || k == null) {
+        if (!p.device().compilesKernels() || k == null) {
             return task.usesKernelContext ? new long[][]{grid.getGlobalWork(), grid.getLocalWork()} : new long[][]{null, null};
         }
         int[] required = k.requiredLocalSize();

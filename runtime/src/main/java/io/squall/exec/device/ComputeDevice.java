@@ -25,6 +25,14 @@ public interface ComputeDevice {
     /** True for the JVM: kernels use the host objects directly, so the executor does no transfers. */
     boolean usesHostMemory();
 
+    /**
+     * True when the device runs kernels built by the JIT ({@link #build}); false when it runs the task's Java method
+     * itself (the JVM, or a simulator), in which case the executor neither compiles nor sizes a launch grid for it.
+     */
+    default boolean compilesKernels() {
+        return !usesHostMemory();
+    }
+
     /** What the JIT may use on this device. */
     DeviceCapabilities capabilities();
 
@@ -37,7 +45,7 @@ public interface ComputeDevice {
     /** Copies device to host; always complete on return. */
     void read(DeviceBuffer src, long srcOffset, MemorySegment dst, long bytes);
 
-    /** Builds the JIT's kernel for this device; failures name the kernel and include the driver's log. Not called for host-memory devices. */
+    /** Builds the JIT's kernel for this device; failures name the kernel and include the driver's log. Called only when {@link #compilesKernels()}. */
     CompiledTask build(Kernel kernel, CompileOptions options);
 
     /** Enqueues (or runs) one launch. */

@@ -141,16 +141,21 @@ public final class OpenCLDevice implements ComputeDevice {
 
     @Override
     public synchronized CompiledTask build(Kernel kernel, CompileOptions options) {
+        return buildSource(kernel.entryName(), kernel.javaName(), JitCompiler.emitOpenCL(kernel, capabilities()),
+                JitCompiler.openclBuildOptions(options));
+    }
+
+    /** Builds OpenCL C source with entry point {@code entryName}; a build failure names the kernel and carries the build log. */
+    public synchronized CompiledTask buildSource(String entryName, String javaName, String source, String buildOptions) {
         open();
-        String source = JitCompiler.emitOpenCL(kernel, capabilities());
         CLProgram program;
         try {
-            program = context.buildSource(source, JitCompiler.openclBuildOptions(options));
+            program = context.buildSource(source, buildOptions);
         } catch (CLBuildException e) {
-            throw new TornadoRuntimeException("OpenCL build of kernel " + kernel.entryName() + " (" + kernel.javaName() + ") failed on "
+            throw new TornadoRuntimeException("OpenCL build of kernel " + entryName + " (" + javaName + ") failed on "
                     + id + " (" + properties.name() + "):\n" + e.buildLog(), e);
         }
-        return new Program(program, program.kernel(kernel.entryName()), source, kernel.entryName());
+        return new Program(program, program.kernel(entryName), source, entryName);
     }
 
     private record Program(CLProgram program, CLKernel kernel, String source, String entryName) implements CompiledTask {
