@@ -383,7 +383,8 @@ public final class PlanExecutor {
         List<ArgSpec> specs = new ArrayList<>(types.length);
         for (int i = 0; i < types.length; i++) {
             boolean scalar = types[i].isPrimitive();
-            specs.add(new ArgSpec(scalar ? types[i] : task.args[i].getClass(), scalar && specializeScalars ? task.args[i] : null));
+            // The runtime class, as the JIT expects (boxed for scalars).
+            specs.add(new ArgSpec(task.args[i].getClass(), scalar && specializeScalars ? task.args[i] : null));
         }
         return specs;
     }
