@@ -1,5 +1,7 @@
 package io.squall.exec;
 
+import io.squall.api.TaskProfile;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,36 +12,37 @@ import java.util.Map;
  * Read through {@code TornadoProfilerResult}. All times in nanoseconds.
  */
 public final class ExecutionProfile {
-    /** One task's share of an execution. */
-    public static final class TaskProfile {
-        public final String task;
-        public String device;
-        public boolean compiled;
-        public long jitNanos;
-        public long buildNanos;
-        public long kernelNanos;
-        public long[] global;
-        public long[] local;
-        public boolean fellBackToJvm;
+    /** One task's share, filled in while the execution runs. */
+    static final class TaskRecord {
+        final String task;
+        String device;
+        boolean compiled;
+        long jitNanos;
+        long buildNanos;
+        long kernelNanos;
+        long[] global;
+        long[] local;
+        boolean fellBackToJvm;
 
-        TaskProfile(String task) {
+        TaskRecord(String task) {
             this.task = task;
         }
 
-        public long compileNanos() {
-            return jitNanos + buildNanos;
+        TaskProfile snapshot() {
+            return new TaskProfile(task, device, compiled, jitNanos, buildNanos, kernelNanos,
+                    global == null ? null : global.clone(), local == null ? null : local.clone(), fellBackToJvm);
         }
     }
 
-    private final Map<String, TaskProfile> tasks = new LinkedHashMap<>();
+    private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final List<String> graphs = new ArrayList<>();
     long totalNanos;
     long copyInCount, copyInBytes, copyInNanos;
     long copyOutCount, copyOutBytes, copyOutNanos;
     long deviceMemoryBytes;
 
-    synchronized TaskProfile task(String name) {
-        return tasks.computeIfAbsent(name, TaskProfile::new);
+    synchronized TaskRecord task(String name) {
+        return tasks.computeIfAbsent(name, TaskRecord::new);
     }
 
     synchronized void graph(String name) {
@@ -62,7 +65,7 @@ public final class ExecutionProfile {
     }
 
     public synchronized List<TaskProfile> tasks() {
-        return List.copyOf(tasks.values());
+        return tasks.values().stream().map(TaskRecord::snapshot).toList();
     }
 
     public synchronized List<String> graphs() {

@@ -390,12 +390,12 @@ public final class PlanExecutor {
     }
 
     private Prepared prepare(TaskRt task, ComputeDevice device, ExecutionProfile profile) {
-        String key = device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "");
+        String key = preparedKey(device);
         Prepared p = task.prepared.get(key);
         if (p != null) {
             return p;
         }
-        ExecutionProfile.TaskProfile tp = profile.task(task.name);
+        ExecutionProfile.TaskRecord tp = profile.task(task.name);
         CompileOptions options = compileOptions();
         List<ArgSpec> specs = argSpecs(task);
         Kernel kernel = null;
@@ -464,9 +464,16 @@ public final class PlanExecutor {
 
     /** Runs one task; returns the device it ran on. */
     private ComputeDevice runTask(TaskRt task, ExecutionProfile profile) {
-        Prepared p = prepare(task, deviceFor(task), profile);
+        return launch(task, prepare(task, deviceFor(task), profile), profile);
+    }
+
+    private String preparedKey(ComputeDevice device) {
+        return device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "");
+    }
+
+    private ComputeDevice launch(TaskRt task, Prepared p, ExecutionProfile profile) {
         ComputeDevice device = p.device();
-        ExecutionProfile.TaskProfile tp = profile.task(task.name);
+        ExecutionProfile.TaskRecord tp = profile.task(task.name);
         tp.device = device.id();
         tp.fellBackToJvm = p.fellBack();
         long[][] geometry = geometry(task, p);
@@ -490,10 +497,18 @@ public final class PlanExecutor {
         }
         try {
             device.launch(new LaunchRequest(task.name, task.method, p.kernel(), p.compiled(), task.args, buffers, geometry[0], geometry[1]));
-        } catch (TornadoRuntimeException e) {
-            throw e;
         } catch (RuntimeException e) {
-            throw new TornadoRuntimeException("task " + task.name + " failed on " + device.id() + ": " + e.getMessage(), e);
+            if (device.compilesKernels() && RuntimeOptions.fallbackToJvm()) {
+                reportFallback(task, device, e);
+                Prepared onJvm = new Prepared(Devices.jvm(), p.kernel(), null, true);
+                task.prepared.put(preparedKey(device), onJvm);
+                return launch(task, onJvm, profile);
+            }
+            if (e instanceof TornadoRuntimeException) {
+                throw e;
+            }
+            throw new TornadoRuntimeException("task " + task.name + " failed on " + device.id() + ": " + e.getMessage()
+                    + "\n(-D" + RuntimeOptions.FALLBACK + "=jvm runs such tasks on the JVM instead)", e);
         }
         int arrayIndex = 0;
         for (int i = 0; i < task.args.length; i++) {
