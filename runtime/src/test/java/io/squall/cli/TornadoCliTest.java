@@ -1,6 +1,9 @@
 package io.squall.cli;
 
+import io.squall.device.Devices;
 import io.squall.driver.opencl.OpenCL;
+import io.squall.exec.device.Backend;
+import io.squall.exec.device.ComputeDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -89,12 +92,19 @@ class TornadoCliTest {
         String listing = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(listing.contains("    jvm  "), listing);
         assertTrue(listing.contains("Max work-group size:"), listing);
+        for (Backend backend : Devices.backends()) {
+            assertTrue(listing.contains("Backend: " + backend.name()), listing);
+            for (ComputeDevice device : backend.devices()) {
+                assertTrue(listing.contains("    " + device.id() + "  " + device.properties().name()), listing);
+            }
+            if (backend.devices().isEmpty()) {
+                assertTrue(listing.contains(backend.unavailableReason()), listing);
+            }
+        }
         if (OpenCL.isAvailable()) {
             for (int i = 0; i < OpenCL.devices().size(); i++) {
                 assertTrue(listing.contains("opencl:" + i + "  " + OpenCL.devices().get(i).name()), listing);
             }
-        } else {
-            assertTrue(listing.contains(OpenCL.unavailableReason()), listing);
         }
     }
 
