@@ -53,6 +53,20 @@ public final class TestKernels {
         out.set(0, tmp[0] + sb.length());
     }
 
+    /** Used only by the kernel-cache test, so no other test compiles it first. */
+    public static void cacheProbe(FloatArray a, FloatArray b) {
+        for (@Parallel int i = 0; i < b.getSize(); i++) {
+            b.set(i, a.get(i) * 3 + 1);
+        }
+    }
+
+    /** Used only by the emission test. */
+    public static void emitProbe(FloatArray a, FloatArray b) {
+        for (@Parallel int i = 0; i < b.getSize(); i++) {
+            b.set(i, a.get(i) - 1);
+        }
+    }
+
     static FloatArray filled(int n, float start) {
         FloatArray a = new FloatArray(n);
         for (int i = 0; i < n; i++) {

@@ -13,6 +13,11 @@ import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.SquallDevice;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import io.squall.device.Devices;
+
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Transfer modes, validity tracking and device memory, on the simulated device (separate memory, Java kernels), so
- * every count is checked against the data: a copy the executor skipped wrongly gives a wrong result.
+ * Transfer modes, validity tracking and device memory, on every OpenCL device and on the simulated device (separate
+ * memory, Java kernels, no JIT), so every count is checked against the data: a wrongly skipped copy gives a wrong result.
  */
 class TransferSemanticsTest {
     static final int N = 64;
@@ -33,21 +38,29 @@ class TransferSemanticsTest {
         sim = SquallDevice.of(SimulatedBackend.install());
     }
 
+    /** The simulator and every OpenCL device. */
+    static Stream<TornadoDevice> devices() {
+        SimulatedBackend.install();
+        return Devices.all().stream().filter(d -> d.id().startsWith("opencl:") || d.id().equals("sim:0"))
+                .map(d -> (TornadoDevice) SquallDevice.of(d));
+    }
+
     static void assertSums(FloatArray a, FloatArray b, FloatArray c) {
         for (int i = 0; i < N; i++) {
             assertEquals(a.get(i) + b.get(i), c.get(i), "element " + i);
         }
     }
 
-    @Test
-    void firstExecutionIsCopiedOnceAndEveryExecutionEachTime() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void firstExecutionIsCopiedOnceAndEveryExecutionEachTime(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 100), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("fe")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, b)
                 .task("t0", TestKernels::add, a, b, c)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)) {
             TornadoProfilerResult p1 = plan.execute().getProfilerResult();
             assertSums(a, b, c);
             assertEquals(3, p1.getCopyInCount(), "a, b and c (undeclared: copied once) go in on the first execution");
@@ -67,14 +80,15 @@ class TransferSemanticsTest {
         }
     }
 
-    @Test
-    void underDemandCopiesOnlyWhenAsked() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void underDemandCopiesOnlyWhenAsked(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 5), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("ud")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b)
                 .task("t0", TestKernels::add, a, b, c)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)) {
             TornadoExecutionResult r = plan.execute();
             assertEquals(0, r.getProfilerResult().getCopyOutCount());
             assertEquals(0f, c.get(3), "not copied back yet");
@@ -86,14 +100,15 @@ class TransferSemanticsTest {
         }
     }
 
-    @Test
-    void dataRangeCopiesPartOfAnArray() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void dataRangeCopiesPartOfAnArray(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 5), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("dr")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
                 .task("t0", TestKernels::add, a, b, c)
                 .transferToHost(DataTransferMode.UNDER_DEMAND, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)) {
             TornadoExecutionResult r = plan.execute();
             r.transferToHost(new DataRange(c).withOffset(8).withSize(4));
             TornadoProfilerResult p = r.getProfilerResult();
@@ -109,8 +124,9 @@ class TransferSemanticsTest {
         }
     }
 
-    @Test
-    void persistAndConsumeAcrossPlansWithoutHostRoundTrip() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void persistAndConsumeAcrossPlansWithoutHostRoundTrip(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph producer = new TaskGraph("producer")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
@@ -120,8 +136,8 @@ class TransferSemanticsTest {
                 .consumeFromDevice("producer", b)
                 .task("plus", TestKernels::plusOne, b, c)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        try (TornadoExecutionPlan first = new TornadoExecutionPlan(producer.snapshot()).withDevice(sim);
-             TornadoExecutionPlan second = new TornadoExecutionPlan(consumer.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan first = new TornadoExecutionPlan(producer.snapshot()).withDevice(dev);
+             TornadoExecutionPlan second = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
             TornadoProfilerResult p1 = first.execute().getProfilerResult();
             assertEquals(2, p1.getCopyInCount(), "a, and b once (undeclared)");
             assertEquals(0, p1.getCopyOutCount(), "b stays on the device");
@@ -136,26 +152,28 @@ class TransferSemanticsTest {
         }
     }
 
-    @Test
-    void consumingWhatNoGraphPersistedIsAnError() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void consumingWhatNoGraphPersistedIsAnError(TornadoDevice dev) {
         FloatArray b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph consumer = new TaskGraph("orphan")
                 .consumeFromDevice("nobody", b)
                 .task("plus", TestKernels::plusOne, b, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(consumer.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
             TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, plan::execute);
             assertTrue(e.getMessage().contains("graph nobody") && e.getMessage().contains("persistOnDevice"), e.getMessage());
         }
     }
 
-    @Test
-    void twoGraphsInOnePlanShareDeviceBuffers() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void twoGraphsInOnePlanShareDeviceBuffers(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph producer = new TaskGraph("p").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
                 .task("twice", TestKernels::twice, a, b).persistOnDevice(b);
         TaskGraph consumer = new TaskGraph("q").consumeFromDevice(b)
                 .task("plus", TestKernels::plusOne, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(producer.snapshot(), consumer.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(producer.snapshot(), consumer.snapshot()).withDevice(dev)) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(3, p.getCopyInCount(), "a, b, c once each");
             assertEquals(1, p.getCopyOutCount());
@@ -166,14 +184,15 @@ class TransferSemanticsTest {
         }
     }
 
-    @Test
-    void dataMovesBetweenDevicesWhenTasksRunOnDifferentOnes() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void dataMovesBetweenDevicesWhenTasksRunOnDifferentOnes(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("mix").transferToDevice(DataTransferMode.EVERY_EXECUTION, a)
                 .task("twice", TestKernels::twice, a, b)
                 .task("plus", TestKernels::plusOne, b, c)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim)
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)
                 .withDevice("mix.plus", TornadoExecutionPlan.getDevice("jvm"))) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(1, p.getCopyOutCount(), "b comes to the host for the JVM task; c was written on the host");
@@ -186,13 +205,14 @@ class TransferSemanticsTest {
         }
     }
 
-    @Test
-    void writtenInPlaceAndReadBackEveryTime() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void writtenInPlaceAndReadBackEveryTime(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 1);
         TaskGraph g = new TaskGraph("inplace").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
                 .task("scale", TestKernels::scaleInPlace, a, 2f)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, a);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)) {
             plan.execute();
             plan.execute();
             TornadoProfilerResult p = plan.execute().getProfilerResult();
@@ -202,27 +222,29 @@ class TransferSemanticsTest {
         }
     }
 
-    @Test
-    void javaPrimitiveArraysAsArguments() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void javaPrimitiveArraysAsArguments(TornadoDevice dev) {
         float[] x = {1, 2, 3, 4}, y = {10, 20, 30, 40};
         TaskGraph g = new TaskGraph("heap").transferToDevice(DataTransferMode.EVERY_EXECUTION, x, y)
                 .task("saxpy", TestKernels::saxpyHeap, 2f, x, y)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, y);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)) {
             plan.execute();
             assertArrayEquals(new float[]{12, 24, 36, 48}, y);
         }
     }
 
-    @Test
-    void memoryLimitExceededIsAClearError() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void memoryLimitExceededIsAClearError(TornadoDevice dev) {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 0), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("lim").task("t0", TestKernels::add, a, b, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim).withMemoryLimit("512B")) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev).withMemoryLimit("512B")) {
             TornadoMemoryException e = assertThrows(TornadoMemoryException.class, plan::execute);
             assertTrue(e.getMessage().contains("withMemoryLimit(\"512B\")") && e.getMessage().contains("lim.t0"), e.getMessage());
         }
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(sim).withMemoryLimit("1KB")) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev).withMemoryLimit("1KB")) {
             plan.execute();
             assertEquals(3 * BYTES, plan.getCurrentDeviceMemoryUsage());
             plan.freeDeviceMemory();
