@@ -56,6 +56,9 @@ public final class JvmKernelRunner {
         }
     }
 
+    /** The largest work-group (work-items per group) a KernelContext launch may use on the JVM backend. */
+    public static final long MAX_WORK_GROUP_SIZE = 1 << 16;
+
     private static final Map<Method, Plan> PLANS = new ConcurrentHashMap<>();
     private static volatile ForkJoinPool pool;
 

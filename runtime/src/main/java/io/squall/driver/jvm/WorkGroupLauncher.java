@@ -13,8 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** Runs a KernelContext kernel over an ND-range, work-group by work-group, the groups spread over the workers. */
 final class WorkGroupLauncher {
-    /** Work-items of one group run as virtual threads when there are barriers; more than this is surely a mistake. */
-    private static final long MAX_GROUP_ITEMS = 1 << 16;
+    private static final long MAX_GROUP_ITEMS = JvmKernelRunner.MAX_WORK_GROUP_SIZE;
 
     private WorkGroupLauncher() {
     }

@@ -124,6 +124,9 @@ final class MethodParser {
         if (live) {
             throw error("control flow falling off the end of the method");
         }
+        for (PendingEpilogue e : epilogues) {
+            emitEpilogue(e);
+        }
         fillPhis();
         return returns;
     }
@@ -142,10 +145,14 @@ final class MethodParser {
     }
 
     private void recordEdge(Block target, FrameState s) {
+        recordEdge(b.block(), target, s);
+    }
+
+    private void recordEdge(Block from, Block target, FrameState s) {
         if (entrySlots.containsKey(target)) {
             checkReferences(target, s);
         }
-        edges.get(target).add(new Edge(b.block(), s.copy()));
+        edges.get(target).add(new Edge(from, s.copy()));
     }
 
     private void onLabel(Label label) {
@@ -692,15 +699,30 @@ final class MethodParser {
         return null;
     }
 
-    /** Work-group tree reduction of each @Reduce accumulator, then one atomic combine per group into result[0]. */
+    private record PendingEpilogue(Block start, Block tail, Block exit, FrameState state) {
+    }
+
+    private final List<PendingEpilogue> epilogues = new ArrayList<>();
+
+    /**
+     * Work-group tree reduction of each @Reduce accumulator, then one atomic combine per group into result[0]. The
+     * block is filled after the loop body has been parsed, when the operator is known.
+     */
     private Block reductionEpilogue(Block exit) {
         Block start = b.newBlock();
-        Block saved = b.block();
-        b.setBlock(start);
+        Block tail = b.newBlock();
+        tail.setTerminator(new Terminator.Jump(exit));
+        recordEdge(tail, exit, state);
+        epilogues.add(new PendingEpilogue(start, tail, exit, state.copy()));
+        return start;
+    }
+
+    private void emitEpilogue(PendingEpilogue e) {
+        b.setBlock(e.start());
         int size = CompileContext.REDUCTION_GROUP_SIZE;
         Value lid = b.workItem(WorkItemQuery.LOCAL_ID, 0);
         for (CompileContext.Reduction r : ctx.reductions) {
-            Value acc = ((Val) state.locals[r.array.accumulatorSlot()]).value();
+            Value acc = ((Val) e.state().locals[r.array.accumulatorSlot()]).value();
             Value scratch = b.localArray(r.array.element(), size);
             b.store(scratch, lid, acc);
             b.barrier(BarrierScope.LOCAL);
@@ -727,10 +749,7 @@ final class MethodParser {
             b.jump(done);
             b.setBlock(done);
         }
-        recordEdge(exit, state);
-        b.jump(exit);
-        b.setBlock(saved);
-        return start;
+        b.jump(e.tail());
     }
 
     private Value combine(CompileContext.Reduction r, Value x, Value y) {
