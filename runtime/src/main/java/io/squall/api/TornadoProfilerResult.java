@@ -51,26 +51,26 @@ public final class TornadoProfilerResult {
 
     /** Bytecode-to-kernel (JIT) time. */
     public long getTornadoCompilerTime() {
-        return profile.tasks().stream().mapToLong(t -> t.jitNanos()).sum();
+        return profile.tasks().stream().mapToLong(t -> t.jitNanos).sum();
     }
 
     /** Device build time (e.g. clBuildProgram). */
     public long getDriverInstallTime() {
-        return profile.tasks().stream().mapToLong(t -> t.buildNanos()).sum();
+        return profile.tasks().stream().mapToLong(t -> t.buildNanos).sum();
     }
 
     /** Number of tasks compiled in this execution (not taken from the kernel cache). */
     public int getCompileCount() {
-        return (int) profile.tasks().stream().filter(t -> t.compiled()).count();
+        return (int) profile.tasks().stream().filter(t -> t.compiled).count();
     }
 
     public long getDeviceKernelTime() {
-        return profile.tasks().stream().mapToLong(t -> t.kernelNanos()).sum();
+        return profile.tasks().stream().mapToLong(t -> t.kernelNanos).sum();
     }
 
     /** Kernel time of task {@code "graph.task"}; -1 when it did not run. */
     public long getTaskKernelTime(String graphDotTask) {
-        return profile.tasks().stream().filter(t -> t.task().equals(graphDotTask)).mapToLong(t -> t.kernelNanos()).findFirst().orElse(-1);
+        return profile.tasks().stream().filter(t -> t.task.equals(graphDotTask)).mapToLong(t -> t.kernelNanos).findFirst().orElse(-1);
     }
 
     public long getDataTransfersTime() {
@@ -114,7 +114,7 @@ public final class TornadoProfilerResult {
     }
 
     /** Per task: device, compile and kernel time. */
-    public List<TaskProfile> getTaskProfiles() {
+    public List<ExecutionProfile.TaskProfile> getTaskProfiles() {
         return profile.tasks();
     }
 
@@ -139,18 +139,18 @@ public final class TornadoProfilerResult {
                 "deviceToHost", transfer(getCopyOutCount(), getTotalBytesCopyOut(), getDeviceReadTime())));
         m.put("deviceMemoryBytes", getTotalDeviceMemoryUsage());
         List<Map<String, Object>> tasks = new ArrayList<>();
-        for (TaskProfile t : profile.tasks()) {
+        for (ExecutionProfile.TaskProfile t : profile.tasks()) {
             Map<String, Object> tm = new LinkedHashMap<>();
-            tm.put("task", t.task());
-            tm.put("device", t.device());
-            tm.put("compiled", t.compiled());
+            tm.put("task", t.task);
+            tm.put("device", t.device);
+            tm.put("compiled", t.compiled);
             tm.put("compileTimeNs", t.compileNanos());
-            tm.put("jitTimeNs", t.jitNanos());
-            tm.put("buildTimeNs", t.buildNanos());
-            tm.put("kernelTimeNs", t.kernelNanos());
-            tm.put("global", t.global());
-            tm.put("local", t.local());
-            tm.put("fallbackToJvm", t.fellBackToJvm());
+            tm.put("jitTimeNs", t.jitNanos);
+            tm.put("buildTimeNs", t.buildNanos);
+            tm.put("kernelTimeNs", t.kernelNanos);
+            tm.put("global", t.global);
+            tm.put("local", t.local);
+            tm.put("fallbackToJvm", t.fellBackToJvm);
             tasks.add(tm);
         }
         m.put("tasks", tasks);
@@ -178,9 +178,9 @@ public final class TornadoProfilerResult {
     public String toString() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Profile of %s: total %.3f ms%n", String.join(", ", profile.graphs()), getTotalTime() / 1e6));
-        for (TaskProfile t : profile.tasks()) {
-            sb.append(String.format("  %-28s %-10s compile %9.3f ms%s  kernel %9.3f ms%s%n", t.task(), t.device(),
-                    t.compileNanos() / 1e6, t.compiled() || "jvm".equals(t.device()) ? "" : " (cached)", t.kernelNanos() / 1e6, t.fellBackToJvm() ? "  [fallback to JVM]" : ""));
+        for (ExecutionProfile.TaskProfile t : profile.tasks()) {
+            sb.append(String.format("  %-28s %-10s compile %9.3f ms%s  kernel %9.3f ms%s%n", t.task, t.device,
+                    t.compileNanos() / 1e6, t.compiled || "jvm".equals(t.device) ? "" : " (cached)", t.kernelNanos / 1e6, t.fellBackToJvm ? "  [fallback to JVM]" : ""));
         }
         sb.append(String.format("  host->device %d copies, %d bytes, %.3f ms; device->host %d copies, %d bytes, %.3f ms; device memory %d bytes",
                 getCopyInCount(), getTotalBytesCopyIn(), getDeviceWriteTime() / 1e6,

@@ -1,7 +1,5 @@
 package io.squall.exec;
 
-import io.squall.api.TaskProfile;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +10,40 @@ import java.util.Map;
  * Read through {@code TornadoProfilerResult}. All times in nanoseconds.
  */
 public final class ExecutionProfile {
+    /**
+     * One task's share of an execution (times in nanoseconds). {@code compiled}: compiled in this execution rather
+     * than taken from the kernel cache (never for devices that run Java, such as the JVM); {@code global}/{@code local}:
+     * the launch's work sizes (null where the backend chose them); {@code fellBackToJvm}: it ran on the JVM because its
+     * device could not compile or run it ({@code -Dsquall.fallback=jvm}).
+     */
+    public static final class TaskProfile {
+        public final String task;
+        public final String device;
+        public final boolean compiled;
+        public final long jitNanos;
+        public final long buildNanos;
+        public final long kernelNanos;
+        public final long[] global;
+        public final long[] local;
+        public final boolean fellBackToJvm;
+
+        TaskProfile(TaskRecord r) {
+            task = r.task;
+            device = r.device;
+            compiled = r.compiled;
+            jitNanos = r.jitNanos;
+            buildNanos = r.buildNanos;
+            kernelNanos = r.kernelNanos;
+            global = r.global == null ? null : r.global.clone();
+            local = r.local == null ? null : r.local.clone();
+            fellBackToJvm = r.fellBackToJvm;
+        }
+
+        public long compileNanos() {
+            return jitNanos + buildNanos;
+        }
+    }
+
     /** One task's share, filled in while the execution runs. */
     static final class TaskRecord {
         final String task;
@@ -29,8 +61,7 @@ public final class ExecutionProfile {
         }
 
         TaskProfile snapshot() {
-            return new TaskProfile(task, device, compiled, jitNanos, buildNanos, kernelNanos,
-                    global == null ? null : global.clone(), local == null ? null : local.clone(), fellBackToJvm);
+            return new TaskProfile(this);
         }
     }
 

@@ -43,7 +43,7 @@ class ExecutionPlanJvmTest {
             }
             assertEquals(0, p.getCopyInCount() + p.getCopyOutCount());
             assertEquals(0, plan.getCurrentDeviceMemoryUsage());
-            assertEquals("jvm", p.getTaskProfiles().getFirst().device());
+            assertEquals("jvm", p.getTaskProfiles().getFirst().device);
             assertTrue(p.getDeviceKernelTime() > 0);
         }
     }
@@ -71,7 +71,7 @@ class ExecutionPlanJvmTest {
             TornadoDeviceException e = assertThrows(TornadoDeviceException.class, plan::execute);
             assertTrue(e.getMessage().contains("opencl:123") && e.getMessage().contains("-Dj1.t0.device"), e.getMessage());
             System.setProperty("j1.t0.device", "jvm");
-            assertEquals("jvm", plan.execute().getProfilerResult().getTaskProfiles().getFirst().device());
+            assertEquals("jvm", plan.execute().getProfilerResult().getTaskProfiles().getFirst().device);
         } finally {
             System.clearProperty("j1.t0.device");
         }

@@ -83,8 +83,8 @@ class OpenCLExecutionTest {
         System.setErr(new PrintStream(captured, true));
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl)) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
-            assertTrue(p.getTaskProfiles().getFirst().fellBackToJvm());
-            assertEquals("jvm", p.getTaskProfiles().getFirst().device());
+            assertTrue(p.getTaskProfiles().getFirst().fellBackToJvm);
+            assertEquals("jvm", p.getTaskProfiles().getFirst().device);
         } finally {
             System.setErr(err);
             System.clearProperty(RuntimeOptions.FALLBACK);
@@ -137,8 +137,8 @@ class OpenCLExecutionTest {
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl)
                 .withGridScheduler(new GridScheduler("kco.ids", grid))) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
-            assertEquals(128, p.getTaskProfiles().getFirst().global()[0]);
-            assertEquals(32, p.getTaskProfiles().getFirst().local()[0]);
+            assertEquals(128, p.getTaskProfiles().getFirst().global[0]);
+            assertEquals(32, p.getTaskProfiles().getFirst().local[0]);
         }
         for (int i = 0; i < N; i++) {
             assertEquals(i, out.get(i));
