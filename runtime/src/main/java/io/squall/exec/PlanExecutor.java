@@ -226,27 +226,19 @@ public final class PlanExecutor {
         selected = graphs;
     }
 
+    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(\\d+)\\s*(?:([KMGT])I?)?B?");
+
     static long parseBytes(String text) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
-        long unit = 1;
-        String[][] units = {{"TB", "1099511627776"}, {"GB", "1073741824"}, {"MB", "1048576"}, {"KB", "1024"}, {"B", "1"}};
-        for (String[] u : units) {
-            String suffix = u[0];
-            if (t.endsWith(suffix) || t.endsWith(suffix.charAt(0) + "IB") && !suffix.equals("B")) {
-                t = t.endsWith(suffix) ? t.substring(0, t.length() - suffix.length()) : t.substring(0, t.length() - 3);
-                unit = Long.parseLong(u[1]);
-                break;
-            }
-        }
+        java.util.regex.Matcher m = SIZE.matcher(text.trim().toUpperCase(Locale.ROOT));
         try {
-            long n = Long.parseLong(t);
-            if (n < 0) {
-                throw new NumberFormatException();
+            if (m.matches()) {
+                int shift = m.group(2) == null ? 0 : 10 * (1 + "KMGT".indexOf(m.group(2)));
+                return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
             }
-            return Math.multiplyExact(n, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("memory limit '" + text + "': expected a size such as 1GB, 512MB, 64KB or a number of bytes");
+            // falls through to the error below
         }
+        throw new IllegalArgumentException("memory limit '" + text + "': expected a size such as 1GB, 512MB, 64KB or a number of bytes");
     }
 
     private void requireTask(String graphDotTask, String where) {
