@@ -11,6 +11,7 @@ import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.SquallDevice;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,11 @@ class TransferSemanticsTest {
     @BeforeAll
     static void installSimulator() {
         sim = SquallDevice.of(SimulatedBackend.install());
+    }
+
+    @AfterAll
+    static void removeSimulator() {
+        Devices.unregister(SimulatedBackend.INSTANCE);
     }
 
     /** The simulator and every OpenCL device. */
