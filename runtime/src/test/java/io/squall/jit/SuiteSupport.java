@@ -19,7 +19,11 @@ final class SuiteSupport {
     }
 
     static Kernel compile(SuiteCase c, boolean specialize) {
+        return compileWith(c, c.inputs().get(), specialize);
+    }
+
+    static Kernel compileWith(SuiteCase c, Object[] args, boolean specialize) {
         ResolvedTask t = TaskResolver.resolve(c.task());
-        return JitCompiler.compile(t.method(), argSpecs(c.inputs().get(), specialize), new CompileOptions(false, specialize));
+        return JitCompiler.compile(t.method(), argSpecs(args, specialize), new CompileOptions(false, specialize));
     }
 }

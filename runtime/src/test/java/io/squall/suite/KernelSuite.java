@@ -500,6 +500,88 @@ public final class KernelSuite {
                         out.set(i, sv * 3 + bv - (sv >>> 4) + (Byte.toUnsignedInt((byte) bv) / 2));
                     }
                 }, new int[] {2}, 0));
+        s.add(new SuiteCase("halfAccumulate", (io.squall.api.common.TornadoFunctions.Task4<HalfFloatArray, HalfFloatArray, Integer, Integer>) Kernels::halfAccumulate,
+                () -> new Object[] {halves(20 * 50, 40), new HalfFloatArray(20), 20, 50}, null,
+                a -> {
+                    HalfFloatArray in = (HalfFloatArray) a[0], out = (HalfFloatArray) a[1];
+                    for (int r = 0; r < 20; r++) {
+                        short acc = Float.floatToFloat16(0f);
+                        for (int c = 0; c < 50; c++) {
+                            acc = Float.floatToFloat16(Float.float16ToFloat(acc) + Float.float16ToFloat(in.get(r * 50 + c).getHalfFloatValue()));
+                        }
+                        out.set(r, HalfFloat.fromBits(acc));
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("reduceSumDouble", (io.squall.api.common.TornadoFunctions.Task2<DoubleArray, DoubleArray>) Kernels::reduceSumDouble,
+                () -> {
+                    DoubleArray d = new DoubleArray(rn);
+                    Random r = new Random(41);
+                    for (int i = 0; i < rn; i++) {
+                        d.set(i, r.nextDouble());
+                    }
+                    return new Object[] {d, new DoubleArray(1)};
+                }, null,
+                a -> {
+                    DoubleArray in = (DoubleArray) a[0];
+                    double sum = 0;
+                    for (int i = 0; i < rn; i++) {
+                        sum += in.get(i);
+                    }
+                    ((DoubleArray) a[1]).set(0, sum);
+                }, new int[] {1}, 1e-12));
+
+        s.add(new SuiteCase("reduceMaxLong", (io.squall.api.common.TornadoFunctions.Task2<LongArray, LongArray>) Kernels::reduceMaxLong,
+                () -> {
+                    LongArray l = new LongArray(rn);
+                    Random r = new Random(42);
+                    for (int i = 0; i < rn; i++) {
+                        l.set(i, r.nextLong());
+                    }
+                    LongArray res = new LongArray(1);
+                    res.set(0, Long.MIN_VALUE);
+                    return new Object[] {l, res};
+                }, null,
+                a -> {
+                    LongArray in = (LongArray) a[0];
+                    long m = Long.MIN_VALUE;
+                    for (int i = 0; i < rn; i++) {
+                        m = in.get(i) > m ? in.get(i) : m;
+                    }
+                    ((LongArray) a[1]).set(0, m);
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("nanCompare", (io.squall.api.common.TornadoFunctions.Task3<FloatArray, FloatArray, IntArray>) Kernels::nanCompare,
+                () -> {
+                    float[] special = {Float.NaN, 0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+                    int m = special.length * special.length;
+                    FloatArray x = new FloatArray(m), y = new FloatArray(m);
+                    for (int i = 0; i < m; i++) {
+                        x.set(i, special[i / special.length]);
+                        y.set(i, special[i % special.length]);
+                    }
+                    return new Object[] {x, y, new IntArray(m)};
+                }, null,
+                a -> {
+                    FloatArray x = (FloatArray) a[0], y = (FloatArray) a[1];
+                    IntArray out = (IntArray) a[2];
+                    for (int i = 0; i < x.getSize(); i++) {
+                        float p = x.get(i), q = y.get(i);
+                        boolean unordered = Float.isNaN(p) || Float.isNaN(q);
+                        int cmp = unordered ? 0 : Double.compare(p == 0 ? 0.0 : p, q == 0 ? 0.0 : q);
+                        int bits = 0;
+                        bits |= !unordered && cmp < 0 ? 1 : 0;
+                        bits |= !unordered && cmp <= 0 ? 2 : 0;
+                        bits |= !unordered && cmp > 0 ? 4 : 0;
+                        bits |= !unordered && cmp >= 0 ? 8 : 0;
+                        bits |= !unordered && cmp == 0 ? 16 : 0;
+                        bits |= unordered || cmp != 0 ? 32 : 0;
+                        bits |= unordered || cmp >= 0 ? 64 : 0;
+                        bits |= !unordered && cmp > 0 ? 128 : 0;
+                        bits |= !unordered && cmp < 0 ? 256 : 0;
+                        out.set(i, bits);
+                    }
+                }, new int[] {2}, 0));
         return s;
     }
 

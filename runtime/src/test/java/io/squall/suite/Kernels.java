@@ -365,4 +365,63 @@ public final class Kernels {
             out.set(i, s.get(i) * 3 + b.get(i) - (s.get(i) >>> 4) + ((b.get(i) & 0xFF) >> 1));
         }
     }
+
+    /** A HalfFloat carried through a loop (an f16 phi), rounded to half precision at every step as on the JVM. */
+    public static void halfAccumulate(HalfFloatArray in, HalfFloatArray out, int rows, int cols) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            HalfFloat acc = new HalfFloat(0f);
+            for (int c = 0; c < cols; c++) {
+                acc = HalfFloat.add(acc, in.get(r * cols + c));
+            }
+            out.set(r, acc);
+        }
+    }
+
+    public static void reduceSumDouble(DoubleArray in, @Reduce DoubleArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, result.get(0) + in.get(i));
+        }
+    }
+
+    public static void reduceMaxLong(LongArray in, @Reduce LongArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, Math.max(result.get(0), in.get(i)));
+        }
+    }
+
+    /** Float comparisons whose NaN behaviour differs between fcmpl and fcmpg. */
+    public static void nanCompare(FloatArray x, FloatArray y, IntArray out) {
+        for (@Parallel int i = 0; i < x.getSize(); i++) {
+            float a = x.get(i);
+            float b = y.get(i);
+            int bits = 0;
+            if (a < b) {
+                bits |= 1;
+            }
+            if (a <= b) {
+                bits |= 2;
+            }
+            if (a > b) {
+                bits |= 4;
+            }
+            if (a >= b) {
+                bits |= 8;
+            }
+            if (a == b) {
+                bits |= 16;
+            }
+            if (a != b) {
+                bits |= 32;
+            }
+            if (!(a < b)) {
+                bits |= 64;
+            }
+            bits |= (a > b ? 1 : 0) << 7;
+            double da = a;
+            if (da < (double) b) {
+                bits |= 256;
+            }
+            out.set(i, bits);
+        }
+    }
 }

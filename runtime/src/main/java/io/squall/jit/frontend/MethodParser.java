@@ -314,7 +314,7 @@ final class MethodParser {
             throw error("a @Parallel loop not of the form `for (@Parallel int i = start; i < end; i++)`");
         }
         loop.started = true;
-        loop.start = ctx.expressionOf(init.value());
+        loop.startValue = init.value();
         Value id = b.workItem(WorkItemQuery.GLOBAL_ID, loop.dimension);
         state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, init.value(), id));
         if (loop == ctx.loops.getFirst()) {
@@ -691,7 +691,7 @@ final class MethodParser {
                     throw error("a @Parallel loop condition other than `i < end` or `i <= end`");
                 }
                 loop.conditionSeen = true;
-                loop.end = ctx.expressionOf(r);
+                loop.endValue = r;
                 loop.inclusive = p == Predicate.GT;
                 return loop;
             }

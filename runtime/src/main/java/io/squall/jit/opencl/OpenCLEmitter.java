@@ -83,11 +83,17 @@ public final class OpenCLEmitter {
         }
         out.append(helpers.text());
         int[] wg = kernel.requiredLocalSize();
+        out.append("__kernel ");
         if (wg != null) {
+            int threads = java.util.Arrays.stream(wg).reduce(1, (x, y) -> x * y);
+            if (threads > caps.maxWorkGroupSize()) {
+                throw new IllegalArgumentException(kernel.javaName() + " needs work-groups of " + threads
+                        + " work-items (its @Reduce code), but the device allows at most " + caps.maxWorkGroupSize());
+            }
             out.append("__attribute__((reqd_work_group_size(").append(wg[0]).append(", ").append(wg.length > 1 ? wg[1] : 1)
                     .append(", ").append(wg.length > 2 ? wg[2] : 1).append(")))\n");
         }
-        out.append("__kernel void ").append(f.name()).append('(').append(String.join(", ", params)).append(") {\n");
+        out.append("void ").append(f.name()).append('(').append(String.join(", ", params)).append(") {\n");
         out.append(decls).append(body).append("}\n");
         return out.toString();
     }
