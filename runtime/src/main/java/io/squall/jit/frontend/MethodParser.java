@@ -678,7 +678,11 @@ final class MethodParser {
     /** Pushes array[index]; {@code widenHalf}: a HalfFloat element is converted to float (getFloat). */
     void arrayLoad(ArrayRef a, Value index, boolean widenHalf) {
         CompileContext.Reduction red = ctx.reductionOf(a);
-        if (red != null && enclosingLoop() != null) {
+        if (red != null) {
+            if (enclosingLoop() == null) {
+                throw error("a read of the @Reduce argument outside its @Parallel loop",
+                        "(other work-groups are still combining into it; read the result on the host)");
+            }
             requireZero(index);
             state.push(state.locals[a.accumulatorSlot()]);
             return;
@@ -721,16 +725,15 @@ final class MethodParser {
         }
     }
 
+    /** The operator of {@code result[0] = op(result[0], x)}: the stored value must combine the accumulator itself. */
     private CompileContext.ReduceOp reduceOpOf(Value v, CompileContext.Reduction red) {
         Object def = v instanceof Temp t ? findDefinition(t) : null;
-        Value acc = null;
+        Value acc = ((Val) state.locals[red.array.accumulatorSlot()]).value();
         CompileContext.ReduceOp op = null;
-        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD) {
+        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD && (bin.left().equals(acc) || bin.right().equals(acc))) {
             op = CompileContext.ReduceOp.SUM;
-        } else if (def instanceof MathOp m && m.function() == MathFunction.MAX) {
-            op = CompileContext.ReduceOp.MAX;
-        } else if (def instanceof MathOp m && m.function() == MathFunction.MIN) {
-            op = CompileContext.ReduceOp.MIN;
+        } else if (def instanceof MathOp m && m.arguments().contains(acc)) {
+            op = m.function() == MathFunction.MAX ? CompileContext.ReduceOp.MAX : m.function() == MathFunction.MIN ? CompileContext.ReduceOp.MIN : null;
         }
         if (op == null) {
             throw error("a @Reduce update other than `result[0] += x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
