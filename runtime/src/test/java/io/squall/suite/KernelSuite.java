@@ -607,6 +607,14 @@ public final class KernelSuite {
                         out.set(r, found);
                     }
                 }, new int[] {2}, 0));
+        s.add(new SuiteCase("skipOdd", (io.squall.api.common.TornadoFunctions.Task2<IntArray, IntArray>) Kernels::skipOdd,
+                () -> new Object[] {ints(n, 45, 1000), new IntArray(n)}, null,
+                a -> {
+                    IntArray in = (IntArray) a[0], out = (IntArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        out.set(i, in.get(i) % 2 == 0 ? in.get(i) * 3 : 0);
+                    }
+                }, new int[] {1}, 0));
         return s;
     }
 

@@ -455,4 +455,14 @@ public final class Kernels {
             out.set(r, indexOf(rows, r * cols, r * cols + cols, value));
         }
     }
+
+    /** `continue` in the @Parallel loop itself goes to the grid-stride step. */
+    public static void skipOdd(IntArray in, IntArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            if ((in.get(i) & 1) != 0) {
+                continue;
+            }
+            out.set(i, in.get(i) * 3);
+        }
+    }
 }
