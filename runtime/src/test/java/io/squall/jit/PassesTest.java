@@ -113,4 +113,19 @@ class PassesTest {
         assertEquals(Kernel.Access.WRITE, k.access(2));
         assertEquals(Kernel.Access.NONE, k.access(3));
     }
+
+    @Test
+    void verifierRejectsMalformedIr() {
+        Function f = new Function("bad");
+        Block entry = f.newBlock();
+        Block join = f.newBlock();
+        entry.setTerminator(new Terminator.Jump(join));
+        Phi phi = new Phi(f.newTemp(ScalarType.I32));
+        join.phis().add(phi);   // no inputs for its one predecessor
+        join.setTerminator(new Terminator.Return());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> IrVerifier.verify(f));
+        assertTrue(e.getMessage().contains("has 0 inputs for 1 predecessors"), e.getMessage());
+        phi.addIncoming(entry, Constant.ofInt(1));
+        IrVerifier.verify(f);
+    }
 }

@@ -41,6 +41,9 @@ class RejectionTest {
             "multiDim|multiDim|multi-dimensional array allocation",
             "instance|-|an instance method as a kernel",
             "stringConcat|stringConcat|a lambda, method reference or string concatenation (invokedynamic)",
+            "reduceRead|reduceRead|a read of the @Reduce argument outside its @Parallel loop",
+            "reduceProduct|reduceProduct|a @Reduce update other than `result[0] += x`",
+            "reduceOverwrite|reduceOverwrite|a @Reduce update other than `result[0] += x`",
     })
     void rejected(String method, String lineMarker, String construct) throws Exception {
         Method m = find(method);

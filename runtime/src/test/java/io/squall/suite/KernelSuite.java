@@ -582,6 +582,39 @@ public final class KernelSuite {
                         out.set(i, bits);
                     }
                 }, new int[] {2}, 0));
+        s.add(new SuiteCase("reducePositive", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::reducePositive,
+                () -> new Object[] {floats(rn, 43, -1, 1), new FloatArray(1)}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    double sum = 0;
+                    for (int i = 0; i < rn; i++) {
+                        sum += Math.max(0, in.get(i));
+                    }
+                    ((FloatArray) a[1]).set(0, (float) sum);
+                }, new int[] {1}, 1e-4));
+
+        s.add(new SuiteCase("helperWithArrays", (io.squall.api.common.TornadoFunctions.Task5<KernelContext, IntArray, IntArray, Integer, Integer>) Kernels::helperWithArrays,
+                () -> new Object[] {new KernelContext(), ints(100 * 12, 44, 10), new IntArray(100), 12, 7}, grid1(128, 32),
+                a -> {
+                    IntArray rows = (IntArray) a[1], out = (IntArray) a[2];
+                    for (int r = 0; r < 100; r++) {
+                        int found = -1;
+                        for (int c = 11; c >= 0; c--) {
+                            if (rows.get(r * 12 + c) == 7) {
+                                found = c;
+                            }
+                        }
+                        out.set(r, found);
+                    }
+                }, new int[] {2}, 0));
+        s.add(new SuiteCase("skipOdd", (io.squall.api.common.TornadoFunctions.Task2<IntArray, IntArray>) Kernels::skipOdd,
+                () -> new Object[] {ints(n, 45, 1000), new IntArray(n)}, null,
+                a -> {
+                    IntArray in = (IntArray) a[0], out = (IntArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        out.set(i, in.get(i) % 2 == 0 ? in.get(i) * 3 : 0);
+                    }
+                }, new int[] {1}, 0));
         return s;
     }
 

@@ -424,4 +424,45 @@ public final class Kernels {
             out.set(i, bits);
         }
     }
+
+    /** Sum of the positive elements: the @Reduce update sits under a condition (accumulator phis at merges). */
+    public static void reducePositive(FloatArray in, @Reduce FloatArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            float v = in.get(i);
+            if (v > 0f) {
+                result.set(0, result.get(0) + v);
+            }
+        }
+    }
+
+    static int indexOf(IntArray a, int from, int to, int value) {
+        for (int i = from; i < to; i++) {
+            if (a.get(i) == value) {
+                return i - from;   // early return from inside a loop of an inlined helper
+            }
+        }
+        return -1;
+    }
+
+    static int globalIndex(KernelContext ctx) {
+        return ctx.globalIdx;
+    }
+
+    /** Helpers receiving arrays and the KernelContext, with several returns. */
+    public static void helperWithArrays(KernelContext ctx, IntArray rows, IntArray out, int cols, int value) {
+        int r = globalIndex(ctx);
+        if (r < out.getSize()) {
+            out.set(r, indexOf(rows, r * cols, r * cols + cols, value));
+        }
+    }
+
+    /** `continue` in the @Parallel loop itself goes to the grid-stride step. */
+    public static void skipOdd(IntArray in, IntArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            if ((in.get(i) & 1) != 0) {
+                continue;
+            }
+            out.set(i, in.get(i) * 3);
+        }
+    }
 }

@@ -36,6 +36,7 @@ public final class OpenCLEmitter {
     private String emit() {
         List<String> params = new ArrayList<>();
         for (Parameter p : f.parameters()) {
+            parameterNames.put(p.value(), p.name());
             note(p.value().type());
             params.add(OpenCLTypes.of(p.value().type()) + " " + name(p.value()));
         }
@@ -109,8 +110,12 @@ public final class OpenCLEmitter {
         }
     }
 
-    private static String name(Temp t) {
-        return "v" + t.id();
+    private final java.util.Map<Temp, String> parameterNames = new java.util.HashMap<>();
+
+    /** Parameters keep their readable names (arg0, arg0_length); other temps are v<id>. */
+    private String name(Temp t) {
+        String p = parameterNames.get(t);
+        return p != null ? p : "v" + t.id();
     }
 
     private String v(Value v) {
