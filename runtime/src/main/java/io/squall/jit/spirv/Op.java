@@ -8,7 +8,7 @@ import java.util.Map;
  * result id (the shape the disassembler needs). Names are the spec's without the {@code Op} prefix.
  */
 enum Op {
-    Source(3, false, false), Name(5, false, false), Extension(10, false, false), ExtInstImport(11, false, true),
+    Source(3, false, false), Name(5, false, false), ExtInstImport(11, false, true),
     ExtInst(12, true, true), MemoryModel(14, false, false), EntryPoint(15, false, false), ExecutionMode(16, false, false),
     Capability(17, false, false),
     TypeVoid(19, false, true), TypeBool(20, false, true), TypeInt(21, false, true), TypeFloat(22, false, true),

@@ -56,7 +56,7 @@ public final class SpirvDisassembler {
         int[] rest = Arrays.copyOfRange(o, k, o.length);
         sb.append(switch (op) {
             case Name -> " " + id(rest[0]) + " " + string(rest, 1);
-            case ExtInstImport, Extension -> " " + string(rest, 0);
+            case ExtInstImport -> " " + string(rest, 0);
             case EntryPoint -> " Kernel " + id(rest[1]) + " " + string(rest, 2) + ids(rest, 2 + stringWords(rest, 2));
             case ExecutionMode -> " " + id(rest[0]) + " " + (rest[1] == Spv.EXECUTION_MODE_LOCAL_SIZE ? "LocalSize" :
                     rest[1] == Spv.EXECUTION_MODE_CONTRACTION_OFF ? "ContractionOff" : Integer.toString(rest[1])) + literals(rest, 2);

@@ -9,7 +9,6 @@ import io.squall.jit.spirv.SpirvModule.Words;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;

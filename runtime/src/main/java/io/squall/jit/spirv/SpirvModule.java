@@ -51,7 +51,6 @@ final class SpirvModule {
     private int nextId = 1;
     private int version = Spv.VERSION_1_0;
     private final Set<Integer> capabilities = new LinkedHashSet<>();
-    private final Set<String> extensions = new LinkedHashSet<>();
     final Words extInstImports = new Words();
     final Words entryPoints = new Words();
     final Words executionModes = new Words();
@@ -68,10 +67,6 @@ final class SpirvModule {
 
     void capability(int cap) {
         capabilities.add(cap);
-    }
-
-    void extension(String name) {
-        extensions.add(name);
     }
 
     void requireVersion(int v) {
@@ -199,9 +194,6 @@ final class SpirvModule {
         out.add(0);          // schema
         for (int cap : capabilities) {
             out.instruction(Op.Capability, cap);
-        }
-        for (String ext : extensions) {
-            out.instruction(Op.Extension, string(ext));
         }
         out.addAll(extInstImports);
         out.instruction(Op.MemoryModel, Spv.ADDRESSING_PHYSICAL64, Spv.MEMORY_MODEL_OPENCL);

@@ -11,7 +11,8 @@ import java.util.List;
  * Hand-built IR for the operations the Java suite does not reach: boolean and half scalar parameters, half bit
  * casts, saturating and narrowing conversions, i64 shifts by an i32 count, integer and float clamp/abs/signum, float
  * min/max/exchange atomics and i64 atomics, local float atomics with barriers, local half arrays, and a float
- * atomic add (a compare-and-swap loop, so extra blocks) inside a loop whose header phi comes back from it.
+ * atomic add (a compare-and-swap loop, so extra blocks) inside a loop whose header phi comes back from it, and a
+ * multiply-subtract that must not be contracted into an fma.
  * {@link #expected} gives what Java computes for the same inputs.
  */
 final class CoverageKernel {
@@ -77,6 +78,9 @@ final class CoverageKernel {
         oi[3] = 0 + 1 + 2 + 3;
         o[13] = 4;
         o[14] = (float) Math.atan2(X, 1) + (float) Math.ceil(X);
+        float a = (X - 2.5f) + (1 + 0x1p-12f);
+        o[15] = a * a - (1 + 0x1p-11f);   // 0 in Java; 2^-24 if the multiply and subtract were fused
+
         return new Expected(o, oi, ol, h);
     }
 
@@ -137,6 +141,8 @@ final class CoverageKernel {
         Value trig = b.binary(BinaryOperator.ADD, b.math(MathFunction.ATAN2, List.of(x, Constant.ofFloat(1))),
                 b.math(MathFunction.CEIL, List.of(x)));
         b.store(out, i(14), trig);
+        Value a = b.binary(BinaryOperator.ADD, b.binary(BinaryOperator.SUB, x, Constant.ofFloat(2.5f)), Constant.ofFloat(1 + 0x1p-12f));
+        b.store(out, i(15), b.binary(BinaryOperator.SUB, b.binary(BinaryOperator.MUL, a, a), Constant.ofFloat(1 + 0x1p-11f)));
 
         Block header = b.newBlock();
         Block body = b.newBlock();

@@ -92,6 +92,7 @@ class SpirvCoverageTest {
             assertArrayEquals(e.outL(), outL, d.id() + " long results");
             assertArrayEquals(e.half(), half, d.id() + " half results");
             assertArrayEquals(e.out(), out, 1e-6f, d.id() + " float results");
+            assertEquals(0f, out[15], d.id() + ": a * a - c was contracted into an fma (ContractionOff not honoured)");
         }
     }
 }
