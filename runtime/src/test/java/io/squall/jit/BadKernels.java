@@ -158,4 +158,9 @@ final class BadKernels {
             result.set(0, in.get(i) + 1f); // LINE:reduceOverwrite
         }
     }
+
+    static void assertion(FloatArray a) {
+        assert a.get(0) > 0 : "positive"; // LINE:assertion
+        a.set(0, 1f);
+    }
 }

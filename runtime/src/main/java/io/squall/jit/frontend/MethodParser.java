@@ -89,6 +89,14 @@ final class MethodParser {
     /** Parses the method starting in the builder's current block with these arguments in its first locals. */
     List<ReturnEdge> parse(Slot[] arguments) {
         line = firstLine();
+        for (CodeElement e : code.elementList()) {   // synchronized also brings exception handlers: name it first
+            if (e instanceof LineNumber ln) {
+                line = ln.line();
+            } else if (e instanceof MonitorInstruction) {
+                throw error("`synchronized`");
+            }
+        }
+        line = firstLine();
         if (!code.exceptionHandlers().isEmpty()) {
             throw error("exception handling (try/catch/finally)");
         }
@@ -431,6 +439,8 @@ final class MethodParser {
             case NewObjectInstruction n -> {
                 if (n.className().asInternalName().equals(Intrinsics.HALF_FLOAT)) {
                     state.push(new NewHalf(ctx.newHalfCounter++));
+                } else if (isThrowable(n.className().asInternalName())) {
+                    throw error("throwing an exception (`new " + n.className().asInternalName().replace('/', '.') + "`)");
                 } else {
                     throw error("object allocation `new " + n.className().asInternalName().replace('/', '.') + "`");
                 }
@@ -445,6 +455,14 @@ final class MethodParser {
             case NopInstruction n -> {
             }
             default -> throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
+        }
+    }
+
+    private boolean isThrowable(String internalName) {
+        try {
+            return Throwable.class.isAssignableFrom(Class.forName(internalName.replace('/', '.'), false, ctx.loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 

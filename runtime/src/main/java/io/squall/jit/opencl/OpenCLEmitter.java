@@ -40,6 +40,16 @@ public final class OpenCLEmitter {
             note(p.value().type());
             params.add(OpenCLTypes.of(p.value().type()) + " " + name(p.value()));
         }
+        for (Block b : f.blocks()) {
+            for (Phi p : b.phis()) {
+                p.incoming().forEach(in -> used(in.value()));
+            }
+            b.instructions().forEach(i -> i.operands().forEach(this::used));
+            b.terminator().mapOperands(v -> {
+                used(v);
+                return v;
+            });
+        }
         StringBuilder decls = new StringBuilder();
         for (Block b : f.blocks()) {
             for (Phi p : b.phis()) {
@@ -50,7 +60,7 @@ public final class OpenCLEmitter {
                     decls.append("    __local ").append(OpenCLTypes.scalar(a.elementType())).append(' ').append(name(a.result()))
                             .append('[').append(a.length()).append("];\n");
                     note(a.elementType());
-                } else if (i.result() != null) {
+                } else if (i.result() != null && (!(i instanceof AtomicRMW) || usedTemps.contains(i.result()))) {
                     declare(decls, i.result());
                 }
             }
@@ -111,6 +121,13 @@ public final class OpenCLEmitter {
     }
 
     private final java.util.Map<Temp, String> parameterNames = new java.util.HashMap<>();
+    private final java.util.Set<Temp> usedTemps = new java.util.HashSet<>();
+
+    private void used(Value v) {
+        if (v instanceof Temp t) {
+            usedTemps.add(t);
+        }
+    }
 
     /** Parameters keep their readable names (arg0, arg0_length); other temps are v<id>. */
     private String name(Temp t) {
@@ -164,7 +181,13 @@ public final class OpenCLEmitter {
             } + "(" + w.dimension() + ")");
             case Barrier b -> line(b.scope() == BarrierScope.LOCAL ? "barrier(CLK_LOCAL_MEM_FENCE);"
                     : "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);");
-            case AtomicRMW a -> assign(a.result(), atomic(a));
+            case AtomicRMW a -> {
+                if (usedTemps.contains(a.result())) {
+                    assign(a.result(), atomic(a));
+                } else {
+                    line(atomic(a) + ";");
+                }
+            }
             case SubGroupOp s -> assign(s.result(), subGroup(s));
         }
     }
