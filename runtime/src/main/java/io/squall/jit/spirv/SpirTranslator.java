@@ -40,13 +40,7 @@ public final class SpirTranslator {
         } catch (IOException e) {
             throw new IllegalStateException("cannot translate the SPIR-V of " + module.entryName() + ": " + e.getMessage(), e);
         } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a leftover temporary file is harmless
-                }
-            }
+            SpirvTools.deleteQuietly(out);
         }
     }
 }

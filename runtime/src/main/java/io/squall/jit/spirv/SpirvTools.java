@@ -55,20 +55,33 @@ public final class SpirvTools {
 
     /** Runs {@code command}; output is stdout and stderr together. A tool that runs past 60 s is killed and reported. */
     public static Result run(List<String> command) {
+        Path log = null;
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            log = Files.createTempFile("squall-tool", ".log");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Result(-1, String.join(" ", command) + ": still running after 60 s, killed");
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+            return new Result(p.exitValue(), new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
         } catch (IOException e) {
             return new Result(-1, String.join(" ", command) + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(-1, String.join(" ", command) + ": interrupted");
+        } finally {
+            deleteQuietly(log);
+        }
+    }
+
+    static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // a leftover temporary file is harmless
+            }
         }
     }
 
@@ -87,13 +100,7 @@ public final class SpirvTools {
         } catch (IOException e) {
             return new Result(-1, "cannot write a temporary SPIR-V file: " + e.getMessage());
         } finally {
-            if (file != null) {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // a leftover temporary file is harmless
-                }
-            }
+            deleteQuietly(file);
         }
     }
 

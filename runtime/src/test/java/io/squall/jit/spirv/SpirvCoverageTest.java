@@ -40,6 +40,14 @@ class SpirvCoverageTest {
     }
 
     @Test
+    void notAModuleIsAClearError() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpirvBinary.fromBytes("k", new byte[24]));
+        assertTrue(e.getMessage().contains("magic number 0x0 at offset 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> SpirvBinary.fromBytes("k", new byte[7]));
+        assertTrue(e.getMessage().contains("7 bytes"), e.getMessage());
+    }
+
+    @Test
     void irIsWellFormed() {
         IrVerifier.verify(CoverageKernel.build().ir());
         IrVerifier.verify(CoverageKernel.subGroups().ir());
