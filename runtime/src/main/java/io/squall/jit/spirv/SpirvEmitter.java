@@ -372,8 +372,7 @@ public final class SpirvEmitter {
             case ADD -> emitTo(r, Op.IAdd, ty, l, rr);
             case SUB -> emitTo(r, Op.ISub, ty, l, rr);
             case MUL -> emitTo(r, Op.IMul, ty, l, rr);
-            case DIV -> emitTo(r, Op.SDiv, ty, l, rr);
-            case REM -> emitTo(r, Op.SRem, ty, l, rr);
+            case DIV, REM -> divide(r, b.op() == BinaryOperator.DIV, t, l, b.right());
             case AND -> emitTo(r, Op.BitwiseAnd, ty, l, rr);
             case OR -> emitTo(r, Op.BitwiseOr, ty, l, rr);
             case XOR -> emitTo(r, Op.BitwiseXor, ty, l, rr);
@@ -381,6 +380,29 @@ public final class SpirvEmitter {
             case SHR -> emitTo(r, Op.ShiftRightArithmetic, ty, l, shiftCount(b.right(), t));
             case USHR -> emitTo(r, Op.ShiftRightLogical, ty, l, shiftCount(b.right(), t));
         }
+    }
+
+    /**
+     * Java's MIN_VALUE / -1 is MIN_VALUE (and % -1 is 0); SPIR-V leaves it undefined, and on x86 the division traps.
+     * A divisor of -1 is therefore negation, selected around a division by a harmless 1. (Division by zero, an
+     * exception in Java, stays undefined here as in the OpenCL C backend.)
+     */
+    private void divide(int r, boolean quotient, ScalarType t, int l, Value right) {
+        int ty = valueType(t);
+        int zero = m.constantInt(t.bits(), 0);
+        if (right instanceof Constant c) {
+            if (c.longValue() == -1) {
+                emitTo(r, quotient ? Op.ISub : Op.CopyObject, ty, quotient ? new int[] {zero, l} : new int[] {zero});
+            } else {
+                emitTo(r, quotient ? Op.SDiv : Op.SRem, ty, l, v(right));
+            }
+            return;
+        }
+        int minusOne = m.constantInt(t.bits(), -1);
+        int isMinusOne = tmp(Op.IEqual, m.typeBool(), v(right), minusOne);
+        int divisor = tmp(Op.Select, ty, isMinusOne, m.constantInt(t.bits(), 1), v(right));
+        int divided = tmp(quotient ? Op.SDiv : Op.SRem, ty, l, divisor);
+        emitTo(r, Op.Select, ty, isMinusOne, quotient ? tmp(Op.ISub, ty, zero, l) : zero, divided);
     }
 
     /** Java masks the shift count to the width (SPIR-V leaves larger counts undefined); the count gets the value's width. */

@@ -12,7 +12,7 @@ import java.util.List;
  * casts, saturating and narrowing conversions, i64 shifts by an i32 count, integer and float clamp/abs/signum, float
  * min/max/exchange atomics and i64 atomics, local float atomics with barriers, local half arrays, and a float
  * atomic add (a compare-and-swap loop, so extra blocks) inside a loop whose header phi comes back from it, and a
- * multiply-subtract that must not be contracted into an fma.
+ * multiply-subtract that must not be contracted into an fma, and Java's MIN_VALUE / -1.
  * {@link #expected} gives what Java computes for the same inputs.
  */
 final class CoverageKernel {
@@ -46,7 +46,7 @@ final class CoverageKernel {
 
     static Expected expected() {
         float[] o = out();
-        int[] oi = new int[8];
+        int[] oi = new int[10];
         long[] ol = outL();
         short[] h = new short[2];
         o[0] = X;
@@ -79,7 +79,11 @@ final class CoverageKernel {
         o[13] = 4;
         o[14] = (float) Math.atan2(X, 1) + (float) Math.ceil(X);
         float a = (X - 2.5f) + (1 + 0x1p-12f);
-        o[15] = a * a - (1 + 0x1p-11f);   // 0 in Java; 2^-24 if the multiply and subtract were fused
+        o[15] = a * a - (1 + 0x1p-11f);
+        int minusOne = -1;
+        oi[7] = Integer.MIN_VALUE / minusOne;
+        oi[8] = Integer.MIN_VALUE % minusOne;
+        oi[9] = -7 / 2 + -7 % 2 * 10;   // 0 in Java; 2^-24 if the multiply and subtract were fused
 
         return new Expected(o, oi, ol, h);
     }
@@ -141,6 +145,14 @@ final class CoverageKernel {
         Value trig = b.binary(BinaryOperator.ADD, b.math(MathFunction.ATAN2, List.of(x, Constant.ofFloat(1))),
                 b.math(MathFunction.CEIL, List.of(x)));
         b.store(out, i(14), trig);
+        Value min = b.binary(BinaryOperator.ADD, gid, i(Integer.MIN_VALUE));
+        Value minusOne = b.binary(BinaryOperator.SUB, gid, i(1));
+        b.store(outI, i(7), b.binary(BinaryOperator.DIV, min, minusOne));
+        b.store(outI, i(8), b.binary(BinaryOperator.REM, min, minusOne));
+        Value minusSeven = b.binary(BinaryOperator.SUB, gid, i(7));
+        Value two = b.binary(BinaryOperator.ADD, gid, i(2));
+        b.store(outI, i(9), b.binary(BinaryOperator.ADD, b.binary(BinaryOperator.DIV, minusSeven, two),
+                b.binary(BinaryOperator.MUL, b.binary(BinaryOperator.REM, minusSeven, two), i(10))));
         Value a = b.binary(BinaryOperator.ADD, b.binary(BinaryOperator.SUB, x, Constant.ofFloat(2.5f)), Constant.ofFloat(1 + 0x1p-12f));
         b.store(out, i(15), b.binary(BinaryOperator.SUB, b.binary(BinaryOperator.MUL, a, a), Constant.ofFloat(1 + 0x1p-11f)));
 

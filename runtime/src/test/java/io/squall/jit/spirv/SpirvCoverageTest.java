@@ -69,7 +69,7 @@ class SpirvCoverageTest {
             SpirvRoute route = ((SpirvDevice) d).route();
             SpirvBinary module = SpirvEmitter.emit(CoverageKernel.build(), ((SpirvDevice) d).capabilities());
             float[] out = CoverageKernel.out();
-            int[] outI = new int[8];
+            int[] outI = new int[10];
             long[] outL = CoverageKernel.outL();
             short[] half = new short[2];
             try (CLContext context = CLContext.create(device); CLCommandQueue queue = context.createQueue(false);
