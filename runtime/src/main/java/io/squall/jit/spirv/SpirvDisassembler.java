@@ -5,17 +5,29 @@ import java.util.Arrays;
 
 /**
  * A small disassembler for the modules this backend writes, used by {@code --printKernel} when spirv-dis is not
- * installed: one instruction per line, {@code %id = OpName %type operands}, literals and strings decoded for the
- * instructions that carry them. Opcodes it does not know print as their number and raw words.
+ * installed: one instruction per line, {@code %id = OpName %type operands}, ids shown by their OpName when they have
+ * one, literals and strings decoded for the instructions that carry them. Opcodes it does not know print as their
+ * number and raw words.
  */
 public final class SpirvDisassembler {
+    private final java.util.Map<Integer, String> names = new java.util.HashMap<>();
+
     private SpirvDisassembler() {
     }
 
     public static String disassemble(SpirvBinary module) {
-        int[] w = module.words();
+        return new SpirvDisassembler().text(module.words(), module.version());
+    }
+
+    private String text(int[] w, String version) {
+        for (int i = 5; i < w.length && (w[i] >>> 16) > 0; i += w[i] >>> 16) {
+            if ((w[i] & 0xffff) == Op.Name.code && i + (w[i] >>> 16) <= w.length) {
+                String name = string(Arrays.copyOfRange(w, i + 2, i + (w[i] >>> 16)), 0);
+                names.put(w[i + 1], name.substring(1, name.length() - 1));
+            }
+        }
         StringBuilder out = new StringBuilder();
-        out.append("; SPIR-V ").append(module.version()).append("\n; Bound: ").append(w[3]).append('\n');
+        out.append("; SPIR-V ").append(version).append("\n; Bound: ").append(w[3]).append('\n');
         int i = 5;
         while (i < w.length) {
             int count = w[i] >>> 16;
@@ -30,7 +42,7 @@ public final class SpirvDisassembler {
         return out.toString();
     }
 
-    private static String line(Op op, int code, int[] o) {
+    private String line(Op op, int code, int[] o) {
         if (op == null) {
             StringBuilder sb = new StringBuilder("Op" + code);
             for (int x : o) {
@@ -42,12 +54,12 @@ public final class SpirvDisassembler {
         int k = 0;
         String type = null;
         if (op.hasType) {
-            type = "%" + o[k++];
+            type = id(o[k++]);
         }
         if (op.hasResult) {
-            sb.append(String.format("%6s = ", "%" + o[k++]));
+            sb.append(String.format("%14s = ", id(o[k++])));
         } else {
-            sb.append("         ");
+            sb.append(" ".repeat(17));
         }
         sb.append("Op").append(op.name());
         if (type != null) {
@@ -60,7 +72,10 @@ public final class SpirvDisassembler {
             case EntryPoint -> " Kernel " + id(rest[1]) + " " + string(rest, 2) + ids(rest, 2 + stringWords(rest, 2));
             case ExecutionMode -> " " + id(rest[0]) + " " + (rest[1] == Spv.EXECUTION_MODE_LOCAL_SIZE ? "LocalSize" :
                     rest[1] == Spv.EXECUTION_MODE_CONTRACTION_OFF ? "ContractionOff" : Integer.toString(rest[1])) + literals(rest, 2);
-            case Capability, MemoryModel, Source, TypeInt, TypeFloat -> literals(rest, 0);
+            case Capability -> " " + capability(rest[0]);
+            case MemoryModel -> rest[0] == Spv.ADDRESSING_PHYSICAL64 && rest[1] == Spv.MEMORY_MODEL_OPENCL ? " Physical64 OpenCL" : literals(rest, 0);
+            case Source -> (rest[0] == Spv.SOURCE_OPENCL_C ? " OpenCL_C" : " " + rest[0]) + literals(rest, 1);
+            case TypeInt, TypeFloat -> literals(rest, 0);
             case TypeVector -> " " + id(rest[0]) + " " + rest[1];
             case TypePointer, Variable -> " " + storageClass(rest[0]) + ids(rest, 1);
             case Constant -> " " + (rest.length == 2 ? Long.toString((rest[1] & 0xffffffffL) << 32 | (rest[0] & 0xffffffffL)) : Integer.toString(rest[0]));
@@ -77,11 +92,29 @@ public final class SpirvDisassembler {
         return sb.toString();
     }
 
-    private static String id(int x) {
-        return "%" + x;
+    private String id(int x) {
+        String name = names.get(x);
+        return name == null ? "%" + x : "%" + name;
     }
 
-    private static String ids(int[] o, int from) {
+    private static String capability(int c) {
+        return switch (c) {
+            case Spv.CAP_ADDRESSES -> "Addresses";
+            case Spv.CAP_KERNEL -> "Kernel";
+            case Spv.CAP_FLOAT16_BUFFER -> "Float16Buffer";
+            case Spv.CAP_FLOAT64 -> "Float64";
+            case Spv.CAP_INT64 -> "Int64";
+            case Spv.CAP_INT64_ATOMICS -> "Int64Atomics";
+            case Spv.CAP_GROUPS -> "Groups";
+            case Spv.CAP_INT16 -> "Int16";
+            case Spv.CAP_INT8 -> "Int8";
+            case Spv.CAP_GROUP_NON_UNIFORM -> "GroupNonUniform";
+            case Spv.CAP_GROUP_NON_UNIFORM_SHUFFLE -> "GroupNonUniformShuffle";
+            default -> Integer.toString(c);
+        };
+    }
+
+    private String ids(int[] o, int from) {
         StringBuilder sb = new StringBuilder();
         for (int i = from; i < o.length; i++) {
             sb.append(' ').append(id(o[i]));

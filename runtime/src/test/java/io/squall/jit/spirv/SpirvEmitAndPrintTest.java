@@ -65,7 +65,7 @@ class SpirvEmitAndPrintTest {
     void ownDisassemblyNamesInstructionsOperandsAndStrings() {
         SpirvBinary module = SpirvEmitter.emit(SuiteKernels.compile(suiteCase("matmulTiled"), false), SuiteKernels.FULL);
         String text = SpirvDisassembler.disassemble(module);
-        for (String expected : new String[] {"OpCapability", "OpMemoryModel 2 2", "OpExecutionMode", "ContractionOff", "BuiltIn 28",
+        for (String expected : new String[] {"OpCapability", "OpMemoryModel Physical64 OpenCL", "OpCapability Kernel", "OpExecutionMode", "ContractionOff", "BuiltIn 28",
                 "OpVariable", "Workgroup", "OpControlBarrier", "OpPhi", "OpBranchConditional", "OpInBoundsPtrAccessChain", "Aligned 4",
                 "OpFunctionEnd"}) {
             assertTrue(text.contains(expected), () -> expected + " missing from\n" + text);
