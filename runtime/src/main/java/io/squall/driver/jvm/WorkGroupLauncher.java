@@ -198,7 +198,7 @@ final class WorkGroupLauncher {
             ctx.bind(workGroup);
             Object[] a = argsFor(args, contextArgs, ctx);
             int id = item;
-            threads[item] = Thread.ofVirtual().start(() -> {
+            threads[item] = Thread.ofVirtual().unstarted(() -> {
                 try {
                     invoker.invokeExact(a);
                     workGroup.finished(id);
@@ -208,6 +208,10 @@ final class WorkGroupLauncher {
                     workGroup.failed(itemFailure(kernel, range, group, id, t));
                 }
             });
+            workGroup.member(item, threads[item]);
+        }
+        for (Thread thread : threads) {
+            thread.start();
         }
         boolean interrupted = false;
         for (Thread thread : threads) {
