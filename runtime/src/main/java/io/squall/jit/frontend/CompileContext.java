@@ -80,6 +80,19 @@ final class CompileContext {
         return null;
     }
 
+    private static void collectPhiLeaves(Value v, Map<Temp, Object> defs, java.util.Set<Value> seen, java.util.Set<Value> leaves) {
+        if (!seen.add(v) || leaves.size() > 1) {
+            return;
+        }
+        if (v instanceof Temp t && defs.get(t) instanceof Phi phi) {
+            for (Phi.Incoming in : phi.incoming()) {
+                collectPhiLeaves(in.value(), defs, seen, leaves);
+            }
+        } else {
+            leaves.add(v);
+        }
+    }
+
     /** The loop bound {@code v} as a function of the arguments, or null when it depends on anything else. */
     IterationExpr expressionOf(Value v) {
         return expressionOf(v, function.definitions(), 0);
@@ -95,6 +108,11 @@ final class CompileContext {
         Temp t = (Temp) v;
         if (parameterExprs.containsKey(t)) {
             return parameterExprs.get(t);
+        }
+        if (defs.get(t) instanceof Phi) {   // loop-invariant values pass through a web of phis
+            java.util.Set<Value> leaves = new java.util.HashSet<>();
+            collectPhiLeaves(t, defs, new java.util.HashSet<>(), leaves);
+            return leaves.size() == 1 ? expressionOf(leaves.iterator().next(), defs, depth + 1) : null;
         }
         if (defs.get(t) instanceof Binary b && b.result().type() == ScalarType.I32) {
             IterationExpr.Op op = switch (b.op()) {

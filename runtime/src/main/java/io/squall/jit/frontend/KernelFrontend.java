@@ -155,14 +155,14 @@ public final class KernelFrontend {
         Kernel.Shape shape = hasContext ? Kernel.Shape.KERNEL_CONTEXT : loops.isEmpty() ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS;
         List<Kernel.LoopBound> bounds = new ArrayList<>();
         for (ParallelLoop loop : loops) {
-            bounds.add(new Kernel.LoopBound(orUnknown(loop.start), orUnknown(loop.end), loop.inclusive));
+            bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive));
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
         return new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
     }
 
     private static IterationExpr orUnknown(IterationExpr e) {
-        return e != null ? e : new IterationExpr.Arg(Integer.MAX_VALUE);   // evaluates to null: not known from the arguments
+        return e != null ? e : new IterationExpr.Unknown();
     }
 
     private static Constant identity(CompileContext.ReduceOp op, ScalarType t) {

@@ -124,6 +124,9 @@ final class MethodParser {
         if (live) {
             throw error("control flow falling off the end of the method");
         }
+        for (PendingEpilogue e : epilogues) {
+            ReductionLowering.emit(ctx, e.start(), e.tail(), e.state(), this);
+        }
         fillPhis();
         return returns;
     }
@@ -142,10 +145,14 @@ final class MethodParser {
     }
 
     private void recordEdge(Block target, FrameState s) {
+        recordEdge(b.block(), target, s);
+    }
+
+    private void recordEdge(Block from, Block target, FrameState s) {
         if (entrySlots.containsKey(target)) {
             checkReferences(target, s);
         }
-        edges.get(target).add(new Edge(b.block(), s.copy()));
+        edges.get(target).add(new Edge(from, s.copy()));
     }
 
     private void onLabel(Label label) {
@@ -307,7 +314,7 @@ final class MethodParser {
             throw error("a @Parallel loop not of the form `for (@Parallel int i = start; i < end; i++)`");
         }
         loop.started = true;
-        loop.start = ctx.expressionOf(init.value());
+        loop.startValue = init.value();
         Value id = b.workItem(WorkItemQuery.GLOBAL_ID, loop.dimension);
         state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, init.value(), id));
         if (loop == ctx.loops.getFirst()) {
@@ -404,7 +411,7 @@ final class MethodParser {
             case ConstantInstruction c -> pushConstant(c);
             case OperatorInstruction op -> operator(op);
             case ConvertInstruction cv -> convert(cv);
-            case StackInstruction st -> stack(st);
+            case StackInstruction st -> OperandStack.apply(state, st, this);
             case BranchInstruction br -> branch(br);
             case TableSwitchInstruction ts -> lowerSwitch(ts.defaultTarget(), ts.cases());
             case LookupSwitchInstruction ls -> lowerSwitch(ls.defaultTarget(), ls.cases());
@@ -519,92 +526,6 @@ final class MethodParser {
         }
     }
 
-    private void stack(StackInstruction st) {
-        List<Slot> s = state.stack;
-        switch (st.opcode()) {
-            case POP -> state.pop();
-            case POP2 -> {
-                if (!Slot.isWide(state.pop())) {
-                    state.pop();
-                }
-            }
-            case DUP -> state.push(state.peek());
-            case DUP_X1 -> {
-                Slot v1 = state.pop();
-                Slot v2 = state.pop();
-                state.push(v1);
-                state.push(v2);
-                state.push(v1);
-            }
-            case DUP_X2 -> {
-                Slot v1 = state.pop();
-                Slot v2 = state.pop();
-                if (Slot.isWide(v2)) {
-                    state.push(v1);
-                    state.push(v2);
-                } else {
-                    Slot v3 = state.pop();
-                    state.push(v1);
-                    state.push(v3);
-                    state.push(v2);
-                }
-                state.push(v1);
-            }
-            case DUP2 -> {
-                if (Slot.isWide(state.peek())) {
-                    state.push(state.peek());
-                } else {
-                    Slot v1 = s.get(s.size() - 1);
-                    Slot v2 = s.get(s.size() - 2);
-                    state.push(v2);
-                    state.push(v1);
-                }
-            }
-            case DUP2_X1 -> {
-                Slot v1 = state.pop();
-                if (Slot.isWide(v1)) {
-                    Slot v2 = state.pop();
-                    state.push(v1);
-                    state.push(v2);
-                    state.push(v1);
-                } else {
-                    Slot v2 = state.pop();
-                    Slot v3 = state.pop();
-                    state.push(v2);
-                    state.push(v1);
-                    state.push(v3);
-                    state.push(v2);
-                    state.push(v1);
-                }
-            }
-            case DUP2_X2 -> {
-                Slot v1 = state.pop();
-                if (!Slot.isWide(v1)) {
-                    throw error("the dup2_x2 form with narrow values");
-                }
-                Slot v2 = state.pop();
-                if (Slot.isWide(v2)) {
-                    state.push(v1);
-                    state.push(v2);
-                    state.push(v1);
-                } else {
-                    Slot v3 = state.pop();
-                    state.push(v1);
-                    state.push(v3);
-                    state.push(v2);
-                    state.push(v1);
-                }
-            }
-            case SWAP -> {
-                Slot v1 = state.pop();
-                Slot v2 = state.pop();
-                state.push(v1);
-                state.push(v2);
-            }
-            default -> throw error("the stack instruction " + st.opcode());
-        }
-    }
-
     private static Predicate predicateOf(Opcode o) {
         return switch (o) {
             case IFEQ, IF_ICMPEQ -> Predicate.EQ;
@@ -684,7 +605,7 @@ final class MethodParser {
                     throw error("a @Parallel loop condition other than `i < end` or `i <= end`");
                 }
                 loop.conditionSeen = true;
-                loop.end = ctx.expressionOf(r);
+                loop.endValue = r;
                 loop.inclusive = p == Predicate.GT;
                 return loop;
             }
@@ -692,56 +613,22 @@ final class MethodParser {
         return null;
     }
 
-    /** Work-group tree reduction of each @Reduce accumulator, then one atomic combine per group into result[0]. */
-    private Block reductionEpilogue(Block exit) {
-        Block start = b.newBlock();
-        Block saved = b.block();
-        b.setBlock(start);
-        int size = CompileContext.REDUCTION_GROUP_SIZE;
-        Value lid = b.workItem(WorkItemQuery.LOCAL_ID, 0);
-        for (CompileContext.Reduction r : ctx.reductions) {
-            Value acc = ((Val) state.locals[r.array.accumulatorSlot()]).value();
-            Value scratch = b.localArray(r.array.element(), size);
-            b.store(scratch, lid, acc);
-            b.barrier(BarrierScope.LOCAL);
-            for (int stride = size / 2; stride > 0; stride /= 2) {
-                Block step = b.newBlock();
-                Block after = b.newBlock();
-                b.branch(b.compare(Predicate.LT, false, lid, Constant.ofInt(stride)), step, after);
-                b.setBlock(step);
-                Value mine = b.load(scratch, lid);
-                Value other = b.load(scratch, b.binary(BinaryOperator.ADD, lid, Constant.ofInt(stride)));
-                b.store(scratch, lid, combine(r, mine, other));
-                b.jump(after);
-                b.setBlock(after);
-                b.barrier(BarrierScope.LOCAL);
-            }
-            Block leader = b.newBlock();
-            Block done = b.newBlock();
-            b.branch(b.compare(Predicate.EQ, false, lid, Constant.ofInt(0)), leader, done);
-            b.setBlock(leader);
-            AtomicOperator op = r.op == CompileContext.ReduceOp.SUM ? AtomicOperator.ADD
-                    : r.op == CompileContext.ReduceOp.MAX ? AtomicOperator.MAX : AtomicOperator.MIN;
-            b.atomic(op, r.array.base(), Constant.ofInt(0), b.load(scratch, Constant.ofInt(0)));
-            ctx.markWrite(r.array);
-            b.jump(done);
-            b.setBlock(done);
-        }
-        recordEdge(exit, state);
-        b.jump(exit);
-        b.setBlock(saved);
-        return start;
+    private record PendingEpilogue(Block start, Block tail, Block exit, FrameState state) {
     }
 
-    private Value combine(CompileContext.Reduction r, Value x, Value y) {
-        if (r.op == null) {
-            throw error("a @Reduce argument that the loop never updates");
-        }
-        return switch (r.op) {
-            case SUM -> b.binary(BinaryOperator.ADD, x, y);
-            case MAX -> b.math(MathFunction.MAX, List.of(x, y));
-            case MIN -> b.math(MathFunction.MIN, List.of(x, y));
-        };
+    private final List<PendingEpilogue> epilogues = new ArrayList<>();
+
+    /**
+     * Work-group tree reduction of each @Reduce accumulator, then one atomic combine per group into result[0]. The
+     * block is filled after the loop body has been parsed, when the operator is known.
+     */
+    private Block reductionEpilogue(Block exit) {
+        Block start = b.newBlock();
+        Block tail = b.newBlock();
+        tail.setTerminator(new Terminator.Jump(exit));
+        recordEdge(tail, exit, state);
+        epilogues.add(new PendingEpilogue(start, tail, exit, state.copy()));
+        return start;
     }
 
     private void lowerSwitch(Label defaultTarget, List<SwitchCase> cases) {

@@ -1,6 +1,5 @@
 package io.squall.jit.frontend;
 
-import io.squall.jit.IterationExpr;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Value;
 
@@ -13,8 +12,8 @@ final class ParallelLoop {
     boolean started;
     Block header;
     Value headerValue;
-    IterationExpr start;
-    IterationExpr end;
+    Value startValue;
+    Value endValue;
     boolean inclusive;
     boolean conditionSeen;
 
