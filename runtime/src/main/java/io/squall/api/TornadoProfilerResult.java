@@ -180,7 +180,7 @@ public final class TornadoProfilerResult {
         sb.append(String.format("Profile of %s: total %.3f ms%n", String.join(", ", profile.graphs()), getTotalTime() / 1e6));
         for (ExecutionProfile.TaskProfile t : profile.tasks()) {
             sb.append(String.format("  %-28s %-10s compile %9.3f ms%s  kernel %9.3f ms%s%n", t.task, t.device,
-                    t.compileNanos() / 1e6, t.compiled ? "" : " (cached)", t.kernelNanos / 1e6, t.fellBackToJvm ? "  [fallback to JVM]" : ""));
+                    t.compileNanos() / 1e6, t.compiled || "jvm".equals(t.device) ? "" : " (cached)", t.kernelNanos / 1e6, t.fellBackToJvm ? "  [fallback to JVM]" : ""));
         }
         sb.append(String.format("  host->device %d copies, %d bytes, %.3f ms; device->host %d copies, %d bytes, %.3f ms; device memory %d bytes",
                 getCopyInCount(), getTotalBytesCopyIn(), getDeviceWriteTime() / 1e6,

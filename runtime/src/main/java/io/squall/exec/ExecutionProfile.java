@@ -10,20 +10,33 @@ import java.util.Map;
  * Read through {@code TornadoProfilerResult}. All times in nanoseconds.
  */
 public final class ExecutionProfile {
-    /** One task's share of an execution. */
+    /**
+     * One task's share of an execution (times in nanoseconds). {@code compiled}: compiled in this execution rather
+     * than taken from the kernel cache (never for devices that run Java, such as the JVM); {@code global}/{@code local}:
+     * the launch's work sizes (null where the backend chose them); {@code fellBackToJvm}: it ran on the JVM because its
+     * device could not compile or run it ({@code -Dsquall.fallback=jvm}).
+     */
     public static final class TaskProfile {
         public final String task;
-        public String device;
-        public boolean compiled;
-        public long jitNanos;
-        public long buildNanos;
-        public long kernelNanos;
-        public long[] global;
-        public long[] local;
-        public boolean fellBackToJvm;
+        public final String device;
+        public final boolean compiled;
+        public final long jitNanos;
+        public final long buildNanos;
+        public final long kernelNanos;
+        public final long[] global;
+        public final long[] local;
+        public final boolean fellBackToJvm;
 
-        TaskProfile(String task) {
-            this.task = task;
+        TaskProfile(TaskRecord r) {
+            task = r.task;
+            device = r.device;
+            compiled = r.compiled;
+            jitNanos = r.jitNanos;
+            buildNanos = r.buildNanos;
+            kernelNanos = r.kernelNanos;
+            global = r.global == null ? null : r.global.clone();
+            local = r.local == null ? null : r.local.clone();
+            fellBackToJvm = r.fellBackToJvm;
         }
 
         public long compileNanos() {
@@ -31,15 +44,36 @@ public final class ExecutionProfile {
         }
     }
 
-    private final Map<String, TaskProfile> tasks = new LinkedHashMap<>();
+    /** One task's share, filled in while the execution runs. */
+    static final class TaskRecord {
+        final String task;
+        String device;
+        boolean compiled;
+        long jitNanos;
+        long buildNanos;
+        long kernelNanos;
+        long[] global;
+        long[] local;
+        boolean fellBackToJvm;
+
+        TaskRecord(String task) {
+            this.task = task;
+        }
+
+        TaskProfile snapshot() {
+            return new TaskProfile(this);
+        }
+    }
+
+    private final Map<String, TaskRecord> tasks = new LinkedHashMap<>();
     private final List<String> graphs = new ArrayList<>();
     long totalNanos;
     long copyInCount, copyInBytes, copyInNanos;
     long copyOutCount, copyOutBytes, copyOutNanos;
     long deviceMemoryBytes;
 
-    synchronized TaskProfile task(String name) {
-        return tasks.computeIfAbsent(name, TaskProfile::new);
+    synchronized TaskRecord task(String name) {
+        return tasks.computeIfAbsent(name, TaskRecord::new);
     }
 
     synchronized void graph(String name) {
@@ -62,7 +96,7 @@ public final class ExecutionProfile {
     }
 
     public synchronized List<TaskProfile> tasks() {
-        return List.copyOf(tasks.values());
+        return tasks.values().stream().map(TaskRecord::snapshot).toList();
     }
 
     public synchronized List<String> graphs() {

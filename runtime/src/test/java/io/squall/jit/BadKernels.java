@@ -139,4 +139,28 @@ final class BadKernels {
         String s = "n=" + n; // LINE:stringConcat
         a.set(0, s.length());
     }
+
+    static void reduceRead(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result, FloatArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, result.get(0) + in.get(i));
+        }
+        out.set(0, result.get(0)); // LINE:reduceRead
+    }
+
+    static void reduceProduct(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, result.get(0) * in.get(i)); // LINE:reduceProduct
+        }
+    }
+
+    static void reduceOverwrite(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, in.get(i) + 1f); // LINE:reduceOverwrite
+        }
+    }
+
+    static void assertion(FloatArray a) {
+        assert a.get(0) > 0 : "positive"; // LINE:assertion
+        a.set(0, 1f);
+    }
 }

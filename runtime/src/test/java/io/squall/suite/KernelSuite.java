@@ -311,7 +311,8 @@ public final class KernelSuite {
                         double x = in.get(i);
                         double r = Math.exp(x * 0.1) + Math.log(x + 2) + Math.sqrt(x + 1.5) + Math.pow(x + 1.5, 1.5) + Math.sin(x)
                                 + Math.cos(x) + Math.tanh(x) + 1 / Math.sqrt(x + 2) + (x * 0.5 + 1) + Math.abs(x) + Math.floor(x)
-                                + Math.ceil(x) + Math.atan2(x, 2) + Math.min(Math.max(x, -0.5), 0.5);
+                                + Math.ceil(x) + Math.atan2(x, 2) + Math.min(Math.max(x, -0.5), 0.5)
+                                + Math.tan(x * 0.5) + Math.atan(x) + Math.log(x + 3) / Math.log(2) + Math.signum(x) + Math.max(x, 0.25);
                         out.set(i, (float) r);
                     }
                 }, new int[] {1}, 1e-5));
@@ -582,6 +583,71 @@ public final class KernelSuite {
                         out.set(i, bits);
                     }
                 }, new int[] {2}, 0));
+        s.add(new SuiteCase("reducePositive", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::reducePositive,
+                () -> new Object[] {floats(rn, 43, -1, 1), new FloatArray(1)}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    double sum = 0;
+                    for (int i = 0; i < rn; i++) {
+                        sum += Math.max(0, in.get(i));
+                    }
+                    ((FloatArray) a[1]).set(0, (float) sum);
+                }, new int[] {1}, 1e-4));
+
+        s.add(new SuiteCase("helperWithArrays", (io.squall.api.common.TornadoFunctions.Task5<KernelContext, IntArray, IntArray, Integer, Integer>) Kernels::helperWithArrays,
+                () -> new Object[] {new KernelContext(), ints(100 * 12, 44, 10), new IntArray(100), 12, 7}, grid1(128, 32),
+                a -> {
+                    IntArray rows = (IntArray) a[1], out = (IntArray) a[2];
+                    for (int r = 0; r < 100; r++) {
+                        int found = -1;
+                        for (int c = 11; c >= 0; c--) {
+                            if (rows.get(r * 12 + c) == 7) {
+                                found = c;
+                            }
+                        }
+                        out.set(r, found);
+                    }
+                }, new int[] {2}, 0));
+        s.add(new SuiteCase("skipOdd", (io.squall.api.common.TornadoFunctions.Task2<IntArray, IntArray>) Kernels::skipOdd,
+                () -> new Object[] {ints(n, 45, 1000), new IntArray(n)}, null,
+                a -> {
+                    IntArray in = (IntArray) a[0], out = (IntArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        out.set(i, in.get(i) % 2 == 0 ? in.get(i) * 3 : 0);
+                    }
+                }, new int[] {1}, 0));
+        s.add(new SuiteCase("halfBits", (io.squall.api.common.TornadoFunctions.Task3<FloatArray, IntArray, FloatArray>) Kernels::halfBits,
+                () -> {
+                    FloatArray f = floats(200, 46, -70000, 70000);
+                    float[] special = {0f, -0f, 1f, 65504f, 65520f, 70000f, -1e9f, 6e-8f, 3e-8f, 1e-5f, Float.POSITIVE_INFINITY, 1.0009765625f,
+                        1.00048828125f, 1.00146484375f, 2049f, 2051f, 0.1f};
+                    for (int i = 0; i < special.length; i++) {
+                        f.set(i, special[i]);
+                    }
+                    return new Object[] {f, new IntArray(200), new FloatArray(200)};
+                }, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0], back = (FloatArray) a[2];
+                    IntArray bits = (IntArray) a[1];
+                    for (int i = 0; i < 200; i++) {
+                        short h = Float.floatToFloat16(in.get(i));
+                        bits.set(i, Short.toUnsignedInt(h));
+                        back.set(i, Float.float16ToFloat(h));
+                    }
+                }, new int[] {1, 2}, 0));
+
+        s.add(new SuiteCase("localFloatAtomic", (io.squall.api.common.TornadoFunctions.Task3<KernelContext, FloatArray, FloatArray>) Kernels::localFloatAtomic,
+                () -> new Object[] {new KernelContext(), floats(1024, 47, 0, 1), new FloatArray(16)}, grid1(1024, 64),
+                a -> {
+                    FloatArray in = (FloatArray) a[1], out = (FloatArray) a[2];
+                    for (int g = 0; g < 16; g++) {
+                        double sum = 0;
+                        for (int i = g * 64; i < g * 64 + 64; i++) {
+                            sum += in.get(i);
+                        }
+                        out.set(g, (float) sum);
+                    }
+                }, new int[] {2}, 1e-5));
         return s;
     }
 

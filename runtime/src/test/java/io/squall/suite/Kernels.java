@@ -240,7 +240,8 @@ public final class Kernels {
             float r = TornadoMath.exp(x * 0.1f) + TornadoMath.log(x + 2f) + TornadoMath.sqrt(x + 1.5f)
                     + TornadoMath.pow(x + 1.5f, 1.5f) + TornadoMath.sin(x) + TornadoMath.cos(x) + TornadoMath.tanh(x)
                     + TornadoMath.rsqrt(x + 2f) + TornadoMath.fma(x, 0.5f, 1f) + TornadoMath.abs(x)
-                    + TornadoMath.floor(x) + TornadoMath.ceil(x) + TornadoMath.atan2(x, 2f) + TornadoMath.clamp(x, -0.5f, 0.5f);
+                    + TornadoMath.floor(x) + TornadoMath.ceil(x) + TornadoMath.atan2(x, 2f) + TornadoMath.clamp(x, -0.5f, 0.5f)
+                    + TornadoMath.tan(x * 0.5f) + TornadoMath.atan(x) + TornadoMath.log2(x + 3f) + TornadoMath.signum(x) + TornadoMath.max(x, 0.25f);
             out.set(i, r);
         }
     }
@@ -422,6 +423,70 @@ public final class Kernels {
                 bits |= 256;
             }
             out.set(i, bits);
+        }
+    }
+
+    /** Sum of the positive elements: the @Reduce update sits under a condition (accumulator phis at merges). */
+    public static void reducePositive(FloatArray in, @Reduce FloatArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            float v = in.get(i);
+            if (v > 0f) {
+                result.set(0, result.get(0) + v);
+            }
+        }
+    }
+
+    static int indexOf(IntArray a, int from, int to, int value) {
+        for (int i = from; i < to; i++) {
+            if (a.get(i) == value) {
+                return i - from;   // early return from inside a loop of an inlined helper
+            }
+        }
+        return -1;
+    }
+
+    static int globalIndex(KernelContext ctx) {
+        return ctx.globalIdx;
+    }
+
+    /** Helpers receiving arrays and the KernelContext, with several returns. */
+    public static void helperWithArrays(KernelContext ctx, IntArray rows, IntArray out, int cols, int value) {
+        int r = globalIndex(ctx);
+        if (r < out.getSize()) {
+            out.set(r, indexOf(rows, r * cols, r * cols + cols, value));
+        }
+    }
+
+    /** `continue` in the @Parallel loop itself goes to the grid-stride step. */
+    public static void skipOdd(IntArray in, IntArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            if ((in.get(i) & 1) != 0) {
+                continue;
+            }
+            out.set(i, in.get(i) * 3);
+        }
+    }
+
+    /** Float.floatToFloat16 / float16ToFloat: rounding, overflow to infinity, subnormals. */
+    public static void halfBits(FloatArray in, IntArray bits, FloatArray back) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            short h = Float.floatToFloat16(in.get(i));
+            bits.set(i, h & 0xFFFF);
+            back.set(i, Float.float16ToFloat(h));
+        }
+    }
+
+    /** Float atomics on local memory (compare-and-swap loop), one partial sum per group. */
+    public static void localFloatAtomic(KernelContext ctx, FloatArray in, FloatArray partials) {
+        float[] sum = ctx.allocateFloatLocalArray(1);
+        if (ctx.localIdx == 0) {
+            sum[0] = 0f;
+        }
+        ctx.localBarrier();
+        ctx.atomicAdd(sum, 0, in.get(ctx.globalIdx));
+        ctx.localBarrier();
+        if (ctx.localIdx == 0) {
+            partials.set(ctx.groupIdx, sum[0]);
         }
     }
 }

@@ -8,7 +8,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A device's primary context (the one the CUDA runtime shares), retained on creation and released on close.
- * Every operation makes it current on the calling thread first, so any thread may use it.
+ * Every operation makes it current on the calling thread first, so any thread may use it. Creates device and
+ * pinned memory, streams and events; modules are loaded with {@link CudaModule#loadPtx(CudaContext, String)}.
  */
 public final class CudaContext implements AutoCloseable {
     /** The context this wrapper last made current on each thread; saves a driver call per operation. */
@@ -88,11 +89,6 @@ public final class CudaContext implements AutoCloseable {
             api.check(api.eventCreate(event, CU.CU_EVENT_DEFAULT), "cuEventCreate");
             return new CudaEvent(this, event.get(ADDRESS, 0));
         }
-    }
-
-    /** Loads a PTX module into this context; see {@link CudaModule#loadPtx}. */
-    public CudaModule loadPtx(String ptx) {
-        return CudaModule.loadPtx(this, ptx);
     }
 
     /** Free device memory in bytes right now (cuMemGetInfo_v2). */

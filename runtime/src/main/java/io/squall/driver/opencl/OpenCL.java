@@ -77,9 +77,18 @@ public final class OpenCL {
             }
             MemorySegment ids = arena.allocate(ADDRESS, n);
             CL.check(api.getPlatformIDs(n, ids, MemorySegment.NULL), "clGetPlatformIDs");
+            // A broken driver must not hide the working ones: skip a platform whose queries fail.
             List<CLPlatform> platforms = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                platforms.add(new CLPlatform(api, ids.getAtIndex(ADDRESS, i)));
+                try {
+                    platforms.add(new CLPlatform(api, ids.getAtIndex(ADDRESS, i)));
+                } catch (CLException e) {
+                    failures.add("platform " + i + ": " + e.getMessage());
+                }
+            }
+            if (platforms.isEmpty()) {
+                return new Probe(api, List.of(), "no usable OpenCL platform (" + String.join("; ", failures) + "): " + INSTALL_HINT);
             }
             return new Probe(api, List.copyOf(platforms), null);
         } catch (RuntimeException e) {

@@ -89,6 +89,14 @@ final class MethodParser {
     /** Parses the method starting in the builder's current block with these arguments in its first locals. */
     List<ReturnEdge> parse(Slot[] arguments) {
         line = firstLine();
+        for (CodeElement e : code.elementList()) {   // synchronized also brings exception handlers: name it first
+            if (e instanceof LineNumber ln) {
+                line = ln.line();
+            } else if (e instanceof MonitorInstruction) {
+                throw error("`synchronized`");
+            }
+        }
+        line = firstLine();
         if (!code.exceptionHandlers().isEmpty()) {
             throw error("exception handling (try/catch/finally)");
         }
@@ -431,6 +439,8 @@ final class MethodParser {
             case NewObjectInstruction n -> {
                 if (n.className().asInternalName().equals(Intrinsics.HALF_FLOAT)) {
                     state.push(new NewHalf(ctx.newHalfCounter++));
+                } else if (isThrowable(n.className().asInternalName())) {
+                    throw error("throwing an exception (`new " + n.className().asInternalName().replace('/', '.') + "`)");
                 } else {
                     throw error("object allocation `new " + n.className().asInternalName().replace('/', '.') + "`");
                 }
@@ -445,6 +455,14 @@ final class MethodParser {
             case NopInstruction n -> {
             }
             default -> throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
+        }
+    }
+
+    private boolean isThrowable(String internalName) {
+        try {
+            return Throwable.class.isAssignableFrom(Class.forName(internalName.replace('/', '.'), false, ctx.loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
@@ -678,7 +696,11 @@ final class MethodParser {
     /** Pushes array[index]; {@code widenHalf}: a HalfFloat element is converted to float (getFloat). */
     void arrayLoad(ArrayRef a, Value index, boolean widenHalf) {
         CompileContext.Reduction red = ctx.reductionOf(a);
-        if (red != null && enclosingLoop() != null) {
+        if (red != null) {
+            if (enclosingLoop() == null) {
+                throw error("a read of the @Reduce argument outside its @Parallel loop",
+                        "(other work-groups are still combining into it; read the result on the host)");
+            }
             requireZero(index);
             state.push(state.locals[a.accumulatorSlot()]);
             return;
@@ -721,16 +743,15 @@ final class MethodParser {
         }
     }
 
+    /** The operator of {@code result[0] = op(result[0], x)}: the stored value must combine the accumulator itself. */
     private CompileContext.ReduceOp reduceOpOf(Value v, CompileContext.Reduction red) {
         Object def = v instanceof Temp t ? findDefinition(t) : null;
-        Value acc = null;
+        Value acc = ((Val) state.locals[red.array.accumulatorSlot()]).value();
         CompileContext.ReduceOp op = null;
-        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD) {
+        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD && (bin.left().equals(acc) || bin.right().equals(acc))) {
             op = CompileContext.ReduceOp.SUM;
-        } else if (def instanceof MathOp m && m.function() == MathFunction.MAX) {
-            op = CompileContext.ReduceOp.MAX;
-        } else if (def instanceof MathOp m && m.function() == MathFunction.MIN) {
-            op = CompileContext.ReduceOp.MIN;
+        } else if (def instanceof MathOp m && m.arguments().contains(acc)) {
+            op = m.function() == MathFunction.MAX ? CompileContext.ReduceOp.MAX : m.function() == MathFunction.MIN ? CompileContext.ReduceOp.MIN : null;
         }
         if (op == null) {
             throw error("a @Reduce update other than `result[0] += x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");

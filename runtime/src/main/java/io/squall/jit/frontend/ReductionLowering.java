@@ -43,6 +43,7 @@ final class ReductionLowering {
             AtomicOperator op = r.op == CompileContext.ReduceOp.SUM ? AtomicOperator.ADD
                     : r.op == CompileContext.ReduceOp.MAX ? AtomicOperator.MAX : AtomicOperator.MIN;
             b.atomic(op, r.array.base(), Constant.ofInt(0), b.load(scratch, Constant.ofInt(0)));
+            ctx.markRead(r.array);   // the atomic combines with the initial result[0]
             ctx.markWrite(r.array);
             b.jump(done);
             b.setBlock(done);
