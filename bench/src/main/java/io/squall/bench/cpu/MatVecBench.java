@@ -26,12 +26,13 @@ public final class MatVecBench {
     }
 
     public static void main(String[] args) {
-        double seconds = 2;
+        double seconds = 3;
         List<GGMLType> types = List.of(GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.F16);
         List<int[]> shapes = List.of(new int[] {2048, 8192}, new int[] {8192, 2048});
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--vector-bits" -> System.setProperty("squall.vectorBits", value(args, ++i));
                 case "--types" -> {
                     List<GGMLType> t = new ArrayList<>();
                     for (String s : value(args, ++i).split(",")) {
@@ -84,7 +85,6 @@ public final class MatVecBench {
             values[i] = (float) random.nextDouble(-1, 1);
         }
         MemorySegment one = Quantizer.quantize(type, values);
-        values = null;
         int copies = (int) Math.max(2, WORKING_SET_BYTES / one.byteSize());
         try (Arena arena = Arena.ofShared()) {
             WeightMatrix[] matrices = new WeightMatrix[copies];
@@ -98,23 +98,21 @@ public final class MatVecBench {
                 x[i] = (float) random.nextDouble(-1, 1);
             }
             float[] out = new float[rows];
-            long warmupEnd = System.nanoTime() + 1_000_000_000L;
+            // Warm-up lets C2 compile the kernel; then the best of several windows, since other processes share the cores.
+            long warmupEnd = System.nanoTime() + 2_000_000_000L;
             int c = 0;
             while (System.nanoTime() < warmupEnd) {
                 matrices[c++ % copies].matvec(x, out, 0);
             }
-            long calls = 0;
-            long start = System.nanoTime();
-            long deadline = start + (long) (seconds * 1e9);
-            long now;
+            double secondsPerCall = Double.MAX_VALUE;
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
             do {
+                long start = System.nanoTime();
                 for (int k = 0; k < copies; k++) {
                     matrices[k].matvec(x, out, 0);
                 }
-                calls += copies;
-                now = System.nanoTime();
-            } while (now < deadline);
-            double secondsPerCall = (now - start) / 1e9 / calls;
+                secondsPerCall = Math.min(secondsPerCall, (System.nanoTime() - start) / 1e9 / copies);
+            } while (System.nanoTime() < deadline);
             double gbps = one.byteSize() / secondsPerCall / 1e9;
             System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%%%n", type, rows + "x" + cols, one.byteSize() / 1e6,
                     secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth);

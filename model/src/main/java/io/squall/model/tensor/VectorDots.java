@@ -6,6 +6,7 @@ import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
+import static jdk.incubator.vector.VectorOperators.XOR;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -31,6 +32,9 @@ final class VectorDots {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ByteVector LOW_NIBBLE = ByteVector.broadcast(B, (byte) 0x0F);
+    private static final ByteVector HIGH_NIBBLE = ByteVector.broadcast(B, (byte) 0xF0);
+    private static final ByteVector SIGN_BIT = ByteVector.broadcast(B, (byte) 0x80);
 
     private VectorDots() {
     }
@@ -40,18 +44,166 @@ final class VectorDots {
         return bits >= 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;   // lanes must be 8 or 16
     }
 
-    /** Row {@code base} (byte offset) of {@code type} with {@code cols} elements, dotted with x[xo..xo+cols). */
-    static float dot(GGMLType type, MemorySegment w, long base, float[] x, int xo, int cols) {
+    /**
+     * The kernels for one type. Products call them through this class, one subclass per type, so that C2
+     * compiles each kernel as its own unit: a switch over all types would inline every kernel into one method
+     * and exceed C2's inlining node budget, leaving vector operations un-intrinsified (and boxed).
+     */
+    abstract static class Kernel {
+        /** Row at byte {@code base} with {@code cols} elements, dotted with x[xo..xo+cols). */
+        abstract float dot(MemorySegment w, long base, float[] x, int xo, int cols);
+
+        /**
+         * Four consecutive rows from byte {@code base} dotted with the same x, into out[o..o+4). Sharing each load
+         * of x between rows keeps x (32 KiB for 8192 columns) from competing with the weight stream for L1.
+         * Must give exactly the results of {@link #dot}, so grouping never changes an answer.
+         */
+        void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+            for (int r = 0; r < 4; r++) {
+                out[o + r] = dot(w, base + r * rowBytes, x, xo, cols);
+            }
+        }
+    }
+
+    static Kernel kernel(GGMLType type) {
         return switch (type) {
-            case Q8_0 -> q8_0(w, base, x, xo, cols);
-            case Q4_0 -> q4_0(w, base, x, xo, cols);
-            case Q4_K -> q4_K(w, base, x, xo, cols);
-            case Q6_K -> q6_K(w, base, x, xo, cols);
-            case F16 -> f16(w, base, x, xo, cols);
-            case BF16 -> bf16(w, base, x, xo, cols);
-            case F32 -> f32(w, base, x, xo, cols);
+            case Q8_0 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q8_0(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    q8_0x4(w, base, rowBytes, x, xo, cols, out, o);
+                }
+            };
+            case Q4_0 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q4_0(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    q4_0x2(w, base, rowBytes, x, xo, cols, out, o);
+                    q4_0x2(w, base + 2 * rowBytes, rowBytes, x, xo, cols, out, o + 2);
+                }
+            };
+            case Q4_K -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q4_K(w, base, x, xo, cols);
+                }
+            };
+            case Q6_K -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q6_K(w, base, x, xo, cols);
+                }
+            };
+            case F16 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return f16(w, base, x, xo, cols);
+                }
+            };
+            case BF16 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return bf16(w, base, x, xo, cols);
+                }
+            };
+            case F32 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return f32(w, base, x, xo, cols);
+                }
+            };
             default -> throw new IllegalArgumentException("no dot product for " + type);
         };
+    }
+
+    private static FloatVector halfAt(MemorySegment w, long o) {
+        return FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, o)));
+    }
+
+    static void q8_0x4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        long r1 = base + rowBytes;
+        long r2 = r1 + rowBytes;
+        long r3 = r2 + rowBytes;
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * Blocks.Q8_0_BYTES;
+            int xi = xo + b * 32;
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xi + j);
+                s0 = bytesToFloats(ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE)).fma(xv, s0);
+                s1 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE)).fma(xv, s1);
+                s2 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r2 + bo + 2 + j, LE)).fma(xv, s2);
+                s3 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r3 + bo + 2 + j, LE)).fma(xv, s3);
+            }
+            acc0 = s0.fma(halfAt(w, base + bo), acc0);
+            acc1 = s1.fma(halfAt(w, r1 + bo), acc1);
+            acc2 = s2.fma(halfAt(w, r2 + bo), acc2);
+            acc3 = s3.fma(halfAt(w, r3 + bo), acc3);
+        }
+        out[o] = acc0.reduceLanes(ADD);
+        out[o + 1] = acc1.reduceLanes(ADD);
+        out[o + 2] = acc2.reduceLanes(ADD);
+        out[o + 3] = acc3.reduceLanes(ADD);
+    }
+
+    /** Two rows (four would exceed C2's inlining budget for this kernel and leave vectors boxed). */
+    static void q4_0x2(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        long r1 = base + rowBytes;
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * Blocks.Q4_0_BYTES;
+            int xi = xo + b * 32;
+            float d0 = Blocks.half(w, base + bo);
+            float d1 = Blocks.half(w, r1 + bo);
+            // sum((q - 8) x) = sum(q x) - 8 sum(x): the offset is applied once per block, shared by the rows.
+            FloatVector xs = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                FloatVector xlo = FloatVector.fromArray(F, x, xi + j);
+                FloatVector xhi16 = FloatVector.fromArray(F, x, xi + 16 + j).mul(0.0625f);
+                xs = xs.add(xlo);
+                s0 = nibbleDot(ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE), xlo, xhi16, s0);
+                s1 = nibbleDot(ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE), xlo, xhi16, s1);
+            }
+            FloatVector offset = xs.mul(-8f);
+            acc0 = s0.add(offset).mul(d0).add(acc0);
+            acc1 = s1.add(offset).mul(d1).add(acc1);
+        }
+        out[o] = acc0.reduceLanes(ADD);
+        out[o + 1] = acc1.reduceLanes(ADD);
+    }
+
+    /**
+     * s + (low nibbles) * xlo + (high nibbles - 8) * xhi. The high nibble is taken without a shift (x86 has no
+     * byte shift): (v & 0xF0) ^ 0x80 read as a signed byte is 16 * (q - 8), and xhi16 is xhi / 16 (exact).
+     * The low nibbles' -8 is left to the caller (-8 * sum(xlo), shared by all rows).
+     */
+    private static FloatVector nibbleDot(ByteVector v, FloatVector xlo, FloatVector xhi16, FloatVector s) {
+        FloatVector lo = bytesToFloats(v.and(LOW_NIBBLE));
+        FloatVector hi = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT));
+        return lo.fma(xlo, hi.fma(xhi16, s));
+    }
+
+    /**
+     * Byte-lane shifts done in int lanes (x86 has no byte shift instruction, and the Vector API would fall back
+     * to slow code): bits that cross into a neighbouring byte are removed by the mask every caller applies.
+     */
+    private static ByteVector shiftRight(ByteVector v, int n) {
+        return v.lanewise(LSHR, n);
+    }
+
+    private static ByteVector shiftLeft(ByteVector v, int n) {
+        return v.lanewise(LSHL, n);
     }
 
     private static FloatVector bytesToFloats(ByteVector v) {
@@ -82,15 +234,16 @@ final class VectorDots {
             long o = base + (long) b * Blocks.Q4_0_BYTES;
             float d = Float.float16ToFloat(w.get(SHORT_LE, o));
             int xi = xo + b * 32;
+            // Same arithmetic as q4_0x4, so results do not depend on how rows are grouped.
+            FloatVector xs = FloatVector.zero(F);
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
-                ByteVector v = ByteVector.fromMemorySegment(B, w, o + 2 + j, LE);
-                FloatVector lo = bytesToFloats(v.and((byte) 0xF).sub((byte) 8));
-                FloatVector hi = bytesToFloats(v.lanewise(LSHR, 4).sub((byte) 8));
-                s = lo.fma(FloatVector.fromArray(F, x, xi + j), s);
-                s = hi.fma(FloatVector.fromArray(F, x, xi + 16 + j), s);
+                FloatVector xlo = FloatVector.fromArray(F, x, xi + j);
+                FloatVector xhi16 = FloatVector.fromArray(F, x, xi + 16 + j).mul(0.0625f);
+                xs = xs.add(xlo);
+                s = nibbleDot(ByteVector.fromMemorySegment(B, w, o + 2 + j, LE), xlo, xhi16, s);
             }
-            acc = s.fma(FloatVector.broadcast(F, d), acc);
+            acc = s.add(xs.mul(-8f)).mul(d).add(acc);
         }
         return acc.reduceLanes(ADD);
     }
@@ -115,7 +268,7 @@ final class VectorDots {
                     FloatVector x1 = FloatVector.fromArray(F, x, xi + j);
                     FloatVector x2 = FloatVector.fromArray(F, x, xi + 32 + j);
                     sLo = bytesToFloats(v.and((byte) 0xF)).fma(x1, sLo);
-                    sHi = bytesToFloats(v.lanewise(LSHR, 4)).fma(x2, sHi);
+                    sHi = bytesToFloats(shiftRight(v, 4).and((byte) 0xF)).fma(x2, sHi);
                     xLo = xLo.add(x1);
                     xHi = xHi.add(x2);
                 }
@@ -144,10 +297,10 @@ final class VectorDots {
                     ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
                     ByteVector b = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
                     ByteVector hb = ByteVector.fromMemorySegment(B, w, qh + l, LE);
-                    ByteVector q1 = a.and((byte) 0xF).or(hb.lanewise(LSHL, 4).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q2 = b.and((byte) 0xF).or(hb.lanewise(LSHL, 2).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q3 = a.lanewise(LSHR, 4).or(hb.and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q4 = b.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q1 = a.and((byte) 0xF).or(shiftLeft(hb, 4).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q2 = b.and((byte) 0xF).or(shiftLeft(hb, 2).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q3 = shiftRight(a, 4).and((byte) 0xF).or(hb.and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q4 = shiftRight(b, 4).and((byte) 0xF).or(shiftRight(hb, 2).and((byte) 0x30)).sub((byte) 32);
                     FloatVector p1 = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, xi + l));
                     FloatVector p2 = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, xi + 32 + l));
                     FloatVector p3 = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, xi + 64 + l));

@@ -11,6 +11,7 @@ import java.util.Objects;
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
     private static final int MIN_ROWS_PER_THREAD = 16;
+    private static final boolean ROWS4 = !Boolean.getBoolean("squall.noRows4");
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     private final String name;
@@ -19,6 +20,7 @@ public final class WeightMatrix {
     private final int rows;
     private final int cols;
     private final long rowBytes;
+    private final VectorDots.Kernel kernel;
     private final MatvecJob matvecJob = new MatvecJob();
     private final MatmulJob matmulJob = new MatmulJob();
 
@@ -29,6 +31,7 @@ public final class WeightMatrix {
         this.rows = rows;
         this.cols = cols;
         this.rowBytes = type.byteSize(cols);
+        this.kernel = VectorDots.kernel(type);
     }
 
     /** Wraps {@code data} (not copied); errors name the tensor. */
@@ -77,7 +80,7 @@ public final class WeightMatrix {
     public float dotRow(int row, float[] x, int xOffset) {
         Objects.checkIndex(row, rows);
         Objects.checkFromIndexSize(xOffset, cols, x.length);
-        return VectorDots.dot(type, data, row * rowBytes, x, xOffset, cols);
+        return kernel.dot(data, row * rowBytes, x, xOffset, cols);
     }
 
     /** out[outOffset + r] = row r . x for every row, in parallel. */
@@ -143,8 +146,12 @@ public final class WeightMatrix {
     }
 
     private void rowsDot(float[] x, int xOffset, float[] out, int outOffset, int rowStart, int rowEnd) {
-        for (int r = rowStart; r < rowEnd; r++) {
-            out[outOffset + r] = VectorDots.dot(type, data, r * rowBytes, x, xOffset, cols);
+        int r = rowStart;
+        for (; ROWS4 && r + 4 <= rowEnd; r += 4) {
+            kernel.dot4(data, r * rowBytes, rowBytes, x, xOffset, cols, out, outOffset + r);
+        }
+        for (; r < rowEnd; r++) {
+            out[outOffset + r] = kernel.dot(data, r * rowBytes, x, xOffset, cols);
         }
     }
 
