@@ -2,13 +2,17 @@ package io.squall.model.tensor;
 
 import static io.squall.model.tensor.Blocks.SHORT_LE;
 import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -32,6 +36,7 @@ final class VectorDots {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final ByteVector LOW_NIBBLE = ByteVector.broadcast(B, (byte) 0x0F);
     private static final ByteVector HIGH_NIBBLE = ByteVector.broadcast(B, (byte) 0xF0);
     private static final ByteVector SIGN_BIT = ByteVector.broadcast(B, (byte) 0x80);
@@ -194,18 +199,6 @@ final class VectorDots {
         return lo.fma(xlo, hi.fma(xhi16, s));
     }
 
-    /**
-     * Byte-lane shifts done in int lanes (x86 has no byte shift instruction, and the Vector API would fall back
-     * to slow code): bits that cross into a neighbouring byte are removed by the mask every caller applies.
-     */
-    private static ByteVector shiftRight(ByteVector v, int n) {
-        return v.lanewise(LSHR, n);
-    }
-
-    private static ByteVector shiftLeft(ByteVector v, int n) {
-        return v.lanewise(LSHL, n);
-    }
-
     private static FloatVector bytesToFloats(ByteVector v) {
         return (FloatVector) v.convertShape(B2F, F, 0);
     }
@@ -253,12 +246,20 @@ final class VectorDots {
         int superBlocks = cols / 256;
         for (int sb = 0; sb < superBlocks; sb++) {
             long o = base + (long) sb * Blocks.Q4_K_BYTES;
-            float d = Float.float16ToFloat(w.get(SHORT_LE, o));
-            float dmin = Float.float16ToFloat(w.get(SHORT_LE, o + 2));
-            long scales = o + 4;
+            float d = Blocks.half(w, o);
+            float dmin = Blocks.half(w, o + 2);
+            // the 12 scale bytes as three little-endian ints: bytes 0-3 (scales 0-3), 4-7 (mins 0-3), 8-11 (low bits of 4-7)
+            int sc03 = w.get(INT_LE, o + 4);
+            int mn03 = w.get(INT_LE, o + 8);
+            int hi47 = w.get(INT_LE, o + 12);
             for (int g = 0; g < 4; g++) {
+                float scaleLo = d * scaleK4(sc03, mn03, hi47, 2 * g);
+                float minLo = dmin * minK4(sc03, mn03, hi47, 2 * g);
+                float scaleHi = d * scaleK4(sc03, mn03, hi47, 2 * g + 1);
+                float minHi = dmin * minK4(sc03, mn03, hi47, 2 * g + 1);
                 int xi = xo + sb * 256 + 64 * g;
                 long qs = o + 16 + 32 * g;
+                // x = scale * q - min per sub-block; high nibbles are read as 16 * (q - 8) (see nibbleDot).
                 FloatVector sLo = FloatVector.zero(F);
                 FloatVector sHi = FloatVector.zero(F);
                 FloatVector xLo = FloatVector.zero(F);
@@ -267,20 +268,22 @@ final class VectorDots {
                     ByteVector v = ByteVector.fromMemorySegment(B, w, qs + j, LE);
                     FloatVector x1 = FloatVector.fromArray(F, x, xi + j);
                     FloatVector x2 = FloatVector.fromArray(F, x, xi + 32 + j);
-                    sLo = bytesToFloats(v.and((byte) 0xF)).fma(x1, sLo);
-                    sHi = bytesToFloats(shiftRight(v, 4).and((byte) 0xF)).fma(x2, sHi);
+                    sLo = bytesToFloats(v.and(LOW_NIBBLE)).fma(x1, sLo);
+                    sHi = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).fma(x2, sHi);
                     xLo = xLo.add(x1);
                     xHi = xHi.add(x2);
                 }
-                acc = sLo.fma(FloatVector.broadcast(F, d * Blocks.scaleK4(w, scales, 2 * g)), acc);
-                acc = xLo.fma(FloatVector.broadcast(F, -dmin * Blocks.minK4(w, scales, 2 * g)), acc);
-                acc = sHi.fma(FloatVector.broadcast(F, d * Blocks.scaleK4(w, scales, 2 * g + 1)), acc);
-                acc = xHi.fma(FloatVector.broadcast(F, -dmin * Blocks.minK4(w, scales, 2 * g + 1)), acc);
+                FloatVector t = sLo.mul(scaleLo);
+                t = xLo.fma(FloatVector.broadcast(F, -minLo), t);
+                t = sHi.fma(FloatVector.broadcast(F, scaleHi * 0.0625f), t);
+                t = xHi.fma(FloatVector.broadcast(F, 8 * scaleHi - minHi), t);
+                acc = acc.add(t);   // one add per group on the loop-carried chain
             }
         }
         return acc.reduceLanes(ADD);
     }
 
+    /** Byte-lane shifts here cost C2 a few instructions each on x86, still cheaper than decoding in int lanes. */
     static float q6_K(MemorySegment w, long base, float[] x, int xo, int cols) {
         FloatVector acc = FloatVector.zero(F);
         int superBlocks = cols / 256;
@@ -297,10 +300,10 @@ final class VectorDots {
                     ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
                     ByteVector b = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
                     ByteVector hb = ByteVector.fromMemorySegment(B, w, qh + l, LE);
-                    ByteVector q1 = a.and((byte) 0xF).or(shiftLeft(hb, 4).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q2 = b.and((byte) 0xF).or(shiftLeft(hb, 2).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q3 = shiftRight(a, 4).and((byte) 0xF).or(hb.and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q4 = shiftRight(b, 4).and((byte) 0xF).or(shiftRight(hb, 2).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q1 = a.and((byte) 0xF).or(hb.lanewise(LSHL, 4).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q2 = b.and((byte) 0xF).or(hb.lanewise(LSHL, 2).and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q3 = a.lanewise(LSHR, 4).and((byte) 0xF).or(hb.and((byte) 0x30)).sub((byte) 32);
+                    ByteVector q4 = b.lanewise(LSHR, 4).and((byte) 0xF).or(hb.lanewise(LSHR, 2).and((byte) 0x30)).sub((byte) 32);
                     FloatVector p1 = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, xi + l));
                     FloatVector p2 = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, xi + 32 + l));
                     FloatVector p3 = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, xi + 64 + l));
@@ -313,6 +316,25 @@ final class VectorDots {
             }
         }
         return acc.reduceLanes(ADD);
+    }
+
+    /** Blocks.scaleK4 on the scale bytes held in three ints (byte i of the 12 is byte i%4 of int i/4). */
+    private static int scaleK4(int sc03, int mn03, int hi47, int j) {
+        return j < 4 ? (sc03 >>> (8 * j)) & 63
+                : ((hi47 >>> (8 * (j - 4))) & 0xF) | (((sc03 >>> (8 * (j - 4) + 6)) & 3) << 4);
+    }
+
+    private static int minK4(int sc03, int mn03, int hi47, int j) {
+        return j < 4 ? (mn03 >>> (8 * j)) & 63
+                : ((hi47 >>> (8 * (j - 4) + 4)) & 0xF) | (((mn03 >>> (8 * (j - 4) + 6)) & 3) << 4);
+    }
+
+    private static IntVector bytesToInts(ByteVector v) {
+        return (IntVector) v.convertShape(B2I, I, 0);
+    }
+
+    private static FloatVector intsToFloats(IntVector v) {
+        return (FloatVector) v.convertShape(I2F, F, 0);
     }
 
     static float f32(MemorySegment w, long base, float[] x, int xo, int cols) {
