@@ -63,10 +63,12 @@ final class VectorDots {
          * of x between rows keeps x (32 KiB for 8192 columns) from competing with the weight stream for L1.
          * Must give exactly the results of {@link #dot}, so grouping never changes an answer.
          */
-        void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-            for (int r = 0; r < 4; r++) {
-                out[o + r] = dot(w, base + r * rowBytes, x, xo, cols);
-            }
+        abstract void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o);
+
+        /** Decodes the row at byte {@code base} into dst[dstOffset..+cols) (batched products decode each row once). */
+        void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+            long firstElement = base / type.typeSize() * type.blockSize();
+            Dequantizer.dequantize(type, w, firstElement, dst, dstOffset, cols);
         }
     }
 
@@ -80,6 +82,16 @@ final class VectorDots {
                 void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
                     q8_0x4(w, base, rowBytes, x, xo, cols, out, o);
                 }
+
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    for (int b = 0; b < cols / 32; b++) {
+                        long o = base + (long) b * Blocks.Q8_0_BYTES;
+                        float d = Blocks.half(w, o);
+                        for (int j = 0; j < 32; j += L) {
+                            bytesToFloats(ByteVector.fromMemorySegment(B, w, o + 2 + j, LE)).mul(d).intoArray(dst, dstOffset + 32 * b + j);
+                        }
+                    }
+                }
             };
             case Q4_0 -> new Kernel() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
@@ -90,30 +102,82 @@ final class VectorDots {
                     q4_0x2(w, base, rowBytes, x, xo, cols, out, o);
                     q4_0x2(w, base + 2 * rowBytes, rowBytes, x, xo, cols, out, o + 2);
                 }
+
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    for (int b = 0; b < cols / 32; b++) {
+                        long o = base + (long) b * Blocks.Q4_0_BYTES;
+                        float d = Blocks.half(w, o);
+                        for (int j = 0; j < 16; j += L) {
+                            ByteVector v = ByteVector.fromMemorySegment(B, w, o + 2 + j, LE);
+                            bytesToFloats(v.and(LOW_NIBBLE)).sub(8f).mul(d).intoArray(dst, dstOffset + 32 * b + j);
+                            bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).mul(d * 0.0625f).intoArray(dst, dstOffset + 32 * b + 16 + j);
+                        }
+                    }
+                }
             };
             case Q4_K -> new Kernel() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q4_K(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = q4_K(w, base + r * rowBytes, x, xo, cols);
+                    }
                 }
             };
             case Q6_K -> new Kernel() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q6_K(w, base, x, xo, cols);
                 }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = q6_K(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
             };
             case F16 -> new Kernel() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return f16(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = f16(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    int i = 0;
+                    for (; i <= cols - L; i += L) {
+                        halfToFloat(ShortVector.fromMemorySegment(S, w, base + 2L * i, LE)).intoArray(dst, dstOffset + i);
+                    }
+                    for (; i < cols; i++) {
+                        dst[dstOffset + i] = Blocks.half(w, base + 2L * i);
+                    }
                 }
             };
             case BF16 -> new Kernel() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return bf16(w, base, x, xo, cols);
                 }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = bf16(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
             };
             case F32 -> new Kernel() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return f32(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = f32(w, base + r * rowBytes, x, xo, cols);
+                    }
                 }
             };
             default -> throw new IllegalArgumentException("no dot product for " + type);
@@ -392,9 +456,81 @@ final class VectorDots {
         return bits.or(sign).reinterpretAsFloats();
     }
 
-    /** out[k] = w . x[xOffsets[k]..], for a dequantized row w; four batch rows at a time share each load of w. */
-    static void dotBatch(float[] w, int cols, float[] x, int batch, float[] out, int outStride, int outIndex) {
-        int b = 0;
+    /**
+     * The 4 x 4 block of a batched product: decoded rows w[wo + i*cols ..] (i < 4) dotted with batch vectors
+     * x[(b + j)*cols ..] (j < 4), into out[(b + j)*outStride + row + i]. Each load of w serves four batch vectors
+     * and each load of x four rows: 8 loads per 16 FMAs.
+     */
+    static void dotBlock4x4(float[] w, int cols, float[] x, int b, float[] out, int outStride, int row) {
+        int w1 = cols;
+        int w2 = 2 * cols;
+        int w3 = 3 * cols;
+        int x0 = b * cols;
+        int x1 = x0 + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= cols - L; i += L) {
+            FloatVector v0 = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector v1 = FloatVector.fromArray(F, x, x1 + i);
+            FloatVector v2 = FloatVector.fromArray(F, x, x2 + i);
+            FloatVector v3 = FloatVector.fromArray(F, x, x3 + i);
+            FloatVector r0 = FloatVector.fromArray(F, w, i);
+            a00 = r0.fma(v0, a00);
+            a01 = r0.fma(v1, a01);
+            a02 = r0.fma(v2, a02);
+            a03 = r0.fma(v3, a03);
+            FloatVector r1 = FloatVector.fromArray(F, w, w1 + i);
+            a10 = r1.fma(v0, a10);
+            a11 = r1.fma(v1, a11);
+            a12 = r1.fma(v2, a12);
+            a13 = r1.fma(v3, a13);
+            FloatVector r2 = FloatVector.fromArray(F, w, w2 + i);
+            a20 = r2.fma(v0, a20);
+            a21 = r2.fma(v1, a21);
+            a22 = r2.fma(v2, a22);
+            a23 = r2.fma(v3, a23);
+            FloatVector r3 = FloatVector.fromArray(F, w, w3 + i);
+            a30 = r3.fma(v0, a30);
+            a31 = r3.fma(v1, a31);
+            a32 = r3.fma(v2, a32);
+            a33 = r3.fma(v3, a33);
+        }
+        int o = row;
+        finish(a00, w, 0, x, x0, i, cols, out, b * outStride + o);
+        finish(a01, w, 0, x, x1, i, cols, out, (b + 1) * outStride + o);
+        finish(a02, w, 0, x, x2, i, cols, out, (b + 2) * outStride + o);
+        finish(a03, w, 0, x, x3, i, cols, out, (b + 3) * outStride + o);
+        finish(a10, w, w1, x, x0, i, cols, out, b * outStride + o + 1);
+        finish(a11, w, w1, x, x1, i, cols, out, (b + 1) * outStride + o + 1);
+        finish(a12, w, w1, x, x2, i, cols, out, (b + 2) * outStride + o + 1);
+        finish(a13, w, w1, x, x3, i, cols, out, (b + 3) * outStride + o + 1);
+        finish(a20, w, w2, x, x0, i, cols, out, b * outStride + o + 2);
+        finish(a21, w, w2, x, x1, i, cols, out, (b + 1) * outStride + o + 2);
+        finish(a22, w, w2, x, x2, i, cols, out, (b + 2) * outStride + o + 2);
+        finish(a23, w, w2, x, x3, i, cols, out, (b + 3) * outStride + o + 2);
+        finish(a30, w, w3, x, x0, i, cols, out, b * outStride + o + 3);
+        finish(a31, w, w3, x, x1, i, cols, out, (b + 1) * outStride + o + 3);
+        finish(a32, w, w3, x, x2, i, cols, out, (b + 2) * outStride + o + 3);
+        finish(a33, w, w3, x, x3, i, cols, out, (b + 3) * outStride + o + 3);
+    }
+
+    /** Reduces a block accumulator, adds the scalar tail [from, cols) and stores it. */
+    private static void finish(FloatVector acc, float[] w, int wo, float[] x, int xo, int from, int cols, float[] out, int index) {
+        float sum = acc.reduceLanes(ADD);
+        for (int k = from; k < cols; k++) {
+            sum += w[wo + k] * x[xo + k];
+        }
+        out[index] = sum;
+    }
+
+    /** out[b*outStride + outIndex] = w[wo..wo+cols) . x_b for b in [bStart, batch); four batch vectors share each load of w. */
+    static void dotBatch(float[] w, int wo, int cols, float[] x, int bStart, int batch, float[] out, int outStride, int outIndex) {
+        int b = bStart;
         for (; b + 4 <= batch; b += 4) {
             int x0 = b * cols;
             int x1 = x0 + cols;
@@ -406,7 +542,7 @@ final class VectorDots {
             FloatVector a3 = FloatVector.zero(F);
             int i = 0;
             for (; i <= cols - L; i += L) {
-                FloatVector wv = FloatVector.fromArray(F, w, i);
+                FloatVector wv = FloatVector.fromArray(F, w, wo + i);
                 a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
                 a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
                 a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
@@ -417,10 +553,10 @@ final class VectorDots {
             float s2 = a2.reduceLanes(ADD);
             float s3 = a3.reduceLanes(ADD);
             for (; i < cols; i++) {
-                s0 += w[i] * x[x0 + i];
-                s1 += w[i] * x[x1 + i];
-                s2 += w[i] * x[x2 + i];
-                s3 += w[i] * x[x3 + i];
+                s0 += w[wo + i] * x[x0 + i];
+                s1 += w[wo + i] * x[x1 + i];
+                s2 += w[wo + i] * x[x2 + i];
+                s3 += w[wo + i] * x[x3 + i];
             }
             out[b * outStride + outIndex] = s0;
             out[(b + 1) * outStride + outIndex] = s1;
@@ -432,11 +568,11 @@ final class VectorDots {
             FloatVector a0 = FloatVector.zero(F);
             int i = 0;
             for (; i <= cols - L; i += L) {
-                a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
+                a0 = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
             }
             float s0 = a0.reduceLanes(ADD);
             for (; i < cols; i++) {
-                s0 += w[i] * x[x0 + i];
+                s0 += w[wo + i] * x[x0 + i];
             }
             out[b * outStride + outIndex] = s0;
         }

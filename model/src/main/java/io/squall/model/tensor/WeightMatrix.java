@@ -155,15 +155,31 @@ public final class WeightMatrix {
         }
     }
 
+    /** Rows are decoded four at a time and multiplied with the batch in 4 x 4 blocks (VectorDots.dotBlock4x4). */
     private void rowsBatch(float[] x, int batch, float[] out, int rowStart, int rowEnd) {
         float[] w = ROW_SCRATCH.get();
-        if (w.length < cols) {
-            w = new float[cols];
+        if (w.length < 4 * cols) {
+            w = new float[4 * cols];
             ROW_SCRATCH.set(w);
         }
-        for (int r = rowStart; r < rowEnd; r++) {
-            Dequantizer.dequantize(type, data, (long) r * cols, w, 0, cols);
-            VectorDots.dotBatch(w, cols, x, batch, out, rows, r);
+        int r = rowStart;
+        for (; r + 4 <= rowEnd; r += 4) {
+            for (int i = 0; i < 4; i++) {
+                kernel.decode(type, data, (r + i) * rowBytes, w, i * cols, cols);
+            }
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) {
+                VectorDots.dotBlock4x4(w, cols, x, b, out, rows, r);
+            }
+            if (b < batch) {
+                for (int i = 0; i < 4; i++) {
+                    VectorDots.dotBatch(w, i * cols, cols, x, b, batch, out, rows, r + i);
+                }
+            }
+        }
+        for (; r < rowEnd; r++) {
+            kernel.decode(type, data, r * rowBytes, w, 0, cols);
+            VectorDots.dotBatch(w, 0, cols, x, 0, batch, out, rows, r);
         }
     }
 
