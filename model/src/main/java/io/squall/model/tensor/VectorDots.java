@@ -40,6 +40,8 @@ final class VectorDots {
     private static final ByteVector LOW_NIBBLE = ByteVector.broadcast(B, (byte) 0x0F);
     private static final ByteVector HIGH_NIBBLE = ByteVector.broadcast(B, (byte) 0xF0);
     private static final ByteVector SIGN_BIT = ByteVector.broadcast(B, (byte) 0x80);
+    private static final ByteVector BITS_4_5 = ByteVector.broadcast(B, (byte) 0x30);
+    private static final ByteVector THIRTY_TWO = ByteVector.broadcast(B, (byte) 32);
 
     private VectorDots() {
     }
@@ -360,22 +362,19 @@ final class VectorDots {
                 long sc = o + 192 + 8 * h;
                 int xi = xo + sb * 256 + 128 * h;
                 for (int l = 0; l < 32; l += L) {
-                    int is = l / 16;
-                    ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
-                    ByteVector b = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
                     ByteVector hb = ByteVector.fromMemorySegment(B, w, qh + l, LE);
-                    ByteVector q1 = a.and((byte) 0xF).or(hb.lanewise(LSHL, 4).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q2 = b.and((byte) 0xF).or(hb.lanewise(LSHL, 2).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q3 = a.lanewise(LSHR, 4).and((byte) 0xF).or(hb.and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q4 = b.lanewise(LSHR, 4).and((byte) 0xF).or(hb.lanewise(LSHR, 2).and((byte) 0x30)).sub((byte) 32);
-                    FloatVector p1 = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, xi + l));
-                    FloatVector p2 = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, xi + 32 + l));
-                    FloatVector p3 = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, xi + 64 + l));
-                    FloatVector p4 = bytesToFloats(q4).mul(FloatVector.fromArray(F, x, xi + 96 + l));
-                    acc = p1.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is)), acc);
-                    acc = p2.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 2)), acc);
-                    acc = p3.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 4)), acc);
-                    acc = p4.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 6)), acc);
+                    // pair p: ql[32p + l] holds quarter p (low nibble, qh bits 2p) and quarter p + 2 (high nibble,
+                    // qh bits 2p + 4); a loop rather than four unrolled quarters keeps C2 within its inlining budget.
+                    for (int p = 0; p < 2; p++) {
+                        ByteVector v = ByteVector.fromMemorySegment(B, w, ql + 32 * p + l, LE);
+                        ByteVector qLow = v.and(LOW_NIBBLE).or(hb.lanewise(LSHL, 4 - 2 * p).and(BITS_4_5)).sub(THIRTY_TWO);
+                        ByteVector qHigh = v.lanewise(LSHR, 4).and(LOW_NIBBLE).or(hb.lanewise(LSHR, 2 * p).and(BITS_4_5)).sub(THIRTY_TWO);
+                        int is = l / 16 + 2 * p;
+                        FloatVector t = bytesToFloats(qLow).mul(FloatVector.fromArray(F, x, xi + 32 * p + l)).mul(d * w.get(Blocks.BYTE, sc + is));
+                        t = bytesToFloats(qHigh).mul(FloatVector.fromArray(F, x, xi + 64 + 32 * p + l))
+                                .fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 4)), t);
+                        acc = acc.add(t);
+                    }
                 }
             }
         }

@@ -11,7 +11,6 @@ import java.util.Objects;
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
     private static final int MIN_ROWS_PER_THREAD = 16;
-    private static final boolean ROWS4 = !Boolean.getBoolean("squall.noRows4");
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     private final String name;
@@ -147,7 +146,7 @@ public final class WeightMatrix {
 
     private void rowsDot(float[] x, int xOffset, float[] out, int outOffset, int rowStart, int rowEnd) {
         int r = rowStart;
-        for (; ROWS4 && r + 4 <= rowEnd; r += 4) {
+        for (; r + 4 <= rowEnd; r += 4) {
             kernel.dot4(data, r * rowBytes, rowBytes, x, xOffset, cols, out, outOffset + r);
         }
         for (; r < rowEnd; r++) {
