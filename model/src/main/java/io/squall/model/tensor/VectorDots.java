@@ -2,10 +2,7 @@ package io.squall.model.tensor;
 
 import static io.squall.model.tensor.Blocks.SHORT_LE;
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.B2I;
-import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
@@ -377,14 +374,6 @@ final class VectorDots {
             }
         }
         return acc.reduceLanes(ADD);
-    }
-
-    private static IntVector bytesToInts(ByteVector v) {
-        return (IntVector) v.convertShape(B2I, I, 0);
-    }
-
-    private static FloatVector intsToFloats(IntVector v) {
-        return (FloatVector) v.convertShape(I2F, F, 0);
     }
 
     static float f32(MemorySegment w, long base, float[] x, int xo, int cols) {
