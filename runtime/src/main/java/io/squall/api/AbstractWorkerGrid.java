@@ -38,6 +38,10 @@ abstract class AbstractWorkerGrid {
     }
 
     private long[] checked(String what, long[] sizes) {
+        // TornadoVM programs often pass three sizes to a 1D or 2D grid (e.g. setLocalWork(16, 16, 1)): trailing 1s are accepted.
+        if (sizes.length > dimensions && trailingOnes(sizes, dimensions)) {
+            sizes = java.util.Arrays.copyOf(sizes, dimensions);
+        }
         if (sizes.length != dimensions) {
             throw new IllegalArgumentException(what + " work size has " + sizes.length + " dimensions; this grid has " + dimensions);
         }
@@ -47,6 +51,15 @@ abstract class AbstractWorkerGrid {
             }
         }
         return sizes.clone();
+    }
+
+    private static boolean trailingOnes(long[] sizes, int from) {
+        for (int i = from; i < sizes.length; i++) {
+            if (sizes[i] != 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The JVM backend: runs a task's Java method itself, in parallel, with TornadoVM's semantics.
@@ -50,9 +47,11 @@ public final class JvmKernelRunner {
         }
     }
 
-    private record ContextPlan(MethodHandle invoker, int[] contextArgs, boolean barriers) implements Plan {
+    /** itemLoop: the work-item loop with the kernel inlined (no barriers only; null when it could not be made). */
+    private record ContextPlan(MethodHandle invoker, MethodHandle itemLoop, int[] contextArgs, boolean barriers) implements Plan {
         public String describe() {
-            return "work-groups: " + (barriers ? "work-items as virtual threads meeting at barriers" : "work-items as a loop");
+            return "work-groups: " + (barriers ? "work-items as virtual threads meeting at barriers"
+                    : itemLoop != null ? "work-items as a loop with the kernel inlined" : "work-items as a loop");
         }
     }
 
@@ -86,7 +85,7 @@ public final class JvmKernelRunner {
                     throw new IllegalArgumentException("kernel " + kernel + " takes a KernelContext, so it needs a launch grid:"
                             + " give its task a WorkerGrid through a GridScheduler (\"graph.task\")");
                 }
-                WorkGroupLauncher.run(kernel, p.invoker(), args, p.contextArgs(), gridGlobal, gridLocal, p.barriers(),
+                WorkGroupLauncher.run(kernel, p.invoker(), p.itemLoop(), args, p.contextArgs(), gridGlobal, gridLocal, p.barriers(),
                         workers, pool());
             }
         }
@@ -111,8 +110,9 @@ public final class JvmKernelRunner {
             }
         }
         if (!contexts.isEmpty()) {
-            return new ContextPlan(invoker, contexts.stream().mapToInt(Integer::intValue).toArray(),
-                    BarrierScanner.usesBarriers(method));
+            boolean barriers = BarrierScanner.usesBarriers(method);
+            return new ContextPlan(invoker, barriers ? null : WorkGroupLauncher.itemLoop(invoker),
+                    contexts.stream().mapToInt(Integer::intValue).toArray(), barriers);
         }
         for (Annotation[] annotations : method.getParameterAnnotations()) {
             for (Annotation a : annotations) {
@@ -171,52 +171,20 @@ public final class JvmKernelRunner {
         }
     }
 
+    /** Chunks per worker: more chunks than workers let a worker that runs late (a busy machine) take a smaller share. */
+    static final int CHUNKS_PER_WORKER = 4;
+
+    /**
+     * Splits the loop into {@code workers * CHUNKS_PER_WORKER} chunks, claimed by the caller and pool threads; the
+     * transformed kernel runs chunk {@code c} of {@code chunks} as its (worker, workers) share.
+     */
     private static void runLoop(String kernel, MethodHandle invoker, Object[] args, int workers) {
         if (workers == 1) {
             invoke(kernel, invoker, withWorker(args, 0, 1));
             return;
         }
-        List<Future<?>> futures = new ArrayList<>();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        ForkJoinPool executor = pool();
-        for (int w = 1; w < workers; w++) {
-            Object[] workerArgs = withWorker(args, w, workers);
-            futures.add(executor.submit(() -> {
-                try {
-                    invoke(kernel, invoker, workerArgs);
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                }
-            }));
-        }
-        try {
-            invoke(kernel, invoker, withWorker(args, 0, workers));
-        } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-        }
-        awaitAll(futures);
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-    }
-
-    static void awaitAll(List<Future<?>> futures) {
-        boolean interrupted = false;
-        for (Future<?> f : futures) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw new JvmKernelException("JVM backend worker failed: " + e.getCause(), e.getCause());
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        int chunks = workers * CHUNKS_PER_WORKER;
+        Workers.forEach(chunks, workers, pool(), chunk -> invoke(kernel, invoker, withWorker(args, (int) chunk, chunks)));
     }
 
     private static Object[] withWorker(Object[] args, int worker, int workers) {

@@ -27,8 +27,9 @@ public final class JvmDevice implements ComputeDevice {
         Runtime rt = Runtime.getRuntime();
         properties = new DeviceProperties("jvm", "Java " + Runtime.version().feature() + " (" + System.getProperty("java.vm.name") + ")",
                 System.getProperty("java.vendor", ""), "JVM", Runtime.version().toString(), Runtime.version().toString(),
-                TornadoDeviceType.JAVA, rt.maxMemory(), 0, rt.maxMemory(), rt.availableProcessors(), Integer.MAX_VALUE,
-                new long[]{Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE}, 0, Set.of(), "", "");
+                TornadoDeviceType.JAVA, rt.maxMemory(), rt.maxMemory(), rt.maxMemory(), rt.availableProcessors(),
+                JvmKernelRunner.MAX_WORK_GROUP_SIZE, new long[]{JvmKernelRunner.MAX_WORK_GROUP_SIZE, JvmKernelRunner.MAX_WORK_GROUP_SIZE,
+                JvmKernelRunner.MAX_WORK_GROUP_SIZE}, 0, Set.of(), "", "");
     }
 
     @Override
