@@ -9,17 +9,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Finds NVIDIA's PTX assembler (PATH, then /usr/local/cuda*&#47;bin) and assembles PTX text with it. */
-final class Ptxas {
+public final class Ptxas {
     private static final Path PTXAS = find();
 
     private Ptxas() {
     }
 
-    static boolean available() {
+    public static boolean available() {
         return PTXAS != null;
     }
 
-    static String path() {
+    public static String path() {
         return String.valueOf(PTXAS);
     }
 
@@ -44,7 +44,7 @@ final class Ptxas {
     }
 
     /** Assembles {@code ptx} for {@code arch}; returns null on success, else ptxas's messages. */
-    static String assemble(String ptx, String arch) throws IOException, InterruptedException {
+    public static String assemble(String ptx, String arch) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("squall-ptxas");
         try {
             Path in = dir.resolve("kernel.ptx");
@@ -68,7 +68,7 @@ final class Ptxas {
     }
 
     /** The PTX with line numbers, for failure messages. */
-    static String numbered(String ptx) {
+    public static String numbered(String ptx) {
         StringBuilder sb = new StringBuilder();
         String[] lines = ptx.split("\n");
         for (int i = 0; i < lines.length; i++) {
