@@ -75,7 +75,7 @@ final class ParallelLoopTransformer {
 
     /** The loop found in the element list of the method's code (indices into it). */
     private record Loop(int slot, int initStore, int start, int end, int conditionLoad, int exitBranch, boolean inclusive,
-                        int increment, int step, boolean blocked) {
+                        int increment, int step, boolean blocked, boolean nonNegativeStart) {
     }
 
     private ParallelLoopTransformer() {
@@ -275,7 +275,10 @@ final class ParallelLoopTransformer {
             }
         }
         boolean blocked = bound.stream().allMatch(ins -> invariant(ins, slot, storedSlots));
-        return new Loop(slot, initStore, start, end, conditionLoad, exitBranch, inclusive, increment, step, blocked);
+        int initValue = previousInstruction(elements, initStore);
+        boolean nonNegativeStart = initValue >= 0 && elements.get(initValue) instanceof ConstantInstruction c
+                && c.constantValue() instanceof Integer value && value >= 0;
+        return new Loop(slot, initStore, start, end, conditionLoad, exitBranch, inclusive, increment, step, blocked, nonNegativeStart);
     }
 
     private static boolean inside(Label label, int start, int end, Map<Label, Integer> labelIndex) {
@@ -372,7 +375,8 @@ final class ParallelLoopTransformer {
                         if (loop.blocked()) {
                             splitBound(b, v, bound, loop, paramSlots, worker, workers, "end");
                             b.istore(hi);
-                            splitBound(b, v, bound, loop, paramSlots, worker, workers, "begin");
+                            splitBound(b, v, bound, loop, paramSlots, worker, workers,
+                                    loop.nonNegativeStart() ? "beginNonNegative" : "begin");
                             b.istore(v);
                         } else {
                             b.iload(v).iload(worker).loadConstant(loop.step()).imul().iadd().istore(v);
