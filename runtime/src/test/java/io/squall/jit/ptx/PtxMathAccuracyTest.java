@@ -79,7 +79,7 @@ class PtxMathAccuracyTest {
         Random r = new Random(fn.hashCode());
         long worst = 0;
         double worstX = 0;
-        for (int i = 0; i < 20000; i++) {
+        for (int i = 0; i < 6000; i++) {
             double x = i % 3 == 0 ? lo + (hi - lo) * r.nextDouble() : (r.nextDouble() * 2 - 1) * Math.pow(2, r.nextInt(12) - 8);
             if (x < lo || x > hi) {
                 continue;
@@ -148,7 +148,7 @@ class PtxMathAccuracyTest {
         }
         Random r = new Random(fn.hashCode());
         long worst = 0;
-        for (int i = 0; i < 20000; i++) {
+        for (int i = 0; i < 6000; i++) {
             double x = xlo + (xhi - xlo) * r.nextDouble(), y = ylo + (yhi - ylo) * r.nextDouble();
             long u = ulps(reference.applyAsDouble(x, y), call(f, x, y));
             worst = Math.max(worst, u);
