@@ -199,8 +199,9 @@ public final class OpenCLDevice implements ComputeDevice {
             case I16 -> k.setArg(index, (short) asLong(arg));
             case I32 -> k.setArg(index, (int) asLong(arg));
             case I64 -> k.setArg(index, asLong(arg));
-            case F16 -> k.setArg(index, arg instanceof io.squall.api.types.HalfFloat h ? h.getHalfFloatValue()
-                    : io.squall.api.types.HalfFloat.toHalf(((Number) arg).floatValue()));
+            // The OpenCL C emitter holds halves widened to float (see OpenCLTypes), so the value goes in as a float rounded to binary16.
+            case F16 -> k.setArg(index, arg instanceof io.squall.api.types.HalfFloat h ? h.getFloat32()
+                    : io.squall.api.types.HalfFloat.toFloat(io.squall.api.types.HalfFloat.toHalf(((Number) arg).floatValue())));
             case F32 -> k.setArg(index, ((Number) arg).floatValue());
             case F64 -> k.setArg(index, ((Number) arg).doubleValue());
         }
