@@ -1,0 +1,89 @@
+package io.squall.model.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Byte-level facts about ggml's block layouts shared by the quantizer, the dequantizer and the dot
+ * products. GGUF data is little-endian.
+ *
+ * <pre>
+ * Q8_0 (34 B / 32):  f16 d, int8 qs[32]                     x = d * q
+ * Q4_0 (18 B / 32):  f16 d, u8 qs[16]                       x[j] = d * ((qs[j] &amp; 15) - 8), x[j+16] = d * ((qs[j] &gt;&gt; 4) - 8)
+ * Q4_K (144 B / 256): f16 d, f16 dmin, u8 scales[12], u8 qs[128]
+ *      8 sub-blocks of 32 with 6-bit scale sc and min m (packing: {@link #scaleK4}, {@link #minK4});
+ *      group g (64 elements) uses qs[32g..32g+32): low nibbles are sub-block 2g, high nibbles 2g+1; x = d*sc*q - dmin*m
+ * Q6_K (210 B / 256): u8 ql[128], u8 qh[64], int8 scales[16], f16 d
+ *      half h (128 elements), l in 0..31, ql' = ql+64h, qh' = qh+32h, sc' = scales+8h:
+ *      x[128h+l]    uses ql'[l] low,     (qh'[l]      &amp; 3) as bits 4-5, sc'[l/16]
+ *      x[128h+32+l] uses ql'[l+32] low,  (qh'[l] &gt;&gt; 2 &amp; 3),                sc'[l/16+2]
+ *      x[128h+64+l] uses ql'[l] high,    (qh'[l] &gt;&gt; 4 &amp; 3),                sc'[l/16+4]
+ *      x[128h+96+l] uses ql'[l+32] high, (qh'[l] &gt;&gt; 6 &amp; 3),                sc'[l/16+6];  x = d * sc * (q - 32)
+ * </pre>
+ */
+final class Blocks {
+    static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
+
+    static final int Q8_0_BYTES = 34;
+    static final int Q4_0_BYTES = 18;
+    static final int Q4_K_BYTES = 144;
+    static final int Q6_K_BYTES = 210;
+
+    private Blocks() {
+    }
+
+    static float half(MemorySegment s, long offset) {
+        return Float.float16ToFloat(s.get(SHORT_LE, offset));
+    }
+
+    static float bf16(short bits) {
+        return Float.intBitsToFloat((bits & 0xFFFF) << 16);
+    }
+
+    /** Round-to-nearest-even float to bfloat16; NaN stays NaN. */
+    static short toBf16(float v) {
+        int bits = Float.floatToRawIntBits(v);
+        if (Float.isNaN(v)) {
+            return (short) ((bits >>> 16) | 0x40);
+        }
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+    }
+
+    /** 6-bit scale of sub-block j (0..7) of a Q4_K block whose 12 scale bytes start at {@code scales}. */
+    static int scaleK4(MemorySegment s, long scales, int j) {
+        if (j < 4) {
+            return u8(s, scales + j) & 63;
+        }
+        return (u8(s, scales + j + 4) & 0xF) | ((u8(s, scales + j - 4) >>> 6) << 4);
+    }
+
+    /** 6-bit min of sub-block j (0..7) of a Q4_K block. */
+    static int minK4(MemorySegment s, long scales, int j) {
+        if (j < 4) {
+            return u8(s, scales + j + 4) & 63;
+        }
+        return (u8(s, scales + j + 4) >>> 4) | ((u8(s, scales + j) >>> 6) << 4);
+    }
+
+    static int u8(MemorySegment s, long offset) {
+        return s.get(BYTE, offset) & 0xFF;
+    }
+
+    /** The types WeightMatrix, Quantizer and Dequantizer handle. */
+    static boolean supported(GGMLType type) {
+        return switch (type) {
+            case F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K -> true;
+            default -> false;
+        };
+    }
+
+    static void requireSupported(GGMLType type, String what) {
+        if (!supported(type)) {
+            throw new IllegalArgumentException(what + ": tensor type " + type
+                    + " is not supported (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
+        }
+    }
+}

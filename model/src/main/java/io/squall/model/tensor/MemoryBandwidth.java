@@ -1,0 +1,73 @@
+package io.squall.model.tensor;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Measures the machine's memory read bandwidth as the CPU engine sees it: all {@link Threads} stream
+ * through an off-heap buffer far larger than the caches with vector loads. Decode speed is reported as a
+ * fraction of this figure (single-sequence decoding reads every weight once per token).
+ */
+public final class MemoryBandwidth {
+    private static final long DEFAULT_BYTES = 512L << 20;
+
+    private MemoryBandwidth() {
+    }
+
+    /** Best of five streaming reads of a 512 MiB buffer, in GB/s (10^9 bytes per second). */
+    public static double measureReadGBps() {
+        return measureReadGBps(DEFAULT_BYTES, 5);
+    }
+
+    /** Best of {@code runs} streaming reads of a {@code bytes}-byte buffer with all threads, in GB/s. */
+    public static double measureReadGBps(long bytes, int runs) {
+        int unit = VectorDots.F.vectorByteSize();
+        long chunks = bytes / unit;
+        if (chunks < Threads.count() || runs < 1) {
+            throw new IllegalArgumentException("bandwidth buffer of " + bytes + " bytes and " + runs + " runs is too small");
+        }
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment buffer = arena.allocate(chunks * unit, 4096);
+            Threads.parallelRanges((int) Math.min(Integer.MAX_VALUE, chunks / 1024), (worker, start, end) -> {
+                long from = start * 1024L * unit;
+                long to = Math.min(buffer.byteSize(), end * 1024L * unit);
+                buffer.asSlice(from, to - from).fill((byte) 1);   // touch every page from the thread that will read it
+            });
+            double best = 0;
+            float[] sink = new float[Threads.count()];
+            for (int run = 0; run < runs; run++) {
+                long t0 = System.nanoTime();
+                Threads.parallelRanges((int) Math.min(Integer.MAX_VALUE, chunks / 1024), (worker, start, end) ->
+                        sink[worker] += sum(buffer, start * 1024L * unit, Math.min(buffer.byteSize(), end * 1024L * unit)));
+                long t1 = System.nanoTime();
+                best = Math.max(best, (double) buffer.byteSize() / (t1 - t0));
+            }
+            if (Float.isNaN(sink[0])) {
+                throw new AssertionError("unreachable: keeps the reads alive");
+            }
+            return best;
+        }
+    }
+
+    private static float sum(MemorySegment s, long from, long to) {
+        int unit = VectorDots.F.vectorByteSize();
+        FloatVector a0 = FloatVector.zero(VectorDots.F);
+        FloatVector a1 = FloatVector.zero(VectorDots.F);
+        FloatVector a2 = FloatVector.zero(VectorDots.F);
+        FloatVector a3 = FloatVector.zero(VectorDots.F);
+        long o = from;
+        for (; o + 4L * unit <= to; o += 4L * unit) {
+            a0 = a0.add(FloatVector.fromMemorySegment(VectorDots.F, s, o, ByteOrder.LITTLE_ENDIAN));
+            a1 = a1.add(FloatVector.fromMemorySegment(VectorDots.F, s, o + unit, ByteOrder.LITTLE_ENDIAN));
+            a2 = a2.add(FloatVector.fromMemorySegment(VectorDots.F, s, o + 2L * unit, ByteOrder.LITTLE_ENDIAN));
+            a3 = a3.add(FloatVector.fromMemorySegment(VectorDots.F, s, o + 3L * unit, ByteOrder.LITTLE_ENDIAN));
+        }
+        for (; o + unit <= to; o += unit) {
+            a0 = a0.add(FloatVector.fromMemorySegment(VectorDots.F, s, o, ByteOrder.LITTLE_ENDIAN));
+        }
+        return a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
+    }
+}

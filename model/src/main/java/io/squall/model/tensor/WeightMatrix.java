@@ -1,0 +1,206 @@
+package io.squall.model.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A rows x cols weight matrix stored as GGUF lays it out: row r is elements [r*cols, (r+1)*cols), encoded
+ * in one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K. Products read the encoded bytes directly (fused
+ * dequantization) and run over output rows in parallel on {@link Threads}. Safe to share between threads.
+ */
+public final class WeightMatrix {
+    /** Below this many rows a product is not worth handing to other threads. */
+    private static final int MIN_ROWS_PER_THREAD = 16;
+    private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+
+    private final String name;
+    private final GGMLType type;
+    private final MemorySegment data;
+    private final int rows;
+    private final int cols;
+    private final long rowBytes;
+    private final MatvecJob matvecJob = new MatvecJob();
+    private final MatmulJob matmulJob = new MatmulJob();
+
+    private WeightMatrix(String name, GGMLType type, MemorySegment data, int rows, int cols) {
+        this.name = name;
+        this.type = type;
+        this.data = data;
+        this.rows = rows;
+        this.cols = cols;
+        this.rowBytes = type.byteSize(cols);
+    }
+
+    /** Wraps {@code data} (not copied); errors name the tensor. */
+    public static WeightMatrix of(String name, GGMLType type, MemorySegment data, int rows, int cols) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(type, "type of tensor " + name);
+        Objects.requireNonNull(data, "data of tensor " + name);
+        Blocks.requireSupported(type, "tensor '" + name + "'");
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': shape " + rows + " x " + cols + " must be positive");
+        }
+        if (cols % type.blockSize() != 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns are not a multiple of the "
+                    + type + " block size " + type.blockSize());
+        }
+        long need = Math.multiplyExact(type.byteSize(cols), (long) rows);
+        if (data.byteSize() < need) {
+            throw new IllegalArgumentException("tensor '" + name + "': " + type + " " + rows + " x " + cols + " needs "
+                    + need + " bytes but its data has " + data.byteSize());
+        }
+        return new WeightMatrix(name, type, data, rows, cols);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public GGMLType type() {
+        return type;
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    /** Bytes of one encoded row. */
+    public long rowBytes() {
+        return rowBytes;
+    }
+
+    /** Row {@code row} dotted with x[xOffset..xOffset+cols), vectorized, on the calling thread. */
+    public float dotRow(int row, float[] x, int xOffset) {
+        Objects.checkIndex(row, rows);
+        Objects.checkFromIndexSize(xOffset, cols, x.length);
+        return VectorDots.dot(type, data, row * rowBytes, x, xOffset, cols);
+    }
+
+    /** out[outOffset + r] = row r . x for every row, in parallel. */
+    public void matvec(float[] x, float[] out, int outOffset) {
+        matvec(x, 0, out, outOffset, 0, rows);
+    }
+
+    /**
+     * out[outOffset + r] = row r . x[xOffset..] for r in [rowStart, rowEnd), in parallel over the range
+     * (inline when called from inside a parallel section).
+     */
+    public void matvec(float[] x, int xOffset, float[] out, int outOffset, int rowStart, int rowEnd) {
+        Objects.checkFromIndexSize(xOffset, cols, x.length);
+        Objects.checkFromToIndex(rowStart, rowEnd, rows);
+        Objects.checkFromToIndex(outOffset + rowStart, outOffset + rowEnd, out.length);
+        int n = rowEnd - rowStart;
+        if (n < 2 * MIN_ROWS_PER_THREAD || Threads.count() == 1 || Threads.inParallelSection()) {
+            rowsDot(x, xOffset, out, outOffset, rowStart, rowEnd);
+            return;
+        }
+        synchronized (matvecJob) {
+            matvecJob.set(x, xOffset, out, outOffset, rowStart);
+            try {
+                Threads.parallelRanges(n, MIN_ROWS_PER_THREAD, matvecJob);
+            } finally {
+                matvecJob.set(null, 0, null, 0, 0);
+            }
+        }
+    }
+
+    /**
+     * Batched product for prompt processing: x holds {@code batch} vectors of cols, out receives batch vectors
+     * of rows (out[b*rows + r] = row r . x_b). Each weight row is decoded once and used for the whole batch.
+     */
+    public void matmul(float[] x, int batch, float[] out) {
+        if (batch < 0) {
+            throw new IllegalArgumentException("tensor '" + name + "': negative batch " + batch);
+        }
+        Objects.checkFromIndexSize(0, (long) batch * cols, x.length);
+        Objects.checkFromIndexSize(0, (long) batch * rows, out.length);
+        if (batch == 1) {
+            matvec(x, out, 0);
+            return;
+        }
+        if (rows < 2 * MIN_ROWS_PER_THREAD || Threads.count() == 1 || Threads.inParallelSection()) {
+            rowsBatch(x, batch, out, 0, rows);
+            return;
+        }
+        synchronized (matmulJob) {
+            matmulJob.set(x, batch, out);
+            try {
+                Threads.parallelRanges(rows, MIN_ROWS_PER_THREAD, matmulJob);
+            } finally {
+                matmulJob.set(null, 0, null);
+            }
+        }
+    }
+
+    /** Decodes row {@code row} to floats (embedding lookup). */
+    public void dequantizeRow(int row, float[] dst, int dstOffset) {
+        Objects.checkIndex(row, rows);
+        Dequantizer.dequantize(type, data, (long) row * cols, dst, dstOffset, cols);
+    }
+
+    private void rowsDot(float[] x, int xOffset, float[] out, int outOffset, int rowStart, int rowEnd) {
+        for (int r = rowStart; r < rowEnd; r++) {
+            out[outOffset + r] = VectorDots.dot(type, data, r * rowBytes, x, xOffset, cols);
+        }
+    }
+
+    private void rowsBatch(float[] x, int batch, float[] out, int rowStart, int rowEnd) {
+        float[] w = ROW_SCRATCH.get();
+        if (w.length < cols) {
+            w = new float[cols];
+            ROW_SCRATCH.set(w);
+        }
+        for (int r = rowStart; r < rowEnd; r++) {
+            Dequantizer.dequantize(type, data, (long) r * cols, w, 0, cols);
+            VectorDots.dotBatch(w, cols, x, batch, out, rows, r);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type + " " + rows + "x" + cols;
+    }
+
+    /** Reused per matrix so a product allocates nothing. */
+    private final class MatvecJob implements Threads.RangeBody {
+        private float[] x;
+        private int xOffset;
+        private float[] out;
+        private int outOffset;
+        private int rowStart;
+
+        void set(float[] x, int xOffset, float[] out, int outOffset, int rowStart) {
+            this.x = x;
+            this.xOffset = xOffset;
+            this.out = out;
+            this.outOffset = outOffset;
+            this.rowStart = rowStart;
+        }
+
+        @Override
+        public void run(int worker, int start, int end) {
+            rowsDot(x, xOffset, out, outOffset, rowStart + start, rowStart + end);
+        }
+    }
+
+    private final class MatmulJob implements Threads.RangeBody {
+        private float[] x;
+        private int batch;
+        private float[] out;
+
+        void set(float[] x, int batch, float[] out) {
+            this.x = x;
+            this.batch = batch;
+            this.out = out;
+        }
+
+        @Override
+        public void run(int worker, int start, int end) {
+            rowsBatch(x, batch, out, start, end);
+        }
+    }
+}
