@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * Writes GGUF files: header, metadata in insertion order, tensor infos, then the tensor data, each tensor
@@ -45,7 +44,7 @@ public final class GGUFWriter {
         void tensorWritten(String name, int index, int count, long bytesWrittenSoFar);
     }
 
-    private record PendingTensor(String name, GGMLType type, long[] dims, long byteSize, Supplier<MemorySegment> data) { }
+    private record PendingTensor(String name, GGMLType type, long[] dims, long byteSize, TensorStream data) { }
 
     /** GGUF version to write: 3 (default) or 2 (same layout for little-endian files). */
     public GGUFWriter version(int version) {
@@ -154,15 +153,27 @@ public final class GGUFWriter {
             throw new IllegalArgumentException("tensor '" + name + "' " + type + " " + Arrays.toString(dims) + " needs " + expected
                     + " bytes, got " + data.byteSize());
         }
-        tensors.add(new PendingTensor(name, type, dims.clone(), expected, () -> data));
+        tensors.add(new PendingTensor(name, type, dims.clone(), expected, sink -> sink.write(data)));
         return this;
     }
 
+    /** Produces a tensor's bytes, in order, while {@link #write} streams the file. */
+    @FunctionalInterface
+    public interface TensorStream {
+        void writeTo(TensorSink sink) throws IOException;
+    }
+
+    /** Receives consecutive pieces of a tensor's bytes. */
+    @FunctionalInterface
+    public interface TensorSink {
+        void write(MemorySegment bytes) throws IOException;
+    }
+
     /**
-     * Adds a tensor whose bytes are produced by {@code data} only while {@link #write} streams it, so a
-     * large model need not be held in memory. The supplied segment's size is checked then.
+     * Adds a tensor whose bytes are produced piece by piece only while {@link #write} streams it, so a
+     * large model need not be held in memory. The total size is checked then.
      */
-    public GGUFWriter addTensor(String name, GGMLType type, long[] dims, Supplier<MemorySegment> data) {
+    public GGUFWriter addTensor(String name, GGMLType type, long[] dims, TensorStream data) {
         long expected = checkTensor(name, type, dims);
         tensors.add(new PendingTensor(name, type, dims.clone(), expected, Objects.requireNonNull(data)));
         return this;
@@ -244,12 +255,16 @@ public final class GGUFWriter {
         long dataStart = ch.position();
         int index = 0;
         for (PendingTensor t : tensors) {
-            MemorySegment data = t.data.get();
-            if (data == null || data.byteSize() != t.byteSize) {
-                throw new IllegalStateException("tensor '" + t.name + "' supplied " + (data == null ? "null" : data.byteSize() + " bytes")
-                        + ", expected " + t.byteSize);
+            long start = ch.position();
+            t.data.writeTo(bytes -> {
+                if (ch.position() - start + bytes.byteSize() > t.byteSize) {
+                    throw new IllegalStateException("tensor '" + t.name + "' produced more than its " + t.byteSize + " bytes");
+                }
+                writeData(ch, bytes, ch.position() - start + bytes.byteSize() == t.byteSize);
+            });
+            if (ch.position() - start != t.byteSize) {
+                throw new IllegalStateException("tensor '" + t.name + "' produced " + (ch.position() - start) + " bytes, expected " + t.byteSize);
             }
-            writeData(ch, data);
             long padded = GGUFFile.alignUp(ch.position() - dataStart, alignment);
             if (index + 1 < tensors.size()) {
                 ch.position(dataStart + padded);   // padding: zeros (a hole, read back as zeros)
@@ -260,14 +275,14 @@ public final class GGUFWriter {
     }
 
     /** Copies the segment in chunks; all-zero chunks become holes, so sparse or zero tensors cost no disk. */
-    private static void writeData(FileChannel ch, MemorySegment data) throws IOException {
+    private static void writeData(FileChannel ch, MemorySegment data, boolean endOfTensor) throws IOException {
         MemorySegment zeros = MemorySegment.ofArray(new byte[CHUNK]);
         ByteBuffer buf = ByteBuffer.allocate(CHUNK);
         long size = data.byteSize();
         for (long at = 0; at < size; at += CHUNK) {
             int n = (int) Math.min(CHUNK, size - at);
             MemorySegment chunk = data.asSlice(at, n);
-            boolean last = at + n == size;
+            boolean last = endOfTensor && at + n == size;
             if (!last && chunk.mismatch(zeros.asSlice(0, n)) == -1) {
                 ch.position(ch.position() + n);
                 continue;

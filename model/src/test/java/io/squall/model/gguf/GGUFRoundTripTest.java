@@ -93,7 +93,7 @@ class GGUFRoundTripTest {
                 MemorySegment c = floats(arena, 7, 2);
                 w.addTensor("a", GGMLType.F32, new long[] {6, 5}, a);
                 w.addTensor("b.q8", GGMLType.Q8_0, new long[] {64, 3}, b);
-                w.addTensor("c", GGMLType.F32, new long[] {7, 1, 1, 1}, () -> c);
+                w.addTensor("c", GGMLType.F32, new long[] {7, 1, 1, 1}, sink -> { sink.write(c.asSlice(0, 8)); sink.write(c.asSlice(8)); });
                 Path p = dir.resolve("all-v" + version + ".gguf");
                 w.write(p);
                 try (GGUFFile f = GGUFFile.open(p)) {
