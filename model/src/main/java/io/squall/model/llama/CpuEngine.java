@@ -3,8 +3,6 @@ package io.squall.model.llama;
 import io.squall.model.tensor.Threads;
 import io.squall.model.tensor.WeightMatrix;
 
-import java.util.function.IntConsumer;
-
 /**
  * The CPU forward pass of a Llama model, in the spirit of llama2.c's run.c: one readable pass per token, state in
  * preallocated buffers (the decode loop allocates nothing), a float key/value cache per layer.
@@ -28,14 +26,14 @@ public final class CpuEngine {
 
     // activations for `chunk` tokens (decode uses row 0): x residual stream, xb normed / attention output, q, ...
     private final float[] x, xb, xb2, q, k, v, hb, hb2;
-    private final float[] scores;          // attention scores per (token, head): [chunk * heads][contextSize]
+    private final float[] scores;          // attention scores per worker thread: [Threads.count()][contextSize]
     private final float[] logits;
     private final double[] inverseFrequencies;
     private final float[] ropeCos, ropeSin; // per token row of the chunk: [chunk][ropeDims/2]
 
     // the attention step's parameters, read by the preallocated task so that decode allocates nothing
     private int attnLayer, attnStartPos, attnTokens;
-    private final IntConsumer attentionTask = this::attendOne;
+    private final Threads.RangeBody attentionTask = this::attendRange;
 
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length). */
     public CpuEngine(LlamaModel model, int contextSize) {
@@ -61,7 +59,7 @@ public final class CpuEngine {
         v = new float[chunk * c.kvDim()];
         hb = new float[chunk * c.ffnDim()];
         hb2 = new float[chunk * c.ffnDim()];
-        scores = new float[Math.multiplyExact(chunk * c.heads(), contextSize)];
+        scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
         logits = new float[c.vocabSize()];
         int half = c.ropeDims() / 2;
         inverseFrequencies = new double[half];
@@ -213,11 +211,17 @@ public final class CpuEngine {
         attnLayer = layer;
         attnStartPos = startPos;
         attnTokens = tokens;
-        Threads.parallelFor(tokens * c.heads(), attentionTask);
+        Threads.parallelRanges(tokens * c.heads(), attentionTask);
+    }
+
+    private void attendRange(int worker, int start, int end) {
+        for (int item = start; item < end; item++) {
+            attendOne(item, worker * contextSize);
+        }
     }
 
     /** One (token row, query head): softmax(q.k / sqrt(headSize)) over positions 0..pos, weighted sum of values. */
-    private void attendOne(int item) {
+    private void attendOne(int item, int scoreOffset) {
         int row = item / c.heads();
         int h = item % c.heads();
         int pos = attnStartPos + row;
@@ -225,7 +229,6 @@ public final class CpuEngine {
         int kvDim = c.kvDim();
         int kvOffset = (h / c.groupSize()) * headSize;
         int qOffset = row * c.dim() + h * headSize;
-        int scoreOffset = item * contextSize;
         float[] keys = keyCache[attnLayer];
         float[] values = valueCache[attnLayer];
         float scale = (float) (1.0 / Math.sqrt(headSize));
