@@ -57,7 +57,7 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
     protected abstract byte[] pieceBytes(int id);
 
     /** Appends the ids of the fragments (raw text or already-resolved special tokens) to {@code out}. */
-    protected abstract void encodeFragments(List<Fragment> fragments, boolean bosAdded, IntList out);
+    protected abstract void encodeFragments(List<Fragment> fragments, IntList out);
 
     /** Whether decoding drops one leading space of the first token (SentencePiece dummy prefix). */
     protected abstract boolean removesLeadingSpace();
@@ -73,9 +73,25 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
 
     @Override
     public int[] encode(String text, boolean addBos, boolean parseSpecial) {
-        IntList out = new IntList(text.length() / 3 + 2);
+        return encode(List.of(new Segment(text, parseSpecial)), addBos);
+    }
+
+    @Override
+    public int[] encode(List<Segment> segments, boolean addBos) {
+        List<Fragment> fragments = new ArrayList<>();
+        int chars = 0;
+        for (Segment segment : segments) {
+            chars += segment.text().length();
+            for (Fragment f : splitOnSpecials(segment.text(), segment.parseSpecial())) {
+                Fragment last = fragments.isEmpty() ? null : fragments.getLast();
+                if (f.isRaw() && last != null && last.isRaw())        // text continues across the segment boundary
+                    fragments.set(fragments.size() - 1, Fragment.raw(last.text() + f.text()));
+                else fragments.add(f);
+            }
+        }
+        IntList out = new IntList(chars / 3 + 2);
         if (addBos) out.add(vocab.bos());
-        encodeFragments(splitOnSpecials(text, parseSpecial), addBos, out);
+        encodeFragments(fragments, out);
         return out.toArray();
     }
 

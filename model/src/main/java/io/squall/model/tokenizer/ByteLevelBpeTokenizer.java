@@ -45,7 +45,7 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
     protected boolean removesLeadingSpace() { return false; }
 
     @Override
-    protected void encodeFragments(List<Fragment> fragments, boolean bosAdded, IntList out) {
+    protected void encodeFragments(List<Fragment> fragments, IntList out) {
         for (Fragment fragment : fragments) {
             if (!fragment.isRaw()) {
                 out.add(fragment.token());

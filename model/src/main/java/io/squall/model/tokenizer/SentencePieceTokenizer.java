@@ -39,7 +39,7 @@ final class SentencePieceTokenizer extends BaseTokenizer {
     protected boolean removesLeadingSpace() { return vocab.addSpacePrefix(); }
 
     @Override
-    protected void encodeFragments(List<Fragment> fragments, boolean bosAdded, IntList out) {
+    protected void encodeFragments(List<Fragment> fragments, IntList out) {
         boolean afterSpecial = true;    // the start of the text counts as following a special token
         for (Fragment fragment : fragments) {
             if (!fragment.isRaw()) {

@@ -35,6 +35,22 @@ public interface Tokenizer {
     int[] encode(String text, boolean addBos, boolean parseSpecial);
 
     /**
+     * A piece of a text to encode, with or without special-token parsing: chat templates parse their markup but
+     * never the messages' content.
+     */
+    record Segment(String text, boolean parseSpecial) {
+        public Segment {
+            java.util.Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * Encodes the concatenation of the segments as one text (text on both sides of a segment boundary is tokenized
+     * together, as if it were one string), recognising special tokens only inside segments that allow it.
+     */
+    int[] encode(java.util.List<Segment> segments, boolean addBos);
+
+    /**
      * The text of the ids. Control tokens (BOS, EOS, chat markup) contribute nothing; a leading BOS is skipped and,
      * for SentencePiece vocabularies with a dummy prefix, the first token's leading space is removed (as llama.cpp's
      * detokenizer does), so {@code decode(encode(s, true, false)) == s}.

@@ -7,6 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -33,7 +34,13 @@ public final class ConvertTokenizerCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--config applies only to a tokenizer.json input");
         long start = System.nanoTime();
         System.err.println("reading " + input);
-        Vocabulary vocabulary = VocabularyConverters.read(input, config);
+        Vocabulary vocabulary;
+        try {
+            vocabulary = VocabularyConverters.read(input, config);
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            System.err.println("convert-tokenizer: " + e.getMessage());
+            return 1;
+        }
         GGUFWriter writer = new GGUFWriter();
         writer.putString("general.architecture", "llama");
         writer.putString("general.name", "vocabulary of " + input.getFileName());

@@ -33,7 +33,7 @@ public final class VocabularyConverters {
         try {
             return SentencePieceModel.read(tokenizerModel);
         } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
+            throw unreadable(e);
         }
     }
 
@@ -41,7 +41,7 @@ public final class VocabularyConverters {
         try {
             return Llama2cTokenizerFile.read(tokenizerBin);
         } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
+            throw unreadable(e);
         }
     }
 
@@ -49,8 +49,14 @@ public final class VocabularyConverters {
         try {
             return HuggingFaceTokenizer.read(tokenizerJson, tokenizerConfigJson);
         } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
+            throw unreadable(e);
         }
+    }
+
+    private static UncheckedIOException unreadable(IOException e) {
+        String message = e instanceof java.nio.file.NoSuchFileException ? e.getMessage() + ": no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? e.getMessage() + ": permission denied" : e.getMessage();
+        return new UncheckedIOException(message, e);
     }
 
     /** Reads whichever format the file name and contents say: .model, .bin or .json. */

@@ -1,0 +1,150 @@
+package io.squall.model.chat;
+
+import io.squall.model.gguf.GGUFFile;
+import io.squall.model.tokenizer.GGUFVocabulary;
+import io.squall.model.tokenizer.Tokenizer;
+import io.squall.model.tokenizer.Tokenizer.Segment;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The two Llama chat formats, rendered as Meta's Jinja templates render them:
+ * <ul>
+ *   <li>{@code llama2}: {@code <s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] ...}</li>
+ *   <li>{@code llama3}: {@code <|begin_of_text|><|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>...},
+ *       then {@code <|start_header_id|>assistant<|end_header_id|>\n\n} as the generation prompt.</li>
+ * </ul>
+ * Encoding parses the markup's special tokens but never the messages' content, so a user typing
+ * {@code <|eot_id|>} gets text, not a control token.
+ */
+public final class ChatTemplate {
+    public static final String LLAMA2 = "llama2";
+    public static final String LLAMA3 = "llama3";
+
+    private final String name;
+    private final Tokenizer tokenizer;
+
+    private ChatTemplate(String name, Tokenizer tokenizer) {
+        this.name = name;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * The template for a model: the override when given ("llama2" or "llama3"), else the family whose markers
+     * {@code tokenizer.chat_template} contains, else the family of the vocabulary.
+     */
+    public static ChatTemplate forModel(GGUFFile gguf, Tokenizer tokenizer, String override) {
+        return of(gguf.getString(GGUFVocabulary.CHAT_TEMPLATE, null), tokenizer, override);
+    }
+
+    /** As {@link #forModel}, with the Jinja template text (or null) given directly. */
+    public static ChatTemplate of(String jinjaTemplate, Tokenizer tokenizer, String override) {
+        if (override != null) {
+            String family = override.toLowerCase(Locale.ROOT);
+            if (!family.equals(LLAMA2) && !family.equals(LLAMA3))
+                throw new IllegalArgumentException("unknown chat template '" + override + "' (expected llama2 or llama3)");
+            return new ChatTemplate(family, tokenizer);
+        }
+        if (jinjaTemplate != null) {
+            if (jinjaTemplate.contains("<|start_header_id|>")) return new ChatTemplate(LLAMA3, tokenizer);
+            if (jinjaTemplate.contains("[INST]")) return new ChatTemplate(LLAMA2, tokenizer);
+        }
+        boolean headers = tokenizer.tokenId("<|start_header_id|>").isPresent() && tokenizer.tokenId("<|eot_id|>").isPresent();
+        return new ChatTemplate(headers ? LLAMA3 : LLAMA2, tokenizer);
+    }
+
+    public String name() { return name; }
+
+    /** The prompt text. */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        StringBuilder text = new StringBuilder();
+        for (Segment s : segments(messages, addGenerationPrompt)) text.append(s.text());
+        return text.toString();
+    }
+
+    /** The prompt's token ids (BOS included, from the markup); specials are parsed in the markup only. */
+    public int[] encode(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return tokenizer.encode(segments(messages, addGenerationPrompt), false);
+    }
+
+    /**
+     * The most recent part of the conversation that fits {@code maxTokens}: the system message (if first) and the
+     * last message are kept; the oldest other turns are dropped until the encoding fits. Throws if even the
+     * system message and the last message do not fit.
+     */
+    public List<ChatMessage> fit(List<ChatMessage> messages, int maxTokens, boolean addGenerationPrompt) {
+        if (messages.isEmpty()) return messages;
+        List<ChatMessage> kept = new ArrayList<>(messages);
+        int first = kept.getFirst().role().equals("system") ? 1 : 0;
+        while (encode(kept, addGenerationPrompt).length > maxTokens) {
+            if (kept.size() - first <= 1)
+                throw new IllegalArgumentException("the prompt needs " + encode(kept, addGenerationPrompt).length
+                        + " tokens even without earlier turns; the context allows " + maxTokens);
+            kept.remove(first);
+            // Llama 2 needs user/assistant alternation starting with a user turn.
+            if (name.equals(LLAMA2) && kept.size() - first > 1 && !kept.get(first).role().equals("user")) kept.remove(first);
+        }
+        return kept;
+    }
+
+    private List<Segment> segments(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return name.equals(LLAMA3) ? llama3(messages, addGenerationPrompt) : llama2(messages);
+    }
+
+    private List<Segment> llama3(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        List<Segment> out = new ArrayList<>();
+        out.add(markup(tokenizer.tokenText(tokenizer.bos())));
+        for (ChatMessage m : messages) {
+            out.add(markup("<|start_header_id|>"));
+            out.add(content(m.role()));
+            out.add(markup("<|end_header_id|>\n\n"));
+            out.add(content(m.content().strip()));
+            out.add(markup("<|eot_id|>"));
+        }
+        if (addGenerationPrompt) out.add(markup("<|start_header_id|>assistant<|end_header_id|>\n\n"));
+        return out;
+    }
+
+    /** Meta's Llama 2 template: an optional leading system message, then strictly alternating user/assistant turns. */
+    private List<Segment> llama2(List<ChatMessage> messages) {
+        String bos = tokenizer.tokenText(tokenizer.bos()), eos = tokenizer.tokenText(tokenizer.eos());
+        List<Segment> out = new ArrayList<>();
+        int start = !messages.isEmpty() && messages.getFirst().role().equals("system") ? 1 : 0;
+        String system = start == 1 ? messages.getFirst().content() : null;
+        for (int i = start; i < messages.size(); i++) {
+            ChatMessage m = messages.get(i);
+            String expected = (i - start) % 2 == 0 ? "user" : "assistant";
+            if (!m.role().equals(expected))
+                throw new IllegalArgumentException("Llama 2 chat: message " + i + " has role '" + m.role() + "', expected '"
+                        + expected + "' (an optional system message first, then user/assistant turns alternating)");
+            if (expected.equals("user")) {
+                out.add(markup(bos + "[INST] "));
+                if (i == start && system != null) {
+                    // Meta's template strips "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + user as a whole.
+                    String user = m.content().stripTrailing();
+                    out.add(markup("<<SYS>>\n"));
+                    out.add(content(system));
+                    out.add(markup(user.isEmpty() ? "\n<</SYS>>" : "\n<</SYS>>\n\n"));
+                    out.add(content(user));
+                } else {
+                    out.add(content(m.content().strip()));
+                }
+                out.add(markup(" [/INST]"));
+            } else {
+                out.add(markup(" "));
+                out.add(content(m.content().strip()));
+                out.add(markup(" " + eos));
+            }
+        }
+        return out;
+    }
+
+    private static Segment markup(String text) { return new Segment(text, true); }
+
+    private static Segment content(String text) { return new Segment(text, false); }
+
+    @Override
+    public String toString() { return "ChatTemplate[" + name + "]"; }
+}
