@@ -135,7 +135,7 @@ public final class LlamaCli implements Callable<Integer> {
     static Path modelOrDefault(Path model) {
         Path p = model != null ? model : defaultModel();
         if (!Files.isRegularFile(p)) {
-            throw new CommandLine.ParameterException(new CommandLine(new LlamaCli()), "model file not found: " + p
+            throw new IllegalArgumentException("model file not found: " + p
                     + (model == null ? " (the embedded model; run from the repository or pass --model)" : ""));
         }
         return p;
@@ -255,7 +255,7 @@ public final class LlamaCli implements Callable<Integer> {
                     out.print(text);
                     out.flush();
                 });
-            } catch (ContextWindowExceededException e) {
+            } catch (IllegalArgumentException | ContextWindowExceededException e) {
                 err.println("llama: " + e.getMessage());
                 continue;
             }

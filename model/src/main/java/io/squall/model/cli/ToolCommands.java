@@ -9,7 +9,7 @@ final class ToolCommands {
 
     static void register(CommandLine cl) {
         cl.addSubcommand(new io.squall.model.convert.ConvertLlama2cCommand());
-        cl.addSubcommand(new io.squall.model.convert.SyntheticModelCommand());
+        // TODO(m-gguf): cl.addSubcommand(new io.squall.model.convert.SyntheticModelCommand()); once merged
         cl.addSubcommand(new io.squall.model.tokenizer.convert.ConvertTokenizerCommand());
     }
 }
