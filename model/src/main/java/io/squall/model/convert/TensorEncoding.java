@@ -1,16 +1,12 @@
 package io.squall.model.convert;
 
 import io.squall.model.tensor.GGMLType;
+import io.squall.model.tensor.Quantizer;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.Locale;
 
 /** Encodes float weights into a GGUF tensor type, and the type choices the converters share. */
 public final class TensorEncoding {
-
-    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfShort I16_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private TensorEncoding() {
     }
@@ -19,47 +15,9 @@ public final class TensorEncoding {
     public static final java.util.List<GGMLType> WRITABLE =
             java.util.List.of(GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K);
 
-    /** {@code values} as bytes of {@code type} (a whole number of blocks). */
+    /** {@code values} as bytes of {@code type} (a whole number of blocks), by m-tensor's {@link Quantizer}. */
     public static MemorySegment encode(GGMLType type, float[] values) {
-        return switch (type) {
-            case F32 -> {
-                MemorySegment s = MemorySegment.ofArray(new byte[values.length * 4]);
-                MemorySegment.copy(values, 0, s, F32_LE, 0, values.length);
-                yield s;
-            }
-            case F16 -> {
-                short[] h = new short[values.length];
-                for (int i = 0; i < h.length; i++) {
-                    h[i] = Float.floatToFloat16(values[i]);
-                }
-                MemorySegment s = MemorySegment.ofArray(new byte[h.length * 2]);
-                MemorySegment.copy(h, 0, s, I16_LE, 0, h.length);
-                yield s;
-            }
-            case BF16 -> {
-                short[] h = new short[values.length];
-                for (int i = 0; i < h.length; i++) {
-                    h[i] = toBFloat16(values[i]);
-                }
-                MemorySegment s = MemorySegment.ofArray(new byte[h.length * 2]);
-                MemorySegment.copy(h, 0, s, I16_LE, 0, h.length);
-                yield s;
-            }
-            default -> quantize(type, values);
-        };
-    }
-
-    private static MemorySegment quantize(GGMLType type, float[] values) {
-        throw new UnsupportedOperationException("writing " + type + " needs m-tensor's Quantizer");
-    }
-
-    /** Round to nearest even, NaN kept a quiet NaN. */
-    static short toBFloat16(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        if (Float.isNaN(f)) {
-            return (short) ((bits >>> 16) | 0x40);
-        }
-        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+        return Quantizer.quantize(type, values);
     }
 
     /** Parses f32, f16, bf16, q8_0, q4_0, q4_k, q6_k (any case). */

@@ -1,0 +1,204 @@
+package io.squall.model.gguf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.squall.model.tensor.GGMLType;
+import io.squall.model.tokenizer.convert.VocabularyConverters;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bounded fuzzing: mutated and truncated variants of real GGUF files either parse cleanly or fail with a
+ * GGUFFormatException: never another exception, an OutOfMemoryError, a crash or a hang (each case has a time guard).
+ */
+class GGUFFuzzTest {
+
+    private static final Path TESTDATA = Path.of(System.getProperty("squall.testdata", "../../shared/testdata"));
+    private static final long SEED = 20261126L;
+    private static final long[] INTERESTING = {0, 1, -1, 0x7F, 0xFF, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE,
+            Long.MIN_VALUE, 12, 13, 31, 32, 33, 4096, 1L << 40};
+
+    @TempDir
+    Path dir;
+
+    record Base(String name, byte[] bytes, long headerEnd) { }
+
+    private List<Base> bases() throws Exception {
+        List<Base> bases = new ArrayList<>();
+        // Every value type, nested arrays, tensors of several types: needs no testdata.
+        try (Arena arena = Arena.ofConfined()) {
+            GGUFWriter w = new GGUFWriter();
+            w.putString("general.architecture", "llama").putUInt32("general.alignment", 64);
+            GGUFRoundTripTest.allTypes(w);
+            w.putArray("a.big", new GGUFArray(GGUFValueType.INT32, new int[100]));
+            w.putArray("a.bigstr", new GGUFArray(GGUFValueType.STRING, new String[] {"x", "y"}));
+            w.addTensor("w.f32", GGMLType.F32, new long[] {8, 4}, GGUFRoundTripTest.floats(arena, 32, 5));
+            w.addTensor("w.q8", GGMLType.Q8_0, new long[] {32, 2}, arena.allocate(GGMLType.Q8_0.byteSize(64)));
+            w.addTensor("w.q4k", GGMLType.Q4_K, new long[] {256}, arena.allocate(GGMLType.Q4_K.byteSize(256)));
+            Path p = dir.resolve("types.gguf");
+            w.write(p);
+            bases.add(base("every-type", p));
+        }
+        Path shipped = Path.of("..", "models", "stories260K.gguf");
+        if (Files.isRegularFile(shipped)) {
+            bases.add(base("stories260K", shipped));
+        }
+        Path spm = TESTDATA.resolve("llama2-tokenizer/tokenizer.model");
+        if (Files.isRegularFile(spm)) {
+            GGUFWriter w = new GGUFWriter().putString("general.architecture", "llama");
+            VocabularyConverters.fromSentencePieceModel(spm, w);
+            Path p = dir.resolve("llama2-vocab.gguf");
+            w.write(p);
+            bases.add(base("llama2-vocabulary", p));
+        }
+        return bases;
+    }
+
+    private static Base base(String name, Path p) throws Exception {
+        try (GGUFFile f = GGUFFile.open(p)) {
+            return new Base(name, Files.readAllBytes(p), f.dataOffset());
+        }
+    }
+
+    @Test
+    void mutatedAndTruncatedFilesNeverEscapeAsAnythingButGGUFFormatException() throws Exception {
+        List<Base> bases = bases();
+        System.out.println("fuzz bases: " + bases.stream().map(b -> b.name + " (" + b.bytes.length + " bytes)").toList()
+                + (bases.size() < 3 ? " (stories260K / llama2 vocabulary missing: testdata or models/ absent)" : ""));
+        int cases = 2000;
+        Random random = new Random(SEED);
+        ExecutorService guard = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "gguf-fuzz");
+            t.setDaemon(true);
+            return t;
+        });
+        List<String> failures = new ArrayList<>();
+        int parsed = 0;
+        int rejected = 0;
+        try {
+            for (int i = 0; i < cases; i++) {
+                Base base = bases.get(i % bases.size());
+                StringBuilder what = new StringBuilder("case " + i + " of " + base.name + ": ");
+                byte[] bytes = mutate(base, random, what);
+                Future<Boolean> run = guard.submit(() -> parse(bytes));
+                try {
+                    if (run.get(20, TimeUnit.SECONDS)) {
+                        parsed++;
+                    } else {
+                        rejected++;
+                    }
+                } catch (TimeoutException e) {
+                    run.cancel(true);
+                    fail("hang: " + what + " did not finish within 20 s");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    StringWriter sw = new StringWriter();
+                    e.getCause().printStackTrace(new PrintWriter(sw));
+                    failures.add(what + " -> " + sw);
+                }
+            }
+        } finally {
+            guard.shutdownNow();
+        }
+        System.out.println("fuzz: " + cases + " cases, " + parsed + " parsed cleanly, " + rejected + " rejected with GGUFFormatException, "
+                + failures.size() + " unexpected");
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " unexpected outcomes; first: " + failures.getFirst());
+        }
+        assertTrue(rejected > cases / 4, "the mutations should break most files: " + rejected);
+        assertEquals(cases, parsed + rejected);
+    }
+
+    /** True when parsed (and every tensor's first and last byte readable), false for a GGUFFormatException; anything else escapes. */
+    private static boolean parse(byte[] bytes) {
+        try (GGUFFile f = GGUFFile.read(MemorySegment.ofArray(bytes), "fuzz.gguf")) {
+            for (TensorInfo t : f.tensors()) {
+                MemorySegment s = f.tensorData(t);
+                s.get(ValueLayout.JAVA_BYTE, 0);
+                s.get(ValueLayout.JAVA_BYTE, s.byteSize() - 1);
+            }
+            return true;
+        } catch (GGUFFormatException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("fuzz.gguf: ")) {
+                throw new AssertionError("message does not name the file: " + e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    private static byte[] mutate(Base base, Random r, StringBuilder what) {
+        byte[] b = base.bytes.clone();
+        int header = (int) Math.min(base.headerEnd, b.length);
+        int kind = r.nextInt(6);
+        switch (kind) {
+            case 0 -> {
+                int n = 1 + r.nextInt(8);
+                what.append("flip bits at");
+                for (int k = 0; k < n; k++) {
+                    int at = r.nextInt(header);
+                    b[at] ^= (byte) (1 << r.nextInt(8));
+                    what.append(' ').append(at);
+                }
+            }
+            case 1 -> {
+                int at = r.nextInt(Math.max(1, header - 8));
+                long v = r.nextBoolean() ? INTERESTING[r.nextInt(INTERESTING.length)] : r.nextLong() >>> r.nextInt(64);
+                int width = r.nextBoolean() ? 8 : 4;
+                for (int k = 0; k < width && at + k < b.length; k++) {
+                    b[at + k] = (byte) (v >>> (8 * k));
+                }
+                what.append("write ").append(width).append("-byte ").append(v).append(" at ").append(at);
+            }
+            case 2 -> {
+                int len = r.nextBoolean() ? r.nextInt(header + 1) : r.nextInt(b.length);
+                what.append("truncate to ").append(len);
+                return Arrays.copyOf(b, len);
+            }
+            case 3 -> {
+                int at = r.nextInt(Math.max(1, header - 4));
+                int v = r.nextInt(40);
+                b[at] = (byte) v;
+                b[at + 1] = 0;
+                b[at + 2] = 0;
+                b[at + 3] = 0;
+                what.append("write type id ").append(v).append(" at ").append(at);
+            }
+            case 4 -> {
+                int at = r.nextInt(header);
+                int len = 1 + r.nextInt(Math.min(64, b.length - at));
+                what.append("delete ").append(len).append(" bytes at ").append(at);
+                byte[] out = new byte[b.length - len];
+                System.arraycopy(b, 0, out, 0, at);
+                System.arraycopy(b, at + len, out, at, b.length - at - len);
+                return out;
+            }
+            default -> {
+                int at = r.nextInt(header);
+                int len = 1 + r.nextInt(Math.min(64, b.length - at));
+                what.append("duplicate ").append(len).append(" bytes at ").append(at);
+                byte[] out = new byte[b.length + len];
+                System.arraycopy(b, 0, out, 0, at + len);
+                System.arraycopy(b, at, out, at + len, b.length - at);
+                return out;
+            }
+        }
+        return b;
+    }
+}
