@@ -146,7 +146,7 @@ public final class LlamaCli implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!"cpu".equals(device)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--device " + device + ": not available yet; only 'cpu' runs models for now");
+            throw new IllegalArgumentException("--device " + device + ": not available yet; only 'cpu' runs models for now");
         }
         if (maxTokens < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be >= 0, got " + maxTokens);

@@ -9,7 +9,7 @@ final class ToolCommands {
 
     static void register(CommandLine cl) {
         cl.addSubcommand(new io.squall.model.convert.ConvertLlama2cCommand());
-        // TODO(m-gguf): cl.addSubcommand(new io.squall.model.convert.SyntheticModelCommand()); once merged
+        cl.addSubcommand(new io.squall.model.convert.SyntheticModelCommand());
         cl.addSubcommand(new io.squall.model.tokenizer.convert.ConvertTokenizerCommand());
     }
 }
