@@ -84,6 +84,23 @@ class CpuEngineTest {
     }
 
     @Test
+    void decodeAllocatesNothingPerToken() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counter unsupported");
+        CpuEngine engine = new CpuEngine(model, 256);
+        // Until C2 compiles the Vector API code its vectors are heap objects: probe 100 steps at a time until steady state.
+        long allocated = Long.MAX_VALUE;
+        for (int probe = 0; probe < 100 && allocated >= 100 * 64; probe++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int pos = 0; pos < 100; pos++) {
+                engine.forward((pos * 31 + probe) % 300 + 3, pos);
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        assertTrue(allocated < 100 * 64, "100 decode steps still allocate " + allocated + " bytes on the calling thread");
+    }
+
+    @Test
     void weightBytesPerTokenCountsEveryMatrix() {
         LlamaConfig c = model.config();
         long perLayer = 4L * (2L * c.dim() * c.dim() + 2L * c.kvDim() * c.dim() + 3L * c.dim() * c.ffnDim());
