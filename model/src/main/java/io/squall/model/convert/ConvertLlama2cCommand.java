@@ -5,13 +5,18 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code convert-llama2c}: a llama2.c checkpoint and its tokenizer.bin to a GGUF file. */
 @Command(name = "convert-llama2c", mixinStandardHelpOptions = true,
         description = {"Converts a llama2.c checkpoint (.bin) and its tokenizer.bin into a GGUF file (architecture llama,",
                 "llama.cpp tensor names). Norms stay F32; a matrix whose rows do not fill the type's blocks falls back to Q8_0 or F16."})
 public final class ConvertLlama2cCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "llama2.c checkpoint, e.g. stories260K.bin")
     Path checkpoint;
@@ -35,7 +40,7 @@ public final class ConvertLlama2cCommand implements Callable<Integer> {
         try {
             t = TensorEncoding.parseType(type);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         String modelName = name != null ? name : checkpoint.getFileName().toString().replaceFirst("\\.bin$", "");
         long start = System.nanoTime();

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code synthetic}: writes a Llama-shaped GGUF with seeded random weights and a real vocabulary. */
 @Command(name = "synthetic", mixinStandardHelpOptions = true,
@@ -14,6 +16,9 @@ import picocli.CommandLine.Option;
                 "Presets: llama3.2-1b (dim 2048, hidden 8192, 16 layers, 32/8 heads, rope 500000, vocab 128256, ctx 131072,",
                 "Llama 3 rope scaling via rope_freqs.weight, tied embeddings), small, tiny, tiny-untied. Options override the preset."})
 public final class SyntheticModelCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--preset", defaultValue = "tiny", paramLabel = "NAME", description = "llama3.2-1b, small, tiny (default), tiny-untied")
     String preset;
@@ -53,7 +58,7 @@ public final class SyntheticModelCommand implements Callable<Integer> {
                     or(heads, p.heads()), or(kvHeads, p.kvHeads()), or(vocabSize, p.vocabSize()), ropeBase != null ? ropeBase : p.ropeBase(),
                     or(context, p.contextLength()), p.rmsEpsilon(), tied != null ? tied : p.tiedEmbeddings(), p.ropeScaling());
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         if (vocab == null) {
             System.err.println("note: no --vocab given: the model has no tokenizer keys (tensor-level tests only)");

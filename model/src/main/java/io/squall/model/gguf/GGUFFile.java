@@ -31,6 +31,12 @@ public final class GGUFFile implements AutoCloseable {
     public static final int DEFAULT_ALIGNMENT = 32;
     /** Deepest nesting of arrays accepted (real files use at most 2). */
     static final int MAX_ARRAY_DEPTH = 32;
+    /**
+     * Largest metadata array (elements) and string (bytes) accepted, far above real files (vocabularies have
+     * ~10^5 entries), so a corrupt count inside a multi-GB file cannot make the reader allocate gigabytes.
+     */
+    static final long MAX_ARRAY_ELEMENTS = 1L << 26;
+    static final long MAX_STRING_BYTES = 1L << 26;
 
     private final Path path;
     private final String name;
@@ -465,8 +471,8 @@ public final class GGUFFile implements AutoCloseable {
             if (len < 0 || len > remaining()) {
                 throw error(at, "absurd length " + Long.toUnsignedString(len) + " of " + what + ": only " + remaining() + " bytes remain");
             }
-            if (len > Integer.MAX_VALUE - 16) {
-                throw error(at, "length " + len + " of " + what + " exceeds the 2 GB a string may have");
+            if (len > MAX_STRING_BYTES) {
+                throw error(at, "absurd length " + len + " of " + what + ": more than the " + MAX_STRING_BYTES + " bytes a metadata string may have");
             }
             byte[] b = new byte[(int) len];
             MemorySegment.copy(seg, U8, pos, b, 0, b.length);
@@ -532,8 +538,9 @@ public final class GGUFFile implements AutoCloseable {
             };
             long at = pos;
             long n = count("element count of array '" + key + "'", minEach, 0);
-            if (n > Integer.MAX_VALUE - 16) {
-                throw error(at, "array '" + key + "' has " + n + " elements, more than a Java array holds");
+            if (n > MAX_ARRAY_ELEMENTS) {
+                throw error(at, "absurd element count of array '" + key + "' " + n + ": more than the " + MAX_ARRAY_ELEMENTS
+                        + " elements a metadata array may have");
             }
             int len = (int) n;
             Object values;

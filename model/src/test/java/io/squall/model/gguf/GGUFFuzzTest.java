@@ -83,8 +83,8 @@ class GGUFFuzzTest {
         List<Base> bases = bases();
         System.out.println("fuzz bases: " + bases.stream().map(b -> b.name + " (" + b.bytes.length + " bytes)").toList()
                 + (bases.size() < 3 ? " (stories260K / llama2 vocabulary missing: testdata or models/ absent)" : ""));
-        int cases = 2000;
-        Random random = new Random(SEED);
+        int cases = Integer.getInteger("squall.fuzz.cases", 2000);   // more for a one-off deep run
+        Random random = new Random(Long.getLong("squall.fuzz.seed", SEED));
         ExecutorService guard = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "gguf-fuzz");
             t.setDaemon(true);

@@ -97,6 +97,23 @@ class GGUFMalformedTest {
     }
 
     @Test
+    void arraysAndStringsBeyondTheSanityCapsAreRejectedEvenWhenTheBytesExist() {
+        long n = GGUFFile.MAX_ARRAY_ELEMENTS + 1;
+        try (Arena arena = Arena.ofConfined()) {
+            byte[] head = RawGGUF.header(3, 0, 1).str("arr").u32(GGUFValueType.ARRAY.id()).u32(GGUFValueType.UINT8.id()).u64(n).bytes();
+            MemorySegment file = arena.allocate(head.length + n);
+            MemorySegment.copy(MemorySegment.ofArray(head), 0, file, 0, head.length);
+            GGUFFormatException e = assertThrows(GGUFFormatException.class, () -> GGUFFile.read(file, "big.gguf"));
+            assertTrue(e.getMessage().contains("more than the 67108864 elements a metadata array may have"), e.getMessage());
+            assertEquals(24 + 11 + 4 + 4, e.offset());
+            byte[] head2 = RawGGUF.header(3, 0, 1).str("s").u32(GGUFValueType.STRING.id()).u64(n).bytes();
+            MemorySegment.copy(MemorySegment.ofArray(head2), 0, file, 0, head2.length);
+            e = assertThrows(GGUFFormatException.class, () -> GGUFFile.read(file.asSlice(0, head2.length + n), "big.gguf"));
+            assertTrue(e.getMessage().contains("bytes a metadata string may have"), e.getMessage());
+        }
+    }
+
+    @Test
     void unknownTypes() {
         fails(RawGGUF.header(3, 0, 1).str("k").u32(13).u32(0).bytes(), "unknown value type 13 for key 'k'", 24 + 9);
         fails(RawGGUF.header(3, 0, 1).str("k").u32(9).u32(99).u64(0).bytes(), "unknown value type 99 for key 'k'", 24 + 9 + 4);
