@@ -53,7 +53,7 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
         return -1;
     }
 
-    /** The bytes token {@code id} decodes to; called once per token at construction. */
+    /** The bytes token {@code id} decodes to; called once per token from this constructor, so it may use only the vocabulary. */
     protected abstract byte[] pieceBytes(int id);
 
     /** Appends the ids of the fragments (raw text or already-resolved special tokens) to {@code out}. */
@@ -112,14 +112,14 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
                 int at = fragment.text().indexOf(special);
                 if (at < 0) continue;
                 List<Fragment> split = new ArrayList<>();
-                String rest = fragment.text();
-                while (at >= 0) {
-                    if (at > 0) split.add(Fragment.raw(rest.substring(0, at)));
+                String raw = fragment.text();
+                int from = 0;
+                for (; at >= 0; at = raw.indexOf(special, from)) {
+                    if (at > from) split.add(Fragment.raw(raw.substring(from, at)));
                     split.add(Fragment.special(id));
-                    rest = rest.substring(at + special.length());
-                    at = rest.indexOf(special);
+                    from = at + special.length();
                 }
-                if (!rest.isEmpty()) split.add(Fragment.raw(rest));
+                if (from < raw.length()) split.add(Fragment.raw(raw.substring(from)));
                 fragments.remove(f);
                 fragments.addAll(f, split);
                 f += split.size() - 1;

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * GPT-2's reversible byte-to-character map: printable Latin-1 bytes stand for themselves, the other 68 bytes
  * are shifted to U+0100.. so every byte sequence becomes a string of visible characters (space is 'Ġ').
  */
-public final class ByteLevel {
+final class ByteLevel {
     private static final char[] BYTE_TO_CHAR = new char[256];
     private static final int[] CHAR_TO_BYTE = new int[512];
 
@@ -25,7 +25,7 @@ public final class ByteLevel {
     private ByteLevel() {}
 
     /** The byte-level string of the text's UTF-8 bytes. */
-    public static String encode(String text) {
+    static String encode(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         char[] chars = new char[bytes.length];
         for (int i = 0; i < bytes.length; i++) chars[i] = BYTE_TO_CHAR[bytes[i] & 0xFF];
@@ -33,7 +33,7 @@ public final class ByteLevel {
     }
 
     /** The bytes of a byte-level string; characters outside the map are kept as their UTF-8. */
-    public static byte[] decode(String symbols) {
+    static byte[] decode(String symbols) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(symbols.length());
         for (int i = 0; i < symbols.length(); ) {
             int c = symbols.codePointAt(i);

@@ -14,14 +14,15 @@ import java.util.PriorityQueue;
  */
 final class ByteLevelBpeTokenizer extends BaseTokenizer {
     private final Map<String, Integer> mergeRank;
-    private final boolean ignoreMerges;
 
     ByteLevelBpeTokenizer(Vocabulary vocab) {
         super(vocab);
-        if (vocab.pre() != null && !vocab.pre().equals("llama-bpe") && !vocab.pre().equals("default"))
-            throw new IllegalArgumentException("tokenizer.ggml.pre: unsupported pre-tokenizer '" + vocab.pre()
-                    + "' (supported: llama-bpe)");
-        this.ignoreMerges = "llama-bpe".equals(vocab.pre());
+        // GGUF files converted before llama.cpp recorded the pre-tokenizer have none: Llama 3 if its markers are there.
+        boolean llama3 = "llama-bpe".equals(vocab.pre())
+                || (vocab.pre() == null && tokenToId.containsKey("<|begin_of_text|>"));
+        if (!llama3)
+            throw new IllegalArgumentException("tokenizer.ggml.pre: pre-tokenizer '" + vocab.pre()
+                    + "' is not supported (supported: llama-bpe, the Llama 3 tokenizer)");
         String[] merges = vocab.merges();
         this.mergeRank = HashMap.newHashMap(merges.length);
         for (int rank = 0; rank < merges.length; rank++) {
@@ -58,7 +59,7 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
     private record Bigram(int left, int right, int rank, int length) {}
 
     private void encodeWord(String word, IntList out) {
-        Integer whole = ignoreMerges ? tokenToId.get(word) : null;
+        Integer whole = tokenToId.get(word);     // ignore_merges: a word that is a token is kept whole
         if (whole != null) {
             out.add(whole);
             return;

@@ -27,7 +27,8 @@ final class SentencePieceTokenizer extends BaseTokenizer {
     protected byte[] pieceBytes(int id) {
         String text = vocab.tokens()[id];
         if (vocab.type(id) == TokenType.BYTE) {
-            if (text.length() == 6 && text.startsWith("<0x") && text.endsWith(">"))
+            if (text.length() == 6 && text.startsWith("<0x") && text.endsWith(">")
+                    && Character.digit(text.charAt(3), 16) >= 0 && Character.digit(text.charAt(4), 16) >= 0)
                 return new byte[] {(byte) Integer.parseInt(text.substring(3, 5), 16)};
             throw new IllegalArgumentException("tokenizer.ggml.tokens[" + id + "]: byte token '" + text
                     + "' is not of the form <0xNN>");

@@ -140,6 +140,21 @@ class TokenizerBehaviourTest {
     }
 
     @Test
+    void unsupportedVocabulariesAreClearErrors() {
+        String[] tokens = {"a", "b", "ab"};
+        int[] types = {1, 1, 1};
+        var qwen = new Vocabulary("gpt2", "qwen2", tokens, null, types, new String[] {"a b"}, 0, 1, -1, -1, false, false, false, null);
+        var e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.of(qwen));
+        assertTrue(e.getMessage().contains("tokenizer.ggml.pre") && e.getMessage().contains("qwen2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Vocabulary("bert", null, tokens, null, types, null, 0, 1, -1, -1, false, false, false, null));
+        assertTrue(e.getMessage().contains("tokenizer.ggml.model"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new Vocabulary("llama", null, tokens, new float[3], types, null, 7, 1, 0, -1, true, false, true, null));
+        assertTrue(e.getMessage().contains("bos_token_id"), e.getMessage());
+    }
+
+    @Test
     void utf8CompletePrefix() {
         byte[] llama = "a🦙".getBytes(StandardCharsets.UTF_8);
         for (int n = 2; n < llama.length; n++)

@@ -12,10 +12,16 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code convert-tokenizer}: writes a vocabulary-only GGUF (no tensors) from a Llama tokenizer file. */
-@Command(name = "convert-tokenizer", mixinStandardHelpOptions = true,
+@Command(name = "convert-tokenizer", mixinStandardHelpOptions = true, version = "squall convert-tokenizer 0.1.0",
         description = {"Converts a Llama tokenizer into a vocabulary-only GGUF file (tokenizer.* keys, no tensors).",
-                "Inputs: Meta's SentencePiece tokenizer.model (Llama 1/2), llama2.c's tokenizer.bin, "
-                        + "or Llama 3's Hugging Face tokenizer.json (with --config tokenizer_config.json for the chat template)."})
+                "Inputs:",
+                "  tokenizer.model  Meta's SentencePiece model (Llama 1 and 2)",
+                "  tokenizer.bin    llama2.c's vocabulary (tok512.bin, tokenizer.bin)",
+                "  tokenizer.json   Llama 3's Hugging Face tokenizer (with --config for",
+                "                   BOS/EOS and the chat template)",
+                "Example:",
+                "  convert-tokenizer --input tokenizer.json \\",
+                "      --config tokenizer_config.json --out vocab.gguf"})
 public final class ConvertTokenizerCommand implements Callable<Integer> {
     @Option(names = "--input", required = true, paramLabel = "FILE",
             description = "tokenizer.model, tokenizer.bin or tokenizer.json")
