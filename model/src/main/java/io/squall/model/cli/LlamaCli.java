@@ -57,7 +57,8 @@ public final class LlamaCli implements Callable<Integer> {
     @Option(names = "--system", description = "system message for --chat (or a single chat turn with --prompt)")
     String system;
 
-    @Option(names = {"-n", "--max-tokens"}, defaultValue = "256", description = "most tokens to generate (default: ${DEFAULT-VALUE})")
+    @Option(names = {"-n", "--max-tokens"}, defaultValue = "512",
+            description = "most tokens to generate; stops earlier at an end-of-generation token or a full window (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
     @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE})")
