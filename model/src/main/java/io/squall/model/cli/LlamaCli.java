@@ -48,50 +48,50 @@ public final class LlamaCli implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "GGUF model (default: the embedded stories260K model)")
     Path model;
 
-    @Option(names = {"-p", "--prompt"}, description = "text to continue (default: none, generate from the start-of-text token)")
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "text to continue (default: none, generate from the start-of-text token)")
     String prompt;
 
     @Option(names = "--chat", description = "interactive chat: one message per line, /exit or end of input quits")
     boolean chat;
 
-    @Option(names = "--system", description = "system message for --chat (or a single chat turn with --prompt)")
+    @Option(names = "--system", paramLabel = "TEXT", description = "system message for --chat (or a single chat turn with --prompt)")
     String system;
 
-    @Option(names = {"-n", "--max-tokens"}, defaultValue = "512",
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "512",
             description = "most tokens to generate; stops earlier at an end-of-generation token or a full window (default: ${DEFAULT-VALUE})")
     int maxTokens;
 
-    @Option(names = "--temperature", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE})")
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE})")
     float temperature;
 
-    @Option(names = "--top-k", defaultValue = "40", description = "0 disables (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "40", description = "0 disables (default: ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "1 disables (default: ${DEFAULT-VALUE})")
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.95", description = "1 disables (default: ${DEFAULT-VALUE})")
     float topP;
 
-    @Option(names = "--min-p", defaultValue = "0.05", description = "0 disables (default: ${DEFAULT-VALUE})")
+    @Option(names = "--min-p", paramLabel = "P", defaultValue = "0.05", description = "0 disables (default: ${DEFAULT-VALUE})")
     float minP;
 
-    @Option(names = "--repeat-penalty", defaultValue = "1.0", description = "1 disables (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeat-penalty", paramLabel = "X", defaultValue = "1.0", description = "1 disables (default: ${DEFAULT-VALUE})")
     float repeatPenalty;
 
-    @Option(names = "--repeat-last-n", defaultValue = "64", description = "tokens the penalty looks back (default: ${DEFAULT-VALUE})")
+    @Option(names = "--repeat-last-n", paramLabel = "N", defaultValue = "64", description = "tokens the penalty looks back (default: ${DEFAULT-VALUE})")
     int repeatLastN;
 
-    @Option(names = "--seed", description = "random seed, for reproducible sampling (default: random)")
+    @Option(names = "--seed", paramLabel = "N", description = "random seed, for reproducible sampling (default: random)")
     Long seed;
 
     @Option(names = "--stream", description = "print tokens as they are generated")
     boolean stream;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "where to run; only 'cpu' for now (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "where to run; only 'cpu' for now (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = {"-t", "--threads"}, description = "CPU threads (default: all available processors)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads (default: all available processors)")
     Integer threads;
 
-    @Option(names = "--ctx-size", description = "context window in tokens (default: the model's context_length, at most 4096)")
+    @Option(names = "--ctx-size", paramLabel = "N", description = "context window in tokens (default: the model's context_length, at most 4096)")
     Integer contextSize;
 
     @Option(names = "--logprobs", paramLabel = "N", description = "log-probability of each generated token and the N most likely alternatives")
