@@ -1,7 +1,7 @@
 package io.squall.model.generate;
 
 import io.squall.model.llama.ContextWindowExceededException;
-import io.squall.model.llama.CpuEngine;
+import io.squall.model.llama.InferenceEngine;
 import io.squall.model.sampling.Sampler;
 import io.squall.model.tokenizer.StreamingDecoder;
 import io.squall.model.tokenizer.Tokenizer;
@@ -19,18 +19,18 @@ import java.util.function.Consumer;
  * of a chat) only runs the new part.
  */
 public final class Generator {
-    private final CpuEngine engine;
+    private final InferenceEngine engine;
     private final Tokenizer tokenizer;
     private final int[] cached;     // tokens whose keys/values are in the engine's cache, in order
     private int cachedLength;
 
-    public Generator(CpuEngine engine) {
+    public Generator(InferenceEngine engine) {
         this.engine = engine;
         this.tokenizer = engine.model().tokenizer();
         this.cached = new int[engine.contextSize()];
     }
 
-    public CpuEngine engine() {
+    public InferenceEngine engine() {
         return engine;
     }
 
@@ -82,8 +82,11 @@ public final class Generator {
         int[] generated = new int[Math.max(0, maxTokens)];
         int count = 0;
         GenerationResult.StopReason reason = GenerationResult.StopReason.MAX_TOKENS;
+        // greedy without penalty or logprobs needs no logits on the host: the engine picks the token (on its device)
+        boolean engineChooses = sampler.settings().isGreedy() && sampler.settings().repeatPenalty() == 1f && topLogprobs < 0;
+        int chosen = -1;
         while (count < maxTokens) {
-            int token = sampler.sample(logits, cached, cachedLength);
+            int token = chosen >= 0 ? chosen : sampler.sample(logits, cached, cachedLength);
             if (isStop(token)) {
                 reason = GenerationResult.StopReason.END_OF_GENERATION;
                 break;
@@ -105,7 +108,11 @@ public final class Generator {
                 reason = GenerationResult.StopReason.CONTEXT_FULL;
                 break;
             }
-            logits = engine.forward(token, cachedLength);
+            if (engineChooses) {
+                chosen = engine.forwardGreedy(token, cachedLength);
+            } else {
+                logits = engine.forward(token, cachedLength);
+            }
             cached[cachedLength++] = token;
         }
         int[] tokens = Arrays.copyOf(generated, count);

@@ -11,7 +11,7 @@ import io.squall.model.tensor.WeightMatrix;
  * <p>
  * Not thread-safe: one engine serves one sequence.
  */
-public final class CpuEngine {
+public final class CpuEngine implements InferenceEngine {
     /** Prompt tokens per prefill chunk. */
     public static final int PREFILL_CHUNK = 32;
 

@@ -19,10 +19,6 @@ public record DeviceWeight(String name, WeightFormat format, TornadoNativeArray 
             throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns are not a multiple of the " + format
                     + " block size " + format.blockSize());
         }
-        if (format == WeightFormat.Q4_K || format == WeightFormat.Q6_K ? cols % 256 != 0 : cols % 32 != 0) {
-            throw new IllegalArgumentException("tensor '" + name + "': the device kernels need rows of whole 32-element groups, "
-                    + cols + " columns");
-        }
         long need = format.bytes((long) rows * cols);
         if (encoded.byteSize() < need) {
             throw new IllegalArgumentException("tensor '" + name + "': " + format + " " + rows + " x " + cols + " needs " + need
