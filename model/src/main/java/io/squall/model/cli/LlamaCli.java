@@ -9,7 +9,8 @@ import io.squall.model.generate.GenerationResult;
 import io.squall.model.generate.Generator;
 import io.squall.model.generate.TokenLogprob;
 import io.squall.model.llama.ContextWindowExceededException;
-import io.squall.model.llama.CpuEngine;
+import io.squall.model.accel.Engines;
+import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.sampling.Sampler;
 import io.squall.model.sampling.SamplerSettings;
@@ -85,7 +86,7 @@ public final class LlamaCli implements Callable<Integer> {
     @Option(names = "--stream", description = "print tokens as they are generated")
     boolean stream;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "where to run; only 'cpu' for now (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "where to run: cpu, a device id (opencl:0, jvm, ...; see tornado --devices), or a comma-separated list that splits the layers (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads (default: all available processors)")
@@ -146,9 +147,6 @@ public final class LlamaCli implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!"cpu".equals(device)) {
-            throw new IllegalArgumentException("--device " + device + ": not available yet; only 'cpu' runs models for now");
-        }
         if (maxTokens < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be >= 0, got " + maxTokens);
         }
@@ -175,9 +173,9 @@ public final class LlamaCli implements Callable<Integer> {
         long loadStart = System.nanoTime();
         try (LlamaModel m = LlamaModel.load(modelPath, s -> progress(err, s))) {
             int window = contextSize != null ? contextSize : Math.min(m.config().contextLength(), DEFAULT_MAX_CONTEXT);
-            CpuEngine engine = new CpuEngine(m, window);
+            InferenceEngine engine = Engines.create(m, window, device, s -> progress(err, s));
             err.printf("loaded in %.2f s; context window %d tokens; %s%n", (System.nanoTime() - loadStart) / 1e9, window,
-                    "cpu, " + io.squall.model.tensor.Threads.count() + " threads");
+                    Engines.describe(engine));
             err.flush();
             Generator generator = new Generator(engine);
             Sampler sampler = new Sampler(settings, m.config().vocabSize());
