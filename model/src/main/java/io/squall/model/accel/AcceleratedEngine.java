@@ -51,6 +51,12 @@ public final class AcceleratedEngine implements InferenceEngine {
      * @param progress receives short steps (may be null)
      */
     public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, Consumer<String> progress) {
+        this(model, contextSize, stages, progress, null);
+    }
+
+    /** @param matVecShape the layout of the products on every stage; null: by device type (tests force both) */
+    AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, Consumer<String> progress,
+                      LlamaGraphs.MatVecShape matVecShape) {
         Consumer<String> log = progress != null ? progress : s -> { };
         this.model = model;
         this.c = model.config();
@@ -90,7 +96,8 @@ public final class AcceleratedEngine implements InferenceEngine {
                 LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
                         first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
                         last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
-                LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1]);
+                LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
+                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device));
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
                         .withDevice(device).withGridScheduler(graphs.grids());
                 this.stages.add(new Stage(spec, graphs, plan));
