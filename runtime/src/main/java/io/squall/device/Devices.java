@@ -60,6 +60,13 @@ public final class Devices {
         backends = List.copyOf(found);
     }
 
+    /** Removes a backend added with {@link #register}. */
+    public static synchronized void unregister(Backend backend) {
+        List<Backend> found = new ArrayList<>(backends());
+        found.remove(backend);
+        backends = List.copyOf(found);
+    }
+
     /** The backend named {@code name}, or null. */
     public static Backend backend(String name) {
         for (Backend b : backends()) {

@@ -226,27 +226,19 @@ public final class PlanExecutor {
         selected = graphs;
     }
 
+    private static final java.util.regex.Pattern SIZE = java.util.regex.Pattern.compile("(\\d+)\\s*(?:([KMGT])I?)?B?");
+
     static long parseBytes(String text) {
-        String t = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
-        long unit = 1;
-        String[][] units = {{"TB", "1099511627776"}, {"GB", "1073741824"}, {"MB", "1048576"}, {"KB", "1024"}, {"B", "1"}};
-        for (String[] u : units) {
-            String suffix = u[0];
-            if (t.endsWith(suffix) || t.endsWith(suffix.charAt(0) + "IB") && !suffix.equals("B")) {
-                t = t.endsWith(suffix) ? t.substring(0, t.length() - suffix.length()) : t.substring(0, t.length() - 3);
-                unit = Long.parseLong(u[1]);
-                break;
-            }
-        }
+        java.util.regex.Matcher m = SIZE.matcher(text.trim().toUpperCase(Locale.ROOT));
         try {
-            long n = Long.parseLong(t);
-            if (n < 0) {
-                throw new NumberFormatException();
+            if (m.matches()) {
+                int shift = m.group(2) == null ? 0 : 10 * (1 + "KMGT".indexOf(m.group(2)));
+                return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
             }
-            return Math.multiplyExact(n, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("memory limit '" + text + "': expected a size such as 1GB, 512MB, 64KB or a number of bytes");
+            // falls through to the error below
         }
+        throw new IllegalArgumentException("memory limit '" + text + "': expected a size such as 1GB, 512MB, 64KB or a number of bytes");
     }
 
     private void requireTask(String graphDotTask, String where) {
@@ -346,20 +338,39 @@ public final class PlanExecutor {
     }
 
     private void adoptConsumed(GraphSpec g, GraphSpec.Consumed c) {
-        ObjectState s = states.get(c.object());
-        if (s != null && (s.validOnSomeDevice() || s.hostValid)) {
+        ObjectState own = states.get(c.object());
+        if (own != null && own.validOnSomeDevice()) {
             return;
         }
         ObjectState shared = PersistedObjects.find(c.graph(), c.object());
-        if (shared == null) {
+        if (shared != null && shared != own) {
+            if (own != null) {
+                release(own);
+            }
+            synchronized (shared) {
+                shared.holders++;
+            }
+            states.put(c.object(), shared);
+            return;
+        }
+        if (own == null) {
             String from = c.graph() == null ? "an earlier graph" : "graph " + c.graph();
             throw new TornadoRuntimeException("task graph " + g.name() + " consumes a " + new ObjectState(c.object()).describe() + " from " + from
                     + ", but it is not on a device: run that graph first, list the object in its persistOnDevice(...), and keep its plan open");
         }
-        synchronized (shared) {
-            shared.holders++;
+        // Known here and current on the host (e.g. after freeDeviceMemory): it is copied in when needed.
+    }
+
+    /** Drops this plan's hold on a state, freeing its device copies when no plan holds it any more. */
+    private static void release(ObjectState s) {
+        synchronized (s) {
+            if (--s.holders <= 0) {
+                s.freeDeviceCopies();
+                if (s.persistedBy != null) {
+                    PersistedObjects.remove(s);
+                }
+            }
         }
-        states.put(c.object(), shared);
     }
 
     private ComputeDevice deviceFor(TaskRt task) {
@@ -793,16 +804,7 @@ public final class PlanExecutor {
 
     /** Frees the plan's device buffers (persisted ones stay while another plan holds them). Data only on a device is lost. */
     public void freeDeviceMemory() {
-        for (ObjectState s : states.values()) {
-            synchronized (s) {
-                if (--s.holders <= 0) {
-                    s.freeDeviceCopies();
-                    if (s.persistedBy != null) {
-                        PersistedObjects.remove(s);
-                    }
-                }
-            }
-        }
+        states.values().forEach(PlanExecutor::release);
         states.clear();
     }
 

@@ -11,6 +11,7 @@ import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.SquallDevice;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +37,11 @@ class TransferSemanticsTest {
     @BeforeAll
     static void installSimulator() {
         sim = SquallDevice.of(SimulatedBackend.install());
+    }
+
+    @AfterAll
+    static void removeSimulator() {
+        Devices.unregister(SimulatedBackend.INSTANCE);
     }
 
     /** The simulator and every OpenCL device. */
@@ -149,6 +155,31 @@ class TransferSemanticsTest {
             for (int i = 0; i < N; i++) {
                 assertEquals(2 * (1f + i) + 1, c.get(i), "element " + i);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void persistedBufferOutlivesTheProducerWhileAConsumerHoldsIt(TornadoDevice dev) {
+        FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
+        TaskGraph producer = new TaskGraph("producer2").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+                .task("twice", TestKernels::twice, a, b).persistOnDevice(b);
+        TaskGraph consumer = new TaskGraph("consumer2").consumeFromDevice("producer2", b)
+                .task("plus", TestKernels::plusOne, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        TornadoExecutionPlan first = new TornadoExecutionPlan(producer.snapshot()).withDevice(dev);
+        first.execute();
+        try (TornadoExecutionPlan second = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
+            second.execute();
+            first.close();
+            c.init(0);
+            TornadoProfilerResult p = second.execute().getProfilerResult();
+            assertEquals(0, p.getCopyInCount(), "b is still on the device: the consumer holds it");
+            assertEquals(2 * (1f + 4) + 1, c.get(4));
+            assertEquals(2 * BYTES, second.getCurrentDeviceMemoryUsage());
+        }
+        try (TornadoExecutionPlan late = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
+            TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, late::execute);
+            assertTrue(e.getMessage().contains("producer2"), e.getMessage());
         }
     }
 

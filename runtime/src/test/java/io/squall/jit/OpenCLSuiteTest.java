@@ -50,26 +50,9 @@ class OpenCLSuiteTest {
             Object[] expected = SuiteLauncher.copy(args);
             c.reference().accept(expected);
             String src = SuiteLauncher.run(context, queue, c, args, specialize);
-            for (int out : c.outputArgs()) {
-                compare(c, specialize, out, expected[out], args[out], src);
-            }
-        }
-    }
-
-    private static void compare(SuiteCase c, boolean specialize, int arg, Object expected, Object actual, String src) {
-        long[] el = SuiteLauncher.longValues(expected);
-        if (el != null) {
-            assertArrayEquals(el, SuiteLauncher.longValues(actual), c.name() + " arg " + arg + " (specialize=" + specialize + ")\n" + src);
-            return;
-        }
-        double[] e = SuiteLauncher.values(expected);
-        double[] a = SuiteLauncher.values(actual);
-        assertEquals(e.length, a.length);
-        for (int i = 0; i < e.length; i++) {
-            boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                    : c.tolerance() == 0 ? e[i] == a[i] : Math.abs(e[i] - a[i]) <= c.tolerance() * Math.max(1, Math.abs(e[i]));
-            if (!ok) {
-                fail(c.name() + " arg " + arg + "[" + i + "]: expected " + e[i] + " but was " + a[i] + " (specialize=" + specialize + ")\n" + src);
+            String problem = SuiteLauncher.mismatch(c, expected, args);
+            if (problem != null) {
+                fail(c.name() + " (specialize=" + specialize + ") " + problem + "\n" + src);
             }
         }
     }

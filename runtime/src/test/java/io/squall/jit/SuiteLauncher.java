@@ -174,4 +174,30 @@ final class SuiteLauncher {
     static long[] longValues(Object a) {
         return a instanceof LongArray l ? l.toHeapArray() : a instanceof long[] x ? x : null;
     }
+
+    /** The first output element differing from the reference beyond the case's tolerance, or null when all match. */
+    static String mismatch(SuiteCase c, Object[] expected, Object[] actual) {
+        for (int out : c.outputArgs()) {
+            long[] el = longValues(expected[out]);
+            if (el != null) {
+                long[] al = longValues(actual[out]);
+                for (int i = 0; i < el.length; i++) {
+                    if (el[i] != al[i]) {
+                        return "arg " + out + "[" + i + "]: expected " + el[i] + " but was " + al[i];
+                    }
+                }
+                continue;
+            }
+            double[] e = values(expected[out]);
+            double[] a = values(actual[out]);
+            for (int i = 0; i < e.length; i++) {
+                boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
+                        : c.tolerance() == 0 ? e[i] == a[i] : Math.abs(e[i] - a[i]) <= c.tolerance() * Math.max(1, Math.abs(e[i]));
+                if (!ok) {
+                    return "arg " + out + "[" + i + "]: expected " + e[i] + " but was " + a[i];
+                }
+            }
+        }
+        return null;
+    }
 }

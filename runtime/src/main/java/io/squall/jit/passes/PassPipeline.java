@@ -3,6 +3,7 @@ package io.squall.jit.passes;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
+import io.squall.jit.ir.IrVerifier;
 import java.util.List;
 
 /** The standard optimization sequence run on every compiled kernel. */
@@ -18,6 +19,8 @@ public final class PassPipeline {
         for (int round = 0; changed && round < 10; round++) {
             changed = ConstantFolding.run(kernel.ir());
             changed |= DeadCodeElimination.run(kernel.ir());
+            changed |= CfgSimplification.run(kernel.ir());
         }
+        IrVerifier.verify(kernel.ir());
     }
 }
