@@ -32,7 +32,7 @@ public final class CpuEngine {
     private final float[] ropeCos, ropeSin; // per token row of the chunk: [chunk][ropeDims/2]
 
     // the attention step's parameters, read by the preallocated task so that decode allocates nothing
-    private int attnLayer, attnStartPos, attnTokens;
+    private int attnLayer, attnStartPos;
     private final Threads.RangeBody attentionTask = this::attendRange;
 
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length). */
@@ -210,7 +210,6 @@ public final class CpuEngine {
     private void attend(int layer, int startPos, int tokens) {
         attnLayer = layer;
         attnStartPos = startPos;
-        attnTokens = tokens;
         Threads.parallelRanges(tokens * c.heads(), attentionTask);
     }
 
