@@ -26,7 +26,7 @@ public final class CpuEngine {
 
     // activations for `chunk` tokens (decode uses row 0): x residual stream, xb normed / attention output, q, ...
     private final float[] x, xb, xb2, q, k, v, hb, hb2;
-    private final float[] scores;          // attention scores per worker thread: [Threads.count()][contextSize]
+    private float[] scores;                // attention scores per worker thread: [Threads.count()][contextSize]
     private final float[] logits;
     private final double[] inverseFrequencies;
     private final float[] ropeCos, ropeSin; // per token row of the chunk: [chunk][ropeDims/2]
@@ -210,6 +210,9 @@ public final class CpuEngine {
     private void attend(int layer, int startPos, int tokens) {
         attnLayer = layer;
         attnStartPos = startPos;
+        if (scores.length < (long) Threads.count() * contextSize) {   // the pool was resized after construction
+            scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
+        }
         Threads.parallelRanges(tokens * c.heads(), attentionTask);
     }
 
