@@ -1,0 +1,211 @@
+package io.squall.api;
+
+import io.squall.api.common.TornadoFunctions.*;
+import io.squall.api.enums.DataTransferMode;
+import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.exec.GraphSpec;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A named group of tasks and the data movements around them, as in TornadoVM:
+ * <pre>{@code
+ * TaskGraph g = new TaskGraph("s0")
+ *     .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
+ *     .task("t0", MyKernels::vectorAdd, a, b, c)
+ *     .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+ * try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) { plan.execute(); }
+ * }</pre>
+ * Objects that tasks use but no {@code transferToDevice} names are copied to the device once, when first needed
+ * (like {@code FIRST_EXECUTION}); objects a task writes stay on the device until a {@code transferToHost} (or
+ * {@code TornadoExecutionResult.transferToHost}) brings them back.
+ */
+public class TaskGraph {
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
+
+    private final String name;
+    private final List<GraphSpec.Transfer> toDevice = new ArrayList<>();
+    private final List<GraphSpec.TaskSpec> tasks = new ArrayList<>();
+    private final List<GraphSpec.Transfer> toHost = new ArrayList<>();
+    private final List<Object> persisted = new ArrayList<>();
+    private final List<GraphSpec.Consumed> consumed = new ArrayList<>();
+
+    public TaskGraph(String name) {
+        checkName("task graph name", name);
+        this.name = name;
+    }
+
+    public String getTaskGraphName() {
+        return name;
+    }
+
+    /** Copies {@code objects} to the device before the tasks run: once ({@code FIRST_EXECUTION}) or on every execution. */
+    public TaskGraph transferToDevice(DataTransferMode mode, Object... objects) {
+        if (mode == null || mode == DataTransferMode.UNDER_DEMAND) {
+            throw new IllegalArgumentException("task graph " + name + ": transferToDevice takes FIRST_EXECUTION or EVERY_EXECUTION, not " + mode);
+        }
+        for (Object o : checkObjects("transferToDevice", objects)) {
+            toDevice.add(new GraphSpec.Transfer(mode, o));
+        }
+        return this;
+    }
+
+    /** Copies {@code objects} back after the tasks ran: every execution, the first only, or {@code UNDER_DEMAND} (when the result asks). */
+    public TaskGraph transferToHost(DataTransferMode mode, Object... objects) {
+        if (mode == null) {
+            throw new IllegalArgumentException("task graph " + name + ": transferToHost needs a DataTransferMode");
+        }
+        for (Object o : checkObjects("transferToHost", objects)) {
+            toHost.add(new GraphSpec.Transfer(mode, o));
+        }
+        return this;
+    }
+
+    /** Keeps {@code objects}' device buffers after this graph runs so another graph ({@link #consumeFromDevice}) uses them without a host copy. */
+    public TaskGraph persistOnDevice(Object... objects) {
+        persisted.addAll(checkObjects("persistOnDevice", objects));
+        return this;
+    }
+
+    /** Uses the device buffers that graph {@code graphName} left with {@link #persistOnDevice}: no copy from the host. */
+    public TaskGraph consumeFromDevice(String graphName, Object... objects) {
+        checkName("consumeFromDevice graph name", graphName);
+        for (Object o : checkObjects("consumeFromDevice", objects)) {
+            consumed.add(new GraphSpec.Consumed(graphName, o));
+        }
+        return this;
+    }
+
+    /** Uses device buffers that an earlier graph left with {@link #persistOnDevice}: no copy from the host. */
+    public TaskGraph consumeFromDevice(Object... objects) {
+        for (Object o : checkObjects("consumeFromDevice", objects)) {
+            consumed.add(new GraphSpec.Consumed(null, o));
+        }
+        return this;
+    }
+
+    public TaskGraph task(String id, Task code) {
+        return addTask(id, code);
+    }
+
+    public <T1> TaskGraph task(String id, Task1<T1> code, T1 arg1) {
+        return addTask(id, code, arg1);
+    }
+
+    public <T1, T2> TaskGraph task(String id, Task2<T1, T2> code, T1 arg1, T2 arg2) {
+        return addTask(id, code, arg1, arg2);
+    }
+
+    public <T1, T2, T3> TaskGraph task(String id, Task3<T1, T2, T3> code, T1 arg1, T2 arg2, T3 arg3) {
+        return addTask(id, code, arg1, arg2, arg3);
+    }
+
+    public <T1, T2, T3, T4> TaskGraph task(String id, Task4<T1, T2, T3, T4> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4) {
+        return addTask(id, code, arg1, arg2, arg3, arg4);
+    }
+
+    public <T1, T2, T3, T4, T5> TaskGraph task(String id, Task5<T1, T2, T3, T4, T5> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5);
+    }
+
+    public <T1, T2, T3, T4, T5, T6> TaskGraph task(String id, Task6<T1, T2, T3, T4, T5, T6> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7> TaskGraph task(String id, Task7<T1, T2, T3, T4, T5, T6, T7> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8> TaskGraph task(String id, Task8<T1, T2, T3, T4, T5, T6, T7, T8> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9> TaskGraph task(String id, Task9<T1, T2, T3, T4, T5, T6, T7, T8, T9> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> TaskGraph task(String id, Task10<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> TaskGraph task(String id, Task11<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> TaskGraph task(String id, Task12<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> TaskGraph task(String id, Task13<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> TaskGraph task(String id, Task14<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> TaskGraph task(String id, Task15<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15);
+    }
+
+    private TaskGraph addTask(String id, Serializable code, Object... args) {
+        checkName("task id", id);
+        if (code == null) {
+            throw new IllegalArgumentException("task " + name + "." + id + ": the task's method reference is null");
+        }
+        for (GraphSpec.TaskSpec t : tasks) {
+            if (t.id().equals(id)) {
+                throw new IllegalArgumentException("task graph " + name + " already has a task '" + id + "'");
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                throw new IllegalArgumentException("task " + name + "." + id + ": argument " + i + " is null");
+            }
+        }
+        tasks.add(new GraphSpec.TaskSpec(id, code, args.clone()));
+        return this;
+    }
+
+    /** A frozen copy to build execution plans from; later changes to this graph do not affect it. */
+    public ImmutableTaskGraph snapshot() {
+        if (tasks.isEmpty()) {
+            throw new IllegalStateException("task graph " + name + " has no tasks");
+        }
+        return new ImmutableTaskGraph(new GraphSpec(name, toDevice, tasks, toHost, persisted, consumed));
+    }
+
+    private List<Object> checkObjects(String what, Object[] objects) {
+        if (objects == null || objects.length == 0) {
+            throw new IllegalArgumentException("task graph " + name + ": " + what + " needs at least one object");
+        }
+        Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < objects.length; i++) {
+            Object o = objects[i];
+            if (o == null) {
+                throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is null");
+            }
+            if (!(o instanceof TornadoNativeArray) && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())) {
+                throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is a "
+                        + o.getClass().getTypeName() + "; only off-heap arrays (FloatArray, ...) and Java primitive arrays move between host and device");
+            }
+            if (seen.add(o)) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    private static void checkName(String what, String n) {
+        if (n == null || !NAME.matcher(n).matches()) {
+            throw new IllegalArgumentException(what + " '" + n + "' must be an identifier (letters, digits, _ $ -; no dots)");
+        }
+    }
+}

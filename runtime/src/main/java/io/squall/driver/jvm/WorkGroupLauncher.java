@@ -1,0 +1,231 @@
+package io.squall.driver.jvm;
+
+import io.squall.api.KernelContext;
+
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** Runs a KernelContext kernel over an ND-range, work-group by work-group, the groups spread over the workers. */
+final class WorkGroupLauncher {
+    private static final long MAX_GROUP_ITEMS = JvmKernelRunner.MAX_WORK_GROUP_SIZE;
+
+    private WorkGroupLauncher() {
+    }
+
+    /** The ND-range of one launch, padded to 3 dimensions. */
+    private record Range(int dims, long[] global, long[] local, long[] groups) {
+        int items() {
+            return (int) (local[0] * local[1] * local[2]);
+        }
+
+        long groupCount() {
+            return groups[0] * groups[1] * groups[2];
+        }
+
+        String name(long group, int item) {
+            long[] g = {group % groups[0], (group / groups[0]) % groups[1], group / (groups[0] * groups[1])};
+            long[] l = {item % local[0], (item / local[0]) % local[1], item / (local[0] * local[1])};
+            long[] id = new long[3];
+            for (int d = 0; d < 3; d++) {
+                id[d] = g[d] * local[d] + l[d];
+            }
+            return "work-item " + ids(l) + " of group " + ids(g) + " (global id " + ids(id) + ")";
+        }
+
+        private String ids(long[] v) {
+            if (dims == 1) {
+                return Long.toString(v[0]);
+            }
+            StringBuilder sb = new StringBuilder("(");
+            for (int d = 0; d < dims; d++) {
+                sb.append(d > 0 ? "," : "").append(v[d]);
+            }
+            return sb.append(')').toString();
+        }
+    }
+
+    static void run(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, long[] gridGlobal, long[] gridLocal,
+                    boolean barriers, int workers, ForkJoinPool pool) {
+        Range range = range(kernel, gridGlobal, gridLocal);
+        long groupCount = range.groupCount();
+        int tasks = (int) Math.min(workers, groupCount);
+        AtomicLong next = new AtomicLong();
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        Runnable worker = () -> {
+            KernelContext[] reusable = new KernelContext[1];
+            long group;
+            while (failure.get() == null && (group = next.getAndIncrement()) < groupCount) {
+                try {
+                    if (barriers && range.items() > 1) {
+                        runConcurrent(kernel, invoker, args, contextArgs, range, group);
+                    } else {
+                        runLoop(kernel, invoker, args, contextArgs, range, group, reusable);
+                    }
+                } catch (RuntimeException e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+        };
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 1; t < tasks; t++) {
+            futures.add(pool.submit(worker));
+        }
+        worker.run();
+        JvmKernelRunner.awaitAll(futures);
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+    }
+
+    private static Range range(String kernel, long[] global, long[] local) {
+        int dims = global.length;
+        if (dims < 1 || dims > 3) {
+            throw new IllegalArgumentException("kernel " + kernel + ": a launch grid has 1 to 3 dimensions, got " + dims);
+        }
+        if (local != null && local.length != dims) {
+            throw new IllegalArgumentException("kernel " + kernel + ": global size " + Arrays.toString(global)
+                    + " and local size " + Arrays.toString(local) + " have different dimensions");
+        }
+        long[] g = {1, 1, 1};
+        long[] l = {1, 1, 1};
+        long[] groups = new long[3];
+        for (int d = 0; d < 3; d++) {
+            if (d < dims) {
+                g[d] = global[d];
+                if (g[d] < 1 || g[d] > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("kernel " + kernel + ": global size " + g[d] + " in dimension " + d
+                            + " is out of range 1.." + Integer.MAX_VALUE);
+                }
+                l[d] = local != null ? local[d] : defaultLocal(g[d], dims);
+                if (l[d] < 1 || g[d] % l[d] != 0) {
+                    throw new IllegalArgumentException("kernel " + kernel + ": global size " + g[d] + " in dimension " + d
+                            + " is not a multiple of the local (work-group) size " + l[d]);
+                }
+            }
+            groups[d] = g[d] / l[d];
+        }
+        if (l[0] * l[1] * l[2] > MAX_GROUP_ITEMS) {
+            throw new IllegalArgumentException("kernel " + kernel + ": work-group of " + (l[0] * l[1] * l[2])
+                    + " work-items is larger than the JVM backend's limit " + MAX_GROUP_ITEMS);
+        }
+        return new Range(dims, g, l, groups);
+    }
+
+    /** Without a local size: the largest divisor of the global size up to 256 (1D), 16x16 (2D), 8x8x4 (3D). */
+    private static long defaultLocal(long global, int dims) {
+        long cap = dims == 1 ? 256 : dims == 2 ? 16 : 4;
+        for (long l = Math.min(cap, global); l > 1; l--) {
+            if (global % l == 0) {
+                return l;
+            }
+        }
+        return 1;
+    }
+
+    private static void setIds(KernelContext ctx, Range range, long group, int item) {
+        long gx = group % range.groups()[0];
+        long gy = (group / range.groups()[0]) % range.groups()[1];
+        long gz = group / (range.groups()[0] * range.groups()[1]);
+        long[] l = range.local();
+        int lx = (int) (item % l[0]);
+        int ly = (int) ((item / l[0]) % l[1]);
+        int lz = (int) (item / (l[0] * l[1]));
+        ctx.localIdx = lx;
+        ctx.localIdy = ly;
+        ctx.localIdz = lz;
+        ctx.groupIdx = (int) gx;
+        ctx.groupIdy = (int) gy;
+        ctx.groupIdz = (int) gz;
+        ctx.globalIdx = (int) (gx * l[0] + lx);
+        ctx.globalIdy = (int) (gy * l[1] + ly);
+        ctx.globalIdz = (int) (gz * l[2] + lz);
+        ctx.localGroupSizeX = (int) l[0];
+        ctx.localGroupSizeY = (int) l[1];
+        ctx.localGroupSizeZ = (int) l[2];
+        ctx.globalGroupSizeX = (int) range.global()[0];
+        ctx.globalGroupSizeY = (int) range.global()[1];
+        ctx.globalGroupSizeZ = (int) range.global()[2];
+    }
+
+    private static Object[] argsFor(Object[] args, int[] contextArgs, KernelContext ctx) {
+        Object[] a = args.clone();
+        for (int i : contextArgs) {
+            a[i] = ctx;
+        }
+        return a;
+    }
+
+    private static JvmKernelException itemFailure(String kernel, Range range, long group, int item, Throwable t) {
+        return new JvmKernelException("kernel " + kernel + " failed in " + range.name(group, item) + ": " + t, t);
+    }
+
+    /** No barriers: the work-items of the group run one after another on this thread, reusing one context. */
+    private static void runLoop(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range, long group,
+                                KernelContext[] reusable) {
+        if (reusable[0] == null) {
+            reusable[0] = new KernelContext();
+        }
+        KernelContext ctx = reusable[0];
+        Object[] a = argsFor(args, contextArgs, ctx);
+        int items = range.items();
+        JvmWorkGroup workGroup = new JvmWorkGroup(kernel, items, false, item -> range.name(group, item));
+        for (int item = 0; item < items; item++) {
+            setIds(ctx, range, group, item);
+            ctx.bind(workGroup);
+            try {
+                invoker.invokeExact(a);
+            } catch (Throwable t) {
+                throw itemFailure(kernel, range, group, item, t);
+            }
+        }
+    }
+
+    /** Barriers: each work-item of the group is a virtual thread; they meet at the group's barrier. */
+    private static void runConcurrent(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range,
+                                      long group) {
+        int items = range.items();
+        JvmWorkGroup workGroup = new JvmWorkGroup(kernel, items, true, item -> range.name(group, item));
+        Thread[] threads = new Thread[items];
+        for (int item = 0; item < items; item++) {
+            KernelContext ctx = new KernelContext();
+            setIds(ctx, range, group, item);
+            ctx.bind(workGroup);
+            Object[] a = argsFor(args, contextArgs, ctx);
+            int id = item;
+            threads[item] = Thread.ofVirtual().start(() -> {
+                try {
+                    invoker.invokeExact(a);
+                    workGroup.finished(id);
+                } catch (JvmWorkGroup.Aborted aborted) {
+                    // another work-item failed first; its error is reported
+                } catch (Throwable t) {
+                    workGroup.failed(itemFailure(kernel, range, group, id, t));
+                }
+            });
+        }
+        boolean interrupted = false;
+        for (Thread thread : threads) {
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        RuntimeException failure = workGroup.failure();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

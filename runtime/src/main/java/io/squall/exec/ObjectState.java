@@ -1,0 +1,88 @@
+package io.squall.exec;
+
+import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.exec.device.ComputeDevice;
+import io.squall.exec.device.DeviceBuffer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where the current contents of one host object are: the host copy and each device copy carry a valid flag.
+ * A device that writes the object makes its copy the only valid one; reading on another device or the host copies
+ * from a valid one. Shared by the plans that use the object when it is persisted on a device.
+ */
+final class ObjectState {
+    final Object object;
+    final long bytes;
+    final int elementBytes;
+    boolean hostValid = true;
+    final Map<ComputeDevice, Copy> copies = new LinkedHashMap<>();
+    /** Plans holding this state (more than one only for persisted objects). */
+    int holders;
+    /** Graph that persisted it, or null. */
+    String persistedBy;
+
+    static final class Copy {
+        final DeviceBuffer buffer;
+        boolean valid;
+
+        Copy(DeviceBuffer buffer) {
+            this.buffer = buffer;
+        }
+    }
+
+    ObjectState(Object object) {
+        this.object = object;
+        if (object instanceof TornadoNativeArray a) {
+            this.bytes = a.getNumBytesOfSegment();
+            this.elementBytes = a.getElementSize();
+        } else {
+            Class<?> c = object.getClass().componentType();
+            this.elementBytes = c == double.class || c == long.class ? 8 : c == int.class || c == float.class ? 4
+                    : c == short.class || c == char.class ? 2 : 1;
+            this.bytes = (long) java.lang.reflect.Array.getLength(object) * elementBytes;
+        }
+    }
+
+    ComputeDevice validDevice() {
+        for (Map.Entry<ComputeDevice, Copy> e : copies.entrySet()) {
+            if (e.getValue().valid) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    boolean validOnSomeDevice() {
+        return validDevice() != null;
+    }
+
+    long deviceBytes() {
+        long sum = 0;
+        for (Copy c : copies.values()) {
+            sum += c.buffer.size();
+        }
+        return sum;
+    }
+
+    /** The host's copy is authoritative again (the program changed it): device copies are stale. */
+    void hostAuthoritative() {
+        hostValid = true;
+        copies.values().forEach(c -> c.valid = false);
+    }
+
+    void freeDeviceCopies() {
+        if (!hostValid && validOnSomeDevice()) {
+            // The newest data was only on a device; after freeing, the host copy (stale) is what remains.
+            hostValid = true;
+        }
+        copies.values().forEach(c -> c.buffer.close());
+        copies.clear();
+    }
+
+    String describe() {
+        return object instanceof TornadoNativeArray a ? a.getClass().getSimpleName() + "[" + a.getSize() + "]"
+                : object.getClass().componentType().getName() + "[" + java.lang.reflect.Array.getLength(object) + "]";
+    }
+}

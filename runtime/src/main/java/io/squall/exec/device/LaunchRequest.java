@@ -1,0 +1,16 @@
+package io.squall.exec.device;
+
+import io.squall.jit.Kernel;
+
+import java.lang.reflect.Method;
+
+/**
+ * One kernel launch. {@code args} are the task's Java arguments; {@code buffers[i]} holds the device buffer of
+ * array argument i (null for scalars and KernelContext, and on devices that use host memory).
+ * {@code kernel}/{@code compiled} are null on devices that run the Java method itself.
+ * {@code global}/{@code local}: the ND-range ({@code local} null = the driver chooses); for the JVM backend
+ * they are set only for KernelContext kernels.
+ */
+public record LaunchRequest(String taskName, Method method, Kernel kernel, CompiledTask compiled, Object[] args,
+                            DeviceBuffer[] buffers, long[] global, long[] local) {
+}

@@ -1,0 +1,254 @@
+package io.squall.exec.device.opencl;
+
+import io.squall.api.enums.TornadoDeviceType;
+import io.squall.api.exceptions.TornadoMemoryException;
+import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.device.DeviceProperties;
+import io.squall.driver.opencl.CLBuffer;
+import io.squall.driver.opencl.CLBuildException;
+import io.squall.driver.opencl.CLCommandQueue;
+import io.squall.driver.opencl.CLContext;
+import io.squall.driver.opencl.CLDevice;
+import io.squall.driver.opencl.CLEvent;
+import io.squall.driver.opencl.CLException;
+import io.squall.driver.opencl.CLKernel;
+import io.squall.driver.opencl.CLProgram;
+import io.squall.exec.device.CompiledTask;
+import io.squall.exec.device.ComputeDevice;
+import io.squall.exec.device.DeviceBuffer;
+import io.squall.exec.device.DeviceTimings;
+import io.squall.exec.device.LaunchRequest;
+import io.squall.jit.CompileOptions;
+import io.squall.jit.DeviceCapabilities;
+import io.squall.jit.JitCompiler;
+import io.squall.jit.Kernel;
+import io.squall.jit.KernelParam;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Type;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** One OpenCL device: one context and one in-order profiling queue, opened on first use. */
+public final class OpenCLDevice implements ComputeDevice {
+    private final String id;
+    private final CLDevice device;
+    private final DeviceProperties properties;
+    private CLContext context;
+    private CLCommandQueue queue;
+    /** Events enqueued since the last finish(), with what they timed. */
+    private final List<Pending> pending = new ArrayList<>();
+
+    private record Pending(CLEvent event, String task, int kind) {
+        static final int KERNEL = 0, WRITE = 1, READ = 2;
+    }
+
+    OpenCLDevice(int index, CLDevice device) {
+        this.id = "opencl:" + index;
+        this.device = device;
+        this.properties = new DeviceProperties(id, device.name(), device.vendor(), device.platform().name(), device.version(),
+                device.driverVersion(), switch (device.type()) {
+                    case CPU -> TornadoDeviceType.CPU;
+                    case GPU -> TornadoDeviceType.GPU;
+                    case ACCELERATOR -> TornadoDeviceType.ACCELERATOR;
+                    default -> TornadoDeviceType.CUSTOM;
+                }, device.globalMemSize(), device.localMemSize(), device.maxMemAllocSize(), device.maxComputeUnits(),
+                device.maxWorkGroupSize(), device.maxWorkItemSizes(), device.maxClockMhz(), device.extensions(),
+                device.openclCVersion(), device.ilVersion());
+    }
+
+    /** The driver's device, for code that needs OpenCL specifics (binaries, SPIR-V). */
+    public CLDevice clDevice() {
+        return device;
+    }
+
+    /** This device's context, opened on first use. */
+    public synchronized CLContext context() {
+        open();
+        return context;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public DeviceProperties properties() {
+        return properties;
+    }
+
+    @Override
+    public boolean usesHostMemory() {
+        return false;
+    }
+
+    @Override
+    public DeviceCapabilities capabilities() {
+        Set<String> ext = device.extensions();
+        boolean subGroups = ext.contains("cl_khr_subgroups") || ext.contains("cl_intel_subgroups");
+        return new DeviceCapabilities(device.hasFp64(), device.hasFp16(), subGroups,
+                (int) Math.min(Integer.MAX_VALUE, device.maxWorkGroupSize()), device.openclCVersion());
+    }
+
+    private void open() {
+        if (context == null) {
+            context = CLContext.create(device);
+            queue = context.createQueue(true);
+        }
+    }
+
+    @Override
+    public synchronized DeviceBuffer allocate(long bytes) {
+        open();
+        if (bytes > properties.maxAllocation()) {
+            throw new TornadoMemoryException("cannot allocate " + bytes + " bytes on " + id + " (" + properties.name()
+                    + "): its largest allocation is " + properties.maxAllocation() + " bytes");
+        }
+        try {
+            return new Buffer(context.allocate(Math.max(1, bytes)), bytes);
+        } catch (CLException e) {
+            throw new TornadoMemoryException("cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
+        }
+    }
+
+    private record Buffer(CLBuffer cl, long size) implements DeviceBuffer {
+        @Override
+        public void close() {
+            cl.close();
+        }
+    }
+
+    @Override
+    public synchronized void write(DeviceBuffer dst, long dstOffset, MemorySegment src, long bytes, boolean blocking) {
+        if (bytes == 0) {
+            return;
+        }
+        pending.add(new Pending(queue.write(((Buffer) dst).cl(), dstOffset, src, bytes, blocking), null, Pending.WRITE));
+    }
+
+    @Override
+    public synchronized void read(DeviceBuffer src, long srcOffset, MemorySegment dst, long bytes) {
+        if (bytes == 0) {
+            return;
+        }
+        pending.add(new Pending(queue.read(((Buffer) src).cl(), srcOffset, dst, bytes, true), null, Pending.READ));
+    }
+
+    @Override
+    public synchronized CompiledTask build(Kernel kernel, CompileOptions options) {
+        return buildSource(kernel.entryName(), kernel.javaName(), JitCompiler.emitOpenCL(kernel, capabilities()),
+                JitCompiler.openclBuildOptions(options));
+    }
+
+    /** Builds OpenCL C source with entry point {@code entryName}; a build failure names the kernel and carries the build log. */
+    public synchronized CompiledTask buildSource(String entryName, String javaName, String source, String buildOptions) {
+        open();
+        CLProgram program;
+        try {
+            program = context.buildSource(source, buildOptions);
+        } catch (CLBuildException e) {
+            throw new TornadoRuntimeException("OpenCL build of kernel " + entryName + " (" + javaName + ") failed on "
+                    + id + " (" + properties.name() + "):\n" + e.buildLog(), e);
+        }
+        return new Program(program, program.kernel(entryName), source, entryName);
+    }
+
+    private record Program(CLProgram program, CLKernel kernel, String source, String entryName) implements CompiledTask {
+        @Override
+        public String printableCode() {
+            return source;
+        }
+    }
+
+    @Override
+    public synchronized void launch(LaunchRequest r) {
+        Program p = (Program) r.compiled();
+        CLKernel k = p.kernel();
+        List<KernelParam> params = r.kernel().params();
+        for (int i = 0; i < params.size(); i++) {
+            KernelParam param = params.get(i);
+            Object arg = r.args()[param.javaArgIndex()];
+            switch (param.kind()) {
+                case BUFFER -> k.setArg(i, ((Buffer) r.buffers()[param.javaArgIndex()]).cl());
+                case LENGTH -> k.setArg(i, elementCount(arg));
+                case SCALAR -> setScalar(k, i, param.type(), arg, r.taskName());
+            }
+        }
+        pending.add(new Pending(queue.launch(k, r.global(), r.local()), r.taskName(), Pending.KERNEL));
+    }
+
+    private static int elementCount(Object array) {
+        if (array instanceof io.squall.api.types.arrays.TornadoNativeArray a) {
+            return a.getSize();
+        }
+        return java.lang.reflect.Array.getLength(array);
+    }
+
+    private static void setScalar(CLKernel k, int index, Type type, Object arg, String task) {
+        ScalarType st = type instanceof ScalarType s ? s : null;
+        if (st == null) {
+            throw new TornadoRuntimeException("task " + task + ": kernel parameter " + index + " is a scalar of type " + type);
+        }
+        switch (st) {
+            case I1, I8 -> k.setArg(index, (byte) asLong(arg));
+            case I16 -> k.setArg(index, (short) asLong(arg));
+            case I32 -> k.setArg(index, (int) asLong(arg));
+            case I64 -> k.setArg(index, asLong(arg));
+            case F16 -> k.setArg(index, arg instanceof io.squall.api.types.HalfFloat h ? h.getHalfFloatValue()
+                    : io.squall.api.types.HalfFloat.toHalf(((Number) arg).floatValue()));
+            case F32 -> k.setArg(index, ((Number) arg).floatValue());
+            case F64 -> k.setArg(index, ((Number) arg).doubleValue());
+        }
+    }
+
+    private static long asLong(Object v) {
+        return switch (v) {
+            case Boolean b -> b ? 1 : 0;
+            case Character c -> c;
+            case Number n -> n.longValue();
+            default -> throw new IllegalArgumentException("not a scalar: " + v);
+        };
+    }
+
+    @Override
+    public synchronized DeviceTimings finish() {
+        if (queue == null) {
+            return DeviceTimings.NONE;
+        }
+        queue.finish();
+        Map<String, Long> kernels = new LinkedHashMap<>();
+        long write = 0, read = 0;
+        for (Pending p : pending) {
+            long ns = p.event().durationNs();
+            switch (p.kind()) {
+                case Pending.KERNEL -> kernels.merge(p.task(), ns, Long::sum);
+                case Pending.WRITE -> write += ns;
+                default -> read += ns;
+            }
+            p.event().close();
+        }
+        pending.clear();
+        return new DeviceTimings(kernels, write, read);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (queue != null) {
+            finish();
+            queue.close();
+            context.close();
+            queue = null;
+            context = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + properties.name() + ")";
+    }
+}

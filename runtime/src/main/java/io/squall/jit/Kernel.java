@@ -1,0 +1,104 @@
+package io.squall.jit;
+
+import io.squall.jit.ir.Function;
+import java.util.List;
+
+/** A compiled, backend-independent kernel: the IR plus what a launcher needs to bind and size it. */
+public final class Kernel {
+    public enum Shape { PARALLEL_LOOPS, KERNEL_CONTEXT, SINGLE_THREAD }
+
+    public enum Access { NONE, READ, WRITE, READ_WRITE }
+
+    /** One parallel dimension: iterations run over [start, end) (or [start, end] when inclusive). */
+    public record LoopBound(IterationExpr start, IterationExpr end, boolean inclusive) {
+    }
+
+    private final String javaName;
+    private final String entryName;
+    private final Shape shape;
+    private final List<LoopBound> loops;
+    private final List<KernelParam> params;
+    private final List<Access> access;
+    private final int[] requiredLocalSize;
+    private final Function ir;
+    private final CompileOptions options;
+
+    public Kernel(String javaName, String entryName, Shape shape, List<LoopBound> loops, List<KernelParam> params,
+                  List<Access> access, int[] requiredLocalSize, Function ir, CompileOptions options) {
+        this.javaName = javaName;
+        this.entryName = entryName;
+        this.shape = shape;
+        this.loops = List.copyOf(loops);
+        this.params = List.copyOf(params);
+        this.access = List.copyOf(access);
+        this.requiredLocalSize = requiredLocalSize;
+        this.ir = ir;
+        this.options = options;
+    }
+
+    public String javaName() {
+        return javaName;
+    }
+
+    public String entryName() {
+        return entryName;
+    }
+
+    public Shape shape() {
+        return shape;
+    }
+
+    /** Parallel dimensions (1..3) of a loop-parallel kernel, 0 otherwise. */
+    public int dimensions() {
+        return shape == Shape.PARALLEL_LOOPS ? loops.size() : 0;
+    }
+
+    public List<LoopBound> loopBounds() {
+        return loops;
+    }
+
+    /** Trip count per parallel dimension for these arguments; null when not a loop kernel or not evaluable. */
+    public long[] iterationSpace(Object[] args) {
+        if (shape != Shape.PARALLEL_LOOPS) {
+            return null;
+        }
+        long[] space = new long[loops.size()];
+        for (int d = 0; d < space.length; d++) {
+            LoopBound loop = loops.get(d);
+            Long start = loop.start().evaluate(args);
+            Long end = loop.end().evaluate(args);
+            if (start == null || end == null) {
+                return null;
+            }
+            space[d] = Math.max(0, end - start + (loop.inclusive() ? 1 : 0));
+        }
+        return space;
+    }
+
+    public List<KernelParam> params() {
+        return params;
+    }
+
+    /** How the kernel uses Java argument {@code javaArgIndex} (NONE for scalars and unused arrays). */
+    public Access access(int javaArgIndex) {
+        return access.get(javaArgIndex);
+    }
+
+    /** Work-group size the code relies on (reductions), or null when any size works. */
+    public int[] requiredLocalSize() {
+        return requiredLocalSize == null ? null : requiredLocalSize.clone();
+    }
+
+    public Function ir() {
+        return ir;
+    }
+
+    public CompileOptions options() {
+        return options;
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + javaName + ", " + shape + ", dims=" + dimensions() + "]";
+    }
+}

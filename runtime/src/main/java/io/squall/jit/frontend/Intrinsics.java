@@ -1,0 +1,371 @@
+package io.squall.jit.frontend;
+
+import io.squall.jit.frontend.Slot.*;
+import io.squall.jit.ir.*;
+import io.squall.jit.ir.Instruction.*;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.instruction.FieldInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Calls and field accesses that compile to IR operations instead of being inlined. */
+final class Intrinsics {
+    static final String HALF_FLOAT = "io/squall/api/types/HalfFloat";
+    static final String KERNEL_CONTEXT = "io/squall/api/KernelContext";
+    static final String ARRAYS = "io/squall/api/types/arrays/";
+
+    private static final Map<String, MathFunction> MATH = Map.ofEntries(
+            Map.entry("exp", MathFunction.EXP), Map.entry("log", MathFunction.LOG), Map.entry("log2", MathFunction.LOG2),
+            Map.entry("sqrt", MathFunction.SQRT), Map.entry("rsqrt", MathFunction.RSQRT), Map.entry("pow", MathFunction.POW),
+            Map.entry("sin", MathFunction.SIN), Map.entry("cos", MathFunction.COS), Map.entry("tan", MathFunction.TAN),
+            Map.entry("atan", MathFunction.ATAN), Map.entry("atan2", MathFunction.ATAN2), Map.entry("tanh", MathFunction.TANH),
+            Map.entry("min", MathFunction.MIN), Map.entry("max", MathFunction.MAX), Map.entry("abs", MathFunction.ABS),
+            Map.entry("floor", MathFunction.FLOOR), Map.entry("ceil", MathFunction.CEIL), Map.entry("fma", MathFunction.FMA),
+            Map.entry("clamp", MathFunction.CLAMP), Map.entry("signum", MathFunction.SIGNUM));
+
+    private Intrinsics() {
+    }
+
+    /** The operand-stack type of a Java type (sub-int types widen to i32, HalfFloat is f16); null for other references. */
+    static ScalarType stackType(ClassDesc d) {
+        return switch (d.descriptorString()) {
+            case "I", "Z", "B", "S", "C" -> ScalarType.I32;
+            case "J" -> ScalarType.I64;
+            case "F" -> ScalarType.F32;
+            case "D" -> ScalarType.F64;
+            case "L" + HALF_FLOAT + ";" -> ScalarType.F16;
+            default -> null;
+        };
+    }
+
+    // ------------------------------------------------------------------ fields
+
+    static void field(MethodParser p, FieldInstruction f) {
+        String owner = f.owner().asInternalName();
+        String name = f.name().stringValue();
+        FrameState s = p.state();
+        switch (f.opcode()) {
+            case GETFIELD -> {
+                Slot receiver = s.pop();
+                if (receiver instanceof Context) {
+                    s.push(new Val(workItemField(p, name)));
+                    return;
+                }
+                throw p.error("the field read `" + owner.replace('/', '.') + "." + name + "` of an object",
+                        "is not supported in kernels (pass the value as a scalar argument)");
+            }
+            case GETSTATIC -> s.push(new Val(staticConstant(p, owner, name)));
+            default -> throw p.error("the field write `" + owner.replace('/', '.') + "." + name + "`",
+                    "is not supported in kernels (write results into an array argument)");
+        }
+    }
+
+    private static Value workItemField(MethodParser p, String name) {
+        IrBuilder b = p.builder();
+        int dim = switch (name.charAt(name.length() - 1)) {
+            case 'x', 'X' -> 0;
+            case 'y', 'Y' -> 1;
+            case 'z', 'Z' -> 2;
+            default -> throw p.error("the KernelContext field " + name);
+        };
+        String base = name.substring(0, name.length() - 1);
+        WorkItemQuery q = switch (base) {
+            case "globalId" -> WorkItemQuery.GLOBAL_ID;
+            case "localId" -> WorkItemQuery.LOCAL_ID;
+            case "groupId" -> WorkItemQuery.GROUP_ID;
+            case "localGroupSize" -> WorkItemQuery.LOCAL_SIZE;
+            case "globalGroupSize" -> WorkItemQuery.GLOBAL_SIZE;
+            default -> throw p.error("the KernelContext field " + name);
+        };
+        return b.workItem(q, dim);
+    }
+
+    /** A static final primitive field: its value, folded in (the class is initialized to read it). */
+    private static Value staticConstant(MethodParser p, String owner, String name) {
+        try {
+            Class<?> c = Class.forName(owner.replace('/', '.'), true, p.ctx().loader);
+            Field field = findField(c, name);
+            if (field != null && Modifier.isStatic(field.getModifiers()) && Modifier.isFinal(field.getModifiers())
+                    && field.getType().isPrimitive()) {
+                field.setAccessible(true);
+                Object v = field.get(null);
+                return switch (v) {
+                    case Integer i -> Constant.ofInt(i);
+                    case Short sh -> Constant.ofInt(sh);
+                    case Byte by -> Constant.ofInt(by);
+                    case Character ch -> Constant.ofInt(ch);
+                    case Boolean bo -> Constant.ofInt(bo ? 1 : 0);
+                    case Long l -> Constant.ofLong(l);
+                    case Float fl -> Constant.ofFloat(fl);
+                    case Double d -> Constant.ofDouble(d);
+                    default -> throw new IllegalStateException();
+                };
+            }
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // reported below
+        }
+        throw p.error("the static field `" + owner.replace('/', '.') + "." + name + "`",
+                "is not supported in kernels (only static final primitive constants are; pass other values as arguments)");
+    }
+
+    private static Field findField(Class<?> c, String name) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            for (Field f : k.getDeclaredFields()) {
+                if (f.getName().equals(name)) {
+                    return f;
+                }
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    static void invoke(MethodParser p, InvokeInstruction inv) {
+        String owner = inv.owner().asInternalName();
+        String name = inv.name().stringValue();
+        MethodTypeDesc type = inv.typeSymbol();
+        String shown = owner.replace('/', '.') + "." + name;
+        switch (inv.opcode()) {
+            case INVOKESTATIC -> invokeStatic(p, owner, name, type, shown);
+            case INVOKEVIRTUAL -> {
+                if (owner.startsWith(ARRAYS)) {
+                    arrayMethod(p, owner, name, type, shown);
+                } else if (owner.equals(KERNEL_CONTEXT)) {
+                    contextMethod(p, name, type, shown);
+                } else if (owner.equals(HALF_FLOAT)) {
+                    halfMethod(p, name, shown);
+                } else {
+                    throw p.error("the virtual call `" + shown + "`");
+                }
+            }
+            case INVOKESPECIAL -> {
+                if (owner.equals(HALF_FLOAT) && name.equals("<init>") && type.descriptorString().equals("(F)V")) {
+                    Value f = p.valueOf(p.state().pop());
+                    Slot receiver = p.state().pop();
+                    Val half = new Val(p.builder().convert(ConversionKind.NUMERIC, f, ScalarType.F16));
+                    p.state().replace(receiver, half);
+                    return;
+                }
+                throw p.error(name.equals("<init>") ? "object allocation `new " + owner.replace('/', '.') + "`"
+                        : "the instance method call `" + shown + "`");
+            }
+            default -> throw p.error("the interface call `" + shown + "`");
+        }
+    }
+
+    private static List<Value> popArgs(MethodParser p, int n) {
+        Value[] a = new Value[n];
+        for (int i = n - 1; i >= 0; i--) {
+            a[i] = p.valueOf(p.state().pop());
+        }
+        return new ArrayList<>(List.of(a));
+    }
+
+    private static void invokeStatic(MethodParser p, String owner, String name, MethodTypeDesc type, String shown) {
+        IrBuilder b = p.builder();
+        FrameState s = p.state();
+        switch (owner) {
+            case "io/squall/api/math/TornadoMath", "java/lang/Math", "java/lang/StrictMath" -> {
+                if (name.equals("floatPI")) {
+                    s.push(new Val(Constant.ofFloat((float) Math.PI)));
+                    return;
+                }
+                if (name.equals("PI")) {
+                    s.push(new Val(Constant.ofDouble(Math.PI)));
+                    return;
+                }
+                MathFunction fn = MATH.get(name);
+                if (fn == null || fn.arity() != type.parameterCount()) {
+                    throw p.error("the math function `" + shown + "`");
+                }
+                s.push(new Val(b.math(fn, popArgs(p, fn.arity()))));
+            }
+            case "java/lang/Float", "java/lang/Double" -> floatStatic(p, owner, name, shown);
+            case "java/lang/Integer", "java/lang/Long" -> {
+                MathFunction fn = switch (name) {
+                    case "min" -> MathFunction.MIN;
+                    case "max" -> MathFunction.MAX;
+                    default -> null;
+                };
+                if (fn == null) {
+                    throw p.error("the library call `" + shown + "`");
+                }
+                s.push(new Val(b.math(fn, popArgs(p, 2))));
+            }
+            case HALF_FLOAT -> halfStatic(p, name, shown);
+            default -> {
+                if (owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
+                        || owner.startsWith("sun/") || owner.startsWith("io/squall/api/")) {
+                    throw p.error("the library call `" + shown + "`");
+                }
+                ClassModel cls = owner.equals(p.owner().thisClass().asInternalName()) ? p.owner() : ClassModels.load(owner, p.ctx().loader);
+                MethodModel m = ClassModels.find(cls, name, type.descriptorString());
+                if (m == null) {
+                    throw p.error("the call to `" + shown + "` (not declared in that class; inherited static methods must be called on their own class)");
+                }
+                p.inline(cls, m, type);
+            }
+        }
+    }
+
+    private static void floatStatic(MethodParser p, String owner, String name, String shown) {
+        IrBuilder b = p.builder();
+        FrameState s = p.state();
+        Value v;
+        switch (name) {
+            case "floatToRawIntBits" -> v = b.convert(ConversionKind.BITCAST, p.valueOf(s.pop()), ScalarType.I32);
+            case "doubleToRawLongBits" -> v = b.convert(ConversionKind.BITCAST, p.valueOf(s.pop()), ScalarType.I64);
+            case "intBitsToFloat" -> v = b.convert(ConversionKind.BITCAST, p.valueOf(s.pop()), ScalarType.F32);
+            case "longBitsToDouble" -> v = b.convert(ConversionKind.BITCAST, p.valueOf(s.pop()), ScalarType.F64);
+            case "floatToIntBits" -> {   // canonical NaN, as Java specifies
+                Value x = p.valueOf(s.pop());
+                Value nan = b.compare(Predicate.NE, true, x, x);
+                v = b.select(nan, Constant.ofInt(0x7fc00000), b.convert(ConversionKind.BITCAST, x, ScalarType.I32));
+            }
+            case "floatToFloat16" -> {
+                Value half = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.F16);
+                v = b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, half, ScalarType.I16), ScalarType.I32);
+            }
+            case "float16ToFloat" -> {
+                Value bits = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.I16);
+                v = b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, bits, ScalarType.F16), ScalarType.F32);
+            }
+            case "isNaN" -> {
+                Value x = p.valueOf(s.pop());
+                v = b.select(b.compare(Predicate.NE, true, x, x), Constant.ofInt(1), Constant.ofInt(0));
+            }
+            case "min", "max" -> v = b.math(name.equals("min") ? MathFunction.MIN : MathFunction.MAX, popArgs(p, 2));
+            default -> throw p.error("the library call `" + shown + "`");
+        }
+        s.push(new Val(v));
+    }
+
+    private static void halfStatic(MethodParser p, String name, String shown) {
+        IrBuilder b = p.builder();
+        FrameState s = p.state();
+        switch (name) {
+            case "add", "sub", "mult", "div" -> {
+                Value y = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.F32);
+                Value x = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.F32);
+                BinaryOperator op = switch (name) {
+                    case "add" -> BinaryOperator.ADD;
+                    case "sub" -> BinaryOperator.SUB;
+                    case "mult" -> BinaryOperator.MUL;
+                    default -> BinaryOperator.DIV;
+                };
+                s.push(new Val(b.convert(ConversionKind.NUMERIC, b.binary(op, x, y), ScalarType.F16)));
+            }
+            case "toFloat" -> {
+                Value bits = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.I16);
+                s.push(new Val(b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, bits, ScalarType.F16), ScalarType.F32)));
+            }
+            case "toHalf" -> {
+                Value half = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.F16);
+                s.push(new Val(b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, half, ScalarType.I16), ScalarType.I32)));
+            }
+            case "fromBits" -> {
+                Value bits = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.I16);
+                s.push(new Val(b.convert(ConversionKind.BITCAST, bits, ScalarType.F16)));
+            }
+            default -> throw p.error("the HalfFloat method `" + shown + "`");
+        }
+    }
+
+    private static void halfMethod(MethodParser p, String name, String shown) {
+        IrBuilder b = p.builder();
+        FrameState s = p.state();
+        Value h = p.valueOf(s.pop());
+        switch (name) {
+            case "getFloat32" -> s.push(new Val(b.convert(ConversionKind.NUMERIC, h, ScalarType.F32)));
+            case "getHalfFloatValue" -> s.push(new Val(b.convert(ConversionKind.NUMERIC,
+                    b.convert(ConversionKind.BITCAST, h, ScalarType.I16), ScalarType.I32)));
+            default -> throw p.error("the HalfFloat method `" + shown + "`");
+        }
+    }
+
+    private static void arrayMethod(MethodParser p, String owner, String name, MethodTypeDesc type, String shown) {
+        FrameState s = p.state();
+        switch (name + type.descriptorString().substring(0, type.descriptorString().indexOf(')') + 1)) {
+            case "getSize()" -> {
+                ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
+                s.push(new Val(a.length()));
+            }
+            case "get(I)", "getFloat(I)" -> {
+                Value index = p.valueOf(s.pop());
+                ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
+                p.arrayLoad(a, index, name.equals("getFloat"));
+            }
+            default -> {
+                if (name.equals("set") || name.equals("setFloat")) {
+                    Value value = p.valueOf(s.pop());
+                    Value index = p.valueOf(s.pop());
+                    ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
+                    p.arrayStore(a, index, value);
+                    return;
+                }
+                throw p.error("the array method `" + shown + "`", "is not supported in kernels (use get, set and getSize)");
+            }
+        }
+    }
+
+    private static Slot requireArray(MethodParser p, Slot s, String shown) {
+        if (s instanceof ArrayRef) {
+            return s;
+        }
+        throw p.error("`" + shown + "` on something other than a kernel array argument");
+    }
+
+    private static void contextMethod(MethodParser p, String name, MethodTypeDesc type, String shown) {
+        IrBuilder b = p.builder();
+        FrameState s = p.state();
+        switch (name) {
+            case "localBarrier", "globalBarrier" -> {
+                s.pop();
+                b.barrier(name.equals("localBarrier") ? BarrierScope.LOCAL : BarrierScope.GLOBAL);
+            }
+            case "allocateFloatLocalArray", "allocateIntLocalArray", "allocateLongLocalArray", "allocateDoubleLocalArray",
+                 "allocateHalfFloatLocalArray" -> {
+                Value n = p.valueOf(s.pop());
+                s.pop();
+                if (!(n instanceof Constant c) || c.longValue() <= 0) {
+                    throw p.error("a local array whose size is not a positive compile-time constant",
+                            "is not supported in kernels (use a literal or a static final int)");
+                }
+                ScalarType t = switch (name) {
+                    case "allocateFloatLocalArray" -> ScalarType.F32;
+                    case "allocateIntLocalArray" -> ScalarType.I32;
+                    case "allocateLongLocalArray" -> ScalarType.I64;
+                    case "allocateDoubleLocalArray" -> ScalarType.F64;
+                    default -> ScalarType.I16;
+                };
+                String javaType = switch (t) {
+                    case F32 -> "[F";
+                    case I32 -> "[I";
+                    case I64 -> "[J";
+                    case F64 -> "[D";
+                    default -> "[S";
+                };
+                s.push(new ArrayRef(-1, javaType, b.localArray(t, (int) c.longValue()), c, t, false, false, -1));
+            }
+            case "atomicAdd" -> {
+                Value value = p.valueOf(s.pop());
+                Value index = p.valueOf(s.pop());
+                ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
+                s.pop();
+                p.ctx().markRead(a);
+                p.ctx().markWrite(a);
+                s.push(new Val(b.atomic(AtomicOperator.ADD, a.base(), index, value)));
+            }
+            default -> throw p.error("the KernelContext method `" + shown + "`");
+        }
+    }
+}

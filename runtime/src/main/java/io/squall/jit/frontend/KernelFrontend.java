@@ -1,0 +1,236 @@
+package io.squall.jit.frontend;
+
+import io.squall.api.KernelContext;
+import io.squall.api.annotations.Parallel;
+import io.squall.api.annotations.Reduce;
+import io.squall.api.types.arrays.*;
+import io.squall.jit.ArgSpec;
+import io.squall.jit.CompileOptions;
+import io.squall.jit.IterationExpr;
+import io.squall.jit.Kernel;
+import io.squall.jit.KernelCompilationException;
+import io.squall.jit.KernelParam;
+import io.squall.jit.ir.*;
+import io.squall.jit.ir.Instruction.ConversionKind;
+import java.lang.classfile.Attributes;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.TypeAnnotation;
+import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builds a {@link Kernel} from a static Java method: the ABI parameters, the parsed body, parallel loops and reductions. */
+public final class KernelFrontend {
+    private static final String PARALLEL = "L" + Parallel.class.getName().replace('.', '/') + ";";
+
+    private record ArrayKind(ScalarType element, boolean unsigned) {
+    }
+
+    private static final Map<Class<?>, ArrayKind> ARRAY_KINDS = Map.ofEntries(
+            Map.entry(FloatArray.class, new ArrayKind(ScalarType.F32, false)),
+            Map.entry(DoubleArray.class, new ArrayKind(ScalarType.F64, false)),
+            Map.entry(IntArray.class, new ArrayKind(ScalarType.I32, false)),
+            Map.entry(LongArray.class, new ArrayKind(ScalarType.I64, false)),
+            Map.entry(ShortArray.class, new ArrayKind(ScalarType.I16, false)),
+            Map.entry(ByteArray.class, new ArrayKind(ScalarType.I8, false)),
+            Map.entry(Int8Array.class, new ArrayKind(ScalarType.I8, false)),
+            Map.entry(HalfFloatArray.class, new ArrayKind(ScalarType.F16, false)),
+            Map.entry(float[].class, new ArrayKind(ScalarType.F32, false)),
+            Map.entry(double[].class, new ArrayKind(ScalarType.F64, false)),
+            Map.entry(int[].class, new ArrayKind(ScalarType.I32, false)),
+            Map.entry(long[].class, new ArrayKind(ScalarType.I64, false)),
+            Map.entry(short[].class, new ArrayKind(ScalarType.I16, false)),
+            Map.entry(char[].class, new ArrayKind(ScalarType.I16, true)),
+            Map.entry(byte[].class, new ArrayKind(ScalarType.I8, false)),
+            Map.entry(boolean[].class, new ArrayKind(ScalarType.I8, false)));
+
+    private static final Map<Class<?>, ScalarType> SCALARS = Map.of(
+            int.class, ScalarType.I32, long.class, ScalarType.I64, float.class, ScalarType.F32, double.class, ScalarType.F64,
+            short.class, ScalarType.I16, char.class, ScalarType.I16, byte.class, ScalarType.I8, boolean.class, ScalarType.I8);
+
+    private KernelFrontend() {
+    }
+
+    public static Kernel compile(Method method, List<ArgSpec> args, CompileOptions options) {
+        String javaName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+        Class<?>[] types = method.getParameterTypes();
+        if (args.size() != types.length) {
+            throw new IllegalArgumentException(javaName + " takes " + types.length + " arguments, got " + args.size() + " ArgSpecs");
+        }
+        ClassModel cls = ClassModels.load(method.getDeclaringClass().getName().replace('.', '/'), method.getDeclaringClass().getClassLoader());
+        MethodModel mm = ClassModels.find(cls, method.getName(), TaskDescriptor.of(method));
+        if (mm == null || mm.code().isEmpty()) {
+            throw new IllegalArgumentException(javaName + ": no bytecode found for the method");
+        }
+        String sourceFile = cls.findAttribute(Attributes.sourceFile()).map(s -> s.sourceFile().stringValue()).orElse(null);
+        Function function = new Function(entryName(method));
+        CompileContext ctx = new CompileContext(javaName, function, method.getDeclaringClass().getClassLoader(), types.length);
+        CodeAttribute code = (CodeAttribute) mm.code().get();
+        int firstLine = new MethodParser(ctx, cls, mm, true, null, 0).firstLine();
+        if (!Modifier.isStatic(method.getModifiers())) {
+            throw new KernelCompilationException(javaName, "an instance method as a kernel", sourceFile, firstLine,
+                    "is not supported (kernels are static methods)");
+        }
+        if (method.getReturnType() != void.class) {
+            throw new KernelCompilationException(javaName, "a kernel returning `" + method.getReturnType().getSimpleName() + "`",
+                    sourceFile, firstLine, "is not supported (kernels return void and write results into array arguments)");
+        }
+
+        // Parameters in ABI order, and the interpreter's view of each argument.
+        Block entry = function.newBlock();
+        ctx.builder.setBlock(entry);
+        List<KernelParam> params = new ArrayList<>();
+        Slot[] argSlots = new Slot[types.length];
+        boolean hasContext = false;
+        int nextAccumulator = code.maxLocals();
+        List<Integer> reduceArgs = new ArrayList<>();
+        for (int i = 0; i < types.length; i++) {
+            Class<?> t = types[i];
+            ArrayKind ak = ARRAY_KINDS.get(t);
+            if (ak != null) {
+                Temp base = function.addParameter(new PointerType(ak.element(), AddressSpace.GLOBAL), "arg" + i);
+                Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
+                params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
+                params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
+                ctx.parameterExprs.put(length, new IterationExpr.Length(i));
+                boolean reduce = method.getParameters()[i].isAnnotationPresent(Reduce.class);
+                Slot.ArrayRef ref = new Slot.ArrayRef(i, t.isArray() ? t.getName() : t.getName().replace('.', '/'), base, length,
+                        ak.element(), ak.unsigned(), reduce, reduce ? nextAccumulator++ : -1);
+                argSlots[i] = ref;
+                if (reduce) {
+                    reduceArgs.add(i);
+                    ctx.reductions.add(new CompileContext.Reduction(ref, function.newTemp(ak.element())));
+                }
+            } else if (SCALARS.containsKey(t)) {
+                ScalarType st = SCALARS.get(t);
+                Temp v = function.addParameter(st, "arg" + i);
+                params.add(new KernelParam(KernelParam.Kind.SCALAR, i, st));
+                ctx.parameterExprs.put(v, new IterationExpr.Arg(i));
+                Value widened = ctx.builder.convert(t == char.class ? ConversionKind.ZERO_EXTEND : ConversionKind.NUMERIC, v,
+                        st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st);
+                if (widened instanceof Temp w) {
+                    ctx.parameterExprs.put(w, new IterationExpr.Arg(i));
+                }
+                argSlots[i] = new Slot.Val(widened);
+            } else if (t == KernelContext.class) {
+                hasContext = true;
+                argSlots[i] = new Slot.Context();
+            } else {
+                throw new KernelCompilationException(javaName, "a parameter of type `" + t.getName() + "`", sourceFile, firstLine,
+                        "is not supported in kernels (use the io.squall.api.types.arrays types, primitive arrays, scalars or KernelContext)");
+            }
+        }
+
+        List<ParallelLoop> loops = findParallelLoops(code, javaName, sourceFile, firstLine);
+        if (hasContext && !loops.isEmpty()) {
+            throw new KernelCompilationException(javaName, "@Parallel loops in a KernelContext kernel", sourceFile, firstLine,
+                    "are not supported (use either KernelContext indices or @Parallel loops)");
+        }
+        if (!reduceArgs.isEmpty() && loops.size() != 1) {
+            throw new KernelCompilationException(javaName, "a @Reduce argument without exactly one @Parallel loop", sourceFile, firstLine,
+                    "is not supported in kernels");
+        }
+        ctx.loops.addAll(loops);
+
+        new MethodParser(ctx, cls, mm, true, null, reduceArgs.size()).parse(argSlots);
+
+        for (ParallelLoop loop : loops) {
+            if (!loop.conditionSeen) {
+                throw new KernelCompilationException(javaName, "a @Parallel loop not of the form `for (@Parallel int i = start; i < end; i++)`",
+                        sourceFile, firstLine, "is not supported in kernels");
+            }
+        }
+        for (CompileContext.Reduction r : ctx.reductions) {
+            if (r.op == null) {
+                throw new KernelCompilationException(javaName, "a @Reduce argument that the @Parallel loop never updates", sourceFile, firstLine,
+                        "is not supported in kernels");
+            }
+            function.replaceUses(Map.of(r.identityPlaceholder, identity(r.op, r.array.element())));
+        }
+
+        Kernel.Shape shape = hasContext ? Kernel.Shape.KERNEL_CONTEXT : loops.isEmpty() ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS;
+        List<Kernel.LoopBound> bounds = new ArrayList<>();
+        for (ParallelLoop loop : loops) {
+            bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive));
+        }
+        int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
+        return new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+    }
+
+    private static IterationExpr orUnknown(IterationExpr e) {
+        return e != null ? e : new IterationExpr.Arg(Integer.MAX_VALUE);   // evaluates to null: not known from the arguments
+    }
+
+    private static Constant identity(CompileContext.ReduceOp op, ScalarType t) {
+        return switch (op) {
+            case SUM -> Constant.zero(t);
+            case MAX -> switch (t) {
+                case F32, F64 -> Constant.ofFloating(t, Double.NEGATIVE_INFINITY);
+                case I64 -> Constant.ofLong(Long.MIN_VALUE);
+                default -> Constant.ofInteger(t, Integer.MIN_VALUE);
+            };
+            case MIN -> switch (t) {
+                case F32, F64 -> Constant.ofFloating(t, Double.POSITIVE_INFINITY);
+                case I64 -> Constant.ofLong(Long.MAX_VALUE);
+                default -> Constant.ofInteger(t, Integer.MAX_VALUE);
+            };
+        };
+    }
+
+    /** @Parallel loop indices from RuntimeVisibleTypeAnnotations; nesting depth gives the dimension (outermost 0). */
+    private static List<ParallelLoop> findParallelLoops(CodeAttribute code, String javaName, String sourceFile, int line) {
+        record Range(int slot, int start, int end) {
+        }
+        List<Range> ranges = new ArrayList<>();
+        code.findAttribute(Attributes.runtimeVisibleTypeAnnotations()).ifPresent(attr -> {
+            for (TypeAnnotation ta : attr.annotations()) {
+                if (ta.targetInfo() instanceof TypeAnnotation.LocalVarTarget lv
+                        && ta.annotation().className().stringValue().equals(PARALLEL) && !lv.table().isEmpty()) {
+                    int start = Integer.MAX_VALUE;
+                    int end = 0;
+                    for (TypeAnnotation.LocalVarTargetInfo info : lv.table()) {
+                        start = Math.min(start, code.labelToBci(info.startLabel()));
+                        end = Math.max(end, code.labelToBci(info.endLabel()));
+                    }
+                    ranges.add(new Range(lv.table().getFirst().index(), start, end));
+                }
+            }
+        });
+        ranges.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        List<ParallelLoop> loops = new ArrayList<>();
+        for (Range r : ranges) {
+            int depth = 0;
+            for (Range o : ranges) {
+                if (o != r && o.start() <= r.start() && r.end() <= o.end()) {
+                    depth++;
+                }
+            }
+            if (depth >= 3) {
+                continue;   // beyond three dimensions the loop runs sequentially in each work-item
+            }
+            for (ParallelLoop l : loops) {
+                if (l.dimension == depth) {
+                    throw new KernelCompilationException(javaName, "two @Parallel loops at the same nesting level", sourceFile, line,
+                            "are not supported in one kernel (split them into two tasks)");
+                }
+            }
+            loops.add(new ParallelLoop(r.slot(), r.start(), r.end(), depth));
+        }
+        return loops;
+    }
+
+    /** A C/PTX identifier for the entry point: Outer$Inner.method -> Outer_Inner_method. */
+    static String entryName(Method m) {
+        String raw = m.getDeclaringClass().getSimpleName().isEmpty() ? m.getDeclaringClass().getName() : m.getDeclaringClass().getName();
+        raw = raw.substring(raw.lastIndexOf('.') + 1) + "_" + m.getName();
+        StringBuilder sb = new StringBuilder();
+        for (char c : raw.toCharArray()) {
+            sb.append(Character.isLetterOrDigit(c) && c < 128 ? c : '_');
+        }
+        return sb.toString();
+    }
+}

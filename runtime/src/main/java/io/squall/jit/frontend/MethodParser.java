@@ -1,0 +1,947 @@
+package io.squall.jit.frontend;
+
+import io.squall.jit.KernelCompilationException;
+import io.squall.jit.frontend.Slot.*;
+import io.squall.jit.ir.*;
+import io.squall.jit.ir.Instruction.*;
+import java.lang.classfile.*;
+import java.lang.classfile.Instruction;
+import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.classfile.attribute.StackMapFrameInfo;
+import java.lang.classfile.attribute.StackMapFrameInfo.*;
+import java.lang.classfile.instruction.*;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.util.*;
+
+/**
+ * Abstract interpretation of one method's bytecode into SSA, in code order. Blocks start at branch targets; every
+ * merge point has a StackMapTable frame (verifier rule), which says which locals and stack entries are live there, so
+ * phis are created for exactly those and filled from the recorded incoming edges at the end. Trivial phis are removed
+ * by constant folding later. Static callees are parsed recursively into the same function (inlining).
+ */
+final class MethodParser {
+    private record Edge(Block from, FrameState state) {
+    }
+
+    /** A phi (or a reference resolved from the first edge) for one local or stack entry of a merge block. */
+    private record EntrySlot(boolean stack, int index, Phi phi, Slot reference) {
+    }
+
+    record ReturnEdge(Block from, Slot value) {
+    }
+
+    private final CompileContext ctx;
+    private final IrBuilder b;
+    private final ClassModel owner;
+    private final MethodModel method;
+    private final CodeAttribute code;
+    private final String sourceFile;
+    private final boolean isKernel;
+    private final Block continuation;
+    private final Map<Label, StackMapFrameInfo> frames = new HashMap<>();
+    private final Set<Label> leaders = new HashSet<>();
+    private final Map<Label, Block> blocks = new HashMap<>();
+    private final Map<Block, List<Edge>> edges = new IdentityHashMap<>();
+    private final Map<Block, List<EntrySlot>> entrySlots = new IdentityHashMap<>();
+    private final List<ReturnEdge> returns = new ArrayList<>();
+    private final int localsSize;
+    private FrameState state;
+    private boolean live;
+    private int line = -1;
+    private int bci;
+    private List<CodeElement> elements;
+    private int elementIndex;
+
+    MethodParser(CompileContext ctx, ClassModel owner, MethodModel method, boolean isKernel, Block continuation, int extraLocals) {
+        this.ctx = ctx;
+        this.b = ctx.builder;
+        this.owner = owner;
+        this.method = method;
+        this.code = (CodeAttribute) method.code().orElseThrow();
+        this.sourceFile = owner.findAttribute(Attributes.sourceFile()).map(s -> s.sourceFile().stringValue()).orElse(null);
+        this.isKernel = isKernel;
+        this.continuation = continuation;
+        this.localsSize = code.maxLocals() + extraLocals;
+    }
+
+    String sourceFile() {
+        return sourceFile;
+    }
+
+    KernelCompilationException error(String construct) {
+        return ctx.error(construct, sourceFile, line);
+    }
+
+    KernelCompilationException error(String construct, String detail) {
+        return new KernelCompilationException(ctx.kernelName, construct, sourceFile, line, detail);
+    }
+
+    int firstLine() {
+        for (CodeElement e : code.elementList()) {
+            if (e instanceof LineNumber ln) {
+                return ln.line();
+            }
+        }
+        return -1;
+    }
+
+    /** Parses the method starting in the builder's current block with these arguments in its first locals. */
+    List<ReturnEdge> parse(Slot[] arguments) {
+        line = firstLine();
+        if (!code.exceptionHandlers().isEmpty()) {
+            throw error("exception handling (try/catch/finally)");
+        }
+        code.findAttribute(Attributes.stackMapTable()).ifPresent(t -> {
+            for (StackMapFrameInfo f : t.entries()) {
+                frames.put(f.target(), f);
+                leaders.add(f.target());
+            }
+        });
+        state = new FrameState(localsSize);
+        int slot = 0;
+        for (Slot a : arguments) {
+            state.locals[slot] = a;
+            slot += Slot.isWide(a) ? 2 : 1;
+        }
+        live = true;
+        elements = code.elementList();
+        for (elementIndex = 0; elementIndex < elements.size(); elementIndex++) {
+            CodeElement e = elements.get(elementIndex);
+            switch (e) {
+                case LabelTarget lt -> onLabel(lt.label());
+                case LineNumber ln -> line = ln.line();
+                case Instruction ins -> {
+                    if (live) {
+                        interpret(ins);
+                    }
+                    bci += ins.sizeInBytes();
+                }
+                default -> {
+                }
+            }
+        }
+        if (live) {
+            throw error("control flow falling off the end of the method");
+        }
+        for (PendingEpilogue e : epilogues) {
+            emitEpilogue(e);
+        }
+        fillPhis();
+        return returns;
+    }
+
+    // ---------------------------------------------------------------- blocks and edges
+
+    private Block blockFor(Label l) {
+        if (!frames.containsKey(l)) {
+            throw error("branch target without a StackMapTable frame (class files older than Java 6)");
+        }
+        return blocks.computeIfAbsent(l, k -> {
+            Block blk = b.newBlock();
+            edges.put(blk, new ArrayList<>());
+            return blk;
+        });
+    }
+
+    private void recordEdge(Block target, FrameState s) {
+        recordEdge(b.block(), target, s);
+    }
+
+    private void recordEdge(Block from, Block target, FrameState s) {
+        if (entrySlots.containsKey(target)) {
+            checkReferences(target, s);
+        }
+        edges.get(target).add(new Edge(from, s.copy()));
+    }
+
+    private void onLabel(Label label) {
+        bci = code.labelToBci(label);
+        if (isKernel) {
+            for (ParallelLoop loop : ctx.loops) {
+                if (!loop.started && loop.startBci == bci) {
+                    startParallelLoop(loop);
+                }
+            }
+        }
+        if (!leaders.contains(label)) {
+            return;
+        }
+        Block target = blockFor(label);
+        if (live) {
+            recordEdge(target, state);
+            b.jump(target);
+        }
+        b.setBlock(target);
+        List<Edge> incoming = edges.get(target);
+        if (incoming.isEmpty()) {
+            live = false;   // unreachable code (or reached only backwards, which fillPhis reports)
+            return;
+        }
+        live = true;
+        enterMergeBlock(label, target, incoming.getFirst().state());
+        if (isKernel) {
+            for (ParallelLoop loop : ctx.loops) {
+                if (loop.started && loop.header == null) {
+                    loop.header = target;
+                    loop.headerValue = ((Val) state.locals[loop.slot]).value();
+                }
+            }
+        }
+    }
+
+    private void enterMergeBlock(Label label, Block target, FrameState first) {
+        StackMapFrameInfo frame = frames.get(label);
+        FrameState s = new FrameState(localsSize);
+        List<EntrySlot> slots = new ArrayList<>();
+        int slot = 0;
+        for (VerificationTypeInfo vt : frame.locals()) {
+            Slot value = entryValue(vt, first.locals[slot], false, slot, slots, target);
+            s.locals[slot] = value;
+            slot += vt == SimpleVerificationTypeInfo.LONG || vt == SimpleVerificationTypeInfo.DOUBLE ? 2 : 1;
+        }
+        int depth = 0;
+        for (VerificationTypeInfo vt : frame.stack()) {
+            s.stack.add(entryValue(vt, first.stack.get(depth), true, depth, slots, target));
+            depth++;
+        }
+        if (isKernel) {
+            for (CompileContext.Reduction r : ctx.reductions) {
+                int acc = r.array.accumulatorSlot();
+                ParallelLoop loop = ctx.loops.getFirst();
+                if (loop.contains(bci) && first.locals[acc] != null) {
+                    Phi phi = new Phi(ctx.function.newTemp(r.array.element()));
+                    target.phis().add(phi);
+                    slots.add(new EntrySlot(false, acc, phi, null));
+                    s.locals[acc] = new Val(phi.result());
+                }
+            }
+        }
+        entrySlots.put(target, slots);
+        state = s;
+    }
+
+    private Slot entryValue(VerificationTypeInfo vt, Slot first, boolean stack, int index, List<EntrySlot> slots, Block target) {
+        ScalarType type = switch (vt) {
+            case SimpleVerificationTypeInfo simple -> switch (simple) {
+                case INTEGER -> ScalarType.I32;
+                case FLOAT -> ScalarType.F32;
+                case LONG -> ScalarType.I64;
+                case DOUBLE -> ScalarType.F64;
+                case TOP -> null;
+                default -> throw error("null reference");
+            };
+            case ObjectVerificationTypeInfo o when o.className().asInternalName().equals(Intrinsics.HALF_FLOAT) -> ScalarType.F16;
+            default -> null;
+        };
+        if (vt == SimpleVerificationTypeInfo.TOP) {
+            return null;
+        }
+        if (type == null) {   // a reference: must be the same array/context on every path
+            slots.add(new EntrySlot(stack, index, null, first));
+            return first;
+        }
+        Phi phi = new Phi(ctx.function.newTemp(type));
+        target.phis().add(phi);
+        slots.add(new EntrySlot(stack, index, phi, null));
+        return new Val(phi.result());
+    }
+
+    private void checkReferences(Block target, FrameState s) {
+        for (EntrySlot es : entrySlots.get(target)) {
+            if (es.phi() == null) {
+                Slot incoming = es.stack() ? s.stack.get(es.index()) : s.locals[es.index()];
+                if (incoming != es.reference()) {
+                    throw error("a variable that refers to different arrays on different paths");
+                }
+            }
+        }
+    }
+
+    private void fillPhis() {
+        for (Map.Entry<Block, List<Edge>> e : edges.entrySet()) {
+            List<EntrySlot> slots = entrySlots.get(e.getKey());
+            if (slots == null) {
+                if (!e.getValue().isEmpty()) {
+                    throw error("a loop whose header is reached only by a backward branch");
+                }
+                continue;
+            }
+            for (Edge edge : e.getValue()) {
+                for (EntrySlot es : slots) {
+                    if (es.phi() == null) {
+                        continue;
+                    }
+                    Slot v = es.stack() ? edge.state().stack.get(es.index()) : edge.state().locals[es.index()];
+                    if (!(v instanceof Val val) || !val.value().type().equals(es.phi().result().type())) {
+                        throw error("a value of inconsistent type at a control-flow merge");
+                    }
+                    es.phi().addIncoming(edge.from(), val.value());
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- @Parallel loops
+
+    private ParallelLoop enclosingLoop() {
+        if (!isKernel) {
+            return null;
+        }
+        ParallelLoop inner = null;
+        for (ParallelLoop loop : ctx.loops) {
+            if (loop.started && loop.contains(bci)) {
+                inner = loop;
+            }
+        }
+        return inner;
+    }
+
+    private ParallelLoop loopOfSlot(int slot) {
+        if (!isKernel) {
+            return null;
+        }
+        for (ParallelLoop loop : ctx.loops) {
+            if (loop.slot == slot && loop.started && loop.contains(bci)) {
+                return loop;
+            }
+        }
+        return null;
+    }
+
+    private void startParallelLoop(ParallelLoop loop) {
+        if (!live || !(state.locals[loop.slot] instanceof Val init) || init.value().type() != ScalarType.I32) {
+            throw error("a @Parallel loop not of the form `for (@Parallel int i = start; i < end; i++)`");
+        }
+        loop.started = true;
+        loop.startValue = init.value();
+        Value id = b.workItem(WorkItemQuery.GLOBAL_ID, loop.dimension);
+        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, init.value(), id));
+        if (loop == ctx.loops.getFirst()) {
+            for (CompileContext.Reduction r : ctx.reductions) {
+                state.locals[r.array.accumulatorSlot()] = new Val(r.identityPlaceholder);
+            }
+        }
+    }
+
+    private void parallelStep(ParallelLoop loop, IncrementInstruction inc) {
+        Instruction next = nextInstruction();
+        boolean backEdge = next instanceof BranchInstruction br && br.opcode() == Opcode.GOTO
+                && code.labelToBci(br.target()) >= loop.startBci && code.labelToBci(br.target()) <= bci;
+        if (inc.constant() != 1 || !backEdge) {
+            throw error("a @Parallel loop with a stride other than `i++` or an index modified in its body",
+                    "(parallel loops must be `for (@Parallel int i = start; i < end; i++)`)");
+        }
+        Value i = ((Val) state.locals[loop.slot]).value();
+        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, i, b.workItem(WorkItemQuery.GLOBAL_SIZE, loop.dimension)));
+    }
+
+    private Instruction nextInstruction() {
+        for (int i = elementIndex + 1; i < elements.size(); i++) {
+            if (elements.get(i) instanceof Instruction ins) {
+                return ins;
+            }
+        }
+        return null;
+    }
+
+    private void checkBranchOutOfParallelLoop(Label target) {
+        ParallelLoop loop = enclosingLoop();
+        if (loop != null && !loop.contains(code.labelToBci(target))) {
+            throw error("`break` out of a @Parallel loop", "(each iteration is independent; use a condition instead)");
+        }
+    }
+
+    // ---------------------------------------------------------------- interpretation
+
+    private Value popValue() {
+        Slot s = state.pop();
+        return valueOf(s);
+    }
+
+    Value valueOf(Slot s) {
+        return switch (s) {
+            case Val v -> v.value();
+            case PendingCompare pc -> materialize(pc);
+            case ArrayRef a -> throw error("an array reference used as a value (`" + a.typeName() + "`)");
+            case Context c -> throw error("the KernelContext used as a value");
+            case NewHalf h -> throw error("an unconstructed HalfFloat");
+        };
+    }
+
+    private Value materialize(PendingCompare pc) {
+        Value lt = b.compare(Predicate.LT, false, pc.left(), pc.right());
+        Value gt = b.compare(Predicate.GT, false, pc.left(), pc.right());
+        Value eq = b.compare(Predicate.EQ, false, pc.left(), pc.right());
+        Value rest = b.select(eq, Constant.ofInt(0), Constant.ofInt(pc.nanResult()));
+        return b.select(lt, Constant.ofInt(-1), b.select(gt, Constant.ofInt(1), rest));
+    }
+
+    private ArrayRef popArray() {
+        Slot s = state.pop();
+        if (s instanceof ArrayRef a) {
+            return a;
+        }
+        throw error("an array operation on something that is not a kernel array argument or local array");
+    }
+
+    private void push(Value v) {
+        state.push(new Val(v));
+    }
+
+    private void interpret(Instruction ins) {
+        switch (ins) {
+            case LoadInstruction l -> state.push(requireLocal(l.slot()));
+            case StoreInstruction s -> {
+                if (loopOfSlot(s.slot()) != null) {
+                    throw error("an assignment to the @Parallel loop index");
+                }
+                Slot v = state.pop();
+                state.locals[s.slot()] = v instanceof PendingCompare pc ? new Val(materialize(pc)) : v;
+            }
+            case IncrementInstruction inc -> {
+                ParallelLoop loop = loopOfSlot(inc.slot());
+                if (loop != null) {
+                    parallelStep(loop, inc);
+                } else {
+                    Value v = valueOf(requireLocal(inc.slot()));
+                    state.locals[inc.slot()] = new Val(b.binary(BinaryOperator.ADD, v, Constant.ofInt(inc.constant())));
+                }
+            }
+            case ConstantInstruction c -> pushConstant(c);
+            case OperatorInstruction op -> operator(op);
+            case ConvertInstruction cv -> convert(cv);
+            case StackInstruction st -> stack(st);
+            case BranchInstruction br -> branch(br);
+            case TableSwitchInstruction ts -> lowerSwitch(ts.defaultTarget(), ts.cases());
+            case LookupSwitchInstruction ls -> lowerSwitch(ls.defaultTarget(), ls.cases());
+            case ReturnInstruction r -> doReturn(r);
+            case ArrayLoadInstruction al -> {
+                Value index = popValue();
+                arrayLoad(popArray(), index, false);
+            }
+            case ArrayStoreInstruction as -> {
+                Value value = popValue();
+                Value index = popValue();
+                arrayStore(popArray(), index, value);
+            }
+            case FieldInstruction f -> Intrinsics.field(this, f);
+            case InvokeInstruction inv -> Intrinsics.invoke(this, inv);
+            case InvokeDynamicInstruction indy -> throw error("a lambda, method reference or string concatenation (invokedynamic)");
+            case NewObjectInstruction n -> {
+                if (n.className().asInternalName().equals(Intrinsics.HALF_FLOAT)) {
+                    state.push(new NewHalf(ctx.newHalfCounter++));
+                } else {
+                    throw error("object allocation `new " + n.className().asInternalName().replace('/', '.') + "`");
+                }
+            }
+            case NewPrimitiveArrayInstruction n -> throw error("array allocation `new " + n.typeKind().name().toLowerCase() + "[]`",
+                    "(use KernelContext.allocate*LocalArray for work-group arrays, or pass the array as an argument)");
+            case NewReferenceArrayInstruction n -> throw error("array allocation `new " + n.componentType().name() + "[]`");
+            case NewMultiArrayInstruction n -> throw error("multi-dimensional array allocation");
+            case TypeCheckInstruction tc -> typeCheck(tc);
+            case ThrowInstruction t -> throw error("throwing an exception");
+            case MonitorInstruction m -> throw error("`synchronized`");
+            case NopInstruction n -> {
+            }
+            default -> throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
+        }
+    }
+
+    private Slot requireLocal(int slot) {
+        Slot s = state.locals[slot];
+        if (s == null) {
+            throw error("a read of an uninitialized local variable");
+        }
+        return s;
+    }
+
+    private void pushConstant(ConstantInstruction c) {
+        Object v = c.constantValue();
+        switch (v) {
+            case Integer i -> push(Constant.ofInt(i));
+            case Long l -> push(Constant.ofLong(l));
+            case Float f -> push(Constant.ofFloat(f));
+            case Double d -> push(Constant.ofDouble(d));
+            case null -> throw error("`null`");
+            case String s -> throw error("a string constant \"" + s + "\"");
+            default -> throw error("the constant " + v);
+        }
+    }
+
+    private void operator(OperatorInstruction op) {
+        Opcode o = op.opcode();
+        switch (o) {
+            case ARRAYLENGTH -> push(popArray().length());
+            case LCMP -> {
+                Value r = popValue();
+                state.push(new PendingCompare(popValue(), r, 0));
+            }
+            case FCMPL, DCMPL, FCMPG, DCMPG -> {
+                Value r = popValue();
+                state.push(new PendingCompare(popValue(), r, o == Opcode.FCMPL || o == Opcode.DCMPL ? -1 : 1));
+            }
+            case INEG, LNEG, FNEG, DNEG -> push(b.unary(UnaryOp.NEG, popValue()));
+            default -> {
+                BinaryOperator bo = switch (o) {
+                    case IADD, LADD, FADD, DADD -> BinaryOperator.ADD;
+                    case ISUB, LSUB, FSUB, DSUB -> BinaryOperator.SUB;
+                    case IMUL, LMUL, FMUL, DMUL -> BinaryOperator.MUL;
+                    case IDIV, LDIV, FDIV, DDIV -> BinaryOperator.DIV;
+                    case IREM, LREM, FREM, DREM -> BinaryOperator.REM;
+                    case ISHL, LSHL -> BinaryOperator.SHL;
+                    case ISHR, LSHR -> BinaryOperator.SHR;
+                    case IUSHR, LUSHR -> BinaryOperator.USHR;
+                    case IAND, LAND -> BinaryOperator.AND;
+                    case IOR, LOR -> BinaryOperator.OR;
+                    case IXOR, LXOR -> BinaryOperator.XOR;
+                    default -> throw error("the operator " + o.name().toLowerCase());
+                };
+                Value r = popValue();
+                Value l = popValue();
+                push(b.binary(bo, l, r));
+            }
+        }
+    }
+
+    static ScalarType scalarOf(TypeKind k) {
+        return switch (k) {
+            case INT -> ScalarType.I32;
+            case LONG -> ScalarType.I64;
+            case FLOAT -> ScalarType.F32;
+            case DOUBLE -> ScalarType.F64;
+            case BYTE, BOOLEAN -> ScalarType.I8;
+            case SHORT, CHAR -> ScalarType.I16;
+            default -> null;
+        };
+    }
+
+    private void convert(ConvertInstruction cv) {
+        Value v = popValue();
+        TypeKind to = cv.toType();
+        switch (to) {
+            case BYTE, SHORT -> push(b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.NUMERIC, v, scalarOf(to)), ScalarType.I32));
+            case CHAR -> push(b.convert(ConversionKind.ZERO_EXTEND, b.convert(ConversionKind.NUMERIC, v, ScalarType.I16), ScalarType.I32));
+            default -> push(b.convert(ConversionKind.NUMERIC, v, scalarOf(to)));
+        }
+    }
+
+    private void stack(StackInstruction st) {
+        List<Slot> s = state.stack;
+        switch (st.opcode()) {
+            case POP -> state.pop();
+            case POP2 -> {
+                if (!Slot.isWide(state.pop())) {
+                    state.pop();
+                }
+            }
+            case DUP -> state.push(state.peek());
+            case DUP_X1 -> {
+                Slot v1 = state.pop();
+                Slot v2 = state.pop();
+                state.push(v1);
+                state.push(v2);
+                state.push(v1);
+            }
+            case DUP_X2 -> {
+                Slot v1 = state.pop();
+                Slot v2 = state.pop();
+                if (Slot.isWide(v2)) {
+                    state.push(v1);
+                    state.push(v2);
+                } else {
+                    Slot v3 = state.pop();
+                    state.push(v1);
+                    state.push(v3);
+                    state.push(v2);
+                }
+                state.push(v1);
+            }
+            case DUP2 -> {
+                if (Slot.isWide(state.peek())) {
+                    state.push(state.peek());
+                } else {
+                    Slot v1 = s.get(s.size() - 1);
+                    Slot v2 = s.get(s.size() - 2);
+                    state.push(v2);
+                    state.push(v1);
+                }
+            }
+            case DUP2_X1 -> {
+                Slot v1 = state.pop();
+                if (Slot.isWide(v1)) {
+                    Slot v2 = state.pop();
+                    state.push(v1);
+                    state.push(v2);
+                    state.push(v1);
+                } else {
+                    Slot v2 = state.pop();
+                    Slot v3 = state.pop();
+                    state.push(v2);
+                    state.push(v1);
+                    state.push(v3);
+                    state.push(v2);
+                    state.push(v1);
+                }
+            }
+            case DUP2_X2 -> {
+                Slot v1 = state.pop();
+                if (!Slot.isWide(v1)) {
+                    throw error("the dup2_x2 form with narrow values");
+                }
+                Slot v2 = state.pop();
+                if (Slot.isWide(v2)) {
+                    state.push(v1);
+                    state.push(v2);
+                    state.push(v1);
+                } else {
+                    Slot v3 = state.pop();
+                    state.push(v1);
+                    state.push(v3);
+                    state.push(v2);
+                    state.push(v1);
+                }
+            }
+            case SWAP -> {
+                Slot v1 = state.pop();
+                Slot v2 = state.pop();
+                state.push(v1);
+                state.push(v2);
+            }
+            default -> throw error("the stack instruction " + st.opcode());
+        }
+    }
+
+    private static Predicate predicateOf(Opcode o) {
+        return switch (o) {
+            case IFEQ, IF_ICMPEQ -> Predicate.EQ;
+            case IFNE, IF_ICMPNE -> Predicate.NE;
+            case IFLT, IF_ICMPLT -> Predicate.LT;
+            case IFGE, IF_ICMPGE -> Predicate.GE;
+            case IFGT, IF_ICMPGT -> Predicate.GT;
+            case IFLE, IF_ICMPLE -> Predicate.LE;
+            default -> null;
+        };
+    }
+
+    private static boolean holds(Predicate p, int c) {
+        return switch (p) {
+            case EQ -> c == 0;
+            case NE -> c != 0;
+            case LT -> c < 0;
+            case GE -> c >= 0;
+            case GT -> c > 0;
+            case LE -> c <= 0;
+        };
+    }
+
+    private void branch(BranchInstruction br) {
+        Opcode o = br.opcode();
+        if (o == Opcode.GOTO || o == Opcode.GOTO_W) {
+            checkBranchOutOfParallelLoop(br.target());
+            Block target = blockFor(br.target());
+            recordEdge(target, state);
+            b.jump(target);
+            live = false;
+            return;
+        }
+        Predicate p = predicateOf(o);
+        if (p == null) {
+            throw error("a reference comparison (`==` on objects or a null check)");
+        }
+        Value cond;
+        ParallelLoop condLoop = null;
+        if (o.name().startsWith("IF_ICMP")) {
+            Value r = popValue();
+            Value l = popValue();
+            cond = b.compare(p, false, l, r);
+            condLoop = parallelCondition(l, r, p);
+        } else {
+            Slot s = state.pop();
+            if (s instanceof PendingCompare pc) {
+                cond = b.compare(p, holds(p, pc.nanResult()), pc.left(), pc.right());
+            } else {
+                cond = b.compare(p, false, valueOf(s), Constant.ofInt(0));
+            }
+        }
+        Block target = blockFor(br.target());
+        Block fallthrough = b.newBlock();
+        if (condLoop != null) {
+            Block exitPath = condLoop == ctx.loops.getFirst() && !ctx.reductions.isEmpty() ? reductionEpilogue(target) : target;
+            if (exitPath == target) {
+                recordEdge(target, state);
+            }
+            b.branch(cond, exitPath, fallthrough);
+        } else {
+            checkBranchOutOfParallelLoop(br.target());
+            recordEdge(target, state);
+            b.branch(cond, target, fallthrough);
+        }
+        b.setBlock(fallthrough);
+    }
+
+    /** If this is the exit test of a @Parallel loop's header, records its bound and returns the loop. */
+    private ParallelLoop parallelCondition(Value l, Value r, Predicate p) {
+        if (!isKernel) {
+            return null;
+        }
+        for (ParallelLoop loop : ctx.loops) {
+            if (loop.header == b.block() && !loop.conditionSeen && l.equals(loop.headerValue)) {
+                if (p != Predicate.GE && p != Predicate.GT) {
+                    throw error("a @Parallel loop condition other than `i < end` or `i <= end`");
+                }
+                loop.conditionSeen = true;
+                loop.endValue = r;
+                loop.inclusive = p == Predicate.GT;
+                return loop;
+            }
+        }
+        return null;
+    }
+
+    private record PendingEpilogue(Block start, Block tail, Block exit, FrameState state) {
+    }
+
+    private final List<PendingEpilogue> epilogues = new ArrayList<>();
+
+    /**
+     * Work-group tree reduction of each @Reduce accumulator, then one atomic combine per group into result[0]. The
+     * block is filled after the loop body has been parsed, when the operator is known.
+     */
+    private Block reductionEpilogue(Block exit) {
+        Block start = b.newBlock();
+        Block tail = b.newBlock();
+        tail.setTerminator(new Terminator.Jump(exit));
+        recordEdge(tail, exit, state);
+        epilogues.add(new PendingEpilogue(start, tail, exit, state.copy()));
+        return start;
+    }
+
+    private void emitEpilogue(PendingEpilogue e) {
+        b.setBlock(e.start());
+        int size = CompileContext.REDUCTION_GROUP_SIZE;
+        Value lid = b.workItem(WorkItemQuery.LOCAL_ID, 0);
+        for (CompileContext.Reduction r : ctx.reductions) {
+            Value acc = ((Val) e.state().locals[r.array.accumulatorSlot()]).value();
+            Value scratch = b.localArray(r.array.element(), size);
+            b.store(scratch, lid, acc);
+            b.barrier(BarrierScope.LOCAL);
+            for (int stride = size / 2; stride > 0; stride /= 2) {
+                Block step = b.newBlock();
+                Block after = b.newBlock();
+                b.branch(b.compare(Predicate.LT, false, lid, Constant.ofInt(stride)), step, after);
+                b.setBlock(step);
+                Value mine = b.load(scratch, lid);
+                Value other = b.load(scratch, b.binary(BinaryOperator.ADD, lid, Constant.ofInt(stride)));
+                b.store(scratch, lid, combine(r, mine, other));
+                b.jump(after);
+                b.setBlock(after);
+                b.barrier(BarrierScope.LOCAL);
+            }
+            Block leader = b.newBlock();
+            Block done = b.newBlock();
+            b.branch(b.compare(Predicate.EQ, false, lid, Constant.ofInt(0)), leader, done);
+            b.setBlock(leader);
+            AtomicOperator op = r.op == CompileContext.ReduceOp.SUM ? AtomicOperator.ADD
+                    : r.op == CompileContext.ReduceOp.MAX ? AtomicOperator.MAX : AtomicOperator.MIN;
+            b.atomic(op, r.array.base(), Constant.ofInt(0), b.load(scratch, Constant.ofInt(0)));
+            ctx.markWrite(r.array);
+            b.jump(done);
+            b.setBlock(done);
+        }
+        b.jump(e.tail());
+    }
+
+    private Value combine(CompileContext.Reduction r, Value x, Value y) {
+        if (r.op == null) {
+            throw error("a @Reduce argument that the loop never updates");
+        }
+        return switch (r.op) {
+            case SUM -> b.binary(BinaryOperator.ADD, x, y);
+            case MAX -> b.math(MathFunction.MAX, List.of(x, y));
+            case MIN -> b.math(MathFunction.MIN, List.of(x, y));
+        };
+    }
+
+    private void lowerSwitch(Label defaultTarget, List<SwitchCase> cases) {
+        Value v = popValue();
+        for (SwitchCase c : cases) {
+            checkBranchOutOfParallelLoop(c.target());
+            Block target = blockFor(c.target());
+            Block next = b.newBlock();
+            recordEdge(target, state);
+            b.branch(b.compare(Predicate.EQ, false, v, Constant.ofInt(c.caseValue())), target, next);
+            b.setBlock(next);
+        }
+        checkBranchOutOfParallelLoop(defaultTarget);
+        Block target = blockFor(defaultTarget);
+        recordEdge(target, state);
+        b.jump(target);
+        live = false;
+    }
+
+    private void doReturn(ReturnInstruction r) {
+        if (isKernel) {
+            if (enclosingLoop() != null) {
+                throw error("`return` inside a @Parallel loop", "(each iteration is independent; use `continue` or a condition)");
+            }
+            b.ret();
+        } else {
+            Slot value = r.typeKind() == TypeKind.VOID ? null : state.pop();
+            if (value instanceof PendingCompare pc) {
+                value = new Val(materialize(pc));
+            }
+            returns.add(new ReturnEdge(b.block(), value));
+            b.jump(continuation);
+        }
+        live = false;
+    }
+
+    private void typeCheck(TypeCheckInstruction tc) {
+        if (tc.opcode() == Opcode.CHECKCAST && state.peek() instanceof ArrayRef a
+                && tc.type().asInternalName().equals(a.typeName())) {
+            return;
+        }
+        throw error((tc.opcode() == Opcode.INSTANCEOF ? "`instanceof` " : "a cast to ") + tc.type().asInternalName().replace('/', '.'));
+    }
+
+    // ---------------------------------------------------------------- arrays
+
+    /** Pushes array[index]; {@code widenHalf}: a HalfFloat element is converted to float (getFloat). */
+    void arrayLoad(ArrayRef a, Value index, boolean widenHalf) {
+        CompileContext.Reduction red = ctx.reductionOf(a);
+        if (red != null && enclosingLoop() != null) {
+            requireZero(index);
+            state.push(state.locals[a.accumulatorSlot()]);
+            return;
+        }
+        ctx.markRead(a);
+        Value v = b.load(a.base(), index);
+        ScalarType t = a.element();
+        if (t == ScalarType.I8 || t == ScalarType.I16) {
+            v = b.convert(a.unsigned() ? ConversionKind.ZERO_EXTEND : ConversionKind.NUMERIC, v, ScalarType.I32);
+        } else if (t == ScalarType.F16 && widenHalf) {
+            v = b.convert(ConversionKind.NUMERIC, v, ScalarType.F32);
+        }
+        push(v);
+    }
+
+    void arrayStore(ArrayRef a, Value index, Value value) {
+        CompileContext.Reduction red = ctx.reductionOf(a);
+        if (red != null) {
+            if (enclosingLoop() == null) {
+                throw error("a write to the @Reduce argument outside its @Parallel loop",
+                        "(initialize the result on the host before running the task)");
+            }
+            requireZero(index);
+            CompileContext.ReduceOp op = reduceOpOf(value, red);
+            if (red.op != null && red.op != op) {
+                throw error("a @Reduce argument updated with two different operators");
+            }
+            red.op = op;
+            state.locals[a.accumulatorSlot()] = new Val(value);
+            return;
+        }
+        ctx.markWrite(a);
+        ScalarType t = a.element();
+        b.store(a.base(), index, b.convert(ConversionKind.NUMERIC, value, t));
+    }
+
+    private void requireZero(Value index) {
+        if (!(index instanceof Constant c) || c.bits() != 0) {
+            throw error("an access to a @Reduce argument at an index other than 0");
+        }
+    }
+
+    private CompileContext.ReduceOp reduceOpOf(Value v, CompileContext.Reduction red) {
+        Object def = v instanceof Temp t ? findDefinition(t) : null;
+        Value acc = null;
+        CompileContext.ReduceOp op = null;
+        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD) {
+            op = CompileContext.ReduceOp.SUM;
+        } else if (def instanceof MathOp m && m.function() == MathFunction.MAX) {
+            op = CompileContext.ReduceOp.MAX;
+        } else if (def instanceof MathOp m && m.function() == MathFunction.MIN) {
+            op = CompileContext.ReduceOp.MIN;
+        }
+        if (op == null) {
+            throw error("a @Reduce update other than `result[0] += x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
+        }
+        return op;
+    }
+
+    private Object findDefinition(Temp t) {
+        for (io.squall.jit.ir.Instruction i : b.block().instructions()) {
+            if (t.equals(i.result())) {
+                return i;
+            }
+        }
+        return ctx.function.definitions().get(t);
+    }
+
+    // ---------------------------------------------------------------- accessors for Intrinsics
+
+    FrameState state() {
+        return state;
+    }
+
+    CompileContext ctx() {
+        return ctx;
+    }
+
+    IrBuilder builder() {
+        return b;
+    }
+
+    ClassModel owner() {
+        return owner;
+    }
+
+    /** Inlines a static call: the callee's blocks go between the current block and a continuation block. */
+    void inline(ClassModel calleeClass, MethodModel callee, MethodTypeDesc type) {
+        String key = calleeClass.thisClass().asInternalName() + "." + callee.methodName().stringValue() + type.descriptorString();
+        String shown = calleeClass.thisClass().asInternalName().replace('/', '.') + "." + callee.methodName().stringValue();
+        if (ctx.inlineStack.contains(key)) {
+            throw error("recursion (`" + shown + "` calls itself)");
+        }
+        if (ctx.inlineStack.size() >= CompileContext.MAX_INLINE_DEPTH) {
+            throw error("calls nested deeper than " + CompileContext.MAX_INLINE_DEPTH + " levels");
+        }
+        if (callee.code().isEmpty()) {
+            throw error("a call to the native or abstract method `" + shown + "`");
+        }
+        Slot[] args = new Slot[type.parameterCount()];
+        for (int i = args.length - 1; i >= 0; i--) {
+            Slot s = state.pop();
+            args[i] = s instanceof PendingCompare pc ? new Val(materialize(pc)) : s;
+        }
+        Block entry = b.newBlock();
+        Block cont = b.newBlock();
+        b.jump(entry);
+        b.setBlock(entry);
+        ctx.inlineStack.push(key);
+        List<ReturnEdge> rets = new MethodParser(ctx, calleeClass, callee, false, cont, 0).parse(args);
+        ctx.inlineStack.pop();
+        b.setBlock(cont);
+        ClassDesc ret = type.returnType();
+        if (!ret.descriptorString().equals("V")) {
+            ScalarType rt = Intrinsics.stackType(ret);
+            if (rt == null) {
+                throw error("a helper method returning `" + ret.displayName() + "`");
+            }
+            Phi phi = new Phi(ctx.function.newTemp(rt));
+            for (ReturnEdge r : rets) {
+                phi.addIncoming(r.from(), valueOfReturned(r.value()));
+            }
+            cont.phis().add(phi);
+            push(phi.result());
+        }
+    }
+
+    private Value valueOfReturned(Slot s) {
+        if (s instanceof Val v) {
+            return v.value();
+        }
+        throw error("a helper method returning an array or object");
+    }
+}

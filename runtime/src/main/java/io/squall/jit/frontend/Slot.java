@@ -1,0 +1,48 @@
+package io.squall.jit.frontend;
+
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Value;
+
+/** What the bytecode interpreter keeps in a local variable or stack entry. */
+sealed interface Slot {
+
+    /** A primitive (or HalfFloat, as f16) held in an IR value. */
+    record Val(Value value) implements Slot {
+        boolean isWide() {
+            return value.type() == ScalarType.I64 || value.type() == ScalarType.F64;
+        }
+    }
+
+    /** The KernelContext argument: its fields and methods are intrinsics. */
+    record Context() implements Slot {
+    }
+
+    /** {@code new HalfFloat} before its constructor ran. */
+    record NewHalf(int id) implements Slot {
+    }
+
+    /** Result of lcmp/fcmpl/fcmpg/dcmpl/dcmpg, kept symbolic so the following if becomes one comparison. */
+    record PendingCompare(Value left, Value right, int nanResult) implements Slot {
+    }
+
+    /**
+     * An array: a kernel argument (javaArg >= 0) or a local-memory array (javaArg = -1).
+     * {@code unsigned}: char[] elements zero-extend.
+     */
+    record ArrayRef(int javaArg, String typeName, Value base, Value length, ScalarType element, boolean unsigned,
+                    boolean reduce, int accumulatorSlot) implements Slot {
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+
+    static boolean isWide(Slot s) {
+        return s instanceof Val v && v.isWide();
+    }
+}

@@ -1,0 +1,113 @@
+package io.squall.jit.ir;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/** A kernel in SSA form: parameters and an unstructured CFG whose first block is the entry. */
+public final class Function {
+    private final String name;
+    private final List<Parameter> parameters = new ArrayList<>();
+    private final List<Block> blocks = new ArrayList<>();
+    private int nextTemp;
+    private int nextBlock;
+
+    public Function(String name) {
+        this.name = name;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public List<Block> blocks() {
+        return blocks;
+    }
+
+    public Block entry() {
+        return blocks.getFirst();
+    }
+
+    public Temp newTemp(Type type) {
+        return new Temp(nextTemp++, type);
+    }
+
+    public Temp addParameter(Type type, String paramName) {
+        Temp t = newTemp(type);
+        parameters.add(new Parameter(t, paramName));
+        return t;
+    }
+
+    public Block newBlock() {
+        Block b = new Block(nextBlock++);
+        blocks.add(b);
+        return b;
+    }
+
+    /** Predecessors of every block, in block order (an edge counted once per distinct successor). */
+    public Map<Block, List<Block>> predecessors() {
+        Map<Block, List<Block>> preds = new IdentityHashMap<>();
+        for (Block b : blocks) {
+            preds.computeIfAbsent(b, k -> new ArrayList<>());
+        }
+        for (Block b : blocks) {
+            for (Block s : b.terminator().successors().stream().distinct().toList()) {
+                preds.computeIfAbsent(s, k -> new ArrayList<>()).add(b);
+            }
+        }
+        return preds;
+    }
+
+    /** The instruction or phi defining each temp (parameters absent). */
+    public Map<Temp, Object> definitions() {
+        Map<Temp, Object> defs = new LinkedHashMap<>();
+        for (Block b : blocks) {
+            for (Phi p : b.phis()) {
+                defs.put(p.result(), p);
+            }
+            for (Instruction i : b.instructions()) {
+                if (i.result() != null) {
+                    defs.put(i.result(), i);
+                }
+            }
+        }
+        return defs;
+    }
+
+    /** Rewrites every operand in the function (instructions, phis, terminators). */
+    public void mapOperands(UnaryOperator<Value> f) {
+        for (Block b : blocks) {
+            for (Phi p : b.phis()) {
+                p.mapOperands(f);
+            }
+            b.instructions().replaceAll(i -> i.mapOperands(f));
+            b.setTerminator(b.terminator().mapOperands(f));
+        }
+    }
+
+    /** Replaces every use of the keys by their values (following chains). */
+    public void replaceUses(Map<Temp, Value> replacements) {
+        if (replacements.isEmpty()) {
+            return;
+        }
+        mapOperands(v -> {
+            Value r = v;
+            while (r instanceof Temp t && replacements.containsKey(t)) {
+                r = replacements.get(t);
+            }
+            return r;
+        });
+    }
+
+    @Override
+    public String toString() {
+        return IrPrinter.print(this);
+    }
+}

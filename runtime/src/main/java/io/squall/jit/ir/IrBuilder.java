@@ -1,0 +1,122 @@
+package io.squall.jit.ir;
+
+import io.squall.jit.ir.Instruction.*;
+import java.util.List;
+
+/** Appends typed instructions to a current block; the one place that knows each instruction's result type. */
+public final class IrBuilder {
+    private final Function function;
+    private Block block;
+
+    public IrBuilder(Function function) {
+        this.function = function;
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    public Block block() {
+        return block;
+    }
+
+    public void setBlock(Block block) {
+        this.block = block;
+    }
+
+    public Block newBlock() {
+        return function.newBlock();
+    }
+
+    private Temp append(Instruction i) {
+        if (block.isTerminated()) {
+            throw new IllegalStateException("appending to terminated block " + block.label());
+        }
+        block.instructions().add(i);
+        return i.result();
+    }
+
+    public Value binary(BinaryOperator op, Value a, Value b) {
+        if (!a.type().equals(b.type()) && !(op == BinaryOperator.SHL || op == BinaryOperator.SHR || op == BinaryOperator.USHR)) {
+            throw new IllegalArgumentException("operand types differ: " + a.type() + " " + op + " " + b.type());
+        }
+        if (a instanceof Constant ca && b instanceof Constant cb) {
+            Constant folded = Folding.binary(op, ca, cb);
+            if (folded != null) {
+                return folded;
+            }
+        }
+        return append(new Binary(function.newTemp(a.type()), op, a, b));
+    }
+
+    public Value unary(UnaryOp op, Value a) {
+        if (a instanceof Constant c) {
+            Constant folded = Folding.unary(op, c);
+            if (folded != null) {
+                return folded;
+            }
+        }
+        return append(new Unary(function.newTemp(a.type()), op, a));
+    }
+
+    public Value compare(Predicate p, boolean unordered, Value a, Value b) {
+        return append(new Compare(function.newTemp(ScalarType.I1), p, unordered && ((ScalarType) a.type()).isFloat(), a, b));
+    }
+
+    public Value select(Value cond, Value t, Value f) {
+        return append(new Select(function.newTemp(t.type()), cond, t, f));
+    }
+
+    public Value convert(ConversionKind kind, Value v, ScalarType to) {
+        if (v.type() == to) {
+            return v;
+        }
+        if (v instanceof Constant c) {
+            Constant folded = Folding.convert(kind, c, to);
+            if (folded != null) {
+                return folded;
+            }
+        }
+        return append(new Convert(function.newTemp(to), kind, v));
+    }
+
+    public Value math(MathFunction fn, List<Value> args) {
+        return append(new MathOp(function.newTemp(args.getFirst().type()), fn, List.copyOf(args)));
+    }
+
+    public Value load(Value base, Value index) {
+        return append(new Load(function.newTemp(((PointerType) base.type()).element()), base, index));
+    }
+
+    public void store(Value base, Value index, Value value) {
+        append(new Store(base, index, value));
+    }
+
+    public Value localArray(ScalarType element, int length) {
+        return append(new LocalArray(function.newTemp(new PointerType(element, AddressSpace.LOCAL)), length));
+    }
+
+    public Value workItem(WorkItemQuery q, int dim) {
+        return append(new WorkItem(function.newTemp(ScalarType.I32), q, dim));
+    }
+
+    public void barrier(BarrierScope scope) {
+        append(new Barrier(scope));
+    }
+
+    public Value atomic(AtomicOperator op, Value base, Value index, Value value) {
+        return append(new AtomicRMW(function.newTemp(((PointerType) base.type()).element()), op, base, index, value));
+    }
+
+    public void jump(Block target) {
+        block.setTerminator(new Terminator.Jump(target));
+    }
+
+    public void branch(Value cond, Block ifTrue, Block ifFalse) {
+        block.setTerminator(new Terminator.Branch(cond, ifTrue, ifFalse));
+    }
+
+    public void ret() {
+        block.setTerminator(new Terminator.Return());
+    }
+}

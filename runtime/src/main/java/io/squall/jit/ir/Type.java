@@ -1,0 +1,5 @@
+package io.squall.jit.ir;
+
+/** The type of an IR value: a scalar or a pointer into an address space. */
+public sealed interface Type permits ScalarType, PointerType {
+}

@@ -1,0 +1,70 @@
+package io.squall.jit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.squall.api.KernelContext;
+import io.squall.api.types.arrays.FloatArray;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Every construct outside the kernel subset fails at compile time naming kernel, construct and source line. */
+class RejectionTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "allocation|allocation|object allocation `new java.util.ArrayList`",
+            "throwing|throwing|object allocation `new java.lang.IllegalStateException`",
+            "virtualCall|virtualCall|the virtual call `java.lang.Object.toString`",
+            "synchronizedBlock|synchronizedBlock|exception handling",
+            "recursion|recursion|recursion (`io.squall.jit.BadKernels.recurse` calls itself)",
+            "staticField|staticField|the static field `io.squall.jit.BadKernels.counter`",
+            "lambda|lambda|a lambda, method reference or string concatenation (invokedynamic)",
+            "newArray|newArray|array allocation `new float[]`",
+            "stride|stride|a @Parallel loop with a stride other than `i++`",
+            "tryCatch|tryCatch|exception handling (try/catch/finally)",
+            "contextField|contextField|the field write `io.squall.api.KernelContext.localGroupSizeX`",
+            "returnInParallel|returnInParallel|`return` inside a @Parallel loop",
+            "localSize|localSize|a local array whose size is not a positive compile-time constant",
+    })
+    void rejected(String method, String lineMarker, String construct) throws Exception {
+        Method m = find(method);
+        List<ArgSpec> specs = new ArrayList<>();
+        for (Class<?> t : m.getParameterTypes()) {
+            specs.add(ArgSpec.of(t));
+        }
+        KernelCompilationException e = assertThrows(KernelCompilationException.class,
+                () -> JitCompiler.compile(m, specs, CompileOptions.defaults()));
+        assertEquals("BadKernels." + method, e.kernel());
+        assertTrue(e.construct().startsWith(construct), "construct: " + e.construct());
+        assertTrue(e.getMessage().startsWith("BadKernels." + method + " (BadKernels.java:"), e.getMessage());
+        assertTrue(e.getMessage().contains(construct), e.getMessage());
+        if (!method.equals("synchronizedBlock") && !method.equals("tryCatch")) {
+            assertEquals(markerLine(lineMarker), e.sourceLine(), e.getMessage());
+        }
+    }
+
+    private static Method find(String name) {
+        for (Method m : BadKernels.class.getDeclaredMethods()) {
+            if (m.getName().equals(name)) {
+                return m;
+            }
+        }
+        throw new AssertionError(name);
+    }
+
+    private static int markerLine(String marker) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("src/test/java/io/squall/jit/BadKernels.java"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("// LINE:" + marker)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("marker " + marker);
+    }
+}

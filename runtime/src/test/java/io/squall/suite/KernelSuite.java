@@ -1,0 +1,533 @@
+package io.squall.suite;
+
+import io.squall.api.KernelContext;
+import io.squall.api.WorkerGrid;
+import io.squall.api.WorkerGrid1D;
+import io.squall.api.WorkerGrid2D;
+import io.squall.api.types.HalfFloat;
+import io.squall.api.types.arrays.*;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** The shared kernel suite: each case with deterministic inputs and an independent plain-Java reference. */
+public final class KernelSuite {
+    private KernelSuite() {
+    }
+
+    static FloatArray floats(int n, long seed, float lo, float hi) {
+        Random r = new Random(seed);
+        FloatArray a = new FloatArray(n);
+        for (int i = 0; i < n; i++) {
+            a.set(i, lo + (hi - lo) * r.nextFloat());
+        }
+        return a;
+    }
+
+    static IntArray ints(int n, long seed, int bound) {
+        Random r = new Random(seed);
+        IntArray a = new IntArray(n);
+        for (int i = 0; i < n; i++) {
+            a.set(i, r.nextInt(bound));
+        }
+        return a;
+    }
+
+    static WorkerGrid grid1(long global, long local) {
+        WorkerGrid g = new WorkerGrid1D(global);
+        g.setLocalWork(local);
+        return g;
+    }
+
+    static WorkerGrid grid2(long gx, long gy, long lx, long ly) {
+        WorkerGrid g = new WorkerGrid2D(gx, gy);
+        g.setLocalWork(lx, ly);
+        return g;
+    }
+
+    public static List<SuiteCase> all() {
+        List<SuiteCase> s = new ArrayList<>();
+        final int n = 1000;
+
+        s.add(new SuiteCase("vectorAdd", (io.squall.api.common.TornadoFunctions.Task3<FloatArray, FloatArray, FloatArray>) Kernels::vectorAdd,
+                () -> new Object[] {floats(n, 1, -1, 1), floats(n, 2, -1, 1), new FloatArray(n)}, null,
+                a -> {
+                    FloatArray x = (FloatArray) a[0], y = (FloatArray) a[1], c = (FloatArray) a[2];
+                    for (int i = 0; i < n; i++) {
+                        c.set(i, x.get(i) + y.get(i));
+                    }
+                }, new int[] {2}, 1e-6));
+
+        s.add(new SuiteCase("saxpy", (io.squall.api.common.TornadoFunctions.Task3<Float, FloatArray, FloatArray>) Kernels::saxpy,
+                () -> new Object[] {2.5f, floats(n, 3, -1, 1), floats(n, 4, -1, 1)}, null,
+                a -> {
+                    float alpha = (Float) a[0];
+                    FloatArray x = (FloatArray) a[1], y = (FloatArray) a[2];
+                    for (int i = 0; i < n; i++) {
+                        y.set(i, alpha * x.get(i) + y.get(i));
+                    }
+                }, new int[] {2}, 1e-6));
+
+        s.add(new SuiteCase("matrixAdd", (io.squall.api.common.TornadoFunctions.Task5<FloatArray, FloatArray, FloatArray, Integer, Integer>) Kernels::matrixAdd,
+                () -> new Object[] {floats(37 * 29, 5, -1, 1), floats(37 * 29, 6, -1, 1), new FloatArray(37 * 29), 37, 29}, null,
+                a -> {
+                    FloatArray x = (FloatArray) a[0], y = (FloatArray) a[1], c = (FloatArray) a[2];
+                    for (int i = 0; i < 37 * 29; i++) {
+                        c.set(i, x.get(i) + y.get(i));
+                    }
+                }, new int[] {2}, 1e-6));
+
+        s.add(new SuiteCase("grid3d", (io.squall.api.common.TornadoFunctions.Task4<IntArray, Integer, Integer, Integer>) Kernels::grid3d,
+                () -> new Object[] {new IntArray(5 * 6 * 7), 5, 6, 7}, null,
+                a -> {
+                    IntArray out = (IntArray) a[0];
+                    for (int i = 0; i < 5; i++) {
+                        for (int j = 0; j < 6; j++) {
+                            for (int k = 0; k < 7; k++) {
+                                out.set((i * 6 + j) * 7 + k, i * 10000 + j * 100 + k);
+                            }
+                        }
+                    }
+                }, new int[] {0}, 0));
+
+        s.add(new SuiteCase("rowSums", (io.squall.api.common.TornadoFunctions.Task4<FloatArray, FloatArray, Integer, Integer>) Kernels::rowSums,
+                () -> new Object[] {floats(50 * 40, 7, 0, 1), new FloatArray(50), 50, 40}, null,
+                a -> {
+                    FloatArray m = (FloatArray) a[0], out = (FloatArray) a[1];
+                    for (int i = 0; i < 50; i++) {
+                        double sum = 0;
+                        for (int j = 0; j < 40; j++) {
+                            sum += m.get(i * 40 + j);
+                        }
+                        out.set(i, (float) sum);
+                    }
+                }, new int[] {1}, 1e-5));
+
+        s.add(new SuiteCase("classify", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, IntArray>) Kernels::classify,
+                () -> {
+                    FloatArray in = floats(n, 8, -3, 3);
+                    in.set(0, 0f);
+                    in.set(1, Float.NaN);
+                    in.set(2, -1f);
+                    in.set(3, 1f);
+                    return new Object[] {in, new IntArray(n)};
+                }, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    IntArray out = (IntArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        float x = in.get(i);
+                        int c = Float.isNaN(x) ? 99 : x < -1 ? -2 : x < 0 ? -1 : x == 0 ? 0 : x <= 1 ? 1 : 2;
+                        out.set(i, c);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("firstAbove", (io.squall.api.common.TornadoFunctions.Task5<FloatArray, IntArray, Integer, Integer, Float>) Kernels::firstAbove,
+                () -> new Object[] {floats(64 * 30, 9, -1, 1), new IntArray(64), 64, 30, 0.9f}, null,
+                a -> {
+                    FloatArray d = (FloatArray) a[0];
+                    IntArray out = (IntArray) a[1];
+                    for (int r = 0; r < 64; r++) {
+                        int found = -1;
+                        for (int c = 0; c < 30 && found < 0; c++) {
+                            float v = d.get(r * 30 + c);
+                            if (v >= 0 && v > 0.9f) {
+                                found = c;
+                            }
+                        }
+                        out.set(r, found);
+                    }
+                }, new int[] {1}, 0));
+
+        final int mn = 32;
+        s.add(new SuiteCase("matmulNaive", (io.squall.api.common.TornadoFunctions.Task4<FloatArray, FloatArray, FloatArray, Integer>) Kernels::matmulNaive,
+                () -> new Object[] {floats(mn * mn, 10, -1, 1), floats(mn * mn, 11, -1, 1), new FloatArray(mn * mn), mn}, null,
+                a -> matmulReference((FloatArray) a[0], (FloatArray) a[1], (FloatArray) a[2], mn), new int[] {2}, 1e-4));
+
+        s.add(new SuiteCase("matmulTiled", (io.squall.api.common.TornadoFunctions.Task5<KernelContext, FloatArray, FloatArray, FloatArray, Integer>) Kernels::matmulTiled,
+                () -> new Object[] {new KernelContext(), floats(mn * mn, 12, -1, 1), floats(mn * mn, 13, -1, 1), new FloatArray(mn * mn), mn},
+                grid2(mn, mn, Kernels.TILE, Kernels.TILE),
+                a -> matmulReference((FloatArray) a[1], (FloatArray) a[2], (FloatArray) a[3], mn), new int[] {3}, 1e-4));
+
+        final int rn = 5000;
+        s.add(new SuiteCase("reduceSumFloat", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::reduceSumFloat,
+                () -> new Object[] {floats(rn, 14, 0, 1), new FloatArray(1)}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    double sum = 0;
+                    for (int i = 0; i < rn; i++) {
+                        sum += in.get(i);
+                    }
+                    ((FloatArray) a[1]).set(0, (float) sum);
+                }, new int[] {1}, 1e-4));
+
+        s.add(new SuiteCase("reduceMaxFloat", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::reduceMaxFloat,
+                () -> {
+                    FloatArray r = new FloatArray(1);
+                    r.set(0, Float.NEGATIVE_INFINITY);
+                    return new Object[] {floats(rn, 15, -100, 100), r};
+                }, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    float m = Float.NEGATIVE_INFINITY;
+                    for (int i = 0; i < rn; i++) {
+                        m = in.get(i) > m ? in.get(i) : m;
+                    }
+                    ((FloatArray) a[1]).set(0, m);
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("reduceMinFloat", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::reduceMinFloat,
+                () -> {
+                    FloatArray r = new FloatArray(1);
+                    r.set(0, Float.POSITIVE_INFINITY);
+                    return new Object[] {floats(rn, 16, -100, 100), r};
+                }, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    float m = Float.POSITIVE_INFINITY;
+                    for (int i = 0; i < rn; i++) {
+                        m = in.get(i) < m ? in.get(i) : m;
+                    }
+                    ((FloatArray) a[1]).set(0, m);
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("reduceSumInt", (io.squall.api.common.TornadoFunctions.Task2<IntArray, IntArray>) Kernels::reduceSumInt,
+                () -> {
+                    IntArray r = new IntArray(1);
+                    r.set(0, 7);
+                    return new Object[] {ints(rn, 17, 1000), r};
+                }, null,
+                a -> {
+                    IntArray in = (IntArray) a[0];
+                    int sum = 7;
+                    for (int i = 0; i < rn; i++) {
+                        sum += in.get(i);
+                    }
+                    ((IntArray) a[1]).set(0, sum);
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("reduceMaxInt", (io.squall.api.common.TornadoFunctions.Task2<int[], int[]>) Kernels::reduceMaxInt,
+                () -> {
+                    int[] in = new int[rn];
+                    Random r = new Random(18);
+                    for (int i = 0; i < rn; i++) {
+                        in[i] = r.nextInt() >> 4;
+                    }
+                    return new Object[] {in, new int[] {Integer.MIN_VALUE}};
+                }, null,
+                a -> {
+                    int[] in = (int[]) a[0];
+                    int m = Integer.MIN_VALUE;
+                    for (int v : in) {
+                        m = v > m ? v : m;
+                    }
+                    ((int[]) a[1])[0] = m;
+                }, new int[] {1}, 0));
+
+        final int gn = 1024;
+        s.add(new SuiteCase("groupSums", (io.squall.api.common.TornadoFunctions.Task3<KernelContext, FloatArray, FloatArray>) Kernels::groupSums,
+                () -> new Object[] {new KernelContext(), floats(1000, 19, 0, 1), new FloatArray(gn / Kernels.GROUP)},
+                grid1(gn, Kernels.GROUP),
+                a -> {
+                    FloatArray in = (FloatArray) a[1], out = (FloatArray) a[2];
+                    for (int g = 0; g < gn / Kernels.GROUP; g++) {
+                        double sum = 0;
+                        for (int i = g * Kernels.GROUP; i < (g + 1) * Kernels.GROUP && i < 1000; i++) {
+                            sum += in.get(i);
+                        }
+                        out.set(g, (float) sum);
+                    }
+                }, new int[] {2}, 1e-5));
+
+        s.add(new SuiteCase("halfScale", (io.squall.api.common.TornadoFunctions.Task3<HalfFloatArray, HalfFloatArray, Float>) Kernels::halfScale,
+                () -> new Object[] {halves(n, 20), new HalfFloatArray(n), 1.75f}, null,
+                a -> {
+                    HalfFloatArray in = (HalfFloatArray) a[0], out = (HalfFloatArray) a[1];
+                    float scale = (Float) a[2];
+                    for (int i = 0; i < n; i++) {
+                        short scaled = Float.floatToFloat16(Float.float16ToFloat(in.get(i).getHalfFloatValue()) * scale);
+                        out.set(i, HalfFloat.fromBits(Float.floatToFloat16(Float.float16ToFloat(scaled) + 0.5f)));
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("halfToFloat", (io.squall.api.common.TornadoFunctions.Task2<HalfFloatArray, FloatArray>) Kernels::halfToFloat,
+                () -> new Object[] {halves(n, 21), new FloatArray(n)}, null,
+                a -> {
+                    HalfFloatArray in = (HalfFloatArray) a[0];
+                    FloatArray out = (FloatArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        out.set(i, Float.float16ToFloat(in.get(i).getHalfFloatValue()) * 2f);
+                    }
+                }, new int[] {1}, 0));
+
+        final int qr = 16, qc = 128;
+        s.add(new SuiteCase("q8Dot", (io.squall.api.common.TornadoFunctions.Task6<Int8Array, HalfFloatArray, FloatArray, FloatArray, Integer, Integer>) Kernels::q8Dot,
+                () -> {
+                    Random r = new Random(22);
+                    Int8Array q = new Int8Array(qr * qc);
+                    for (int i = 0; i < qr * qc; i++) {
+                        q.set(i, (byte) (r.nextInt(256) - 128));
+                    }
+                    return new Object[] {q, halves(qr * qc / 32, 23), floats(qc, 24, -1, 1), new FloatArray(qr), qr, qc};
+                }, null,
+                a -> {
+                    Int8Array q = (Int8Array) a[0];
+                    HalfFloatArray sc = (HalfFloatArray) a[1];
+                    FloatArray x = (FloatArray) a[2], out = (FloatArray) a[3];
+                    for (int r = 0; r < qr; r++) {
+                        double sum = 0;
+                        for (int k = 0; k < qc; k++) {
+                            sum += (double) Float.float16ToFloat(sc.get(r * (qc / 32) + k / 32).getHalfFloatValue()) * q.get(r * qc + k) * x.get(k);
+                        }
+                        out.set(r, (float) sum);
+                    }
+                }, new int[] {3}, 1e-4));
+
+        final int hn = 3000;
+        s.add(new SuiteCase("histogram", (io.squall.api.common.TornadoFunctions.Task3<KernelContext, IntArray, IntArray>) Kernels::histogram,
+                () -> new Object[] {new KernelContext(), ints(hn, 25, 1 << 20), new IntArray(Kernels.BINS)}, grid1(3072, 64),
+                a -> histogramReference((IntArray) a[1], (IntArray) a[2]), new int[] {2}, 0));
+
+        s.add(new SuiteCase("atomicFloatSum", (io.squall.api.common.TornadoFunctions.Task3<KernelContext, FloatArray, FloatArray>) Kernels::atomicFloatSum,
+                () -> new Object[] {new KernelContext(), floats(hn, 26, 0, 1), new FloatArray(1)}, grid1(3072, 64),
+                a -> {
+                    FloatArray in = (FloatArray) a[1];
+                    double sum = 0;
+                    for (int i = 0; i < hn; i++) {
+                        sum += in.get(i);
+                    }
+                    ((FloatArray) a[2]).set(0, (float) sum);
+                }, new int[] {2}, 1e-4));
+
+        s.add(new SuiteCase("localHistogram", (io.squall.api.common.TornadoFunctions.Task3<KernelContext, IntArray, IntArray>) Kernels::localHistogram,
+                () -> new Object[] {new KernelContext(), ints(hn, 27, 1 << 20), new IntArray(Kernels.BINS)}, grid1(3072, 64),
+                a -> histogramReference((IntArray) a[1], (IntArray) a[2]), new int[] {2}, 0));
+
+        s.add(new SuiteCase("mathFunctions", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::mathFunctions,
+                () -> new Object[] {floats(n, 28, -1, 1), new FloatArray(n)}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0], out = (FloatArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        double x = in.get(i);
+                        double r = Math.exp(x * 0.1) + Math.log(x + 2) + Math.sqrt(x + 1.5) + Math.pow(x + 1.5, 1.5) + Math.sin(x)
+                                + Math.cos(x) + Math.tanh(x) + 1 / Math.sqrt(x + 2) + (x * 0.5 + 1) + Math.abs(x) + Math.floor(x)
+                                + Math.ceil(x) + Math.atan2(x, 2) + Math.min(Math.max(x, -0.5), 0.5);
+                        out.set(i, (float) r);
+                    }
+                }, new int[] {1}, 1e-5));
+
+        s.add(new SuiteCase("javaMathDouble", (io.squall.api.common.TornadoFunctions.Task2<DoubleArray, DoubleArray>) Kernels::javaMathDouble,
+                () -> {
+                    DoubleArray d = new DoubleArray(n);
+                    Random r = new Random(29);
+                    for (int i = 0; i < n; i++) {
+                        d.set(i, r.nextDouble() * 4 - 2);
+                    }
+                    d.set(0, 0.0);
+                    return new Object[] {d, new DoubleArray(n)};
+                }, null,
+                a -> {
+                    DoubleArray in = (DoubleArray) a[0], out = (DoubleArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        double x = in.get(i);
+                        out.set(i, StrictMath.exp(x * 0.25) + StrictMath.sqrt(x < 0 ? -x : x) + (x > 0.5 ? x : 0.5) + (x > 0 ? 1 : x < 0 ? -1 : 0) + 3.141592653589793);
+                    }
+                }, new int[] {1}, 1e-12));
+
+        s.add(new SuiteCase("geluInlined", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::geluKernel,
+                () -> new Object[] {floats(n, 30, -3, 3), new FloatArray(n)}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0], out = (FloatArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        double x = in.get(i);
+                        out.set(i, (float) (0.5 * x * (1 + Math.tanh(0.7978846 * (x + 0.044715 * x * x * x)))));
+                    }
+                }, new int[] {1}, 1e-5));
+
+        s.add(new SuiteCase("longDouble", (io.squall.api.common.TornadoFunctions.Task4<LongArray, DoubleArray, LongArray, DoubleArray>) Kernels::longDouble,
+                () -> {
+                    Random r = new Random(31);
+                    LongArray l = new LongArray(n);
+                    DoubleArray d = new DoubleArray(n);
+                    for (int i = 0; i < n; i++) {
+                        l.set(i, r.nextLong());
+                        d.set(i, r.nextDouble() * 100 - 50);
+                    }
+                    return new Object[] {l, d, new LongArray(n), new DoubleArray(n)};
+                }, null,
+                a -> {
+                    LongArray l = (LongArray) a[0], outL = (LongArray) a[2];
+                    DoubleArray d = (DoubleArray) a[1], outD = (DoubleArray) a[3];
+                    for (int i = 0; i < n; i++) {
+                        long v = l.get(i);
+                        long h = v * -7046029254386353131L;
+                        h = h ^ (h >>> 29);
+                        h = h + ((v << 7) - (v >> 3));
+                        outL.set(i, h / 3 + h % 7);
+                        double x = d.get(i);
+                        outD.set(i, x * x / 3.0 - (double) v + x % 1.5);
+                    }
+                }, new int[] {2, 3}, 0));
+
+        s.add(new SuiteCase("conversions", (io.squall.api.common.TornadoFunctions.Task3<FloatArray, IntArray, LongArray>) Kernels::conversions,
+                () -> {
+                    FloatArray f = floats(64, 32, -70000, 70000);
+                    f.set(0, Float.NaN);
+                    f.set(1, 3e9f);
+                    f.set(2, -3e9f);
+                    f.set(3, Float.POSITIVE_INFINITY);
+                    f.set(4, -0.75f);
+                    f.set(5, 2.9f);
+                    return new Object[] {f, new IntArray(64 * 4), new LongArray(64)};
+                }, null,
+                a -> {
+                    FloatArray f = (FloatArray) a[0];
+                    IntArray out = (IntArray) a[1];
+                    LongArray outL = (LongArray) a[2];
+                    for (int i = 0; i < 64; i++) {
+                        float x = f.get(i);
+                        int asInt = Float.isNaN(x) ? 0 : x >= 2147483647f ? Integer.MAX_VALUE : x <= -2147483648f ? Integer.MIN_VALUE : (int) x;
+                        out.set(i * 4, asInt);
+                        out.set(i * 4 + 1, (byte) asInt + (asInt & 0xFFFF));
+                        out.set(i * 4 + 2, (short) (asInt * 1000));
+                        out.set(i * 4 + 3, Float.floatToRawIntBits(x) ^ (int) x);
+                        outL.set(i, (long) (x * 1e10f) + asInt);
+                    }
+                }, new int[] {1, 2}, 0));
+
+        s.add(new SuiteCase("primitiveArrays", (io.squall.api.common.TornadoFunctions.Task3<float[], int[], float[]>) Kernels::primitiveArrays,
+                () -> {
+                    Random r = new Random(33);
+                    float[] x = new float[100];
+                    int[] idx = new int[300];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = r.nextFloat();
+                    }
+                    for (int i = 0; i < idx.length; i++) {
+                        idx[i] = r.nextInt(100);
+                    }
+                    return new Object[] {x, idx, new float[300]};
+                }, null,
+                a -> {
+                    float[] x = (float[]) a[0], out = (float[]) a[2];
+                    int[] idx = (int[]) a[1];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = x[idx[i]] * 2f + idx.length;
+                    }
+                }, new int[] {2}, 0));
+
+        final int blocks = 20;
+        s.add(new SuiteCase("q4Unpack", (io.squall.api.common.TornadoFunctions.Task3<ByteArray, FloatArray, FloatArray>) Kernels::q4Unpack,
+                () -> {
+                    Random r = new Random(34);
+                    ByteArray p = new ByteArray(blocks * 16);
+                    for (int i = 0; i < blocks * 16; i++) {
+                        p.set(i, (byte) r.nextInt(256));
+                    }
+                    return new Object[] {p, floats(blocks, 35, 0.01f, 0.1f), new FloatArray(blocks * 32)};
+                }, null,
+                a -> {
+                    ByteArray p = (ByteArray) a[0];
+                    FloatArray sc = (FloatArray) a[1], out = (FloatArray) a[2];
+                    for (int b = 0; b < blocks; b++) {
+                        for (int k = 0; k < 32; k++) {
+                            int byteVal = Byte.toUnsignedInt(p.get(b * 16 + k % 16));
+                            int nibble = k < 16 ? byteVal % 16 : byteVal / 16;
+                            out.set(b * 32 + k, (nibble - 8) * sc.get(b));
+                        }
+                    }
+                }, new int[] {2}, 0));
+
+        s.add(new SuiteCase("softmax", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::softmax,
+                () -> new Object[] {floats(300, 36, -5, 5), new FloatArray(300)}, null,
+                a -> {
+                    FloatArray x = (FloatArray) a[0], out = (FloatArray) a[1];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int i = 0; i < 300; i++) {
+                        max = Math.max(max, x.get(i));
+                    }
+                    double sum = 0;
+                    for (int i = 0; i < 300; i++) {
+                        sum += Math.exp(x.get(i) - max);
+                    }
+                    for (int i = 0; i < 300; i++) {
+                        out.set(i, (float) (Math.exp(x.get(i) - max) / sum));
+                    }
+                }, new int[] {1}, 1e-5));
+
+        s.add(new SuiteCase("polynomial", (io.squall.api.common.TornadoFunctions.Task4<FloatArray, FloatArray, Integer, Integer>) Kernels::polynomial,
+                () -> new Object[] {floats(600, 37, -1, 1), new FloatArray(200), 5, 3}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0], out = (FloatArray) a[1];
+                    for (int i = 0; i < 200; i++) {
+                        double x = in.get(i * 3);
+                        double acc = 0;
+                        for (int d = 5; d >= 0; d--) {
+                            acc = acc * x + d + 1;
+                        }
+                        out.set(i, (float) acc);
+                    }
+                }, new int[] {1}, 1e-5));
+
+        s.add(new SuiteCase("switch", (io.squall.api.common.TornadoFunctions.Task2<IntArray, IntArray>) Kernels::switchKernel,
+                () -> new Object[] {ints(n, 38, 100000), new IntArray(n)}, null,
+                a -> {
+                    IntArray in = (IntArray) a[0], out = (IntArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        int m = in.get(i) % 5;
+                        out.set(i, m == 0 ? 10 : m == 1 ? 20 : m == 3 ? in.get(i) * 2 : -1);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("shortBytes", (io.squall.api.common.TornadoFunctions.Task3<ShortArray, Int8Array, IntArray>) Kernels::shortBytes,
+                () -> {
+                    Random r = new Random(39);
+                    ShortArray sh = new ShortArray(n);
+                    Int8Array by = new Int8Array(n);
+                    for (int i = 0; i < n; i++) {
+                        sh.set(i, (short) r.nextInt());
+                        by.set(i, (byte) r.nextInt());
+                    }
+                    return new Object[] {sh, by, new IntArray(n)};
+                }, null,
+                a -> {
+                    ShortArray sh = (ShortArray) a[0];
+                    Int8Array by = (Int8Array) a[1];
+                    IntArray out = (IntArray) a[2];
+                    for (int i = 0; i < n; i++) {
+                        int sv = sh.get(i);
+                        int bv = by.get(i);
+                        out.set(i, sv * 3 + bv - (sv >>> 4) + (Byte.toUnsignedInt((byte) bv) / 2));
+                    }
+                }, new int[] {2}, 0));
+        return s;
+    }
+
+    static HalfFloatArray halves(int n, long seed) {
+        Random r = new Random(seed);
+        HalfFloatArray h = new HalfFloatArray(n);
+        for (int i = 0; i < n; i++) {
+            h.set(i, new HalfFloat(r.nextFloat() * 4 - 2));
+        }
+        return h;
+    }
+
+    static void matmulReference(FloatArray a, FloatArray b, FloatArray c, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                for (int k = 0; k < n; k++) {
+                    sum += (double) a.get(i * n + k) * b.get(k * n + j);
+                }
+                c.set(i * n + j, (float) sum);
+            }
+        }
+    }
+
+    static void histogramReference(IntArray data, IntArray bins) {
+        for (int i = 0; i < data.getSize(); i++) {
+            int bin = data.get(i) % Kernels.BINS;
+            bins.set(bin, bins.get(bin) + 1);
+        }
+    }
+}
