@@ -101,7 +101,7 @@ public final class DeviceMap {
 
     /** Automatic placement over every device found, with the defaults ({@code {"stages": "auto"}}). */
     public static DeviceMap auto() {
-        return new DeviceMap("auto", true, List.of(), List.of(), null, null, DEFAULT_HEADROOM, true);
+        return new DeviceMap("--device auto", true, List.of(), List.of(), null, null, DEFAULT_HEADROOM, true);
     }
 
     public String source() {
