@@ -136,6 +136,16 @@ public final class DeviceMap {
         return new Planner(this, model, catalog).plan();
     }
 
+    /**
+     * Checks every kernel binary named under {@code devices} on its device (it must load there with clCreateProgramWithBinary
+     * and, when named per kernel, contain that kernel) and registers them with the exec layer, so tasks on those devices load
+     * them instead of compiling; devices with {@code "jit": false} then refuse to compile. Call it before loading weights;
+     * close the result to unregister.
+     */
+    public DeviceMapBinaries installKernelBinaries() {
+        return DeviceMapBinaries.install(this);
+    }
+
     // ---------------------------------------------------------------- parsing
 
     private static final ObjectMapper JSON = new ObjectMapper()
