@@ -25,23 +25,23 @@ public final class MemoryBandwidth {
     /** Best of {@code runs} streaming reads of a {@code bytes}-byte buffer with all threads, in GB/s. */
     public static double measureReadGBps(long bytes, int runs) {
         int unit = VectorDots.F.vectorByteSize();
-        long chunks = bytes / unit;
-        if (chunks < Threads.count() || runs < 1) {
+        long pieces = bytes / (1024L * unit);   // threads share out pieces of 1024 vectors
+        if (pieces < Threads.count() || pieces > Integer.MAX_VALUE || runs < 1) {
             throw new IllegalArgumentException("bandwidth buffer of " + bytes + " bytes and " + runs + " runs is too small");
         }
         try (Arena arena = Arena.ofShared()) {
-            MemorySegment buffer = arena.allocate(chunks * unit, 4096);
-            Threads.parallelRanges((int) Math.min(Integer.MAX_VALUE, chunks / 1024), (worker, start, end) -> {
+            MemorySegment buffer = arena.allocate(pieces * 1024L * unit, 4096);
+            Threads.parallelRanges((int) pieces, (worker, start, end) -> {
                 long from = start * 1024L * unit;
-                long to = Math.min(buffer.byteSize(), end * 1024L * unit);
+                long to = end * 1024L * unit;
                 buffer.asSlice(from, to - from).fill((byte) 1);   // touch every page from the thread that will read it
             });
             double best = 0;
             float[] sink = new float[Threads.count()];
             for (int run = 0; run < runs; run++) {
                 long t0 = System.nanoTime();
-                Threads.parallelRanges((int) Math.min(Integer.MAX_VALUE, chunks / 1024), (worker, start, end) ->
-                        sink[worker] += sum(buffer, start * 1024L * unit, Math.min(buffer.byteSize(), end * 1024L * unit)));
+                Threads.parallelRanges((int) pieces, (worker, start, end) ->
+                        sink[worker] += sum(buffer, start * 1024L * unit, end * 1024L * unit));
                 long t1 = System.nanoTime();
                 best = Math.max(best, (double) buffer.byteSize() / (t1 - t0));
             }

@@ -19,9 +19,9 @@ public final class Threads {
         void run(int worker, int start, int end);
     }
 
-    private static final int COUNT = Math.max(1, Integer.getInteger("squall.threads", Runtime.getRuntime().availableProcessors()));
     private static final long SPIN_NANOS = Long.getLong("squall.spinMicros", 50) * 1000;
-    private static final Pool POOL = COUNT > 1 ? new Pool(COUNT) : null;
+    private static volatile int COUNT = Math.max(1, Integer.getInteger("squall.threads", Runtime.getRuntime().availableProcessors()));
+    private static volatile Pool POOL = COUNT > 1 ? new Pool(COUNT) : null;
 
     private Threads() {
     }
@@ -31,9 +31,23 @@ public final class Threads {
         return COUNT;
     }
 
+    /** Replaces the pool by one of {@code threads} threads (tests check several thread counts in one JVM). */
+    static synchronized void resize(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count must be >= 1: " + threads);
+        }
+        Pool old = POOL;
+        POOL = threads > 1 ? new Pool(threads) : null;
+        COUNT = threads;
+        if (old != null) {
+            old.shutdown();
+        }
+    }
+
     /** True on a pool worker, or on a thread whose parallel call is running: a parallel call here would run inline. */
     public static boolean inParallelSection() {
-        return POOL != null && POOL.inside();
+        Pool pool = POOL;
+        return pool != null && pool.inside();
     }
 
     /** Calls {@code body.accept(i)} for every i in [0, n), in parallel over contiguous chunks. */
@@ -56,11 +70,12 @@ public final class Threads {
             return;
         }
         int chunks = (int) Math.min(COUNT, Math.max(1, n / Math.max(1, (long) minChunk)));
-        if (chunks == 1 || POOL == null) {
+        Pool pool = POOL;
+        if (chunks == 1 || pool == null) {
             body.run(0, 0, n);
             return;
         }
-        POOL.run(n, chunks, body);
+        pool.run(n, Math.min(chunks, pool.workers.length + 1), body);
     }
 
     private static final class Pool {
@@ -79,6 +94,18 @@ public final class Threads {
             for (int i = 0; i < workers.length; i++) {
                 workers[i] = new Worker(this, i + 1);
                 workers[i].start();
+            }
+        }
+
+        void shutdown() {
+            submit.lock();   // waits for a running job
+            try {
+                for (Worker w : workers) {
+                    w.stopped = true;
+                    LockSupport.unpark(w);
+                }
+            } finally {
+                submit.unlock();
             }
         }
 
@@ -154,6 +181,7 @@ public final class Threads {
         private final Pool pool;
         private final int index;
         private volatile long assigned;
+        private volatile boolean stopped;
 
         Worker(Pool pool, int index) {
             super("squall-worker-" + index);
@@ -165,10 +193,13 @@ public final class Threads {
         @Override
         public void run() {
             long seen = 0;
-            while (true) {
+            while (!stopped) {
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
                 long g;
                 while ((g = assigned) == seen) {
+                    if (stopped) {
+                        return;
+                    }
                     if (System.nanoTime() < spinUntil) {
                         Thread.onSpinWait();
                     } else {

@@ -1,0 +1,126 @@
+package io.squall.bench.cpu;
+
+import io.squall.model.tensor.GGMLType;
+import io.squall.model.tensor.MemoryBandwidth;
+import io.squall.model.tensor.Quantizer;
+import io.squall.model.tensor.Threads;
+import io.squall.model.tensor.WeightMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Matrix-vector throughput of the CPU engine's fused kernels, as GB/s of weights read and as a fraction of the
+ * machine's read bandwidth measured in the same run. Each case cycles through enough copies of its matrix to
+ * overflow the last-level cache, as decoding a real model does. Threads: {@code -Dsquall.threads}.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -Dsquall.threads=2 -cp ... io.squall.bench.cpu.MatVecBench [--seconds S] [--types Q8_0,Q4_0] [--shapes 2048x8192,8192x2048]</pre>
+ */
+public final class MatVecBench {
+    private static final long WORKING_SET_BYTES = 256L << 20;
+
+    private MatVecBench() {
+    }
+
+    public static void main(String[] args) {
+        double seconds = 2;
+        List<GGMLType> types = List.of(GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.F16);
+        List<int[]> shapes = List.of(new int[] {2048, 8192}, new int[] {8192, 2048});
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--types" -> {
+                    List<GGMLType> t = new ArrayList<>();
+                    for (String s : value(args, ++i).split(",")) {
+                        t.add(GGMLType.valueOf(s.trim().toUpperCase(Locale.ROOT)));
+                    }
+                    types = t;
+                }
+                case "--shapes" -> {
+                    List<int[]> s = new ArrayList<>();
+                    for (String shape : value(args, ++i).split(",")) {
+                        String[] rc = shape.trim().split("x");
+                        s.add(new int[] {Integer.parseInt(rc[0]), Integer.parseInt(rc[1])});
+                    }
+                    shapes = s;
+                }
+                case "--help", "-h" -> {
+                    System.out.println("usage: MatVecBench [--seconds S (per case, default 2)] [--types Q8_0,Q4_0,Q4_K,Q6_K,F16,BF16,F32]"
+                            + " [--shapes ROWSxCOLS,...]  (threads: -Dsquall.threads=N)");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
+            }
+        }
+        System.out.printf(Locale.ROOT, "threads %d, vector %s%n", Threads.count(), jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
+        System.out.print("measuring read bandwidth... ");
+        System.out.flush();
+        double bandwidth = MemoryBandwidth.measureReadGBps();
+        System.out.printf(Locale.ROOT, "%.1f GB/s%n", bandwidth);
+        System.out.printf(Locale.ROOT, "%-6s %-11s %9s %9s %8s %10s%n", "type", "shape", "MB", "us/matvec", "GB/s", "of bandw.");
+        for (GGMLType type : types) {
+            for (int[] shape : shapes) {
+                run(type, shape[0], shape[1], seconds, bandwidth);
+            }
+        }
+        double after = MemoryBandwidth.measureReadGBps();
+        System.out.printf(Locale.ROOT, "read bandwidth again after the runs: %.1f GB/s (a large difference means the machine was busy)%n", after);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static void run(GGMLType type, int rows, int cols, double seconds, double bandwidth) {
+        float[] values = new float[rows * cols];
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextDouble(-1, 1);
+        }
+        MemorySegment one = Quantizer.quantize(type, values);
+        values = null;
+        int copies = (int) Math.max(2, WORKING_SET_BYTES / one.byteSize());
+        try (Arena arena = Arena.ofShared()) {
+            WeightMatrix[] matrices = new WeightMatrix[copies];
+            for (int c = 0; c < copies; c++) {
+                MemorySegment copy = arena.allocate(one.byteSize(), 64);
+                copy.copyFrom(one);
+                matrices[c] = WeightMatrix.of("bench." + c, type, copy, rows, cols);
+            }
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                x[i] = (float) random.nextDouble(-1, 1);
+            }
+            float[] out = new float[rows];
+            long warmupEnd = System.nanoTime() + 1_000_000_000L;
+            int c = 0;
+            while (System.nanoTime() < warmupEnd) {
+                matrices[c++ % copies].matvec(x, out, 0);
+            }
+            long calls = 0;
+            long start = System.nanoTime();
+            long deadline = start + (long) (seconds * 1e9);
+            long now;
+            do {
+                for (int k = 0; k < copies; k++) {
+                    matrices[k].matvec(x, out, 0);
+                }
+                calls += copies;
+                now = System.nanoTime();
+            } while (now < deadline);
+            double secondsPerCall = (now - start) / 1e9 / calls;
+            double gbps = one.byteSize() / secondsPerCall / 1e9;
+            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%%%n", type, rows + "x" + cols, one.byteSize() / 1e6,
+                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth);
+            if (!Float.isFinite(out[rows / 2])) {
+                throw new IllegalStateException("non-finite result");
+            }
+        }
+    }
+}
