@@ -35,6 +35,7 @@ public final class KernelCache {
     private static final AtomicLong JIT_COMPILES = new AtomicLong();
     private static final AtomicLong DEVICE_BUILDS = new AtomicLong();
     private static final AtomicLong BINARY_LOADS = new AtomicLong();
+    private static final AtomicLong COMPILE_NANOS = new AtomicLong();
     private static final List<KernelBinaryProvider> BINARY_PROVIDERS = new CopyOnWriteArrayList<>();
 
     /** A JIT result and how long it took here (0 when it came from the cache). */
@@ -59,6 +60,7 @@ public final class KernelCache {
             long start = System.nanoTime();
             Kernel k = JitCompiler.compile(method, args, options);
             long nanos = System.nanoTime() - start;
+            COMPILE_NANOS.addAndGet(nanos);
             KERNELS.put(key, k);
             JIT_COMPILES.incrementAndGet();
             return new Jit(k, nanos);
@@ -94,6 +96,7 @@ public final class KernelCache {
                 BINARY_LOADS.incrementAndGet();
             }
             long nanos = System.nanoTime() - start;
+            COMPILE_NANOS.addAndGet(nanos);
             BUILDS.put(key, t);
             return new Build(t, nanos);
         }
@@ -127,6 +130,11 @@ public final class KernelCache {
         if (BINARY_PROVIDERS.remove(provider)) {
             BUILDS.clear();
         }
+    }
+
+    /** Total time spent in this process compiling (JIT and device builds, binary loads included), in nanoseconds. */
+    public static long compileNanos() {
+        return COMPILE_NANOS.get();
     }
 
     /** Kernels loaded from precompiled binaries (not compiled) in this process. */
