@@ -59,9 +59,16 @@ public final class DeviceMap {
     private final String output;
     private final double headroom;
     private final boolean cpuOffload;
+    /** Devices splitting the layers evenly ({@code --device a,b}), or null. */
+    private final List<String> evenSplit;
 
     private DeviceMap(String source, boolean auto, List<DeviceEntry> devices, List<StageSpec> stages, String embedding,
                       String output, double headroom, boolean cpuOffload) {
+        this(source, auto, devices, stages, embedding, output, headroom, cpuOffload, null);
+    }
+
+    private DeviceMap(String source, boolean auto, List<DeviceEntry> devices, List<StageSpec> stages, String embedding,
+                      String output, double headroom, boolean cpuOffload, List<String> evenSplit) {
         this.source = source;
         this.auto = auto;
         this.devices = List.copyOf(devices);
@@ -70,6 +77,7 @@ public final class DeviceMap {
         this.output = output;
         this.headroom = headroom;
         this.cpuOffload = cpuOffload;
+        this.evenSplit = evenSplit == null ? null : List.copyOf(evenSplit);
     }
 
     /** Reads a devices.json file; relative binary paths are resolved against its directory. */
@@ -97,6 +105,31 @@ public final class DeviceMap {
         String device = checkDeviceSyntax(id, source, "device");
         return new DeviceMap(source, false, List.of(), List.of(new StageSpec(device, "all", 0, -1, "device")), null, null,
                 DEFAULT_HEADROOM, true);
+    }
+
+    /**
+     * The device map a {@code --device} option names: {@code auto} (the given devices.json when it exists, else
+     * {@link #auto()}), a path ending in {@code .json}, a comma-separated list of device ids splitting the layers
+     * evenly in order (earlier devices take the remainder), or one device id ({@code cpu} for the CPU engine).
+     */
+    public static DeviceMap fromDeviceOption(String value, Path defaultDevicesJson) {
+        String v = value.trim();
+        if (v.equals("auto")) {
+            return defaultDevicesJson != null && Files.isRegularFile(defaultDevicesJson) ? load(defaultDevicesJson) : auto();
+        }
+        if (v.endsWith(".json")) {
+            return load(Path.of(v));
+        }
+        if (v.contains(",")) {
+            String source = "--device " + v;
+            List<String> ids = new ArrayList<>();
+            String[] parts = v.split(",", -1);
+            for (int i = 0; i < parts.length; i++) {
+                ids.add(checkDeviceSyntax(parts[i], source, "device[" + i + "]"));
+            }
+            return new DeviceMap(source, false, List.of(), List.of(), null, null, DEFAULT_HEADROOM, true, ids);
+        }
+        return singleDevice(v);
     }
 
     /** Automatic placement over every device found, with the defaults ({@code {"stages": "auto"}}). */
@@ -349,8 +382,22 @@ public final class DeviceMap {
 
     // ---------------------------------------------------------------- accessors for the planner
 
-    List<StageSpec> stageSpecs() {
-        return stages;
+    /** The stages as written; for an even split, computed for {@code layers}. */
+    List<StageSpec> stageSpecs(int layers) {
+        if (evenSplit == null) {
+            return stages;
+        }
+        if (evenSplit.size() > layers) {
+            throw error("", evenSplit.size() + " devices for " + layers + " layers");
+        }
+        List<StageSpec> specs = new ArrayList<>();
+        int first = 0;
+        for (int i = 0; i < evenSplit.size(); i++) {
+            int count = layers / evenSplit.size() + (i < layers % evenSplit.size() ? 1 : 0);
+            specs.add(new StageSpec(evenSplit.get(i), first + "-" + (first + count), first, first + count, "device[" + i + "]"));
+            first += count;
+        }
+        return specs;
     }
 
     String embedding() {

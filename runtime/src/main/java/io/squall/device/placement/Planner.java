@@ -37,10 +37,10 @@ final class Planner {
 
     private Placement explicit() {
         int layers = model.layers();
-        List<DeviceMap.StageSpec> specs = new ArrayList<>(map.stageSpecs());
+        List<DeviceMap.StageSpec> specs = new ArrayList<>(map.stageSpecs(layers));
         for (DeviceMap.StageSpec s : specs) {
             if (!s.device().equals(Stage.CPU)) {
-                requireDevice(s.device(), s.path() + ".device");
+                requireDevice(s.device(), s.path().startsWith("device[") ? s.path() : s.path() + ".device");
             }
             if (s.end() > layers || s.first() >= layers) {
                 throw map.error(s.path() + ".layers", "\"" + s.text() + "\" goes beyond the model's " + layers
@@ -300,7 +300,7 @@ final class Planner {
     private String pathsOf(Placement p, String id) {
         StringJoiner j = new StringJoiner(", ");
         if (!map.isAuto()) {
-            for (DeviceMap.StageSpec s : map.stageSpecs()) {
+            for (DeviceMap.StageSpec s : map.stageSpecs(model.layers())) {
                 if (s.device().equals(id)) {
                     j.add(s.path());
                 }

@@ -368,4 +368,42 @@ class DeviceMapTest {
         assertEquals(-1, Bytes.parse("eight"));
         assertEquals("1.50 GiB", Bytes.format(3L << 29));
     }
+
+    @Test
+    void deviceOptionForms(@TempDir Path dir) throws IOException {
+        Placement split = DeviceMap.fromDeviceOption("opencl:1,opencl:0,cpu", null).place(MODEL, TWO);
+        assertEquals(List.of(new Stage("opencl:1", 0, 6), new Stage("opencl:0", 6, 11), new Stage("cpu", 11, 16)), split.stages());
+        assertTrue(split.explanation().startsWith("placement from --device opencl:1,opencl:0,cpu:"), split.explanation());
+        String unknown = assertThrows(DeviceMapException.class,
+                () -> DeviceMap.fromDeviceOption("opencl:1,opencl:5", null).place(MODEL, TWO)).getMessage();
+        assertTrue(unknown.startsWith("--device opencl:1,opencl:5: device[1] \"opencl:5\": no such device"), unknown);
+        assertTrue(assertThrows(DeviceMapException.class, () -> DeviceMap.fromDeviceOption("opencl:1,", null)).getMessage()
+                .startsWith("--device opencl:1,: device[1] \"\": not a device id"));
+        assertEquals(List.of(new Stage("opencl:1", 0, 16)), DeviceMap.fromDeviceOption("opencl:1", null).place(MODEL, TWO).stages());
+        assertTrue(DeviceMap.fromDeviceOption("auto", dir.resolve("absent.json")).isAuto());
+        Path json = dir.resolve("my.json");
+        Files.writeString(json, "{\"stages\": [{\"device\": \"cpu\"}]}");
+        assertTrue(DeviceMap.fromDeviceOption("auto", json).place(MODEL, TWO).cpuOnly());
+        assertTrue(DeviceMap.fromDeviceOption(json.toString(), null).place(MODEL, TWO).cpuOnly());
+    }
+
+    @Test
+    void llamaFootprintFromTensorSizes() {
+        java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+        sizes.put("token_embd.weight", 1000L);
+        sizes.put("output_norm.weight", 16L);
+        sizes.put("blk.0.attn_q.weight", 100L);
+        sizes.put("blk.0.ffn_down.weight", 50L);
+        sizes.put("blk.1.attn_q.weight", 70L);
+        ModelFootprint tied = LlamaFootprint.of(sizes, 2, 4, 8, 2, 2, 10, 2, 32);
+        assertEquals(150, tied.layerWeights(0, 1));
+        assertEquals(70, tied.layerWeights(1, 2));
+        assertEquals(1000, tied.embeddingBytes());
+        assertEquals(1016, tied.outputBytes(), "a tied head reads the embedding table");
+        assertEquals(2L * 32 * 2 * 4, tied.kvBytesPerLayer());
+        sizes.put("output.weight", 900L);
+        assertEquals(916, LlamaFootprint.of(sizes, 2, 4, 8, 2, 2, 10, 2, 32).outputBytes());
+        sizes.put("blk.2.attn_q.weight", 1L);
+        assertThrows(IllegalArgumentException.class, () -> LlamaFootprint.of(sizes, 2, 4, 8, 2, 2, 10, 2, 32));
+    }
 }
