@@ -159,9 +159,14 @@ public final class DeviceMap {
         return null;
     }
 
-    /** Places {@code model} on the runtime's devices. */
+    /**
+     * Places {@code model} on the runtime's devices, and checks that every kernel binary named under {@code devices} loads on
+     * its device (without registering them: {@link #installKernelBinaries()} does that).
+     */
     public Placement place(ModelFootprint model) {
-        return place(model, DeviceCatalog.runtime());
+        Placement p = place(model, DeviceCatalog.runtime());
+        DeviceMapBinaries.verify(this);
+        return p;
     }
 
     /** Places {@code model} on the devices of {@code catalog}; a {@link DeviceMapException} when it cannot. */

@@ -31,14 +31,19 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
 
     /** Checks every binary on its device, then registers; a binary that does not match is a {@link DeviceMapException}. */
     static DeviceMapBinaries install(DeviceMap map) {
+        verify(map);
+        DeviceMapBinaries b = new DeviceMapBinaries(map);
+        KernelCache.register(b);
+        return b;
+    }
+
+    /** Loads every binary of the map on its device; the first that does not match is a {@link DeviceMapException}. */
+    static void verify(DeviceMap map) {
         for (DeviceMap.DeviceEntry e : map.deviceEntries()) {
             if (e.binaries() != null) {
                 verify(map, e);
             }
         }
-        DeviceMapBinaries b = new DeviceMapBinaries(map);
-        KernelCache.register(b);
-        return b;
     }
 
     private static void verify(DeviceMap map, DeviceMap.DeviceEntry e) {

@@ -143,6 +143,9 @@ class AotFlowTest {
         Files.write(garbage.resolve("g.k.bin"), "not a device binary".getBytes());
         Files.writeString(dir.resolve("d1.json"), "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"garbage\"}], \"stages\": \"auto\"}");
         String msg = assertThrows(DeviceMapException.class, () -> DeviceMap.load(dir.resolve("d1.json")).installKernelBinaries()).getMessage();
+        // placing a model checks the binaries too, before any weight is loaded
+        assertEquals(msg, assertThrows(DeviceMapException.class, () -> DeviceMap.load(dir.resolve("d1.json"))
+                .place(ModelFootprint.uniform(2, 1000, 100, 100, 10, 10))).getMessage());
         assertTrue(msg.startsWith(dir.resolve("d1.json") + ": devices[0].binaries: kernel binary " + garbage.resolve("g.k.bin")), msg);
         assertTrue(msg.contains("opencl:0"), msg);
 
