@@ -338,20 +338,39 @@ public final class PlanExecutor {
     }
 
     private void adoptConsumed(GraphSpec g, GraphSpec.Consumed c) {
-        ObjectState s = states.get(c.object());
-        if (s != null && (s.validOnSomeDevice() || s.hostValid)) {
+        ObjectState own = states.get(c.object());
+        if (own != null && own.validOnSomeDevice()) {
             return;
         }
         ObjectState shared = PersistedObjects.find(c.graph(), c.object());
-        if (shared == null) {
+        if (shared != null && shared != own) {
+            if (own != null) {
+                release(own);
+            }
+            synchronized (shared) {
+                shared.holders++;
+            }
+            states.put(c.object(), shared);
+            return;
+        }
+        if (own == null) {
             String from = c.graph() == null ? "an earlier graph" : "graph " + c.graph();
             throw new TornadoRuntimeException("task graph " + g.name() + " consumes a " + new ObjectState(c.object()).describe() + " from " + from
                     + ", but it is not on a device: run that graph first, list the object in its persistOnDevice(...), and keep its plan open");
         }
-        synchronized (shared) {
-            shared.holders++;
+        // Known here and current on the host (e.g. after freeDeviceMemory): it is copied in when needed.
+    }
+
+    /** Drops this plan's hold on a state, freeing its device copies when no plan holds it any more. */
+    private static void release(ObjectState s) {
+        synchronized (s) {
+            if (--s.holders <= 0) {
+                s.freeDeviceCopies();
+                if (s.persistedBy != null) {
+                    PersistedObjects.remove(s);
+                }
+            }
         }
-        states.put(c.object(), shared);
     }
 
     private ComputeDevice deviceFor(TaskRt task) {
@@ -785,16 +804,7 @@ public final class PlanExecutor {
 
     /** Frees the plan's device buffers (persisted ones stay while another plan holds them). Data only on a device is lost. */
     public void freeDeviceMemory() {
-        for (ObjectState s : states.values()) {
-            synchronized (s) {
-                if (--s.holders <= 0) {
-                    s.freeDeviceCopies();
-                    if (s.persistedBy != null) {
-                        PersistedObjects.remove(s);
-                    }
-                }
-            }
-        }
+        states.values().forEach(PlanExecutor::release);
         states.clear();
     }
 

@@ -8,6 +8,12 @@ public sealed interface IterationExpr {
     /** The value for these arguments, or null when it cannot be computed (e.g. a missing argument). */
     Long evaluate(Object[] args);
 
+    /** A bound that depends on something other than the arguments (a loaded value, a call result). */
+    record Unknown() implements IterationExpr {
+        public Long evaluate(Object[] args) { return null; }
+        public String toString() { return "unknown"; }
+    }
+
     record Const(long value) implements IterationExpr {
         public Long evaluate(Object[] args) { return value; }
         public String toString() { return Long.toString(value); }

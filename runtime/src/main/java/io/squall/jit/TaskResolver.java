@@ -29,7 +29,7 @@ public final class TaskResolver {
                     for (int i = 0; i < captured.length; i++) {
                         captured[i] = lambda.getCapturedArg(i);
                     }
-                    return new ResolvedTask(m, captured);
+                    return new ResolvedTask(captured.length == 0 ? LambdaForwarding.target(m) : m, captured);
                 }
             }
             throw new IllegalArgumentException("method " + lambda.getImplMethodName() + lambda.getImplMethodSignature()

@@ -130,6 +130,35 @@ class TornadoCliTest {
         assertEquals("args=a b|c device=jvm vector=true", Files.readString(out).strip());
     }
 
+    /** Runs the launcher's command for argv as the script would, returning the exit status and the program's stdout. */
+    private static Object[] launch(Path dir, String... argv) throws Exception {
+        Path execFile = dir.resolve("exec");
+        Path out = dir.resolve("out.txt");
+        List<String> all = new java.util.ArrayList<>(List.of("--exec-file", execFile.toString()));
+        all.addAll(List.of(argv));
+        assertEquals(0, TornadoCli.commandLine().execute(all.toArray(String[]::new)));
+        List<String> command = List.of(Files.readString(execFile).split("\0"));
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        int status = p.waitFor();
+        return new Object[]{status, Files.readString(out)};
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} on {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "VectorAdd, jvm, 10000", "Saxpy, jvm, 10000", "MatrixMultiply, jvm, 48", "TiledMatMul, jvm, 48", "Reduction, jvm, 10000",
+            "VectorAdd, opencl:0, 10000", "TiledMatMul, opencl:0, 48", "Reduction, opencl:0, 10000"})
+    void examplesRunThroughTheLauncherAndVerifyTheirResults(String example, String device, String size, @TempDir Path dir)
+            throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(device.equals("jvm") || OpenCL.isAvailable(),
+                "no OpenCL device: " + OpenCL.unavailableReason());
+        Object[] result = launch(dir, "--device", device, "io.squall.examples." + example, size);
+        String output = (String) result[1];
+        assertEquals(0, result[0], output);
+        assertTrue(output.contains(example + " ") && output.contains(" on " + device + " ("), output);
+        assertTrue(output.contains(example + ": result verified against plain Java"), output);
+    }
+
     @Test
     void jvmFlagsSplitLikeAShell() {
         assertEquals(List.of("-Xmx2g", "-Da=b c", "-ea"), JavaCommand.splitFlags("  -Xmx2g \"-Da=b c\"  -ea "));

@@ -160,6 +160,31 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
+    void persistedBufferOutlivesTheProducerWhileAConsumerHoldsIt(TornadoDevice dev) {
+        FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
+        TaskGraph producer = new TaskGraph("producer2").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+                .task("twice", TestKernels::twice, a, b).persistOnDevice(b);
+        TaskGraph consumer = new TaskGraph("consumer2").consumeFromDevice("producer2", b)
+                .task("plus", TestKernels::plusOne, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        TornadoExecutionPlan first = new TornadoExecutionPlan(producer.snapshot()).withDevice(dev);
+        first.execute();
+        try (TornadoExecutionPlan second = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
+            second.execute();
+            first.close();
+            c.init(0);
+            TornadoProfilerResult p = second.execute().getProfilerResult();
+            assertEquals(0, p.getCopyInCount(), "b is still on the device: the consumer holds it");
+            assertEquals(2 * (1f + 4) + 1, c.get(4));
+            assertEquals(2 * BYTES, second.getCurrentDeviceMemoryUsage());
+        }
+        try (TornadoExecutionPlan late = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
+            TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, late::execute);
+            assertTrue(e.getMessage().contains("producer2"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
     void consumingWhatNoGraphPersistedIsAnError(TornadoDevice dev) {
         FloatArray b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph consumer = new TaskGraph("orphan")

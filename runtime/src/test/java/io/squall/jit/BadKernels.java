@@ -85,4 +85,82 @@ final class BadKernels {
         float[] l = ctx.allocateFloatLocalArray(n); // LINE:localSize
         a.set(0, l[0]);
     }
+
+    static void breakOut(FloatArray a) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            if (a.get(i) < 0) {
+                break; // LINE:breakOut
+            }
+            a.set(i, 1f);
+        }
+    }
+
+    static void siblings(FloatArray a) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            a.set(i, 1f);
+        }
+        for (@Parallel int j = 0; j < a.getSize(); j++) {
+            a.set(j, 2f);
+        }
+    }
+
+    static int returnsValue(FloatArray a) {
+        return 1;
+    }
+
+    static void stringParam(String s, FloatArray a) {
+        a.set(0, 1f);
+    }
+
+    static void libraryCall(FloatArray a) {
+        a.set(0, Math.round(a.get(0))); // LINE:libraryCall
+    }
+
+    static void javaLibrary(float[] a) {
+        java.util.Arrays.fill(a, 1f); // LINE:javaLibrary
+    }
+
+    static void nullCheck(float[] a, float[] b) {
+        if (a == b) { // LINE:nullCheck
+            a[0] = 1f;
+        }
+    }
+
+    static void multiDim(float[] a) {
+        float[][] m = new float[2][2]; // LINE:multiDim
+        a[0] = m[0][0];
+    }
+
+    void instance(FloatArray a) {
+        a.set(0, 1f);
+    }
+
+    static void stringConcat(FloatArray a, int n) {
+        String s = "n=" + n; // LINE:stringConcat
+        a.set(0, s.length());
+    }
+
+    static void reduceRead(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result, FloatArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, result.get(0) + in.get(i));
+        }
+        out.set(0, result.get(0)); // LINE:reduceRead
+    }
+
+    static void reduceProduct(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, result.get(0) * in.get(i)); // LINE:reduceProduct
+        }
+    }
+
+    static void reduceOverwrite(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, in.get(i) + 1f); // LINE:reduceOverwrite
+        }
+    }
+
+    static void assertion(FloatArray a) {
+        assert a.get(0) > 0 : "positive"; // LINE:assertion
+        a.set(0, 1f);
+    }
 }

@@ -113,4 +113,50 @@ class PassesTest {
         assertEquals(Kernel.Access.WRITE, k.access(2));
         assertEquals(Kernel.Access.NONE, k.access(3));
     }
+
+    @Test
+    void verifierRejectsMalformedIr() {
+        Function f = new Function("bad");
+        Block entry = f.newBlock();
+        Block join = f.newBlock();
+        entry.setTerminator(new Terminator.Jump(join));
+        Phi phi = new Phi(f.newTemp(ScalarType.I32));
+        join.phis().add(phi);   // no inputs for its one predecessor
+        join.setTerminator(new Terminator.Return());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> IrVerifier.verify(f));
+        assertTrue(e.getMessage().contains("has 0 inputs for 1 predecessors"), e.getMessage());
+        phi.addIncoming(entry, Constant.ofInt(1));
+        IrVerifier.verify(f);
+    }
+
+    @Test
+    void reductionResultIsReadAndWrittenWithAFixedGroupSize() throws Exception {
+        var m = Kernels.class.getMethod("reduceSumFloat", FloatArray.class, FloatArray.class);
+        Kernel k = JitCompiler.compile(m, List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)), CompileOptions.defaults());
+        assertEquals(Kernel.Access.READ, k.access(0));
+        assertEquals(Kernel.Access.READ_WRITE, k.access(1));   // the initial result[0] takes part in the sum
+        assertArrayEquals(new int[] {128}, k.requiredLocalSize());
+        assertArrayEquals(new long[] {5000}, k.iterationSpace(new Object[] {new FloatArray(5000), new FloatArray(1)}));
+        DeviceCapabilities small = new DeviceCapabilities(true, false, false, 64, "OpenCL C 1.2");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JitCompiler.emitOpenCL(k, small));
+        assertTrue(e.getMessage().contains("at most 64"), e.getMessage());
+    }
+
+    @Test
+    void doublesNeedFp64() throws Exception {
+        var m = Kernels.class.getMethod("javaMathDouble", io.squall.api.types.arrays.DoubleArray.class, io.squall.api.types.arrays.DoubleArray.class);
+        Kernel k = JitCompiler.compile(m, List.of(ArgSpec.of(io.squall.api.types.arrays.DoubleArray.class),
+                ArgSpec.of(io.squall.api.types.arrays.DoubleArray.class)), CompileOptions.defaults());
+        assertTrue(JitCompiler.emitOpenCL(k, DeviceCapabilities.generic()).contains("#pragma OPENCL EXTENSION cl_khr_fp64 : enable"));
+        DeviceCapabilities noFp64 = new DeviceCapabilities(false, false, false, 256, "OpenCL C 1.2");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JitCompiler.emitOpenCL(k, noFp64));
+        assertTrue(e.getMessage().contains("cl_khr_fp64"), e.getMessage());
+        Kernel floats = JitCompiler.compile(Kernels.class.getMethod("saxpy", float.class, FloatArray.class, FloatArray.class),
+                List.of(ArgSpec.of(float.class), ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)), new CompileOptions(true, false));
+        String src = JitCompiler.emitOpenCL(floats, noFp64);
+        assertFalse(src.contains("cl_khr_fp64"));
+        assertFalse(src.contains("FP_CONTRACT OFF"), "fast math allows contraction");
+        assertEquals("", JitCompiler.openclBuildOptions(CompileOptions.defaults()));
+        assertTrue(JitCompiler.openclBuildOptions(new CompileOptions(true, false)).contains("-cl-fast-relaxed-math"));
+    }
 }

@@ -311,7 +311,8 @@ public final class KernelSuite {
                         double x = in.get(i);
                         double r = Math.exp(x * 0.1) + Math.log(x + 2) + Math.sqrt(x + 1.5) + Math.pow(x + 1.5, 1.5) + Math.sin(x)
                                 + Math.cos(x) + Math.tanh(x) + 1 / Math.sqrt(x + 2) + (x * 0.5 + 1) + Math.abs(x) + Math.floor(x)
-                                + Math.ceil(x) + Math.atan2(x, 2) + Math.min(Math.max(x, -0.5), 0.5);
+                                + Math.ceil(x) + Math.atan2(x, 2) + Math.min(Math.max(x, -0.5), 0.5)
+                                + Math.tan(x * 0.5) + Math.atan(x) + Math.log(x + 3) / Math.log(2) + Math.signum(x) + Math.max(x, 0.25);
                         out.set(i, (float) r);
                     }
                 }, new int[] {1}, 1e-5));
@@ -500,6 +501,153 @@ public final class KernelSuite {
                         out.set(i, sv * 3 + bv - (sv >>> 4) + (Byte.toUnsignedInt((byte) bv) / 2));
                     }
                 }, new int[] {2}, 0));
+        s.add(new SuiteCase("halfAccumulate", (io.squall.api.common.TornadoFunctions.Task4<HalfFloatArray, HalfFloatArray, Integer, Integer>) Kernels::halfAccumulate,
+                () -> new Object[] {halves(20 * 50, 40), new HalfFloatArray(20), 20, 50}, null,
+                a -> {
+                    HalfFloatArray in = (HalfFloatArray) a[0], out = (HalfFloatArray) a[1];
+                    for (int r = 0; r < 20; r++) {
+                        short acc = Float.floatToFloat16(0f);
+                        for (int c = 0; c < 50; c++) {
+                            acc = Float.floatToFloat16(Float.float16ToFloat(acc) + Float.float16ToFloat(in.get(r * 50 + c).getHalfFloatValue()));
+                        }
+                        out.set(r, HalfFloat.fromBits(acc));
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("reduceSumDouble", (io.squall.api.common.TornadoFunctions.Task2<DoubleArray, DoubleArray>) Kernels::reduceSumDouble,
+                () -> {
+                    DoubleArray d = new DoubleArray(rn);
+                    Random r = new Random(41);
+                    for (int i = 0; i < rn; i++) {
+                        d.set(i, r.nextDouble());
+                    }
+                    return new Object[] {d, new DoubleArray(1)};
+                }, null,
+                a -> {
+                    DoubleArray in = (DoubleArray) a[0];
+                    double sum = 0;
+                    for (int i = 0; i < rn; i++) {
+                        sum += in.get(i);
+                    }
+                    ((DoubleArray) a[1]).set(0, sum);
+                }, new int[] {1}, 1e-12));
+
+        s.add(new SuiteCase("reduceMaxLong", (io.squall.api.common.TornadoFunctions.Task2<LongArray, LongArray>) Kernels::reduceMaxLong,
+                () -> {
+                    LongArray l = new LongArray(rn);
+                    Random r = new Random(42);
+                    for (int i = 0; i < rn; i++) {
+                        l.set(i, r.nextLong());
+                    }
+                    LongArray res = new LongArray(1);
+                    res.set(0, Long.MIN_VALUE);
+                    return new Object[] {l, res};
+                }, null,
+                a -> {
+                    LongArray in = (LongArray) a[0];
+                    long m = Long.MIN_VALUE;
+                    for (int i = 0; i < rn; i++) {
+                        m = in.get(i) > m ? in.get(i) : m;
+                    }
+                    ((LongArray) a[1]).set(0, m);
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("nanCompare", (io.squall.api.common.TornadoFunctions.Task3<FloatArray, FloatArray, IntArray>) Kernels::nanCompare,
+                () -> {
+                    float[] special = {Float.NaN, 0f, -0f, 1f, -1f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+                    int m = special.length * special.length;
+                    FloatArray x = new FloatArray(m), y = new FloatArray(m);
+                    for (int i = 0; i < m; i++) {
+                        x.set(i, special[i / special.length]);
+                        y.set(i, special[i % special.length]);
+                    }
+                    return new Object[] {x, y, new IntArray(m)};
+                }, null,
+                a -> {
+                    FloatArray x = (FloatArray) a[0], y = (FloatArray) a[1];
+                    IntArray out = (IntArray) a[2];
+                    for (int i = 0; i < x.getSize(); i++) {
+                        float p = x.get(i), q = y.get(i);
+                        boolean unordered = Float.isNaN(p) || Float.isNaN(q);
+                        int cmp = unordered ? 0 : Double.compare(p == 0 ? 0.0 : p, q == 0 ? 0.0 : q);
+                        int bits = 0;
+                        bits |= !unordered && cmp < 0 ? 1 : 0;
+                        bits |= !unordered && cmp <= 0 ? 2 : 0;
+                        bits |= !unordered && cmp > 0 ? 4 : 0;
+                        bits |= !unordered && cmp >= 0 ? 8 : 0;
+                        bits |= !unordered && cmp == 0 ? 16 : 0;
+                        bits |= unordered || cmp != 0 ? 32 : 0;
+                        bits |= unordered || cmp >= 0 ? 64 : 0;
+                        bits |= !unordered && cmp > 0 ? 128 : 0;
+                        bits |= !unordered && cmp < 0 ? 256 : 0;
+                        out.set(i, bits);
+                    }
+                }, new int[] {2}, 0));
+        s.add(new SuiteCase("reducePositive", (io.squall.api.common.TornadoFunctions.Task2<FloatArray, FloatArray>) Kernels::reducePositive,
+                () -> new Object[] {floats(rn, 43, -1, 1), new FloatArray(1)}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    double sum = 0;
+                    for (int i = 0; i < rn; i++) {
+                        sum += Math.max(0, in.get(i));
+                    }
+                    ((FloatArray) a[1]).set(0, (float) sum);
+                }, new int[] {1}, 1e-4));
+
+        s.add(new SuiteCase("helperWithArrays", (io.squall.api.common.TornadoFunctions.Task5<KernelContext, IntArray, IntArray, Integer, Integer>) Kernels::helperWithArrays,
+                () -> new Object[] {new KernelContext(), ints(100 * 12, 44, 10), new IntArray(100), 12, 7}, grid1(128, 32),
+                a -> {
+                    IntArray rows = (IntArray) a[1], out = (IntArray) a[2];
+                    for (int r = 0; r < 100; r++) {
+                        int found = -1;
+                        for (int c = 11; c >= 0; c--) {
+                            if (rows.get(r * 12 + c) == 7) {
+                                found = c;
+                            }
+                        }
+                        out.set(r, found);
+                    }
+                }, new int[] {2}, 0));
+        s.add(new SuiteCase("skipOdd", (io.squall.api.common.TornadoFunctions.Task2<IntArray, IntArray>) Kernels::skipOdd,
+                () -> new Object[] {ints(n, 45, 1000), new IntArray(n)}, null,
+                a -> {
+                    IntArray in = (IntArray) a[0], out = (IntArray) a[1];
+                    for (int i = 0; i < n; i++) {
+                        out.set(i, in.get(i) % 2 == 0 ? in.get(i) * 3 : 0);
+                    }
+                }, new int[] {1}, 0));
+        s.add(new SuiteCase("halfBits", (io.squall.api.common.TornadoFunctions.Task3<FloatArray, IntArray, FloatArray>) Kernels::halfBits,
+                () -> {
+                    FloatArray f = floats(200, 46, -70000, 70000);
+                    float[] special = {0f, -0f, 1f, 65504f, 65520f, 70000f, -1e9f, 6e-8f, 3e-8f, 1e-5f, Float.POSITIVE_INFINITY, 1.0009765625f,
+                        1.00048828125f, 1.00146484375f, 2049f, 2051f, 0.1f};
+                    for (int i = 0; i < special.length; i++) {
+                        f.set(i, special[i]);
+                    }
+                    return new Object[] {f, new IntArray(200), new FloatArray(200)};
+                }, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0], back = (FloatArray) a[2];
+                    IntArray bits = (IntArray) a[1];
+                    for (int i = 0; i < 200; i++) {
+                        short h = Float.floatToFloat16(in.get(i));
+                        bits.set(i, Short.toUnsignedInt(h));
+                        back.set(i, Float.float16ToFloat(h));
+                    }
+                }, new int[] {1, 2}, 0));
+
+        s.add(new SuiteCase("localFloatAtomic", (io.squall.api.common.TornadoFunctions.Task3<KernelContext, FloatArray, FloatArray>) Kernels::localFloatAtomic,
+                () -> new Object[] {new KernelContext(), floats(1024, 47, 0, 1), new FloatArray(16)}, grid1(1024, 64),
+                a -> {
+                    FloatArray in = (FloatArray) a[1], out = (FloatArray) a[2];
+                    for (int g = 0; g < 16; g++) {
+                        double sum = 0;
+                        for (int i = g * 64; i < g * 64 + 64; i++) {
+                            sum += in.get(i);
+                        }
+                        out.set(g, (float) sum);
+                    }
+                }, new int[] {2}, 1e-5));
         return s;
     }
 

@@ -240,7 +240,8 @@ public final class Kernels {
             float r = TornadoMath.exp(x * 0.1f) + TornadoMath.log(x + 2f) + TornadoMath.sqrt(x + 1.5f)
                     + TornadoMath.pow(x + 1.5f, 1.5f) + TornadoMath.sin(x) + TornadoMath.cos(x) + TornadoMath.tanh(x)
                     + TornadoMath.rsqrt(x + 2f) + TornadoMath.fma(x, 0.5f, 1f) + TornadoMath.abs(x)
-                    + TornadoMath.floor(x) + TornadoMath.ceil(x) + TornadoMath.atan2(x, 2f) + TornadoMath.clamp(x, -0.5f, 0.5f);
+                    + TornadoMath.floor(x) + TornadoMath.ceil(x) + TornadoMath.atan2(x, 2f) + TornadoMath.clamp(x, -0.5f, 0.5f)
+                    + TornadoMath.tan(x * 0.5f) + TornadoMath.atan(x) + TornadoMath.log2(x + 3f) + TornadoMath.signum(x) + TornadoMath.max(x, 0.25f);
             out.set(i, r);
         }
     }
@@ -363,6 +364,129 @@ public final class Kernels {
     public static void shortBytes(ShortArray s, Int8Array b, IntArray out) {
         for (@Parallel int i = 0; i < s.getSize(); i++) {
             out.set(i, s.get(i) * 3 + b.get(i) - (s.get(i) >>> 4) + ((b.get(i) & 0xFF) >> 1));
+        }
+    }
+
+    /** A HalfFloat carried through a loop (an f16 phi), rounded to half precision at every step as on the JVM. */
+    public static void halfAccumulate(HalfFloatArray in, HalfFloatArray out, int rows, int cols) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            HalfFloat acc = new HalfFloat(0f);
+            for (int c = 0; c < cols; c++) {
+                acc = HalfFloat.add(acc, in.get(r * cols + c));
+            }
+            out.set(r, acc);
+        }
+    }
+
+    public static void reduceSumDouble(DoubleArray in, @Reduce DoubleArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, result.get(0) + in.get(i));
+        }
+    }
+
+    public static void reduceMaxLong(LongArray in, @Reduce LongArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, Math.max(result.get(0), in.get(i)));
+        }
+    }
+
+    /** Float comparisons whose NaN behaviour differs between fcmpl and fcmpg. */
+    public static void nanCompare(FloatArray x, FloatArray y, IntArray out) {
+        for (@Parallel int i = 0; i < x.getSize(); i++) {
+            float a = x.get(i);
+            float b = y.get(i);
+            int bits = 0;
+            if (a < b) {
+                bits |= 1;
+            }
+            if (a <= b) {
+                bits |= 2;
+            }
+            if (a > b) {
+                bits |= 4;
+            }
+            if (a >= b) {
+                bits |= 8;
+            }
+            if (a == b) {
+                bits |= 16;
+            }
+            if (a != b) {
+                bits |= 32;
+            }
+            if (!(a < b)) {
+                bits |= 64;
+            }
+            bits |= (a > b ? 1 : 0) << 7;
+            double da = a;
+            if (da < (double) b) {
+                bits |= 256;
+            }
+            out.set(i, bits);
+        }
+    }
+
+    /** Sum of the positive elements: the @Reduce update sits under a condition (accumulator phis at merges). */
+    public static void reducePositive(FloatArray in, @Reduce FloatArray result) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            float v = in.get(i);
+            if (v > 0f) {
+                result.set(0, result.get(0) + v);
+            }
+        }
+    }
+
+    static int indexOf(IntArray a, int from, int to, int value) {
+        for (int i = from; i < to; i++) {
+            if (a.get(i) == value) {
+                return i - from;   // early return from inside a loop of an inlined helper
+            }
+        }
+        return -1;
+    }
+
+    static int globalIndex(KernelContext ctx) {
+        return ctx.globalIdx;
+    }
+
+    /** Helpers receiving arrays and the KernelContext, with several returns. */
+    public static void helperWithArrays(KernelContext ctx, IntArray rows, IntArray out, int cols, int value) {
+        int r = globalIndex(ctx);
+        if (r < out.getSize()) {
+            out.set(r, indexOf(rows, r * cols, r * cols + cols, value));
+        }
+    }
+
+    /** `continue` in the @Parallel loop itself goes to the grid-stride step. */
+    public static void skipOdd(IntArray in, IntArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            if ((in.get(i) & 1) != 0) {
+                continue;
+            }
+            out.set(i, in.get(i) * 3);
+        }
+    }
+
+    /** Float.floatToFloat16 / float16ToFloat: rounding, overflow to infinity, subnormals. */
+    public static void halfBits(FloatArray in, IntArray bits, FloatArray back) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            short h = Float.floatToFloat16(in.get(i));
+            bits.set(i, h & 0xFFFF);
+            back.set(i, Float.float16ToFloat(h));
+        }
+    }
+
+    /** Float atomics on local memory (compare-and-swap loop), one partial sum per group. */
+    public static void localFloatAtomic(KernelContext ctx, FloatArray in, FloatArray partials) {
+        float[] sum = ctx.allocateFloatLocalArray(1);
+        if (ctx.localIdx == 0) {
+            sum[0] = 0f;
+        }
+        ctx.localBarrier();
+        ctx.atomicAdd(sum, 0, in.get(ctx.globalIdx));
+        ctx.localBarrier();
+        if (ctx.localIdx == 0) {
+            partials.set(ctx.groupIdx, sum[0]);
         }
     }
 }

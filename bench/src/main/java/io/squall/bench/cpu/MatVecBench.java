@@ -26,12 +26,15 @@ public final class MatVecBench {
     }
 
     public static void main(String[] args) {
-        double seconds = 2;
+        double seconds = 3;
+        int batch = 16;
         List<GGMLType> types = List.of(GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.F16);
         List<int[]> shapes = List.of(new int[] {2048, 8192}, new int[] {8192, 2048});
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--batch" -> batch = Integer.parseInt(value(args, ++i));
+                case "--vector-bits" -> System.setProperty("squall.vectorBits", value(args, ++i));
                 case "--types" -> {
                     List<GGMLType> t = new ArrayList<>();
                     for (String s : value(args, ++i).split(",")) {
@@ -49,7 +52,7 @@ public final class MatVecBench {
                 }
                 case "--help", "-h" -> {
                     System.out.println("usage: MatVecBench [--seconds S (per case, default 2)] [--types Q8_0,Q4_0,Q4_K,Q6_K,F16,BF16,F32]"
-                            + " [--shapes ROWSxCOLS,...]  (threads: -Dsquall.threads=N)");
+                            + " [--shapes ROWSxCOLS,...] [--batch B (matmul batch, 0 = none; default 16)]  (threads: -Dsquall.threads=N)");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
@@ -60,10 +63,11 @@ public final class MatVecBench {
         System.out.flush();
         double bandwidth = MemoryBandwidth.measureReadGBps();
         System.out.printf(Locale.ROOT, "%.1f GB/s%n", bandwidth);
-        System.out.printf(Locale.ROOT, "%-6s %-11s %9s %9s %8s %10s%n", "type", "shape", "MB", "us/matvec", "GB/s", "of bandw.");
+        System.out.printf(Locale.ROOT, "%-6s %-11s %9s %9s %8s %10s %s%n", "type", "shape", "MB", "us/matvec", "GB/s", "of bandw.",
+                batch > 1 ? "  matmul batch " + batch + ": us/vector, x faster than matvec" : "");
         for (GGMLType type : types) {
             for (int[] shape : shapes) {
-                run(type, shape[0], shape[1], seconds, bandwidth);
+                run(type, shape[0], shape[1], seconds, bandwidth, batch);
             }
         }
         double after = MemoryBandwidth.measureReadGBps();
@@ -77,14 +81,13 @@ public final class MatVecBench {
         return args[i];
     }
 
-    private static void run(GGMLType type, int rows, int cols, double seconds, double bandwidth) {
+    private static void run(GGMLType type, int rows, int cols, double seconds, double bandwidth, int batch) {
         float[] values = new float[rows * cols];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) random.nextDouble(-1, 1);
         }
         MemorySegment one = Quantizer.quantize(type, values);
-        values = null;
         int copies = (int) Math.max(2, WORKING_SET_BYTES / one.byteSize());
         try (Arena arena = Arena.ofShared()) {
             WeightMatrix[] matrices = new WeightMatrix[copies];
@@ -98,26 +101,45 @@ public final class MatVecBench {
                 x[i] = (float) random.nextDouble(-1, 1);
             }
             float[] out = new float[rows];
-            long warmupEnd = System.nanoTime() + 1_000_000_000L;
+            // Warm-up lets C2 compile the kernel; then the best of several windows, since other processes share the cores.
+            long warmupEnd = System.nanoTime() + 2_000_000_000L;
             int c = 0;
             while (System.nanoTime() < warmupEnd) {
                 matrices[c++ % copies].matvec(x, out, 0);
             }
-            long calls = 0;
-            long start = System.nanoTime();
-            long deadline = start + (long) (seconds * 1e9);
-            long now;
+            double secondsPerCall = Double.MAX_VALUE;
+            long deadline = System.nanoTime() + (long) (seconds * 1e9);
             do {
+                long start = System.nanoTime();
                 for (int k = 0; k < copies; k++) {
                     matrices[k].matvec(x, out, 0);
                 }
-                calls += copies;
-                now = System.nanoTime();
-            } while (now < deadline);
-            double secondsPerCall = (now - start) / 1e9 / calls;
+                secondsPerCall = Math.min(secondsPerCall, (System.nanoTime() - start) / 1e9 / copies);
+            } while (System.nanoTime() < deadline);
             double gbps = one.byteSize() / secondsPerCall / 1e9;
-            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%%%n", type, rows + "x" + cols, one.byteSize() / 1e6,
-                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth);
+            String matmul = "";
+            if (batch > 1) {
+                float[] xs = new float[batch * cols];
+                for (int i = 0; i < xs.length; i++) {
+                    xs[i] = (float) random.nextDouble(-1, 1);
+                }
+                float[] outs = new float[batch * rows];
+                int k = 0;
+                long warm = System.nanoTime() + 2_000_000_000L;
+                for (int rep = 0; rep < 3 || System.nanoTime() < warm; rep++) {
+                    matrices[k++ % copies].matmul(xs, batch, outs);
+                }
+                double best = Double.MAX_VALUE;
+                long end = System.nanoTime() + (long) (seconds * 1e9);
+                do {
+                    long t0 = System.nanoTime();
+                    matrices[k++ % copies].matmul(xs, batch, outs);
+                    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+                } while (System.nanoTime() < end);
+                matmul = String.format(Locale.ROOT, "  %9.1f %6.2fx", best / batch * 1e6, secondsPerCall / (best / batch));
+            }
+            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%n", type, rows + "x" + cols, one.byteSize() / 1e6,
+                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth, matmul);
             if (!Float.isFinite(out[rows / 2])) {
                 throw new IllegalStateException("non-finite result");
             }

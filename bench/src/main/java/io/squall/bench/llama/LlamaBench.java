@@ -15,9 +15,7 @@ import io.squall.model.tokenizer.convert.VocabularyConverters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +26,9 @@ import java.util.Map;
  * bandwidth bound reached (weight bytes per token / time per token / bandwidth). Optionally prints llama.cpp's
  * figures for the same files next to Squall's (JSON lines written by bench/llamacpp/bench.mjs).
  * <p>
- * {@code prepare CACHE_DIR TOKENIZER_DIR TYPES} writes the models (skipping existing ones) and prints their paths;
- * {@code run CACHE_DIR TYPES PROMPT_TOKENS GEN_TOKENS [LLAMACPP_JSONL]} measures. Threads: -Dsquall.threads.
+ * {@code prepare} writes the vocabulary and models once (skipping existing ones); {@code run} measures one model and
+ * appends a JSON line; {@code report} prints the table. scripts/bench-cpu drives them, alternating llama.cpp and
+ * Squall per type so both see the same machine load. Threads: -Dsquall.threads.
  */
 public final class LlamaBench {
     /** The prompt both engines run: regular text tokens, the same ids on both sides. */
@@ -43,12 +42,14 @@ public final class LlamaBench {
     public static void main(String[] args) throws Exception {
         if (args.length >= 3 && args[0].equals("prepare")) {
             prepare(Path.of(args[1]), Path.of(args[2]), types(args.length > 3 ? args[3] : "q8_0,q4_0,f16"));
-        } else if (args.length >= 5 && args[0].equals("run")) {
-            run(Path.of(args[1]), types(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    args.length > 5 ? Path.of(args[5]) : null);
+        } else if (args.length == 6 && args[0].equals("run")) {
+            run(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
+        } else if (args.length == 3 && args[0].equals("report")) {
+            report(Path.of(args[1]), Path.of(args[2]));
         } else {
             System.err.println("usage: LlamaBench prepare CACHE_DIR TOKENIZER_DIR [TYPES]\n"
-                    + "       LlamaBench run CACHE_DIR TYPES PROMPT_TOKENS GEN_TOKENS [LLAMACPP_JSONL]");
+                    + "       LlamaBench run CACHE_DIR TYPE PROMPT_TOKENS GEN_TOKENS RESULTS_JSONL   (appends one line)\n"
+                    + "       LlamaBench report SQUALL_JSONL LLAMACPP_JSONL");
             System.exit(2);
         }
     }
@@ -93,36 +94,58 @@ public final class LlamaBench {
     record Result(String type, double gigabytes, long bytesPerToken, int promptTokens, double promptTps, int genTokens, double genTps) {
     }
 
-    static void run(Path cache, List<String> types, int promptTokens, int genTokens, Path llamaCppResults) throws IOException {
+    /** Measures one model and appends a JSON line: speeds, weight bytes per token, and the read bandwidth probed around it. */
+    static void run(Path cache, String type, int promptTokens, int genTokens, Path results) throws IOException {
         System.err.printf("bench: %d threads; measuring read bandwidth...%n", Threads.count());
-        double bandwidth = MemoryBandwidth.measureReadGBps();
+        double before = MemoryBandwidth.measureReadGBps();
+        Result r = measure(modelPath(cache, type), type, promptTokens, genTokens);
+        double bandwidth = Math.max(before, MemoryBandwidth.measureReadGBps());   // the CPU is shared: the better probe
         System.err.printf("bench: read bandwidth %.2f GB/s%n", bandwidth);
-        List<Result> results = new ArrayList<>();
-        for (String type : types) {
-            results.add(measure(modelPath(cache, type), type, promptTokens, genTokens));
-        }
-        double after = MemoryBandwidth.measureReadGBps();   // the CPU is shared: take the better of two probes
-        bandwidth = Math.max(bandwidth, after);
-        Map<String, JsonNode> llamaCpp = readLlamaCpp(llamaCppResults);
+        Map<String, Object> line = new java.util.LinkedHashMap<>();
+        line.put("type", type);
+        line.put("engine", "Squall");
+        line.put("threads", Threads.count());
+        line.put("promptTokens", promptTokens);
+        line.put("promptTokensPerSecond", r.promptTps());
+        line.put("generatedTokens", genTokens);
+        line.put("generationTokensPerSecond", r.genTps());
+        line.put("weightBytesPerToken", r.bytesPerToken());
+        line.put("readBandwidthGBps", bandwidth);
+        Files.writeString(results, new ObjectMapper().writeValueAsString(line) + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** The table: Squall and llama.cpp per type; the bandwidth bound uses the best bandwidth probed in the whole run. */
+    static void report(Path squallResults, Path llamaCppResults) throws IOException {
+        Map<String, JsonNode> squall = readResults(squallResults);
+        Map<String, JsonNode> llamaCpp = readResults(llamaCppResults);
+        double bandwidth = squall.values().stream().mapToDouble(n -> n.get("readBandwidthGBps").asDouble()).max().orElse(Double.NaN);
+        JsonNode any = squall.values().iterator().next();
         System.out.printf("%nSynthetic Llama-3.2-1B shape (dim 2048, 16 layers, 32/8 heads, ffn 8192, vocab 128256), %d threads, "
-                + "prompt %d tokens, generation %d tokens (greedy), best of %d runs; read bandwidth %.2f GB/s (best probe, same run)%n%n",
-                Threads.count(), promptTokens, genTokens, RUNS, bandwidth);
+                        + "prompt %d tokens, generation %d tokens (greedy), best of %d runs; read bandwidth %.2f GB/s "
+                        + "(best probe of this run)%n%n", any.get("threads").asInt(), any.get("promptTokens").asInt(),
+                any.get("generatedTokens").asInt(), RUNS, bandwidth);
         System.out.println("| type | weights GB/token | engine | prompt tok/s | generation tok/s | GB/s read | fraction of bandwidth bound |");
         System.out.println("|------|------------------|--------|--------------|------------------|-----------|-----------------------------|");
-        for (Result r : results) {
-            double gbps = r.bytesPerToken() * r.genTps() / 1e9;
-            System.out.printf("| %s | %.3f | Squall | %.1f | %.2f | %.2f | %.0f%% |%n", r.type().toUpperCase(Locale.ROOT),
-                    r.bytesPerToken() / 1e9, r.promptTps(), r.genTps(), gbps, 100 * gbps / bandwidth);
-            JsonNode l = llamaCpp.get(r.type());
+        for (Map.Entry<String, JsonNode> e : squall.entrySet()) {
+            String type = e.getKey().toUpperCase(Locale.ROOT);
+            long bytes = e.getValue().get("weightBytesPerToken").asLong();
+            row(type, bytes, "Squall", e.getValue(), bandwidth);
+            JsonNode l = llamaCpp.get(e.getKey());
             if (l != null) {
-                double lg = l.get("generationTokensPerSecond").asDouble();
-                double lgbps = r.bytesPerToken() * lg / 1e9;
-                System.out.printf("| %s | %.3f | llama.cpp | %.1f | %.2f | %.2f | %.0f%% |%n", r.type().toUpperCase(Locale.ROOT),
-                        r.bytesPerToken() / 1e9, l.get("promptTokensPerSecond").asDouble(), lg, lgbps, 100 * lgbps / bandwidth);
-                System.out.printf("| %s | | Squall / llama.cpp | %.2fx | %.2fx | | |%n", r.type().toUpperCase(Locale.ROOT),
-                        r.promptTps() / l.get("promptTokensPerSecond").asDouble(), r.genTps() / lg);
+                row(type, bytes, "llama.cpp", l, bandwidth);
+                System.out.printf("| %s | | Squall / llama.cpp | %.2fx | %.2fx | | |%n", type,
+                        e.getValue().get("promptTokensPerSecond").asDouble() / l.get("promptTokensPerSecond").asDouble(),
+                        e.getValue().get("generationTokensPerSecond").asDouble() / l.get("generationTokensPerSecond").asDouble());
             }
         }
+    }
+
+    private static void row(String type, long bytesPerToken, String engine, JsonNode n, double bandwidth) {
+        double gen = n.get("generationTokensPerSecond").asDouble();
+        double gbps = bytesPerToken * gen / 1e9;
+        System.out.printf("| %s | %.3f | %s | %.1f | %.2f | %.2f | %.0f%% |%n", type, bytesPerToken / 1e9, engine,
+                n.get("promptTokensPerSecond").asDouble(), gen, gbps, 100 * gbps / bandwidth);
     }
 
     static Result measure(Path file, String type, int promptTokens, int genTokens) throws IOException {
@@ -160,8 +183,8 @@ public final class LlamaBench {
         }
     }
 
-    static Map<String, JsonNode> readLlamaCpp(Path file) throws IOException {
-        Map<String, JsonNode> byType = new HashMap<>();
+    static Map<String, JsonNode> readResults(Path file) throws IOException {
+        Map<String, JsonNode> byType = new java.util.LinkedHashMap<>();
         if (file == null || !Files.exists(file)) {
             return byType;
         }

@@ -26,13 +26,13 @@ public final class CpuEngine implements InferenceEngine {
 
     // activations for `chunk` tokens (decode uses row 0): x residual stream, xb normed / attention output, q, ...
     private final float[] x, xb, xb2, q, k, v, hb, hb2;
-    private final float[] scores;          // attention scores per worker thread: [Threads.count()][contextSize]
+    private float[] scores;                // attention scores per worker thread: [Threads.count()][contextSize]
     private final float[] logits;
     private final double[] inverseFrequencies;
     private final float[] ropeCos, ropeSin; // per token row of the chunk: [chunk][ropeDims/2]
 
     // the attention step's parameters, read by the preallocated task so that decode allocates nothing
-    private int attnLayer, attnStartPos, attnTokens;
+    private int attnLayer, attnStartPos;
     private final Threads.RangeBody attentionTask = this::attendRange;
 
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length). */
@@ -210,7 +210,9 @@ public final class CpuEngine implements InferenceEngine {
     private void attend(int layer, int startPos, int tokens) {
         attnLayer = layer;
         attnStartPos = startPos;
-        attnTokens = tokens;
+        if (scores.length < (long) Threads.count() * contextSize) {   // the pool was resized after construction
+            scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
+        }
         Threads.parallelRanges(tokens * c.heads(), attentionTask);
     }
 

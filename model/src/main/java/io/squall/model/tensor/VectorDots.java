@@ -2,12 +2,17 @@ package io.squall.model.tensor;
 
 import static io.squall.model.tensor.Blocks.SHORT_LE;
 import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2I;
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
+import static jdk.incubator.vector.VectorOperators.XOR;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -31,6 +36,12 @@ final class VectorDots {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ByteVector LOW_NIBBLE = ByteVector.broadcast(B, (byte) 0x0F);
+    private static final ByteVector HIGH_NIBBLE = ByteVector.broadcast(B, (byte) 0xF0);
+    private static final ByteVector SIGN_BIT = ByteVector.broadcast(B, (byte) 0x80);
+    private static final ByteVector BITS_4_5 = ByteVector.broadcast(B, (byte) 0x30);
+    private static final ByteVector THIRTY_TWO = ByteVector.broadcast(B, (byte) 32);
 
     private VectorDots() {
     }
@@ -40,18 +51,218 @@ final class VectorDots {
         return bits >= 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;   // lanes must be 8 or 16
     }
 
-    /** Row {@code base} (byte offset) of {@code type} with {@code cols} elements, dotted with x[xo..xo+cols). */
-    static float dot(GGMLType type, MemorySegment w, long base, float[] x, int xo, int cols) {
+    /**
+     * The kernels for one type. Products call them through this class, one subclass per type, so that C2
+     * compiles each kernel as its own unit: a switch over all types would inline every kernel into one method
+     * and exceed C2's inlining node budget, leaving vector operations un-intrinsified (and boxed).
+     */
+    abstract static class Kernel {
+        /** Row at byte {@code base} with {@code cols} elements, dotted with x[xo..xo+cols). */
+        abstract float dot(MemorySegment w, long base, float[] x, int xo, int cols);
+
+        /**
+         * Four consecutive rows from byte {@code base} dotted with the same x, into out[o..o+4). Sharing each load
+         * of x between rows keeps x (32 KiB for 8192 columns) from competing with the weight stream for L1.
+         * Must give exactly the results of {@link #dot}, so grouping never changes an answer.
+         */
+        abstract void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o);
+
+        /** Decodes the row at byte {@code base} into dst[dstOffset..+cols) (batched products decode each row once). */
+        void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+            long firstElement = base / type.typeSize() * type.blockSize();
+            Dequantizer.dequantize(type, w, firstElement, dst, dstOffset, cols);
+        }
+    }
+
+    static Kernel kernel(GGMLType type) {
         return switch (type) {
-            case Q8_0 -> q8_0(w, base, x, xo, cols);
-            case Q4_0 -> q4_0(w, base, x, xo, cols);
-            case Q4_K -> q4_K(w, base, x, xo, cols);
-            case Q6_K -> q6_K(w, base, x, xo, cols);
-            case F16 -> f16(w, base, x, xo, cols);
-            case BF16 -> bf16(w, base, x, xo, cols);
-            case F32 -> f32(w, base, x, xo, cols);
+            case Q8_0 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q8_0(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    q8_0x4(w, base, rowBytes, x, xo, cols, out, o);
+                }
+
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    for (int b = 0; b < cols / 32; b++) {
+                        long o = base + (long) b * Blocks.Q8_0_BYTES;
+                        float d = Blocks.half(w, o);
+                        for (int j = 0; j < 32; j += L) {
+                            bytesToFloats(ByteVector.fromMemorySegment(B, w, o + 2 + j, LE)).mul(d).intoArray(dst, dstOffset + 32 * b + j);
+                        }
+                    }
+                }
+            };
+            case Q4_0 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q4_0(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    q4_0x2(w, base, rowBytes, x, xo, cols, out, o);
+                    q4_0x2(w, base + 2 * rowBytes, rowBytes, x, xo, cols, out, o + 2);
+                }
+
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    for (int b = 0; b < cols / 32; b++) {
+                        long o = base + (long) b * Blocks.Q4_0_BYTES;
+                        float d = Blocks.half(w, o);
+                        for (int j = 0; j < 16; j += L) {
+                            ByteVector v = ByteVector.fromMemorySegment(B, w, o + 2 + j, LE);
+                            bytesToFloats(v.and(LOW_NIBBLE)).sub(8f).mul(d).intoArray(dst, dstOffset + 32 * b + j);
+                            bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).mul(d * 0.0625f).intoArray(dst, dstOffset + 32 * b + 16 + j);
+                        }
+                    }
+                }
+            };
+            case Q4_K -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q4_K(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = q4_K(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case Q6_K -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q6_K(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = q6_K(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case F16 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return f16(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = f16(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    int i = 0;
+                    for (; i <= cols - L; i += L) {
+                        halfToFloat(ShortVector.fromMemorySegment(S, w, base + 2L * i, LE)).intoArray(dst, dstOffset + i);
+                    }
+                    for (; i < cols; i++) {
+                        dst[dstOffset + i] = Blocks.half(w, base + 2L * i);
+                    }
+                }
+            };
+            case BF16 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return bf16(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = bf16(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case F32 -> new Kernel() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return f32(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = f32(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
             default -> throw new IllegalArgumentException("no dot product for " + type);
         };
+    }
+
+    private static FloatVector halfAt(MemorySegment w, long o) {
+        return FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, o)));
+    }
+
+    static void q8_0x4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        FloatVector acc2 = FloatVector.zero(F);
+        FloatVector acc3 = FloatVector.zero(F);
+        long r1 = base + rowBytes;
+        long r2 = r1 + rowBytes;
+        long r3 = r2 + rowBytes;
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * Blocks.Q8_0_BYTES;
+            int xi = xo + b * 32;
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            FloatVector s2 = FloatVector.zero(F);
+            FloatVector s3 = FloatVector.zero(F);
+            for (int j = 0; j < 32; j += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xi + j);
+                s0 = bytesToFloats(ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE)).fma(xv, s0);
+                s1 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE)).fma(xv, s1);
+                s2 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r2 + bo + 2 + j, LE)).fma(xv, s2);
+                s3 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r3 + bo + 2 + j, LE)).fma(xv, s3);
+            }
+            acc0 = s0.fma(halfAt(w, base + bo), acc0);
+            acc1 = s1.fma(halfAt(w, r1 + bo), acc1);
+            acc2 = s2.fma(halfAt(w, r2 + bo), acc2);
+            acc3 = s3.fma(halfAt(w, r3 + bo), acc3);
+        }
+        out[o] = acc0.reduceLanes(ADD);
+        out[o + 1] = acc1.reduceLanes(ADD);
+        out[o + 2] = acc2.reduceLanes(ADD);
+        out[o + 3] = acc3.reduceLanes(ADD);
+    }
+
+    /** Two rows (four would exceed C2's inlining budget for this kernel and leave vectors boxed). */
+    static void q4_0x2(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = FloatVector.zero(F);
+        long r1 = base + rowBytes;
+        int blocks = cols / 32;
+        for (int b = 0; b < blocks; b++) {
+            long bo = (long) b * Blocks.Q4_0_BYTES;
+            int xi = xo + b * 32;
+            float d0 = Blocks.half(w, base + bo);
+            float d1 = Blocks.half(w, r1 + bo);
+            // sum((q - 8) x) = sum(q x) - 8 sum(x): the offset is applied once per block, shared by the rows.
+            FloatVector xs = FloatVector.zero(F);
+            FloatVector s0 = FloatVector.zero(F);
+            FloatVector s1 = FloatVector.zero(F);
+            for (int j = 0; j < 16; j += L) {
+                FloatVector xlo = FloatVector.fromArray(F, x, xi + j);
+                FloatVector xhi16 = FloatVector.fromArray(F, x, xi + 16 + j).mul(0.0625f);
+                xs = xs.add(xlo);
+                s0 = nibbleDot(ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE), xlo, xhi16, s0);
+                s1 = nibbleDot(ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE), xlo, xhi16, s1);
+            }
+            FloatVector offset = xs.mul(-8f);
+            acc0 = s0.add(offset).mul(d0).add(acc0);
+            acc1 = s1.add(offset).mul(d1).add(acc1);
+        }
+        out[o] = acc0.reduceLanes(ADD);
+        out[o + 1] = acc1.reduceLanes(ADD);
+    }
+
+    /**
+     * s + (low nibbles) * xlo + (high nibbles - 8) * xhi. The high nibble is taken without a shift (x86 has no
+     * byte shift): (v & 0xF0) ^ 0x80 read as a signed byte is 16 * (q - 8), and xhi16 is xhi / 16 (exact).
+     * The low nibbles' -8 is left to the caller (-8 * sum(xlo), shared by all rows).
+     */
+    private static FloatVector nibbleDot(ByteVector v, FloatVector xlo, FloatVector xhi16, FloatVector s) {
+        FloatVector lo = bytesToFloats(v.and(LOW_NIBBLE));
+        FloatVector hi = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT));
+        return lo.fma(xlo, hi.fma(xhi16, s));
     }
 
     private static FloatVector bytesToFloats(ByteVector v) {
@@ -82,15 +293,16 @@ final class VectorDots {
             long o = base + (long) b * Blocks.Q4_0_BYTES;
             float d = Float.float16ToFloat(w.get(SHORT_LE, o));
             int xi = xo + b * 32;
+            // Same arithmetic as q4_0x4, so results do not depend on how rows are grouped.
+            FloatVector xs = FloatVector.zero(F);
             FloatVector s = FloatVector.zero(F);
             for (int j = 0; j < 16; j += L) {
-                ByteVector v = ByteVector.fromMemorySegment(B, w, o + 2 + j, LE);
-                FloatVector lo = bytesToFloats(v.and((byte) 0xF).sub((byte) 8));
-                FloatVector hi = bytesToFloats(v.lanewise(LSHR, 4).sub((byte) 8));
-                s = lo.fma(FloatVector.fromArray(F, x, xi + j), s);
-                s = hi.fma(FloatVector.fromArray(F, x, xi + 16 + j), s);
+                FloatVector xlo = FloatVector.fromArray(F, x, xi + j);
+                FloatVector xhi16 = FloatVector.fromArray(F, x, xi + 16 + j).mul(0.0625f);
+                xs = xs.add(xlo);
+                s = nibbleDot(ByteVector.fromMemorySegment(B, w, o + 2 + j, LE), xlo, xhi16, s);
             }
-            acc = s.fma(FloatVector.broadcast(F, d), acc);
+            acc = s.add(xs.mul(-8f)).mul(d).add(acc);
         }
         return acc.reduceLanes(ADD);
     }
@@ -100,12 +312,20 @@ final class VectorDots {
         int superBlocks = cols / 256;
         for (int sb = 0; sb < superBlocks; sb++) {
             long o = base + (long) sb * Blocks.Q4_K_BYTES;
-            float d = Float.float16ToFloat(w.get(SHORT_LE, o));
-            float dmin = Float.float16ToFloat(w.get(SHORT_LE, o + 2));
-            long scales = o + 4;
+            float d = Blocks.half(w, o);
+            float dmin = Blocks.half(w, o + 2);
+            // the 12 scale bytes as three little-endian ints: bytes 0-3 (scales 0-3), 4-7 (mins 0-3), 8-11 (low bits of 4-7)
+            int sc03 = w.get(INT_LE, o + 4);
+            int mn03 = w.get(INT_LE, o + 8);
+            int hi47 = w.get(INT_LE, o + 12);
             for (int g = 0; g < 4; g++) {
+                float scaleLo = d * scaleK4(sc03, mn03, hi47, 2 * g);
+                float minLo = dmin * minK4(sc03, mn03, hi47, 2 * g);
+                float scaleHi = d * scaleK4(sc03, mn03, hi47, 2 * g + 1);
+                float minHi = dmin * minK4(sc03, mn03, hi47, 2 * g + 1);
                 int xi = xo + sb * 256 + 64 * g;
                 long qs = o + 16 + 32 * g;
+                // x = scale * q - min per sub-block; high nibbles are read as 16 * (q - 8) (see nibbleDot).
                 FloatVector sLo = FloatVector.zero(F);
                 FloatVector sHi = FloatVector.zero(F);
                 FloatVector xLo = FloatVector.zero(F);
@@ -114,20 +334,22 @@ final class VectorDots {
                     ByteVector v = ByteVector.fromMemorySegment(B, w, qs + j, LE);
                     FloatVector x1 = FloatVector.fromArray(F, x, xi + j);
                     FloatVector x2 = FloatVector.fromArray(F, x, xi + 32 + j);
-                    sLo = bytesToFloats(v.and((byte) 0xF)).fma(x1, sLo);
-                    sHi = bytesToFloats(v.lanewise(LSHR, 4)).fma(x2, sHi);
+                    sLo = bytesToFloats(v.and(LOW_NIBBLE)).fma(x1, sLo);
+                    sHi = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).fma(x2, sHi);
                     xLo = xLo.add(x1);
                     xHi = xHi.add(x2);
                 }
-                acc = sLo.fma(FloatVector.broadcast(F, d * Blocks.scaleK4(w, scales, 2 * g)), acc);
-                acc = xLo.fma(FloatVector.broadcast(F, -dmin * Blocks.minK4(w, scales, 2 * g)), acc);
-                acc = sHi.fma(FloatVector.broadcast(F, d * Blocks.scaleK4(w, scales, 2 * g + 1)), acc);
-                acc = xHi.fma(FloatVector.broadcast(F, -dmin * Blocks.minK4(w, scales, 2 * g + 1)), acc);
+                FloatVector t = sLo.mul(scaleLo);
+                t = xLo.fma(FloatVector.broadcast(F, -minLo), t);
+                t = sHi.fma(FloatVector.broadcast(F, scaleHi * 0.0625f), t);
+                t = xHi.fma(FloatVector.broadcast(F, 8 * scaleHi - minHi), t);
+                acc = acc.add(t);   // one add per group on the loop-carried chain
             }
         }
         return acc.reduceLanes(ADD);
     }
 
+    /** Byte-lane shifts here cost C2 a few instructions each on x86, still cheaper than decoding in int lanes. */
     static float q6_K(MemorySegment w, long base, float[] x, int xo, int cols) {
         FloatVector acc = FloatVector.zero(F);
         int superBlocks = cols / 256;
@@ -140,26 +362,42 @@ final class VectorDots {
                 long sc = o + 192 + 8 * h;
                 int xi = xo + sb * 256 + 128 * h;
                 for (int l = 0; l < 32; l += L) {
-                    int is = l / 16;
-                    ByteVector a = ByteVector.fromMemorySegment(B, w, ql + l, LE);
-                    ByteVector b = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
                     ByteVector hb = ByteVector.fromMemorySegment(B, w, qh + l, LE);
-                    ByteVector q1 = a.and((byte) 0xF).or(hb.lanewise(LSHL, 4).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q2 = b.and((byte) 0xF).or(hb.lanewise(LSHL, 2).and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q3 = a.lanewise(LSHR, 4).or(hb.and((byte) 0x30)).sub((byte) 32);
-                    ByteVector q4 = b.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and((byte) 0x30)).sub((byte) 32);
-                    FloatVector p1 = bytesToFloats(q1).mul(FloatVector.fromArray(F, x, xi + l));
-                    FloatVector p2 = bytesToFloats(q2).mul(FloatVector.fromArray(F, x, xi + 32 + l));
-                    FloatVector p3 = bytesToFloats(q3).mul(FloatVector.fromArray(F, x, xi + 64 + l));
-                    FloatVector p4 = bytesToFloats(q4).mul(FloatVector.fromArray(F, x, xi + 96 + l));
-                    acc = p1.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is)), acc);
-                    acc = p2.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 2)), acc);
-                    acc = p3.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 4)), acc);
-                    acc = p4.fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 6)), acc);
+                    // pair p: ql[32p + l] holds quarter p (low nibble, qh bits 2p) and quarter p + 2 (high nibble,
+                    // qh bits 2p + 4); a loop rather than four unrolled quarters keeps C2 within its inlining budget.
+                    for (int p = 0; p < 2; p++) {
+                        ByteVector v = ByteVector.fromMemorySegment(B, w, ql + 32 * p + l, LE);
+                        ByteVector qLow = v.and(LOW_NIBBLE).or(hb.lanewise(LSHL, 4 - 2 * p).and(BITS_4_5)).sub(THIRTY_TWO);
+                        ByteVector qHigh = v.lanewise(LSHR, 4).and(LOW_NIBBLE).or(hb.lanewise(LSHR, 2 * p).and(BITS_4_5)).sub(THIRTY_TWO);
+                        int is = l / 16 + 2 * p;
+                        FloatVector t = bytesToFloats(qLow).mul(FloatVector.fromArray(F, x, xi + 32 * p + l)).mul(d * w.get(Blocks.BYTE, sc + is));
+                        t = bytesToFloats(qHigh).mul(FloatVector.fromArray(F, x, xi + 64 + 32 * p + l))
+                                .fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 4)), t);
+                        acc = acc.add(t);
+                    }
                 }
             }
         }
         return acc.reduceLanes(ADD);
+    }
+
+    /** Blocks.scaleK4 on the scale bytes held in three ints (byte i of the 12 is byte i%4 of int i/4). */
+    private static int scaleK4(int sc03, int mn03, int hi47, int j) {
+        return j < 4 ? (sc03 >>> (8 * j)) & 63
+                : ((hi47 >>> (8 * (j - 4))) & 0xF) | (((sc03 >>> (8 * (j - 4) + 6)) & 3) << 4);
+    }
+
+    private static int minK4(int sc03, int mn03, int hi47, int j) {
+        return j < 4 ? (mn03 >>> (8 * j)) & 63
+                : ((hi47 >>> (8 * (j - 4) + 4)) & 0xF) | (((mn03 >>> (8 * (j - 4) + 6)) & 3) << 4);
+    }
+
+    private static IntVector bytesToInts(ByteVector v) {
+        return (IntVector) v.convertShape(B2I, I, 0);
+    }
+
+    private static FloatVector intsToFloats(IntVector v) {
+        return (FloatVector) v.convertShape(I2F, F, 0);
     }
 
     static float f32(MemorySegment w, long base, float[] x, int xo, int cols) {
@@ -217,9 +455,81 @@ final class VectorDots {
         return bits.or(sign).reinterpretAsFloats();
     }
 
-    /** out[k] = w . x[xOffsets[k]..], for a dequantized row w; four batch rows at a time share each load of w. */
-    static void dotBatch(float[] w, int cols, float[] x, int batch, float[] out, int outStride, int outIndex) {
-        int b = 0;
+    /**
+     * The 4 x 4 block of a batched product: decoded rows w[wo + i*cols ..] (i < 4) dotted with batch vectors
+     * x[(b + j)*cols ..] (j < 4), into out[(b + j)*outStride + row + i]. Each load of w serves four batch vectors
+     * and each load of x four rows: 8 loads per 16 FMAs.
+     */
+    static void dotBlock4x4(float[] w, int cols, float[] x, int b, float[] out, int outStride, int row) {
+        int w1 = cols;
+        int w2 = 2 * cols;
+        int w3 = 3 * cols;
+        int x0 = b * cols;
+        int x1 = x0 + cols;
+        int x2 = x1 + cols;
+        int x3 = x2 + cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
+        int i = 0;
+        for (; i <= cols - L; i += L) {
+            FloatVector v0 = FloatVector.fromArray(F, x, x0 + i);
+            FloatVector v1 = FloatVector.fromArray(F, x, x1 + i);
+            FloatVector v2 = FloatVector.fromArray(F, x, x2 + i);
+            FloatVector v3 = FloatVector.fromArray(F, x, x3 + i);
+            FloatVector r0 = FloatVector.fromArray(F, w, i);
+            a00 = r0.fma(v0, a00);
+            a01 = r0.fma(v1, a01);
+            a02 = r0.fma(v2, a02);
+            a03 = r0.fma(v3, a03);
+            FloatVector r1 = FloatVector.fromArray(F, w, w1 + i);
+            a10 = r1.fma(v0, a10);
+            a11 = r1.fma(v1, a11);
+            a12 = r1.fma(v2, a12);
+            a13 = r1.fma(v3, a13);
+            FloatVector r2 = FloatVector.fromArray(F, w, w2 + i);
+            a20 = r2.fma(v0, a20);
+            a21 = r2.fma(v1, a21);
+            a22 = r2.fma(v2, a22);
+            a23 = r2.fma(v3, a23);
+            FloatVector r3 = FloatVector.fromArray(F, w, w3 + i);
+            a30 = r3.fma(v0, a30);
+            a31 = r3.fma(v1, a31);
+            a32 = r3.fma(v2, a32);
+            a33 = r3.fma(v3, a33);
+        }
+        int o = row;
+        finish(a00, w, 0, x, x0, i, cols, out, b * outStride + o);
+        finish(a01, w, 0, x, x1, i, cols, out, (b + 1) * outStride + o);
+        finish(a02, w, 0, x, x2, i, cols, out, (b + 2) * outStride + o);
+        finish(a03, w, 0, x, x3, i, cols, out, (b + 3) * outStride + o);
+        finish(a10, w, w1, x, x0, i, cols, out, b * outStride + o + 1);
+        finish(a11, w, w1, x, x1, i, cols, out, (b + 1) * outStride + o + 1);
+        finish(a12, w, w1, x, x2, i, cols, out, (b + 2) * outStride + o + 1);
+        finish(a13, w, w1, x, x3, i, cols, out, (b + 3) * outStride + o + 1);
+        finish(a20, w, w2, x, x0, i, cols, out, b * outStride + o + 2);
+        finish(a21, w, w2, x, x1, i, cols, out, (b + 1) * outStride + o + 2);
+        finish(a22, w, w2, x, x2, i, cols, out, (b + 2) * outStride + o + 2);
+        finish(a23, w, w2, x, x3, i, cols, out, (b + 3) * outStride + o + 2);
+        finish(a30, w, w3, x, x0, i, cols, out, b * outStride + o + 3);
+        finish(a31, w, w3, x, x1, i, cols, out, (b + 1) * outStride + o + 3);
+        finish(a32, w, w3, x, x2, i, cols, out, (b + 2) * outStride + o + 3);
+        finish(a33, w, w3, x, x3, i, cols, out, (b + 3) * outStride + o + 3);
+    }
+
+    /** Reduces a block accumulator, adds the scalar tail [from, cols) and stores it. */
+    private static void finish(FloatVector acc, float[] w, int wo, float[] x, int xo, int from, int cols, float[] out, int index) {
+        float sum = acc.reduceLanes(ADD);
+        for (int k = from; k < cols; k++) {
+            sum += w[wo + k] * x[xo + k];
+        }
+        out[index] = sum;
+    }
+
+    /** out[b*outStride + outIndex] = w[wo..wo+cols) . x_b for b in [bStart, batch); four batch vectors share each load of w. */
+    static void dotBatch(float[] w, int wo, int cols, float[] x, int bStart, int batch, float[] out, int outStride, int outIndex) {
+        int b = bStart;
         for (; b + 4 <= batch; b += 4) {
             int x0 = b * cols;
             int x1 = x0 + cols;
@@ -231,7 +541,7 @@ final class VectorDots {
             FloatVector a3 = FloatVector.zero(F);
             int i = 0;
             for (; i <= cols - L; i += L) {
-                FloatVector wv = FloatVector.fromArray(F, w, i);
+                FloatVector wv = FloatVector.fromArray(F, w, wo + i);
                 a0 = wv.fma(FloatVector.fromArray(F, x, x0 + i), a0);
                 a1 = wv.fma(FloatVector.fromArray(F, x, x1 + i), a1);
                 a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
@@ -242,10 +552,10 @@ final class VectorDots {
             float s2 = a2.reduceLanes(ADD);
             float s3 = a3.reduceLanes(ADD);
             for (; i < cols; i++) {
-                s0 += w[i] * x[x0 + i];
-                s1 += w[i] * x[x1 + i];
-                s2 += w[i] * x[x2 + i];
-                s3 += w[i] * x[x3 + i];
+                s0 += w[wo + i] * x[x0 + i];
+                s1 += w[wo + i] * x[x1 + i];
+                s2 += w[wo + i] * x[x2 + i];
+                s3 += w[wo + i] * x[x3 + i];
             }
             out[b * outStride + outIndex] = s0;
             out[(b + 1) * outStride + outIndex] = s1;
@@ -257,11 +567,11 @@ final class VectorDots {
             FloatVector a0 = FloatVector.zero(F);
             int i = 0;
             for (; i <= cols - L; i += L) {
-                a0 = FloatVector.fromArray(F, w, i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
+                a0 = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
             }
             float s0 = a0.reduceLanes(ADD);
             for (; i < cols; i++) {
-                s0 += w[i] * x[x0 + i];
+                s0 += w[wo + i] * x[x0 + i];
             }
             out[b * outStride + outIndex] = s0;
         }

@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The JVM backend: runs a task's Java method itself, in parallel, with TornadoVM's semantics.
@@ -171,52 +168,20 @@ public final class JvmKernelRunner {
         }
     }
 
+    /** Chunks per worker: more chunks than workers let a worker that runs late (a busy machine) take a smaller share. */
+    static final int CHUNKS_PER_WORKER = 4;
+
+    /**
+     * Splits the loop into {@code workers * CHUNKS_PER_WORKER} chunks, claimed by the caller and pool threads; the
+     * transformed kernel runs chunk {@code c} of {@code chunks} as its (worker, workers) share.
+     */
     private static void runLoop(String kernel, MethodHandle invoker, Object[] args, int workers) {
         if (workers == 1) {
             invoke(kernel, invoker, withWorker(args, 0, 1));
             return;
         }
-        List<Future<?>> futures = new ArrayList<>();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        ForkJoinPool executor = pool();
-        for (int w = 1; w < workers; w++) {
-            Object[] workerArgs = withWorker(args, w, workers);
-            futures.add(executor.submit(() -> {
-                try {
-                    invoke(kernel, invoker, workerArgs);
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                }
-            }));
-        }
-        try {
-            invoke(kernel, invoker, withWorker(args, 0, workers));
-        } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-        }
-        awaitAll(futures);
-        if (failure.get() != null) {
-            throw failure.get();
-        }
-    }
-
-    static void awaitAll(List<Future<?>> futures) {
-        boolean interrupted = false;
-        for (Future<?> f : futures) {
-            while (true) {
-                try {
-                    f.get();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw new JvmKernelException("JVM backend worker failed: " + e.getCause(), e.getCause());
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        int chunks = workers * CHUNKS_PER_WORKER;
+        Workers.forEach(chunks, workers, pool(), chunk -> invoke(kernel, invoker, withWorker(args, (int) chunk, chunks)));
     }
 
     private static Object[] withWorker(Object[] args, int worker, int workers) {

@@ -4,14 +4,18 @@ import io.squall.api.KernelContext;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One work-group of a KernelContext launch on the JVM: its local arrays (shared by allocation ordinal) and its barrier.
  * The barrier never hangs: a work-item that finishes while others wait at a barrier (or before they reach one) is
  * reported as divergence, and a work-item's exception releases the others.
+ *
+ * <p>The barrier is lock-free: arrivals count up, the last one advances the generation and unparks every member,
+ * so the released work-items resume in parallel rather than one by one through a lock.
  */
 final class JvmWorkGroup implements KernelContext.WorkGroup {
     /** Unwinds the other work-items of a group that has already failed. */
@@ -21,22 +25,21 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
         }
     }
 
+    private final String kernel;
     private final int parties;
     private final boolean concurrent;
-    private final List<Object> localArrays = new ArrayList<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition released = lock.newCondition();
-    private int arrived;
-    private long generation;
-    private int finished;
-    private int firstFinished = -1;
-    private RuntimeException failure;
-
-    private final String kernel;
     private final IntFunction<String> names;
+    private final Thread[] members;
+    private final List<Object> localArrays = new ArrayList<>();
+    private final AtomicInteger arrived = new AtomicInteger();
+    private final AtomicInteger finished = new AtomicInteger();
+    private final AtomicInteger firstFinished = new AtomicInteger(-1);
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private volatile long generation;
 
     /**
-     * @param concurrent true when the items run as concurrent threads; false when they run one after another
+     * @param concurrent true when the items run as concurrent threads (registered with {@link #member}); false when
+     *                   they run one after another (then a barrier in a group of more than one item is an error)
      * @param names      a work-item's ids for messages, by its linear index in the group
      */
     JvmWorkGroup(String kernel, int parties, boolean concurrent, IntFunction<String> names) {
@@ -44,6 +47,12 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
         this.parties = parties;
         this.concurrent = concurrent;
         this.names = names;
+        this.members = concurrent ? new Thread[parties] : new Thread[0];
+    }
+
+    /** Registers the thread that runs work-item {@code item}, before it starts. */
+    void member(int item, Thread thread) {
+        members[item] = thread;
     }
 
     @Override
@@ -52,78 +61,67 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
             return;
         }
         if (!concurrent) {
-            throw new IllegalStateException("kernel " + kernel + ": barrier reached in a work-group run as a loop (the barrier was not detected statically)");
+            throw new IllegalStateException("kernel " + kernel + ": barrier reached in a work-group run as a loop"
+                    + " (the barrier was not found in the kernel's bytecode)");
         }
-        lock.lock();
-        try {
-            if (failure != null) {
-                throw new Aborted();
-            }
-            if (finished > 0) {
-                diverged(firstFinished, arrived + 1);
-                throw new Aborted();
-            }
-            arrived++;
-            if (arrived == parties) {
-                arrived = 0;
-                generation++;
-                released.signalAll();
-                return;
-            }
-            long waitingFor = generation;
-            while (waitingFor == generation && failure == null) {
-                released.awaitUninterruptibly();
-            }
-            if (failure != null) {
-                throw new Aborted();
-            }
-        } finally {
-            lock.unlock();
+        if (failure.get() != null) {
+            throw new Aborted();
+        }
+        long waitingFor = generation;
+        int count = arrived.incrementAndGet();
+        if (count == parties) {
+            arrived.set(0);
+            generation = waitingFor + 1;
+            wakeAll();
+            return;
+        }
+        // Paired with finished(): each increments its counter, then reads the other's, so one of them sees the divergence.
+        // A finished item counts only while this barrier is still open: once it has opened, the others may legitimately be done.
+        if (finished.get() > 0 && generation == waitingFor) {
+            diverged(firstFinished.get(), count);
+            throw new Aborted();
+        }
+        while (generation == waitingFor && failure.get() == null) {
+            LockSupport.park(this);
+        }
+        if (generation == waitingFor) {
+            throw new Aborted();
         }
     }
 
     /** Called when work-item {@code item} returns normally. */
     void finished(int item) {
-        lock.lock();
-        try {
-            finished++;
-            if (firstFinished < 0) {
-                firstFinished = item;
-            }
-            if (arrived > 0 && failure == null) {
-                diverged(item, arrived);
-            }
-        } finally {
-            lock.unlock();
+        finished.incrementAndGet();
+        firstFinished.compareAndSet(-1, item);
+        int waiting = arrived.get();
+        if (waiting > 0) {
+            diverged(item, waiting);
         }
     }
 
-    /** Called when work-item {@code item} throws; the first failure wins and releases everyone. */
+    /** Called when a work-item throws; the first failure wins and releases everyone. */
     void failed(RuntimeException error) {
-        lock.lock();
-        try {
-            if (failure == null) {
-                failure = error;
-                released.signalAll();
+        if (failure.compareAndSet(null, error)) {
+            wakeAll();
+        }
+    }
+
+    private void wakeAll() {
+        for (Thread t : members) {
+            if (t != null && t != Thread.currentThread()) {
+                LockSupport.unpark(t);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     private void diverged(int item, int waiting) {
-        failed(new JvmKernelException("kernel " + kernel + ": " + names.apply(item) + " finished without reaching the barrier that " + waiting
-                + " other work-item(s) of its group reached (every work-item of a work-group must reach each barrier;"
+        failed(new JvmKernelException("kernel " + kernel + ": " + names.apply(item) + " finished without reaching the barrier that "
+                + waiting + " other work-item(s) of its group reached (every work-item of a work-group must reach each barrier;"
                 + " OpenCL leaves this undefined)"));
     }
 
     RuntimeException failure() {
-        lock.lock();
-        try {
-            return failure;
-        } finally {
-            lock.unlock();
-        }
+        return failure.get();
     }
 
     @Override
@@ -134,14 +132,15 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
         Object array = localArrays.get(ordinal);
         if (array == null) {
             if (length < 0) {
-                throw new IllegalArgumentException("local array #" + ordinal + " with negative size " + length);
+                throw new IllegalArgumentException("kernel " + kernel + ": local array #" + ordinal + " with negative size " + length);
             }
             array = java.lang.reflect.Array.newInstance(componentType, length);
             localArrays.set(ordinal, array);
         } else if (array.getClass().getComponentType() != componentType || java.lang.reflect.Array.getLength(array) != length) {
-            throw new IllegalStateException("local array #" + ordinal + " is allocated as " + componentType + "[" + length
-                    + "] here but as " + array.getClass().getComponentType() + "[" + java.lang.reflect.Array.getLength(array)
-                    + "] by another work-item of the group (every work-item must allocate the same local arrays in the same order)");
+            throw new IllegalStateException("kernel " + kernel + ": local array #" + ordinal + " is allocated as " + componentType
+                    + "[" + length + "] here but as " + array.getClass().getComponentType() + "["
+                    + java.lang.reflect.Array.getLength(array) + "] by another work-item of the group"
+                    + " (every work-item must allocate the same local arrays in the same order)");
         }
         return array;
     }

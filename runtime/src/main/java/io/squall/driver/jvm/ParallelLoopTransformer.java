@@ -75,7 +75,7 @@ final class ParallelLoopTransformer {
 
     /** The loop found in the element list of the method's code (indices into it). */
     private record Loop(int slot, int initStore, int start, int end, int conditionLoad, int exitBranch, boolean inclusive,
-                        int increment, int step, boolean blocked, boolean nonNegativeStart) {
+                        int increment, int step, boolean blocked, boolean nonNegativeStart, String name) {
     }
 
     private ParallelLoopTransformer() {
@@ -112,12 +112,22 @@ final class ParallelLoopTransformer {
             MethodType type = MethodType.methodType(method.getReturnType(), method.getParameterTypes())
                     .appendParameterTypes(int.class, int.class);
             MethodHandle handle = hidden.findStatic(hidden.lookupClass(), method.getName(), type);
-            String description = (loop.blocked() ? "blocked" : "cyclic") + " split of the @Parallel loop in local slot "
-                    + loop.slot() + " (step " + loop.step() + ")";
+            String description = (loop.blocked() ? "blocked" : "cyclic") + " split of the @Parallel loop over "
+                    + loop.name() + " (step " + loop.step() + ")";
             return new Result.Parallel(handle, description);
         } catch (ReflectiveOperationException | IllegalArgumentException | LinkageError e) {
             return new Result.Sequential("transformation failed: " + e);
         }
+    }
+
+    /** The loop variable's source name from the LocalVariableTable (javac -g), else its slot. */
+    private static String variableName(List<CodeElement> elements, int slot, int start, Map<Label, Integer> labelIndex) {
+        for (CodeElement e : elements) {
+            if (e instanceof LocalVariable lv && lv.slot() == slot && labelIndex.get(lv.startScope()) == start) {
+                return lv.name().stringValue();
+            }
+        }
+        return "local " + slot;
     }
 
     private static boolean canSee(ClassLoader loader) {
@@ -278,7 +288,8 @@ final class ParallelLoopTransformer {
         int initValue = previousInstruction(elements, initStore);
         boolean nonNegativeStart = initValue >= 0 && elements.get(initValue) instanceof ConstantInstruction c
                 && c.constantValue() instanceof Integer value && value >= 0;
-        return new Loop(slot, initStore, start, end, conditionLoad, exitBranch, inclusive, increment, step, blocked, nonNegativeStart);
+        return new Loop(slot, initStore, start, end, conditionLoad, exitBranch, inclusive, increment, step, blocked, nonNegativeStart,
+                variableName(elements, slot, start, labelIndex));
     }
 
     private static boolean inside(Label label, int start, int end, Map<Label, Integer> labelIndex) {

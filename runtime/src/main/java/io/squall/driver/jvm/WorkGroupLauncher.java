@@ -3,13 +3,8 @@ package io.squall.driver.jvm;
 import io.squall.api.KernelContext;
 
 import java.lang.invoke.MethodHandle;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Runs a KernelContext kernel over an ND-range, work-group by work-group, the groups spread over the workers. */
 final class WorkGroupLauncher {
@@ -53,34 +48,13 @@ final class WorkGroupLauncher {
     static void run(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, long[] gridGlobal, long[] gridLocal,
                     boolean barriers, int workers, ForkJoinPool pool) {
         Range range = range(kernel, gridGlobal, gridLocal);
-        long groupCount = range.groupCount();
-        int tasks = (int) Math.min(workers, groupCount);
-        AtomicLong next = new AtomicLong();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
-        Runnable worker = () -> {
-            KernelContext[] reusable = new KernelContext[1];
-            long group;
-            while (failure.get() == null && (group = next.getAndIncrement()) < groupCount) {
-                try {
-                    if (barriers && range.items() > 1) {
-                        runConcurrent(kernel, invoker, args, contextArgs, range, group);
-                    } else {
-                        runLoop(kernel, invoker, args, contextArgs, range, group, reusable);
-                    }
-                } catch (RuntimeException e) {
-                    failure.compareAndSet(null, e);
-                }
+        Workers.forEach(range.groupCount(), workers, pool, group -> {
+            if (barriers && range.items() > 1) {
+                runConcurrent(kernel, invoker, args, contextArgs, range, group);
+            } else {
+                runLoop(kernel, invoker, args, contextArgs, range, group);
             }
-        };
-        List<Future<?>> futures = new ArrayList<>();
-        for (int t = 1; t < tasks; t++) {
-            futures.add(pool.submit(worker));
-        }
-        worker.run();
-        JvmKernelRunner.awaitAll(futures);
-        if (failure.get() != null) {
-            throw failure.get();
-        }
+        });
     }
 
     private static Range range(String kernel, long[] global, long[] local) {
@@ -165,13 +139,9 @@ final class WorkGroupLauncher {
         return new JvmKernelException("kernel " + kernel + " failed in " + range.name(group, item) + ": " + t, t);
     }
 
-    /** No barriers: the work-items of the group run one after another on this thread, reusing one context. */
-    private static void runLoop(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range, long group,
-                                KernelContext[] reusable) {
-        if (reusable[0] == null) {
-            reusable[0] = new KernelContext();
-        }
-        KernelContext ctx = reusable[0];
+    /** No barriers: the work-items of the group run one after another on this thread, sharing one context object. */
+    private static void runLoop(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range, long group) {
+        KernelContext ctx = new KernelContext();
         Object[] a = argsFor(args, contextArgs, ctx);
         int items = range.items();
         JvmWorkGroup workGroup = new JvmWorkGroup(kernel, items, false, item -> range.name(group, item));
@@ -198,7 +168,7 @@ final class WorkGroupLauncher {
             ctx.bind(workGroup);
             Object[] a = argsFor(args, contextArgs, ctx);
             int id = item;
-            threads[item] = Thread.ofVirtual().start(() -> {
+            threads[item] = Thread.ofVirtual().unstarted(() -> {
                 try {
                     invoker.invokeExact(a);
                     workGroup.finished(id);
@@ -208,6 +178,10 @@ final class WorkGroupLauncher {
                     workGroup.failed(itemFailure(kernel, range, group, id, t));
                 }
             });
+            workGroup.member(item, threads[item]);
+        }
+        for (Thread thread : threads) {
+            thread.start();
         }
         boolean interrupted = false;
         for (Thread thread : threads) {

@@ -162,7 +162,7 @@ public final class KernelFrontend {
     }
 
     private static IterationExpr orUnknown(IterationExpr e) {
-        return e != null ? e : new IterationExpr.Arg(Integer.MAX_VALUE);   // evaluates to null: not known from the arguments
+        return e != null ? e : new IterationExpr.Unknown();
     }
 
     private static Constant identity(CompileContext.ReduceOp op, ScalarType t) {

@@ -89,6 +89,14 @@ final class MethodParser {
     /** Parses the method starting in the builder's current block with these arguments in its first locals. */
     List<ReturnEdge> parse(Slot[] arguments) {
         line = firstLine();
+        for (CodeElement e : code.elementList()) {   // synchronized also brings exception handlers: name it first
+            if (e instanceof LineNumber ln) {
+                line = ln.line();
+            } else if (e instanceof MonitorInstruction) {
+                throw error("`synchronized`");
+            }
+        }
+        line = firstLine();
         if (!code.exceptionHandlers().isEmpty()) {
             throw error("exception handling (try/catch/finally)");
         }
@@ -125,7 +133,7 @@ final class MethodParser {
             throw error("control flow falling off the end of the method");
         }
         for (PendingEpilogue e : epilogues) {
-            emitEpilogue(e);
+            ReductionLowering.emit(ctx, e.start(), e.tail(), e.state(), this);
         }
         fillPhis();
         return returns;
@@ -411,7 +419,7 @@ final class MethodParser {
             case ConstantInstruction c -> pushConstant(c);
             case OperatorInstruction op -> operator(op);
             case ConvertInstruction cv -> convert(cv);
-            case StackInstruction st -> stack(st);
+            case StackInstruction st -> OperandStack.apply(state, st, this);
             case BranchInstruction br -> branch(br);
             case TableSwitchInstruction ts -> lowerSwitch(ts.defaultTarget(), ts.cases());
             case LookupSwitchInstruction ls -> lowerSwitch(ls.defaultTarget(), ls.cases());
@@ -431,6 +439,8 @@ final class MethodParser {
             case NewObjectInstruction n -> {
                 if (n.className().asInternalName().equals(Intrinsics.HALF_FLOAT)) {
                     state.push(new NewHalf(ctx.newHalfCounter++));
+                } else if (isThrowable(n.className().asInternalName())) {
+                    throw error("throwing an exception (`new " + n.className().asInternalName().replace('/', '.') + "`)");
                 } else {
                     throw error("object allocation `new " + n.className().asInternalName().replace('/', '.') + "`");
                 }
@@ -445,6 +455,14 @@ final class MethodParser {
             case NopInstruction n -> {
             }
             default -> throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
+        }
+    }
+
+    private boolean isThrowable(String internalName) {
+        try {
+            return Throwable.class.isAssignableFrom(Class.forName(internalName.replace('/', '.'), false, ctx.loader));
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
@@ -523,92 +541,6 @@ final class MethodParser {
             case BYTE, SHORT -> push(b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.NUMERIC, v, scalarOf(to)), ScalarType.I32));
             case CHAR -> push(b.convert(ConversionKind.ZERO_EXTEND, b.convert(ConversionKind.NUMERIC, v, ScalarType.I16), ScalarType.I32));
             default -> push(b.convert(ConversionKind.NUMERIC, v, scalarOf(to)));
-        }
-    }
-
-    private void stack(StackInstruction st) {
-        List<Slot> s = state.stack;
-        switch (st.opcode()) {
-            case POP -> state.pop();
-            case POP2 -> {
-                if (!Slot.isWide(state.pop())) {
-                    state.pop();
-                }
-            }
-            case DUP -> state.push(state.peek());
-            case DUP_X1 -> {
-                Slot v1 = state.pop();
-                Slot v2 = state.pop();
-                state.push(v1);
-                state.push(v2);
-                state.push(v1);
-            }
-            case DUP_X2 -> {
-                Slot v1 = state.pop();
-                Slot v2 = state.pop();
-                if (Slot.isWide(v2)) {
-                    state.push(v1);
-                    state.push(v2);
-                } else {
-                    Slot v3 = state.pop();
-                    state.push(v1);
-                    state.push(v3);
-                    state.push(v2);
-                }
-                state.push(v1);
-            }
-            case DUP2 -> {
-                if (Slot.isWide(state.peek())) {
-                    state.push(state.peek());
-                } else {
-                    Slot v1 = s.get(s.size() - 1);
-                    Slot v2 = s.get(s.size() - 2);
-                    state.push(v2);
-                    state.push(v1);
-                }
-            }
-            case DUP2_X1 -> {
-                Slot v1 = state.pop();
-                if (Slot.isWide(v1)) {
-                    Slot v2 = state.pop();
-                    state.push(v1);
-                    state.push(v2);
-                    state.push(v1);
-                } else {
-                    Slot v2 = state.pop();
-                    Slot v3 = state.pop();
-                    state.push(v2);
-                    state.push(v1);
-                    state.push(v3);
-                    state.push(v2);
-                    state.push(v1);
-                }
-            }
-            case DUP2_X2 -> {
-                Slot v1 = state.pop();
-                if (!Slot.isWide(v1)) {
-                    throw error("the dup2_x2 form with narrow values");
-                }
-                Slot v2 = state.pop();
-                if (Slot.isWide(v2)) {
-                    state.push(v1);
-                    state.push(v2);
-                    state.push(v1);
-                } else {
-                    Slot v3 = state.pop();
-                    state.push(v1);
-                    state.push(v3);
-                    state.push(v2);
-                    state.push(v1);
-                }
-            }
-            case SWAP -> {
-                Slot v1 = state.pop();
-                Slot v2 = state.pop();
-                state.push(v1);
-                state.push(v2);
-            }
-            default -> throw error("the stack instruction " + st.opcode());
         }
     }
 
@@ -717,52 +649,6 @@ final class MethodParser {
         return start;
     }
 
-    private void emitEpilogue(PendingEpilogue e) {
-        b.setBlock(e.start());
-        int size = CompileContext.REDUCTION_GROUP_SIZE;
-        Value lid = b.workItem(WorkItemQuery.LOCAL_ID, 0);
-        for (CompileContext.Reduction r : ctx.reductions) {
-            Value acc = ((Val) e.state().locals[r.array.accumulatorSlot()]).value();
-            Value scratch = b.localArray(r.array.element(), size);
-            b.store(scratch, lid, acc);
-            b.barrier(BarrierScope.LOCAL);
-            for (int stride = size / 2; stride > 0; stride /= 2) {
-                Block step = b.newBlock();
-                Block after = b.newBlock();
-                b.branch(b.compare(Predicate.LT, false, lid, Constant.ofInt(stride)), step, after);
-                b.setBlock(step);
-                Value mine = b.load(scratch, lid);
-                Value other = b.load(scratch, b.binary(BinaryOperator.ADD, lid, Constant.ofInt(stride)));
-                b.store(scratch, lid, combine(r, mine, other));
-                b.jump(after);
-                b.setBlock(after);
-                b.barrier(BarrierScope.LOCAL);
-            }
-            Block leader = b.newBlock();
-            Block done = b.newBlock();
-            b.branch(b.compare(Predicate.EQ, false, lid, Constant.ofInt(0)), leader, done);
-            b.setBlock(leader);
-            AtomicOperator op = r.op == CompileContext.ReduceOp.SUM ? AtomicOperator.ADD
-                    : r.op == CompileContext.ReduceOp.MAX ? AtomicOperator.MAX : AtomicOperator.MIN;
-            b.atomic(op, r.array.base(), Constant.ofInt(0), b.load(scratch, Constant.ofInt(0)));
-            ctx.markWrite(r.array);
-            b.jump(done);
-            b.setBlock(done);
-        }
-        b.jump(e.tail());
-    }
-
-    private Value combine(CompileContext.Reduction r, Value x, Value y) {
-        if (r.op == null) {
-            throw error("a @Reduce argument that the loop never updates");
-        }
-        return switch (r.op) {
-            case SUM -> b.binary(BinaryOperator.ADD, x, y);
-            case MAX -> b.math(MathFunction.MAX, List.of(x, y));
-            case MIN -> b.math(MathFunction.MIN, List.of(x, y));
-        };
-    }
-
     private void lowerSwitch(Label defaultTarget, List<SwitchCase> cases) {
         Value v = popValue();
         for (SwitchCase c : cases) {
@@ -810,7 +696,11 @@ final class MethodParser {
     /** Pushes array[index]; {@code widenHalf}: a HalfFloat element is converted to float (getFloat). */
     void arrayLoad(ArrayRef a, Value index, boolean widenHalf) {
         CompileContext.Reduction red = ctx.reductionOf(a);
-        if (red != null && enclosingLoop() != null) {
+        if (red != null) {
+            if (enclosingLoop() == null) {
+                throw error("a read of the @Reduce argument outside its @Parallel loop",
+                        "(other work-groups are still combining into it; read the result on the host)");
+            }
             requireZero(index);
             state.push(state.locals[a.accumulatorSlot()]);
             return;
@@ -853,16 +743,15 @@ final class MethodParser {
         }
     }
 
+    /** The operator of {@code result[0] = op(result[0], x)}: the stored value must combine the accumulator itself. */
     private CompileContext.ReduceOp reduceOpOf(Value v, CompileContext.Reduction red) {
         Object def = v instanceof Temp t ? findDefinition(t) : null;
-        Value acc = null;
+        Value acc = ((Val) state.locals[red.array.accumulatorSlot()]).value();
         CompileContext.ReduceOp op = null;
-        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD) {
+        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD && (bin.left().equals(acc) || bin.right().equals(acc))) {
             op = CompileContext.ReduceOp.SUM;
-        } else if (def instanceof MathOp m && m.function() == MathFunction.MAX) {
-            op = CompileContext.ReduceOp.MAX;
-        } else if (def instanceof MathOp m && m.function() == MathFunction.MIN) {
-            op = CompileContext.ReduceOp.MIN;
+        } else if (def instanceof MathOp m && m.arguments().contains(acc)) {
+            op = m.function() == MathFunction.MAX ? CompileContext.ReduceOp.MAX : m.function() == MathFunction.MIN ? CompileContext.ReduceOp.MIN : null;
         }
         if (op == null) {
             throw error("a @Reduce update other than `result[0] += x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");

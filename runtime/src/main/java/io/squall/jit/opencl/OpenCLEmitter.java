@@ -36,8 +36,19 @@ public final class OpenCLEmitter {
     private String emit() {
         List<String> params = new ArrayList<>();
         for (Parameter p : f.parameters()) {
+            parameterNames.put(p.value(), p.name());
             note(p.value().type());
             params.add(OpenCLTypes.of(p.value().type()) + " " + name(p.value()));
+        }
+        for (Block b : f.blocks()) {
+            for (Phi p : b.phis()) {
+                p.incoming().forEach(in -> used(in.value()));
+            }
+            b.instructions().forEach(i -> i.operands().forEach(this::used));
+            b.terminator().mapOperands(v -> {
+                used(v);
+                return v;
+            });
         }
         StringBuilder decls = new StringBuilder();
         for (Block b : f.blocks()) {
@@ -49,7 +60,7 @@ public final class OpenCLEmitter {
                     decls.append("    __local ").append(OpenCLTypes.scalar(a.elementType())).append(' ').append(name(a.result()))
                             .append('[').append(a.length()).append("];\n");
                     note(a.elementType());
-                } else if (i.result() != null) {
+                } else if (i.result() != null && (!(i instanceof AtomicRMW) || usedTemps.contains(i.result()))) {
                     declare(decls, i.result());
                 }
             }
@@ -109,8 +120,19 @@ public final class OpenCLEmitter {
         }
     }
 
-    private static String name(Temp t) {
-        return "v" + t.id();
+    private final java.util.Map<Temp, String> parameterNames = new java.util.HashMap<>();
+    private final java.util.Set<Temp> usedTemps = new java.util.HashSet<>();
+
+    private void used(Value v) {
+        if (v instanceof Temp t) {
+            usedTemps.add(t);
+        }
+    }
+
+    /** Parameters keep their readable names (arg0, arg0_length); other temps are v<id>. */
+    private String name(Temp t) {
+        String p = parameterNames.get(t);
+        return p != null ? p : "v" + t.id();
     }
 
     private String v(Value v) {
@@ -159,7 +181,13 @@ public final class OpenCLEmitter {
             } + "(" + w.dimension() + ")");
             case Barrier b -> line(b.scope() == BarrierScope.LOCAL ? "barrier(CLK_LOCAL_MEM_FENCE);"
                     : "barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);");
-            case AtomicRMW a -> assign(a.result(), atomic(a));
+            case AtomicRMW a -> {
+                if (usedTemps.contains(a.result())) {
+                    assign(a.result(), atomic(a));
+                } else {
+                    line(atomic(a) + ";");
+                }
+            }
             case SubGroupOp s -> assign(s.result(), subGroup(s));
         }
     }

@@ -74,6 +74,19 @@ class JvmKernelRunnerTest {
         }
     }
 
+    /** Counts visits: a split that skipped or repeated an iteration shows as a 0 or a 2. */
+    static void visit(int[] visits, int from, int to) {
+        for (@Parallel int i = from; i < to; i++) {
+            visits[i] += 1;
+        }
+    }
+
+    static void visitBy3(int[] visits, int from, int to) {
+        for (@Parallel int i = from; i <= to; i += 3) {
+            visits[i] += 1;
+        }
+    }
+
     static void sum(float[] in, @Reduce float[] result) {
         for (@Parallel int i = 0; i < in.length; i++) {
             result[0] += in[i];
@@ -209,6 +222,27 @@ class JvmKernelRunnerTest {
                 expected[i] = i * 7;
             }
             assertArrayEquals(expected, out, "threads=" + threads);
+        }
+    }
+
+    @Test
+    void everyIterationRunsExactlyOnceForAnySplit() {
+        for (String kernel : new String[]{"visit", "visitBy3"}) {
+            assertTrue(JvmKernelRunner.strategy(method(kernel)).startsWith("parallel: blocked"), JvmKernelRunner.strategy(method(kernel)));
+        }
+        Random r = new Random(11);
+        for (int trial = 0; trial < 300; trial++) {
+            boolean by3 = r.nextBoolean();
+            int from = r.nextInt(20);
+            int to = from + r.nextInt(300) - 20;   // sometimes below from: no iterations
+            int threads = 1 + r.nextInt(9);
+            int[] visits = new int[Math.max(from, to) + 8];
+            int[] expected = visits.clone();
+            for (int i = from; by3 ? i <= to : i < to; i += by3 ? 3 : 1) {
+                expected[i] = 1;
+            }
+            JvmKernelRunner.run(method(by3 ? "visitBy3" : "visit"), new Object[]{visits, from, to}, null, null, threads);
+            assertArrayEquals(expected, visits, (by3 ? "visitBy3" : "visit") + " from=" + from + " to=" + to + " threads=" + threads);
         }
     }
 

@@ -1,0 +1,8 @@
+/**
+ * Bytecode to IR with {@code java.lang.classfile}: {@link io.squall.jit.frontend.KernelFrontend} lays out the ABI
+ * parameters and finds {@code @Parallel} loops (RuntimeVisibleTypeAnnotations on the Code attribute);
+ * {@code MethodParser} interprets the bytecode in code order into SSA (phis placed from StackMapTable frames) and
+ * inlines static callees; {@code Intrinsics} maps the API (arrays, KernelContext, TornadoMath, HalfFloat, Float bits);
+ * {@code ReductionLowering} writes the work-group reduction for {@code @Reduce}.
+ */
+package io.squall.jit.frontend;
