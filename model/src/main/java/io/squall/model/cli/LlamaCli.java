@@ -89,6 +89,10 @@ public final class LlamaCli implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "where to run: cpu, a device id (opencl:0, jvm, ...; see tornado --devices), or a comma-separated list that splits the layers (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--explain-placement", description = "print where each part of the model would run for --device (also auto, "
+            + "or a devices.json file) and why, then exit without loading weights")
+    boolean explainPlacement;
+
     @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads (default: all available processors)")
     Integer threads;
 
@@ -122,6 +126,21 @@ public final class LlamaCli implements Callable<Integer> {
             return 1;
         });
         return cl;
+    }
+
+    /** The placement for --device from the model's metadata and tensor sizes only (devices.json errors name their JSON path). */
+    private String explainPlacement(Path modelPath) throws java.io.IOException {
+        try (io.squall.model.gguf.GGUFFile gguf = io.squall.model.gguf.GGUFFile.open(modelPath)) {
+            io.squall.model.llama.LlamaConfig c = io.squall.model.llama.LlamaConfig.from(gguf);
+            int window = contextSize != null ? contextSize : Math.min(c.contextLength(), DEFAULT_MAX_CONTEXT);
+            java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+            gguf.tensors().forEach(t -> sizes.put(t.name(), t.byteSize()));
+            io.squall.device.placement.ModelFootprint footprint = io.squall.device.placement.LlamaFootprint.of(sizes, c.layers(), c.dim(),
+                    c.ffnDim(), c.heads(), c.kvDim(), c.vocabSize(), c.ropeDims(), window);
+            Path devicesJson = Path.of(System.getProperty("squall.home", "."), "devices.json");
+            return modelPath.getFileName() + ", context window " + window + " tokens\n"
+                    + io.squall.device.placement.DeviceMap.fromDeviceOption(device, devicesJson).place(footprint).explanation();
+        }
     }
 
     static String message(Throwable e) {
@@ -170,6 +189,10 @@ public final class LlamaCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Path modelPath = modelOrDefault(model);
+        if (explainPlacement) {
+            out.println(explainPlacement(modelPath));
+            return 0;
+        }
         long loadStart = System.nanoTime();
         try (LlamaModel m = LlamaModel.load(modelPath, s -> progress(err, s))) {
             int window = contextSize != null ? contextSize : Math.min(m.config().contextLength(), DEFAULT_MAX_CONTEXT);
