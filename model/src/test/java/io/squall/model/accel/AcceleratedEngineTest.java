@@ -1,5 +1,6 @@
 package io.squall.model.accel;
 
+import io.squall.kernels.graphs.LlamaGraphs;
 import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.llama.CpuEngine;
@@ -58,6 +59,16 @@ class AcceleratedEngineTest {
         }
     }
 
+    /** The GPU layout of the products (work-group lanes per row) through the whole engine, on a CPU OpenCL device. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"q8_0", "q4_k_m"})
+    void laneLayoutMatchesOnOpenCL(String type) throws IOException {
+        String device = Devices.opencl();
+        try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
+            compare(model, device, 72, LlamaGraphs.MatVecShape.LANES);
+        }
+    }
+
     /** Llama-3-style: GQA 8/2, rope base 500000 with 3.1 frequency factors, untied classifier; tiny shapes. */
     private Path synthetic(String type) throws IOException {
         SyntheticModel.Spec spec = new SyntheticModel.Spec("test", 256, 512, 2, 8, 2, 512, 500000f, 128, 1e-5f, false,
@@ -71,8 +82,13 @@ class AcceleratedEngineTest {
 
     /** Teacher-forced logits over 8 positions, then 64 greedy tokens from both engines. */
     static void compare(LlamaModel model, String device, int context) {
+        compare(model, device, context, null);
+    }
+
+    static void compare(LlamaModel model, String device, int context, LlamaGraphs.MatVecShape shape) {
         CpuEngine cpu = new CpuEngine(model, context);
-        try (AcceleratedEngine acc = AcceleratedEngine.onDevice(model, context, device, null)) {
+        try (AcceleratedEngine acc = new AcceleratedEngine(model, context, List.of(new StageSpec(device, 0, model.config().layers())),
+                null, null, null, shape)) {
             double worst = 0, scale = 0;
             for (int pos = 0; pos < 8; pos++) {
                 int token = (pos * 97 + 5) % model.config().vocabSize();
