@@ -272,6 +272,36 @@ class KernelsTest {
         assertEquals(Sampler.argmax(logits), 4321);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void topKListsTheLargestInOrder(String device) {
+        int n = 3000;
+        int k = 40;
+        float[] logits = random(new Random(8), n);
+        logits[100] = 5f;
+        logits[50] = 5f;     // tie: 50 before 100
+        logits[7] = Float.NaN;
+        logits[9] = Float.NEGATIVE_INFINITY;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.isNaN(logits[a]) || Float.isNaN(logits[b])
+                ? Boolean.compare(Float.isNaN(logits[a]), Float.isNaN(logits[b]))
+                : logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        FloatArray la = FloatArray.fromArray(logits);
+        IntArray ids = new IntArray(k);
+        FloatArray values = new FloatArray(k);
+        run(device, g -> g.task("topk", Sampling::topK, new KernelContext(), la, ids, values, n, k),
+                grid("topk", Sampling.GROUP, Sampling.GROUP), ids, values);
+        assertEquals(50, ids.get(0));
+        assertEquals(100, ids.get(1));
+        for (int j = 0; j < k; j++) {
+            assertEquals(order[j], ids.get(j), "rank " + j + " on " + device);
+            assertEquals(logits[order[j]], values.get(j), "value at rank " + j);
+        }
+    }
+
     /**
      * RoPE with the cache write, then attention over 600 positions (3 splits of {@link Attention#CHUNK}), 8 query
      * heads sharing 2 key/value heads, against a double-precision reference.
