@@ -3,6 +3,7 @@ package io.squall.bench.e2e;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.squall.device.Devices;
 import io.squall.device.placement.BandwidthCache;
+import io.squall.device.placement.BandwidthProbe;
 import io.squall.exec.KernelCache;
 import io.squall.exec.device.ComputeDevice;
 import io.squall.model.accel.Engines;
@@ -223,12 +224,18 @@ public final class EndToEndBench {
         return new Bound(total, 1 / seconds, sb.toString());
     }
 
-    /** Bytes/s: the CPU engine's read probe for {@code cpu}, the runtime's copy kernel (cached per device) for a device. */
+    /**
+     * Bytes/s, measured in this run (the machine may be shared, so a figure cached earlier may be stale): the CPU engine's
+     * read probe for {@code cpu}, the runtime's copy kernel for a device (the placement's cache is refreshed with it).
+     */
     static double bandwidth(String deviceId) {
         if (deviceId.equals("cpu")) {
             return MemoryBandwidth.measureReadGBps() * 1e9;
         }
-        return BandwidthCache.standard().get(Devices.get(deviceId));
+        ComputeDevice device = Devices.get(deviceId);
+        BandwidthProbe.Result r = BandwidthProbe.measure(device);
+        BandwidthCache.standard().put(device, r);
+        return r.bytesPerSecond();
     }
 
     static List<Result> read(Path file) throws IOException {

@@ -51,7 +51,7 @@ class EndToEndBenchTest {
         assertNull(jvm.error(), jvm.error());
         assertEquals("jvm [0-5)", jvm.devices());
         assertTrue(jvm.genTps() > 0, jvm.toString());
-        assertTrue(Files.readString(cacheDir.resolve("bandwidth.json")).contains("jvm"), "the JVM's bandwidth was measured and cached");
+        assertTrue(Files.readString(cacheDir.resolve("bandwidth.json")).contains("jvm"), "the JVM's bandwidth was measured and the cache refreshed");
 
         EndToEndBench.Result failed = new EndToEndBench.Result("opencl:9", "m.gguf", "opencl:9 [0-5)", 2, 4, 4, 1, 0, 0, 0, 0, 0, 0,
                 0, 0, 0, "", "unknown device 'opencl:9'");
