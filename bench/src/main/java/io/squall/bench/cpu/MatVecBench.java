@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * <pre>java --add-modules jdk.incubator.vector -Dsquall.threads=2 -cp ... io.squall.bench.cpu.MatVecBench [--seconds S] [--types Q8_0,Q4_0] [--shapes 2048x8192,8192x2048]</pre>
  */
 public final class MatVecBench {
-    private static final long WORKING_SET_BYTES = 256L << 20;
+    private static long workingSetBytes = 1L << 30;
 
     private MatVecBench() {
     }
@@ -33,6 +33,7 @@ public final class MatVecBench {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
+                case "--working-set-mb" -> workingSetBytes = Long.parseLong(value(args, ++i)) << 20;
                 case "--batch" -> batch = Integer.parseInt(value(args, ++i));
                 case "--vector-bits" -> System.setProperty("squall.vectorBits", value(args, ++i));
                 case "--types" -> {
@@ -52,7 +53,7 @@ public final class MatVecBench {
                 }
                 case "--help", "-h" -> {
                     System.out.println("usage: MatVecBench [--seconds S (per case, default 2)] [--types Q8_0,Q4_0,Q4_K,Q6_K,F16,BF16,F32]"
-                            + " [--shapes ROWSxCOLS,...] [--batch B (matmul batch, 0 = none; default 16)]  (threads: -Dsquall.threads=N)");
+                            + " [--shapes ROWSxCOLS,...] [--batch B (matmul batch, 0 = none; default 16)] [--working-set-mb M (default 1024; above the L3)]  (threads: -Dsquall.threads=N)");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
@@ -88,7 +89,7 @@ public final class MatVecBench {
             values[i] = (float) random.nextDouble(-1, 1);
         }
         MemorySegment one = Quantizer.quantize(type, values);
-        int copies = (int) Math.max(2, WORKING_SET_BYTES / one.byteSize());
+        int copies = (int) Math.max(2, workingSetBytes / one.byteSize());
         try (Arena arena = Arena.ofShared()) {
             WeightMatrix[] matrices = new WeightMatrix[copies];
             for (int c = 0; c < copies; c++) {

@@ -12,6 +12,7 @@ import io.squall.kernels.graphs.WeightFormat;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.TensorInfo;
 import io.squall.model.llama.ContextWindowExceededException;
+import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaConfig;
 import io.squall.model.llama.LlamaModel;
@@ -31,6 +32,8 @@ import java.util.function.Consumer;
  * Not thread-safe: one engine serves one sequence.
  */
 public final class AcceleratedEngine implements InferenceEngine {
+    /** The stage device id for layers on the CPU engine (partial offload). */
+    public static final String CPU = "cpu";
     private final LlamaModel model;
     private final LlamaConfig c;
     private final int contextSize;
@@ -38,8 +41,18 @@ public final class AcceleratedEngine implements InferenceEngine {
     private final List<Stage> stages = new ArrayList<>();
     private final float[] logits;
 
+    /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
     private record Stage(StageSpec spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
+        boolean onCpu() {
+            return plan == null;
+        }
     }
+
+    /** Runs the CPU stages' layers (and the embedding/classifier when they are on the CPU); null when none is. */
+    private final CpuEngine cpu;
+    private final float[] hidden;
+    private final boolean embedOnCpu;
+    private final boolean classifyOnCpu;
 
     /** All layers on {@code deviceId}. */
     public static AcceleratedEngine onDevice(LlamaModel model, int contextSize, String deviceId, Consumer<String> progress) {
@@ -47,10 +60,21 @@ public final class AcceleratedEngine implements InferenceEngine {
     }
 
     /**
-     * @param stages consecutive layer ranges covering 0..layers, each on its device
+     * @param stages consecutive layer ranges covering 0..layers, each on its device ({@code cpu}: the CPU engine);
+     *               the embedding runs with the first stage, the classifier with the last
      * @param progress receives short steps (may be null)
      */
     public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, Consumer<String> progress) {
+        this(model, contextSize, stages, null, null, progress, null);
+    }
+
+    /**
+     * @param embeddingDevice where the embedding lookup runs: the first stage's device or {@code cpu}; null: the first stage's
+     * @param outputDevice    where the final norm and classifier run: the last stage's device or {@code cpu}; null: the last stage's
+     * @param matVecShape     the layout of the products on every stage; null: by device type (tests force both)
+     */
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
+                             Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape) {
         Consumer<String> log = progress != null ? progress : s -> { };
         this.model = model;
         this.c = model.config();
@@ -61,6 +85,21 @@ public final class AcceleratedEngine implements InferenceEngine {
             throw new IllegalArgumentException("context size " + contextSize + " needs a key cache of more than 2^31 floats per layer; use a smaller one");
         }
         checkCoverage(stages, c.layers());
+        String firstDevice = stages.getFirst().deviceId();
+        String lastDevice = stages.getLast().deviceId();
+        this.embedOnCpu = CPU.equals(embeddingDevice != null ? embeddingDevice : firstDevice);
+        this.classifyOnCpu = CPU.equals(outputDevice != null ? outputDevice : lastDevice);
+        if (embeddingDevice != null && !embeddingDevice.equals(firstDevice) && !embedOnCpu) {
+            throw new IllegalArgumentException("embedding on " + embeddingDevice + ": the accelerated engine runs it on the first stage's device ("
+                    + firstDevice + ") or on the cpu");
+        }
+        if (outputDevice != null && !outputDevice.equals(lastDevice) && !classifyOnCpu) {
+            throw new IllegalArgumentException("output on " + outputDevice + ": the accelerated engine runs it on the last stage's device ("
+                    + lastDevice + ") or on the cpu");
+        }
+        boolean anyCpu = embedOnCpu || classifyOnCpu || stages.stream().anyMatch(st -> CPU.equals(st.deviceId()));
+        this.cpu = anyCpu ? new CpuEngine(model, contextSize) : null;
+        this.hidden = new float[c.dim()];
         this.contextSize = contextSize;
         this.logits = new float[c.vocabSize()];
         LlamaShape shape = new LlamaShape(c.dim(), c.heads(), c.kvHeads(), c.headSize(), c.ffnDim(), c.ropeDims(), c.vocabSize(),
@@ -71,6 +110,12 @@ public final class AcceleratedEngine implements InferenceEngine {
         try {
             for (int si = 0; si < stages.size(); si++) {
                 StageSpec spec = stages.get(si);
+                if (CPU.equals(spec.deviceId())) {
+                    log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".." + (spec.endLayer() - 1)
+                            + " on the CPU engine");
+                    this.stages.add(new Stage(spec, null, null));
+                    continue;
+                }
                 TornadoDevice device = TornadoExecutionPlan.getDevice(spec.deviceId());
                 log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".." + (spec.endLayer() - 1)
                         + " on " + spec.deviceId());
@@ -85,12 +130,13 @@ public final class AcceleratedEngine implements InferenceEngine {
                     keys.add(new FloatArray(contextSize * c.kvDim()));
                     values.add(new FloatArray(contextSize * c.kvDim()));
                 }
-                boolean first = si == 0;
-                boolean last = si == stages.size() - 1;
+                boolean first = si == 0 && !embedOnCpu;
+                boolean last = si == stages.size() - 1 && !classifyOnCpu;
                 LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
                         first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
                         last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
-                LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1]);
+                LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
+                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device));
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
                         .withDevice(device).withGridScheduler(graphs.grids());
                 this.stages.add(new Stage(spec, graphs, plan));
@@ -163,6 +209,9 @@ public final class AcceleratedEngine implements InferenceEngine {
     @Override
     public float[] forward(int token, int pos) {
         TornadoExecutionResult result = step(token, pos, true);
+        if (classifyOnCpu) {
+            return cpu.classify(hidden);
+        }
         result.transferToHost(io.logits());
         MemorySegment.copy(io.logits().getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
         return logits;
@@ -170,6 +219,9 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     @Override
     public int forwardGreedy(int token, int pos) {
+        if (classifyOnCpu) {
+            return InferenceEngine.super.forwardGreedy(token, pos);
+        }
         step(token, pos, true);
         return io.token().get(0);
     }
@@ -186,15 +238,29 @@ public final class AcceleratedEngine implements InferenceEngine {
         return forward(tokens[from + count - 1], startPos + count - 1);
     }
 
-    /** Runs every stage for one token; the classifier only when {@code head}. Returns the last stage's result. */
+    /**
+     * Runs every stage for one token; the classifier only when {@code head}. Returns the last device stage's result
+     * (null when the last stage is the CPU's). The hidden state crosses the host between stages on different sides.
+     */
     private TornadoExecutionResult step(int token, int pos, boolean head) {
         if (token < 0 || token >= c.vocabSize()) {
             throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
         }
         checkWindow(pos, 1);
         io.set(token, pos);
+        if (embedOnCpu) {
+            model.tokenEmbedding().dequantizeRow(token, hidden, 0);
+            MemorySegment.copy(hidden, 0, io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden.length);
+        }
         TornadoExecutionResult result = null;
         for (Stage s : stages) {
+            if (s.onCpu()) {
+                MemorySegment.copy(io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden, 0, hidden.length);
+                cpu.forwardLayers(hidden, pos, s.spec().firstLayer(), s.spec().endLayer());
+                MemorySegment.copy(hidden, 0, io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden.length);
+                result = null;
+                continue;
+            }
             s.graphs().atPosition(pos);
             if (head) {
                 s.plan().withAllGraphs();
@@ -202,6 +268,9 @@ public final class AcceleratedEngine implements InferenceEngine {
                 s.plan().withGraph(0);
             }
             result = s.plan().execute();
+        }
+        if (classifyOnCpu) {
+            MemorySegment.copy(io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden, 0, hidden.length);
         }
         return result;
     }

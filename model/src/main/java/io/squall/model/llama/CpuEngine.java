@@ -86,30 +86,58 @@ public final class CpuEngine implements InferenceEngine {
     public float[] forward(int token, int pos) {
         checkToken(token);
         checkWindow(pos, 1);
-        int dim = c.dim();
         model.tokenEmbedding().dequantizeRow(token, x, 0);
         computeRope(0, pos);
         for (int l = 0; l < c.layers(); l++) {
-            LlamaModel.Layer w = model.layer(l);
-            int cacheOffset = pos * c.kvDim();
-            // attention: q, and k/v written straight into this position's cache row
-            Elementwise.rmsNorm(xb, 0, x, 0, w.attentionNorm(), dim, c.rmsEpsilon());
-            w.wq().matvec(xb, q, 0);
-            w.wk().matvec(xb, keyCache[l], cacheOffset);
-            w.wv().matvec(xb, valueCache[l], cacheOffset);
-            rotate(q, 0, c.heads(), 0);
-            rotate(keyCache[l], cacheOffset, c.kvHeads(), 0);
-            attend(l, pos, 1);
-            w.wo().matvec(xb, xb2, 0);
-            Elementwise.add(x, 0, xb2, 0, dim);
-            // feed-forward: down(silu(gate(x)) * up(x))
-            Elementwise.rmsNorm(xb, 0, x, 0, w.ffnNorm(), dim, c.rmsEpsilon());
-            w.gate().matvec(xb, hb, 0);
-            w.up().matvec(xb, hb2, 0);
-            Elementwise.swiglu(hb, hb2, 0, c.ffnDim());
-            w.down().matvec(hb, xb, 0);
-            Elementwise.add(x, 0, xb, 0, dim);
+            decodeLayer(l, pos);
         }
+        return classify(0);
+    }
+
+    /** One transformer block for the token in activation row 0 at {@code pos} (rope tables already computed). */
+    private void decodeLayer(int l, int pos) {
+        int dim = c.dim();
+        LlamaModel.Layer w = model.layer(l);
+        int cacheOffset = pos * c.kvDim();
+        // attention: q, and k/v written straight into this position's cache row
+        Elementwise.rmsNorm(xb, 0, x, 0, w.attentionNorm(), dim, c.rmsEpsilon());
+        w.wq().matvec(xb, q, 0);
+        w.wk().matvec(xb, keyCache[l], cacheOffset);
+        w.wv().matvec(xb, valueCache[l], cacheOffset);
+        rotate(q, 0, c.heads(), 0);
+        rotate(keyCache[l], cacheOffset, c.kvHeads(), 0);
+        attend(l, pos, 1);
+        w.wo().matvec(xb, xb2, 0);
+        Elementwise.add(x, 0, xb2, 0, dim);
+        // feed-forward: down(silu(gate(x)) * up(x))
+        Elementwise.rmsNorm(xb, 0, x, 0, w.ffnNorm(), dim, c.rmsEpsilon());
+        w.gate().matvec(xb, hb, 0);
+        w.up().matvec(xb, hb2, 0);
+        Elementwise.swiglu(hb, hb2, 0, c.ffnDim());
+        w.down().matvec(hb, xb, 0);
+        Elementwise.add(x, 0, xb, 0, dim);
+    }
+
+    /**
+     * Partial offload (the accelerated engine runs the other layers on devices): layers [firstLayer, endLayer) at
+     * {@code pos} on {@code hidden} (dim floats, updated in place), using this engine's key/value cache for them.
+     */
+    public void forwardLayers(float[] hidden, int pos, int firstLayer, int endLayer) {
+        checkWindow(pos, 1);
+        if (firstLayer < 0 || endLayer > c.layers() || firstLayer >= endLayer) {
+            throw new IllegalArgumentException("layer range [" + firstLayer + ", " + endLayer + ") outside 0.." + c.layers());
+        }
+        System.arraycopy(hidden, 0, x, 0, c.dim());
+        computeRope(0, pos);
+        for (int l = firstLayer; l < endLayer; l++) {
+            decodeLayer(l, pos);
+        }
+        System.arraycopy(x, 0, hidden, 0, c.dim());
+    }
+
+    /** Partial offload: final norm and classifier of {@code hidden}; returns the logits (the engine's buffer). */
+    public float[] classify(float[] hidden) {
+        System.arraycopy(hidden, 0, x, 0, c.dim());
         return classify(0);
     }
 

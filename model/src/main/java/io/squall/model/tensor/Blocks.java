@@ -25,6 +25,7 @@ import java.nio.ByteOrder;
 final class Blocks {
     static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
     static final int Q8_0_BYTES = 34;
@@ -54,18 +55,27 @@ final class Blocks {
 
     /** 6-bit scale of sub-block j (0..7) of a Q4_K block whose 12 scale bytes start at {@code scales}. */
     static int scaleK4(MemorySegment s, long scales, int j) {
-        if (j < 4) {
-            return u8(s, scales + j) & 63;
-        }
-        return (u8(s, scales + j + 4) & 0xF) | ((u8(s, scales + j - 4) >>> 6) << 4);
+        return scaleK4(s.get(INT_LE, scales), s.get(INT_LE, scales + 8), j);
     }
 
     /** 6-bit min of sub-block j (0..7) of a Q4_K block. */
     static int minK4(MemorySegment s, long scales, int j) {
-        if (j < 4) {
-            return u8(s, scales + j + 4) & 63;
-        }
-        return (u8(s, scales + j + 4) >>> 4) | ((u8(s, scales + j) >>> 6) << 4);
+        return minK4(s.get(INT_LE, scales + 4), s.get(INT_LE, scales + 8), j);
+    }
+
+    /**
+     * The packing, on the 12 scale bytes read as three little-endian ints (bytes 0-3, 4-7, 8-11): sub-blocks
+     * 0-3 keep scale and min in the low 6 bits of bytes j and j+4; sub-blocks 4-7 keep their low 4 bits in the
+     * nibbles of byte j+4 (scale low, min high) and their top 2 bits in the top bits of bytes j-4 and j.
+     */
+    static int scaleK4(int bytes0to3, int bytes8to11, int j) {
+        return j < 4 ? (bytes0to3 >>> (8 * j)) & 63
+                : ((bytes8to11 >>> (8 * (j - 4))) & 0xF) | (((bytes0to3 >>> (8 * (j - 4) + 6)) & 3) << 4);
+    }
+
+    static int minK4(int bytes4to7, int bytes8to11, int j) {
+        return j < 4 ? (bytes4to7 >>> (8 * j)) & 63
+                : ((bytes8to11 >>> (8 * (j - 4) + 4)) & 0xF) | (((bytes4to7 >>> (8 * (j - 4) + 6)) & 3) << 4);
     }
 
     static int u8(MemorySegment s, long offset) {

@@ -12,12 +12,12 @@ import jdk.incubator.vector.VectorOperators;
  * fraction of this figure (single-sequence decoding reads every weight once per token).
  */
 public final class MemoryBandwidth {
-    private static final long DEFAULT_BYTES = 512L << 20;
+    private static final long DEFAULT_BYTES = 1L << 30;   // well above any last-level cache
 
     private MemoryBandwidth() {
     }
 
-    /** Best of five streaming reads of a 512 MiB buffer, in GB/s (10^9 bytes per second). */
+    /** Best of five streaming reads of a 1 GiB buffer, in GB/s (10^9 bytes per second). */
     public static double measureReadGBps() {
         return measureReadGBps(DEFAULT_BYTES, 5);
     }

@@ -12,7 +12,6 @@ import static jdk.incubator.vector.VectorOperators.S2I;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -36,7 +35,6 @@ final class VectorDots {
     private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final ByteVector LOW_NIBBLE = ByteVector.broadcast(B, (byte) 0x0F);
     private static final ByteVector HIGH_NIBBLE = ByteVector.broadcast(B, (byte) 0xF0);
     private static final ByteVector SIGN_BIT = ByteVector.broadcast(B, (byte) 0x80);
@@ -315,14 +313,14 @@ final class VectorDots {
             float d = Blocks.half(w, o);
             float dmin = Blocks.half(w, o + 2);
             // the 12 scale bytes as three little-endian ints: bytes 0-3 (scales 0-3), 4-7 (mins 0-3), 8-11 (low bits of 4-7)
-            int sc03 = w.get(INT_LE, o + 4);
-            int mn03 = w.get(INT_LE, o + 8);
-            int hi47 = w.get(INT_LE, o + 12);
+            int sc03 = w.get(Blocks.INT_LE, o + 4);
+            int mn03 = w.get(Blocks.INT_LE, o + 8);
+            int hi47 = w.get(Blocks.INT_LE, o + 12);
             for (int g = 0; g < 4; g++) {
-                float scaleLo = d * scaleK4(sc03, mn03, hi47, 2 * g);
-                float minLo = dmin * minK4(sc03, mn03, hi47, 2 * g);
-                float scaleHi = d * scaleK4(sc03, mn03, hi47, 2 * g + 1);
-                float minHi = dmin * minK4(sc03, mn03, hi47, 2 * g + 1);
+                float scaleLo = d * Blocks.scaleK4(sc03, hi47, 2 * g);
+                float minLo = dmin * Blocks.minK4(mn03, hi47, 2 * g);
+                float scaleHi = d * Blocks.scaleK4(sc03, hi47, 2 * g + 1);
+                float minHi = dmin * Blocks.minK4(mn03, hi47, 2 * g + 1);
                 int xi = xo + sb * 256 + 64 * g;
                 long qs = o + 16 + 32 * g;
                 // x = scale * q - min per sub-block; high nibbles are read as 16 * (q - 8) (see nibbleDot).
@@ -379,17 +377,6 @@ final class VectorDots {
             }
         }
         return acc.reduceLanes(ADD);
-    }
-
-    /** Blocks.scaleK4 on the scale bytes held in three ints (byte i of the 12 is byte i%4 of int i/4). */
-    private static int scaleK4(int sc03, int mn03, int hi47, int j) {
-        return j < 4 ? (sc03 >>> (8 * j)) & 63
-                : ((hi47 >>> (8 * (j - 4))) & 0xF) | (((sc03 >>> (8 * (j - 4) + 6)) & 3) << 4);
-    }
-
-    private static int minK4(int sc03, int mn03, int hi47, int j) {
-        return j < 4 ? (mn03 >>> (8 * j)) & 63
-                : ((hi47 >>> (8 * (j - 4) + 4)) & 0xF) | (((mn03 >>> (8 * (j - 4) + 6)) & 3) << 4);
     }
 
     private static IntVector bytesToInts(ByteVector v) {

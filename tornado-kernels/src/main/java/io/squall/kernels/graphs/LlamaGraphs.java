@@ -14,6 +14,7 @@ import io.squall.kernels.Activations;
 import io.squall.kernels.Attention;
 import io.squall.kernels.Embedding;
 import io.squall.kernels.MatVec;
+import io.squall.kernels.MatVecRows;
 import io.squall.kernels.RmsNorm;
 import io.squall.kernels.Rope;
 import io.squall.kernels.Sampling;
@@ -29,6 +30,23 @@ import java.util.List;
  */
 public final class LlamaGraphs {
     private LlamaGraphs() {
+    }
+
+    /**
+     * How the matrix-vector products are laid out: {@code LANES} ({@link MatVec}: a sub-group-sized set of work-items
+     * per row, coalesced; for GPUs) or {@code ROWS} ({@link MatVecRows}: a work-item per row with contiguous inner
+     * loops; for CPU OpenCL devices and the JVM backend).
+     */
+    public enum MatVecShape {
+        LANES, ROWS;
+
+        /** ROWS for CPU devices and the JVM, LANES for GPUs and accelerators. */
+        public static MatVecShape forDevice(io.squall.api.common.TornadoDevice device) {
+            return switch (device.getDeviceType()) {
+                case GPU, ACCELERATOR -> LANES;
+                default -> ROWS;
+            };
+        }
     }
 
     /** Host objects shared by every stage of one engine: what crosses between host and devices. */
@@ -96,7 +114,7 @@ public final class LlamaGraphs {
      * @param ropeCos  [contextSize][ropeDims/2] (ropeSin alike)
      */
     public static Stage build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
-                              FloatArray ropeCos, FloatArray ropeSin) {
+                              FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape) {
         GridScheduler grids = new GridScheduler();
         List<WorkerGrid1D> attentionGrids = new ArrayList<>();
         KernelContext ctx = new KernelContext();
@@ -113,7 +131,7 @@ public final class LlamaGraphs {
 
         String fwdName = name + "_forward";
         TaskGraph fwd = new TaskGraph(fwdName);
-        Builder b = new Builder(fwd, grids, ctx);
+        Builder b = new Builder(fwd, grids, ctx, shape);
         fwd.transferToDevice(DataTransferMode.EVERY_EXECUTION, w.first() ? new Object[]{io.state()} : new Object[]{io.state(), io.x()});
         List<Object> constant = new ArrayList<>(List.of(ropeCos, ropeSin));
         if (w.first()) {
@@ -156,7 +174,7 @@ public final class LlamaGraphs {
             graphs.add(fwd.snapshot());
             String headName = name + "_head";
             TaskGraph head = new TaskGraph(headName);
-            Builder hb3 = new Builder(head, grids, ctx);
+            Builder hb3 = new Builder(head, grids, ctx, shape);
             head.consumeFromDevice(fwdName, io.x());
             head.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), w.output().data());
             hb3.rmsNorm("outNorm", io.x(), w.outputNorm(), xb, dim, s.rmsEpsilon());
@@ -176,7 +194,7 @@ public final class LlamaGraphs {
     }
 
     /** Adds tasks to one graph, registering the launch grid of each KernelContext task. */
-    private record Builder(TaskGraph g, GridScheduler grids, KernelContext ctx) {
+    private record Builder(TaskGraph g, GridScheduler grids, KernelContext ctx, MatVecShape shape) {
         private void grid(String task, int global, int local) {
             WorkerGrid1D grid = new WorkerGrid1D(global);
             grid.setLocalWork(local);
@@ -203,6 +221,17 @@ public final class LlamaGraphs {
             int rows = w.rows();
             int cols = w.cols();
             int acc = accumulate ? 1 : 0;
+            if (shape == MatVecShape.ROWS) {
+                switch (w.format()) {
+                    case F32 -> g.task(id, MatVecRows::f32, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
+                    case F16 -> g.task(id, MatVecRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q8_0 -> g.task(id, MatVecRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q4_0 -> g.task(id, MatVecRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q4_K -> g.task(id, MatVecRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q6_K -> g.task(id, MatVecRows::q6_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                }
+                return;
+            }
             switch (w.format()) {
                 case F32 -> g.task(id, MatVec::f32, ctx, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
                 case F16 -> g.task(id, MatVec::f16, ctx, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
@@ -217,6 +246,17 @@ public final class LlamaGraphs {
         void swiglu(String id, DeviceWeight gate, DeviceWeight up, FloatArray x, FloatArray out) {
             int rows = gate.rows();
             int cols = gate.cols();
+            if (shape == MatVecShape.ROWS) {
+                switch (gate.format()) {
+                    case F32 -> g.task(id, MatVecRows::swigluF32, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
+                    case F16 -> g.task(id, MatVecRows::swigluF16, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
+                    case Q8_0 -> g.task(id, MatVecRows::swigluQ8_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                    case Q4_0 -> g.task(id, MatVecRows::swigluQ4_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                    case Q4_K -> g.task(id, MatVecRows::swigluQ4_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                    case Q6_K -> g.task(id, MatVecRows::swigluQ6_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                }
+                return;
+            }
             switch (gate.format()) {
                 case F32 -> g.task(id, MatVec::swigluF32, ctx, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
                 case F16 -> g.task(id, MatVec::swigluF16, ctx, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);

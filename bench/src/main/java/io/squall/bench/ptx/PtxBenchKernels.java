@@ -1,0 +1,82 @@
+package io.squall.bench.ptx;
+
+import io.squall.api.KernelContext;
+import io.squall.api.annotations.Parallel;
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.FloatArray;
+
+/** Kernels of the PTX benchmark, in the kernel subset. */
+public final class PtxBenchKernels {
+    /** Tile edge of the tiled matmul (8, as in the kernel suite). */
+    public static final int TILE = 8;
+    /** Threads per row of the Q8_0 matrix-vector product. */
+    public static final int Q8_THREADS = 128;
+    /** Q8_0 block: f16 scale, then 32 int8 quants. */
+    public static final int Q8_BLOCK = 32, Q8_BLOCK_BYTES = 34;
+
+    private PtxBenchKernels() {
+    }
+
+    /** The kernel suite's tiled matmul: c = a x b, n x n, TILE x TILE work-groups staging tiles in local memory. */
+    public static void matmulTiled(KernelContext ctx, FloatArray a, FloatArray b, FloatArray c, int n) {
+        float[] ta = ctx.allocateFloatLocalArray(TILE * TILE);
+        float[] tb = ctx.allocateFloatLocalArray(TILE * TILE);
+        int col = ctx.globalIdx;
+        int row = ctx.globalIdy;
+        int lx = ctx.localIdx;
+        int ly = ctx.localIdy;
+        float sum = 0f;
+        for (int t = 0; t < n / TILE; t++) {
+            ta[ly * TILE + lx] = a.get(row * n + t * TILE + lx);
+            tb[ly * TILE + lx] = b.get((t * TILE + ly) * n + col);
+            ctx.localBarrier();
+            for (int k = 0; k < TILE; k++) {
+                sum += ta[ly * TILE + k] * tb[k * TILE + lx];
+            }
+            ctx.localBarrier();
+        }
+        c.set(row * n + col, sum);
+    }
+
+    /**
+     * out[row] = dot(row of the Q8_0 matrix w, x): one work-group of {@link #Q8_THREADS} per row, each thread
+     * summing whole blocks (scale * sum of quant * x), then a tree reduction in local memory.
+     */
+    public static void q8Matvec(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(Q8_THREADS);
+        int row = ctx.groupIdx;
+        int lid = ctx.localIdx;
+        int blocks = cols / Q8_BLOCK;
+        long rowBase = (long) row * blocks * Q8_BLOCK_BYTES;
+        float sum = 0f;
+        for (int blk = lid; blk < blocks; blk += Q8_THREADS) {
+            int base = (int) (rowBase + (long) blk * Q8_BLOCK_BYTES);
+            short bits = (short) ((w.get(base) & 0xFF) | ((w.get(base + 1) & 0xFF) << 8));
+            float scale = Float.float16ToFloat(bits);
+            int xb = blk * Q8_BLOCK;
+            float dot = 0f;
+            for (int j = 0; j < Q8_BLOCK; j++) {
+                dot += w.get(base + 2 + j) * x.get(xb + j);
+            }
+            sum += scale * dot;
+        }
+        partial[lid] = sum;
+        ctx.localBarrier();
+        for (int stride = Q8_THREADS / 2; stride > 0; stride /= 2) {
+            if (lid < stride) {
+                partial[lid] += partial[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lid == 0) {
+            out.set(row, partial[0]);
+        }
+    }
+
+    /** A near-empty kernel for measuring launch overhead. */
+    public static void bump(FloatArray a) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            a.set(i, a.get(i) + 1f);
+        }
+    }
+}
