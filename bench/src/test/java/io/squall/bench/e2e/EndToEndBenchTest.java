@@ -53,6 +53,12 @@ class EndToEndBenchTest {
         assertTrue(jvm.genTps() > 0, jvm.toString());
         assertTrue(Files.readString(cacheDir.resolve("bandwidth.json")).contains("jvm"), "the JVM's bandwidth was measured and the cache refreshed");
 
+        EndToEndBench.Result split = EndToEndBench.run(model, "jvm,cpu", 4, 4, 1);
+        assertNull(split.error(), split.error());
+        assertEquals("jvm [0-3) + cpu [3-5)", split.devices());
+        assertTrue(split.bandwidths().startsWith("jvm ") && split.bandwidths().contains(", cpu "), split.bandwidths());
+        assertEquals(cpu.weightBytesPerToken(), split.weightBytesPerToken(), "a split reads the same weights");
+
         EndToEndBench.Result failed = new EndToEndBench.Result("opencl:9", "m.gguf", "opencl:9 [0-5)", 2, 4, 4, 1, 0, 0, 0, 0, 0, 0,
                 0, 0, 0, "", "unknown device 'opencl:9'");
         Path jsonl = dir.resolve("results.jsonl");
