@@ -3,10 +3,12 @@ package io.squall.bench.e2e;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.squall.device.Devices;
 import io.squall.device.placement.BandwidthCache;
+import io.squall.device.placement.BandwidthProbe;
 import io.squall.exec.KernelCache;
 import io.squall.exec.device.ComputeDevice;
 import io.squall.model.accel.Engines;
-import io.squall.model.accel.StageSpec;
+import io.squall.device.placement.Placement;
+import io.squall.device.placement.Stage;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.TensorInfo;
 import io.squall.model.llama.InferenceEngine;
@@ -110,9 +112,16 @@ public final class EndToEndBench {
                 throw new IllegalArgumentException("prompt + generation exceed the bench window of " + window);
             }
             int[] prompt = Arrays.copyOf(model.tokenizer().encode(PROMPT_TEXT, false, false), promptTokens);
-            List<StageSpec> stages = config.equals("cpu") ? List.of(new StageSpec("cpu", 0, model.config().layers()))
-                    : Engines.evenSplit(config, model.config().layers());
-            Bound bound = bound(model, stages);
+            Placement placement;
+            try {
+                placement = Engines.place(model, window, config);
+            } catch (RuntimeException e) {
+                System.err.println("bench: " + config + ": " + e.getMessage());
+                return new Result(config, name, config, Threads.count(), promptTokens, genTokens, runs, 0, 0, 0, 0, 0, 0, 0, 0, 0, "",
+                        firstLine(e));
+            }
+            List<Stage> stages = placement.stages();
+            Bound bound = bound(model, placement);
             long compile0 = KernelCache.compileNanos();
             long builds0 = KernelCache.deviceBuilds() + KernelCache.binaryLoads();
             long t0 = System.nanoTime();
@@ -122,7 +131,7 @@ public final class EndToEndBench {
             } catch (RuntimeException e) {
                 return failed(config, name, stages, bound, promptTokens, genTokens, runs, e);
             }
-            try (engine) {
+            try {
                 // first run: compiles the kernels, copies the weights
                 int warm = Math.min(4, promptTokens);
                 engine.forwardGreedy(argmax(engine.prefill(prompt, 0, warm, 0)), warm);
@@ -153,17 +162,32 @@ public final class EndToEndBench {
                         genTps / bound.tokensPerSecond(), bound.bandwidths(), null);
             } catch (RuntimeException e) {
                 return failed(config, name, stages, bound, promptTokens, genTokens, runs, e);
+            } finally {
+                closeQuietly(engine, config);
             }
         }
     }
 
-    private static Result failed(String config, String name, List<StageSpec> stages, Bound bound, int promptTokens, int genTokens,
+    /** A failure to release the engine comes after the measurement: reported, not counted as a failed run. */
+    private static void closeQuietly(InferenceEngine engine, String config) {
+        try {
+            engine.close();
+        } catch (RuntimeException e) {
+            System.err.println("bench: " + config + ": closing the engine failed (after the measurement): " + e);
+        }
+    }
+
+    private static Result failed(String config, String name, List<Stage> stages, Bound bound, int promptTokens, int genTokens,
                                  int runs, RuntimeException e) {
+        System.err.println("bench: " + config + " failed: " + e.getMessage());
+        return new Result(config, name, describe(stages), Threads.count(), promptTokens, genTokens, runs, 0, 0, 0, 0, 0, 0,
+                bound.bytes(), bound.tokensPerSecond(), 0, bound.bandwidths(), firstLine(e));
+    }
+
+    private static String firstLine(RuntimeException e) {
         String msg = String.valueOf(e.getMessage());
         int nl = msg.indexOf('\n');
-        System.err.println("bench: " + config + " failed: " + msg);
-        return new Result(config, name, describe(stages), Threads.count(), promptTokens, genTokens, runs, 0, 0, 0, 0, 0, 0,
-                bound.bytes(), bound.tokensPerSecond(), 0, bound.bandwidths(), nl < 0 ? msg : msg.substring(0, nl));
+        return nl < 0 ? msg : msg.substring(0, nl);
     }
 
     static int argmax(float[] v) {
@@ -176,22 +200,22 @@ public final class EndToEndBench {
         return best;
     }
 
-    static String describe(List<StageSpec> stages) {
+    static String describe(List<Stage> stages) {
         StringBuilder sb = new StringBuilder();
-        for (StageSpec s : stages) {
+        for (Stage s : stages) {
             sb.append(sb.isEmpty() ? "" : " + ").append(s.deviceId()).append(" [").append(s.firstLayer()).append('-').append(s.endLayer()).append(')');
         }
         return sb.toString();
     }
 
     /**
-     * The bandwidth bound of a placement: each stage reads its layers' weights (and the last one the output head) once per
-     * token from its device's memory; the bound is 1 / sum(bytes_i / bandwidth_i) tokens/s.
+     * The bandwidth bound of a placement: each stage reads its layers' weights once per token from its device's memory, and
+     * the output head's device reads the classifier; the bound is 1 / sum(bytes_i / bandwidth_i) tokens/s.
      */
     record Bound(long bytes, double tokensPerSecond, String bandwidths) {
     }
 
-    static Bound bound(LlamaModel model, List<StageSpec> stages) {
+    static Bound bound(LlamaModel model, Placement placement) {
         GGUFFile gguf = model.gguf();
         long[] layerBytes = new long[model.config().layers()];
         for (TensorInfo t : gguf.tensors()) {
@@ -200,35 +224,37 @@ public final class EndToEndBench {
                 layerBytes[Integer.parseInt(t.name().substring(4, dot))] += t.byteSize();
             }
         }
-        long outputBytes = model.output().type().byteSize((long) model.output().rows() * model.output().cols());
-        Map<String, Double> bandwidth = new LinkedHashMap<>();
+        Map<String, Long> bytesOn = new LinkedHashMap<>();
+        for (Stage s : placement.stages()) {
+            for (int l = s.firstLayer(); l < s.endLayer(); l++) {
+                bytesOn.merge(s.deviceId(), layerBytes[l], Long::sum);
+            }
+        }
+        bytesOn.merge(placement.outputDevice(), model.output().type().byteSize((long) model.output().rows() * model.output().cols()), Long::sum);
         double seconds = 0;
         long total = 0;
-        for (int i = 0; i < stages.size(); i++) {
-            StageSpec s = stages.get(i);
-            long bytes = 0;
-            for (int l = s.firstLayer(); l < s.endLayer(); l++) {
-                bytes += layerBytes[l];
-            }
-            if (i == stages.size() - 1) {
-                bytes += outputBytes;
-            }
-            double bw = bandwidth.computeIfAbsent(s.deviceId(), EndToEndBench::bandwidth);
-            seconds += bytes / bw;
-            total += bytes;
-        }
         StringBuilder sb = new StringBuilder();
-        bandwidth.forEach((id, bw) -> sb.append(sb.isEmpty() ? "" : ", ").append(id).append(' ')
-                .append(String.format(Locale.ROOT, "%.1f GB/s", bw / 1e9)));
+        for (Map.Entry<String, Long> e : bytesOn.entrySet()) {
+            double bw = bandwidth(e.getKey());
+            seconds += e.getValue() / bw;
+            total += e.getValue();
+            sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.1f GB/s", bw / 1e9));
+        }
         return new Bound(total, 1 / seconds, sb.toString());
     }
 
-    /** Bytes/s: the CPU engine's read probe for {@code cpu}, the runtime's copy kernel (cached per device) for a device. */
+    /**
+     * Bytes/s, measured in this run (the machine may be shared, so a figure cached earlier may be stale): the CPU engine's
+     * read probe for {@code cpu}, the runtime's copy kernel for a device (the placement's cache is refreshed with it).
+     */
     static double bandwidth(String deviceId) {
         if (deviceId.equals("cpu")) {
             return MemoryBandwidth.measureReadGBps() * 1e9;
         }
-        return BandwidthCache.standard().get(Devices.get(deviceId));
+        ComputeDevice device = Devices.get(deviceId);
+        BandwidthProbe.Result r = BandwidthProbe.measure(device);
+        BandwidthCache.standard().put(device, r);
+        return r.bytesPerSecond();
     }
 
     static List<Result> read(Path file) throws IOException {
