@@ -50,6 +50,14 @@ public final class MatVec {
         store(ctx, partial, sum, out, row, rows, outOffset, accumulate);
     }
 
+    public static void bf16(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = row < rows ? dotBF16(w, x, row, cols, lane) : 0f;
+        store(ctx, partial, sum, out, row, rows, outOffset, accumulate);
+    }
+
     public static void q8_0(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
@@ -101,6 +109,16 @@ public final class MatVec {
         int lane = ctx.localIdx % LANES;
         float gs = row < rows ? dotF16(gate, x, row, cols, lane) : 0f;
         float us = row < rows ? dotF16(up, x, row, cols, lane) : 0f;
+        storeSwiglu(ctx, g, u, gs, us, out, row, rows);
+    }
+
+    public static void swigluBF16(KernelContext ctx, ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols) {
+        float[] g = ctx.allocateFloatLocalArray(GROUP);
+        float[] u = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float gs = row < rows ? dotBF16(gate, x, row, cols, lane) : 0f;
+        float us = row < rows ? dotBF16(up, x, row, cols, lane) : 0f;
         storeSwiglu(ctx, g, u, gs, us, out, row, rows);
     }
 
@@ -160,6 +178,15 @@ public final class MatVec {
         float sum = 0f;
         for (int i = lane; i < cols; i += LANES) {
             sum += w.getFloat(base + i) * x.get(i);
+        }
+        return sum;
+    }
+
+    static float dotBF16(ByteArray w, FloatArray x, int row, int cols, int lane) {
+        int base = row * cols;
+        float sum = 0f;
+        for (int i = lane; i < cols; i += LANES) {
+            sum += bf16(w, base + i) * x.get(i);
         }
         return sum;
     }
@@ -271,6 +298,12 @@ public final class MatVec {
     static float half(ByteArray w, int offset) {
         int bits = (w.get(offset) & 0xFF) | ((w.get(offset + 1) & 0xFF) << 8);
         return Float.float16ToFloat((short) bits);
+    }
+
+    /** Little-endian bfloat16 element {@code index} (the upper half of a float). */
+    static float bf16(ByteArray w, int index) {
+        int bits = (w.get(2 * index) & 0xFF) | ((w.get(2 * index + 1) & 0xFF) << 8);
+        return Float.intBitsToFloat(bits << 16);
     }
 
     // ---- the lanes' reduction ----

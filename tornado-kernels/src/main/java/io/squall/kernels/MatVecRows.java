@@ -28,6 +28,12 @@ public final class MatVecRows {
         }
     }
 
+    public static void bf16(ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            write(out, outOffset + r, accumulate, dotBF16(w, x, r, cols));
+        }
+    }
+
     public static void q8_0(ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
         for (@Parallel int r = 0; r < rows; r++) {
             write(out, outOffset + r, accumulate, dotQ8_0(w, x, r, cols));
@@ -61,6 +67,12 @@ public final class MatVecRows {
     public static void swigluF16(HalfFloatArray gate, HalfFloatArray up, FloatArray x, FloatArray out, int rows, int cols) {
         for (@Parallel int r = 0; r < rows; r++) {
             out.set(r, silu(dotF16(gate, x, r, cols)) * dotF16(up, x, r, cols));
+        }
+    }
+
+    public static void swigluBF16(ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            out.set(r, silu(dotBF16(gate, x, r, cols)) * dotBF16(up, x, r, cols));
         }
     }
 
@@ -110,6 +122,15 @@ public final class MatVecRows {
         float sum = 0f;
         for (int i = 0; i < cols; i++) {
             sum += w.getFloat(base + i) * x.get(i);
+        }
+        return sum;
+    }
+
+    static float dotBF16(ByteArray w, FloatArray x, int row, int cols) {
+        int base = row * cols;
+        float sum = 0f;
+        for (int i = 0; i < cols; i++) {
+            sum += MatVec.bf16(w, base + i) * x.get(i);
         }
         return sum;
     }

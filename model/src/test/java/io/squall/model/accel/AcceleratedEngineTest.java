@@ -44,7 +44,7 @@ class AcceleratedEngineTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"f32", "f16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m"})
+    @CsvSource({"f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m"})
     void syntheticModelsInEveryTensorTypeMatchOnOpenCL(String type) throws IOException {
         String device = Devices.opencl();
         try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {

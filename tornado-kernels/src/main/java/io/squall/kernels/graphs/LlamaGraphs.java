@@ -210,6 +210,7 @@ public final class LlamaGraphs {
             switch (w.format()) {
                 case F32 -> g.task(id, Embedding::f32, (FloatArray) w.data(), io.state(), io.x(), dim);
                 case F16 -> g.task(id, Embedding::f16, (HalfFloatArray) w.data(), io.state(), io.x(), dim);
+                case BF16 -> g.task(id, Embedding::bf16, (ByteArray) w.data(), io.state(), io.x(), dim);
                 case Q8_0 -> g.task(id, Embedding::q8_0, (ByteArray) w.data(), io.state(), io.x(), dim);
                 case Q4_0 -> g.task(id, Embedding::q4_0, (ByteArray) w.data(), io.state(), io.x(), dim);
                 case Q4_K -> g.task(id, Embedding::q4_k, (ByteArray) w.data(), io.state(), io.x(), dim);
@@ -225,6 +226,7 @@ public final class LlamaGraphs {
                 switch (w.format()) {
                     case F32 -> g.task(id, MatVecRows::f32, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
                     case F16 -> g.task(id, MatVecRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
+                    case BF16 -> g.task(id, MatVecRows::bf16, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                     case Q8_0 -> g.task(id, MatVecRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                     case Q4_0 -> g.task(id, MatVecRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                     case Q4_K -> g.task(id, MatVecRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
@@ -235,6 +237,7 @@ public final class LlamaGraphs {
             switch (w.format()) {
                 case F32 -> g.task(id, MatVec::f32, ctx, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
                 case F16 -> g.task(id, MatVec::f16, ctx, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
+                case BF16 -> g.task(id, MatVec::bf16, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                 case Q8_0 -> g.task(id, MatVec::q8_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                 case Q4_0 -> g.task(id, MatVec::q4_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                 case Q4_K -> g.task(id, MatVec::q4_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
@@ -250,6 +253,7 @@ public final class LlamaGraphs {
                 switch (gate.format()) {
                     case F32 -> g.task(id, MatVecRows::swigluF32, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
                     case F16 -> g.task(id, MatVecRows::swigluF16, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
+                    case BF16 -> g.task(id, MatVecRows::swigluBF16, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                     case Q8_0 -> g.task(id, MatVecRows::swigluQ8_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                     case Q4_0 -> g.task(id, MatVecRows::swigluQ4_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                     case Q4_K -> g.task(id, MatVecRows::swigluQ4_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
@@ -260,6 +264,7 @@ public final class LlamaGraphs {
             switch (gate.format()) {
                 case F32 -> g.task(id, MatVec::swigluF32, ctx, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
                 case F16 -> g.task(id, MatVec::swigluF16, ctx, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
+                case BF16 -> g.task(id, MatVec::swigluBF16, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                 case Q8_0 -> g.task(id, MatVec::swigluQ8_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                 case Q4_0 -> g.task(id, MatVec::swigluQ4_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                 case Q4_K -> g.task(id, MatVec::swigluQ4_K, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
