@@ -100,6 +100,97 @@ public final class MatVecRows {
         }
     }
 
+    public static void qkvF32(FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotF32(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotF32(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotF32(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvF16(HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotF16(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotF16(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotF16(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvBF16(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotBF16(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotBF16(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotBF16(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ8_0(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ8_0(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ8_0(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ8_0(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ4_0(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ4_0(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ4_0(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ4_0(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ4_K(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ4_K(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ4_K(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ4_K(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ6_K(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ6_K(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ6_K(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ6_K(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
     static float silu(float g) {
         return g / (1f + TornadoMath.exp(-g));
     }

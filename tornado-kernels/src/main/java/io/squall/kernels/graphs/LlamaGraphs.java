@@ -144,9 +144,13 @@ public final class LlamaGraphs {
             constant.addAll(List.of(lw.attentionNorm(), lw.ffnNorm(), lw.wq().data(), lw.wk().data(), lw.wv().data(), lw.wo().data(),
                     lw.gate().data(), lw.up().data(), lw.down().data()));
             b.rmsNorm(p + "attnNorm", io.x(), lw.attentionNorm(), xb, dim, s.rmsEpsilon());
-            b.matvec(p + "q", lw.wq(), xb, q, false);
-            b.matvec(p + "k", lw.wk(), xb, k, false);
-            b.matvec(p + "v", lw.wv(), xb, v, false);
+            if (lw.wq().format() == lw.wk().format() && lw.wk().format() == lw.wv().format()) {
+                b.qkv(p + "qkv", lw.wq(), lw.wk(), lw.wv(), xb, q, k, v);
+            } else {
+                b.matvec(p + "q", lw.wq(), xb, q, false);
+                b.matvec(p + "k", lw.wk(), xb, k, false);
+                b.matvec(p + "v", lw.wv(), xb, v, false);
+            }
             fwd.task(p + "rope", Rope::rotateAndCache, q, k, v, keyCache.get(i), valueCache.get(i), ropeCos, ropeSin, io.state(),
                     dim, kvDim, s.headSize(), s.ropeDims());
             fwd.task(p + "attn", Attention::partials, ctx, q, keyCache.get(i), valueCache.get(i), io.state(), partials,
@@ -244,6 +248,34 @@ public final class LlamaGraphs {
                 case Q6_K -> g.task(id, MatVec::q6_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
             }
             grid(id, MatVec.globalSize(rows), MatVec.GROUP);
+        }
+
+        void qkv(String id, DeviceWeight wq, DeviceWeight wk, DeviceWeight wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v) {
+            int dim = wq.rows();
+            int kvDim = wk.rows();
+            int cols = wq.cols();
+            if (shape == MatVecShape.ROWS) {
+                switch (wq.format()) {
+                    case F32 -> g.task(id, MatVecRows::qkvF32, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case F16 -> g.task(id, MatVecRows::qkvF16, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case BF16 -> g.task(id, MatVecRows::qkvBF16, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q8_0 -> g.task(id, MatVecRows::qkvQ8_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q4_0 -> g.task(id, MatVecRows::qkvQ4_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q4_K -> g.task(id, MatVecRows::qkvQ4_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q6_K -> g.task(id, MatVecRows::qkvQ6_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                }
+                return;
+            }
+            switch (wq.format()) {
+                case F32 -> g.task(id, MatVec::qkvF32, ctx, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case F16 -> g.task(id, MatVec::qkvF16, ctx, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case BF16 -> g.task(id, MatVec::qkvBF16, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q8_0 -> g.task(id, MatVec::qkvQ8_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q4_0 -> g.task(id, MatVec::qkvQ4_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q4_K -> g.task(id, MatVec::qkvQ4_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q6_K -> g.task(id, MatVec::qkvQ6_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+            }
+            grid(id, MatVec.globalSize(dim + 2 * kvDim), MatVec.GROUP);
         }
 
         void swiglu(String id, DeviceWeight gate, DeviceWeight up, FloatArray x, FloatArray out) {
