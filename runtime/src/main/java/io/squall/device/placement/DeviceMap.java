@@ -160,12 +160,13 @@ public final class DeviceMap {
     }
 
     /**
-     * Places {@code model} on the runtime's devices, and checks that every kernel binary named under {@code devices} loads on
-     * its device (without registering them: {@link #installKernelBinaries()} does that).
+     * Places {@code model} on the runtime's devices and makes this map's kernel binaries the ones the runtime uses
+     * ({@link #installKernelBinaries()}), after checking that each loads on its device: so the engine built for the
+     * placement loads them, and devices with {@code "jit": false} never compile.
      */
     public Placement place(ModelFootprint model) {
         Placement p = place(model, DeviceCatalog.runtime());
-        DeviceMapBinaries.verify(this);
+        installKernelBinaries();
         return p;
     }
 
@@ -176,9 +177,9 @@ public final class DeviceMap {
 
     /**
      * Checks every kernel binary named under {@code devices} on its device (it must load there with clCreateProgramWithBinary
-     * and, when named per kernel, contain that kernel) and registers them with the exec layer, so tasks on those devices load
-     * them instead of compiling; devices with {@code "jit": false} then refuse to compile. Call it before loading weights;
-     * close the result to unregister.
+     * and, when named per kernel, contain that kernel) and registers them with the exec layer, replacing the binaries of a map
+     * installed or placed before, so tasks on those devices load them instead of compiling; devices with {@code "jit": false}
+     * then refuse to compile. Close the result to unregister.
      */
     public DeviceMapBinaries installKernelBinaries() {
         return DeviceMapBinaries.install(this);

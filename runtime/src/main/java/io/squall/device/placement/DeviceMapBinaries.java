@@ -20,7 +20,8 @@ import java.util.stream.Stream;
 
 /**
  * The kernel binaries of a device map, registered with the exec layer's {@link KernelCache} so tasks on those devices load
- * them instead of compiling ({@link DeviceMap#installKernelBinaries()}). {@link #close()} unregisters them.
+ * them instead of compiling ({@link DeviceMap#installKernelBinaries()}, also done by {@link DeviceMap#place(ModelFootprint)}).
+ * One map's binaries are in use at a time: the last placed or installed. {@link #close()} unregisters them.
  */
 public final class DeviceMapBinaries implements KernelBinaryProvider, AutoCloseable {
     private final DeviceMap map;
@@ -29,11 +30,23 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
         this.map = map;
     }
 
-    /** Checks every binary on its device, then registers; a binary that does not match is a {@link DeviceMapException}. */
-    static DeviceMapBinaries install(DeviceMap map) {
+    /** The binaries in use: those of the device map placed or installed last (one per process), or null. */
+    private static DeviceMapBinaries active;
+
+    /**
+     * Checks every binary on its device, then makes this map's binaries the ones in use, replacing those of the map
+     * activated before; a binary that does not match is a {@link DeviceMapException}.
+     */
+    static synchronized DeviceMapBinaries install(DeviceMap map) {
         verify(map);
+        if (active != null) {
+            active.close();
+        }
         DeviceMapBinaries b = new DeviceMapBinaries(map);
-        KernelCache.register(b);
+        if (map.deviceEntries().stream().anyMatch(e -> e.binaries() != null || !e.jit())) {
+            KernelCache.register(b);
+            active = b;
+        }
         return b;
     }
 
@@ -110,8 +123,14 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
         return map.source() + ": " + (e == null ? "devices" : e.path());
     }
 
+    /** Stops using these binaries (kernels compile from source again). */
     @Override
     public void close() {
-        KernelCache.unregister(this);
+        synchronized (DeviceMapBinaries.class) {
+            KernelCache.unregister(this);
+            if (active == this) {
+                active = null;
+            }
+        }
     }
 }
