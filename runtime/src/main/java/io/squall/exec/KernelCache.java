@@ -7,9 +7,12 @@ import io.squall.jit.CompileOptions;
 import io.squall.jit.JitCompiler;
 import io.squall.jit.Kernel;
 
+import io.squall.api.exceptions.TornadoRuntimeException;
+
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +34,9 @@ public final class KernelCache {
     private static final ConcurrentHashMap<BuildKey, CompiledTask> BUILDS = new ConcurrentHashMap<>();
     private static final AtomicLong JIT_COMPILES = new AtomicLong();
     private static final AtomicLong DEVICE_BUILDS = new AtomicLong();
+    private static final AtomicLong BINARY_LOADS = new AtomicLong();
+    private static final AtomicLong COMPILE_NANOS = new AtomicLong();
+    private static final List<KernelBinaryProvider> BINARY_PROVIDERS = new CopyOnWriteArrayList<>();
 
     /** A JIT result and how long it took here (0 when it came from the cache). */
     public record Jit(Kernel kernel, long nanos) {
@@ -54,6 +60,7 @@ public final class KernelCache {
             long start = System.nanoTime();
             Kernel k = JitCompiler.compile(method, args, options);
             long nanos = System.nanoTime() - start;
+            COMPILE_NANOS.addAndGet(nanos);
             KERNELS.put(key, k);
             JIT_COMPILES.incrementAndGet();
             return new Jit(k, nanos);
@@ -61,6 +68,15 @@ public final class KernelCache {
     }
 
     public static Build build(Method method, List<ArgSpec> args, CompileOptions options, Kernel kernel, ComputeDevice device) {
+        return build(null, method, args, options, kernel, device);
+    }
+
+    /**
+     * The device build of task {@code graphDotTask}: a precompiled binary from a {@link KernelBinaryProvider} when one has it
+     * (never for kernels with specialized scalars, which binaries are not built for), else compiled from source.
+     */
+    public static Build build(String graphDotTask, Method method, List<ArgSpec> args, CompileOptions options, Kernel kernel,
+                              ComputeDevice device) {
         BuildKey key = new BuildKey(new JitKey(method, List.copyOf(args), options), device.id());
         CompiledTask cached = BUILDS.get(key);
         if (cached != null) {
@@ -72,12 +88,58 @@ public final class KernelCache {
                 return new Build(cached, 0);
             }
             long start = System.nanoTime();
-            CompiledTask t = device.build(kernel, options);
+            CompiledTask t = graphDotTask == null ? null : fromBinary(graphDotTask, args, options, kernel, device);
+            if (t == null) {
+                t = device.build(kernel, options);
+                DEVICE_BUILDS.incrementAndGet();
+            } else {
+                BINARY_LOADS.incrementAndGet();
+            }
             long nanos = System.nanoTime() - start;
+            COMPILE_NANOS.addAndGet(nanos);
             BUILDS.put(key, t);
-            DEVICE_BUILDS.incrementAndGet();
             return new Build(t, nanos);
         }
+    }
+
+    private static CompiledTask fromBinary(String task, List<ArgSpec> args, CompileOptions options, Kernel kernel, ComputeDevice device) {
+        boolean specialized = args.stream().anyMatch(a -> a.specializedValue() != null);
+        for (KernelBinaryProvider p : BINARY_PROVIDERS) {
+            KernelBinaryProvider.Binary b = specialized ? null : p.find(device, task, kernel);
+            if (b != null) {
+                return device.loadBinary(kernel, b.bytes(), b.origin(), options);
+            }
+            if (!p.jitAllowed(device)) {
+                throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): " + device.id() + " ("
+                        + device.properties().name() + ") does not compile kernels (JIT disabled in " + p.describe(device) + ") and "
+                        + (specialized ? "binaries cannot serve a kernel with specialized scalars" : "there is no binary for this task")
+                        + "; build one with AotBuild from `tornado --emit opencl` output");
+            }
+        }
+        return null;
+    }
+
+    /** Adds a source of precompiled binaries, consulted before compiling (latest registered last). */
+    public static void register(KernelBinaryProvider provider) {
+        BINARY_PROVIDERS.add(provider);
+        BUILDS.clear();   // kernels compiled before must not hide the binaries
+    }
+
+    /** Removes a provider and forgets the builds made so far, so later plans compile or load again. */
+    public static void unregister(KernelBinaryProvider provider) {
+        if (BINARY_PROVIDERS.remove(provider)) {
+            BUILDS.clear();
+        }
+    }
+
+    /** Total time spent in this process compiling (JIT and device builds, binary loads included), in nanoseconds. */
+    public static long compileNanos() {
+        return COMPILE_NANOS.get();
+    }
+
+    /** Kernels loaded from precompiled binaries (not compiled) in this process. */
+    public static long binaryLoads() {
+        return BINARY_LOADS.get();
     }
 
     /** JIT compilations (bytecode to kernel) done in this process. */
@@ -85,7 +147,7 @@ public final class KernelCache {
         return JIT_COMPILES.get();
     }
 
-    /** Device builds (kernel to device program) done in this process. */
+    /** Device builds from source (kernel to device program) done in this process; binary loads are not counted. */
     public static long deviceBuilds() {
         return DEVICE_BUILDS.get();
     }

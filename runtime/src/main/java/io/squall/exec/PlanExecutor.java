@@ -421,7 +421,7 @@ public final class PlanExecutor {
             }
             CompiledTask compiled = null;
             if (device.compilesKernels()) {
-                KernelCache.Build build = KernelCache.build(task.method, specs, options, kernel, device);
+                KernelCache.Build build = KernelCache.build(task.name, task.method, specs, options, kernel, device);
                 compiled = build.task();
                 tp.buildNanos += build.nanos();
                 tp.compiled |= build.nanos() > 0;

@@ -48,6 +48,14 @@ public interface ComputeDevice {
     /** Builds the JIT's kernel for this device; failures name the kernel and include the driver's log. Called only when {@link #compilesKernels()}. */
     CompiledTask build(Kernel kernel, CompileOptions options);
 
+    /**
+     * Loads a precompiled binary of {@code kernel} (see {@link io.squall.exec.KernelBinaryProvider}) instead of compiling it;
+     * a binary the device rejects, or without the kernel's entry point, is an error naming {@code origin} and the device.
+     */
+    default CompiledTask loadBinary(Kernel kernel, byte[] binary, String origin, CompileOptions options) {
+        throw new io.squall.api.exceptions.TornadoRuntimeException(id() + " cannot load precompiled kernel binaries (" + origin + ")");
+    }
+
     /** Enqueues (or runs) one launch. */
     void launch(LaunchRequest request);
 

@@ -158,6 +158,41 @@ public final class OpenCLDevice implements ComputeDevice {
         return new Program(program, program.kernel(entryName), source, entryName);
     }
 
+    @Override
+    public CompiledTask loadBinary(Kernel kernel, byte[] binary, String origin, CompileOptions options) {
+        return loadBinary(kernel.entryName(), binary, origin, JitCompiler.openclBuildOptions(options));
+    }
+
+    /**
+     * Loads a device binary (clCreateProgramWithBinary) and, when {@code entryName} is not null, checks it has that kernel.
+     * Errors name the binary's origin and this device.
+     */
+    public synchronized CompiledTask loadBinary(String entryName, byte[] binary, String origin, String buildOptions) {
+        open();
+        CLProgram program;
+        try {
+            program = context.buildBinary(binary, buildOptions);
+        } catch (CLBuildException e) {
+            throw new TornadoRuntimeException("kernel binary " + origin + " does not build on " + id + " (" + properties.name()
+                    + "):\n" + e.buildLog(), e);
+        } catch (CLException | IllegalArgumentException e) {
+            throw new TornadoRuntimeException("kernel binary " + origin + " does not match " + id + " (" + properties.name()
+                    + "): " + e.getMessage(), e);
+        }
+        if (entryName == null) {
+            return new Program(program, null, "// precompiled binary " + origin, null);
+        }
+        CLKernel kernel;
+        try {
+            kernel = program.kernel(entryName);
+        } catch (CLException e) {
+            program.close();
+            throw new TornadoRuntimeException("kernel binary " + origin + " has no kernel " + entryName + " for " + id + " ("
+                    + properties.name() + "): it was built from another task's code", e);
+        }
+        return new Program(program, kernel, "// precompiled binary " + origin + " (kernel " + entryName + ")", entryName);
+    }
+
     private record Program(CLProgram program, CLKernel kernel, String source, String entryName) implements CompiledTask {
         @Override
         public String printableCode() {

@@ -1,0 +1,293 @@
+package io.squall.model.accel;
+
+import io.squall.api.TornadoExecutionPlan;
+import io.squall.api.TornadoExecutionResult;
+import io.squall.api.common.TornadoDevice;
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.kernels.graphs.DeviceWeight;
+import io.squall.kernels.graphs.LayerWeights;
+import io.squall.kernels.graphs.LlamaGraphs;
+import io.squall.kernels.graphs.LlamaShape;
+import io.squall.kernels.graphs.WeightFormat;
+import io.squall.model.gguf.GGUFFile;
+import io.squall.model.gguf.TensorInfo;
+import io.squall.model.llama.ContextWindowExceededException;
+import io.squall.model.llama.CpuEngine;
+import io.squall.model.llama.InferenceEngine;
+import io.squall.model.llama.LlamaConfig;
+import io.squall.model.llama.LlamaModel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The forward pass as task graphs (io.squall.kernels.graphs.LlamaGraphs) on one or more devices: one execution plan per
+ * stage, layer ranges in order (a pipeline: the hidden state crosses to the host once per stage boundary). Weights
+ * are views over the mapped GGUF file, copied to their device once; activations and the key/value cache stay on
+ * the device. Per token the host writes the token id and position and reads one token id (greedy) or the logits.
+ * <p>
+ * Not thread-safe: one engine serves one sequence.
+ */
+public final class AcceleratedEngine implements InferenceEngine {
+    /** The stage device id for layers on the CPU engine (partial offload). */
+    public static final String CPU = "cpu";
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final int contextSize;
+    private final LlamaGraphs.Io io;
+    private final List<Stage> stages = new ArrayList<>();
+    private final float[] logits;
+
+    /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
+    private record Stage(StageSpec spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
+        boolean onCpu() {
+            return plan == null;
+        }
+    }
+
+    /** Runs the CPU stages' layers (and the embedding/classifier when they are on the CPU); null when none is. */
+    private final CpuEngine cpu;
+    private final float[] hidden;
+    private final boolean embedOnCpu;
+    private final boolean classifyOnCpu;
+
+    /** All layers on {@code deviceId}. */
+    public static AcceleratedEngine onDevice(LlamaModel model, int contextSize, String deviceId, Consumer<String> progress) {
+        return new AcceleratedEngine(model, contextSize, List.of(new StageSpec(deviceId, 0, model.config().layers())), progress);
+    }
+
+    /**
+     * @param stages consecutive layer ranges covering 0..layers, each on its device ({@code cpu}: the CPU engine);
+     *               the embedding runs with the first stage, the classifier with the last
+     * @param progress receives short steps (may be null)
+     */
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, Consumer<String> progress) {
+        this(model, contextSize, stages, null, null, progress, null);
+    }
+
+    /**
+     * @param embeddingDevice where the embedding lookup runs: the first stage's device or {@code cpu}; null: the first stage's
+     * @param outputDevice    where the final norm and classifier run: the last stage's device or {@code cpu}; null: the last stage's
+     * @param matVecShape     the layout of the products on every stage; null: by device type (tests force both)
+     */
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
+                             Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape) {
+        Consumer<String> log = progress != null ? progress : s -> { };
+        this.model = model;
+        this.c = model.config();
+        if (contextSize <= 0 || contextSize > c.contextLength()) {
+            throw new IllegalArgumentException("context size " + contextSize + " must be in 1.." + c.contextLength() + " (the model's context_length)");
+        }
+        if ((long) contextSize * c.kvDim() > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("context size " + contextSize + " needs a key cache of more than 2^31 floats per layer; use a smaller one");
+        }
+        checkCoverage(stages, c.layers());
+        String firstDevice = stages.getFirst().deviceId();
+        String lastDevice = stages.getLast().deviceId();
+        this.embedOnCpu = CPU.equals(embeddingDevice != null ? embeddingDevice : firstDevice);
+        this.classifyOnCpu = CPU.equals(outputDevice != null ? outputDevice : lastDevice);
+        if (embeddingDevice != null && !embeddingDevice.equals(firstDevice) && !embedOnCpu) {
+            throw new IllegalArgumentException("embedding on " + embeddingDevice + ": the accelerated engine runs it on the first stage's device ("
+                    + firstDevice + ") or on the cpu");
+        }
+        if (outputDevice != null && !outputDevice.equals(lastDevice) && !classifyOnCpu) {
+            throw new IllegalArgumentException("output on " + outputDevice + ": the accelerated engine runs it on the last stage's device ("
+                    + lastDevice + ") or on the cpu");
+        }
+        boolean anyCpu = embedOnCpu || classifyOnCpu || stages.stream().anyMatch(st -> CPU.equals(st.deviceId()));
+        this.cpu = anyCpu ? new CpuEngine(model, contextSize) : null;
+        this.hidden = new float[c.dim()];
+        this.contextSize = contextSize;
+        this.logits = new float[c.vocabSize()];
+        LlamaShape shape = new LlamaShape(c.dim(), c.heads(), c.kvHeads(), c.headSize(), c.ffnDim(), c.ropeDims(), c.vocabSize(),
+                c.rmsEpsilon(), contextSize);
+        this.io = LlamaGraphs.Io.create(shape);
+        FloatArray[] rope = ropeTables();
+        GGUFFile gguf = model.gguf();
+        try {
+            for (int si = 0; si < stages.size(); si++) {
+                StageSpec spec = stages.get(si);
+                if (CPU.equals(spec.deviceId())) {
+                    log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".." + (spec.endLayer() - 1)
+                            + " on the CPU engine");
+                    this.stages.add(new Stage(spec, null, null));
+                    continue;
+                }
+                TornadoDevice device = TornadoExecutionPlan.getDevice(spec.deviceId());
+                log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".." + (spec.endLayer() - 1)
+                        + " on " + spec.deviceId());
+                List<LayerWeights> layers = new ArrayList<>();
+                List<FloatArray> keys = new ArrayList<>();
+                List<FloatArray> values = new ArrayList<>();
+                for (int l = spec.firstLayer(); l < spec.endLayer(); l++) {
+                    LlamaModel.Layer w = model.layer(l);
+                    layers.add(new LayerWeights(FloatArray.fromArray(w.attentionNorm()), weight(gguf, w.wq().name()), weight(gguf, w.wk().name()),
+                            weight(gguf, w.wv().name()), weight(gguf, w.wo().name()), FloatArray.fromArray(w.ffnNorm()),
+                            weight(gguf, w.gate().name()), weight(gguf, w.up().name()), weight(gguf, w.down().name())));
+                    keys.add(new FloatArray(contextSize * c.kvDim()));
+                    values.add(new FloatArray(contextSize * c.kvDim()));
+                }
+                boolean first = si == 0 && !embedOnCpu;
+                boolean last = si == stages.size() - 1 && !classifyOnCpu;
+                LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
+                        first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
+                        last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
+                LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
+                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device));
+                TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
+                        .withDevice(device).withGridScheduler(graphs.grids());
+                this.stages.add(new Stage(spec, graphs, plan));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static void checkCoverage(List<StageSpec> stages, int layers) {
+        if (stages.isEmpty()) {
+            throw new IllegalArgumentException("the accelerated engine needs at least one stage");
+        }
+        int next = 0;
+        for (StageSpec s : stages) {
+            if (s.firstLayer() != next) {
+                throw new IllegalArgumentException("stage on " + s.deviceId() + " starts at layer " + s.firstLayer() + ", expected " + next
+                        + " (stages must cover the layers in order, without gaps or overlaps)");
+            }
+            next = s.endLayer();
+        }
+        if (next != layers) {
+            throw new IllegalArgumentException("the stages end at layer " + next + ", the model has " + layers + " layers");
+        }
+    }
+
+    /** The device view of a GGUF tensor (no copy). */
+    private static DeviceWeight weight(GGUFFile gguf, String name) {
+        TensorInfo t = gguf.tensor(name);
+        if (t == null) {
+            throw new IllegalArgumentException(gguf.name() + ": missing tensor " + name);
+        }
+        int cols = (int) t.dims()[0];
+        int rows = (int) (t.elementCount() / cols);
+        return DeviceWeight.of(name, WeightFormat.of(t.type().name(), name), gguf.tensorData(t), rows, cols);
+    }
+
+    /** cos and sin of position x frequency, [contextSize][ropeDims/2], in double like the CPU engine, then rounded. */
+    private FloatArray[] ropeTables() {
+        int half = c.ropeDims() / 2;
+        FloatArray cos = new FloatArray(contextSize * half);
+        FloatArray sin = new FloatArray(contextSize * half);
+        for (int i = 0; i < half; i++) {
+            double f = Math.pow(c.ropeBase(), -2.0 * i / c.ropeDims());
+            double inv = c.ropeFreqFactors() == null ? f : f / c.ropeFreqFactors()[i];
+            for (int p = 0; p < contextSize; p++) {
+                cos.set(p * half + i, (float) Math.cos(p * inv));
+                sin.set(p * half + i, (float) Math.sin(p * inv));
+            }
+        }
+        return new FloatArray[]{cos, sin};
+    }
+
+    @Override
+    public LlamaModel model() {
+        return model;
+    }
+
+    @Override
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /** The stages as placed (device and layer range each). */
+    public List<StageSpec> stages() {
+        return stages.stream().map(Stage::spec).toList();
+    }
+
+    @Override
+    public float[] forward(int token, int pos) {
+        TornadoExecutionResult result = step(token, pos, true);
+        if (classifyOnCpu) {
+            return cpu.classify(hidden);
+        }
+        result.transferToHost(io.logits());
+        MemorySegment.copy(io.logits().getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        return logits;
+    }
+
+    @Override
+    public int forwardGreedy(int token, int pos) {
+        if (classifyOnCpu) {
+            return InferenceEngine.super.forwardGreedy(token, pos);
+        }
+        step(token, pos, true);
+        return io.token().get(0);
+    }
+
+    @Override
+    public float[] prefill(int[] tokens, int from, int count, int startPos) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("prefill needs at least one token");
+        }
+        checkWindow(startPos, count);
+        for (int i = 0; i < count - 1; i++) {
+            step(tokens[from + i], startPos + i, false);
+        }
+        return forward(tokens[from + count - 1], startPos + count - 1);
+    }
+
+    /**
+     * Runs every stage for one token; the classifier only when {@code head}. Returns the last device stage's result
+     * (null when the last stage is the CPU's). The hidden state crosses the host between stages on different sides.
+     */
+    private TornadoExecutionResult step(int token, int pos, boolean head) {
+        if (token < 0 || token >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
+        }
+        checkWindow(pos, 1);
+        io.set(token, pos);
+        if (embedOnCpu) {
+            model.tokenEmbedding().dequantizeRow(token, hidden, 0);
+            MemorySegment.copy(hidden, 0, io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden.length);
+        }
+        TornadoExecutionResult result = null;
+        for (Stage s : stages) {
+            if (s.onCpu()) {
+                MemorySegment.copy(io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden, 0, hidden.length);
+                cpu.forwardLayers(hidden, pos, s.spec().firstLayer(), s.spec().endLayer());
+                MemorySegment.copy(hidden, 0, io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden.length);
+                result = null;
+                continue;
+            }
+            s.graphs().atPosition(pos);
+            if (head) {
+                s.plan().withAllGraphs();
+            } else {
+                s.plan().withGraph(0);
+            }
+            result = s.plan().execute();
+        }
+        if (classifyOnCpu) {
+            MemorySegment.copy(io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden, 0, hidden.length);
+        }
+        return result;
+    }
+
+    private void checkWindow(int startPos, int count) {
+        if (startPos < 0 || (long) startPos + count > contextSize) {
+            throw new ContextWindowExceededException(startPos + count, contextSize, c.contextLength());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Stage s : stages) {
+            if (!s.onCpu()) {
+                s.plan().close();
+            }
+        }
+        stages.clear();
+    }
+}

@@ -1,0 +1,360 @@
+package io.squall.model.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.squall.model.chat.ChatMessage;
+import io.squall.model.chat.ChatTemplate;
+import io.squall.model.generate.ChatSession;
+import io.squall.model.generate.GenerationResult;
+import io.squall.model.generate.Generator;
+import io.squall.model.generate.TokenLogprob;
+import io.squall.model.llama.ContextWindowExceededException;
+import io.squall.model.accel.Engines;
+import io.squall.model.llama.InferenceEngine;
+import io.squall.model.llama.LlamaModel;
+import io.squall.model.sampling.Sampler;
+import io.squall.model.sampling.SamplerSettings;
+import io.squall.model.tokenizer.Tokenizer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** The {@code llama} command: text generation and chat with a GGUF Llama model on the CPU, plus model tools. */
+@Command(name = "llama", mixinStandardHelpOptions = true, version = "llama (Squall) 0.1.0",
+        description = {"Generates text with a Llama model (GGUF: Llama 1, 2, 3, 3.1, 3.2) on the CPU.",
+                "Without --prompt it generates from the start-of-text token; with --chat it opens an interactive chat."},
+        subcommands = {TokenizeCommand.class, InfoCommand.class},
+        footer = {"", "Examples:", "  llama --prompt \"Once upon a time\"", "  llama --model llama-3.2-1b-q8_0.gguf --chat --system \"Be brief.\"",
+                "  llama --prompt \"Hi\" --max-tokens 20 --temperature 0 --json --logprobs 3"})
+public final class LlamaCli implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "GGUF model (default: the embedded stories260K model)")
+    Path model;
+
+    @Option(names = {"-p", "--prompt"}, paramLabel = "TEXT", description = "text to continue (default: none, generate from the start-of-text token)")
+    String prompt;
+
+    @Option(names = "--chat", description = "interactive chat: one message per line, /exit or end of input quits")
+    boolean chat;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "system message for --chat (or a single chat turn with --prompt)")
+    String system;
+
+    @Option(names = {"-n", "--max-tokens"}, paramLabel = "N", defaultValue = "512",
+            description = "most tokens to generate; stops earlier at an end-of-generation token or a full window (default: ${DEFAULT-VALUE})")
+    int maxTokens;
+
+    @Option(names = "--temperature", paramLabel = "T", defaultValue = "0.8", description = "0 = greedy (default: ${DEFAULT-VALUE})")
+    float temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "40", description = "0 disables (default: ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "0.95", description = "1 disables (default: ${DEFAULT-VALUE})")
+    float topP;
+
+    @Option(names = "--min-p", paramLabel = "P", defaultValue = "0.05", description = "0 disables (default: ${DEFAULT-VALUE})")
+    float minP;
+
+    @Option(names = "--repeat-penalty", paramLabel = "X", defaultValue = "1.0", description = "1 disables (default: ${DEFAULT-VALUE})")
+    float repeatPenalty;
+
+    @Option(names = "--repeat-last-n", paramLabel = "N", defaultValue = "64", description = "tokens the penalty looks back (default: ${DEFAULT-VALUE})")
+    int repeatLastN;
+
+    @Option(names = "--seed", paramLabel = "N", description = "random seed, for reproducible sampling (default: random)")
+    Long seed;
+
+    @Option(names = "--stream", description = "print tokens as they are generated")
+    boolean stream;
+
+    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "where to run: cpu, a device id (opencl:0, jvm, ...; see tornado --devices), or a comma-separated list that splits the layers (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--explain-placement", description = "print where each part of the model would run for --device (also auto, "
+            + "or a devices.json file) and why, then exit without loading weights")
+    boolean explainPlacement;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "CPU threads (default: all available processors)")
+    Integer threads;
+
+    @Option(names = "--ctx-size", paramLabel = "N", description = "context window in tokens (default: the model's context_length, at most 4096)")
+    Integer contextSize;
+
+    @Option(names = "--logprobs", paramLabel = "N", description = "log-probability of each generated token and the N most likely alternatives")
+    Integer logprobs;
+
+    @Option(names = "--json", description = "print one JSON object: token ids, text, logprobs, timings")
+    boolean json;
+
+    @Option(names = "--chat-template", paramLabel = "NAME", description = "override the model's chat template: llama2 or llama3")
+    String chatTemplate;
+
+    static final int DEFAULT_MAX_CONTEXT = 4096;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with the model tools registered as subcommands. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new LlamaCli());
+        ToolCommands.register(cl);
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            line.getErr().println("llama: " + message(e));
+            if (Boolean.getBoolean("squall.debug")) {
+                e.printStackTrace(line.getErr());
+            }
+            return 1;
+        });
+        return cl;
+    }
+
+    /** The placement for --device from the model's metadata and tensor sizes only (devices.json errors name their JSON path). */
+    private String explainPlacement(Path modelPath) throws java.io.IOException {
+        try (io.squall.model.gguf.GGUFFile gguf = io.squall.model.gguf.GGUFFile.open(modelPath)) {
+            io.squall.model.llama.LlamaConfig c = io.squall.model.llama.LlamaConfig.from(gguf);
+            int window = contextSize != null ? contextSize : Math.min(c.contextLength(), DEFAULT_MAX_CONTEXT);
+            java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+            gguf.tensors().forEach(t -> sizes.put(t.name(), t.byteSize()));
+            io.squall.device.placement.ModelFootprint footprint = io.squall.device.placement.LlamaFootprint.of(sizes, c.layers(), c.dim(),
+                    c.ffnDim(), c.heads(), c.kvDim(), c.vocabSize(), c.ropeDims(), window);
+            Path devicesJson = Path.of(System.getProperty("squall.home", "."), "devices.json");
+            return modelPath.getFileName() + ", context window " + window + " tokens\n"
+                    + io.squall.device.placement.DeviceMap.fromDeviceOption(device, devicesJson).place(footprint).explanation();
+        }
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m != null ? m : e.toString();
+    }
+
+    /** The default model: models/stories260K.gguf under squall.home (set by scripts/llama), else the working directory. */
+    static Path defaultModel() {
+        return Path.of(System.getProperty("squall.home", "."), "models", "stories260K.gguf");
+    }
+
+    static Path modelOrDefault(Path model) {
+        Path p = model != null ? model : defaultModel();
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("model file not found: " + p
+                    + (model == null ? " (the embedded model; run from the repository or pass --model)" : ""));
+        }
+        return p;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (maxTokens < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be >= 0, got " + maxTokens);
+        }
+        if (logprobs != null && (logprobs < 0 || logprobs > 20)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--logprobs must be in 0..20, got " + logprobs);
+        }
+        if (threads != null) {
+            if (threads < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
+            }
+            System.setProperty("squall.threads", Integer.toString(threads));
+        }
+        if (chatTemplate != null && !chatTemplate.equals("llama2") && !chatTemplate.equals("llama3")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--chat-template must be llama2 or llama3, got " + chatTemplate);
+        }
+        long actualSeed = seed != null ? seed : System.nanoTime();
+        SamplerSettings settings;
+        try {
+            settings = new SamplerSettings(temperature, topK, topP, minP, repeatPenalty, repeatLastN, actualSeed);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path modelPath = modelOrDefault(model);
+        if (explainPlacement) {
+            out.println(explainPlacement(modelPath));
+            return 0;
+        }
+        long loadStart = System.nanoTime();
+        try (LlamaModel m = LlamaModel.load(modelPath, s -> progress(err, s))) {
+            int window = contextSize != null ? contextSize : Math.min(m.config().contextLength(), DEFAULT_MAX_CONTEXT);
+            InferenceEngine engine = Engines.create(m, window, device, s -> progress(err, s));
+            err.printf("loaded in %.2f s; context window %d tokens; %s%n", (System.nanoTime() - loadStart) / 1e9, window,
+                    Engines.describe(engine));
+            err.flush();
+            Generator generator = new Generator(engine);
+            Sampler sampler = new Sampler(settings, m.config().vocabSize());
+            int top = logprobs != null ? logprobs : -1;
+            if (chat) {
+                return chat(m, generator, sampler, top, out, err);
+            }
+            int[] promptTokens = promptTokens(m);
+            if (!json) {
+                out.print(prompt != null && system == null ? prompt : "");
+                out.flush();
+            }
+            GenerationResult r = generator.generate(promptTokens, maxTokens, sampler, top, stream && !json ? text -> {
+                out.print(text);
+                out.flush();
+            } : null);
+            if (json) {
+                out.println(toJson(modelPath, promptTokens, r, actualSeed));
+            } else {
+                if (!stream) {
+                    out.print(r.text());
+                }
+                out.println();
+                printLogprobs(out, r);
+            }
+            out.flush();
+            if (r.stopReason() == GenerationResult.StopReason.CONTEXT_FULL) {
+                err.println("stopped: the context window of " + window + " tokens is full");
+            }
+            printSpeed(err, r);
+            return 0;
+        }
+    }
+
+    private int[] promptTokens(LlamaModel m) {
+        Tokenizer tok = m.tokenizer();
+        if (system != null) {
+            List<ChatMessage> messages = List.of(new ChatMessage("system", system), new ChatMessage("user", prompt != null ? prompt : ""));
+            return ChatTemplate.forModel(m.gguf(), tok, chatTemplate).encode(messages, true);
+        }
+        if (prompt == null || prompt.isEmpty()) {
+            return new int[]{tok.bos()};
+        }
+        return tok.encode(prompt, true, false);
+    }
+
+    private int chat(LlamaModel m, Generator generator, Sampler sampler, int top, PrintWriter out, PrintWriter err) throws IOException {
+        ChatTemplate template = ChatTemplate.forModel(m.gguf(), m.tokenizer(), chatTemplate);
+        ChatSession session = new ChatSession(generator, template, system);
+        err.println("chat template " + template.name() + "; type a message, /exit or end of input quits");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        List<String> pending = new ArrayList<>();
+        if (prompt != null) {
+            pending.add(prompt);
+        }
+        while (true) {
+            String line;
+            if (!pending.isEmpty()) {
+                line = pending.removeFirst();
+                err.println("> " + line);
+            } else {
+                err.print("> ");
+                err.flush();
+                line = in.readLine();
+            }
+            if (line == null || line.strip().equals("/exit")) {
+                return 0;
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            int dropped = session.droppedMessages();
+            GenerationResult r;
+            try {
+                r = session.send(line, maxTokens, sampler, top, text -> {
+                    out.print(text);
+                    out.flush();
+                });
+            } catch (IllegalArgumentException | ContextWindowExceededException e) {
+                err.println("llama: " + e.getMessage());
+                continue;
+            }
+            out.println();
+            printLogprobs(out, r);
+            out.flush();
+            if (session.droppedMessages() > dropped) {
+                err.println("(dropped " + (session.droppedMessages() - dropped) + " old messages to stay within the context window)");
+            }
+            printSpeed(err, r);
+        }
+    }
+
+    private void printLogprobs(PrintWriter out, GenerationResult r) {
+        if (logprobs == null || json) {
+            return;
+        }
+        for (TokenLogprob lp : r.logprobs()) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format("%6d %-16s %8.4f |", lp.token(), quote(lp.text()), lp.logprob()));
+            for (TokenLogprob.Alternative a : lp.top()) {
+                sb.append(String.format(" %s %.4f", quote(a.text()), a.logprob()));
+            }
+            out.println(sb);
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("\n", "\\n") + "'";
+    }
+
+    static void progress(PrintWriter err, String step) {
+        err.println("llama: " + step);
+        err.flush();
+    }
+
+    private static void printSpeed(PrintWriter err, GenerationResult r) {
+        err.printf("prompt: %d tokens (%d evaluated) in %.1f ms, %.2f tokens/s; generation: %d tokens in %.1f ms, %.2f tokens/s (%s)%n",
+                r.promptTokens(), r.promptEvaluated(), r.promptNanos() / 1e6, r.promptTokensPerSecond(),
+                r.tokens().length, r.generationNanos() / 1e6, r.generationTokensPerSecond(), r.stopReason().name().toLowerCase());
+        err.flush();
+    }
+
+    private String toJson(Path modelPath, int[] promptTokens, GenerationResult r, long usedSeed) throws IOException {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("model", modelPath.toString());
+        o.put("prompt", prompt);
+        o.put("prompt_tokens", promptTokens);
+        o.put("tokens", r.tokens());
+        o.put("text", r.text());
+        o.put("stop_reason", r.stopReason().name().toLowerCase());
+        o.put("seed", usedSeed);
+        if (logprobs != null) {
+            List<Map<String, Object>> lps = new ArrayList<>();
+            for (TokenLogprob lp : r.logprobs()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("token", lp.token());
+                e.put("text", lp.text());
+                e.put("logprob", lp.logprob());
+                List<Map<String, Object>> alts = new ArrayList<>();
+                for (TokenLogprob.Alternative a : lp.top()) {
+                    alts.add(Map.of("token", a.token(), "text", a.text(), "logprob", a.logprob()));
+                }
+                e.put("top_logprobs", alts);
+                lps.add(e);
+            }
+            o.put("logprobs", lps);
+        }
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("prompt_tokens", r.promptTokens());
+        t.put("prompt_evaluated", r.promptEvaluated());
+        t.put("prompt_ms", r.promptNanos() / 1e6);
+        t.put("prompt_tokens_per_second", r.promptTokensPerSecond());
+        t.put("generated_tokens", r.tokens().length);
+        t.put("generation_ms", r.generationNanos() / 1e6);
+        t.put("generation_tokens_per_second", r.generationTokensPerSecond());
+        o.put("timings", t);
+        return new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(o);
+    }
+}

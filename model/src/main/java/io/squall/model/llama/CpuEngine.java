@@ -1,0 +1,287 @@
+package io.squall.model.llama;
+
+import io.squall.model.tensor.Threads;
+import io.squall.model.tensor.WeightMatrix;
+
+/**
+ * The CPU forward pass of a Llama model, in the spirit of llama2.c's run.c: one readable pass per token, state in
+ * preallocated buffers (the decode loop allocates nothing), a float key/value cache per layer.
+ * Matrix products go through {@link WeightMatrix} (vectorized, multi-threaded over rows); attention heads are
+ * spread over {@link Threads}. {@link #prefill} runs a prompt in chunks with matrix-matrix products.
+ * <p>
+ * Not thread-safe: one engine serves one sequence.
+ */
+public final class CpuEngine implements InferenceEngine {
+    /** Prompt tokens per prefill chunk. */
+    public static final int PREFILL_CHUNK = 32;
+
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final int contextSize;
+    private final int chunk;
+
+    // per-layer key/value cache: [position][kvDim]
+    private final float[][] keyCache;
+    private final float[][] valueCache;
+
+    // activations for `chunk` tokens (decode uses row 0): x residual stream, xb normed / attention output, q, ...
+    private final float[] x, xb, xb2, q, k, v, hb, hb2;
+    private float[] scores;                // attention scores per worker thread: [Threads.count()][contextSize]
+    private final float[] logits;
+    private final double[] inverseFrequencies;
+    private final float[] ropeCos, ropeSin; // per token row of the chunk: [chunk][ropeDims/2]
+
+    // the attention step's parameters, read by the preallocated task so that decode allocates nothing
+    private int attnLayer, attnStartPos;
+    private final Threads.RangeBody attentionTask = this::attendRange;
+
+    /** An engine whose window is {@code contextSize} tokens (at most the model's context_length). */
+    public CpuEngine(LlamaModel model, int contextSize) {
+        this.model = model;
+        this.c = model.config();
+        if (contextSize <= 0 || contextSize > c.contextLength()) {
+            throw new IllegalArgumentException("context size " + contextSize + " must be in 1.." + c.contextLength() + " (the model's context_length)");
+        }
+        this.contextSize = contextSize;
+        this.chunk = Math.min(PREFILL_CHUNK, contextSize);
+        long cacheFloats = (long) contextSize * c.kvDim();
+        if (cacheFloats > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("context size " + contextSize + " needs a key cache of " + cacheFloats
+                    + " floats per layer; use a smaller context size");
+        }
+        keyCache = new float[c.layers()][(int) cacheFloats];
+        valueCache = new float[c.layers()][(int) cacheFloats];
+        x = new float[chunk * c.dim()];
+        xb = new float[chunk * c.dim()];
+        xb2 = new float[chunk * c.dim()];
+        q = new float[chunk * c.dim()];
+        k = new float[chunk * c.kvDim()];
+        v = new float[chunk * c.kvDim()];
+        hb = new float[chunk * c.ffnDim()];
+        hb2 = new float[chunk * c.ffnDim()];
+        scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
+        logits = new float[c.vocabSize()];
+        int half = c.ropeDims() / 2;
+        inverseFrequencies = new double[half];
+        for (int i = 0; i < half; i++) {
+            double f = Math.pow(c.ropeBase(), -2.0 * i / c.ropeDims());
+            inverseFrequencies[i] = c.ropeFreqFactors() == null ? f : f / c.ropeFreqFactors()[i];   // llama.cpp divides by the factor
+        }
+        ropeCos = new float[chunk * half];
+        ropeSin = new float[chunk * half];
+    }
+
+    public LlamaModel model() {
+        return model;
+    }
+
+    public int contextSize() {
+        return contextSize;
+    }
+
+    /**
+     * Runs {@code token} at position {@code pos} (the cache must hold positions 0..pos-1) and returns the logits.
+     * The returned array is the engine's buffer: valid until the next call.
+     */
+    public float[] forward(int token, int pos) {
+        checkToken(token);
+        checkWindow(pos, 1);
+        model.tokenEmbedding().dequantizeRow(token, x, 0);
+        computeRope(0, pos);
+        for (int l = 0; l < c.layers(); l++) {
+            decodeLayer(l, pos);
+        }
+        return classify(0);
+    }
+
+    /** One transformer block for the token in activation row 0 at {@code pos} (rope tables already computed). */
+    private void decodeLayer(int l, int pos) {
+        int dim = c.dim();
+        LlamaModel.Layer w = model.layer(l);
+        int cacheOffset = pos * c.kvDim();
+        // attention: q, and k/v written straight into this position's cache row
+        Elementwise.rmsNorm(xb, 0, x, 0, w.attentionNorm(), dim, c.rmsEpsilon());
+        w.wq().matvec(xb, q, 0);
+        w.wk().matvec(xb, keyCache[l], cacheOffset);
+        w.wv().matvec(xb, valueCache[l], cacheOffset);
+        rotate(q, 0, c.heads(), 0);
+        rotate(keyCache[l], cacheOffset, c.kvHeads(), 0);
+        attend(l, pos, 1);
+        w.wo().matvec(xb, xb2, 0);
+        Elementwise.add(x, 0, xb2, 0, dim);
+        // feed-forward: down(silu(gate(x)) * up(x))
+        Elementwise.rmsNorm(xb, 0, x, 0, w.ffnNorm(), dim, c.rmsEpsilon());
+        w.gate().matvec(xb, hb, 0);
+        w.up().matvec(xb, hb2, 0);
+        Elementwise.swiglu(hb, hb2, 0, c.ffnDim());
+        w.down().matvec(hb, xb, 0);
+        Elementwise.add(x, 0, xb, 0, dim);
+    }
+
+    /**
+     * Partial offload (the accelerated engine runs the other layers on devices): layers [firstLayer, endLayer) at
+     * {@code pos} on {@code hidden} (dim floats, updated in place), using this engine's key/value cache for them.
+     */
+    public void forwardLayers(float[] hidden, int pos, int firstLayer, int endLayer) {
+        checkWindow(pos, 1);
+        if (firstLayer < 0 || endLayer > c.layers() || firstLayer >= endLayer) {
+            throw new IllegalArgumentException("layer range [" + firstLayer + ", " + endLayer + ") outside 0.." + c.layers());
+        }
+        System.arraycopy(hidden, 0, x, 0, c.dim());
+        computeRope(0, pos);
+        for (int l = firstLayer; l < endLayer; l++) {
+            decodeLayer(l, pos);
+        }
+        System.arraycopy(x, 0, hidden, 0, c.dim());
+    }
+
+    /** Partial offload: final norm and classifier of {@code hidden}; returns the logits (the engine's buffer). */
+    public float[] classify(float[] hidden) {
+        System.arraycopy(hidden, 0, x, 0, c.dim());
+        return classify(0);
+    }
+
+    /**
+     * Runs {@code count} tokens of {@code tokens} from {@code from}, at positions {@code startPos..}, in chunks with
+     * matrix-matrix products and causal attention; returns the logits after the last one (the engine's buffer).
+     */
+    public float[] prefill(int[] tokens, int from, int count, int startPos) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("prefill needs at least one token");
+        }
+        checkWindow(startPos, count);
+        for (int i = 0; i < count; i++) {
+            checkToken(tokens[from + i]);
+        }
+        int done = 0;
+        while (done < count) {
+            int n = Math.min(chunk, count - done);
+            prefillChunk(tokens, from + done, n, startPos + done);
+            done += n;
+        }
+        return classify(((count - 1) % chunk));
+    }
+
+    private void prefillChunk(int[] tokens, int from, int n, int startPos) {
+        int dim = c.dim();
+        int kvDim = c.kvDim();
+        for (int i = 0; i < n; i++) {
+            model.tokenEmbedding().dequantizeRow(tokens[from + i], x, i * dim);
+            computeRope(i, startPos + i);
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            LlamaModel.Layer w = model.layer(l);
+            for (int i = 0; i < n; i++) {
+                Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.attentionNorm(), dim, c.rmsEpsilon());
+            }
+            w.wq().matmul(xb, n, q);
+            w.wk().matmul(xb, n, k);
+            w.wv().matmul(xb, n, v);
+            for (int i = 0; i < n; i++) {
+                rotate(q, i * dim, c.heads(), i);
+                rotate(k, i * kvDim, c.kvHeads(), i);
+                System.arraycopy(k, i * kvDim, keyCache[l], (startPos + i) * kvDim, kvDim);
+                System.arraycopy(v, i * kvDim, valueCache[l], (startPos + i) * kvDim, kvDim);
+            }
+            attend(l, startPos, n);
+            w.wo().matmul(xb, n, xb2);
+            Elementwise.add(x, 0, xb2, 0, n * dim);
+            for (int i = 0; i < n; i++) {
+                Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.ffnNorm(), dim, c.rmsEpsilon());
+            }
+            w.gate().matmul(xb, n, hb);
+            w.up().matmul(xb, n, hb2);
+            Elementwise.swiglu(hb, hb2, 0, n * c.ffnDim());
+            w.down().matmul(hb, n, xb);
+            Elementwise.add(x, 0, xb, 0, n * dim);
+        }
+    }
+
+    /** Final norm and classifier of activation row {@code row}. */
+    private float[] classify(int row) {
+        int dim = c.dim();
+        Elementwise.rmsNorm(x, row * dim, x, row * dim, model.outputNorm(), dim, c.rmsEpsilon());
+        if (row != 0) {
+            System.arraycopy(x, row * dim, x, 0, dim);
+        }
+        model.output().matvec(x, logits, 0);
+        return logits;
+    }
+
+    /** cos/sin of every rotated frequency at {@code pos}, for activation row {@code row}. */
+    private void computeRope(int row, int pos) {
+        int half = inverseFrequencies.length;
+        for (int i = 0; i < half; i++) {
+            double theta = pos * inverseFrequencies[i];
+            ropeCos[row * half + i] = (float) Math.cos(theta);
+            ropeSin[row * half + i] = (float) Math.sin(theta);
+        }
+    }
+
+    /** RoPE on adjacent pairs (x[2i], x[2i+1]) of the first ropeDims of each head, as llama.cpp's llama architecture. */
+    private void rotate(float[] vec, int offset, int headCount, int row) {
+        int half = inverseFrequencies.length;
+        for (int h = 0; h < headCount; h++) {
+            int base = offset + h * c.headSize();
+            for (int i = 0; i < half; i++) {
+                float cos = ropeCos[row * half + i];
+                float sin = ropeSin[row * half + i];
+                float a = vec[base + 2 * i];
+                float b = vec[base + 2 * i + 1];
+                vec[base + 2 * i] = a * cos - b * sin;
+                vec[base + 2 * i + 1] = a * sin + b * cos;
+            }
+        }
+    }
+
+    /** Attention of {@code tokens} query rows (positions startPos..) over the cache, result in xb; heads in parallel. */
+    private void attend(int layer, int startPos, int tokens) {
+        attnLayer = layer;
+        attnStartPos = startPos;
+        if (scores.length < (long) Threads.count() * contextSize) {   // the pool was resized after construction
+            scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
+        }
+        Threads.parallelRanges(tokens * c.heads(), attentionTask);
+    }
+
+    private void attendRange(int worker, int start, int end) {
+        for (int item = start; item < end; item++) {
+            attendOne(item, worker * contextSize);
+        }
+    }
+
+    /** One (token row, query head): softmax(q.k / sqrt(headSize)) over positions 0..pos, weighted sum of values. */
+    private void attendOne(int item, int scoreOffset) {
+        int row = item / c.heads();
+        int h = item % c.heads();
+        int pos = attnStartPos + row;
+        int headSize = c.headSize();
+        int kvDim = c.kvDim();
+        int kvOffset = (h / c.groupSize()) * headSize;
+        int qOffset = row * c.dim() + h * headSize;
+        float[] keys = keyCache[attnLayer];
+        float[] values = valueCache[attnLayer];
+        float scale = (float) (1.0 / Math.sqrt(headSize));
+        for (int t = 0; t <= pos; t++) {
+            scores[scoreOffset + t] = Elementwise.dot(q, qOffset, keys, t * kvDim + kvOffset, headSize) * scale;
+        }
+        Elementwise.softmax(scores, scoreOffset, pos + 1);
+        int outOffset = row * c.dim() + h * headSize;
+        java.util.Arrays.fill(xb, outOffset, outOffset + headSize, 0f);
+        for (int t = 0; t <= pos; t++) {
+            Elementwise.axpy(scores[scoreOffset + t], values, t * kvDim + kvOffset, xb, outOffset, headSize);
+        }
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
+        }
+    }
+
+    private void checkWindow(int startPos, int count) {
+        if (startPos < 0 || (long) startPos + count > contextSize) {
+            throw new ContextWindowExceededException(startPos + count, contextSize, c.contextLength());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.squall.model.llama;
+
+import io.squall.model.gguf.GGUFFile;
+import io.squall.model.gguf.TensorInfo;
+import io.squall.model.tensor.Dequantizer;
+import io.squall.model.tensor.WeightMatrix;
+import io.squall.model.tokenizer.Tokenizer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A Llama model loaded from a GGUF file: configuration, tokenizer and weights. Matrices stay in the memory
+ * mapping (no copy); the small norm vectors are read into float arrays. Close it to unmap the file.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+    /** One transformer block's weights. */
+    public record Layer(float[] attentionNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
+                        float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+        List<WeightMatrix> matrices() {
+            return List.of(wq, wk, wv, wo, gate, up, down);
+        }
+    }
+
+    private final GGUFFile gguf;
+    private final LlamaConfig config;
+    private final Tokenizer tokenizer;
+    private final WeightMatrix tokenEmbedding;
+    private final Layer[] layers;
+    private final float[] outputNorm;
+    private final WeightMatrix output;
+
+    private LlamaModel(GGUFFile gguf, LlamaConfig config, Tokenizer tokenizer, WeightMatrix tokenEmbedding, Layer[] layers,
+                       float[] outputNorm, WeightMatrix output) {
+        this.gguf = gguf;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.tokenEmbedding = tokenEmbedding;
+        this.layers = layers;
+        this.outputNorm = outputNorm;
+        this.output = output;
+    }
+
+    /** Loads a model; {@code progress} (may be null) receives short human-readable steps. */
+    public static LlamaModel load(Path path, Consumer<String> progress) throws IOException {
+        Consumer<String> log = progress != null ? progress : s -> { };
+        log.accept("loading " + path);
+        GGUFFile gguf = GGUFFile.open(path);
+        try {
+            return from(gguf, log);
+        } catch (RuntimeException e) {
+            gguf.close();
+            throw e;
+        }
+    }
+
+    /** Binds the weights of an open file; the model owns {@code gguf} afterwards (closing the model closes it). */
+    public static LlamaModel from(GGUFFile gguf, Consumer<String> log) {
+        LlamaConfig c = LlamaConfig.from(gguf);
+        log.accept("model: " + c.describe());
+        Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
+        if (tokenizer.vocabularySize() != c.vocabSize()) {
+            throw new IllegalArgumentException(gguf.name() + ": tokenizer has " + tokenizer.vocabularySize() + " tokens, model " + c.vocabSize());
+        }
+        WeightMatrix embedding = matrix(gguf, "token_embd.weight", c.vocabSize(), c.dim());
+        Layer[] layers = new Layer[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            String p = "blk." + l + ".";
+            layers[l] = new Layer(
+                    vector(gguf, p + "attn_norm.weight", c.dim()),
+                    matrix(gguf, p + "attn_q.weight", c.dim(), c.dim()),
+                    matrix(gguf, p + "attn_k.weight", c.kvDim(), c.dim()),
+                    matrix(gguf, p + "attn_v.weight", c.kvDim(), c.dim()),
+                    matrix(gguf, p + "attn_output.weight", c.dim(), c.dim()),
+                    vector(gguf, p + "ffn_norm.weight", c.dim()),
+                    matrix(gguf, p + "ffn_gate.weight", c.ffnDim(), c.dim()),
+                    matrix(gguf, p + "ffn_up.weight", c.ffnDim(), c.dim()),
+                    matrix(gguf, p + "ffn_down.weight", c.dim(), c.ffnDim()));
+            log.accept("layer " + (l + 1) + "/" + c.layers());
+        }
+        float[] outputNorm = vector(gguf, "output_norm.weight", c.dim());
+        WeightMatrix output = c.tiedEmbeddings() ? embedding : matrix(gguf, LlamaConfig.OUTPUT, c.vocabSize(), c.dim());
+        return new LlamaModel(gguf, c, tokenizer, embedding, layers, outputNorm, output);
+    }
+
+    private static TensorInfo tensor(GGUFFile gguf, String name, long... dims) {
+        TensorInfo t = gguf.tensor(name);
+        if (t == null) {
+            throw new IllegalArgumentException(gguf.name() + ": missing tensor " + name);
+        }
+        if (!Arrays.equals(t.dims(), dims)) {
+            throw new IllegalArgumentException(gguf.name() + ": tensor " + name + " has shape " + Arrays.toString(t.dims())
+                    + ", expected " + Arrays.toString(dims) + " (GGUF order, innermost first)");
+        }
+        return t;
+    }
+
+    private static WeightMatrix matrix(GGUFFile gguf, String name, int rows, int cols) {
+        TensorInfo t = tensor(gguf, name, cols, rows);
+        return WeightMatrix.of(name, t.type(), gguf.tensorData(t), rows, cols);
+    }
+
+    private static float[] vector(GGUFFile gguf, String name, int n) {
+        TensorInfo t = tensor(gguf, name, n);
+        float[] v = new float[n];
+        Dequantizer.dequantize(t.type(), gguf.tensorData(t), 0, v, 0, n);
+        return v;
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public GGUFFile gguf() {
+        return gguf;
+    }
+
+    public WeightMatrix tokenEmbedding() {
+        return tokenEmbedding;
+    }
+
+    public Layer layer(int i) {
+        return layers[i];
+    }
+
+    public float[] outputNorm() {
+        return outputNorm;
+    }
+
+    public WeightMatrix output() {
+        return output;
+    }
+
+    /** Bytes of weights a single-token forward pass reads: every layer matrix and the classifier (one embedding row is negligible). */
+    public long weightBytesPerToken() {
+        long bytes = output.type().byteSize((long) output.rows() * output.cols());
+        for (Layer layer : layers) {
+            for (WeightMatrix m : layer.matrices()) {
+                bytes += m.type().byteSize((long) m.rows() * m.cols());
+            }
+        }
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        gguf.close();
+    }
+}

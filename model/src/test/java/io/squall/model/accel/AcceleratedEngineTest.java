@@ -1,0 +1,132 @@
+package io.squall.model.accel;
+
+import io.squall.kernels.graphs.LlamaGraphs;
+import io.squall.model.convert.SyntheticModel;
+import io.squall.model.gguf.GGUFFile;
+import io.squall.model.llama.CpuEngine;
+import io.squall.model.llama.InferenceEngine;
+import io.squall.model.llama.LlamaModel;
+import io.squall.model.llama.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The accelerated engine against the CPU engine: logits within a tolerance relative to the largest logit (the two
+ * sum in different orders in float; measured differences are ~1e-6 of it), and greedy generations token for token.
+ */
+class AcceleratedEngineTest {
+    /** Relative to the largest |logit|: float summation-order differences only. */
+    static final double TOLERANCE = 1e-4;
+
+    @TempDir
+    Path dir;
+
+    static List<String> devices() {
+        return Devices.all();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void storiesLogitsAndGreedyTokensMatchTheCpuEngine(String device) throws IOException {
+        try (LlamaModel model = LlamaModel.load(TestModels.stories(), null)) {
+            compare(model, device, 96);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m"})
+    void syntheticModelsInEveryTensorTypeMatchOnOpenCL(String type) throws IOException {
+        String device = Devices.opencl();
+        try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
+            compare(model, device, 72);
+        }
+    }
+
+    @Test
+    void syntheticQ8OnTheJvmBackend() throws IOException {
+        try (LlamaModel model = LlamaModel.load(synthetic("q8_0"), null)) {
+            compare(model, "jvm", 72);
+        }
+    }
+
+    /** The GPU layout of the products (work-group lanes per row) through the whole engine, on a CPU OpenCL device. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"q8_0", "q4_k_m"})
+    void laneLayoutMatchesOnOpenCL(String type) throws IOException {
+        String device = Devices.opencl();
+        try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
+            compare(model, device, 72, LlamaGraphs.MatVecShape.LANES);
+        }
+    }
+
+    /** Llama-3-style: GQA 8/2, rope base 500000 with 3.1 frequency factors, untied classifier; tiny shapes. */
+    private Path synthetic(String type) throws IOException {
+        SyntheticModel.Spec spec = new SyntheticModel.Spec("test", 256, 512, 2, 8, 2, 512, 500000f, 128, 1e-5f, false,
+                new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
+        Path file = dir.resolve("synthetic-" + type + ".gguf");
+        try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
+            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 11, file, s -> { });
+        }
+        return file;
+    }
+
+    /** Teacher-forced logits over 8 positions, then 64 greedy tokens from both engines. */
+    static void compare(LlamaModel model, String device, int context) {
+        compare(model, device, context, null);
+    }
+
+    static void compare(LlamaModel model, String device, int context, LlamaGraphs.MatVecShape shape) {
+        CpuEngine cpu = new CpuEngine(model, context);
+        try (AcceleratedEngine acc = new AcceleratedEngine(model, context, List.of(new StageSpec(device, 0, model.config().layers())),
+                null, null, null, shape)) {
+            double worst = 0, scale = 0;
+            for (int pos = 0; pos < 8; pos++) {
+                int token = (pos * 97 + 5) % model.config().vocabSize();
+                float[] expected = cpu.forward(token, pos).clone();
+                float[] actual = acc.forward(token, pos);
+                for (int i = 0; i < expected.length; i++) {
+                    worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
+                    scale = Math.max(scale, Math.abs(expected[i]));
+                }
+            }
+            System.out.printf("%s on %s: largest logit difference %.3g (largest logit %.3g)%n", model.config().describe(), device, worst, scale);
+            assertTrue(worst <= TOLERANCE * scale, device + ": largest logit difference " + worst + " > " + TOLERANCE + " x " + scale);
+            int[] prompt = {model.tokenizer().bos(), 5, 17};
+            assertArrayEquals(greedy(cpu, prompt, 64), greedy(acc, prompt, 64), "greedy tokens on " + device);
+        }
+    }
+
+    /** Greedy continuation, the engine choosing each token (on the device for the accelerated one). */
+    static int[] greedy(InferenceEngine engine, int[] prompt, int n) {
+        float[] logits = engine.prefill(prompt, 0, prompt.length, 0);
+        int token = argmax(logits);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = token;
+            if (i + 1 < n) {
+                token = engine.forwardGreedy(token, prompt.length + i);
+            }
+        }
+        return out;
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

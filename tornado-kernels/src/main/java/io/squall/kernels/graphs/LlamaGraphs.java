@@ -1,0 +1,308 @@
+package io.squall.kernels.graphs;
+
+import io.squall.api.GridScheduler;
+import io.squall.api.ImmutableTaskGraph;
+import io.squall.api.KernelContext;
+import io.squall.api.TaskGraph;
+import io.squall.api.WorkerGrid1D;
+import io.squall.api.enums.DataTransferMode;
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.HalfFloatArray;
+import io.squall.api.types.arrays.IntArray;
+import io.squall.kernels.Activations;
+import io.squall.kernels.Attention;
+import io.squall.kernels.Embedding;
+import io.squall.kernels.MatVec;
+import io.squall.kernels.MatVecRows;
+import io.squall.kernels.RmsNorm;
+import io.squall.kernels.Rope;
+import io.squall.kernels.Sampling;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the decode forward pass of a Llama layer range as task graphs for one device (one execution plan per
+ * device). Per token only {@link Io#state} (token id, position) goes in; out comes {@link Io#token} (greedy, argmax
+ * on the device), {@link Io#logits} on demand, or {@link Io#x} (the hidden state) when a later stage continues.
+ * Weights move once ({@code FIRST_EXECUTION}); activations and the key/value cache stay on the device.
+ */
+public final class LlamaGraphs {
+    private LlamaGraphs() {
+    }
+
+    /**
+     * How the matrix-vector products are laid out: {@code LANES} ({@link MatVec}: a sub-group-sized set of work-items
+     * per row, coalesced; for GPUs) or {@code ROWS} ({@link MatVecRows}: a work-item per row with contiguous inner
+     * loops; for CPU OpenCL devices and the JVM backend).
+     */
+    public enum MatVecShape {
+        LANES, ROWS;
+
+        /** ROWS for CPU devices and the JVM, LANES for GPUs and accelerators. */
+        public static MatVecShape forDevice(io.squall.api.common.TornadoDevice device) {
+            return switch (device.getDeviceType()) {
+                case GPU, ACCELERATOR -> LANES;
+                default -> ROWS;
+            };
+        }
+    }
+
+    /** Host objects shared by every stage of one engine: what crosses between host and devices. */
+    public record Io(IntArray state, FloatArray x, IntArray token, FloatArray logits) {
+        public static Io create(LlamaShape shape) {
+            return new Io(new IntArray(2), new FloatArray(shape.dim()), new IntArray(1), new FloatArray(shape.vocabSize()));
+        }
+
+        /** Sets the token id and position for the next execution. */
+        public void set(int tokenId, int position) {
+            state.set(0, tokenId);
+            state.set(1, position);
+        }
+    }
+
+    /** What one device runs. {@code first}: the embedding; {@code last}: final norm, classifier and argmax. */
+    public record StageWeights(DeviceWeight embedding, List<LayerWeights> layers, int firstLayer, FloatArray outputNorm,
+                               DeviceWeight output) {
+        public boolean first() {
+            return embedding != null;
+        }
+
+        public boolean last() {
+            return output != null;
+        }
+    }
+
+    /**
+     * The stage's graphs: {@code forward} (embedding if first, its layers) and, on the last stage, {@code head}.
+     * {@link #atPosition} must be called before each execution (it sizes the attention grids).
+     */
+    public static final class Stage {
+        private final List<ImmutableTaskGraph> graphs;
+        private final GridScheduler grids;
+        private final List<WorkerGrid1D> attentionGrids;
+        private final LlamaShape shape;
+
+        Stage(List<ImmutableTaskGraph> graphs, GridScheduler grids, List<WorkerGrid1D> attentionGrids, LlamaShape shape) {
+            this.graphs = graphs;
+            this.grids = grids;
+            this.attentionGrids = attentionGrids;
+            this.shape = shape;
+        }
+
+        /** forward (index 0) and, on the last stage, head (index 1). */
+        public List<ImmutableTaskGraph> graphs() {
+            return graphs;
+        }
+
+        public GridScheduler grids() {
+            return grids;
+        }
+
+        public void atPosition(int pos) {
+            long global = (long) shape.attentionSplits(pos) * shape.heads() * Attention.LANES;
+            for (WorkerGrid1D g : attentionGrids) {
+                g.setGlobalWork(global);
+            }
+        }
+    }
+
+    /**
+     * @param name     unique prefix for the graph names (one stage per device)
+     * @param keyCache one array per layer of the stage, contextSize x kvDim (and valueCache alike)
+     * @param ropeCos  [contextSize][ropeDims/2] (ropeSin alike)
+     */
+    public static Stage build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
+                              FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape) {
+        GridScheduler grids = new GridScheduler();
+        List<WorkerGrid1D> attentionGrids = new ArrayList<>();
+        KernelContext ctx = new KernelContext();
+        int dim = s.dim();
+        int kvDim = s.kvDim();
+        FloatArray xb = new FloatArray(dim);
+        FloatArray q = new FloatArray(dim);
+        FloatArray k = new FloatArray(kvDim);
+        FloatArray v = new FloatArray(kvDim);
+        FloatArray hb = new FloatArray(s.ffnDim());
+        FloatArray hb2 = new FloatArray(s.ffnDim());
+        int maxSplits = s.attentionSplits(s.contextSize() - 1);
+        FloatArray partials = new FloatArray(maxSplits * s.heads() * Attention.partialStride(s.headSize()));
+
+        String fwdName = name + "_forward";
+        TaskGraph fwd = new TaskGraph(fwdName);
+        Builder b = new Builder(fwd, grids, ctx, shape);
+        fwd.transferToDevice(DataTransferMode.EVERY_EXECUTION, w.first() ? new Object[]{io.state()} : new Object[]{io.state(), io.x()});
+        List<Object> constant = new ArrayList<>(List.of(ropeCos, ropeSin));
+        if (w.first()) {
+            constant.add(w.embedding().data());
+            b.embedding("embed", w.embedding(), io, dim);
+        }
+        for (int i = 0; i < w.layers().size(); i++) {
+            LayerWeights lw = w.layers().get(i);
+            String p = "l" + (w.firstLayer() + i) + "_";
+            constant.addAll(List.of(lw.attentionNorm(), lw.ffnNorm(), lw.wq().data(), lw.wk().data(), lw.wv().data(), lw.wo().data(),
+                    lw.gate().data(), lw.up().data(), lw.down().data()));
+            b.rmsNorm(p + "attnNorm", io.x(), lw.attentionNorm(), xb, dim, s.rmsEpsilon());
+            if (lw.wq().format() == lw.wk().format() && lw.wk().format() == lw.wv().format()) {
+                b.qkv(p + "qkv", lw.wq(), lw.wk(), lw.wv(), xb, q, k, v);
+            } else {
+                b.matvec(p + "q", lw.wq(), xb, q, false);
+                b.matvec(p + "k", lw.wk(), xb, k, false);
+                b.matvec(p + "v", lw.wv(), xb, v, false);
+            }
+            fwd.task(p + "rope", Rope::rotateAndCache, q, k, v, keyCache.get(i), valueCache.get(i), ropeCos, ropeSin, io.state(),
+                    dim, kvDim, s.headSize(), s.ropeDims());
+            fwd.task(p + "attn", Attention::partials, ctx, q, keyCache.get(i), valueCache.get(i), io.state(), partials,
+                    s.heads(), s.kvHeads(), s.headSize());
+            WorkerGrid1D attnGrid = new WorkerGrid1D(Attention.LANES);
+            attnGrid.setLocalWork(Attention.LANES);
+            grids.addWorkerGrid(fwdName + "." + p + "attn", attnGrid);
+            attentionGrids.add(attnGrid);
+            fwd.task(p + "attnCombine", Attention::combine, partials, io.state(), xb, s.heads(), s.headSize());
+            b.matvec(p + "wo", lw.wo(), xb, io.x(), true);   // residual add fused
+            b.rmsNorm(p + "ffnNorm", io.x(), lw.ffnNorm(), xb, dim, s.rmsEpsilon());
+            if (lw.gate().format() == lw.up().format()) {
+                b.swiglu(p + "gateUp", lw.gate(), lw.up(), xb, hb);
+            } else {
+                b.matvec(p + "gate", lw.gate(), xb, hb, false);
+                b.matvec(p + "up", lw.up(), xb, hb2, false);
+                fwd.task(p + "silu", Activations::swiglu, hb, hb2, s.ffnDim());
+            }
+            b.matvec(p + "down", lw.down(), hb, io.x(), true);   // residual add fused
+        }
+        fwd.transferToDevice(DataTransferMode.FIRST_EXECUTION, constant.toArray());
+        List<ImmutableTaskGraph> graphs = new ArrayList<>();
+        if (w.last()) {
+            fwd.persistOnDevice(io.x());
+            graphs.add(fwd.snapshot());
+            String headName = name + "_head";
+            TaskGraph head = new TaskGraph(headName);
+            Builder hb3 = new Builder(head, grids, ctx, shape);
+            head.consumeFromDevice(fwdName, io.x());
+            head.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), w.output().data());
+            hb3.rmsNorm("outNorm", io.x(), w.outputNorm(), xb, dim, s.rmsEpsilon());
+            hb3.matvec("output", w.output(), xb, io.logits(), false);
+            head.task("argmax", Sampling::argmax, ctx, io.logits(), io.token(), s.vocabSize());
+            WorkerGrid1D argGrid = new WorkerGrid1D(Sampling.GROUP);
+            argGrid.setLocalWork(Sampling.GROUP);
+            grids.addWorkerGrid(headName + ".argmax", argGrid);
+            head.transferToHost(DataTransferMode.EVERY_EXECUTION, io.token());
+            head.transferToHost(DataTransferMode.UNDER_DEMAND, io.logits());
+            graphs.add(head.snapshot());
+        } else {
+            fwd.transferToHost(DataTransferMode.EVERY_EXECUTION, io.x());
+            graphs.add(fwd.snapshot());
+        }
+        return new Stage(List.copyOf(graphs), grids, attentionGrids, s);
+    }
+
+    /** Adds tasks to one graph, registering the launch grid of each KernelContext task. */
+    private record Builder(TaskGraph g, GridScheduler grids, KernelContext ctx, MatVecShape shape) {
+        private void grid(String task, int global, int local) {
+            WorkerGrid1D grid = new WorkerGrid1D(global);
+            grid.setLocalWork(local);
+            grids.addWorkerGrid(g.getTaskGraphName() + "." + task, grid);
+        }
+
+        void rmsNorm(String id, FloatArray x, FloatArray weight, FloatArray out, int n, float eps) {
+            g.task(id, RmsNorm::normalize, ctx, x, weight, out, n, eps);
+            grid(id, RmsNorm.GROUP, RmsNorm.GROUP);
+        }
+
+        void embedding(String id, DeviceWeight w, Io io, int dim) {
+            switch (w.format()) {
+                case F32 -> g.task(id, Embedding::f32, (FloatArray) w.data(), io.state(), io.x(), dim);
+                case F16 -> g.task(id, Embedding::f16, (HalfFloatArray) w.data(), io.state(), io.x(), dim);
+                case BF16 -> g.task(id, Embedding::bf16, (ByteArray) w.data(), io.state(), io.x(), dim);
+                case Q8_0 -> g.task(id, Embedding::q8_0, (ByteArray) w.data(), io.state(), io.x(), dim);
+                case Q4_0 -> g.task(id, Embedding::q4_0, (ByteArray) w.data(), io.state(), io.x(), dim);
+                case Q4_K -> g.task(id, Embedding::q4_k, (ByteArray) w.data(), io.state(), io.x(), dim);
+                case Q6_K -> g.task(id, Embedding::q6_k, (ByteArray) w.data(), io.state(), io.x(), dim);
+            }
+        }
+
+        void matvec(String id, DeviceWeight w, FloatArray x, FloatArray out, boolean accumulate) {
+            int rows = w.rows();
+            int cols = w.cols();
+            int acc = accumulate ? 1 : 0;
+            if (shape == MatVecShape.ROWS) {
+                switch (w.format()) {
+                    case F32 -> g.task(id, MatVecRows::f32, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
+                    case F16 -> g.task(id, MatVecRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
+                    case BF16 -> g.task(id, MatVecRows::bf16, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q8_0 -> g.task(id, MatVecRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q4_0 -> g.task(id, MatVecRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q4_K -> g.task(id, MatVecRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                    case Q6_K -> g.task(id, MatVecRows::q6_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                }
+                return;
+            }
+            switch (w.format()) {
+                case F32 -> g.task(id, MatVec::f32, ctx, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
+                case F16 -> g.task(id, MatVec::f16, ctx, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
+                case BF16 -> g.task(id, MatVec::bf16, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                case Q8_0 -> g.task(id, MatVec::q8_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                case Q4_0 -> g.task(id, MatVec::q4_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                case Q4_K -> g.task(id, MatVec::q4_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+                case Q6_K -> g.task(id, MatVec::q6_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
+            }
+            grid(id, MatVec.globalSize(rows), MatVec.GROUP);
+        }
+
+        void qkv(String id, DeviceWeight wq, DeviceWeight wk, DeviceWeight wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v) {
+            int dim = wq.rows();
+            int kvDim = wk.rows();
+            int cols = wq.cols();
+            if (shape == MatVecShape.ROWS) {
+                switch (wq.format()) {
+                    case F32 -> g.task(id, MatVecRows::qkvF32, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case F16 -> g.task(id, MatVecRows::qkvF16, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case BF16 -> g.task(id, MatVecRows::qkvBF16, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q8_0 -> g.task(id, MatVecRows::qkvQ8_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q4_0 -> g.task(id, MatVecRows::qkvQ4_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q4_K -> g.task(id, MatVecRows::qkvQ4_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q6_K -> g.task(id, MatVecRows::qkvQ6_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                }
+                return;
+            }
+            switch (wq.format()) {
+                case F32 -> g.task(id, MatVec::qkvF32, ctx, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case F16 -> g.task(id, MatVec::qkvF16, ctx, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case BF16 -> g.task(id, MatVec::qkvBF16, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q8_0 -> g.task(id, MatVec::qkvQ8_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q4_0 -> g.task(id, MatVec::qkvQ4_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q4_K -> g.task(id, MatVec::qkvQ4_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q6_K -> g.task(id, MatVec::qkvQ6_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+            }
+            grid(id, MatVec.globalSize(dim + 2 * kvDim), MatVec.GROUP);
+        }
+
+        void swiglu(String id, DeviceWeight gate, DeviceWeight up, FloatArray x, FloatArray out) {
+            int rows = gate.rows();
+            int cols = gate.cols();
+            if (shape == MatVecShape.ROWS) {
+                switch (gate.format()) {
+                    case F32 -> g.task(id, MatVecRows::swigluF32, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
+                    case F16 -> g.task(id, MatVecRows::swigluF16, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
+                    case BF16 -> g.task(id, MatVecRows::swigluBF16, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                    case Q8_0 -> g.task(id, MatVecRows::swigluQ8_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                    case Q4_0 -> g.task(id, MatVecRows::swigluQ4_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                    case Q4_K -> g.task(id, MatVecRows::swigluQ4_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                    case Q6_K -> g.task(id, MatVecRows::swigluQ6_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                }
+                return;
+            }
+            switch (gate.format()) {
+                case F32 -> g.task(id, MatVec::swigluF32, ctx, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
+                case F16 -> g.task(id, MatVec::swigluF16, ctx, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
+                case BF16 -> g.task(id, MatVec::swigluBF16, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                case Q8_0 -> g.task(id, MatVec::swigluQ8_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                case Q4_0 -> g.task(id, MatVec::swigluQ4_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                case Q4_K -> g.task(id, MatVec::swigluQ4_K, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+                case Q6_K -> g.task(id, MatVec::swigluQ6_K, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
+            }
+            grid(id, MatVec.globalSize(rows), MatVec.GROUP);
+        }
+    }
+}
