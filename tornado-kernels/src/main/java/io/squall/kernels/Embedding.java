@@ -25,6 +25,13 @@ public final class Embedding {
         }
     }
 
+    public static void bf16(ByteArray table, IntArray state, FloatArray x, int dim) {
+        int base = state.get(0) * dim;
+        for (@Parallel int i = 0; i < dim; i++) {
+            x.set(i, MatVec.bf16(table, base + i));
+        }
+    }
+
     public static void q8_0(ByteArray table, IntArray state, FloatArray x, int dim) {
         int base = state.get(0) * dim;
         for (@Parallel int i = 0; i < dim; i++) {

@@ -50,6 +50,14 @@ public final class MatVec {
         store(ctx, partial, sum, out, row, rows, outOffset, accumulate);
     }
 
+    public static void bf16(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = row < rows ? dotBF16(w, x, row, cols, lane) : 0f;
+        store(ctx, partial, sum, out, row, rows, outOffset, accumulate);
+    }
+
     public static void q8_0(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
@@ -104,6 +112,16 @@ public final class MatVec {
         storeSwiglu(ctx, g, u, gs, us, out, row, rows);
     }
 
+    public static void swigluBF16(KernelContext ctx, ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols) {
+        float[] g = ctx.allocateFloatLocalArray(GROUP);
+        float[] u = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float gs = row < rows ? dotBF16(gate, x, row, cols, lane) : 0f;
+        float us = row < rows ? dotBF16(up, x, row, cols, lane) : 0f;
+        storeSwiglu(ctx, g, u, gs, us, out, row, rows);
+    }
+
     public static void swigluQ8_0(KernelContext ctx, ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols) {
         float[] g = ctx.allocateFloatLocalArray(GROUP);
         float[] u = ctx.allocateFloatLocalArray(GROUP);
@@ -144,6 +162,120 @@ public final class MatVec {
         storeSwiglu(ctx, g, u, gs, us, out, row, rows);
     }
 
+    // ---- q, k and v in one launch: rows [0, dim) of wq, then wk, then wv ----
+
+    public static void qkvF32(KernelContext ctx, FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = 0f;
+        if (row < dim) {
+            sum = dotF32(wq, x, row, cols, lane);
+        } else if (row < dim + kvDim) {
+            sum = dotF32(wk, x, row - dim, cols, lane);
+        } else if (row < dim + 2 * kvDim) {
+            sum = dotF32(wv, x, row - dim - kvDim, cols, lane);
+        }
+        storeQkv(ctx, partial, sum, q, k, v, row, dim, kvDim);
+    }
+
+    public static void qkvF16(KernelContext ctx, HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = 0f;
+        if (row < dim) {
+            sum = dotF16(wq, x, row, cols, lane);
+        } else if (row < dim + kvDim) {
+            sum = dotF16(wk, x, row - dim, cols, lane);
+        } else if (row < dim + 2 * kvDim) {
+            sum = dotF16(wv, x, row - dim - kvDim, cols, lane);
+        }
+        storeQkv(ctx, partial, sum, q, k, v, row, dim, kvDim);
+    }
+
+    public static void qkvBF16(KernelContext ctx, ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = 0f;
+        if (row < dim) {
+            sum = dotBF16(wq, x, row, cols, lane);
+        } else if (row < dim + kvDim) {
+            sum = dotBF16(wk, x, row - dim, cols, lane);
+        } else if (row < dim + 2 * kvDim) {
+            sum = dotBF16(wv, x, row - dim - kvDim, cols, lane);
+        }
+        storeQkv(ctx, partial, sum, q, k, v, row, dim, kvDim);
+    }
+
+    public static void qkvQ8_0(KernelContext ctx, ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = 0f;
+        if (row < dim) {
+            sum = dotQ8_0(wq, x, row, cols, lane);
+        } else if (row < dim + kvDim) {
+            sum = dotQ8_0(wk, x, row - dim, cols, lane);
+        } else if (row < dim + 2 * kvDim) {
+            sum = dotQ8_0(wv, x, row - dim - kvDim, cols, lane);
+        }
+        storeQkv(ctx, partial, sum, q, k, v, row, dim, kvDim);
+    }
+
+    public static void qkvQ4_0(KernelContext ctx, ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = 0f;
+        if (row < dim) {
+            sum = dotQ4_0(wq, x, row, cols, lane);
+        } else if (row < dim + kvDim) {
+            sum = dotQ4_0(wk, x, row - dim, cols, lane);
+        } else if (row < dim + 2 * kvDim) {
+            sum = dotQ4_0(wv, x, row - dim - kvDim, cols, lane);
+        }
+        storeQkv(ctx, partial, sum, q, k, v, row, dim, kvDim);
+    }
+
+    public static void qkvQ4_K(KernelContext ctx, ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = 0f;
+        if (row < dim) {
+            sum = dotQ4_K(wq, x, row, cols, lane);
+        } else if (row < dim + kvDim) {
+            sum = dotQ4_K(wk, x, row - dim, cols, lane);
+        } else if (row < dim + 2 * kvDim) {
+            sum = dotQ4_K(wv, x, row - dim - kvDim, cols, lane);
+        }
+        storeQkv(ctx, partial, sum, q, k, v, row, dim, kvDim);
+    }
+
+    public static void qkvQ6_K(KernelContext ctx, ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        float[] partial = ctx.allocateFloatLocalArray(GROUP);
+        int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
+        int lane = ctx.localIdx % LANES;
+        float sum = 0f;
+        if (row < dim) {
+            sum = dotQ6_K(wq, x, row, cols, lane);
+        } else if (row < dim + kvDim) {
+            sum = dotQ6_K(wk, x, row - dim, cols, lane);
+        } else if (row < dim + 2 * kvDim) {
+            sum = dotQ6_K(wv, x, row - dim - kvDim, cols, lane);
+        }
+        storeQkv(ctx, partial, sum, q, k, v, row, dim, kvDim);
+    }
+
     // ---- per-lane partial dot products (inlined by the JIT) ----
 
     static float dotF32(FloatArray w, FloatArray x, int row, int cols, int lane) {
@@ -160,6 +292,15 @@ public final class MatVec {
         float sum = 0f;
         for (int i = lane; i < cols; i += LANES) {
             sum += w.getFloat(base + i) * x.get(i);
+        }
+        return sum;
+    }
+
+    static float dotBF16(ByteArray w, FloatArray x, int row, int cols, int lane) {
+        int base = row * cols;
+        float sum = 0f;
+        for (int i = lane; i < cols; i += LANES) {
+            sum += bf16(w, base + i) * x.get(i);
         }
         return sum;
     }
@@ -273,6 +414,12 @@ public final class MatVec {
         return Float.float16ToFloat((short) bits);
     }
 
+    /** Little-endian bfloat16 element {@code index} (the upper half of a float). */
+    static float bf16(ByteArray w, int index) {
+        int bits = (w.get(2 * index) & 0xFF) | ((w.get(2 * index + 1) & 0xFF) << 8);
+        return Float.intBitsToFloat(bits << 16);
+    }
+
     // ---- the lanes' reduction ----
 
     /** Sums the lanes of each row in local memory (tree; every work-item reaches every barrier) and writes the row. */
@@ -290,6 +437,28 @@ public final class MatVec {
         if (lane == 0 && row < rows) {
             float before = accumulate != 0 ? out.get(outOffset + row) : 0f;
             out.set(outOffset + row, before + partial[lid]);
+        }
+    }
+
+    static void storeQkv(KernelContext ctx, float[] partial, float sum, FloatArray q, FloatArray k, FloatArray v, int row, int dim, int kvDim) {
+        int lid = ctx.localIdx;
+        int lane = lid % LANES;
+        partial[lid] = sum;
+        ctx.localBarrier();
+        for (int stride = LANES / 2; stride > 0; stride >>= 1) {
+            if (lane < stride) {
+                partial[lid] += partial[lid + stride];
+            }
+            ctx.localBarrier();
+        }
+        if (lane == 0) {
+            if (row < dim) {
+                q.set(row, partial[lid]);
+            } else if (row < dim + kvDim) {
+                k.set(row - dim, partial[lid]);
+            } else if (row < dim + 2 * kvDim) {
+                v.set(row - dim - kvDim, partial[lid]);
+            }
         }
     }
 

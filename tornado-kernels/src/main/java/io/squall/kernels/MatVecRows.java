@@ -28,6 +28,12 @@ public final class MatVecRows {
         }
     }
 
+    public static void bf16(ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            write(out, outOffset + r, accumulate, dotBF16(w, x, r, cols));
+        }
+    }
+
     public static void q8_0(ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate) {
         for (@Parallel int r = 0; r < rows; r++) {
             write(out, outOffset + r, accumulate, dotQ8_0(w, x, r, cols));
@@ -64,6 +70,12 @@ public final class MatVecRows {
         }
     }
 
+    public static void swigluBF16(ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            out.set(r, silu(dotBF16(gate, x, r, cols)) * dotBF16(up, x, r, cols));
+        }
+    }
+
     public static void swigluQ8_0(ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols) {
         for (@Parallel int r = 0; r < rows; r++) {
             out.set(r, silu(dotQ8_0(gate, x, r, cols)) * dotQ8_0(up, x, r, cols));
@@ -85,6 +97,97 @@ public final class MatVecRows {
     public static void swigluQ6_K(ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols) {
         for (@Parallel int r = 0; r < rows; r++) {
             out.set(r, silu(dotQ6_K(gate, x, r, cols)) * dotQ6_K(up, x, r, cols));
+        }
+    }
+
+    public static void qkvF32(FloatArray wq, FloatArray wk, FloatArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotF32(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotF32(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotF32(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvF16(HalfFloatArray wq, HalfFloatArray wk, HalfFloatArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotF16(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotF16(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotF16(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvBF16(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotBF16(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotBF16(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotBF16(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ8_0(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ8_0(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ8_0(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ8_0(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ4_0(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ4_0(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ4_0(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ4_0(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ4_K(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ4_K(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ4_K(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ4_K(wv, x, r - dim - kvDim, cols));
+            }
+        }
+    }
+
+    public static void qkvQ6_K(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
+                                int dim, int kvDim, int cols) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, dotQ6_K(wq, x, r, cols));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, dotQ6_K(wk, x, r - dim, cols));
+            } else {
+                v.set(r - dim - kvDim, dotQ6_K(wv, x, r - dim - kvDim, cols));
+            }
         }
     }
 
@@ -110,6 +213,15 @@ public final class MatVecRows {
         float sum = 0f;
         for (int i = 0; i < cols; i++) {
             sum += w.getFloat(base + i) * x.get(i);
+        }
+        return sum;
+    }
+
+    static float dotBF16(ByteArray w, FloatArray x, int row, int cols) {
+        int base = row * cols;
+        float sum = 0f;
+        for (int i = 0; i < cols; i++) {
+            sum += MatVec.bf16(w, base + i) * x.get(i);
         }
         return sum;
     }

@@ -284,7 +284,9 @@ public final class AcceleratedEngine implements InferenceEngine {
     @Override
     public void close() {
         for (Stage s : stages) {
-            s.plan().close();
+            if (!s.onCpu()) {
+                s.plan().close();
+            }
         }
         stages.clear();
     }

@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
  * Q8_0 (34 B / 32):  f16 d, int8 qs[32]                     x = d * q
  * Q4_0 (18 B / 32):  f16 d, u8 qs[16]                       x[j] = d * ((qs[j] &amp; 15) - 8), x[j+16] = d * ((qs[j] &gt;&gt; 4) - 8)
  * Q4_K (144 B / 256): f16 d, f16 dmin, u8 scales[12], u8 qs[128]
- *      8 sub-blocks of 32 with 6-bit scale sc and min m (packing: {@link #scaleK4}, {@link #minK4});
+ *      8 sub-blocks of 32 with 6-bit scale sc and min m (packing: {@link #scaleK4(int, int, int)});
  *      group g (64 elements) uses qs[32g..32g+32): low nibbles are sub-block 2g, high nibbles 2g+1; x = d*sc*q - dmin*m
  * Q6_K (210 B / 256): u8 ql[128], u8 qh[64], int8 scales[16], f16 d
  *      half h (128 elements), l in 0..31, ql' = ql+64h, qh' = qh+32h, sc' = scales+8h:

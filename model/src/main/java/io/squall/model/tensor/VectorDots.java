@@ -2,10 +2,7 @@ package io.squall.model.tensor;
 
 import static io.squall.model.tensor.Blocks.SHORT_LE;
 import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.B2I;
-import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2I;
@@ -17,7 +14,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -151,7 +147,13 @@ final class VectorDots {
                 void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
                     int i = 0;
                     for (; i <= cols - L; i += L) {
-                        halfToFloat(ShortVector.fromMemorySegment(S, w, base + 2L * i, LE)).intoArray(dst, dstOffset + i);
+                        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
+                        IntVector magnitude = h.and(0x7FFF);
+                        IntVector shifted = magnitude.lanewise(LSHL, 13);
+                        IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                                .blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
+                        FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
+                        wv.intoArray(dst, dstOffset + i);   // same conversion as f16()
                     }
                     for (; i < cols; i++) {
                         dst[dstOffset + i] = Blocks.half(w, base + 2L * i);
@@ -241,8 +243,12 @@ final class VectorDots {
                 FloatVector xlo = FloatVector.fromArray(F, x, xi + j);
                 FloatVector xhi16 = FloatVector.fromArray(F, x, xi + 16 + j).mul(0.0625f);
                 xs = xs.add(xlo);
-                s0 = nibbleDot(ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE), xlo, xhi16, s0);
-                s1 = nibbleDot(ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE), xlo, xhi16, s1);
+                ByteVector v0 = ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE);
+                ByteVector v1 = ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE);
+                s0 = bytesToFloats(v0.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).fma(xhi16, s0);
+                s1 = bytesToFloats(v1.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).fma(xhi16, s1);
+                s0 = bytesToFloats(v0.and(LOW_NIBBLE)).fma(xlo, s0);
+                s1 = bytesToFloats(v1.and(LOW_NIBBLE)).fma(xlo, s1);
             }
             FloatVector offset = xs.mul(-8f);
             acc0 = s0.add(offset).mul(d0).add(acc0);
@@ -252,16 +258,14 @@ final class VectorDots {
         out[o + 1] = acc1.reduceLanes(ADD);
     }
 
-    /**
-     * s + (low nibbles) * xlo + (high nibbles - 8) * xhi. The high nibble is taken without a shift (x86 has no
-     * byte shift): (v & 0xF0) ^ 0x80 read as a signed byte is 16 * (q - 8), and xhi16 is xhi / 16 (exact).
-     * The low nibbles' -8 is left to the caller (-8 * sum(xlo), shared by all rows).
+    /*
+     * Helpers that take or return vectors must stay under C2's always-inline size (35 bytecodes): one that is
+     * not inlined boxes its vectors, which is two orders of magnitude slower. Larger pieces are written out.
+     *
+     * Q4_0 nibbles without shifts (x86 has no byte shift): the low nibble is v & 0x0F; the high nibble q is
+     * taken as (v & 0xF0) ^ 0x80, which read as a signed byte is 16 * (q - 8), multiplied by x / 16 (exact).
+     * The low nibbles' -8 is applied once per block as -8 * sum(x_low), shared by the rows.
      */
-    private static FloatVector nibbleDot(ByteVector v, FloatVector xlo, FloatVector xhi16, FloatVector s) {
-        FloatVector lo = bytesToFloats(v.and(LOW_NIBBLE));
-        FloatVector hi = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT));
-        return lo.fma(xlo, hi.fma(xhi16, s));
-    }
 
     private static FloatVector bytesToFloats(ByteVector v) {
         return (FloatVector) v.convertShape(B2F, F, 0);
@@ -298,7 +302,9 @@ final class VectorDots {
                 FloatVector xlo = FloatVector.fromArray(F, x, xi + j);
                 FloatVector xhi16 = FloatVector.fromArray(F, x, xi + 16 + j).mul(0.0625f);
                 xs = xs.add(xlo);
-                s = nibbleDot(ByteVector.fromMemorySegment(B, w, o + 2 + j, LE), xlo, xhi16, s);
+                ByteVector v = ByteVector.fromMemorySegment(B, w, o + 2 + j, LE);
+                s = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).fma(xhi16, s);
+                s = bytesToFloats(v.and(LOW_NIBBLE)).fma(xlo, s);
             }
             acc = s.add(xs.mul(-8f)).mul(d).add(acc);
         }
@@ -323,7 +329,7 @@ final class VectorDots {
                 float minHi = dmin * Blocks.minK4(mn03, hi47, 2 * g + 1);
                 int xi = xo + sb * 256 + 64 * g;
                 long qs = o + 16 + 32 * g;
-                // x = scale * q - min per sub-block; high nibbles are read as 16 * (q - 8) (see nibbleDot).
+                // x = scale * q - min per sub-block; high nibbles are read as 16 * (q - 8), as in Q4_0.
                 FloatVector sLo = FloatVector.zero(F);
                 FloatVector sHi = FloatVector.zero(F);
                 FloatVector xLo = FloatVector.zero(F);
@@ -379,14 +385,6 @@ final class VectorDots {
         return acc.reduceLanes(ADD);
     }
 
-    private static IntVector bytesToInts(ByteVector v) {
-        return (IntVector) v.convertShape(B2I, I, 0);
-    }
-
-    private static FloatVector intsToFloats(IntVector v) {
-        return (FloatVector) v.convertShape(I2F, F, 0);
-    }
-
     static float f32(MemorySegment w, long base, float[] x, int xo, int cols) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
@@ -400,11 +398,21 @@ final class VectorDots {
         return sum;
     }
 
+    /**
+     * IEEE half to float by bit manipulation (the Vector API has no half lanes): exponent and mantissa shifted
+     * into float position and scaled by 2^112 give normals and subnormals; Inf/NaN (exponent 31) are patched.
+     */
     static float f16(MemorySegment w, long base, float[] x, int xo, int cols) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (; i <= cols - L; i += L) {
-            acc = halfToFloat(ShortVector.fromMemorySegment(S, w, base + 2L * i, LE)).fma(FloatVector.fromArray(F, x, xo + i), acc);
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
+            IntVector magnitude = h.and(0x7FFF);
+            IntVector shifted = magnitude.lanewise(LSHL, 13);
+            IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+                    .blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
+            FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
+            acc = wv.fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
         float sum = acc.reduceLanes(ADD);
         for (; i < cols; i++) {
@@ -425,21 +433,6 @@ final class VectorDots {
             sum += Blocks.bf16(w.get(SHORT_LE, base + 2L * i)) * x[xo + i];
         }
         return sum;
-    }
-
-    /**
-     * IEEE half to float by bit manipulation (the Vector API has no half lanes): the exponent and mantissa
-     * shifted into float position and scaled by 2^112 gives normals and subnormals; Inf/NaN are patched.
-     */
-    static FloatVector halfToFloat(ShortVector halves) {
-        IntVector h = (IntVector) halves.convertShape(S2I, I, 0);
-        IntVector magnitude = h.and(0x7FFF);
-        IntVector sign = h.and(0x8000).lanewise(LSHL, 16);
-        IntVector shifted = magnitude.lanewise(LSHL, 13);
-        IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-        bits = bits.blend(shifted.or(0x7F800000), special);
-        return bits.or(sign).reinterpretAsFloats();
     }
 
     /**
@@ -487,27 +480,26 @@ final class VectorDots {
             a33 = r3.fma(v3, a33);
         }
         int o = row;
-        finish(a00, w, 0, x, x0, i, cols, out, b * outStride + o);
-        finish(a01, w, 0, x, x1, i, cols, out, (b + 1) * outStride + o);
-        finish(a02, w, 0, x, x2, i, cols, out, (b + 2) * outStride + o);
-        finish(a03, w, 0, x, x3, i, cols, out, (b + 3) * outStride + o);
-        finish(a10, w, w1, x, x0, i, cols, out, b * outStride + o + 1);
-        finish(a11, w, w1, x, x1, i, cols, out, (b + 1) * outStride + o + 1);
-        finish(a12, w, w1, x, x2, i, cols, out, (b + 2) * outStride + o + 1);
-        finish(a13, w, w1, x, x3, i, cols, out, (b + 3) * outStride + o + 1);
-        finish(a20, w, w2, x, x0, i, cols, out, b * outStride + o + 2);
-        finish(a21, w, w2, x, x1, i, cols, out, (b + 1) * outStride + o + 2);
-        finish(a22, w, w2, x, x2, i, cols, out, (b + 2) * outStride + o + 2);
-        finish(a23, w, w2, x, x3, i, cols, out, (b + 3) * outStride + o + 2);
-        finish(a30, w, w3, x, x0, i, cols, out, b * outStride + o + 3);
-        finish(a31, w, w3, x, x1, i, cols, out, (b + 1) * outStride + o + 3);
-        finish(a32, w, w3, x, x2, i, cols, out, (b + 2) * outStride + o + 3);
-        finish(a33, w, w3, x, x3, i, cols, out, (b + 3) * outStride + o + 3);
+        finish(a00.reduceLanes(ADD), w, 0, x, x0, i, cols, out, b * outStride + o);
+        finish(a01.reduceLanes(ADD), w, 0, x, x1, i, cols, out, (b + 1) * outStride + o);
+        finish(a02.reduceLanes(ADD), w, 0, x, x2, i, cols, out, (b + 2) * outStride + o);
+        finish(a03.reduceLanes(ADD), w, 0, x, x3, i, cols, out, (b + 3) * outStride + o);
+        finish(a10.reduceLanes(ADD), w, w1, x, x0, i, cols, out, b * outStride + o + 1);
+        finish(a11.reduceLanes(ADD), w, w1, x, x1, i, cols, out, (b + 1) * outStride + o + 1);
+        finish(a12.reduceLanes(ADD), w, w1, x, x2, i, cols, out, (b + 2) * outStride + o + 1);
+        finish(a13.reduceLanes(ADD), w, w1, x, x3, i, cols, out, (b + 3) * outStride + o + 1);
+        finish(a20.reduceLanes(ADD), w, w2, x, x0, i, cols, out, b * outStride + o + 2);
+        finish(a21.reduceLanes(ADD), w, w2, x, x1, i, cols, out, (b + 1) * outStride + o + 2);
+        finish(a22.reduceLanes(ADD), w, w2, x, x2, i, cols, out, (b + 2) * outStride + o + 2);
+        finish(a23.reduceLanes(ADD), w, w2, x, x3, i, cols, out, (b + 3) * outStride + o + 2);
+        finish(a30.reduceLanes(ADD), w, w3, x, x0, i, cols, out, b * outStride + o + 3);
+        finish(a31.reduceLanes(ADD), w, w3, x, x1, i, cols, out, (b + 1) * outStride + o + 3);
+        finish(a32.reduceLanes(ADD), w, w3, x, x2, i, cols, out, (b + 2) * outStride + o + 3);
+        finish(a33.reduceLanes(ADD), w, w3, x, x3, i, cols, out, (b + 3) * outStride + o + 3);
     }
 
-    /** Reduces a block accumulator, adds the scalar tail [from, cols) and stores it. */
-    private static void finish(FloatVector acc, float[] w, int wo, float[] x, int xo, int from, int cols, float[] out, int index) {
-        float sum = acc.reduceLanes(ADD);
+    /** Adds the scalar tail [from, cols) to a block sum and stores it. */
+    private static void finish(float sum, float[] w, int wo, float[] x, int xo, int from, int cols, float[] out, int index) {
         for (int k = from; k < cols; k++) {
             sum += w[wo + k] * x[xo + k];
         }

@@ -1,5 +1,6 @@
 package io.squall.model.accel;
 
+import io.squall.kernels.graphs.LlamaGraphs;
 import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.llama.CpuEngine;
@@ -43,7 +44,7 @@ class AcceleratedEngineTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"f32", "f16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m"})
+    @CsvSource({"f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m"})
     void syntheticModelsInEveryTensorTypeMatchOnOpenCL(String type) throws IOException {
         String device = Devices.opencl();
         try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
@@ -55,6 +56,16 @@ class AcceleratedEngineTest {
     void syntheticQ8OnTheJvmBackend() throws IOException {
         try (LlamaModel model = LlamaModel.load(synthetic("q8_0"), null)) {
             compare(model, "jvm", 72);
+        }
+    }
+
+    /** The GPU layout of the products (work-group lanes per row) through the whole engine, on a CPU OpenCL device. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"q8_0", "q4_k_m"})
+    void laneLayoutMatchesOnOpenCL(String type) throws IOException {
+        String device = Devices.opencl();
+        try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
+            compare(model, device, 72, LlamaGraphs.MatVecShape.LANES);
         }
     }
 
@@ -71,8 +82,13 @@ class AcceleratedEngineTest {
 
     /** Teacher-forced logits over 8 positions, then 64 greedy tokens from both engines. */
     static void compare(LlamaModel model, String device, int context) {
+        compare(model, device, context, null);
+    }
+
+    static void compare(LlamaModel model, String device, int context, LlamaGraphs.MatVecShape shape) {
         CpuEngine cpu = new CpuEngine(model, context);
-        try (AcceleratedEngine acc = AcceleratedEngine.onDevice(model, context, device, null)) {
+        try (AcceleratedEngine acc = new AcceleratedEngine(model, context, List.of(new StageSpec(device, 0, model.config().layers())),
+                null, null, null, shape)) {
             double worst = 0, scale = 0;
             for (int pos = 0; pos < 8; pos++) {
                 int token = (pos * 97 + 5) % model.config().vocabSize();

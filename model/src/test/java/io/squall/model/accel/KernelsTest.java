@@ -45,7 +45,7 @@ class KernelsTest {
     static List<Arguments> typesOnDevices() {
         List<Arguments> args = new ArrayList<>();
         for (String device : Devices.all()) {
-            for (GGMLType t : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K}) {
+            for (GGMLType t : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K}) {
                 args.add(Arguments.of(device, t));
             }
         }
@@ -161,6 +161,7 @@ class KernelsTest {
             switch (type) {
                 case F32 -> g.task("mv", MatVec::f32, ctx, (FloatArray) w, x, out, rows, cols, 3, 1);
                 case F16 -> g.task("mv", MatVec::f16, ctx, (HalfFloatArray) w, x, out, rows, cols, 3, 1);
+                case BF16 -> g.task("mv", MatVec::bf16, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
                 case Q8_0 -> g.task("mv", MatVec::q8_0, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
                 case Q4_0 -> g.task("mv", MatVec::q4_0, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
                 case Q4_K -> g.task("mv", MatVec::q4_k, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
@@ -171,6 +172,7 @@ class KernelsTest {
             switch (type) {
                 case F32 -> g.task("mv", MatVecRows::f32, (FloatArray) w, x, out, rows, cols, 3, 1);
                 case F16 -> g.task("mv", MatVecRows::f16, (HalfFloatArray) w, x, out, rows, cols, 3, 1);
+                case BF16 -> g.task("mv", MatVecRows::bf16, (ByteArray) w, x, out, rows, cols, 3, 1);
                 case Q8_0 -> g.task("mv", MatVecRows::q8_0, (ByteArray) w, x, out, rows, cols, 3, 1);
                 case Q4_0 -> g.task("mv", MatVecRows::q4_0, (ByteArray) w, x, out, rows, cols, 3, 1);
                 case Q4_K -> g.task("mv", MatVecRows::q4_k, (ByteArray) w, x, out, rows, cols, 3, 1);
@@ -186,6 +188,7 @@ class KernelsTest {
             switch (type) {
                 case F32 -> g.task("swiglu", MatVec::swigluF32, ctx, (FloatArray) w, (FloatArray) u, x, out, rows, cols);
                 case F16 -> g.task("swiglu", MatVec::swigluF16, ctx, (HalfFloatArray) w, (HalfFloatArray) u, x, out, rows, cols);
+                case BF16 -> g.task("swiglu", MatVec::swigluBF16, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
                 case Q8_0 -> g.task("swiglu", MatVec::swigluQ8_0, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
                 case Q4_0 -> g.task("swiglu", MatVec::swigluQ4_0, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
                 case Q4_K -> g.task("swiglu", MatVec::swigluQ4_K, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
@@ -196,6 +199,7 @@ class KernelsTest {
             switch (type) {
                 case F32 -> g.task("swiglu", MatVecRows::swigluF32, (FloatArray) w, (FloatArray) u, x, out, rows, cols);
                 case F16 -> g.task("swiglu", MatVecRows::swigluF16, (HalfFloatArray) w, (HalfFloatArray) u, x, out, rows, cols);
+                case BF16 -> g.task("swiglu", MatVecRows::swigluBF16, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
                 case Q8_0 -> g.task("swiglu", MatVecRows::swigluQ8_0, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
                 case Q4_0 -> g.task("swiglu", MatVecRows::swigluQ4_0, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
                 case Q4_K -> g.task("swiglu", MatVecRows::swigluQ4_K, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
@@ -221,6 +225,7 @@ class KernelsTest {
             switch (type) {
                 case F32 -> g.task("e", Embedding::f32, (FloatArray) t, state, x, dim);
                 case F16 -> g.task("e", Embedding::f16, (HalfFloatArray) t, state, x, dim);
+                case BF16 -> g.task("e", Embedding::bf16, (ByteArray) t, state, x, dim);
                 case Q8_0 -> g.task("e", Embedding::q8_0, (ByteArray) t, state, x, dim);
                 case Q4_0 -> g.task("e", Embedding::q4_0, (ByteArray) t, state, x, dim);
                 case Q4_K -> g.task("e", Embedding::q4_k, (ByteArray) t, state, x, dim);
@@ -270,6 +275,36 @@ class KernelsTest {
         assertEquals(1234, result.get(0), device);
         logits[1234] = 0f;
         assertEquals(Sampler.argmax(logits), 4321);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("devices")
+    void topKListsTheLargestInOrder(String device) {
+        int n = 3000;
+        int k = 40;
+        float[] logits = random(new Random(8), n);
+        logits[100] = 5f;
+        logits[50] = 5f;     // tie: 50 before 100
+        logits[7] = Float.NaN;
+        logits[9] = Float.NEGATIVE_INFINITY;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.isNaN(logits[a]) || Float.isNaN(logits[b])
+                ? Boolean.compare(Float.isNaN(logits[a]), Float.isNaN(logits[b]))
+                : logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        FloatArray la = FloatArray.fromArray(logits);
+        IntArray ids = new IntArray(k);
+        FloatArray values = new FloatArray(k);
+        run(device, g -> g.task("topk", Sampling::topK, new KernelContext(), la, ids, values, n, k),
+                grid("topk", Sampling.GROUP, Sampling.GROUP), ids, values);
+        assertEquals(50, ids.get(0));
+        assertEquals(100, ids.get(1));
+        for (int j = 0; j < k; j++) {
+            assertEquals(order[j], ids.get(j), "rank " + j + " on " + device);
+            assertEquals(logits[order[j]], values.get(j), "value at rank " + j);
+        }
     }
 
     /**

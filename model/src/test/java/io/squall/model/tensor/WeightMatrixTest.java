@@ -98,22 +98,22 @@ class WeightMatrixTest {
         for (int threads : new int[] {1, 2, 3}) {
             Threads.resize(threads);
             for (GGMLType type : TYPES) {
-              for (int cols : type.blockSize() == 1 ? new int[] {256, 100} : new int[] {256}) {   // 100: vector tails
-                int rows = 67;
-                Case c = matrix(type, rows, cols, 21 + type.id());
-                for (int batch : new int[] {1, 2, 5, 8}) {
-                    float[] x = TensorTestData.gaussian(batch * cols, batch);
-                    float[] out = new float[batch * rows];
-                    c.matrix.matmul(x, batch, out);
-                    for (int b = 0; b < batch; b++) {
-                        for (int r = 0; r < rows; r++) {
-                            double ref = ScalarReference.dot(c.reference, r * cols, x, b * cols, cols);
-                            double abs = ScalarReference.absDot(c.reference, r * cols, x, b * cols, cols);
-                            assertDot(ref, abs, out[b * rows + r], type + " cols " + cols + " threads " + threads + " batch " + batch + " b " + b + " row " + r);
+                for (int cols : type.blockSize() == 1 ? new int[] {256, 100} : new int[] {256}) {   // 100: vector tails
+                    int rows = 67;
+                    Case c = matrix(type, rows, cols, 21 + type.id());
+                    for (int batch : new int[] {1, 2, 5, 8}) {
+                        float[] x = TensorTestData.gaussian(batch * cols, batch);
+                        float[] out = new float[batch * rows];
+                        c.matrix.matmul(x, batch, out);
+                        for (int b = 0; b < batch; b++) {
+                            for (int r = 0; r < rows; r++) {
+                                double ref = ScalarReference.dot(c.reference, r * cols, x, b * cols, cols);
+                                double abs = ScalarReference.absDot(c.reference, r * cols, x, b * cols, cols);
+                                assertDot(ref, abs, out[b * rows + r], type + " cols " + cols + " threads " + threads + " batch " + batch + " b " + b + " row " + r);
+                            }
                         }
                     }
                 }
-              }
             }
         }
     }

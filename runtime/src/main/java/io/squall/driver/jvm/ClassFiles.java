@@ -33,6 +33,16 @@ final class ClassFiles {
         }
     }
 
+    /** The class-file bytes of one of the backend's own classes (the template of a hidden class). */
+    static byte[] bytes(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+            if (in == null) {
+                throw new IOException("class file of " + type.getName() + " not found");
+            }
+            return in.readAllBytes();
+        }
+    }
+
     static Optional<MethodModel> method(ClassModel model, String name, MethodTypeDesc type) {
         for (MethodModel m : model.methods()) {
             if (m.methodName().equalsString(name) && m.methodTypeSymbol().equals(type)) {

@@ -47,9 +47,11 @@ public final class JvmKernelRunner {
         }
     }
 
-    private record ContextPlan(MethodHandle invoker, int[] contextArgs, boolean barriers) implements Plan {
+    /** itemLoop: the work-item loop with the kernel inlined (no barriers only; null when it could not be made). */
+    private record ContextPlan(MethodHandle invoker, MethodHandle itemLoop, int[] contextArgs, boolean barriers) implements Plan {
         public String describe() {
-            return "work-groups: " + (barriers ? "work-items as virtual threads meeting at barriers" : "work-items as a loop");
+            return "work-groups: " + (barriers ? "work-items as virtual threads meeting at barriers"
+                    : itemLoop != null ? "work-items as a loop with the kernel inlined" : "work-items as a loop");
         }
     }
 
@@ -83,7 +85,7 @@ public final class JvmKernelRunner {
                     throw new IllegalArgumentException("kernel " + kernel + " takes a KernelContext, so it needs a launch grid:"
                             + " give its task a WorkerGrid through a GridScheduler (\"graph.task\")");
                 }
-                WorkGroupLauncher.run(kernel, p.invoker(), args, p.contextArgs(), gridGlobal, gridLocal, p.barriers(),
+                WorkGroupLauncher.run(kernel, p.invoker(), p.itemLoop(), args, p.contextArgs(), gridGlobal, gridLocal, p.barriers(),
                         workers, pool());
             }
         }
@@ -108,8 +110,9 @@ public final class JvmKernelRunner {
             }
         }
         if (!contexts.isEmpty()) {
-            return new ContextPlan(invoker, contexts.stream().mapToInt(Integer::intValue).toArray(),
-                    BarrierScanner.usesBarriers(method));
+            boolean barriers = BarrierScanner.usesBarriers(method);
+            return new ContextPlan(invoker, barriers ? null : WorkGroupLauncher.itemLoop(invoker),
+                    contexts.stream().mapToInt(Integer::intValue).toArray(), barriers);
         }
         for (Annotation[] annotations : method.getParameterAnnotations()) {
             for (Annotation a : annotations) {

@@ -3,6 +3,8 @@ package io.squall.driver.jvm;
 import io.squall.api.KernelContext;
 
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 
@@ -14,7 +16,7 @@ final class WorkGroupLauncher {
     }
 
     /** The ND-range of one launch, padded to 3 dimensions. */
-    private record Range(int dims, long[] global, long[] local, long[] groups) {
+    record Range(int dims, long[] global, long[] local, long[] groups) {
         int items() {
             return (int) (local[0] * local[1] * local[2]);
         }
@@ -45,14 +47,14 @@ final class WorkGroupLauncher {
         }
     }
 
-    static void run(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, long[] gridGlobal, long[] gridLocal,
+    static void run(String kernel, MethodHandle invoker, MethodHandle itemLoop, Object[] args, int[] contextArgs, long[] gridGlobal, long[] gridLocal,
                     boolean barriers, int workers, ForkJoinPool pool) {
         Range range = range(kernel, gridGlobal, gridLocal);
         Workers.forEach(range.groupCount(), workers, pool, group -> {
             if (barriers && range.items() > 1) {
                 runConcurrent(kernel, invoker, args, contextArgs, range, group);
             } else {
-                runLoop(kernel, invoker, args, contextArgs, range, group);
+                runLoop(kernel, invoker, itemLoop, args, contextArgs, range, group);
             }
         });
     }
@@ -102,29 +104,37 @@ final class WorkGroupLauncher {
         return 1;
     }
 
-    private static void setIds(KernelContext ctx, Range range, long group, int item) {
-        long gx = group % range.groups()[0];
-        long gy = (group / range.groups()[0]) % range.groups()[1];
-        long gz = group / (range.groups()[0] * range.groups()[1]);
+    /** The group's coordinates {x, y, z} from its linear index (once per group: long divisions are not free). */
+    static int[] groupIds(Range range, long group) {
+        long[] g = range.groups();
+        return new int[]{(int) (group % g[0]), (int) ((group / g[0]) % g[1]), (int) (group / (g[0] * g[1]))};
+    }
+
+    /** Sets every id and size of the work-item at local position (x, y, z) of the group at {@code groupIds}. */
+    static void setIds(KernelContext ctx, Range range, int[] groupIds, int x, int y, int z) {
         long[] l = range.local();
-        int lx = (int) (item % l[0]);
-        int ly = (int) ((item / l[0]) % l[1]);
-        int lz = (int) (item / (l[0] * l[1]));
-        ctx.localIdx = lx;
-        ctx.localIdy = ly;
-        ctx.localIdz = lz;
-        ctx.groupIdx = (int) gx;
-        ctx.groupIdy = (int) gy;
-        ctx.groupIdz = (int) gz;
-        ctx.globalIdx = (int) (gx * l[0] + lx);
-        ctx.globalIdy = (int) (gy * l[1] + ly);
-        ctx.globalIdz = (int) (gz * l[2] + lz);
+        long[] global = range.global();
+        ctx.localIdx = x;
+        ctx.localIdy = y;
+        ctx.localIdz = z;
+        ctx.groupIdx = groupIds[0];
+        ctx.groupIdy = groupIds[1];
+        ctx.groupIdz = groupIds[2];
+        ctx.globalIdx = groupIds[0] * (int) l[0] + x;
+        ctx.globalIdy = groupIds[1] * (int) l[1] + y;
+        ctx.globalIdz = groupIds[2] * (int) l[2] + z;
         ctx.localGroupSizeX = (int) l[0];
         ctx.localGroupSizeY = (int) l[1];
         ctx.localGroupSizeZ = (int) l[2];
-        ctx.globalGroupSizeX = (int) range.global()[0];
-        ctx.globalGroupSizeY = (int) range.global()[1];
-        ctx.globalGroupSizeZ = (int) range.global()[2];
+        ctx.globalGroupSizeX = (int) global[0];
+        ctx.globalGroupSizeY = (int) global[1];
+        ctx.globalGroupSizeZ = (int) global[2];
+    }
+
+    /** As above, for the work-item with linear index {@code item} in its group. */
+    static void setIds(KernelContext ctx, Range range, int[] groupIds, int item) {
+        long[] l = range.local();
+        setIds(ctx, range, groupIds, (int) (item % l[0]), (int) ((item / l[0]) % l[1]), (int) (item / (l[0] * l[1])));
     }
 
     private static Object[] argsFor(Object[] args, int[] contextArgs, KernelContext ctx) {
@@ -139,14 +149,28 @@ final class WorkGroupLauncher {
         return new JvmKernelException("kernel " + kernel + " failed in " + range.name(group, item) + ": " + t, t);
     }
 
-    /** No barriers: the work-items of the group run one after another on this thread, sharing one context object. */
-    private static void runLoop(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range, long group) {
+    /**
+     * No barriers: the work-items of the group run one after another on this thread, sharing one context object,
+     * through the kernel's {@link ItemLoop} (or, without one, a call per work-item).
+     */
+    private static void runLoop(String kernel, MethodHandle invoker, MethodHandle itemLoop, Object[] args, int[] contextArgs,
+                                Range range, long group) {
         KernelContext ctx = new KernelContext();
         Object[] a = argsFor(args, contextArgs, ctx);
         int items = range.items();
         JvmWorkGroup workGroup = new JvmWorkGroup(kernel, items, false, item -> range.name(group, item));
+        int[] groupIds = groupIds(range, group);
+        if (itemLoop != null) {
+            try {
+                itemLoop.invokeExact(a, ctx, workGroup, range, groupIds);
+            } catch (Throwable t) {
+                int item = ctx.localIdx + (int) range.local()[0] * (ctx.localIdy + (int) range.local()[1] * ctx.localIdz);
+                throw itemFailure(kernel, range, group, item, t);
+            }
+            return;
+        }
         for (int item = 0; item < items; item++) {
-            setIds(ctx, range, group, item);
+            setIds(ctx, range, groupIds, item);
             ctx.bind(workGroup);
             try {
                 invoker.invokeExact(a);
@@ -156,15 +180,28 @@ final class WorkGroupLauncher {
         }
     }
 
+    /** The hidden copy of {@link ItemLoop} for a kernel's invoker, as (Object[], KernelContext, JvmWorkGroup, Range, int[])void. */
+    static MethodHandle itemLoop(MethodHandle invoker) {
+        try {
+            byte[] template = ClassFiles.bytes(ItemLoop.class);
+            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(template, invoker, true);
+            return hidden.findStatic(hidden.lookupClass(), "run", MethodType.methodType(void.class, Object[].class,
+                    KernelContext.class, JvmWorkGroup.class, Range.class, int[].class));
+        } catch (ReflectiveOperationException | java.io.IOException | LinkageError e) {
+            return null;   // the per-work-item call still works, only slower
+        }
+    }
+
     /** Barriers: each work-item of the group is a virtual thread; they meet at the group's barrier. */
     private static void runConcurrent(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range,
                                       long group) {
         int items = range.items();
         JvmWorkGroup workGroup = new JvmWorkGroup(kernel, items, true, item -> range.name(group, item));
+        int[] groupIds = groupIds(range, group);
         Thread[] threads = new Thread[items];
         for (int item = 0; item < items; item++) {
             KernelContext ctx = new KernelContext();
-            setIds(ctx, range, group, item);
+            setIds(ctx, range, groupIds, item);
             ctx.bind(workGroup);
             Object[] a = argsFor(args, contextArgs, ctx);
             int id = item;

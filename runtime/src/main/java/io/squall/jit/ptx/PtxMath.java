@@ -13,13 +13,12 @@ import static io.squall.jit.ptx.PtxCode.f64Bits;
  * only when used; f32 callers widen, call and round once. PTX's own {@code *.approx} instructions are used only
  * for fast math.
  *
- * <p>Accuracy (f64 results, against the correctly rounded value; f32 results are the f64 result rounded, so within
- * 1 ulp of float): exp, log, log2, sin, cos, atan, atan2: a few ulp (Taylor or atanh series evaluated past 2^-60
- * truncation error after exact range reduction); sin/cos/tan reduce by a three-part pi/2 with fma, accurate for
- * |x| below about 2^30 and degrading beyond (Java's are accurate everywhere); tan, tanh: within ~4 ulp;
- * pow = exp(y * log|x|) with Java's special cases: its relative error grows with |y ln x| (about 2^-52 * |y ln x|,
- * so up to ~2^-42 near overflow) — far below float precision, but coarser than Java's 1 ulp for doubles;
- * fmod (Java's %) is exact.
+ * <p>Accuracy, measured by PtxMathAccuracyTest on random arguments against StrictMath (f64 results): exp, log,
+ * sin, cos within 1 ulp; log2, atan, atan2, tan within 2 ulp; tanh within 3 ulp; pow = exp(y * log|x|) with the
+ * product in double-double and Java's special cases, within 24 ulp for x in (0, 100], |y| <= 50 (its error grows
+ * with |y ln x|); fmod (Java's %) exact. f32 results are the f64 result rounded once: within 1 ulp of float.
+ * sin/cos/tan reduce by a three-part pi/2 with fma (Cody-Waite), accurate for |x| below about 2^30; beyond that
+ * there is no Payne-Hanek reduction and the results are meaningless (NaN near Double.MAX_VALUE).
  */
 final class PtxMath {
     static final double LN2_HI = Double.longBitsToDouble(0x3FE62E42FEFA39EFL);
@@ -126,6 +125,11 @@ final class PtxMath {
     }
 
     static String exp(PtxCode c, String x) {
+        return exp(c, x, null);
+    }
+
+    /** exp(x + tail) for a tail far below ulp(x) (the low part of a double-double argument), or exp(x) when tail is null. */
+    static String exp(PtxCode c, String x, String tail) {
         String lo = d(c), xc = d(c), t = d(c), k = d(c), nk = d(c), r1 = d(c), r = d(c);
         c.op("min.f64 " + lo + ", " + x + ", " + f64(710.0));
         c.op("max.f64 " + xc + ", " + lo + ", " + f64(-746.0));
@@ -134,6 +138,11 @@ final class PtxMath {
         c.op("neg.f64 " + nk + ", " + k);
         c.op("fma.rn.f64 " + r1 + ", " + nk + ", " + f64(LN2_HI) + ", " + xc);
         c.op("fma.rn.f64 " + r + ", " + nk + ", " + f64(LN2_LO) + ", " + r1);
+        if (tail != null) {
+            String rt = d(c);
+            c.op("add.rn.f64 " + rt + ", " + r + ", " + tail);
+            r = rt;
+        }
         double[] coeffs = new double[14];   // Taylor to r^13 for |r| <= ln2/2: truncation below 2^-60
         for (int n = 0; n < coeffs.length; n++) {
             coeffs[n] = invFactorial(n);
@@ -164,6 +173,11 @@ final class PtxMath {
     }
 
     static String log(PtxCode c, String x) {
+        return logExtended(c, x)[0];
+    }
+
+    /** log(x) as {hi, lo}: hi the rounded result, lo (0 for special arguments) what rounding dropped, for pow. */
+    static String[] logExtended(PtxCode c, String x) {
         String sub = p(c), big = d(c), xs = d(c), eadj = c.reg(".b32");
         c.op("setp.lt.f64 " + sub + ", " + x + ", " + f64(Double.MIN_NORMAL));
         c.op("mul.rn.f64 " + big + ", " + x + ", " + f64(0x1p54));
@@ -218,7 +232,15 @@ final class PtxMath {
         c.op("selp.f64 " + r3 + ", " + x + ", " + r2 + ", " + inf);
         c.op("setp.nan.f64 " + nan + ", " + x + ", " + x);
         c.op("selp.f64 " + r4 + ", " + x + ", " + r3 + ", " + nan);
-        return r4;
+        String low = d(c), low2 = d(c), ar = d(c), finite = p(c), lo = d(c);
+        c.op("neg.f64 " + low + ", " + r);
+        c.op("fma.rn.f64 " + low2 + ", " + dk + ", " + f64(LN2_HI) + ", " + low);
+        String low3 = d(c);
+        c.op("add.rn.f64 " + low3 + ", " + low2 + ", " + a);
+        c.op("abs.f64 " + ar + ", " + r4);
+        c.op("setp.lt.f64 " + finite + ", " + ar + ", " + f64(Double.POSITIVE_INFINITY));
+        c.op("selp.f64 " + lo + ", " + low3 + ", " + f64(0.0) + ", " + finite);
+        return new String[] {r4, lo};
     }
 
     /** Reduction by pi/2 and both kernels: {sin(r), cos(r), quadrant (b32)}. */
@@ -376,16 +398,27 @@ final class PtxMath {
         c.op("div.rn.f64 " + q + ", " + num + ", " + den);
         c.op("setp.eq.f64 " + numZero + ", " + num + ", " + f64(0.0));
         c.op("selp.f64 " + ratio + ", " + f64(0.0) + ", " + q + ", " + numZero);
-        String r = complement(c, atan01(c, ratio), swap);
-        String xi = p(c), yi = p(c), both = p(c), r2 = d(c);
+        // the angle of (|x|, |y|) and its mirror for x < 0, each in one rounding from the two-part constants:
+        // a; pi/2 - a (swapped); pi - a (x < 0); pi/2 + a (swapped, x < 0)
+        String a = atan01(c, ratio);
+        String xneg = signBit(c, x);
+        String t1 = d(c), swapped = d(c), t2 = d(c), mirrored = d(c), t3 = d(c), both = d(c);
+        c.op("sub.rn.f64 " + t1 + ", " + f64Bits(PI2_LO) + ", " + a);
+        c.op("add.rn.f64 " + swapped + ", " + t1 + ", " + f64Bits(PI2_HI));
+        c.op("sub.rn.f64 " + t2 + ", " + f64Bits(PI_LO) + ", " + a);
+        c.op("add.rn.f64 " + mirrored + ", " + t2 + ", " + f64Bits(PI_HI));
+        c.op("add.rn.f64 " + t3 + ", " + a + ", " + f64Bits(PI2_LO));
+        c.op("add.rn.f64 " + both + ", " + t3 + ", " + f64Bits(PI2_HI));
+        String r1 = d(c), r2 = d(c), r3a = d(c);
+        c.op("selp.f64 " + r1 + ", " + both + ", " + mirrored + ", " + swap);
+        c.op("selp.f64 " + r2 + ", " + swapped + ", " + a + ", " + swap);
+        c.op("selp.f64 " + r3a + ", " + r1 + ", " + r2 + ", " + xneg);
+        String xi = p(c), yi = p(c), infs = p(c), quarter = d(c), r3 = d(c);
         c.op("setp.eq.f64 " + xi + ", " + ax + ", " + f64(Double.POSITIVE_INFINITY));
         c.op("setp.eq.f64 " + yi + ", " + ay + ", " + f64(Double.POSITIVE_INFINITY));
-        c.op("and.pred " + both + ", " + xi + ", " + yi);
-        c.op("selp.f64 " + r2 + ", " + f64(Math.PI / 4) + ", " + r + ", " + both);
-        String xneg = signBit(c, x), a = d(c), a2 = d(c), r3 = d(c);
-        c.op("sub.rn.f64 " + a + ", " + f64Bits(PI_LO) + ", " + r2);
-        c.op("add.rn.f64 " + a2 + ", " + a + ", " + f64Bits(PI_HI));
-        c.op("selp.f64 " + r3 + ", " + a2 + ", " + r2 + ", " + xneg);
+        c.op("and.pred " + infs + ", " + xi + ", " + yi);
+        c.op("selp.f64 " + quarter + ", " + f64(3 * Math.PI / 4) + ", " + f64(Math.PI / 4) + ", " + xneg);
+        c.op("selp.f64 " + r3 + ", " + quarter + ", " + r3a + ", " + infs);
         String r4 = negateIf(c, r3, signBit(c, y));
         String nan = p(c), sum = d(c), res = d(c);
         c.op("setp.nan.f64 " + nan + ", " + x + ", " + y);
@@ -420,9 +453,17 @@ final class PtxMath {
     private static String pow(PtxCode c, String x, String y) {
         String ax = d(c), yl = d(c);
         c.op("abs.f64 " + ax + ", " + x);
-        String l = log(c, ax);
-        c.op("mul.rn.f64 " + yl + ", " + y + ", " + l);
-        String r = exp(c, yl);
+        String[] l = logExtended(c, ax);   // y * log|x| in double-double: exact integer powers stay exact
+        c.op("mul.rn.f64 " + yl + ", " + y + ", " + l[0]);
+        String yerr = d(c), ylo = d(c), ayl = d(c), finite = p(c), tail = d(c);
+        String nyl = d(c);
+        c.op("neg.f64 " + nyl + ", " + yl);
+        c.op("fma.rn.f64 " + yerr + ", " + y + ", " + l[0] + ", " + nyl);
+        c.op("fma.rn.f64 " + ylo + ", " + y + ", " + l[1] + ", " + yerr);
+        c.op("abs.f64 " + ayl + ", " + yl);
+        c.op("setp.lt.f64 " + finite + ", " + ayl + ", " + f64(746.0));   // beyond, exp saturates: no tail
+        c.op("selp.f64 " + tail + ", " + ylo + ", " + f64(0.0) + ", " + finite);
+        String r = exp(c, yl, tail);
         String yt = d(c), yInt = p(c), h = d(c), ht = d(c), hFrac = p(c), yOdd = p(c);
         c.op("cvt.rzi.f64.f64 " + yt + ", " + y);
         c.op("setp.eq.f64 " + yInt + ", " + yt + ", " + y);

@@ -114,7 +114,8 @@ class KernelContextTest {
         long[] global = {4, 6, 2};
         long[] local = {2, 3, 1};
         int[] out = new int[4 * 6 * 2 * 6];
-        assertTrue(JvmKernelRunner.strategy(method("ids")).contains("as a loop"));
+        assertTrue(JvmKernelRunner.strategy(method("ids")).contains("as a loop with the kernel inlined"),
+                JvmKernelRunner.strategy(method("ids")));
         JvmKernelRunner.run(method("ids"), new Object[]{new KernelContext(), out}, global, local, 3);
         for (int z = 0; z < 2; z++) {
             for (int y = 0; y < 6; y++) {

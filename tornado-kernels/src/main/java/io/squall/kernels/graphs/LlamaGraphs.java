@@ -144,9 +144,13 @@ public final class LlamaGraphs {
             constant.addAll(List.of(lw.attentionNorm(), lw.ffnNorm(), lw.wq().data(), lw.wk().data(), lw.wv().data(), lw.wo().data(),
                     lw.gate().data(), lw.up().data(), lw.down().data()));
             b.rmsNorm(p + "attnNorm", io.x(), lw.attentionNorm(), xb, dim, s.rmsEpsilon());
-            b.matvec(p + "q", lw.wq(), xb, q, false);
-            b.matvec(p + "k", lw.wk(), xb, k, false);
-            b.matvec(p + "v", lw.wv(), xb, v, false);
+            if (lw.wq().format() == lw.wk().format() && lw.wk().format() == lw.wv().format()) {
+                b.qkv(p + "qkv", lw.wq(), lw.wk(), lw.wv(), xb, q, k, v);
+            } else {
+                b.matvec(p + "q", lw.wq(), xb, q, false);
+                b.matvec(p + "k", lw.wk(), xb, k, false);
+                b.matvec(p + "v", lw.wv(), xb, v, false);
+            }
             fwd.task(p + "rope", Rope::rotateAndCache, q, k, v, keyCache.get(i), valueCache.get(i), ropeCos, ropeSin, io.state(),
                     dim, kvDim, s.headSize(), s.ropeDims());
             fwd.task(p + "attn", Attention::partials, ctx, q, keyCache.get(i), valueCache.get(i), io.state(), partials,
@@ -210,6 +214,7 @@ public final class LlamaGraphs {
             switch (w.format()) {
                 case F32 -> g.task(id, Embedding::f32, (FloatArray) w.data(), io.state(), io.x(), dim);
                 case F16 -> g.task(id, Embedding::f16, (HalfFloatArray) w.data(), io.state(), io.x(), dim);
+                case BF16 -> g.task(id, Embedding::bf16, (ByteArray) w.data(), io.state(), io.x(), dim);
                 case Q8_0 -> g.task(id, Embedding::q8_0, (ByteArray) w.data(), io.state(), io.x(), dim);
                 case Q4_0 -> g.task(id, Embedding::q4_0, (ByteArray) w.data(), io.state(), io.x(), dim);
                 case Q4_K -> g.task(id, Embedding::q4_k, (ByteArray) w.data(), io.state(), io.x(), dim);
@@ -225,6 +230,7 @@ public final class LlamaGraphs {
                 switch (w.format()) {
                     case F32 -> g.task(id, MatVecRows::f32, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
                     case F16 -> g.task(id, MatVecRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
+                    case BF16 -> g.task(id, MatVecRows::bf16, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                     case Q8_0 -> g.task(id, MatVecRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                     case Q4_0 -> g.task(id, MatVecRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                     case Q4_K -> g.task(id, MatVecRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
@@ -235,12 +241,41 @@ public final class LlamaGraphs {
             switch (w.format()) {
                 case F32 -> g.task(id, MatVec::f32, ctx, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
                 case F16 -> g.task(id, MatVec::f16, ctx, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
+                case BF16 -> g.task(id, MatVec::bf16, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                 case Q8_0 -> g.task(id, MatVec::q8_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                 case Q4_0 -> g.task(id, MatVec::q4_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                 case Q4_K -> g.task(id, MatVec::q4_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
                 case Q6_K -> g.task(id, MatVec::q6_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
             }
             grid(id, MatVec.globalSize(rows), MatVec.GROUP);
+        }
+
+        void qkv(String id, DeviceWeight wq, DeviceWeight wk, DeviceWeight wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v) {
+            int dim = wq.rows();
+            int kvDim = wk.rows();
+            int cols = wq.cols();
+            if (shape == MatVecShape.ROWS) {
+                switch (wq.format()) {
+                    case F32 -> g.task(id, MatVecRows::qkvF32, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case F16 -> g.task(id, MatVecRows::qkvF16, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case BF16 -> g.task(id, MatVecRows::qkvBF16, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q8_0 -> g.task(id, MatVecRows::qkvQ8_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q4_0 -> g.task(id, MatVecRows::qkvQ4_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q4_K -> g.task(id, MatVecRows::qkvQ4_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                    case Q6_K -> g.task(id, MatVecRows::qkvQ6_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                }
+                return;
+            }
+            switch (wq.format()) {
+                case F32 -> g.task(id, MatVec::qkvF32, ctx, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case F16 -> g.task(id, MatVec::qkvF16, ctx, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case BF16 -> g.task(id, MatVec::qkvBF16, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q8_0 -> g.task(id, MatVec::qkvQ8_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q4_0 -> g.task(id, MatVec::qkvQ4_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q4_K -> g.task(id, MatVec::qkvQ4_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+                case Q6_K -> g.task(id, MatVec::qkvQ6_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
+            }
+            grid(id, MatVec.globalSize(dim + 2 * kvDim), MatVec.GROUP);
         }
 
         void swiglu(String id, DeviceWeight gate, DeviceWeight up, FloatArray x, FloatArray out) {
@@ -250,6 +285,7 @@ public final class LlamaGraphs {
                 switch (gate.format()) {
                     case F32 -> g.task(id, MatVecRows::swigluF32, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
                     case F16 -> g.task(id, MatVecRows::swigluF16, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
+                    case BF16 -> g.task(id, MatVecRows::swigluBF16, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                     case Q8_0 -> g.task(id, MatVecRows::swigluQ8_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                     case Q4_0 -> g.task(id, MatVecRows::swigluQ4_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                     case Q4_K -> g.task(id, MatVecRows::swigluQ4_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
@@ -260,6 +296,7 @@ public final class LlamaGraphs {
             switch (gate.format()) {
                 case F32 -> g.task(id, MatVec::swigluF32, ctx, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
                 case F16 -> g.task(id, MatVec::swigluF16, ctx, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
+                case BF16 -> g.task(id, MatVec::swigluBF16, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                 case Q8_0 -> g.task(id, MatVec::swigluQ8_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                 case Q4_0 -> g.task(id, MatVec::swigluQ4_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
                 case Q4_K -> g.task(id, MatVec::swigluQ4_K, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);

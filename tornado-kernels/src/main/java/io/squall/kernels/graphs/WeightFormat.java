@@ -2,7 +2,7 @@ package io.squall.kernels.graphs;
 
 /** GGUF tensor encodings the kernels read directly (names as ggml's). */
 public enum WeightFormat {
-    F32(1, 4), F16(1, 2), Q8_0(32, 34), Q4_0(32, 18), Q4_K(256, 144), Q6_K(256, 210);
+    F32(1, 4), F16(1, 2), BF16(1, 2), Q8_0(32, 34), Q4_0(32, 18), Q4_K(256, 144), Q6_K(256, 210);
 
     private final int blockSize;
     private final int blockBytes;
@@ -29,6 +29,6 @@ public enum WeightFormat {
             }
         }
         throw new IllegalArgumentException("tensor '" + tensor + "': type " + ggmlTypeName
-                + " has no device kernels (supported: F32, F16, Q8_0, Q4_0, Q4_K, Q6_K)");
+                + " has no device kernels (supported: F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K)");
     }
 }

@@ -110,6 +110,8 @@ class PtxSuiteGpuTest {
             case 6 -> g.task("t", (Task6) t, a[0], a[1], a[2], a[3], a[4], a[5]);
             case 7 -> g.task("t", (Task7) t, a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
             case 8 -> g.task("t", (Task8) t, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+            case 9 -> g.task("t", (Task9) t, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+            case 10 -> g.task("t", (Task10) t, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
             default -> fail("suite case " + c.name() + " has " + a.length + " arguments; extend addTask");
         }
     }
