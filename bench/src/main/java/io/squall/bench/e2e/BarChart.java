@@ -19,7 +19,7 @@ import java.util.Locale;
  * fraction of the bandwidth bound over each generation bar). Java2D, headless.
  */
 final class BarChart {
-    private static final int PANEL_W = 560, H = 460, MARGIN = 60, TOP = 70, BOTTOM = 120;
+    private static final int PANEL_W = 560, H = 460, MARGIN = 60, TOP = 70, BOTTOM = 120, RIGHT_PAD = 80;   // room for the last rotated label
     private static final Color PROMPT = new Color(0x4C72B0), GEN = new Color(0xDD8452), GRID = new Color(0xDDDDDD);
 
     private BarChart() {
@@ -27,7 +27,7 @@ final class BarChart {
 
     static void write(List<EndToEndBench.Result> results, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
-        BufferedImage img = new BufferedImage(2 * PANEL_W, H, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(2 * PANEL_W + RIGHT_PAD, H, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);

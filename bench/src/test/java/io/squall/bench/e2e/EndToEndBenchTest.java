@@ -75,7 +75,7 @@ class EndToEndBenchTest {
         Path png = dir.resolve("chart.png");
         BarChart.write(back, png);
         BufferedImage img = ImageIO.read(png.toFile());
-        assertEquals(1120, img.getWidth());
+        assertEquals(1200, img.getWidth());
         assertEquals(460, img.getHeight());
         // bars stand on the axis: the first slot's prompt bar (CPU engine) and generation bar, and no bar for the failed run
         int slot = (560 - 120) / 3, axis = 460 - 120;
