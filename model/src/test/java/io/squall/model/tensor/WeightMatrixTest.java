@@ -22,7 +22,8 @@ class WeightMatrixTest {
     private static Case matrix(GGMLType type, int rows, int cols, long seed) {
         float[] w = TensorTestData.weights(rows * cols, seed);
         MemorySegment data = Quantizer.quantize(type, w);
-        return new Case(WeightMatrix.of("blk.0.test", type, data, rows, cols), ScalarReference.decode(type, data, (long) rows * cols));
+        // float activations: this test checks the exact path; IntegerDotsTest checks the 8-bit one
+        return new Case(WeightMatrix.of("blk.0.test", type, data, rows, cols).withFloatActivations(), ScalarReference.decode(type, data, (long) rows * cols));
     }
 
     private static void assertDot(double expected, double absSum, float actual, String what) {
