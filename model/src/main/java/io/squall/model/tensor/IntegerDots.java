@@ -40,11 +40,7 @@ final class IntegerDots {
         abstract float dot(MemorySegment w, long base, QuantizedVector x, int cols);
 
         /** Four consecutive rows from byte {@code base} into out[o..o+4); same results as four {@link #dot}s. */
-        void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-            for (int r = 0; r < 4; r++) {
-                out[o + r] = dot(w, base + r * rowBytes, x, cols);
-            }
-        }
+        abstract void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o);
     }
 
     static boolean supports(GGMLType type) {
@@ -67,10 +63,22 @@ final class IntegerDots {
                 float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
                     return q4_K(w, base, x, cols);
                 }
+
+                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = q4_K(w, base + r * rowBytes, x, cols);
+                    }
+                }
             };
             case Q6_K -> new Kernel() {
                 float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
                     return q6_K(w, base, x, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = q6_K(w, base + r * rowBytes, x, cols);
+                    }
                 }
             };
             default -> throw new IllegalArgumentException("no integer dot product for " + type);
@@ -145,8 +153,9 @@ final class IntegerDots {
         short[] xq = x.q;
         float[] xd = x.scale;
         float[] xs = x.blockSum;
-        FloatVector acc = FloatVector.zero(F);
-        float mins = 0;
+        FloatVector accLo = FloatVector.zero(F);
+        FloatVector accHi = FloatVector.zero(F);
+        float minSum = 0;
         int superBlocks = cols / 256;
         for (int sb = 0; sb < superBlocks; sb++) {
             long o = base + (long) sb * Blocks.Q4_K_BYTES;
@@ -155,7 +164,16 @@ final class IntegerDots {
             int sc03 = w.get(Blocks.INT_LE, o + 4);
             int mn03 = w.get(Blocks.INT_LE, o + 8);
             int hi47 = w.get(Blocks.INT_LE, o + 12);
+            // Blocks.scaleK4/minK4 for all eight sub-blocks at once, one 6-bit value per byte (four per int):
+            // sub-blocks 4-7 take their low 4 bits from the nibbles of bytes 8-11 and their top 2 from bits 6-7.
+            int scalesLow = sc03 & 0x3F3F3F3F;
+            int scalesHigh = (hi47 & 0x0F0F0F0F) | ((sc03 >>> 2) & 0x30303030);
+            int minsLow = mn03 & 0x3F3F3F3F;
+            int minsHigh = ((hi47 >>> 4) & 0x0F0F0F0F) | ((mn03 >>> 2) & 0x30303030);
             for (int g = 0; g < 4; g++) {
+                int shift = 16 * (g & 1);
+                int scales = (g < 2 ? scalesLow : scalesHigh) >>> shift;
+                int mins = (g < 2 ? minsLow : minsHigh) >>> shift;
                 int blk = 8 * sb + 2 * g;   // the 32-element block of x under the low nibbles
                 int xi = 32 * blk;
                 long qs = o + 16 + 32 * g;
@@ -165,26 +183,25 @@ final class IntegerDots {
                         .add(v1.and((short) 0x0F).mul(ShortVector.fromArray(S, xq, xi + 16)));
                 ShortVector pHi = v0.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, xq, xi + 32))
                         .add(v1.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, xq, xi + 48)));
-                float scaleLo = d * Blocks.scaleK4(sc03, hi47, 2 * g) * xd[blk];
-                float scaleHi = d * Blocks.scaleK4(sc03, hi47, 2 * g + 1) * xd[blk + 1];
-                acc = pairSums(pLo).fma(FloatVector.broadcast(F, scaleLo), acc);
-                acc = pairSums(pHi).fma(FloatVector.broadcast(F, scaleHi), acc);
-                mins += dmin * (Blocks.minK4(mn03, hi47, 2 * g) * xs[blk] + Blocks.minK4(mn03, hi47, 2 * g + 1) * xs[blk + 1]);
+                float scaleLo = d * (scales & 0xFF) * xd[blk];
+                float scaleHi = d * ((scales >>> 8) & 0xFF) * xd[blk + 1];
+                accLo = pairSums(pLo).fma(FloatVector.broadcast(F, scaleLo), accLo);
+                accHi = pairSums(pHi).fma(FloatVector.broadcast(F, scaleHi), accHi);
+                minSum += dmin * ((mins & 0xFF) * xs[blk] + ((mins >>> 8) & 0xFF) * xs[blk + 1]);
             }
         }
-        return acc.reduceLanes(ADD) - mins;
+        return accLo.add(accHi).reduceLanes(ADD) - minSum;
     }
 
     /**
-     * Q6_K: q = low 4 bits from ql | 2 bits from qh, x = d * sc * (q - 32) with a scale per 16; the -32 is applied
-     * per 16 through the half-block sums of x. Layout as in {@link Blocks}.
+     * Q6_K: q = low 4 bits from ql | 2 bits from qh, x = d * sc * (q - 32) with a scale per 16; the -32 is taken in
+     * the 16-bit lanes (|(q - 32) x| pair sums stay below 2^13). Layout as in {@link Blocks}.
      */
     static float q6_K(MemorySegment w, long base, QuantizedVector x, int cols) {
         short[] xq = x.q;
         float[] xd = x.scale;
-        float[] xh = x.halfSum;
-        FloatVector acc = FloatVector.zero(F);
-        float offset = 0;
+        FloatVector accLow = FloatVector.zero(F);
+        FloatVector accHigh = FloatVector.zero(F);
         int superBlocks = cols / 256;
         for (int sb = 0; sb < superBlocks; sb++) {
             long o = base + (long) sb * Blocks.Q6_K_BYTES;
@@ -199,20 +216,19 @@ final class IntegerDots {
                     // pair p: ql[32p + l] holds quarter p (low nibble, qh bits 2p) and quarter p + 2 (high nibble, qh bits 2p + 4)
                     for (int p = 0; p < 2; p++) {
                         ShortVector v = bytesAt(w, ql + 32 * p + l);
-                        ShortVector qLow = v.and((short) 0x0F).or(hb.lanewise(LSHL, 4 - 2 * p).and((short) 0x30));
-                        ShortVector qHigh = v.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2 * p).and((short) 0x30));
+                        ShortVector qLow = v.and((short) 0x0F).or(hb.lanewise(LSHL, 4 - 2 * p).and((short) 0x30)).sub((short) 32);
+                        ShortVector qHigh = v.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2 * p).and((short) 0x30)).sub((short) 32);
                         int is = l / 16 + 2 * p;
                         int xLow = 32 * (blk + p) + l;
                         int xHigh = xLow + 64;
                         float scLow = d * w.get(Blocks.BYTE, sc + is);
                         float scHigh = d * w.get(Blocks.BYTE, sc + is + 4);
-                        acc = pairSums(qLow.mul(ShortVector.fromArray(S, xq, xLow))).fma(FloatVector.broadcast(F, scLow * xd[blk + p]), acc);
-                        acc = pairSums(qHigh.mul(ShortVector.fromArray(S, xq, xHigh))).fma(FloatVector.broadcast(F, scHigh * xd[blk + p + 2]), acc);
-                        offset += scLow * xh[xLow / 16] + scHigh * xh[xHigh / 16];
+                        accLow = pairSums(qLow.mul(ShortVector.fromArray(S, xq, xLow))).fma(FloatVector.broadcast(F, scLow * xd[blk + p]), accLow);
+                        accHigh = pairSums(qHigh.mul(ShortVector.fromArray(S, xq, xHigh))).fma(FloatVector.broadcast(F, scHigh * xd[blk + p + 2]), accHigh);
                     }
                 }
             }
         }
-        return acc.reduceLanes(ADD) - 32 * offset;
+        return accLow.add(accHigh).reduceLanes(ADD);
     }
 }

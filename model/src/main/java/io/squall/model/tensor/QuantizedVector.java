@@ -1,5 +1,11 @@
 package io.squall.model.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * An activation vector quantized to 8 bits in blocks of 32, as llama.cpp quantizes x to Q8 before its integer
  * dot products: x[i] ~ scale[i / 32] * q[i] with q in [-127, 127] and scale = max|x| / 127 over the block.
@@ -11,13 +17,16 @@ package io.squall.model.tensor;
  * scale, so a non-finite input still gives a non-finite result. Reused between calls: no allocation once sized.
  */
 final class QuantizedVector {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+    private static final float ROUNDING = 0x1.8p23f;
+    private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
+
     short[] q = new short[0];
     /** Per block of 32: the scale. */
     float[] scale = new float[0];
     /** Per block of 32: scale * sum of its q (for the weights' offsets and mins, applied per block). */
     float[] blockSum = new float[0];
-    /** Per 16 elements: scale * sum of their q (Q6_K's offset is applied per 16, with that sub-block's scale). */
-    float[] halfSum = new float[0];
 
     /** Quantizes x[offset..offset+n), n a multiple of 32. */
     void quantize(float[] x, int offset, int n) {
@@ -26,37 +35,28 @@ final class QuantizedVector {
             q = new short[n];
             scale = new float[blocks];
             blockSum = new float[blocks];
-            halfSum = new float[2 * blocks];
         }
         for (int b = 0; b < blocks; b++) {
             int from = offset + 32 * b;
-            float amax = 0;
-            for (int i = 0; i < 32; i++) {
-                amax = Math.max(amax, Math.abs(x[from + i]));   // Math.max keeps NaN
-            }
+            FloatVector m = FloatVector.fromArray(F, x, from).abs().max(FloatVector.fromArray(F, x, from + 8).abs())
+                    .max(FloatVector.fromArray(F, x, from + 16).abs().max(FloatVector.fromArray(F, x, from + 24).abs()));
+            float amax = m.reduceLanes(VectorOperators.MAX);   // MAX is Math.max: NaN stays NaN
             if (!Float.isFinite(amax)) {
                 java.util.Arrays.fill(q, 32 * b, 32 * b + 32, (short) 0);
-                scale[b] = blockSum[b] = halfSum[2 * b] = halfSum[2 * b + 1] = Float.NaN;
+                scale[b] = blockSum[b] = Float.NaN;
                 continue;
             }
             float d = amax / 127;
             float inverse = amax == 0 ? 0 : 127 / amax;
-            int sum0 = 0;
-            int sum1 = 0;
-            for (int i = 0; i < 16; i++) {
-                int v = Math.round(x[from + i] * inverse);
-                q[32 * b + i] = (short) v;
-                sum0 += v;
-            }
-            for (int i = 16; i < 32; i++) {
-                int v = Math.round(x[from + i] * inverse);
-                q[32 * b + i] = (short) v;
-                sum1 += v;
+            int sum = 0;
+            for (int i = 0; i < 32; i += 8) {
+                // round to nearest even: adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits
+                IntVector v = FloatVector.fromArray(F, x, from + i).mul(inverse).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+                ((ShortVector) v.convertShape(VectorOperators.I2S, S, 0)).intoArray(q, 32 * b + i);
+                sum += v.reduceLanes(VectorOperators.ADD);
             }
             scale[b] = d;
-            blockSum[b] = d * (sum0 + sum1);
-            halfSum[2 * b] = d * sum0;
-            halfSum[2 * b + 1] = d * sum1;
+            blockSum[b] = d * sum;
         }
     }
 }
