@@ -30,6 +30,7 @@ final class IntegerDots {
     private static final VectorSpecies<Byte> B = ByteVector.SPECIES_128;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private IntegerDots() {
@@ -98,7 +99,7 @@ final class IntegerDots {
 
     /** Q4_0: sum((q - 8) x) = sum(q x) - 8 sum(x); low nibbles meet x[0..16), high nibbles x[16..32). */
     static float q4_0(MemorySegment w, long base, QuantizedVector x, int cols) {
-        short[] xq = x.q;
+        int[] xp = x.pairs;
         float[] xd = x.scale;
         float[] xs = x.blockSum;
         FloatVector acc = FloatVector.zero(F);
@@ -108,17 +109,21 @@ final class IntegerDots {
             long o = base + (long) b * Blocks.Q4_0_BYTES;
             float d = Blocks.half(w, o);
             ShortVector v = bytesAt(w, o + 2);
-            ShortVector p = v.and((short) 0x0F).mul(ShortVector.fromArray(S, xq, 32 * b))
-                    .add(v.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, xq, 32 * b + 16)));
-            acc = pairSums(p).fma(FloatVector.broadcast(F, d * xd[b]), acc);
+            IntVector p = v.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, 16 * b))
+                    .add(v.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, 16 * b + 8)));
+            acc = ((FloatVector) p.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, d * xd[b]), acc);
             offset += d * xs[b];
         }
         return acc.reduceLanes(ADD) - 8 * offset;
     }
 
-    /** Two rows sharing each load of x; the same arithmetic per row as {@link #q4_0}. */
+    /**
+     * Two rows sharing each load of x; the same arithmetic per row as {@link #q4_0}. Each int lane holds two
+     * nibbles as 16-bit halves; times x's pair ints ({@link QuantizedVector#pairs}) bits 16-31 hold their two
+     * products' sum, off by the carry of a low product in [-1905, 1905]: adding 2^15 before the shift removes it.
+     */
     static void q4_0x2(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-        short[] xq = x.q;
+        int[] xp = x.pairs;
         float[] xd = x.scale;
         float[] xs = x.blockSum;
         FloatVector acc0 = FloatVector.zero(F);
@@ -131,16 +136,16 @@ final class IntegerDots {
             long bo = (long) b * Blocks.Q4_0_BYTES;
             float d0 = Blocks.half(w, base + bo);
             float d1 = Blocks.half(w, r1 + bo);
-            ShortVector xLo = ShortVector.fromArray(S, xq, 32 * b);
-            ShortVector xHi = ShortVector.fromArray(S, xq, 32 * b + 16);
+            IntVector xLo = IntVector.fromArray(I, xp, 16 * b);
+            IntVector xHi = IntVector.fromArray(I, xp, 16 * b + 8);
             ShortVector v0 = bytesAt(w, base + bo + 2);
             ShortVector v1 = bytesAt(w, r1 + bo + 2);
-            ShortVector p0 = v0.and((short) 0x0F).mul(xLo).add(v0.lanewise(LSHR, 4).mul(xHi));
-            ShortVector p1 = v1.and((short) 0x0F).mul(xLo).add(v1.lanewise(LSHR, 4).mul(xHi));
+            IntVector p0 = v0.and((short) 0x0F).reinterpretAsInts().mul(xLo).add(v0.lanewise(LSHR, 4).reinterpretAsInts().mul(xHi));
+            IntVector p1 = v1.and((short) 0x0F).reinterpretAsInts().mul(xLo).add(v1.lanewise(LSHR, 4).reinterpretAsInts().mul(xHi));
             float scale = xd[b];
             float sum = xs[b];
-            acc0 = pairSums(p0).fma(FloatVector.broadcast(F, d0 * scale), acc0);
-            acc1 = pairSums(p1).fma(FloatVector.broadcast(F, d1 * scale), acc1);
+            acc0 = ((FloatVector) p0.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, d0 * scale), acc0);
+            acc1 = ((FloatVector) p1.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, d1 * scale), acc1);
             offset0 += d0 * sum;
             offset1 += d1 * sum;
         }

@@ -23,6 +23,12 @@ final class QuantizedVector {
     private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
 
     short[] q = new short[0];
+    /**
+     * q in pairs, one int per elements (2k, 2k+1): q[2k+1] + q[2k] * 2^16 (mod 2^32). Times a weight int holding
+     * two non-negative 16-bit quants w0 + w1 * 2^16, bits 16-31 of the product are w0 q[2k] + w1 q[2k+1] plus a
+     * carry from w0 q[2k+1]: one 32-bit multiply does two products and their sum (see IntegerDots).
+     */
+    int[] pairs = new int[0];
     /** Per block of 32: the scale. */
     float[] scale = new float[0];
     /** Per block of 32: scale * sum of its q (for the weights' offsets and mins, applied per block). */
@@ -33,6 +39,7 @@ final class QuantizedVector {
         int blocks = n / 32;
         if (q.length < n) {
             q = new short[n];
+            pairs = new int[n / 2];
             scale = new float[blocks];
             blockSum = new float[blocks];
         }
@@ -43,6 +50,7 @@ final class QuantizedVector {
             float amax = m.reduceLanes(VectorOperators.MAX);   // MAX is Math.max: NaN stays NaN
             if (!Float.isFinite(amax)) {
                 java.util.Arrays.fill(q, 32 * b, 32 * b + 32, (short) 0);
+                java.util.Arrays.fill(pairs, 16 * b, 16 * b + 16, 0);
                 scale[b] = blockSum[b] = Float.NaN;
                 continue;
             }
@@ -52,7 +60,10 @@ final class QuantizedVector {
             for (int i = 0; i < 32; i += 8) {
                 // round to nearest even: adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits
                 IntVector v = FloatVector.fromArray(F, x, from + i).mul(inverse).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
-                ((ShortVector) v.convertShape(VectorOperators.I2S, S, 0)).intoArray(q, 32 * b + i);
+                ShortVector shorts = (ShortVector) v.convertShape(VectorOperators.I2S, S, 0);
+                shorts.intoArray(q, 32 * b + i);
+                IntVector p = shorts.reinterpretAsInts();   // low half q[2k], high half q[2k+1]
+                p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16)).intoArray(pairs, (32 * b + i) / 2);
                 sum += v.reduceLanes(VectorOperators.ADD);
             }
             scale[b] = d;
