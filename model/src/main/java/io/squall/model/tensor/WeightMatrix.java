@@ -12,7 +12,7 @@ import java.util.Objects;
  * 32 once per call and uses integer dot products ({@link IntegerDots}), as llama.cpp does; this changes results by
  * at most sum_b scale_b / 2 * sum |w| (x's rounding; see {@link QuantizedVector}). {@link #withFloatActivations()}
  * or {@code -Dsquall.matvec.int8=false} keeps x in float (results as the scalar reference up to float rounding).
- * {@link #dotRow} and {@link #matmul} always use float x.
+ * {@link #dotRow} and {@link #matmul} with a batch above 1 always use float x.
  */
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
