@@ -115,7 +115,8 @@ public final class MatVecBench {
             for (int c = 0; c < copies; c++) {
                 MemorySegment copy = arena.allocate(one.byteSize(), 64);
                 copy.copyFrom(one);
-                matrices[c] = WeightMatrix.of("bench." + c, type, copy, rows, cols);
+                // the integer path where a type has one; its float path is measured below in the same run
+                matrices[c] = WeightMatrix.of("bench." + c, type, copy, rows, cols).withQuantizedActivations();
             }
             float[] x = new float[cols];
             for (int i = 0; i < cols; i++) {

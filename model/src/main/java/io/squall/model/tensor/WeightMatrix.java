@@ -8,18 +8,20 @@ import java.util.Objects;
  * in one of F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K. Products read the encoded bytes directly (fused
  * dequantization) and run over output rows in parallel on {@link Threads}. Safe to share between threads.
  *
- * <p>Activation precision: for Q4_0, Q4_K and Q6_K, {@link #matvec} by default quantizes x to 8 bits per block of
- * 32 once per call and uses integer dot products ({@link IntegerDots}), as llama.cpp does; this changes results by
- * at most sum_b scale_b / 2 * sum |w| (x's rounding; see {@link QuantizedVector}). {@link #withFloatActivations()}
- * or {@code -Dsquall.matvec.int8=false} keeps x in float (results as the scalar reference up to float rounding).
- * {@link #dotRow} and {@link #matmul} with a batch above 1 always use float x.
+ * <p>Activation precision: by default x stays in float and results equal the scalar reference up to float
+ * rounding (the CPU engine is the numerical reference of the accelerated one). {@link #withQuantizedActivations()}
+ * (or {@code -Dsquall.matvec.int8=true} for every matrix) makes {@link #matvec} of Q4_0, Q4_K and Q6_K quantize x
+ * to 8 bits per block of 32 once per call and use integer dot products ({@link IntegerDots}), as llama.cpp does:
+ * about 1.2-1.35x faster, results move by at most sum_b scale_b / 2 * sum |w| (x's rounding; see
+ * {@link QuantizedVector}), which is enough to flip near-tied greedy choices. {@link #dotRow} and {@link #matmul}
+ * with a batch above 1 always use float x.
  */
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
     private static final int MIN_ROWS_PER_THREAD = 16;
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<QuantizedVector> X_SCRATCH = ThreadLocal.withInitial(QuantizedVector::new);
-    private static final boolean INT8_DEFAULT = !"false".equals(System.getProperty("squall.matvec.int8"));
+    private static final boolean INT8_DEFAULT = Boolean.getBoolean("squall.matvec.int8");
 
     private final String name;
     private final GGMLType type;
@@ -70,7 +72,15 @@ public final class WeightMatrix {
         return integerKernel == null ? this : new WeightMatrix(name, type, data, rows, cols, false);
     }
 
-    /** Whether {@link #matvec} quantizes x to 8 bits (Q4_0, Q4_K, Q6_K unless turned off). */
+    /**
+     * The same matrix (data shared) whose matvec quantizes x to 8 bits per 32 and takes the integer path, for the
+     * types that have one (Q4_0, Q4_K, Q6_K; others are returned unchanged). Faster, not exact: see the class comment.
+     */
+    public WeightMatrix withQuantizedActivations() {
+        return integerKernel != null || !IntegerDots.supports(type) ? this : new WeightMatrix(name, type, data, rows, cols, true);
+    }
+
+    /** Whether {@link #matvec} quantizes x to 8 bits ({@link #withQuantizedActivations()} or -Dsquall.matvec.int8=true). */
     public boolean quantizesActivations() {
         return integerKernel != null;
     }

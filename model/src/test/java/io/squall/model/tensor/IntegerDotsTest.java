@@ -65,8 +65,8 @@ class IntegerDotsTest {
                     float[] w = TensorTestData.weights(rows * cols, 17 + type.id() + cols);
                     MemorySegment data = Quantizer.quantize(type, w);
                     double[] wd = ScalarReference.decode(type, data, (long) rows * cols);
-                    WeightMatrix m = WeightMatrix.of("blk.1.ffn_down", type, data, rows, cols);
-                    assertTrue(m.quantizesActivations(), type + " takes the integer path by default");
+                    WeightMatrix m = WeightMatrix.of("blk.1.ffn_down", type, data, rows, cols).withQuantizedActivations();
+                    assertTrue(m.quantizesActivations(), type + " takes the integer path when asked");
                     float[] x = TensorTestData.gaussian(cols + 5, cols + threads);
                     for (int i = 0; i < cols; i += 97) {
                         x[5 + i] *= 20;   // activation outliers, as real models have
@@ -106,7 +106,11 @@ class IntegerDotsTest {
         for (GGMLType type : TYPES) {
             MemorySegment data = Quantizer.quantize(type, TensorTestData.weights(rows * cols, 3));
             double[] wd = ScalarReference.decode(type, data, (long) rows * cols);
-            WeightMatrix m = WeightMatrix.of("w", type, data, rows, cols);
+            WeightMatrix plain = WeightMatrix.of("w", type, data, rows, cols);
+            assertEquals(Boolean.getBoolean("squall.matvec.int8"), plain.quantizesActivations(), "float x unless -Dsquall.matvec.int8=true");
+            WeightMatrix m = plain.withQuantizedActivations();
+            assertTrue(m.quantizesActivations());
+            assertSame(m, m.withQuantizedActivations());
             WeightMatrix exact = m.withFloatActivations();
             assertFalse(exact.quantizesActivations());
             assertSame(exact, exact.withFloatActivations());
@@ -129,7 +133,8 @@ class IntegerDotsTest {
                 differing += a[r] != b[r] ? 1 : 0;
             }
             assertTrue(differing > rows / 2, type + ": the two paths are distinct (" + differing + " rows differ)");
-            assertFalse(WeightMatrix.of("q8", GGMLType.Q8_0, Quantizer.quantize(GGMLType.Q8_0, new float[64]), 2, 32).quantizesActivations());
+            WeightMatrix q8 = WeightMatrix.of("q8", GGMLType.Q8_0, Quantizer.quantize(GGMLType.Q8_0, new float[64]), 2, 32);
+            assertFalse(q8.withQuantizedActivations().quantizesActivations(), "Q8_0 has no integer path");
         }
     }
 
@@ -137,7 +142,7 @@ class IntegerDotsTest {
     void nonFiniteActivationsGiveNonFiniteResults() {
         for (GGMLType type : TYPES) {
             MemorySegment data = Quantizer.quantize(type, TensorTestData.weights(4 * 256, 9));
-            WeightMatrix m = WeightMatrix.of("w", type, data, 4, 256);
+            WeightMatrix m = WeightMatrix.of("w", type, data, 4, 256).withQuantizedActivations();
             float[] x = TensorTestData.gaussian(256, 2);
             float[] out = new float[4];
             x[40] = Float.NaN;

@@ -22,7 +22,7 @@ class WeightMatrixTest {
     private static Case matrix(GGMLType type, int rows, int cols, long seed) {
         float[] w = TensorTestData.weights(rows * cols, seed);
         MemorySegment data = Quantizer.quantize(type, w);
-        // float activations: this test checks the exact path; IntegerDotsTest checks the 8-bit one
+        // float activations (the default, asked for explicitly in case -Dsquall.matvec.int8=true): IntegerDotsTest checks the 8-bit path
         return new Case(WeightMatrix.of("blk.0.test", type, data, rows, cols).withFloatActivations(), ScalarReference.decode(type, data, (long) rows * cols));
     }
 
