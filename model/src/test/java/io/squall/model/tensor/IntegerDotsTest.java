@@ -92,7 +92,8 @@ class IntegerDotsTest {
                         float actual = out[1 + r];
                         assertEquals(exact, actual, 3e-6 * abs + 1e-6, what + " (against the quantized x)");
                         assertEquals(refX, actual, bound + 3e-6 * abs + 1e-6, what + " (against x, within the rounding bound)");
-                        assertEquals(r >= 33 && r < 101 ? actual : 0f, range[r], 0f, what + " (row grouping changes nothing)");
+                        // not bit-exact: a kernel run before C2 compiles it reduces lanes in another order
+                        assertEquals(r >= 33 && r < 101 ? actual : 0f, range[r], 1e-6 * abs, what + " (row grouping changes nothing)");
                     }
                 }
             }
@@ -128,7 +129,7 @@ class IntegerDotsTest {
                 for (int i = 0; i < cols; i++) {
                     bound += q.scale[i / 32] / 2.0 * Math.abs(wd[r * cols + i]);
                 }
-                assertEquals(exact.dotRow(r, x, 0), b[r], 0f, type + " float path is dotRow");
+                assertEquals(exact.dotRow(r, x, 0), b[r], 1e-6 * abs, type + " float path is dotRow");
                 assertEquals(b[r], a[r], bound + 4e-6 * abs + 1e-6, type + " row " + r);
                 differing += a[r] != b[r] ? 1 : 0;
             }

@@ -87,8 +87,10 @@ class WeightMatrixTest {
                     double abs = ScalarReference.absDot(c.reference, r * cols, x, 3, cols);
                     String what = type + " threads " + threads + " row " + r;
                     assertDot(ref, abs, out[2 + r], what);
-                    assertEquals(out[2 + r], outAll[r], 0f, what + " (offsets change nothing)");
-                    assertEquals(r >= 33 && r < 100 ? outAll[r] : 0f, range[r], 0f, what + " (row range)");
+                    // not bit-exact: a kernel that runs before C2 has compiled it (interpreted Vector API) reduces its
+                    // lanes in another order, which showed when other test classes ran first in the same JVM
+                    assertEquals(out[2 + r], outAll[r], 1e-6 * abs, what + " (offsets change nothing)");
+                    assertEquals(r >= 33 && r < 100 ? outAll[r] : 0f, range[r], 1e-6 * abs, what + " (row range)");
                 }
             }
         }
