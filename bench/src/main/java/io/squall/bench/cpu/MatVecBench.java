@@ -82,6 +82,26 @@ public final class MatVecBench {
         return args[i];
     }
 
+    /** Warm-up lets C2 compile the kernel; then the best of several windows, since other processes share the cores. */
+    private static double secondsPerMatvec(WeightMatrix[] matrices, float[] x, float[] out, double seconds) {
+        int copies = matrices.length;
+        long warmupEnd = System.nanoTime() + 2_000_000_000L;
+        int c = 0;
+        while (System.nanoTime() < warmupEnd) {
+            matrices[c++ % copies].matvec(x, out, 0);
+        }
+        double secondsPerCall = Double.MAX_VALUE;
+        long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        do {
+            long start = System.nanoTime();
+            for (int k = 0; k < copies; k++) {
+                matrices[k].matvec(x, out, 0);
+            }
+            secondsPerCall = Math.min(secondsPerCall, (System.nanoTime() - start) / 1e9 / copies);
+        } while (System.nanoTime() < deadline);
+        return secondsPerCall;
+    }
+
     private static void run(GGMLType type, int rows, int cols, double seconds, double bandwidth, int batch) {
         float[] values = new float[rows * cols];
         SplittableRandom random = new SplittableRandom(42);
@@ -95,29 +115,26 @@ public final class MatVecBench {
             for (int c = 0; c < copies; c++) {
                 MemorySegment copy = arena.allocate(one.byteSize(), 64);
                 copy.copyFrom(one);
-                matrices[c] = WeightMatrix.of("bench." + c, type, copy, rows, cols);
+                // the integer path where a type has one; its float path is measured below in the same run
+                matrices[c] = WeightMatrix.of("bench." + c, type, copy, rows, cols).withQuantizedActivations();
             }
             float[] x = new float[cols];
             for (int i = 0; i < cols; i++) {
                 x[i] = (float) random.nextDouble(-1, 1);
             }
             float[] out = new float[rows];
-            // Warm-up lets C2 compile the kernel; then the best of several windows, since other processes share the cores.
-            long warmupEnd = System.nanoTime() + 2_000_000_000L;
-            int c = 0;
-            while (System.nanoTime() < warmupEnd) {
-                matrices[c++ % copies].matvec(x, out, 0);
-            }
-            double secondsPerCall = Double.MAX_VALUE;
-            long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            do {
-                long start = System.nanoTime();
-                for (int k = 0; k < copies; k++) {
-                    matrices[k].matvec(x, out, 0);
-                }
-                secondsPerCall = Math.min(secondsPerCall, (System.nanoTime() - start) / 1e9 / copies);
-            } while (System.nanoTime() < deadline);
+            double secondsPerCall = secondsPerMatvec(matrices, x, out, seconds);
             double gbps = one.byteSize() / secondsPerCall / 1e9;
+            String floatX = "";
+            if (matrices[0].quantizesActivations()) {
+                // the same kernels' float-x path, measured in the same run (what int8 activations gain)
+                WeightMatrix[] exact = new WeightMatrix[copies];
+                for (int k = 0; k < copies; k++) {
+                    exact[k] = matrices[k].withFloatActivations();
+                }
+                double exactSeconds = secondsPerMatvec(exact, x, new float[rows], seconds);
+                floatX = String.format(Locale.ROOT, "  float x: %7.1f us, int8 x %4.2fx faster", exactSeconds * 1e6, exactSeconds / secondsPerCall);
+            }
             String matmul = "";
             if (batch > 1) {
                 float[] xs = new float[batch * cols];
@@ -139,8 +156,8 @@ public final class MatVecBench {
                 } while (System.nanoTime() < end);
                 matmul = String.format(Locale.ROOT, "  %9.1f %6.2fx", best / batch * 1e6, secondsPerCall / (best / batch));
             }
-            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%n", type, rows + "x" + cols, one.byteSize() / 1e6,
-                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth, matmul);
+            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%n", type, rows + "x" + cols, one.byteSize() / 1e6,
+                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth, matmul, floatX);
             if (!Float.isFinite(out[rows / 2])) {
                 throw new IllegalStateException("non-finite result");
             }

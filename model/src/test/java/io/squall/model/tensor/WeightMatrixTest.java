@@ -22,7 +22,8 @@ class WeightMatrixTest {
     private static Case matrix(GGMLType type, int rows, int cols, long seed) {
         float[] w = TensorTestData.weights(rows * cols, seed);
         MemorySegment data = Quantizer.quantize(type, w);
-        return new Case(WeightMatrix.of("blk.0.test", type, data, rows, cols), ScalarReference.decode(type, data, (long) rows * cols));
+        // float activations (the default, asked for explicitly in case -Dsquall.matvec.int8=true): IntegerDotsTest checks the 8-bit path
+        return new Case(WeightMatrix.of("blk.0.test", type, data, rows, cols).withFloatActivations(), ScalarReference.decode(type, data, (long) rows * cols));
     }
 
     private static void assertDot(double expected, double absSum, float actual, String what) {
@@ -86,8 +87,10 @@ class WeightMatrixTest {
                     double abs = ScalarReference.absDot(c.reference, r * cols, x, 3, cols);
                     String what = type + " threads " + threads + " row " + r;
                     assertDot(ref, abs, out[2 + r], what);
-                    assertEquals(out[2 + r], outAll[r], 0f, what + " (offsets change nothing)");
-                    assertEquals(r >= 33 && r < 100 ? outAll[r] : 0f, range[r], 0f, what + " (row range)");
+                    // not bit-exact: a kernel that runs before C2 has compiled it (interpreted Vector API) reduces its
+                    // lanes in another order, which showed when other test classes ran first in the same JVM
+                    assertEquals(out[2 + r], outAll[r], 1e-6 * abs, what + " (offsets change nothing)");
+                    assertEquals(r >= 33 && r < 100 ? outAll[r] : 0f, range[r], 1e-6 * abs, what + " (row range)");
                 }
             }
         }

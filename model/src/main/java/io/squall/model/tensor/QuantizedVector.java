@@ -1,0 +1,73 @@
+package io.squall.model.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * An activation vector quantized to 8 bits in blocks of 32, as llama.cpp quantizes x to Q8 before its integer
+ * dot products: x[i] ~ scale[i / 32] * q[i] with q in [-127, 127] and scale = max|x| / 127 over the block.
+ * The integer kernels ({@link IntegerDots}) multiply weight quants with q in 16-bit lanes and apply both scales
+ * once per block. q is kept widened to shorts so those kernels read it without converting.
+ *
+ * <p>Per element the quantization error is at most scale / 2, so a dot product with weights w moves by at most
+ * sum over blocks of scale_b / 2 * sum |w_i| (the bound the tests check). A block holding Inf or NaN gets a NaN
+ * scale, so a non-finite input still gives a non-finite result. Reused between calls: no allocation once sized.
+ */
+final class QuantizedVector {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_128;
+    private static final float ROUNDING = 0x1.8p23f;
+    private static final int ROUNDING_BITS = Float.floatToRawIntBits(ROUNDING);
+
+    short[] q = new short[0];
+    /**
+     * q in pairs, one int per elements (2k, 2k+1): q[2k+1] + q[2k] * 2^16 (mod 2^32). Times a weight int holding
+     * two non-negative 16-bit quants w0 + w1 * 2^16, bits 16-31 of the product are w0 q[2k] + w1 q[2k+1] plus a
+     * carry from w0 q[2k+1]: one 32-bit multiply does two products and their sum (see IntegerDots).
+     */
+    int[] pairs = new int[0];
+    /** Per block of 32: the scale. */
+    float[] scale = new float[0];
+    /** Per block of 32: scale * sum of its q (for the weights' offsets and mins, applied per block). */
+    float[] blockSum = new float[0];
+
+    /** Quantizes x[offset..offset+n), n a multiple of 32. */
+    void quantize(float[] x, int offset, int n) {
+        int blocks = n / 32;
+        if (q.length < n) {
+            q = new short[n];
+            pairs = new int[n / 2];
+            scale = new float[blocks];
+            blockSum = new float[blocks];
+        }
+        for (int b = 0; b < blocks; b++) {
+            int from = offset + 32 * b;
+            FloatVector m = FloatVector.fromArray(F, x, from).abs().max(FloatVector.fromArray(F, x, from + 8).abs())
+                    .max(FloatVector.fromArray(F, x, from + 16).abs().max(FloatVector.fromArray(F, x, from + 24).abs()));
+            float amax = m.reduceLanes(VectorOperators.MAX);   // MAX is Math.max: NaN stays NaN
+            if (!Float.isFinite(amax)) {
+                java.util.Arrays.fill(q, 32 * b, 32 * b + 32, (short) 0);
+                java.util.Arrays.fill(pairs, 16 * b, 16 * b + 16, 0);
+                scale[b] = blockSum[b] = Float.NaN;
+                continue;
+            }
+            float d = amax / 127;
+            float inverse = amax == 0 ? 0 : 127 / amax;
+            int sum = 0;
+            for (int i = 0; i < 32; i += 8) {
+                // round to nearest even: adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits
+                IntVector v = FloatVector.fromArray(F, x, from + i).mul(inverse).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+                ShortVector shorts = (ShortVector) v.convertShape(VectorOperators.I2S, S, 0);
+                shorts.intoArray(q, 32 * b + i);
+                IntVector p = shorts.reinterpretAsInts();   // low half q[2k], high half q[2k+1]
+                p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16)).intoArray(pairs, (32 * b + i) / 2);
+                sum += v.reduceLanes(VectorOperators.ADD);
+            }
+            scale[b] = d;
+            blockSum[b] = d * sum;
+        }
+    }
+}
