@@ -3,6 +3,7 @@ package io.squall.jit;
 import io.squall.api.WorkerGrid;
 import io.squall.api.types.arrays.*;
 import io.squall.driver.opencl.*;
+import io.squall.exec.device.KernelArguments;
 import io.squall.suite.SuiteCase;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -33,10 +34,6 @@ final class SuiteLauncher {
         };
     }
 
-    static int lengthOf(Object a) {
-        return a instanceof TornadoNativeArray n ? n.getSize() : java.lang.reflect.Array.getLength(a);
-    }
-
     /** Compiles, builds, runs the case on the device and leaves the outputs in {@code args}. Returns the source. */
     static String run(CLContext context, CLCommandQueue queue, SuiteCase c, Object[] args, boolean specialize) {
         Kernel k = SuiteSupport.compileWith(c, args, specialize);
@@ -59,7 +56,7 @@ final class SuiteLauncher {
                         byArg[p.javaArgIndex()] = buf;
                         kernel.setArg(i, buf);
                     }
-                    case LENGTH -> kernel.setArg(i, lengthOf(a));
+                    case LENGTH -> kernel.setArg(i, KernelArguments.elementCount(a));
                     case SCALAR -> {
                         switch (a) {
                             case Integer v -> kernel.setArg(i, (int) v);
