@@ -5,6 +5,7 @@ import io.squall.driver.opencl.CLContext;
 import io.squall.driver.opencl.CLDevice;
 import io.squall.driver.opencl.OpenCL;
 import io.squall.suite.KernelSuite;
+import io.squall.suite.SuiteAssertions;
 import io.squall.suite.SuiteCase;
 
 /**
@@ -24,10 +25,10 @@ public final class OpenCLSuiteMain {
                 for (SuiteCase c : KernelSuite.all()) {
                     try {
                         Object[] actual = c.inputs().get();
-                        Object[] expected = SuiteLauncher.copy(actual);
+                        Object[] expected = SuiteAssertions.copy(actual);
                         c.reference().accept(expected);
                         SuiteLauncher.run(context, queue, c, actual, false);
-                        String problem = SuiteLauncher.mismatch(c, expected, actual);
+                        String problem = SuiteAssertions.mismatch(c, expected, actual);
                         System.out.println((problem == null ? "ok    " : "FAIL  ") + c.name() + (problem == null ? "" : ": " + problem));
                         failures += problem == null ? 0 : 1;
                     } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import io.squall.driver.opencl.CLContext;
 import io.squall.driver.opencl.CLDevice;
 import io.squall.driver.opencl.OpenCL;
 import io.squall.suite.KernelSuite;
+import io.squall.suite.SuiteAssertions;
 import io.squall.suite.SuiteCase;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -47,10 +48,10 @@ class OpenCLSuiteTest {
     void matchesReference(SuiteCase c) {
         for (boolean specialize : new boolean[] {false, true}) {
             Object[] args = c.inputs().get();
-            Object[] expected = SuiteLauncher.copy(args);
+            Object[] expected = SuiteAssertions.copy(args);
             c.reference().accept(expected);
             String src = SuiteLauncher.run(context, queue, c, args, specialize);
-            String problem = SuiteLauncher.mismatch(c, expected, args);
+            String problem = SuiteAssertions.mismatch(c, expected, args);
             if (problem != null) {
                 fail(c.name() + " (specialize=" + specialize + ") " + problem + "\n" + src);
             }

@@ -1,9 +1,9 @@
 package io.squall.jit;
 
-import io.squall.api.KernelContext;
 import io.squall.api.WorkerGrid;
 import io.squall.api.types.arrays.*;
 import io.squall.driver.opencl.*;
+import io.squall.exec.device.KernelArguments;
 import io.squall.suite.SuiteCase;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -34,10 +34,6 @@ final class SuiteLauncher {
         };
     }
 
-    static int lengthOf(Object a) {
-        return a instanceof TornadoNativeArray n ? n.getSize() : java.lang.reflect.Array.getLength(a);
-    }
-
     /** Compiles, builds, runs the case on the device and leaves the outputs in {@code args}. Returns the source. */
     static String run(CLContext context, CLCommandQueue queue, SuiteCase c, Object[] args, boolean specialize) {
         Kernel k = SuiteSupport.compileWith(c, args, specialize);
@@ -60,7 +56,7 @@ final class SuiteLauncher {
                         byArg[p.javaArgIndex()] = buf;
                         kernel.setArg(i, buf);
                     }
-                    case LENGTH -> kernel.setArg(i, lengthOf(a));
+                    case LENGTH -> kernel.setArg(i, KernelArguments.elementCount(a));
                     case SCALAR -> {
                         switch (a) {
                             case Integer v -> kernel.setArg(i, (int) v);
@@ -118,86 +114,5 @@ final class SuiteLauncher {
             buffers.forEach(CLBuffer::close);
         }
         return src;
-    }
-
-    /** A deep copy of the arguments, for the reference. */
-    static Object[] copy(Object[] args) {
-        Object[] out = new Object[args.length];
-        for (int i = 0; i < args.length; i++) {
-            out[i] = switch (args[i]) {
-                case FloatArray a -> FloatArray.fromSegment(a.getSegment());
-                case DoubleArray a -> DoubleArray.fromSegment(a.getSegment());
-                case IntArray a -> IntArray.fromSegment(a.getSegment());
-                case LongArray a -> LongArray.fromSegment(a.getSegment());
-                case ShortArray a -> ShortArray.fromSegment(a.getSegment());
-                case ByteArray a -> ByteArray.fromSegment(a.getSegment());
-                case Int8Array a -> Int8Array.fromSegment(a.getSegment());
-                case HalfFloatArray a -> HalfFloatArray.fromSegment(a.getSegment());
-                case float[] a -> a.clone();
-                case int[] a -> a.clone();
-                case long[] a -> a.clone();
-                case double[] a -> a.clone();
-                case short[] a -> a.clone();
-                case byte[] a -> a.clone();
-                case KernelContext k -> new KernelContext();
-                default -> args[i];
-            };
-        }
-        return out;
-    }
-
-    /** Element values as doubles (half floats widened, bytes signed) for comparison. */
-    static double[] values(Object a) {
-        int n = lengthOf(a);
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = switch (a) {
-                case FloatArray x -> x.get(i);
-                case DoubleArray x -> x.get(i);
-                case IntArray x -> x.get(i);
-                case LongArray x -> x.get(i);
-                case ShortArray x -> x.get(i);
-                case ByteArray x -> x.get(i);
-                case Int8Array x -> x.get(i);
-                case HalfFloatArray x -> x.getFloat(i);
-                case float[] x -> x[i];
-                case int[] x -> x[i];
-                case long[] x -> x[i];
-                case double[] x -> x[i];
-                default -> throw new IllegalArgumentException("array " + a);
-            };
-        }
-        return v;
-    }
-
-    /** Long elements compared exactly (doubles lose bits above 2^53). */
-    static long[] longValues(Object a) {
-        return a instanceof LongArray l ? l.toHeapArray() : a instanceof long[] x ? x : null;
-    }
-
-    /** The first output element differing from the reference beyond the case's tolerance, or null when all match. */
-    static String mismatch(SuiteCase c, Object[] expected, Object[] actual) {
-        for (int out : c.outputArgs()) {
-            long[] el = longValues(expected[out]);
-            if (el != null) {
-                long[] al = longValues(actual[out]);
-                for (int i = 0; i < el.length; i++) {
-                    if (el[i] != al[i]) {
-                        return "arg " + out + "[" + i + "]: expected " + el[i] + " but was " + al[i];
-                    }
-                }
-                continue;
-            }
-            double[] e = values(expected[out]);
-            double[] a = values(actual[out]);
-            for (int i = 0; i < e.length; i++) {
-                boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                        : c.tolerance() == 0 ? e[i] == a[i] : Math.abs(e[i] - a[i]) <= c.tolerance() * Math.max(1, Math.abs(e[i]));
-                if (!ok) {
-                    return "arg " + out + "[" + i + "]: expected " + e[i] + " but was " + a[i];
-                }
-            }
-        }
-        return null;
     }
 }

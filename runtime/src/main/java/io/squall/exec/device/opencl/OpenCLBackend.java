@@ -3,16 +3,13 @@ package io.squall.exec.device.opencl;
 import io.squall.driver.opencl.CLDevice;
 import io.squall.driver.opencl.CLPlatform;
 import io.squall.driver.opencl.OpenCL;
-import io.squall.exec.device.Backend;
+import io.squall.exec.device.DiscoveringBackend;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** OpenCL devices of every platform, numbered in discovery order: {@code opencl:0}, {@code opencl:1}, ... */
-public final class OpenCLBackend implements Backend {
-    private List<OpenCLDevice> devices;
-    private String unavailable;
-
+public final class OpenCLBackend extends DiscoveringBackend<OpenCLDevice> {
     @Override
     public String name() {
         return "opencl";
@@ -24,40 +21,21 @@ public final class OpenCLBackend implements Backend {
     }
 
     @Override
-    public synchronized List<OpenCLDevice> devices() {
-        if (devices == null) {
-            discover();
-        }
-        return devices;
+    protected String driverName() {
+        return "OpenCL";
     }
 
     @Override
-    public synchronized String unavailableReason() {
-        if (devices == null) {
-            discover();
+    protected Discovery<OpenCLDevice> discover() {
+        if (!OpenCL.isAvailable()) {
+            return new Discovery<>(List.of(), OpenCL.unavailableReason());
         }
-        return unavailable;
-    }
-
-    private void discover() {
         List<OpenCLDevice> found = new ArrayList<>();
-        try {
-            if (!OpenCL.isAvailable()) {
-                unavailable = OpenCL.unavailableReason();
-            } else {
-                for (CLPlatform platform : OpenCL.platforms()) {
-                    for (CLDevice device : platform.devices()) {
-                        found.add(new OpenCLDevice(found.size(), device));
-                    }
-                }
-                if (found.isEmpty()) {
-                    unavailable = "the OpenCL platforms report no devices";
-                }
+        for (CLPlatform platform : OpenCL.platforms()) {
+            for (CLDevice device : platform.devices()) {
+                found.add(new OpenCLDevice(found.size(), device));
             }
-        } catch (RuntimeException | LinkageError e) {
-            unavailable = "OpenCL discovery failed: " + e.getMessage();
-            found.clear();
         }
-        devices = List.copyOf(found);
+        return new Discovery<>(found, found.isEmpty() ? "the OpenCL platforms report no devices" : null);
     }
 }

@@ -3,6 +3,7 @@ package io.squall.exec.device.opencl;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.api.types.HalfFloat;
 import io.squall.device.DeviceProperties;
 import io.squall.driver.opencl.CLBuffer;
 import io.squall.driver.opencl.CLBuildException;
@@ -17,6 +18,7 @@ import io.squall.exec.device.CompiledTask;
 import io.squall.exec.device.ComputeDevice;
 import io.squall.exec.device.DeviceBuffer;
 import io.squall.exec.device.DeviceTimings;
+import io.squall.exec.device.KernelArguments;
 import io.squall.exec.device.LaunchRequest;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
@@ -32,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** One OpenCL device: one context and one in-order profiling queue, opened on first use. */
 public final class OpenCLDevice implements ComputeDevice {
@@ -47,8 +50,19 @@ public final class OpenCLDevice implements ComputeDevice {
         static final int KERNEL = 0, WRITE = 1, READ = 2;
     }
 
+    /** How a kernel takes a binary16 scalar: OpenCL C holds halves widened to float, SPIR-V entry points take the 16 bits. */
+    public enum HalfArgument { AS_FLOAT, AS_BITS }
+
     OpenCLDevice(int index, CLDevice device) {
-        this.id = "opencl:" + index;
+        this("opencl:" + index, device, device.ilVersion());
+    }
+
+    /**
+     * A device with its own context and queue on {@code device}, named {@code id} in errors and properties; for backends
+     * that reuse this machinery with kernels of their own ({@link #wrapProgram}).
+     */
+    public OpenCLDevice(String id, CLDevice device, String ilVersion) {
+        this.id = id;
         this.device = device;
         this.properties = new DeviceProperties(id, device.name(), device.vendor(), device.platform().name(), device.version(),
                 device.driverVersion(), switch (device.type()) {
@@ -58,7 +72,7 @@ public final class OpenCLDevice implements ComputeDevice {
                     default -> TornadoDeviceType.CUSTOM;
                 }, device.globalMemSize(), device.localMemSize(), device.maxMemAllocSize(), device.maxComputeUnits(),
                 device.maxWorkGroupSize(), device.maxWorkItemSizes(), device.maxClockMhz(), device.extensions(),
-                device.openclCVersion(), device.ilVersion());
+                device.openclCVersion(), ilVersion);
     }
 
     /** The driver's device, for code that needs OpenCL specifics (binaries, SPIR-V). */
@@ -155,7 +169,7 @@ public final class OpenCLDevice implements ComputeDevice {
             throw new TornadoRuntimeException("OpenCL build of kernel " + entryName + " (" + javaName + ") failed on "
                     + id + " (" + properties.name() + "):\n" + e.buildLog(), e);
         }
-        return new Program(program, program.kernel(entryName), source, entryName);
+        return new Program(program, program.kernel(entryName), () -> source, entryName, HalfArgument.AS_FLOAT);
     }
 
     @Override
@@ -180,7 +194,7 @@ public final class OpenCLDevice implements ComputeDevice {
                     + "): " + e.getMessage(), e);
         }
         if (entryName == null) {
-            return new Program(program, null, "// precompiled binary " + origin, null);
+            return new Program(program, null, () -> "// precompiled binary " + origin, null, HalfArgument.AS_FLOAT);
         }
         CLKernel kernel;
         try {
@@ -190,13 +204,23 @@ public final class OpenCLDevice implements ComputeDevice {
             throw new TornadoRuntimeException("kernel binary " + origin + " has no kernel " + entryName + " for " + id + " ("
                     + properties.name() + "): it was built from another task's code", e);
         }
-        return new Program(program, kernel, "// precompiled binary " + origin + " (kernel " + entryName + ")", entryName);
+        return new Program(program, kernel, () -> "// precompiled binary " + origin + " (kernel " + entryName + ")", entryName,
+                HalfArgument.AS_FLOAT);
     }
 
-    private record Program(CLProgram program, CLKernel kernel, String source, String entryName) implements CompiledTask {
+    /**
+     * Wraps a program built in {@link #context()} (e.g. from SPIR-V) as a task this device launches; {@code printableCode}
+     * is called only when the code is printed.
+     */
+    public CompiledTask wrapProgram(CLProgram program, String entryName, Supplier<String> printableCode, HalfArgument halves) {
+        return new Program(program, program.kernel(entryName), printableCode, entryName, halves);
+    }
+
+    private record Program(CLProgram program, CLKernel kernel, Supplier<String> code, String entryName, HalfArgument halves)
+            implements CompiledTask {
         @Override
         public String printableCode() {
-            return source;
+            return code.get();
         }
     }
 
@@ -210,45 +234,34 @@ public final class OpenCLDevice implements ComputeDevice {
             Object arg = r.args()[param.javaArgIndex()];
             switch (param.kind()) {
                 case BUFFER -> k.setArg(i, ((Buffer) r.buffers()[param.javaArgIndex()]).cl());
-                case LENGTH -> k.setArg(i, elementCount(arg));
-                case SCALAR -> setScalar(k, i, param.type(), arg, r.taskName());
+                case LENGTH -> k.setArg(i, KernelArguments.elementCount(arg));
+                case SCALAR -> setScalar(k, i, param.type(), arg, p.halves(), r.taskName());
             }
         }
         pending.add(new Pending(queue.launch(k, r.global(), r.local()), r.taskName(), Pending.KERNEL));
     }
 
-    private static int elementCount(Object array) {
-        if (array instanceof io.squall.api.types.arrays.TornadoNativeArray a) {
-            return a.getSize();
-        }
-        return java.lang.reflect.Array.getLength(array);
-    }
-
-    private static void setScalar(CLKernel k, int index, Type type, Object arg, String task) {
+    private static void setScalar(CLKernel k, int index, Type type, Object arg, HalfArgument halves, String task) {
         ScalarType st = type instanceof ScalarType s ? s : null;
         if (st == null) {
             throw new TornadoRuntimeException("task " + task + ": kernel parameter " + index + " is a scalar of type " + type);
         }
         switch (st) {
-            case I1, I8 -> k.setArg(index, (byte) asLong(arg));
-            case I16 -> k.setArg(index, (short) asLong(arg));
-            case I32 -> k.setArg(index, (int) asLong(arg));
-            case I64 -> k.setArg(index, asLong(arg));
-            // The OpenCL C emitter holds halves widened to float (see OpenCLTypes), so the value goes in as a float rounded to binary16.
-            case F16 -> k.setArg(index, arg instanceof io.squall.api.types.HalfFloat h ? h.getFloat32()
-                    : io.squall.api.types.HalfFloat.toFloat(io.squall.api.types.HalfFloat.toHalf(((Number) arg).floatValue())));
+            case I1, I8 -> k.setArg(index, (byte) KernelArguments.asLong(arg));
+            case I16 -> k.setArg(index, (short) KernelArguments.asLong(arg));
+            case I32 -> k.setArg(index, (int) KernelArguments.asLong(arg));
+            case I64 -> k.setArg(index, KernelArguments.asLong(arg));
+            case F16 -> {
+                short bits = arg instanceof HalfFloat h ? h.getHalfFloatValue() : HalfFloat.toHalf(((Number) arg).floatValue());
+                // The OpenCL C emitter holds halves widened to float (see OpenCLTypes): the value goes in as a float rounded to binary16.
+                switch (halves) {
+                    case AS_FLOAT -> k.setArg(index, HalfFloat.toFloat(bits));
+                    case AS_BITS -> k.setArg(index, bits);
+                }
+            }
             case F32 -> k.setArg(index, ((Number) arg).floatValue());
             case F64 -> k.setArg(index, ((Number) arg).doubleValue());
         }
-    }
-
-    private static long asLong(Object v) {
-        return switch (v) {
-            case Boolean b -> b ? 1 : 0;
-            case Character c -> c;
-            case Number n -> n.longValue();
-            default -> throw new IllegalArgumentException("not a scalar: " + v);
-        };
     }
 
     @Override

@@ -2,7 +2,7 @@ package io.squall.exec.device.ptx;
 
 import io.squall.driver.cuda.Cuda;
 import io.squall.driver.cuda.CudaDevice;
-import io.squall.exec.device.Backend;
+import io.squall.exec.device.DiscoveringBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +12,7 @@ import java.util.List;
  * {@code ptx:0}, {@code ptx:1}, ... in CUDA's device order. Without a driver there are no devices and
  * {@link #unavailableReason()} says why; the other backends are unaffected.
  */
-public final class PtxBackend implements Backend {
-    private List<PtxDevice> devices;
-    private String unavailable;
-
+public final class PtxBackend extends DiscoveringBackend<PtxDevice> {
     @Override
     public String name() {
         return "ptx";
@@ -27,41 +24,25 @@ public final class PtxBackend implements Backend {
     }
 
     @Override
-    public synchronized List<PtxDevice> devices() {
-        if (devices == null) {
-            discover();
-        }
-        return devices;
+    protected String driverName() {
+        return "CUDA";
     }
 
     @Override
-    public synchronized String unavailableReason() {
-        if (devices == null) {
-            discover();
+    protected Discovery<PtxDevice> discover() {
+        if (!Cuda.isAvailable()) {
+            return new Discovery<>(List.of(), "no CUDA driver: " + Cuda.unavailableReason());
         }
-        return unavailable;
-    }
-
-    private void discover() {
         List<PtxDevice> found = new ArrayList<>();
-        try {
-            if (!Cuda.isAvailable()) {
-                unavailable = "no CUDA driver: " + Cuda.unavailableReason();
-            } else {
-                for (CudaDevice d : Cuda.devices()) {
-                    if (d.computeCapabilityMajor() >= 7) {
-                        found.add(new PtxDevice(found.size(), d, Cuda.driverVersion()));
-                    }
-                }
-                if (found.isEmpty()) {
-                    unavailable = Cuda.devices().isEmpty() ? "the CUDA driver reports no devices"
-                            : "no CUDA device of compute capability 7.0 or newer (the PTX backend needs sm_70+)";
-                }
+        for (CudaDevice d : Cuda.devices()) {
+            if (d.computeCapabilityMajor() >= 7) {
+                found.add(new PtxDevice(found.size(), d, Cuda.driverVersion()));
             }
-        } catch (RuntimeException | LinkageError e) {
-            unavailable = "CUDA discovery failed: " + e.getMessage();
-            found.clear();
         }
-        devices = List.copyOf(found);
+        if (!found.isEmpty()) {
+            return new Discovery<>(found, null);
+        }
+        return new Discovery<>(found, Cuda.devices().isEmpty() ? "the CUDA driver reports no devices"
+                : "no CUDA device of compute capability 7.0 or newer (the PTX backend needs sm_70+)");
     }
 }

@@ -4,7 +4,6 @@ import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.HalfFloat;
-import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.device.DeviceProperties;
 import io.squall.driver.cuda.CudaBuffer;
 import io.squall.driver.cuda.CudaContext;
@@ -22,6 +21,7 @@ import io.squall.exec.device.CompiledTask;
 import io.squall.exec.device.ComputeDevice;
 import io.squall.exec.device.DeviceBuffer;
 import io.squall.exec.device.DeviceTimings;
+import io.squall.exec.device.KernelArguments;
 import io.squall.exec.device.LaunchRequest;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
@@ -265,7 +265,7 @@ public final class PtxDevice implements ComputeDevice {
             Object arg = r.args()[param.javaArgIndex()];
             args[i] = switch (param.kind()) {
                 case BUFFER -> ((Buffer) r.buffers()[param.javaArgIndex()]).cuda;
-                case LENGTH -> elementCount(arg);
+                case LENGTH -> KernelArguments.elementCount(arg);
                 case SCALAR -> scalar((ScalarType) param.type(), arg);
             };
         }
@@ -301,30 +301,14 @@ public final class PtxDevice implements ComputeDevice {
         return new int[][] {grid, block};
     }
 
-    private static int elementCount(Object array) {
-        if (array instanceof TornadoNativeArray a) {
-            return a.getSize();
-        }
-        return java.lang.reflect.Array.getLength(array);
-    }
-
     private static Object scalar(ScalarType t, Object arg) {
         return switch (t) {
-            case I1, I8, I16 -> (short) asLong(arg);
-            case I32 -> (int) asLong(arg);
-            case I64 -> asLong(arg);
+            case I1, I8, I16 -> (short) KernelArguments.asLong(arg);
+            case I32 -> (int) KernelArguments.asLong(arg);
+            case I64 -> KernelArguments.asLong(arg);
             case F16 -> arg instanceof HalfFloat h ? h.getHalfFloatValue() : HalfFloat.toHalf(((Number) arg).floatValue());
             case F32 -> ((Number) arg).floatValue();
             case F64 -> ((Number) arg).doubleValue();
-        };
-    }
-
-    private static long asLong(Object v) {
-        return switch (v) {
-            case Boolean b -> b ? 1 : 0;
-            case Character c -> c;
-            case Number n -> n.longValue();
-            default -> throw new IllegalArgumentException("not a scalar: " + v);
         };
     }
 
