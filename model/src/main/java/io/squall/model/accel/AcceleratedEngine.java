@@ -1,7 +1,10 @@
 package io.squall.model.accel;
 
+import io.squall.api.DataRange;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.TornadoExecutionResult;
+import io.squall.api.TornadoProfilerResult;
+import io.squall.api.enums.ProfilerMode;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.kernels.graphs.DeviceWeight;
@@ -27,7 +30,8 @@ import java.util.function.Consumer;
  * The forward pass as task graphs (io.squall.kernels.graphs.LlamaGraphs) on one or more devices: one execution plan per
  * stage, layer ranges in order (a pipeline: the hidden state crosses to the host once per stage boundary). Weights
  * are views over the mapped GGUF file, copied to their device once; activations and the key/value cache stay on
- * the device. Per token the host writes the token id and position and reads one token id (greedy) or the logits.
+ * the device. Per token the host writes the token id and position and reads one token id (greedy), the top-k
+ * candidates (top-k sampling: k ids and logits, see {@link #forwardTopK}) or the logits.
  * <p>
  * Not thread-safe: one engine serves one sequence.
  */
@@ -40,6 +44,7 @@ public final class AcceleratedEngine implements InferenceEngine {
     private final LlamaGraphs.Io io;
     private final List<Stage> stages = new ArrayList<>();
     private final float[] logits;
+    private TornadoExecutionResult lastResult;
 
     /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
     private record Stage(StageSpec spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
@@ -213,6 +218,7 @@ public final class AcceleratedEngine implements InferenceEngine {
             return cpu.classify(hidden);
         }
         result.transferToHost(io.logits());
+        lastResult = result;
         MemorySegment.copy(io.logits().getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
         return logits;
     }
@@ -222,8 +228,55 @@ public final class AcceleratedEngine implements InferenceEngine {
         if (classifyOnCpu) {
             return InferenceEngine.super.forwardGreedy(token, pos);
         }
-        step(token, pos, true);
+        lastResult = step(token, pos, true);
         return io.token().get(0);
+    }
+
+    @Override
+    public int topKCapacity() {
+        return classifyOnCpu ? 0 : io.topIds().getSize();
+    }
+
+    /** Picks the top k on the device and copies 8k bytes (ids and logits) back instead of the logits row. */
+    @Override
+    public int forwardTopK(int token, int pos, int k, int[] ids, float[] values) {
+        if (classifyOnCpu) {
+            return InferenceEngine.super.forwardTopK(token, pos, k, ids, values);
+        }
+        io.requestTopK(k);
+        TornadoExecutionResult result;
+        try {
+            result = step(token, pos, true);
+        } finally {
+            io.requestTopK(0);   // greedy steps skip the passes
+        }
+        if (k == 0) {
+            return 0;
+        }
+        result.transferToHost(new DataRange(io.topIds()).withSize(k), new DataRange(io.topValues()).withSize(k));
+        lastResult = result;
+        int count = 0;
+        while (count < k && io.topIds().get(count) >= 0) {
+            ids[count] = io.topIds().get(count);
+            values[count] = io.topValues().get(count);
+            count++;
+        }
+        return count;
+    }
+
+    /** Profiles every stage's executions (for tests and benchmarks: transfer bytes, kernel times). */
+    public AcceleratedEngine withProfiler(ProfilerMode mode) {
+        for (Stage s : stages) {
+            if (!s.onCpu()) {
+                s.plan().withProfiler(mode);
+            }
+        }
+        return this;
+    }
+
+    /** The last token step's result on the last device stage, including what was copied back on demand; null before any. */
+    public TornadoProfilerResult lastProfile() {
+        return lastResult == null ? null : lastResult.getProfilerResult();
     }
 
     @Override

@@ -25,7 +25,7 @@ import java.util.List;
 /**
  * Builds the decode forward pass of a Llama layer range as task graphs for one device (one execution plan per
  * device). Per token only {@link Io#state} (token id, position) goes in; out comes {@link Io#token} (greedy, argmax
- * on the device), {@link Io#logits} on demand, or {@link Io#x} (the hidden state) when a later stage continues.
+ * on the device), the top-k candidates ({@link Io#topIds}, {@link Io#topValues}) or {@link Io#logits} on demand, or {@link Io#x} (the hidden state) when a later stage continues.
  * Weights move once ({@code FIRST_EXECUTION}); activations and the key/value cache stay on the device.
  */
 public final class LlamaGraphs {
@@ -49,10 +49,27 @@ public final class LlamaGraphs {
         }
     }
 
-    /** Host objects shared by every stage of one engine: what crosses between host and devices. */
-    public record Io(IntArray state, FloatArray x, IntArray token, FloatArray logits) {
+    /** The most top-k candidates the head can pick on the device (k passes over the logits each). */
+    public static final int MAX_TOP_K = 256;
+
+    /**
+     * Host objects shared by every stage of one engine: what crosses between host and devices. {@code topRequest[0]} is
+     * how many top-k candidates the head picks into {@code topIds}/{@code topValues} (0: none, the greedy step's cost).
+     */
+    public record Io(IntArray state, FloatArray x, IntArray token, FloatArray logits, IntArray topRequest, IntArray topIds,
+                     FloatArray topValues) {
         public static Io create(LlamaShape shape) {
-            return new Io(new IntArray(2), new FloatArray(shape.dim()), new IntArray(1), new FloatArray(shape.vocabSize()));
+            int capacity = Math.min(MAX_TOP_K, shape.vocabSize());
+            return new Io(new IntArray(2), new FloatArray(shape.dim()), new IntArray(1), new FloatArray(shape.vocabSize()),
+                    new IntArray(1), new IntArray(capacity), new FloatArray(capacity));
+        }
+
+        /** How many top-k candidates the next head execution picks on the device (0..capacity). */
+        public void requestTopK(int k) {
+            if (k < 0 || k > topIds.getSize()) {
+                throw new IllegalArgumentException("top-k " + k + " on the device must be in 0.." + topIds.getSize());
+            }
+            topRequest.set(0, k);
         }
 
         /** Sets the token id and position for the next execution. */
@@ -180,6 +197,7 @@ public final class LlamaGraphs {
             TaskGraph head = new TaskGraph(headName);
             Builder hb3 = new Builder(head, grids, ctx, shape);
             head.consumeFromDevice(fwdName, io.x());
+            head.transferToDevice(DataTransferMode.EVERY_EXECUTION, io.topRequest());
             head.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), w.output().data());
             hb3.rmsNorm("outNorm", io.x(), w.outputNorm(), xb, dim, s.rmsEpsilon());
             hb3.matvec("output", w.output(), xb, io.logits(), false);
@@ -187,8 +205,13 @@ public final class LlamaGraphs {
             WorkerGrid1D argGrid = new WorkerGrid1D(Sampling.GROUP);
             argGrid.setLocalWork(Sampling.GROUP);
             grids.addWorkerGrid(headName + ".argmax", argGrid);
+            head.task("topK", Sampling::topKRequested, ctx, io.logits(), io.topIds(), io.topValues(), io.topRequest(), s.vocabSize(),
+                    io.topIds().getSize());
+            WorkerGrid1D topGrid = new WorkerGrid1D(Sampling.GROUP);
+            topGrid.setLocalWork(Sampling.GROUP);
+            grids.addWorkerGrid(headName + ".topK", topGrid);
             head.transferToHost(DataTransferMode.EVERY_EXECUTION, io.token());
-            head.transferToHost(DataTransferMode.UNDER_DEMAND, io.logits());
+            head.transferToHost(DataTransferMode.UNDER_DEMAND, io.logits(), io.topIds(), io.topValues());
             graphs.add(head.snapshot());
         } else {
             fwd.transferToHost(DataTransferMode.EVERY_EXECUTION, io.x());
