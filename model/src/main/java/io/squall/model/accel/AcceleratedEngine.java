@@ -36,6 +36,11 @@ import java.util.function.Consumer;
  * Not thread-safe: one engine serves one sequence.
  */
 public final class AcceleratedEngine implements InferenceEngine {
+    /**
+     * Prompt tokens per execution of the batched prefill graph ({@code -Dsquall.prefill.batch}, default 16; 0: token by
+     * token). Used when one device stage holds every layer and the classifier, with F32, F16, Q8_0 or Q4_0 layer weights.
+     */
+    public static final int PREFILL_BATCH = Integer.getInteger("squall.prefill.batch", 16);
     /** The stage device id for layers on the CPU engine (partial offload). */
     public static final String CPU = "cpu";
     private final LlamaModel model;
@@ -45,6 +50,7 @@ public final class AcceleratedEngine implements InferenceEngine {
     private final List<Stage> stages = new ArrayList<>();
     private final float[] logits;
     private TornadoExecutionResult lastResult;
+    private long prefillExecutions;
 
     /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
     private record Stage(StageSpec spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
@@ -80,6 +86,12 @@ public final class AcceleratedEngine implements InferenceEngine {
      */
     public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
                              Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape) {
+        this(model, contextSize, stages, embeddingDevice, outputDevice, progress, matVecShape, PREFILL_BATCH);
+    }
+
+    /** @param prefillBatch prompt tokens per batched prefill execution where the placement allows it; 0: token by token */
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
+                             Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape, int prefillBatch) {
         Consumer<String> log = progress != null ? progress : s -> { };
         this.model = model;
         this.c = model.config();
@@ -140,8 +152,9 @@ public final class AcceleratedEngine implements InferenceEngine {
                 LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
                         first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
                         last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
+                int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers()) ? Math.max(0, prefillBatch) : 0;
                 LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
-                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device));
+                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device), batch);
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
                         .withDevice(device).withGridScheduler(graphs.grids());
                 this.stages.add(new Stage(spec, graphs, plan));
@@ -285,10 +298,50 @@ public final class AcceleratedEngine implements InferenceEngine {
             throw new IllegalArgumentException("prefill needs at least one token");
         }
         checkWindow(startPos, count);
+        Stage only = stages.size() == 1 ? stages.getFirst() : null;
+        if (only != null && !only.onCpu() && only.graphs().prefill() != null && count > 1) {
+            return prefillInChunks(only, tokens, from, count, startPos);
+        }
         for (int i = 0; i < count - 1; i++) {
             step(tokens[from + i], startPos + i, false);
         }
         return forward(tokens[from + count - 1], startPos + count - 1);
+    }
+
+    /** ceil(count / batch) executions of the prefill graph (embeddings looked up here), then the classifier once. */
+    private float[] prefillInChunks(Stage stage, int[] tokens, int from, int count, int startPos) {
+        LlamaGraphs.PrefillIo p = stage.graphs().prefill();
+        for (int i = 0; i < count; i++) {
+            checkToken(tokens[from + i]);
+        }
+        TornadoExecutionPlan plan = stage.plan();
+        for (int done = 0; done < count; done += p.batch()) {
+            int n = Math.min(p.batch(), count - done);
+            p.chunk().set(0, n);
+            p.chunk().set(1, startPos + done);
+            for (int j = 0; j < n; j++) {
+                model.tokenEmbedding().dequantizeRow(tokens[from + done + j], hidden, 0);
+                MemorySegment.copy(hidden, 0, p.xs().getSegment(), ValueLayout.JAVA_FLOAT, (long) j * hidden.length * Float.BYTES, hidden.length);
+            }
+            plan.withGraph(2).execute();
+            prefillExecutions++;
+        }
+        TornadoExecutionResult result = plan.withGraph(1).execute();
+        result.transferToHost(io.logits());
+        lastResult = result;
+        MemorySegment.copy(io.logits().getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        return logits;
+    }
+
+    /** How many times the batched prefill graph has run (0 when prompts go token by token). */
+    public long prefillExecutions() {
+        return prefillExecutions;
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
+        }
     }
 
     /**
@@ -296,9 +349,7 @@ public final class AcceleratedEngine implements InferenceEngine {
      * (null when the last stage is the CPU's). The hidden state crosses the host between stages on different sides.
      */
     private TornadoExecutionResult step(int token, int pos, boolean head) {
-        if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
-        }
+        checkToken(token);
         checkWindow(pos, 1);
         io.set(token, pos);
         if (embedOnCpu) {
@@ -315,12 +366,15 @@ public final class AcceleratedEngine implements InferenceEngine {
                 continue;
             }
             s.graphs().atPosition(pos);
-            if (head) {
+            if (head && s.graphs().graphs().size() == 2) {
                 s.plan().withAllGraphs();
             } else {
                 s.plan().withGraph(0);
             }
             result = s.plan().execute();
+            if (head && s.graphs().graphs().size() > 2) {   // forward, then head; not the prefill graph
+                result = s.plan().withGraph(1).execute();
+            }
         }
         if (classifyOnCpu) {
             MemorySegment.copy(io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden, 0, hidden.length);
