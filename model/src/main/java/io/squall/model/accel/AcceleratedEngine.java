@@ -38,7 +38,7 @@ import java.util.function.Consumer;
 public final class AcceleratedEngine implements InferenceEngine {
     /**
      * Prompt tokens per execution of the batched prefill graph ({@code -Dsquall.prefill.batch}, default 16; 0: token by
-     * token). Used when one device stage holds every layer and the classifier, with F32, F16, Q8_0 or Q4_0 layer weights.
+     * token). Used when one device stage holds every layer and the classifier (any weight format).
      */
     public static final int PREFILL_BATCH = Integer.getInteger("squall.prefill.batch", 16);
     /** The stage device id for layers on the CPU engine (partial offload). */

@@ -28,7 +28,7 @@ class MatMatTest {
     static List<Arguments> typesOnDevices() {
         List<Arguments> args = new ArrayList<>();
         for (String device : Devices.all()) {
-            for (GGMLType t : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.Q8_0, GGMLType.Q4_0}) {
+            for (GGMLType t : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K}) {
                 args.add(Arguments.of(device, t));
             }
         }
@@ -59,6 +59,9 @@ class MatMatTest {
                         case F16 -> g.task("mm", MatMatRows::f16, (HalfFloatArray) wa, xa, out, rows, cols, b, acc);
                         case Q8_0 -> g.task("mm", MatMatRows::q8_0, (ByteArray) wa, xa, out, rows, cols, b, acc);
                         case Q4_0 -> g.task("mm", MatMatRows::q4_0, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        case BF16 -> g.task("mm", MatMatRows::bf16, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        case Q4_K -> g.task("mm", MatMatRows::q4_k, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        case Q6_K -> g.task("mm", MatMatRows::q6_k, (ByteArray) wa, xa, out, rows, cols, b, acc);
                         default -> throw new IllegalArgumentException(type.toString());
                     }
                 }, null, out);

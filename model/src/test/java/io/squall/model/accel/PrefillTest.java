@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Batched prompt processing (the prefill graph, chunks of 5 tokens: full chunks and a partial one) against the same
+ * Batched prompt processing (the prefill graph; embedded model, synthetic Q8_0 on both backends, Q4_0, Q4_K_M and BF16 on OpenCL; chunks of 5 tokens: full chunks and a partial one) against the same
  * engine token by token and the CPU engine: last-token logits within 1e-4 of the largest |logit| (float summation
  * order only: the batched products sum as the one-vector ones, attention's softmax is two-pass instead of online),
  * over a first prompt and a continuation at a later position, then identical greedy generations.
@@ -31,7 +31,7 @@ class PrefillTest {
     Path dir;
 
     @ParameterizedTest(name = "{0} on {1}")
-    @CsvSource({"stories, opencl", "stories, jvm", "q8_0, opencl", "q8_0, jvm", "q4_0, opencl"})
+    @CsvSource({"stories, opencl", "stories, jvm", "q8_0, opencl", "q8_0, jvm", "q4_0, opencl", "q4_k_m, opencl", "bf16, opencl"})
     void chunkedPrefillMatchesTokenByToken(String modelName, String which) throws IOException {
         String device = which.equals("opencl") ? Devices.opencl() : "jvm";
         Path file = modelName.equals("stories") ? TestModels.stories() : synthetic(modelName);

@@ -92,22 +92,11 @@ public final class LlamaGraphs {
     }
 
     /**
-     * Whether a stage can run the prompt in chunks ({@link MatMatRows} formats, all layers and the classifier on the
-     * stage): F32, F16, Q8_0 and Q4_0 layer weights.
+     * Whether a stage can run the prompt in chunks: it holds every layer and the classifier (the chunk's last hidden
+     * state goes straight to the head). {@link MatMatRows} covers every weight format.
      */
     public static boolean supportsPrefill(StageWeights w, int layers) {
-        if (!w.last() || w.firstLayer() != 0 || w.layers().size() != layers) {
-            return false;
-        }
-        for (LayerWeights lw : w.layers()) {
-            for (DeviceWeight d : List.of(lw.wq(), lw.wk(), lw.wv(), lw.wo(), lw.gate(), lw.up(), lw.down())) {
-                if (d.format() != WeightFormat.F32 && d.format() != WeightFormat.F16 && d.format() != WeightFormat.Q8_0
-                        && d.format() != WeightFormat.Q4_0) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return w.last() && w.firstLayer() == 0 && w.layers().size() == layers;
     }
 
     /** What one device runs. {@code first}: the embedding; {@code last}: final norm, classifier and argmax. */
@@ -267,8 +256,7 @@ public final class LlamaGraphs {
         PrefillIo pio = null;
         if (prefillBatch > 0) {
             if (!supportsPrefill(w, w.layers().size()) || !w.last()) {
-                throw new IllegalArgumentException("batched prefill needs every layer and the classifier on one stage, with F32, F16, "
-                        + "Q8_0 or Q4_0 layer weights");
+                throw new IllegalArgumentException("batched prefill needs every layer and the classifier on one stage");
             }
             pio = PrefillIo.create(s, prefillBatch);
             graphs.add(prefill(name + "_prefill", s, io, pio, w, keyCache, valueCache, ropeCos, ropeSin, grids, ctx));
@@ -333,9 +321,11 @@ public final class LlamaGraphs {
         switch (w.format()) {
             case F32 -> g.task(id, MatMatRows::f32, (FloatArray) w.data(), x, out, rows, cols, batch, acc);
             case F16 -> g.task(id, MatMatRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, batch, acc);
+            case BF16 -> g.task(id, MatMatRows::bf16, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
             case Q8_0 -> g.task(id, MatMatRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
             case Q4_0 -> g.task(id, MatMatRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
-            default -> throw new IllegalArgumentException(w.name() + ": no batched product for " + w.format());
+            case Q4_K -> g.task(id, MatMatRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
+            case Q6_K -> g.task(id, MatMatRows::q6_k, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
         }
     }
 
