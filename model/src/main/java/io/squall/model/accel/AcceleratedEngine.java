@@ -152,7 +152,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                 LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
                         first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
                         last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
-                int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers()) ? Math.max(0, prefillBatch) : 0;
+                int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers()) ? prefillBatch(prefillBatch) : 0;
                 LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
                         matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device), batch);
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
@@ -163,6 +163,16 @@ public final class AcceleratedEngine implements InferenceEngine {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The chunk size, capped so that the chunk's attention scores ([batch][heads][context] floats) stay within 64 MB;
+     * 0 (token by token) when not even 2 tokens fit or none was asked for.
+     */
+    private int prefillBatch(int requested) {
+        long perToken = (long) c.heads() * contextSize;
+        int batch = (int) Math.min(Math.max(0, requested), (1L << 24) / perToken);
+        return batch >= 2 ? batch : 0;
     }
 
     private static void checkCoverage(List<StageSpec> stages, int layers) {
