@@ -48,6 +48,15 @@ public final class Sampling {
     }
 
     /**
+     * {@link #topK} with k read on the device from {@code request[0]} (clamped to 0..{@code capacity}, the length of
+     * {@code ids} and {@code values}), so one graph serves greedy steps (k = 0: no pass) and top-k sampling steps.
+     */
+    public static void topKRequested(KernelContext ctx, FloatArray logits, IntArray ids, FloatArray values, IntArray request, int n,
+                                     int capacity) {
+        topK(ctx, logits, ids, values, n, Math.max(0, Math.min(request.get(0), capacity)));
+    }
+
+    /**
      * The {@code k} largest logits, largest first (ties: lower index first), into {@code ids} and {@code values}: k
      * passes, each the argmax over the entries that order after the previous pick, so a sampler restricted to the top k
      * (top-k, then top-p/min-p within it) needs k ids and values instead of the whole row. NaN entries are never picked;

@@ -5,6 +5,9 @@
  * <li>{@link io.squall.kernels.MatVec}: products with fused dequantization (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K),
  *     a warp of lanes per row with a local-memory reduction (GPUs); residual add, gate/up+SiLU and q/k/v fusions.</li>
  * <li>{@link io.squall.kernels.MatVecRows}: the same products, one work-item per row (CPU OpenCL devices, the JVM).</li>
+ * <li>{@link io.squall.kernels.MatMatRows}: weights x a batch of vectors (prefill), every format, one weight decode per
+ *     tile of 4 vectors; {@link io.squall.kernels.Prefill}: batched RMSNorm, RoPE with the cache write, causal
+ *     attention over a chunk of prompt tokens.</li>
  * <li>{@link io.squall.kernels.RmsNorm} (one work-group), {@link io.squall.kernels.Rope} (with the key/value cache
  *     write), {@link io.squall.kernels.Attention} (split-K decode attention, GQA, online-softmax combine),
  *     {@link io.squall.kernels.Embedding}, {@link io.squall.kernels.Activations}, {@link io.squall.kernels.Sampling}

@@ -1,7 +1,10 @@
 package io.squall.model.accel;
 
+import io.squall.api.DataRange;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.TornadoExecutionResult;
+import io.squall.api.TornadoProfilerResult;
+import io.squall.api.enums.ProfilerMode;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.kernels.graphs.DeviceWeight;
@@ -27,11 +30,17 @@ import java.util.function.Consumer;
  * The forward pass as task graphs (io.squall.kernels.graphs.LlamaGraphs) on one or more devices: one execution plan per
  * stage, layer ranges in order (a pipeline: the hidden state crosses to the host once per stage boundary). Weights
  * are views over the mapped GGUF file, copied to their device once; activations and the key/value cache stay on
- * the device. Per token the host writes the token id and position and reads one token id (greedy) or the logits.
+ * the device. Per token the host writes the token id and position and reads one token id (greedy), the top-k
+ * candidates (top-k sampling: k ids and logits, see {@link #forwardTopK}) or the logits.
  * <p>
  * Not thread-safe: one engine serves one sequence.
  */
 public final class AcceleratedEngine implements InferenceEngine {
+    /**
+     * Prompt tokens per execution of the batched prefill graph ({@code -Dsquall.prefill.batch}, default 16; 0: token by
+     * token). Used when one device stage holds every layer and the classifier (any weight format).
+     */
+    public static final int PREFILL_BATCH = Integer.getInteger("squall.prefill.batch", 16);
     /** The stage device id for layers on the CPU engine (partial offload). */
     public static final String CPU = "cpu";
     private final LlamaModel model;
@@ -40,6 +49,8 @@ public final class AcceleratedEngine implements InferenceEngine {
     private final LlamaGraphs.Io io;
     private final List<Stage> stages = new ArrayList<>();
     private final float[] logits;
+    private TornadoExecutionResult lastResult;
+    private long prefillExecutions;
 
     /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
     private record Stage(StageSpec spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
@@ -75,6 +86,12 @@ public final class AcceleratedEngine implements InferenceEngine {
      */
     public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
                              Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape) {
+        this(model, contextSize, stages, embeddingDevice, outputDevice, progress, matVecShape, PREFILL_BATCH);
+    }
+
+    /** @param prefillBatch prompt tokens per batched prefill execution where the placement allows it; 0: token by token */
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
+                             Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape, int prefillBatch) {
         Consumer<String> log = progress != null ? progress : s -> { };
         this.model = model;
         this.c = model.config();
@@ -135,8 +152,9 @@ public final class AcceleratedEngine implements InferenceEngine {
                 LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
                         first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
                         last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
+                int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers()) ? prefillBatch(prefillBatch) : 0;
                 LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
-                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device));
+                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device), batch);
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
                         .withDevice(device).withGridScheduler(graphs.grids());
                 this.stages.add(new Stage(spec, graphs, plan));
@@ -145,6 +163,16 @@ public final class AcceleratedEngine implements InferenceEngine {
             close();
             throw e;
         }
+    }
+
+    /**
+     * The chunk size, capped so that the chunk's attention scores ([batch][heads][context] floats) stay within 64 MB;
+     * 0 (token by token) when not even 2 tokens fit or none was asked for.
+     */
+    private int prefillBatch(int requested) {
+        long perToken = (long) c.heads() * contextSize;
+        int batch = (int) Math.min(Math.max(0, requested), (1L << 24) / perToken);
+        return batch >= 2 ? batch : 0;
     }
 
     private static void checkCoverage(List<StageSpec> stages, int layers) {
@@ -213,6 +241,7 @@ public final class AcceleratedEngine implements InferenceEngine {
             return cpu.classify(hidden);
         }
         result.transferToHost(io.logits());
+        lastResult = result;
         MemorySegment.copy(io.logits().getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
         return logits;
     }
@@ -222,8 +251,55 @@ public final class AcceleratedEngine implements InferenceEngine {
         if (classifyOnCpu) {
             return InferenceEngine.super.forwardGreedy(token, pos);
         }
-        step(token, pos, true);
+        lastResult = step(token, pos, true);
         return io.token().get(0);
+    }
+
+    @Override
+    public int topKCapacity() {
+        return classifyOnCpu ? 0 : io.topIds().getSize();
+    }
+
+    /** Picks the top k on the device and copies 8k bytes (ids and logits) back instead of the logits row. */
+    @Override
+    public int forwardTopK(int token, int pos, int k, int[] ids, float[] values) {
+        if (classifyOnCpu) {
+            return InferenceEngine.super.forwardTopK(token, pos, k, ids, values);
+        }
+        io.requestTopK(k);
+        TornadoExecutionResult result;
+        try {
+            result = step(token, pos, true);
+        } finally {
+            io.requestTopK(0);   // greedy steps skip the passes
+        }
+        if (k == 0) {
+            return 0;
+        }
+        result.transferToHost(new DataRange(io.topIds()).withSize(k), new DataRange(io.topValues()).withSize(k));
+        lastResult = result;
+        int count = 0;
+        while (count < k && io.topIds().get(count) >= 0) {
+            ids[count] = io.topIds().get(count);
+            values[count] = io.topValues().get(count);
+            count++;
+        }
+        return count;
+    }
+
+    /** Profiles every stage's executions (for tests and benchmarks: transfer bytes, kernel times). */
+    public AcceleratedEngine withProfiler(ProfilerMode mode) {
+        for (Stage s : stages) {
+            if (!s.onCpu()) {
+                s.plan().withProfiler(mode);
+            }
+        }
+        return this;
+    }
+
+    /** The last token step's result on the last device stage, including what was copied back on demand; null before any. */
+    public TornadoProfilerResult lastProfile() {
+        return lastResult == null ? null : lastResult.getProfilerResult();
     }
 
     @Override
@@ -232,10 +308,50 @@ public final class AcceleratedEngine implements InferenceEngine {
             throw new IllegalArgumentException("prefill needs at least one token");
         }
         checkWindow(startPos, count);
+        Stage only = stages.size() == 1 ? stages.getFirst() : null;
+        if (only != null && !only.onCpu() && only.graphs().prefill() != null && count > 1) {
+            return prefillInChunks(only, tokens, from, count, startPos);
+        }
         for (int i = 0; i < count - 1; i++) {
             step(tokens[from + i], startPos + i, false);
         }
         return forward(tokens[from + count - 1], startPos + count - 1);
+    }
+
+    /** ceil(count / batch) executions of the prefill graph (embeddings looked up here), then the classifier once. */
+    private float[] prefillInChunks(Stage stage, int[] tokens, int from, int count, int startPos) {
+        LlamaGraphs.PrefillIo p = stage.graphs().prefill();
+        for (int i = 0; i < count; i++) {
+            checkToken(tokens[from + i]);
+        }
+        TornadoExecutionPlan plan = stage.plan();
+        for (int done = 0; done < count; done += p.batch()) {
+            int n = Math.min(p.batch(), count - done);
+            p.chunk().set(0, n);
+            p.chunk().set(1, startPos + done);
+            for (int j = 0; j < n; j++) {
+                model.tokenEmbedding().dequantizeRow(tokens[from + done + j], hidden, 0);
+                MemorySegment.copy(hidden, 0, p.xs().getSegment(), ValueLayout.JAVA_FLOAT, (long) j * hidden.length * Float.BYTES, hidden.length);
+            }
+            plan.withGraph(2).execute();
+            prefillExecutions++;
+        }
+        TornadoExecutionResult result = plan.withGraph(1).execute();
+        result.transferToHost(io.logits());
+        lastResult = result;
+        MemorySegment.copy(io.logits().getSegment(), ValueLayout.JAVA_FLOAT, 0, logits, 0, logits.length);
+        return logits;
+    }
+
+    /** How many times the batched prefill graph has run (0 when prompts go token by token). */
+    public long prefillExecutions() {
+        return prefillExecutions;
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
+        }
     }
 
     /**
@@ -243,9 +359,7 @@ public final class AcceleratedEngine implements InferenceEngine {
      * (null when the last stage is the CPU's). The hidden state crosses the host between stages on different sides.
      */
     private TornadoExecutionResult step(int token, int pos, boolean head) {
-        if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
-        }
+        checkToken(token);
         checkWindow(pos, 1);
         io.set(token, pos);
         if (embedOnCpu) {
@@ -262,12 +376,15 @@ public final class AcceleratedEngine implements InferenceEngine {
                 continue;
             }
             s.graphs().atPosition(pos);
-            if (head) {
+            if (head && s.graphs().graphs().size() == 2) {
                 s.plan().withAllGraphs();
             } else {
                 s.plan().withGraph(0);
             }
             result = s.plan().execute();
+            if (head && s.graphs().graphs().size() > 2) {   // forward, then head; not the prefill graph
+                result = s.plan().withGraph(1).execute();
+            }
         }
         if (classifyOnCpu) {
             MemorySegment.copy(io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden, 0, hidden.length);

@@ -84,6 +84,10 @@ public final class Generator {
         GenerationResult.StopReason reason = GenerationResult.StopReason.MAX_TOKENS;
         // greedy without penalty or logprobs needs no logits on the host: the engine picks the token (on its device)
         boolean engineChooses = sampler.settings().isGreedy() && sampler.settings().repeatPenalty() == 1f && topLogprobs < 0;
+        // top-k sampling without penalty or logprobs needs only k (id, logit) pairs: the engine picks them (on its device)
+        boolean engineTopK = !engineChooses && topLogprobs < 0 && sampler.needsOnlyTopK(engine.topKCapacity());
+        int[] topIds = engineTopK ? new int[sampler.candidateCount()] : null;
+        float[] topLogits = engineTopK ? new float[sampler.candidateCount()] : null;
         int chosen = -1;
         while (count < maxTokens) {
             int token = chosen >= 0 ? chosen : sampler.sample(logits, cached, cachedLength);
@@ -110,6 +114,9 @@ public final class Generator {
             }
             if (engineChooses) {
                 chosen = engine.forwardGreedy(token, cachedLength);
+            } else if (engineTopK) {
+                int found = engine.forwardTopK(token, cachedLength, topIds.length, topIds, topLogits);
+                chosen = sampler.sampleCandidates(topIds, topLogits, found);
             } else {
                 logits = engine.forward(token, cachedLength);
             }

@@ -30,6 +30,39 @@ public interface InferenceEngine extends AutoCloseable {
         return best;
     }
 
+    /**
+     * How many top-k candidates {@link #forwardTopK} picks where the logits are (on a device); 0 when the engine has no
+     * such path and a sampler should take the logits from {@link #forward}.
+     */
+    default int topKCapacity() {
+        return 0;
+    }
+
+    /**
+     * Like {@link #forward} but returns only the {@code k} largest logits, largest first (ties: lower id first; NaN never
+     * chosen): their ids in {@code ids}, logits in {@code values}. Returns how many were found (k unless fewer logits
+     * are comparable). An engine on a device picks them there and copies k pairs instead of the row.
+     */
+    default int forwardTopK(int token, int pos, int k, int[] ids, float[] values) {
+        float[] logits = forward(token, pos);
+        int count = 0;
+        for (int i = 0; i < logits.length; i++) {
+            float v = logits[i];
+            if (Float.isNaN(v) || count == k && (k == 0 || v <= values[k - 1])) {
+                continue;
+            }
+            int j = count < k ? count++ : k - 1;
+            while (j > 0 && values[j - 1] < v) {
+                ids[j] = ids[j - 1];
+                values[j] = values[j - 1];
+                j--;
+            }
+            ids[j] = i;
+            values[j] = v;
+        }
+        return count;
+    }
+
     /** Frees what the engine holds on devices (the model stays open). */
     @Override
     default void close() {

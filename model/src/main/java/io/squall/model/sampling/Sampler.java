@@ -53,6 +53,42 @@ public final class Sampler {
         return draw(count);
     }
 
+    /**
+     * Whether {@link #sampleCandidates} gives what {@link #sample} would on the whole row: a random draw (temperature
+     * > 0) restricted to the top k (0 < k <= {@code capacity}) with no repetition penalty (it changes logits outside
+     * the k, so the full row is needed). Top-p and min-p only look at the k candidates, so they need nothing more.
+     */
+    public boolean needsOnlyTopK(int capacity) {
+        return !settings.isGreedy() && settings.topK() > 0 && Math.min(settings.topK(), work.length) <= capacity
+                && settings.repeatPenalty() == 1f;
+    }
+
+    /** How many candidates {@link #sampleCandidates} wants: top-k, at most the vocabulary. */
+    public int candidateCount() {
+        return Math.min(settings.topK(), work.length);
+    }
+
+    /**
+     * Samples from the top-k candidates alone (see {@link #needsOnlyTopK}): {@code ids[0..count)} and their
+     * {@code logits}, sorted as the full path sorts them (logit descending, ties by lower id). Draws the same random
+     * numbers as {@link #sample}, so a seeded run picks the same tokens.
+     */
+    public int sampleCandidates(int[] ids, float[] logits, int count) {
+        if (!needsOnlyTopK(Integer.MAX_VALUE)) {
+            throw new IllegalStateException("sampling from the top-k candidates alone needs temperature > 0, top-k > 0 and no "
+                    + "repetition penalty; settings: " + settings);
+        }
+        if (count <= 0) {
+            throw new IllegalArgumentException("no candidates to sample from (every logit was NaN?)");
+        }
+        count = Math.min(count, candidateCount());
+        System.arraycopy(ids, 0, candidateIds, 0, count);
+        System.arraycopy(logits, 0, candidateLogits, 0, count);
+        count = topP(count);
+        count = minP(count);
+        return draw(count);
+    }
+
     /** Index of the first maximum. */
     public static int argmax(float[] values) {
         int best = 0;

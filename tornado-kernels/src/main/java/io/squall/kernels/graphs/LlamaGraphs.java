@@ -14,7 +14,9 @@ import io.squall.kernels.Activations;
 import io.squall.kernels.Attention;
 import io.squall.kernels.Embedding;
 import io.squall.kernels.MatVec;
+import io.squall.kernels.MatMatRows;
 import io.squall.kernels.MatVecRows;
+import io.squall.kernels.Prefill;
 import io.squall.kernels.RmsNorm;
 import io.squall.kernels.Rope;
 import io.squall.kernels.Sampling;
@@ -25,7 +27,7 @@ import java.util.List;
 /**
  * Builds the decode forward pass of a Llama layer range as task graphs for one device (one execution plan per
  * device). Per token only {@link Io#state} (token id, position) goes in; out comes {@link Io#token} (greedy, argmax
- * on the device), {@link Io#logits} on demand, or {@link Io#x} (the hidden state) when a later stage continues.
+ * on the device), the top-k candidates ({@link Io#topIds}, {@link Io#topValues}) or {@link Io#logits} on demand, or {@link Io#x} (the hidden state) when a later stage continues.
  * Weights move once ({@code FIRST_EXECUTION}); activations and the key/value cache stay on the device.
  */
 public final class LlamaGraphs {
@@ -49,10 +51,27 @@ public final class LlamaGraphs {
         }
     }
 
-    /** Host objects shared by every stage of one engine: what crosses between host and devices. */
-    public record Io(IntArray state, FloatArray x, IntArray token, FloatArray logits) {
+    /** The most top-k candidates the head can pick on the device (k passes over the logits each). */
+    public static final int MAX_TOP_K = 256;
+
+    /**
+     * Host objects shared by every stage of one engine: what crosses between host and devices. {@code topRequest[0]} is
+     * how many top-k candidates the head picks into {@code topIds}/{@code topValues} (0: none, the greedy step's cost).
+     */
+    public record Io(IntArray state, FloatArray x, IntArray token, FloatArray logits, IntArray topRequest, IntArray topIds,
+                     FloatArray topValues) {
         public static Io create(LlamaShape shape) {
-            return new Io(new IntArray(2), new FloatArray(shape.dim()), new IntArray(1), new FloatArray(shape.vocabSize()));
+            int capacity = Math.min(MAX_TOP_K, shape.vocabSize());
+            return new Io(new IntArray(2), new FloatArray(shape.dim()), new IntArray(1), new FloatArray(shape.vocabSize()),
+                    new IntArray(1), new IntArray(capacity), new FloatArray(capacity));
+        }
+
+        /** How many top-k candidates the next head execution picks on the device (0..capacity). */
+        public void requestTopK(int k) {
+            if (k < 0 || k > topIds.getSize()) {
+                throw new IllegalArgumentException("top-k " + k + " on the device must be in 0.." + topIds.getSize());
+            }
+            topRequest.set(0, k);
         }
 
         /** Sets the token id and position for the next execution. */
@@ -60,6 +79,24 @@ public final class LlamaGraphs {
             state.set(0, tokenId);
             state.set(1, position);
         }
+    }
+
+    /**
+     * Inputs of the batched prefill graph: {@code chunk} = {token count, first position}, {@code xs} = the chunk's
+     * embeddings ([batch][dim], looked up on the host). Out: the last token's hidden state in {@link Io#x}, on the device.
+     */
+    public record PrefillIo(int batch, IntArray chunk, FloatArray xs) {
+        public static PrefillIo create(LlamaShape shape, int batch) {
+            return new PrefillIo(batch, new IntArray(2), new FloatArray(batch * shape.dim()));
+        }
+    }
+
+    /**
+     * Whether a stage can run the prompt in chunks: it holds every layer and the classifier (the chunk's last hidden
+     * state goes straight to the head). {@link MatMatRows} covers every weight format.
+     */
+    public static boolean supportsPrefill(StageWeights w, int layers) {
+        return w.last() && w.firstLayer() == 0 && w.layers().size() == layers;
     }
 
     /** What one device runs. {@code first}: the embedding; {@code last}: final norm, classifier and argmax. */
@@ -83,17 +120,24 @@ public final class LlamaGraphs {
         private final GridScheduler grids;
         private final List<WorkerGrid1D> attentionGrids;
         private final LlamaShape shape;
+        private final PrefillIo prefill;
 
-        Stage(List<ImmutableTaskGraph> graphs, GridScheduler grids, List<WorkerGrid1D> attentionGrids, LlamaShape shape) {
+        Stage(List<ImmutableTaskGraph> graphs, GridScheduler grids, List<WorkerGrid1D> attentionGrids, LlamaShape shape, PrefillIo prefill) {
             this.graphs = graphs;
             this.grids = grids;
             this.attentionGrids = attentionGrids;
             this.shape = shape;
+            this.prefill = prefill;
         }
 
-        /** forward (index 0) and, on the last stage, head (index 1). */
+        /** forward (index 0) and, on the last stage, head (index 1); with batched prefill, prefill (index 2). */
         public List<ImmutableTaskGraph> graphs() {
             return graphs;
+        }
+
+        /** The batched prefill graph's inputs; null when the stage has none (see {@link #supportsPrefill}). */
+        public PrefillIo prefill() {
+            return prefill;
         }
 
         public GridScheduler grids() {
@@ -115,6 +159,15 @@ public final class LlamaGraphs {
      */
     public static Stage build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
                               FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape) {
+        return build(name, s, io, w, keyCache, valueCache, ropeCos, ropeSin, shape, 0);
+    }
+
+    /**
+     * @param prefillBatch tokens per execution of a batched prefill graph (index 2); 0: none. Needs
+     *                     {@link #supportsPrefill}.
+     */
+    public static Stage build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
+                              FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape, int prefillBatch) {
         GridScheduler grids = new GridScheduler();
         List<WorkerGrid1D> attentionGrids = new ArrayList<>();
         KernelContext ctx = new KernelContext();
@@ -180,6 +233,7 @@ public final class LlamaGraphs {
             TaskGraph head = new TaskGraph(headName);
             Builder hb3 = new Builder(head, grids, ctx, shape);
             head.consumeFromDevice(fwdName, io.x());
+            head.transferToDevice(DataTransferMode.EVERY_EXECUTION, io.topRequest());
             head.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), w.output().data());
             hb3.rmsNorm("outNorm", io.x(), w.outputNorm(), xb, dim, s.rmsEpsilon());
             hb3.matvec("output", w.output(), xb, io.logits(), false);
@@ -187,14 +241,92 @@ public final class LlamaGraphs {
             WorkerGrid1D argGrid = new WorkerGrid1D(Sampling.GROUP);
             argGrid.setLocalWork(Sampling.GROUP);
             grids.addWorkerGrid(headName + ".argmax", argGrid);
+            head.task("topK", Sampling::topKRequested, ctx, io.logits(), io.topIds(), io.topValues(), io.topRequest(), s.vocabSize(),
+                    io.topIds().getSize());
+            WorkerGrid1D topGrid = new WorkerGrid1D(Sampling.GROUP);
+            topGrid.setLocalWork(Sampling.GROUP);
+            grids.addWorkerGrid(headName + ".topK", topGrid);
             head.transferToHost(DataTransferMode.EVERY_EXECUTION, io.token());
-            head.transferToHost(DataTransferMode.UNDER_DEMAND, io.logits());
+            head.transferToHost(DataTransferMode.UNDER_DEMAND, io.logits(), io.topIds(), io.topValues());
             graphs.add(head.snapshot());
         } else {
             fwd.transferToHost(DataTransferMode.EVERY_EXECUTION, io.x());
             graphs.add(fwd.snapshot());
         }
-        return new Stage(List.copyOf(graphs), grids, attentionGrids, s);
+        PrefillIo pio = null;
+        if (prefillBatch > 0) {
+            if (!supportsPrefill(w, w.layers().size()) || !w.last()) {
+                throw new IllegalArgumentException("batched prefill needs every layer and the classifier on one stage");
+            }
+            pio = PrefillIo.create(s, prefillBatch);
+            graphs.add(prefill(name + "_prefill", s, io, pio, w, keyCache, valueCache, ropeCos, ropeSin, grids, ctx));
+        }
+        return new Stage(List.copyOf(graphs), grids, attentionGrids, s, pio);
+    }
+
+    /** The layers over a chunk of prompt tokens: one weight read per {@link MatMatRows#TILE} tokens. */
+    private static ImmutableTaskGraph prefill(String name, LlamaShape s, Io io, PrefillIo pio, StageWeights w, List<FloatArray> keyCache,
+                                              List<FloatArray> valueCache, FloatArray ropeCos, FloatArray ropeSin, GridScheduler grids,
+                                              KernelContext ctx) {
+        int batch = pio.batch();
+        int dim = s.dim();
+        int kvDim = s.kvDim();
+        FloatArray xb = new FloatArray(batch * dim);
+        FloatArray q = new FloatArray(batch * dim);
+        FloatArray k = new FloatArray(batch * kvDim);
+        FloatArray v = new FloatArray(batch * kvDim);
+        FloatArray hb = new FloatArray(batch * s.ffnDim());
+        FloatArray hb2 = new FloatArray(batch * s.ffnDim());
+        FloatArray scores = new FloatArray(batch * s.heads() * s.contextSize());
+        TaskGraph g = new TaskGraph(name);
+        g.transferToDevice(DataTransferMode.EVERY_EXECUTION, pio.chunk(), pio.xs());
+        List<Object> constant = new ArrayList<>(List.of(ropeCos, ropeSin));
+        for (int i = 0; i < w.layers().size(); i++) {
+            LayerWeights lw = w.layers().get(i);
+            String p = "l" + (w.firstLayer() + i) + "_";
+            constant.addAll(List.of(lw.attentionNorm(), lw.ffnNorm(), lw.wq().data(), lw.wk().data(), lw.wv().data(), lw.wo().data(),
+                    lw.gate().data(), lw.up().data(), lw.down().data()));
+            batchNorm(g, grids, ctx, p + "attnNorm", pio.xs(), lw.attentionNorm(), xb, batch, dim, s.rmsEpsilon());
+            matmat(g, p + "q", lw.wq(), xb, q, batch, false);
+            matmat(g, p + "k", lw.wk(), xb, k, batch, false);
+            matmat(g, p + "v", lw.wv(), xb, v, batch, false);
+            g.task(p + "rope", Prefill::ropeAndCache, q, k, v, keyCache.get(i), valueCache.get(i), ropeCos, ropeSin, pio.chunk(), batch,
+                    dim, kvDim, s.headSize(), s.ropeDims());
+            g.task(p + "attn", Prefill::attention, q, keyCache.get(i), valueCache.get(i), pio.chunk(), scores, xb, batch, s.heads(),
+                    s.kvHeads(), s.headSize(), s.contextSize());
+            matmat(g, p + "wo", lw.wo(), xb, pio.xs(), batch, true);
+            batchNorm(g, grids, ctx, p + "ffnNorm", pio.xs(), lw.ffnNorm(), xb, batch, dim, s.rmsEpsilon());
+            matmat(g, p + "gate", lw.gate(), xb, hb, batch, false);
+            matmat(g, p + "up", lw.up(), xb, hb2, batch, false);
+            g.task(p + "silu", Activations::swiglu, hb, hb2, batch * s.ffnDim());
+            matmat(g, p + "down", lw.down(), hb, pio.xs(), batch, true);
+        }
+        g.task("last", Prefill::last, pio.xs(), pio.chunk(), io.x(), dim);
+        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, constant.toArray());
+        return g.snapshot();
+    }
+
+    private static void batchNorm(TaskGraph g, GridScheduler grids, KernelContext ctx, String id, FloatArray x, FloatArray weight,
+                                  FloatArray out, int batch, int n, float eps) {
+        g.task(id, Prefill::rmsNorm, ctx, x, weight, out, n, eps);
+        WorkerGrid1D grid = new WorkerGrid1D(batch * RmsNorm.GROUP);
+        grid.setLocalWork(RmsNorm.GROUP);
+        grids.addWorkerGrid(g.getTaskGraphName() + "." + id, grid);
+    }
+
+    private static void matmat(TaskGraph g, String id, DeviceWeight w, FloatArray x, FloatArray out, int batch, boolean accumulate) {
+        int rows = w.rows();
+        int cols = w.cols();
+        int acc = accumulate ? 1 : 0;
+        switch (w.format()) {
+            case F32 -> g.task(id, MatMatRows::f32, (FloatArray) w.data(), x, out, rows, cols, batch, acc);
+            case F16 -> g.task(id, MatMatRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, batch, acc);
+            case BF16 -> g.task(id, MatMatRows::bf16, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
+            case Q8_0 -> g.task(id, MatMatRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
+            case Q4_0 -> g.task(id, MatMatRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
+            case Q4_K -> g.task(id, MatMatRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
+            case Q6_K -> g.task(id, MatMatRows::q6_k, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
+        }
     }
 
     /** Adds tasks to one graph, registering the launch grid of each KernelContext task. */

@@ -1,0 +1,87 @@
+package io.squall.model.accel;
+
+import io.squall.api.enums.DataTransferMode;
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.HalfFloatArray;
+import io.squall.kernels.MatMatRows;
+import io.squall.model.tensor.GGMLType;
+import io.squall.model.tensor.Quantizer;
+import io.squall.model.tensor.WeightMatrix;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The batched products (weights x a batch of vectors, for prefill) against the CPU engine's WeightMatrix.matvec of each
+ * vector, on every OpenCL device and the JVM backend; batches that fill a tile, leave a partial one, and a single vector.
+ * Tolerance as {@link KernelsTest}: 1e-5 of the row's sum of |w*x|.
+ */
+class MatMatTest {
+    static List<Arguments> typesOnDevices() {
+        List<Arguments> args = new ArrayList<>();
+        for (String device : Devices.all()) {
+            for (GGMLType t : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K}) {
+                args.add(Arguments.of(device, t));
+            }
+        }
+        return args;
+    }
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("typesOnDevices")
+    void batchedProductsMatchOneVectorAtATime(String device, GGMLType type) {
+        int rows = 37;
+        int cols = 512;
+        Random r = new Random(31 + type.ordinal());
+        MemorySegment data = Quantizer.quantize(type, KernelsTest.random(r, rows * cols));
+        WeightMatrix w = WeightMatrix.of("w", type, data, rows, cols);
+        for (int batch : new int[]{1, 4, 6}) {
+            for (int accumulate = 0; accumulate < 2; accumulate++) {
+                float[] x = KernelsTest.random(r, batch * cols);
+                float[] initial = KernelsTest.random(r, batch * rows);
+                FloatArray xa = FloatArray.fromArray(x);
+                FloatArray out = FloatArray.fromArray(initial);
+                Object wa = KernelsTest.array(type, data);
+                int b = batch;
+                int acc = accumulate;
+                KernelsTest.run(device, g -> {
+                    g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out);
+                    switch (type) {
+                        case F32 -> g.task("mm", MatMatRows::f32, (FloatArray) wa, xa, out, rows, cols, b, acc);
+                        case F16 -> g.task("mm", MatMatRows::f16, (HalfFloatArray) wa, xa, out, rows, cols, b, acc);
+                        case Q8_0 -> g.task("mm", MatMatRows::q8_0, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        case Q4_0 -> g.task("mm", MatMatRows::q4_0, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        case BF16 -> g.task("mm", MatMatRows::bf16, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        case Q4_K -> g.task("mm", MatMatRows::q4_k, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        case Q6_K -> g.task("mm", MatMatRows::q6_k, (ByteArray) wa, xa, out, rows, cols, b, acc);
+                        default -> throw new IllegalArgumentException(type.toString());
+                    }
+                }, null, out);
+                float[] row = new float[cols];
+                float[] expected = new float[rows];
+                for (int j = 0; j < batch; j++) {
+                    float[] xj = java.util.Arrays.copyOfRange(x, j * cols, (j + 1) * cols);
+                    w.matvec(xj, expected, 0);
+                    for (int i = 0; i < rows; i++) {
+                        w.dequantizeRow(i, row, 0);
+                        double bound = 0;
+                        for (int c = 0; c < cols; c++) {
+                            bound += Math.abs(row[c] * xj[c]);
+                        }
+                        double want = (acc != 0 ? initial[j * rows + i] : 0) + expected[i];
+                        assertEquals(want, out.get(j * rows + i), KernelsTest.TOLERANCE * bound + 1e-6,
+                                type + " batch " + batch + " vector " + j + " row " + i + " accumulate " + acc + " on " + device);
+                    }
+                }
+            }
+        }
+    }
+}
