@@ -379,7 +379,7 @@ public final class OpenCLEmitter {
         this.cfg = cfg;
         for (Block b : cfg.reversePostorder()) {
             if (cfg.isLoopHeader(b)) {
-                cfg.dominated(b).stream().filter(c -> !cfg.loop(b).contains(c)).forEach(loopExits::add);
+                cfg.dominated(b).stream().filter(c -> !cfg.loop(b).contains(c) && !exitEdge(c)).forEach(loopExits::add);
             }
         }
         node(f.entry(), null);
@@ -398,6 +398,14 @@ public final class OpenCLEmitter {
         }
         body.setLength(0);
         body.append(out, 0, out.length() - 1);
+    }
+
+    /**
+     * A block on a single loop-exit edge that dominates nothing and ends in a jump or return (javac's {@code result = -1}
+     * before the merge after a search loop): written inline at the exit, so the loop's {@code break} can reach the merge.
+     */
+    private boolean exitEdge(Block b) {
+        return !cfg.isMerge(b) && !cfg.isLoopHeader(b) && cfg.dominated(b).isEmpty() && !(b.terminator() instanceof Terminator.Branch);
     }
 
     /** Written after the code that jumps to it: a merge block, or a block its loop header dominates outside the loop. */
@@ -419,7 +427,7 @@ public final class OpenCLEmitter {
             return within(dominated.stream().filter(cfg::isMerge).toList(), fall, f -> block(x, f));
         }
         java.util.Set<Block> loop = cfg.loop(x);
-        List<Block> exits = dominated.stream().filter(c -> !loop.contains(c)).toList();
+        List<Block> exits = dominated.stream().filter(loopExits::contains).toList();
         List<Block> inner = dominated.stream().filter(c -> loop.contains(c) && cfg.isMerge(c)).toList();
         return within(exits, fall, breakTarget -> {
             line("for (;;) {");
