@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * IR to OpenCL C: one statement per instruction, blocks as labels, control flow as goto (legal in OpenCL C), phis as
- * variables assigned on each incoming edge. Integer arithmetic goes through unsigned types so it wraps as in Java
+ * IR to OpenCL C: one statement per instruction, phis as variables assigned on each incoming edge. A reducible CFG is
+ * written as structured code ({@code for (;;)} loops with {@code break}/{@code continue}, if/else, and goto only for
+ * jumps C cannot express otherwise), which PoCL's and other LLVM-based compilers vectorize; an irreducible one as
+ * labelled blocks and goto (legal in OpenCL C). Integer arithmetic goes through unsigned types so it wraps as in Java
  * (signed overflow is undefined in C). Precise built-ins only; fast math is a build option.
  */
 public final class OpenCLEmitter {
@@ -18,7 +20,7 @@ public final class OpenCLEmitter {
     private final Function f;
     private final DeviceCapabilities caps;
     private final OpenCLHelpers helpers = new OpenCLHelpers();
-    private final StringBuilder body = new StringBuilder();
+    private StringBuilder body = new StringBuilder();
     private boolean usesDouble;
     private boolean usesLongAtomics;
     private boolean usesSubGroups;
@@ -65,12 +67,17 @@ public final class OpenCLEmitter {
                 }
             }
         }
-        for (Block b : f.blocks()) {
-            body.append(b.label()).append(": ;\n");
-            for (Instruction i : b.instructions()) {
-                instruction(i);
+        ControlFlow cfg = new ControlFlow(f);
+        if (cfg.reducible()) {
+            structured(cfg);
+        } else {
+            for (Block b : f.blocks()) {
+                body.append(b.label()).append(": ;\n");
+                for (Instruction i : b.instructions()) {
+                    instruction(i);
+                }
+                terminator(b);
             }
-            terminator(b);
         }
         if (usesDouble && !caps.fp64()) {
             throw new IllegalArgumentException(kernel.javaName() + " uses double precision, which this device does not support (no cl_khr_fp64)");
@@ -147,8 +154,10 @@ public final class OpenCLEmitter {
         };
     }
 
+    private int depth = 1;
+
     private void line(String s) {
-        body.append("    ").append(s).append('\n');
+        body.append("    ".repeat(depth)).append(s).append('\n');
     }
 
     private void assign(Temp t, String expr) {
@@ -355,6 +364,172 @@ public final class OpenCLEmitter {
             case SHUFFLE -> "sub_group_shuffle(" + a.get(0) + ", (uint)" + a.get(1) + ")";
             case SHUFFLE_XOR -> "sub_group_shuffle_xor(" + a.get(0) + ", (uint)" + a.get(1) + ")";
         };
+    }
+
+    // ---- Structured control flow (Ramsey's dominator-tree translation, mapped onto C's loops) ----
+
+    private static final char LABEL_MARK = '\u0001';
+    private ControlFlow cfg;
+    /** Enclosing C loops, innermost first: {header, block reached by break}. */
+    private final java.util.Deque<Block[]> loops = new java.util.ArrayDeque<>();
+    private final java.util.Set<Block> gotoTargets = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final java.util.Set<Block> loopExits = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+    private void structured(ControlFlow cfg) {
+        this.cfg = cfg;
+        for (Block b : cfg.reversePostorder()) {
+            if (cfg.isLoopHeader(b)) {
+                cfg.dominated(b).stream().filter(c -> !cfg.loop(b).contains(c) && !exitEdge(c)).forEach(loopExits::add);
+            }
+        }
+        node(f.entry(), null);
+        // Keep the labels some goto jumps to; drop the others.
+        StringBuilder out = new StringBuilder();
+        for (String l : body.toString().split("\n", -1)) {
+            int mark = l.indexOf(LABEL_MARK);
+            if (mark < 0) {
+                out.append(l).append('\n');
+            } else {
+                int id = Integer.parseInt(l.substring(mark + 1));
+                if (gotoTargets.stream().anyMatch(b -> b.id() == id)) {
+                    out.append(l, 0, mark).append('b').append(id).append(": ;\n");
+                }
+            }
+        }
+        body.setLength(0);
+        body.append(out, 0, out.length() - 1);
+    }
+
+    /**
+     * A block on a single loop-exit edge that dominates nothing and ends in a jump or return (javac's {@code result = -1}
+     * before the merge after a search loop): written inline at the exit, so the loop's {@code break} can reach the merge.
+     */
+    private boolean exitEdge(Block b) {
+        return !cfg.isMerge(b) && !cfg.isLoopHeader(b) && cfg.dominated(b).isEmpty() && !(b.terminator() instanceof Terminator.Branch);
+    }
+
+    /** Written after the code that jumps to it: a merge block, or a block its loop header dominates outside the loop. */
+    private boolean isFollower(Block b) {
+        return cfg.isMerge(b) || loopExits.contains(b);
+    }
+
+    private void label(Block b) {
+        line(LABEL_MARK + Integer.toString(b.id()));
+    }
+
+    /**
+     * Writes {@code x} and the blocks it dominates; {@code fall} is where control goes when the written code ends
+     * (null: nowhere). Returns true when the code never reaches its end (ends with a jump).
+     */
+    private boolean node(Block x, Block fall) {
+        List<Block> dominated = cfg.dominated(x);
+        if (!cfg.isLoopHeader(x)) {
+            return within(dominated.stream().filter(cfg::isMerge).toList(), fall, f -> block(x, f));
+        }
+        java.util.Set<Block> loop = cfg.loop(x);
+        List<Block> exits = dominated.stream().filter(loopExits::contains).toList();
+        List<Block> inner = dominated.stream().filter(c -> loop.contains(c) && cfg.isMerge(c)).toList();
+        return within(exits, fall, breakTarget -> {
+            line("for (;;) {");
+            depth++;
+            label(x);
+            loops.push(new Block[]{x, breakTarget});
+            within(inner, x, f -> block(x, f));
+            loops.pop();
+            depth--;
+            line("}");
+            return false;
+        });
+    }
+
+    /** The content, then each follower in turn (the first written right after the content, which falls to it). */
+    private boolean within(List<Block> followers, Block fall, java.util.function.Function<Block, Boolean> content) {
+        if (followers.isEmpty()) {
+            return content.apply(fall);
+        }
+        Block last = followers.getLast();
+        within(followers.subList(0, followers.size() - 1), last, content);
+        label(last);
+        return node(last, fall);
+    }
+
+    /** The block's instructions and its terminator. */
+    private boolean block(Block x, Block fall) {
+        for (Instruction i : x.instructions()) {
+            instruction(i);
+        }
+        switch (x.terminator()) {
+            case Terminator.Return r -> {
+                line("return;");
+                return true;
+            }
+            case Terminator.Jump j -> {
+                return jump(x, j.target(), fall);
+            }
+            case Terminator.Branch br -> {
+                if (br.ifTrue() == br.ifFalse()) {
+                    return jump(x, br.ifTrue(), fall);
+                }
+                StringBuilder outer = body;
+                depth++;
+                body = new StringBuilder();
+                boolean trueJumps = jump(x, br.ifTrue(), fall);
+                String t = body.toString();
+                body = new StringBuilder();
+                boolean falseJumps = jump(x, br.ifFalse(), fall);
+                String e = body.toString();
+                depth--;
+                body = outer;
+                String c = v(br.condition());
+                if (t.isEmpty() && e.isEmpty()) {
+                    return false;
+                }
+                if (trueJumps || e.isEmpty()) {
+                    line("if (" + c + ") {");
+                    body.append(t);
+                    line("}");
+                    body.append(e.replaceAll("(?m)^    ", ""));
+                } else if (falseJumps || t.isEmpty()) {
+                    line("if (!" + c + ") {");
+                    body.append(e);
+                    line("}");
+                    body.append(t.replaceAll("(?m)^    ", ""));
+                } else {
+                    line("if (" + c + ") {");
+                    body.append(t);
+                    line("} else {");
+                    body.append(e);
+                    line("}");
+                }
+                return trueJumps && falseJumps;
+            }
+        }
+    }
+
+    /** Control from {@code from} to {@code to}: phi copies, then fall through, continue, break, goto or the target inline. */
+    private boolean jump(Block from, Block to, Block fall) {
+        String copies = edge(from, to);
+        if (!copies.isEmpty()) {
+            line(copies.strip());
+        }
+        if (to == fall) {
+            return false;
+        }
+        Block[] loop = loops.peek();
+        if (loop != null && to == loop[0]) {
+            line("continue;");
+            return true;
+        }
+        if (loop != null && to == loop[1]) {
+            line("break;");
+            return true;
+        }
+        if (cfg.isBackEdge(from, to) || isFollower(to)) {
+            gotoTargets.add(to);
+            line("goto " + to.label() + ";");
+            return true;
+        }
+        return node(to, fall);
     }
 
     private void terminator(Block b) {
