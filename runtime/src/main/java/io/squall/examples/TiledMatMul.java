@@ -14,7 +14,7 @@ import io.squall.api.types.arrays.FloatArray;
  * {@code tornado io.squall.examples.TiledMatMul [n]} (default 512; a multiple of 16).
  */
 public final class TiledMatMul {
-    static final int TILE = 16;
+    public static final int TILE = 16;
 
     private TiledMatMul() {
     }

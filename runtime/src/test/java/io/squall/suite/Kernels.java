@@ -9,7 +9,7 @@ import io.squall.api.types.arrays.*;
 
 /** The suite's kernels: static methods in Squall's kernel subset. References live in {@link KernelSuite}. */
 public final class Kernels {
-    static final int TILE = 8;
+    public static final int TILE = 8;
     static final int GROUP = 64;
     static final int BINS = 16;
 

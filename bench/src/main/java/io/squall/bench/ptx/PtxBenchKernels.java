@@ -8,34 +8,12 @@ import io.squall.api.types.arrays.FloatArray;
 /** Kernels of the PTX benchmark, in the kernel subset. */
 public final class PtxBenchKernels {
     /** Tile edge of the tiled matmul (8, as in the kernel suite). */
-    public static final int TILE = 8;
     /** Threads per row of the Q8_0 matrix-vector product. */
     public static final int Q8_THREADS = 128;
     /** Q8_0 block: f16 scale, then 32 int8 quants. */
     public static final int Q8_BLOCK = 32, Q8_BLOCK_BYTES = 34;
 
     private PtxBenchKernels() {
-    }
-
-    /** The kernel suite's tiled matmul: c = a x b, n x n, TILE x TILE work-groups staging tiles in local memory. */
-    public static void matmulTiled(KernelContext ctx, FloatArray a, FloatArray b, FloatArray c, int n) {
-        float[] ta = ctx.allocateFloatLocalArray(TILE * TILE);
-        float[] tb = ctx.allocateFloatLocalArray(TILE * TILE);
-        int col = ctx.globalIdx;
-        int row = ctx.globalIdy;
-        int lx = ctx.localIdx;
-        int ly = ctx.localIdy;
-        float sum = 0f;
-        for (int t = 0; t < n / TILE; t++) {
-            ta[ly * TILE + lx] = a.get(row * n + t * TILE + lx);
-            tb[ly * TILE + lx] = b.get((t * TILE + ly) * n + col);
-            ctx.localBarrier();
-            for (int k = 0; k < TILE; k++) {
-                sum += ta[ly * TILE + k] * tb[k * TILE + lx];
-            }
-            ctx.localBarrier();
-        }
-        c.set(row * n + col, sum);
     }
 
     /**

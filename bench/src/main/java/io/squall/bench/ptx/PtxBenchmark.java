@@ -69,11 +69,11 @@ public final class PtxBenchmark {
         int n = 1024;
         FloatArray a = random(n * n, 1), b = random(n * n, 2), c1 = new FloatArray(n * n), c2 = new FloatArray(n * n);
         TaskGraph g = new TaskGraph("mm").transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
-                .task("tiled", PtxBenchKernels::matmulTiled, new io.squall.api.KernelContext(), a, b, c1, n)
+                .task("tiled", io.squall.examples.TiledMatMul::matmul, new io.squall.api.KernelContext(), a, b, c1, n)
                 .task("loops", Workloads::matmul, a, b, c2, n)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c1, c2);
         WorkerGrid2D grid = new WorkerGrid2D(n, n);
-        grid.setLocalWork(PtxBenchKernels.TILE, PtxBenchKernels.TILE);
+        grid.setLocalWork(io.squall.examples.TiledMatMul.TILE, io.squall.examples.TiledMatMul.TILE);
         long[] tiled = new long[RUNS], loops = new long[RUNS];
         long compile;
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(id))
@@ -97,7 +97,7 @@ public final class PtxBenchmark {
         }
         double flops = 2.0 * n * n * n;
         System.out.printf("matmul %dx%d F32, suite's tiled kernel (%dx%d tiles): median %.3f ms, %.0f GFLOP/s%n", n, n,
-                PtxBenchKernels.TILE, PtxBenchKernels.TILE, median(tiled) / 1e6, flops / median(tiled));
+                io.squall.examples.TiledMatMul.TILE, io.squall.examples.TiledMatMul.TILE, median(tiled) / 1e6, flops / median(tiled));
         System.out.printf("matmul %dx%d F32, loop-parallel kernel:              median %.3f ms, %.0f GFLOP/s%n", n, n,
                 median(loops) / 1e6, flops / median(loops));
         System.out.printf("  (first execution incl. JIT + PTX load: compile %.1f ms; max |error| vs double reference over 64 samples: %.2e)%n",

@@ -14,7 +14,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class KernelContextTest {
-    static final int TILE = 8;
+    static final int TILE = io.squall.suite.Kernels.TILE;
+    /** The kernel suite's tiled matrix multiply (local memory, two barriers per tile). */
+    static final java.lang.reflect.Method SUITE_TILED_MATMUL = suiteMethod("matmulTiled");
+
+    static java.lang.reflect.Method suiteMethod(String name) {
+        for (java.lang.reflect.Method m : io.squall.suite.Kernels.class.getDeclaredMethods()) {
+            if (m.getName().equals(name)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("no suite kernel " + name);
+    }
 
     /** Records every id the context reports, one slot per global work-item. */
     static void ids(KernelContext ctx, int[] out) {
@@ -26,26 +37,6 @@ class KernelContextTest {
         out[base + 3] = ctx.globalGroupSizeX + 10 * ctx.globalGroupSizeY + 100 * ctx.globalGroupSizeZ;
         out[base + 4] = ctx.globalIdx;
         out[base + 5] += 1;
-    }
-
-    static void tiledMatMul(KernelContext ctx, FloatArray a, FloatArray b, FloatArray c, int n) {
-        float[] tileA = ctx.allocateFloatLocalArray(TILE * TILE);
-        float[] tileB = ctx.allocateFloatLocalArray(TILE * TILE);
-        int row = ctx.globalIdy;
-        int col = ctx.globalIdx;
-        int ly = ctx.localIdy;
-        int lx = ctx.localIdx;
-        float sum = 0f;
-        for (int t = 0; t < n / TILE; t++) {
-            tileA[ly * TILE + lx] = a.get(row * n + t * TILE + lx);
-            tileB[ly * TILE + lx] = b.get((t * TILE + ly) * n + col);
-            ctx.localBarrier();
-            for (int k = 0; k < TILE; k++) {
-                sum += tileA[ly * TILE + k] * tileB[k * TILE + lx];
-            }
-            ctx.localBarrier();
-        }
-        c.set(row * n + col, sum);
     }
 
     /** Classic tree reduction in local memory; one partial sum per group. The barrier is in a static helper. */
@@ -135,7 +126,7 @@ class KernelContextTest {
 
     @Test
     void tiledMatMulWithLocalMemoryAndBarriers() {
-        assertTrue(JvmKernelRunner.strategy(method("tiledMatMul")).contains("virtual threads"));
+        assertTrue(JvmKernelRunner.strategy(SUITE_TILED_MATMUL).contains("virtual threads"));
         int n = 32;
         Random r = new Random(7);
         float[] x = new float[n * n], y = new float[n * n];
@@ -144,7 +135,7 @@ class KernelContextTest {
             y[i] = r.nextInt(10) - 5;
         }
         FloatArray c = new FloatArray(n * n);
-        JvmKernelRunner.run(method("tiledMatMul"),
+        JvmKernelRunner.run(SUITE_TILED_MATMUL,
                 new Object[]{new KernelContext(), FloatArray.fromArray(x), FloatArray.fromArray(y), c, n},
                 new long[]{n, n}, new long[]{TILE, TILE}, 2);
         for (int i = 0; i < n; i++) {
