@@ -34,9 +34,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** The {@code llama} command: text generation and chat with a GGUF Llama model on the CPU, plus model tools. */
+/** The {@code llama} command: text generation and chat with a GGUF Llama model on the CPU engine or any device (--device), plus model tools. */
 @Command(name = "llama", mixinStandardHelpOptions = true, version = "llama (Squall) 0.1.0",
-        description = {"Generates text with a Llama model (GGUF: Llama 1, 2, 3, 3.1, 3.2) on the CPU.",
+        description = {"Generates text with a Llama model (GGUF: Llama 1, 2, 3, 3.1, 3.2) on the CPU engine or on devices (--device).",
                 "Without --prompt it generates from the start-of-text token; with --chat it opens an interactive chat."},
         subcommands = {TokenizeCommand.class, InfoCommand.class},
         footer = {"", "Examples:", "  llama --prompt \"Once upon a time\"", "  llama --model llama-3.2-1b-q8_0.gguf --chat --system \"Be brief.\"",
