@@ -1,6 +1,7 @@
 package io.squall.model.accel;
 
 import io.squall.api.enums.TornadoDeviceType;
+import io.squall.device.placement.Stage;
 import io.squall.api.DataRange;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.TornadoExecutionResult;
@@ -43,18 +44,18 @@ public final class AcceleratedEngine implements InferenceEngine {
      */
     public static final int PREFILL_BATCH = Integer.getInteger("squall.prefill.batch", 16);
     /** The stage device id for layers on the CPU engine (partial offload). */
-    public static final String CPU = "cpu";
+    public static final String CPU = Stage.CPU;
     private final LlamaModel model;
     private final LlamaConfig c;
     private final int contextSize;
     private final LlamaGraphs.Io io;
-    private final List<Stage> stages = new ArrayList<>();
+    private final List<StagePlan> stages = new ArrayList<>();
     private final float[] logits;
     private TornadoExecutionResult lastResult;
     private long prefillExecutions;
 
     /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
-    private record Stage(StageSpec spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
+    private record StagePlan(Stage spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
         boolean onCpu() {
             return plan == null;
         }
@@ -68,7 +69,7 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     /** All layers on {@code deviceId}. */
     public static AcceleratedEngine onDevice(LlamaModel model, int contextSize, String deviceId, Consumer<String> progress) {
-        return new AcceleratedEngine(model, contextSize, List.of(new StageSpec(deviceId, 0, model.config().layers())), progress);
+        return new AcceleratedEngine(model, contextSize, List.of(new Stage(deviceId, 0, model.config().layers())), progress);
     }
 
     /**
@@ -76,7 +77,7 @@ public final class AcceleratedEngine implements InferenceEngine {
      *               the embedding runs with the first stage, the classifier with the last
      * @param progress receives short steps (may be null)
      */
-    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, Consumer<String> progress) {
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<Stage> stages, Consumer<String> progress) {
         this(model, contextSize, stages, null, null, progress, null);
     }
 
@@ -85,13 +86,13 @@ public final class AcceleratedEngine implements InferenceEngine {
      * @param outputDevice    where the final norm and classifier run: the last stage's device or {@code cpu}; null: the last stage's
      * @param matVecShape     the layout of the products on every stage; null: by device type (tests force both)
      */
-    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<Stage> stages, String embeddingDevice, String outputDevice,
                              Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape) {
         this(model, contextSize, stages, embeddingDevice, outputDevice, progress, matVecShape, PREFILL_BATCH);
     }
 
     /** @param prefillBatch prompt tokens per batched prefill execution where the placement allows it; 0: token by token */
-    public AcceleratedEngine(LlamaModel model, int contextSize, List<StageSpec> stages, String embeddingDevice, String outputDevice,
+    public AcceleratedEngine(LlamaModel model, int contextSize, List<Stage> stages, String embeddingDevice, String outputDevice,
                              Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape, int prefillBatch) {
         Consumer<String> log = progress != null ? progress : s -> { };
         this.model = model;
@@ -127,11 +128,11 @@ public final class AcceleratedEngine implements InferenceEngine {
         GGUFFile gguf = model.gguf();
         try {
             for (int si = 0; si < stages.size(); si++) {
-                StageSpec spec = stages.get(si);
+                Stage spec = stages.get(si);
                 if (CPU.equals(spec.deviceId())) {
                     log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".." + (spec.endLayer() - 1)
                             + " on the CPU engine");
-                    this.stages.add(new Stage(spec, null, null));
+                    this.stages.add(new StagePlan(spec, null, null));
                     continue;
                 }
                 TornadoDevice device = TornadoExecutionPlan.getDevice(spec.deviceId());
@@ -161,7 +162,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                 if (relaxedMath(device)) {
                     plan.withCompilerFlags("-fast-math");
                 }
-                this.stages.add(new Stage(spec, graphs, plan));
+                this.stages.add(new StagePlan(spec, graphs, plan));
             }
         } catch (RuntimeException e) {
             close();
@@ -197,12 +198,12 @@ public final class AcceleratedEngine implements InferenceEngine {
         return batch >= 2 ? batch : 0;
     }
 
-    private static void checkCoverage(List<StageSpec> stages, int layers) {
+    private static void checkCoverage(List<Stage> stages, int layers) {
         if (stages.isEmpty()) {
             throw new IllegalArgumentException("the accelerated engine needs at least one stage");
         }
         int next = 0;
-        for (StageSpec s : stages) {
+        for (Stage s : stages) {
             if (s.firstLayer() != next) {
                 throw new IllegalArgumentException("stage on " + s.deviceId() + " starts at layer " + s.firstLayer() + ", expected " + next
                         + " (stages must cover the layers in order, without gaps or overlaps)");
@@ -252,8 +253,8 @@ public final class AcceleratedEngine implements InferenceEngine {
     }
 
     /** The stages as placed (device and layer range each). */
-    public List<StageSpec> stages() {
-        return stages.stream().map(Stage::spec).toList();
+    public List<Stage> stages() {
+        return stages.stream().map(StagePlan::spec).toList();
     }
 
     @Override
@@ -311,7 +312,7 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     /** Profiles every stage's executions (for tests and benchmarks: transfer bytes, kernel times). */
     public AcceleratedEngine withProfiler(ProfilerMode mode) {
-        for (Stage s : stages) {
+        for (StagePlan s : stages) {
             if (!s.onCpu()) {
                 s.plan().withProfiler(mode);
             }
@@ -330,7 +331,7 @@ public final class AcceleratedEngine implements InferenceEngine {
             throw new IllegalArgumentException("prefill needs at least one token");
         }
         checkWindow(startPos, count);
-        Stage only = stages.size() == 1 ? stages.getFirst() : null;
+        StagePlan only = stages.size() == 1 ? stages.getFirst() : null;
         if (only != null && !only.onCpu() && only.graphs().prefill() != null && count > 1) {
             return prefillInChunks(only, tokens, from, count, startPos);
         }
@@ -341,7 +342,7 @@ public final class AcceleratedEngine implements InferenceEngine {
     }
 
     /** ceil(count / batch) executions of the prefill graph (embeddings looked up here), then the classifier once. */
-    private float[] prefillInChunks(Stage stage, int[] tokens, int from, int count, int startPos) {
+    private float[] prefillInChunks(StagePlan stage, int[] tokens, int from, int count, int startPos) {
         LlamaGraphs.PrefillIo p = stage.graphs().prefill();
         for (int i = 0; i < count; i++) {
             checkToken(tokens[from + i]);
@@ -389,7 +390,7 @@ public final class AcceleratedEngine implements InferenceEngine {
             MemorySegment.copy(hidden, 0, io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden.length);
         }
         TornadoExecutionResult result = null;
-        for (Stage s : stages) {
+        for (StagePlan s : stages) {
             if (s.onCpu()) {
                 MemorySegment.copy(io.x().getSegment(), ValueLayout.JAVA_FLOAT, 0, hidden, 0, hidden.length);
                 cpu.forwardLayers(hidden, pos, s.spec().firstLayer(), s.spec().endLayer());
@@ -422,7 +423,7 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     @Override
     public void close() {
-        for (Stage s : stages) {
+        for (StagePlan s : stages) {
             if (!s.onCpu()) {
                 s.plan().close();
             }

@@ -1,5 +1,6 @@
 package io.squall.model.accel;
 
+import io.squall.device.placement.Stage;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
@@ -32,7 +33,7 @@ public final class Engines {
         if (p.cpuOnly()) {
             return new CpuEngine(model, contextSize);
         }
-        List<StageSpec> stages = p.stages().stream().map(s -> new StageSpec(s.deviceId(), s.firstLayer(), s.endLayer())).toList();
+        List<Stage> stages = p.stages().stream().map(s -> s).toList();
         return new AcceleratedEngine(model, contextSize, stages, p.embeddingDevice(), p.outputDevice(), progress, null);
     }
 
@@ -48,12 +49,12 @@ public final class Engines {
     }
 
     /** Layers split as evenly (the same rule as the placement layer's device lists; used by the benchmark) as possible over the listed devices (earlier devices take the remainder). */
-    public static List<StageSpec> evenSplit(String deviceList, int layers) {
+    public static List<Stage> evenSplit(String deviceList, int layers) {
         String[] ids = deviceList.split(",");
         if (ids.length > layers) {
             throw new IllegalArgumentException("--device " + deviceList + ": " + ids.length + " devices for " + layers + " layers");
         }
-        List<StageSpec> stages = new ArrayList<>();
+        List<Stage> stages = new ArrayList<>();
         int first = 0;
         for (int i = 0; i < ids.length; i++) {
             String id = ids[i].trim();
@@ -61,7 +62,7 @@ public final class Engines {
                 throw new IllegalArgumentException("--device " + deviceList + ": empty device id at position " + (i + 1));
             }
             int count = layers / ids.length + (i < layers % ids.length ? 1 : 0);
-            stages.add(new StageSpec(id, first, first + count));
+            stages.add(new Stage(id, first, first + count));
             first += count;
         }
         return stages;
@@ -71,7 +72,7 @@ public final class Engines {
     public static String describe(InferenceEngine engine) {
         if (engine instanceof AcceleratedEngine a) {
             StringBuilder sb = new StringBuilder();
-            for (StageSpec s : a.stages()) {
+            for (Stage s : a.stages()) {
                 sb.append(sb.isEmpty() ? "" : ", ").append(s.deviceId()).append(" layers ").append(s.firstLayer()).append("..").append(s.endLayer() - 1);
             }
             return sb.toString();

@@ -1,5 +1,6 @@
 package io.squall.model.accel;
 
+import io.squall.device.placement.Stage;
 import io.squall.kernels.graphs.LlamaGraphs;
 import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
@@ -87,7 +88,7 @@ class AcceleratedEngineTest {
 
     static void compare(LlamaModel model, String device, int context, LlamaGraphs.MatVecShape shape) {
         CpuEngine cpu = new CpuEngine(model, context);
-        try (AcceleratedEngine acc = new AcceleratedEngine(model, context, List.of(new StageSpec(device, 0, model.config().layers())),
+        try (AcceleratedEngine acc = new AcceleratedEngine(model, context, List.of(new Stage(device, 0, model.config().layers())),
                 null, null, null, shape)) {
             double worst = 0, scale = 0;
             for (int pos = 0; pos < 8; pos++) {

@@ -1,5 +1,6 @@
 package io.squall.model.accel;
 
+import io.squall.device.placement.Stage;
 import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.llama.CpuEngine;
@@ -43,7 +44,7 @@ class PrefillTest {
             for (int i = 1; i < tokens.length; i++) {
                 tokens[i] = (i * 131 + 7) % vocab;
             }
-            List<StageSpec> one = List.of(new StageSpec(device, 0, model.config().layers()));
+            List<Stage> one = List.of(new Stage(device, 0, model.config().layers()));
             CpuEngine cpu = new CpuEngine(model, context);
             try (AcceleratedEngine batched = new AcceleratedEngine(model, context, one, null, null, null, null, BATCH);
                  AcceleratedEngine single = new AcceleratedEngine(model, context, one, null, null, null, null, 0)) {
