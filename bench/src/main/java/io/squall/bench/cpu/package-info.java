@@ -1,0 +1,4 @@
+/**
+ * CPU matrix-vector benchmark ({@code scripts/bench-matvec}): GB/s per tensor type against the measured read bandwidth.
+ */
+package io.squall.bench.cpu;
