@@ -60,7 +60,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Binds the weights of an open file; the model owns {@code gguf} afterwards (closing the model closes it). */
     public static LlamaModel from(GGUFFile gguf, Consumer<String> log) {
-        LlamaConfig c = LlamaConfig.from(gguf);
+        LlamaConfig c = LlamaConfig.fromModelFile(gguf);   // checked against the tensors before anything is sized
         log.accept("model: " + c.describe());
         Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
         if (tokenizer.vocabularySize() != c.vocabSize()) {
