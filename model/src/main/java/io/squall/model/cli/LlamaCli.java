@@ -169,7 +169,7 @@ public final class LlamaCli implements Callable<Integer> {
             return Math.min(c.contextLength(), DEFAULT_MAX_CONTEXT);
         }
         if (contextSize > c.contextLength()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ctx-size " + contextSize + " is beyond the model's context_length "
+            throw new IllegalArgumentException("--ctx-size " + contextSize + " is beyond the model's context_length "
                     + c.contextLength() + " (" + file + ")");
         }
         return contextSize;
@@ -177,19 +177,11 @@ public final class LlamaCli implements Callable<Integer> {
 
     /** The message for the user; file-system errors say what is wrong with the file, not only its path. */
     static String message(Throwable e) {
-        if (e instanceof java.io.UncheckedIOException u && u.getCause() != null) {
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException) {
             e = u.getCause();
         }
         if (e instanceof java.nio.file.FileSystemException f) {
-            String problem = switch (f) {
-                case java.nio.file.NoSuchFileException x -> "no such file or directory";
-                case java.nio.file.AccessDeniedException x -> "permission denied";
-                case java.nio.file.FileAlreadyExistsException x -> "already exists";
-                case java.nio.file.NotDirectoryException x -> "not a directory";
-                case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
-                default -> f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
-            };
-            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + problem;
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + io.squall.model.gguf.FileErrors.reason(f);
         }
         String m = e.getMessage();
         return m != null ? m : e.toString();
