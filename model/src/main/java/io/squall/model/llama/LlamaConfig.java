@@ -58,6 +58,20 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
      * {@link IllegalArgumentException} naming the key or tensor.
      */
     public static LlamaConfig from(GGUFFile gguf) {
+        try {
+            return read(gguf);
+        } catch (IllegalArgumentException e) {
+            throw namingFile(gguf, e);
+        }
+    }
+
+    /** {@code e}, its message starting with the file's name (most checks name it already). */
+    static IllegalArgumentException namingFile(GGUFFile gguf, IllegalArgumentException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith(gguf.name() + ": ") ? e : new IllegalArgumentException(gguf.name() + ": " + m, e);
+    }
+
+    private static LlamaConfig read(GGUFFile gguf) {
         String arch = gguf.getString("general.architecture", ARCHITECTURE);
         if (!ARCHITECTURE.equals(arch)) {
             throw new IllegalArgumentException(gguf.name() + ": general.architecture is '" + arch + "'; Squall runs '" + ARCHITECTURE + "' models");
