@@ -21,6 +21,7 @@ import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaConfig;
 import io.squall.model.llama.LlamaModel;
+import io.squall.model.llama.NaNLogitsException;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -274,8 +275,18 @@ public final class AcceleratedEngine implements InferenceEngine {
         if (classifyOnCpu) {
             return InferenceEngine.super.forwardGreedy(token, pos);
         }
-        lastResult = step(token, pos, true);
-        return io.token().get(0);
+        TornadoExecutionResult result = step(token, pos, true);
+        lastResult = result;
+        int chosen = io.token().get(0);
+        if (chosen < 0 || chosen >= logits.length) {
+            throw new NaNLogitsException(pos);   // no logit compared greater than the others'
+        }
+        // one float back: a NaN row leaves NaN at whatever index the device's argmax settled on
+        result.transferToHost(new DataRange(io.logits()).withOffset(chosen).withSize(1));
+        if (Float.isNaN(io.logits().get(chosen))) {
+            throw new NaNLogitsException(pos);
+        }
+        return chosen;
     }
 
     @Override

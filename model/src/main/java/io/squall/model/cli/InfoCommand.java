@@ -33,36 +33,41 @@ public final class InfoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (GGUFFile gguf = GGUFFile.open(LlamaCli.modelOrDefault(model))) {
-            out.printf("file: %s%nGGUF version %d, alignment %d, data at offset %d, %d bytes%n", gguf.name(), gguf.version(),
-                    gguf.alignment(), gguf.dataOffset(), gguf.fileSize());
-            out.println();
-            out.println("metadata (" + gguf.metadata().size() + " keys):");
-            for (Map.Entry<String, GGUFValue> e : gguf.metadata().entrySet()) {
-                out.println("  " + e.getKey() + " = " + describe(e.getValue()));
-            }
-            out.println();
-            out.println("hyper-parameters:");
-            if (gguf.tensors().isEmpty()) {
-                out.println("  none: the file holds no tensors (vocabulary only)");
-            } else {
-                try {
-                    LlamaConfig c = LlamaConfig.from(gguf);
-                    out.println("  " + c.describe());
-                } catch (IllegalArgumentException ex) {
-                    out.println("  not a runnable llama model: " + ex.getMessage());
-                }
-            }
-            out.println();
-            out.println("tensors (" + gguf.tensors().size() + "):");
-            long total = 0;
-            for (TensorInfo t : gguf.tensors()) {
-                out.printf("  %-32s %-5s %-20s offset %12d  %,14d bytes%n", t.name(), t.type(), Arrays.toString(t.dims()), t.offset(), t.byteSize());
-                total += t.byteSize();
-            }
-            out.printf("  total %,d bytes%n", total);
-            out.flush();
+            print(gguf, out);
         }
         return 0;
+    }
+
+    /** What {@code llama info} prints for an open file: text from the file escaped for a terminal. */
+    public static void print(GGUFFile gguf, PrintWriter out) {
+        out.printf("file: %s%nGGUF version %d, alignment %d, data at offset %d, %d bytes%n", TerminalText.escape(gguf.name()), gguf.version(),
+                gguf.alignment(), gguf.dataOffset(), gguf.fileSize());
+        out.println();
+        out.println("metadata (" + gguf.metadata().size() + " keys):");
+        for (Map.Entry<String, GGUFValue> e : gguf.metadata().entrySet()) {
+            out.println("  " + TerminalText.escape(e.getKey()) + " = " + describe(e.getValue()));
+        }
+        out.println();
+        out.println("hyper-parameters:");
+        if (gguf.tensors().isEmpty()) {
+            out.println("  none: the file holds no tensors (vocabulary only)");
+        } else {
+            try {
+                LlamaConfig c = LlamaConfig.fromModelFile(gguf);
+                out.println("  " + c.describe());
+            } catch (IllegalArgumentException ex) {
+                out.println("  not a runnable llama model: " + TerminalText.escape(ex.getMessage()));
+            }
+        }
+        out.println();
+        out.println("tensors (" + gguf.tensors().size() + "):");
+        long total = 0;
+        for (TensorInfo t : gguf.tensors()) {
+            out.printf("  %-32s %-5s %-20s offset %12d  %,14d bytes%n", TerminalText.escape(t.name()), t.type(), Arrays.toString(t.dims()), t.offset(), t.byteSize());
+            total += t.byteSize();
+        }
+        out.printf("  total %,d bytes%n", total);
+        out.flush();
     }
 
     static String describe(GGUFValue v) {
@@ -85,6 +90,6 @@ public final class InfoCommand implements Callable<Integer> {
 
     private static String quote(String s) {
         String shown = s.length() > 200 ? s.substring(0, 200) + "... (" + s.length() + " chars)" : s;
-        return "\"" + shown.replace("\\", "\\\\").replace("\n", "\\n").replace("\"", "\\\"") + "\"";
+        return "\"" + TerminalText.escape(shown.replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
     }
 }

@@ -111,7 +111,16 @@ public final class LlamaCli implements Callable<Integer> {
     static final int DEFAULT_MAX_CONTEXT = 4096;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cl = commandLine();
+        cl.setOut(StandardOutput.writer());   // write errors stop the work (System.out would swallow them)
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {   // a last resort: sizes are checked before allocation, so this is a bug or a tiny -Xmx
+            System.err.println("llama: out of Java heap memory (" + e.getMessage() + "); give the JVM more with -Xmx");
+            code = 1;
+        }
+        System.exit(code);
     }
 
     /** The command line with the model tools registered as subcommands. */
@@ -119,7 +128,12 @@ public final class LlamaCli implements Callable<Integer> {
         CommandLine cl = new CommandLine(new LlamaCli());
         ToolCommands.register(cl);
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
-            line.getErr().println("llama: " + message(e));
+            if (e instanceof StandardOutput.OutputFailedException) {
+                line.getErr().println("llama: " + e.getMessage() + "; stopped");
+                line.getErr().flush();
+                return 1;
+            }
+            line.getErr().println("llama: " + TerminalText.escapeKeepingLines(message(e)));
             if (Boolean.getBoolean("squall.debug")) {
                 e.printStackTrace(line.getErr());
             }
@@ -131,8 +145,8 @@ public final class LlamaCli implements Callable<Integer> {
     /** The placement for --device from the model's metadata and tensor sizes only (devices.json errors name their JSON path). */
     private String explainPlacement(Path modelPath) throws java.io.IOException {
         try (io.squall.model.gguf.GGUFFile gguf = io.squall.model.gguf.GGUFFile.open(modelPath)) {
-            io.squall.model.llama.LlamaConfig c = io.squall.model.llama.LlamaConfig.from(gguf);
-            int window = contextSize != null ? contextSize : Math.min(c.contextLength(), DEFAULT_MAX_CONTEXT);
+            io.squall.model.llama.LlamaConfig c = io.squall.model.llama.LlamaConfig.fromModelFile(gguf);
+            int window = window(c, gguf.name());
             java.util.Map<String, Long> sizes = new java.util.HashMap<>();
             gguf.tensors().forEach(t -> sizes.put(t.name(), t.byteSize()));
             io.squall.device.placement.ModelFootprint footprint = io.squall.device.placement.LlamaFootprint.of(sizes, c.layers(), c.dim(),
@@ -143,7 +157,32 @@ public final class LlamaCli implements Callable<Integer> {
         }
     }
 
+    private void requireOption(boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /** The context window: --ctx-size, checked against the model's context_length, else the model's at most 4096. */
+    private int window(io.squall.model.llama.LlamaConfig c, String file) {
+        if (contextSize == null) {
+            return Math.min(c.contextLength(), DEFAULT_MAX_CONTEXT);
+        }
+        if (contextSize > c.contextLength()) {
+            throw new IllegalArgumentException("--ctx-size " + contextSize + " is beyond the model's context_length "
+                    + c.contextLength() + " (" + file + ")");
+        }
+        return contextSize;
+    }
+
+    /** The message for the user; file-system errors say what is wrong with the file, not only its path. */
     static String message(Throwable e) {
+        if (e instanceof java.io.UncheckedIOException u && u.getCause() instanceof java.nio.file.FileSystemException) {
+            e = u.getCause();
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "") + ": " + io.squall.model.gguf.FileErrors.reason(f);
+        }
         String m = e.getMessage();
         return m != null ? m : e.toString();
     }
@@ -169,6 +208,9 @@ public final class LlamaCli implements Callable<Integer> {
         if (maxTokens < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--max-tokens must be >= 0, got " + maxTokens);
         }
+        if (contextSize != null && contextSize < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ctx-size must be >= 1, got " + contextSize);
+        }
         if (logprobs != null && (logprobs < 0 || logprobs > 20)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--logprobs must be in 0..20, got " + logprobs);
         }
@@ -181,6 +223,12 @@ public final class LlamaCli implements Callable<Integer> {
         if (chatTemplate != null && !chatTemplate.equals("llama2") && !chatTemplate.equals("llama3")) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--chat-template must be llama2 or llama3, got " + chatTemplate);
         }
+        requireOption(topK >= 0, "--top-k must be >= 0 (0 disables), got " + topK);
+        requireOption(temperature >= 0 && Float.isFinite(temperature), "--temperature must be >= 0 (0 = greedy), got " + temperature);
+        requireOption(topP >= 0 && topP <= 1, "--top-p must be in 0..1, got " + topP);
+        requireOption(minP >= 0 && minP <= 1, "--min-p must be in 0..1, got " + minP);
+        requireOption(repeatPenalty > 0 && Float.isFinite(repeatPenalty), "--repeat-penalty must be > 0, got " + repeatPenalty);
+        requireOption(repeatLastN >= 0, "--repeat-last-n must be >= 0, got " + repeatLastN);
         long actualSeed = seed != null ? seed : System.nanoTime();
         SamplerSettings settings;
         try {
@@ -195,7 +243,7 @@ public final class LlamaCli implements Callable<Integer> {
         }
         long loadStart = System.nanoTime();
         try (LlamaModel m = LlamaModel.load(modelPath, s -> progress(err, s))) {
-            int window = contextSize != null ? contextSize : Math.min(m.config().contextLength(), DEFAULT_MAX_CONTEXT);
+            int window = window(m.config(), m.gguf().name());
             InferenceEngine engine = Engines.create(m, window, device, s -> progress(err, s));
             err.printf("loaded in %.2f s; context window %d tokens; %s%n", (System.nanoTime() - loadStart) / 1e9, window,
                     Engines.describe(engine));
@@ -248,7 +296,7 @@ public final class LlamaCli implements Callable<Integer> {
     private int chat(LlamaModel m, Generator generator, Sampler sampler, int top, PrintWriter out, PrintWriter err) throws IOException {
         ChatTemplate template = ChatTemplate.forModel(m.gguf(), m.tokenizer(), chatTemplate);
         ChatSession session = new ChatSession(generator, template, system);
-        err.println("chat template " + template.name() + "; type a message, /exit or end of input quits");
+        err.println("chat template " + TerminalText.escape(template.name()) + "; type a message, /exit or end of input quits");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<String> pending = new ArrayList<>();
         if (prompt != null) {
@@ -278,7 +326,7 @@ public final class LlamaCli implements Callable<Integer> {
                     out.flush();
                 });
             } catch (IllegalArgumentException | ContextWindowExceededException e) {
-                err.println("llama: " + e.getMessage());
+                err.println("llama: " + TerminalText.escapeKeepingLines(e.getMessage()));
                 continue;
             }
             out.println();
@@ -306,7 +354,7 @@ public final class LlamaCli implements Callable<Integer> {
     }
 
     private static String quote(String s) {
-        return "'" + s.replace("\n", "\\n") + "'";
+        return "'" + TerminalText.escape(s) + "'";
     }
 
     static void progress(PrintWriter err, String step) {

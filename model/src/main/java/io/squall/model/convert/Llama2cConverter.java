@@ -1,5 +1,6 @@
 package io.squall.model.convert;
 
+import io.squall.model.gguf.FileErrors;
 import io.squall.model.gguf.GGUFWriter;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tokenizer.convert.VocabularyConverters;
@@ -9,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
@@ -76,8 +78,27 @@ public final class Llama2cConverter {
 
     /** Reads the header of a checkpoint file. */
     public static Config readConfig(Path checkpoint) throws IOException {
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(checkpoint, StandardOpenOption.READ)) {
-            return readConfig(ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena), checkpoint.toString());
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = openForReading(checkpoint)) {
+            return readConfig(map(ch, checkpoint, arena), checkpoint.toString());
+        }
+    }
+
+    private static FileChannel openForReading(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, not a llama2.c checkpoint");
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw FileErrors.naming(file, "opening the checkpoint", e);
+        }
+    }
+
+    private static MemorySegment map(FileChannel ch, Path file, Arena arena) throws IOException {
+        try {
+            return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+        } catch (IOException e) {
+            throw FileErrors.naming(file, "mapping the checkpoint", e);
         }
     }
 
@@ -87,8 +108,8 @@ public final class Llama2cConverter {
      */
     public static Config convert(Path checkpoint, Path tokenizerBin, Path out, GGMLType type, String modelName,
                                  Consumer<String> progress) throws IOException {
-        try (Arena arena = Arena.ofShared(); FileChannel ch = FileChannel.open(checkpoint, StandardOpenOption.READ)) {
-            MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+        try (Arena arena = Arena.ofShared(); FileChannel ch = openForReading(checkpoint)) {
+            MemorySegment file = map(ch, checkpoint, arena);
             Config c = readConfig(file, checkpoint.toString());
             progress.accept("checkpoint " + checkpoint.getFileName() + ": dim " + c.dim + ", hidden " + c.hiddenDim + ", layers " + c.layers
                     + ", heads " + c.heads + "/" + c.kvHeads + " kv, vocab " + c.vocabSize + ", context " + c.seqLen

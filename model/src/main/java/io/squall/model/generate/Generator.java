@@ -2,6 +2,7 @@ package io.squall.model.generate;
 
 import io.squall.model.llama.ContextWindowExceededException;
 import io.squall.model.llama.InferenceEngine;
+import io.squall.model.llama.NaNLogitsException;
 import io.squall.model.sampling.Sampler;
 import io.squall.model.tokenizer.StreamingDecoder;
 import io.squall.model.tokenizer.Tokenizer;
@@ -68,7 +69,7 @@ public final class Generator {
         long start = System.nanoTime();
         // reuse the cached prefix; the last prompt token always runs, to get its logits
         int reuse = Math.min(commonPrefix(prompt), prompt.length - 1);
-        float[] logits = engine.prefill(prompt, reuse, prompt.length - reuse, reuse);
+        float[] logits = NaNLogitsException.check(engine.prefill(prompt, reuse, prompt.length - reuse, reuse), prompt.length - 1);
         System.arraycopy(prompt, 0, cached, 0, prompt.length);
         cachedLength = prompt.length;
         long promptNanos = System.nanoTime() - start;
@@ -79,7 +80,8 @@ public final class Generator {
             stream.push(t);   // so the first generated piece is decoded in context (e.g. keeps its leading space)
         }
         List<TokenLogprob> logprobs = new ArrayList<>();
-        int[] generated = new int[Math.max(0, maxTokens)];
+        // sized by what the window can hold (the last token is never fed back), not by maxTokens, which may be huge
+        int[] generated = new int[Math.max(0, Math.min(maxTokens, engine.contextSize() - prompt.length + 1))];
         int count = 0;
         GenerationResult.StopReason reason = GenerationResult.StopReason.MAX_TOKENS;
         // greedy without penalty or logprobs needs no logits on the host: the engine picks the token (on its device)
@@ -116,9 +118,12 @@ public final class Generator {
                 chosen = engine.forwardGreedy(token, cachedLength);
             } else if (engineTopK) {
                 int found = engine.forwardTopK(token, cachedLength, topIds.length, topIds, topLogits);
+                if (found == 0 && topIds.length > 0) {   // the engine never picks NaN: none found means the row was NaN
+                    throw new NaNLogitsException(cachedLength);
+                }
                 chosen = sampler.sampleCandidates(topIds, topLogits, found);
             } else {
-                logits = engine.forward(token, cachedLength);
+                logits = NaNLogitsException.check(engine.forward(token, cachedLength), cachedLength);
             }
             cached[cachedLength++] = token;
         }

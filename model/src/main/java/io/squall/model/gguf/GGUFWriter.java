@@ -212,18 +212,57 @@ public final class GGUFWriter {
         return a == null ? GGUFFile.DEFAULT_ALIGNMENT : (int) (long) (Long) a.value();
     }
 
-    /** Writes the file (atomically replacing {@code path}). */
+    /**
+     * Writes the file (atomically replacing {@code path}): into a temporary file in the same directory, moved into
+     * place when complete. An error, an interrupt (the channel closes) or the JVM shutting down (Ctrl-C, SIGTERM: a
+     * shutdown hook) deletes the temporary file, so an interrupted conversion leaves no partial file behind.
+     */
     public void write(Path path) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw FileErrors.naming(path, "creating its directory", e);
+        }
         Path tmp = dir.resolve(path.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
+        InFlight.add(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writeTo(ch);
             }
             Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.channels.ClosedByInterruptException e) {
+            throw e;
+        } catch (IOException e) {
+            throw FileErrors.naming(path, "writing the GGUF file", e);   // not the temporary file's name
         } finally {
             Files.deleteIfExists(tmp);
+            InFlight.remove(tmp);
+        }
+    }
+
+    /** Temporary files being written, deleted by a shutdown hook if the JVM exits first. */
+    private static final class InFlight {
+        private static final java.util.Set<Path> FILES = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                for (Path p : FILES) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException | RuntimeException ignored) {
+                        // best effort while the JVM exits: nothing left to report to
+                    }
+                }
+            }, "gguf-writer-cleanup"));
+        }
+
+        static void add(Path p) {
+            FILES.add(p);
+        }
+
+        static void remove(Path p) {
+            FILES.remove(p);
         }
     }
 

@@ -49,6 +49,12 @@ public final class CpuEngine implements InferenceEngine {
             throw new IllegalArgumentException("context size " + contextSize + " needs a key cache of " + cacheFloats
                     + " floats per layer; use a smaller context size");
         }
+        long cacheBytes = 2 * c.layers() * cacheFloats * Float.BYTES;
+        if (cacheBytes > Runtime.getRuntime().maxMemory()) {   // fail with the reason before the allocation fails without one
+            throw new IllegalArgumentException("context size " + contextSize + " needs " + (cacheBytes >> 20) + " MiB of key/value cache for "
+                    + c.layers() + " layers, more than the Java heap's " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB (-Xmx); use a smaller context size");
+        }
         keyCache = new float[c.layers()][(int) cacheFloats];
         valueCache = new float[c.layers()][(int) cacheFloats];
         x = new float[chunk * c.dim()];

@@ -17,10 +17,10 @@ public interface InferenceEngine extends AutoCloseable {
 
     /**
      * Like {@link #forward} but returns only the greedy choice (the first maximum of the logits), so an engine on a
-     * device can pick it there and skip copying the logits.
+     * device can pick it there and skip copying the logits. Throws {@link NaNLogitsException} for NaN logits.
      */
     default int forwardGreedy(int token, int pos) {
-        float[] logits = forward(token, pos);
+        float[] logits = NaNLogitsException.check(forward(token, pos), pos);
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {
@@ -44,7 +44,7 @@ public interface InferenceEngine extends AutoCloseable {
      * are comparable). An engine on a device picks them there and copies k pairs instead of the row.
      */
     default int forwardTopK(int token, int pos, int k, int[] ids, float[] values) {
-        float[] logits = forward(token, pos);
+        float[] logits = NaNLogitsException.check(forward(token, pos), pos);
         int count = 0;
         for (int i = 0; i < logits.length; i++) {
             float v = logits[i];

@@ -5,6 +5,9 @@ import io.squall.model.gguf.TensorInfo;
 import io.squall.model.tensor.Dequantizer;
 
 import java.util.Arrays;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Hyper-parameters of a Llama model (1, 2, 3, 3.1, 3.2), read from GGUF metadata ({@code llama.*} keys). Every
@@ -18,6 +21,10 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
                           float[] ropeFreqFactors) {
 
     public static final String ARCHITECTURE = "llama";
+    /** Largest context_length accepted (2^24 tokens): far above any Llama, far below what overflows a cache size. */
+    public static final int MAX_CONTEXT_LENGTH = 1 << 24;
+    static final String TOKEN_EMBEDDING = "token_embd.weight";
+    private static final Pattern BLOCK_TENSOR = Pattern.compile("blk\\.(\\d{1,9})\\..*");
     static final String ROPE_FREQS = "rope_freqs.weight";
     static final String OUTPUT = "output.weight";
 
@@ -51,6 +58,20 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
      * {@link IllegalArgumentException} naming the key or tensor.
      */
     public static LlamaConfig from(GGUFFile gguf) {
+        try {
+            return read(gguf);
+        } catch (IllegalArgumentException e) {
+            throw namingFile(gguf, e);
+        }
+    }
+
+    /** {@code e}, its message starting with the file's name (most checks name it already). */
+    static IllegalArgumentException namingFile(GGUFFile gguf, IllegalArgumentException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith(gguf.name() + ": ") ? e : new IllegalArgumentException(gguf.name() + ": " + m, e);
+    }
+
+    private static LlamaConfig read(GGUFFile gguf) {
         String arch = gguf.getString("general.architecture", ARCHITECTURE);
         if (!ARCHITECTURE.equals(arch)) {
             throw new IllegalArgumentException(gguf.name() + ": general.architecture is '" + arch + "'; Squall runs '" + ARCHITECTURE + "' models");
@@ -67,6 +88,8 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
         float eps = gguf.has("llama.attention.layer_norm_rms_epsilon") ? gguf.getFloat("llama.attention.layer_norm_rms_epsilon")
                 : failMissing(gguf, "llama.attention.layer_norm_rms_epsilon");
         int context = requiredInt(gguf, "llama.context_length");
+        require(context <= MAX_CONTEXT_LENGTH, gguf.name() + ": llama.context_length = " + context + " is beyond the "
+                + MAX_CONTEXT_LENGTH + " tokens Squall accepts");
         int vocab = vocabularySize(gguf);
         boolean tied = gguf.tensor(OUTPUT) == null;
         float[] freqFactors = null;
@@ -84,6 +107,63 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The configuration of a file whose weights will be used: {@link #from} plus the hyper-parameters that size
+     * anything (block count, embedding width, key/value heads, feed-forward width, vocabulary) checked against the
+     * tensor table, so a corrupt value is a clear error naming the key and the file, never an enormous allocation.
+     */
+    public static LlamaConfig fromModelFile(GGUFFile gguf) {
+        LlamaConfig c = from(gguf);
+        c.checkAgainstTensors(gguf);
+        return c;
+    }
+
+    private void checkAgainstTensors(GGUFFile gguf) {
+        TreeSet<Integer> blocks = new TreeSet<>();   // at most one entry per tensor, whatever the names say
+        for (TensorInfo t : gguf.tensors()) {
+            Matcher m = BLOCK_TENSOR.matcher(t.name());
+            if (m.matches()) {
+                blocks.add(Integer.parseInt(m.group(1)));
+            }
+        }
+        if (blocks.size() != layers || blocks.last() != layers - 1) {
+            throw new IllegalArgumentException(gguf.name() + ": llama.block_count = " + layers + " but the tensor table has "
+                    + (blocks.isEmpty() ? "no blk.N tensors" : blocks.size() + " blocks (blk.N for N in " + ranges(blocks) + ")"));
+        }
+        requireShape(gguf, TOKEN_EMBEDDING, dim, vocabSize, "llama.embedding_length", dim, "the vocabulary size", vocabSize);
+        requireShape(gguf, "blk.0.attn_k.weight", dim, kvDim(), "llama.embedding_length", dim,
+                "llama.attention.head_count_kv x head size", kvDim());
+        requireShape(gguf, "blk.0.ffn_up.weight", dim, ffnDim, "llama.embedding_length", dim, "llama.feed_forward_length", ffnDim);
+    }
+
+    /** A 2-D tensor's shape [cols, rows] must be the hyper-parameters' (GGUF order, innermost first). */
+    private static void requireShape(GGUFFile gguf, String tensor, long cols, long rows, String colsKey, long colsValue,
+                                     String rowsKey, long rowsValue) {
+        TensorInfo t = gguf.tensor(tensor);
+        if (t == null) {
+            throw new IllegalArgumentException(gguf.name() + ": missing tensor " + tensor);
+        }
+        if (!Arrays.equals(t.dims(), new long[]{cols, rows})) {
+            throw new IllegalArgumentException(gguf.name() + ": tensor " + tensor + " has shape " + Arrays.toString(t.dims())
+                    + " but " + colsKey + " = " + colsValue + " and " + rowsKey + " = " + rowsValue + " make it [" + cols + ", " + rows + "]");
+        }
+    }
+
+    /** Sorted numbers as ranges, e.g. "0..1, 5". */
+    private static String ranges(TreeSet<Integer> numbers) {
+        StringBuilder sb = new StringBuilder();
+        Integer from = numbers.first();
+        while (from != null) {
+            int to = from;
+            while (numbers.contains(to + 1)) {
+                to++;
+            }
+            sb.append(sb.isEmpty() ? "" : ", ").append(from).append(to > from ? ".." + to : "");
+            from = numbers.higher(to);
+        }
+        return sb.toString();
     }
 
     private static int vocabularySize(GGUFFile gguf) {

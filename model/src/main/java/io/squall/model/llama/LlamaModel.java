@@ -60,7 +60,15 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Binds the weights of an open file; the model owns {@code gguf} afterwards (closing the model closes it). */
     public static LlamaModel from(GGUFFile gguf, Consumer<String> log) {
-        LlamaConfig c = LlamaConfig.from(gguf);
+        try {
+            return bind(gguf, log);
+        } catch (IllegalArgumentException e) {
+            throw LlamaConfig.namingFile(gguf, e);   // e.g. a malformed vocabulary entry or an unsupported tensor type
+        }
+    }
+
+    private static LlamaModel bind(GGUFFile gguf, Consumer<String> log) {
+        LlamaConfig c = LlamaConfig.fromModelFile(gguf);   // checked against the tensors before anything is sized
         log.accept("model: " + c.describe());
         Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
         if (tokenizer.vocabularySize() != c.vocabSize()) {

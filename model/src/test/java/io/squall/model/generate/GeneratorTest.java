@@ -137,4 +137,48 @@ class GeneratorTest {
         assertArrayEquals(new int[]{}, Generator.topIndices(new float[]{1, 2}, 0));
         assertArrayEquals(new int[]{1, 0}, Generator.topIndices(new float[]{1, 2}, 5));
     }
+
+    @Test
+    void aHugeTokenBudgetIsBoundedByTheWindowNotAllocated() {
+        // Integer.MAX_VALUE tokens would be an 8 GB array if sized by the budget: the window (16 tokens) bounds it
+        Generator g = new Generator(new CpuEngine(model, 16));
+        int[] prompt = model.tokenizer().encode("Once upon a time", true, false);
+        GenerationResult r = g.generate(prompt, Integer.MAX_VALUE, greedy(), -1, null);
+        assertEquals(GenerationResult.StopReason.CONTEXT_FULL, r.stopReason());
+        assertEquals(16 - prompt.length + 1, r.tokens().length, "the window holds the prompt and all but the last token");
+        assertArrayEquals(greedyByHand(prompt, r.tokens().length), r.tokens());
+    }
+
+    @Test
+    void nanLogitsAreAnErrorNotAToken() {
+        io.squall.model.llama.InferenceEngine nan = new io.squall.model.llama.InferenceEngine() {
+            final float[] logits = new float[model.config().vocabSize()];
+
+            public LlamaModel model() {
+                return model;
+            }
+
+            public int contextSize() {
+                return 16;
+            }
+
+            public float[] forward(int token, int pos) {
+                Arrays.fill(logits, pos >= 2 ? Float.NaN : -100f);
+                logits[pos + 3] = 1f;   // a finite maximum, the only likely token (never BOS or EOS), so only the NaN check can stop it
+                return logits;
+            }
+
+            public float[] prefill(int[] tokens, int from, int count, int startPos) {
+                return forward(tokens[from + count - 1], startPos + count - 1);
+            }
+
+            public void close() {
+            }
+        };
+        var e = assertThrows(io.squall.model.llama.NaNLogitsException.class,
+                () -> new Generator(nan).generate(new int[]{1}, 10, new Sampler(SamplerSettings.defaults(3), model.config().vocabSize()), -1, null));
+        assertTrue(e.getMessage().startsWith("the model produced NaN logits at position 2"), e.getMessage());
+        assertThrows(io.squall.model.llama.NaNLogitsException.class,
+                () -> new Generator(nan).generate(new int[]{1}, 10, greedy(), -1, null), "greedy (the engine's choice) too");
+    }
 }

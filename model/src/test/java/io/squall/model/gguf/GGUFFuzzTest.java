@@ -14,7 +14,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -22,24 +21,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.squall.model.gguf.GGUFMutator.Base;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bounded fuzzing: mutated and truncated variants of real GGUF files either parse cleanly or fail with a
- * GGUFFormatException: never another exception, an OutOfMemoryError, a crash or a hang (each case has a time guard).
+ * Bounded fuzzing: mutated and truncated variants of real GGUF files ({@link GGUFMutator}) either parse cleanly or
+ * fail with a GGUFFormatException: never another exception, an OutOfMemoryError, a crash or a hang (each case has a
+ * time guard). The deep run through model construction is the fuzz command in bench/ (scripts/fuzz-gguf).
  */
 class GGUFFuzzTest {
 
     private static final Path TESTDATA = Path.of(System.getProperty("squall.testdata", "../../shared/testdata"));
     private static final long SEED = 20261126L;
-    private static final long[] INTERESTING = {0, 1, -1, 0x7F, 0xFF, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE,
-            Long.MIN_VALUE, 12, 13, 31, 32, 33, 4096, 1L << 40};
 
     @TempDir
     Path dir;
-
-    record Base(String name, byte[] bytes, long headerEnd) { }
 
     private List<Base> bases() throws Exception {
         List<Base> bases = new ArrayList<>();
@@ -73,15 +70,13 @@ class GGUFFuzzTest {
     }
 
     private static Base base(String name, Path p) throws Exception {
-        try (GGUFFile f = GGUFFile.open(p)) {
-            return new Base(name, Files.readAllBytes(p), f.dataOffset());
-        }
+        return Base.of(name, Files.readAllBytes(p));
     }
 
     @Test
     void mutatedAndTruncatedFilesNeverEscapeAsAnythingButGGUFFormatException() throws Exception {
         List<Base> bases = bases();
-        System.out.println("fuzz bases: " + bases.stream().map(b -> b.name + " (" + b.bytes.length + " bytes)").toList()
+        System.out.println("fuzz bases: " + bases.stream().map(b -> b.name() + " (" + b.bytes().length + " bytes)").toList()
                 + (bases.size() < 3 ? " (stories260K / llama2 vocabulary missing: testdata or models/ absent)" : ""));
         int cases = Integer.getInteger("squall.fuzz.cases", 2000);   // more for a one-off deep run
         Random random = new Random(Long.getLong("squall.fuzz.seed", SEED));
@@ -96,8 +91,9 @@ class GGUFFuzzTest {
         try {
             for (int i = 0; i < cases; i++) {
                 Base base = bases.get(i % bases.size());
-                StringBuilder what = new StringBuilder("case " + i + " of " + base.name + ": ");
-                byte[] bytes = mutate(base, random, what);
+                GGUFMutator.Mutant mutant = GGUFMutator.mutate(base, random);
+                String what = "case " + i + " of " + base.name() + ": " + mutant.description();
+                byte[] bytes = mutant.bytes();
                 Future<Boolean> run = guard.submit(() -> parse(bytes));
                 try {
                     if (run.get(20, TimeUnit.SECONDS)) {
@@ -141,64 +137,5 @@ class GGUFFuzzTest {
             }
             return false;
         }
-    }
-
-    private static byte[] mutate(Base base, Random r, StringBuilder what) {
-        byte[] b = base.bytes.clone();
-        int header = (int) Math.min(base.headerEnd, b.length);
-        int kind = r.nextInt(6);
-        switch (kind) {
-            case 0 -> {
-                int n = 1 + r.nextInt(8);
-                what.append("flip bits at");
-                for (int k = 0; k < n; k++) {
-                    int at = r.nextInt(header);
-                    b[at] ^= (byte) (1 << r.nextInt(8));
-                    what.append(' ').append(at);
-                }
-            }
-            case 1 -> {
-                int at = r.nextInt(Math.max(1, header - 8));
-                long v = r.nextBoolean() ? INTERESTING[r.nextInt(INTERESTING.length)] : r.nextLong() >>> r.nextInt(64);
-                int width = r.nextBoolean() ? 8 : 4;
-                for (int k = 0; k < width && at + k < b.length; k++) {
-                    b[at + k] = (byte) (v >>> (8 * k));
-                }
-                what.append("write ").append(width).append("-byte ").append(v).append(" at ").append(at);
-            }
-            case 2 -> {
-                int len = r.nextBoolean() ? r.nextInt(header + 1) : r.nextInt(b.length);
-                what.append("truncate to ").append(len);
-                return Arrays.copyOf(b, len);
-            }
-            case 3 -> {
-                int at = r.nextInt(Math.max(1, header - 4));
-                int v = r.nextInt(40);
-                b[at] = (byte) v;
-                b[at + 1] = 0;
-                b[at + 2] = 0;
-                b[at + 3] = 0;
-                what.append("write type id ").append(v).append(" at ").append(at);
-            }
-            case 4 -> {
-                int at = r.nextInt(header);
-                int len = 1 + r.nextInt(Math.min(64, b.length - at));
-                what.append("delete ").append(len).append(" bytes at ").append(at);
-                byte[] out = new byte[b.length - len];
-                System.arraycopy(b, 0, out, 0, at);
-                System.arraycopy(b, at + len, out, at, b.length - at - len);
-                return out;
-            }
-            default -> {
-                int at = r.nextInt(header);
-                int len = 1 + r.nextInt(Math.min(64, b.length - at));
-                what.append("duplicate ").append(len).append(" bytes at ").append(at);
-                byte[] out = new byte[b.length + len];
-                System.arraycopy(b, 0, out, 0, at + len);
-                System.arraycopy(b, at, out, at + len, b.length - at);
-                return out;
-            }
-        }
-        return b;
     }
 }

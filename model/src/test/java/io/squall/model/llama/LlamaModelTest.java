@@ -70,4 +70,48 @@ class LlamaModelTest {
         assertTrue(e.getMessage().contains("blk.0.attn_k.weight") && e.getMessage().contains("[256, 32]")
                 && e.getMessage().contains("[256, 64]"), e.getMessage());
     }
+
+    /** A copy of {@code source} with {@code key} set to the UINT32 {@code value}. */
+    Path withKey(Path source, String key, int value) throws IOException {
+        Path p = dir.resolve("key.gguf");
+        try (GGUFFile f = GGUFFile.open(source)) {
+            GGUFWriter w = new GGUFWriter().putAll(f, "").putUInt32(key, value);
+            for (TensorInfo t : f.tensors()) {
+                w.addTensor(t.name(), t.type(), t.dims(), f.tensorData(t));
+            }
+            w.write(p);
+        }
+        return p;
+    }
+
+    @Test
+    void hyperParametersAreCheckedAgainstTheTensorTableBeforeSizingAnything() throws IOException {
+        Path tiny = tiny();
+        for (int blocks : new int[]{Integer.MAX_VALUE, 1_400_000_000, 1, 3}) {
+            Path p = withKey(tiny, "llama.block_count", blocks);
+            var e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(p, null));
+            assertEquals(p + ": llama.block_count = " + blocks + " but the tensor table has 2 blocks (blk.N for N in 0..1)", e.getMessage());
+        }
+        var ffn = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(withKey(tiny, "llama.feed_forward_length", 1 << 30), null));
+        assertTrue(ffn.getMessage().contains("tensor blk.0.ffn_up.weight has shape [256, 512] but llama.embedding_length = 256 and "
+                + "llama.feed_forward_length = 1073741824 make it [256, 1073741824]"), ffn.getMessage());
+        var dim = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(withKey(tiny, "llama.embedding_length", 1 << 20), null));
+        assertTrue(dim.getMessage().contains("tensor token_embd.weight has shape [256, 512] but llama.embedding_length = 1048576"), dim.getMessage());
+        var ctx = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(withKey(tiny, "llama.context_length", 1 << 30), null));
+        assertTrue(ctx.getMessage().endsWith("llama.context_length = 1073741824 is beyond the 16777216 tokens Squall accepts"), ctx.getMessage());
+    }
+
+    @Test
+    void blockTensorsWithAGapAreNamed() throws IOException {
+        Path p = dir.resolve("gap.gguf");
+        try (GGUFFile f = GGUFFile.open(tiny())) {
+            GGUFWriter w = new GGUFWriter().putAll(f, "");
+            for (TensorInfo t : f.tensors()) {
+                w.addTensor(t.name().replace("blk.1.", "blk.7."), t.type(), t.dims(), f.tensorData(t));
+            }
+            w.write(p);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(p, null));
+        assertTrue(e.getMessage().endsWith("llama.block_count = 2 but the tensor table has 2 blocks (blk.N for N in 0, 7)"), e.getMessage());
+    }
 }

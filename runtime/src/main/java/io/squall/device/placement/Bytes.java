@@ -11,7 +11,10 @@ public final class Bytes {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:I?B)?", Pattern.CASE_INSENSITIVE);
 
-    /** Parses a size; returns -1 when the text is not one. */
+    /** What {@link #parse} returns for a size of 2^63 bytes or more. */
+    public static final long TOO_LARGE = -2;
+
+    /** Parses a size; returns -1 when the text is not one, {@link #TOO_LARGE} when it does not fit a long. */
     public static long parse(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
@@ -25,7 +28,8 @@ public final class Bytes {
             case "T" -> 40;
             default -> 0;
         };
-        return (long) (value * (1L << shift));
+        double bytes = value * (1L << shift);
+        return bytes < 0x1p63 ? (long) bytes : TOO_LARGE;   // a cast would saturate silently at 8 EiB
     }
 
     /** "1.24 GiB", "512.0 MiB", "812 B". */

@@ -20,6 +20,11 @@ public interface DeviceCatalog {
         return null;
     }
 
+    /** Why a device id names no device here (e.g. its backend found no driver), for the error; null when unknown. */
+    default String whyAbsent(String id) {
+        return null;
+    }
+
     /**
      * The measured read bandwidth of a device in bytes/s (measuring it if needed); the candidate's own figure by default.
      * Only called for devices that auto placement ranks.

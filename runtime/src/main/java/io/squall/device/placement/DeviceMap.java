@@ -278,10 +278,11 @@ public final class DeviceMap {
         if (n.has("memory")) {
             JsonNode m = n.get("memory");
             if (m.isIntegralNumber()) {
-                memory = m.asLong();
+                memory = m.canConvertToLong() ? m.asLong() : Bytes.TOO_LARGE;
             } else if (m.isTextual()) {
                 memory = Bytes.parse(m.asText());
             }
+            c.require(memory != Bytes.TOO_LARGE, path + ".memory", "is beyond 8 EiB (2^63 bytes), found " + m);
             c.require(memory > 0, path + ".memory", "must be a positive size such as \"8GB\" or a number of bytes, found " + m);
         }
         boolean jit = true;

@@ -374,7 +374,9 @@ final class Planner {
     private DeviceCandidate requireDevice(String id, String path) {
         DeviceCandidate d = catalog.find(id);
         if (d == null) {
-            throw map.error(path, "\"" + id + "\": no such device; available: " + describeAll() + ", cpu (the CPU engine)");
+            String why = catalog.whyAbsent(id);
+            throw map.error(path, "\"" + id + "\": no such device" + (why != null ? " (" + why + ")" : "")
+                    + "; available: " + describeAll() + ", cpu (the CPU engine)");
         }
         return d;
     }

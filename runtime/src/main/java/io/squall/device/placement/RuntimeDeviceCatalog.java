@@ -2,6 +2,7 @@ package io.squall.device.placement;
 
 import io.squall.device.DeviceProperties;
 import io.squall.device.Devices;
+import io.squall.exec.device.Backend;
 import io.squall.exec.device.ComputeDevice;
 
 import java.util.ArrayList;
@@ -24,6 +25,14 @@ final class RuntimeDeviceCatalog implements DeviceCatalog {
             out.add(new DeviceCandidate(d.id(), p.name(), p.type(), p.globalMemory(), p.maxAllocation(), cache.cached(d)));
         }
         return out;
+    }
+
+    /** The backend's own reason when it found no device at all (what {@code tornado --devices} prints). */
+    @Override
+    public String whyAbsent(String id) {
+        int colon = id.indexOf(':');
+        Backend backend = Devices.backend(colon < 0 ? id : id.substring(0, colon));
+        return backend != null && backend.devices().isEmpty() ? backend.unavailableReason() : null;
     }
 
     @Override

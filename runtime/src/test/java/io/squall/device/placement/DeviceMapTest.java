@@ -148,6 +148,11 @@ class DeviceMapTest {
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"cpu\"}]}").startsWith("devices.json: devices[0].id \"cpu\" is the CPU engine"));
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": \"lots\"}]}")
                 .startsWith("devices.json: devices[0].memory must be a positive size"));
+        // sizes beyond a long are errors, not saturated to 8 EiB
+        assertEquals("devices.json: devices[0].memory is beyond 8 EiB (2^63 bytes), found \"99999999999999999999TB\"",
+                error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": \"99999999999999999999TB\"}]}"));
+        assertEquals("devices.json: devices[0].memory is beyond 8 EiB (2^63 bytes), found 99999999999999999999",
+                error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": 99999999999999999999}]}"));
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"jit\": false}]}")
                 .startsWith("devices.json: devices[0].jit is false but the entry names no binaries"));
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"no/such/dir\"}]}")
@@ -163,6 +168,19 @@ class DeviceMapTest {
         String unknown = placeError("{\"stages\": [{\"device\": \"opencl:7\"}]}", TWO);
         assertTrue(unknown.startsWith("devices.json: stages[0].device \"opencl:7\": no such device; available: opencl:0 fake-opencl:0 (CPU),"), unknown);
         assertTrue(unknown.endsWith("cpu (the CPU engine)"), unknown);
+        DeviceCatalog withoutDriver = new DeviceCatalog() {
+            @Override
+            public List<DeviceCandidate> devices() {
+                return TWO.devices();
+            }
+
+            @Override
+            public String whyAbsent(String id) {
+                return id.startsWith("ptx") ? "libcuda.so.1 not found" : null;
+            }
+        };
+        assertTrue(placeError("{\"stages\": [{\"device\": \"ptx:0\"}]}", withoutDriver)
+                .startsWith("devices.json: stages[0].device \"ptx:0\": no such device (libcuda.so.1 not found); available: "));
         assertTrue(placeError("{\"stages\": \"auto\", \"devices\": [{\"id\": \"ptx:0\"}]}", TWO)
                 .startsWith("devices.json: devices[0].id \"ptx:0\": no such device"));
         assertTrue(placeError("{\"stages\": [{\"device\": \"opencl:1\"}], \"output\": \"opencl:3\"}", TWO)
@@ -366,6 +384,8 @@ class DeviceMapTest {
         assertEquals((long) (1.5 * (1L << 30)), Bytes.parse("1.5G"));
         assertEquals(100, Bytes.parse("100"));
         assertEquals(-1, Bytes.parse("eight"));
+        assertEquals(Bytes.TOO_LARGE, Bytes.parse("8388608T"));
+        assertEquals((1L << 62) + (1L << 61), Bytes.parse("6291456T"));
         assertEquals("1.50 GiB", Bytes.format(3L << 29));
     }
 

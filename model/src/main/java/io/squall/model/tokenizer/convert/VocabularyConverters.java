@@ -33,7 +33,7 @@ public final class VocabularyConverters {
         try {
             return SentencePieceModel.read(tokenizerModel);
         } catch (IOException e) {
-            throw unreadable(e);
+            throw unreadable(tokenizerModel, e);
         }
     }
 
@@ -41,7 +41,7 @@ public final class VocabularyConverters {
         try {
             return Llama2cTokenizerFile.read(tokenizerBin);
         } catch (IOException e) {
-            throw unreadable(e);
+            throw unreadable(tokenizerBin, e);
         }
     }
 
@@ -49,13 +49,14 @@ public final class VocabularyConverters {
         try {
             return HuggingFaceTokenizer.read(tokenizerJson, tokenizerConfigJson);
         } catch (IOException e) {
-            throw unreadable(e);
+            throw unreadable(tokenizerJson, e);
         }
     }
 
-    private static UncheckedIOException unreadable(IOException e) {
-        String message = e instanceof java.nio.file.NoSuchFileException ? e.getMessage() + ": no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? e.getMessage() + ": permission denied" : e.getMessage();
+    /** The error, naming the file when the JDK's message does not (a missing file, a directory, ...). */
+    private static UncheckedIOException unreadable(Path file, IOException e) {
+        String message = e instanceof java.nio.file.FileSystemException || e.getMessage() == null || !e.getMessage().contains(file.toString())
+                ? file + ": " + io.squall.model.gguf.FileErrors.reason(e) : e.getMessage();
         return new UncheckedIOException(message, e);
     }
 
