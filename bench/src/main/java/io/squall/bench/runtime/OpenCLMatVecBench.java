@@ -18,6 +18,7 @@ import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.JitCompiler;
 import io.squall.jit.Kernel;
 import io.squall.kernels.MatVecRows;
+import io.squall.kernels.format.Formats;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.Quantizer;
 import io.squall.model.tensor.WeightMatrix;
@@ -34,7 +35,7 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Dev harness for the OpenCL C emitter: times the Q8_0 row product {@link MatVecRows#q8_0} on an OpenCL device as the
+ * Dev harness for the OpenCL C emitter: times the Q8_0 row product {@link MatVecRows#matvec} for Q8_0 on an OpenCL device as the
  * JIT emits it (launched through the driver, and through a TaskGraph), optionally hand-written OpenCL C variants of the
  * same kernel (same ABI), and the CPU engine's {@link WeightMatrix#matvec} on the same data; every result is checked
  * against the CPU engine's.
@@ -44,7 +45,7 @@ import java.util.Random;
  *          [--dump emitted.cl] [--fast-math] [variant.cl ...]
  * </pre>
  * A variant file holds one kernel named {@code q8_0} with the JIT's ABI:
- * {@code (w, w_length, x, x_length, out, out_length, rows, cols, outOffset, accumulate)}, one work-item per row.
+ * {@code (w, w_length, x, x_length, out, out_length, rows, cols, outOffset, accumulate, format)}, one work-item per row.
  */
 public final class OpenCLMatVecBench {
     private OpenCLMatVecBench() {
@@ -101,10 +102,13 @@ public final class OpenCLMatVecBench {
         double cpu = median(iterations, () -> matrix.matvec(x, expected, 0));
         System.out.printf("%-34s %8.3f ms%n", "CPU engine WeightMatrix.matvec", cpu);
 
-        Method method = MatVecRows.class.getMethod("q8_0", ByteArray.class, FloatArray.class, FloatArray.class, int.class, int.class, int.class, int.class);
+        Method method = MatVecRows.class.getMethod("matvec", ByteArray.class, FloatArray.class, FloatArray.class, int.class, int.class, int.class,
+                int.class, int.class);
+        // The format specialized, as the accelerated engine compiles it; the other scalars stay arguments.
         List<ArgSpec> specs = List.of(ArgSpec.of(ByteArray.class), ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class),
-                ArgSpec.of(Integer.class), ArgSpec.of(Integer.class), ArgSpec.of(Integer.class), ArgSpec.of(Integer.class));
-        CompileOptions options = new CompileOptions(fastMath, false);
+                ArgSpec.of(Integer.class), ArgSpec.of(Integer.class), ArgSpec.of(Integer.class), ArgSpec.of(Integer.class),
+                new ArgSpec(Integer.class, Formats.Q8_0));
+        CompileOptions options = new CompileOptions(fastMath, true);
         Kernel kernel = JitCompiler.compile(method, specs, options);
         String emitted = JitCompiler.emitOpenCL(kernel, DeviceCapabilities.generic());
         if (dump != null) {
@@ -142,6 +146,7 @@ public final class OpenCLMatVecBench {
                     k.setArg(7, cols);
                     k.setArg(8, 0);
                     k.setArg(9, 0);
+                    k.setArg(10, Formats.Q8_0);
                     int n = rows;
                     double ms = median(iterations, () -> {
                         queue.launch(k, new long[]{n}, null);
@@ -160,9 +165,10 @@ public final class OpenCLMatVecBench {
         ByteArray wa = ByteArray.view(weights);
         TaskGraph g = new TaskGraph("bench");
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
-        g.task("q8_0", MatVecRows::q8_0, wa, xa, oa, rows, cols, 0, 0);
+        g.task("q8_0", MatVecRows::matvec, wa, xa, oa, rows, cols, 0, 0, Formats.Q8_0);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
+            plan.withCompilerFlags("-specialize");
             if (fastMath) {
                 plan.withCompilerFlags("-cl-fast-relaxed-math");
             }

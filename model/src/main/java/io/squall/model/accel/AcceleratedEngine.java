@@ -9,11 +9,11 @@ import io.squall.api.TornadoProfilerResult;
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.graphs.DeviceWeight;
 import io.squall.kernels.graphs.LayerWeights;
 import io.squall.kernels.graphs.LlamaGraphs;
 import io.squall.kernels.graphs.LlamaShape;
-import io.squall.kernels.graphs.WeightFormat;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.TensorInfo;
 import io.squall.model.llama.ContextWindowExceededException;
@@ -159,7 +159,10 @@ public final class AcceleratedEngine implements InferenceEngine {
                 LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
                         matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device), batch);
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
-                        .withDevice(device).withGridScheduler(graphs.grids());
+                        .withDevice(device).withGridScheduler(graphs.grids())
+                        // The kernels take the weight format as an argument; specialized, it is a constant and each
+                        // compiled kernel keeps only its format's code (the plan's scalars never change).
+                        .withCompilerFlags("-specialize");
                 if (relaxedMath(device)) {
                     plan.withCompilerFlags("-fast-math");
                 }
@@ -224,7 +227,7 @@ public final class AcceleratedEngine implements InferenceEngine {
         }
         int cols = (int) t.dims()[0];
         int rows = (int) (t.elementCount() / cols);
-        return DeviceWeight.of(name, WeightFormat.of(t.type().name(), name), gguf.tensorData(t), rows, cols);
+        return DeviceWeight.of(name, BlockFormat.forKernels(t.type().name(), name), gguf.tensorData(t), rows, cols);
     }
 
     /** cos and sin of position x frequency, [contextSize][ropeDims/2], in double like the CPU engine, then rounded. */

@@ -1,5 +1,9 @@
 package io.squall.model.tensor;
 
+import io.squall.kernels.format.Q4_0Block;
+import io.squall.kernels.format.Q4_KBlock;
+import io.squall.kernels.format.Q6_KBlock;
+import io.squall.kernels.format.Q8_0Block;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -28,10 +32,11 @@ final class Blocks {
     static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
-    static final int Q8_0_BYTES = 34;
-    static final int Q4_0_BYTES = 18;
-    static final int Q4_K_BYTES = 144;
-    static final int Q6_K_BYTES = 210;
+    // The block sizes of the table the device kernels share (io.squall.kernels.format), as constants for the loops here.
+    static final int Q8_0_BYTES = Q8_0Block.BYTES;
+    static final int Q4_0_BYTES = Q4_0Block.BYTES;
+    static final int Q4_K_BYTES = Q4_KBlock.BYTES;
+    static final int Q6_K_BYTES = Q6_KBlock.BYTES;
 
     private Blocks() {
     }

@@ -1,39 +1,39 @@
 package io.squall.model.tensor;
 
+import io.squall.kernels.format.BlockFormat;
+
 /**
  * Tensor element types of GGUF files (ggml's numbering). A block holds {@code blockSize} elements in
- * {@code typeSize} bytes; plain types have blocks of one element.
+ * {@code typeSize} bytes; plain types have blocks of one element. The sizes come from the table the device kernels use.
  */
 public enum GGMLType {
-    F32(0, 1, 4),
-    F16(1, 1, 2),
-    Q4_0(2, 32, 2 + 16),
-    Q4_1(3, 32, 2 + 2 + 16),
-    Q5_0(6, 32, 2 + 4 + 16),
-    Q5_1(7, 32, 2 + 2 + 4 + 16),
-    Q8_0(8, 32, 2 + 32),
-    Q8_1(9, 32, 4 + 4 + 32),
-    Q2_K(10, 256, 256 / 16 + 256 / 4 + 2 + 2),
-    Q3_K(11, 256, 256 / 8 + 256 / 4 + 12 + 2),
-    Q4_K(12, 256, 2 + 2 + 12 + 256 / 2),
-    Q5_K(13, 256, 2 + 2 + 12 + 256 / 8 + 256 / 2),
-    Q6_K(14, 256, 256 / 2 + 256 / 4 + 256 / 16 + 2),
-    Q8_K(15, 256, 4 + 256 + 256 / 16 * 2),
-    I8(24, 1, 1),
-    I16(25, 1, 2),
-    I32(26, 1, 4),
-    I64(27, 1, 8),
-    F64(28, 1, 8),
-    BF16(30, 1, 2);
+    F32(0, BlockFormat.F32),
+    F16(1, BlockFormat.F16),
+    Q4_0(2, BlockFormat.Q4_0),
+    Q4_1(3, BlockFormat.Q4_1),
+    Q5_0(6, BlockFormat.Q5_0),
+    Q5_1(7, BlockFormat.Q5_1),
+    Q8_0(8, BlockFormat.Q8_0),
+    Q8_1(9, BlockFormat.Q8_1),
+    Q2_K(10, BlockFormat.Q2_K),
+    Q3_K(11, BlockFormat.Q3_K),
+    Q4_K(12, BlockFormat.Q4_K),
+    Q5_K(13, BlockFormat.Q5_K),
+    Q6_K(14, BlockFormat.Q6_K),
+    Q8_K(15, BlockFormat.Q8_K),
+    I8(24, BlockFormat.I8),
+    I16(25, BlockFormat.I16),
+    I32(26, BlockFormat.I32),
+    I64(27, BlockFormat.I64),
+    F64(28, BlockFormat.F64),
+    BF16(30, BlockFormat.BF16);
 
     private final int id;
-    private final int blockSize;
-    private final int typeSize;
+    private final BlockFormat format;
 
-    GGMLType(int id, int blockSize, int typeSize) {
+    GGMLType(int id, BlockFormat format) {
         this.id = id;
-        this.blockSize = blockSize;
-        this.typeSize = typeSize;
+        this.format = format;
     }
 
     /** ggml's numeric id, as stored in GGUF tensor infos. */
@@ -41,22 +41,27 @@ public enum GGMLType {
         return id;
     }
 
+    /** The block layout (shared with the device kernels). */
+    public BlockFormat format() {
+        return format;
+    }
+
     /** Elements per block. */
     public int blockSize() {
-        return blockSize;
+        return format.blockElements();
     }
 
     /** Bytes per block. */
     public int typeSize() {
-        return typeSize;
+        return format.blockBytes();
     }
 
     /** Bytes needed for {@code elements} elements; the count must be a whole number of blocks. */
     public long byteSize(long elements) {
-        if (elements % blockSize != 0) {
-            throw new IllegalArgumentException(name() + " stores blocks of " + blockSize + " elements; " + elements + " is not a multiple");
+        if (elements % blockSize() != 0) {
+            throw new IllegalArgumentException(name() + " stores blocks of " + blockSize() + " elements; " + elements + " is not a multiple");
         }
-        return Math.multiplyExact(elements / blockSize, (long) typeSize);
+        return Math.multiplyExact(elements / blockSize(), (long) typeSize());
     }
 
     /** The type with ggml id {@code id}, or null when Squall does not know it. */

@@ -8,7 +8,6 @@ import io.squall.api.WorkerGrid1D;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.kernels.Attention;
 import io.squall.kernels.Embedding;
@@ -56,14 +55,25 @@ class KernelsTest {
         return Devices.all();
     }
 
-    /** Runs the graph built by {@code tasks} once on {@code device} and brings {@code outputs} back. */
+    /**
+     * Runs the graph built by {@code tasks} once on {@code device} with scalar specialization, as the accelerated engine
+     * does (the weight format folds to a constant), and brings {@code outputs} back.
+     */
     static void run(String device, Consumer<TaskGraph> tasks, GridScheduler grids, Object... outputs) {
+        run(device, true, tasks, grids, outputs);
+    }
+
+    /** As above; {@code specialize} false leaves the format a run-time argument (each kernel's switch then runs). */
+    static void run(String device, boolean specialize, Consumer<TaskGraph> tasks, GridScheduler grids, Object... outputs) {
         TaskGraph g = new TaskGraph("t");
         tasks.accept(g);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, outputs);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(device))) {
             if (grids != null) {
                 plan.withGridScheduler(grids);
+            }
+            if (specialize) {
+                plan.withCompilerFlags("-specialize");
             }
             plan.execute();
         }
@@ -100,20 +110,29 @@ class KernelsTest {
         wg.matvec(x, expected, 0);
         wu.matvec(x, expectedUp, 0);
         float[] bound = rowBounds(wg, x);
-        for (boolean lanes : new boolean[]{true, false}) {
+        // both layouts with the format folded (the engine's kernels), and the rows layout with the format's switch left in
+        for (String variant : new String[]{"lanes", "rows", "rows unspecialized"}) {
+            boolean lanes = variant.equals("lanes");
             FloatArray xa = FloatArray.fromArray(x);
             FloatArray out = FloatArray.fromArray(random(new Random(5), rows + 3));   // offset 3; accumulate onto these
             float[] before = out.toHeapArray();
             FloatArray swiglu = new FloatArray(rows);
-            Object wa = array(type, gate);
-            Object ua = array(type, up);
-            run(device, g -> {
+            ByteArray wa = ByteArray.view(gate);
+            ByteArray ua = ByteArray.view(up);
+            int format = type.format().code();
+            run(device, !variant.endsWith("unspecialized"), g -> {
                 g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, ua, xa, out);
-                addMatvec(g, lanes, type, wa, xa, out, rows, cols);
-                addSwiglu(g, lanes, type, wa, ua, xa, swiglu, rows, cols);
+                if (lanes) {
+                    KernelContext ctx = new KernelContext();
+                    g.task("mv", MatVec::matvec, ctx, wa, xa, out, rows, cols, 3, 1, format);
+                    g.task("swiglu", MatVec::swiglu, ctx, wa, ua, xa, swiglu, rows, cols, format);
+                } else {
+                    g.task("mv", MatVecRows::matvec, wa, xa, out, rows, cols, 3, 1, format);
+                    g.task("swiglu", MatVecRows::swiglu, wa, ua, xa, swiglu, rows, cols, format);
+                }
             }, lanes ? lanesGrids(rows) : null, out, swiglu);
             for (int i = 0; i < rows; i++) {
-                String where = type + (lanes ? " lanes" : " rows") + " row " + i + " on " + device;
+                String where = type + " " + variant + " row " + i + " on " + device;
                 assertEquals(before[3 + i] + expected[i], out.get(3 + i), TOLERANCE * bound[i] + 1e-6, where);
                 float g = expected[i];
                 double want = g / (1 + Math.exp(-g)) * expectedUp[i];
@@ -137,14 +156,6 @@ class KernelsTest {
         return bound;
     }
 
-    static Object array(GGMLType type, MemorySegment data) {
-        return switch (type) {
-            case F32 -> FloatArray.view(data);
-            case F16 -> HalfFloatArray.view(data);
-            default -> ByteArray.view(data);
-        };
-    }
-
     private static GridScheduler lanesGrids(int rows) {
         GridScheduler grids = new GridScheduler();
         for (String t : new String[]{"mv", "swiglu"}) {
@@ -153,60 +164,6 @@ class KernelsTest {
             grids.addWorkerGrid("t." + t, w);
         }
         return grids;
-    }
-
-    private static void addMatvec(TaskGraph g, boolean lanes, GGMLType type, Object w, FloatArray x, FloatArray out, int rows, int cols) {
-        KernelContext ctx = new KernelContext();
-        if (lanes) {
-            switch (type) {
-                case F32 -> g.task("mv", MatVec::f32, ctx, (FloatArray) w, x, out, rows, cols, 3, 1);
-                case F16 -> g.task("mv", MatVec::f16, ctx, (HalfFloatArray) w, x, out, rows, cols, 3, 1);
-                case BF16 -> g.task("mv", MatVec::bf16, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q8_0 -> g.task("mv", MatVec::q8_0, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q4_0 -> g.task("mv", MatVec::q4_0, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q4_K -> g.task("mv", MatVec::q4_k, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q6_K -> g.task("mv", MatVec::q6_k, ctx, (ByteArray) w, x, out, rows, cols, 3, 1);
-                default -> throw new IllegalArgumentException(type.name());
-            }
-        } else {
-            switch (type) {
-                case F32 -> g.task("mv", MatVecRows::f32, (FloatArray) w, x, out, rows, cols, 3, 1);
-                case F16 -> g.task("mv", MatVecRows::f16, (HalfFloatArray) w, x, out, rows, cols, 3, 1);
-                case BF16 -> g.task("mv", MatVecRows::bf16, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q8_0 -> g.task("mv", MatVecRows::q8_0, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q4_0 -> g.task("mv", MatVecRows::q4_0, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q4_K -> g.task("mv", MatVecRows::q4_k, (ByteArray) w, x, out, rows, cols, 3, 1);
-                case Q6_K -> g.task("mv", MatVecRows::q6_k, (ByteArray) w, x, out, rows, cols, 3, 1);
-                default -> throw new IllegalArgumentException(type.name());
-            }
-        }
-    }
-
-    private static void addSwiglu(TaskGraph g, boolean lanes, GGMLType type, Object w, Object u, FloatArray x, FloatArray out, int rows, int cols) {
-        KernelContext ctx = new KernelContext();
-        if (lanes) {
-            switch (type) {
-                case F32 -> g.task("swiglu", MatVec::swigluF32, ctx, (FloatArray) w, (FloatArray) u, x, out, rows, cols);
-                case F16 -> g.task("swiglu", MatVec::swigluF16, ctx, (HalfFloatArray) w, (HalfFloatArray) u, x, out, rows, cols);
-                case BF16 -> g.task("swiglu", MatVec::swigluBF16, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q8_0 -> g.task("swiglu", MatVec::swigluQ8_0, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q4_0 -> g.task("swiglu", MatVec::swigluQ4_0, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q4_K -> g.task("swiglu", MatVec::swigluQ4_K, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q6_K -> g.task("swiglu", MatVec::swigluQ6_K, ctx, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                default -> throw new IllegalArgumentException(type.name());
-            }
-        } else {
-            switch (type) {
-                case F32 -> g.task("swiglu", MatVecRows::swigluF32, (FloatArray) w, (FloatArray) u, x, out, rows, cols);
-                case F16 -> g.task("swiglu", MatVecRows::swigluF16, (HalfFloatArray) w, (HalfFloatArray) u, x, out, rows, cols);
-                case BF16 -> g.task("swiglu", MatVecRows::swigluBF16, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q8_0 -> g.task("swiglu", MatVecRows::swigluQ8_0, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q4_0 -> g.task("swiglu", MatVecRows::swigluQ4_0, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q4_K -> g.task("swiglu", MatVecRows::swigluQ4_K, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                case Q6_K -> g.task("swiglu", MatVecRows::swigluQ6_K, (ByteArray) w, (ByteArray) u, x, out, rows, cols);
-                default -> throw new IllegalArgumentException(type.name());
-            }
-        }
     }
 
     @ParameterizedTest(name = "{1} on {0}")
@@ -220,19 +177,8 @@ class KernelsTest {
         w.dequantizeRow(7, expected, 0);
         IntArray state = IntArray.fromArray(new int[]{7, 0});
         FloatArray x = new FloatArray(dim);
-        Object t = array(type, table);
-        run(device, g -> {
-            switch (type) {
-                case F32 -> g.task("e", Embedding::f32, (FloatArray) t, state, x, dim);
-                case F16 -> g.task("e", Embedding::f16, (HalfFloatArray) t, state, x, dim);
-                case BF16 -> g.task("e", Embedding::bf16, (ByteArray) t, state, x, dim);
-                case Q8_0 -> g.task("e", Embedding::q8_0, (ByteArray) t, state, x, dim);
-                case Q4_0 -> g.task("e", Embedding::q4_0, (ByteArray) t, state, x, dim);
-                case Q4_K -> g.task("e", Embedding::q4_k, (ByteArray) t, state, x, dim);
-                case Q6_K -> g.task("e", Embedding::q6_k, (ByteArray) t, state, x, dim);
-                default -> throw new IllegalArgumentException(type.name());
-            }
-        }, null, x);
+        ByteArray t = ByteArray.view(table);
+        run(device, g -> g.task("e", Embedding::lookup, t, state, x, dim, type.format().code()), null, x);
         for (int i = 0; i < dim; i++) {
             assertEquals(expected[i], x.get(i), 1e-6 * Math.abs(expected[i]), type + " element " + i + " on " + device);
         }

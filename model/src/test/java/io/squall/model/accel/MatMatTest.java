@@ -3,7 +3,6 @@ package io.squall.model.accel;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.kernels.MatMatRows;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.Quantizer;
@@ -49,21 +48,12 @@ class MatMatTest {
                 float[] initial = KernelsTest.random(r, batch * rows);
                 FloatArray xa = FloatArray.fromArray(x);
                 FloatArray out = FloatArray.fromArray(initial);
-                Object wa = KernelsTest.array(type, data);
+                ByteArray wa = ByteArray.view(data);
                 int b = batch;
                 int acc = accumulate;
                 KernelsTest.run(device, g -> {
                     g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out);
-                    switch (type) {
-                        case F32 -> g.task("mm", MatMatRows::f32, (FloatArray) wa, xa, out, rows, cols, b, acc);
-                        case F16 -> g.task("mm", MatMatRows::f16, (HalfFloatArray) wa, xa, out, rows, cols, b, acc);
-                        case Q8_0 -> g.task("mm", MatMatRows::q8_0, (ByteArray) wa, xa, out, rows, cols, b, acc);
-                        case Q4_0 -> g.task("mm", MatMatRows::q4_0, (ByteArray) wa, xa, out, rows, cols, b, acc);
-                        case BF16 -> g.task("mm", MatMatRows::bf16, (ByteArray) wa, xa, out, rows, cols, b, acc);
-                        case Q4_K -> g.task("mm", MatMatRows::q4_k, (ByteArray) wa, xa, out, rows, cols, b, acc);
-                        case Q6_K -> g.task("mm", MatMatRows::q6_k, (ByteArray) wa, xa, out, rows, cols, b, acc);
-                        default -> throw new IllegalArgumentException(type.toString());
-                    }
+                    g.task("mm", MatMatRows::matmat, wa, xa, out, rows, cols, b, acc, type.format().code());
                 }, null, out);
                 float[] row = new float[cols];
                 float[] expected = new float[rows];

@@ -6,9 +6,7 @@ import io.squall.api.KernelContext;
 import io.squall.api.TaskGraph;
 import io.squall.api.WorkerGrid1D;
 import io.squall.api.enums.DataTransferMode;
-import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.kernels.Activations;
 import io.squall.kernels.Attention;
@@ -315,18 +313,7 @@ public final class LlamaGraphs {
     }
 
     private static void matmat(TaskGraph g, String id, DeviceWeight w, FloatArray x, FloatArray out, int batch, boolean accumulate) {
-        int rows = w.rows();
-        int cols = w.cols();
-        int acc = accumulate ? 1 : 0;
-        switch (w.format()) {
-            case F32 -> g.task(id, MatMatRows::f32, (FloatArray) w.data(), x, out, rows, cols, batch, acc);
-            case F16 -> g.task(id, MatMatRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, batch, acc);
-            case BF16 -> g.task(id, MatMatRows::bf16, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
-            case Q8_0 -> g.task(id, MatMatRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
-            case Q4_0 -> g.task(id, MatMatRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
-            case Q4_K -> g.task(id, MatMatRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
-            case Q6_K -> g.task(id, MatMatRows::q6_k, (ByteArray) w.data(), x, out, rows, cols, batch, acc);
-        }
+        g.task(id, MatMatRows::matmat, w.data(), x, out, w.rows(), w.cols(), batch, accumulate ? 1 : 0, w.code());
     }
 
     /** Adds tasks to one graph, registering the launch grid of each KernelContext task. */
@@ -343,98 +330,37 @@ public final class LlamaGraphs {
         }
 
         void embedding(String id, DeviceWeight w, Io io, int dim) {
-            switch (w.format()) {
-                case F32 -> g.task(id, Embedding::f32, (FloatArray) w.data(), io.state(), io.x(), dim);
-                case F16 -> g.task(id, Embedding::f16, (HalfFloatArray) w.data(), io.state(), io.x(), dim);
-                case BF16 -> g.task(id, Embedding::bf16, (ByteArray) w.data(), io.state(), io.x(), dim);
-                case Q8_0 -> g.task(id, Embedding::q8_0, (ByteArray) w.data(), io.state(), io.x(), dim);
-                case Q4_0 -> g.task(id, Embedding::q4_0, (ByteArray) w.data(), io.state(), io.x(), dim);
-                case Q4_K -> g.task(id, Embedding::q4_k, (ByteArray) w.data(), io.state(), io.x(), dim);
-                case Q6_K -> g.task(id, Embedding::q6_k, (ByteArray) w.data(), io.state(), io.x(), dim);
-            }
+            g.task(id, Embedding::lookup, w.data(), io.state(), io.x(), dim, w.code());
         }
 
         void matvec(String id, DeviceWeight w, FloatArray x, FloatArray out, boolean accumulate) {
-            int rows = w.rows();
-            int cols = w.cols();
             int acc = accumulate ? 1 : 0;
             if (shape == MatVecShape.ROWS) {
-                switch (w.format()) {
-                    case F32 -> g.task(id, MatVecRows::f32, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
-                    case F16 -> g.task(id, MatVecRows::f16, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
-                    case BF16 -> g.task(id, MatVecRows::bf16, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                    case Q8_0 -> g.task(id, MatVecRows::q8_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                    case Q4_0 -> g.task(id, MatVecRows::q4_0, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                    case Q4_K -> g.task(id, MatVecRows::q4_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                    case Q6_K -> g.task(id, MatVecRows::q6_k, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                }
-                return;
+                g.task(id, MatVecRows::matvec, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
+            } else {
+                g.task(id, MatVec::matvec, ctx, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
+                grid(id, MatVec.globalSize(w.rows()), MatVec.GROUP);
             }
-            switch (w.format()) {
-                case F32 -> g.task(id, MatVec::f32, ctx, (FloatArray) w.data(), x, out, rows, cols, 0, acc);
-                case F16 -> g.task(id, MatVec::f16, ctx, (HalfFloatArray) w.data(), x, out, rows, cols, 0, acc);
-                case BF16 -> g.task(id, MatVec::bf16, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                case Q8_0 -> g.task(id, MatVec::q8_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                case Q4_0 -> g.task(id, MatVec::q4_0, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                case Q4_K -> g.task(id, MatVec::q4_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-                case Q6_K -> g.task(id, MatVec::q6_k, ctx, (ByteArray) w.data(), x, out, rows, cols, 0, acc);
-            }
-            grid(id, MatVec.globalSize(rows), MatVec.GROUP);
         }
 
         void qkv(String id, DeviceWeight wq, DeviceWeight wk, DeviceWeight wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v) {
             int dim = wq.rows();
             int kvDim = wk.rows();
-            int cols = wq.cols();
             if (shape == MatVecShape.ROWS) {
-                switch (wq.format()) {
-                    case F32 -> g.task(id, MatVecRows::qkvF32, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                    case F16 -> g.task(id, MatVecRows::qkvF16, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                    case BF16 -> g.task(id, MatVecRows::qkvBF16, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                    case Q8_0 -> g.task(id, MatVecRows::qkvQ8_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                    case Q4_0 -> g.task(id, MatVecRows::qkvQ4_0, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                    case Q4_K -> g.task(id, MatVecRows::qkvQ4_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                    case Q6_K -> g.task(id, MatVecRows::qkvQ6_K, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                }
-                return;
+                g.task(id, MatVecRows::qkv, wq.data(), wk.data(), wv.data(), x, q, k, v, dim, kvDim, wq.cols(), wq.code());
+            } else {
+                g.task(id, MatVec::qkv, ctx, wq.data(), wk.data(), wv.data(), x, q, k, v, dim, kvDim, wq.cols(), wq.code());
+                grid(id, MatVec.globalSize(dim + 2 * kvDim), MatVec.GROUP);
             }
-            switch (wq.format()) {
-                case F32 -> g.task(id, MatVec::qkvF32, ctx, (FloatArray) wq.data(), (FloatArray) wk.data(), (FloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                case F16 -> g.task(id, MatVec::qkvF16, ctx, (HalfFloatArray) wq.data(), (HalfFloatArray) wk.data(), (HalfFloatArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                case BF16 -> g.task(id, MatVec::qkvBF16, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                case Q8_0 -> g.task(id, MatVec::qkvQ8_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                case Q4_0 -> g.task(id, MatVec::qkvQ4_0, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                case Q4_K -> g.task(id, MatVec::qkvQ4_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-                case Q6_K -> g.task(id, MatVec::qkvQ6_K, ctx, (ByteArray) wq.data(), (ByteArray) wk.data(), (ByteArray) wv.data(), x, q, k, v, dim, kvDim, cols);
-            }
-            grid(id, MatVec.globalSize(dim + 2 * kvDim), MatVec.GROUP);
         }
 
         void swiglu(String id, DeviceWeight gate, DeviceWeight up, FloatArray x, FloatArray out) {
-            int rows = gate.rows();
-            int cols = gate.cols();
             if (shape == MatVecShape.ROWS) {
-                switch (gate.format()) {
-                    case F32 -> g.task(id, MatVecRows::swigluF32, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
-                    case F16 -> g.task(id, MatVecRows::swigluF16, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
-                    case BF16 -> g.task(id, MatVecRows::swigluBF16, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                    case Q8_0 -> g.task(id, MatVecRows::swigluQ8_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                    case Q4_0 -> g.task(id, MatVecRows::swigluQ4_0, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                    case Q4_K -> g.task(id, MatVecRows::swigluQ4_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                    case Q6_K -> g.task(id, MatVecRows::swigluQ6_K, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                }
-                return;
+                g.task(id, MatVecRows::swiglu, gate.data(), up.data(), x, out, gate.rows(), gate.cols(), gate.code());
+            } else {
+                g.task(id, MatVec::swiglu, ctx, gate.data(), up.data(), x, out, gate.rows(), gate.cols(), gate.code());
+                grid(id, MatVec.globalSize(gate.rows()), MatVec.GROUP);
             }
-            switch (gate.format()) {
-                case F32 -> g.task(id, MatVec::swigluF32, ctx, (FloatArray) gate.data(), (FloatArray) up.data(), x, out, rows, cols);
-                case F16 -> g.task(id, MatVec::swigluF16, ctx, (HalfFloatArray) gate.data(), (HalfFloatArray) up.data(), x, out, rows, cols);
-                case BF16 -> g.task(id, MatVec::swigluBF16, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                case Q8_0 -> g.task(id, MatVec::swigluQ8_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                case Q4_0 -> g.task(id, MatVec::swigluQ4_0, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                case Q4_K -> g.task(id, MatVec::swigluQ4_K, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-                case Q6_K -> g.task(id, MatVec::swigluQ6_K, ctx, (ByteArray) gate.data(), (ByteArray) up.data(), x, out, rows, cols);
-            }
-            grid(id, MatVec.globalSize(rows), MatVec.GROUP);
         }
     }
 }

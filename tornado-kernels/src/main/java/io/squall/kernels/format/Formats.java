@@ -1,0 +1,94 @@
+package io.squall.kernels.format;
+
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.FloatArray;
+
+/**
+ * The weight formats as the kernels see them: an int code per format, and one switch per thing a kernel asks of a
+ * format. The code is a kernel's last argument; the accelerated engine compiles with scalar specialization
+ * ({@code -specialize}), which turns it into a constant, so each switch folds to one case and a kernel compiled for
+ * Q8_0 holds only Q8_0's code. Without specialization (the JVM backend, plain plans) the switch runs: same results.
+ * <p>
+ * Adding a format: a code here, a line in each switch, a class with its layout and functions (as {@link Q8_0}), and
+ * its entry in {@link BlockFormat}.
+ */
+public final class Formats {
+    public static final int F32 = 0;
+    public static final int F16 = 1;
+    public static final int BF16 = 2;
+    public static final int Q8_0 = 3;
+    public static final int Q4_0 = 4;
+    public static final int Q4_K = 5;
+    public static final int Q6_K = 6;
+
+    private Formats() {
+    }
+
+    /** Elements per block (1 for the plain formats). */
+    public static int blockElements(int format) {
+        switch (format) {
+            case Q8_0: return Q8_0Block.ELEMENTS;
+            case Q4_0: return Q4_0Block.ELEMENTS;
+            case Q4_K: return Q4_KBlock.ELEMENTS;
+            case Q6_K: return Q6_KBlock.ELEMENTS;
+            default: return 1;   // the plain formats (and an unknown code, whose products are NaN below)
+        }
+    }
+
+    /** Bytes per block. */
+    public static int blockBytes(int format) {
+        switch (format) {
+            case F32: return Plain.F32_BYTES;
+            case Q8_0: return Q8_0Block.BYTES;
+            case Q4_0: return Q4_0Block.BYTES;
+            case Q4_K: return Q4_KBlock.BYTES;
+            case Q6_K: return Q6_KBlock.BYTES;
+            case F16, BF16: return Plain.HALF_BYTES;
+            default: return 1;
+        }
+    }
+
+    /** Element {@code e} of a row-major tensor (rows are whole blocks), dequantized. */
+    public static float element(int format, ByteArray w, int e) {
+        switch (format) {
+            case F32: return Plain.f32(w, e);
+            case F16: return Plain.f16(w, e);
+            case BF16: return Plain.bf16(w, e);
+            case Q8_0: return Q8_0Block.element(w, e);
+            case Q4_0: return Q4_0Block.element(w, e);
+            case Q4_K: return Q4_KBlock.element(w, e);
+            case Q6_K: return Q6_KBlock.element(w, e);
+            default: return Float.NaN;   // unknown code: loud in the output (kernels cannot throw)
+        }
+    }
+
+    /** The dot product of the block at byte {@code block} with {@code x[xOffset ..]} (its scales applied). */
+    public static float blockDot(int format, ByteArray w, int block, FloatArray x, int xOffset) {
+        switch (format) {
+            case F32: return Plain.f32At(w, block) * x.get(xOffset);
+            case F16: return Plain.halfAt(w, block) * x.get(xOffset);
+            case BF16: return Plain.bf16At(w, block) * x.get(xOffset);
+            case Q8_0: return Q8_0Block.dot(w, block, x, xOffset);
+            case Q4_0: return Q4_0Block.dot(w, block, x, xOffset);
+            case Q4_K: return Q4_KBlock.dot(w, block, x, xOffset);
+            case Q6_K: return Q6_KBlock.dot(w, block, x, xOffset);
+            default: return Float.NaN;
+        }
+    }
+
+    /**
+     * The dot product of row {@code row} of a rows x cols matrix with {@code x[xOffset .. xOffset+cols)}: block by
+     * block, each block's inner loop over contiguous bytes and floats (what CPU OpenCL compilers vectorize).
+     */
+    public static float rowDot(int format, ByteArray w, int row, int cols, FloatArray x, int xOffset) {
+        int elements = blockElements(format);
+        int bytes = blockBytes(format);
+        int blocks = cols / elements;
+        int base = row * blocks * bytes;
+        float sum = 0f;
+        for (int b = 0; b < blocks; b++) {
+            sum += blockDot(format, w, base + b * bytes, x, xOffset + b * elements);
+        }
+        return sum;
+    }
+}

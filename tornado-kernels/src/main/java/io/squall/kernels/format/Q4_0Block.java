@@ -1,0 +1,29 @@
+package io.squall.kernels.format;
+
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.FloatArray;
+
+/** Q4_0 block (18 bytes / 32 elements): f16 d, 16 bytes; element j is the low nibble of byte j, j+16 the high one; x = d * (q - 8). */
+public final class Q4_0Block {
+    public static final int ELEMENTS = 32;
+    public static final int BYTES = 2 + 16;
+
+    private Q4_0Block() {
+    }
+
+    public static float element(ByteArray w, int e) {
+        int block = e / ELEMENTS * BYTES;
+        int k = e % ELEMENTS;
+        int packed = w.get(block + 2 + (k & 15)) & 0xFF;
+        return Plain.halfAt(w, block) * ((packed >> ((k >> 4) * 4) & 15) - 8);
+    }
+
+    public static float dot(ByteArray w, int block, FloatArray x, int xOffset) {
+        float sum = 0f;
+        for (int k = 0; k < 16; k++) {
+            int packed = w.get(block + 2 + k) & 0xFF;
+            sum += ((packed & 15) - 8) * x.get(xOffset + k) + ((packed >> 4) - 8) * x.get(xOffset + 16 + k);
+        }
+        return Plain.halfAt(w, block) * sum;
+    }
+}
