@@ -223,7 +223,21 @@ public final class AcceleratedEngine implements InferenceEngine {
         }
         int cols = (int) t.dims()[0];
         int rows = (int) (t.elementCount() / cols);
+        if (!devicesSupport(t.type())) {
+            throw new IllegalArgumentException(gguf.name() + ": tensor '" + name + "': type " + t.type()
+                    + " not yet supported on accelerated devices (the CPU engine runs it: --device cpu)");
+        }
         return DeviceWeight.of(name, WeightFormat.of(t.type().name(), name), gguf.tensorData(t), rows, cols);
+    }
+
+    /** Whether the device kernels read tensors of {@code type} (the CPU engine reads every type Squall knows). */
+    public static boolean devicesSupport(io.squall.model.tensor.GGMLType type) {
+        for (WeightFormat f : WeightFormat.values()) {
+            if (f.name().equals(type.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** cos and sin of position x frequency, [contextSize][ropeDims/2], in double like the CPU engine, then rounded. */
