@@ -245,12 +245,13 @@ public final class AcceleratedEngine implements InferenceEngine {
         int half = c.ropeDims() / 2;
         FloatArray cos = new FloatArray(contextSize * half);
         FloatArray sin = new FloatArray(contextSize * half);
+        double[] inverseFrequencies = c.ropeInverseFrequencies();   // as the CPU engine: factors and scaling applied
+        double magnitude = c.ropeMagnitude();
         for (int i = 0; i < half; i++) {
-            double f = Math.pow(c.ropeBase(), -2.0 * i / c.ropeDims());
-            double inv = c.ropeFreqFactors() == null ? f : f / c.ropeFreqFactors()[i];
+            double inv = inverseFrequencies[i];
             for (int p = 0; p < contextSize; p++) {
-                cos.set(p * half + i, (float) Math.cos(p * inv));
-                sin.set(p * half + i, (float) Math.sin(p * inv));
+                cos.set(p * half + i, (float) (Math.cos(p * inv) * magnitude));
+                sin.set(p * half + i, (float) (Math.sin(p * inv) * magnitude));
             }
         }
         return new FloatArray[]{cos, sin};
