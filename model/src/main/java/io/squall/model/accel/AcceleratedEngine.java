@@ -227,7 +227,17 @@ public final class AcceleratedEngine implements InferenceEngine {
         }
         int cols = (int) t.dims()[0];
         int rows = (int) (t.elementCount() / cols);
+        if (!devicesSupport(t.type())) {
+            throw new IllegalArgumentException(gguf.name() + ": tensor '" + name + "': type " + t.type()
+                    + " not yet supported on accelerated devices (the CPU engine runs it: --device cpu)");
+        }
         return DeviceWeight.of(name, BlockFormat.forKernels(t.type().name(), name), gguf.tensorData(t), rows, cols);
+    }
+
+    /** Whether the device kernels read tensors of {@code type} (the CPU engine reads every type Squall knows). */
+    public static boolean devicesSupport(io.squall.model.tensor.GGMLType type) {
+        BlockFormat f = BlockFormat.named(type.name());
+        return f != null && f.hasKernels();
     }
 
     /** cos and sin of position x frequency, [contextSize][ropeDims/2], in double like the CPU engine, then rounded. */
@@ -235,12 +245,13 @@ public final class AcceleratedEngine implements InferenceEngine {
         int half = c.ropeDims() / 2;
         FloatArray cos = new FloatArray(contextSize * half);
         FloatArray sin = new FloatArray(contextSize * half);
+        double[] inverseFrequencies = c.ropeInverseFrequencies();   // as the CPU engine: factors and scaling applied
+        double magnitude = c.ropeMagnitude();
         for (int i = 0; i < half; i++) {
-            double f = Math.pow(c.ropeBase(), -2.0 * i / c.ropeDims());
-            double inv = c.ropeFreqFactors() == null ? f : f / c.ropeFreqFactors()[i];
+            double inv = inverseFrequencies[i];
             for (int p = 0; p < contextSize; p++) {
-                cos.set(p * half + i, (float) Math.cos(p * inv));
-                sin.set(p * half + i, (float) Math.sin(p * inv));
+                cos.set(p * half + i, (float) (Math.cos(p * inv) * magnitude));
+                sin.set(p * half + i, (float) (Math.sin(p * inv) * magnitude));
             }
         }
         return new FloatArray[]{cos, sin};

@@ -100,31 +100,88 @@ public final class SyntheticModel {
         return s;
     }
 
-    /** Which type each tensor gets: one type for every matrix, or llama.cpp's Q4_K_M mix. Norms and rope_freqs stay F32. */
-    public record TypeScheme(String name, GGMLType base, boolean q4kmMix) {
+    /**
+     * Which type each tensor gets: one type for every matrix ({@code --type q5_k}: like llama-quantize --pure), or one
+     * of llama-quantize's K mixes (Q2_K, Q3_K_S/M/L, Q4_K_S/M, Q5_K_S/M). Norms and rope_freqs stay F32.
+     */
+    public record TypeScheme(String name, GGMLType base, Mix mix) {
 
-        public static TypeScheme parse(String name) {
-            if (name.trim().equalsIgnoreCase("q4_k_m")) {
-                return new TypeScheme("q4_k_m", GGMLType.Q4_K, true);
+        /**
+         * llama-quantize's mixes for a dense Llama (llama_tensor_get_type, simplified: no experts, no 70B or Falcon
+         * cases, no importance matrix): the classifier (or the tied embedding) is Q6_K, and attn_v, ffn_down and
+         * attn_output get more bits in the layers llama.cpp picks. {@code fileType} is general.file_type (LLAMA_FTYPE_*).
+         */
+        public enum Mix {
+            NONE(-1), Q2_K(10), Q3_K_S(11), Q3_K_M(12), Q3_K_L(13), Q4_K_S(14), Q4_K_M(15), Q5_K_S(16), Q5_K_M(17);
+
+            final int fileType;
+
+            Mix(int fileType) {
+                this.fileType = fileType;
             }
-            GGMLType t = TensorEncoding.parseType(name);
-            return new TypeScheme(t.name().toLowerCase(Locale.ROOT), t, false);
+
+            GGMLType base() {
+                return switch (this) {
+                    case NONE -> throw new IllegalStateException("no mix");
+                    case Q2_K -> GGMLType.Q2_K;
+                    case Q3_K_S, Q3_K_M, Q3_K_L -> GGMLType.Q3_K;
+                    case Q4_K_S, Q4_K_M -> GGMLType.Q4_K;
+                    case Q5_K_S, Q5_K_M -> GGMLType.Q5_K;
+                };
+            }
         }
 
-        /** Q4_K_M: Q6_K for the classifier, and for attn_v / ffn_down in the layers llama.cpp gives more bits. */
-        GGMLType typeOf(String tensor, int layer, int layers, long ne0) {
+        /** Mix names as llama-quantize spells them (any case); llama-quantize's Q2_K mix is {@code q2_k_mix}. */
+        public static TypeScheme parse(String name) {
+            String n = name.trim().toUpperCase(Locale.ROOT);
+            for (Mix m : Mix.values()) {
+                if (m != Mix.NONE && (n.equals(m.name()) && m.name().length() > 4 || n.equals(m.name() + "_MIX"))) {
+                    return new TypeScheme(name.trim().toLowerCase(Locale.ROOT), m.base(), m);
+                }
+            }
+            GGMLType t = TensorEncoding.parseType(name);
+            return new TypeScheme(t.name().toLowerCase(Locale.ROOT), t, Mix.NONE);
+        }
+
+        /** The mix's type for a tensor; {@code layer} is -1 outside the blocks, {@code gqa} heads per kv head. */
+        GGMLType typeOf(String tensor, int layer, int layers, int gqa, boolean tied, long ne0) {
             GGMLType t = base;
-            if (q4kmMix) {
+            if (mix != Mix.NONE) {
                 boolean moreBits = layer >= 0 && (layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2);
-                if (tensor.equals("output.weight") || ((tensor.endsWith("attn_v.weight") || tensor.endsWith("ffn_down.weight")) && moreBits)) {
+                if (tensor.equals("output.weight") || (tied && tensor.equals("token_embd.weight"))) {
                     t = GGMLType.Q6_K;
+                } else if (tensor.endsWith("attn_v.weight")) {
+                    t = switch (mix) {
+                        case Q2_K -> gqa >= 4 ? GGMLType.Q4_K : GGMLType.Q3_K;
+                        case Q3_K_M -> layer < 2 ? GGMLType.Q5_K : GGMLType.Q4_K;
+                        case Q3_K_L -> GGMLType.Q5_K;
+                        case Q4_K_M, Q5_K_M -> moreBits ? GGMLType.Q6_K : base;
+                        case Q4_K_S -> layer < 4 ? GGMLType.Q5_K : base;
+                        default -> base;
+                    };
+                } else if (tensor.endsWith("ffn_down.weight")) {
+                    t = switch (mix) {
+                        case Q2_K -> GGMLType.Q3_K;
+                        case Q3_K_M -> layer < layers / 16 ? GGMLType.Q5_K : GGMLType.Q4_K;
+                        case Q3_K_L -> GGMLType.Q5_K;
+                        case Q4_K_M, Q5_K_M -> moreBits ? GGMLType.Q6_K : base;
+                        case Q4_K_S -> layer < layers / 8 ? GGMLType.Q5_K : base;
+                        default -> base;
+                    };
+                } else if (tensor.endsWith("attn_output.weight")) {
+                    t = switch (mix) {
+                        case Q2_K -> GGMLType.Q3_K;
+                        case Q3_K_M -> GGMLType.Q4_K;
+                        case Q3_K_L -> GGMLType.Q5_K;
+                        default -> base;
+                    };
                 }
             }
             return TensorEncoding.fitting(t, ne0);
         }
 
         int fileType() {
-            return q4kmMix ? TensorEncoding.FILE_TYPE_Q4_K_M : TensorEncoding.fileType(base);
+            return mix != Mix.NONE ? mix.fileType : TensorEncoding.fileType(base);
         }
     }
 
@@ -179,22 +236,22 @@ public final class SyntheticModel {
             w.addTensor("rope_freqs.weight", GGMLType.F32, new long[] {s.headSize() / 2},
                     TensorEncoding.encode(GGMLType.F32, s.ropeScaling().frequencyFactors(s.headSize(), s.ropeBase())));
         }
-        quantized |= matrix(w, types, "token_embd.weight", -1, s.layers(), v, d, embStd, seed);
+        quantized |= matrix(w, types, s, "token_embd.weight", -1, v, d, embStd, seed);
         for (int l = 0; l < s.layers(); l++) {
             String p = "blk." + l + ".";
             ones(w, p + "attn_norm.weight", d);
-            quantized |= matrix(w, types, p + "attn_q.weight", l, s.layers(), d, d, inStd, seed);
-            quantized |= matrix(w, types, p + "attn_k.weight", l, s.layers(), kv, d, inStd, seed);
-            quantized |= matrix(w, types, p + "attn_v.weight", l, s.layers(), kv, d, inStd, seed);
-            quantized |= matrix(w, types, p + "attn_output.weight", l, s.layers(), d, d, inStd * residualScale, seed);
+            quantized |= matrix(w, types, s, p + "attn_q.weight", l, d, d, inStd, seed);
+            quantized |= matrix(w, types, s, p + "attn_k.weight", l, kv, d, inStd, seed);
+            quantized |= matrix(w, types, s, p + "attn_v.weight", l, kv, d, inStd, seed);
+            quantized |= matrix(w, types, s, p + "attn_output.weight", l, d, d, inStd * residualScale, seed);
             ones(w, p + "ffn_norm.weight", d);
-            quantized |= matrix(w, types, p + "ffn_gate.weight", l, s.layers(), h, d, inStd, seed);
-            quantized |= matrix(w, types, p + "ffn_down.weight", l, s.layers(), d, h, residualScale / Math.sqrt(h), seed);
-            quantized |= matrix(w, types, p + "ffn_up.weight", l, s.layers(), h, d, inStd, seed);
+            quantized |= matrix(w, types, s, p + "ffn_gate.weight", l, h, d, inStd, seed);
+            quantized |= matrix(w, types, s, p + "ffn_down.weight", l, d, h, residualScale / Math.sqrt(h), seed);
+            quantized |= matrix(w, types, s, p + "ffn_up.weight", l, h, d, inStd, seed);
         }
         ones(w, "output_norm.weight", d);
         if (!s.tiedEmbeddings()) {
-            quantized |= matrix(w, types, "output.weight", -1, s.layers(), v, d, inStd, seed);
+            quantized |= matrix(w, types, s, "output.weight", -1, v, d, inStd, seed);
         }
         if (quantized) {
             w.putUInt32("general.quantization_version", 2);
@@ -215,8 +272,11 @@ public final class SyntheticModel {
     }
 
     /** A rows x cols matrix of N(0, std) values, generated and encoded in parallel pieces of whole rows. */
-    private static boolean matrix(GGUFWriter w, TypeScheme types, String name, int layer, int layers, long rows, long cols, double std, long seed) {
-        GGMLType type = types.typeOf(name, layer, layers, cols);
+    private static boolean matrix(GGUFWriter w, TypeScheme types, Spec spec, String name, int layer, long rows, long cols, double std, long seed) {
+        int layers = spec.layers();
+        int gqa = spec.heads() / spec.kvHeads();
+        boolean tied = spec.tiedEmbeddings();
+        GGMLType type = types.typeOf(name, layer, layers, gqa, tied, cols);
         long tensorSeed = new SplittableRandom(seed ^ (name.hashCode() * 0x9E3779B97F4A7C15L)).nextLong();
         int rowsPerPiece = (int) Math.max(1, Math.min(rows, (1 << 18) / cols));
         int pieces = (int) Math.ceilDiv(rows, rowsPerPiece);

@@ -24,7 +24,8 @@ public final class SyntheticModelCommand implements Callable<Integer> {
     String preset;
 
     @Option(names = "--type", defaultValue = "f32", paramLabel = "TYPE",
-            description = "f32 (default), f16, bf16, q8_0, q4_0, q4_k, q6_k, or q4_k_m (llama.cpp's Q4_K/Q6_K mix)")
+            description = {"one type for every matrix: f32 (default), f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, iq4_nl, q2_k, q3_k,",
+                    "q4_k, q5_k, q6_k, iq4_xs; or a llama-quantize mix: q2_k_mix, q3_k_s, q3_k_m, q3_k_l, q4_k_s, q4_k_m, q5_k_s, q5_k_m"})
     String type;
 
     @Option(names = "--vocab", paramLabel = "FILE", description = "a GGUF whose tokenizer.* keys are copied (e.g. from convert-tokenizer); sets the vocabulary size")

@@ -13,14 +13,16 @@ public final class TensorEncoding {
 
     /** Types the converters can write. */
     public static final java.util.List<GGMLType> WRITABLE =
-            java.util.List.of(GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K);
+            java.util.List.of(GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K,
+                    GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1, GGMLType.IQ4_NL, GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q5_K,
+                    GGMLType.IQ4_XS);
 
     /** {@code values} as bytes of {@code type} (a whole number of blocks), by m-tensor's {@link Quantizer}. */
     public static MemorySegment encode(GGMLType type, float[] values) {
         return Quantizer.quantize(type, values);
     }
 
-    /** Parses f32, f16, bf16, q8_0, q4_0, q4_k, q6_k (any case). */
+    /** Parses the names of {@link #WRITABLE} (any case). */
     public static GGMLType parseType(String name) {
         String n = name.trim().toUpperCase(Locale.ROOT);
         for (GGMLType t : WRITABLE) {
@@ -28,7 +30,8 @@ public final class TensorEncoding {
                 return t;
             }
         }
-        throw new IllegalArgumentException("unknown tensor type '" + name + "'; expected one of f32, f16, bf16, q8_0, q4_0, q4_k, q6_k");
+        throw new IllegalArgumentException("unknown tensor type '" + name + "'; expected one of "
+                + String.join(", ", WRITABLE.stream().map(t -> t.name().toLowerCase(Locale.ROOT)).toList()));
     }
 
     /**
@@ -51,13 +54,18 @@ public final class TensorEncoding {
             case Q8_0 -> 7;
             case Q4_K -> 14;   // Q4_K_S: every matrix Q4_K
             case Q6_K -> 18;
+            case Q4_1 -> 3;
+            case Q5_0 -> 8;
+            case Q5_1 -> 9;
+            case Q2_K -> 10;   // every matrix Q2_K (llama.cpp's Q2_K file type is a mix; see SyntheticModel.TypeScheme)
+            case Q3_K -> 11;   // Q3_K_S
+            case Q5_K -> 16;   // Q5_K_S
+            case IQ4_NL -> 25;
+            case IQ4_XS -> 30;
             case BF16 -> 32;
             default -> throw new IllegalArgumentException("no llama.cpp file type for " + type);
         };
     }
-
-    /** llama.cpp's LLAMA_FTYPE_MOSTLY_Q4_K_M. */
-    public static final int FILE_TYPE_Q4_K_M = 15;
 
     /** True for the block-quantized types (files with them carry general.quantization_version). */
     public static boolean isQuantized(GGMLType type) {

@@ -29,6 +29,7 @@ public final class CpuEngine implements InferenceEngine {
     private float[] scores;                // attention scores per worker thread: [Threads.count()][contextSize]
     private final float[] logits;
     private final double[] inverseFrequencies;
+    private final float ropeMagnitude;   // YaRN scales cos and sin; 1 otherwise
     private final float[] ropeCos, ropeSin; // per token row of the chunk: [chunk][ropeDims/2]
 
     // the attention step's parameters, read by the preallocated task so that decode allocates nothing
@@ -68,11 +69,8 @@ public final class CpuEngine implements InferenceEngine {
         scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
         logits = new float[c.vocabSize()];
         int half = c.ropeDims() / 2;
-        inverseFrequencies = new double[half];
-        for (int i = 0; i < half; i++) {
-            double f = Math.pow(c.ropeBase(), -2.0 * i / c.ropeDims());
-            inverseFrequencies[i] = c.ropeFreqFactors() == null ? f : f / c.ropeFreqFactors()[i];   // llama.cpp divides by the factor
-        }
+        inverseFrequencies = c.ropeInverseFrequencies();   // rope_freqs factors and linear / YaRN scaling applied
+        ropeMagnitude = c.ropeMagnitude();
         ropeCos = new float[chunk * half];
         ropeSin = new float[chunk * half];
     }
@@ -219,8 +217,8 @@ public final class CpuEngine implements InferenceEngine {
         int half = inverseFrequencies.length;
         for (int i = 0; i < half; i++) {
             double theta = pos * inverseFrequencies[i];
-            ropeCos[row * half + i] = (float) Math.cos(theta);
-            ropeSin[row * half + i] = (float) Math.sin(theta);
+            ropeCos[row * half + i] = (float) (Math.cos(theta) * ropeMagnitude);
+            ropeSin[row * half + i] = (float) (Math.sin(theta) * ropeMagnitude);
         }
     }
 

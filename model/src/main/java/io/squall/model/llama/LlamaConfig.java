@@ -10,21 +10,102 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hyper-parameters of a Llama model (1, 2, 3, 3.1, 3.2), read from GGUF metadata ({@code llama.*} keys). Every
- * difference between the generations comes from here: head counts (grouped-query attention when
- * {@code kvHeads < heads}), RoPE dimension and base, Llama 3.1 frequency factors, epsilon, tied embeddings.
+ * Hyper-parameters of a Llama model (1, 2, 3, 3.1, 3.2, and the Llama-architecture models of others: TinyLlama,
+ * Mistral 7B, CodeLlama, SmolLM2, Vicuna), read from GGUF metadata ({@code <architecture>.*} keys). Every
+ * difference between them comes from here: head counts (grouped-query attention when {@code kvHeads < heads}),
+ * RoPE dimension, base and scaling (Llama 3.1 frequency factors, linear, YaRN), epsilon, tied embeddings.
  *
  * @param ropeFreqFactors per-frequency divisors from {@code rope_freqs.weight} (Llama 3.1 scaling), or null
+ * @param ropeScaling {@code rope.scaling.*} (linear or YaRN position scaling), or null for none
+ * @param slidingWindow {@code attention.sliding_window}, 0 when absent: reported, not applied (llama.cpp's llama
+ *                      graph attends to the whole context too, so results match it)
  */
 public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headSize, int ffnDim, int ropeDims,
                           float ropeBase, float rmsEpsilon, int contextLength, int vocabSize, boolean tiedEmbeddings,
-                          float[] ropeFreqFactors) {
+                          float[] ropeFreqFactors, RopeScaling ropeScaling, int slidingWindow) {
 
     public static final String ARCHITECTURE = "llama";
     /** Largest context_length accepted (2^24 tokens): far above any Llama, far below what overflows a cache size. */
     public static final int MAX_CONTEXT_LENGTH = 1 << 24;
     static final String TOKEN_EMBEDDING = "token_embd.weight";
     private static final Pattern BLOCK_TENSOR = Pattern.compile("blk\\.(\\d{1,9})\\..*");
+    /**
+     * general.architecture values whose models are llama.cpp's llama graph under another name (keys prefixed with
+     * that name): "mistral" as some converters label Mistral 7B.
+     */
+    public static final java.util.Set<String> ARCHITECTURES = java.util.Set.of("llama", "mistral");
+
+    /**
+     * Position scaling of RoPE as llama.cpp applies it to the llama architecture (ggml's rope_yarn): LINEAR divides
+     * every angle by {@code factor}; YARN interpolates the low frequencies (angle / factor), keeps the high ones and
+     * ramps between the correction dimensions of beta_fast = 32 and beta_slow = 1 rotations over the original
+     * context, and scales cos and sin by attnFactor * (1 + 0.1 ln factor).
+     */
+    public record RopeScaling(Type type, float factor, int originalContextLength, float attnFactor) {
+        public enum Type { LINEAR, YARN }
+
+        public RopeScaling {
+            if (!(factor > 0) || !Float.isFinite(factor)) {
+                throw new IllegalArgumentException("rope.scaling.factor must be positive, got " + factor);
+            }
+            if (type == Type.YARN && originalContextLength <= 0) {
+                throw new IllegalArgumentException("YaRN rope scaling needs rope.scaling.original_context_length > 0");
+            }
+        }
+    }
+
+    /** The configuration without position scaling or sliding window. */
+    public LlamaConfig(int dim, int layers, int heads, int kvHeads, int headSize, int ffnDim, int ropeDims, float ropeBase,
+                       float rmsEpsilon, int contextLength, int vocabSize, boolean tiedEmbeddings, float[] ropeFreqFactors) {
+        this(dim, layers, heads, kvHeads, headSize, ffnDim, ropeDims, ropeBase, rmsEpsilon, contextLength, vocabSize,
+                tiedEmbeddings, ropeFreqFactors, null, 0);
+    }
+
+    /**
+     * Per rotated pair i, the angle per position: base^(-2i/ropeDims), divided by rope_freqs' factor, then scaled as
+     * {@link #ropeScaling} says. Angles are linear in the position, so YaRN's mix of interpolated and extrapolated
+     * angles is too.
+     */
+    public double[] ropeInverseFrequencies() {
+        int half = ropeDims / 2;
+        double[] out = new double[half];
+        double low = 0;
+        double high = 0;
+        if (ropeScaling != null && ropeScaling.type() == RopeScaling.Type.YARN) {
+            low = Math.max(0, Math.floor(yarnCorrectionDim(32)));
+            high = Math.min(ropeDims - 1, Math.ceil(yarnCorrectionDim(1)));
+        }
+        for (int i = 0; i < half; i++) {
+            double f = Math.pow(ropeBase, -2.0 * i / ropeDims);
+            if (ropeFreqFactors != null) {
+                f /= ropeFreqFactors[i];   // llama.cpp divides by the factor
+            }
+            if (ropeScaling != null) {
+                double interpolated = f / ropeScaling.factor();
+                if (ropeScaling.type() == RopeScaling.Type.YARN) {
+                    double ramp = 1 - Math.min(1, Math.max(0, (i - low) / Math.max(0.001, high - low)));
+                    f = interpolated * (1 - ramp) + f * ramp;
+                } else {
+                    f = interpolated;
+                }
+            }
+            out[i] = f;
+        }
+        return out;
+    }
+
+    /** The factor on RoPE's cos and sin: 1, or YaRN's attnFactor * (1 + 0.1 ln factor). */
+    public float ropeMagnitude() {
+        if (ropeScaling == null || ropeScaling.type() != RopeScaling.Type.YARN) {
+            return 1f;
+        }
+        return (float) (ropeScaling.attnFactor() * (1 + 0.1 * Math.log(ropeScaling.factor())));
+    }
+
+    /** The dimension index at which a frequency turns {@code rotations} times over the original context (ggml). */
+    private double yarnCorrectionDim(double rotations) {
+        return ropeDims * Math.log(ropeScaling.originalContextLength() / (rotations * 2 * Math.PI)) / (2 * Math.log(ropeBase));
+    }
     static final String ROPE_FREQS = "rope_freqs.weight";
     static final String OUTPUT = "output.weight";
 
@@ -73,22 +154,31 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
 
     private static LlamaConfig read(GGUFFile gguf) {
         String arch = gguf.getString("general.architecture", ARCHITECTURE);
-        if (!ARCHITECTURE.equals(arch)) {
-            throw new IllegalArgumentException(gguf.name() + ": general.architecture is '" + arch + "'; Squall runs '" + ARCHITECTURE + "' models");
+        if (!ARCHITECTURE.equals(arch) && !ARCHITECTURES.contains(arch)) {
+            throw new IllegalArgumentException(gguf.name() + ": general.architecture is '" + arch + "'; Squall runs "
+                    + String.join(", ", new java.util.TreeSet<>(ARCHITECTURES)) + " models");
         }
-        int dim = requiredInt(gguf, "llama.embedding_length");
-        int layers = requiredInt(gguf, "llama.block_count");
-        int ffnDim = requiredInt(gguf, "llama.feed_forward_length");
-        int heads = requiredInt(gguf, "llama.attention.head_count");
-        int kvHeads = gguf.getInt("llama.attention.head_count_kv", heads);
-        require(heads > 0 && dim % heads == 0, "llama.embedding_length " + dim + " is not divisible by llama.attention.head_count " + heads);
+        String a = arch + ".";
+        int dim = requiredInt(gguf, a + "embedding_length");
+        int layers = requiredInt(gguf, a + "block_count");
+        int ffnDim = requiredInt(gguf, a + "feed_forward_length");
+        int heads = requiredInt(gguf, a + "attention.head_count");
+        int kvHeads = gguf.getInt(a + "attention.head_count_kv", heads);
+        require(heads > 0 && dim % heads == 0, a + "embedding_length " + dim + " is not divisible by " + a + "attention.head_count " + heads);
         int headSize = dim / heads;
-        int ropeDims = gguf.getInt("llama.rope.dimension_count", headSize);
-        float ropeBase = gguf.getFloat("llama.rope.freq_base", 10000f);   // GGUF's documented default when absent
-        float eps = gguf.has("llama.attention.layer_norm_rms_epsilon") ? gguf.getFloat("llama.attention.layer_norm_rms_epsilon")
-                : failMissing(gguf, "llama.attention.layer_norm_rms_epsilon");
-        int context = requiredInt(gguf, "llama.context_length");
-        require(context <= MAX_CONTEXT_LENGTH, gguf.name() + ": llama.context_length = " + context + " is beyond the "
+        int ropeDims = gguf.getInt(a + "rope.dimension_count", headSize);
+        float ropeBase = gguf.getFloat(a + "rope.freq_base", 10000f);   // GGUF's documented default when absent
+        float eps = gguf.has(a + "attention.layer_norm_rms_epsilon") ? gguf.getFloat(a + "attention.layer_norm_rms_epsilon")
+                : failMissing(gguf, a + "attention.layer_norm_rms_epsilon");
+        int context = requiredInt(gguf, a + "context_length");
+        RopeScaling scaling;
+        try {
+            scaling = ropeScaling(gguf, a, context);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
+        }
+        int slidingWindow = gguf.getInt(a + "attention.sliding_window", 0);
+        require(context <= MAX_CONTEXT_LENGTH, gguf.name() + ": " + a + "context_length = " + context + " is beyond the "
                 + MAX_CONTEXT_LENGTH + " tokens Squall accepts");
         int vocab = vocabularySize(gguf);
         boolean tied = gguf.tensor(OUTPUT) == null;
@@ -103,7 +193,8 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
             Dequantizer.dequantize(freqs.type(), gguf.tensorData(freqs), 0, freqFactors, 0, freqFactors.length);
         }
         try {
-            return new LlamaConfig(dim, layers, heads, kvHeads, headSize, ffnDim, ropeDims, ropeBase, eps, context, vocab, tied, freqFactors);
+            return new LlamaConfig(dim, layers, heads, kvHeads, headSize, ffnDim, ropeDims, ropeBase, eps, context, vocab, tied,
+                    freqFactors, scaling, slidingWindow);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
         }
@@ -166,12 +257,34 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
         return sb.toString();
     }
 
+    /**
+     * As llama.cpp reads them for llama: rope.scaling.factor (or the older rope.scale_linear) with rope.scaling.type
+     * linear (the default), none (the factor still applies, as in llama.cpp) or yarn; llama3 scaling comes as the
+     * rope_freqs tensor instead; longrope is Phi-3's and refused.
+     */
+    private static RopeScaling ropeScaling(GGUFFile gguf, String a, int context) {
+        float factor = gguf.has(a + "rope.scaling.factor") ? gguf.getFloat(a + "rope.scaling.factor")
+                : gguf.getFloat(a + "rope.scale_linear", 0f);
+        String type = gguf.getString(a + "rope.scaling.type", "linear");
+        if (factor == 0f || factor == 1f && !type.equals("yarn")) {
+            return null;
+        }
+        return switch (type) {
+            case "linear", "none" -> new RopeScaling(RopeScaling.Type.LINEAR, factor, 0, 1f);
+            case "yarn" -> new RopeScaling(RopeScaling.Type.YARN, factor,
+                    gguf.getInt(a + "rope.scaling.original_context_length", context), gguf.getFloat(a + "rope.scaling.attn_factor", 1f));
+            default -> throw new IllegalArgumentException(a + "rope.scaling.type '" + type
+                    + "' is not supported for llama models (supported: none, linear, yarn; llama3 scaling comes as rope_freqs.weight)");
+        };
+    }
+
     private static int vocabularySize(GGUFFile gguf) {
         if (gguf.has("tokenizer.ggml.tokens")) {
             return java.lang.reflect.Array.getLength(gguf.getArray("tokenizer.ggml.tokens").values());
         }
-        if (gguf.has("llama.vocab_size")) {
-            return gguf.getInt("llama.vocab_size");
+        String key = gguf.getString("general.architecture", ARCHITECTURE) + ".vocab_size";
+        if (gguf.has(key)) {
+            return gguf.getInt(key);
         }
         throw new IllegalArgumentException(gguf.name() + ": missing metadata key tokenizer.ggml.tokens (the vocabulary)");
     }
@@ -202,8 +315,12 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
     public String describe() {
         return "dim " + dim + ", layers " + layers + ", heads " + heads + " (kv " + kvHeads + ", head size " + headSize + ")"
                 + ", ffn " + ffnDim + ", rope dims " + ropeDims + " base " + ropeBase
-                + (ropeFreqFactors != null ? " with rope_freqs scaling" : "") + ", rms eps " + rmsEpsilon
-                + ", context " + contextLength + ", vocab " + vocabSize + (tiedEmbeddings ? ", tied embeddings" : "");
+                + (ropeFreqFactors != null ? " with rope_freqs scaling" : "")
+                + (ropeScaling != null ? " scaled " + ropeScaling.type().name().toLowerCase(java.util.Locale.ROOT) + " x" + ropeScaling.factor()
+                + (ropeScaling.type() == RopeScaling.Type.YARN ? " (original context " + ropeScaling.originalContextLength() + ")" : "") : "")
+                + ", rms eps " + rmsEpsilon + ", context " + contextLength
+                + (slidingWindow > 0 ? " (sliding window " + slidingWindow + " in the file, not applied, as in llama.cpp)" : "")
+                + ", vocab " + vocabSize + (tiedEmbeddings ? ", tied embeddings" : "");
     }
 
     @Override
@@ -211,7 +328,8 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
         return o instanceof LlamaConfig c && dim == c.dim && layers == c.layers && heads == c.heads && kvHeads == c.kvHeads
                 && headSize == c.headSize && ffnDim == c.ffnDim && ropeDims == c.ropeDims && ropeBase == c.ropeBase
                 && rmsEpsilon == c.rmsEpsilon && contextLength == c.contextLength && vocabSize == c.vocabSize
-                && tiedEmbeddings == c.tiedEmbeddings && Arrays.equals(ropeFreqFactors, c.ropeFreqFactors);
+                && tiedEmbeddings == c.tiedEmbeddings && Arrays.equals(ropeFreqFactors, c.ropeFreqFactors)
+                && java.util.Objects.equals(ropeScaling, c.ropeScaling) && slidingWindow == c.slidingWindow;
     }
 
     @Override

@@ -122,6 +122,93 @@ public final class Dequantizer {
                     }
                 }
             }
+            case Q4_1, Q5_0, Q5_1 -> {
+                boolean hasMin = type != GGMLType.Q5_0;
+                boolean fiveBits = type != GGMLType.Q4_1;
+                float scale = half(s, offset);
+                float min = hasMin ? half(s, offset + 2) : 0;
+                long qh = offset + (hasMin ? 4 : 2);
+                int highBits = fiveBits ? s.get(INT_LE, qh) : 0;
+                long qs = fiveBits ? qh + 4 : qh;
+                int offsetQ = type == GGMLType.Q5_0 ? 16 : 0;
+                for (int j = 0; j < 16; j++) {
+                    int q = u8(s, qs + j);
+                    int q0 = ((q & 0xF) | (highBits >>> j & 1) << 4) - offsetQ;
+                    int q1 = ((q >>> 4) | (highBits >>> (j + 16) & 1) << 4) - offsetQ;
+                    // ggml: x*d + m for the types with a min, x*d for Q5_0 (adding 0 would turn -0 into +0)
+                    dst[d + j] = hasMin ? q0 * scale + min : q0 * scale;
+                    dst[d + j + 16] = hasMin ? q1 * scale + min : q1 * scale;
+                }
+            }
+            case IQ4_NL -> {
+                float scale = half(s, offset);
+                for (int j = 0; j < 16; j++) {
+                    int q = u8(s, offset + 2 + j);
+                    dst[d + j] = scale * IQ4_VALUES[q & 0xF];
+                    dst[d + j + 16] = scale * IQ4_VALUES[q >>> 4];
+                }
+            }
+            case Q2_K, Q3_K -> {
+                boolean q3 = type == GGMLType.Q3_K;
+                long qs = offset + (q3 ? 32 : 16);
+                float scale = half(s, offset + (q3 ? 108 : 80));
+                float minScale = q3 ? 0 : half(s, offset + 82);
+                for (int sub = 0; sub < 16; sub++) {
+                    int h = sub >>> 3;
+                    int j = (sub >>> 1) & 3;
+                    int k = sub & 1;
+                    float dl;
+                    float ml = 0;
+                    if (q3) {
+                        dl = scale * (scaleK3(s, offset + 96, sub) - 32);
+                    } else {
+                        int sc = u8(s, offset + sub);
+                        dl = scale * (sc & 0xF);
+                        ml = minScale * (sc >>> 4);
+                    }
+                    int out = d + 128 * h + 32 * j + 16 * k;
+                    for (int l = 0; l < 16; l++) {
+                        int q = u8(s, qs + 32 * h + 16 * k + l) >>> (2 * j) & 3;
+                        if (q3) {
+                            int high = u8(s, offset + 16 * k + l) >>> (4 * h + j) & 1;
+                            dst[out + l] = dl * (q - (high != 0 ? 0 : 4));
+                        } else {
+                            dst[out + l] = dl * q - ml;
+                        }
+                    }
+                }
+            }
+            case Q5_K -> {
+                float scale = half(s, offset);
+                float minScale = half(s, offset + 2);
+                long scales = offset + 4;
+                long qh = offset + 16;
+                long qs = offset + 48;
+                for (int g = 0; g < 4; g++) {
+                    float d1 = scale * scaleK4(s, scales, 2 * g);
+                    float m1 = minScale * minK4(s, scales, 2 * g);
+                    float d2 = scale * scaleK4(s, scales, 2 * g + 1);
+                    float m2 = minScale * minK4(s, scales, 2 * g + 1);
+                    for (int l = 0; l < 32; l++) {
+                        int q = u8(s, qs + 32 * g + l);
+                        int high = u8(s, qh + l);
+                        dst[d + 64 * g + l] = d1 * ((q & 0xF) + ((high >>> 2 * g & 1) != 0 ? 16 : 0)) - m1;
+                        dst[d + 64 * g + 32 + l] = d2 * ((q >>> 4) + ((high >>> 2 * g + 1 & 1) != 0 ? 16 : 0)) - m2;
+                    }
+                }
+            }
+            case IQ4_XS -> {
+                float scale = half(s, offset);
+                for (int b = 0; b < 8; b++) {
+                    float dl = scale * (scaleIq4Xs(s, offset, b) - 32);
+                    long qs = offset + 8 + 16 * b;
+                    for (int j = 0; j < 16; j++) {
+                        int q = u8(s, qs + j);
+                        dst[d + 32 * b + j] = dl * IQ4_VALUES[q & 0xF];
+                        dst[d + 32 * b + j + 16] = dl * IQ4_VALUES[q >>> 4];
+                    }
+                }
+            }
             default -> throw new IllegalArgumentException("not a block-quantized type: " + type);
         }
     }

@@ -21,6 +21,8 @@ public enum GGMLType {
     Q5_K(13, BlockFormat.Q5_K),
     Q6_K(14, BlockFormat.Q6_K),
     Q8_K(15, BlockFormat.Q8_K),
+    IQ4_NL(20, BlockFormat.IQ4_NL),
+    IQ4_XS(23, BlockFormat.IQ4_XS),
     I8(24, BlockFormat.I8),
     I16(25, BlockFormat.I16),
     I32(26, BlockFormat.I32),

@@ -182,7 +182,7 @@ final class VectorDots {
                     }
                 }
             };
-            default -> throw new IllegalArgumentException("no dot product for " + type);
+            default -> FormatDots.kernel(type);   // Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS
         };
     }
 

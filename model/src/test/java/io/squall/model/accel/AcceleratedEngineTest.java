@@ -20,6 +20,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The accelerated engine against the CPU engine: logits within a tolerance relative to the largest logit (the two
@@ -68,6 +70,19 @@ class AcceleratedEngineTest {
         try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
             compare(model, device, 72, LlamaGraphs.MatVecShape.LANES);
         }
+    }
+
+    /** Formats without device kernels yet are refused up front, naming the tensor and the type, on any device. */
+    @Test
+    void formatsWithoutDeviceKernelsAreRefusedClearly() throws IOException {
+        try (LlamaModel model = LlamaModel.load(synthetic("q5_k_m"), null)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AcceleratedEngine(model, 16,
+                    List.of(new Stage("jvm", 0, model.config().layers())), null, null, null, null).close());
+            assertTrue(e.getMessage().contains("not yet supported on accelerated devices") && e.getMessage().contains("Q5_K"),
+                    e.getMessage());
+        }
+        assertFalse(AcceleratedEngine.devicesSupport(io.squall.model.tensor.GGMLType.IQ4_XS));
+        assertTrue(AcceleratedEngine.devicesSupport(io.squall.model.tensor.GGMLType.Q4_K));
     }
 
     /** Llama-3-style: GQA 8/2, rope base 500000 with 3.1 frequency factors, untied classifier; tiny shapes. */

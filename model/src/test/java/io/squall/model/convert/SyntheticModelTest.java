@@ -66,7 +66,8 @@ class SyntheticModelTest {
 
     @Test
     void everyTensorTypeHasTheLlamaLayoutAndTheVocabulary() throws Exception {
-        for (String type : List.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m")) {
+        for (String type : List.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m", "q4_1", "q5_0", "q5_1", "iq4_nl",
+                "q2_k", "q3_k", "q5_k", "iq4_xs", "q3_k_m", "q5_k_m")) {
             Path p = make("tiny", type, 42);
             try (GGUFFile f = GGUFFile.open(p); GGUFFile vocab = GGUFFile.open(vocabPath)) {
                 assertEquals("llama", f.getString("general.architecture"), type);
@@ -86,10 +87,11 @@ class SyntheticModelTest {
                 assertEquals(1 + 2 * 9 + 1, f.tensors().size());
                 assertArrayEquals(new long[] {256, 64}, f.tensor("blk.1.attn_k.weight").dims());
                 assertArrayEquals(new long[] {512, 256}, f.tensor("blk.1.ffn_down.weight").dims());
-                GGMLType base = type.equals("q4_k_m") ? GGMLType.Q4_K : TensorEncoding.parseType(type);
+                GGMLType base = SyntheticModel.TypeScheme.parse(type).base();
                 assertEquals(base, f.tensor("blk.0.attn_q.weight").type(), type);
                 assertEquals(GGMLType.F32, f.tensor("blk.0.ffn_norm.weight").type());
                 if (type.equals("q4_k_m")) {
+                    assertEquals(GGMLType.Q6_K, f.tensor("token_embd.weight").type(), "tied classifier gets Q6_K");
                     assertEquals(GGMLType.Q6_K, f.tensor("blk.1.attn_v.weight").type(), "last layer gets more bits");
                     assertEquals(GGMLType.Q4_K, f.tensor("blk.0.attn_v.weight").type());
                     assertEquals(15, f.getInt("general.file_type"));
@@ -158,11 +160,51 @@ class SyntheticModelTest {
         assertEquals(64, one.headSize());
         assertEquals(512, one.kvDim());
         assertThrows(IllegalArgumentException.class, () -> SyntheticModel.preset("nope"));
-        assertThrows(IllegalArgumentException.class, () -> SyntheticModel.TypeScheme.parse("q5_1"));
+        assertThrows(IllegalArgumentException.class, () -> SyntheticModel.TypeScheme.parse("q7_1"));
         assertThrows(IllegalArgumentException.class,
                 () -> new SyntheticModel.Spec("x", 100, 64, 1, 3, 1, 10, 1e4f, 8, 1e-5f, true, null));
         // Rows that do not fill a block fall back instead of failing.
         assertEquals(GGMLType.Q8_0, TensorEncoding.fitting(GGMLType.Q4_K, 64));
         assertEquals(GGMLType.F16, TensorEncoding.fitting(GGMLType.Q8_0, 172));
+    }
+
+    /** The mixes on 16 layers (use_more_bits picks layers 0, 1, 4, 7, 10, 13, 14, 15) with 8/2 heads (GQA 4). */
+    @Test
+    void kMixesAssignTypesAsLlamaQuantize() throws Exception {
+        SyntheticModel.Spec spec = new SyntheticModel.Spec("mix", 256, 256, 16, 8, 2, 64, 10000f, 64, 1e-5f, false, null);
+        java.util.Set<Integer> moreBits = java.util.Set.of(0, 1, 4, 7, 10, 13, 14, 15);
+        record Expect(String mix, int fileType, GGMLType q, java.util.function.IntFunction<GGMLType> v,
+                      java.util.function.IntFunction<GGMLType> down, GGMLType out) {
+        }
+        List<Expect> cases = List.of(
+                new Expect("q2_k_mix", 10, GGMLType.Q2_K, l -> GGMLType.Q4_K, l -> GGMLType.Q3_K, GGMLType.Q3_K),
+                new Expect("q3_k_s", 11, GGMLType.Q3_K, l -> GGMLType.Q3_K, l -> GGMLType.Q3_K, GGMLType.Q3_K),
+                new Expect("q3_k_m", 12, GGMLType.Q3_K, l -> l < 2 ? GGMLType.Q5_K : GGMLType.Q4_K,
+                        l -> l < 1 ? GGMLType.Q5_K : GGMLType.Q4_K, GGMLType.Q4_K),
+                new Expect("q3_k_l", 13, GGMLType.Q3_K, l -> GGMLType.Q5_K, l -> GGMLType.Q5_K, GGMLType.Q5_K),
+                new Expect("q4_k_s", 14, GGMLType.Q4_K, l -> l < 4 ? GGMLType.Q5_K : GGMLType.Q4_K,
+                        l -> l < 2 ? GGMLType.Q5_K : GGMLType.Q4_K, GGMLType.Q4_K),
+                new Expect("q4_k_m", 15, GGMLType.Q4_K, l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q4_K,
+                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q4_K, GGMLType.Q4_K),
+                new Expect("q5_k_s", 16, GGMLType.Q5_K, l -> GGMLType.Q5_K, l -> GGMLType.Q5_K, GGMLType.Q5_K),
+                new Expect("q5_k_m", 17, GGMLType.Q5_K, l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q5_K,
+                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q5_K, GGMLType.Q5_K));
+        for (Expect e : cases) {
+            Path out = dir.resolve("mix-" + e.mix() + ".gguf");
+            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(e.mix()), null, 3, out, s -> { });
+            try (GGUFFile f = GGUFFile.open(out)) {
+                assertEquals(e.fileType(), f.getInt("general.file_type"), e.mix());
+                assertEquals(GGMLType.Q6_K, f.tensor("output.weight").type(), e.mix() + " classifier");
+                assertEquals(e.q(), f.tensor("token_embd.weight").type(), e.mix() + " embedding (untied)");
+                for (int l = 0; l < 16; l++) {
+                    String p = "blk." + l + ".";
+                    assertEquals(e.q(), f.tensor(p + "attn_q.weight").type(), e.mix() + " " + p + "attn_q");
+                    assertEquals(e.q(), f.tensor(p + "ffn_up.weight").type(), e.mix() + " " + p + "ffn_up");
+                    assertEquals(e.v().apply(l), f.tensor(p + "attn_v.weight").type(), e.mix() + " " + p + "attn_v");
+                    assertEquals(e.down().apply(l), f.tensor(p + "ffn_down.weight").type(), e.mix() + " " + p + "ffn_down");
+                    assertEquals(e.out(), f.tensor(p + "attn_output.weight").type(), e.mix() + " " + p + "attn_output");
+                }
+            }
+        }
     }
 }

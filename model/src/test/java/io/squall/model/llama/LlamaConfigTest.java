@@ -128,4 +128,58 @@ class LlamaConfigTest {
         var e = assertThrows(IllegalArgumentException.class, () -> read(w));
         assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
     }
+
+    @Test
+    void linearRopeScalingDividesEveryAngle() throws IOException {
+        LlamaConfig c = read(llama3Like().putFloat32("llama.rope.scaling.factor", 2f).putString("llama.rope.scaling.type", "linear"));
+        LlamaConfig old = read(llama3Like().putFloat32("llama.rope.scale_linear", 2f));
+        double[] f = c.ropeInverseFrequencies();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(Math.pow(500000, -i / 4.0) / 2, f[i], 1e-15, "pair " + i);
+        }
+        assertArrayEquals(f, old.ropeInverseFrequencies(), "the older rope.scale_linear key means the same");
+        assertEquals(1f, c.ropeMagnitude());
+        assertNull(read(llama3Like()).ropeScaling());
+        assertTrue(c.describe().contains("scaled linear x2.0"), c.describe());
+    }
+
+    /**
+     * YaRN, dims 8, base 500000, original context 8192, factor 4: ggml's correction dims are floor(8 ln(8192 / (32 2pi))
+     * / (2 ln 500000)) = floor(1.13) = 1 and ceil(8 ln(8192 / 2pi) / (2 ln 500000)) = ceil(2.19) = 3, so pairs 0 and 1
+     * keep their angle, pair 2 is half interpolated (ramp 0.5: 0.5 / 4 + 0.5 = 0.625) and pair 3 fully (1 / 4);
+     * cos and sin are scaled by 1 + 0.1 ln 4.
+     */
+    @Test
+    void yarnRampsBetweenTheCorrectionDims() throws IOException {
+        LlamaConfig c = read(llama3Like().putString("llama.rope.scaling.type", "yarn").putFloat32("llama.rope.scaling.factor", 4f)
+                .putUInt32("llama.rope.scaling.original_context_length", 8192));
+        double[] f = c.ropeInverseFrequencies();
+        assertEquals(1.0, f[0], 1e-15);
+        assertEquals(Math.pow(500000, -0.25), f[1], 1e-15);
+        assertEquals(Math.pow(500000, -0.5) * 0.625, f[2], 1e-15);
+        assertEquals(Math.pow(500000, -0.75) / 4, f[3], 1e-15);
+        assertEquals(1 + 0.1 * Math.log(4), c.ropeMagnitude(), 1e-6);
+    }
+
+    @Test
+    void unsupportedScalingTypeNamesTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(llama3Like().putString("llama.rope.scaling.type", "longrope").putFloat32("llama.rope.scaling.factor", 4f)));
+        assertTrue(e.getMessage().contains("llama.rope.scaling.type 'longrope'"), e.getMessage());
+    }
+
+    @Test
+    void mistralArchitectureIsLlamaUnderneathAndSlidingWindowIsReported() throws IOException {
+        GGUFWriter w = new GGUFWriter();
+        llama3Like().metadata().forEach((k, v) -> w.put(k.startsWith("llama.") ? "mistral." + k.substring(6) : k, v));
+        w.putString("general.architecture", "mistral").putUInt32("mistral.attention.sliding_window", 4096);
+        LlamaConfig c = read(w);
+        assertEquals(read(llama3Like()).dim(), c.dim());
+        assertEquals(2, c.kvHeads());
+        assertEquals(4096, c.slidingWindow());
+        assertTrue(c.describe().contains("sliding window 4096"), c.describe());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> read(llama3Like().putString("general.architecture", "gemma")));
+        assertTrue(e.getMessage().contains("'gemma'"), e.getMessage());
+    }
 }

@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The engine on synthetic Llama-3-style models (grouped-query attention 8/2, rope base 500000, Llama 3.1 frequency
  * factors, separate classifier) in several tensor types, against the double-precision reference fed the same
  * dequantized weights. Exercises what the stories model does not: rope base and scaling from metadata, untied output,
- * quantized matrices.
+ * quantized matrices; and 16 greedy tokens generated equal to the reference's.
  */
 class SyntheticReferenceTest {
     @TempDir
@@ -25,7 +25,9 @@ class SyntheticReferenceTest {
 
     @ParameterizedTest(name = "{0}")
     // the reference uses the same dequantized weights: only float-vs-double arithmetic differs (measured ~1e-6 x the largest logit)
-    @CsvSource({"f32, 1e-5", "f16, 1e-5", "bf16, 1e-5", "q8_0, 1e-5", "q4_0, 1e-5", "q4_k, 1e-5", "q6_k, 1e-5"})
+    @CsvSource({"f32, 1e-5", "f16, 1e-5", "bf16, 1e-5", "q8_0, 1e-5", "q4_0, 1e-5", "q4_k, 1e-5", "q6_k, 1e-5",
+            "q4_1, 1e-5", "q5_0, 1e-5", "q5_1, 1e-5", "iq4_nl, 1e-5", "q2_k, 1e-5", "q3_k, 1e-5", "q5_k, 1e-5", "iq4_xs, 1e-5",
+            "q3_k_m, 1e-5", "q5_k_m, 1e-5"})
     void engineMatchesReference(String type, double tolerance) throws IOException {
         SyntheticModel.Spec spec = new SyntheticModel.Spec("test", 256, 256, 2, 8, 2, 512, 500000f, 128, 1e-5f, false,
                 new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
@@ -50,6 +52,16 @@ class SyntheticReferenceTest {
                     scale = Math.max(scale, Math.abs(expected[i]));
                 }
                 assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits), "argmax at position " + pos);
+            }
+            // greedy generation: the fused engine and the reference on the dequantized (F32) weights pick the same tokens
+            CpuEngine greedy = new CpuEngine(model, 64);
+            DoubleReference greedyRef = DoubleReference.fromGGUF(f, 64);
+            int token = 1;
+            int refToken = 1;
+            for (int pos = 0; pos < 16; pos++) {
+                token = Sampler.argmax(greedy.forward(token, pos));
+                refToken = DoubleReference.argmax(greedyRef.forward(refToken, pos));
+                assertEquals(refToken, token, type + ": greedy token at position " + pos);
             }
             System.out.printf("%s: largest logit difference %.3g (largest logit %.3g)%n", type, worst, scale);
             assertTrue(worst <= tolerance * scale, type + ": largest difference " + worst + " > " + tolerance + " x " + scale);

@@ -153,7 +153,7 @@ class DequantizerTest {
                 () -> Dequantizer.dequantize(GGMLType.Q8_0, q, 40, new float[64], 0, 64));
         assertTrue(e.getMessage().contains("need 136 bytes"), e.getMessage());
         IllegalArgumentException u = assertThrows(IllegalArgumentException.class,
-                () -> Dequantizer.dequantize(GGMLType.Q5_0, q, 0, new float[32], 0, 32));
-        assertTrue(u.getMessage().contains("Q5_0"), u.getMessage());
+                () -> Dequantizer.dequantize(GGMLType.Q8_1, q, 0, new float[32], 0, 32));
+        assertTrue(u.getMessage().contains("Q8_1"), u.getMessage());
     }
 }

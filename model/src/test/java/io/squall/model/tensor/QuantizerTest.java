@@ -147,6 +147,6 @@ class QuantizerTest {
         huge[3] = 1e30f;
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q8_0, huge));
         assertTrue(big.getMessage().contains("index 0"), big.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q2_K, new float[256]));
+        assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q8_K, new float[256]));
     }
 }

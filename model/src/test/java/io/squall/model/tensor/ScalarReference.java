@@ -55,6 +55,57 @@ final class ScalarReference {
                 int scale = b[o + 192 + i / 16];
                 return halfToDouble(u16(b, o + 208)) * scale * ((low | high << 4) - 32);
             }
+            case Q4_1: {
+                int q = i < 16 ? u8(b, o + 4 + i) & 15 : u8(b, o + 4 + i - 16) >> 4;
+                return halfToDouble(u16(b, o)) * q + halfToDouble(u16(b, o + 2));
+            }
+            case Q5_0: {
+                int q = (i < 16 ? u8(b, o + 6 + i) & 15 : u8(b, o + 6 + i - 16) >> 4) + 16 * bit(b, o + 2, i);
+                return halfToDouble(u16(b, o)) * (q - 16);
+            }
+            case Q5_1: {
+                int q = (i < 16 ? u8(b, o + 8 + i) & 15 : u8(b, o + 8 + i - 16) >> 4) + 16 * bit(b, o + 4, i);
+                return halfToDouble(u16(b, o)) * q + halfToDouble(u16(b, o + 2));
+            }
+            case IQ4_NL: {
+                int q = i < 16 ? u8(b, o + 2 + i) & 15 : u8(b, o + 2 + i - 16) >> 4;
+                return halfToDouble(u16(b, o)) * IQ4_LEVELS[q];
+            }
+            case Q2_K: {
+                int sub = i / 16;   // sub-block 8h + 2j + k: half h, 2-bit field j, byte group k
+                int q = (u8(b, o + 16 + 32 * (sub / 8) + 16 * (sub % 2) + i % 16) >> (2 * ((sub / 2) % 4))) & 3;
+                int packed = u8(b, o + sub);
+                return halfToDouble(u16(b, o + 80)) * (packed % 16) * q - halfToDouble(u16(b, o + 82)) * (packed / 16);
+            }
+            case Q3_K: {
+                int sub = i / 16;
+                int h = sub / 8;
+                int j = (sub / 2) % 4;
+                int low = (u8(b, o + 32 + 32 * h + 16 * (sub % 2) + i % 16) >> (2 * j)) & 3;
+                int high = (u8(b, o + 16 * (sub % 2) + i % 16) >> (4 * h + j)) & 1;
+                // 16 scales of 6 bits: low 4 in the nibbles of bytes 0-7 (scales 0-7 low nibbles, 8-15 high), top 2 in bytes 8-11
+                int lowBits = sub < 8 ? u8(b, o + 96 + sub) & 15 : u8(b, o + 96 + sub - 8) >> 4;
+                int topBits = (u8(b, o + 96 + 8 + sub % 4) >> (2 * (sub / 4))) & 3;
+                int scale = lowBits + 16 * topBits - 32;
+                return halfToDouble(u16(b, o + 108)) * scale * (low + 4 * high - 4);
+            }
+            case Q5_K: {
+                int sub = i / 32;
+                int l = i % 32;
+                int qsByte = u8(b, o + 48 + 32 * (sub / 2) + l);
+                int q = (sub % 2 == 0 ? qsByte & 15 : qsByte >> 4) + 16 * ((u8(b, o + 16 + l) >> sub) & 1);
+                int[] sm = q4kScaleMin(b, o + 4, sub);
+                return halfToDouble(u16(b, o)) * sm[0] * q - halfToDouble(u16(b, o + 2)) * sm[1];
+            }
+            case IQ4_XS: {
+                int sub = i / 32;
+                int l = i % 32;
+                int nibbleByte = u8(b, o + 8 + 16 * sub + l % 16);
+                int q = l < 16 ? nibbleByte & 15 : nibbleByte >> 4;
+                int low = (u8(b, o + 4 + sub / 2) >> (4 * (sub % 2))) & 15;
+                int scale = low + 16 * ((u16(b, o + 2) >> (2 * sub)) & 3) - 32;
+                return halfToDouble(u16(b, o)) * scale * IQ4_LEVELS[q];
+            }
             default:
                 throw new IllegalArgumentException(type.toString());
         }
@@ -100,6 +151,14 @@ final class ScalarReference {
             s += Math.abs(w[wOffset + i] * x[xOffset + i]);
         }
         return s;
+    }
+
+    /** ggml's kvalues_iq4nl. */
+    static final int[] IQ4_LEVELS = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+    /** Bit i of the little-endian 32-bit word at b[o]. */
+    private static int bit(byte[] b, int o, int i) {
+        return (u8(b, o + i / 8) >> (i % 8)) & 1;
     }
 
     private static int u8(byte[] b, int i) {
