@@ -32,6 +32,7 @@ public final class SafetyProbe {
             case "divide" -> run(device, () -> divide(device, checked));
             case "oob" -> run(device, () -> outOfBounds(device, checked, args[3]));
             case "grid" -> run(device, () -> hugeGrid(device));
+            case "aot" -> run("opencl:0", () -> loadBinaries(java.nio.file.Path.of(args[1])));
             default -> throw new IllegalArgumentException("unknown case " + args[0]);
         }
         System.out.println("done");
@@ -192,6 +193,14 @@ public final class SafetyProbe {
             }
         }
         System.gc();
+    }
+
+    // ------------------------------------------------------------ AOT binaries
+
+    /** Loads the binaries a devices.json names, as placing a model does. */
+    private static void loadBinaries(java.nio.file.Path devicesJson) {
+        io.squall.device.placement.DeviceMap.load(devicesJson).installKernelBinaries().close();
+        System.out.println("outcome=loaded");
     }
 
     // ------------------------------------------------------------ launch sizes

@@ -156,4 +156,42 @@ class SafetyTest {
         assertTrue(e.getMessage().contains(site("divergentLoop")), e.getMessage());
         compile(SafetyKernels::barrierAfterDivergentBranch);   // every work-item reaches it: accepted
     }
+
+    @Test
+    void corruptAotBinariesAreClearErrorsNamingTheFile(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assumeOpenCL();
+        Path src = Files.createDirectories(dir.resolve("src"));
+        Files.writeString(src.resolve("g.k.cl"), "__kernel void k(__global float* x) { x[get_global_id(0)] = 1.0f; }");
+        io.squall.device.placement.AotBuild.build("opencl:0", src, dir.resolve("good"), false, null);
+        byte[] good = Files.readAllBytes(dir.resolve("good/g.k.bin"));
+        assertTrue(Files.readString(dir.resolve("good/SHA256SUMS")).endsWith("  g.k.bin\n"));
+
+        byte[] flipped = good.clone();
+        flipped[good.length / 2] ^= 0x40;
+        java.util.Map<String, byte[]> mutants = new java.util.LinkedHashMap<>();
+        mutants.put("truncated", java.util.Arrays.copyOf(good, good.length / 3));
+        mutants.put("empty", new byte[0]);
+        mutants.put("flipped", flipped);
+        for (var m : mutants.entrySet()) {
+            Path bins = Files.createDirectories(dir.resolve(m.getKey()));
+            Files.write(bins.resolve("g.k.bin"), m.getValue());
+            Files.copy(dir.resolve("good/SHA256SUMS"), bins.resolve("SHA256SUMS"));
+            ForkedJvm.Result r = loadThrough(dir, m.getKey());
+            String error = r.value("error");
+            assertTrue(error != null && error.contains("kernel binary " + bins.resolve("g.k.bin") + " for opencl:0 is corrupt"), r.output());
+        }
+        Path unlisted = Files.createDirectories(dir.resolve("unlisted"));
+        Files.write(unlisted.resolve("g.k.bin"), good);
+        String error = loadThrough(dir, "unlisted").value("error");
+        assertTrue(error != null && error.contains("no checksum manifest " + unlisted.resolve("SHA256SUMS")), error);
+        assertEquals("loaded", loadThrough(dir, "good").value("outcome"));
+    }
+
+    private static ForkedJvm.Result loadThrough(Path dir, String binaries) throws Exception {
+        Path json = dir.resolve(binaries + ".json");
+        Files.writeString(json, "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"" + binaries + "\"}], \"stages\": \"auto\"}");
+        ForkedJvm.Result r = ForkedJvm.run(List.of(), SafetyProbe.class, "aot", json.toString());
+        assertFalse(r.crashed(), () -> "loading " + binaries + " crashed the JVM:" + r.output());
+        return r;
+    }
 }
