@@ -118,6 +118,22 @@ public class TornadoExecutionPlan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Checked mode: every array access of every task is bounds-checked and every integer division checked for a zero
+     * divisor, on every backend; the first failure of a launch is a TornadoRuntimeException naming the task, kernel,
+     * source line and index (on the JVM the kernel's own Java exception, which names them too). Slower; for finding bugs.
+     * Also on for all plans with {@code -Dsquall.checked=true}.
+     */
+    public synchronized TornadoExecutionPlan withBoundsChecks() {
+        executor.checked(true);
+        return this;
+    }
+
+    public synchronized TornadoExecutionPlan withoutBoundsChecks() {
+        executor.checked(false);
+        return this;
+    }
+
     /** Fails an allocation that would take the plan's device memory beyond {@code limit} ("1GB", "512MB", "64KB", bytes). */
     public synchronized TornadoExecutionPlan withMemoryLimit(String limit) {
         executor.memoryLimit(limit);

@@ -104,15 +104,17 @@ public final class KernelCache {
 
     private static CompiledTask fromBinary(String task, List<ArgSpec> args, CompileOptions options, Kernel kernel, ComputeDevice device) {
         boolean specialized = args.stream().anyMatch(a -> a.specializedValue() != null);
+        boolean checked = kernel.errorBuffer() != null;   // binaries are built without the checks' error buffer
         for (KernelBinaryProvider p : BINARY_PROVIDERS) {
-            KernelBinaryProvider.Binary b = specialized ? null : p.find(device, task, kernel);
+            KernelBinaryProvider.Binary b = specialized || checked ? null : p.find(device, task, kernel);
             if (b != null) {
                 return device.loadBinary(kernel, b.bytes(), b.origin(), options);
             }
             if (!p.jitAllowed(device)) {
                 throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): " + device.id() + " ("
                         + device.properties().name() + ") does not compile kernels (JIT disabled in " + p.describe(device) + ") and "
-                        + (specialized ? "binaries cannot serve a kernel with specialized scalars" : "there is no binary for this task")
+                        + (specialized ? "binaries cannot serve a kernel with specialized scalars"
+                        : checked ? "binaries cannot serve checked mode (withBoundsChecks / -Dsquall.checked)" : "there is no binary for this task")
                         + "; build one with AotBuild from `tornado --emit opencl` output");
             }
         }

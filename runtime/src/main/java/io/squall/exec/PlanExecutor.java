@@ -7,6 +7,7 @@ import io.squall.api.TornadoProfilerResult;
 import io.squall.api.WorkerGrid;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.enums.ProfilerMode;
+import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.TornadoNativeArray;
@@ -19,6 +20,7 @@ import io.squall.exec.device.LaunchRequest;
 import io.squall.exec.emit.CodeEmitter;
 import io.squall.exec.emit.CodeEmitters;
 import io.squall.jit.ArgSpec;
+import io.squall.jit.CheckSite;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
 import io.squall.jit.ResolvedTask;
@@ -70,6 +72,9 @@ public final class PlanExecutor {
     private boolean threadInfo = RuntimeOptions.threadInfo();
     private boolean fastMath = RuntimeOptions.fastMath();
     private boolean specializeScalars;
+    private boolean checked = RuntimeOptions.checked();
+    /** Per device, the error buffer of checked kernels (CheckSite.ERROR_WORDS ints). */
+    private final Map<ComputeDevice, DeviceBuffer> errorBuffers = new IdentityHashMap<>();
     private long memoryLimit = -1;
     private String memoryLimitText;
     private List<GraphSpec> selected;
@@ -194,6 +199,10 @@ public final class PlanExecutor {
 
     public void fastMath(boolean on) {
         this.fastMath = on;
+    }
+
+    public void checked(boolean on) {
+        checked = on;
     }
 
     public void specializeScalars(boolean on) {
@@ -385,8 +394,14 @@ public final class PlanExecutor {
         return planDevice != null ? planDevice : Devices.defaultDevice();
     }
 
-    private CompileOptions compileOptions() {
-        return new CompileOptions(fastMath, specializeScalars);
+    /**
+     * Checked mode reports bad accesses everywhere; otherwise CPU devices guard them, since a kernel's stray write there
+     * lands in the JVM's own memory; GPUs run accesses as written.
+     */
+    private CompileOptions compileOptions(ComputeDevice device) {
+        CompileOptions.AccessChecks checks = checked ? CompileOptions.AccessChecks.REPORT
+                : device.type() == TornadoDeviceType.CPU ? CompileOptions.AccessChecks.GUARD : CompileOptions.AccessChecks.NONE;
+        return new CompileOptions(fastMath, specializeScalars, checks);
     }
 
     private List<ArgSpec> argSpecs(TaskRt task) {
@@ -407,7 +422,7 @@ public final class PlanExecutor {
             return p;
         }
         ExecutionProfile.TaskRecord tp = profile.task(task.name);
-        CompileOptions options = compileOptions();
+        CompileOptions options = compileOptions(device);
         List<ArgSpec> specs = argSpecs(task);
         Kernel kernel = null;
         boolean needKernel = device.compilesKernels() || emitter != null;
@@ -479,7 +494,7 @@ public final class PlanExecutor {
     }
 
     private String preparedKey(ComputeDevice device) {
-        return device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "");
+        return device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "") + (checked ? "+checked" : "");
     }
 
     private ComputeDevice launch(TaskRt task, Prepared p, ExecutionProfile profile) {
@@ -488,6 +503,7 @@ public final class PlanExecutor {
         tp.device = device.id();
         tp.fellBackToJvm = p.fellBack();
         long[][] geometry = geometry(task, p);
+        checkIdRange(task, geometry[0]);
         DeviceBuffer[] buffers = new DeviceBuffer[task.args.length];
         List<ObjectState> arrays = new ArrayList<>();
         for (int i = 0; i < task.args.length; i++) {
@@ -506,8 +522,16 @@ public final class PlanExecutor {
             System.out.println("squall: task " + task.name + " on " + device.id() + ": global " + Arrays.toString(geometry[0])
                     + ", local " + (geometry[1] == null ? "chosen by the driver" : Arrays.toString(geometry[1])));
         }
+        DeviceBuffer errors = null;
+        if (device.compilesKernels() && p.kernel() != null && p.kernel().errorBuffer() != null) {
+            errors = errorBuffer(device);
+            try (Arena arena = Arena.ofConfined()) {
+                device.write(errors, 0, arena.allocate(CheckSite.ERROR_WORDS * 4L, 8), CheckSite.ERROR_WORDS * 4L, true);
+            }
+        }
         try {
-            device.launch(new LaunchRequest(task.name, task.method, p.kernel(), p.compiled(), task.args, buffers, geometry[0], geometry[1]));
+            device.launch(new LaunchRequest(task.name, task.method, p.kernel(), p.compiled(), task.args, buffers, geometry[0], geometry[1],
+                    errors));
         } catch (RuntimeException e) {
             if (device.compilesKernels() && RuntimeOptions.fallbackToJvm()) {
                 reportFallback(task, device, e);
@@ -521,6 +545,9 @@ public final class PlanExecutor {
             throw new TornadoRuntimeException("task " + task.name + " failed on " + device.id() + ": " + e.getMessage()
                     + "\n(-D" + RuntimeOptions.FALLBACK + "=jvm runs such tasks on the JVM instead)", e);
         }
+        if (errors != null) {
+            reportCheckFailure(task, p.kernel(), device, errors);
+        }
         int arrayIndex = 0;
         for (int i = 0; i < task.args.length; i++) {
             if (isArray(task.args[i])) {
@@ -532,6 +559,48 @@ public final class PlanExecutor {
             }
         }
         return device;
+    }
+
+    private DeviceBuffer errorBuffer(ComputeDevice device) {
+        return errorBuffers.computeIfAbsent(device, d -> d.allocate(CheckSite.ERROR_WORDS * 4L));
+    }
+
+    /** Reads a checked kernel's error buffer (after the launch: the read waits for it) and throws on a recorded failure. */
+    private static void reportCheckFailure(TaskRt task, Kernel kernel, ComputeDevice device, DeviceBuffer errors) {
+        int[] words = new int[CheckSite.ERROR_WORDS];
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(words.length * 4L, 8);
+            device.read(errors, 0, host, words.length * 4L);
+            MemorySegment.copy(host, java.lang.foreign.ValueLayout.JAVA_INT, 0, words, 0, words.length);
+        }
+        int failures = words[0];
+        if (failures == 0) {
+            return;
+        }
+        int site = words[1];
+        String what = site >= 0 && site < kernel.checkSites().size()
+                ? kernel.checkSites().get(site).describe(words[2], words[3])
+                : "check " + site + " (not a site of this kernel: the error buffer is corrupt)";
+        throw new TornadoRuntimeException("task " + task.name + " (kernel " + kernel.javaName() + ") on " + device.id() + ": " + what
+                + (failures > 1 ? " (and " + (failures == Integer.MIN_VALUE ? "2^31" : Integer.toUnsignedString(failures - 1))
+                + " more failed checks in this launch)" : "") + "; failed accesses were skipped (loads gave 0) and divisions by zero gave 0");
+    }
+
+    /**
+     * Kernels see work-item ids as Java ints (i32 in the IR), so a dimension of 2^31 or more would wrap them and index
+     * arrays at negative offsets: such a launch is refused before anything runs.
+     */
+    static void checkIdRange(TaskRt task, long[] global) {
+        if (global == null) {
+            return;
+        }
+        for (int d = 0; d < global.length; d++) {
+            if (global[d] > Integer.MAX_VALUE || global[d] < 0) {
+                throw new TornadoRuntimeException("task " + task.name + ": global work size " + Arrays.toString(global)
+                        + " is beyond the limit of " + Integer.MAX_VALUE + " (2^31 - 1) work-items in dimension " + d
+                        + ": kernels index with Java ints; split the work over dimensions or launches");
+            }
+        }
     }
 
     /** {global, local} for the launch; for the JVM backend only KernelContext tasks get one. */
@@ -806,6 +875,8 @@ public final class PlanExecutor {
     public void freeDeviceMemory() {
         states.values().forEach(PlanExecutor::release);
         states.clear();
+        errorBuffers.values().forEach(DeviceBuffer::close);
+        errorBuffers.clear();
     }
 
     public void close() {

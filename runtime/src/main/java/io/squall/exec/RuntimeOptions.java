@@ -27,6 +27,8 @@ import java.util.Locale;
  * <tr><td>{@value #EMIT_TARGET}</td><td>backend-specific target for emission, e.g. {@code sm_90} for PTX (optional).</td></tr>
  * <tr><td>{@value #FAST_MATH}</td><td>{@code true}: compile with fast, relaxed math (default: precise, so devices agree).</td></tr>
  * <tr><td>{@value #THREAD_INFO}</td><td>{@code true}: print each launch's device, global and local work sizes.</td></tr>
+ * <tr><td>{@value #CHECKED}</td><td>{@code true}: checked mode for every plan (bounds and division checks that report the kernel,
+ *     source line and index; see {@code TornadoExecutionPlan.withBoundsChecks()}).</td></tr>
  * <tr><td>{@value #THREADS}</td><td>number of threads of the JVM backend (default: available processors).</td></tr>
  * </table>
  */
@@ -46,6 +48,7 @@ public final class RuntimeOptions {
     public static final String FAST_MATH = "squall.fastMath";
     public static final String THREAD_INFO = "squall.threadInfo";
     public static final String THREADS = "squall.threads";
+    public static final String CHECKED = "squall.checked";
 
     /** The device id named for {@code graph.task}, or null. */
     public static String taskDevice(String graphDotTask) {
@@ -77,6 +80,10 @@ public final class RuntimeOptions {
 
     public static boolean fastMath() {
         return flag(FAST_MATH);
+    }
+
+    public static boolean checked() {
+        return flag(CHECKED);
     }
 
     public static boolean threadInfo() {

@@ -17,7 +17,8 @@ public final class Kernel {
     private final String entryName;
     private final Shape shape;
     private final List<LoopBound> loops;
-    private final List<KernelParam> params;
+    private List<KernelParam> params;
+    private List<CheckSite> checkSites = List.of();
     private final List<Access> access;
     private final int[] requiredLocalSize;
     private final Function ir;
@@ -77,6 +78,27 @@ public final class Kernel {
 
     public List<KernelParam> params() {
         return params;
+    }
+
+    /** The operations checked by the code (numbered as the error buffer reports them); empty unless compiled with REPORT. */
+    public List<CheckSite> checkSites() {
+        return checkSites;
+    }
+
+    /** The ERROR_BUFFER parameter, or null when the code reports nothing. */
+    public KernelParam errorBuffer() {
+        return params.stream().filter(p -> p.kind() == KernelParam.Kind.ERROR_BUFFER).findFirst().orElse(null);
+    }
+
+    /** Adds the error buffer as the last parameter and the sites the code reports (by the checking pass). */
+    public void addChecks(KernelParam errorBuffer, List<CheckSite> sites) {
+        if (errorBuffer() != null) {
+            throw new IllegalStateException("kernel " + javaName + " already has an error buffer");
+        }
+        List<KernelParam> all = new java.util.ArrayList<>(params);
+        all.add(errorBuffer);
+        this.params = List.copyOf(all);
+        this.checkSites = List.copyOf(sites);
     }
 
     /** How the kernel uses Java argument {@code javaArgIndex} (NONE for scalars and unused arrays). */

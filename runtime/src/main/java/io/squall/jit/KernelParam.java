@@ -10,6 +10,11 @@ public record KernelParam(Kind kind, int javaArgIndex, Type type) {
         /** int element count of that array argument. */
         LENGTH,
         /** The Java scalar argument's value. */
-        SCALAR
+        SCALAR,
+        /**
+         * Global i32 error buffer of {@link CheckSite#ERROR_WORDS} ints, zeroed before the launch (checked kernels only;
+         * javaArgIndex is -1).
+         */
+        ERROR_BUFFER
     }
 }

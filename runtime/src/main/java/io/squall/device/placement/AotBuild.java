@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 /**
  * Ahead-of-time kernel build: compiles the OpenCL C files that {@code tornado --emit opencl --out DIR} wrote
  * ({@code <graph>.<task>.cl}) with one device's driver and saves each program's device binary as {@code <graph>.<task>.bin},
- * for a devices.json entry {@code {"id": "opencl:N", "binaries": "OUT", "jit": false}}.
+ * for a devices.json entry {@code {"id": "opencl:N", "binaries": "OUT", "jit": false}}, and their SHA-256 checksums in
+ * {@code OUT/SHA256SUMS} ({@link BinaryManifest}), checked before a binary is loaded.
  * Run: {@code scripts/tornado io.squall.device.placement.AotBuild --device opencl:0 --in DIR --out DIR}.
  * (A vendor's offline compiler, e.g. for an FPGA, takes the same .cl files and writes the same .bin names.)
  */
@@ -97,6 +98,7 @@ public final class AotBuild implements Callable<Integer> {
                 }
                 built.add(new Built(src, bin, binary.length, nanos));
             }
+            BinaryManifest.record(out, built.stream().map(Built::binary).toList());
         } catch (IOException e) {
             throw new UncheckedIOException("aot-build: " + e.getMessage(), e);
         }

@@ -93,12 +93,9 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
         }
     }
 
+    /** The binary's bytes, checked against its directory's checksum manifest before any driver sees them. */
     private static byte[] read(Path file, String deviceId) {
-        try {
-            return Files.readAllBytes(file);
-        } catch (IOException ex) {
-            throw new TornadoRuntimeException("cannot read kernel binary " + file + " for " + deviceId + ": " + ex.getMessage(), ex);
-        }
+        return BinaryManifest.readVerified(file, deviceId);
     }
 
     @Override

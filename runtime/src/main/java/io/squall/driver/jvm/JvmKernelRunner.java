@@ -167,8 +167,25 @@ public final class JvmKernelRunner {
         } catch (JvmKernelException | JvmWorkGroup.Aborted e) {
             throw e;
         } catch (Throwable t) {
-            throw new JvmKernelException("kernel " + kernel + " failed on the JVM backend: " + t, t);
+            throw new JvmKernelException("kernel " + kernel + " failed on the JVM backend: " + t + sourceOf(t), t);
         }
+    }
+
+    /**
+     * " at File.java:42": the innermost frame of the kernel's own code, above the backend's frames; "" when there is none
+     * (a {@code @Parallel} or KernelContext kernel runs from a hidden class, whose frames stack traces leave out).
+     */
+    static String sourceOf(Throwable t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            String c = e.getClassName();
+            if (c.startsWith("io.squall.driver.") || c.startsWith("io.squall.exec.")) {
+                return "";
+            }
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("io.squall.api."))) {
+                return e.getFileName() == null ? "" : " at " + e.getFileName() + (e.getLineNumber() >= 0 ? ":" + e.getLineNumber() : "");
+            }
+        }
+        return "";
     }
 
     /** Chunks per worker: more chunks than workers let a worker that runs late (a busy machine) take a smaller share. */

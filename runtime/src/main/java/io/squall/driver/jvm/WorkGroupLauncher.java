@@ -146,7 +146,7 @@ final class WorkGroupLauncher {
     }
 
     private static JvmKernelException itemFailure(String kernel, Range range, long group, int item, Throwable t) {
-        return new JvmKernelException("kernel " + kernel + " failed in " + range.name(group, item) + ": " + t, t);
+        return new JvmKernelException("kernel " + kernel + " failed in " + range.name(group, item) + ": " + t + JvmKernelRunner.sourceOf(t), t);
     }
 
     /**

@@ -139,6 +139,7 @@ final class CL {
     record Loaded(Optional<CL.Api> api, String library, String failure) {}
 
     static Loaded load(List<String> libraryNames) {
+        DriverEnvironment.prepare();   // before the loader opens any driver
         StringBuilder tried = new StringBuilder();
         for (String name : libraryNames) {
             try {

@@ -49,6 +49,7 @@ final class MethodParser {
     private FrameState state;
     private boolean live;
     private int line = -1;
+    private SourceLocation here;
     private int bci;
     private List<CodeElement> elements;
     private int elementIndex;
@@ -75,6 +76,14 @@ final class MethodParser {
 
     KernelCompilationException error(String construct, String detail) {
         return new KernelCompilationException(ctx.kernelName, construct, sourceFile, line, detail);
+    }
+
+    /** The current source line as a location (shared while the line stays the same). */
+    private SourceLocation here() {
+        if (here == null || here.line() != line) {
+            here = new SourceLocation(sourceFile, line);
+        }
+        return here;
     }
 
     int firstLine() {
@@ -121,6 +130,7 @@ final class MethodParser {
                 case LineNumber ln -> line = ln.line();
                 case Instruction ins -> {
                     if (live) {
+                        b.at(here());
                         interpret(ins);
                     }
                     bci += ins.sizeInBytes();

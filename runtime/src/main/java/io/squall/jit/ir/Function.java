@@ -12,6 +12,8 @@ public final class Function {
     private final String name;
     private final List<Parameter> parameters = new ArrayList<>();
     private final List<Block> blocks = new ArrayList<>();
+    /** Source of the instructions the frontend built, by identity: a pass that rebuilds an instruction drops its entry. */
+    private final Map<Instruction, SourceLocation> locations = new IdentityHashMap<>();
     private int nextTemp;
     private int nextBlock;
 
@@ -49,6 +51,24 @@ public final class Function {
         Block b = new Block(nextBlock++);
         blocks.add(b);
         return b;
+    }
+
+    /** A new block placed right after {@code after} in block order (so a block still follows its dominators). */
+    public Block newBlockAfter(Block after) {
+        Block b = newBlock();
+        blocks.remove(blocks.size() - 1);
+        blocks.add(blocks.indexOf(after) + 1, b);
+        return b;
+    }
+
+    /** Records where {@code instruction} came from in the Java source. */
+    public void locate(Instruction instruction, SourceLocation location) {
+        locations.put(instruction, location);
+    }
+
+    /** Where {@code instruction} came from, or null when unknown. */
+    public SourceLocation location(Instruction instruction) {
+        return locations.get(instruction);
     }
 
     /** Predecessors of every block, in block order (an edge counted once per distinct successor). */

@@ -7,6 +7,7 @@ import java.util.List;
 public final class IrBuilder {
     private final Function function;
     private Block block;
+    private SourceLocation location;
 
     public IrBuilder(Function function) {
         this.function = function;
@@ -24,6 +25,11 @@ public final class IrBuilder {
         this.block = block;
     }
 
+    /** Source location recorded for the instructions appended from now on (null: none). */
+    public void at(SourceLocation location) {
+        this.location = location;
+    }
+
     public Block newBlock() {
         return function.newBlock();
     }
@@ -33,6 +39,9 @@ public final class IrBuilder {
             throw new IllegalStateException("appending to terminated block " + block.label());
         }
         block.instructions().add(i);
+        if (location != null) {
+            function.locate(i, location);
+        }
         return i.result();
     }
 

@@ -12,6 +12,7 @@ public final class PassPipeline {
     }
 
     public static void run(Kernel kernel, List<ArgSpec> args, CompileOptions options) {
+        SafetyChecks.run(kernel, options.accessChecks());   // first: it names source lines, which rebuilt instructions lose
         if (options.specializeScalars()) {
             ScalarSpecialization.run(kernel, args);
         }
@@ -22,5 +23,6 @@ public final class PassPipeline {
             changed |= CfgSimplification.run(kernel.ir());
         }
         IrVerifier.verify(kernel.ir());
+        BarrierDivergence.check(kernel);
     }
 }

@@ -1,2 +1,5 @@
-/** IR passes: scalar specialization, constant folding (Java semantics), dead-code elimination, CFG simplification. */
+/**
+ * IR passes: safety checks (total integer division, guarded or reported array accesses), scalar specialization, constant
+ * folding (Java semantics), dead-code elimination, CFG simplification; and the barrier-divergence check.
+ */
 package io.squall.jit.passes;

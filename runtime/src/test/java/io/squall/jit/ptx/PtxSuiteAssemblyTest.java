@@ -25,13 +25,17 @@ class PtxSuiteAssemblyTest {
     }
 
     static Kernel compile(SuiteCase c, boolean specialize, boolean fastMath) {
+        return compile(c, specialize, fastMath, CompileOptions.AccessChecks.NONE);
+    }
+
+    static Kernel compile(SuiteCase c, boolean specialize, boolean fastMath, CompileOptions.AccessChecks checks) {
         ResolvedTask t = TaskResolver.resolve(c.task());
         List<ArgSpec> specs = new ArrayList<>();
         for (Object a : c.inputs().get()) {
             boolean scalar = a instanceof Number || a instanceof Boolean || a instanceof Character;
             specs.add(new ArgSpec(a.getClass(), specialize && scalar ? a : null));
         }
-        return JitCompiler.compile(t.method(), specs, new CompileOptions(fastMath, specialize));
+        return JitCompiler.compile(t.method(), specs, new CompileOptions(fastMath, specialize, checks));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -47,6 +51,18 @@ class PtxSuiteAssemblyTest {
                 String error = Ptxas.assemble(ptx, arch);
                 assertNull(error, () -> c.name() + " (specialize=" + v[0] + ", fastMath=" + v[1] + "): " + error + "\n" + Ptxas.numbered(ptx));
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void assemblesWithGuardedAndReportedAccesses(SuiteCase c) throws Exception {
+        Assumptions.assumeTrue(Ptxas.available(), "ptxas not found on PATH or in /usr/local/cuda*/bin: PTX not assembled");
+        for (CompileOptions.AccessChecks checks : new CompileOptions.AccessChecks[] {CompileOptions.AccessChecks.GUARD, CompileOptions.AccessChecks.REPORT}) {
+            Kernel k = compile(c, false, false, checks);
+            String ptx = PtxEmitter.emit(k, PtxTarget.parse("sm_80"));
+            String error = Ptxas.assemble(ptx, "sm_80");
+            assertNull(error, () -> c.name() + " (" + checks + "): " + error + "\n" + Ptxas.numbered(ptx));
         }
     }
 }

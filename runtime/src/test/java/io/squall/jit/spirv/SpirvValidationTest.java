@@ -23,10 +23,18 @@ class SpirvValidationTest {
         Assumptions.assumeTrue(SpirvTools.spirvVal() != null, "spirv-val is not installed (Debian package spirv-tools)");
         for (boolean specialize : new boolean[] {false, true}) {
             Kernel k = SuiteKernels.compile(c, specialize);
-            SpirvBinary module = SpirvEmitter.emit(k, SuiteKernels.FULL);
-            SpirvTools.Result r = SpirvTools.validate(module, SpirvTools.validationEnvironment(module));
-            assertTrue(r.ok(), () -> c.name() + " (specialize=" + specialize + "): spirv-val " + SpirvTools.validationEnvironment(module)
-                    + " failed:\n" + r.output() + "\n" + SpirvTools.disassemble(module));
+            validate(c, k, "specialize=" + specialize);
         }
+        for (io.squall.jit.CompileOptions.AccessChecks checks : new io.squall.jit.CompileOptions.AccessChecks[] {
+                io.squall.jit.CompileOptions.AccessChecks.GUARD, io.squall.jit.CompileOptions.AccessChecks.REPORT}) {
+            validate(c, SuiteKernels.compile(c, false, checks), checks.toString());
+        }
+    }
+
+    private static void validate(SuiteCase c, Kernel k, String variant) {
+        SpirvBinary module = SpirvEmitter.emit(k, SuiteKernels.FULL);
+        SpirvTools.Result r = SpirvTools.validate(module, SpirvTools.validationEnvironment(module));
+        assertTrue(r.ok(), () -> c.name() + " (" + variant + "): spirv-val " + SpirvTools.validationEnvironment(module)
+                + " failed:\n" + r.output() + "\n" + SpirvTools.disassemble(module));
     }
 }

@@ -21,6 +21,10 @@ final class SuiteKernels {
     static final DeviceCapabilities FULL = new DeviceCapabilities(true, false, true, 1024, "OpenCL C 3.0");
 
     static Kernel compile(SuiteCase c, boolean specialize) {
+        return compile(c, specialize, CompileOptions.AccessChecks.NONE);
+    }
+
+    static Kernel compile(SuiteCase c, boolean specialize, CompileOptions.AccessChecks checks) {
         Object[] args = c.inputs().get();
         List<ArgSpec> specs = new ArrayList<>();
         for (Object a : args) {
@@ -28,6 +32,6 @@ final class SuiteKernels {
             specs.add(new ArgSpec(a.getClass(), specialize && scalar ? a : null));
         }
         ResolvedTask t = TaskResolver.resolve(c.task());
-        return JitCompiler.compile(t.method(), specs, new CompileOptions(false, specialize));
+        return JitCompiler.compile(t.method(), specs, new CompileOptions(false, specialize, checks));
     }
 }

@@ -124,11 +124,14 @@ public final class OpenCLDevice implements ComputeDevice {
                     + "): its largest allocation is " + properties.maxAllocation() + " bytes");
         }
         try {
-            return new Buffer(context.allocate(Math.max(1, bytes)), bytes);
+            return new Buffer(context.allocate(Math.max(MIN_ALLOCATION, bytes)), bytes);
         } catch (CLException e) {
             throw new TornadoMemoryException("cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
         }
     }
+
+    /** Bytes allocated at least: one element of the widest type, which a guarded load of an empty array reads (index 0). */
+    static final long MIN_ALLOCATION = 8;
 
     private record Buffer(CLBuffer cl, long size) implements DeviceBuffer {
         @Override
@@ -231,11 +234,11 @@ public final class OpenCLDevice implements ComputeDevice {
         List<KernelParam> params = r.kernel().params();
         for (int i = 0; i < params.size(); i++) {
             KernelParam param = params.get(i);
-            Object arg = r.args()[param.javaArgIndex()];
             switch (param.kind()) {
                 case BUFFER -> k.setArg(i, ((Buffer) r.buffers()[param.javaArgIndex()]).cl());
-                case LENGTH -> k.setArg(i, KernelArguments.elementCount(arg));
-                case SCALAR -> setScalar(k, i, param.type(), arg, p.halves(), r.taskName());
+                case LENGTH -> k.setArg(i, KernelArguments.elementCount(r.args()[param.javaArgIndex()]));
+                case SCALAR -> setScalar(k, i, param.type(), r.args()[param.javaArgIndex()], p.halves(), r.taskName());
+                case ERROR_BUFFER -> k.setArg(i, ((Buffer) r.errors()).cl());
             }
         }
         pending.add(new Pending(queue.launch(k, r.global(), r.local()), r.taskName(), Pending.KERNEL));

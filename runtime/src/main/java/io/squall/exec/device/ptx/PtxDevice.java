@@ -192,7 +192,7 @@ public final class PtxDevice implements ComputeDevice {
     public synchronized DeviceBuffer allocate(long bytes) {
         open();
         try {
-            return new Buffer(context.allocate(Math.max(1, bytes)), bytes);
+            return new Buffer(context.allocate(Math.max(8, bytes)), bytes);   // a guarded load of an empty array reads index 0
         } catch (CudaException e) {
             throw new TornadoMemoryException("cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
         }
@@ -262,11 +262,11 @@ public final class PtxDevice implements ComputeDevice {
         Object[] args = new Object[params.size()];
         for (int i = 0; i < params.size(); i++) {
             KernelParam param = params.get(i);
-            Object arg = r.args()[param.javaArgIndex()];
             args[i] = switch (param.kind()) {
                 case BUFFER -> ((Buffer) r.buffers()[param.javaArgIndex()]).cuda;
-                case LENGTH -> KernelArguments.elementCount(arg);
-                case SCALAR -> scalar((ScalarType) param.type(), arg);
+                case LENGTH -> KernelArguments.elementCount(r.args()[param.javaArgIndex()]);
+                case SCALAR -> scalar((ScalarType) param.type(), r.args()[param.javaArgIndex()]);
+                case ERROR_BUFFER -> ((Buffer) r.errors()).cuda;
             };
         }
         int[][] geometry = geometry(r.global(), r.local(), p.requiredBlock());
