@@ -95,10 +95,10 @@ public final class Sampling {
             return this;
         }
 
-        /** Keep the smallest set of tokens whose probability reaches p, in (0, 1]; 1 disables. */
+        /** Keep the smallest set of tokens whose probability reaches p, in [0, 1]; 1 disables. */
         public Builder topP(double p) {
-            if (!(p > 0 && p <= 1)) {
-                throw new IllegalArgumentException("top_p must be in (0, 1], got " + p);
+            if (!(p >= 0 && p <= 1)) {
+                throw new IllegalArgumentException("top_p must be in [0, 1], got " + p);
             }
             topP = p;
             return this;
