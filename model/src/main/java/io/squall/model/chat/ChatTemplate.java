@@ -19,7 +19,7 @@ import java.util.Locale;
  * Encoding parses the markup's special tokens but never the messages' content, so a user typing
  * {@code <|eot_id|>} gets text, not a control token.
  */
-public final class ChatTemplate {
+public final class ChatTemplate implements ChatFormat {
     public static final String LLAMA2 = "llama2";
     public static final String LLAMA3 = "llama3";
 
@@ -55,9 +55,11 @@ public final class ChatTemplate {
         return new ChatTemplate(headers ? LLAMA3 : LLAMA2, tokenizer);
     }
 
+    @Override
     public String name() { return name; }
 
     /** The prompt text. */
+    @Override
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         StringBuilder text = new StringBuilder();
         for (Segment s : segments(messages, addGenerationPrompt)) text.append(s.text());
@@ -65,6 +67,7 @@ public final class ChatTemplate {
     }
 
     /** The prompt's token ids (BOS included, from the markup); specials are parsed in the markup only. */
+    @Override
     public int[] encode(List<ChatMessage> messages, boolean addGenerationPrompt) {
         return tokenizer.encode(segments(messages, addGenerationPrompt), false);
     }
@@ -74,6 +77,7 @@ public final class ChatTemplate {
      * last message are kept; the oldest other turns are dropped until the encoding fits. Throws if even the
      * system message and the last message do not fit.
      */
+    @Override
     public List<ChatMessage> fit(List<ChatMessage> messages, int maxTokens, boolean addGenerationPrompt) {
         if (messages.isEmpty()) return messages;
         List<ChatMessage> kept = new ArrayList<>(messages);

@@ -2,19 +2,16 @@ package io.squall.model.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.squall.llama.Completion;
+import io.squall.llama.Conversation;
+import io.squall.llama.FinishReason;
+import io.squall.llama.GenerationRequest;
+import io.squall.llama.Llama;
+import io.squall.llama.Sampling;
+import io.squall.llama.TokenLogprob;
 import io.squall.model.chat.ChatMessage;
-import io.squall.model.chat.ChatTemplate;
-import io.squall.model.generate.ChatSession;
-import io.squall.model.generate.GenerationResult;
-import io.squall.model.generate.Generator;
-import io.squall.model.generate.TokenLogprob;
 import io.squall.model.llama.ContextWindowExceededException;
-import io.squall.model.accel.Engines;
-import io.squall.model.llama.InferenceEngine;
-import io.squall.model.llama.LlamaModel;
-import io.squall.model.sampling.Sampler;
 import io.squall.model.sampling.SamplerSettings;
-import io.squall.model.tokenizer.Tokenizer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -105,10 +102,11 @@ public final class LlamaCli implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object: token ids, text, logprobs, timings")
     boolean json;
 
+    @Option(names = "--stop", paramLabel = "TEXT", description = "stop when the text produces TEXT (repeatable; not printed)")
+    List<String> stop = new ArrayList<>();
+
     @Option(names = "--chat-template", paramLabel = "NAME", description = "override the model's chat template: llama2 or llama3")
     String chatTemplate;
-
-    static final int DEFAULT_MAX_CONTEXT = 4096;
 
     public static void main(String[] args) {
         CommandLine cl = commandLine();
@@ -166,7 +164,7 @@ public final class LlamaCli implements Callable<Integer> {
     /** The context window: --ctx-size, checked against the model's context_length, else the model's at most 4096. */
     private int window(io.squall.model.llama.LlamaConfig c, String file) {
         if (contextSize == null) {
-            return Math.min(c.contextLength(), DEFAULT_MAX_CONTEXT);
+            return Math.min(c.contextLength(), Llama.DEFAULT_MAX_CONTEXT);
         }
         if (contextSize > c.contextLength()) {
             throw new IllegalArgumentException("--ctx-size " + contextSize + " is beyond the model's context_length "
@@ -230,9 +228,8 @@ public final class LlamaCli implements Callable<Integer> {
         requireOption(repeatPenalty > 0 && Float.isFinite(repeatPenalty), "--repeat-penalty must be > 0, got " + repeatPenalty);
         requireOption(repeatLastN >= 0, "--repeat-last-n must be >= 0, got " + repeatLastN);
         long actualSeed = seed != null ? seed : System.nanoTime();
-        SamplerSettings settings;
         try {
-            settings = new SamplerSettings(temperature, topK, topP, minP, repeatPenalty, repeatLastN, actualSeed);
+            new SamplerSettings(temperature, topK, topP, minP, repeatPenalty, repeatLastN, actualSeed);   // checks, naming the options
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -241,27 +238,37 @@ public final class LlamaCli implements Callable<Integer> {
             out.println(explainPlacement(modelPath));
             return 0;
         }
+        Sampling.Builder sampling = Sampling.builder().temperature(Math.max(0f, temperature)).topK(topK).topP(topP).minP(minP)
+                .repeatPenalty(repeatPenalty).repeatLastN(repeatLastN).seed(actualSeed);
+        Llama.Options.Builder options = Llama.Options.builder().device(device).chatTemplate(chatTemplate).progress(s -> progress(err, s));
+        if (contextSize != null) {
+            options.contextSize(contextSize);
+        }
+        if (threads != null) {
+            options.threads(threads);
+        }
         long loadStart = System.nanoTime();
-        try (LlamaModel m = LlamaModel.load(modelPath, s -> progress(err, s))) {
-            int window = window(m.config(), m.gguf().name());
-            InferenceEngine engine = Engines.create(m, window, device, s -> progress(err, s));
-            err.printf("loaded in %.2f s; context window %d tokens; %s%n", (System.nanoTime() - loadStart) / 1e9, window,
-                    Engines.describe(engine));
+        try (Llama llama = Llama.load(modelPath, options.build())) {
+            err.printf("loaded in %.2f s; context window %d tokens; %s%n", (System.nanoTime() - loadStart) / 1e9, llama.contextSize(),
+                    llama.engineDescription());
             err.flush();
-            Generator generator = new Generator(engine);
-            Sampler sampler = new Sampler(settings, m.config().vocabSize());
-            int top = logprobs != null ? logprobs : -1;
             if (chat) {
-                return chat(m, generator, sampler, top, out, err);
+                return chat(llama, sampling.build(), out, err);
             }
-            int[] promptTokens = promptTokens(m);
+            GenerationRequest.Builder request = promptRequest(llama).maxTokens(maxTokens).sampling(sampling.build()).stop(stop);
+            if (logprobs != null) {
+                request.logprobs(logprobs);
+            }
+            GenerationRequest r0 = request.build();
+            int[] promptTokens = llama.promptTokens(r0);
             if (!json) {
                 out.print(prompt != null && system == null ? prompt : "");
                 out.flush();
             }
-            GenerationResult r = generator.generate(promptTokens, maxTokens, sampler, top, stream && !json ? text -> {
+            Completion r = llama.generate(r0, stream && !json ? text -> {
                 out.print(text);
                 out.flush();
+                return true;
             } : null);
             if (json) {
                 out.println(toJson(modelPath, promptTokens, r, actualSeed));
@@ -273,30 +280,30 @@ public final class LlamaCli implements Callable<Integer> {
                 printLogprobs(out, r);
             }
             out.flush();
-            if (r.stopReason() == GenerationResult.StopReason.CONTEXT_FULL) {
-                err.println("stopped: the context window of " + window + " tokens is full");
+            if (r.finishReason() == FinishReason.CONTEXT_FULL) {
+                err.println("stopped: the context window of " + llama.contextSize() + " tokens is full");
             }
             printSpeed(err, r);
             return 0;
         }
     }
 
-    private int[] promptTokens(LlamaModel m) {
-        Tokenizer tok = m.tokenizer();
+    private GenerationRequest.Builder promptRequest(Llama llama) {
         if (system != null) {
-            List<ChatMessage> messages = List.of(new ChatMessage("system", system), new ChatMessage("user", prompt != null ? prompt : ""));
-            return ChatTemplate.forModel(m.gguf(), tok, chatTemplate).encode(messages, true);
+            return GenerationRequest.chat(List.of(ChatMessage.system(system), ChatMessage.user(prompt != null ? prompt : "")));
         }
-        if (prompt == null || prompt.isEmpty()) {
-            return new int[]{tok.bos()};
-        }
-        return tok.encode(prompt, true, false);
+        return GenerationRequest.prompt(prompt != null ? prompt : "");
     }
 
-    private int chat(LlamaModel m, Generator generator, Sampler sampler, int top, PrintWriter out, PrintWriter err) throws IOException {
-        ChatTemplate template = ChatTemplate.forModel(m.gguf(), m.tokenizer(), chatTemplate);
-        ChatSession session = new ChatSession(generator, template, system);
-        err.println("chat template " + TerminalText.escape(template.name()) + "; type a message, /exit or end of input quits");
+    private int chat(Llama llama, Sampling sampling, PrintWriter out, PrintWriter err) throws IOException {
+        Conversation session = llama.conversation(system).maxTokens(maxTokens).sampling(sampling);
+        if (!stop.isEmpty()) {
+            session.stop(stop.toArray(String[]::new));
+        }
+        if (logprobs != null) {
+            session.logprobs(logprobs);
+        }
+        err.println("chat template " + TerminalText.escape(llama.chatFormat().name()) + "; type a message, /exit or end of input quits");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         List<String> pending = new ArrayList<>();
         if (prompt != null) {
@@ -319,11 +326,12 @@ public final class LlamaCli implements Callable<Integer> {
                 continue;
             }
             int dropped = session.droppedMessages();
-            GenerationResult r;
+            Completion r;
             try {
-                r = session.send(line, maxTokens, sampler, top, text -> {
+                r = session.send(line, text -> {
                     out.print(text);
                     out.flush();
+                    return true;
                 });
             } catch (IllegalArgumentException | ContextWindowExceededException e) {
                 err.println("llama: " + TerminalText.escapeKeepingLines(e.getMessage()));
@@ -339,7 +347,7 @@ public final class LlamaCli implements Callable<Integer> {
         }
     }
 
-    private void printLogprobs(PrintWriter out, GenerationResult r) {
+    private void printLogprobs(PrintWriter out, Completion r) {
         if (logprobs == null || json) {
             return;
         }
@@ -362,21 +370,21 @@ public final class LlamaCli implements Callable<Integer> {
         err.flush();
     }
 
-    private static void printSpeed(PrintWriter err, GenerationResult r) {
+    private static void printSpeed(PrintWriter err, Completion r) {
         err.printf("prompt: %d tokens (%d evaluated) in %.1f ms, %.2f tokens/s; generation: %d tokens in %.1f ms, %.2f tokens/s (%s)%n",
                 r.promptTokens(), r.promptEvaluated(), r.promptNanos() / 1e6, r.promptTokensPerSecond(),
-                r.tokens().length, r.generationNanos() / 1e6, r.generationTokensPerSecond(), r.stopReason().name().toLowerCase());
+                r.tokens().length, r.generationNanos() / 1e6, r.generationTokensPerSecond(), r.finishReason().name().toLowerCase());
         err.flush();
     }
 
-    private String toJson(Path modelPath, int[] promptTokens, GenerationResult r, long usedSeed) throws IOException {
+    private String toJson(Path modelPath, int[] promptTokens, Completion r, long usedSeed) throws IOException {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("model", modelPath.toString());
         o.put("prompt", prompt);
         o.put("prompt_tokens", promptTokens);
         o.put("tokens", r.tokens());
         o.put("text", r.text());
-        o.put("stop_reason", r.stopReason().name().toLowerCase());
+        o.put("stop_reason", r.finishReason().name().toLowerCase());
         o.put("seed", usedSeed);
         if (logprobs != null) {
             List<Map<String, Object>> lps = new ArrayList<>();

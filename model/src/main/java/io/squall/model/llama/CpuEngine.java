@@ -9,7 +9,7 @@ import io.squall.model.tensor.WeightMatrix;
  * Matrix products go through {@link WeightMatrix} (vectorized, multi-threaded over rows); attention heads are
  * spread over {@link Threads}. {@link #prefill} runs a prompt in chunks with matrix-matrix products.
  * <p>
- * Not thread-safe: one engine serves one sequence.
+ * Not thread-safe: one engine serves one sequence; {@link #forwardBatch} steps several engines of one model together.
  */
 public final class CpuEngine implements InferenceEngine {
     /** Prompt tokens per prefill chunk. */
@@ -34,6 +34,10 @@ public final class CpuEngine implements InferenceEngine {
 
     // the attention step's parameters, read by the preallocated task so that decode allocates nothing
     private int attnLayer, attnStartPos;
+    // batched decode (forwardBatch): per activation row, the sequence whose cache it attends over and its position
+    private CpuEngine[] attnSequences;
+    private int[] attnPositions;
+    private float[] batchLogits;            // [rows][vocab], allocated on the first forwardBatch
     private final Threads.RangeBody attentionTask = this::attendRange;
 
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length). */
@@ -201,6 +205,83 @@ public final class CpuEngine implements InferenceEngine {
         }
     }
 
+    /** How many sequences one {@link #forwardBatch} call can take: the rows of this engine's activation buffers. */
+    public int batchCapacity() {
+        return chunk;
+    }
+
+    /**
+     * Continuous batching: one decode step for several sequences at once, each an engine of this model with its own
+     * key/value cache. Row i runs {@code tokens[i]} at {@code positions[i]} in {@code sequences[i]} (whose cache holds
+     * 0..positions[i]-1). Each weight is applied to all rows as one matrix-matrix product (read once for the whole
+     * batch, as in {@link #prefill}); attention reads each row's own cache. This engine lends its activation buffers
+     * (it may itself be one of the sequences). Returns the logits, row i at {@code [i * vocab, (i + 1) * vocab)}:
+     * this engine's buffer, valid until the next call.
+     */
+    public float[] forwardBatch(CpuEngine[] sequences, int[] tokens, int[] positions) {
+        int n = sequences.length;
+        if (n == 0 || n > chunk || tokens.length != n || positions.length != n) {
+            throw new IllegalArgumentException("batch of " + n + " sequences (" + tokens.length + " tokens, " + positions.length
+                    + " positions); this engine takes 1.." + chunk);
+        }
+        for (int i = 0; i < n; i++) {
+            CpuEngine s = sequences[i];
+            if (s.model != model || s.contextSize > contextSize) {
+                throw new IllegalArgumentException("sequence " + i + " belongs to another model or has a larger window ("
+                        + s.contextSize + " > " + contextSize + ")");
+            }
+            checkToken(tokens[i]);
+            s.checkWindow(positions[i], 1);
+        }
+        int dim = c.dim();
+        int kvDim = c.kvDim();
+        for (int i = 0; i < n; i++) {
+            model.tokenEmbedding().dequantizeRow(tokens[i], x, i * dim);
+            computeRope(i, positions[i]);
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            LlamaModel.Layer w = model.layer(l);
+            for (int i = 0; i < n; i++) {
+                Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.attentionNorm(), dim, c.rmsEpsilon());
+            }
+            w.wq().matmul(xb, n, q);
+            w.wk().matmul(xb, n, k);
+            w.wv().matmul(xb, n, v);
+            for (int i = 0; i < n; i++) {
+                rotate(q, i * dim, c.heads(), i);
+                rotate(k, i * kvDim, c.kvHeads(), i);
+                System.arraycopy(k, i * kvDim, sequences[i].keyCache[l], positions[i] * kvDim, kvDim);
+                System.arraycopy(v, i * kvDim, sequences[i].valueCache[l], positions[i] * kvDim, kvDim);
+            }
+            attnSequences = sequences;
+            attnPositions = positions;
+            try {
+                attend(l, 0, n);
+            } finally {
+                attnSequences = null;
+                attnPositions = null;
+            }
+            w.wo().matmul(xb, n, xb2);
+            Elementwise.add(x, 0, xb2, 0, n * dim);
+            for (int i = 0; i < n; i++) {
+                Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.ffnNorm(), dim, c.rmsEpsilon());
+            }
+            w.gate().matmul(xb, n, hb);
+            w.up().matmul(xb, n, hb2);
+            Elementwise.swiglu(hb, hb2, 0, n * c.ffnDim());
+            w.down().matmul(hb, n, xb);
+            Elementwise.add(x, 0, xb, 0, n * dim);
+        }
+        for (int i = 0; i < n; i++) {
+            Elementwise.rmsNorm(x, i * dim, x, i * dim, model.outputNorm(), dim, c.rmsEpsilon());
+        }
+        if (batchLogits == null) {
+            batchLogits = new float[Math.multiplyExact(chunk, c.vocabSize())];
+        }
+        model.output().matmul(x, n, batchLogits);
+        return batchLogits;
+    }
+
     /** Final norm and classifier of activation row {@code row}. */
     private float[] classify(int row) {
         int dim = c.dim();
@@ -258,13 +339,14 @@ public final class CpuEngine implements InferenceEngine {
     private void attendOne(int item, int scoreOffset) {
         int row = item / c.heads();
         int h = item % c.heads();
-        int pos = attnStartPos + row;
+        int pos = attnPositions != null ? attnPositions[row] : attnStartPos + row;
+        CpuEngine owner = attnSequences != null ? attnSequences[row] : this;
         int headSize = c.headSize();
         int kvDim = c.kvDim();
         int kvOffset = (h / c.groupSize()) * headSize;
         int qOffset = row * c.dim() + h * headSize;
-        float[] keys = keyCache[attnLayer];
-        float[] values = valueCache[attnLayer];
+        float[] keys = owner.keyCache[attnLayer];
+        float[] values = owner.valueCache[attnLayer];
         float scale = (float) (1.0 / Math.sqrt(headSize));
         for (int t = 0; t <= pos; t++) {
             scores[scoreOffset + t] = Elementwise.dot(q, qOffset, keys, t * kvDim + kvOffset, headSize) * scale;

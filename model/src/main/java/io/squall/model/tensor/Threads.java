@@ -31,8 +31,8 @@ public final class Threads {
         return COUNT;
     }
 
-    /** Replaces the pool by one of {@code threads} threads (tests check several thread counts in one JVM). */
-    static synchronized void resize(int threads) {
+    /** Replaces the pool by one of {@code threads} threads (process-wide; tests check several thread counts in one JVM). */
+    public static synchronized void resize(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("thread count must be >= 1: " + threads);
         }

@@ -170,7 +170,7 @@ class MisuseTest {
         llama("--model", stories(), "--top-k", "-5").expect(2, "--top-k must be >= 0");
         llama("--model", stories(), "--ctx-size", "-1").expect(2, "--ctx-size must be >= 1, got -1");
         llama("--model", stories(), "--ctx-size", "-1", "--explain-placement").expect(2, "--ctx-size must be >= 1");
-        llama("--model", stories(), "--ctx-size", "100000", "-n", "1").expect(1, "--ctx-size 100000 is beyond the model's context_length 512");
+        llama("--model", stories(), "--ctx-size", "100000", "-n", "1").expect(1, "context size 100000 (--ctx-size, Options.contextSize) is beyond the model's context_length 512");
         llama("--model", stories(), "--temperature", "-1").expect(2, "--temperature must be >= 0");
         llama("--model", stories(), "--repeat-last-n", "-3").expect(2, "--repeat-last-n must be >= 0");
     }
