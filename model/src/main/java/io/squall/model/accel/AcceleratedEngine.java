@@ -118,7 +118,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                     + lastDevice + ") or on the cpu");
         }
         boolean anyCpu = embedOnCpu || classifyOnCpu || stages.stream().anyMatch(st -> CPU.equals(st.deviceId()));
-        this.cpu = anyCpu ? new CpuEngine(model, contextSize) : null;
+        this.cpu = anyCpu ? new CpuEngine(model, contextSize, false) : null;   // float x: the CPU engine as the devices compute
         this.hidden = new float[c.dim()];
         this.contextSize = contextSize;
         this.logits = new float[c.vocabSize()];

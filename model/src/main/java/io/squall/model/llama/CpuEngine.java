@@ -9,14 +9,26 @@ import io.squall.model.tensor.WeightMatrix;
  * Matrix products go through {@link WeightMatrix} (vectorized, multi-threaded over rows); attention heads are
  * spread over {@link Threads}. {@link #prefill} runs a prompt in chunks with matrix-matrix products.
  * <p>
+ * Activations: by default the products of Q4_0, Q4_K and Q6_K weights quantize x to 8 bits per 32 and use integer
+ * dot products, as llama.cpp does (faster; results move within x's rounding, see {@link WeightMatrix}); an engine
+ * built with {@code quantizedActivations = false}, or every engine under {@code -Dsquall.matvec.int8=false}, keeps x
+ * in float and equals the scalar reference up to float rounding (the accelerated engine's reference).
+ * <p>
  * Not thread-safe: one engine serves one sequence; {@link #forwardBatch} steps several engines of one model together.
  */
 public final class CpuEngine implements InferenceEngine {
     /** Prompt tokens per prefill chunk. */
     public static final int PREFILL_CHUNK = 32;
 
+    /** Whether engines quantize activations unless told otherwise: yes, except under -Dsquall.matvec.int8=false. */
+    public static final boolean QUANTIZED_ACTIVATIONS_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("squall.matvec.int8"));
+
     private final LlamaModel model;
     private final LlamaConfig c;
+    private final boolean quantizedActivations;
+    // the model's matrices with this engine's activation precision (views sharing the mapped weights)
+    private final LlamaModel.Layer[] layers;
+    private final WeightMatrix output;
     private final int contextSize;
     private final int chunk;
 
@@ -40,10 +52,26 @@ public final class CpuEngine implements InferenceEngine {
     private float[] batchLogits;            // [rows][vocab], allocated on the first forwardBatch
     private final Threads.RangeBody attentionTask = this::attendRange;
 
-    /** An engine whose window is {@code contextSize} tokens (at most the model's context_length). */
+    /** An engine whose window is {@code contextSize} tokens (at most the model's context_length), default precision. */
     public CpuEngine(LlamaModel model, int contextSize) {
+        this(model, contextSize, QUANTIZED_ACTIVATIONS_DEFAULT);
+    }
+
+    /**
+     * An engine whose window is {@code contextSize} tokens; {@code quantizedActivations} false keeps every product's
+     * x in float (exact up to float rounding), true quantizes x to 8 bits for the types with an integer path.
+     */
+    public CpuEngine(LlamaModel model, int contextSize, boolean quantizedActivations) {
         this.model = model;
         this.c = model.config();
+        this.quantizedActivations = quantizedActivations;
+        java.util.function.UnaryOperator<WeightMatrix> precision = quantizedActivations
+                ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations;
+        this.layers = new LlamaModel.Layer[c.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = model.layer(l).withMatrices(precision);
+        }
+        this.output = precision.apply(model.output());
         if (contextSize <= 0 || contextSize > c.contextLength()) {
             throw new IllegalArgumentException("context size " + contextSize + " must be in 1.." + c.contextLength() + " (the model's context_length)");
         }
@@ -87,6 +115,11 @@ public final class CpuEngine implements InferenceEngine {
         return contextSize;
     }
 
+    /** Whether this engine quantizes activations to 8 bits where the weight type has an integer path. */
+    public boolean quantizesActivations() {
+        return quantizedActivations;
+    }
+
     /**
      * Runs {@code token} at position {@code pos} (the cache must hold positions 0..pos-1) and returns the logits.
      * The returned array is the engine's buffer: valid until the next call.
@@ -105,7 +138,7 @@ public final class CpuEngine implements InferenceEngine {
     /** One transformer block for the token in activation row 0 at {@code pos} (rope tables already computed). */
     private void decodeLayer(int l, int pos) {
         int dim = c.dim();
-        LlamaModel.Layer w = model.layer(l);
+        LlamaModel.Layer w = layers[l];
         int cacheOffset = pos * c.kvDim();
         // attention: q, and k/v written straight into this position's cache row
         Elementwise.rmsNorm(xb, 0, x, 0, w.attentionNorm(), dim, c.rmsEpsilon());
@@ -178,7 +211,7 @@ public final class CpuEngine implements InferenceEngine {
             computeRope(i, startPos + i);
         }
         for (int l = 0; l < c.layers(); l++) {
-            LlamaModel.Layer w = model.layer(l);
+            LlamaModel.Layer w = layers[l];
             for (int i = 0; i < n; i++) {
                 Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.attentionNorm(), dim, c.rmsEpsilon());
             }
@@ -240,7 +273,7 @@ public final class CpuEngine implements InferenceEngine {
             computeRope(i, positions[i]);
         }
         for (int l = 0; l < c.layers(); l++) {
-            LlamaModel.Layer w = model.layer(l);
+            LlamaModel.Layer w = layers[l];
             for (int i = 0; i < n; i++) {
                 Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.attentionNorm(), dim, c.rmsEpsilon());
             }
@@ -278,7 +311,7 @@ public final class CpuEngine implements InferenceEngine {
         if (batchLogits == null) {
             batchLogits = new float[Math.multiplyExact(chunk, c.vocabSize())];
         }
-        model.output().matmul(x, n, batchLogits);
+        output.matmul(x, n, batchLogits);
         return batchLogits;
     }
 
@@ -289,7 +322,7 @@ public final class CpuEngine implements InferenceEngine {
         if (row != 0) {
             System.arraycopy(x, row * dim, x, 0, dim);
         }
-        model.output().matvec(x, logits, 0);
+        output.matvec(x, logits, 0);
         return logits;
     }
 

@@ -24,6 +24,12 @@ public final class LlamaModel implements AutoCloseable {
         List<WeightMatrix> matrices() {
             return List.of(wq, wk, wv, wo, gate, up, down);
         }
+
+        /** The same weights (shared, not copied) with each product's activation precision chosen by {@code precision}. */
+        public Layer withMatrices(java.util.function.UnaryOperator<WeightMatrix> precision) {
+            return new Layer(attentionNorm, precision.apply(wq), precision.apply(wk), precision.apply(wv), precision.apply(wo),
+                    ffnNorm, precision.apply(gate), precision.apply(up), precision.apply(down));
+        }
     }
 
     private final GGUFFile gguf;

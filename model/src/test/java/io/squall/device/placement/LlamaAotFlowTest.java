@@ -45,7 +45,7 @@ class LlamaAotFlowTest {
         assumeTrue(!Devices.backend("opencl").devices().isEmpty(), "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
         Path src = dir.resolve("src"), bin = dir.resolve("aot");
         try (LlamaModel model = LlamaModel.load(TestModels.stories(), null)) {
-            int[] expected = greedy(new CpuEngine(model, CONTEXT));
+            int[] expected = greedy(new CpuEngine(model, CONTEXT, false));
 
             // 1. emit every kernel the engine uses on opencl:0 (what `tornado --emit opencl --out src` does)
             System.setProperty(RuntimeOptions.EMIT, "opencl");

@@ -102,7 +102,7 @@ class AcceleratedEngineTest {
     }
 
     static void compare(LlamaModel model, String device, int context, LlamaGraphs.MatVecShape shape) {
-        CpuEngine cpu = new CpuEngine(model, context);
+        CpuEngine cpu = new CpuEngine(model, context, false);   // float activations, as the devices
         try (AcceleratedEngine acc = new AcceleratedEngine(model, context, List.of(new Stage(device, 0, model.config().layers())),
                 null, null, null, shape)) {
             double worst = 0, scale = 0;

@@ -45,7 +45,7 @@ class PrefillTest {
                 tokens[i] = (i * 131 + 7) % vocab;
             }
             List<Stage> one = List.of(new Stage(device, 0, model.config().layers()));
-            CpuEngine cpu = new CpuEngine(model, context);
+            CpuEngine cpu = new CpuEngine(model, context, false);   // float activations, as the devices
             try (AcceleratedEngine batched = new AcceleratedEngine(model, context, one, null, null, null, null, BATCH);
                  AcceleratedEngine single = new AcceleratedEngine(model, context, one, null, null, null, null, 0)) {
                 // a 13-token prompt (chunks 5, 5, 3), then 7 more tokens from position 13 (chunks 5, 2)

@@ -32,7 +32,7 @@ class SplitTest {
     void deviceAndCpuSplitsGiveTheSameTokensAsOneDevice() throws IOException {
         String device = Devices.opencl();
         try (LlamaModel model = LlamaModel.load(TestModels.stories(), null)) {
-            int[] expected = AcceleratedEngineTest.greedy(new CpuEngine(model, 128), PROMPT, TOKENS);
+            int[] expected = AcceleratedEngineTest.greedy(new CpuEngine(model, 128, false), PROMPT, TOKENS);
             for (String split : new String[]{device, device + ",cpu", "cpu," + device, "cpu," + device + ",cpu"}) {
                 try (var engine = Engines.create(model, 128, split, null)) {
                     assertTrue(engine instanceof AcceleratedEngine, split);

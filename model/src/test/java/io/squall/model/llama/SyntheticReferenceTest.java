@@ -41,7 +41,7 @@ class SyntheticReferenceTest {
             assertEquals(500000f, c.ropeBase());
             assertTrue(c.ropeFreqFactors() != null && !c.tiedEmbeddings());
             DoubleReference ref = DoubleReference.fromGGUF(f, 64);
-            CpuEngine engine = new CpuEngine(model, 64);
+            CpuEngine engine = new CpuEngine(model, 64, false);   // float activations: the reference computes with x as is
             double worst = 0, scale = 0;
             for (int pos = 0; pos < 24; pos++) {
                 int token = (pos * 97 + 5) % c.vocabSize();   // teacher-forced ids, far positions make the rope factors matter
