@@ -54,7 +54,7 @@ class SyntheticReferenceTest {
                 assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits), "argmax at position " + pos);
             }
             // greedy generation: the fused engine and the reference on the dequantized (F32) weights pick the same tokens
-            CpuEngine greedy = new CpuEngine(model, 64);
+            CpuEngine greedy = new CpuEngine(model, 64, false);   // float activations, as the reference
             DoubleReference greedyRef = DoubleReference.fromGGUF(f, 64);
             int token = 1;
             int refToken = 1;
