@@ -1,6 +1,7 @@
 package io.squall.llama;
 
 import io.squall.model.llama.InferenceEngine;
+import io.squall.model.llama.NaNLogitsException;
 import io.squall.model.sampling.Sampler;
 import io.squall.model.tokenizer.StreamingDecoder;
 import io.squall.model.tokenizer.Tokenizer;
@@ -34,6 +35,7 @@ final class Slot {
     private boolean engineChooses, engineTopK;
     private int[] topIds;
     private float[] topLogits;
+    private boolean atTextStart;         // nothing printable yet: the first piece's dummy-prefix space is dropped
     private int chosen;                  // a token the engine already picked, or -1: sample from logits
     int pendingToken;                    // the token to run next
 
@@ -66,7 +68,7 @@ final class Slot {
         long start = System.nanoTime();
         int reuse = Math.min(commonPrefix(prompt), prompt.length - 1);   // the last prompt token always runs, for its logits
         cachedLength = 0;          // until the prefill succeeds
-        float[] l = engine.prefill(prompt, reuse, prompt.length - reuse, reuse);
+        float[] l = NaNLogitsException.check(engine.prefill(prompt, reuse, prompt.length - reuse, reuse), prompt.length - 1);
         System.arraycopy(l, 0, logits, 0, logits.length);
         System.arraycopy(prompt, 0, cached, 0, prompt.length);
         cachedLength = prompt.length;
@@ -78,6 +80,7 @@ final class Slot {
         for (int t : prompt) {
             decoder.push(t);   // so the first generated piece decodes in context (keeps its leading space)
         }
+        atTextStart = tokenizer.decode(prompt).isEmpty();
         stops = new StopStrings(r.stop());
         text.setLength(0);
         generated = new int[Math.min(r.maxTokens(), engine.contextSize())];
@@ -115,7 +118,15 @@ final class Slot {
             logprobs.add(logprob(token, r.topLogprobs()));
         }
         generated[count++] = token;
-        emit(stops.push(decoder.push(token)));
+        String piece = decoder.push(token);
+        if (atTextStart && !piece.isEmpty()) {
+            // as decoding the whole text would: SentencePiece drops the dummy-prefix space at the start of a text
+            if (piece.startsWith(" ") && !tokenizer.decode(new int[]{token}).startsWith(" ")) {
+                piece = piece.substring(1);
+            }
+            atTextStart = false;
+        }
+        emit(stops.push(piece));
         if (stops.stopped()) {
             return finish(FinishReason.STOP);
         }
@@ -135,9 +146,12 @@ final class Slot {
             chosen = engine.forwardGreedy(pendingToken, cachedLength);
         } else if (engineTopK) {
             int found = engine.forwardTopK(pendingToken, cachedLength, topIds.length, topIds, topLogits);
+            if (found == 0 && topIds.length > 0) {   // the engine never picks NaN: none found means the row was NaN
+                throw new NaNLogitsException(cachedLength);
+            }
             chosen = sampler.sampleCandidates(topIds, topLogits, found);
         } else {
-            float[] l = engine.forward(pendingToken, cachedLength);
+            float[] l = NaNLogitsException.check(engine.forward(pendingToken, cachedLength), cachedLength);
             System.arraycopy(l, 0, logits, 0, logits.length);
             chosen = -1;
         }
@@ -147,6 +161,7 @@ final class Slot {
     /** Takes row {@code row} of a batched step's logits as the result of running {@link #pendingToken}. */
     void acceptBatchRow(float[] batchLogits, int row) {
         System.arraycopy(batchLogits, row * logits.length, logits, 0, logits.length);
+        NaNLogitsException.check(logits, cachedLength);
         chosen = -1;
         cached[cachedLength++] = pendingToken;
     }

@@ -284,6 +284,7 @@ class MisuseTest {
                         .expect(1, "the model produced NaN logits at position 0");
             }
             for (String[] sampling : new String[][]{{"--temperature", "0"}, {"--seed", "7"}}) {
+                System.out.println("MisuseTest: NaN logits at position 1 on " + device + " " + String.join(" ", sampling));
                 llama(concat(new String[]{"--model", later.toString(), "--device", device, "-n", "5"}, sampling))
                         .expect(1, "the model produced NaN logits at position 1");
             }
