@@ -127,6 +127,15 @@ public final class LlamaCli implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new LlamaCli());
         ToolCommands.register(cl);
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (StandardOutput.OutputFailedException e) {   // from picocli's own --help / --version printing
+                cl.getErr().println("llama: " + e.getMessage() + "; stopped");
+                cl.getErr().flush();
+                return 1;
+            }
+        });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof StandardOutput.OutputFailedException) {
                 line.getErr().println("llama: " + e.getMessage() + "; stopped");

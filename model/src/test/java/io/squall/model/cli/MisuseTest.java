@@ -223,6 +223,7 @@ class MisuseTest {
                 .expect(1, "cannot write to standard output (No space left on device)");
         llama(pb -> pb.redirectOutput(full), "info", "--model", stories())
                 .expect(1, "cannot write to standard output (No space left on device)");
+        llama(pb -> pb.redirectOutput(full), "--help").expect(1, "cannot write to standard output (No space left on device)");
     }
 
     // ------------------------------------------------------------------ interrupted writers
