@@ -125,6 +125,15 @@ public final class LlamaCli implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new LlamaCli());
         ToolCommands.register(cl);
+        cl.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (StandardOutput.OutputFailedException e) {   // from picocli's own --help / --version printing
+                cl.getErr().println("llama: " + e.getMessage() + "; stopped");
+                cl.getErr().flush();
+                return 1;
+            }
+        });
         cl.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof StandardOutput.OutputFailedException) {
                 line.getErr().println("llama: " + e.getMessage() + "; stopped");
@@ -213,8 +222,10 @@ public final class LlamaCli implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--logprobs must be in 0..20, got " + logprobs);
         }
         if (threads != null) {
-            if (threads < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
+            // beyond a few per core threads only contend; the bound also keeps per-thread buffers from being sized by a typo
+            int most = Math.max(256, 4 * Runtime.getRuntime().availableProcessors());
+            if (threads < 1 || threads > most) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be in 1.." + most + ", got " + threads);
             }
             System.setProperty("squall.threads", Integer.toString(threads));
         }

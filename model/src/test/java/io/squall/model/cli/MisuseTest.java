@@ -173,6 +173,7 @@ class MisuseTest {
         llama("--model", stories(), "--ctx-size", "100000", "-n", "1").expect(1, "context size 100000 (--ctx-size, Options.contextSize) is beyond the model's context_length 512");
         llama("--model", stories(), "--temperature", "-1").expect(2, "--temperature must be >= 0");
         llama("--model", stories(), "--repeat-last-n", "-3").expect(2, "--repeat-last-n must be >= 0");
+        llama("--model", stories(), "--threads", "2147483647").expect(2, "--threads must be in 1..");
     }
 
     // ------------------------------------------------------------------ text from files reaching the terminal
@@ -222,6 +223,7 @@ class MisuseTest {
                 .expect(1, "cannot write to standard output (No space left on device)");
         llama(pb -> pb.redirectOutput(full), "info", "--model", stories())
                 .expect(1, "cannot write to standard output (No space left on device)");
+        llama(pb -> pb.redirectOutput(full), "--help").expect(1, "cannot write to standard output (No space left on device)");
     }
 
     // ------------------------------------------------------------------ interrupted writers
