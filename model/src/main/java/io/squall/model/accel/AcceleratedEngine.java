@@ -330,6 +330,9 @@ public final class AcceleratedEngine implements InferenceEngine {
         while (count < k && io.topIds().get(count) >= 0) {
             ids[count] = io.topIds().get(count);
             values[count] = io.topValues().get(count);
+            if (Float.isNaN(values[count])) {   // relaxed math may let a NaN compare greater: never sample one
+                throw new NaNLogitsException(pos);
+            }
             count++;
         }
         return count;
