@@ -73,6 +73,10 @@ public final class TornadoCli implements Callable<Integer> {
     @Option(names = "--threadInfo", description = "Print each launch's device and work sizes.")
     boolean threadInfo;
 
+    @Option(names = "--checked", description = "Checked mode: bounds-check every array access and check integer divisions; "
+            + "the first failure names the kernel, source line and index (slower).")
+    boolean checked;
+
     @Option(names = "--threads", paramLabel = "N", description = "Threads of the JVM backend (default: available processors).")
     Integer threads;
 
@@ -176,6 +180,9 @@ public final class TornadoCli implements Callable<Integer> {
         }
         if (threadInfo) {
             properties.put(RuntimeOptions.THREAD_INFO, "true");
+        }
+        if (checked) {
+            properties.put(RuntimeOptions.CHECKED, "true");
         }
         if (threads != null) {
             if (threads < 1) {

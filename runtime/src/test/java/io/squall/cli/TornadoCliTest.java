@@ -32,12 +32,12 @@ class TornadoCliTest {
 
     @Test
     void optionsBecomeRuntimePropertiesAndTheProgramKeepsItsArguments() {
-        List<String> cmd = commandFor("--device", "opencl:0", "--printKernel", "--fastMath", "--fallback", "--threads", "3",
+        List<String> cmd = commandFor("--device", "opencl:0", "--printKernel", "--fastMath", "--fallback", "--threads", "3", "--checked",
                 "--jvm", "-Xmx1g '-Dx=a b'", "-cp", "app.jar", "com.example.Main", "--device", "x");
         assertTrue(cmd.getFirst().endsWith("/bin/java"), cmd.toString());
         assertTrue(cmd.containsAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector")));
         assertTrue(cmd.containsAll(List.of("-Dsquall.device=opencl:0", "-Dsquall.printKernel=true", "-Dsquall.fastMath=true",
-                "-Dsquall.fallback=jvm", "-Dsquall.threads=3", "-Xmx1g", "-Dx=a b")), cmd.toString());
+                "-Dsquall.fallback=jvm", "-Dsquall.threads=3", "-Dsquall.checked=true", "-Xmx1g", "-Dx=a b")), cmd.toString());
         int cp = cmd.indexOf("-cp");
         assertTrue(cmd.get(cp + 1).startsWith("app.jar" + java.io.File.pathSeparator), cmd.get(cp + 1));
         assertEquals(List.of("com.example.Main", "--device", "x"), cmd.subList(cp + 2, cmd.size()));

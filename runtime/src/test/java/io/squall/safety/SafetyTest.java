@@ -194,4 +194,26 @@ class SafetyTest {
         assertFalse(r.crashed(), () -> "loading " + binaries + " crashed the JVM:" + r.output());
         return r;
     }
+
+    @Test
+    void theCheckedPropertyTurnsCheckedModeOnForEveryPlan() throws Exception {
+        assumeOpenCL();   // in this JVM: guarded and checked kernels touch nothing outside their arrays
+        FloatArray out = new FloatArray(100);
+        io.squall.api.TaskGraph g = new io.squall.api.TaskGraph("prop").task("write", SafetyKernels::writeAt, out, 1)
+                .transferToHost(io.squall.api.enums.DataTransferMode.EVERY_EXECUTION, out);
+        try (io.squall.api.TornadoExecutionPlan plan = new io.squall.api.TornadoExecutionPlan(g.snapshot())
+                .withDevice(io.squall.api.TornadoExecutionPlan.getDevice("opencl:0"))) {
+            plan.execute();   // default mode: the stray store is skipped, silently
+        }
+        assertEquals(2f, out.get(99));
+        System.setProperty(io.squall.exec.RuntimeOptions.CHECKED, "true");
+        try (io.squall.api.TornadoExecutionPlan plan = new io.squall.api.TornadoExecutionPlan(g.snapshot())
+                .withDevice(io.squall.api.TornadoExecutionPlan.getDevice("opencl:0"))) {
+            String msg = assertThrows(io.squall.api.exceptions.TornadoRuntimeException.class, plan::execute).getMessage();
+            assertTrue(msg.contains("task prop.write (kernel SafetyKernels.writeAt) on opencl:0: index 100 out of bounds for length 100")
+                    && msg.contains(site("writeAt")), msg);
+        } finally {
+            System.clearProperty(io.squall.exec.RuntimeOptions.CHECKED);
+        }
+    }
 }

@@ -37,12 +37,13 @@ import java.util.Random;
 /**
  * Dev harness for the OpenCL C emitter: times the Q8_0 row product {@link MatVecRows#matvec} for Q8_0 on an OpenCL device as the
  * JIT emits it (launched through the driver, and through a TaskGraph), optionally hand-written OpenCL C variants of the
- * same kernel (same ABI), and the CPU engine's {@link WeightMatrix#matvec} on the same data; every result is checked
+ * same kernel (same ABI), the JIT's kernel with guarded accesses (what plans run on CPU devices; {@code --rounds N}
+ * repeats the driver launches interleaved, to compare the two), and the CPU engine's {@link WeightMatrix#matvec} on the same data; every result is checked
  * against the CPU engine's.
  *
  * <pre>
  * java ... io.squall.bench.runtime.OpenCLMatVecBench [--rows 8192] [--cols 2048] [--iterations 20] [--device 0]
- *          [--dump emitted.cl] [--fast-math] [variant.cl ...]
+ *          [--dump emitted.cl] [--fast-math] [--rounds N] [variant.cl ...]
  * </pre>
  * A variant file holds one kernel named {@code q8_0} with the JIT's ABI:
  * {@code (w, w_length, x, x_length, out, out_length, rows, cols, outOffset, accumulate, format)}, one work-item per row.
@@ -57,6 +58,7 @@ public final class OpenCLMatVecBench {
         int iterations = 20;
         int deviceIndex = 0;
         boolean fastMath = false;
+        int roundCount = 1;
         Path dump = null;
         List<Path> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -67,8 +69,9 @@ public final class OpenCLMatVecBench {
                 case "--device" -> deviceIndex = Integer.parseInt(args[++i]);
                 case "--dump" -> dump = Path.of(args[++i]);
                 case "--fast-math" -> fastMath = true;
+                case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [variant.cl ...]");
+                    System.out.println("usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [--rounds N] [variant.cl ...]");
                     return;
                 }
                 default -> {
@@ -128,11 +131,19 @@ public final class OpenCLMatVecBench {
             queue.write(xb, 0, xs, xs.byteSize(), true);
             String buildOptions = JitCompiler.openclBuildOptions(options);
             List<String[]> sources = new ArrayList<>();
-            sources.add(new String[]{"JIT " + kernel.entryName(), emitted, kernel.entryName()});
+            sources.add(new String[]{"JIT " + kernel.entryName() + " (unguarded)", emitted, kernel.entryName()});
+            // What plans run on CPU devices: every access guarded (same ABI).
+            Kernel guarded = JitCompiler.compile(method, specs, options.withAccessChecks(CompileOptions.AccessChecks.GUARD));
+            sources.add(new String[]{"JIT " + kernel.entryName() + " (guarded)", JitCompiler.emitOpenCL(guarded, DeviceCapabilities.generic()),
+                    guarded.entryName()});
             for (Path p : variants) {
                 sources.add(new String[]{p.getFileName().toString(), Files.readString(p), "q8_0"});
             }
-            for (String[] s : sources) {
+            List<String[]> rounds = new ArrayList<>();
+            for (int r = 0; r < roundCount; r++) {   // interleaved, so a busy machine slows every variant alike
+                rounds.addAll(sources);
+            }
+            for (String[] s : rounds) {
                 long t0 = System.nanoTime();
                 try (CLProgram program = context.buildSource(s[1], buildOptions); CLKernel k = program.kernel(s[2])) {
                     long build = System.nanoTime() - t0;

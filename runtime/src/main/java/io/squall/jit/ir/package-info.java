@@ -10,6 +10,9 @@
  * <ul>
  *   <li>i8/i16/i32/i64 are signed two's complement; add/sub/mul/neg/shl wrap; shift counts are masked to the width
  *       (the shift amount may be i32 for an i64 value); i1 is a comparison result used by Branch and Select.</li>
+ *   <li>Integer DIV/REM are Java's (MIN_VALUE / -1 == MIN_VALUE, MIN_VALUE % -1 == 0) except that a zero divisor gives 0
+ *       instead of throwing; {@link io.squall.jit.passes.SafetyChecks} rewrites them first so that no backend ever executes a
+ *       division by 0 or -1 (a trap on x86, SIGFPE in the JVM's process).</li>
  *   <li>Floats are IEEE; no contraction into fma unless the kernel is compiled with fastMath; REM is fmod.
  *       f16 values are binary16; backends without half arithmetic keep them widened in f32 and round with
  *       Convert to f16 (round to nearest even).</li>
