@@ -68,6 +68,10 @@ public final class LlamaModel implements AutoCloseable {
     public static LlamaModel from(GGUFFile gguf, Consumer<String> log) {
         LlamaConfig c = LlamaConfig.from(gguf);
         log.accept("model: " + c.describe());
+        if (Boolean.getBoolean("squall.warmUp")) {   // the launcher's: compile the kernels while the tokenizer builds
+            CpuEngine.warmUpInBackground(gguf.tensors().stream().filter(t -> t.rank() == 2).map(TensorInfo::type)
+                    .filter(WeightMatrix::supports).toList());
+        }
         Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
         if (tokenizer.vocabularySize() != c.vocabSize()) {
             throw new IllegalArgumentException(gguf.name() + ": tokenizer has " + tokenizer.vocabularySize() + " tokens, model " + c.vocabSize());

@@ -160,7 +160,7 @@ final class IntegerDots {
 
     /** Q4_K: per group of 64, low nibbles are sub-block 2g and high nibbles 2g + 1; x = d*sc*q - dmin*m. */
     static float q4_K(MemorySegment w, long base, QuantizedVector x, int cols) {
-        short[] xq = x.q;
+        int[] xp = x.pairs;
         float[] xd = x.scale;
         float[] xs = x.blockSum;
         FloatVector accLo = FloatVector.zero(F);
@@ -185,18 +185,19 @@ final class IntegerDots {
                 int scales = (g < 2 ? scalesLow : scalesHigh) >>> shift;
                 int mins = (g < 2 ? minsLow : minsHigh) >>> shift;
                 int blk = 8 * sb + 2 * g;   // the 32-element block of x under the low nibbles
-                int xi = 32 * blk;
+                int xi = 16 * blk;          // its first pair of x
                 long qs = o + 16 + 32 * g;
+                // two nibbles per int lane times x's pair ints: bits 16-31 sum two products (see q4_0x2)
                 ShortVector v0 = bytesAt(w, qs);
                 ShortVector v1 = bytesAt(w, qs + 16);
-                ShortVector pLo = v0.and((short) 0x0F).mul(ShortVector.fromArray(S, xq, xi))
-                        .add(v1.and((short) 0x0F).mul(ShortVector.fromArray(S, xq, xi + 16)));
-                ShortVector pHi = v0.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, xq, xi + 32))
-                        .add(v1.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, xq, xi + 48)));
+                IntVector pLo = v0.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi))
+                        .add(v1.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 8)));
+                IntVector pHi = v0.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 16))
+                        .add(v1.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 24)));
                 float scaleLo = d * (scales & 0xFF) * xd[blk];
                 float scaleHi = d * ((scales >>> 8) & 0xFF) * xd[blk + 1];
-                accLo = pairSums(pLo).fma(FloatVector.broadcast(F, scaleLo), accLo);
-                accHi = pairSums(pHi).fma(FloatVector.broadcast(F, scaleHi), accHi);
+                accLo = ((FloatVector) pLo.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, scaleLo), accLo);
+                accHi = ((FloatVector) pHi.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, scaleHi), accHi);
                 minSum += dmin * ((mins & 0xFF) * xs[blk] + ((mins >>> 8) & 0xFF) * xs[blk + 1]);
             }
         }
