@@ -16,6 +16,6 @@ for await (const token of sequence.evaluate(tokens, {temperature: 0})) {
 }
 const firstToken = performance.now();
 const cpu = process.cpuUsage();
-console.log(JSON.stringify({type, engine: "llama.cpp (node-llama-cpp 3.22.1)", threads, promptTokens: tokens.length,
+console.log(JSON.stringify({type, engine: "llama.cpp (node-llama-cpp 3.22.1)", path: "cold", threads, promptTokens: tokens.length,
     ttftMs: firstToken, promptMs: firstToken - start, cpuMs: (cpu.user + cpu.system) / 1000}));
 process.exit(0);

@@ -27,6 +27,21 @@ import jdk.incubator.vector.VectorSpecies;
  * Q4_0 about 1.3x, Q4_K 1.3x, Q6_K 1.2x faster; where a change here is slower for a type, keep the float path
  * for it ({@link #supports}). Check with scripts/bench-matvec after each change: it prints both paths.
  *
+ * <p>What C2 (JDK 25) makes of the candidate formulations on x86 with AVX-512 VNNI (bench/.../IntegerDotBench, JMH;
+ * cycles are CPU time per 32 elements, one core, weights in cache, bench/.../MatVecBench style):
+ * <ul>
+ * <li>maps: B2S / ZERO_EXTEND_B2S conversions (vpmovsxbw / vpmovzxbw), 16- and 32-bit lane multiplies (vpmullw,
+ *     vpmulld), shifts, reinterpretations (free), I2F; the pair trick below (Q4_0: 5.5 cycles / 32 for two rows);</li>
+ * <li>maps, but only as an auto-vectorized array loop: {@code out[i] = a[2i]*b[2i] + a[2i+1]*b[2i+1]} over shorts
+ *     becomes vpmaddwd (MulAddS2I; vpdpwssd when accumulated), ~25-30 multiply-adds/ns, but it needs its inputs as
+ *     arrays and a second pass for the block scales, so it loses to the fused kernels here;</li>
+ * <li>does not map: the Vector API has no pairwise multiply-add (vpmaddwd, vpmaddubsw, vpdpbusd), so llama.cpp's
+ *     one-instruction 4-way int8 dot product has no Java form; scalar reductions {@code s += a[i] * b[i]} over byte or
+ *     short arrays stay scalar (~2 multiply-adds/ns);</li>
+ * <li>limit: a kernel of four Q4_0 rows exceeds C2's inlining node budget (NodeCountInliningCutoff, not settable in
+ *     product JVMs): its vectors are boxed, 2x slower and ~1 MB allocated per product. Two rows is the most.</li>
+ * </ul>
+ *
  * <p>256-bit vectors throughout: on AVX-512 parts that split 512-bit operations (AMD Zen 4) nothing is lost,
  * and AVX2 machines run the same code. As in {@link VectorDots}: no helper taking vectors above C2's
  * always-inline size (an un-inlined one boxes its vectors), one kernel class per type.
