@@ -32,7 +32,7 @@ const measured = runs.slice(1);
 const last = {promptMs: Math.min(...measured.map(r => r.promptMs)), genMs: Math.min(...measured.map(r => r.genMs)),
     generated: measured[0].generated};
 console.log(JSON.stringify({
-    type, engine: "llama.cpp (node-llama-cpp 3.22.1)", threads, promptTokens: vocab.length,
+    type, engine: "llama.cpp (node-llama-cpp 3.22.1)", path: "warm", threads, promptTokens: vocab.length,
     promptTokensPerSecond: vocab.length * 1000 / last.promptMs,
     generatedTokens: last.generated, generationTokensPerSecond: last.generated * 1000 / last.genMs
 }));

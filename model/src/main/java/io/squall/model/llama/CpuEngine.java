@@ -1,6 +1,7 @@
 package io.squall.model.llama;
 
 import io.squall.model.tensor.Threads;
+import java.util.List;
 import io.squall.model.tensor.WeightMatrix;
 
 /**
@@ -52,6 +53,49 @@ public final class CpuEngine implements InferenceEngine {
     private float[] batchLogits;            // [rows][vocab], allocated on the first forwardBatch
     private final Threads.RangeBody attentionTask = this::attendRange;
 
+    /**
+     * Starts a daemon thread that has C2 compile the CPU engine's kernels for {@code types} (matrix products) and its
+     * element-wise steps on small inputs, so that a cold JVM's first prompt runs compiled code. Meant to overlap with
+     * loading a model (the tokenizer build is single-threaded); the launcher turns it on with -Dsquall.warmUp=true.
+     */
+    public static Thread warmUpInBackground(java.util.Collection<io.squall.model.tensor.GGMLType> types) {
+        List<io.squall.model.tensor.GGMLType> kinds = List.copyOf(new java.util.LinkedHashSet<>(types));
+        warmUpStop = false;
+        Thread t = new Thread(() -> {
+            float sink = 0;
+            // in slices, so that it stops when an engine starts (three threads on two cores would slow the prompt)
+            for (io.squall.model.tensor.GGMLType type : kinds) {
+                for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += 100) {
+                    sink += WeightMatrix.warmUp(type, 100);
+                }
+            }
+            float[] a = new float[512];
+            float[] b = new float[512];
+            float[] weight = new float[512];
+            java.util.Arrays.fill(weight, 1f);
+            for (int r = 0; r < WARM_UP_ROUNDS && !warmUpStop; r++) {
+                a[r % 512] = r;
+                Elementwise.rmsNorm(b, 0, a, 0, weight, 512, 1e-5f);
+                Elementwise.softmax(b, 0, 256);
+                sink += Elementwise.dot(a, 0, b, 0, 64);
+                Elementwise.axpy(0.5f, a, 0, b, 0, 64);
+                Elementwise.swiglu(a, b, 0, 512);
+                Elementwise.add(a, 0, b, 0, 512);
+            }
+            WARM_UP_SINK = sink;
+        }, "squall-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
+    private static final int WARM_UP_ROUNDS = Integer.getInteger("squall.warmUpRounds", 2000);
+    @SuppressWarnings("unused")
+    private static volatile float WARM_UP_SINK;
+    /** Set by the first engine: a warm-up still running then ends. */
+    private static volatile boolean warmUpStop;
+
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length), default precision. */
     public CpuEngine(LlamaModel model, int contextSize) {
         this(model, contextSize, QUANTIZED_ACTIVATIONS_DEFAULT);
@@ -65,6 +109,7 @@ public final class CpuEngine implements InferenceEngine {
         this.model = model;
         this.c = model.config();
         this.quantizedActivations = quantizedActivations;
+        warmUpStop = true;
         java.util.function.UnaryOperator<WeightMatrix> precision = quantizedActivations
                 ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations;
         this.layers = new LlamaModel.Layer[c.layers()];

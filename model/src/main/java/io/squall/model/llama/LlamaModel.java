@@ -76,6 +76,10 @@ public final class LlamaModel implements AutoCloseable {
     private static LlamaModel bind(GGUFFile gguf, Consumer<String> log) {
         LlamaConfig c = LlamaConfig.fromModelFile(gguf);   // checked against the tensors before anything is sized
         log.accept("model: " + c.describe());
+        if (Boolean.getBoolean("squall.warmUp")) {   // the launcher's: compile the kernels while the tokenizer builds
+            CpuEngine.warmUpInBackground(gguf.tensors().stream().filter(t -> t.rank() == 2).map(TensorInfo::type)
+                    .filter(WeightMatrix::supports).toList());
+        }
         Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
         if (tokenizer.vocabularySize() != c.vocabSize()) {
             throw new IllegalArgumentException(gguf.name() + ": tokenizer has " + tokenizer.vocabularySize() + " tokens, model " + c.vocabSize());

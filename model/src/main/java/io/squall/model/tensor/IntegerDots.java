@@ -27,6 +27,21 @@ import jdk.incubator.vector.VectorSpecies;
  * Q4_0 about 1.3x, Q4_K 1.3x, Q6_K 1.2x faster; where a change here is slower for a type, keep the float path
  * for it ({@link #supports}). Check with scripts/bench-matvec after each change: it prints both paths.
  *
+ * <p>What C2 (JDK 25) makes of the candidate formulations on x86 with AVX-512 VNNI (bench/.../IntegerDotBench, JMH;
+ * cycles are CPU time per 32 elements, one core, weights in cache, bench/.../MatVecBench style):
+ * <ul>
+ * <li>maps: B2S / ZERO_EXTEND_B2S conversions (vpmovsxbw / vpmovzxbw), 16- and 32-bit lane multiplies (vpmullw,
+ *     vpmulld), shifts, reinterpretations (free), I2F; the pair trick below (Q4_0: 5.5 cycles / 32 for two rows);</li>
+ * <li>maps, but only as an auto-vectorized array loop: {@code out[i] = a[2i]*b[2i] + a[2i+1]*b[2i+1]} over shorts
+ *     becomes vpmaddwd (MulAddS2I; vpdpwssd when accumulated), ~25-30 multiply-adds/ns, but it needs its inputs as
+ *     arrays and a second pass for the block scales, so it loses to the fused kernels here;</li>
+ * <li>does not map: the Vector API has no pairwise multiply-add (vpmaddwd, vpmaddubsw, vpdpbusd), so llama.cpp's
+ *     one-instruction 4-way int8 dot product has no Java form; scalar reductions {@code s += a[i] * b[i]} over byte or
+ *     short arrays stay scalar (~2 multiply-adds/ns);</li>
+ * <li>limit: a kernel of four Q4_0 rows exceeds C2's inlining node budget (NodeCountInliningCutoff, not settable in
+ *     product JVMs): its vectors are boxed, 2x slower and ~1 MB allocated per product. Two rows is the most.</li>
+ * </ul>
+ *
  * <p>256-bit vectors throughout: on AVX-512 parts that split 512-bit operations (AMD Zen 4) nothing is lost,
  * and AVX2 machines run the same code. As in {@link VectorDots}: no helper taking vectors above C2's
  * always-inline size (an un-inlined one boxes its vectors), one kernel class per type.
@@ -160,7 +175,7 @@ final class IntegerDots {
 
     /** Q4_K: per group of 64, low nibbles are sub-block 2g and high nibbles 2g + 1; x = d*sc*q - dmin*m. */
     static float q4_K(MemorySegment w, long base, QuantizedVector x, int cols) {
-        short[] xq = x.q;
+        int[] xp = x.pairs;
         float[] xd = x.scale;
         float[] xs = x.blockSum;
         FloatVector accLo = FloatVector.zero(F);
@@ -185,18 +200,19 @@ final class IntegerDots {
                 int scales = (g < 2 ? scalesLow : scalesHigh) >>> shift;
                 int mins = (g < 2 ? minsLow : minsHigh) >>> shift;
                 int blk = 8 * sb + 2 * g;   // the 32-element block of x under the low nibbles
-                int xi = 32 * blk;
+                int xi = 16 * blk;          // its first pair of x
                 long qs = o + 16 + 32 * g;
+                // two nibbles per int lane times x's pair ints: bits 16-31 sum two products (see q4_0x2)
                 ShortVector v0 = bytesAt(w, qs);
                 ShortVector v1 = bytesAt(w, qs + 16);
-                ShortVector pLo = v0.and((short) 0x0F).mul(ShortVector.fromArray(S, xq, xi))
-                        .add(v1.and((short) 0x0F).mul(ShortVector.fromArray(S, xq, xi + 16)));
-                ShortVector pHi = v0.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, xq, xi + 32))
-                        .add(v1.lanewise(LSHR, 4).mul(ShortVector.fromArray(S, xq, xi + 48)));
+                IntVector pLo = v0.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi))
+                        .add(v1.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 8)));
+                IntVector pHi = v0.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 16))
+                        .add(v1.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 24)));
                 float scaleLo = d * (scales & 0xFF) * xd[blk];
                 float scaleHi = d * ((scales >>> 8) & 0xFF) * xd[blk + 1];
-                accLo = pairSums(pLo).fma(FloatVector.broadcast(F, scaleLo), accLo);
-                accHi = pairSums(pHi).fma(FloatVector.broadcast(F, scaleHi), accHi);
+                accLo = ((FloatVector) pLo.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, scaleLo), accLo);
+                accHi = ((FloatVector) pHi.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, scaleHi), accHi);
                 minSum += dmin * ((mins & 0xFF) * xs[blk] + ((mins >>> 8) & 0xFF) * xs[blk + 1]);
             }
         }

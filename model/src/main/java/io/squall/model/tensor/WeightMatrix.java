@@ -46,6 +46,11 @@ public final class WeightMatrix {
         this.integerKernel = int8 && IntegerDots.supports(type) ? IntegerDots.kernel(type) : null;
     }
 
+    /** Whether products of this tensor type are implemented (what {@link #of} accepts). */
+    public static boolean supports(GGMLType type) {
+        return Blocks.supported(type);
+    }
+
     /** Wraps {@code data} (not copied); errors name the tensor. */
     public static WeightMatrix of(String name, GGMLType type, MemorySegment data, int rows, int cols) {
         Objects.requireNonNull(name, "name");
@@ -226,6 +231,44 @@ public final class WeightMatrix {
             kernel.decode(type, data, r * rowBytes, w, 0, cols);
             VectorDots.dotBatch(w, 0, cols, x, 0, batch, out, rows, r);
         }
+    }
+
+    /**
+     * Runs this type's kernels (float and 8-bit x products, the batched product) on a small seeded matrix on the calling
+     * thread, {@code rounds} times, so that C2 has compiled them before a model's first prompt: a cold JVM otherwise
+     * spends its first tokens in the interpreter, whose Vector API operations allocate every vector. 24 rows stay
+     * below the threshold for handing work to other threads. Returns a checksum so the work cannot be elided.
+     */
+    public static float warmUp(GGMLType type, int rounds) {
+        Blocks.requireSupported(type, "warm-up");
+        int rows = 24;
+        int cols = 512;
+        float[] w = new float[rows * cols];
+        float[] x = new float[5 * cols];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextDouble(-1, 1);
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextDouble(-1, 1);
+        }
+        WeightMatrix exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols).withFloatActivations();
+        WeightMatrix quantized = exact.withQuantizedActivations();
+        float[] out = new float[5 * rows];
+        float sum = 0;
+        for (int r = 0; r < rounds; r++) {
+            exact.matvec(x, out, 0);
+            sum += out[r % rows];
+            if (quantized != exact) {
+                quantized.matvec(x, out, 0);
+                sum += out[r % rows];
+            }
+            if (r % 4 == 0) {
+                exact.matmul(x, 4 + (r / 4) % 2, out);   // a tail of the batch too
+                sum += out[r % rows];
+            }
+        }
+        return sum;
     }
 
     @Override
