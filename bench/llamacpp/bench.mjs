@@ -1,10 +1,12 @@
 // llama.cpp (through node-llama-cpp's prebuilt CPU binary) on a GGUF file: prompt and generation tokens/s,
 // the same measurement as Squall's LlamaBench. Run by scripts/bench-cpu from the directory where
-// node-llama-cpp is installed. Usage: node bench.mjs MODEL.gguf THREADS PROMPT_TOKENS GEN_TOKENS
-// Prints one JSON line.
+// node-llama-cpp is installed (and by scripts/bench, for the row beside the configurations).
+// Usage: node bench.mjs MODEL.gguf THREADS PROMPT_TOKENS GEN_TOKENS [TYPE] [RUNS]
+// Prints one JSON line: the best of the measured runs (as LlamaBench) and their mean and sample standard deviation.
 import {getLlama} from "node-llama-cpp";
 
-const [modelPath, threadsArg, promptArg, genArg, type] = process.argv.slice(2);
+const [modelPath, threadsArg, promptArg, genArg, type, runsArg] = process.argv.slice(2);
+const measuredRuns = Number(runsArg ?? 3);
 const threads = Number(threadsArg), promptTokens = Number(promptArg), genTokens = Number(genArg);
 const llama = await getLlama({gpu: false, build: "never", maxThreads: threads, logLevel: "error"});
 const model = await llama.loadModel({modelPath, gpuLayers: 0, useMmap: true});
@@ -15,7 +17,7 @@ const sequence = context.getSequence();
 const vocab = model.tokenize("the quick brown fox jumps over the lazy dog ".repeat(64), false).slice(0, promptTokens);
 
 const runs = [];
-for (let run = 0; run < 4; run++) {           // first run warms up; then best of 3, as LlamaBench
+for (let run = 0; run <= measuredRuns; run++) {   // first run warms up; then the measured runs
     await sequence.clearHistory();
     let t0 = performance.now();
     await sequence.evaluateWithoutGeneratingNewTokens(vocab);
@@ -31,10 +33,19 @@ for (let run = 0; run < 4; run++) {           // first run warms up; then best o
 const measured = runs.slice(1);
 const last = {promptMs: Math.min(...measured.map(r => r.promptMs)), genMs: Math.min(...measured.map(r => r.genMs)),
     generated: measured[0].generated};
+const stats = values => {
+    const mean = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = values.length < 2 ? 0 : Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
+    return [mean, sd];
+};
+const [promptMean, promptSpread] = stats(measured.map(r => vocab.length * 1000 / r.promptMs));
+const [genMean, genSpread] = stats(measured.map(r => r.generated * 1000 / r.genMs));
 console.log(JSON.stringify({
     type, engine: "llama.cpp (node-llama-cpp 3.22.1)", path: "warm", threads, promptTokens: vocab.length,
     promptTokensPerSecond: vocab.length * 1000 / last.promptMs,
-    generatedTokens: last.generated, generationTokensPerSecond: last.generated * 1000 / last.genMs
+    generatedTokens: last.generated, generationTokensPerSecond: last.generated * 1000 / last.genMs,
+    runs: measured.length, promptTokensPerSecondMean: promptMean, promptTokensPerSecondSpread: promptSpread,
+    generationTokensPerSecondMean: genMean, generationTokensPerSecondSpread: genSpread
 }));
 await context.dispose();
 await model.dispose();

@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The benchmark's PNG: two panels of bars per configuration, prompt tokens/s and generation tokens/s (with the
- * fraction of the bandwidth bound over each generation bar). Java2D, headless.
+ * The benchmark's PNG: two panels of bars per configuration, prompt tokens/s and generation tokens/s, each bar the mean
+ * with a whisker of one standard deviation either side; in the generation panel a dashed line over each bar marks
+ * its bandwidth bound (at the top, marked off scale, when it is more than twice the tallest bar; the fraction of it
+ * is printed over the bar). Java2D, headless.
  */
 final class BarChart {
     private static final int PANEL_W = 560, H = 460, MARGIN = 60, TOP = 70, BOTTOM = 120, RIGHT_PAD = 80;   // room for the last rotated label
@@ -53,7 +55,14 @@ final class BarChart {
         int plotW = PANEL_W - 2 * MARGIN, plotH = H - TOP - BOTTOM;
         double max = 0;
         for (EndToEndBench.Result r : results) {
-            max = Math.max(max, prompt ? r.promptTps() : r.genTps());
+            max = Math.max(max, prompt ? r.promptTps() + r.promptSpread() : r.genTps() + r.genSpread());
+        }
+        if (!prompt) {   // the scale takes in the bounds unless one is so far above the bars that they would vanish
+            for (EndToEndBench.Result r : results) {
+                if (r.boundTps() <= 2 * max) {
+                    max = Math.max(max, r.boundTps());
+                }
+            }
         }
         max = niceCeiling(max);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
@@ -81,6 +90,25 @@ final class BarChart {
             g.setColor(prompt ? PROMPT : GEN);
             g.fillRect(x, TOP + plotH - h, barW, h);
             g.setColor(Color.BLACK);
+            double sd = prompt ? r.promptSpread() : r.genSpread();
+            if (sd > 0 && max > 0) {
+                int hi = TOP + plotH - (int) Math.round(Math.min(max, v + sd) / max * plotH);
+                int lo = TOP + plotH - (int) Math.round(Math.max(0, v - sd) / max * plotH);
+                g.drawLine(x + barW / 2, hi, x + barW / 2, lo);
+                g.drawLine(x + barW / 2 - 4, hi, x + barW / 2 + 4, hi);
+                g.drawLine(x + barW / 2 - 4, lo, x + barW / 2 + 4, lo);
+            }
+            if (!prompt && r.boundTps() > 0 && max > 0) {
+                boolean offScale = r.boundTps() > max;   // drawn at the top, labelled as off the scale
+                int y = TOP + plotH - (int) Math.round(Math.min(r.boundTps(), max) / max * plotH);
+                Graphics2D d = (Graphics2D) g.create();
+                d.setColor(Color.RED.darker());
+                d.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{5f, 4f}, 0f));
+                d.drawLine(x - 6, y, x + barW + 6, y);
+                String b = "bound " + format(r.boundTps()) + (offScale ? " (off scale)" : "");
+                d.drawString(b, x + barW / 2 - fm.stringWidth(b) / 2, y - 3);
+                d.dispose();
+            }
             String text = r.error() != null ? "failed" : format(v) + (prompt ? "" : String.format(Locale.ROOT, " (%.0f%%)", 100 * r.fractionOfBound()));
             g.drawString(text, x + barW / 2 - fm.stringWidth(text) / 2, TOP + plotH - h - 4);
             // configuration name, rotated under the bar

@@ -34,9 +34,11 @@ import java.util.Map;
  * <li>{@code configs [--jvm]}: prints the configurations available here, one per line (what scripts/bench runs);</li>
  * <li>{@code run MODEL CONFIG PROMPT_TOKENS GEN_TOKENS RUNS RESULTS.jsonl}: measures one configuration in this process
  * (so its JIT compile time is its own) and appends one JSON line;</li>
+ * <li>{@code llamacpp MODEL LLAMACPP.json RESULTS.jsonl}: appends llama.cpp's figures on the same file (a line of
+ * bench/llamacpp/bench.mjs) as a row, with the CPU's bandwidth bound;</li>
  * <li>{@code report RESULTS.jsonl CHART.png}: prints the table and writes the bar chart.</li>
  * </ul>
- * Measured: prompt tokens/s (prefill), generation tokens/s (greedy, one forward pass per token), time to first token
+ * Measured, as the mean and the sample standard deviation over the runs: prompt tokens/s (prefill), generation tokens/s (greedy, one forward pass per token), time to first token
  * (prefill of the prompt + the first generated token, warm), the JIT compile time (bytecode to kernel plus device builds,
  * first run), and the fraction of the bandwidth bound: weight bytes read per token x tokens/s / bandwidth, with a split's
  * bound the sum of each stage's bytes over its device's bandwidth.
@@ -55,6 +57,9 @@ public final class EndToEndBench {
         } else if (args.length == 7 && args[0].equals("run")) {
             Result r = run(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             Files.writeString(Path.of(args[6]), JSON.writeValueAsString(r) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } else if (args.length == 4 && args[0].equals("llamacpp")) {
+            Result r = llamaCpp(Path.of(args[1]), Files.readString(Path.of(args[2])).strip());
+            Files.writeString(Path.of(args[3]), JSON.writeValueAsString(r) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } else if (args.length == 3 && args[0].equals("report")) {
             List<Result> results = read(Path.of(args[1]));
             System.out.print(table(results));
@@ -64,6 +69,7 @@ public final class EndToEndBench {
             System.err.println("""
                     usage: EndToEndBench configs [--jvm]
                            EndToEndBench run MODEL CONFIG PROMPT_TOKENS GEN_TOKENS RUNS RESULTS.jsonl
+                           EndToEndBench llamacpp MODEL LLAMACPP.json RESULTS.jsonl   (bench/llamacpp/bench.mjs's line as a row)
                            EndToEndBench report RESULTS.jsonl CHART.png
                     CONFIG: cpu, a device id (opencl:0, ptx:0, jvm) or a comma-separated list splitting the layers evenly
                     (opencl:0,cpu). Threads of the CPU engine: -Dsquall.threads.""");
@@ -100,7 +106,15 @@ public final class EndToEndBench {
     public record Result(String config, String model, String devices, int threads, int promptTokens, int genTokens, int runs,
                          double promptTps, double genTps, double ttftMs, double jitCompileMs, int kernelsCompiled,
                          double setupMs, long weightBytesPerToken, double boundTps, double fractionOfBound, String bandwidths,
-                         String error) {
+                         String error, double promptSpread, double genSpread) {
+        /** Without the spreads (one run, or a failure). */
+        public Result(String config, String model, String devices, int threads, int promptTokens, int genTokens, int runs,
+                      double promptTps, double genTps, double ttftMs, double jitCompileMs, int kernelsCompiled,
+                      double setupMs, long weightBytesPerToken, double boundTps, double fractionOfBound, String bandwidths,
+                      String error) {
+            this(config, model, devices, threads, promptTokens, genTokens, runs, promptTps, genTps, ttftMs, jitCompileMs, kernelsCompiled,
+                    setupMs, weightBytesPerToken, boundTps, fractionOfBound, bandwidths, error, 0, 0);
+        }
     }
 
     static Result run(Path modelFile, String config, int promptTokens, int genTokens, int runs) throws IOException {
@@ -138,7 +152,10 @@ public final class EndToEndBench {
                 double setupMs = (System.nanoTime() - t0) / 1e6;
                 double jitMs = (KernelCache.compileNanos() - compile0) / 1e6;
                 int compiled = (int) (KernelCache.deviceBuilds() + KernelCache.binaryLoads() - builds0);
-                double bestPrompt = Double.MAX_VALUE, bestGen = Double.MAX_VALUE, bestTtft = Double.MAX_VALUE;
+                // every run counts: the mean and the spread, not the best (a shared machine's noise shows as spread)
+                double[] promptTps = new double[runs];
+                double[] genTps = new double[runs];
+                double[] ttft = new double[runs];
                 for (int r = 0; r < runs; r++) {
                     long a = System.nanoTime();
                     float[] logits = engine.prefill(prompt, 0, promptTokens, 0);
@@ -150,21 +167,60 @@ public final class EndToEndBench {
                         token = engine.forwardGreedy(token, promptTokens + i);
                     }
                     long d = System.nanoTime();
-                    bestPrompt = Math.min(bestPrompt, (b - a) / 1e9);
-                    bestTtft = Math.min(bestTtft, (c - a) / 1e9);
-                    bestGen = Math.min(bestGen, (d - b) / 1e9);
+                    promptTps[r] = promptTokens / ((b - a) / 1e9);
+                    genTps[r] = genTokens / ((d - b) / 1e9);
+                    ttft[r] = (c - a) / 1e6;
                 }
-                double promptTps = promptTokens / bestPrompt;
-                double genTps = genTokens / bestGen;
-                System.err.printf(Locale.ROOT, "bench: %s prompt %.2f tok/s, generation %.2f tok/s, JIT %.0f ms%n", config, promptTps, genTps, jitMs);
-                return new Result(config, name, describe(stages), Threads.count(), promptTokens, genTokens, runs, promptTps, genTps,
-                        bestTtft * 1e3, jitMs, compiled, setupMs, bound.bytes(), bound.tokensPerSecond(),
-                        genTps / bound.tokensPerSecond(), bound.bandwidths(), null);
+                double promptMean = mean(promptTps);
+                double gen = mean(genTps);
+                System.err.printf(Locale.ROOT, "bench: %s prompt %.2f +- %.2f tok/s, generation %.2f +- %.2f tok/s (%d runs), JIT %.0f ms%n",
+                        config, promptMean, spread(promptTps), gen, spread(genTps), runs, jitMs);
+                return new Result(config, name, describe(stages), Threads.count(), promptTokens, genTokens, runs, promptMean, gen,
+                        mean(ttft), jitMs, compiled, setupMs, bound.bytes(), bound.tokensPerSecond(),
+                        gen / bound.tokensPerSecond(), bound.bandwidths(), null, spread(promptTps), spread(genTps));
             } catch (RuntimeException e) {
                 return failed(config, name, stages, bound, promptTokens, genTokens, runs, e);
             } finally {
                 closeQuietly(engine, config);
             }
+        }
+    }
+
+    static double mean(double[] v) {
+        double sum = 0;
+        for (double x : v) {
+            sum += x;
+        }
+        return sum / v.length;
+    }
+
+    /** The sample standard deviation (0 for one value). */
+    static double spread(double[] v) {
+        if (v.length < 2) {
+            return 0;
+        }
+        double m = mean(v);
+        double ss = 0;
+        for (double x : v) {
+            ss += (x - m) * (x - m);
+        }
+        return Math.sqrt(ss / (v.length - 1));
+    }
+
+    /**
+     * llama.cpp's figures (one JSON line of bench/llamacpp/bench.mjs, run on the same file and threads) as a result row
+     * beside the configurations, with the CPU's bandwidth bound.
+     */
+    static Result llamaCpp(Path modelFile, String json) throws IOException {
+        var node = JSON.readTree(json);
+        try (LlamaModel model = LlamaModel.load(modelFile, null)) {
+            Bound bound = bound(model, Engines.place(model, Math.min(WINDOW, model.config().contextLength()), "cpu"));
+            double gen = node.path("generationTokensPerSecondMean").asDouble(node.path("generationTokensPerSecond").asDouble());
+            double prompt = node.path("promptTokensPerSecondMean").asDouble(node.path("promptTokensPerSecond").asDouble());
+            return new Result("llama.cpp", modelFile.getFileName().toString(), node.path("engine").asText("llama.cpp") + ", CPU",
+                    node.path("threads").asInt(), node.path("promptTokens").asInt(), node.path("generatedTokens").asInt(),
+                    node.path("runs").asInt(1), prompt, gen, 0, 0, 0, 0, bound.bytes(), bound.tokensPerSecond(), gen / bound.tokensPerSecond(),
+                    bound.bandwidths(), null, node.path("promptTokensPerSecondSpread").asDouble(), node.path("generationTokensPerSecondSpread").asDouble());
         }
     }
 
@@ -271,7 +327,7 @@ public final class EndToEndBench {
         StringBuilder sb = new StringBuilder();
         if (!results.isEmpty()) {
             Result f = results.getFirst();
-            sb.append(String.format(Locale.ROOT, "%s, prompt %d tokens, generation %d tokens (greedy), best of %d runs, CPU engine %d threads%n%n",
+            sb.append(String.format(Locale.ROOT, "%s, prompt %d tokens, generation %d tokens (greedy), mean +- standard deviation of %d runs, CPU engine %d threads%n%n",
                     f.model(), f.promptTokens(), f.genTokens(), f.runs(), f.threads()));
         }
         sb.append("| configuration | layers | prompt tok/s | generation tok/s | fraction of bandwidth bound | time to first token | JIT compile | bandwidth used for the bound |\n");
@@ -281,8 +337,8 @@ public final class EndToEndBench {
                 sb.append(String.format(Locale.ROOT, "| %s | %s | failed: %s | | | | | |%n", r.config(), r.devices(), r.error()));
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.0f%% (bound %.1f tok/s) | %.0f ms | %.1f s (%d kernels) | %s |%n",
-                    r.config(), r.devices(), r.promptTps(), r.genTps(), 100 * r.fractionOfBound(), r.boundTps(), r.ttftMs(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f +- %.2f | %.2f +- %.2f | %.0f%% (bound %.1f tok/s) | %.0f ms | %.1f s (%d kernels) | %s |%n",
+                    r.config(), r.devices(), r.promptTps(), r.promptSpread(), r.genTps(), r.genSpread(), 100 * r.fractionOfBound(), r.boundTps(), r.ttftMs(),
                     r.jitCompileMs() / 1e3, r.kernelsCompiled(), r.bandwidths()));
         }
         return sb.toString();

@@ -85,6 +85,32 @@ class EndToEndBenchTest {
     }
 
     @Test
+    void figuresAreTheMeanAndSampleStandardDeviationOfTheRuns() {
+        assertEquals(2.0, EndToEndBench.mean(new double[]{1, 3}));
+        assertEquals(Math.sqrt(2), EndToEndBench.spread(new double[]{1, 3}), 1e-12);
+        assertEquals(0.0, EndToEndBench.spread(new double[]{5}), "one run has no spread");
+    }
+
+    @Test
+    void llamaCppLineBecomesARowWithTheCpuBound(@TempDir Path dir) throws IOException {
+        Path model = stories();
+        assumeTrue(model != null, "models/stories260K.gguf not found above the working directory");
+        EndToEndBench.Result r = EndToEndBench.llamaCpp(model, """
+                {"type":"","engine":"llama.cpp (node-llama-cpp 3.22.1)","threads":2,"promptTokens":16,"promptTokensPerSecond":120.5,
+                "generatedTokens":16,"generationTokensPerSecond":60.25,"runs":3,"promptTokensPerSecondMean":110.0,
+                "promptTokensPerSecondSpread":4.5,"generationTokensPerSecondMean":55.0,"generationTokensPerSecondSpread":2.5}""");
+        assertEquals("llama.cpp", r.config());
+        assertEquals(110.0, r.promptTps());
+        assertEquals(4.5, r.promptSpread());
+        assertEquals(55.0, r.genTps());
+        assertEquals(2.5, r.genSpread());
+        assertEquals(3, r.runs());
+        assertTrue(r.boundTps() > 0 && Math.abs(r.fractionOfBound() - 55.0 / r.boundTps()) < 1e-9, r.toString());
+        String table = EndToEndBench.table(List.of(r));
+        assertTrue(table.contains("| llama.cpp | llama.cpp (node-llama-cpp 3.22.1), CPU | 110.00 +- 4.50 | 55.00 +- 2.50 |"), table);
+    }
+
+    @Test
     void defaultConfigurationsStartWithTheCpuEngine() {
         List<String> configs = EndToEndBench.configurations(true);
         assertEquals("cpu", configs.getFirst());
