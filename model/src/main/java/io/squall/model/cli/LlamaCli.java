@@ -105,7 +105,7 @@ public final class LlamaCli implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object: token ids, text, logprobs, timings")
     boolean json;
 
-    @Option(names = "--chat-template", paramLabel = "NAME", description = "override the model's chat template: llama2 or llama3")
+    @Option(names = "--chat-template", paramLabel = "NAME", description = "use a built-in format instead of the file's tokenizer.chat_template (rendered as Jinja): llama2 or llama3")
     String chatTemplate;
 
     static final int DEFAULT_MAX_CONTEXT = 4096;

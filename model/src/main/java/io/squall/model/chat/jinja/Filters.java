@@ -34,6 +34,15 @@ final class Filters {
                 String t = str(v).text();
                 yield Str.markup(t.isEmpty() ? t : t.substring(0, 1).toUpperCase(Locale.ROOT) + t.substring(1).toLowerCase(Locale.ROOT));
             }
+            case "title" -> {
+                StringBuilder b = new StringBuilder();
+                boolean start = true;
+                for (char c : str(v).text().toCharArray()) {
+                    b.append(start ? Character.toUpperCase(c) : Character.toLowerCase(c));
+                    start = !Character.isLetterOrDigit(c);
+                }
+                yield Str.markup(b.toString());
+            }
             case "string" -> str(v);
             case "safe", "e", "escape" -> v;   // no HTML escaping (transformers' environment does not autoescape)
             case "int" -> v instanceof Str s ? parseLong(s.text()) : (Object) number(v).longValue();
