@@ -46,6 +46,11 @@ public final class WeightMatrix {
         this.integerKernel = int8 && IntegerDots.supports(type) ? IntegerDots.kernel(type) : null;
     }
 
+    /** Whether products, dequantization and quantization handle {@code type} (the CPU engine runs it). */
+    public static boolean supports(GGMLType type) {
+        return Blocks.supported(type);
+    }
+
     /** Wraps {@code data} (not copied); errors name the tensor. */
     public static WeightMatrix of(String name, GGMLType type, MemorySegment data, int rows, int cols) {
         Objects.requireNonNull(name, "name");
