@@ -1,16 +1,24 @@
 package io.squall.model.chat;
 
+import io.squall.model.chat.jinja.JinjaException;
+import io.squall.model.chat.jinja.JinjaTemplate;
+import io.squall.model.chat.jinja.Str;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.tokenizer.GGUFVocabulary;
 import io.squall.model.tokenizer.Tokenizer;
 import io.squall.model.tokenizer.Tokenizer.Segment;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The two Llama chat formats, rendered as Meta's Jinja templates render them:
+ * A model's chat format: the Jinja template the GGUF file carries in {@code tokenizer.chat_template}, rendered as
+ * Hugging Face transformers renders it ({@link JinjaTemplate}); or, chosen with {@code --chat-template} or for files
+ * without a usable template, one of the two built-in Llama formats, rendered as Meta's Jinja templates render them:
  * <ul>
  *   <li>{@code llama2}: {@code <s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] ...}</li>
  *   <li>{@code llama3}: {@code <|begin_of_text|><|start_header_id|>{role}<|end_header_id|>\n\n{content}<|eot_id|>...},
@@ -22,18 +30,28 @@ import java.util.Locale;
 public final class ChatTemplate implements ChatFormat {
     public static final String LLAMA2 = "llama2";
     public static final String LLAMA3 = "llama3";
+    /** The name of templates taken from the file. */
+    public static final String JINJA = "jinja";
 
     private final String name;
     private final Tokenizer tokenizer;
+    /** The file's template; null for the built-in formats. */
+    private final JinjaTemplate jinja;
 
     private ChatTemplate(String name, Tokenizer tokenizer) {
+        this(name, tokenizer, null);
+    }
+
+    private ChatTemplate(String name, Tokenizer tokenizer, JinjaTemplate jinja) {
         this.name = name;
         this.tokenizer = tokenizer;
+        this.jinja = jinja;
     }
 
     /**
-     * The template for a model: the override when given ("llama2" or "llama3"), else the family whose markers
-     * {@code tokenizer.chat_template} contains, else the family of the vocabulary.
+     * The template for a model: the override when given ("llama2" or "llama3"), else {@code tokenizer.chat_template}
+     * rendered as Jinja, else (no template, or one this interpreter cannot parse) the family whose markers the
+     * template text contains, else the family of the vocabulary.
      */
     public static ChatTemplate forModel(GGUFFile gguf, Tokenizer tokenizer, String override) {
         return of(gguf.getString(GGUFVocabulary.CHAT_TEMPLATE, null), tokenizer, override);
@@ -48,6 +66,11 @@ public final class ChatTemplate implements ChatFormat {
             return new ChatTemplate(family, tokenizer);
         }
         if (jinjaTemplate != null) {
+            try {
+                return new ChatTemplate(JINJA, tokenizer, JinjaTemplate.parse(jinjaTemplate));
+            } catch (JinjaException e) {
+                System.err.println("warning: tokenizer.chat_template: " + e.getMessage() + "; using the built-in Llama format its markers suggest");
+            }
             if (jinjaTemplate.contains("<|start_header_id|>")) return new ChatTemplate(LLAMA3, tokenizer);
             if (jinjaTemplate.contains("[INST]")) return new ChatTemplate(LLAMA2, tokenizer);
         }
@@ -87,14 +110,52 @@ public final class ChatTemplate implements ChatFormat {
                 throw new IllegalArgumentException("the prompt needs " + encode(kept, addGenerationPrompt).length
                         + " tokens even without earlier turns; the context allows " + maxTokens);
             kept.remove(first);
-            // Llama 2 needs user/assistant alternation starting with a user turn.
-            if (name.equals(LLAMA2) && kept.size() - first > 1 && !kept.get(first).role().equals("user")) kept.remove(first);
+            // Llama 2 (and many file templates) need user/assistant alternation starting with a user turn.
+            if (!name.equals(LLAMA3) && kept.size() - first > 1 && !kept.get(first).role().equals("user")) kept.remove(first);
         }
         return kept;
     }
 
     private List<Segment> segments(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        if (jinja != null) {
+            return rendered(messages, addGenerationPrompt);
+        }
         return name.equals(LLAMA3) ? llama3(messages, addGenerationPrompt) : llama2(messages);
+    }
+
+    /**
+     * The file's template with transformers' variables (messages, add_generation_prompt, bos_token, eos_token); role
+     * and content are content, never markup. When the vocabulary asks for BOS and the template does not write it
+     * (Zephyr, ChatML), it is prepended, as llama.cpp does when it tokenizes a rendered prompt.
+     */
+    private List<Segment> rendered(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        List<Object> list = new ArrayList<>();
+        for (ChatMessage m : messages) {
+            Map<String, Object> message = new LinkedHashMap<>();
+            message.put("role", Str.content(m.role()));
+            message.put("content", Str.content(m.content()));
+            list.add(message);
+        }
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("messages", list);
+        vars.put("add_generation_prompt", addGenerationPrompt);
+        vars.put("bos_token", Str.markup(tokenizer.tokenText(tokenizer.bos())));
+        vars.put("eos_token", Str.markup(tokenizer.tokenText(tokenizer.eos())));
+        Str out;
+        try {
+            out = jinja.render(vars);
+        } catch (JinjaException e) {
+            throw new IllegalArgumentException("chat template: " + e.getMessage(), e);
+        }
+        List<Segment> segments = new ArrayList<>();
+        String bos = tokenizer.tokenText(tokenizer.bos());
+        if (tokenizer.addBosByDefault() && !out.text().startsWith(bos)) {
+            segments.add(markup(bos));
+        }
+        for (Str.Part p : out.parts()) {
+            segments.add(new Segment(p.text(), !p.content()));
+        }
+        return segments;
     }
 
     private List<Segment> llama3(List<ChatMessage> messages, boolean addGenerationPrompt) {

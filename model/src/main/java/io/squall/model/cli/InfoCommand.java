@@ -18,8 +18,12 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code llama info}: a GGUF file's metadata (long arrays summarized), Llama hyper-parameters and tensor table. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Prints a GGUF file's metadata, hyper-parameters and tensors.")
+/**
+ * {@code llama info}: a GGUF file's metadata (long arrays summarized), Llama hyper-parameters and tensor table, then
+ * whether Squall can run it and, if not, everything that is missing ({@link Runnability}).
+ */
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "Prints a GGUF file's metadata, hyper-parameters and tensors, and whether Squall can run it (if not, what is missing).")
 public final class InfoCommand implements Callable<Integer> {
     private static final int SHOWN_ELEMENTS = 8;
 
@@ -67,6 +71,19 @@ public final class InfoCommand implements Callable<Integer> {
             total += t.byteSize();
         }
         out.printf("  total %,d bytes%n", total);
+        out.println();
+        Runnability r = Runnability.of(gguf);
+        if (r.runs()) {
+            out.println("Squall can run this file (CPU engine: --device cpu).");
+        } else {
+            out.println("Squall cannot run this file; missing:");
+            for (String p : r.problems()) {
+                out.println("  - " + TerminalText.escape(p));
+            }
+        }
+        for (String n : r.notes()) {
+            out.println("  " + TerminalText.escape(n));
+        }
         out.flush();
     }
 

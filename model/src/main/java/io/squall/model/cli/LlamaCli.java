@@ -105,7 +105,7 @@ public final class LlamaCli implements Callable<Integer> {
     @Option(names = "--stop", paramLabel = "TEXT", description = "stop when the text produces TEXT (repeatable; not printed)")
     List<String> stop = new ArrayList<>();
 
-    @Option(names = "--chat-template", paramLabel = "NAME", description = "override the model's chat template: llama2 or llama3")
+    @Option(names = "--chat-template", paramLabel = "NAME", description = "use a built-in format instead of the file's tokenizer.chat_template (rendered as Jinja): llama2 or llama3")
     String chatTemplate;
 
     public static void main(String[] args) {

@@ -21,14 +21,25 @@ public enum GGMLType {
     Q5_K(13, BlockFormat.Q5_K),
     Q6_K(14, BlockFormat.Q6_K),
     Q8_K(15, BlockFormat.Q8_K),
+    // ggml types Squall reads from files but cannot decode: listed so that such files open and `llama info` can name them
+    IQ2_XXS(16, BlockFormat.IQ2_XXS),
+    IQ2_XS(17, BlockFormat.IQ2_XS),
+    IQ3_XXS(18, BlockFormat.IQ3_XXS),
+    IQ1_S(19, BlockFormat.IQ1_S),
     IQ4_NL(20, BlockFormat.IQ4_NL),
+    IQ3_S(21, BlockFormat.IQ3_S),
+    IQ2_S(22, BlockFormat.IQ2_S),
     IQ4_XS(23, BlockFormat.IQ4_XS),
     I8(24, BlockFormat.I8),
     I16(25, BlockFormat.I16),
     I32(26, BlockFormat.I32),
     I64(27, BlockFormat.I64),
     F64(28, BlockFormat.F64),
-    BF16(30, BlockFormat.BF16);
+    IQ1_M(29, BlockFormat.IQ1_M),
+    BF16(30, BlockFormat.BF16),
+    TQ1_0(34, BlockFormat.TQ1_0),
+    TQ2_0(35, BlockFormat.TQ2_0),
+    MXFP4(39, BlockFormat.MXFP4);
 
     private final int id;
     private final BlockFormat format;

@@ -46,7 +46,7 @@ public final class WeightMatrix {
         this.integerKernel = int8 && IntegerDots.supports(type) ? IntegerDots.kernel(type) : null;
     }
 
-    /** Whether products of this tensor type are implemented (what {@link #of} accepts). */
+    /** Whether products, dequantization and quantization handle {@code type} (the CPU engine runs it). */
     public static boolean supports(GGMLType type) {
         return Blocks.supported(type);
     }

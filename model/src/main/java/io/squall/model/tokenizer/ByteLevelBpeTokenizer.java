@@ -7,22 +7,20 @@ import java.util.Map;
 import java.util.PriorityQueue;
 
 /**
- * Byte-level BPE (llama.cpp's {@code llm_tokenizer_bpe} with the {@code llama-bpe} pre-tokenizer): the text is
- * split into words by {@link Llama3PreTokenizer}, each word's UTF-8 bytes become GPT-2 byte-level characters, a
- * word that is itself a token is taken whole (Llama 3's {@code ignore_merges}), otherwise the adjacent pair with
- * the lowest merge rank is merged until no merge applies.
+ * Byte-level BPE (llama.cpp's {@code llm_tokenizer_bpe}): the text is split into words by the {@link PreTokenizer}
+ * that {@code tokenizer.ggml.pre} names, each word's UTF-8 bytes become GPT-2 byte-level characters, a word that is
+ * itself a token is taken whole when the pre-tokenizer says so (Llama 3's {@code ignore_merges}), otherwise the
+ * adjacent pair with the lowest merge rank is merged until no merge applies.
  */
 final class ByteLevelBpeTokenizer extends BaseTokenizer {
     private final Map<String, Integer> mergeRank;
+    private final PreTokenizer preTokenizer;
 
     ByteLevelBpeTokenizer(Vocabulary vocab) {
         super(vocab);
         // GGUF files converted before llama.cpp recorded the pre-tokenizer have none: Llama 3 if its markers are there.
-        boolean llama3 = "llama-bpe".equals(vocab.pre())
-                || (vocab.pre() == null && tokenToId.containsKey("<|begin_of_text|>"));
-        if (!llama3)
-            throw new IllegalArgumentException("tokenizer.ggml.pre: pre-tokenizer '" + vocab.pre()
-                    + "' is not supported (supported: llama-bpe, the Llama 3 tokenizer)");
+        String pre = vocab.pre() == null && tokenToId.containsKey("<|begin_of_text|>") ? "llama-bpe" : vocab.pre();
+        this.preTokenizer = PreTokenizer.of(pre);
         String[] merges = vocab.merges();
         this.mergeRank = HashMap.newHashMap(merges.length);
         for (int rank = 0; rank < merges.length; rank++) {
@@ -52,14 +50,14 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
                 out.add(fragment.token());
                 continue;
             }
-            for (String word : Llama3PreTokenizer.split(fragment.text())) encodeWord(ByteLevel.encode(word), out);
+            for (String word : preTokenizer.split(fragment.text())) encodeWord(ByteLevel.encode(word), out);
         }
     }
 
     private record Bigram(int left, int right, int rank, int length) {}
 
     private void encodeWord(String word, IntList out) {
-        Integer whole = tokenToId.get(word);     // ignore_merges: a word that is a token is kept whole
+        Integer whole = preTokenizer.ignoreMerges() ? tokenToId.get(word) : null;   // ignore_merges: a word that is a token is kept whole
         if (whole != null) {
             out.add(whole);
             return;

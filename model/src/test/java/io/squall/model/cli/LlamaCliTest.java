@@ -90,6 +90,43 @@ class LlamaCliTest {
     }
 
     @Test
+    void infoSaysWhetherSquallRunsTheFileAndWhatIsMissing() throws IOException {
+        Run stories = run("info", "--model", TestModels.stories().toString());
+        assertTrue(stories.out().contains("Squall can run this file"), stories.out());
+        assertTrue(stories.out().contains("every tensor type has device kernels"), stories.out());
+
+        Path mix = dir.resolve("q5km.gguf");
+        try (io.squall.model.gguf.GGUFFile vocab = io.squall.model.gguf.GGUFFile.open(TestModels.stories())) {
+            io.squall.model.convert.SyntheticModel.write(io.squall.model.convert.SyntheticModel.preset("tiny"),
+                    io.squall.model.convert.SyntheticModel.TypeScheme.parse("q5_k_m"), vocab, 1, mix, s -> { });
+        }
+        Run q5 = run("info", "--model", mix.toString());
+        assertTrue(q5.out().contains("Squall can run this file"), q5.out());
+        assertTrue(q5.out().contains("Q5_K (") && q5.out().contains("not yet supported on accelerated devices"), q5.out());
+
+        // a Gemma-labelled file with an IQ2_XXS matrix, a bias and an unknown pre-tokenizer: every problem listed
+        io.squall.model.gguf.GGUFWriter w = new io.squall.model.gguf.GGUFWriter()
+                .putString("general.architecture", "gemma")
+                .putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "kimi-k2")
+                .putStringArray("tokenizer.ggml.tokens", new String[] {"a", "b"})
+                .putStringArray("tokenizer.ggml.merges", new String[] {"a b"})
+                .putInt32Array("tokenizer.ggml.token_type", new int[] {1, 1})
+                .putUInt32("tokenizer.ggml.bos_token_id", 0).putUInt32("tokenizer.ggml.eos_token_id", 1);
+        w.addTensor("blk.0.attn_q.weight", io.squall.model.tensor.GGMLType.IQ2_XXS, new long[] {256, 2},
+                java.lang.foreign.MemorySegment.ofArray(new byte[2 * 66]));
+        w.addTensor("blk.0.attn_q.bias", io.squall.model.tensor.GGMLType.F32, new long[] {2}, java.lang.foreign.MemorySegment.ofArray(new float[2]));
+        Path bad = dir.resolve("bad.gguf");
+        w.write(bad);
+        Run r = run("info", "--model", bad.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Squall cannot run this file; missing:"), r.out());
+        assertTrue(r.out().contains("general.architecture is 'gemma'"), r.out());
+        assertTrue(r.out().contains("tensor type IQ2_XXS is not supported (1 tensors, e.g. blk.0.attn_q.weight)"), r.out());
+        assertTrue(r.out().contains("which Squall would ignore: blk.0.attn_q.bias"), r.out());
+        assertTrue(r.out().contains("pre-tokenizer 'kimi-k2' is not supported"), r.out());
+    }
+
+    @Test
     void jsonOutputHasTokensTextLogprobsAndTimings() throws IOException {
         Path model = TestModels.stories();
         Run r = run("--model", model.toString(), "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", "12",

@@ -143,9 +143,9 @@ class TokenizerBehaviourTest {
     void unsupportedVocabulariesAreClearErrors() {
         String[] tokens = {"a", "b", "ab"};
         int[] types = {1, 1, 1};
-        var qwen = new Vocabulary("gpt2", "qwen2", tokens, null, types, new String[] {"a b"}, 0, 1, -1, -1, false, false, false, null);
-        var e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.of(qwen));
-        assertTrue(e.getMessage().contains("tokenizer.ggml.pre") && e.getMessage().contains("qwen2"), e.getMessage());
+        var kimi = new Vocabulary("gpt2", "kimi-k2", tokens, null, types, new String[] {"a b"}, 0, 1, -1, -1, false, false, false, null);
+        var e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.of(kimi));
+        assertTrue(e.getMessage().contains("tokenizer.ggml.pre") && e.getMessage().contains("kimi-k2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new Vocabulary("bert", null, tokens, null, types, null, 0, 1, -1, -1, false, false, false, null));
         assertTrue(e.getMessage().contains("tokenizer.ggml.model"), e.getMessage());

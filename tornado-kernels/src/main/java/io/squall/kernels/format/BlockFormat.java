@@ -27,7 +27,18 @@ public enum BlockFormat {
     I16(1, 2),
     I32(1, 4),
     I64(1, 8),
-    F64(1, 8);
+    F64(1, 8),
+    // types Squall reads from files but cannot decode (so such files open and `llama info` can name them)
+    IQ2_XXS(256, 2 + 256 / 8 * 2),
+    IQ2_XS(256, 2 + 256 / 8 * 2 + 256 / 32),
+    IQ3_XXS(256, 2 + 3 * 256 / 8),
+    IQ1_S(256, 2 + 256 / 8 + 256 / 16),
+    IQ3_S(256, 2 + 256 / 4 + 256 / 32 + 256 / 8 + 256 / 64),
+    IQ2_S(256, 2 + 256 / 4 + 256 / 32 + 256 / 32),
+    IQ1_M(256, 256 / 8 + 256 / 16 + 256 / 32),
+    TQ1_0(256, (256 - 4 * 256 / 64) / 5 + 256 / 64 + 2),
+    TQ2_0(256, 2 + 256 / 4),
+    MXFP4(32, 1 + 16);
 
     /** The code of a type the kernels cannot read. */
     public static final int NO_KERNELS = -1;
