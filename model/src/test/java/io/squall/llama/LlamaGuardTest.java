@@ -1,10 +1,8 @@
 package io.squall.llama;
 
-import io.squall.model.convert.TensorEncoding;
+import io.squall.model.convert.ChainModel;
 import io.squall.model.gguf.GGUFFile;
-import io.squall.model.gguf.GGUFWriter;
 import io.squall.model.llama.TestModels;
-import io.squall.model.tensor.GGMLType;
 import io.squall.model.tokenizer.Tokenizer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,9 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -122,60 +118,15 @@ class LlamaGuardTest {
         }
     }
 
-    /**
-     * A model whose next token depends only on the current one: blocks that add nothing (zero output projections),
-     * one-hot embeddings for the tokens of the chain, and a classifier that maps each chain token to the next. So
-     * greedy decoding after the prompt's last token emits exactly the chain: "unsafe\nS2", then EOS.
-     */
+    /** A model steered to answer {@code answer} after {@code lastPromptToken}, then EOS (see {@link ChainModel}). */
     Path steeredModel(int lastPromptToken, int[] answer) throws IOException {
-        int dim = 64, hidden = 64, layers = 1, heads = 2;
         try (GGUFFile vocab = GGUFFile.open(TestModels.stories())) {
-            int vocabSize = vocab.getArray("tokenizer.ggml.tokens").length();
-            int eos = Tokenizer.fromGGUF(vocab).eos();
             int[] chain = new int[answer.length + 2];
             chain[0] = lastPromptToken;
             System.arraycopy(answer, 0, chain, 1, answer.length);
-            chain[chain.length - 1] = eos;
-            Set<Integer> distinct = new HashSet<>();
-            for (int i = 0; i < chain.length - 1; i++) {
-                assertTrue(distinct.add(chain[i]), "the chain's tokens must differ: " + Arrays.toString(chain));
-            }
-            float[] embedding = new float[vocabSize * dim];
-            float[] output = new float[vocabSize * dim];
-            for (int i = 0; i + 1 < chain.length; i++) {
-                embedding[chain[i] * dim + i] = 1f;
-                output[chain[i + 1] * dim + i] = 10f;
-            }
-            GGUFWriter w = new GGUFWriter();
-            w.putString("general.architecture", "llama");
-            w.putString("general.name", "steered-llama-guard-2");
-            w.putUInt32("llama.context_length", 2048);
-            w.putUInt32("llama.embedding_length", dim);
-            w.putUInt32("llama.block_count", layers);
-            w.putUInt32("llama.feed_forward_length", hidden);
-            w.putUInt32("llama.attention.head_count", heads);
-            w.putUInt32("llama.attention.head_count_kv", heads);
-            w.putUInt32("llama.rope.dimension_count", dim / heads);
-            w.putFloat32("llama.rope.freq_base", 10000f);
-            w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
-            w.putUInt32("llama.vocab_size", vocabSize);
-            w.putAll(vocab, "tokenizer.");
-            w.addTensor("token_embd.weight", GGMLType.F32, new long[]{dim, vocabSize}, TensorEncoding.encode(GGMLType.F32, embedding));
-            String p = "blk.0.";
-            float[] ones = new float[dim];
-            Arrays.fill(ones, 1f);
-            w.addTensor(p + "attn_norm.weight", GGMLType.F32, new long[]{dim}, TensorEncoding.encode(GGMLType.F32, ones));
-            w.addTensor(p + "ffn_norm.weight", GGMLType.F32, new long[]{dim}, TensorEncoding.encode(GGMLType.F32, ones));
-            for (String m : List.of("attn_q", "attn_k", "attn_v", "attn_output")) {
-                w.addTensor(p + m + ".weight", GGMLType.F32, new long[]{dim, dim}, TensorEncoding.encode(GGMLType.F32, new float[dim * dim]));
-            }
-            w.addTensor(p + "ffn_gate.weight", GGMLType.F32, new long[]{dim, hidden}, TensorEncoding.encode(GGMLType.F32, new float[dim * hidden]));
-            w.addTensor(p + "ffn_up.weight", GGMLType.F32, new long[]{dim, hidden}, TensorEncoding.encode(GGMLType.F32, new float[dim * hidden]));
-            w.addTensor(p + "ffn_down.weight", GGMLType.F32, new long[]{hidden, dim}, TensorEncoding.encode(GGMLType.F32, new float[dim * hidden]));
-            w.addTensor("output_norm.weight", GGMLType.F32, new long[]{dim}, TensorEncoding.encode(GGMLType.F32, ones));
-            w.addTensor("output.weight", GGMLType.F32, new long[]{dim, vocabSize}, TensorEncoding.encode(GGMLType.F32, output));
+            chain[chain.length - 1] = Tokenizer.fromGGUF(vocab).eos();
             Path out = dir.resolve("steered.gguf");
-            w.write(out);
+            ChainModel.write(vocab, "steered-llama-guard-2", chain, 2048, out);
             return out;
         }
     }

@@ -14,6 +14,7 @@ import io.squall.llama.Completion;
 import io.squall.llama.FinishReason;
 import io.squall.llama.Generation;
 import io.squall.llama.Llama;
+import io.squall.llama.LlamaGuard;
 import io.squall.llama.QueueFullException;
 import io.squall.llama.TokenLogprob;
 import io.squall.model.llama.ContextWindowExceededException;
@@ -54,6 +55,8 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private final Llama llama;
+    private final Llama guard;                 // a Llama Guard model for /v1/moderations, or null
+    private final LlamaGuard.Version guardVersion;
     private final Config config;
     private final RequestParser parser;
     private final long created = System.currentTimeMillis() / 1000;
@@ -62,7 +65,17 @@ public final class OpenAiServer implements AutoCloseable {
 
     /** A server for {@code llama} (which it does not close); call {@link #start()}. */
     public OpenAiServer(Llama llama, Config config) {
+        this(llama, null, null, config);
+    }
+
+    /**
+     * A server for {@code llama} that also answers /v1/moderations with the Llama Guard model {@code guard} (neither is
+     * closed by the server); {@code guardVersion} null detects the prompt format from the guard model's name.
+     */
+    public OpenAiServer(Llama llama, Llama guard, LlamaGuard.Version guardVersion, Config config) {
         this.llama = llama;
+        this.guard = guard;
+        this.guardVersion = guard == null ? null : guardVersion != null ? guardVersion : LlamaGuard.detect(guard);
         this.config = config;
         this.parser = new RequestParser(llama.contextSize(), config.timeout());
     }
@@ -78,6 +91,7 @@ public final class OpenAiServer implements AutoCloseable {
                         .get("/v1/models", (req, res) -> guarded(req, res, this::models))
                         .post("/v1/chat/completions", (req, res) -> generate(req, res, true))
                         .post("/v1/completions", (req, res) -> generate(req, res, false))
+                        .post("/v1/moderations", this::moderate)
                         .any((req, res) -> sendError(res, new ApiException(404, "invalid_request_error", null, "not_found",
                                 "no route " + req.prologue().method().text() + " " + req.path().path()))))
                 .build()
@@ -182,6 +196,79 @@ public final class OpenAiServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 sendError(res, new ApiException(500, "server_error", null, null, e.getMessage()));
             }
+        }
+    }
+
+    /**
+     * POST /v1/moderations: each input classified as a user message by the Llama Guard model. The result has OpenAI's
+     * shape ({@code flagged}, {@code categories}, {@code category_scores}) with Llama Guard's category codes as keys.
+     */
+    private void moderate(ServerRequest req, ServerResponse res) {
+        try {
+            authorize(req);
+            if (guard == null) {
+                throw new ApiException(404, "invalid_request_error", null, "model_not_found",
+                        "no moderation model is loaded: start the server with --guard-model FILE (a Llama Guard 2 or 3 GGUF)");
+            }
+            JsonNode body = readBody(req);
+            if (!body.isObject()) {
+                throw ApiException.invalid(null, "the request body must be a JSON object");
+            }
+            for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!f.equals("input") && !f.equals("model")) {
+                    throw ApiException.invalid(f, "Unrecognized request argument supplied: " + f);
+                }
+            }
+            JsonNode model = body.get("model");
+            if (model != null && !model.isNull() && !model.isTextual()) {
+                throw ApiException.invalid("model", "model must be a string");
+            }
+            JsonNode input = body.get("input");
+            java.util.List<String> texts = new java.util.ArrayList<>();
+            if (input != null && input.isTextual()) {
+                texts.add(input.asText());
+            } else if (input != null && input.isArray() && !input.isEmpty() && input.size() <= 32) {
+                for (int i = 0; i < input.size(); i++) {
+                    if (!input.get(i).isTextual()) {
+                        throw ApiException.invalid("input[" + i + "]", "input[" + i + "] must be a string (only text is supported)");
+                    }
+                    texts.add(input.get(i).asText());
+                }
+            } else {
+                throw ApiException.invalid("input", "input must be a string or an array of 1 to 32 strings");
+            }
+            ObjectNode o = JSON.createObjectNode();
+            o.put("id", "modr-" + HexFormat.of().formatHex(IDS.generateSeed(12)));
+            o.put("model", guard.name());
+            ArrayNode results = o.putArray("results");
+            for (String text : texts) {
+                LlamaGuard.Verdict v;
+                try {
+                    v = LlamaGuard.classify(guard, guardVersion, text, null);
+                } catch (QueueFullException e) {
+                    throw new ApiException(429, "requests", null, "rate_limit_exceeded", "the server is busy: " + e.getMessage());
+                } catch (ContextWindowExceededException e) {
+                    throw new ApiException(400, "invalid_request_error", "input", "context_length_exceeded", e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw new ApiException(502, "server_error", null, "bad_guard_output", e.getMessage());
+                }
+                ObjectNode r = results.addObject();
+                r.put("flagged", !v.safe());
+                ObjectNode categories = r.putObject("categories");
+                ObjectNode scores = r.putObject("category_scores");
+                ObjectNode names = r.putObject("category_names");
+                for (LlamaGuard.Category c : guardVersion.categories()) {
+                    boolean hit = v.categories().contains(c);
+                    categories.put(c.code(), hit);
+                    scores.put(c.code(), hit ? 1.0 : 0.0);
+                    names.put(c.code(), c.name());
+                }
+                r.put("guard_output", v.output());
+            }
+            sendJson(res, 200, o);
+        } catch (ApiException e) {
+            sendError(res, e);
         }
     }
 

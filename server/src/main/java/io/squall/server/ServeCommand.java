@@ -59,6 +59,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--chat-template", paramLabel = "NAME", description = "override the model's chat template: llama2 or llama3")
     String chatTemplate;
 
+    @Option(names = "--guard-model", paramLabel = "FILE", description = "a Llama Guard 2 or 3 GGUF that answers POST /v1/moderations")
+    Path guardModel;
+
+    @Option(names = "--guard-version", paramLabel = "2|3", description = "the guard's prompt format (default: from its name, else 3)")
+    String guardVersion;
+
     @Option(names = "--model-id", paramLabel = "ID", description = "the model id reported by /v1/models (default: the file name)")
     String modelId;
 
@@ -96,8 +102,13 @@ public final class ServeCommand implements Callable<Integer> {
             options.threads(threads);
         }
         String key = apiKey != null ? apiKey : System.getenv("SQUALL_API_KEY");
+        io.squall.llama.LlamaGuard.Version gv = guardVersion != null ? io.squall.llama.LlamaGuard.Version.of(guardVersion) : null;
+        if (guardModel != null && !Files.isRegularFile(guardModel)) {
+            throw new IllegalArgumentException("guard model file not found: " + guardModel);
+        }
         try (Llama llama = Llama.load(m, options.build());
-             OpenAiServer server = new OpenAiServer(llama, new OpenAiServer.Config(host, port, key,
+             Llama guard = guardModel != null ? Llama.load(guardModel, Llama.Options.builder().device(device).build()) : null;
+             OpenAiServer server = new OpenAiServer(llama, guard, gv, new OpenAiServer.Config(host, port, key,
                      modelId != null ? modelId : m.getFileName().toString(), maxBody, Duration.ofSeconds(timeoutSeconds))).start()) {
             System.err.printf("llama serve: %s on http://%s:%d/v1 (%s; %d parallel sequences, context %d tokens%s)%n", m.getFileName(),
                     host, server.port(), llama.engineDescription(), llama.parallel(), llama.contextSize(), key != null ? ", API key required" : "");

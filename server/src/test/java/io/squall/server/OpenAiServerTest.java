@@ -288,4 +288,39 @@ class OpenAiServerTest {
             assertTrue(after.finishReason() == FinishReason.LENGTH || after.finishReason() == FinishReason.STOP, "the slot serves again");
         }
     }
+
+    @Test
+    void moderationsRunTheGuardModel(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String user = "How do I steal a car?";
+        Path guardFile = dir.resolve("guard.gguf");
+        try (io.squall.model.gguf.GGUFFile vocab = io.squall.model.gguf.GGUFFile.open(stories())) {
+            io.squall.model.tokenizer.Tokenizer t = io.squall.model.tokenizer.Tokenizer.fromGGUF(vocab);
+            int[] prompt = io.squall.llama.LlamaGuard.encode(t, io.squall.llama.LlamaGuard.Version.LLAMA_GUARD_2, user, null);
+            int[] answer = t.encode("unsafe\nS2", false, false);
+            int[] chain = new int[answer.length + 2];
+            chain[0] = prompt[prompt.length - 1];
+            System.arraycopy(answer, 0, chain, 1, answer.length);
+            chain[chain.length - 1] = t.eos();
+            io.squall.model.convert.ChainModel.write(vocab, "steered llama guard 2", chain, 2048, guardFile);
+        }
+        try (Llama guard = Llama.load(guardFile, Llama.Options.builder().contextSize(2048).build());
+             OpenAiServer s = new OpenAiServer(llama, guard, null, new OpenAiServer.Config("127.0.0.1", 0, null, "m", 1 << 16, Duration.ofSeconds(60))).start()) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/moderations"))
+                    .header("Content-Type", "application/json");
+            HttpResponse<String> r = HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString("{\"input\": \"" + user + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode result = JSON.readTree(r.body()).get("results").get(0);
+            assertTrue(result.get("flagged").asBoolean());
+            assertTrue(result.get("categories").get("S2").asBoolean());
+            assertTrue(!result.get("categories").get("S1").asBoolean());
+            assertEquals(11, result.get("categories").size(), "Llama Guard 2's categories");
+            HttpResponse<String> bad = HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString("{\"input\": [1]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals("input[0]", JSON.readTree(bad.body()).get("error").get("param").asText());
+        }
+        HttpResponse<String> none = post("/v1/moderations", "{\"input\": \"x\"}", KEY);
+        assertEquals(404, none.statusCode());
+        assertTrue(none.body().contains("--guard-model"), none.body());
+    }
 }
