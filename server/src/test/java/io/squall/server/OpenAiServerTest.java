@@ -145,7 +145,8 @@ class OpenAiServerTest {
         assertEquals(lib.text(), c.choices().getFirst().text());
         var lp = c.choices().getFirst().logprobs().orElseThrow();
         assertEquals(lib.logprobs().size(), lp.tokens().orElseThrow().size());
-        assertEquals(lib.logprobs().getFirst().logprob(), lp.tokenLogprobs().orElseThrow().getFirst(), 1e-9);
+        // float rounding differs slightly when the slot reuses a cached prefix (a single step instead of a prefill chunk)
+        assertEquals(lib.logprobs().getFirst().logprob(), lp.tokenLogprobs().orElseThrow().getFirst(), 1e-4);
         String stop = lib.text().substring(5, 8);
         Completion stopped = client.completions().create(CompletionCreateParams.builder().model("stories260K").prompt("Once upon a time")
                 .maxTokens(20).temperature(0).stop(stop).build());
