@@ -28,6 +28,7 @@ public final class GenerationRequest {
     private final List<String> stop;
     private final int topLogprobs;
     private final Duration timeout;
+    private final boolean ignoreEndOfGeneration;
 
     private GenerationRequest(Builder b) {
         this.prompt = b.prompt;
@@ -38,6 +39,7 @@ public final class GenerationRequest {
         this.stop = List.copyOf(b.stop);
         this.topLogprobs = b.topLogprobs;
         this.timeout = b.timeout;
+        this.ignoreEndOfGeneration = b.ignoreEndOfGeneration;
     }
 
     /** Continue {@code text} (tokenized with BOS first; an empty text starts from BOS alone). */
@@ -109,6 +111,11 @@ public final class GenerationRequest {
         return timeout;
     }
 
+    /** Whether end-of-generation tokens are never chosen (the generation runs to its budget, as llama.cpp's ignore_eos). */
+    public boolean ignoreEndOfGeneration() {
+        return ignoreEndOfGeneration;
+    }
+
     /** Sets what a {@link GenerationRequest} holds besides its prompt; each setter checks its value and names it. */
     public static final class Builder {
         private String prompt;
@@ -119,6 +126,7 @@ public final class GenerationRequest {
         private List<String> stop = List.of();
         private int topLogprobs = -1;
         private Duration timeout;
+        private boolean ignoreEndOfGeneration;
 
         private Builder() {
         }
@@ -177,6 +185,12 @@ public final class GenerationRequest {
                 throw new IllegalArgumentException("timeout must be positive, got " + limit);
             }
             timeout = limit;
+            return this;
+        }
+
+        /** Never choose an end-of-generation token: generate until the budget, a stop string or a full window. */
+        public Builder ignoreEndOfGeneration(boolean ignore) {
+            ignoreEndOfGeneration = ignore;
             return this;
         }
 

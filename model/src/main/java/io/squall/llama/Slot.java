@@ -88,8 +88,9 @@ final class Slot {
         logprobs = new ArrayList<>();
         chosen = -1;
         // as the Generator: an engine on a device picks greedy tokens or top-k candidates there, when nothing else needs the row
-        engineChooses = sampler.settings().isGreedy() && sampler.settings().repeatPenalty() == 1f && r.topLogprobs() < 0;
-        engineTopK = !engineChooses && r.topLogprobs() < 0 && sampler.needsOnlyTopK(engine.topKCapacity());
+        boolean rowNeeded = r.topLogprobs() >= 0 || r.ignoreEndOfGeneration();
+        engineChooses = sampler.settings().isGreedy() && sampler.settings().repeatPenalty() == 1f && !rowNeeded;
+        engineTopK = !engineChooses && !rowNeeded && sampler.needsOnlyTopK(engine.topKCapacity());
         topIds = engineTopK ? new int[sampler.candidateCount()] : null;
         topLogits = engineTopK ? new float[sampler.candidateCount()] : null;
     }
@@ -109,6 +110,9 @@ final class Slot {
         }
         if (count >= r.maxTokens()) {
             return finish(FinishReason.LENGTH);
+        }
+        if (r.ignoreEndOfGeneration()) {
+            maskEndOfGeneration();
         }
         int token = chosen >= 0 ? chosen : sampler.sample(logits, cached, cachedLength);
         if (tokenizer.isEndOfGeneration(token) || token == tokenizer.bos()) {
@@ -138,6 +142,14 @@ final class Slot {
         }
         pendingToken = token;
         return true;
+    }
+
+    private void maskEndOfGeneration() {
+        for (int id = 0; id < logits.length; id++) {
+            if (tokenizer.isEndOfGeneration(id) || id == tokenizer.bos()) {
+                logits[id] = Float.NEGATIVE_INFINITY;
+            }
+        }
     }
 
     /** Runs {@link #pendingToken} alone (no batch), through the engine's fastest path for this sampler. */

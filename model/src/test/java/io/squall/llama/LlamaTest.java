@@ -145,7 +145,7 @@ class LlamaTest {
         assertEquals(want.logprobs().size(), c.logprobs().size());
         for (int i = 0; i < c.logprobs().size(); i++) {
             assertEquals(want.logprobs().get(i).token(), c.logprobs().get(i).token());
-            assertEquals(want.logprobs().get(i).logprob(), c.logprobs().get(i).logprob(), 1e-5);
+            assertEquals(want.logprobs().get(i).logprob(), c.logprobs().get(i).logprob(), 1e-4);   // a reused cache prefix rounds differently
             assertEquals(3, c.logprobs().get(i).top().size());
             assertEquals(c.logprobs().get(i).token(), c.logprobs().get(i).top().getFirst().token(), "greedy picks the top token");
         }

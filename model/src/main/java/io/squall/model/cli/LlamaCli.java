@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
 @Command(name = "llama", mixinStandardHelpOptions = true, version = "llama (Squall) 0.1.0",
         description = {"Generates text with a Llama model (GGUF: Llama 1, 2, 3, 3.1, 3.2) on the CPU engine or on devices (--device).",
                 "Without --prompt it generates from the start-of-text token; with --chat it opens an interactive chat."},
-        subcommands = {TokenizeCommand.class, InfoCommand.class},
+        subcommands = {TokenizeCommand.class, InfoCommand.class, GuardCommand.class},
         footer = {"", "Examples:", "  llama --prompt \"Once upon a time\"", "  llama --model llama-3.2-1b-q8_0.gguf --chat --system \"Be brief.\"",
                 "  llama --prompt \"Hi\" --max-tokens 20 --temperature 0 --json --logprobs 3"})
 public final class LlamaCli implements Callable<Integer> {

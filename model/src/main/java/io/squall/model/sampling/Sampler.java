@@ -54,8 +54,8 @@ public final class Sampler {
     }
 
     /**
-     * Whether {@link #sampleCandidates} gives what {@link #sample} would on the whole row: a random draw (temperature
-     * > 0) restricted to the top k (0 < k <= {@code capacity}) with no repetition penalty (it changes logits outside
+     * Whether {@link #sampleCandidates} gives what {@link #sample} would on the whole row: a random draw
+     * ({@code temperature > 0}) restricted to the top k ({@code 0 < k <= capacity}) with no repetition penalty (it changes logits outside
      * the k, so the full row is needed). Top-p and min-p only look at the k candidates, so they need nothing more.
      */
     public boolean needsOnlyTopK(int capacity) {

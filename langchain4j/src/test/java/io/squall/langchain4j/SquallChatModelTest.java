@@ -1,0 +1,152 @@
+package io.squall.langchain4j;
+
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.UnsupportedFeatureException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.PartialResponse;
+import dev.langchain4j.model.chat.response.PartialResponseContext;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import io.squall.llama.GenerationRequest;
+import io.squall.llama.Llama;
+import io.squall.llama.Sampling;
+import io.squall.model.chat.ChatMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Both chat models driven through LangChain4j's own interfaces on the embedded model. */
+class SquallChatModelTest {
+    static SquallChatModel chat;
+    static SquallStreamingChatModel streaming;
+
+    static Path stories() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path p = dir.resolve("models/stories260K.gguf");
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        Assumptions.assumeTrue(false, "models/stories260K.gguf not found");
+        return null;
+    }
+
+    @BeforeAll
+    static void load() {
+        chat = SquallChatModel.builder().modelPath(stories()).device("cpu").temperature(0.0).maxTokens(30).build();
+        streaming = SquallStreamingChatModel.builder().llama(chat.llama()).temperature(0.0).maxTokens(30).build();
+    }
+
+    @AfterAll
+    static void close() {
+        if (streaming != null) {
+            streaming.close();
+        }
+        if (chat != null) {
+            chat.close();
+        }
+    }
+
+    static String greedy(List<ChatMessage> messages, int maxTokens) {
+        return chat.llama().generate(GenerationRequest.chat(messages).maxTokens(maxTokens).sampling(Sampling.greedy()).build()).text();
+    }
+
+    @Test
+    void chatStringIsTheGreedyReply() {
+        ChatModel model = chat;
+        assertEquals(greedy(List.of(ChatMessage.user("Once upon a time")), 30), model.chat("Once upon a time"));
+    }
+
+    @Test
+    void chatRequestParametersOverrideTheBuilderAndUsageIsReported() {
+        ChatRequest request = ChatRequest.builder().messages(SystemMessage.from("Tell a story."), UserMessage.from("The dog"))
+                .maxOutputTokens(5).build();
+        ChatResponse r = chat.chat(request);
+        assertEquals(greedy(List.of(ChatMessage.system("Tell a story."), ChatMessage.user("The dog")), 5), r.aiMessage().text());
+        assertTrue(r.tokenUsage().outputTokenCount() <= 5);
+        assertEquals(chat.llama().countTokens(List.of(ChatMessage.system("Tell a story."), ChatMessage.user("The dog"))),
+                r.tokenUsage().inputTokenCount());
+        assertTrue(r.finishReason() == FinishReason.LENGTH || r.finishReason() == FinishReason.STOP);
+    }
+
+    @Test
+    void streamingHandlerGetsPiecesThenTheCompleteResponse() throws Exception {
+        StreamingChatModel model = streaming;
+        StringBuilder pieces = new StringBuilder();
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        model.chat("Once upon a time", new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String partialResponse) {
+                pieces.append(partialResponse);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse completeResponse) {
+                done.complete(completeResponse);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        ChatResponse r = done.get(2, TimeUnit.MINUTES);
+        assertEquals(greedy(List.of(ChatMessage.user("Once upon a time")), 30), r.aiMessage().text());
+        assertEquals(r.aiMessage().text(), pieces.toString());
+    }
+
+    @Test
+    void aHandlerCanCancelThroughItsStreamingHandle() throws Exception {
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        int[] count = {0};
+        streaming.chat(ChatRequest.builder().messages(UserMessage.from("Once upon a time")).maxOutputTokens(200).build(),
+                new StreamingChatResponseHandler() {
+                    @Override
+                    public void onPartialResponse(PartialResponse partial, PartialResponseContext context) {
+                        if (++count[0] == 2) {
+                            context.streamingHandle().cancel();
+                        }
+                    }
+
+                    @Override
+                    public void onCompleteResponse(ChatResponse completeResponse) {
+                        done.complete(completeResponse);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+                });
+        ChatResponse r = done.get(2, TimeUnit.MINUTES);
+        int natural = chat.llama().generate(GenerationRequest.chat(List.of(ChatMessage.user("Once upon a time"))).maxTokens(200)
+                .sampling(Sampling.greedy()).build()).completionTokens();
+        assertTrue(natural > 10, "the uncancelled reply is long enough to tell: " + natural);
+        assertTrue(r.tokenUsage().outputTokenCount() < natural, "cancelled early: " + r.tokenUsage() + " vs " + natural);
+    }
+
+    @Test
+    void toolsAndMissingModelAreClearErrors() {
+        ChatRequest withTools = ChatRequest.builder().messages(UserMessage.from("Hi"))
+                .toolSpecifications(ToolSpecification.builder().name("clock").description("time").build()).build();
+        assertThrows(UnsupportedFeatureException.class, () -> chat.chat(withTools));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SquallChatModel.builder().build());
+        assertTrue(e.getMessage().contains("modelPath"), e.getMessage());
+    }
+}
