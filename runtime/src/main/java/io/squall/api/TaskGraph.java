@@ -155,7 +155,7 @@ public class TaskGraph {
     }
 
     private TaskGraph addTask(String id, Serializable code, Object... args) {
-        checkName("task id", id);
+        checkTaskId(id);
         if (code == null) {
             throw new IllegalArgumentException("task " + name + "." + id + ": the task's method reference is null");
         }
@@ -181,6 +181,10 @@ public class TaskGraph {
         return new ImmutableTaskGraph(new GraphSpec(name, toDevice, tasks, toHost, persisted, consumed));
     }
 
+    private static boolean isBoxedScalar(Object o) {
+        return o instanceof Number || o instanceof Boolean || o instanceof Character;
+    }
+
     private List<Object> checkObjects(String what, Object[] objects) {
         if (objects == null || objects.length == 0) {
             throw new IllegalArgumentException("task graph " + name + ": " + what + " needs at least one object");
@@ -192,6 +196,9 @@ public class TaskGraph {
             if (o == null) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is null");
             }
+            if (isBoxedScalar(o)) {
+                continue;   // as in TornadoVM: a scalar travels by value with its task, there is nothing to move
+            }
             if (!(o instanceof TornadoNativeArray) && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is a "
                         + o.getClass().getTypeName() + "; only off-heap arrays (FloatArray, ...) and Java primitive arrays move between host and device");
@@ -201,6 +208,13 @@ public class TaskGraph {
             }
         }
         return out;
+    }
+
+    /** TornadoVM accepts any task id (e.g. {@code "t,@"}); only the '.' that joins graph and task, and blanks, are refused. */
+    private static void checkTaskId(String id) {
+        if (id == null || id.isEmpty() || id.chars().anyMatch(c -> c == '.' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new IllegalArgumentException("task id '" + id + "' must be non-empty, without '.' or blanks");
+        }
     }
 
     private static void checkName(String what, String n) {

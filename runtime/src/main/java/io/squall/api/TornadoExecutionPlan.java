@@ -2,6 +2,7 @@ package io.squall.api;
 
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.ProfilerMode;
+import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.runtime.TornadoRuntimeProvider;
 import io.squall.device.Devices;
 import io.squall.exec.ExecutionProfile;
@@ -175,8 +176,9 @@ public class TornadoExecutionPlan implements AutoCloseable {
         return graphs;
     }
 
+    /** Frees the plan's device memory. Declares TornadoVM's checked exception so ported code's handlers compile. */
     @Override
-    public synchronized void close() {
+    public synchronized void close() throws TornadoExecutionPlanException {
         executor.close();
     }
 }

@@ -243,7 +243,8 @@ public final class PlanExecutor {
 
     private void requireTask(String graphDotTask, String where) {
         if (!tasksByName.containsKey(graphDotTask)) {
-            throw new IllegalArgumentException(where + ": no task '" + graphDotTask + "' in this plan; its tasks are "
+            // TornadoRuntimeException, as TornadoVM throws for a grid naming no task of the plan
+            throw new TornadoRuntimeException(where + ": no task '" + graphDotTask + "' in this plan; its tasks are "
                     + String.join(", ", tasksByName.keySet()));
         }
     }

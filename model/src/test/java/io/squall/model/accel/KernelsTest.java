@@ -66,6 +66,8 @@ class KernelsTest {
                 plan.withGridScheduler(grids);
             }
             plan.execute();
+        } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
+            throw new AssertionError("closing the plan on " + device, e);
         }
     }
 
