@@ -33,6 +33,8 @@ git --git-dir="$repo" cat-file -e "$commit^{commit}" 2>/dev/null || { echo "run.
 deps="$(cd "$root" && ./mvnw -B -q -o -pl runtime dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=/dev/stdout)"
 
 rm -rf "$work"; mkdir -p "$work/src" "$work/classes" "$work/harness"
+# a snapshot of the runtime's classes, so rebuilding the runtime meanwhile does not change a run
+cp -r "$classes" "$work/runtime-classes"; classes="$work/runtime-classes"
 base=tornado-unittests/src/main/java
 for area in $areas; do
   git --git-dir="$repo" ls-tree -r --name-only "$commit" "$base/uk/ac/manchester/tornado/unittests/$area/" | while read -r f; do

@@ -196,6 +196,9 @@ public class TaskGraph {
             if (o == null) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is null");
             }
+            if (o instanceof io.squall.api.types.matrix.Matrix2DType m) {
+                o = m.getStorage();   // a matrix moves as the array behind it
+            }
             if (isBoxedScalar(o)) {
                 continue;   // as in TornadoVM: a scalar travels by value with its task, there is nothing to move
             }

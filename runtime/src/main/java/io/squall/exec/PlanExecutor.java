@@ -172,6 +172,11 @@ public final class PlanExecutor {
         this.grids = grids;
     }
 
+    /** Back to the launch sizes the runtime chooses (TornadoVM's withDefaultScheduler). */
+    public void defaultScheduler() {
+        this.grids = null;
+    }
+
     public void profiler(ProfilerMode mode) {
         this.profilerMode = mode;
     }

@@ -156,6 +156,13 @@ final class Intrinsics {
                     p.state().replace(receiver, half);
                     return;
                 }
+                if (owner.equals(HALF_FLOAT) && name.equals("<init>") && type.descriptorString().equals("(S)V")) {
+                    // TornadoVM's HalfFloat(short): the raw binary16 bits
+                    Value bits = p.builder().convert(ConversionKind.NUMERIC, p.valueOf(p.state().pop()), ScalarType.I16);
+                    Slot receiver = p.state().pop();
+                    p.state().replace(receiver, new Val(p.builder().convert(ConversionKind.BITCAST, bits, ScalarType.F16)));
+                    return;
+                }
                 throw p.error(name.equals("<init>") ? "object allocation `new " + owner.replace('/', '.') + "`"
                         : "the instance method call `" + shown + "`");
             }

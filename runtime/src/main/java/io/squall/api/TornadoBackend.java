@@ -1,0 +1,35 @@
+package io.squall.api;
+
+import io.squall.api.common.TornadoDevice;
+import io.squall.api.enums.TornadoDeviceType;
+import io.squall.api.enums.TornadoVMBackendType;
+import java.util.List;
+
+/**
+ * A backend and its devices, under TornadoVM's name and package; Squall's runtime returns the richer
+ * {@link io.squall.api.common.TornadoBackend}, which extends this.
+ */
+public interface TornadoBackend {
+    String getName();
+
+    int getNumDevices();
+
+    TornadoDevice getDevice(int index);
+
+    List<TornadoDevice> getAllDevices();
+
+    TornadoDevice getDefaultDevice();
+
+    default TornadoDeviceType getTypeDefaultDevice() {
+        return getDefaultDevice().getDeviceType();
+    }
+
+    /** Squall lists each backend's devices across platforms as one list. */
+    default int getNumPlatforms() {
+        return 1;
+    }
+
+    default TornadoVMBackendType getBackendType() {
+        return TornadoVMBackendType.ofBackendName(getName());
+    }
+}
