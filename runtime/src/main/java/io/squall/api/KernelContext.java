@@ -1,5 +1,7 @@
 package io.squall.api;
 
+import io.squall.api.types.HalfFloat;
+
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
@@ -75,9 +77,13 @@ public class KernelContext {
         return (double[]) local(double.class, size);
     }
 
-    /** Local half-precision storage, held as binary16 bits. */
-    public short[] allocateHalfFloatLocalArray(int size) {
-        return (short[]) local(short.class, size);
+    /** Local half-precision storage (TornadoVM's signature); on the JVM its elements start null, write before reading. */
+    public HalfFloat[] allocateHalfFloatLocalArray(int size) {
+        return (HalfFloat[]) local(HalfFloat.class, size);
+    }
+
+    public byte[] allocateByteLocalArray(int size) {
+        return (byte[]) local(byte.class, size);
     }
 
     // Atomics return the previous value, as OpenCL's atomic_add does.

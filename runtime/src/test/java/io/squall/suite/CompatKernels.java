@@ -85,4 +85,16 @@ public final class CompatKernels {
             counts.set(i, histogram[0] * 1000 + histogram[3]);
         }
     }
+
+    /** KernelContext local arrays of HalfFloat and byte (TornadoVM's signatures): each group reverses its slice. */
+    public static void halfAndByteLocalArrays(io.squall.api.KernelContext ctx, HalfFloatArray in, HalfFloatArray out, ByteArray bytesOut) {
+        HalfFloat[] tile = ctx.allocateHalfFloatLocalArray(64);
+        byte[] marks = ctx.allocateByteLocalArray(64);
+        int l = ctx.localIdx;
+        tile[l] = in.get(ctx.globalIdx);
+        marks[l] = (byte) (l * 3 - 100);
+        ctx.localBarrier();
+        out.set(ctx.globalIdx, HalfFloat.add(tile[63 - l], new HalfFloat(1.0f)));
+        bytesOut.set(ctx.globalIdx, marks[63 - l]);
+    }
 }

@@ -122,6 +122,23 @@ final class CompatSuite {
                         ((IntArray) a[2]).set(i, histogram[0] * 1000 + histogram[3]);
                     }
                 }, new int[] {1, 2}, 1e-5));
+        s.add(new SuiteCase("halfAndByteLocalArrays",
+                (Task4<io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray>) CompatKernels::halfAndByteLocalArrays,
+                () -> {
+                    HalfFloatArray in = new HalfFloatArray(256);
+                    for (int i = 0; i < 256; i++) {
+                        in.set(i, new io.squall.api.types.HalfFloat(i * 0.25f - 20f));
+                    }
+                    return new Object[] {new io.squall.api.KernelContext(), in, new HalfFloatArray(256), new ByteArray(256)};
+                }, KernelSuite.grid1(256, 64),
+                a -> {
+                    HalfFloatArray in = (HalfFloatArray) a[1], out = (HalfFloatArray) a[2];
+                    for (int i = 0; i < 256; i++) {
+                        int mirror = (i / 64) * 64 + 63 - i % 64;
+                        out.set(i, new io.squall.api.types.HalfFloat(in.get(mirror).getFloat32() + 1.0f));
+                        ((ByteArray) a[3]).set(i, (byte) ((63 - i % 64) * 3 - 100));
+                    }
+                }, new int[] {2, 3}, 0));
         return s;
     }
 }

@@ -384,7 +384,7 @@ final class Intrinsics {
                 b.barrier(name.equals("localBarrier") ? BarrierScope.LOCAL : BarrierScope.GLOBAL);
             }
             case "allocateFloatLocalArray", "allocateIntLocalArray", "allocateLongLocalArray", "allocateDoubleLocalArray",
-                 "allocateHalfFloatLocalArray" -> {
+                 "allocateHalfFloatLocalArray", "allocateByteLocalArray" -> {
                 Value n = p.valueOf(s.pop());
                 s.pop();
                 if (!(n instanceof Constant c) || c.longValue() <= 0) {
@@ -396,14 +396,16 @@ final class Intrinsics {
                     case "allocateIntLocalArray" -> ScalarType.I32;
                     case "allocateLongLocalArray" -> ScalarType.I64;
                     case "allocateDoubleLocalArray" -> ScalarType.F64;
-                    default -> ScalarType.I16;
+                    case "allocateByteLocalArray" -> ScalarType.I8;
+                    default -> ScalarType.F16;
                 };
                 String javaType = switch (t) {
                     case F32 -> "[F";
                     case I32 -> "[I";
                     case I64 -> "[J";
                     case F64 -> "[D";
-                    default -> "[S";
+                    case I8 -> "[B";
+                    default -> "[L" + HALF_FLOAT + ";";
                 };
                 s.push(new ArrayRef(-1, javaType, b.localArray(t, (int) c.longValue()), c, t, false, false, -1));
             }

@@ -36,6 +36,7 @@ public final class KernelFrontend {
             Map.entry(IntArray.class, new ArrayKind(ScalarType.I32, false)),
             Map.entry(LongArray.class, new ArrayKind(ScalarType.I64, false)),
             Map.entry(ShortArray.class, new ArrayKind(ScalarType.I16, false)),
+            Map.entry(CharArray.class, new ArrayKind(ScalarType.I16, true)),
             Map.entry(ByteArray.class, new ArrayKind(ScalarType.I8, false)),
             Map.entry(Int8Array.class, new ArrayKind(ScalarType.I8, false)),
             Map.entry(HalfFloatArray.class, new ArrayKind(ScalarType.F16, false)),

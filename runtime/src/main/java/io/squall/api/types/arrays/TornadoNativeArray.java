@@ -8,7 +8,7 @@ import java.lang.foreign.MemorySegment;
  * over memory-mapped weights is exactly the bytes of the file.
  */
 public abstract sealed class TornadoNativeArray
-        permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, ByteArray, Int8Array, HalfFloatArray {
+        permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, CharArray, ByteArray, Int8Array, HalfFloatArray {
 
     protected final MemorySegment segment;
     protected final int size;
