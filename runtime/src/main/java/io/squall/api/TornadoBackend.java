@@ -20,6 +20,14 @@ public interface TornadoBackend {
 
     TornadoDevice getDefaultDevice();
 
+    /**
+     * Makes this backend's device {@code index} the default device of plans created afterwards (it sets
+     * {@code -Dsquall.device}, which every plan without a device of its own reads).
+     */
+    default void setDefaultDevice(int index) {
+        System.setProperty(io.squall.exec.RuntimeOptions.DEVICE, getDevice(index).getId());
+    }
+
     default TornadoDeviceType getTypeDefaultDevice() {
         return getDefaultDevice().getDeviceType();
     }

@@ -9,6 +9,11 @@ import io.squall.api.runtime.TornadoRuntimeProvider;
  * device ({@code -Dsquall.device=opencl:0}, {@code jvm}, {@code spirv:0}); the harness runs one JVM per device.
  */
 public abstract class TornadoTestBase {
+    /** TornadoVM's base runs device set-up here; subclasses override it (and may call super). */
+    @org.junit.Before
+    public void before() {
+    }
+
     public static final float DELTA = 0.001f;
     public static final float DELTA_05 = 0.5f;
 

@@ -10,6 +10,9 @@ import java.lang.foreign.MemorySegment;
 public abstract sealed class TornadoNativeArray
         permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, CharArray, ByteArray, Int8Array, HalfFloatArray {
 
+    /** Bytes before the first element: Squall's arrays have no header (TornadoVM's carry one of 16 or 24 bytes). */
+    public static final long ARRAY_HEADER = 0;
+
     protected final MemorySegment segment;
     protected final int size;
 
