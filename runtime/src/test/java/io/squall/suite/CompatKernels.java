@@ -97,4 +97,11 @@ public final class CompatKernels {
         out.set(ctx.globalIdx, HalfFloat.add(tile[63 - l], new HalfFloat(1.0f)));
         bytesOut.set(ctx.globalIdx, marks[63 - l]);
     }
+
+    /** A @Parallel loop with a step other than 1 (TornadoVM's stepped loops): every third element from 1. */
+    public static void steppedLoop(FloatArray in, FloatArray out) {
+        for (@Parallel int i = 1; i < in.getSize(); i += 3) {
+            out.set(i, in.get(i) * 2f + 1f);
+        }
+    }
 }

@@ -139,6 +139,13 @@ final class CompatSuite {
                         ((ByteArray) a[3]).set(i, (byte) ((63 - i % 64) * 3 - 100));
                     }
                 }, new int[] {2, 3}, 0));
+        s.add(new SuiteCase("steppedLoop", (Task2<FloatArray, FloatArray>) CompatKernels::steppedLoop,
+                () -> new Object[] {KernelSuite.floats(1001, 67, -1, 1), new FloatArray(1001)}, null,
+                a -> {
+                    for (int i = 1; i < 1001; i += 3) {
+                        ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) * 2f + 1f);
+                    }
+                }, new int[] {1}, 0));
         return s;
     }
 }

@@ -156,7 +156,7 @@ public final class KernelFrontend {
         Kernel.Shape shape = hasContext ? Kernel.Shape.KERNEL_CONTEXT : loops.isEmpty() ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS;
         List<Kernel.LoopBound> bounds = new ArrayList<>();
         for (ParallelLoop loop : loops) {
-            bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive));
+            bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive, loop.step));
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
         return new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);

@@ -323,8 +323,10 @@ final class MethodParser {
         }
         loop.started = true;
         loop.startValue = init.value();
+        loop.step = stepOf(loop);
         Value id = b.workItem(WorkItemQuery.GLOBAL_ID, loop.dimension);
-        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, init.value(), id));
+        Value offset = loop.step == 1 ? id : b.binary(BinaryOperator.MUL, id, Constant.ofInt(loop.step));
+        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, init.value(), offset));
         if (loop == ctx.loops.getFirst()) {
             for (CompileContext.Reduction r : ctx.reductions) {
                 state.locals[r.array.accumulatorSlot()] = new Val(r.identityPlaceholder);
@@ -336,12 +338,38 @@ final class MethodParser {
         Instruction next = nextInstruction();
         boolean backEdge = next instanceof BranchInstruction br && br.opcode() == Opcode.GOTO
                 && code.labelToBci(br.target()) >= loop.startBci && code.labelToBci(br.target()) <= bci;
-        if (inc.constant() != 1 || !backEdge) {
+        if (inc.constant() != loop.step || !backEdge) {
             throw error("a @Parallel loop with a stride other than `i++` or an index modified in its body",
                     "(parallel loops must be `for (@Parallel int i = start; i < end; i++)`)");
         }
         Value i = ((Val) state.locals[loop.slot]).value();
-        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, i, b.workItem(WorkItemQuery.GLOBAL_SIZE, loop.dimension)));
+        Value stride = b.workItem(WorkItemQuery.GLOBAL_SIZE, loop.dimension);
+        if (loop.step != 1) {
+            stride = b.binary(BinaryOperator.MUL, stride, Constant.ofInt(loop.step));
+        }
+        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, i, stride));
+    }
+
+    /**
+     * The step of a @Parallel loop, read ahead from its one `iinc` of the index (`i += 2` as well as `i++`); work-item
+     * g then starts at start + g * step. Other increments are left for {@link #parallelStep} to reject.
+     */
+    private int stepOf(ParallelLoop loop) {
+        int at = bci;
+        for (int k = elementIndex + 1; k < elements.size(); k++) {
+            if (elements.get(k) instanceof LabelTarget lt) {
+                at = code.labelToBci(lt.label());
+            } else if (elements.get(k) instanceof Instruction ins) {
+                if (at >= loop.endBci) {
+                    break;
+                }
+                if (ins instanceof IncrementInstruction inc && inc.slot() == loop.slot) {
+                    return inc.constant() > 1 ? inc.constant() : 1;
+                }
+                at += ins.sizeInBytes();
+            }
+        }
+        return 1;
     }
 
     private Instruction nextInstruction() {
