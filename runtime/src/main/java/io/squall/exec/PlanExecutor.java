@@ -21,6 +21,7 @@ import io.squall.exec.emit.CodeEmitters;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
+import io.squall.jit.KernelCompilationException;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
 
@@ -395,7 +396,7 @@ public final class PlanExecutor {
         return new CompileOptions(fastMath, specializeScalars);
     }
 
-    private List<ArgSpec> argSpecs(TaskRt task) {
+    private List<ArgSpec> argSpecs(TaskRt task, boolean specializeScalars) {
         Class<?>[] types = task.method.getParameterTypes();
         List<ArgSpec> specs = new ArrayList<>(types.length);
         for (int i = 0; i < types.length; i++) {
@@ -414,12 +415,23 @@ public final class PlanExecutor {
         }
         ExecutionProfile.TaskRecord tp = profile.task(task.name);
         CompileOptions options = compileOptions();
-        List<ArgSpec> specs = argSpecs(task);
+        List<ArgSpec> specs = argSpecs(task, specializeScalars);
         Kernel kernel = null;
         boolean needKernel = device.compilesKernels() || emitter != null;
         try {
             if (needKernel) {
-                KernelCache.Jit jit = KernelCache.kernel(task.method, specs, options);
+                KernelCache.Jit jit;
+                try {
+                    jit = KernelCache.kernel(task.method, specs, options);
+                } catch (KernelCompilationException e) {
+                    if (specializeScalars || !e.construct().contains("constant")) {
+                        throw e;
+                    }
+                    // e.g. a local array sized by a scalar argument (TornadoVM folds those): compile this task with its
+                    // scalars as constants; a new value compiles a new kernel
+                    specs = argSpecs(task, true);
+                    jit = KernelCache.kernel(task.method, specs, options);
+                }
                 kernel = jit.kernel();
                 tp.jitNanos += jit.nanos();
                 tp.compiled |= jit.nanos() > 0;

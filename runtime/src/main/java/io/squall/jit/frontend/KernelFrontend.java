@@ -11,6 +11,7 @@ import io.squall.jit.Kernel;
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.KernelParam;
 import io.squall.jit.ir.*;
+import io.squall.jit.passes.ScalarSpecialization;
 import io.squall.jit.ir.Instruction.ConversionKind;
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassModel;
@@ -115,6 +116,10 @@ public final class KernelFrontend {
                         st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st);
                 if (widened instanceof Temp w) {
                     ctx.parameterExprs.put(w, new IterationExpr.Arg(i));
+                }
+                Object known = args.get(i).specializedValue();
+                if (known != null) {   // specialized: the body sees the constant (local array sizes, trip counts)
+                    widened = ScalarSpecialization.constantOf(st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
                 }
                 argSlots[i] = new Slot.Val(widened);
             } else if (t == KernelContext.class) {
