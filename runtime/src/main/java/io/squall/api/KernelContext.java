@@ -86,6 +86,36 @@ public class KernelContext {
         return (byte[]) local(byte.class, size);
     }
 
+    // Swizzled local tiles (TornadoVM's layouts): element (row, col) of a row-major tile of `stride` columns lives at
+    // its byte offset b XOR-ed with 3 bits of b shifted down (b ^ ((b >> 7) & 7) << 4 for the stride-32 and int8
+    // layouts, b ^ ((b >> 6) & 7) << 3 for stride-16), which spreads a column over memory banks. The XOR is its own
+    // inverse, so a store and a load with the same (row, col) meet. Kernels compile these inline.
+
+    public HalfFloat swizzleLoadFp16Stride32(HalfFloat[] tile, int row, int col, int stride) {
+        return tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 7) & 0b111) << 4)) / 2];
+    }
+
+    public void swizzleStoreFp16Stride32(HalfFloat[] tile, int row, int col, int stride, HalfFloat value) {
+        tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 7) & 0b111) << 4)) / 2] = value;
+    }
+
+    public HalfFloat swizzleLoadFp16Stride16(HalfFloat[] tile, int row, int col, int stride) {
+        return tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 6) & 0b111) << 3)) / 2];
+    }
+
+    public void swizzleStoreFp16Stride16(HalfFloat[] tile, int row, int col, int stride, HalfFloat value) {
+        tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 6) & 0b111) << 3)) / 2] = value;
+    }
+
+    public byte swizzleLoadInt8(byte[] tile, int row, int col, int stride) {
+        return tile[(row * stride + col) ^ ((((row * stride + col) >> 7) & 0b111) << 4)];
+    }
+
+    public void swizzleStoreInt8(byte[] tile, int row, int col, int stride, byte value) {
+        tile[(row * stride + col) ^ ((((row * stride + col) >> 7) & 0b111) << 4)] = value;
+    }
+
+
     // Atomics return the previous value, as OpenCL's atomic_add does.
 
     public int atomicAdd(IntArray array, int index, int value) {

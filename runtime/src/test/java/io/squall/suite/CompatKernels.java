@@ -104,4 +104,17 @@ public final class CompatKernels {
             out.set(i, in.get(i) * 2f + 1f);
         }
     }
+
+    /** Swizzled local tiles: each work-item stores its element at a swizzled position, then reads its transpose partner. */
+    public static void swizzledTiles(io.squall.api.KernelContext ctx, HalfFloatArray in, HalfFloatArray out, ByteArray bytesIn, ByteArray bytesOut) {
+        HalfFloat[] tile = ctx.allocateHalfFloatLocalArray(256);
+        byte[] bytes = ctx.allocateByteLocalArray(256);
+        int row = ctx.localIdx / 16, col = ctx.localIdx % 16;
+        ctx.swizzleStoreFp16Stride32(tile, row, col, 16, in.get(ctx.globalIdx));
+        ctx.swizzleStoreInt8(bytes, row, col, 16, bytesIn.get(ctx.globalIdx));
+        ctx.localBarrier();
+        int base = ctx.groupIdx * 256;
+        out.set(ctx.globalIdx, ctx.swizzleLoadFp16Stride32(tile, col, row, 16));
+        bytesOut.set(ctx.globalIdx, ctx.swizzleLoadInt8(bytes, col, row, 16));
+    }
 }

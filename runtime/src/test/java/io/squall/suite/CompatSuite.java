@@ -146,6 +146,26 @@ final class CompatSuite {
                         ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) * 2f + 1f);
                     }
                 }, new int[] {1}, 0));
+        s.add(new SuiteCase("swizzledTiles",
+                (io.squall.api.common.TornadoFunctions.Task5<io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray, ByteArray>)
+                        CompatKernels::swizzledTiles,
+                () -> {
+                    HalfFloatArray in = new HalfFloatArray(512);
+                    ByteArray bytes = new ByteArray(512);
+                    for (int i = 0; i < 512; i++) {
+                        in.set(i, new io.squall.api.types.HalfFloat(i * 0.5f));
+                        bytes.set(i, (byte) (i * 7));
+                    }
+                    return new Object[] {new io.squall.api.KernelContext(), in, new HalfFloatArray(512), bytes, new ByteArray(512)};
+                }, KernelSuite.grid1(512, 256),
+                a -> {
+                    for (int i = 0; i < 512; i++) {
+                        int group = i / 256, l = i % 256, row = l / 16, col = l % 16;
+                        int partner = group * 256 + col * 16 + row;   // the transpose, whatever the swizzle
+                        ((HalfFloatArray) a[2]).set(i, new io.squall.api.types.HalfFloat(partner * 0.5f));
+                        ((ByteArray) a[4]).set(i, (byte) (partner * 7));
+                    }
+                }, new int[] {2, 4}, 0));
         return s;
     }
 }

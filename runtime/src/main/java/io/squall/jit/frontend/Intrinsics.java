@@ -418,7 +418,15 @@ final class Intrinsics {
                 p.ctx().markWrite(a);
                 s.push(new Val(b.atomic(AtomicOperator.ADD, a.base(), index, value)));
             }
-            default -> throw p.error("the KernelContext method `" + shown + "`");
+            default -> {
+                // KernelContext's helpers written in Java (the swizzled tile accessors): inlined with the context as `this`
+                ClassModel cls = ClassModels.load(KERNEL_CONTEXT, p.ctx().loader);
+                MethodModel m = ClassModels.find(cls, name, type.descriptorString());
+                if (m == null || m.code().isEmpty()) {
+                    throw p.error("the KernelContext method `" + shown + "`");
+                }
+                p.inline(cls, m, type.insertParameterTypes(0, ClassDesc.ofInternalName(KERNEL_CONTEXT)));
+            }
         }
     }
 }
