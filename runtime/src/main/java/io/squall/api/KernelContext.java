@@ -1,5 +1,7 @@
 package io.squall.api;
 
+import io.squall.api.types.HalfFloat;
+
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
@@ -75,10 +77,44 @@ public class KernelContext {
         return (double[]) local(double.class, size);
     }
 
-    /** Local half-precision storage, held as binary16 bits. */
-    public short[] allocateHalfFloatLocalArray(int size) {
-        return (short[]) local(short.class, size);
+    /** Local half-precision storage (TornadoVM's signature); on the JVM its elements start null, write before reading. */
+    public HalfFloat[] allocateHalfFloatLocalArray(int size) {
+        return (HalfFloat[]) local(HalfFloat.class, size);
     }
+
+    public byte[] allocateByteLocalArray(int size) {
+        return (byte[]) local(byte.class, size);
+    }
+
+    // Swizzled local tiles (TornadoVM's layouts): element (row, col) of a row-major tile of `stride` columns lives at
+    // its byte offset b XOR-ed with 3 bits of b shifted down (b ^ ((b >> 7) & 7) << 4 for the stride-32 and int8
+    // layouts, b ^ ((b >> 6) & 7) << 3 for stride-16), which spreads a column over memory banks. The XOR is its own
+    // inverse, so a store and a load with the same (row, col) meet. Kernels compile these inline.
+
+    public HalfFloat swizzleLoadFp16Stride32(HalfFloat[] tile, int row, int col, int stride) {
+        return tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 7) & 0b111) << 4)) / 2];
+    }
+
+    public void swizzleStoreFp16Stride32(HalfFloat[] tile, int row, int col, int stride, HalfFloat value) {
+        tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 7) & 0b111) << 4)) / 2] = value;
+    }
+
+    public HalfFloat swizzleLoadFp16Stride16(HalfFloat[] tile, int row, int col, int stride) {
+        return tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 6) & 0b111) << 3)) / 2];
+    }
+
+    public void swizzleStoreFp16Stride16(HalfFloat[] tile, int row, int col, int stride, HalfFloat value) {
+        tile[(((row * stride + col) * 2) ^ (((((row * stride + col) * 2) >> 6) & 0b111) << 3)) / 2] = value;
+    }
+
+    public byte swizzleLoadInt8(byte[] tile, int row, int col, int stride) {
+        return tile[(row * stride + col) ^ ((((row * stride + col) >> 7) & 0b111) << 4)];
+    }
+
+    public void swizzleStoreInt8(byte[] tile, int row, int col, int stride, byte value) {
+        tile[(row * stride + col) ^ ((((row * stride + col) >> 7) & 0b111) << 4)] = value;
+    }
+
 
     // Atomics return the previous value, as OpenCL's atomic_add does.
 

@@ -1,7 +1,9 @@
 package io.squall.api;
 
+
 import io.squall.api.common.TornadoFunctions.*;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.exec.GraphSpec;
 
@@ -154,8 +156,28 @@ public class TaskGraph {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15);
     }
 
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> TaskGraph task(String id, Task16<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> TaskGraph task(String id, Task17<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> TaskGraph task(String id, Task18<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> TaskGraph task(String id, Task19<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18, arg19);
+    }
+
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> TaskGraph task(String id, Task20<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19, T20 arg20) {
+        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18, arg19, arg20);
+    }
+
     private TaskGraph addTask(String id, Serializable code, Object... args) {
-        checkName("task id", id);
+        checkTaskId(id);
         if (code == null) {
             throw new IllegalArgumentException("task " + name + "." + id + ": the task's method reference is null");
         }
@@ -181,6 +203,10 @@ public class TaskGraph {
         return new ImmutableTaskGraph(new GraphSpec(name, toDevice, tasks, toHost, persisted, consumed));
     }
 
+    private static boolean isBoxedScalar(Object o) {
+        return o instanceof Number || o instanceof Boolean || o instanceof Character;
+    }
+
     private List<Object> checkObjects(String what, Object[] objects) {
         if (objects == null || objects.length == 0) {
             throw new IllegalArgumentException("task graph " + name + ": " + what + " needs at least one object");
@@ -192,6 +218,12 @@ public class TaskGraph {
             if (o == null) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is null");
             }
+            if (o instanceof io.squall.api.types.ArrayBacked backed) {
+                o = backed.getStorage();   // a vector or matrix moves as the array behind it
+            }
+            if (isBoxedScalar(o)) {
+                continue;   // as in TornadoVM: a scalar travels by value with its task, there is nothing to move
+            }
             if (!(o instanceof TornadoNativeArray) && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is a "
                         + o.getClass().getTypeName() + "; only off-heap arrays (FloatArray, ...) and Java primitive arrays move between host and device");
@@ -201,6 +233,26 @@ public class TaskGraph {
             }
         }
         return out;
+    }
+
+    /**
+     * TornadoVM's prebuilt task runs a hand-written OpenCL/PTX file; Squall compiles every task from Java bytecode
+     * and refuses this with an error naming the file (write the kernel in Java, or use devices.json AOT binaries).
+     */
+    public TaskGraph prebuiltTask(String id, String entryPoint, String filename, AccessorParameters accessorParameters) {
+        throw new TornadoRuntimeException("task graph " + name + ": prebuiltTask '" + id + "' (" + entryPoint + " in " + filename
+                + ") is not supported: Squall compiles tasks from their Java bytecode");
+    }
+
+    public TaskGraph prebuiltTask(String id, String entryPoint, String filename, AccessorParameters accessorParameters, int[] atomics) {
+        return prebuiltTask(id, entryPoint, filename, accessorParameters);
+    }
+
+    /** TornadoVM accepts any task id (e.g. {@code "t,@"}); only the '.' that joins graph and task, and blanks, are refused. */
+    private static void checkTaskId(String id) {
+        if (id == null || id.isEmpty() || id.chars().anyMatch(c -> c == '.' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new IllegalArgumentException("task id '" + id + "' must be non-empty, without '.' or blanks");
+        }
     }
 
     private static void checkName(String what, String n) {

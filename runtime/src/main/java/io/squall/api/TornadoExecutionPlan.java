@@ -2,6 +2,8 @@ package io.squall.api;
 
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.ProfilerMode;
+import io.squall.api.enums.TornadoVMBackendType;
+import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.runtime.TornadoRuntimeProvider;
 import io.squall.device.Devices;
 import io.squall.exec.ExecutionProfile;
@@ -166,6 +168,31 @@ public class TornadoExecutionPlan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * TornadoVM's per-backend flags: Squall's flags above apply to the whole plan whatever {@code backend} says; the driver optimisation levels TornadoVM's programs pass ({@code -cl-opt-disable}, {@code -O0} to
+     * {@code -O3}) are accepted and do not change results, so Squall leaves the driver at its default.
+     */
+    public synchronized TornadoExecutionPlan withCompilerFlags(TornadoVMBackendType backend, String compilerFlags) {
+        StringBuilder squallFlags = new StringBuilder();
+        for (String flag : compilerFlags.trim().split("\\s+")) {
+            if (!flag.matches("-cl-opt-disable|-O[0-3]")) {
+                squallFlags.append(flag).append(' ');
+            }
+        }
+        return withCompilerFlags(squallFlags.toString());
+    }
+
+    /** Forgets the plan's GridScheduler: launches go back to the sizes the runtime chooses. */
+    public synchronized TornadoExecutionPlan withDefaultScheduler() {
+        executor.defaultScheduler();
+        return this;
+    }
+
+    /** Accepted for TornadoVM programs: on PTX devices Squall already replays re-executed plans as CUDA graphs. */
+    public synchronized TornadoExecutionPlan withCUDAGraph() {
+        return this;
+    }
+
     /** Runs only graph {@code index} (0-based, in constructor order) on execute(). */
     public synchronized TornadoExecutionPlan withGraph(int index) {
         executor.graph(index);
@@ -191,8 +218,9 @@ public class TornadoExecutionPlan implements AutoCloseable {
         return graphs;
     }
 
+    /** Frees the plan's device memory. Declares TornadoVM's checked exception so ported code's handlers compile. */
     @Override
-    public synchronized void close() {
+    public synchronized void close() throws TornadoExecutionPlanException {
         executor.close();
     }
 }

@@ -5,6 +5,7 @@ import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.types.arrays.FloatArray;
 
 /** C = A x B for n x n F32 matrices, a 2D @Parallel loop nest. {@code tornado io.squall.examples.MatrixMultiply [n]} (default 512). */
@@ -24,7 +25,7 @@ public final class MatrixMultiply {
         }
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws TornadoExecutionPlanException {
         int n = Example.size(args, 512, "the matrix size");
         FloatArray a = new FloatArray(n * n);
         FloatArray b = new FloatArray(n * n);

@@ -6,6 +6,7 @@ import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.types.arrays.FloatArray;
 
 /** Sum of a FloatArray into a one-element array with @Reduce. {@code tornado io.squall.examples.Reduction [n]} (default 4M). */
@@ -20,7 +21,7 @@ public final class Reduction {
         }
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws TornadoExecutionPlanException {
         int n = Example.size(args, 1 << 22, "the input length");
         FloatArray input = new FloatArray(n);
         FloatArray result = new FloatArray(1);

@@ -5,6 +5,7 @@ import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.types.arrays.FloatArray;
 
 /** y = alpha * x + y. {@code tornado io.squall.examples.Saxpy [n]} (default 16M elements). */
@@ -18,7 +19,7 @@ public final class Saxpy {
         }
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws TornadoExecutionPlanException {
         int n = Example.size(args, 1 << 24, "the vector length");
         float alpha = 2.5f;
         FloatArray x = new FloatArray(n);

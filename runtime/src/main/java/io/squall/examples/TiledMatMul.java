@@ -7,6 +7,7 @@ import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.WorkerGrid2D;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.types.arrays.FloatArray;
 
 /**
@@ -39,7 +40,7 @@ public final class TiledMatMul {
         c.set(row * n + col, sum);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws TornadoExecutionPlanException {
         int n = Example.size(args, 512, "the matrix size");
         if (n % TILE != 0) {
             System.err.println("the matrix size must be a multiple of " + TILE + ", got " + n);

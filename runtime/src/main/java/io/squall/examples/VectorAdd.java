@@ -5,6 +5,7 @@ import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.types.arrays.FloatArray;
 
 /** c = a + b over FloatArrays. {@code tornado io.squall.examples.VectorAdd [n]} (default 4M elements). */
@@ -18,7 +19,7 @@ public final class VectorAdd {
         }
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws TornadoExecutionPlanException {
         int n = Example.size(args, 1 << 22, "the vector length");
         FloatArray a = new FloatArray(n);
         FloatArray b = new FloatArray(n);

@@ -23,6 +23,7 @@ import io.squall.jit.ArgSpec;
 import io.squall.jit.CheckSite;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
+import io.squall.jit.KernelCompilationException;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
 
@@ -177,6 +178,11 @@ public final class PlanExecutor {
         this.grids = grids;
     }
 
+    /** Back to the launch sizes the runtime chooses (TornadoVM's withDefaultScheduler). */
+    public void defaultScheduler() {
+        this.grids = null;
+    }
+
     public void profiler(ProfilerMode mode) {
         this.profilerMode = mode;
     }
@@ -252,7 +258,8 @@ public final class PlanExecutor {
 
     private void requireTask(String graphDotTask, String where) {
         if (!tasksByName.containsKey(graphDotTask)) {
-            throw new IllegalArgumentException(where + ": no task '" + graphDotTask + "' in this plan; its tasks are "
+            // TornadoRuntimeException, as TornadoVM throws for a grid naming no task of the plan
+            throw new TornadoRuntimeException(where + ": no task '" + graphDotTask + "' in this plan; its tasks are "
                     + String.join(", ", tasksByName.keySet()));
         }
     }
@@ -404,7 +411,7 @@ public final class PlanExecutor {
         return new CompileOptions(fastMath, specializeScalars, checks);
     }
 
-    private List<ArgSpec> argSpecs(TaskRt task) {
+    private List<ArgSpec> argSpecs(TaskRt task, boolean specializeScalars) {
         Class<?>[] types = task.method.getParameterTypes();
         List<ArgSpec> specs = new ArrayList<>(types.length);
         for (int i = 0; i < types.length; i++) {
@@ -423,12 +430,23 @@ public final class PlanExecutor {
         }
         ExecutionProfile.TaskRecord tp = profile.task(task.name);
         CompileOptions options = compileOptions(device);
-        List<ArgSpec> specs = argSpecs(task);
+        List<ArgSpec> specs = argSpecs(task, specializeScalars);
         Kernel kernel = null;
         boolean needKernel = device.compilesKernels() || emitter != null;
         try {
             if (needKernel) {
-                KernelCache.Jit jit = KernelCache.kernel(task.method, specs, options);
+                KernelCache.Jit jit;
+                try {
+                    jit = KernelCache.kernel(task.method, specs, options);
+                } catch (KernelCompilationException e) {
+                    if (specializeScalars || !e.construct().contains("constant")) {
+                        throw e;
+                    }
+                    // e.g. a local array sized by a scalar argument (TornadoVM folds those): compile this task with its
+                    // scalars as constants; a new value compiles a new kernel
+                    specs = argSpecs(task, true);
+                    jit = KernelCache.kernel(task.method, specs, options);
+                }
                 kernel = jit.kernel();
                 tp.jitNanos += jit.nanos();
                 tp.compiled |= jit.nanos() > 0;

@@ -10,7 +10,11 @@ public final class Kernel {
     public enum Access { NONE, READ, WRITE, READ_WRITE }
 
     /** One parallel dimension: iterations run over [start, end) (or [start, end] when inclusive). */
-    public record LoopBound(IterationExpr start, IterationExpr end, boolean inclusive) {
+    /** A @Parallel loop {@code for (i = start; i < end (or <= end); i += step)}, step >= 1. */
+    public record LoopBound(IterationExpr start, IterationExpr end, boolean inclusive, int step) {
+        public LoopBound(IterationExpr start, IterationExpr end, boolean inclusive) {
+            this(start, end, inclusive, 1);
+        }
     }
 
     private final String javaName;
@@ -71,7 +75,8 @@ public final class Kernel {
             if (start == null || end == null) {
                 return null;
             }
-            space[d] = Math.max(0, end - start + (loop.inclusive() ? 1 : 0));
+            long span = Math.max(0, end - start + (loop.inclusive() ? 1 : 0));
+            space[d] = (span + loop.step() - 1) / loop.step();
         }
         return space;
     }

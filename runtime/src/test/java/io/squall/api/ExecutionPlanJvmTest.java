@@ -30,7 +30,7 @@ class ExecutionPlanJvmTest {
     }
 
     @Test
-    void runsOnTheJvmWithoutTransfers() {
+    void runsOnTheJvmWithoutTransfers() throws Exception {
         FloatArray a = new FloatArray(N), b = new FloatArray(N), c = new FloatArray(N);
         for (int i = 0; i < N; i++) {
             a.set(i, i);
@@ -49,7 +49,7 @@ class ExecutionPlanJvmTest {
     }
 
     @Test
-    void kernelContextTaskWithoutGridNamesTheTask() {
+    void kernelContextTaskWithoutGridNamesTheTask() throws Exception {
         FloatArray out = new FloatArray(N);
         ImmutableTaskGraph g = new TaskGraph("kc").task("ids", TestKernels::indexWithContext, new KernelContext(), out)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out).snapshot();
@@ -64,7 +64,7 @@ class ExecutionPlanJvmTest {
     }
 
     @Test
-    void unknownDeviceInTaskPropertyIsAnError() {
+    void unknownDeviceInTaskPropertyIsAnError() throws Exception {
         FloatArray a = new FloatArray(N), b = new FloatArray(N), c = new FloatArray(N);
         System.setProperty("j1.t0.device", "opencl:123");
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(addGraph("j1", a, b, c))) {
@@ -119,7 +119,7 @@ class ExecutionPlanJvmTest {
     }
 
     @Test
-    void consoleProfilerPrints() {
+    void consoleProfilerPrints() throws Exception {
         FloatArray a = new FloatArray(N), b = new FloatArray(N), c = new FloatArray(N);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(addGraph("j5", a, b, c)).withDevice(TornadoExecutionPlan.getDevice("jvm"))
                 .withProfiler(ProfilerMode.CONSOLE).withWarmUpIterations(2)) {

@@ -49,7 +49,7 @@ class LaunchFallbackTest {
     }
 
     @Test
-    void refusedLaunchIsAnErrorOrAReportedFallback() {
+    void refusedLaunchIsAnErrorOrAReportedFallback() throws Exception {
         assumeTrue(OpenCL.isAvailable(), "no OpenCL: " + OpenCL.unavailableReason());
         Refusing device = new Refusing(Devices.get("opencl:0"));
         Backend backend = new Backend() {
@@ -65,7 +65,7 @@ class LaunchFallbackTest {
         }
     }
 
-    private static void refusedLaunch(Refusing device) {
+    private static void refusedLaunch(Refusing device) throws Exception {
         FloatArray a = TestKernels.filled(16, 1), b = new FloatArray(16);
         TaskGraph g = new TaskGraph("refuse").transferToDevice(DataTransferMode.EVERY_EXECUTION, a)
                 .task("t", TestKernels::twice, a, b).transferToHost(DataTransferMode.EVERY_EXECUTION, b);

@@ -43,7 +43,7 @@ class OpenCLExecutionTest {
     }
 
     @Test
-    void secondPlanWithTheSameTaskCompilesNothing() {
+    void secondPlanWithTheSameTaskCompilesNothing() throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = new FloatArray(N);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(probeGraph("cache1", a, b).snapshot()).withDevice(opencl)) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
@@ -69,7 +69,7 @@ class OpenCLExecutionTest {
     }
 
     @Test
-    void uncompilableTaskFailsWithoutFallbackAndRunsOnTheJvmWithIt() {
+    void uncompilableTaskFailsWithoutFallbackAndRunsOnTheJvmWithIt() throws Exception {
         FloatArray out = new FloatArray(4);
         TaskGraph g = new TaskGraph("fb").task("alloc", TestKernels::allocates, out).transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl)) {
@@ -112,7 +112,7 @@ class OpenCLExecutionTest {
     }
 
     @Test
-    void printKernelShowsTheGeneratedCode() {
+    void printKernelShowsTheGeneratedCode() throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 0), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("pk").task("t0", TestKernels::add, a, b, c);
         PrintStream out = System.out;
@@ -128,7 +128,7 @@ class OpenCLExecutionTest {
     }
 
     @Test
-    void kernelContextTaskRunsWithItsGrid() {
+    void kernelContextTaskRunsWithItsGrid() throws Exception {
         FloatArray out = new FloatArray(N);
         TaskGraph g = new TaskGraph("kco").task("ids", TestKernels::indexWithContext, new KernelContext(), out)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
@@ -153,7 +153,7 @@ class OpenCLExecutionTest {
     }
 
     @Test
-    void preCompilationCompilesBeforeTheFirstExecution() {
+    void preCompilationCompilesBeforeTheFirstExecution() throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 1), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("pre").task("t0", TestKernels::add, a, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl).withPreCompilation()) {

@@ -59,7 +59,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void firstExecutionIsCopiedOnceAndEveryExecutionEachTime(TornadoDevice dev) {
+    void firstExecutionIsCopiedOnceAndEveryExecutionEachTime(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 100), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("fe")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
@@ -88,7 +88,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void underDemandCopiesOnlyWhenAsked(TornadoDevice dev) {
+    void underDemandCopiesOnlyWhenAsked(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 5), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("ud")
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b)
@@ -108,7 +108,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void dataRangeCopiesPartOfAnArray(TornadoDevice dev) {
+    void dataRangeCopiesPartOfAnArray(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 5), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("dr")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
@@ -132,7 +132,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void persistAndConsumeAcrossPlansWithoutHostRoundTrip(TornadoDevice dev) {
+    void persistAndConsumeAcrossPlansWithoutHostRoundTrip(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph producer = new TaskGraph("producer")
                 .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
@@ -160,7 +160,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void persistedBufferOutlivesTheProducerWhileAConsumerHoldsIt(TornadoDevice dev) {
+    void persistedBufferOutlivesTheProducerWhileAConsumerHoldsIt(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph producer = new TaskGraph("producer2").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
                 .task("twice", TestKernels::twice, a, b).persistOnDevice(b);
@@ -185,7 +185,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void consumingWhatNoGraphPersistedIsAnError(TornadoDevice dev) {
+    void consumingWhatNoGraphPersistedIsAnError(TornadoDevice dev) throws Exception {
         FloatArray b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph consumer = new TaskGraph("orphan")
                 .consumeFromDevice("nobody", b)
@@ -198,7 +198,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void twoGraphsInOnePlanShareDeviceBuffers(TornadoDevice dev) {
+    void twoGraphsInOnePlanShareDeviceBuffers(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph producer = new TaskGraph("p").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
                 .task("twice", TestKernels::twice, a, b).persistOnDevice(b);
@@ -217,7 +217,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void dataMovesBetweenDevicesWhenTasksRunOnDifferentOnes(TornadoDevice dev) {
+    void dataMovesBetweenDevicesWhenTasksRunOnDifferentOnes(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("mix").transferToDevice(DataTransferMode.EVERY_EXECUTION, a)
                 .task("twice", TestKernels::twice, a, b)
@@ -238,7 +238,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void writtenInPlaceAndReadBackEveryTime(TornadoDevice dev) {
+    void writtenInPlaceAndReadBackEveryTime(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1);
         TaskGraph g = new TaskGraph("inplace").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
                 .task("scale", TestKernels::scaleInPlace, a, 2f)
@@ -255,7 +255,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void javaPrimitiveArraysAsArguments(TornadoDevice dev) {
+    void javaPrimitiveArraysAsArguments(TornadoDevice dev) throws Exception {
         float[] x = {1, 2, 3, 4}, y = {10, 20, 30, 40};
         TaskGraph g = new TaskGraph("heap").transferToDevice(DataTransferMode.EVERY_EXECUTION, x, y)
                 .task("saxpy", TestKernels::saxpyHeap, 2f, x, y)
@@ -268,7 +268,7 @@ class TransferSemanticsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
-    void memoryLimitExceededIsAClearError(TornadoDevice dev) {
+    void memoryLimitExceededIsAClearError(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 0), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("lim").task("t0", TestKernels::add, a, b, c);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev).withMemoryLimit("512B")) {

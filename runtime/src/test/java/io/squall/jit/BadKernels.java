@@ -50,12 +50,12 @@ final class BadKernels {
     }
 
     static void newArray(FloatArray a) {
-        float[] tmp = new float[4]; // LINE:newArray
+        float[] tmp = new float[a.getSize()]; // LINE:newArray
         a.set(0, tmp[0]);
     }
 
     static void stride(FloatArray a) {
-        for (@Parallel int i = 0; i < a.getSize(); i += 2) { // LINE:stride
+        for (@Parallel int i = 0; i < a.getSize(); i -= 2) { // LINE:stride
             a.set(i, 1f);
         }
     }

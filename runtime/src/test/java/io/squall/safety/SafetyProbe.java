@@ -38,7 +38,12 @@ public final class SafetyProbe {
         System.out.println("done");
     }
 
-    private static void run(String device, Runnable body) {
+    /** A probe's body: plans throw the checked TornadoExecutionPlanException from close(), as in TornadoVM. */
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static void run(String device, Body body) {
         ComputeDevice d;
         try {
             d = Devices.get(device);
@@ -49,7 +54,7 @@ public final class SafetyProbe {
         System.out.println("device=" + d.id() + " (" + d.properties().name() + ")");
         try {
             body.run();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             System.out.println("error=" + (e.getClass().getSimpleName() + ": " + e.getMessage()).replace('\n', ' '));
         }
     }
@@ -116,7 +121,7 @@ public final class SafetyProbe {
     static final long[] AL = {10, Long.MIN_VALUE, Long.MIN_VALUE, 7, -7, 1234, 5, -9};
     static final long[] BL = {0, -1, 0, -2, 2, 0, 3, -1};
 
-    private static void divide(String device, boolean checked) {
+    private static void divide(String device, boolean checked) throws Exception {
         IntArray a = IntArray.fromArray(A), b = IntArray.fromArray(B), q = new IntArray(A.length), r = new IntArray(A.length);
         LongArray al = LongArray.fromArray(AL), bl = LongArray.fromArray(BL), ql = new LongArray(AL.length), rl = new LongArray(AL.length);
         TaskGraph g = new TaskGraph("s").transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b, al, bl)
@@ -141,7 +146,7 @@ public final class SafetyProbe {
 
     static final int N = 100;
 
-    private static void outOfBounds(String device, boolean checked, String variant) {
+    private static void outOfBounds(String device, boolean checked, String variant) throws Exception {
         int offset = switch (variant) {
             case "onePast", "readOnePast" -> 1;
             case "farPast", "readFarPast" -> 1 << 24;
@@ -198,14 +203,14 @@ public final class SafetyProbe {
     // ------------------------------------------------------------ AOT binaries
 
     /** Loads the binaries a devices.json names, as placing a model does. */
-    private static void loadBinaries(java.nio.file.Path devicesJson) {
+    private static void loadBinaries(java.nio.file.Path devicesJson) throws Exception {
         io.squall.device.placement.DeviceMap.load(devicesJson).installKernelBinaries().close();
         System.out.println("outcome=loaded");
     }
 
     // ------------------------------------------------------------ launch sizes
 
-    private static void hugeGrid(String device) {
+    private static void hugeGrid(String device) throws Exception {
         IntArray out = new IntArray(16);
         TaskGraph g = new TaskGraph("grid").task("ids", SafetyKernels::identity, new KernelContext(), out)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);

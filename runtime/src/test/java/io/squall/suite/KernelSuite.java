@@ -648,6 +648,7 @@ public final class KernelSuite {
                         out.set(g, (float) sum);
                     }
                 }, new int[] {2}, 1e-5));
+        s.addAll(CompatSuite.cases());
         return s;
     }
 

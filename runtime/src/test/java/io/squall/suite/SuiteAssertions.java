@@ -36,6 +36,8 @@ public final class SuiteAssertions {
             }
             var profile = plan.execute().getProfilerResult();
             assertEquals(deviceId, profile.getTaskProfiles().getFirst().device, "ran where it was asked to, no fallback");
+        } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
+            throw new AssertionError(c.name() + " on " + deviceId + ": closing the plan failed", e);
         }
         assertNull(mismatch(c, expected, args), () -> c.name() + " on " + deviceId);
     }

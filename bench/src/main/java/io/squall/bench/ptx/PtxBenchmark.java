@@ -29,7 +29,7 @@ public final class PtxBenchmark {
     private PtxBenchmark() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         String id = args.length > 0 ? args[0] : "ptx:0";
         if (id.startsWith("ptx") && Devices.backend("ptx").devices().isEmpty()) {
             System.err.println("no PTX device: " + Devices.backend("ptx").unavailableReason());
@@ -65,7 +65,7 @@ public final class PtxBenchmark {
         return s[s.length / 2];
     }
 
-    private static void matmul(String id) {
+    private static void matmul(String id) throws Exception {
         int n = 1024;
         FloatArray a = random(n * n, 1), b = random(n * n, 2), c1 = new FloatArray(n * n), c2 = new FloatArray(n * n);
         TaskGraph g = new TaskGraph("mm").transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
@@ -104,7 +104,7 @@ public final class PtxBenchmark {
                 compile / 1e6, maxErr);
     }
 
-    private static void q8Matvec(String id, double peakGBs) {
+    private static void q8Matvec(String id, double peakGBs) throws Exception {
         int rows = 2048, cols = 8192, blocks = cols / PtxBenchKernels.Q8_BLOCK;
         Random r = new Random(7);
         ByteArray w = new ByteArray(rows * blocks * PtxBenchKernels.Q8_BLOCK_BYTES);
@@ -156,7 +156,7 @@ public final class PtxBenchmark {
                 rows, cols, w.getSize() / 1e6, t / 1e3, bytes / t, 100 * bytes / t / peakGBs, maxRel);
     }
 
-    private static void launchOverhead(String id, boolean graphsApply) {
+    private static void launchOverhead(String id, boolean graphsApply) throws Exception {
         int tasks = 16, n = 256, runs = 300;
         FloatArray a = new FloatArray(n);
         TaskGraph g = new TaskGraph("lo").transferToDevice(DataTransferMode.FIRST_EXECUTION, a);

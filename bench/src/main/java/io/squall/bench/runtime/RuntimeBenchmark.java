@@ -271,6 +271,8 @@ public final class RuntimeBenchmark {
             long k = median(kernelNs);
             String throughput = flopsLater ? "" : gbPerSecond(bytesMoved, k);
             return new Row(workload, deviceId, device.getDeviceName(), jit, build, firstNs, k, median(endToEnd), throughput, "");
+        } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
+            throw new IllegalStateException(workload + " on " + deviceId + ": closing the plan failed", e);
         }
     }
 

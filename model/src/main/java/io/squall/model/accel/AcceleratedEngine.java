@@ -453,7 +453,11 @@ public final class AcceleratedEngine implements InferenceEngine {
     public void close() {
         for (StagePlan s : stages) {
             if (!s.onCpu()) {
-                s.plan().close();
+                try {
+                    s.plan().close();
+                } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
+                    throw new IllegalStateException("closing a stage's execution plan: " + e.getMessage(), e);
+                }
             }
         }
         stages.clear();

@@ -76,6 +76,8 @@ class KernelsTest {
                 plan.withCompilerFlags("-specialize");
             }
             plan.execute();
+        } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
+            throw new AssertionError("closing the plan on " + device, e);
         }
     }
 

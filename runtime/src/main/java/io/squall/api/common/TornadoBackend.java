@@ -3,7 +3,7 @@ package io.squall.api.common;
 import java.util.List;
 
 /** A backend (OpenCL, JVM, later PTX and SPIR-V) and the devices it found. */
-public interface TornadoBackend {
+public interface TornadoBackend extends io.squall.api.TornadoBackend {
     /** {@code opencl}, {@code jvm}, ... : the prefix of its devices' ids. */
     String getName();
 

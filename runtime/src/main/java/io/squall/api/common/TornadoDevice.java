@@ -42,4 +42,9 @@ public interface TornadoDevice {
 
     /** The backend's name: {@code opencl}, {@code jvm}, ... */
     String getBackendName();
+
+    /** TornadoVM's name for the kind of this device's backend ({@code jvm} is {@code JAVA}). */
+    default io.squall.api.enums.TornadoVMBackendType getTornadoVMBackend() {
+        return io.squall.api.enums.TornadoVMBackendType.ofBackendName(getBackendName());
+    }
 }

@@ -6,6 +6,10 @@ public class TornadoRuntimeException extends RuntimeException {
         super(message);
     }
 
+    public TornadoRuntimeException(Exception cause) {
+        super(cause);
+    }
+
     public TornadoRuntimeException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -57,4 +57,70 @@ public final class TornadoMath {
     public static double signum(double x) { return Math.signum(x); }
     public static float floatPI() { return (float) Math.PI; }
     public static double PI() { return Math.PI; }
+
+    // TornadoVM's integer overloads: results keep the operand type, so abs((byte) -128) is -128 as in Java.
+    public static long clamp(long x, long lo, long hi) { return Math.max(lo, Math.min(hi, x)); }
+    public static short clamp(short x, short lo, short hi) { return max(lo, min(hi, x)); }
+    public static byte clamp(byte x, byte lo, byte hi) { return max(lo, min(hi, x)); }
+    public static short min(short a, short b) { return a > b ? b : a; }
+    public static byte min(byte a, byte b) { return a > b ? b : a; }
+    public static short max(short a, short b) { return a > b ? a : b; }
+    public static byte max(byte a, byte b) { return a > b ? a : b; }
+    public static short abs(short x) { return (short) Math.abs(x); }
+    public static byte abs(byte x) { return (byte) Math.abs(x); }
+
+    /** The operand with the smaller half-float bit pattern read as a signed short (TornadoVM's comparison). */
+    public static io.squall.api.types.HalfFloat min(io.squall.api.types.HalfFloat a, io.squall.api.types.HalfFloat b) {
+        return a.getHalfFloatValue() > b.getHalfFloatValue() ? b : a;
+    }
+
+    public static io.squall.api.types.HalfFloat max(io.squall.api.types.HalfFloat a, io.squall.api.types.HalfFloat b) {
+        return a.getHalfFloatValue() > b.getHalfFloatValue() ? a : b;
+    }
+
+    public static float fract(float x) { return x - floor(x); }
+    public static double fract(double x) { return x - floor(x); }
+    public static float asin(float x) { return (float) Math.asin(x); }
+    public static double asin(double x) { return Math.asin(x); }
+    public static float acos(float x) { return (float) Math.acos(x); }
+    public static double acos(double x) { return Math.acos(x); }
+    public static float asinh(float x) { return (float) Math.log(x + Math.sqrt(x * x + 1)); }
+    public static double asinh(double x) { return Math.log(x + Math.sqrt(x * x + 1)); }
+    public static float acosh(float x) { return (float) Math.log(x + Math.sqrt(x * x - 1)); }
+    public static double acosh(double x) { return Math.log(x + Math.sqrt(x * x - 1)); }
+    public static float toRadians(float degrees) { return (float) Math.toRadians(degrees); }
+    public static double toRadians(double degrees) { return Math.toRadians(degrees); }
+    public static float sinpi(float x) { return (float) Math.sin(x * Math.PI); }
+    public static double sinpi(double x) { return Math.sin(x * Math.PI); }
+    public static float cospi(float x) { return (float) Math.cos(x * Math.PI); }
+    public static double cospi(double x) { return Math.cos(x * Math.PI); }
+
+    // Host-side comparisons TornadoVM's tests use.
+    public static boolean isEqual(float[] a, float[] b) { return java.util.Arrays.equals(a, b); }
+    public static boolean isEqual(double[] a, double[] b) { return java.util.Arrays.equals(a, b); }
+    public static boolean isEqual(int[] a, int[] b) { return java.util.Arrays.equals(a, b); }
+    public static boolean isEqual(short[] a, short[] b) { return java.util.Arrays.equals(a, b); }
+    public static boolean isEqual(byte[] a, byte[] b) { return java.util.Arrays.equals(a, b); }
+    public static boolean isEqual(io.squall.api.types.arrays.FloatArray a, io.squall.api.types.arrays.FloatArray b) {
+        return java.util.Arrays.equals(a.toHeapArray(), b.toHeapArray());
+    }
+    public static boolean isEqual(io.squall.api.types.arrays.DoubleArray a, io.squall.api.types.arrays.DoubleArray b) {
+        return java.util.Arrays.equals(a.toHeapArray(), b.toHeapArray());
+    }
+    public static boolean isEqual(io.squall.api.types.arrays.IntArray a, io.squall.api.types.arrays.IntArray b) {
+        return java.util.Arrays.equals(a.toHeapArray(), b.toHeapArray());
+    }
+
+    /** True when every element differs from its expected value by at most {@code tolerance}. */
+    public static boolean isEqualTol(float[] a, float[] b, float tolerance) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= tolerance)) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

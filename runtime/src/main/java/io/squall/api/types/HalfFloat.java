@@ -11,6 +11,11 @@ public final class HalfFloat {
         this.bits = Float.floatToFloat16(value);
     }
 
+    /** The half float whose IEEE 754 binary16 bits are {@code halfFloatBits}, as TornadoVM's constructor: 0x3C00 is 1.0. */
+    public HalfFloat(short halfFloatBits) {
+        this.bits = halfFloatBits;
+    }
+
     private HalfFloat(short bits, boolean raw) {
         this.bits = bits;
     }

@@ -54,6 +54,8 @@ public final class BandwidthProbe {
                 long kernel = result.getProfilerResult().getDeviceKernelTime();
                 best = Math.min(best, kernel > 0 ? kernel : wall);
             }
+        } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
+            throw new IllegalStateException("bandwidth probe on " + device.id() + ": " + e.getMessage(), e);
         }
         double perSecond = 2.0 * n * Float.BYTES / (best / 1e9);
         return new Result(perSecond, (long) n * Float.BYTES, RUNS);

@@ -24,6 +24,8 @@ final class CompileContext {
         final Slot.ArrayRef array;
         final Temp identityPlaceholder;
         ReduceOp op;
+        /** The value stored before the @Parallel loop (TornadoVM's `result.set(0, v)`), combined in once; null if none. */
+        Value initialValue;
 
         Reduction(Slot.ArrayRef array, Temp identityPlaceholder) {
             this.array = array;

@@ -21,6 +21,7 @@ final class Intrinsics {
     static final String HALF_FLOAT = "io/squall/api/types/HalfFloat";
     static final String KERNEL_CONTEXT = "io/squall/api/KernelContext";
     static final String ARRAYS = "io/squall/api/types/arrays/";
+    static final String TORNADO_MATH = "io/squall/api/math/TornadoMath";
 
     private static final Map<String, MathFunction> MATH = Map.ofEntries(
             Map.entry("exp", MathFunction.EXP), Map.entry("log", MathFunction.LOG), Map.entry("log2", MathFunction.LOG2),
@@ -155,6 +156,13 @@ final class Intrinsics {
                     p.state().replace(receiver, half);
                     return;
                 }
+                if (owner.equals(HALF_FLOAT) && name.equals("<init>") && type.descriptorString().equals("(S)V")) {
+                    // TornadoVM's HalfFloat(short): the raw binary16 bits
+                    Value bits = p.builder().convert(ConversionKind.NUMERIC, p.valueOf(p.state().pop()), ScalarType.I16);
+                    Slot receiver = p.state().pop();
+                    p.state().replace(receiver, new Val(p.builder().convert(ConversionKind.BITCAST, bits, ScalarType.F16)));
+                    return;
+                }
                 throw p.error(name.equals("<init>") ? "object allocation `new " + owner.replace('/', '.') + "`"
                         : "the instance method call `" + shown + "`");
             }
@@ -183,7 +191,21 @@ final class Intrinsics {
                     s.push(new Val(Constant.ofDouble(Math.PI)));
                     return;
                 }
+                if (derivedMath(p, name, type)) {
+                    return;
+                }
                 MathFunction fn = MATH.get(name);
+                if (owner.equals(TORNADO_MATH) && (fn == null || !onlyIntFloatDouble(type))) {
+                    // TornadoMath's other functions (fract, sinpi, asinh, the byte/short/long/HalfFloat overloads) are
+                    // plain Java over the mapped ones: inlining keeps Java's result types (abs((byte) -128) == -128)
+                    ClassModel cls = ClassModels.load(owner, p.ctx().loader);
+                    MethodModel m = ClassModels.find(cls, name, type.descriptorString());
+                    if (m == null) {
+                        throw p.error("the math function `" + shown + "`");
+                    }
+                    p.inline(cls, m, type);
+                    return;
+                }
                 if (fn == null || fn.arity() != type.parameterCount()) {
                     throw p.error("the math function `" + shown + "`");
                 }
@@ -215,6 +237,35 @@ final class Intrinsics {
                 p.inline(cls, m, type);
             }
         }
+    }
+
+    private static boolean onlyIntFloatDouble(MethodTypeDesc type) {
+        String d = type.descriptorString();
+        return d.chars().allMatch(c -> c == 'I' || c == 'F' || c == 'D' || c == '(' || c == ')');
+    }
+
+    /**
+     * Math functions written with the mapped ones, so every backend has them: asin(x) = atan2(x, sqrt(1 - x*x)),
+     * acos(x) = atan2(sqrt(1 - x*x), x) (NaN outside [-1, 1], as Java), toRadians/toDegrees as products.
+     */
+    private static boolean derivedMath(MethodParser p, String name, MethodTypeDesc type) {
+        if (type.parameterCount() != 1 || !(name.equals("asin") || name.equals("acos") || name.equals("toRadians") || name.equals("toDegrees"))) {
+            return false;
+        }
+        IrBuilder b = p.builder();
+        Value x = p.valueOf(p.state().pop());
+        boolean single = x.type() == ScalarType.F32;
+        Value one = single ? Constant.ofFloat(1f) : Constant.ofDouble(1.0);
+        Value r = switch (name) {
+            case "toRadians" -> b.binary(BinaryOperator.MUL, x, single ? Constant.ofFloat((float) (Math.PI / 180)) : Constant.ofDouble(Math.PI / 180));
+            case "toDegrees" -> b.binary(BinaryOperator.MUL, x, single ? Constant.ofFloat((float) (180 / Math.PI)) : Constant.ofDouble(180 / Math.PI));
+            default -> {
+                Value root = b.math(MathFunction.SQRT, List.of(b.binary(BinaryOperator.SUB, one, b.binary(BinaryOperator.MUL, x, x))));
+                yield name.equals("asin") ? b.math(MathFunction.ATAN2, List.of(x, root)) : b.math(MathFunction.ATAN2, List.of(root, x));
+            }
+        };
+        p.state().push(new Val(r));
+        return true;
     }
 
     private static void floatStatic(MethodParser p, String owner, String name, String shown) {
@@ -333,7 +384,7 @@ final class Intrinsics {
                 b.barrier(name.equals("localBarrier") ? BarrierScope.LOCAL : BarrierScope.GLOBAL);
             }
             case "allocateFloatLocalArray", "allocateIntLocalArray", "allocateLongLocalArray", "allocateDoubleLocalArray",
-                 "allocateHalfFloatLocalArray" -> {
+                 "allocateHalfFloatLocalArray", "allocateByteLocalArray" -> {
                 Value n = p.valueOf(s.pop());
                 s.pop();
                 if (!(n instanceof Constant c) || c.longValue() <= 0) {
@@ -345,14 +396,16 @@ final class Intrinsics {
                     case "allocateIntLocalArray" -> ScalarType.I32;
                     case "allocateLongLocalArray" -> ScalarType.I64;
                     case "allocateDoubleLocalArray" -> ScalarType.F64;
-                    default -> ScalarType.I16;
+                    case "allocateByteLocalArray" -> ScalarType.I8;
+                    default -> ScalarType.F16;
                 };
                 String javaType = switch (t) {
                     case F32 -> "[F";
                     case I32 -> "[I";
                     case I64 -> "[J";
                     case F64 -> "[D";
-                    default -> "[S";
+                    case I8 -> "[B";
+                    default -> "[L" + HALF_FLOAT + ";";
                 };
                 s.push(new ArrayRef(-1, javaType, b.localArray(t, (int) c.longValue()), c, t, false, false, -1));
             }
@@ -365,7 +418,15 @@ final class Intrinsics {
                 p.ctx().markWrite(a);
                 s.push(new Val(b.atomic(AtomicOperator.ADD, a.base(), index, value)));
             }
-            default -> throw p.error("the KernelContext method `" + shown + "`");
+            default -> {
+                // KernelContext's helpers written in Java (the swizzled tile accessors): inlined with the context as `this`
+                ClassModel cls = ClassModels.load(KERNEL_CONTEXT, p.ctx().loader);
+                MethodModel m = ClassModels.find(cls, name, type.descriptorString());
+                if (m == null || m.code().isEmpty()) {
+                    throw p.error("the KernelContext method `" + shown + "`");
+                }
+                p.inline(cls, m, type.insertParameterTypes(0, ClassDesc.ofInternalName(KERNEL_CONTEXT)));
+            }
         }
     }
 }

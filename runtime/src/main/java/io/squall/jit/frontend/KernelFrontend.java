@@ -11,6 +11,7 @@ import io.squall.jit.Kernel;
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.KernelParam;
 import io.squall.jit.ir.*;
+import io.squall.jit.passes.ScalarSpecialization;
 import io.squall.jit.ir.Instruction.ConversionKind;
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassModel;
@@ -36,6 +37,7 @@ public final class KernelFrontend {
             Map.entry(IntArray.class, new ArrayKind(ScalarType.I32, false)),
             Map.entry(LongArray.class, new ArrayKind(ScalarType.I64, false)),
             Map.entry(ShortArray.class, new ArrayKind(ScalarType.I16, false)),
+            Map.entry(CharArray.class, new ArrayKind(ScalarType.I16, true)),
             Map.entry(ByteArray.class, new ArrayKind(ScalarType.I8, false)),
             Map.entry(Int8Array.class, new ArrayKind(ScalarType.I8, false)),
             Map.entry(HalfFloatArray.class, new ArrayKind(ScalarType.F16, false)),
@@ -115,6 +117,10 @@ public final class KernelFrontend {
                 if (widened instanceof Temp w) {
                     ctx.parameterExprs.put(w, new IterationExpr.Arg(i));
                 }
+                Object known = args.get(i).specializedValue();
+                if (known != null) {   // specialized: the body sees the constant (local array sizes, trip counts)
+                    widened = ScalarSpecialization.constantOf(st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
+                }
                 argSlots[i] = new Slot.Val(widened);
             } else if (t == KernelContext.class) {
                 hasContext = true;
@@ -155,7 +161,7 @@ public final class KernelFrontend {
         Kernel.Shape shape = hasContext ? Kernel.Shape.KERNEL_CONTEXT : loops.isEmpty() ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS;
         List<Kernel.LoopBound> bounds = new ArrayList<>();
         for (ParallelLoop loop : loops) {
-            bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive));
+            bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive, loop.step));
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
         return new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);

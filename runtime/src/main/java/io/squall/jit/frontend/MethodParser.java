@@ -333,8 +333,10 @@ final class MethodParser {
         }
         loop.started = true;
         loop.startValue = init.value();
+        loop.step = stepOf(loop);
         Value id = b.workItem(WorkItemQuery.GLOBAL_ID, loop.dimension);
-        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, init.value(), id));
+        Value offset = loop.step == 1 ? id : b.binary(BinaryOperator.MUL, id, Constant.ofInt(loop.step));
+        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, init.value(), offset));
         if (loop == ctx.loops.getFirst()) {
             for (CompileContext.Reduction r : ctx.reductions) {
                 state.locals[r.array.accumulatorSlot()] = new Val(r.identityPlaceholder);
@@ -346,12 +348,38 @@ final class MethodParser {
         Instruction next = nextInstruction();
         boolean backEdge = next instanceof BranchInstruction br && br.opcode() == Opcode.GOTO
                 && code.labelToBci(br.target()) >= loop.startBci && code.labelToBci(br.target()) <= bci;
-        if (inc.constant() != 1 || !backEdge) {
+        if (inc.constant() != loop.step || !backEdge) {
             throw error("a @Parallel loop with a stride other than `i++` or an index modified in its body",
                     "(parallel loops must be `for (@Parallel int i = start; i < end; i++)`)");
         }
         Value i = ((Val) state.locals[loop.slot]).value();
-        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, i, b.workItem(WorkItemQuery.GLOBAL_SIZE, loop.dimension)));
+        Value stride = b.workItem(WorkItemQuery.GLOBAL_SIZE, loop.dimension);
+        if (loop.step != 1) {
+            stride = b.binary(BinaryOperator.MUL, stride, Constant.ofInt(loop.step));
+        }
+        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, i, stride));
+    }
+
+    /**
+     * The step of a @Parallel loop, read ahead from its one `iinc` of the index (`i += 2` as well as `i++`); work-item
+     * g then starts at start + g * step. Other increments are left for {@link #parallelStep} to reject.
+     */
+    private int stepOf(ParallelLoop loop) {
+        int at = bci;
+        for (int k = elementIndex + 1; k < elements.size(); k++) {
+            if (elements.get(k) instanceof LabelTarget lt) {
+                at = code.labelToBci(lt.label());
+            } else if (elements.get(k) instanceof Instruction ins) {
+                if (at >= loop.endBci) {
+                    break;
+                }
+                if (ins instanceof IncrementInstruction inc && inc.slot() == loop.slot) {
+                    return inc.constant() > 1 ? inc.constant() : 1;
+                }
+                at += ins.sizeInBytes();
+            }
+        }
+        return 1;
     }
 
     private Instruction nextInstruction() {
@@ -455,8 +483,7 @@ final class MethodParser {
                     throw error("object allocation `new " + n.className().asInternalName().replace('/', '.') + "`");
                 }
             }
-            case NewPrimitiveArrayInstruction n -> throw error("array allocation `new " + n.typeKind().name().toLowerCase() + "[]`",
-                    "(use KernelContext.allocate*LocalArray for work-group arrays, or pass the array as an argument)");
+            case NewPrimitiveArrayInstruction n -> privateArray(n);
             case NewReferenceArrayInstruction n -> throw error("array allocation `new " + n.componentType().name() + "[]`");
             case NewMultiArrayInstruction n -> throw error("multi-dimensional array allocation");
             case TypeCheckInstruction tc -> typeCheck(tc);
@@ -703,6 +730,45 @@ final class MethodParser {
 
     // ---------------------------------------------------------------- arrays
 
+    /** Elements a private array may have: Java zero-fills it, which the kernel does with one store per element. */
+    static final int MAX_PRIVATE_ARRAY = 1024;
+
+    /** {@code new float[16]} in a kernel: a per-work-item array of a size known at compile time, zero-filled as in Java. */
+    private void privateArray(NewPrimitiveArrayInstruction n) {
+        Value count = popValue();
+        String kind = n.typeKind().name().toLowerCase(java.util.Locale.ROOT);
+        if (!(count instanceof Constant c) || c.longValue() <= 0 || c.longValue() > MAX_PRIVATE_ARRAY) {
+            throw error("array allocation `new " + kind + "[]` whose size is not a constant from 1 to " + MAX_PRIVATE_ARRAY,
+                    "(use KernelContext.allocate*LocalArray for work-group arrays, or pass the array as an argument)");
+        }
+        ScalarType t;
+        String javaType;
+        boolean unsigned = false;
+        switch (n.typeKind()) {
+            case INT -> { t = ScalarType.I32; javaType = "[I"; }
+            case FLOAT -> { t = ScalarType.F32; javaType = "[F"; }
+            case LONG -> { t = ScalarType.I64; javaType = "[J"; }
+            case DOUBLE -> { t = ScalarType.F64; javaType = "[D"; }
+            case SHORT -> { t = ScalarType.I16; javaType = "[S"; }
+            case CHAR -> { t = ScalarType.I16; javaType = "[C"; unsigned = true; }
+            case BYTE -> { t = ScalarType.I8; javaType = "[B"; }
+            case BOOLEAN -> { t = ScalarType.I8; javaType = "[Z"; }
+            default -> throw error("array allocation `new " + kind + "[]`");
+        }
+        int length = (int) c.longValue();
+        Value base = b.privateArray(t, length);
+        Value zero = switch (t) {
+            case F32 -> Constant.ofFloat(0f);
+            case F64 -> Constant.ofDouble(0.0);
+            case I64 -> Constant.ofLong(0L);
+            default -> b.convert(ConversionKind.NUMERIC, Constant.ofInt(0), t);
+        };
+        for (int i = 0; i < length; i++) {
+            b.store(base, Constant.ofInt(i), zero);
+        }
+        state.push(new ArrayRef(-1, javaType, base, c, t, unsigned, false, -1));
+    }
+
     /** Pushes array[index]; {@code widenHalf}: a HalfFloat element is converted to float (getFloat). */
     void arrayLoad(ArrayRef a, Value index, boolean widenHalf) {
         CompileContext.Reduction red = ctx.reductionOf(a);
@@ -729,9 +795,14 @@ final class MethodParser {
     void arrayStore(ArrayRef a, Value index, Value value) {
         CompileContext.Reduction red = ctx.reductionOf(a);
         if (red != null) {
+            if (enclosingLoop() == null && isKernel && !ctx.loops.isEmpty() && !ctx.loops.getFirst().started && red.initialValue == null) {
+                // TornadoVM's shape: `result.set(0, v)` before the @Parallel loop; v joins the reduction once
+                red.initialValue = b.convert(ConversionKind.NUMERIC, value, a.element());
+                return;
+            }
             if (enclosingLoop() == null) {
                 throw error("a write to the @Reduce argument outside its @Parallel loop",
-                        "(initialize the result on the host before running the task)");
+                        "(other than one initial `result.set(0, v)` before it)");
             }
             requireZero(index);
             CompileContext.ReduceOp op = reduceOpOf(value, red);

@@ -16,6 +16,8 @@ final class ParallelLoop {
     Value endValue;
     boolean inclusive;
     boolean conditionSeen;
+    /** The constant of the loop's `i += step` (1 for `i++`). */
+    int step = 1;
 
     ParallelLoop(int slot, int startBci, int endBci, int dimension) {
         this.slot = slot;

@@ -42,7 +42,12 @@ final class ReductionLowering {
             b.setBlock(leader);
             AtomicOperator op = r.op == CompileContext.ReduceOp.SUM ? AtomicOperator.ADD
                     : r.op == CompileContext.ReduceOp.MAX ? AtomicOperator.MAX : AtomicOperator.MIN;
-            b.atomic(op, r.array.base(), Constant.ofInt(0), b.load(scratch, Constant.ofInt(0)));
+            Value partial = b.load(scratch, Constant.ofInt(0));
+            if (r.initialValue != null) {   // the kernel's initial value, combined by work-group 0 only
+                Value first = b.compare(Predicate.EQ, false, b.workItem(WorkItemQuery.GROUP_ID, 0), Constant.ofInt(0));
+                partial = b.select(first, combine(b, r, partial, r.initialValue, p), partial);
+            }
+            b.atomic(op, r.array.base(), Constant.ofInt(0), partial);
             ctx.markRead(r.array);   // the atomic combines with the initial result[0]
             ctx.markWrite(r.array);
             b.jump(done);

@@ -83,7 +83,10 @@ public sealed interface Instruction {
         public boolean isPure() { return false; }
     }
 
-    /** A work-group-shared array of {@code length} elements; result is a LOCAL pointer. */
+    /**
+     * An array of {@code length} elements: work-group-shared when the result is a LOCAL pointer, one per work-item
+     * (Java's {@code new float[16]} in a kernel) when it is a PRIVATE pointer; private arrays start uninitialized.
+     */
     record LocalArray(Temp result, int length) implements Instruction {
         public List<Value> operands() { return List.of(); }
         public Instruction mapOperands(UnaryOperator<Value> f) { return this; }

@@ -105,6 +105,11 @@ public final class IrBuilder {
         return append(new LocalArray(function.newTemp(new PointerType(element, AddressSpace.LOCAL)), length));
     }
 
+    /** A per-work-item array (its elements are not initialized). */
+    public Value privateArray(ScalarType element, int length) {
+        return append(new LocalArray(function.newTemp(new PointerType(element, AddressSpace.PRIVATE)), length));
+    }
+
     public Value workItem(WorkItemQuery q, int dim) {
         return append(new WorkItem(function.newTemp(ScalarType.I32), q, dim));
     }

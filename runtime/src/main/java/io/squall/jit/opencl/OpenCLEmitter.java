@@ -59,7 +59,8 @@ public final class OpenCLEmitter {
             }
             for (Instruction i : b.instructions()) {
                 if (i instanceof LocalArray a) {
-                    decls.append("    __local ").append(OpenCLTypes.scalar(a.elementType())).append(' ').append(name(a.result()))
+                    boolean isPrivate = ((PointerType) a.result().type()).space() == AddressSpace.PRIVATE;
+                    decls.append(isPrivate ? "    " : "    __local ").append(OpenCLTypes.scalar(a.elementType())).append(' ').append(name(a.result()))
                             .append('[').append(a.length()).append("];\n");
                     note(a.elementType());
                 } else if (i.result() != null && (!(i instanceof AtomicRMW) || usedTemps.contains(i.result()))) {

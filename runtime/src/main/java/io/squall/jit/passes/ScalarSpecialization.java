@@ -35,7 +35,8 @@ public final class ScalarSpecialization {
         return !replace.isEmpty();
     }
 
-    static Constant constantOf(ScalarType type, Object v) {
+    /** The constant of scalar type {@code type} for a boxed argument value. */
+    public static Constant constantOf(ScalarType type, Object v) {
         if (v instanceof Boolean b) {
             return Constant.ofInteger(type, b ? 1 : 0);
         }

@@ -685,9 +685,6 @@ public final class PtxEmitter {
 
     /** [base + index * elementSize] */
     private String address(Value base, Value index) {
-        if (((PointerType) base.type()).space() == AddressSpace.PRIVATE) {
-            throw unsupported("private (per-thread) arrays");
-        }
         int size = element(base).bytes();
         String b = reg(base);
         if (index instanceof Constant c) {
@@ -756,6 +753,13 @@ public final class PtxEmitter {
     }
 
     private void localArray(LocalArray a) {
+        if (((PointerType) a.result().type()).space() == AddressSpace.PRIVATE) {
+            // per-thread: a .local array declared in the function body; ld/st.local address it by its symbol
+            String sym = "squall_private_" + a.result().id();
+            code.raw(".local .align 8 .b8 " + sym + "[" + Math.max(1, (long) a.length() * a.elementType().bytes()) + "];");
+            code.op("mov.u64 " + name(a.result()) + ", " + sym);
+            return;
+        }
         String sym = "squall_local_" + a.result().id();
         shared.append("\t.shared .align 8 .b8 ").append(sym).append('[').append(Math.max(1, (long) a.length() * a.elementType().bytes())).append("];\n");
         code.op("mov.u64 " + name(a.result()) + ", " + sym);

@@ -660,6 +660,10 @@ public final class SpirvEmitter {
 
     /** A Workgroup array at module scope; the IR's pointer is its first element (halves stored as their bits). */
     private void localArray(LocalArray a) {
+        if (((PointerType) a.result().type()).space() == AddressSpace.PRIVATE) {
+            privateArray(a);
+            return;
+        }
         ScalarType el = a.elementType();
         int stored = el == ScalarType.F16 ? m.typeInt(16) : memoryType(el);
         int array = m.typeArray(stored, a.length());
@@ -668,6 +672,19 @@ public final class SpirvEmitter {
         m.name(variable, "local_" + a.result().id());
         int first = el == ScalarType.F16 ? m.id() : v(a.result());
         emitTo(first, Op.InBoundsAccessChain, m.typePointer(Spv.WORKGROUP, stored), variable, m.constantInt(32, 0));
+        if (el == ScalarType.F16) {
+            emitTo(v(a.result()), Op.Bitcast, pointerType((PointerType) a.result().type()), first);
+        }
+    }
+
+    /** A Function-storage array among the function's variables (the entry block); the IR's pointer is its first element. */
+    private void privateArray(LocalArray a) {
+        ScalarType el = a.elementType();
+        int stored = el == ScalarType.F16 ? m.typeInt(16) : memoryType(el);
+        int variable = m.id();
+        emitTo(localVariables, variable, Op.Variable, m.typePointer(Spv.FUNCTION, m.typeArray(stored, a.length())), Spv.FUNCTION);
+        int first = el == ScalarType.F16 ? m.id() : v(a.result());
+        emitTo(first, Op.InBoundsAccessChain, m.typePointer(Spv.FUNCTION, stored), variable, m.constantInt(32, 0));
         if (el == ScalarType.F16) {
             emitTo(v(a.result()), Op.Bitcast, pointerType((PointerType) a.result().type()), first);
         }

@@ -53,7 +53,7 @@ class AotFlowTest {
     record Run(FloatArray out, TornadoExecutionResult result) {
     }
 
-    static Run run(String graphName, String device) {
+    static Run run(String graphName, String device) throws Exception {
         FloatArray a = new FloatArray(N);
         FloatArray b = new FloatArray(N);
         for (int i = 0; i < N; i++) {
@@ -76,7 +76,7 @@ class AotFlowTest {
     }
 
     @Test
-    void emitBuildAndRunFromBinariesWithoutCompiling(@TempDir Path dir) throws IOException {
+    void emitBuildAndRunFromBinariesWithoutCompiling(@TempDir Path dir) throws Exception {
         assumeTrue(hasOpenCL(), "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
         Path src = dir.resolve("src");
         Path bin = dir.resolve("bin");

@@ -116,7 +116,7 @@ class SpirvEmitAndPrintTest {
     }
 
     @Test
-    void printKernelOnASpirvDeviceShowsTheDisassembly() {
+    void printKernelOnASpirvDeviceShowsTheDisassembly() throws Exception {
         var spirv = Devices.backend("spirv");
         Assumptions.assumeTrue(!spirv.devices().isEmpty(), () -> "no device takes SPIR-V: " + spirv.unavailableReason());
         FloatArray x = ramp(64), y = ramp(64);

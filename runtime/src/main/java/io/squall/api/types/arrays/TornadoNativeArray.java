@@ -8,7 +8,11 @@ import java.lang.foreign.MemorySegment;
  * over memory-mapped weights is exactly the bytes of the file.
  */
 public abstract sealed class TornadoNativeArray
-        permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, ByteArray, Int8Array, HalfFloatArray {
+        permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, CharArray, ByteArray, Int8Array, HalfFloatArray, BFloat16Array,
+        FP8Array {
+
+    /** Bytes before the first element: Squall's arrays have no header (TornadoVM's carry one of 16 or 24 bytes). */
+    public static final long ARRAY_HEADER = 0;
 
     protected final MemorySegment segment;
     protected final int size;

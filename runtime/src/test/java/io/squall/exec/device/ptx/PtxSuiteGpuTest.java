@@ -41,7 +41,7 @@ class PtxSuiteGpuTest {
     }
 
     @Test
-    void reExecutedPlanReplaysACudaGraphWithNewInputs() {
+    void reExecutedPlanReplaysACudaGraphWithNewInputs() throws Exception {
         assumeGpu();
         int n = 1 << 16;
         FloatArray a = new FloatArray(n), b = new FloatArray(n), c = new FloatArray(n);

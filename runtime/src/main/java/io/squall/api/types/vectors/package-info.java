@@ -1,0 +1,2 @@
+/** TornadoVM's small vector types (Float2..16, Int2..16, Double2..16) held in off-heap arrays; host side and the JVM backend. */
+package io.squall.api.types.vectors;

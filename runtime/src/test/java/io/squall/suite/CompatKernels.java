@@ -1,0 +1,120 @@
+package io.squall.suite;
+
+import io.squall.api.annotations.Parallel;
+import io.squall.api.annotations.Reduce;
+import io.squall.api.math.TornadoMath;
+import io.squall.api.types.HalfFloat;
+import io.squall.api.types.arrays.*;
+
+/** Kernels written the way TornadoVM's programs write them (constructs Squall accepts for compatibility). */
+public final class CompatKernels {
+    private CompatKernels() {
+    }
+
+    /** TornadoVM's reduction shape: the result initialized inside the kernel, before the @Parallel loop. */
+    public static void sumInitializedInKernel(FloatArray in, @Reduce FloatArray result) {
+        result.set(0, 0.0f);
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, result.get(0) + in.get(i));
+        }
+    }
+
+    /** The kernel's initial value takes part in the reduction: max(5, inputs in [0, 1)) is 5. */
+    public static void maxInitializedInKernel(FloatArray in, @Reduce FloatArray result) {
+        result.set(0, 5.0f);
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            result.set(0, TornadoMath.max(result.get(0), in.get(i)));
+        }
+    }
+
+    /** Two reduced variables in one kernel, each initialized in the kernel. */
+    public static void sumAndMaxInt(IntArray in, @Reduce IntArray sum, @Reduce IntArray max) {
+        sum.set(0, 0);
+        max.set(0, Integer.MIN_VALUE);
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            sum.set(0, sum.get(0) + in.get(i));
+            max.set(0, Math.max(max.get(0), in.get(i)));
+        }
+    }
+
+    /** The Math/TornadoMath functions TornadoVM maps that Squall derives from others or inlines. */
+    public static void derivedMath(FloatArray x, FloatArray asin, FloatArray acos, FloatArray radians, FloatArray fract, FloatArray sinpi,
+                                   FloatArray asinh) {
+        for (@Parallel int i = 0; i < x.getSize(); i++) {
+            float v = x.get(i);
+            asin.set(i, TornadoMath.asin(v));
+            acos.set(i, (float) Math.acos(v));
+            radians.set(i, TornadoMath.toRadians(v * 180f));
+            fract.set(i, TornadoMath.fract(v * 7.5f));
+            sinpi.set(i, TornadoMath.sinpi(v));
+            asinh.set(i, TornadoMath.asinh(v * 3f));
+        }
+    }
+
+    /** Narrow and wide integer overloads keep Java's result types: abs((byte) -128) is -128, clamp on longs is exact. */
+    public static void integerOverloads(IntArray in, IntArray byteAbs, IntArray shortMin, LongArray longClamp) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            int v = in.get(i);
+            byteAbs.set(i, TornadoMath.abs((byte) v));
+            shortMin.set(i, TornadoMath.min((short) v, (short) -3));
+            longClamp.set(i, TornadoMath.clamp(16_777_217L * v, -50_000_000L, 50_000_001L));
+        }
+    }
+
+    /** new HalfFloat(short) takes the raw binary16 bits, as in TornadoVM (0x3C00 is 1.0). */
+    public static void halfFromBits(IntArray bits, FloatArray out) {
+        for (@Parallel int i = 0; i < bits.getSize(); i++) {
+            out.set(i, new HalfFloat((short) bits.get(i)).getFloat32());
+        }
+    }
+
+    /** A private array per work-item (Java zero-fills it; the kernel relies on that for the elements it skips). */
+    public static void privateArrays(FloatArray in, FloatArray out, IntArray counts) {
+        for (@Parallel int i = 0; i < out.getSize(); i++) {
+            float[] window = new float[16];
+            int[] histogram = new int[4];
+            for (int k = 0; k < 16; k += 2) {
+                window[k] = in.get(i + k);
+            }
+            float sum = 0;
+            for (int k = 0; k < 16; k++) {
+                sum += window[k] * (k + 1);
+                histogram[(int) (in.get(i + k) * 4) & 3]++;
+            }
+            out.set(i, sum);
+            counts.set(i, histogram[0] * 1000 + histogram[3]);
+        }
+    }
+
+    /** KernelContext local arrays of HalfFloat and byte (TornadoVM's signatures): each group reverses its slice. */
+    public static void halfAndByteLocalArrays(io.squall.api.KernelContext ctx, HalfFloatArray in, HalfFloatArray out, ByteArray bytesOut) {
+        HalfFloat[] tile = ctx.allocateHalfFloatLocalArray(64);
+        byte[] marks = ctx.allocateByteLocalArray(64);
+        int l = ctx.localIdx;
+        tile[l] = in.get(ctx.globalIdx);
+        marks[l] = (byte) (l * 3 - 100);
+        ctx.localBarrier();
+        out.set(ctx.globalIdx, HalfFloat.add(tile[63 - l], new HalfFloat(1.0f)));
+        bytesOut.set(ctx.globalIdx, marks[63 - l]);
+    }
+
+    /** A @Parallel loop with a step other than 1 (TornadoVM's stepped loops): every third element from 1. */
+    public static void steppedLoop(FloatArray in, FloatArray out) {
+        for (@Parallel int i = 1; i < in.getSize(); i += 3) {
+            out.set(i, in.get(i) * 2f + 1f);
+        }
+    }
+
+    /** Swizzled local tiles: each work-item stores its element at a swizzled position, then reads its transpose partner. */
+    public static void swizzledTiles(io.squall.api.KernelContext ctx, HalfFloatArray in, HalfFloatArray out, ByteArray bytesIn, ByteArray bytesOut) {
+        HalfFloat[] tile = ctx.allocateHalfFloatLocalArray(256);
+        byte[] bytes = ctx.allocateByteLocalArray(256);
+        int row = ctx.localIdx / 16, col = ctx.localIdx % 16;
+        ctx.swizzleStoreFp16Stride32(tile, row, col, 16, in.get(ctx.globalIdx));
+        ctx.swizzleStoreInt8(bytes, row, col, 16, bytesIn.get(ctx.globalIdx));
+        ctx.localBarrier();
+        int base = ctx.groupIdx * 256;
+        out.set(ctx.globalIdx, ctx.swizzleLoadFp16Stride32(tile, col, row, 16));
+        bytesOut.set(ctx.globalIdx, ctx.swizzleLoadInt8(bytes, col, row, 16));
+    }
+}

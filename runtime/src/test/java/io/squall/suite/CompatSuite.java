@@ -1,0 +1,171 @@
+package io.squall.suite;
+
+import io.squall.api.common.TornadoFunctions.Task2;
+import io.squall.api.common.TornadoFunctions.Task3;
+import io.squall.api.common.TornadoFunctions.Task4;
+import io.squall.api.common.TornadoFunctions.Task7;
+import io.squall.api.types.arrays.*;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Suite cases for the constructs TornadoVM's programs use (see {@link CompatKernels}); references are plain Java. */
+final class CompatSuite {
+    private CompatSuite() {
+    }
+
+    static List<SuiteCase> cases() {
+        List<SuiteCase> s = new ArrayList<>();
+        final int n = 3000;
+
+        s.add(new SuiteCase("sumInitializedInKernel", (Task2<FloatArray, FloatArray>) CompatKernels::sumInitializedInKernel,
+                () -> new Object[] {KernelSuite.floats(n, 61, 0, 1), new FloatArray(1)}, null,
+                a -> {
+                    double sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        sum += ((FloatArray) a[0]).get(i);
+                    }
+                    ((FloatArray) a[1]).set(0, (float) sum);
+                }, new int[] {1}, 1e-4));
+
+        s.add(new SuiteCase("maxInitializedInKernel", (Task2<FloatArray, FloatArray>) CompatKernels::maxInitializedInKernel,
+                () -> {
+                    FloatArray r = new FloatArray(1);
+                    r.set(0, Float.NEGATIVE_INFINITY);
+                    return new Object[] {KernelSuite.floats(n, 62, 0, 1), r};
+                }, null,
+                a -> ((FloatArray) a[1]).set(0, 5.0f), new int[] {1}, 0));
+
+        s.add(new SuiteCase("sumAndMaxInt", (Task3<IntArray, IntArray, IntArray>) CompatKernels::sumAndMaxInt,
+                () -> {
+                    IntArray max = new IntArray(1);
+                    max.set(0, Integer.MIN_VALUE);
+                    return new Object[] {KernelSuite.ints(n, 63, 1000), new IntArray(1), max};
+                }, null,
+                a -> {
+                    IntArray in = (IntArray) a[0];
+                    int sum = 0, max = Integer.MIN_VALUE;
+                    for (int i = 0; i < n; i++) {
+                        sum += in.get(i);
+                        max = Math.max(max, in.get(i));
+                    }
+                    ((IntArray) a[1]).set(0, sum);
+                    ((IntArray) a[2]).set(0, max);
+                }, new int[] {1, 2}, 0));
+
+        final int m = 257;
+        s.add(new SuiteCase("derivedMath",
+                (Task7<FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray>) CompatKernels::derivedMath,
+                () -> new Object[] {KernelSuite.floats(m, 64, -1, 1), new FloatArray(m), new FloatArray(m), new FloatArray(m), new FloatArray(m),
+                        new FloatArray(m), new FloatArray(m)}, null,
+                a -> {
+                    FloatArray x = (FloatArray) a[0];
+                    for (int i = 0; i < m; i++) {
+                        double v = x.get(i);
+                        ((FloatArray) a[1]).set(i, (float) Math.asin(v));
+                        ((FloatArray) a[2]).set(i, (float) Math.acos(v));
+                        ((FloatArray) a[3]).set(i, (float) (v * Math.PI));
+                        double w = (float) (v * 7.5f);
+                        ((FloatArray) a[4]).set(i, (float) (w - Math.floor(w)));
+                        ((FloatArray) a[5]).set(i, (float) Math.sin(v * Math.PI));
+                        double u = (float) (v * 3f);
+                        ((FloatArray) a[6]).set(i, (float) Math.log(u + Math.sqrt(u * u + 1)));
+                    }
+                }, new int[] {1, 2, 3, 4, 5, 6}, 1e-5));
+
+        s.add(new SuiteCase("integerOverloads", (Task4<IntArray, IntArray, IntArray, LongArray>) CompatKernels::integerOverloads,
+                () -> {
+                    IntArray in = KernelSuite.ints(m, 65, 512);
+                    for (int i = 0; i < m; i++) {
+                        in.set(i, in.get(i) - 256);
+                    }
+                    in.set(0, -128);
+                    in.set(1, 3);
+                    return new Object[] {in, new IntArray(m), new IntArray(m), new LongArray(m)};
+                }, null,
+                a -> {
+                    IntArray in = (IntArray) a[0];
+                    for (int i = 0; i < m; i++) {
+                        int v = in.get(i);
+                        byte b = (byte) v;
+                        ((IntArray) a[1]).set(i, b == Byte.MIN_VALUE ? b : (byte) (b < 0 ? -b : b));
+                        short sh = (short) v;
+                        ((IntArray) a[2]).set(i, sh < -3 ? sh : -3);
+                        long l = 16_777_217L * v;
+                        ((LongArray) a[3]).set(i, l < -50_000_000L ? -50_000_000L : l > 50_000_001L ? 50_000_001L : l);
+                    }
+                }, new int[] {1, 2, 3}, 0));
+
+        s.add(new SuiteCase("halfFromBits", (Task2<IntArray, FloatArray>) CompatKernels::halfFromBits,
+                () -> {
+                    IntArray bits = IntArray.fromElements(0x3C00, 0xC000, 0x7BFF, 0x0001, 0x0000, 0x8000, 0x3555, 0x7C00);
+                    return new Object[] {bits, new FloatArray(bits.getSize())};
+                }, null,
+                a -> {
+                    float[] expected = {1.0f, -2.0f, 65504.0f, 5.9604645e-8f, 0.0f, -0.0f, 0.33325195f, Float.POSITIVE_INFINITY};
+                    for (int i = 0; i < expected.length; i++) {
+                        ((FloatArray) a[1]).set(i, expected[i]);
+                    }
+                }, new int[] {1}, 0));
+        final int w = 300;
+        s.add(new SuiteCase("privateArrays", (Task3<FloatArray, FloatArray, IntArray>) CompatKernels::privateArrays,
+                () -> new Object[] {KernelSuite.floats(w + 16, 66, 0, 1), new FloatArray(w), new IntArray(w)}, null,
+                a -> {
+                    FloatArray in = (FloatArray) a[0];
+                    for (int i = 0; i < w; i++) {
+                        float sum = 0;
+                        int[] histogram = new int[4];
+                        for (int k = 0; k < 16; k++) {
+                            sum += (k % 2 == 0 ? in.get(i + k) : 0f) * (k + 1);
+                            histogram[(int) (in.get(i + k) * 4) & 3]++;
+                        }
+                        ((FloatArray) a[1]).set(i, sum);
+                        ((IntArray) a[2]).set(i, histogram[0] * 1000 + histogram[3]);
+                    }
+                }, new int[] {1, 2}, 1e-5));
+        s.add(new SuiteCase("halfAndByteLocalArrays",
+                (Task4<io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray>) CompatKernels::halfAndByteLocalArrays,
+                () -> {
+                    HalfFloatArray in = new HalfFloatArray(256);
+                    for (int i = 0; i < 256; i++) {
+                        in.set(i, new io.squall.api.types.HalfFloat(i * 0.25f - 20f));
+                    }
+                    return new Object[] {new io.squall.api.KernelContext(), in, new HalfFloatArray(256), new ByteArray(256)};
+                }, KernelSuite.grid1(256, 64),
+                a -> {
+                    HalfFloatArray in = (HalfFloatArray) a[1], out = (HalfFloatArray) a[2];
+                    for (int i = 0; i < 256; i++) {
+                        int mirror = (i / 64) * 64 + 63 - i % 64;
+                        out.set(i, new io.squall.api.types.HalfFloat(in.get(mirror).getFloat32() + 1.0f));
+                        ((ByteArray) a[3]).set(i, (byte) ((63 - i % 64) * 3 - 100));
+                    }
+                }, new int[] {2, 3}, 0));
+        s.add(new SuiteCase("steppedLoop", (Task2<FloatArray, FloatArray>) CompatKernels::steppedLoop,
+                () -> new Object[] {KernelSuite.floats(1001, 67, -1, 1), new FloatArray(1001)}, null,
+                a -> {
+                    for (int i = 1; i < 1001; i += 3) {
+                        ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) * 2f + 1f);
+                    }
+                }, new int[] {1}, 0));
+        s.add(new SuiteCase("swizzledTiles",
+                (io.squall.api.common.TornadoFunctions.Task5<io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray, ByteArray>)
+                        CompatKernels::swizzledTiles,
+                () -> {
+                    HalfFloatArray in = new HalfFloatArray(512);
+                    ByteArray bytes = new ByteArray(512);
+                    for (int i = 0; i < 512; i++) {
+                        in.set(i, new io.squall.api.types.HalfFloat(i * 0.5f));
+                        bytes.set(i, (byte) (i * 7));
+                    }
+                    return new Object[] {new io.squall.api.KernelContext(), in, new HalfFloatArray(512), bytes, new ByteArray(512)};
+                }, KernelSuite.grid1(512, 256),
+                a -> {
+                    for (int i = 0; i < 512; i++) {
+                        int group = i / 256, l = i % 256, row = l / 16, col = l % 16;
+                        int partner = group * 256 + col * 16 + row;   // the transpose, whatever the swizzle
+                        ((HalfFloatArray) a[2]).set(i, new io.squall.api.types.HalfFloat(partner * 0.5f));
+                        ((ByteArray) a[4]).set(i, (byte) (partner * 7));
+                    }
+                }, new int[] {2, 4}, 0));
+        return s;
+    }
+}
