@@ -98,7 +98,16 @@ public final class AotBinaryFuzz {
                 clean = outcomes.getOrDefault("crash", 0L) == 0 && outcomes.getOrDefault("unexpected", 0L) == 0;
             }
         }
+        deleteTree(dir);
         System.exit(clean ? 0 : 1);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 
     /** Emits the kernel as OpenCL C and builds it with AotBuild (which also writes SHA256SUMS); returns the binary. */
