@@ -131,6 +131,17 @@ public class TornadoExecutionPlan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Vouches that this plan's kernels access their arrays in bounds (for kernels tested in checked mode, such as the
+     * Llama engine's): CPU devices then run them without the guards that otherwise keep a stray access inside its
+     * buffer (a guarded load costs up to ~2x on a memory-bound kernel). A kernel that does access out of bounds can then
+     * corrupt or crash the process, as on a GPU. Checked mode still checks.
+     */
+    public synchronized TornadoExecutionPlan withoutAccessGuards() {
+        executor.accessGuards(false);
+        return this;
+    }
+
     public synchronized TornadoExecutionPlan withoutBoundsChecks() {
         executor.checked(false);
         return this;

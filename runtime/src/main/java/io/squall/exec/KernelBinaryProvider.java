@@ -10,8 +10,15 @@ import io.squall.jit.Kernel;
  * from devices.json.
  */
 public interface KernelBinaryProvider {
-    /** A binary and where it came from (a file path, named in errors). */
-    record Binary(byte[] bytes, String origin) {
+    /**
+     * A binary, where it came from (a file path, named in errors) and the SHA-256 of the OpenCL C it was built from, or
+     * null when unknown. With it, a binary is loaded only for a kernel that compiles to that same source now; kernels
+     * with specialized scalars (whose values are in the source) need it.
+     */
+    record Binary(byte[] bytes, String origin, String sourceSha256) {
+        public Binary(byte[] bytes, String origin) {
+            this(bytes, origin, null);
+        }
     }
 
     /**

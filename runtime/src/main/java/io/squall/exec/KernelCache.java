@@ -4,12 +4,14 @@ import io.squall.exec.device.CompiledTask;
 import io.squall.exec.device.ComputeDevice;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
+import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.JitCompiler;
 import io.squall.jit.Kernel;
 
 import io.squall.api.exceptions.TornadoRuntimeException;
 
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -73,7 +75,7 @@ public final class KernelCache {
 
     /**
      * The device build of task {@code graphDotTask}: a precompiled binary from a {@link KernelBinaryProvider} when one has it
-     * (never for kernels with specialized scalars, which binaries are not built for), else compiled from source.
+     * (for kernels with specialized scalars only when it records the source it was built from), else compiled from source.
      */
     public static Build build(String graphDotTask, Method method, List<ArgSpec> args, CompileOptions options, Kernel kernel,
                               ComputeDevice device) {
@@ -106,19 +108,46 @@ public final class KernelCache {
         boolean specialized = args.stream().anyMatch(a -> a.specializedValue() != null);
         boolean checked = kernel.errorBuffer() != null;   // binaries are built without the checks' error buffer
         for (KernelBinaryProvider p : BINARY_PROVIDERS) {
-            KernelBinaryProvider.Binary b = specialized || checked ? null : p.find(device, task, kernel);
-            if (b != null) {
+            KernelBinaryProvider.Binary b = checked ? null : p.find(device, task, kernel);
+            if (b != null && sourceMatches(task, kernel, b, specialized)) {
                 return device.loadBinary(kernel, b.bytes(), b.origin(), options);
             }
             if (!p.jitAllowed(device)) {
                 throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): " + device.id() + " ("
                         + device.properties().name() + ") does not compile kernels (JIT disabled in " + p.describe(device) + ") and "
-                        + (specialized ? "binaries cannot serve a kernel with specialized scalars"
-                        : checked ? "binaries cannot serve checked mode (withBoundsChecks / -Dsquall.checked)" : "there is no binary for this task")
+                        + (checked ? "binaries cannot serve checked mode (withBoundsChecks / -Dsquall.checked)" : "there is no binary for this task")
                         + "; build one with AotBuild from `tornado --emit opencl` output");
             }
         }
         return null;
+    }
+
+    /**
+     * Whether binary {@code b} was built from the OpenCL C that {@code kernel} compiles to now (as {@code --emit opencl}
+     * writes it). A recorded source that differs is an error: the binary is another kernel (another model's formats,
+     * another specialization, another Squall version). Without a record, only an unspecialized kernel may use it.
+     */
+    private static boolean sourceMatches(String task, Kernel kernel, KernelBinaryProvider.Binary b, boolean specialized) {
+        if (b.sourceSha256() == null) {
+            return !specialized;
+        }
+        String now = sha256(JitCompiler.emitOpenCL(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8));
+        if (!now.equals(b.sourceSha256())) {
+            throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): kernel binary " + b.origin()
+                    + " was built from other OpenCL C than the task compiles to now (source SHA-256 " + b.sourceSha256()
+                    + ", now " + now + "): another model, specialization or Squall version; rebuild it with AotBuild from"
+                    + " `tornado --emit opencl` output");
+        }
+        return true;
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
     }
 
     /** Adds a source of precompiled binaries, consulted before compiling (latest registered last). */

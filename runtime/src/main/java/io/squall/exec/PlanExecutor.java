@@ -74,6 +74,7 @@ public final class PlanExecutor {
     private boolean fastMath = RuntimeOptions.fastMath();
     private boolean specializeScalars;
     private boolean checked = RuntimeOptions.checked();
+    private boolean accessGuards = true;   // CPU devices guard every access unless the plan vouches for its kernels
     /** Per device, the error buffer of checked kernels (CheckSite.ERROR_WORDS ints). */
     private final Map<ComputeDevice, DeviceBuffer> errorBuffers = new IdentityHashMap<>();
     private long memoryLimit = -1;
@@ -205,6 +206,10 @@ public final class PlanExecutor {
 
     public void fastMath(boolean on) {
         this.fastMath = on;
+    }
+
+    public void accessGuards(boolean on) {
+        accessGuards = on;
     }
 
     public void checked(boolean on) {
@@ -407,7 +412,7 @@ public final class PlanExecutor {
      */
     private CompileOptions compileOptions(ComputeDevice device) {
         CompileOptions.AccessChecks checks = checked ? CompileOptions.AccessChecks.REPORT
-                : device.type() == TornadoDeviceType.CPU ? CompileOptions.AccessChecks.GUARD : CompileOptions.AccessChecks.NONE;
+                : device.type() == TornadoDeviceType.CPU && accessGuards ? CompileOptions.AccessChecks.GUARD : CompileOptions.AccessChecks.NONE;
         return new CompileOptions(fastMath, specializeScalars, checks);
     }
 
@@ -512,7 +517,7 @@ public final class PlanExecutor {
     }
 
     private String preparedKey(ComputeDevice device) {
-        return device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "") + (checked ? "+checked" : "");
+        return device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "") + (checked ? "+checked" : "") + (accessGuards ? "" : "+unguarded");
     }
 
     private ComputeDevice launch(TaskRt task, Prepared p, ExecutionProfile profile) {

@@ -44,6 +44,12 @@ public final class AcceleratedEngine implements InferenceEngine {
      * token). Used when one device stage holds every layer and the classifier (any weight format).
      */
     public static final int PREFILL_BATCH = Integer.getInteger("squall.prefill.batch", 16);
+    /**
+     * Whether CPU devices guard the engine's array accesses ({@code -Dsquall.accel.guards}, default false): its kernels
+     * index only within shapes checked against the file, and the tests run them in checked mode, so they run unguarded
+     * (a guarded load costs up to ~2x on the memory-bound products).
+     */
+    static final boolean ACCESS_GUARDS = Boolean.getBoolean("squall.accel.guards");
     /** The stage device id for layers on the CPU engine (partial offload). */
     public static final String CPU = Stage.CPU;
     private final LlamaModel model;
@@ -163,6 +169,9 @@ public final class AcceleratedEngine implements InferenceEngine {
                         // The kernels take the weight format as an argument; specialized, it is a constant and each
                         // compiled kernel keeps only its format's code (the plan's scalars never change).
                         .withCompilerFlags("-specialize");
+                if (!ACCESS_GUARDS) {
+                    plan.withoutAccessGuards();
+                }
                 if (relaxedMath(device)) {
                     plan.withCompilerFlags("-fast-math");
                 }

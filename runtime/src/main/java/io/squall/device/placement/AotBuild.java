@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -99,6 +100,11 @@ public final class AotBuild implements Callable<Integer> {
                 built.add(new Built(src, bin, binary.length, nanos));
             }
             BinaryManifest.record(out, built.stream().map(Built::binary).toList());
+            Map<String, byte[]> sourcesByBinary = new java.util.TreeMap<>();
+            for (Built b : built) {
+                sourcesByBinary.put(b.binary().getFileName().toString(), Files.readAllBytes(b.source()));
+            }
+            BinaryManifest.recordSources(out, sourcesByBinary);
         } catch (IOException e) {
             throw new UncheckedIOException("aot-build: " + e.getMessage(), e);
         }

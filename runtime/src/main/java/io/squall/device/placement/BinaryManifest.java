@@ -27,18 +27,50 @@ import java.util.TreeMap;
  */
 public final class BinaryManifest {
     public static final String FILE_NAME = "SHA256SUMS";
+    /** SHA-256 of the OpenCL C each binary was built from, keyed by the binary's name (same format). */
+    public static final String SOURCES_FILE_NAME = "SOURCES.SHA256SUMS";
 
     private BinaryManifest() {
     }
 
     /** Adds (or replaces) the entries of {@code binaries}, all in {@code dir}, to the directory's manifest; atomic. */
     public static void record(Path dir, List<Path> binaries) {
-        Path manifest = dir.resolve(FILE_NAME);
+        Map<String, String> hashes = new TreeMap<>();
+        try {
+            for (Path b : binaries) {
+                hashes.put(b.getFileName().toString(), sha256(Files.readAllBytes(b)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read a binary for the checksum manifest in " + dir + ": " + e.getMessage(), e);
+        }
+        write(dir.resolve(FILE_NAME), hashes);
+    }
+
+    /** Records, per binary name, the SHA-256 of the OpenCL C source it was built from ({@value #SOURCES_FILE_NAME}). */
+    public static void recordSources(Path dir, Map<String, byte[]> sourceByBinaryName) {
+        Map<String, String> hashes = new TreeMap<>();
+        sourceByBinaryName.forEach((name, source) -> hashes.put(name, sha256(source)));
+        write(dir.resolve(SOURCES_FILE_NAME), hashes);
+    }
+
+    /** The recorded source SHA-256 of binary {@code file}, or null when its directory records none for it. */
+    public static String sourceSha256(Path file) {
+        Path manifest = file.toAbsolutePath().getParent().resolve(SOURCES_FILE_NAME);
+        if (!Files.exists(manifest)) {
+            return null;
+        }
+        try {
+            return parse(manifest).get(file.getFileName().toString());
+        } catch (IOException e) {
+            throw new TornadoRuntimeException("cannot read " + manifest + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(Path manifest, Map<String, String> hashes) {
+        Path dir = manifest.getParent();
         try {
             Map<String, String> entries = Files.exists(manifest) ? parse(manifest) : new TreeMap<>();
-            for (Path b : binaries) {
-                entries.put(b.getFileName().toString(), sha256(Files.readAllBytes(b)));
-            }
+            entries.putAll(hashes);
             StringBuilder text = new StringBuilder();
             entries.forEach((name, hash) -> text.append(hash).append("  ").append(name).append('\n'));
             Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");

@@ -105,7 +105,7 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
             return null;
         }
         Path file = e.binaries().find(graphDotTask, kernel.entryName());
-        return file == null ? null : new Binary(read(file, device.id()), file.toString());
+        return file == null ? null : new Binary(read(file, device.id()), file.toString(), BinaryManifest.sourceSha256(file));
     }
 
     @Override
