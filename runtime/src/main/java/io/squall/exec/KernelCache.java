@@ -123,13 +123,18 @@ public final class KernelCache {
     }
 
     /**
-     * Whether binary {@code b} was built from the OpenCL C that {@code kernel} compiles to now (as {@code --emit opencl}
-     * writes it). A recorded source that differs is an error: the binary is another kernel (another model's formats,
-     * another specialization, another Squall version). Without a record, only an unspecialized kernel may use it.
+     * Whether binary {@code b} may serve {@code kernel}. A kernel with specialized scalars (their values are in its code)
+     * needs the binary's recorded source to be the OpenCL C it compiles to now (as {@code --emit opencl} writes it); a
+     * different one is an error: another model's formats, another specialization, another Squall version.
      */
     private static boolean sourceMatches(String task, Kernel kernel, KernelBinaryProvider.Binary b, boolean specialized) {
+        if (!specialized) {
+            // found by task name, as before: its signature is the task's whatever device emitted it (e.g. emitted on the
+            // jvm without a CPU device's access guards)
+            return true;
+        }
         if (b.sourceSha256() == null) {
-            return !specialized;
+            return false;
         }
         String now = sha256(JitCompiler.emitOpenCL(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8));
         if (!now.equals(b.sourceSha256())) {
