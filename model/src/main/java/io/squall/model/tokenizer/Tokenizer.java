@@ -7,7 +7,8 @@ import java.util.OptionalInt;
 /**
  * Text to token ids and back, for the two vocabulary families Llama uses: SentencePiece-style BPE with scores
  * and byte fallback ({@code tokenizer.ggml.model = "llama"}: Llama 1 and 2) and byte-level BPE with merges and the
- * Llama 3 pre-tokenizer ({@code "gpt2"} with {@code pre = "llama-bpe"}). Semantics follow llama.cpp's tokenizer,
+ * pre-tokenizer {@code tokenizer.ggml.pre} names ({@code "gpt2"} with {@code pre = "llama-bpe"} for Llama 3, and the
+ * others of {@link PreTokenizer}). Semantics follow llama.cpp's tokenizer,
  * whose ids the tests compare against.
  */
 public interface Tokenizer {
