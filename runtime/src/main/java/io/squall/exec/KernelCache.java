@@ -119,6 +119,14 @@ public final class KernelCache {
         return null;
     }
 
+    /**
+     * Whether a registered provider forbids compiling for {@code device}: its tasks must come from binaries, which serve
+     * no kernel with specialized scalars (so a plan for it must not specialize).
+     */
+    public static boolean jitDisabled(ComputeDevice device) {
+        return BINARY_PROVIDERS.stream().anyMatch(p -> !p.jitAllowed(device));
+    }
+
     /** Adds a source of precompiled binaries, consulted before compiling (latest registered last). */
     public static void register(KernelBinaryProvider provider) {
         BINARY_PROVIDERS.add(provider);
