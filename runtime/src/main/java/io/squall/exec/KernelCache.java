@@ -155,6 +155,15 @@ public final class KernelCache {
         }
     }
 
+    /**
+     * Whether a registered provider forbids compiling for {@code device}: its tasks must come from binaries, which serve
+     * a kernel with specialized scalars only when built from its exact source (so a plan meant to run any model's
+     * binaries does not specialize).
+     */
+    public static boolean jitDisabled(ComputeDevice device) {
+        return BINARY_PROVIDERS.stream().anyMatch(p -> !p.jitAllowed(device));
+    }
+
     /** Adds a source of precompiled binaries, consulted before compiling (latest registered last). */
     public static void register(KernelBinaryProvider provider) {
         BINARY_PROVIDERS.add(provider);

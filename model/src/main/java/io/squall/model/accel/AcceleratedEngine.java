@@ -1,6 +1,7 @@
 package io.squall.model.accel;
 
 import io.squall.api.enums.TornadoDeviceType;
+import io.squall.device.Devices;
 import io.squall.device.placement.Stage;
 import io.squall.api.DataRange;
 import io.squall.api.TornadoExecutionPlan;
@@ -9,6 +10,8 @@ import io.squall.api.TornadoProfilerResult;
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.exec.KernelCache;
+import io.squall.exec.RuntimeOptions;
 import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.graphs.DeviceWeight;
 import io.squall.kernels.graphs.LayerWeights;
@@ -165,10 +168,10 @@ public final class AcceleratedEngine implements InferenceEngine {
                 LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
                         matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device), batch);
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
-                        .withDevice(device).withGridScheduler(graphs.grids())
-                        // The kernels take the weight format as an argument; specialized, it is a constant and each
-                        // compiled kernel keeps only its format's code (the plan's scalars never change).
-                        .withCompilerFlags("-specialize");
+                        .withDevice(device).withGridScheduler(graphs.grids());
+                if (specialize(spec.deviceId())) {
+                    plan.withCompilerFlags("-specialize");
+                }
                 if (!ACCESS_GUARDS) {
                     plan.withoutAccessGuards();
                 }
@@ -181,6 +184,18 @@ public final class AcceleratedEngine implements InferenceEngine {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Whether a stage's plan folds its scalar arguments into the kernels. The kernels take the weight format as an
+     * argument; specialized, it is a constant and each compiled kernel keeps only its format's code (measured on PoCL:
+     * the Q8_0 matvec unspecialized, with every format's switch left in its block loop, is several times slower). A
+     * plan's scalars never change, so this is safe. Not when the kernels are emitted for an ahead-of-time build
+     * ({@code tornado --emit}) or must come from such binaries (JIT disabled on the device): a binary then serves any
+     * model and format, and binaries are never specialized.
+     */
+    private static boolean specialize(String deviceId) {
+        return System.getProperty(RuntimeOptions.EMIT) == null && !KernelCache.jitDisabled(Devices.get(deviceId));
     }
 
     /** {@code squall.accel.fastMath}: {@code auto} (default), {@code true} or {@code false}. */
