@@ -75,7 +75,7 @@ public class IntegerDotBench {
             xf[i] = xb[i];
         }
         for (int k = 0; k < N / 2; k++) {
-            xPairs[k] = (xs[2 * k + 1] & 0xFFFF) + (xs[2 * k] << 16);
+            xPairs[k] = xs[2 * k + 1] + (xs[2 * k] << 16);   // as QuantizedVector.pairs: a signed sum, not two fields
         }
         for (int b = 0; b < BLOCKS; b++) {
             scale[b] = 0.01f + b * 1e-4f;

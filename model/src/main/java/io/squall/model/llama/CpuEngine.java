@@ -33,9 +33,11 @@ public final class CpuEngine implements InferenceEngine {
     private final int contextSize;
     private final int chunk;
 
-    // per-layer key/value cache: [position][kvDim]
+    // per-layer key/value cache: [position][kvDim], grown (doubling) up to contextSize as positions are used, so
+    // that a short session of a large model does not hold a full window's cache (8B, 4096 positions: 1 GiB)
     private final float[][] keyCache;
     private final float[][] valueCache;
+    private int cachePositions;
 
     // activations for `chunk` tokens (decode uses row 0): x residual stream, xb normed / attention output, q, ...
     private final float[] x, xb, xb2, q, k, v, hb, hb2;
@@ -133,8 +135,9 @@ public final class CpuEngine implements InferenceEngine {
                     + c.layers() + " layers, more than the Java heap's " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MiB (-Xmx); use a smaller context size");
         }
-        keyCache = new float[c.layers()][(int) cacheFloats];
-        valueCache = new float[c.layers()][(int) cacheFloats];
+        keyCache = new float[c.layers()][];
+        valueCache = new float[c.layers()][];
+        growCache(Math.min(contextSize, initialCachePositions));
         x = new float[chunk * c.dim()];
         xb = new float[chunk * c.dim()];
         xb2 = new float[chunk * c.dim()];
@@ -447,5 +450,20 @@ public final class CpuEngine implements InferenceEngine {
         if (startPos < 0 || (long) startPos + count > contextSize) {
             throw new ContextWindowExceededException(startPos + count, contextSize, c.contextLength());
         }
+        if (startPos + count > cachePositions) {
+            growCache(Math.min(contextSize, Math.max(startPos + count, 2 * cachePositions)));
+        }
+    }
+
+    /** Positions the key/value cache holds at first; it doubles when a step needs more (rarely: not per token). */
+    static int initialCachePositions = 512;   // tests lower it to cross a growth
+
+    private void growCache(int positions) {
+        int floats = positions * c.kvDim();
+        for (int l = 0; l < c.layers(); l++) {
+            keyCache[l] = keyCache[l] == null ? new float[floats] : java.util.Arrays.copyOf(keyCache[l], floats);
+            valueCache[l] = valueCache[l] == null ? new float[floats] : java.util.Arrays.copyOf(valueCache[l], floats);
+        }
+        cachePositions = positions;
     }
 }

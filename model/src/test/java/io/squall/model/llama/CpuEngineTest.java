@@ -69,6 +69,23 @@ class CpuEngineTest {
     }
 
     @Test
+    void theKeyValueCacheGrowsWithoutChangingResults() {
+        int[] tokens = prompt(45);
+        CpuEngine full = new CpuEngine(model, 64);
+        int saved = CpuEngine.initialCachePositions;
+        CpuEngine.initialCachePositions = 4;   // grows in prefill (4 -> 30), then in decode (30 -> 60)
+        try {
+            CpuEngine growing = new CpuEngine(model, 64);
+            assertClose(full.prefill(tokens, 0, 30, 0).clone(), growing.prefill(tokens, 0, 30, 0), 1e-5, "prefill across a growth");
+            for (int pos = 30; pos < 45; pos++) {
+                assertClose(full.forward(tokens[pos], pos).clone(), growing.forward(tokens[pos], pos), 1e-5, "decode at " + pos);
+            }
+        } finally {
+            CpuEngine.initialCachePositions = saved;
+        }
+    }
+
+    @Test
     void contextOverflowIsAClearError() {
         CpuEngine engine = new CpuEngine(model, 8);
         int[] tokens = prompt(9);
