@@ -226,6 +226,9 @@ final class MethodParser {
             }
         }
         entrySlots.put(target, slots);
+        for (Edge edge : edges.get(target)) {   // forward edges recorded before the block was entered
+            checkReferences(target, edge.state());
+        }
         state = s;
     }
 
