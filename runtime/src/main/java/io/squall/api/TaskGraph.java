@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A named group of tasks and the data movements around them, as in TornadoVM:
@@ -29,7 +28,6 @@ import java.util.regex.Pattern;
  * {@code TornadoExecutionResult.transferToHost}) brings them back.
  */
 public class TaskGraph {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
 
     private final String name;
     private final List<GraphSpec.Transfer> toDevice = new ArrayList<>();
@@ -221,8 +219,8 @@ public class TaskGraph {
             if (o instanceof io.squall.api.types.ArrayBacked backed) {
                 o = backed.getStorage();   // a vector or matrix moves as the array behind it
             }
-            if (isBoxedScalar(o)) {
-                continue;   // as in TornadoVM: a scalar travels by value with its task, there is nothing to move
+            if (isBoxedScalar(o) || o instanceof KernelContext) {
+                continue;   // as in TornadoVM: scalars travel by value with their task, a KernelContext holds no data
             }
             if (!(o instanceof TornadoNativeArray) && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is a "
@@ -248,16 +246,17 @@ public class TaskGraph {
         return prebuiltTask(id, entryPoint, filename, accessorParameters);
     }
 
-    /** TornadoVM accepts any task id (e.g. {@code "t,@"}); only the '.' that joins graph and task, and blanks, are refused. */
+    /**
+     * TornadoVM accepts any graph name or task id (e.g. {@code "t,@"}, {@code "s0&1"}); only the '.' that joins graph
+     * and task, '/' (they name emitted files) and blanks are refused.
+     */
     private static void checkTaskId(String id) {
-        if (id == null || id.isEmpty() || id.chars().anyMatch(c -> c == '.' || Character.isWhitespace(c) || Character.isISOControl(c))) {
-            throw new IllegalArgumentException("task id '" + id + "' must be non-empty, without '.' or blanks");
-        }
+        checkName("task id", id);
     }
 
     private static void checkName(String what, String n) {
-        if (n == null || !NAME.matcher(n).matches()) {
-            throw new IllegalArgumentException(what + " '" + n + "' must be an identifier (letters, digits, _ $ -; no dots)");
+        if (n == null || n.isEmpty() || n.chars().anyMatch(c -> c == '.' || c == '/' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+            throw new IllegalArgumentException(what + " '" + n + "' must be non-empty, without '.', '/' or blanks");
         }
     }
 }

@@ -3,6 +3,7 @@ package io.squall.jit;
 import io.squall.api.KernelContext;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.IntArray;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -162,5 +163,20 @@ final class BadKernels {
     static void assertion(FloatArray a) {
         assert a.get(0) > 0 : "positive"; // LINE:assertion
         a.set(0, 1f);
+    }
+
+    /** Which private array `b` refers to depends on the path: rejected, not resolved to one of them. */
+    static void arrayChosenByPath(IntArray a, IntArray out) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            int[] x = new int[4];
+            int[] y = new int[4];
+            x[0] = 1;
+            y[0] = 2;
+            int[] b = y;
+            if (a.get(i) % 2 == 0) {
+                b = x;
+            }
+            out.set(i, b[0]);
+        }
     }
 }

@@ -45,6 +45,7 @@ class RejectionTest {
             "reduceProduct|reduceProduct|a @Reduce update other than `result[0] += x`",
             "reduceOverwrite|reduceOverwrite|a @Reduce update other than `result[0] += x`",
             "assertion|assertion|throwing an exception (`new java.lang.AssertionError`)",
+            "arrayChosenByPath|-|a variable that refers to different arrays on different paths",
     })
     void rejected(String method, String lineMarker, String construct) throws Exception {
         Method m = find(method);

@@ -117,4 +117,16 @@ public final class CompatKernels {
         out.set(ctx.globalIdx, ctx.swizzleLoadFp16Stride32(tile, col, row, 16));
         bytesOut.set(ctx.globalIdx, ctx.swizzleLoadInt8(bytes, col, row, 16));
     }
+
+    /** A reduction through a helper method, beside a @Reduce argument the loop never uses (left as it is). */
+    public static void sumThroughHelper(DoubleArray in, @Reduce DoubleArray sum, @Reduce DoubleArray unused) {
+        sum.set(0, 0.0);
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            sum.set(0, plus(in.get(i), sum.get(0)));
+        }
+    }
+
+    private static double plus(double a, double b) {
+        return a + b;
+    }
 }

@@ -166,6 +166,23 @@ final class CompatSuite {
                         ((ByteArray) a[4]).set(i, (byte) (partner * 7));
                     }
                 }, new int[] {2, 4}, 0));
+        s.add(new SuiteCase("sumThroughHelper", (Task3<DoubleArray, DoubleArray, DoubleArray>) CompatKernels::sumThroughHelper,
+                () -> {
+                    DoubleArray in = new DoubleArray(2000);
+                    for (int i = 0; i < 2000; i++) {
+                        in.set(i, (i % 13) * 0.25 - 1);
+                    }
+                    DoubleArray unused = new DoubleArray(1);
+                    unused.set(0, 42.0);
+                    return new Object[] {in, new DoubleArray(1), unused};
+                }, null,
+                a -> {
+                    double sum = 0;
+                    for (int i = 0; i < 2000; i++) {
+                        sum += (i % 13) * 0.25 - 1;
+                    }
+                    ((DoubleArray) a[1]).set(0, sum);
+                }, new int[] {1, 2}, 1e-9));
         return s;
     }
 }

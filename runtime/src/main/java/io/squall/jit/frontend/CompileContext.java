@@ -26,6 +26,12 @@ final class CompileContext {
         ReduceOp op;
         /** The value stored before the @Parallel loop (TornadoVM's `result.set(0, v)`), combined in once; null if none. */
         Value initialValue;
+        /** Whether the kernel reads the accumulator; a @Reduce argument neither read nor updated is left alone. */
+        boolean read;
+
+        boolean untouched() {
+            return op == null && !read && initialValue == null;
+        }
 
         Reduction(Slot.ArrayRef array, Temp identityPlaceholder) {
             this.array = array;

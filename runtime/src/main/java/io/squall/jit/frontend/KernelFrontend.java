@@ -151,6 +151,10 @@ public final class KernelFrontend {
             }
         }
         for (CompileContext.Reduction r : ctx.reductions) {
+            if (r.untouched()) {
+                function.replaceUses(Map.of(r.identityPlaceholder, identity(CompileContext.ReduceOp.SUM, r.array.element())));
+                continue;
+            }
             if (r.op == null) {
                 throw new KernelCompilationException(javaName, "a @Reduce argument that the @Parallel loop never updates", sourceFile, firstLine,
                         "is not supported in kernels");

@@ -236,6 +236,9 @@ final class MethodParser {
             }
         }
         entrySlots.put(target, slots);
+        for (Edge edge : edges.get(target)) {   // forward edges recorded before the block was entered
+            checkReferences(target, edge.state());
+        }
         state = s;
     }
 
@@ -778,6 +781,7 @@ final class MethodParser {
                         "(other work-groups are still combining into it; read the result on the host)");
             }
             requireZero(index);
+            red.read = true;
             state.push(state.locals[a.accumulatorSlot()]);
             return;
         }
@@ -826,6 +830,7 @@ final class MethodParser {
 
     /** The operator of {@code result[0] = op(result[0], x)}: the stored value must combine the accumulator itself. */
     private CompileContext.ReduceOp reduceOpOf(Value v, CompileContext.Reduction red) {
+        v = throughSingleInputPhis(v);   // an inlined helper's result: `result.set(0, add(x, result.get(0)))`
         Object def = v instanceof Temp t ? findDefinition(t) : null;
         Value acc = ((Val) state.locals[red.array.accumulatorSlot()]).value();
         CompileContext.ReduceOp op = null;
@@ -838,6 +843,22 @@ final class MethodParser {
             throw error("a @Reduce update other than `result[0] += x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
         }
         return op;
+    }
+
+    private Value throughSingleInputPhis(Value v) {
+        for (int hops = 0; hops < CompileContext.MAX_INLINE_DEPTH && v instanceof Temp t; hops++) {
+            Phi single = null;
+            for (Phi phi : b.block().phis()) {
+                if (phi.result().equals(t) && phi.incoming().size() == 1) {
+                    single = phi;
+                }
+            }
+            if (single == null) {
+                return v;
+            }
+            v = single.incoming().getFirst().value();
+        }
+        return v;
     }
 
     private Object findDefinition(Temp t) {

@@ -60,8 +60,18 @@ public final class OpenCLEmitter {
             for (Instruction i : b.instructions()) {
                 if (i instanceof LocalArray a) {
                     boolean isPrivate = ((PointerType) a.result().type()).space() == AddressSpace.PRIVATE;
-                    decls.append(isPrivate ? "    " : "    __local ").append(OpenCLTypes.scalar(a.elementType())).append(' ').append(name(a.result()))
-                            .append('[').append(a.length()).append("];\n");
+                    String space = isPrivate ? "    " : "    __local ";
+                    if (a.elementType() == ScalarType.F16) {
+                        // half arrays cannot be declared without cl_khr_fp16: ushort storage, read and written
+                        // through a half pointer with vload_half/vstore_half
+                        String bits = name(a.result()) + "_bits";
+                        decls.append(space).append("ushort ").append(bits).append('[').append(a.length()).append("];\n");
+                        decls.append(space).append("half *").append(name(a.result())).append(" = (").append(space.trim())
+                                .append(space.isBlank() ? "" : " ").append("half *)").append(bits).append(";\n");
+                    } else {
+                        decls.append(space).append(OpenCLTypes.scalar(a.elementType())).append(' ').append(name(a.result()))
+                                .append('[').append(a.length()).append("];\n");
+                    }
                     note(a.elementType());
                 } else if (i.result() != null && (!(i instanceof AtomicRMW) || usedTemps.contains(i.result()))) {
                     declare(decls, i.result());
