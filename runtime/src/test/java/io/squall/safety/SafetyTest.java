@@ -120,8 +120,8 @@ class SafetyTest {
         ForkedJvm.Result r = probe("oob", device, "checked", variant);
         String error = r.value("error");
         assertTrue(error != null && error.contains("SafetyKernels." + kernel), r.output());
-        if (device.equals("jvm")) {   // Java's own exception: the byte offset of the index
-            assertTrue(error.contains("IndexOutOfBoundsException") && error.contains("new offset = " + 4L * index), error);
+        if (device.equals("jvm")) {   // the array's own check; no line: the split loop runs in a hidden class, whose frames traces omit
+            assertTrue(error.contains("Index " + index + " out of bounds for length 100"), error);
         } else {
             assertTrue(error.contains("index " + index + " out of bounds for length 100 of array arg0 at " + site(kernel)), error);
         }

@@ -35,11 +35,11 @@ public final class BFloat16Array extends TornadoNativeArray {
 
     /** The raw bfloat16 bits of element {@code index}. */
     public short get(int index) {
-        return segment.getAtIndex(LAYOUT, index);
+        return segment.getAtIndex(LAYOUT, checked(index));
     }
 
     public void set(int index, short bits) {
-        segment.setAtIndex(LAYOUT, index, bits);
+        segment.setAtIndex(LAYOUT, checked(index), bits);
     }
 
     public float getFloat(int index) {

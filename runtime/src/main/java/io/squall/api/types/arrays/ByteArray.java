@@ -40,11 +40,11 @@ public final class ByteArray extends TornadoNativeArray {
     }
 
     public byte get(int index) {
-        return segment.getAtIndex(LAYOUT, index);
+        return segment.getAtIndex(LAYOUT, checked(index));
     }
 
     public void set(int index, byte value) {
-        segment.setAtIndex(LAYOUT, index, value);
+        segment.setAtIndex(LAYOUT, checked(index), value);
     }
 
     public void init(byte value) {

@@ -40,11 +40,11 @@ public final class CharArray extends TornadoNativeArray {
     }
 
     public char get(int index) {
-        return segment.getAtIndex(LAYOUT, index);
+        return segment.getAtIndex(LAYOUT, checked(index));
     }
 
     public void set(int index, char value) {
-        segment.setAtIndex(LAYOUT, index, value);
+        segment.setAtIndex(LAYOUT, checked(index), value);
     }
 
     public void init(char value) {

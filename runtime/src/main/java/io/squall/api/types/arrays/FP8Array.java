@@ -29,11 +29,11 @@ public final class FP8Array extends TornadoNativeArray {
     }
 
     public byte get(int index) {
-        return segment.get(ValueLayout.JAVA_BYTE, index);
+        return segment.get(ValueLayout.JAVA_BYTE, checked(index));
     }
 
     public void set(int index, byte bits) {
-        segment.set(ValueLayout.JAVA_BYTE, index, bits);
+        segment.set(ValueLayout.JAVA_BYTE, checked(index), bits);
     }
 
     public float getE4M3(int index) {

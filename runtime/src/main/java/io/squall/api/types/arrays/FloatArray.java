@@ -40,11 +40,11 @@ public final class FloatArray extends TornadoNativeArray {
     }
 
     public float get(int index) {
-        return segment.getAtIndex(LAYOUT, index);
+        return segment.getAtIndex(LAYOUT, checked(index));
     }
 
     public void set(int index, float value) {
-        segment.setAtIndex(LAYOUT, index, value);
+        segment.setAtIndex(LAYOUT, checked(index), value);
     }
 
     public void init(float value) {

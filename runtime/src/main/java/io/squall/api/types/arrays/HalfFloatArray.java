@@ -45,21 +45,21 @@ public final class HalfFloatArray extends TornadoNativeArray {
     }
 
     public HalfFloat get(int index) {
-        return HalfFloat.fromBits(segment.getAtIndex(LAYOUT, index));
+        return HalfFloat.fromBits(segment.getAtIndex(LAYOUT, checked(index)));
     }
 
     public void set(int index, HalfFloat value) {
-        segment.setAtIndex(LAYOUT, index, value.getHalfFloatValue());
+        segment.setAtIndex(LAYOUT, checked(index), value.getHalfFloatValue());
     }
 
     /** The element converted to float (no HalfFloat object; also a kernel intrinsic). */
     public float getFloat(int index) {
-        return Float.float16ToFloat(segment.getAtIndex(LAYOUT, index));
+        return Float.float16ToFloat(segment.getAtIndex(LAYOUT, checked(index)));
     }
 
     /** Stores {@code value} rounded to binary16 (also a kernel intrinsic). */
     public void setFloat(int index, float value) {
-        segment.setAtIndex(LAYOUT, index, Float.floatToFloat16(value));
+        segment.setAtIndex(LAYOUT, checked(index), Float.floatToFloat16(value));
     }
 
     public void init(HalfFloat value) {

@@ -40,11 +40,11 @@ public final class IntArray extends TornadoNativeArray {
     }
 
     public int get(int index) {
-        return segment.getAtIndex(LAYOUT, index);
+        return segment.getAtIndex(LAYOUT, checked(index));
     }
 
     public void set(int index, int value) {
-        segment.setAtIndex(LAYOUT, index, value);
+        segment.setAtIndex(LAYOUT, checked(index), value);
     }
 
     public void init(int value) {

@@ -40,11 +40,11 @@ public final class LongArray extends TornadoNativeArray {
     }
 
     public long get(int index) {
-        return segment.getAtIndex(LAYOUT, index);
+        return segment.getAtIndex(LAYOUT, checked(index));
     }
 
     public void set(int index, long value) {
-        segment.setAtIndex(LAYOUT, index, value);
+        segment.setAtIndex(LAYOUT, checked(index), value);
     }
 
     public void init(long value) {

@@ -42,6 +42,14 @@ public abstract sealed class TornadoNativeArray
         return (int) elements;
     }
 
+    /**
+     * {@code index}, checked against the size: an access out of range is an IndexOutOfBoundsException naming the index
+     * and the length (the JVM backend adds the kernel and its source line), never a read of the neighbouring memory.
+     */
+    protected final int checked(int index) {
+        return java.util.Objects.checkIndex(index, size);
+    }
+
     /** Number of elements. */
     public final int getSize() {
         return size;
