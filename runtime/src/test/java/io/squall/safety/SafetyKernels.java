@@ -77,4 +77,15 @@ public final class SafetyKernels {
             data.set(context.globalIdx, i);
         }
     }
+
+    /** A KernelContext kernel without a bounds guard: the work-items past the end fail (on the JVM backend, with this line). */
+    public static void unguarded(KernelContext context, IntArray out) {
+        out.set(context.globalIdx, 1); // site:unguarded
+    }
+
+    /** As above after a barrier, so the JVM backend runs the work-items as threads. */
+    public static void unguardedAfterBarrier(KernelContext context, IntArray out) {
+        context.localBarrier();
+        out.set(context.globalIdx, 1); // site:unguardedAfterBarrier
+    }
 }

@@ -2,6 +2,9 @@ package io.squall.safety;
 
 import io.squall.api.KernelContext;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.IntArray;
+import io.squall.driver.jvm.JvmKernelException;
+import io.squall.driver.jvm.JvmKernelRunner;
 import io.squall.driver.opencl.OpenCL;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
@@ -16,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -120,12 +124,24 @@ class SafetyTest {
         ForkedJvm.Result r = probe("oob", device, "checked", variant);
         String error = r.value("error");
         assertTrue(error != null && error.contains("SafetyKernels." + kernel), r.output());
-        if (device.equals("jvm")) {   // the array's own check; no line: the split loop runs in a hidden class, whose frames traces omit
-            assertTrue(error.contains("Index " + index + " out of bounds for length 100"), error);
+        if (device.equals("jvm")) {   // the array's own check, and the line from the split loop's copy of the kernel
+            assertTrue(error.contains("Index " + index + " out of bounds for length 100") && error.contains(" at " + site(kernel)), error);
         } else {
             assertTrue(error.contains("index " + index + " out of bounds for length 100 of array arg0 at " + site(kernel)), error);
         }
         assertEquals("intact", r.value("neighbours"), r.output());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"unguarded", "unguardedAfterBarrier"})
+    void aKernelContextKernelFailingOnTheJvmBackendNamesItsLine(String kernel) throws Exception {
+        Method method = SafetyKernels.class.getMethod(kernel, KernelContext.class, IntArray.class);
+        IntArray out = new IntArray(6);
+        JvmKernelException e = assertThrows(JvmKernelException.class,
+                () -> JvmKernelRunner.run(method, new Object[]{new KernelContext(), out},
+                        new long[]{8}, new long[]{4}, 2));
+        assertTrue(e.getMessage().contains("SafetyKernels." + kernel) && e.getMessage().contains("out of bounds for length 6")
+                && e.getMessage().contains(" at " + site(kernel)), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -172,13 +172,14 @@ public final class JvmKernelRunner {
     }
 
     /**
-     * " at File.java:42": the innermost frame of the kernel's own code, above the backend's frames; "" when there is none
-     * (a {@code @Parallel} or KernelContext kernel runs from a hidden class, whose frames stack traces leave out).
+     * " at File.java:42": the innermost frame of the kernel's own code (or of a {@code @Parallel} kernel's split copy,
+     * which keeps its lines), above the backend's frames; "" when there is none (a copy that had to be a hidden class,
+     * whose frames stack traces leave out: see {@link ParallelLoopTransformer}).
      */
     static String sourceOf(Throwable t) {
         for (StackTraceElement e : t.getStackTrace()) {
             String c = e.getClassName();
-            if (c.startsWith("io.squall.driver.") || c.startsWith("io.squall.exec.")) {
+            if (!c.contains("$SquallJvm") && (c.startsWith("io.squall.driver.") || c.startsWith("io.squall.exec."))) {
                 return "";
             }
             if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("io.squall.api."))) {

@@ -20,6 +20,7 @@ import java.lang.classfile.instruction.ConstantInstruction;
 import java.lang.classfile.instruction.ConvertInstruction;
 import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LoadInstruction;
@@ -39,18 +40,22 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.AccessFlag;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Makes a loop-parallel kernel runnable by several workers: finds the outermost {@code @Parallel} loop
  * (from the RuntimeVisibleTypeAnnotations of the method's Code attribute) and generates a copy of the method
  * with two extra int parameters {@code (worker, workers)} in which that loop only visits the worker's share.
- * The copy is defined as a hidden nestmate of the kernel's class, so private helpers stay callable.
+ * The copy is defined as an ordinary class in the kernel's package, so its frames (and the kernel's source lines) appear
+ * in stack traces; when it touches private members of the kernel's nest it is a hidden nestmate instead, which keeps
+ * them callable but whose frames traces leave out.
  *
  * <p>Only a loop of the shape javac emits for {@code for (@Parallel int i = init; i < bound (or <=); i += c)}
  * is split, and only when splitting cannot change the result: no other exits from the loop, no writes to
@@ -77,6 +82,9 @@ final class ParallelLoopTransformer {
     private record Loop(int slot, int initStore, int start, int end, int conditionLoad, int exitBranch, boolean inclusive,
                         int increment, int step, boolean blocked, boolean nonNegativeStart, String name) {
     }
+
+    /** Numbers the copies: ordinary classes need distinct names. */
+    private static final AtomicInteger COPIES = new AtomicInteger();
 
     private ParallelLoopTransformer() {
     }
@@ -106,17 +114,78 @@ final class ParallelLoopTransformer {
             if (!canSee(owner.getClassLoader())) {
                 return new Result.Sequential("class loader of " + owner.getName() + " cannot see " + LoopSplit.class.getName());
             }
-            byte[] bytes = generate(owner, classModel, methodModel, elements, loop, paramSlots, maxLocals(code));
+            String name = owner.getName() + "$SquallJvm" + COPIES.incrementAndGet();
+            byte[] bytes = generate(owner, classModel, methodModel, elements, loop, paramSlots, maxLocals(code), name);
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
-            MethodHandles.Lookup hidden = lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE);
+            // An ordinary class cannot be unloaded before its loader, unlike a hidden one; plans are cached per kernel
+            // method, so there is one copy per @Parallel kernel.
+            Class<?> copy = reachesPrivateMembers(owner, elements)
+                    ? lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass()
+                    : lookup.defineClass(bytes);
             MethodType type = MethodType.methodType(method.getReturnType(), method.getParameterTypes())
                     .appendParameterTypes(int.class, int.class);
-            MethodHandle handle = hidden.findStatic(hidden.lookupClass(), method.getName(), type);
+            MethodHandle handle = lookup.findStatic(copy, method.getName(), type);
             String description = (loop.blocked() ? "blocked" : "cyclic") + " split of the @Parallel loop over "
                     + loop.name() + " (step " + loop.step() + ")";
             return new Result.Parallel(handle, description);
         } catch (ReflectiveOperationException | IllegalArgumentException | LinkageError e) {
             return new Result.Sequential("transformation failed: " + e);
+        }
+    }
+
+    /**
+     * Whether the code names a private field, method or constructor of a class in the owner's nest (which only a
+     * nestmate may use), or uses a method handle constant or invokedynamic (whose targets are not checked here).
+     * Unresolvable references count as private: the hidden copy is always correct, only its frames are left out.
+     */
+    private static boolean reachesPrivateMembers(Class<?> owner, List<CodeElement> elements) {
+        for (CodeElement e : elements) {
+            switch (e) {
+                case InvokeDynamicInstruction indy -> {
+                    return true;
+                }
+                case ConstantInstruction c when c.constantValue() instanceof java.lang.constant.DirectMethodHandleDesc
+                        || c.constantValue() instanceof java.lang.constant.DynamicConstantDesc<?> -> {
+                    return true;
+                }
+                case FieldInstruction f when isPrivateInNest(owner, f.owner().asSymbol(), f.name().stringValue()) -> {
+                    return true;
+                }
+                case InvokeInstruction i when isPrivateInNest(owner, i.owner().asSymbol(), i.name().stringValue()) -> {
+                    return true;
+                }
+                default -> { }
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code holder}, if a nestmate of {@code owner}, declares a private member called {@code member}. */
+    private static boolean isPrivateInNest(Class<?> owner, ClassDesc holder, String member) {
+        if (holder.isArray()) {
+            return false;
+        }
+        try {
+            Class<?> c = Class.forName(holder.packageName().isEmpty() ? holder.displayName()
+                    : holder.packageName() + "." + holder.displayName(), false, owner.getClassLoader());
+            if (c.getNestHost() != owner.getNestHost()) {
+                return false;   // another nest's private members are out of reach of the kernel itself too
+            }
+            List<java.lang.reflect.Member> members = new ArrayList<>();
+            if (member.equals("<init>")) {
+                members.addAll(List.of(c.getDeclaredConstructors()));
+            } else {
+                members.addAll(List.of(c.getDeclaredFields()));
+                members.addAll(List.of(c.getDeclaredMethods()));
+            }
+            for (java.lang.reflect.Member m : members) {
+                if ((member.equals("<init>") || m.getName().equals(member)) && Modifier.isPrivate(m.getModifiers())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ClassNotFoundException | LinkageError | SecurityException e) {
+            return true;
         }
     }
 
@@ -357,7 +426,7 @@ final class ParallelLoopTransformer {
     }
 
     private static byte[] generate(Class<?> owner, ClassModel classModel, MethodModel methodModel, List<CodeElement> elements,
-                                   Loop loop, int paramSlots, int maxLocals) {
+                                   Loop loop, int paramSlots, int maxLocals, String className) {
         ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
         ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.defaultResolver()
                 .orElse(ClassHierarchyResolver.ofResourceParsing(loader))
@@ -367,7 +436,7 @@ final class ParallelLoopTransformer {
         int hi = maxLocals + 2;
         MethodTypeDesc original = methodModel.methodTypeSymbol();
         MethodTypeDesc type = original.insertParameterTypes(original.parameterCount(), ConstantDescs.CD_int, ConstantDescs.CD_int);
-        ClassDesc name = ClassDesc.of(owner.getName() + "$SquallJvm");
+        ClassDesc name = ClassDesc.of(className);
         List<Instruction> bound = new ArrayList<>();
         for (int i = loop.conditionLoad() + 1; i < loop.exitBranch(); i++) {
             if (elements.get(i) instanceof Instruction ins) {

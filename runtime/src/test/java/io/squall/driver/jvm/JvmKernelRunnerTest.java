@@ -128,7 +128,14 @@ class JvmKernelRunnerTest {
 
     static void throwing(int[] a) {
         for (@Parallel int i = 0; i < a.length; i++) {
-            a[i] = 10 / (i - 5);
+            a[i] = 10 / (i - 5); // site:throwing
+        }
+    }
+
+    /** Fails in the loop and uses a private helper, so its split copy must be a hidden nestmate. */
+    static void throwingWithPrivateHelper(float[] in, float[] out) {
+        for (@Parallel int i = 0; i < out.length; i++) {
+            out[i] = square(in[i + 1]);
         }
     }
 
@@ -306,6 +313,38 @@ class JvmKernelRunnerTest {
                 () -> JvmKernelRunner.run(method("throwing"), new Object[]{new int[20]}, null, null, 3));
         assertTrue(e.getMessage().contains("JvmKernelRunnerTest.throwing"), e.getMessage());
         assertTrue(e.getCause() instanceof ArithmeticException, String.valueOf(e.getCause()));
+    }
+
+    @Test
+    void exceptionsInAParallelLoopNameTheKernelsSourceLine() throws java.io.IOException {
+        assertTrue(JvmKernelRunner.strategy(method("throwing")).startsWith("parallel:"), JvmKernelRunner.strategy(method("throwing")));
+        for (int workers : new int[]{1, 3}) {
+            JvmKernelException e = assertThrows(JvmKernelException.class,
+                    () -> JvmKernelRunner.run(method("throwing"), new Object[]{new int[20]}, null, null, workers));
+            assertTrue(e.getMessage().contains("/ by zero at " + site("throwing")), e.getMessage());
+        }
+    }
+
+    @Test
+    void aParallelKernelUsingPrivateHelpersStillRunsAndFailsClearly() {
+        assertTrue(JvmKernelRunner.strategy(method("throwingWithPrivateHelper")).startsWith("parallel:"),
+                JvmKernelRunner.strategy(method("throwingWithPrivateHelper")));
+        JvmKernelException e = assertThrows(JvmKernelException.class, () -> JvmKernelRunner.run(method("throwingWithPrivateHelper"),
+                new Object[]{new float[8], new float[8]}, null, null, 2));
+        assertTrue(e.getMessage().contains("JvmKernelRunnerTest.throwingWithPrivateHelper")
+                && e.getMessage().contains("Index 8 out of bounds for length 8"), e.getMessage());
+    }
+
+    /** "JvmKernelRunnerTest.java:N" for the line marked {@code // site:<name>}. */
+    private static String site(String name) throws java.io.IOException {
+        java.util.List<String> lines = java.nio.file.Files.readAllLines(
+                java.nio.file.Path.of("src/test/java/io/squall/driver/jvm/JvmKernelRunnerTest.java"));
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).endsWith("// site:" + name)) {
+                return "JvmKernelRunnerTest.java:" + (i + 1);
+            }
+        }
+        throw new IllegalStateException("no site " + name);
     }
 
     @Test
