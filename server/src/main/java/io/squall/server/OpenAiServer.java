@@ -23,11 +23,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -35,11 +39,14 @@ import java.util.function.Function;
  * The OpenAI-compatible HTTP API over one loaded {@link Llama}: POST /v1/chat/completions, POST /v1/completions
  * (both with SSE streaming), GET /v1/models, GET /health. Runs on Helidon SE 4, one virtual thread per request: a
  * handler submits its generation to the model's scheduler (which decodes all running requests together) and writes
- * the text as it comes; a streaming client that disconnects cancels its generation at the next write.
+ * the text as it comes; a streaming client that disconnects cancels its generation at the next write, a non-streaming
+ * one within {@link #DISCONNECT_POLL} (where the kernel's socket tables can be read: Linux).
  */
 public final class OpenAiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom IDS = new SecureRandom();
+    /** How often a non-streaming request checks that its client is still connected. */
+    private static final Duration DISCONNECT_POLL = Duration.ofMillis(250);
 
     /**
      * Server settings.
@@ -104,7 +111,7 @@ public final class OpenAiServer implements AutoCloseable {
         return server.port();
     }
 
-    /** Streaming generations cancelled because their client went away. */
+    /** Generations cancelled because their client went away (streaming or not). */
     public long disconnects() {
         return disconnects.get();
     }
@@ -183,7 +190,16 @@ public final class OpenAiServer implements AutoCloseable {
             stream(res, g, p, chat, id);
         } else {
             try {
-                Completion c = g.await();
+                Completion c = awaitWhileConnected(req, g);
+                if (c == null) {
+                    try {    // the client is gone; an answer all the same, as Helidon wants every route to send one
+                        sendError(res, new ApiException(499, "invalid_request_error", null, "client_closed_request",
+                                "the client closed the connection before the answer"));
+                    } catch (RuntimeException ignored) {
+                        // the write failed on the closed connection, as expected
+                    }
+                    return;
+                }
                 if (c.finishReason() == FinishReason.TIMEOUT) {
                     throw new ApiException(504, "timeout", null, "timeout", "the generation took longer than " + config.timeout().toSeconds() + " s");
                 }
@@ -197,6 +213,34 @@ public final class OpenAiServer implements AutoCloseable {
                 sendError(res, new ApiException(500, "server_error", null, null, e.getMessage()));
             }
         }
+    }
+
+    /**
+     * The completion of a non-streaming generation, or null when its client disconnected first (the generation is then
+     * cancelled): nothing is written until the end, so the connection's state is asked of the kernel every
+     * {@link #DISCONNECT_POLL} (see {@link TcpPeerState}); where it cannot be asked, this just waits.
+     */
+    private Completion awaitWhileConnected(ServerRequest req, Generation g) throws InterruptedException {
+        if (!TcpPeerState.supported() || !(req.localPeer().address() instanceof InetSocketAddress local)
+                || !(req.remotePeer().address() instanceof InetSocketAddress remote)) {
+            return g.await();
+        }
+        java.util.concurrent.CompletableFuture<Completion> done = g.completion();
+        while (!done.isDone()) {
+            if (TcpPeerState.closedByPeer(local, remote)) {
+                g.cancel();
+                disconnects.incrementAndGet();
+                return null;
+            }
+            try {
+                done.get(DISCONNECT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still generating: check the connection again
+            } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                break;    // g.await() reports it
+            }
+        }
+        return g.await();
     }
 
     /**

@@ -291,6 +291,39 @@ class OpenAiServerTest {
     }
 
     @Test
+    void aNonStreamingDisconnectCancels() throws Exception {
+        Assumptions.assumeTrue(TcpPeerState.supported(), "no /proc/net/tcp: a non-streaming disconnect is seen only on Linux");
+        try (Llama one = Llama.load(stories(), Llama.Options.builder().contextSize(512).build());
+             OpenAiServer s = new OpenAiServer(one, new OpenAiServer.Config("127.0.0.1", 0, null, "m", 1 << 20, Duration.ofSeconds(60))).start()) {
+            for (String path : List.of("/v1/completions", "/v1/chat/completions")) {
+                long before = s.disconnects();
+                String body = path.contains("chat")
+                        ? "{\"messages\": [{\"role\": \"user\", \"content\": \"Once upon a time\"}], \"max_tokens\": 500, \"ignore_eos\": true, \"temperature\": 0}"
+                        : "{\"prompt\": \"Once upon a time\", \"max_tokens\": 500, \"ignore_eos\": true, \"temperature\": 0}";
+                // the whole request, then the socket closed at once: the client is gone before its answer could come
+                try (Socket socket = new Socket("127.0.0.1", s.port())) {
+                    socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                            + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
+                    socket.getOutputStream().flush();
+                }
+                for (int i = 0; i < 600 && (s.disconnects() == before || one.active() > 0); i++) {
+                    Thread.sleep(50);
+                }
+                assertEquals(before + 1, s.disconnects(), path + ": the server noticed the disconnect and cancelled the generation");
+                assertEquals(0, one.active(), path);
+            }
+            // a client that stays gets its whole answer: no false disconnect
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + "/v1/completions"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"Once upon a time\", \"max_tokens\": 200, \"ignore_eos\": true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(200, JSON.readTree(r.body()).get("usage").get("completion_tokens").asInt());
+            assertEquals(2, s.disconnects());
+        }
+    }
+
+    @Test
     void moderationsRunTheGuardModel(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         String user = "How do I steal a car?";
         Path guardFile = dir.resolve("guard.gguf");
