@@ -251,17 +251,18 @@ public final class AcceleratedEngine implements InferenceEngine {
         }
         int cols = (int) t.dims()[0];
         int rows = (int) (t.elementCount() / cols);
-        if (!devicesSupport(t.type())) {
-            throw new IllegalArgumentException(gguf.name() + ": tensor '" + name + "': type " + t.type()
-                    + " not yet supported on accelerated devices (the CPU engine runs it: --device cpu)");
+        BlockFormat format;
+        try {
+            format = BlockFormat.forKernels(t.type().name(), name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
         }
-        return DeviceWeight.of(name, BlockFormat.forKernels(t.type().name(), name), gguf.tensorData(t), rows, cols);
+        return DeviceWeight.of(name, format, gguf.tensorData(t), rows, cols);
     }
 
     /** Whether the device kernels read tensors of {@code type} (the CPU engine reads every type Squall knows). */
     public static boolean devicesSupport(io.squall.model.tensor.GGMLType type) {
-        BlockFormat f = BlockFormat.named(type.name());
-        return f != null && f.hasKernels();
+        return type.format().hasKernels();
     }
 
     /** cos and sin of position x frequency, [contextSize][ropeDims/2], in double like the CPU engine, then rounded. */

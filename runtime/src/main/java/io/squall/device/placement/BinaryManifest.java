@@ -1,6 +1,8 @@
 package io.squall.device.placement;
 
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.exec.KernelCache;
+
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,9 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,7 +37,7 @@ public final class BinaryManifest {
         Map<String, String> hashes = new TreeMap<>();
         try {
             for (Path b : binaries) {
-                hashes.put(b.getFileName().toString(), sha256(Files.readAllBytes(b)));
+                hashes.put(b.getFileName().toString(), KernelCache.sha256(Files.readAllBytes(b)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read a binary for the checksum manifest in " + dir + ": " + e.getMessage(), e);
@@ -49,7 +48,7 @@ public final class BinaryManifest {
     /** Records, per binary name, the SHA-256 of the OpenCL C source it was built from ({@value #SOURCES_FILE_NAME}). */
     public static void recordSources(Path dir, Map<String, byte[]> sourceByBinaryName) {
         Map<String, String> hashes = new TreeMap<>();
-        sourceByBinaryName.forEach((name, source) -> hashes.put(name, sha256(source)));
+        sourceByBinaryName.forEach((name, source) -> hashes.put(name, KernelCache.sha256(source)));
         write(dir.resolve(SOURCES_FILE_NAME), hashes);
     }
 
@@ -107,7 +106,7 @@ public final class BinaryManifest {
         if (expected == null) {
             throw new TornadoRuntimeException(what + " is not loaded: " + manifest + " has no checksum for " + file.getFileName());
         }
-        String actual = sha256(bytes);
+        String actual = KernelCache.sha256(bytes);
         if (!actual.equals(expected)) {
             throw new TornadoRuntimeException(what + " is corrupt (truncated or modified since it was built): its SHA-256 is "
                     + actual + " (" + bytes.length + " bytes), " + manifest + " says " + expected + "; rebuild it with AotBuild");
@@ -134,11 +133,4 @@ public final class BinaryManifest {
         return entries;
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-        }
-    }
 }
