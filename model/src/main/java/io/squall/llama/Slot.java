@@ -210,40 +210,13 @@ final class Slot {
 
     /** Log-softmax of the current logits at {@code token}, and the {@code top} most likely tokens. */
     private TokenLogprob logprob(int token, int top) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        double logNormalizer = max + Math.log(sum);
+        double logNormalizer = Sampler.logSumExp(logits);
         List<TokenLogprob.Alternative> alternatives = new ArrayList<>(top);
-        for (int id : topIndices(logits, top)) {
+        for (int id : Sampler.topIndices(logits, top)) {
             byte[] b = tokenizer.tokenBytes(id);
             alternatives.add(new TokenLogprob.Alternative(id, new String(b, StandardCharsets.UTF_8), b, logits[id] - logNormalizer));
         }
         byte[] b = tokenizer.tokenBytes(token);
         return new TokenLogprob(token, new String(b, StandardCharsets.UTF_8), b, logits[token] - logNormalizer, alternatives);
-    }
-
-    /** The indices of the n largest values, largest first (ties: lower index first). */
-    static int[] topIndices(float[] values, int n) {
-        n = Math.min(n, values.length);
-        int[] best = new int[n];
-        int size = 0;
-        for (int i = 0; i < values.length; i++) {
-            if (size == n && (n == 0 || values[i] <= values[best[n - 1]])) {
-                continue;
-            }
-            int j = size < n ? size++ : n - 1;
-            while (j > 0 && values[best[j - 1]] < values[i]) {
-                best[j] = best[j - 1];
-                j--;
-            }
-            best[j] = i;
-        }
-        return best;
     }
 }

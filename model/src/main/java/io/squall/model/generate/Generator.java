@@ -158,16 +158,8 @@ public final class Generator {
 
     /** Log-softmax of the raw logits at {@code token}, and the {@code top} most likely tokens. */
     public TokenLogprob logprob(float[] logits, int token, int top) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        double logNormalizer = max + Math.log(sum);
-        int[] best = topIndices(logits, top);
+        double logNormalizer = Sampler.logSumExp(logits);
+        int[] best = Sampler.topIndices(logits, top);
         List<TokenLogprob.Alternative> alternatives = new ArrayList<>(best.length);
         for (int id : best) {
             alternatives.add(new TokenLogprob.Alternative(id, pieceText(id), logits[id] - logNormalizer));
@@ -178,24 +170,5 @@ public final class Generator {
     /** The token's own text (its bytes as UTF-8; a piece of a split character shows as U+FFFD). */
     private String pieceText(int id) {
         return new String(tokenizer.tokenBytes(id), java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** The indices of the n largest values, largest first (ties: lower index first). */
-    static int[] topIndices(float[] values, int n) {
-        n = Math.min(n, values.length);
-        int[] best = new int[n];
-        int size = 0;
-        for (int i = 0; i < values.length; i++) {
-            if (size == n && (n == 0 || values[i] <= values[best[n - 1]])) {
-                continue;
-            }
-            int j = size < n ? size++ : n - 1;
-            while (j > 0 && values[best[j - 1]] < values[i]) {
-                best[j] = best[j - 1];
-                j--;
-            }
-            best[j] = i;
-        }
-        return best;
     }
 }

@@ -89,6 +89,38 @@ public final class Sampler {
         return draw(count);
     }
 
+    /** The indices of the n largest values, largest first (ties: lower index first). */
+    public static int[] topIndices(float[] values, int n) {
+        n = Math.min(n, values.length);
+        int[] best = new int[n];
+        int size = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (size == n && (n == 0 || values[i] <= values[best[n - 1]])) {
+                continue;
+            }
+            int j = size < n ? size++ : n - 1;
+            while (j > 0 && values[best[j - 1]] < values[i]) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = i;
+        }
+        return best;
+    }
+
+    /** log(sum(exp(values))), shifted by the maximum so it does not overflow: the log-softmax normalizer. */
+    public static double logSumExp(float[] values) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : values) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (float v : values) {
+            sum += Math.exp(v - max);
+        }
+        return max + Math.log(sum);
+    }
+
     /** Index of the first maximum. */
     public static int argmax(float[] values) {
         int best = 0;

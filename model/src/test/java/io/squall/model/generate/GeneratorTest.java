@@ -133,9 +133,9 @@ class GeneratorTest {
 
     @Test
     void topIndicesOrdersByValueThenIndex() {
-        assertArrayEquals(new int[]{1, 3, 0}, Generator.topIndices(new float[]{1, 5, 0, 5, -2}, 3));
-        assertArrayEquals(new int[]{}, Generator.topIndices(new float[]{1, 2}, 0));
-        assertArrayEquals(new int[]{1, 0}, Generator.topIndices(new float[]{1, 2}, 5));
+        assertArrayEquals(new int[]{1, 3, 0}, io.squall.model.sampling.Sampler.topIndices(new float[]{1, 5, 0, 5, -2}, 3));
+        assertArrayEquals(new int[]{}, io.squall.model.sampling.Sampler.topIndices(new float[]{1, 2}, 0));
+        assertArrayEquals(new int[]{1, 0}, io.squall.model.sampling.Sampler.topIndices(new float[]{1, 2}, 5));
     }
 
     @Test
