@@ -1,6 +1,6 @@
 package io.squall.api;
 
-import io.squall.exec.GraphSpec;
+import io.squall.plan.GraphSpec;
 
 /** A frozen task graph ({@link TaskGraph#snapshot()}), the unit an execution plan runs. */
 public final class ImmutableTaskGraph {

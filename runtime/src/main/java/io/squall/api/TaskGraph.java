@@ -5,7 +5,7 @@ import io.squall.api.common.TornadoFunctions.*;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.TornadoNativeArray;
-import io.squall.exec.GraphSpec;
+import io.squall.plan.GraphSpec;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -216,7 +216,7 @@ public class TaskGraph {
             if (o == null) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is null");
             }
-            if (o instanceof io.squall.api.types.ArrayBacked backed) {
+            if (o instanceof io.squall.api.types.arrays.ArrayBacked backed) {
                 o = backed.getStorage();   // a vector or matrix moves as the array behind it
             }
             if (isBoxedScalar(o) || o instanceof KernelContext) {

@@ -25,7 +25,7 @@ public interface TornadoBackend {
      * {@code -Dsquall.device}, which every plan without a device of its own reads).
      */
     default void setDefaultDevice(int index) {
-        System.setProperty(io.squall.exec.RuntimeOptions.DEVICE, getDevice(index).getId());
+        System.setProperty(io.squall.plan.RuntimeOptions.DEVICE, getDevice(index).getId());
     }
 
     default TornadoDeviceType getTypeDefaultDevice() {

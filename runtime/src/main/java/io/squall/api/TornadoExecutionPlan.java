@@ -6,8 +6,8 @@ import io.squall.api.enums.TornadoVMBackendType;
 import io.squall.api.exceptions.TornadoExecutionPlanException;
 import io.squall.api.runtime.TornadoRuntimeProvider;
 import io.squall.device.Devices;
-import io.squall.exec.ExecutionProfile;
-import io.squall.exec.GraphSpec;
+import io.squall.plan.ExecutionProfile;
+import io.squall.plan.GraphSpec;
 import io.squall.exec.PlanExecutor;
 
 import java.util.Arrays;
@@ -25,7 +25,7 @@ import java.util.Locale;
  * {@code execute()} runs every graph in order (or the one chosen with {@link #withGraph}). Device buffers live
  * until {@link #freeDeviceMemory()} or {@link #close()}. Devices: {@code withDevice("graph.task", d)} beats
  * {@code -D<graph>.<task>.device}, which beats {@code withDevice(d)}, which beats {@code -Dsquall.device} and the
- * default device (first OpenCL GPU, else first OpenCL device, else the JVM); see {@link io.squall.exec.RuntimeOptions}.
+ * default device (first OpenCL GPU, else first OpenCL device, else the JVM); see {@link io.squall.plan.RuntimeOptions}.
  */
 public class TornadoExecutionPlan implements AutoCloseable {
     private final PlanExecutor executor;

@@ -1,6 +1,6 @@
 package io.squall.api;
 
-import io.squall.exec.ExecutionProfile;
+import io.squall.plan.ExecutionProfile;
 
 /** What {@link TornadoExecutionPlan#execute()} returns: the profile, and on-demand copies back to the host. */
 public final class TornadoExecutionResult {

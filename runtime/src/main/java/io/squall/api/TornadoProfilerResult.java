@@ -2,7 +2,7 @@ package io.squall.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.squall.exec.ExecutionProfile;
+import io.squall.plan.ExecutionProfile;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

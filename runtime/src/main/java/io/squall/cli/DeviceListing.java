@@ -1,11 +1,11 @@
 package io.squall.cli;
 
-import io.squall.device.DeviceProperties;
+import io.squall.backend.DeviceProperties;
 import io.squall.device.Devices;
-import io.squall.driver.jvm.JvmKernelRunner;
-import io.squall.exec.RuntimeOptions;
-import io.squall.exec.device.Backend;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.jvm.driver.JvmKernelRunner;
+import io.squall.plan.RuntimeOptions;
+import io.squall.backend.Backend;
+import io.squall.backend.ComputeDevice;
 
 import java.io.PrintStream;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.squall.cli;
 
-import io.squall.exec.RuntimeOptions;
+import io.squall.plan.RuntimeOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -2,11 +2,11 @@ package io.squall.device;
 
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoDeviceException;
-import io.squall.exec.RuntimeOptions;
-import io.squall.exec.device.Backend;
-import io.squall.exec.device.ComputeDevice;
-import io.squall.exec.device.jvm.JvmBackend;
-import io.squall.exec.device.opencl.OpenCLBackend;
+import io.squall.plan.RuntimeOptions;
+import io.squall.backend.Backend;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.jvm.JvmBackend;
+import io.squall.backend.opencl.OpenCLBackend;
 
 import java.util.ArrayList;
 import java.util.Comparator;

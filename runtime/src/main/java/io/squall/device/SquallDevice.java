@@ -1,8 +1,9 @@
 package io.squall.device;
 
+import io.squall.backend.DeviceProperties;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.TornadoDeviceType;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.ComputeDevice;
 
 import java.util.Set;
 

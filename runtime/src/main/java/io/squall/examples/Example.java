@@ -3,7 +3,7 @@ package io.squall.examples;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.TornadoExecutionResult;
 import io.squall.api.TornadoProfilerResult;
-import io.squall.exec.ExecutionProfile;
+import io.squall.plan.ExecutionProfile;
 
 /** What the examples share: reading a size argument, running a plan a few times, and one line of results. */
 final class Example {

@@ -1,6 +1,6 @@
 package io.squall.exec;
 
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.ComputeDevice;
 import io.squall.jit.Kernel;
 
 /**

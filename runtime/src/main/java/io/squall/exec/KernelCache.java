@@ -1,11 +1,11 @@
 package io.squall.exec;
 
-import io.squall.exec.device.CompiledTask;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.CompiledTask;
+import io.squall.backend.ComputeDevice;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.JitCompiler;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 
 import io.squall.api.exceptions.TornadoRuntimeException;

@@ -1,8 +1,8 @@
 package io.squall.exec;
 
 import io.squall.api.types.arrays.TornadoNativeArray;
-import io.squall.exec.device.ComputeDevice;
-import io.squall.exec.device.DeviceBuffer;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceBuffer;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

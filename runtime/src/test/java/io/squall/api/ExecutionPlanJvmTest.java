@@ -7,7 +7,7 @@ import io.squall.api.enums.ProfilerMode;
 import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.exec.RuntimeOptions;
+import io.squall.plan.RuntimeOptions;
 import io.squall.exec.TestKernels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

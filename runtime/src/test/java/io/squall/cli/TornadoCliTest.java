@@ -1,9 +1,9 @@
 package io.squall.cli;
 
 import io.squall.device.Devices;
-import io.squall.driver.opencl.OpenCL;
-import io.squall.exec.device.Backend;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.opencl.driver.OpenCL;
+import io.squall.backend.Backend;
+import io.squall.backend.ComputeDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

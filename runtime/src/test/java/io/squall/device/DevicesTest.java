@@ -6,8 +6,8 @@ import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.api.runtime.TornadoRuntime;
 import io.squall.api.runtime.TornadoRuntimeProvider;
-import io.squall.driver.opencl.OpenCL;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.opencl.driver.OpenCL;
+import io.squall.backend.ComputeDevice;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

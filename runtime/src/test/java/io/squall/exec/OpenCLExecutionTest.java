@@ -1,5 +1,6 @@
 package io.squall.exec;
 
+import io.squall.plan.RuntimeOptions;
 import io.squall.api.GridScheduler;
 import io.squall.api.KernelContext;
 import io.squall.api.TaskGraph;
@@ -10,7 +11,7 @@ import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.driver.opencl.OpenCL;
+import io.squall.backend.opencl.driver.OpenCL;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

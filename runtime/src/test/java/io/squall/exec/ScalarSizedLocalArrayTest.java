@@ -8,7 +8,7 @@ import io.squall.api.WorkerGrid1D;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.Devices;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.ComputeDevice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;

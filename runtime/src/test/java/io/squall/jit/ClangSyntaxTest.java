@@ -1,5 +1,6 @@
 package io.squall.jit;
 
+import io.squall.jit.compiler.JitCompiler;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.squall.suite.KernelSuite;

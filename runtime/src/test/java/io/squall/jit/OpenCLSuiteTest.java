@@ -2,10 +2,10 @@ package io.squall.jit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.squall.driver.opencl.CLCommandQueue;
-import io.squall.driver.opencl.CLContext;
-import io.squall.driver.opencl.CLDevice;
-import io.squall.driver.opencl.OpenCL;
+import io.squall.backend.opencl.driver.CLCommandQueue;
+import io.squall.backend.opencl.driver.CLContext;
+import io.squall.backend.opencl.driver.CLDevice;
+import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteAssertions;
 import io.squall.suite.SuiteCase;

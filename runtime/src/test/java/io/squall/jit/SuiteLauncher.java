@@ -1,9 +1,10 @@
 package io.squall.jit;
 
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.api.WorkerGrid;
 import io.squall.api.types.arrays.*;
-import io.squall.driver.opencl.*;
-import io.squall.exec.device.KernelArguments;
+import io.squall.backend.opencl.driver.*;
+import io.squall.backend.KernelArguments;
 import io.squall.suite.SuiteCase;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.squall.jit;
 
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.suite.SuiteCase;
 import java.util.ArrayList;
 import java.util.List;

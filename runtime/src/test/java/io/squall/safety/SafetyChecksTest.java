@@ -7,7 +7,7 @@ import io.squall.jit.ArgSpec;
 import io.squall.jit.CheckSite;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.CompileOptions.AccessChecks;
-import io.squall.jit.JitCompiler;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 import io.squall.jit.KernelParam;
 import io.squall.jit.ir.Instruction;

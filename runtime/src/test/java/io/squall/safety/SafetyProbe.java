@@ -10,7 +10,7 @@ import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
 import io.squall.device.Devices;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.ComputeDevice;
 
 import java.util.ArrayList;
 import java.util.Arrays;

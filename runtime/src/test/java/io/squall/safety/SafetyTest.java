@@ -3,12 +3,12 @@ package io.squall.safety;
 import io.squall.api.KernelContext;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
-import io.squall.driver.jvm.JvmKernelException;
-import io.squall.driver.jvm.JvmKernelRunner;
-import io.squall.driver.opencl.OpenCL;
+import io.squall.backend.jvm.driver.JvmKernelException;
+import io.squall.backend.jvm.driver.JvmKernelRunner;
+import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.JitCompiler;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
@@ -222,14 +222,14 @@ class SafetyTest {
             plan.execute();   // default mode: the stray store is skipped, silently
         }
         assertEquals(2f, out.get(99));
-        System.setProperty(io.squall.exec.RuntimeOptions.CHECKED, "true");
+        System.setProperty(io.squall.plan.RuntimeOptions.CHECKED, "true");
         try (io.squall.api.TornadoExecutionPlan plan = new io.squall.api.TornadoExecutionPlan(g.snapshot())
                 .withDevice(io.squall.api.TornadoExecutionPlan.getDevice("opencl:0"))) {
             String msg = assertThrows(io.squall.api.exceptions.TornadoRuntimeException.class, plan::execute).getMessage();
             assertTrue(msg.contains("task prop.write (kernel SafetyKernels.writeAt) on opencl:0: index 100 out of bounds for length 100")
                     && msg.contains(site("writeAt")), msg);
         } finally {
-            System.clearProperty(io.squall.exec.RuntimeOptions.CHECKED);
+            System.clearProperty(io.squall.plan.RuntimeOptions.CHECKED);
         }
     }
 }

@@ -6,13 +6,13 @@ import io.squall.device.Devices;
 import io.squall.device.placement.AotBuild;
 import io.squall.device.placement.BinaryManifest;
 import io.squall.api.exceptions.TornadoRuntimeException;
-import io.squall.exec.device.CompiledTask;
-import io.squall.exec.device.ComputeDevice;
-import io.squall.exec.device.DeviceBuffer;
-import io.squall.exec.device.LaunchRequest;
+import io.squall.backend.CompiledTask;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceBuffer;
+import io.squall.backend.LaunchRequest;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.JitCompiler;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 
 import java.io.BufferedReader;

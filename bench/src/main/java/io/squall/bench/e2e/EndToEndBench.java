@@ -5,7 +5,7 @@ import io.squall.device.Devices;
 import io.squall.device.placement.BandwidthCache;
 import io.squall.device.placement.BandwidthProbe;
 import io.squall.exec.KernelCache;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.ComputeDevice;
 import io.squall.model.accel.Engines;
 import io.squall.device.placement.Placement;
 import io.squall.device.placement.Stage;

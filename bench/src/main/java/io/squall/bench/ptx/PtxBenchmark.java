@@ -10,9 +10,9 @@ import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.bench.runtime.Workloads;
 import io.squall.device.Devices;
-import io.squall.driver.cuda.CudaDevice;
-import io.squall.exec.device.ComputeDevice;
-import io.squall.exec.device.ptx.PtxDevice;
+import io.squall.backend.ptx.driver.CudaDevice;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.ptx.PtxDevice;
 
 import java.util.Arrays;
 import java.util.Random;

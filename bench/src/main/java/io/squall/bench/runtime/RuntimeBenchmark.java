@@ -9,9 +9,9 @@ import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.Devices;
-import io.squall.driver.jvm.JvmKernelRunner;
-import io.squall.exec.RuntimeOptions;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.jvm.driver.JvmKernelRunner;
+import io.squall.plan.RuntimeOptions;
+import io.squall.backend.ComputeDevice;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;

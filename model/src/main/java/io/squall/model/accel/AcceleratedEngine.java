@@ -11,7 +11,7 @@ import io.squall.api.enums.ProfilerMode;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.exec.KernelCache;
-import io.squall.exec.RuntimeOptions;
+import io.squall.plan.RuntimeOptions;
 import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.graphs.DeviceWeight;
 import io.squall.kernels.graphs.LayerWeights;

@@ -6,7 +6,7 @@ import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
 
 import io.squall.device.placement.DeviceMap;
-import io.squall.device.placement.LlamaFootprint;
+import io.squall.model.llama.LlamaFootprint;
 import io.squall.device.placement.ModelFootprint;
 import io.squall.device.placement.Placement;
 import io.squall.model.llama.LlamaConfig;

@@ -156,7 +156,7 @@ public final class LlamaCli implements Callable<Integer> {
             int window = window(c, gguf.name());
             java.util.Map<String, Long> sizes = new java.util.HashMap<>();
             gguf.tensors().forEach(t -> sizes.put(t.name(), t.byteSize()));
-            io.squall.device.placement.ModelFootprint footprint = io.squall.device.placement.LlamaFootprint.of(sizes, c.layers(), c.dim(),
+            io.squall.device.placement.ModelFootprint footprint = io.squall.model.llama.LlamaFootprint.of(sizes, c.layers(), c.dim(),
                     c.ffnDim(), c.heads(), c.kvDim(), c.vocabSize(), c.ropeDims(), window);
             Path devicesJson = Path.of(System.getProperty("squall.home", "."), "devices.json");
             return modelPath.getFileName() + ", context window " + window + " tokens\n"

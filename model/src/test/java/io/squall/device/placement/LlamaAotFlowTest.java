@@ -2,7 +2,7 @@ package io.squall.device.placement;
 
 import io.squall.device.Devices;
 import io.squall.exec.KernelCache;
-import io.squall.exec.RuntimeOptions;
+import io.squall.plan.RuntimeOptions;
 import io.squall.model.accel.Engines;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;

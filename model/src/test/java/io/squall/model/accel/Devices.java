@@ -1,6 +1,6 @@
 package io.squall.model.accel;
 
-import io.squall.driver.opencl.OpenCL;
+import io.squall.backend.opencl.driver.OpenCL;
 import org.junit.jupiter.api.Assumptions;
 
 import java.util.ArrayList;

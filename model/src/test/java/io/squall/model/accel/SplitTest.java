@@ -1,6 +1,6 @@
 package io.squall.model.accel;
 
-import io.squall.driver.opencl.OpenCL;
+import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.TestModels;

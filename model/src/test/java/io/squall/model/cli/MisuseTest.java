@@ -310,7 +310,7 @@ class MisuseTest {
 
     private static boolean hasOpenCLDevice() {
         try {
-            return io.squall.driver.opencl.OpenCL.isAvailable() && !io.squall.driver.opencl.OpenCL.devices().isEmpty();
+            return io.squall.backend.opencl.driver.OpenCL.isAvailable() && !io.squall.backend.opencl.driver.OpenCL.devices().isEmpty();
         } catch (RuntimeException | LinkageError e) {
             return false;
         }

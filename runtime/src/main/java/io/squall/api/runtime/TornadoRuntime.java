@@ -5,8 +5,8 @@ import io.squall.api.common.TornadoDevice;
 import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.device.Devices;
 import io.squall.device.SquallDevice;
-import io.squall.exec.device.Backend;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.Backend;
+import io.squall.backend.ComputeDevice;
 
 import java.util.List;
 

@@ -2,12 +2,12 @@ package io.squall.device.placement;
 
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.device.Devices;
-import io.squall.driver.opencl.CLBuildException;
-import io.squall.driver.opencl.CLProgram;
-import io.squall.exec.device.ComputeDevice;
-import io.squall.exec.device.opencl.OpenCLDevice;
+import io.squall.backend.opencl.driver.CLBuildException;
+import io.squall.backend.opencl.driver.CLProgram;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.opencl.OpenCLDevice;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.JitCompiler;
+import io.squall.jit.compiler.JitCompiler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -3,8 +3,8 @@ package io.squall.device.placement;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.squall.device.DeviceProperties;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.DeviceProperties;
+import io.squall.backend.ComputeDevice;
 
 import java.io.IOException;
 import java.nio.file.Files;

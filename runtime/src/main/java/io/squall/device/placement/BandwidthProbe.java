@@ -8,7 +8,7 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.SquallDevice;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.ComputeDevice;
 
 /**
  * Measures a device's memory bandwidth with a copy kernel run through the runtime (so it is what kernels see):

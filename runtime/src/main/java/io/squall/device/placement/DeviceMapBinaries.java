@@ -4,10 +4,10 @@ import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.device.Devices;
 import io.squall.exec.KernelBinaryProvider;
 import io.squall.exec.KernelCache;
-import io.squall.exec.device.ComputeDevice;
-import io.squall.exec.device.opencl.OpenCLDevice;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.opencl.OpenCLDevice;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.JitCompiler;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 
 import java.io.IOException;

@@ -1,9 +1,9 @@
 package io.squall.device.placement;
 
-import io.squall.device.DeviceProperties;
+import io.squall.backend.DeviceProperties;
 import io.squall.device.Devices;
-import io.squall.exec.device.Backend;
-import io.squall.exec.device.ComputeDevice;
+import io.squall.backend.Backend;
+import io.squall.backend.ComputeDevice;
 
 import java.util.ArrayList;
 import java.util.List;

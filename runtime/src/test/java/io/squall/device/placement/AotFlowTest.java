@@ -11,7 +11,7 @@ import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.Devices;
 import io.squall.device.SquallDevice;
 import io.squall.exec.KernelCache;
-import io.squall.exec.RuntimeOptions;
+import io.squall.plan.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -3,7 +3,7 @@ package io.squall.api.types.matrix;
 import io.squall.api.types.arrays.TornadoNativeArray;
 
 /** A row-major matrix over an off-heap array: transfers move that array; {@code ROWS} x {@code COLUMNS} as in TornadoVM. */
-public abstract class Matrix2DType implements io.squall.api.types.ArrayBacked {
+public abstract class Matrix2DType implements io.squall.api.types.arrays.ArrayBacked {
     protected final int ROWS;
     protected final int COLUMNS;
 

@@ -3,7 +3,7 @@ package io.squall.api.types.matrix;
 import io.squall.api.types.arrays.TornadoNativeArray;
 
 /** A rows x columns x depth matrix stored row-major over an off-heap array (TornadoVM's Matrix3DType). */
-public abstract class Matrix3DType implements io.squall.api.types.ArrayBacked {
+public abstract class Matrix3DType implements io.squall.api.types.arrays.ArrayBacked {
     protected final int ROWS;
     protected final int COLUMNS;
     protected final int DEPTH;

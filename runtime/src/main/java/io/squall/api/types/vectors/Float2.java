@@ -1,6 +1,6 @@
 package io.squall.api.types.vectors;
 
-import io.squall.api.types.ArrayBacked;
+import io.squall.api.types.arrays.ArrayBacked;
 import io.squall.api.types.arrays.FloatArray;
 
 /** TornadoVM's Float2: 2 float lanes (element-wise operations, getX.. accessors, host side; the JVM backend runs kernels using it). */

@@ -1,6 +1,6 @@
 package io.squall.api.types.vectors;
 
-import io.squall.api.types.ArrayBacked;
+import io.squall.api.types.arrays.ArrayBacked;
 import io.squall.api.types.arrays.IntArray;
 
 /** TornadoVM's Int2: 2 int lanes (element-wise operations, getX.. accessors, host side; the JVM backend runs kernels using it). */

@@ -1,6 +1,6 @@
 package io.squall.api.types.vectors;
 
-import io.squall.api.types.ArrayBacked;
+import io.squall.api.types.arrays.ArrayBacked;
 import io.squall.api.types.arrays.IntArray;
 
 /** TornadoVM's Int8: 8 int lanes (element-wise operations, host side; the JVM backend runs kernels using it). */

@@ -1,0 +1,39 @@
+package io.squall.backend;
+
+import io.squall.backend.opencl.OpenCLCodeEmitter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/** The registry of {@link CodeEmitter}s by name. */
+public final class CodeEmitters {
+    private static volatile Map<String, CodeEmitter> emitters;
+
+    private CodeEmitters() {
+    }
+
+    /** Every emitter, by name. */
+    public static Map<String, CodeEmitter> all() {
+        Map<String, CodeEmitter> e = emitters;
+        if (e == null) {
+            Map<String, CodeEmitter> found = new LinkedHashMap<>();
+            CodeEmitter opencl = new OpenCLCodeEmitter();
+            found.put(opencl.name(), opencl);
+            for (CodeEmitter extra : ServiceLoader.load(CodeEmitter.class)) {
+                found.putIfAbsent(extra.name(), extra);
+            }
+            emitters = e = Map.copyOf(found);
+        }
+        return e;
+    }
+
+    /** The emitter called {@code name}; an error listing the known ones when there is none. */
+    public static CodeEmitter get(String name) {
+        CodeEmitter e = all().get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("unknown code emitter '" + name + "' (-Dsquall.emit / tornado --emit): known emitters are "
+                    + String.join(", ", new java.util.TreeSet<>(all().keySet())));
+        }
+        return e;
+    }
+}

@@ -1,6 +1,0 @@
-/**
- * {@code spirv:N} devices: OpenCL devices that run the SPIR-V backend's kernels, through clCreateProgramWithIL or,
- * for cl_khr_spir devices on LLVM 15+ (PoCL), through SPIR 1.2 bitcode ({@link io.squall.exec.device.spirv.SpirvRoute});
- * plugged in with {@code META-INF/services}, as is the {@code spirv} code emitter for {@code --emit spirv}.
- */
-package io.squall.exec.device.spirv;
