@@ -5,10 +5,7 @@ import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.enums.TornadoVMBackendType;
 import java.util.List;
 
-/**
- * A backend and its devices, under TornadoVM's name and package; Squall's runtime returns the richer
- * {@link io.squall.api.common.TornadoBackend}, which extends this.
- */
+/** A backend and its devices, under TornadoVM's name and package. */
 public interface TornadoBackend {
     String getName();
 
@@ -39,5 +36,10 @@ public interface TornadoBackend {
 
     default TornadoVMBackendType getBackendType() {
         return TornadoVMBackendType.ofBackendName(getName());
+    }
+
+    /** Squall's addition: why the backend has no devices (e.g. its driver library is missing); null when it has some. */
+    default String unavailableReason() {
+        return null;
     }
 }

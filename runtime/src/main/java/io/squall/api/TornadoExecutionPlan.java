@@ -4,11 +4,8 @@ import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.enums.TornadoVMBackendType;
 import io.squall.api.exceptions.TornadoExecutionPlanException;
-import io.squall.api.runtime.TornadoRuntimeProvider;
-import io.squall.device.Devices;
 import io.squall.plan.ExecutionProfile;
 import io.squall.plan.GraphSpec;
-import io.squall.exec.PlanExecutor;
 
 import java.util.Arrays;
 import java.util.List;
@@ -28,7 +25,7 @@ import java.util.Locale;
  * default device (first OpenCL GPU, else first OpenCL device, else the JVM); see {@link io.squall.plan.RuntimeOptions}.
  */
 public class TornadoExecutionPlan implements AutoCloseable {
-    private final PlanExecutor executor;
+    private final PlanExecution executor;
     private final List<ImmutableTaskGraph> graphs;
 
     public TornadoExecutionPlan(ImmutableTaskGraph... graphs) {
@@ -37,17 +34,17 @@ public class TornadoExecutionPlan implements AutoCloseable {
         }
         this.graphs = List.of(graphs);
         List<GraphSpec> specs = Arrays.stream(graphs).map(ImmutableTaskGraph::graph).toList();
-        this.executor = new PlanExecutor(specs);
+        this.executor = RuntimeService.get().newExecution(specs);
     }
 
     /** Device {@code deviceIndex} of backend {@code backendIndex} (backend order: OpenCL first, the JVM last). */
     public static TornadoDevice getDevice(int backendIndex, int deviceIndex) {
-        return TornadoRuntimeProvider.getTornadoRuntime().getBackend(backendIndex).getDevice(deviceIndex);
+        return RuntimeService.get().backend(backendIndex).getDevice(deviceIndex);
     }
 
     /** The device with Squall id {@code opencl:N}, {@code jvm}, ... */
     public static TornadoDevice getDevice(String id) {
-        return TornadoRuntimeProvider.getTornadoRuntime().getDevice(id);
+        return RuntimeService.get().device(id);
     }
 
     public synchronized TornadoExecutionResult execute() {
@@ -61,13 +58,13 @@ public class TornadoExecutionPlan implements AutoCloseable {
 
     /** Runs every task on {@code device}. */
     public synchronized TornadoExecutionPlan withDevice(TornadoDevice device) {
-        executor.device(Devices.get(device.getId()));
+        executor.device(device);
         return this;
     }
 
     /** Runs task {@code "graph.task"} on {@code device}. */
     public synchronized TornadoExecutionPlan withDevice(String graphDotTask, TornadoDevice device) {
-        executor.device(graphDotTask, Devices.get(device.getId()));
+        executor.device(graphDotTask, device);
         return this;
     }
 

@@ -3,9 +3,10 @@ package io.squall.backend;
 import java.util.List;
 
 /**
- * The backend SPI: one implementation per way of running kernels (OpenCL, the JVM, later PTX and SPIR-V).
- * {@link io.squall.device.Devices} lists the built-in backends and any found by {@link java.util.ServiceLoader}
- * (a backend class with a public no-argument constructor listed in {@code META-INF/services/io.squall.backend.Backend}).
+ * The backend SPI: one implementation per way of running kernels (OpenCL, PTX, SPIR-V, the JVM). Every backend, the
+ * built-in ones included, is registered the same way: a class with a public no-argument constructor listed in
+ * {@code META-INF/services/io.squall.backend.Backend}, which {@code io.squall.device.Devices} loads with
+ * {@link java.util.ServiceLoader}.
  * Discovery must not throw: a backend without a driver has no devices and says why in {@link #unavailableReason()}.
  */
 public interface Backend {

@@ -5,8 +5,9 @@ import io.squall.jit.Kernel;
 
 /**
  * Writes a compiled kernel as one backend's code without needing a device of that kind ({@code squall.emit}).
- * Built in: {@code opencl}. Other backends (PTX, SPIR-V) plug in through {@link java.util.ServiceLoader}
- * ({@code META-INF/services/io.squall.backend.CodeEmitter}).
+ * Each backend that generates code registers one, as it registers its {@link Backend}: listed in
+ * {@code META-INF/services/io.squall.backend.CodeEmitter} and loaded with {@link java.util.ServiceLoader}
+ * ({@code opencl}, {@code ptx}, {@code spirv}).
  */
 public interface CodeEmitter {
     /** The name used in {@code squall.emit=<name>}. */

@@ -1,6 +1,5 @@
 package io.squall.backend;
 
-import io.squall.backend.opencl.OpenCLCodeEmitter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -17,10 +16,15 @@ public final class CodeEmitters {
         Map<String, CodeEmitter> e = emitters;
         if (e == null) {
             Map<String, CodeEmitter> found = new LinkedHashMap<>();
-            CodeEmitter opencl = new OpenCLCodeEmitter();
-            found.put(opencl.name(), opencl);
-            for (CodeEmitter extra : ServiceLoader.load(CodeEmitter.class)) {
-                found.putIfAbsent(extra.name(), extra);
+            // Every emitter is a service, as every backend is (see Devices.backends()).
+            for (CodeEmitter each : ServiceLoader.load(CodeEmitter.class, CodeEmitters.class.getClassLoader())) {
+                found.putIfAbsent(each.name(), each);
+            }
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            if (context != null && context != CodeEmitters.class.getClassLoader()) {
+                for (CodeEmitter extra : ServiceLoader.load(CodeEmitter.class, context)) {
+                    found.putIfAbsent(extra.name(), extra);
+                }
             }
             emitters = e = Map.copyOf(found);
         }

@@ -63,4 +63,12 @@ public interface ComputeDevice {
 
     /** Releases the device's context; the device may be used again afterwards (it reopens). */
     void close();
+
+    /**
+     * Changes whenever the device's earlier builds become unusable (a device whose compiled kernels die with its
+     * context counts its closes); the kernel cache keys builds by it, so a reopened device builds again.
+     */
+    default long buildGeneration() {
+        return 0;
+    }
 }

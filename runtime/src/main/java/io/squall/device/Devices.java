@@ -5,8 +5,6 @@ import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.plan.RuntimeOptions;
 import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
-import io.squall.backend.jvm.JvmBackend;
-import io.squall.backend.opencl.OpenCLBackend;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,13 +30,19 @@ public final class Devices {
             synchronized (Devices.class) {
                 if (backends == null) {
                     List<Backend> found = new ArrayList<>();
-                    found.add(new OpenCLBackend());
-                    for (Backend extra : ServiceLoader.load(Backend.class)) {
-                        if (found.stream().noneMatch(x -> x.name().equals(extra.name()))) {
-                            found.add(extra);
+                    // Every backend, the built-in ones included, is a service: the runtime's own jar lists them
+                    // (found through this class's loader), an application may add more (through the context loader).
+                    for (ClassLoader loader : serviceLoaders()) {
+                        for (Backend each : ServiceLoader.load(Backend.class, loader)) {
+                            if (found.stream().noneMatch(x -> x.name().equals(each.name()))) {
+                                found.add(each);
+                            }
                         }
                     }
-                    found.add(new JvmBackend());
+                    if (found.stream().noneMatch(x -> x.name().equals(DeviceId.JVM))) {
+                        throw new IllegalStateException("no '" + DeviceId.JVM + "' backend registered: the runtime jar's "
+                                + "META-INF/services/" + Backend.class.getName() + " is missing from the class path");
+                    }
                     found.sort(Comparator.comparingInt(Backend::order));
                     backends = List.copyOf(found);
                 }
@@ -52,6 +56,16 @@ public final class Devices {
      * Adds a backend at run time (one not listed for {@link ServiceLoader}, e.g. a simulator in tests);
      * a backend with the same name is replaced.
      */
+    private static List<ClassLoader> serviceLoaders() {
+        List<ClassLoader> loaders = new ArrayList<>();
+        loaders.add(Devices.class.getClassLoader());
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        if (context != null && context != loaders.getFirst()) {
+            loaders.add(context);
+        }
+        return loaders;
+    }
+
     public static synchronized void register(Backend backend) {
         List<Backend> found = new ArrayList<>(backends());
         found.removeIf(b -> b.name().equals(backend.name()));

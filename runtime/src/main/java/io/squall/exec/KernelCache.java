@@ -29,7 +29,8 @@ public final class KernelCache {
     private record JitKey(Method method, List<ArgSpec> args, CompileOptions options) {
     }
 
-    private record BuildKey(JitKey jit, String deviceId) {
+    /** {@code generation}: the device's {@link ComputeDevice#buildGeneration()} when it built the task. */
+    private record BuildKey(JitKey jit, String deviceId, long generation) {
     }
 
     private static final ConcurrentHashMap<JitKey, Kernel> KERNELS = new ConcurrentHashMap<>();
@@ -79,7 +80,7 @@ public final class KernelCache {
      */
     public static Build build(String graphDotTask, Method method, List<ArgSpec> args, CompileOptions options, Kernel kernel,
                               ComputeDevice device) {
-        BuildKey key = new BuildKey(new JitKey(method, List.copyOf(args), options), device.id());
+        BuildKey key = new BuildKey(new JitKey(method, List.copyOf(args), options), device.id(), device.buildGeneration());
         CompiledTask cached = BUILDS.get(key);
         if (cached != null) {
             return new Build(cached, 0);
@@ -99,6 +100,8 @@ public final class KernelCache {
             }
             long nanos = System.nanoTime() - start;
             COMPILE_NANOS.addAndGet(nanos);
+            // Builds of the device's earlier generations are dead (their context closed): drop them.
+            BUILDS.keySet().removeIf(k -> k.deviceId().equals(key.deviceId()) && k.generation() != key.generation());
             BUILDS.put(key, t);
             return new Build(t, nanos);
         }
@@ -195,10 +198,5 @@ public final class KernelCache {
     /** Device builds from source (kernel to device program) done in this process; binary loads are not counted. */
     public static long deviceBuilds() {
         return DEVICE_BUILDS.get();
-    }
-
-    /** Forgets the builds for one device (after its context was closed). */
-    public static void forgetDevice(String deviceId) {
-        BUILDS.keySet().removeIf(k -> k.deviceId().equals(deviceId));
     }
 }

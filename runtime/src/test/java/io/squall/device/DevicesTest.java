@@ -1,6 +1,6 @@
 package io.squall.device;
 
-import io.squall.api.common.TornadoBackend;
+import io.squall.api.TornadoBackend;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoDeviceException;

@@ -16,7 +16,6 @@ import io.squall.backend.ptx.driver.CudaHostBuffer;
 import io.squall.backend.ptx.driver.CudaJitException;
 import io.squall.backend.ptx.driver.CudaModule;
 import io.squall.backend.ptx.driver.CudaStream;
-import io.squall.exec.KernelCache;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
@@ -67,6 +66,8 @@ public final class PtxDevice implements ComputeDevice {
     /** Buffers whose staging memory a submitted copy may still be reading or writing. */
     private final Set<Buffer> stagingInFlight = new HashSet<>();
     private CudaContext context;
+    /** Closes so far: the modules loaded in a context die with it (see {@link #buildGeneration()}). */
+    private volatile long generation;
     private CudaStream stream;
     private final ArrayDeque<CudaEvent> freeEvents = new ArrayDeque<>();
     private final List<Timed> timed = new ArrayList<>();
@@ -482,7 +483,12 @@ public final class PtxDevice implements ComputeDevice {
         context.close();
         stream = null;
         context = null;
-        KernelCache.forgetDevice(id);
+        generation++;
+    }
+
+    @Override
+    public long buildGeneration() {
+        return generation;
     }
 
     @Override

@@ -1,0 +1,12 @@
+package io.squall.model;
+
+import io.squall.structure.PackageCycles;
+import org.junit.jupiter.api.Test;
+
+/** No package of this module depends, directly or not, on a package that depends on it (see {@link PackageCycles}). */
+class PackageCyclesTest {
+    @Test
+    void noPackageCycle() {
+        PackageCycles.assertNone(PackageCycles.classesOf(io.squall.model.llama.LlamaModel.class));
+    }
+}
