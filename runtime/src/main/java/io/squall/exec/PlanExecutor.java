@@ -62,7 +62,7 @@ public final class PlanExecutor {
     private static final Set<String> EMITTED = Collections.synchronizedSet(new LinkedHashSet<>());
 
     private final List<GraphSpec> graphs;
-    private final Map<String, TaskRt> tasksByName = new LinkedHashMap<>();
+    private final Map<String, PlanTask> tasksByName = new LinkedHashMap<>();
     private final Map<Object, ObjectState> states = new IdentityHashMap<>();
     private final Map<String, Integer> executions = new HashMap<>();
 
@@ -87,7 +87,7 @@ public final class PlanExecutor {
     private boolean closed;
 
     /** A task with its method and arguments resolved, and what it was prepared as on each device. */
-    private static final class TaskRt {
+    private static final class PlanTask {
         final GraphSpec graph;
         final String name;
         final Method method;
@@ -95,7 +95,7 @@ public final class PlanExecutor {
         final boolean usesKernelContext;
         final Map<String, Prepared> prepared = new HashMap<>();
 
-        TaskRt(GraphSpec graph, GraphSpec.TaskSpec spec) {
+        PlanTask(GraphSpec graph, GraphSpec.TaskSpec spec) {
             this.graph = graph;
             this.name = graph.name() + "." + spec.id();
             ResolvedTask resolved;
@@ -150,7 +150,7 @@ public final class PlanExecutor {
                 throw new IllegalArgumentException("two task graphs in one plan are both named '" + g.name() + "'");
             }
             for (GraphSpec.TaskSpec t : g.tasks()) {
-                TaskRt rt = new TaskRt(g, t);
+                PlanTask rt = new PlanTask(g, t);
                 tasksByName.put(rt.name, rt);
             }
         }
@@ -311,7 +311,7 @@ public final class PlanExecutor {
         ExecutionProfile profile = new ExecutionProfile();
         for (GraphSpec g : selected) {
             for (GraphSpec.TaskSpec t : g.tasks()) {
-                TaskRt task = tasksByName.get(g.name() + "." + t.id());
+                PlanTask task = tasksByName.get(g.name() + "." + t.id());
                 prepare(task, deviceFor(task), profile);
             }
         }
@@ -397,7 +397,7 @@ public final class PlanExecutor {
         }
     }
 
-    private ComputeDevice deviceFor(TaskRt task) {
+    private ComputeDevice deviceFor(PlanTask task) {
         ComputeDevice d = taskDevices.get(task.name);
         if (d != null) {
             return d;
@@ -419,7 +419,7 @@ public final class PlanExecutor {
         return new CompileOptions(fastMath, specializeScalars, checks);
     }
 
-    private List<ArgSpec> argSpecs(TaskRt task, boolean specializeScalars) {
+    private List<ArgSpec> argSpecs(PlanTask task, boolean specializeScalars) {
         Class<?>[] types = task.method.getParameterTypes();
         List<ArgSpec> specs = new ArrayList<>(types.length);
         for (int i = 0; i < types.length; i++) {
@@ -430,7 +430,7 @@ public final class PlanExecutor {
         return specs;
     }
 
-    private Prepared prepare(TaskRt task, ComputeDevice device, ExecutionProfile profile) {
+    private Prepared prepare(PlanTask task, ComputeDevice device, ExecutionProfile profile) {
         String key = preparedKey(device);
         Prepared p = task.prepared.get(key);
         if (p != null) {
@@ -489,14 +489,14 @@ public final class PlanExecutor {
         return p;
     }
 
-    private void reportFallback(TaskRt task, ComputeDevice device, Throwable e) {
+    private void reportFallback(PlanTask task, ComputeDevice device, Throwable e) {
         String reason = String.valueOf(e.getMessage());
         int nl = reason.indexOf('\n');
         System.err.println("squall: task " + task.name + " cannot run on " + device.id() + " (" + (nl < 0 ? reason : reason.substring(0, nl))
                 + "); running it on the JVM (-D" + RuntimeOptions.FALLBACK + "=jvm)");
     }
 
-    private void emit(TaskRt task, Kernel kernel, CompileOptions options) {
+    private void emit(PlanTask task, Kernel kernel, CompileOptions options) {
         if (emitter == null || !EMITTED.add(emitter.name() + ":" + task.name)) {
             return;
         }
@@ -515,7 +515,7 @@ public final class PlanExecutor {
     }
 
     /** Runs one task; returns the device it ran on. */
-    private ComputeDevice runTask(TaskRt task, ExecutionProfile profile) {
+    private ComputeDevice runTask(PlanTask task, ExecutionProfile profile) {
         return launch(task, prepare(task, deviceFor(task), profile), profile);
     }
 
@@ -523,7 +523,7 @@ public final class PlanExecutor {
         return device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "") + (checked ? "+checked" : "") + (accessGuards ? "" : "+unguarded");
     }
 
-    private ComputeDevice launch(TaskRt task, Prepared p, ExecutionProfile profile) {
+    private ComputeDevice launch(PlanTask task, Prepared p, ExecutionProfile profile) {
         ComputeDevice device = p.device();
         ExecutionProfile.TaskRecord tp = profile.task(task.name);
         tp.device = device.id();
@@ -592,7 +592,7 @@ public final class PlanExecutor {
     }
 
     /** Reads a checked kernel's error buffer (after the launch: the read waits for it) and throws on a recorded failure. */
-    private static void reportCheckFailure(TaskRt task, Kernel kernel, ComputeDevice device, DeviceBuffer errors) {
+    private static void reportCheckFailure(PlanTask task, Kernel kernel, ComputeDevice device, DeviceBuffer errors) {
         int[] words = new int[CheckSite.ERROR_WORDS];
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment host = arena.allocate(words.length * 4L, 8);
@@ -616,7 +616,7 @@ public final class PlanExecutor {
      * Kernels see work-item ids as Java ints (i32 in the IR), so a dimension of 2^31 or more would wrap them and index
      * arrays at negative offsets: such a launch is refused before anything runs.
      */
-    static void checkIdRange(TaskRt task, long[] global) {
+    static void checkIdRange(PlanTask task, long[] global) {
         if (global == null) {
             return;
         }
@@ -630,7 +630,7 @@ public final class PlanExecutor {
     }
 
     /** {global, local} for the launch; for the JVM backend only KernelContext tasks get one. */
-    private long[][] geometry(TaskRt task, Prepared p) {
+    private long[][] geometry(PlanTask task, Prepared p) {
         WorkerGrid grid = grids == null ? null : grids.get(task.name);
         if (task.usesKernelContext && grid == null) {
             throw new TornadoRuntimeException("task " + task.name + " uses a KernelContext, so it needs a launch grid: "

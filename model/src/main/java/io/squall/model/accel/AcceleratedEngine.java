@@ -65,7 +65,7 @@ public final class AcceleratedEngine implements InferenceEngine {
     private long prefillExecutions;
 
     /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
-    private record StagePlan(Stage spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
+    private record StagePlan(Stage spec, LlamaGraphs.StageGraphs graphs, TornadoExecutionPlan plan) {
         boolean onCpu() {
             return plan == null;
         }
@@ -165,7 +165,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                         first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
                         last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
                 int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers()) ? prefillBatch(prefillBatch) : 0;
-                LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
+                LlamaGraphs.StageGraphs graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
                         matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device), batch);
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
                         .withDevice(device).withGridScheduler(graphs.grids());

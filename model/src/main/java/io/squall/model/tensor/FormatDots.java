@@ -43,9 +43,9 @@ final class FormatDots {
     private FormatDots() {
     }
 
-    static VectorDots.Kernel kernel(GGMLType type) {
+    static VectorDots.RowDots kernel(GGMLType type) {
         return switch (type) {
-            case Q4_1 -> new VectorDots.Kernel() {
+            case Q4_1 -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q4_1(w, base, x, xo, cols);
                 }
@@ -56,7 +56,7 @@ final class FormatDots {
                     }
                 }
             };
-            case Q5_0 -> new VectorDots.Kernel() {
+            case Q5_0 -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q5_0(w, base, x, xo, cols);
                 }
@@ -67,7 +67,7 @@ final class FormatDots {
                     }
                 }
             };
-            case Q5_1 -> new VectorDots.Kernel() {
+            case Q5_1 -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q5_1(w, base, x, xo, cols);
                 }
@@ -78,7 +78,7 @@ final class FormatDots {
                     }
                 }
             };
-            case IQ4_NL -> new VectorDots.Kernel() {
+            case IQ4_NL -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return iq4_nl(w, base, x, xo, cols);
                 }
@@ -89,7 +89,7 @@ final class FormatDots {
                     }
                 }
             };
-            case Q2_K -> new VectorDots.Kernel() {
+            case Q2_K -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q2_K(w, base, x, xo, cols);
                 }
@@ -100,7 +100,7 @@ final class FormatDots {
                     }
                 }
             };
-            case Q3_K -> new VectorDots.Kernel() {
+            case Q3_K -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q3_K(w, base, x, xo, cols);
                 }
@@ -111,7 +111,7 @@ final class FormatDots {
                     }
                 }
             };
-            case Q5_K -> new VectorDots.Kernel() {
+            case Q5_K -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q5_K(w, base, x, xo, cols);
                 }
@@ -122,7 +122,7 @@ final class FormatDots {
                     }
                 }
             };
-            case IQ4_XS -> new VectorDots.Kernel() {
+            case IQ4_XS -> new VectorDots.RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return iq4_xs(w, base, x, xo, cols);
                 }

@@ -57,7 +57,7 @@ final class IntegerDots {
     }
 
     /** The kernels of one type; rows at byte {@code base} with {@code cols} elements, dotted with the quantized x. */
-    abstract static class Kernel {
+    abstract static class Int8RowDots {
         abstract float dot(MemorySegment w, long base, QuantizedVector x, int cols);
 
         /** Four consecutive rows from byte {@code base} into out[o..o+4); same results as four {@link #dot}s. */
@@ -68,9 +68,9 @@ final class IntegerDots {
         return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K;
     }
 
-    static Kernel kernel(GGMLType type) {
+    static Int8RowDots kernel(GGMLType type) {
         return switch (type) {
-            case Q4_0 -> new Kernel() {
+            case Q4_0 -> new Int8RowDots() {
                 float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
                     return q4_0(w, base, x, cols);
                 }
@@ -80,7 +80,7 @@ final class IntegerDots {
                     q4_0x2(w, base + 2 * rowBytes, rowBytes, x, cols, out, o + 2);
                 }
             };
-            case Q4_K -> new Kernel() {
+            case Q4_K -> new Int8RowDots() {
                 float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
                     return q4_K(w, base, x, cols);
                 }
@@ -91,7 +91,7 @@ final class IntegerDots {
                     }
                 }
             };
-            case Q6_K -> new Kernel() {
+            case Q6_K -> new Int8RowDots() {
                 float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
                     return q6_K(w, base, x, cols);
                 }

@@ -50,7 +50,7 @@ final class VectorDots {
      * compiles each kernel as its own unit: a switch over all types would inline every kernel into one method
      * and exceed C2's inlining node budget, leaving vector operations un-intrinsified (and boxed).
      */
-    abstract static class Kernel {
+    abstract static class RowDots {
         /** Row at byte {@code base} with {@code cols} elements, dotted with x[xo..xo+cols). */
         abstract float dot(MemorySegment w, long base, float[] x, int xo, int cols);
 
@@ -68,9 +68,9 @@ final class VectorDots {
         }
     }
 
-    static Kernel kernel(GGMLType type) {
+    static RowDots kernel(GGMLType type) {
         return switch (type) {
-            case Q8_0 -> new Kernel() {
+            case Q8_0 -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q8_0(w, base, x, xo, cols);
                 }
@@ -89,7 +89,7 @@ final class VectorDots {
                     }
                 }
             };
-            case Q4_0 -> new Kernel() {
+            case Q4_0 -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q4_0(w, base, x, xo, cols);
                 }
@@ -111,7 +111,7 @@ final class VectorDots {
                     }
                 }
             };
-            case Q4_K -> new Kernel() {
+            case Q4_K -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q4_K(w, base, x, xo, cols);
                 }
@@ -122,7 +122,7 @@ final class VectorDots {
                     }
                 }
             };
-            case Q6_K -> new Kernel() {
+            case Q6_K -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return q6_K(w, base, x, xo, cols);
                 }
@@ -133,7 +133,7 @@ final class VectorDots {
                     }
                 }
             };
-            case F16 -> new Kernel() {
+            case F16 -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return f16(w, base, x, xo, cols);
                 }
@@ -160,7 +160,7 @@ final class VectorDots {
                     }
                 }
             };
-            case BF16 -> new Kernel() {
+            case BF16 -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return bf16(w, base, x, xo, cols);
                 }
@@ -171,7 +171,7 @@ final class VectorDots {
                     }
                 }
             };
-            case F32 -> new Kernel() {
+            case F32 -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
                     return f32(w, base, x, xo, cols);
                 }

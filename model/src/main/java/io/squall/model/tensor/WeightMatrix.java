@@ -29,9 +29,9 @@ public final class WeightMatrix {
     private final int rows;
     private final int cols;
     private final long rowBytes;
-    private final VectorDots.Kernel kernel;
+    private final VectorDots.RowDots kernel;
     /** Non-null when matvec quantizes x and takes the integer path. */
-    private final IntegerDots.Kernel integerKernel;
+    private final IntegerDots.Int8RowDots integerKernel;
     private final MatvecJob matvecJob = new MatvecJob();
     private final MatmulJob matmulJob = new MatmulJob();
 

@@ -113,14 +113,14 @@ public final class LlamaGraphs {
      * The stage's graphs: {@code forward} (embedding if first, its layers) and, on the last stage, {@code head}.
      * {@link #atPosition} must be called before each execution (it sizes the attention grids).
      */
-    public static final class Stage {
+    public static final class StageGraphs {
         private final List<ImmutableTaskGraph> graphs;
         private final GridScheduler grids;
         private final List<WorkerGrid1D> attentionGrids;
         private final LlamaShape shape;
         private final PrefillIo prefill;
 
-        Stage(List<ImmutableTaskGraph> graphs, GridScheduler grids, List<WorkerGrid1D> attentionGrids, LlamaShape shape, PrefillIo prefill) {
+        StageGraphs(List<ImmutableTaskGraph> graphs, GridScheduler grids, List<WorkerGrid1D> attentionGrids, LlamaShape shape, PrefillIo prefill) {
             this.graphs = graphs;
             this.grids = grids;
             this.attentionGrids = attentionGrids;
@@ -155,7 +155,7 @@ public final class LlamaGraphs {
      * @param keyCache one array per layer of the stage, contextSize x kvDim (and valueCache alike)
      * @param ropeCos  [contextSize][ropeDims/2] (ropeSin alike)
      */
-    public static Stage build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
+    public static StageGraphs build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
                               FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape) {
         return build(name, s, io, w, keyCache, valueCache, ropeCos, ropeSin, shape, 0);
     }
@@ -164,7 +164,7 @@ public final class LlamaGraphs {
      * @param prefillBatch tokens per execution of a batched prefill graph (index 2); 0: none. Needs
      *                     {@link #supportsPrefill}.
      */
-    public static Stage build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
+    public static StageGraphs build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
                               FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape, int prefillBatch) {
         GridScheduler grids = new GridScheduler();
         List<WorkerGrid1D> attentionGrids = new ArrayList<>();
@@ -229,12 +229,12 @@ public final class LlamaGraphs {
             graphs.add(fwd.snapshot());
             String headName = name + "_head";
             TaskGraph head = new TaskGraph(headName);
-            Builder hb3 = new Builder(head, grids, ctx, shape);
+            Builder headTasks = new Builder(head, grids, ctx, shape);
             head.consumeFromDevice(fwdName, io.x());
             head.transferToDevice(DataTransferMode.EVERY_EXECUTION, io.topRequest());
             head.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), w.output().data());
-            hb3.rmsNorm("outNorm", io.x(), w.outputNorm(), xb, dim, s.rmsEpsilon());
-            hb3.matvec("output", w.output(), xb, io.logits(), false);
+            headTasks.rmsNorm("outNorm", io.x(), w.outputNorm(), xb, dim, s.rmsEpsilon());
+            headTasks.matvec("output", w.output(), xb, io.logits(), false);
             head.task("argmax", Sampling::argmax, ctx, io.logits(), io.token(), s.vocabSize());
             WorkerGrid1D argGrid = new WorkerGrid1D(Sampling.GROUP);
             argGrid.setLocalWork(Sampling.GROUP);
@@ -259,7 +259,7 @@ public final class LlamaGraphs {
             pio = PrefillIo.create(s, prefillBatch);
             graphs.add(prefill(name + "_prefill", s, io, pio, w, keyCache, valueCache, ropeCos, ropeSin, grids, ctx));
         }
-        return new Stage(List.copyOf(graphs), grids, attentionGrids, s, pio);
+        return new StageGraphs(List.copyOf(graphs), grids, attentionGrids, s, pio);
     }
 
     /** The layers over a chunk of prompt tokens: one weight read per {@link MatMatRows#TILE} tokens. */
