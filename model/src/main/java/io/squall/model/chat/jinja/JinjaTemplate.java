@@ -496,7 +496,7 @@ public final class JinjaTemplate {
             case null -> throw new JinjaException("'NoneType' object is not iterable");
             case Undefined u -> List.of();
             case List<?> l -> new ArrayList<>(l);
-            case Map<?, ?> m -> new ArrayList<>(m.keySet().stream().map(k -> (Object) (k instanceof String s ? Str.markup(s) : k)).toList());
+            case Map<?, ?> m -> new ArrayList<>(m.keySet().stream().map(k -> k instanceof String s ? Str.markup(s) : k).toList());
             case Str s -> {
                 List<Object> chars = new ArrayList<>();
                 for (int i = 0; i < s.text().length(); i++) {
