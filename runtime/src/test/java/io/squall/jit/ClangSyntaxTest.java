@@ -1,6 +1,7 @@
 package io.squall.jit;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteCase;

@@ -1,6 +1,6 @@
 package io.squall.jit;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.squall.driver.opencl.CLCommandQueue;
 import io.squall.driver.opencl.CLContext;

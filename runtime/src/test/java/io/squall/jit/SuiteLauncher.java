@@ -1,8 +1,13 @@
 package io.squall.jit;
 
 import io.squall.api.WorkerGrid;
-import io.squall.api.types.arrays.*;
-import io.squall.driver.opencl.*;
+import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.driver.opencl.CLBuffer;
+import io.squall.driver.opencl.CLCommandQueue;
+import io.squall.driver.opencl.CLContext;
+import io.squall.driver.opencl.CLDevice;
+import io.squall.driver.opencl.CLKernel;
+import io.squall.driver.opencl.CLProgram;
 import io.squall.exec.device.KernelArguments;
 import io.squall.suite.SuiteCase;
 import java.lang.foreign.MemorySegment;

@@ -1,6 +1,8 @@
 package io.squall.jit;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.squall.api.common.TornadoFunctions.Task1;
 import io.squall.api.common.TornadoFunctions.Task2;

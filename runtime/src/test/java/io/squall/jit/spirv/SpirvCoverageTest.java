@@ -1,6 +1,11 @@
 package io.squall.jit.spirv;
 
-import io.squall.driver.opencl.*;
+import io.squall.driver.opencl.CLBuffer;
+import io.squall.driver.opencl.CLCommandQueue;
+import io.squall.driver.opencl.CLContext;
+import io.squall.driver.opencl.CLDevice;
+import io.squall.driver.opencl.CLKernel;
+import io.squall.driver.opencl.CLProgram;
 import io.squall.exec.device.ComputeDevice;
 import io.squall.exec.device.spirv.SpirvDevice;
 import io.squall.exec.device.spirv.SpirvRoute;
@@ -13,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hand-built IR kernels of {@link CoverageKernel}: valid SPIR-V, and on a SPIR-V device the values Java computes. */
 class SpirvCoverageTest {
