@@ -1,7 +1,26 @@
 package io.squall.api;
 
-
-import io.squall.api.common.TornadoFunctions.*;
+import io.squall.api.common.TornadoFunctions.Task;
+import io.squall.api.common.TornadoFunctions.Task1;
+import io.squall.api.common.TornadoFunctions.Task10;
+import io.squall.api.common.TornadoFunctions.Task11;
+import io.squall.api.common.TornadoFunctions.Task12;
+import io.squall.api.common.TornadoFunctions.Task13;
+import io.squall.api.common.TornadoFunctions.Task14;
+import io.squall.api.common.TornadoFunctions.Task15;
+import io.squall.api.common.TornadoFunctions.Task16;
+import io.squall.api.common.TornadoFunctions.Task17;
+import io.squall.api.common.TornadoFunctions.Task18;
+import io.squall.api.common.TornadoFunctions.Task19;
+import io.squall.api.common.TornadoFunctions.Task2;
+import io.squall.api.common.TornadoFunctions.Task20;
+import io.squall.api.common.TornadoFunctions.Task3;
+import io.squall.api.common.TornadoFunctions.Task4;
+import io.squall.api.common.TornadoFunctions.Task5;
+import io.squall.api.common.TornadoFunctions.Task6;
+import io.squall.api.common.TornadoFunctions.Task7;
+import io.squall.api.common.TornadoFunctions.Task8;
+import io.squall.api.common.TornadoFunctions.Task9;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.TornadoNativeArray;

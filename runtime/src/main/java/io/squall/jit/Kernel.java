@@ -9,8 +9,10 @@ public final class Kernel {
 
     public enum Access { NONE, READ, WRITE, READ_WRITE }
 
-    /** One parallel dimension: iterations run over [start, end) (or [start, end] when inclusive). */
-    /** A @Parallel loop {@code for (i = start; i < end (or <= end); i += step)}, step >= 1. */
+    /**
+     * One parallel dimension: a @Parallel loop {@code for (i = start; i < end (or <= end); i += step)}, step >= 1, whose
+     * iterations run over [start, end) (or [start, end] when inclusive).
+     */
     public record LoopBound(IterationExpr start, IterationExpr end, boolean inclusive, int step) {
         public LoopBound(IterationExpr start, IterationExpr end, boolean inclusive) {
             this(start, end, inclusive, 1);

@@ -286,11 +286,11 @@ class TransferSemanticsTest {
 
     @Test
     void memoryLimitParsing() {
-        assertEquals(1L << 30, PlanExecutor.parseBytes("1GB"));
-        assertEquals(512L << 20, PlanExecutor.parseBytes("512 MB"));
-        assertEquals(64L << 10, PlanExecutor.parseBytes("64kb"));
-        assertEquals(2L << 30, PlanExecutor.parseBytes("2GiB"));
-        assertEquals(4096, PlanExecutor.parseBytes("4096"));
-        assertThrows(IllegalArgumentException.class, () -> PlanExecutor.parseBytes("-1GB"));
+        assertEquals(1L << 30, Residency.parseBytes("1GB"));
+        assertEquals(512L << 20, Residency.parseBytes("512 MB"));
+        assertEquals(64L << 10, Residency.parseBytes("64kb"));
+        assertEquals(2L << 30, Residency.parseBytes("2GiB"));
+        assertEquals(4096, Residency.parseBytes("4096"));
+        assertThrows(IllegalArgumentException.class, () -> Residency.parseBytes("-1GB"));
     }
 }

@@ -1,7 +1,8 @@
 package io.squall.jit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.squall.jit.compiler.JitCompiler;
-import static org.junit.jupiter.api.Assertions.*;
 
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteCase;

@@ -1,6 +1,6 @@
 package io.squall.jit;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.squall.backend.opencl.driver.CLCommandQueue;
 import io.squall.backend.opencl.driver.CLContext;

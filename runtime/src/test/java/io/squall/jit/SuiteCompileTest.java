@@ -1,7 +1,10 @@
 package io.squall.jit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.squall.jit.compiler.JitCompiler;
-import static org.junit.jupiter.api.Assertions.*;
 
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Phi;

@@ -2,8 +2,13 @@ package io.squall.jit;
 
 import io.squall.jit.compiler.JitCompiler;
 import io.squall.api.WorkerGrid;
-import io.squall.api.types.arrays.*;
-import io.squall.backend.opencl.driver.*;
+import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.backend.opencl.driver.CLBuffer;
+import io.squall.backend.opencl.driver.CLCommandQueue;
+import io.squall.backend.opencl.driver.CLContext;
+import io.squall.backend.opencl.driver.CLDevice;
+import io.squall.backend.opencl.driver.CLKernel;
+import io.squall.backend.opencl.driver.CLProgram;
 import io.squall.backend.KernelArguments;
 import io.squall.suite.SuiteCase;
 import java.lang.foreign.MemorySegment;

@@ -1,7 +1,9 @@
 package io.squall.jit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.squall.jit.compiler.JitCompiler;
-import static org.junit.jupiter.api.Assertions.*;
 
 import io.squall.api.common.TornadoFunctions.Task1;
 import io.squall.api.common.TornadoFunctions.Task2;

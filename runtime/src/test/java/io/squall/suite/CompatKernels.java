@@ -4,7 +4,12 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.HalfFloat;
-import io.squall.api.types.arrays.*;
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.DoubleArray;
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.HalfFloatArray;
+import io.squall.api.types.arrays.IntArray;
+import io.squall.api.types.arrays.LongArray;
 
 /** Kernels written the way TornadoVM's programs write them (constructs Squall accepts for compatibility). */
 public final class CompatKernels {

@@ -4,7 +4,12 @@ import io.squall.api.common.TornadoFunctions.Task2;
 import io.squall.api.common.TornadoFunctions.Task3;
 import io.squall.api.common.TornadoFunctions.Task4;
 import io.squall.api.common.TornadoFunctions.Task7;
-import io.squall.api.types.arrays.*;
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.DoubleArray;
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.HalfFloatArray;
+import io.squall.api.types.arrays.IntArray;
+import io.squall.api.types.arrays.LongArray;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,7 +5,14 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.HalfFloat;
-import io.squall.api.types.arrays.*;
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.DoubleArray;
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.HalfFloatArray;
+import io.squall.api.types.arrays.Int8Array;
+import io.squall.api.types.arrays.IntArray;
+import io.squall.api.types.arrays.LongArray;
+import io.squall.api.types.arrays.ShortArray;
 
 /** The suite's kernels: static methods in Squall's kernel subset. References live in {@link KernelSuite}. */
 public final class Kernels {

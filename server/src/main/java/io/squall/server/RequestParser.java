@@ -163,7 +163,7 @@ final class RequestParser {
         if (!body.isObject()) {
             throw ApiException.invalid(null, "the request body must be a JSON object");
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = body.properties().iterator(); it.hasNext(); ) {
             String f = it.next().getKey();
             if (UNSUPPORTED.contains(f)) {
                 throw ApiException.invalid(f, f + " is not supported by this server");

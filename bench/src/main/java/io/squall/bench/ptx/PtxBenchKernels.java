@@ -7,7 +7,6 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** Kernels of the PTX benchmark, in the kernel subset. */
 public final class PtxBenchKernels {
-    /** Tile edge of the tiled matmul (8, as in the kernel suite). */
     /** Threads per row of the Q8_0 matrix-vector product. */
     public static final int Q8_THREADS = 128;
     /** Q8_0 block: f16 scale, then 32 int8 quants. */

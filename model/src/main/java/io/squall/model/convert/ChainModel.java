@@ -29,7 +29,7 @@ public final class ChainModel {
      */
     public static void write(GGUFFile vocabulary, String name, int[] chain, int contextLength, Path out) throws IOException {
         int dim = 64, hidden = 64, heads = 2;
-        int vocabSize = (int) vocabulary.getArray("tokenizer.ggml.tokens").length();
+        int vocabSize = vocabulary.getArray("tokenizer.ggml.tokens").length();
         if (chain.length < 2 || chain.length - 1 > dim) {
             throw new IllegalArgumentException("a chain of 2.." + (dim + 1) + " tokens, got " + chain.length);
         }

@@ -1,6 +1,14 @@
 package io.squall.model.tensor;
 
-import static io.squall.model.tensor.Blocks.*;
+import static io.squall.model.tensor.Blocks.BYTE;
+import static io.squall.model.tensor.Blocks.FLOAT_LE;
+import static io.squall.model.tensor.Blocks.INT_LE;
+import static io.squall.model.tensor.Blocks.IQ4_VALUES;
+import static io.squall.model.tensor.Blocks.SHORT_LE;
+import static io.squall.model.tensor.Blocks.half;
+import static io.squall.model.tensor.Blocks.requireSupported;
+import static io.squall.model.tensor.Blocks.toBf16;
+import static io.squall.model.tensor.Blocks.u8;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

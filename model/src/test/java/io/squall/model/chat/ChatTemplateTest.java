@@ -15,7 +15,10 @@ import java.util.List;
 import static io.squall.model.chat.ChatMessage.assistant;
 import static io.squall.model.chat.ChatMessage.system;
 import static io.squall.model.chat.ChatMessage.user;
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ChatTemplateTest {
     private static final List<ChatMessage> CONVERSATION = List.of(

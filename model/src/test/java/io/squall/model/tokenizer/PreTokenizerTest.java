@@ -33,7 +33,7 @@ class PreTokenizerTest {
         }
         List<String> failures = new ArrayList<>();
         int checked = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("pre").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("pre").properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             Vocabulary v = new Vocabulary(llama3.model(), e.getKey(), llama3.tokens(), llama3.scores(), llama3.types(), llama3.merges(),
                     llama3.bos(), llama3.eos(), llama3.unk(), llama3.eot(), llama3.addBos(), llama3.addEos(), llama3.addSpacePrefix(),

@@ -51,7 +51,7 @@ public record KernelBinaries(Path directory, Map<String, Path> byEntryName, Stri
         c.require(n.isObject(), path, "must be a directory of <graph>.<task>.bin files or an object {\"kernelEntryName\": \"file\"}");
         c.require(!n.isEmpty(), path, "is empty");
         Map<String, Path> files = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String p = path + "." + e.getKey();
             c.require(e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*"), p, "is not a kernel entry-point name (a C identifier)");

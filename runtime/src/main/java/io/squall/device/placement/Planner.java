@@ -83,157 +83,13 @@ final class Planner {
 
     // ---------------------------------------------------------------- auto
 
-    private record Ranked(DeviceCandidate device, double bandwidth, long usable) {
-    }
-
+    /** {@link AutoPlacement} decides, {@link AutoExplanation} says why, then the devices' shares are described as for explicit stages. */
     private Placement auto() {
-        List<DeviceCandidate> candidates = new ArrayList<>();
-        List<String> ignored = new ArrayList<>();
-        if (!map.deviceEntries().isEmpty()) {
-            for (DeviceMap.DeviceEntry e : map.deviceEntries()) {
-                candidates.add(catalog.find(e.id()));
-            }
-        } else {
-            for (DeviceCandidate d : catalog.devices()) {
-                if (d.typeRank() <= 1) {
-                    candidates.add(d);
-                } else {
-                    ignored.add(d.id() + " " + d.name() + " (" + d.type() + ")");
-                }
-            }
-        }
-        boolean measure = candidates.size() > 1;
-        List<Ranked> ranked = new ArrayList<>();
-        for (DeviceCandidate d : candidates) {
-            ranked.add(new Ranked(d, measure ? catalog.bandwidth(d) : d.bandwidth(), usable(d)));
-        }
-        ranked.sort(Comparator.comparingInt((Ranked r) -> r.device().typeRank())
-                .thenComparing(Comparator.comparingDouble(Ranked::bandwidth).reversed())
-                .thenComparing(Comparator.comparingLong(Ranked::usable).reversed()));
-        if (ranked.isEmpty()) {
-            why.append("  no GPU or accelerator found");
-        } else {
-            why.append("  devices, best first (type GPU > accelerator > CPU, then measured bandwidth, then free memory):");
-            for (int i = 0; i < ranked.size(); i++) {
-                Ranked r = ranked.get(i);
-                why.append("\n    ").append(i + 1).append(". ").append(r.device().describe()).append(": ")
-                        .append(Bytes.format(r.usable())).append(" usable, ")
-                        .append(r.bandwidth() > 0 ? Bytes.rate(r.bandwidth()) + " measured" : "bandwidth not measured");
-            }
-        }
-        if (!ignored.isEmpty()) {
-            why.append("\n  not used by auto: ").append(String.join(", ", ignored))
-                    .append(" (CPU-type devices share host memory with the CPU engine; list one under \"devices\" to use it)");
-        }
-        why.append('\n');
-
-        String embeddingOverride = map.embedding();
-        String outputOverride = map.output();
-        int layers = model.layers();
-        // 1. The best device that holds the whole model.
-        for (Ranked r : ranked) {
-            String id = r.device().id();
-            long need = model.layerBytes(0, layers) + model.activationBytes()
-                    + (embeddingOverride == null || embeddingOverride.equals(id) ? model.embeddingBytes() : 0)
-                    + (outputOverride == null || outputOverride.equals(id) ? model.outputBytes() : 0);
-            if (need <= r.usable()) {
-                Placement p = new Placement(List.of(new Stage(id, 0, layers)), orDefault(embeddingOverride, id), orDefault(outputOverride, id), "");
-                why.append("  decision: ").append(id).append(" holds the whole model (needs ").append(Bytes.format(need))
-                        .append(" of ").append(Bytes.format(r.usable())).append(" usable)")
-                        .append(r == ranked.getFirst() ? "" : "; better-ranked devices are too small").append('\n');
-                describeStages(p);
-                return new Placement(p.stages(), p.embeddingDevice(), p.outputDevice(), why.toString().stripTrailing());
-            }
-        }
-        // 2. Split in rank order, the rest on the CPU engine.
-        if (ranked.isEmpty()) {
-            if (!map.cpuOffload()) {
-                throw map.error("cpuOffload", "is false but no GPU or accelerator was found to run the model ("
-                        + "devices: " + describeAll() + ")");
-            }
-            why.append("  decision: everything on the CPU engine\n");
-        } else {
-            why.append("  decision: no single device holds the model (").append(Bytes.format(model.weightBytes()
-                    + model.kvBytesPerLayer() * layers + model.activationBytes())).append(" with its KV cache): split in rank order")
-                    .append(map.cpuOffload() ? ", the rest on the CPU engine" : "").append('\n');
-        }
-        List<Stage> stages = new ArrayList<>();
-        String embedding = embeddingOverride;
-        String output = outputOverride;
-        int next = 0;
-        for (Ranked r : ranked) {
-            if (next == layers) {
-                break;
-            }
-            String id = r.device().id();
-            long budget = r.usable() - model.activationBytes();
-            if (embedding == null && stages.isEmpty()) {
-                if (budget - model.embeddingBytes() >= model.layerBytes(next, next + 1)) {
-                    embedding = id;
-                    budget -= model.embeddingBytes();
-                } else {
-                    embedding = Stage.CPU;
-                    why.append("  the embedding table (").append(Bytes.format(model.embeddingBytes()))
-                            .append(") goes to the CPU engine to leave ").append(id).append(" room for layers\n");
-                }
-            } else if (id.equals(embedding)) {
-                budget -= model.embeddingBytes();
-            }
-            if (id.equals(outputOverride)) {
-                budget -= model.outputBytes();
-            }
-            int fit = fitting(next, budget);
-            if (next + fit == layers && output == null) {
-                int withOutput = fitting(next, budget - model.outputBytes());
-                if (next + withOutput == layers) {
-                    output = id;
-                } else {
-                    fit = Math.min(fit, layers - next - 1);   // leave a layer for the next stage, which takes the output head
-                }
-            }
-            if (fit <= 0) {
-                why.append("  ").append(id).append(" is too small for a layer (").append(Bytes.format(model.layerBytes(next, next + 1)))
-                        .append(" with its KV cache; ").append(Bytes.format(Math.max(0, budget))).append(" left)\n");
-                continue;
-            }
-            stages.add(new Stage(id, next, next + fit));
-            next += fit;
-        }
-        if (next < layers) {
-            if (!map.cpuOffload()) {
-                throw map.error("", "the model does not fit the devices and cpuOffload is false: layers " + next + "-" + layers
-                        + " (" + Bytes.format(model.layerBytes(next, layers)) + " with their KV cache) have no room; "
-                        + "devices: " + describeUsable(ranked));
-            }
-            stages.add(new Stage(Stage.CPU, next, layers));
-        }
-        if (embedding == null) {
-            embedding = stages.getFirst().deviceId();
-        }
-        if (output == null) {
-            output = stages.getLast().deviceId();
-        }
-        Placement p = new Placement(stages, embedding, output, "");
+        AutoPlacement.Decision d = new AutoPlacement(map, model, catalog, this::usable).decide();
+        AutoExplanation.explain(d, why);
+        Placement p = new Placement(d.stages(), d.embedding(), d.output(), "");
         describeStages(p);
-        return new Placement(stages, embedding, output, why.toString().stripTrailing());
-    }
-
-    private static String orDefault(String override, String id) {
-        return override != null ? override : id;
-    }
-
-    /** How many layers from {@code first} fit in {@code budget} bytes. */
-    private int fitting(int first, long budget) {
-        int n = 0;
-        long used = 0;
-        for (int i = first; i < model.layers(); i++) {
-            used += model.layerBytes(i, i + 1);
-            if (used > budget) {
-                break;
-            }
-            n++;
-        }
-        return n;
+        return new Placement(p.stages(), p.embeddingDevice(), p.outputDevice(), why.toString().stripTrailing());
     }
 
     // ---------------------------------------------------------------- memory
@@ -345,13 +201,8 @@ final class Planner {
                 + ", headroom " + percent(map.headroom());
     }
 
-    private String describeUsable(List<Ranked> ranked) {
-        StringJoiner j = new StringJoiner(", ");
-        ranked.forEach(r -> j.add(r.device().id() + " " + Bytes.format(r.usable()) + " usable"));
-        return j.length() == 0 ? "none" : j.toString();
-    }
-
-    private String describeAll() {
+    /** Every device of the catalog, described, for errors. */
+    static String describeAll(DeviceCatalog catalog) {
         StringJoiner j = new StringJoiner(", ");
         catalog.devices().forEach(d -> j.add(d.describe()));
         return j.length() == 0 ? "none" : j.toString();
@@ -376,7 +227,7 @@ final class Planner {
         if (d == null) {
             String why = catalog.whyAbsent(id);
             throw map.error(path, "\"" + id + "\": no such device" + (why != null ? " (" + why + ")" : "")
-                    + "; available: " + describeAll() + ", cpu (the CPU engine)");
+                    + "; available: " + describeAll(catalog) + ", cpu (the CPU engine)");
         }
         return d;
     }

@@ -1,22 +1,35 @@
 package io.squall.jit.frontend;
 
 import io.squall.api.KernelContext;
-import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
-import io.squall.api.types.arrays.*;
+import io.squall.api.types.arrays.ByteArray;
+import io.squall.api.types.arrays.CharArray;
+import io.squall.api.types.arrays.DoubleArray;
+import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.HalfFloatArray;
+import io.squall.api.types.arrays.Int8Array;
+import io.squall.api.types.arrays.IntArray;
+import io.squall.api.types.arrays.LongArray;
+import io.squall.api.types.arrays.ShortArray;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.IterationExpr;
 import io.squall.jit.Kernel;
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.KernelParam;
-import io.squall.jit.ir.*;
+import io.squall.jit.ir.AddressSpace;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Constant;
+import io.squall.jit.ir.Function;
+import io.squall.jit.ir.PointerType;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Value;
 import io.squall.jit.passes.ScalarSpecialization;
 import io.squall.jit.ir.Instruction.ConversionKind;
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
-import java.lang.classfile.TypeAnnotation;
 import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -26,8 +39,6 @@ import java.util.Map;
 
 /** Builds a {@link Kernel} from a static Java method: the ABI parameters, the parsed body, parallel loops and reductions. */
 public final class KernelFrontend {
-    private static final String PARALLEL = "L" + Parallel.class.getName().replace('.', '/') + ";";
-
     private record ArrayKind(ScalarType element, boolean unsigned) {
     }
 
@@ -191,31 +202,15 @@ public final class KernelFrontend {
         };
     }
 
-    /** @Parallel loop indices from RuntimeVisibleTypeAnnotations; nesting depth gives the dimension (outermost 0). */
+    /** @Parallel loop indices ({@link ParallelScanner}); nesting depth gives the dimension (outermost 0). */
     private static List<ParallelLoop> findParallelLoops(CodeAttribute code, String javaName, String sourceFile, int line) {
-        record Range(int slot, int start, int end) {
-        }
-        List<Range> ranges = new ArrayList<>();
-        code.findAttribute(Attributes.runtimeVisibleTypeAnnotations()).ifPresent(attr -> {
-            for (TypeAnnotation ta : attr.annotations()) {
-                if (ta.targetInfo() instanceof TypeAnnotation.LocalVarTarget lv
-                        && ta.annotation().className().stringValue().equals(PARALLEL) && !lv.table().isEmpty()) {
-                    int start = Integer.MAX_VALUE;
-                    int end = 0;
-                    for (TypeAnnotation.LocalVarTargetInfo info : lv.table()) {
-                        start = Math.min(start, code.labelToBci(info.startLabel()));
-                        end = Math.max(end, code.labelToBci(info.endLabel()));
-                    }
-                    ranges.add(new Range(lv.table().getFirst().index(), start, end));
-                }
-            }
-        });
+        List<ParallelScanner.Variable> ranges = new ArrayList<>(ParallelScanner.variables(code, code::labelToBci));
         ranges.sort((a, b) -> Integer.compare(a.start(), b.start()));
         List<ParallelLoop> loops = new ArrayList<>();
-        for (Range r : ranges) {
+        for (ParallelScanner.Variable r : ranges) {
             int depth = 0;
-            for (Range o : ranges) {
-                if (o != r && o.start() <= r.start() && r.end() <= o.end()) {
+            for (ParallelScanner.Variable o : ranges) {
+                if (o != r && r.within(o)) {
                     depth++;
                 }
             }

@@ -1,8 +1,16 @@
 package io.squall.jit.frontend;
 
 import io.squall.jit.frontend.Slot.Val;
-import io.squall.jit.ir.*;
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Constant;
+import io.squall.jit.ir.IrBuilder;
+import io.squall.jit.ir.MathFunction;
+import io.squall.jit.ir.Value;
+import io.squall.jit.ir.Instruction.AtomicOperator;
+import io.squall.jit.ir.Instruction.BarrierScope;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.WorkItemQuery;
 import java.util.List;
 
 /**

@@ -1,6 +1,9 @@
 package io.squall.jit.ir;
 
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.ConversionKind;
+import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.UnaryOp;
 
 /** Evaluates instructions on constants with Java semantics; null when the result is not a compile-time constant. */
 public final class Folding {

@@ -1,6 +1,24 @@
 package io.squall.jit.ir;
 
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.Instruction.AtomicOperator;
+import io.squall.jit.ir.Instruction.AtomicRMW;
+import io.squall.jit.ir.Instruction.Barrier;
+import io.squall.jit.ir.Instruction.BarrierScope;
+import io.squall.jit.ir.Instruction.Binary;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.Compare;
+import io.squall.jit.ir.Instruction.ConversionKind;
+import io.squall.jit.ir.Instruction.Convert;
+import io.squall.jit.ir.Instruction.Load;
+import io.squall.jit.ir.Instruction.LocalArray;
+import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.Select;
+import io.squall.jit.ir.Instruction.Store;
+import io.squall.jit.ir.Instruction.Unary;
+import io.squall.jit.ir.Instruction.UnaryOp;
+import io.squall.jit.ir.Instruction.WorkItem;
+import io.squall.jit.ir.Instruction.WorkItemQuery;
 import java.util.List;
 
 /** Appends typed instructions to a current block; the one place that knows each instruction's result type. */

@@ -1,6 +1,18 @@
 package io.squall.jit.ir;
 
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.Instruction.AtomicRMW;
+import io.squall.jit.ir.Instruction.Barrier;
+import io.squall.jit.ir.Instruction.Binary;
+import io.squall.jit.ir.Instruction.Compare;
+import io.squall.jit.ir.Instruction.Convert;
+import io.squall.jit.ir.Instruction.Load;
+import io.squall.jit.ir.Instruction.LocalArray;
+import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.Select;
+import io.squall.jit.ir.Instruction.Store;
+import io.squall.jit.ir.Instruction.SubGroupOp;
+import io.squall.jit.ir.Instruction.Unary;
+import io.squall.jit.ir.Instruction.WorkItem;
 import java.util.stream.Collectors;
 
 /** Readable text form of a function, for tests, debugging and {@code --printKernel}. */

@@ -1,6 +1,10 @@
 package io.squall.jit.ir;
 
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.Instruction.Binary;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.Compare;
+import io.squall.jit.ir.Instruction.Load;
+import io.squall.jit.ir.Instruction.Store;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

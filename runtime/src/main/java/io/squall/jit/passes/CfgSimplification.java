@@ -1,6 +1,9 @@
 package io.squall.jit.passes;
 
-import io.squall.jit.ir.*;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Function;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.Terminator;
 import java.util.List;
 import java.util.Map;
 

@@ -1,7 +1,20 @@
 package io.squall.jit.passes;
 
-import io.squall.jit.ir.*;
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Constant;
+import io.squall.jit.ir.Folding;
+import io.squall.jit.ir.Function;
+import io.squall.jit.ir.Instruction;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Terminator;
+import io.squall.jit.ir.Value;
+import io.squall.jit.ir.Instruction.Binary;
+import io.squall.jit.ir.Instruction.Compare;
+import io.squall.jit.ir.Instruction.Convert;
+import io.squall.jit.ir.Instruction.Select;
+import io.squall.jit.ir.Instruction.Unary;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;

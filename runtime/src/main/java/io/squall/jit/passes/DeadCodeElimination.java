@@ -1,6 +1,11 @@
 package io.squall.jit.passes;
 
-import io.squall.jit.ir.*;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Function;
+import io.squall.jit.ir.Instruction;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Value;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;

@@ -105,7 +105,7 @@ class AotFlowTest {
         DeviceMap map = DeviceMap.load(json);
         long sourceBuilds = KernelCache.deviceBuilds();
         long binaryLoads = KernelCache.binaryLoads();
-        try (DeviceMapBinaries ignored = map.installKernelBinaries()) {
+        try (DeviceMapBinaries _ = map.installKernelBinaries()) {
             Run r = run("aotFlow", "opencl:0");
             for (int i = 0; i < N; i++) {
                 assertEquals(i * 0.5f * 3f + 1f, r.out().get(i), 0f, "element " + i);

@@ -1,6 +1,28 @@
 package io.squall.model.chat.jinja;
 
-import io.squall.model.chat.jinja.JinjaParser.*;
+import io.squall.model.chat.jinja.JinjaParser.Attr;
+import io.squall.model.chat.jinja.JinjaParser.Binary;
+import io.squall.model.chat.jinja.JinjaParser.Block;
+import io.squall.model.chat.jinja.JinjaParser.Break;
+import io.squall.model.chat.jinja.JinjaParser.Call;
+import io.squall.model.chat.jinja.JinjaParser.Cond;
+import io.squall.model.chat.jinja.JinjaParser.Continue;
+import io.squall.model.chat.jinja.JinjaParser.DictExpr;
+import io.squall.model.chat.jinja.JinjaParser.Expr;
+import io.squall.model.chat.jinja.JinjaParser.Filter;
+import io.squall.model.chat.jinja.JinjaParser.For;
+import io.squall.model.chat.jinja.JinjaParser.If;
+import io.squall.model.chat.jinja.JinjaParser.Item;
+import io.squall.model.chat.jinja.JinjaParser.ListExpr;
+import io.squall.model.chat.jinja.JinjaParser.Literal;
+import io.squall.model.chat.jinja.JinjaParser.Name;
+import io.squall.model.chat.jinja.JinjaParser.Node;
+import io.squall.model.chat.jinja.JinjaParser.Output;
+import io.squall.model.chat.jinja.JinjaParser.Set;
+import io.squall.model.chat.jinja.JinjaParser.Slice;
+import io.squall.model.chat.jinja.JinjaParser.Test;
+import io.squall.model.chat.jinja.JinjaParser.Text;
+import io.squall.model.chat.jinja.JinjaParser.Unary;
 import java.time.LocalDateTime;
 import java.time.format.TextStyle;
 import java.util.ArrayDeque;
@@ -496,7 +518,7 @@ public final class JinjaTemplate {
             case null -> throw new JinjaException("'NoneType' object is not iterable");
             case Undefined u -> List.of();
             case List<?> l -> new ArrayList<>(l);
-            case Map<?, ?> m -> new ArrayList<>(m.keySet().stream().map(k -> (Object) (k instanceof String s ? Str.markup(s) : k)).toList());
+            case Map<?, ?> m -> new ArrayList<>(m.keySet().stream().map(k -> k instanceof String s ? Str.markup(s) : k).toList());
             case Str s -> {
                 List<Object> chars = new ArrayList<>();
                 for (int i = 0; i < s.text().length(); i++) {

@@ -49,7 +49,7 @@ class JinjaTemplateTest {
         }
         if (n.isObject()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            n.fields().forEachRemaining(e -> m.put(e.getKey(), value(e.getValue())));
+            n.properties().forEach(e -> m.put(e.getKey(), value(e.getValue())));
             return m;
         }
         return null;
@@ -78,7 +78,7 @@ class JinjaTemplateTest {
             vars.put("add_generation_prompt", c.path("add_generation_prompt").asBoolean());
             vars.put("bos_token", Str.markup(t.path("bos_token").asText()));
             vars.put("eos_token", Str.markup(t.path("eos_token").asText()));
-            c.path("extra").fields().forEachRemaining(e -> vars.put(e.getKey(), value(e.getValue())));
+            c.path("extra").properties().forEach(e -> vars.put(e.getKey(), value(e.getValue())));
             String what = c.path("template").asText() + " / " + c.path("conversation").asText() + " / agp " + c.path("add_generation_prompt");
             if (c.has("error")) {
                 JinjaException e = assertThrows(JinjaException.class, () -> template.render(vars), what);

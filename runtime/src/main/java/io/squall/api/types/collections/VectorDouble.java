@@ -56,7 +56,7 @@ public final class VectorDouble {
     public double min() {
         double m = get(0);
         for (int i = 1; i < size(); i++) {
-            m = (double) Math.min(m, get(i));
+            m = Math.min(m, get(i));
         }
         return m;
     }
@@ -64,7 +64,7 @@ public final class VectorDouble {
     public double max() {
         double m = get(0);
         for (int i = 1; i < size(); i++) {
-            m = (double) Math.max(m, get(i));
+            m = Math.max(m, get(i));
         }
         return m;
     }

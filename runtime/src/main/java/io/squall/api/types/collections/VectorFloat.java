@@ -56,7 +56,7 @@ public final class VectorFloat {
     public float min() {
         float m = get(0);
         for (int i = 1; i < size(); i++) {
-            m = (float) Math.min(m, get(i));
+            m = Math.min(m, get(i));
         }
         return m;
     }
@@ -64,7 +64,7 @@ public final class VectorFloat {
     public float max() {
         float m = get(0);
         for (int i = 1; i < size(); i++) {
-            m = (float) Math.max(m, get(i));
+            m = Math.max(m, get(i));
         }
         return m;
     }

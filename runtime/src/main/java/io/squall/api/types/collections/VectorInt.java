@@ -56,7 +56,7 @@ public final class VectorInt {
     public int min() {
         int m = get(0);
         for (int i = 1; i < size(); i++) {
-            m = (int) Math.min(m, get(i));
+            m = Math.min(m, get(i));
         }
         return m;
     }
@@ -64,7 +64,7 @@ public final class VectorInt {
     public int max() {
         int m = get(0);
         for (int i = 1; i < size(); i++) {
-            m = (int) Math.max(m, get(i));
+            m = Math.max(m, get(i));
         }
         return m;
     }

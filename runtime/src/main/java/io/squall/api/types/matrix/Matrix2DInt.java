@@ -48,7 +48,7 @@ public final class Matrix2DInt extends Matrix2DType {
     }
 
     public void clear() {
-        storage.init((int) 0);
+        storage.init(0);
     }
 
     public VectorInt row(int row) {

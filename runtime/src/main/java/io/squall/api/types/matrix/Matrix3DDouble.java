@@ -57,7 +57,7 @@ public final class Matrix3DDouble extends Matrix3DType {
 
     public static void scale(Matrix3DDouble matrix, double value) {
         for (int i = 0; i < matrix.storage.getSize(); i++) {
-            matrix.storage.set(i, (double) (matrix.storage.get(i) * value));
+            matrix.storage.set(i, (matrix.storage.get(i) * value));
         }
     }
 

@@ -46,7 +46,7 @@ public final class Matrix3DInt extends Matrix3DType {
     }
 
     public void clear() {
-        storage.init((int) 0);
+        storage.init(0);
     }
 
     public Matrix3DInt duplicate() {
@@ -57,7 +57,7 @@ public final class Matrix3DInt extends Matrix3DType {
 
     public static void scale(Matrix3DInt matrix, int value) {
         for (int i = 0; i < matrix.storage.getSize(); i++) {
-            matrix.storage.set(i, (int) (matrix.storage.get(i) * value));
+            matrix.storage.set(i, (matrix.storage.get(i) * value));
         }
     }
 

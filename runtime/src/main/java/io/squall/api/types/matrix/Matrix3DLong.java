@@ -57,7 +57,7 @@ public final class Matrix3DLong extends Matrix3DType {
 
     public static void scale(Matrix3DLong matrix, long value) {
         for (int i = 0; i < matrix.storage.getSize(); i++) {
-            matrix.storage.set(i, (long) (matrix.storage.get(i) * value));
+            matrix.storage.set(i, (matrix.storage.get(i) * value));
         }
     }
 

@@ -83,7 +83,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 add(Double16 a, Double16 b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -91,7 +91,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 add(Double16 a, double b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -99,7 +99,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 sub(Double16 a, Double16 b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -107,7 +107,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 sub(Double16 a, double b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -115,7 +115,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 mult(Double16 a, Double16 b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -123,7 +123,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 mult(Double16 a, double b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -131,7 +131,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 div(Double16 a, Double16 b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -139,7 +139,7 @@ public final class Double16 implements ArrayBacked {
     public static Double16 div(Double16 a, double b) {
         Double16 r = new Double16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

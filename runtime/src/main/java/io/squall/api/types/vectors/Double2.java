@@ -85,7 +85,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 add(Double2 a, Double2 b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -93,7 +93,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 add(Double2 a, double b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -101,7 +101,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 sub(Double2 a, Double2 b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -109,7 +109,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 sub(Double2 a, double b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -117,7 +117,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 mult(Double2 a, Double2 b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -125,7 +125,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 mult(Double2 a, double b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -133,7 +133,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 div(Double2 a, Double2 b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -141,7 +141,7 @@ public final class Double2 implements ArrayBacked {
     public static Double2 div(Double2 a, double b) {
         Double2 r = new Double2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

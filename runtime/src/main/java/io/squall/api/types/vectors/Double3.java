@@ -94,7 +94,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 add(Double3 a, Double3 b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -102,7 +102,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 add(Double3 a, double b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -110,7 +110,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 sub(Double3 a, Double3 b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -118,7 +118,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 sub(Double3 a, double b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -126,7 +126,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 mult(Double3 a, Double3 b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -134,7 +134,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 mult(Double3 a, double b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -142,7 +142,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 div(Double3 a, Double3 b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -150,7 +150,7 @@ public final class Double3 implements ArrayBacked {
     public static Double3 div(Double3 a, double b) {
         Double3 r = new Double3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

@@ -103,7 +103,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 add(Double4 a, Double4 b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -111,7 +111,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 add(Double4 a, double b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -119,7 +119,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 sub(Double4 a, Double4 b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -127,7 +127,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 sub(Double4 a, double b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -135,7 +135,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 mult(Double4 a, Double4 b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -143,7 +143,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 mult(Double4 a, double b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -151,7 +151,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 div(Double4 a, Double4 b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -159,7 +159,7 @@ public final class Double4 implements ArrayBacked {
     public static Double4 div(Double4 a, double b) {
         Double4 r = new Double4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

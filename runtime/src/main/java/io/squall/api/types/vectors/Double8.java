@@ -75,7 +75,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 add(Double8 a, Double8 b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -83,7 +83,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 add(Double8 a, double b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -91,7 +91,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 sub(Double8 a, Double8 b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -99,7 +99,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 sub(Double8 a, double b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -107,7 +107,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 mult(Double8 a, Double8 b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -115,7 +115,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 mult(Double8 a, double b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -123,7 +123,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 div(Double8 a, Double8 b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -131,7 +131,7 @@ public final class Double8 implements ArrayBacked {
     public static Double8 div(Double8 a, double b) {
         Double8 r = new Double8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (double) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

@@ -83,7 +83,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 add(Float16 a, Float16 b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -91,7 +91,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 add(Float16 a, float b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -99,7 +99,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 sub(Float16 a, Float16 b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -107,7 +107,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 sub(Float16 a, float b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -115,7 +115,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 mult(Float16 a, Float16 b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -123,7 +123,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 mult(Float16 a, float b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -131,7 +131,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 div(Float16 a, Float16 b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -139,7 +139,7 @@ public final class Float16 implements ArrayBacked {
     public static Float16 div(Float16 a, float b) {
         Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

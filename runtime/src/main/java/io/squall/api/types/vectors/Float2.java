@@ -85,7 +85,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 add(Float2 a, Float2 b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -93,7 +93,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 add(Float2 a, float b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -101,7 +101,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 sub(Float2 a, Float2 b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -109,7 +109,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 sub(Float2 a, float b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -117,7 +117,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 mult(Float2 a, Float2 b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -125,7 +125,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 mult(Float2 a, float b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -133,7 +133,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 div(Float2 a, Float2 b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -141,7 +141,7 @@ public final class Float2 implements ArrayBacked {
     public static Float2 div(Float2 a, float b) {
         Float2 r = new Float2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

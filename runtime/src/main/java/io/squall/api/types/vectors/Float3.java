@@ -94,7 +94,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 add(Float3 a, Float3 b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -102,7 +102,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 add(Float3 a, float b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -110,7 +110,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 sub(Float3 a, Float3 b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -118,7 +118,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 sub(Float3 a, float b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -126,7 +126,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 mult(Float3 a, Float3 b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -134,7 +134,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 mult(Float3 a, float b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -142,7 +142,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 div(Float3 a, Float3 b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -150,7 +150,7 @@ public final class Float3 implements ArrayBacked {
     public static Float3 div(Float3 a, float b) {
         Float3 r = new Float3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

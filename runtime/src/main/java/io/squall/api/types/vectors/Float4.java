@@ -103,7 +103,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 add(Float4 a, Float4 b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -111,7 +111,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 add(Float4 a, float b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -119,7 +119,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 sub(Float4 a, Float4 b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -127,7 +127,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 sub(Float4 a, float b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -135,7 +135,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 mult(Float4 a, Float4 b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -143,7 +143,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 mult(Float4 a, float b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -151,7 +151,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 div(Float4 a, Float4 b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -159,7 +159,7 @@ public final class Float4 implements ArrayBacked {
     public static Float4 div(Float4 a, float b) {
         Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

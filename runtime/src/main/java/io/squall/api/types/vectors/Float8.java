@@ -75,7 +75,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 add(Float8 a, Float8 b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -83,7 +83,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 add(Float8 a, float b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -91,7 +91,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 sub(Float8 a, Float8 b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -99,7 +99,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 sub(Float8 a, float b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -107,7 +107,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 mult(Float8 a, Float8 b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -115,7 +115,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 mult(Float8 a, float b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -123,7 +123,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 div(Float8 a, Float8 b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -131,7 +131,7 @@ public final class Float8 implements ArrayBacked {
     public static Float8 div(Float8 a, float b) {
         Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (float) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

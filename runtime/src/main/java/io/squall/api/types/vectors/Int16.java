@@ -83,7 +83,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 add(Int16 a, Int16 b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -91,7 +91,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 add(Int16 a, int b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -99,7 +99,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 sub(Int16 a, Int16 b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -107,7 +107,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 sub(Int16 a, int b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -115,7 +115,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 mult(Int16 a, Int16 b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -123,7 +123,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 mult(Int16 a, int b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -131,7 +131,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 div(Int16 a, Int16 b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -139,7 +139,7 @@ public final class Int16 implements ArrayBacked {
     public static Int16 div(Int16 a, int b) {
         Int16 r = new Int16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

@@ -85,7 +85,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 add(Int2 a, Int2 b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -93,7 +93,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 add(Int2 a, int b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -101,7 +101,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 sub(Int2 a, Int2 b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -109,7 +109,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 sub(Int2 a, int b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -117,7 +117,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 mult(Int2 a, Int2 b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -125,7 +125,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 mult(Int2 a, int b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -133,7 +133,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 div(Int2 a, Int2 b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -141,7 +141,7 @@ public final class Int2 implements ArrayBacked {
     public static Int2 div(Int2 a, int b) {
         Int2 r = new Int2();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

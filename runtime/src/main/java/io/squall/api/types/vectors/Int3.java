@@ -94,7 +94,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 add(Int3 a, Int3 b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -102,7 +102,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 add(Int3 a, int b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -110,7 +110,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 sub(Int3 a, Int3 b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -118,7 +118,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 sub(Int3 a, int b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -126,7 +126,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 mult(Int3 a, Int3 b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -134,7 +134,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 mult(Int3 a, int b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -142,7 +142,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 div(Int3 a, Int3 b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -150,7 +150,7 @@ public final class Int3 implements ArrayBacked {
     public static Int3 div(Int3 a, int b) {
         Int3 r = new Int3();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

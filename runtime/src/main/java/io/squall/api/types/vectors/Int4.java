@@ -103,7 +103,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 add(Int4 a, Int4 b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -111,7 +111,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 add(Int4 a, int b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -119,7 +119,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 sub(Int4 a, Int4 b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -127,7 +127,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 sub(Int4 a, int b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -135,7 +135,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 mult(Int4 a, Int4 b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -143,7 +143,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 mult(Int4 a, int b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -151,7 +151,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 div(Int4 a, Int4 b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -159,7 +159,7 @@ public final class Int4 implements ArrayBacked {
     public static Int4 div(Int4 a, int b) {
         Int4 r = new Int4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

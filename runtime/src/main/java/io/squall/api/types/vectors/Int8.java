@@ -75,7 +75,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 add(Int8 a, Int8 b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b.get(i)));
+            r.set(i, (a.get(i) + b.get(i)));
         }
         return r;
     }
@@ -83,7 +83,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 add(Int8 a, int b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) + b));
+            r.set(i, (a.get(i) + b));
         }
         return r;
     }
@@ -91,7 +91,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 sub(Int8 a, Int8 b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b.get(i)));
+            r.set(i, (a.get(i) - b.get(i)));
         }
         return r;
     }
@@ -99,7 +99,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 sub(Int8 a, int b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) - b));
+            r.set(i, (a.get(i) - b));
         }
         return r;
     }
@@ -107,7 +107,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 mult(Int8 a, Int8 b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b.get(i)));
+            r.set(i, (a.get(i) * b.get(i)));
         }
         return r;
     }
@@ -115,7 +115,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 mult(Int8 a, int b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) * b));
+            r.set(i, (a.get(i) * b));
         }
         return r;
     }
@@ -123,7 +123,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 div(Int8 a, Int8 b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b.get(i)));
+            r.set(i, (a.get(i) / b.get(i)));
         }
         return r;
     }
@@ -131,7 +131,7 @@ public final class Int8 implements ArrayBacked {
     public static Int8 div(Int8 a, int b) {
         Int8 r = new Int8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            r.set(i, (int) (a.get(i) / b));
+            r.set(i, (a.get(i) / b));
         }
         return r;
     }

@@ -8,30 +8,18 @@ import java.lang.classfile.CodeBuilder;
 import java.lang.classfile.CodeElement;
 import java.lang.classfile.CodeModel;
 import java.lang.classfile.Instruction;
-import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
-import java.lang.classfile.Opcode;
 import java.lang.classfile.PseudoInstruction;
-import java.lang.classfile.TypeAnnotation;
-import java.lang.classfile.TypeKind;
-import java.lang.classfile.instruction.ArrayStoreInstruction;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.ConstantInstruction;
-import java.lang.classfile.instruction.ConvertInstruction;
 import java.lang.classfile.instruction.FieldInstruction;
 import java.lang.classfile.instruction.IncrementInstruction;
 import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
-import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LoadInstruction;
 import java.lang.classfile.instruction.LocalVariable;
 import java.lang.classfile.instruction.LocalVariableType;
-import java.lang.classfile.instruction.LookupSwitchInstruction;
-import java.lang.classfile.instruction.MonitorInstruction;
-import java.lang.classfile.instruction.OperatorInstruction;
-import java.lang.classfile.instruction.ReturnInstruction;
 import java.lang.classfile.instruction.StoreInstruction;
-import java.lang.classfile.instruction.TableSwitchInstruction;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
@@ -42,29 +30,20 @@ import java.lang.reflect.AccessFlag;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes a loop-parallel kernel runnable by several workers: finds the outermost {@code @Parallel} loop
- * (from the RuntimeVisibleTypeAnnotations of the method's Code attribute) and generates a copy of the method
- * with two extra int parameters {@code (worker, workers)} in which that loop only visits the worker's share.
- * The copy is defined as an ordinary class in the kernel's package, so its frames (and the kernel's source lines) appear
- * in stack traces; when it touches private members of the kernel's nest it is a hidden nestmate instead, which keeps
- * them callable but whose frames traces leave out.
- *
- * <p>Only a loop of the shape javac emits for {@code for (@Parallel int i = init; i < bound (or <=); i += c)}
- * is split, and only when splitting cannot change the result: no other exits from the loop, no writes to
- * memory or calls with effects outside it, not nested in a sequential loop. The split is blocked
- * (contiguous ranges, via {@link LoopSplit}) when the bound is a loop-invariant expression, else cyclic.
- * Anything else is reported as a {@link Result.Sequential} with the reason, and runs sequentially.
+ * Makes a loop-parallel kernel runnable by several workers: when {@link ParallelLoopAnalysis} finds its outermost
+ * {@code @Parallel} loop splittable, generates a copy of the method with two extra int parameters
+ * {@code (worker, workers)} in which that loop only visits the worker's share (contiguous ranges via {@link LoopSplit}
+ * when the analysis found the split blocked, else cyclic). The copy is defined as an ordinary class in the kernel's
+ * package, so its frames (and the kernel's source lines) appear in stack traces; when it touches private members of the
+ * kernel's nest it is a hidden nestmate instead, which keeps them callable but whose frames traces leave out.
+ * Anything the analysis or the definition rejects is reported as a {@link Result.Sequential} with the reason, and runs
+ * sequentially.
  */
 final class ParallelLoopTransformer {
-    private static final ClassDesc PARALLEL = ClassDesc.of("io.squall.api.annotations.Parallel");
     private static final ClassDesc LOOP_SPLIT = ClassDesc.of(LoopSplit.class.getName());
     private static final MethodTypeDesc SPLIT_TYPE = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_int,
             ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_boolean, ConstantDescs.CD_int, ConstantDescs.CD_int);
@@ -76,11 +55,6 @@ final class ParallelLoopTransformer {
 
         record Sequential(String reason) implements Result {
         }
-    }
-
-    /** The loop found in the element list of the method's code (indices into it). */
-    private record Loop(int slot, int initStore, int start, int end, int conditionLoad, int exitBranch, boolean inclusive,
-                        int increment, int step, boolean blocked, boolean nonNegativeStart, String name) {
     }
 
     /** Numbers the copies: ordinary classes need distinct names. */
@@ -105,11 +79,13 @@ final class ParallelLoopTransformer {
             paramSlots += (p == long.class || p == double.class) ? 2 : 1;
         }
         List<CodeElement> elements = code.elementList();
-        Object analysis = analyze(code, elements);
-        if (analysis instanceof String reason) {
-            return new Result.Sequential(reason);
+        ParallelLoopAnalysis.Loop loop;
+        switch (ParallelLoopAnalysis.analyze(code, elements)) {
+            case ParallelLoopAnalysis.Outcome.Splittable splittable -> loop = splittable.loop();
+            case ParallelLoopAnalysis.Outcome.Unsplittable unsplittable -> {
+                return new Result.Sequential(unsplittable.reason());
+            }
         }
-        Loop loop = (Loop) analysis;
         try {
             if (!canSee(owner.getClassLoader())) {
                 return new Result.Sequential("class loader of " + owner.getName() + " cannot see " + LoopSplit.class.getName());
@@ -189,16 +165,6 @@ final class ParallelLoopTransformer {
         }
     }
 
-    /** The loop variable's source name from the LocalVariableTable (javac -g), else its slot. */
-    private static String variableName(List<CodeElement> elements, int slot, int start, Map<Label, Integer> labelIndex) {
-        for (CodeElement e : elements) {
-            if (e instanceof LocalVariable lv && lv.slot() == slot && labelIndex.get(lv.startScope()) == start) {
-                return lv.name().stringValue();
-            }
-        }
-        return "local " + slot;
-    }
-
     private static boolean canSee(ClassLoader loader) {
         try {
             return Class.forName(LoopSplit.class.getName(), false, loader) == LoopSplit.class;
@@ -207,226 +173,8 @@ final class ParallelLoopTransformer {
         }
     }
 
-    /** Returns a {@link Loop} or a String saying why the method cannot be split. */
-    private static Object analyze(CodeModel code, List<CodeElement> elements) {
-        // A label's position: the index of the first instruction at or after it (labels at one bytecode offset are equal).
-        Map<Label, Integer> labelIndex = new HashMap<>();
-        for (int i = 0; i < elements.size(); i++) {
-            if (elements.get(i) instanceof LabelTarget target) {
-                int position = nextInstruction(elements, i);
-                labelIndex.put(target.label(), position < 0 ? elements.size() : position);
-            }
-        }
-        List<int[]> ranges = new ArrayList<>();   // {slot, start, end}
-        code.findAttribute(Attributes.runtimeVisibleTypeAnnotations()).ifPresent(attribute -> {
-            for (TypeAnnotation annotation : attribute.annotations()) {
-                if (annotation.annotation().classSymbol().equals(PARALLEL)
-                        && annotation.targetInfo() instanceof TypeAnnotation.LocalVarTarget target) {
-                    for (TypeAnnotation.LocalVarTargetInfo info : target.table()) {
-                        Integer start = labelIndex.get(info.startLabel());
-                        Integer end = labelIndex.get(info.endLabel());
-                        if (start != null && end != null) {
-                            ranges.add(new int[]{info.index(), start, end});
-                        }
-                    }
-                }
-            }
-        });
-        if (ranges.isEmpty()) {
-            return "no @Parallel loop";
-        }
-        List<int[]> outermost = new ArrayList<>();
-        for (int[] r : ranges) {
-            boolean nested = false;
-            for (int[] other : ranges) {
-                if (other != r && other[1] <= r[1] && r[2] <= other[2] && !(other[1] == r[1] && other[2] == r[2])) {
-                    nested = true;
-                }
-            }
-            if (!nested && outermost.stream().noneMatch(o -> o[1] == r[1] && o[2] == r[2])) {
-                outermost.add(r);
-            }
-        }
-        if (outermost.size() > 1) {
-            return outermost.size() + " top-level @Parallel loops (runs sequentially so each loop sees the previous one's results)";
-        }
-        int slot = outermost.getFirst()[0];
-        int start = outermost.getFirst()[1];
-        int end = outermost.getFirst()[2];
-
-        int initStore = previousInstruction(elements, start);
-        if (start < 0 || start >= elements.size()) {
-            return "the @Parallel variable's range is empty";
-        }
-        if (initStore < 0 || !(elements.get(initStore) instanceof StoreInstruction store)
-                || store.slot() != slot || store.typeKind() != TypeKind.INT) {
-            return "the @Parallel loop does not start with a store of its int variable";
-        }
-        int conditionLoad = start;
-        if (conditionLoad < 0 || !(elements.get(conditionLoad) instanceof LoadInstruction load) || load.slot() != slot) {
-            return "the @Parallel loop's condition does not start with a load of its variable (i < bound expected)";
-        }
-        // The bound expression runs up to the first branch, which must leave the loop when i >= bound (or i > bound).
-        int exitBranch = -1;
-        List<Instruction> bound = new ArrayList<>();
-        for (int i = conditionLoad + 1; i < end; i++) {
-            if (elements.get(i) instanceof BranchInstruction branch) {
-                exitBranch = i;
-                break;
-            }
-            if (elements.get(i) instanceof Instruction instruction) {
-                bound.add(instruction);
-            }
-        }
-        if (exitBranch < 0) {
-            return "the @Parallel loop has no exit test";
-        }
-        BranchInstruction exit = (BranchInstruction) elements.get(exitBranch);
-        boolean inclusive;
-        if (exit.opcode() == Opcode.IF_ICMPGE) {
-            inclusive = false;
-        } else if (exit.opcode() == Opcode.IF_ICMPGT) {
-            inclusive = true;
-        } else {
-            return "the @Parallel loop's condition is not i < bound or i <= bound";
-        }
-        if (labelIndex.get(exit.target()) < end) {
-            return "the @Parallel loop's condition does not exit the loop";
-        }
-        // Inside the loop: exactly one positive increment of the variable, no other writes to it, no other exits.
-        int increment = -1;
-        int step = 0;
-        Set<Integer> storedSlots = new HashSet<>();
-        for (int i = start; i < end; i++) {
-            CodeElement e = elements.get(i);
-            switch (e) {
-                case IncrementInstruction inc -> {
-                    storedSlots.add(inc.slot());
-                    if (inc.slot() == slot) {
-                        if (increment >= 0 || inc.constant() <= 0) {
-                            return "the @Parallel loop variable is changed in the loop body";
-                        }
-                        increment = i;
-                        step = inc.constant();
-                    }
-                }
-                case StoreInstruction st -> {
-                    storedSlots.add(st.slot());
-                    if (st.slot() == slot) {
-                        return "the @Parallel loop variable is assigned in the loop body";
-                    }
-                }
-                case BranchInstruction branch -> {
-                    int target = labelIndex.get(branch.target());
-                    if (i != exitBranch && (target < start || target >= end)) {
-                        return "the @Parallel loop has a break, or a jump out of it";
-                    }
-                }
-                case TableSwitchInstruction ts -> {
-                    if (!inside(ts.defaultTarget(), start, end, labelIndex)
-                            || ts.cases().stream().anyMatch(c -> !inside(c.target(), start, end, labelIndex))) {
-                        return "the @Parallel loop has a jump out of it";
-                    }
-                }
-                case LookupSwitchInstruction ls -> {
-                    if (!inside(ls.defaultTarget(), start, end, labelIndex)
-                            || ls.cases().stream().anyMatch(c -> !inside(c.target(), start, end, labelIndex))) {
-                        return "the @Parallel loop has a jump out of it";
-                    }
-                }
-                case ReturnInstruction ret -> {
-                    return "the @Parallel loop contains a return";
-                }
-                default -> { }
-            }
-        }
-        if (increment < 0) {
-            return "the @Parallel loop has no i++ / i += c step";
-        }
-        // Outside the loop: nothing that writes memory (every worker runs it), no enclosing loop.
-        for (int i = 0; i < elements.size(); i++) {
-            if (i >= initStore && i < end) {
-                continue;
-            }
-            String effect = effect(elements, i, labelIndex);
-            if (effect != null) {
-                return effect + " outside the @Parallel loop";
-            }
-        }
-        boolean blocked = bound.stream().allMatch(ins -> invariant(ins, slot, storedSlots));
-        int initValue = previousInstruction(elements, initStore);
-        boolean nonNegativeStart = initValue >= 0 && elements.get(initValue) instanceof ConstantInstruction c
-                && c.constantValue() instanceof Integer value && value >= 0;
-        return new Loop(slot, initStore, start, end, conditionLoad, exitBranch, inclusive, increment, step, blocked, nonNegativeStart,
-                variableName(elements, slot, start, labelIndex));
-    }
-
-    private static boolean inside(Label label, int start, int end, Map<Label, Integer> labelIndex) {
-        int target = labelIndex.get(label);
-        return target >= start && target < end;
-    }
-
-    private static String effect(List<CodeElement> elements, int index, Map<Label, Integer> labelIndex) {
-        return switch (elements.get(index)) {
-            case OperatorInstruction op -> null;
-            case ArrayStoreInstruction store -> "an array store";
-            case FieldInstruction field when field.opcode() == Opcode.PUTFIELD || field.opcode() == Opcode.PUTSTATIC ->
-                    "a field store";
-            case InvokeInstruction invoke when !pure(invoke) -> "a call to " + invoke.owner().asInternalName() + "."
-                    + invoke.name().stringValue();
-            case MonitorInstruction monitor -> "synchronization";
-            case BranchInstruction branch when labelIndex.get(branch.target()) < index -> "a loop around the @Parallel loop";
-            default -> null;
-        };
-    }
-
-    /** Calls known to have no side effects: array getters, math. */
-    private static boolean pure(InvokeInstruction invoke) {
-        String owner = invoke.owner().asInternalName();
-        String name = invoke.name().stringValue();
-        if (owner.startsWith("io/squall/api/types/arrays/")) {
-            return name.startsWith("get") || name.equals("toHeapArray");
-        }
-        return switch (owner) {
-            case "java/lang/Math", "java/lang/StrictMath", "io/squall/api/math/TornadoMath", "io/squall/api/types/HalfFloat",
-                 "java/lang/Float", "java/lang/Double", "java/lang/Integer", "java/lang/Long", "java/lang/Short",
-                 "java/lang/Byte" -> invoke.opcode() == Opcode.INVOKESTATIC || name.endsWith("Value");
-            default -> false;
-        };
-    }
-
-    /** Whether an instruction of the bound expression gives the same value at every iteration. */
-    private static boolean invariant(Instruction ins, int loopSlot, Set<Integer> storedInLoop) {
-        return switch (ins) {
-            case LoadInstruction load -> load.slot() != loopSlot && !storedInLoop.contains(load.slot());
-            case ConstantInstruction c -> true;
-            case OperatorInstruction op -> true;
-            case ConvertInstruction cv -> true;
-            case InvokeInstruction invoke -> pure(invoke);
-            default -> false;
-        };
-    }
-
-    private static int previousInstruction(List<CodeElement> elements, int index) {
-        for (int i = index - 1; i >= 0; i--) {
-            if (elements.get(i) instanceof Instruction) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int nextInstruction(List<CodeElement> elements, int index) {
-        for (int i = index + 1; i < elements.size(); i++) {
-            if (elements.get(i) instanceof Instruction) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private static byte[] generate(Class<?> owner, ClassModel classModel, MethodModel methodModel, List<CodeElement> elements,
-                                   Loop loop, int paramSlots, int maxLocals, String className) {
+                                   ParallelLoopAnalysis.Loop loop, int paramSlots, int maxLocals, String className) {
         ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
         ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.defaultResolver()
                 .orElse(ClassHierarchyResolver.ofResourceParsing(loader))
@@ -476,7 +224,7 @@ final class ParallelLoopTransformer {
     }
 
     /** Pushes LoopSplit.begin/end(init = v, bound, step, inclusive, worker, workers). */
-    private static void splitBound(CodeBuilder b, int v, List<Instruction> bound, Loop loop, int paramSlots, int worker,
+    private static void splitBound(CodeBuilder b, int v, List<Instruction> bound, ParallelLoopAnalysis.Loop loop, int paramSlots, int worker,
                                    int workers, String which) {
         b.iload(v);
         for (Instruction ins : bound) {

@@ -1,6 +1,10 @@
 package io.squall.backend.opencl.codegen;
 
-import io.squall.jit.ir.*;
+import io.squall.jit.ir.AddressSpace;
+import io.squall.jit.ir.Constant;
+import io.squall.jit.ir.PointerType;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Type;
 
 /** OpenCL C spelling of IR types and constants. f16 values live widened in float (no cl_khr_fp16 needed). */
 final class OpenCLTypes {

@@ -2,14 +2,36 @@ package io.squall.backend.ptx.codegen;
 
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
-import io.squall.jit.ir.*;
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.AddressSpace;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Constant;
+import io.squall.jit.ir.Function;
+import io.squall.jit.ir.IrBuilder;
+import io.squall.jit.ir.IrVerifier;
+import io.squall.jit.ir.MathFunction;
+import io.squall.jit.ir.PointerType;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Value;
+import io.squall.jit.ir.Instruction.AtomicOperator;
+import io.squall.jit.ir.Instruction.BarrierScope;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.ConversionKind;
+import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.SubGroupOp;
+import io.squall.jit.ir.Instruction.SubGroupOperation;
+import io.squall.jit.ir.Instruction.UnaryOp;
+import io.squall.jit.ir.Instruction.WorkItemQuery;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * IR operations the kernel suite does not reach (every math function on f32 and f64, sub-group operations, every

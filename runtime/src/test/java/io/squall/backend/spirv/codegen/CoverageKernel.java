@@ -2,8 +2,26 @@ package io.squall.backend.spirv.codegen;
 
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
-import io.squall.jit.ir.*;
-import io.squall.jit.ir.Instruction.*;
+import io.squall.jit.ir.AddressSpace;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Constant;
+import io.squall.jit.ir.Function;
+import io.squall.jit.ir.IrBuilder;
+import io.squall.jit.ir.MathFunction;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.PointerType;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Value;
+import io.squall.jit.ir.Instruction.AtomicOperator;
+import io.squall.jit.ir.Instruction.BarrierScope;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.ConversionKind;
+import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.SubGroupOp;
+import io.squall.jit.ir.Instruction.SubGroupOperation;
+import io.squall.jit.ir.Instruction.UnaryOp;
+import io.squall.jit.ir.Instruction.WorkItemQuery;
 
 import java.util.List;
 

@@ -1,6 +1,11 @@
 package io.squall.backend.spirv.codegen;
 
-import io.squall.backend.opencl.driver.*;
+import io.squall.backend.opencl.driver.CLBuffer;
+import io.squall.backend.opencl.driver.CLCommandQueue;
+import io.squall.backend.opencl.driver.CLContext;
+import io.squall.backend.opencl.driver.CLDevice;
+import io.squall.backend.opencl.driver.CLKernel;
+import io.squall.backend.opencl.driver.CLProgram;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.spirv.SpirvDevice;
 import io.squall.backend.spirv.SpirvRoute;
@@ -13,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hand-built IR kernels of {@link CoverageKernel}: valid SPIR-V, and on a SPIR-V device the values Java computes. */
 class SpirvCoverageTest {
