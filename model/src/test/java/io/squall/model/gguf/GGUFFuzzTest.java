@@ -1,6 +1,5 @@
 package io.squall.model.gguf;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -118,8 +117,9 @@ class GGUFFuzzTest {
         if (!failures.isEmpty()) {
             fail(failures.size() + " unexpected outcomes; first: " + failures.getFirst());
         }
+        // both outcomes occur (seed fixed): a reader that rejected every file, or accepted every one, fails here
         assertTrue(rejected > cases / 4, "the mutations should break most files: " + rejected);
-        assertEquals(cases, parsed + rejected);
+        assertTrue(parsed > 0, "no mutation parsed: mutations of tensor data alone leave a valid file");
     }
 
     /** True when parsed (and every tensor's first and last byte readable), false for a GGUFFormatException; anything else escapes. */
