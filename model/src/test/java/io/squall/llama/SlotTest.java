@@ -7,7 +7,7 @@ import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.NaNLogitsException;
 import io.squall.model.llama.TestModels;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,18 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link GreedyReference}: tokens, text, logprobs, the end conditions, cache reuse and NaN logits.
  */
 class SlotTest {
+    @AutoClose
     static LlamaModel model;
 
     @BeforeAll
     static void load() throws IOException {
         model = LlamaModel.load(TestModels.stories(), null);
-    }
-
-    @AfterAll
-    static void close() {
-        if (model != null) {
-            model.close();
-        }
     }
 
     /** Runs {@code body} with a one-sequence Llama over a fresh CPU engine of {@code window} positions. */
