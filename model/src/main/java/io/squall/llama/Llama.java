@@ -268,7 +268,10 @@ public final class Llama implements AutoCloseable {
         return new Conversation(this, systemMessage);
     }
 
-    /** Stops the decode thread (running generations fail), frees the engines and unmaps the file (not for {@link #onEngine}). */
+    /**
+     * Stops the decode thread (running generations fail), frees the engines and unmaps the file (the last two not
+     * for {@link #onEngine}, whose caller keeps them).
+     */
     @Override
     public void close() {
         scheduler.close();

@@ -95,7 +95,8 @@ class SlotTest {
     @Test
     void stopsWhenTheModelStartsANewStory() {
         // greedy from BOS: the stories model ends its story by producing BOS again (llama2.c's stop rule)
-        Completion c = withLlama(512, llama -> llama.generate(GenerationRequest.prompt("").maxTokens(500).sampling(Sampling.greedy()).build()));
+        Completion c = withLlama(512, llama -> llama.generate(
+                GenerationRequest.prompt("").maxTokens(500).sampling(Sampling.greedy()).build()));
         GreedyReference want = GreedyReference.run(model, new int[]{model.tokenizer().bos()}, 500, 512);
         assertTrue(want.modelEnded(), "the reference story ends within 500 tokens: " + want.text());
         assertEquals(FinishReason.STOP, c.finishReason(), c.text());
@@ -109,9 +110,11 @@ class SlotTest {
         withLlama(24, llama -> {
             Completion c = llama.generate(greedy(prompt, 100).build());
             assertEquals(FinishReason.CONTEXT_FULL, c.finishReason());
-            assertEquals(24 - prompt.length + 1, c.tokens().length, "every position used, plus the token sampled from the last");
+            assertEquals(24 - prompt.length + 1, c.tokens().length,
+                    "every position used, plus the token sampled from the last");
             assertArrayEquals(GreedyReference.run(model, prompt, 100, 24).tokens(), c.tokens());
-            var e = assertThrows(ContextWindowExceededException.class, () -> llama.submit(greedy(new int[25], 1).build()));
+            var e = assertThrows(ContextWindowExceededException.class,
+                    () -> llama.submit(greedy(new int[25], 1).build()));
             assertTrue(e.getMessage().contains("25 tokens"), e.getMessage());
             return c;
         });
@@ -132,7 +135,8 @@ class SlotTest {
         assertEquals(10, runs[0].tokens().length, "the first run fills the budget, so next holds it all");
         assertEquals(next.length - (prompt.length + runs[0].tokens().length - 1), runs[1].promptEvaluated(),
                 "only the tokens after the cached ones run");
-        assertArrayEquals(GreedyReference.run(model, next, 10, 512).tokens(), runs[1].tokens(), "reuse gives the same result as a fresh run");
+        assertArrayEquals(GreedyReference.run(model, next, 10, 512).tokens(), runs[1].tokens(),
+                "reuse gives the same result as a fresh run");
     }
 
     @Test
@@ -141,7 +145,8 @@ class SlotTest {
         int[] prompt = prompt("Once upon a time");
         Completion c = withLlama(16, llama -> llama.generate(greedy(prompt, Integer.MAX_VALUE).build()));
         assertEquals(FinishReason.CONTEXT_FULL, c.finishReason());
-        assertEquals(16 - prompt.length + 1, c.tokens().length, "the window holds the prompt and all but the last token");
+        assertEquals(16 - prompt.length + 1, c.tokens().length,
+                "the window holds the prompt and all but the last token");
         assertArrayEquals(GreedyReference.run(model, prompt, Integer.MAX_VALUE, 16).tokens(), c.tokens());
     }
 
@@ -160,7 +165,8 @@ class SlotTest {
 
             public float[] forward(int token, int pos) {
                 Arrays.fill(logits, pos >= 2 ? Float.NaN : -100f);
-                logits[pos + 3] = 1f;   // a finite maximum, the only likely token (never BOS or EOS), so only the NaN check can stop it
+                // a finite maximum, the only likely token (never BOS or EOS), so only the NaN check can stop it
+                logits[pos + 3] = 1f;
                 return logits;
             }
 
@@ -169,10 +175,12 @@ class SlotTest {
             }
         };
         try (Llama llama = Llama.onEngine(nan)) {
-            var e = assertThrows(NaNLogitsException.class, () -> llama.generate(GenerationRequest.tokens(new int[]{1}).maxTokens(10)
-                    .sampling(Sampling.builder().seed(3).build()).build()));
+            GenerationRequest sampled = GenerationRequest.tokens(new int[]{1}).maxTokens(10)
+                    .sampling(Sampling.builder().seed(3).build()).build();
+            var e = assertThrows(NaNLogitsException.class, () -> llama.generate(sampled));
             assertTrue(e.getMessage().startsWith("the model produced NaN logits at position 2"), e.getMessage());
-            assertThrows(NaNLogitsException.class, () -> llama.generate(greedy(new int[]{1}, 10).build()), "greedy (the engine's choice) too");
+            assertThrows(NaNLogitsException.class, () -> llama.generate(greedy(new int[]{1}, 10).build()),
+                    "greedy (the engine's choice) too");
         }
     }
 }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TopKSamplingTest {
     private static final int CONTEXT = 96;
 
-    /** The full-row path over the same engine: no device top-k, so the generation loop samples from forward()'s logits. */
+    /** The full-row path over the same engine: no device top-k, so the generation loop samples forward()'s logits. */
     private record FullRow(InferenceEngine engine) implements InferenceEngine {
         public LlamaModel model() {
             return engine.model();

@@ -21,7 +21,7 @@ import java.util.stream.IntStream;
  */
 public record GreedyReference(int[] tokens, String text, List<Step> steps, boolean modelEnded) {
 
-    /** One generated token: its log-probability and the {@code top} most likely tokens with theirs, most likely first. */
+    /** One generated token: its log-probability and the {@code top} likeliest tokens with theirs, likeliest first. */
     public record Step(int token, double logprob, int[] topIds, double[] topLogprobs) {
     }
 
@@ -58,7 +58,8 @@ public record GreedyReference(int[] tokens, String text, List<Step> steps, boole
         int[] all = IntStream.concat(Arrays.stream(prompt), Arrays.stream(tokens)).toArray();
         String before = tok.decode(prompt), after = tok.decode(all);
         if (!after.startsWith(before)) {
-            throw new AssertionError("decoding the prompt with its continuation changed the prompt's text: " + before + " / " + after);
+            throw new AssertionError("decoding the prompt with its continuation changed the prompt's text: "
+                    + before + " / " + after);
         }
         return new GreedyReference(tokens, after.substring(before.length()), steps, modelEnded);
     }
