@@ -114,7 +114,8 @@ public final class Llama implements AutoCloseable {
     /**
      * Generates on an engine the caller built (one sequence at a time, its whole window): an engine placed by hand,
      * or one wrapped to observe or change what it does. Prompts are rendered with the model's own chat template. The
-     * caller keeps the engine and its model: closing the returned Llama stops its decode thread and nothing else.
+     * caller keeps the engine and its model: closing the returned Llama stops its decode thread and nothing else; the
+     * engine must not be used elsewhere while a generation runs on it.
      */
     public static Llama onEngine(InferenceEngine engine) {
         Objects.requireNonNull(engine, "engine");

@@ -151,6 +151,21 @@ class SlotTest {
     }
 
     @Test
+    void closingAnOnEngineLlamaLeavesTheCallersEngineAndModelOpen() {
+        int[] prompt = prompt("Once upon a time");
+        try (CpuEngine engine = new CpuEngine(model, 64)) {
+            Llama first = Llama.onEngine(engine);
+            first.close();
+            var e = assertThrows(IllegalStateException.class, () -> first.submit(greedy(prompt, 5).build()));
+            assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            try (Llama second = Llama.onEngine(engine)) {
+                assertArrayEquals(GreedyReference.run(model, prompt, 5, 64).tokens(),
+                        second.generate(greedy(prompt, 5).build()).tokens());
+            }
+        }
+    }
+
+    @Test
     void nanLogitsAreAnErrorNotAToken() {
         InferenceEngine nan = new InferenceEngine() {
             final float[] logits = new float[model.config().vocabSize()];
