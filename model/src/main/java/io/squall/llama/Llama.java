@@ -1,5 +1,6 @@
 package io.squall.llama;
 
+import io.squall.model.accel.AcceleratedEngine;
 import io.squall.model.accel.Engines;
 import io.squall.model.chat.ChatFormat;
 import io.squall.model.chat.ChatMessage;
@@ -43,14 +44,17 @@ public final class Llama implements AutoCloseable {
     private final Slot[] slots;
     private final Scheduler scheduler;
     private final String engineDescription;
+    private final boolean ownsEngines;     // false for onEngine: the caller closes its engine and model
 
-    private Llama(Path path, LlamaModel model, ChatFormat chatFormat, int contextSize, Slot[] slots, int maxQueued, String engineDescription) {
+    private Llama(Path path, LlamaModel model, ChatFormat chatFormat, int contextSize, Slot[] slots, int maxQueued,
+                  String engineDescription, boolean ownsEngines) {
         this.path = path;
         this.model = model;
         this.chatFormat = chatFormat;
         this.contextSize = contextSize;
         this.slots = slots;
         this.engineDescription = engineDescription;
+        this.ownsEngines = ownsEngines;
         this.scheduler = new Scheduler(slots, maxQueued);
     }
 
@@ -95,7 +99,7 @@ public final class Llama implements AutoCloseable {
             for (int i = 1; i < slots.length; i++) {
                 slots[i] = new Slot(new CpuEngine(m, window));
             }
-            return new Llama(model, m, format, window, slots, options.maxQueued(), Engines.describe(first));
+            return new Llama(model, m, format, window, slots, options.maxQueued(), Engines.describe(first), true);
         } catch (RuntimeException | Error e) {
             for (Slot s : slots) {
                 if (s != null) {
@@ -107,7 +111,22 @@ public final class Llama implements AutoCloseable {
         }
     }
 
-    /** The model file. */
+    /**
+     * Generates on an engine the caller built (one sequence at a time, its whole window): an engine placed by hand,
+     * or one wrapped to observe or change what it does. Prompts are rendered with the model's own chat template. The
+     * caller keeps the engine and its model: closing the returned Llama stops its decode thread and nothing else; the
+     * engine must not be used elsewhere while a generation runs on it.
+     */
+    public static Llama onEngine(InferenceEngine engine) {
+        Objects.requireNonNull(engine, "engine");
+        LlamaModel m = engine.model();
+        String description = engine instanceof CpuEngine || engine instanceof AcceleratedEngine
+                ? Engines.describe(engine) : engine.getClass().getName();
+        return new Llama(m.gguf().path(), m, ChatTemplate.forModel(m.gguf(), m.tokenizer(), null), engine.contextSize(),
+                new Slot[]{new Slot(engine)}, Options.builder().build().maxQueued(), description, false);
+    }
+
+    /** The model file (null for a model not read from a file). */
     public Path path() {
         return path;
     }
@@ -115,7 +134,7 @@ public final class Llama implements AutoCloseable {
     /** The model's name: {@code general.name} from the file, else the file name. */
     public String name() {
         GGUFFile f = model.gguf();
-        return f.getString("general.name", path.getFileName().toString());
+        return f.getString("general.name", path != null ? path.getFileName().toString() : "model");
     }
 
     /** Tokens per sequence: prompt plus generated text must fit in it. */
@@ -250,10 +269,16 @@ public final class Llama implements AutoCloseable {
         return new Conversation(this, systemMessage);
     }
 
-    /** Stops the decode thread (running generations fail), frees the engines and unmaps the file. */
+    /**
+     * Stops the decode thread (running generations fail), frees the engines and unmaps the file (the last two not
+     * for {@link #onEngine}, whose caller keeps them).
+     */
     @Override
     public void close() {
         scheduler.close();
+        if (!ownsEngines) {
+            return;
+        }
         for (Slot s : slots) {
             s.engine.close();
         }

@@ -87,7 +87,7 @@ final class Slot {
         count = 0;
         logprobs = new ArrayList<>();
         chosen = -1;
-        // as the Generator: an engine on a device picks greedy tokens or top-k candidates there, when nothing else needs the row
+        // an engine on a device picks greedy tokens or top-k candidates there, when nothing else needs the row
         boolean rowNeeded = r.topLogprobs() >= 0 || r.ignoreEndOfGeneration();
         engineChooses = sampler.settings().isGreedy() && sampler.settings().repeatPenalty() == 1f && !rowNeeded;
         engineTopK = !engineChooses && !rowNeeded && sampler.needsOnlyTopK(engine.topKCapacity());

@@ -1,13 +1,10 @@
 package io.squall.llama;
 
 import io.squall.model.chat.ChatMessage;
-import io.squall.model.generate.GenerationResult;
-import io.squall.model.generate.Generator;
 import io.squall.model.llama.CpuEngine;
+import io.squall.model.llama.GreedyReference;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.TestModels;
-import io.squall.model.sampling.Sampler;
-import io.squall.model.sampling.SamplerSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,11 +18,10 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The inference API on the embedded model, checked against the single-sequence Generator. */
+/** The inference API on the embedded model, with four sequences decoding together, checked against {@link GreedyReference}. */
 class LlamaTest {
     static final String[] PROMPTS = {"Once upon a time", "Tom had a red ball", "The sun was", "Lily saw a big dog",
             "One day", "The cat", "Sam and Mia went", "A little bird"};
@@ -48,16 +44,14 @@ class LlamaTest {
         }
     }
 
-    /** Greedy tokens of the single-sequence Generator for {@code prompt}. */
-    static GenerationResult expected(String prompt, int maxTokens, int logprobs) {
-        int[] ids = reference.tokenizer().encode(prompt, true, false);
-        return new Generator(new CpuEngine(reference, 256)).generate(ids, maxTokens,
-                new Sampler(SamplerSettings.greedy(), reference.config().vocabSize()), logprobs, null);
+    /** Greedy generation of {@code prompt} done the plainest way, in the same window. */
+    static GreedyReference expected(String prompt, int maxTokens, int topLogprobs) {
+        return GreedyReference.run(reference, reference.tokenizer().encode(prompt, true, false), maxTokens, 256, topLogprobs);
     }
 
     @Test
-    void greedyGenerationMatchesTheGeneratorWithTextStreamedInPieces() {
-        GenerationResult want = expected("Once upon a time", 40, -1);
+    void greedyGenerationMatchesTheReferenceWithTextStreamedInPieces() {
+        GreedyReference want = expected("Once upon a time", 40, 0);
         StringBuilder streamed = new StringBuilder();
         Completion c = llama.generate(GenerationRequest.prompt("Once upon a time").maxTokens(40).sampling(Sampling.greedy()).build(),
                 text -> {
@@ -67,7 +61,7 @@ class LlamaTest {
         assertArrayEquals(want.tokens(), c.tokens());
         assertEquals(want.text(), c.text());
         assertEquals(c.text(), streamed.toString());
-        assertEquals(c.tokens().length == 40 ? FinishReason.LENGTH : FinishReason.STOP, c.finishReason());
+        assertEquals(want.modelEnded() ? FinishReason.STOP : FinishReason.LENGTH, c.finishReason());
         assertEquals(llama.countTokens("Once upon a time"), c.promptTokens());
     }
 
@@ -81,7 +75,7 @@ class LlamaTest {
             }
             for (int i = 0; i < PROMPTS.length; i++) {
                 Completion c = futures.get(i).get();
-                GenerationResult want = expected(PROMPTS[i], 30, -1);
+                GreedyReference want = expected(PROMPTS[i], 30, 0);
                 assertArrayEquals(want.tokens(), c.tokens(), "prompt " + PROMPTS[i]);
                 assertEquals(want.text(), c.text());
             }
@@ -116,7 +110,7 @@ class LlamaTest {
 
     @Test
     void stopStringEndsTheTextBeforeIt() {
-        String full = expected("Once upon a time", 60, -1).text();
+        String full = expected("Once upon a time", 60, 0).text();
         int cut = full.indexOf(' ', 10);   // a stop string taken from the text itself, after the first words
         String stop = full.substring(cut, cut + 3);
         Completion c = llama.generate(GenerationRequest.prompt("Once upon a time").maxTokens(60).sampling(Sampling.greedy())
@@ -138,14 +132,14 @@ class LlamaTest {
     }
 
     @Test
-    void logprobsMatchTheGenerator() {
-        GenerationResult want = expected("Once upon a time", 8, 3);
+    void logprobsMatchTheReference() {
+        GreedyReference want = expected("Once upon a time", 8, 3);
         Completion c = llama.generate(GenerationRequest.prompt("Once upon a time").maxTokens(8).sampling(Sampling.greedy())
                 .logprobs(3).build());
-        assertEquals(want.logprobs().size(), c.logprobs().size());
+        assertEquals(want.steps().size(), c.logprobs().size());
         for (int i = 0; i < c.logprobs().size(); i++) {
-            assertEquals(want.logprobs().get(i).token(), c.logprobs().get(i).token());
-            assertEquals(want.logprobs().get(i).logprob(), c.logprobs().get(i).logprob(), 1e-4);   // a reused cache prefix rounds differently
+            assertEquals(want.steps().get(i).token(), c.logprobs().get(i).token());
+            assertEquals(want.steps().get(i).logprob(), c.logprobs().get(i).logprob(), 1e-4);   // a reused cache prefix rounds differently
             assertEquals(3, c.logprobs().get(i).top().size());
             assertEquals(c.logprobs().get(i).token(), c.logprobs().get(i).top().getFirst().token(), "greedy picks the top token");
         }
@@ -186,10 +180,15 @@ class LlamaTest {
     @Test
     void aFullQueueRefusesWithQueueFullException() throws Exception {
         try (Llama one = Llama.load(TestModels.stories(), Llama.Options.builder().contextSize(256).maxQueued(0).build())) {
-            Generation running = one.submit(GenerationRequest.prompt("Once").maxTokens(255).sampling(Sampling.greedy()).build());
-            assertThrows(QueueFullException.class, () -> one.submit(GenerationRequest.prompt("Twice").build()));
+            // it cannot end by itself before its 254 tokens, far longer than the next two calls take
+            Generation running = one.submit(GenerationRequest.prompt("Once").maxTokens(254).sampling(Sampling.greedy())
+                    .ignoreEndOfGeneration(true).build());
+            var e = assertThrows(QueueFullException.class, () -> one.submit(GenerationRequest.prompt("Twice").build()));
+            assertTrue(e.getMessage().contains("all 1 sequence slots are busy"), e.getMessage());
             running.cancel();
-            assertFalse(running.await().text().isEmpty() && running.await().finishReason() == FinishReason.LENGTH);
+            Completion c = running.await();
+            assertEquals(FinishReason.CANCELLED, c.finishReason());
+            assertTrue(c.tokens().length < 254, "cancelled before its budget: " + c.tokens().length);
         }
     }
 }

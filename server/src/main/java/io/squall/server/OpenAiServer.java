@@ -415,31 +415,28 @@ public final class OpenAiServer implements AutoCloseable {
         out.flush();
     }
 
-    private ObjectNode chunk(String id, boolean chat) {
-        ObjectNode o = JSON.createObjectNode();
+    /** Adds the fields every response and chunk starts with to {@code o}; returns its one choice (index 0). */
+    private ObjectNode envelope(ObjectNode o, String id, String object) {
         o.put("id", id);
-        o.put("object", chat ? "chat.completion.chunk" : "text_completion");
+        o.put("object", object);
         o.put("created", System.currentTimeMillis() / 1000);
         o.put("model", config.modelId());
         ObjectNode choice = o.putArray("choices").addObject();
         choice.put("index", 0);
+        return choice;
+    }
+
+    private ObjectNode chunk(String id, boolean chat) {
+        ObjectNode o = JSON.createObjectNode();
+        ObjectNode choice = envelope(o, id, chat ? "chat.completion.chunk" : "text_completion");
         choice.putNull("finish_reason");
-        if (chat) {
-            choice.putNull("logprobs");
-        } else {
-            choice.putNull("logprobs");
-        }
+        choice.putNull("logprobs");
         return o;
     }
 
     private ObjectNode chatResponse(String id, Completion c, ParsedRequest p) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("id", id);
-        o.put("object", "chat.completion");
-        o.put("created", System.currentTimeMillis() / 1000);
-        o.put("model", config.modelId());
-        ObjectNode choice = o.putArray("choices").addObject();
-        choice.put("index", 0);
+        ObjectNode choice = envelope(o, id, "chat.completion");
         ObjectNode message = choice.putObject("message");
         message.put("role", "assistant");
         message.put("content", c.text());
@@ -456,12 +453,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     private ObjectNode completionResponse(String id, Completion c, ParsedRequest p) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("id", id);
-        o.put("object", "text_completion");
-        o.put("created", System.currentTimeMillis() / 1000);
-        o.put("model", config.modelId());
-        ObjectNode choice = o.putArray("choices").addObject();
-        choice.put("index", 0);
+        ObjectNode choice = envelope(o, id, "text_completion");
         choice.put("text", c.text());
         if (p.logprobs()) {
             choice.set("logprobs", completionLogprobs(c));

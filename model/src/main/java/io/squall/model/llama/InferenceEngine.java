@@ -2,7 +2,8 @@ package io.squall.model.llama;
 
 /**
  * A forward pass over one sequence, whatever runs it (the {@link CpuEngine}, or the accelerated engine in
- * io.squall.model.accel). The generator drives it; the returned logits are the engine's buffer, valid until the next call.
+ * io.squall.model.accel). The library's generation loop (io.squall.llama.Slot) drives it; the returned logits are
+ * the engine's buffer, valid until the next call.
  */
 public interface InferenceEngine extends AutoCloseable {
     LlamaModel model();

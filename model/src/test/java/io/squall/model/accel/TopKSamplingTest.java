@@ -1,7 +1,9 @@
 package io.squall.model.accel;
 
 import io.squall.api.enums.ProfilerMode;
-import io.squall.model.generate.Generator;
+import io.squall.llama.GenerationRequest;
+import io.squall.llama.Llama;
+import io.squall.llama.Sampling;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.TestModels;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TopKSamplingTest {
     private static final int CONTEXT = 96;
 
-    /** The full-row path over the same engine: no device top-k, so the generator samples from forward()'s logits. */
+    /** The full-row path over the same engine: no device top-k, so the generation loop samples forward()'s logits. */
     private record FullRow(InferenceEngine engine) implements InferenceEngine {
         public LlamaModel model() {
             return engine.model();
@@ -84,12 +86,10 @@ class TopKSamplingTest {
             for (SamplerSettings settings : List.of(new SamplerSettings(0.9f, 40, 0.9f, 0.05f, 1f, 64, 42),
                     new SamplerSettings(1.5f, 12, 1f, 0f, 1f, 64, 7))) {
                 assertTrue(new Sampler(settings, model.config().vocabSize()).needsOnlyTopK(acc.topKCapacity()), "device top-k path");
-                Generator onDevice = new Generator(acc);
-                int[] deviceTokens = onDevice.generate(prompt, 48, new Sampler(settings, model.config().vocabSize()), -1, null).tokens();
+                int[] deviceTokens = generate(acc, prompt, settings);
                 long topKBytes = acc.lastProfile().getTotalBytesCopyOut();
 
-                Generator fullRow = new Generator(new FullRow(acc));
-                int[] hostTokens = fullRow.generate(prompt, 48, new Sampler(settings, model.config().vocabSize()), -1, null).tokens();
+                int[] hostTokens = generate(new FullRow(acc), prompt, settings);
                 long fullRowBytes = acc.lastProfile().getTotalBytesCopyOut();
 
                 System.out.printf("%s, %s: %d tokens; bytes to the host per step: top-k %d, full row %d%n", device, settings,
@@ -103,6 +103,15 @@ class TopKSamplingTest {
                 assertTrue(fullRowBytes >= 4L * model.config().vocabSize(), "full row copies the logits: " + fullRowBytes);
                 assertTrue(topKBytes <= 4 + 8L * settings.topK(), "top-k step copies the token and k pairs only: " + topKBytes);
             }
+        }
+    }
+
+    /** 48 tokens after {@code prompt} from the library's generation loop on {@code engine}. */
+    private static int[] generate(InferenceEngine engine, int[] prompt, SamplerSettings s) {
+        Sampling sampling = Sampling.builder().temperature(s.temperature()).topK(s.topK()).topP(s.topP()).minP(s.minP())
+                .repeatPenalty(s.repeatPenalty()).repeatLastN(s.repeatLastN()).seed(s.seed()).build();
+        try (Llama llama = Llama.onEngine(engine)) {
+            return llama.generate(GenerationRequest.tokens(prompt).maxTokens(48).sampling(sampling).build()).tokens();
         }
     }
 }

@@ -2,15 +2,11 @@ package io.squall.model.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.squall.model.generate.GenerationResult;
-import io.squall.model.generate.Generator;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.GGUFWriter;
-import io.squall.model.llama.CpuEngine;
+import io.squall.model.llama.GreedyReference;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.TestModels;
-import io.squall.model.sampling.Sampler;
-import io.squall.model.sampling.SamplerSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -136,8 +132,7 @@ class LlamaCliTest {
         int[] tokens = ints(json.get("tokens"));
         try (LlamaModel m = LlamaModel.load(model, null)) {
             int[] prompt = m.tokenizer().encode("Once upon a time", true, false);
-            GenerationResult expected = new Generator(new CpuEngine(m, 512)).generate(prompt, 12,
-                    new Sampler(SamplerSettings.greedy(), m.config().vocabSize()), -1, null);
+            GreedyReference expected = GreedyReference.run(m, prompt, 12, 512);
             assertArrayEquals(expected.tokens(), tokens);
             assertEquals(expected.text(), json.get("text").asText());
             assertArrayEquals(prompt, ints(json.get("prompt_tokens")));

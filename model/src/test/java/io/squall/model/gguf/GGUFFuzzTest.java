@@ -1,6 +1,5 @@
 package io.squall.model.gguf;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GGUFFuzzTest {
 
-    private static final Path TESTDATA = Path.of(System.getProperty("squall.testdata", "../../shared/testdata"));
     private static final long SEED = 20261126L;
 
     @TempDir
@@ -54,19 +52,18 @@ class GGUFFuzzTest {
             w.write(p);
             bases.add(base("every-type", p));
         }
-        Path shipped = Path.of("..", "models", "stories260K.gguf");
-        if (Files.isRegularFile(shipped)) {
-            bases.add(base("stories260K", shipped));
-        }
-        Path spm = TESTDATA.resolve("llama2-tokenizer/tokenizer.model");
-        if (Files.isRegularFile(spm)) {
-            GGUFWriter w = new GGUFWriter().putString("general.architecture", "llama");
-            VocabularyConverters.fromSentencePieceModel(spm, w);
-            Path p = dir.resolve("llama2-vocab.gguf");
-            w.write(p);
-            bases.add(base("llama2-vocabulary", p));
-        }
+        bases.add(base("stories260K", io.squall.model.llama.TestModels.stories()));   // shipped in models/
         return bases;
+    }
+
+    /** A GGUF holding the Llama 2 vocabulary (from the shared test data; skips when absent). */
+    private Base llama2Vocabulary() throws Exception {
+        Path spm = io.squall.model.llama.TestModels.testdata("llama2-tokenizer/tokenizer.model");
+        GGUFWriter w = new GGUFWriter().putString("general.architecture", "llama");
+        VocabularyConverters.fromSentencePieceModel(spm, w);
+        Path p = dir.resolve("llama2-vocab.gguf");
+        w.write(p);
+        return base("llama2-vocabulary", p);
     }
 
     private static Base base(String name, Path p) throws Exception {
@@ -75,10 +72,16 @@ class GGUFFuzzTest {
 
     @Test
     void mutatedAndTruncatedFilesNeverEscapeAsAnythingButGGUFFormatException() throws Exception {
-        List<Base> bases = bases();
-        System.out.println("fuzz bases: " + bases.stream().map(b -> b.name() + " (" + b.bytes().length + " bytes)").toList()
-                + (bases.size() < 3 ? " (stories260K / llama2 vocabulary missing: testdata or models/ absent)" : ""));
-        int cases = Integer.getInteger("squall.fuzz.cases", 2000);   // more for a one-off deep run
+        fuzz(bases(), Integer.getInteger("squall.fuzz.cases", 2000) * 2 / 3);   // more for a one-off deep run
+    }
+
+    @Test
+    void mutatedVocabularyFilesNeverEscapeAsAnythingButGGUFFormatException() throws Exception {
+        fuzz(List.of(llama2Vocabulary()), Integer.getInteger("squall.fuzz.cases", 2000) / 3);
+    }
+
+    private static void fuzz(List<Base> bases, int cases) throws Exception {
+        System.out.println("fuzz bases: " + bases.stream().map(b -> b.name() + " (" + b.bytes().length + " bytes)").toList());
         Random random = new Random(Long.getLong("squall.fuzz.seed", SEED));
         ExecutorService guard = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "gguf-fuzz");
@@ -118,8 +121,9 @@ class GGUFFuzzTest {
         if (!failures.isEmpty()) {
             fail(failures.size() + " unexpected outcomes; first: " + failures.getFirst());
         }
+        // both outcomes occur (seed fixed): a reader that rejected every file, or accepted every one, fails here
         assertTrue(rejected > cases / 4, "the mutations should break most files: " + rejected);
-        assertEquals(cases, parsed + rejected);
+        assertTrue(parsed > 0, "no mutation parsed: mutations of tensor data alone leave a valid file");
     }
 
     /** True when parsed (and every tensor's first and last byte readable), false for a GGUFFormatException; anything else escapes. */

@@ -137,4 +137,17 @@ class SamplerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> new Sampler(settings(1f, 0, 1f, 0f), 3).sample(new float[4], null, 0));
         assertTrue(e.getMessage().contains("4 entries"), e.getMessage());
     }
+
+    @Test
+    void topIndicesOrdersByValueThenIndex() {
+        assertArrayEquals(new int[]{1, 3, 0}, Sampler.topIndices(new float[]{1, 5, 0, 5, -2}, 3));
+        assertArrayEquals(new int[]{}, Sampler.topIndices(new float[]{1, 2}, 0));
+        assertArrayEquals(new int[]{1, 0}, Sampler.topIndices(new float[]{1, 2}, 5));
+    }
+
+    @Test
+    void logSumExpIsTheLogOfTheSumOfExponentialsWithoutOverflow() {
+        assertEquals(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(-3)), Sampler.logSumExp(new float[]{1, 2, -3}), 1e-12);
+        assertEquals(1000 + Math.log(2), Sampler.logSumExp(new float[]{1000, 1000}), 1e-9, "exp(1000) overflows unless shifted");
+    }
 }
