@@ -1,5 +1,6 @@
 package io.squall.jit;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.jit.compiler.JitCompiler;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -42,7 +43,7 @@ class TaskResolverTest {
         assertTrue(r.method().getName().startsWith("lambda$"));
         Kernel k = JitCompiler.compile(r.method(), List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)), CompileOptions.defaults());
         assertEquals(Kernel.Shape.SINGLE_THREAD, k.shape());
-        assertTrue(JitCompiler.emitOpenCL(k, DeviceCapabilities.generic()).contains(k.entryName()));
+        assertTrue(OpenCLEmitter.emit(k, DeviceCapabilities.generic()).contains(k.entryName()));
     }
 
     @Test
