@@ -1,7 +1,8 @@
 /**
- * Plan execution: a task graph's frozen content ({@link io.squall.plan.GraphSpec}), the executor that resolves
- * devices, compiles through the kernel cache, keeps one buffer per object and device and copies what the transfer
- * modes and validity tracking require, the runtime options, and the profile of an execution. Uses {@code jit},
- * {@code device} and {@code exec.device}.
+ * Plan execution: the executor that resolves devices, compiles through the kernel cache, keeps one buffer per
+ * object and device and copies what the transfer modes and validity tracking require, and records the profile;
+ * {@link io.squall.exec.SquallRuntimeService}, the {@link io.squall.api.RuntimeService} the API finds. Uses
+ * {@code api},
+ * {@code plan}, {@code device}, {@code backend}, {@code jit} and {@code jit.compiler}.
  */
 package io.squall.exec;
