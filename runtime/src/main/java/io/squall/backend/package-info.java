@@ -1,7 +1,9 @@
 /**
  * The backend SPI: {@link io.squall.backend.Backend} (discovers devices), {@link io.squall.backend.ComputeDevice}
- * (compiles, allocates, copies, launches), device buffers, launch requests and timings. Each backend implements it in a
- * sub-package ({@code jvm}, {@code opencl}, {@code ptx}, {@code spirv}); their code generators live in {@code jit.*}.
- * Uses {@code jit}'s compiled kernels, {@code api} types and {@code device} ids (one of the package cycles of issue 14).
+ * (compiles, allocates, copies, launches), {@link io.squall.backend.DeviceProperties}, device buffers, launch requests
+ * and timings, and {@link io.squall.backend.CodeEmitter} (code without a device, {@code --emit}). Each backend is one
+ * folder: {@code backend.<name>} (its Backend and ComputeDevice, registered in {@code META-INF/services}),
+ * {@code backend.<name>.codegen} (IR to its code), {@code backend.<name>.driver} (its driver binding). Uses {@code jit}
+ * and the {@code api} vocabulary (enums, exceptions, arrays); never {@code exec}, {@code device} or a backend.
  */
 package io.squall.backend;

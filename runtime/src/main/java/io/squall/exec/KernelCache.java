@@ -1,5 +1,6 @@
 package io.squall.exec;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
 import io.squall.jit.ArgSpec;
@@ -139,7 +140,7 @@ public final class KernelCache {
         if (b.sourceSha256() == null) {
             return false;
         }
-        String now = sha256(JitCompiler.emitOpenCL(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8));
+        String now = sha256(OpenCLEmitter.emit(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8));
         if (!now.equals(b.sourceSha256())) {
             throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): kernel binary " + b.origin()
                     + " was built from other OpenCL C than the task compiles to now (source SHA-256 " + b.sourceSha256()

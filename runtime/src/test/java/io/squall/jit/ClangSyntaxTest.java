@@ -1,5 +1,7 @@
 package io.squall.jit;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
+import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.squall.jit.compiler.JitCompiler;
@@ -41,7 +43,7 @@ class ClangSyntaxTest {
         for (SuiteCase c : KernelSuite.all()) {
             Kernel k = SuiteSupport.compile(c, false);
             Path file = dir.resolve(c.name() + ".cl");
-            Files.writeString(file, JitCompiler.emitOpenCL(k, DeviceCapabilities.generic()));
+            Files.writeString(file, OpenCLEmitter.emit(k, DeviceCapabilities.generic()));
             for (String std : List.of("CL1.2", "CL3.0")) {
                 Process p = new ProcessBuilder(clang, "-x", "cl", "-cl-std=" + std, "-target", "spir64", "-Xclang", "-finclude-default-header",
                         "-fsyntax-only", "-Werror", "-Wno-unused-label", file.toString()).redirectErrorStream(true).start();

@@ -1,5 +1,6 @@
 package io.squall.jit;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -166,7 +167,7 @@ class PassesTest {
         assertArrayEquals(new int[] {128}, k.requiredLocalSize());
         assertArrayEquals(new long[] {5000}, k.iterationSpace(new Object[] {new FloatArray(5000), new FloatArray(1)}));
         DeviceCapabilities small = new DeviceCapabilities(true, false, false, 64, "OpenCL C 1.2");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JitCompiler.emitOpenCL(k, small));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpenCLEmitter.emit(k, small));
         assertTrue(e.getMessage().contains("at most 64"), e.getMessage());
     }
 
@@ -175,16 +176,16 @@ class PassesTest {
         var m = Kernels.class.getMethod("javaMathDouble", io.squall.api.types.arrays.DoubleArray.class, io.squall.api.types.arrays.DoubleArray.class);
         Kernel k = JitCompiler.compile(m, List.of(ArgSpec.of(io.squall.api.types.arrays.DoubleArray.class),
                 ArgSpec.of(io.squall.api.types.arrays.DoubleArray.class)), CompileOptions.defaults());
-        assertTrue(JitCompiler.emitOpenCL(k, DeviceCapabilities.generic()).contains("#pragma OPENCL EXTENSION cl_khr_fp64 : enable"));
+        assertTrue(OpenCLEmitter.emit(k, DeviceCapabilities.generic()).contains("#pragma OPENCL EXTENSION cl_khr_fp64 : enable"));
         DeviceCapabilities noFp64 = new DeviceCapabilities(false, false, false, 256, "OpenCL C 1.2");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JitCompiler.emitOpenCL(k, noFp64));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> OpenCLEmitter.emit(k, noFp64));
         assertTrue(e.getMessage().contains("cl_khr_fp64"), e.getMessage());
         Kernel floats = JitCompiler.compile(Kernels.class.getMethod("saxpy", float.class, FloatArray.class, FloatArray.class),
                 List.of(ArgSpec.of(float.class), ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)), new CompileOptions(true, false));
-        String src = JitCompiler.emitOpenCL(floats, noFp64);
+        String src = OpenCLEmitter.emit(floats, noFp64);
         assertFalse(src.contains("cl_khr_fp64"));
         assertFalse(src.contains("FP_CONTRACT OFF"), "fast math allows contraction");
-        assertEquals("", JitCompiler.openclBuildOptions(CompileOptions.defaults()));
-        assertTrue(JitCompiler.openclBuildOptions(new CompileOptions(true, false)).contains("-cl-fast-relaxed-math"));
+        assertEquals("", OpenCLEmitter.buildOptions(CompileOptions.defaults()));
+        assertTrue(OpenCLEmitter.buildOptions(new CompileOptions(true, false)).contains("-cl-fast-relaxed-math"));
     }
 }

@@ -1,5 +1,7 @@
 package io.squall.jit;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
+import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -34,7 +36,7 @@ class SuiteCompileTest {
             }
             assertEquals(c.grid() == null ? (k.shape() == Kernel.Shape.SINGLE_THREAD ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS)
                     : Kernel.Shape.KERNEL_CONTEXT, k.shape());
-            String src = JitCompiler.emitOpenCL(k, DeviceCapabilities.generic());
+            String src = OpenCLEmitter.emit(k, DeviceCapabilities.generic());
             assertTrue(src.contains("__kernel ") && src.contains("void " + k.entryName() + "("), src);
             long arrays = k.params().stream().filter(p -> p.kind() == KernelParam.Kind.BUFFER).count();
             assertEquals(arrays, k.params().stream().filter(p -> p.kind() == KernelParam.Kind.LENGTH).count());

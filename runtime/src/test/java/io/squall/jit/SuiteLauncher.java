@@ -1,6 +1,6 @@
 package io.squall.jit;
 
-import io.squall.jit.compiler.JitCompiler;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.WorkerGrid;
 import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.backend.opencl.driver.CLBuffer;
@@ -43,9 +43,9 @@ final class SuiteLauncher {
     /** Compiles, builds, runs the case on the device and leaves the outputs in {@code args}. Returns the source. */
     static String run(CLContext context, CLCommandQueue queue, SuiteCase c, Object[] args, boolean specialize) {
         Kernel k = SuiteSupport.compileWith(c, args, specialize);
-        String src = JitCompiler.emitOpenCL(k, capabilities(context.device()));
+        String src = OpenCLEmitter.emit(k, capabilities(context.device()));
         List<CLBuffer> buffers = new ArrayList<>();
-        try (CLProgram program = context.buildSource(src, JitCompiler.openclBuildOptions(k.options()));
+        try (CLProgram program = context.buildSource(src, OpenCLEmitter.buildOptions(k.options()));
              CLKernel kernel = program.kernel(k.entryName())) {
             CLBuffer[] byArg = new CLBuffer[args.length];
             for (int i = 0; i < k.params().size(); i++) {

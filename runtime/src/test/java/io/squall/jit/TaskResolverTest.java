@@ -1,5 +1,6 @@
 package io.squall.jit;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class TaskResolverTest {
         assertTrue(r.method().getName().startsWith("lambda$"));
         Kernel k = JitCompiler.compile(r.method(), List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)), CompileOptions.defaults());
         assertEquals(Kernel.Shape.SINGLE_THREAD, k.shape());
-        assertTrue(JitCompiler.emitOpenCL(k, DeviceCapabilities.generic()).contains(k.entryName()));
+        assertTrue(OpenCLEmitter.emit(k, DeviceCapabilities.generic()).contains(k.entryName()));
     }
 
     @Test

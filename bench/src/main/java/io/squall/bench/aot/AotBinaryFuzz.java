@@ -1,5 +1,6 @@
 package io.squall.bench.aot;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.device.Devices;
@@ -114,7 +115,7 @@ public final class AotBinaryFuzz {
     static Path buildReference(String device, Path dir) throws Exception {
         Kernel k = compile();
         Path src = Files.createDirectories(dir.resolve("src"));
-        Files.writeString(src.resolve(TASK + ".cl"), JitCompiler.emitOpenCL(k, Devices.get(device).capabilities()));
+        Files.writeString(src.resolve(TASK + ".cl"), OpenCLEmitter.emit(k, Devices.get(device).capabilities()));
         return AotBuild.build(device, src, dir.resolve("bin"), false, null).getFirst().binary();
     }
 

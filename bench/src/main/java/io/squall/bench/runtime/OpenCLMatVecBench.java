@@ -1,5 +1,6 @@
 package io.squall.bench.runtime;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.enums.DataTransferMode;
@@ -113,7 +114,7 @@ public final class OpenCLMatVecBench {
                 new ArgSpec(Integer.class, Formats.Q8_0));
         CompileOptions options = new CompileOptions(fastMath, true);
         Kernel kernel = JitCompiler.compile(method, specs, options);
-        String emitted = JitCompiler.emitOpenCL(kernel, DeviceCapabilities.generic());
+        String emitted = OpenCLEmitter.emit(kernel, DeviceCapabilities.generic());
         if (dump != null) {
             Files.writeString(dump, emitted);
             System.out.println("emitted OpenCL C written to " + dump);
@@ -129,12 +130,12 @@ public final class OpenCLMatVecBench {
             MemorySegment result = arena.allocate(4L * rows);
             queue.write(w, 0, weights, weights.byteSize(), true);
             queue.write(xb, 0, xs, xs.byteSize(), true);
-            String buildOptions = JitCompiler.openclBuildOptions(options);
+            String buildOptions = OpenCLEmitter.buildOptions(options);
             List<String[]> sources = new ArrayList<>();
             sources.add(new String[]{"JIT " + kernel.entryName() + " (unguarded)", emitted, kernel.entryName()});
             // What plans run on CPU devices: every access guarded (same ABI).
             Kernel guarded = JitCompiler.compile(method, specs, options.withAccessChecks(CompileOptions.AccessChecks.GUARD));
-            sources.add(new String[]{"JIT " + kernel.entryName() + " (guarded)", JitCompiler.emitOpenCL(guarded, DeviceCapabilities.generic()),
+            sources.add(new String[]{"JIT " + kernel.entryName() + " (guarded)", OpenCLEmitter.emit(guarded, DeviceCapabilities.generic()),
                     guarded.entryName()});
             for (Path p : variants) {
                 sources.add(new String[]{p.getFileName().toString(), Files.readString(p), "q8_0"});

@@ -1,4 +1,7 @@
 /**
- * The JVM backend's side of the device SPI: one {@code jvm} device that runs kernels through {@code driver.jvm}.
+ * The JVM backend: one {@code jvm} device that runs a kernel's own Java method through {@code backend.jvm.driver};
+ * always present, the reference the other backends are tested against. Uses {@code backend},
+ * {@code backend.jvm.driver},
+ * {@code jit} and {@code plan} (the thread-count option).
  */
 package io.squall.backend.jvm;

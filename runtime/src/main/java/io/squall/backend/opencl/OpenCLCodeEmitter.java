@@ -1,9 +1,9 @@
 package io.squall.backend.opencl;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.backend.CodeEmitter;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 
 import java.nio.charset.StandardCharsets;
@@ -22,6 +22,6 @@ public final class OpenCLCodeEmitter implements CodeEmitter {
 
     @Override
     public byte[] emit(Kernel kernel, CompileOptions options, String target) {
-        return JitCompiler.emitOpenCL(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8);
+        return OpenCLEmitter.emit(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8);
     }
 }

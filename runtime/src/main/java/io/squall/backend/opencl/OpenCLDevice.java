@@ -1,5 +1,6 @@
 package io.squall.backend.opencl;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
@@ -22,7 +23,6 @@ import io.squall.backend.KernelArguments;
 import io.squall.backend.LaunchRequest;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 import io.squall.jit.KernelParam;
 import io.squall.jit.ir.ScalarType;
@@ -158,8 +158,8 @@ public final class OpenCLDevice implements ComputeDevice {
 
     @Override
     public synchronized CompiledTask build(Kernel kernel, CompileOptions options) {
-        return buildSource(kernel.entryName(), kernel.javaName(), JitCompiler.emitOpenCL(kernel, capabilities()),
-                JitCompiler.openclBuildOptions(options));
+        return buildSource(kernel.entryName(), kernel.javaName(), OpenCLEmitter.emit(kernel, capabilities()),
+                OpenCLEmitter.buildOptions(options));
     }
 
     /** Builds OpenCL C source with entry point {@code entryName}; a build failure names the kernel and carries the build log. */
@@ -177,7 +177,7 @@ public final class OpenCLDevice implements ComputeDevice {
 
     @Override
     public CompiledTask loadBinary(Kernel kernel, byte[] binary, String origin, CompileOptions options) {
-        return loadBinary(kernel.entryName(), binary, origin, JitCompiler.openclBuildOptions(options));
+        return loadBinary(kernel.entryName(), binary, origin, OpenCLEmitter.buildOptions(options));
     }
 
     /**

@@ -3,7 +3,8 @@
  * running the JIT's kernels emitted as PTX by {@link io.squall.backend.ptx.codegen.PtxEmitter}.
  *
  * <ul>
- *   <li>Devices {@code ptx:0}, {@code ptx:1}, ... (compute capability 7.0 and newer) appear in {@code tornado --devices}
+ *   <li>Devices {@code ptx:0}, {@code ptx:1}, ... (compute capability 7.0 and newer) appear in
+ *   {@code tornado --devices}
  *       and are accepted by {@code withDevice}, {@code -Dsquall.device=ptx:0} and {@code -D<graph>.<task>.device}.
  *       Without a driver the backend lists no devices and says why; the other backends are unaffected.</li>
  *   <li>Kernels are emitted for the device's own {@code sm_XY}; {@code tornado --printKernel} shows the PTX.</li>
@@ -13,5 +14,6 @@
  *       is captured once into a CUDA graph and replayed with one launch per synchronization point (see
  *       {@link io.squall.backend.ptx.PtxDevice}).</li>
  * </ul>
+ * Uses {@code backend}, {@code backend.ptx.codegen}, {@code backend.ptx.driver}, {@code jit}, {@code jit.ir}.
  */
 package io.squall.backend.ptx;

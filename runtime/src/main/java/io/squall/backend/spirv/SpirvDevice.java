@@ -1,5 +1,6 @@
 package io.squall.backend.spirv;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.backend.DeviceProperties;
 import io.squall.backend.opencl.driver.CLBuildException;
@@ -15,7 +16,6 @@ import io.squall.backend.LaunchRequest;
 import io.squall.backend.opencl.OpenCLDevice;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 import io.squall.backend.spirv.codegen.SpirTranslator;
 import io.squall.backend.spirv.codegen.SpirvBinary;
@@ -90,7 +90,7 @@ public final class SpirvDevice implements ComputeDevice {
     public CompiledTask build(Kernel kernel, CompileOptions options) {
         CLContext context = opencl.context();
         SpirvBinary module = SpirvEmitter.emit(kernel, capabilities());
-        String buildOptions = JitCompiler.openclBuildOptions(options);
+        String buildOptions = OpenCLEmitter.buildOptions(options);
         CLProgram program;
         try {
             program = switch (route) {

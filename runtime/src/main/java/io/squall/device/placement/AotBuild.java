@@ -1,5 +1,6 @@
 package io.squall.device.placement;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.device.Devices;
 import io.squall.backend.opencl.driver.CLBuildException;
@@ -7,7 +8,6 @@ import io.squall.backend.opencl.driver.CLProgram;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.opencl.OpenCLDevice;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.compiler.JitCompiler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -77,7 +77,7 @@ public final class AotBuild implements Callable<Integer> {
         if (sources.isEmpty()) {
             throw new TornadoRuntimeException("--in " + in + " holds no .cl files: write them with `tornado --emit opencl --out " + in + " ...`");
         }
-        String options = JitCompiler.openclBuildOptions(new CompileOptions(fastMath, false));
+        String options = OpenCLEmitter.buildOptions(new CompileOptions(fastMath, false));
         List<Built> built = new ArrayList<>();
         try {
             Files.createDirectories(out);

@@ -1,5 +1,6 @@
 package io.squall.device.placement;
 
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.device.Devices;
 import io.squall.exec.KernelBinaryProvider;
@@ -7,7 +8,6 @@ import io.squall.exec.KernelCache;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.opencl.OpenCLDevice;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 
 import java.io.IOException;
@@ -70,7 +70,7 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
         if (!(device instanceof OpenCLDevice cl)) {
             throw map.error(bins.jsonPath(), "names binaries for " + e.id() + ", but only OpenCL devices load precompiled binaries");
         }
-        String options = JitCompiler.openclBuildOptions(CompileOptions.defaults());
+        String options = OpenCLEmitter.buildOptions(CompileOptions.defaults());
         List<Map.Entry<String, Path>> files = new ArrayList<>(bins.byEntryName().entrySet());
         if (bins.directory() != null) {
             try (Stream<Path> s = Files.list(bins.directory())) {

@@ -2,16 +2,15 @@ package io.squall.jit.compiler;
 
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
 import io.squall.jit.frontend.KernelFrontend;
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.jit.passes.PassPipeline;
 import java.lang.reflect.Method;
 import java.util.List;
 
 /**
- * Bytecode to IR to device code.
+ * Bytecode to optimized IR: the frontend, then the passes. Each backend's code generator takes it from there
+ * ({@code backend.opencl.codegen.OpenCLEmitter}, {@code backend.ptx.codegen.PtxEmitter}, {@code backend.spirv.codegen.SpirvEmitter}).
  *
  * <p>ABI of generated kernels: every array argument (off-heap array or Java primitive array) becomes a BUFFER parameter
  * (pointer to the elements) followed by a LENGTH parameter (int); each scalar argument is a SCALAR parameter (kept when
@@ -26,15 +25,5 @@ public final class JitCompiler {
         Kernel kernel = KernelFrontend.compile(method, args, options);
         PassPipeline.run(kernel, args, options);
         return kernel;
-    }
-
-    /** OpenCL C source with one {@code __kernel} entry point named {@code kernel.entryName()}. */
-    public static String emitOpenCL(Kernel kernel, DeviceCapabilities caps) {
-        return OpenCLEmitter.emit(kernel, caps);
-    }
-
-    /** clBuildProgram options: precise math by default; relaxed math only when fastMath was asked for. */
-    public static String openclBuildOptions(CompileOptions options) {
-        return options.fastMath() ? "-cl-fast-relaxed-math -cl-mad-enable" : "";
     }
 }

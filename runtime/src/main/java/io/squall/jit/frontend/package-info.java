@@ -5,5 +5,6 @@
  * {@code MethodParser} interprets the bytecode in code order into SSA (phis placed from StackMapTable frames) and
  * inlines static callees; {@code Intrinsics} maps the API (arrays, KernelContext, TornadoMath, HalfFloat, Float bits);
  * {@code ReductionLowering} writes the work-group reduction for {@code @Reduce}.
+ * Uses {@code jit}, {@code jit.ir}, {@code jit.passes} and the {@code api} types kernels use.
  */
 package io.squall.jit.frontend;

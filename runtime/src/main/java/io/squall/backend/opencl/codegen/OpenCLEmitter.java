@@ -1,5 +1,6 @@
 package io.squall.backend.opencl.codegen;
 
+import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
 import io.squall.jit.ir.AddressSpace;
@@ -58,8 +59,14 @@ public final class OpenCLEmitter {
         this.caps = caps;
     }
 
+    /** OpenCL C source with one {@code __kernel} entry point named {@code kernel.entryName()}. */
     public static String emit(Kernel kernel, DeviceCapabilities caps) {
         return new OpenCLEmitter(kernel, caps).emit();
+    }
+
+    /** clBuildProgram options: precise math by default; relaxed math only when fastMath was asked for. */
+    public static String buildOptions(CompileOptions options) {
+        return options.fastMath() ? "-cl-fast-relaxed-math -cl-mad-enable" : "";
     }
 
     private String emit() {
