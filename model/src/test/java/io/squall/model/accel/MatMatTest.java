@@ -27,7 +27,7 @@ class MatMatTest {
     static List<Arguments> typesOnDevices() {
         List<Arguments> args = new ArrayList<>();
         for (String device : Devices.all()) {
-            for (GGMLType t : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K}) {
+            for (GGMLType t : KernelsTest.deviceTypes()) {
                 args.add(Arguments.of(device, t));
             }
         }
