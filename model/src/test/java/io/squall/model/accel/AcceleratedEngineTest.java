@@ -1,6 +1,7 @@
 package io.squall.model.accel;
 
 import io.squall.device.placement.Stage;
+import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.graphs.LlamaGraphs;
 import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
@@ -8,14 +9,18 @@ import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.TestModels;
+import io.squall.model.tensor.GGMLType;
+import io.squall.model.tensor.WeightMatrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -46,25 +51,41 @@ class AcceleratedEngineTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m"})
-    void syntheticModelsInEveryTensorTypeMatchOnOpenCL(String type) throws IOException {
-        String device = Devices.opencl();
+    /** Every type with one scheme (as llama-quantize --pure) and the K mixes, on every OpenCL device. */
+    static List<Arguments> typesOnOpenCL() {
+        List<Arguments> args = new ArrayList<>();
+        for (String device : Devices.openclOrSkip()) {
+            for (String type : EVERY_TYPE) {
+                args.add(Arguments.of(device, type));
+            }
+        }
+        return args;
+    }
+
+    static final List<String> EVERY_TYPE = List.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl", "q2_k",
+            "q3_k", "q4_k", "q5_k", "q6_k", "iq4_xs", "q3_k_m", "q4_k_m");
+
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("typesOnOpenCL")
+    void syntheticModelsInEveryTensorTypeMatchOnOpenCL(String device, String type) throws IOException {
+        Devices.opencl();
         try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
             compare(model, device, 72);
         }
     }
 
-    @Test
-    void syntheticQ8OnTheJvmBackend() throws IOException {
-        try (LlamaModel model = LlamaModel.load(synthetic("q8_0"), null)) {
+    /** The JVM backend runs the kernels' Java code itself (each format's switch case as written). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"q8_0", "q4_1", "q5_0", "q5_1", "iq4_nl", "q2_k", "q3_k", "q5_k", "iq4_xs"})
+    void syntheticModelsOnTheJvmBackend(String type) throws IOException {
+        try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
             compare(model, "jvm", 72);
         }
     }
 
     /** The GPU layout of the products (work-group lanes per row) through the whole engine, on a CPU OpenCL device. */
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"q8_0", "q4_k_m"})
+    @CsvSource({"q8_0", "q4_k_m", "q3_k_m"})
     void laneLayoutMatchesOnOpenCL(String type) throws IOException {
         String device = Devices.opencl();
         try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
@@ -72,17 +93,19 @@ class AcceleratedEngineTest {
         }
     }
 
-    /** Formats without device kernels yet are refused up front, naming the tensor and the type, on any device. */
+    /** Every type the CPU engine runs has device kernels; a type without them is refused by name, naming the tensor. */
     @Test
-    void formatsWithoutDeviceKernelsAreRefusedClearly() throws IOException {
-        try (LlamaModel model = LlamaModel.load(synthetic("q5_k_m"), null)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AcceleratedEngine(model, 16,
-                    List.of(new Stage("jvm", 0, model.config().layers())), null, null, null, null).close());
-            assertTrue(e.getMessage().contains("not yet supported on accelerated devices") && e.getMessage().contains("Q5_K"),
-                    e.getMessage());
+    void everyCpuTypeHasDeviceKernelsAndOthersAreRefusedClearly() {
+        for (GGMLType t : GGMLType.values()) {
+            if (WeightMatrix.supports(t)) {
+                assertTrue(AcceleratedEngine.devicesSupport(t), t + " has no device kernels");
+            }
         }
-        assertFalse(AcceleratedEngine.devicesSupport(io.squall.model.tensor.GGMLType.IQ4_XS));
-        assertTrue(AcceleratedEngine.devicesSupport(io.squall.model.tensor.GGMLType.Q4_K));
+        assertFalse(AcceleratedEngine.devicesSupport(GGMLType.IQ2_XXS));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BlockFormat.forKernels(GGMLType.IQ2_XXS.name(), "blk.0.attn_q.weight"));
+        assertTrue(e.getMessage().contains("tensor 'blk.0.attn_q.weight': type IQ2_XXS not yet supported on accelerated devices")
+                && e.getMessage().contains("IQ4_XS"), e.getMessage());
     }
 
     /** Llama-3-style: GQA 8/2, rope base 500000 with 3.1 frequency factors, untied classifier; tiny shapes. */

@@ -20,14 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The batched products (weights x a batch of vectors, for prefill) against the CPU engine's WeightMatrix.matvec of each
- * vector, on every OpenCL device and the JVM backend; batches that fill a tile, leave a partial one, and a single vector.
+ * vector, on every OpenCL and SPIR-V device and the JVM backend; batches that fill a tile, leave a partial one, and a single vector.
  * Tolerance as {@link KernelsTest}: 1e-5 of the row's sum of |w*x|.
  */
 class MatMatTest {
     static List<Arguments> typesOnDevices() {
         List<Arguments> args = new ArrayList<>();
-        for (String device : Devices.all()) {
-            for (GGMLType t : new GGMLType[]{GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K}) {
+        for (String device : Devices.withSpirv()) {
+            for (GGMLType t : KernelsTest.deviceTypes()) {
                 args.add(Arguments.of(device, t));
             }
         }

@@ -20,6 +20,14 @@ public final class Formats {
     public static final int Q4_0 = 4;
     public static final int Q4_K = 5;
     public static final int Q6_K = 6;
+    public static final int Q4_1 = 7;
+    public static final int Q5_0 = 8;
+    public static final int Q5_1 = 9;
+    public static final int IQ4_NL = 10;
+    public static final int Q2_K = 11;
+    public static final int Q3_K = 12;
+    public static final int Q5_K = 13;
+    public static final int IQ4_XS = 14;
 
     private Formats() {
     }
@@ -31,6 +39,14 @@ public final class Formats {
             case Q4_0: return Q4_0Block.ELEMENTS;
             case Q4_K: return Q4_KBlock.ELEMENTS;
             case Q6_K: return Q6_KBlock.ELEMENTS;
+            case Q4_1: return Q4_1Block.ELEMENTS;
+            case Q5_0: return Q5_0Block.ELEMENTS;
+            case Q5_1: return Q5_1Block.ELEMENTS;
+            case IQ4_NL: return IQ4_NLBlock.ELEMENTS;
+            case Q2_K: return Q2_KBlock.ELEMENTS;
+            case Q3_K: return Q3_KBlock.ELEMENTS;
+            case Q5_K: return Q5_KBlock.ELEMENTS;
+            case IQ4_XS: return IQ4_XSBlock.ELEMENTS;
             default: return 1;   // the plain formats (and an unknown code, whose products are NaN below)
         }
     }
@@ -43,6 +59,14 @@ public final class Formats {
             case Q4_0: return Q4_0Block.BYTES;
             case Q4_K: return Q4_KBlock.BYTES;
             case Q6_K: return Q6_KBlock.BYTES;
+            case Q4_1: return Q4_1Block.BYTES;
+            case Q5_0: return Q5_0Block.BYTES;
+            case Q5_1: return Q5_1Block.BYTES;
+            case IQ4_NL: return IQ4_NLBlock.BYTES;
+            case Q2_K: return Q2_KBlock.BYTES;
+            case Q3_K: return Q3_KBlock.BYTES;
+            case Q5_K: return Q5_KBlock.BYTES;
+            case IQ4_XS: return IQ4_XSBlock.BYTES;
             case F16, BF16: return Plain.HALF_BYTES;
             default: return 1;
         }
@@ -58,6 +82,14 @@ public final class Formats {
             case Q4_0: return Q4_0Block.element(w, e);
             case Q4_K: return Q4_KBlock.element(w, e);
             case Q6_K: return Q6_KBlock.element(w, e);
+            case Q4_1: return Q4_1Block.element(w, e);
+            case Q5_0: return Q5_0Block.element(w, e);
+            case Q5_1: return Q5_1Block.element(w, e);
+            case IQ4_NL: return IQ4_NLBlock.element(w, e);
+            case Q2_K: return Q2_KBlock.element(w, e);
+            case Q3_K: return Q3_KBlock.element(w, e);
+            case Q5_K: return Q5_KBlock.element(w, e);
+            case IQ4_XS: return IQ4_XSBlock.element(w, e);
             default: return Float.NaN;   // unknown code: loud in the output (kernels cannot throw)
         }
     }
@@ -72,6 +104,14 @@ public final class Formats {
             case Q4_0: return Q4_0Block.dot(w, block, x, xOffset);
             case Q4_K: return Q4_KBlock.dot(w, block, x, xOffset);
             case Q6_K: return Q6_KBlock.dot(w, block, x, xOffset);
+            case Q4_1: return Q4_1Block.dot(w, block, x, xOffset);
+            case Q5_0: return Q5_0Block.dot(w, block, x, xOffset);
+            case Q5_1: return Q5_1Block.dot(w, block, x, xOffset);
+            case IQ4_NL: return IQ4_NLBlock.dot(w, block, x, xOffset);
+            case Q2_K: return Q2_KBlock.dot(w, block, x, xOffset);
+            case Q3_K: return Q3_KBlock.dot(w, block, x, xOffset);
+            case Q5_K: return Q5_KBlock.dot(w, block, x, xOffset);
+            case IQ4_XS: return IQ4_XSBlock.dot(w, block, x, xOffset);
             default: return Float.NaN;
         }
     }
