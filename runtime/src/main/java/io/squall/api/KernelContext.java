@@ -116,6 +116,65 @@ public class KernelContext {
     }
 
 
+    // Sub-groups (warps): the work-items of a work-group that run together and exchange values without local memory or
+    // barriers: OpenCL's sub_group_* (cl_khr_subgroups), PTX shfl.sync (warps of 32 consecutive local ids; every lane of
+    // the warp must reach the call), SPIR-V GroupNonUniform. Where a device has none (OpenCL or SPIR-V without
+    // cl_khr_subgroups) and on the JVM, each work-item is a sub-group of one: getSubGroupSize() is 1, reductions and
+    // shuffles return their argument. Kernels written against getSubGroupSize() and getSubGroupLocalId() therefore run
+    // everywhere; one that assumes a size (32 lanes per row) must be launched only where the size is that (ptx:N).
+    // Call them from uniform control flow (all the sub-group's work-items), as a barrier.
+
+    /** This work-item's lane in its sub-group, 0 .. getSubGroupSize() - 1. */
+    public int getSubGroupLocalId() {
+        return 0;
+    }
+
+    /** Work-items per sub-group (32 on NVIDIA GPUs; 1 on the JVM and where a device has no sub-groups). */
+    public int getSubGroupSize() {
+        return 1;
+    }
+
+    /** The sum of {@code value} over the sub-group, in every lane (order of the additions unspecified). */
+    public float subGroupReduceAdd(float value) {
+        return value;
+    }
+
+    public int subGroupReduceAdd(int value) {
+        return value;
+    }
+
+    /** The largest {@code value} of the sub-group, in every lane. */
+    public float subGroupReduceMax(float value) {
+        return value;
+    }
+
+    public float subGroupReduceMin(float value) {
+        return value;
+    }
+
+    /** Lane {@code lane}'s {@code value} (any lane may be read; {@code lane} in range). */
+    public float subGroupShuffle(float value, int lane) {
+        return value;
+    }
+
+    public int subGroupShuffle(int value, int lane) {
+        return value;
+    }
+
+    /** Lane {@code getSubGroupLocalId() ^ mask}'s {@code value}: the butterfly step of a reduction. */
+    public float subGroupShuffleXor(float value, int mask) {
+        return value;
+    }
+
+    public int subGroupShuffleXor(int value, int mask) {
+        return value;
+    }
+
+    /** Lane {@code lane}'s {@code value} in every lane ({@code lane} the same in all). */
+    public float subGroupBroadcast(float value, int lane) {
+        return value;
+    }
+
     // Atomics return the previous value, as OpenCL's atomic_add does.
 
     public int atomicAdd(IntArray array, int index, int value) {

@@ -656,6 +656,48 @@ public final class KernelSuite {
                     }
                 }, new int[] {2}, 1e-5));
         s.addAll(CompatSuite.cases());
+        s.add(new SuiteCase("wideLoads", (io.squall.api.common.TornadoFunctions.Task4<ByteArray, IntArray, IntArray, LongArray>) Kernels::wideLoads,
+                () -> {
+                    Random r = new Random(61);
+                    ByteArray bytes = new ByteArray(8 * 100);
+                    for (int i = 0; i < bytes.getSize(); i++) {
+                        bytes.set(i, (byte) r.nextInt(256));
+                    }
+                    return new Object[] {bytes, new IntArray(100), new IntArray(100), new LongArray(100)};
+                }, null,
+                a -> {
+                    ByteArray bytes = (ByteArray) a[0];
+                    IntArray shorts = (IntArray) a[1], ints = (IntArray) a[2];
+                    LongArray longs = (LongArray) a[3];
+                    for (int i = 0; i < 100; i++) {
+                        long l = 0;
+                        for (int k = 7; k >= 0; k--) {   // little-endian, byte by byte
+                            l = l << 8 | Byte.toUnsignedLong(bytes.get(8 * i + k));
+                        }
+                        longs.set(i, l);
+                        ints.set(i, (int) (Byte.toUnsignedLong(bytes.get(4 * i)) | Byte.toUnsignedLong(bytes.get(4 * i + 1)) << 8
+                                | Byte.toUnsignedLong(bytes.get(4 * i + 2)) << 16 | Byte.toUnsignedLong(bytes.get(4 * i + 3)) << 24));
+                        shorts.set(i, (short) (Byte.toUnsignedInt(bytes.get(2 * i)) | Byte.toUnsignedInt(bytes.get(2 * i + 1)) << 8));
+                    }
+                }, new int[] {1, 2, 3}, 0));
+
+        final int groups = 4;
+        final int groupSize = 64;
+        s.add(new SuiteCase("subGroupSums", (io.squall.api.common.TornadoFunctions.Task4<KernelContext, IntArray, IntArray, IntArray>) Kernels::subGroupSums,
+                () -> new Object[] {new KernelContext(), ints(groups * groupSize, 62, 1000), new IntArray(groups), new IntArray(groups)},
+                grid1(groups * groupSize, groupSize),
+                a -> {
+                    IntArray in = (IntArray) a[1], reduced = (IntArray) a[2], butterfly = (IntArray) a[3];
+                    for (int g = 0; g < groups; g++) {
+                        int sum = 0;
+                        for (int i = 0; i < groupSize; i++) {
+                            sum += in.get(g * groupSize + i);
+                        }
+                        reduced.set(g, sum);
+                        butterfly.set(g, sum);
+                    }
+                }, new int[] {2, 3}, 0));
+
         return s;
     }
 

@@ -496,4 +496,30 @@ public final class Kernels {
             partials.set(ctx.groupIdx, sum[0]);
         }
     }
+
+    /** Wide little-endian reads: item i reads the short at byte 2i, the int at byte 4i and the long at byte 8i. */
+    public static void wideLoads(ByteArray bytes, IntArray shorts, IntArray ints, LongArray longs) {
+        for (@Parallel int i = 0; i < longs.getSize(); i++) {
+            shorts.set(i, bytes.getShort(2 * i));
+            ints.set(i, bytes.getInt(4 * i));
+            longs.set(i, bytes.getLong(8 * i));
+        }
+    }
+
+    /**
+     * Each work-group's sum of {@code in}, twice: sub-group reductions and sub-group butterflies (shuffle-xor), each
+     * sub-group's lane 0 adding its total atomically. Whatever the sub-group size, the group totals are the same.
+     */
+    public static void subGroupSums(KernelContext ctx, IntArray in, IntArray reduced, IntArray butterfly) {
+        int v = in.get(ctx.globalIdx);
+        int total = ctx.subGroupReduceAdd(v);
+        int b = v;
+        for (int mask = ctx.getSubGroupSize() / 2; mask > 0; mask >>= 1) {
+            b += ctx.subGroupShuffleXor(b, mask);
+        }
+        if (ctx.getSubGroupLocalId() == 0) {
+            ctx.atomicAdd(reduced, ctx.groupIdx, total);
+            ctx.atomicAdd(butterfly, ctx.groupIdx, b);
+        }
+    }
 }

@@ -33,6 +33,12 @@ public final class MatMatRows {
                 int x1 = TornadoMath.min(j + 1, batch - 1) * cols;
                 int x2 = TornadoMath.min(j + 2, batch - 1) * cols;
                 int x3 = TornadoMath.min(j + 3, batch - 1) * cols;
+                if (Formats.hasRowDot4(format)) {
+                    float[] sums = new float[TILE];
+                    Formats.rowDot4(format, w, base, blocks, x, x0, x1, x2, x3, sums);
+                    store(out, rows, r, j, batch, accumulate, sums[0], sums[1], sums[2], sums[3]);
+                    continue;
+                }
                 float s0 = 0f;
                 float s1 = 0f;
                 float s2 = 0f;

@@ -366,6 +366,25 @@ final class Intrinsics {
                 ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
                 p.arrayLoad(a, index, name.equals("getFloat"));
             }
+            case "getShort(I)", "getInt(I)", "getLong(I)" -> {
+                if (!owner.equals(ARRAYS + "ByteArray")) {
+                    throw p.error("the array method `" + shown + "`", "is not supported in kernels (use get, set and getSize)");
+                }
+                Value offset = p.valueOf(s.pop());
+                ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
+                ScalarType t = switch (name) {
+                    case "getShort" -> ScalarType.I16;
+                    case "getInt" -> ScalarType.I32;
+                    default -> ScalarType.I64;
+                };
+                if (offset instanceof Constant c && c.longValue() % t.bytes() != 0) {
+                    throw p.error("`" + shown + "` at byte offset " + c.longValue(),
+                            "is misaligned (a " + t.bytes() + "-byte read needs an offset that is a multiple of " + t.bytes() + ")");
+                }
+                p.ctx().markRead(a);
+                Value v = p.builder().loadBytes(t, a.base(), offset);
+                s.push(new Val(t == ScalarType.I16 ? p.builder().convert(ConversionKind.NUMERIC, v, ScalarType.I32) : v));
+            }
             default -> {
                 if (name.equals("set") || name.equals("setFloat")) {
                     Value value = p.valueOf(s.pop());
@@ -419,6 +438,25 @@ final class Intrinsics {
                     default -> "[L" + HALF_FLOAT + ";";
                 };
                 s.push(new ArrayRef(-1, javaType, b.localArray(t, (int) c.longValue()), c, t, false, false, -1));
+            }
+            case "getSubGroupLocalId", "getSubGroupSize" -> {
+                s.pop();
+                SubGroupOperation op = name.equals("getSubGroupSize") ? SubGroupOperation.SIZE : SubGroupOperation.LOCAL_ID;
+                s.push(new Val(b.subGroup(op, ScalarType.I32, List.of())));
+            }
+            case "subGroupReduceAdd", "subGroupReduceMax", "subGroupReduceMin", "subGroupShuffle", "subGroupShuffleXor",
+                 "subGroupBroadcast" -> {
+                List<Value> args = popArgs(p, type.parameterCount());
+                s.pop();
+                SubGroupOperation op = switch (name) {
+                    case "subGroupReduceAdd" -> SubGroupOperation.REDUCE_ADD;
+                    case "subGroupReduceMax" -> SubGroupOperation.REDUCE_MAX;
+                    case "subGroupReduceMin" -> SubGroupOperation.REDUCE_MIN;
+                    case "subGroupShuffle" -> SubGroupOperation.SHUFFLE;
+                    case "subGroupShuffleXor" -> SubGroupOperation.SHUFFLE_XOR;
+                    default -> SubGroupOperation.BROADCAST;
+                };
+                s.push(new Val(b.subGroup(op, (ScalarType) args.getFirst().type(), args)));
             }
             case "atomicAdd" -> {
                 Value value = p.valueOf(s.pop());

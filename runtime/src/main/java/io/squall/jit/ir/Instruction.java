@@ -75,6 +75,18 @@ public sealed interface Instruction {
         public boolean isPure() { return true; }
     }
 
+    /**
+     * result = the little-endian i16, i32 or i64 (the result's type) held in the bytes {@code base[byteOffset ..]} of an
+     * i8 pointer: one wide load instead of a load per byte. {@code byteOffset} must be a multiple of the result's size
+     * (its natural alignment, which the wide loads of every device need; buffers start aligned); the frontend checks
+     * constant offsets, the JVM every offset, guarded devices treat a misaligned offset as out of range.
+     */
+    record LoadBytes(Temp result, Value base, Value byteOffset) implements Instruction {
+        public List<Value> operands() { return List.of(base, byteOffset); }
+        public Instruction mapOperands(UnaryOperator<Value> f) { return new LoadBytes(result, f.apply(base), f.apply(byteOffset)); }
+        public ScalarType type() { return (ScalarType) result.type(); }
+    }
+
     /** base[index] = value. */
     record Store(Value base, Value index, Value value) implements Instruction {
         public Temp result() { return null; }

@@ -115,6 +115,16 @@ public final class IrBuilder {
         return append(new Load(function.newTemp(((PointerType) base.type()).element()), base, index));
     }
 
+    /** A wide little-endian load of {@code type} (i16, i32, i64) at a byte offset of an i8 pointer; see {@link LoadBytes}. */
+    public Value loadBytes(ScalarType type, Value base, Value byteOffset) {
+        return append(new LoadBytes(function.newTemp(type), base, byteOffset));
+    }
+
+    /** A sub-group operation giving {@code type} (the value's type; i32 for LOCAL_ID and SIZE). */
+    public Value subGroup(SubGroupOperation op, ScalarType type, List<Value> args) {
+        return append(new SubGroupOp(function.newTemp(type), op, List.copyOf(args)));
+    }
+
     public void store(Value base, Value index, Value value) {
         append(new Store(base, index, value));
     }

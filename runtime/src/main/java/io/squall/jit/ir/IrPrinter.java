@@ -47,6 +47,7 @@ public final class IrPrinter {
             case Convert c -> c.kind().name().toLowerCase() + " " + c.value() + " to " + c.result().type();
             case MathOp m -> m.function().name().toLowerCase() + " " + m.arguments().stream().map(String::valueOf).collect(Collectors.joining(", "));
             case Load l -> "load " + l.base() + "[" + l.index() + "]";
+            case LoadBytes l -> "load." + l.type().name().toLowerCase() + " " + l.base() + "[byte " + l.byteOffset() + "]";
             case Store s -> "store " + s.base() + "[" + s.index() + "] = " + s.value();
             case LocalArray a -> "local " + a.elementType() + "[" + a.length() + "]";
             case WorkItem w -> w.query().name().toLowerCase() + " " + w.dimension();

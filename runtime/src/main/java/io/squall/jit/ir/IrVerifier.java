@@ -84,6 +84,12 @@ public final class IrVerifier {
                     fail(f, "load type mismatch in " + IrPrinter.print(i));
                 }
             }
+            case LoadBytes l -> {
+                if (!(l.base().type() instanceof PointerType p) || p.element() != ScalarType.I8 || l.byteOffset().type() != ScalarType.I32
+                        || !(l.type() == ScalarType.I16 || l.type() == ScalarType.I32 || l.type() == ScalarType.I64)) {
+                    fail(f, "wide load needs an i8 pointer, an i32 offset and an i16/i32/i64 result: " + IrPrinter.print(i));
+                }
+            }
             case Store s -> {
                 if (!(s.base().type() instanceof PointerType p) || !p.element().equals(s.value().type())) {
                     fail(f, "store type mismatch in " + IrPrinter.print(i));

@@ -142,6 +142,7 @@ public final class SafetyChecks {
             case Load l -> new Access(l.base(), l.index());
             case Store s -> new Access(s.base(), s.index());
             case AtomicRMW r -> new Access(r.base(), r.index());
+            case LoadBytes l -> new Access(l.base(), l.byteOffset());
             default -> null;
         };
         return a != null && a.base() instanceof Temp t && lengths.containsKey(t) ? a : null;
@@ -166,7 +167,7 @@ public final class SafetyChecks {
         }
         Block rest = split(block, i);
         b.setBlock(block);
-        Value ok = inRange(a.index(), length);
+        Value ok = ins instanceof LoadBytes wide ? wideInRange(wide, length) : inRange(a.index(), length);
         Block report = mode == AccessChecks.REPORT
                 ? report(site(CheckSite.Kind.INDEX, ins, arrayNames.get((Temp) a.base())), a.index(), length, rest)
                 : rest;
@@ -192,6 +193,14 @@ public final class SafetyChecks {
                     merged.addIncoming(pred, pred == access ? old : Constant.zero((ScalarType) old.type()));
                 }
                 rest.phis().add(merged);
+            } else if (ins instanceof LoadBytes l) {   // a wide load runs only in range (it reads several bytes): 0 when skipped
+                Temp loaded = f.newTemp(l.result().type());
+                access.instructions().add(new LoadBytes(loaded, l.base(), l.byteOffset()));
+                Phi merged = new Phi(l.result());
+                for (Block pred : f.predecessors().get(rest)) {
+                    merged.addIncoming(pred, pred == access ? loaded : Constant.zero(l.type()));
+                }
+                rest.phis().add(merged);
             } else {
                 access.instructions().add(ins);
             }
@@ -205,6 +214,17 @@ public final class SafetyChecks {
         if (where != null) {
             f.locate(ins, where);
         }
+    }
+
+    /** i1: every byte of the wide load lies in the array (0 <= offset, offset + size <= length) and the offset is aligned. */
+    private Value wideInRange(LoadBytes l, Value length) {
+        long size = l.type().bytes();
+        Value off64 = b.convert(ConversionKind.ZERO_EXTEND, l.byteOffset(), ScalarType.I64);
+        Value last = b.binary(BinaryOperator.ADD, off64, Constant.ofLong(size - 1));
+        Value fits = b.compare(Predicate.LT, false, last, b.convert(ConversionKind.ZERO_EXTEND, length, ScalarType.I64));
+        Value misaligned = b.binary(BinaryOperator.AND, l.byteOffset(), Constant.ofInt((int) size - 1));
+        Value aligned = b.compare(Predicate.EQ, false, misaligned, Constant.ofInt(0));
+        return b.select(fits, aligned, fits);
     }
 
     /** i1: 0 <= index < length, as one unsigned comparison in 64 bits. */

@@ -29,7 +29,19 @@ public final class Formats {
     public static final int Q5_K = 13;
     public static final int IQ4_XS = 14;
 
+    /** Independent partial sums per row in the row kernels ({@link Q8_0Block#rowDot}): one 16-float vector on CPUs. */
+    public static final int ROW_LANES = 16;
+
     private Formats() {
+    }
+
+    /** The sum of the lane sums, in lane order (a fixed order: the same result on every device). */
+    public static float laneSum(float[] lanes) {
+        float sum = 0f;
+        for (int j = 0; j < ROW_LANES; j++) {
+            sum += lanes[j];
+        }
+        return sum;
     }
 
     /** Elements per block (1 for the plain formats). */
@@ -116,6 +128,20 @@ public final class Formats {
         }
     }
 
+    /** Whether the format has a four-vector row product ({@link #rowDot4}); else callers go block by block. */
+    public static boolean hasRowDot4(int format) {
+        return format == Q8_0 || format == Q4_0;
+    }
+
+    /** Row at byte {@code base} ({@code blocks} blocks) with four vectors, sums into {@code sums[0..3]} (see {@link #hasRowDot4}). */
+    public static void rowDot4(int format, ByteArray w, int base, int blocks, FloatArray x, int x0, int x1, int x2, int x3, float[] sums) {
+        switch (format) {
+            case Q8_0: Q8_0Block.rowDot4(w, base, blocks, x, x0, x1, x2, x3, sums); break;
+            case Q4_0: Q4_0Block.rowDot4(w, base, blocks, x, x0, x1, x2, x3, sums); break;
+            default: break;
+        }
+    }
+
     /**
      * The dot product of row {@code row} of a rows x cols matrix with {@code x[xOffset .. xOffset+cols)}: block by
      * block, each block's inner loop over contiguous bytes and floats (what CPU OpenCL compilers vectorize).
@@ -125,6 +151,11 @@ public final class Formats {
         int bytes = blockBytes(format);
         int blocks = cols / elements;
         int base = row * blocks * bytes;
+        switch (format) {
+            case Q8_0: return Q8_0Block.rowDot(w, base, blocks, x, xOffset);
+            case Q4_0: return Q4_0Block.rowDot(w, base, blocks, x, xOffset);
+            default: break;
+        }
         float sum = 0f;
         for (int b = 0; b < blocks; b++) {
             sum += blockDot(format, w, base + b * bytes, x, xOffset + b * elements);

@@ -247,6 +247,8 @@ public final class PtxEmitter {
             case Convert c -> convert(name(c.result()), c.kind(), c.value(), scalar(c.value()), (ScalarType) c.result().type());
             case MathOp m -> math(m);
             case Load l -> load(l);
+            case LoadBytes l -> code.op("ld" + space(l.base()) + memType(l.type()) + " " + name(l.result()) + ", "
+                    + address(l.base(), l.byteOffset()));   // i8 pointer: the address is base + offset; aligned by contract
             case Store s -> store(s);
             case LocalArray a -> localArray(a);
             case WorkItem w -> workItem(w);

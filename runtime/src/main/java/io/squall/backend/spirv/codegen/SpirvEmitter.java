@@ -68,7 +68,6 @@ public final class SpirvEmitter {
     private int currentLabel;
     private int halfScratch;
     private boolean usesDouble;
-    private boolean usesSubGroups;
 
     private SpirvEmitter(Kernel kernel, DeviceCapabilities caps) {
         this.kernel = kernel;
@@ -123,9 +122,6 @@ public final class SpirvEmitter {
         }
         if (usesDouble && !caps.fp64()) {
             throw new IllegalArgumentException(kernel.javaName() + " uses double precision, which this device does not support (no cl_khr_fp64)");
-        }
-        if (usesSubGroups && !caps.subGroups()) {
-            throw new IllegalArgumentException(kernel.javaName() + " uses sub-group operations, which this device does not support");
         }
         Words fw = m.functions;
         fw.instruction(Op.Function, voidType, fn, 0, fnType);
@@ -355,6 +351,7 @@ public final class SpirvEmitter {
             case Convert c -> convert(c);
             case MathOp mo -> math(mo);
             case Load l -> load(l);
+            case LoadBytes l -> loadBytes(l);
             case Store s -> store(s);
             case LocalArray a -> localArray(a);
             case WorkItem w -> workItem(w);
@@ -675,6 +672,13 @@ public final class SpirvEmitter {
         }
     }
 
+    /** The byte's address, bitcast to a pointer to the wide type in the same storage class, loaded with its alignment. */
+    private void loadBytes(LoadBytes l) {
+        PointerType p = (PointerType) l.base().type();
+        int wide = tmp(Op.Bitcast, m.typePointer(storage(p.space()), valueType(l.type())), elementPointer(l.base(), l.byteOffset()));
+        emitTo(v(l.result()), Op.Load, valueType(l.type()), wide, Spv.MEMORY_ACCESS_ALIGNED, l.type().bytes());
+    }
+
     private void store(Store s) {
         ScalarType el = element(s.base());
         if (el == ScalarType.F16) {
@@ -803,10 +807,18 @@ public final class SpirvEmitter {
     // ---- sub-groups
 
     private void subGroup(SubGroupOp s) {
-        usesSubGroups = true;
         int r = v(s.result());
         ScalarType t = scalar(s.result());
         int ty = valueType(t);
+        if (!caps.subGroups()) {   // sub-groups of one work-item, as the OpenCL C emitter (see there)
+            int same = switch (s.operation()) {
+                case LOCAL_ID -> m.constantInt(32, 0);
+                case SIZE -> m.constantInt(32, 1);
+                default -> v(s.arguments().get(0));
+            };
+            emitTo(r, Op.CopyObject, ty, same);
+            return;
+        }
         int scope = m.constantInt(32, Spv.SCOPE_SUBGROUP);
         List<Value> args = s.arguments();
         switch (s.operation()) {
