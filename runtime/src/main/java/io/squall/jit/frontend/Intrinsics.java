@@ -1,5 +1,7 @@
 package io.squall.jit.frontend;
 
+import io.squall.jit.ir.Instruction.SubGroupOperation;
+
 import io.squall.jit.frontend.Slot.ArrayRef;
 import io.squall.jit.frontend.Slot.Context;
 import io.squall.jit.frontend.Slot.Val;

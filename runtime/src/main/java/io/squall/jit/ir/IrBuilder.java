@@ -1,5 +1,9 @@
 package io.squall.jit.ir;
 
+import io.squall.jit.ir.Instruction.LoadBytes;
+import io.squall.jit.ir.Instruction.SubGroupOp;
+import io.squall.jit.ir.Instruction.SubGroupOperation;
+
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.AtomicRMW;
 import io.squall.jit.ir.Instruction.Barrier;

@@ -1,5 +1,7 @@
 package io.squall.jit.ir;
 
+import io.squall.jit.ir.Instruction.LoadBytes;
+
 import io.squall.jit.ir.Instruction.AtomicRMW;
 import io.squall.jit.ir.Instruction.Barrier;
 import io.squall.jit.ir.Instruction.Binary;

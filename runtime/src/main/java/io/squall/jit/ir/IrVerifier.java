@@ -1,5 +1,7 @@
 package io.squall.jit.ir;
 
+import io.squall.jit.ir.Instruction.LoadBytes;
+
 import io.squall.jit.ir.Instruction.Binary;
 import io.squall.jit.ir.Instruction.BinaryOperator;
 import io.squall.jit.ir.Instruction.Compare;

@@ -1,5 +1,7 @@
 package io.squall.jit.passes;
 
+import io.squall.jit.ir.Instruction.LoadBytes;
+
 import io.squall.jit.CheckSite;
 import io.squall.jit.CompileOptions.AccessChecks;
 import io.squall.jit.Kernel;

@@ -1,5 +1,7 @@
 package io.squall.backend.opencl.codegen;
 
+import io.squall.jit.ir.Instruction.LoadBytes;
+
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;

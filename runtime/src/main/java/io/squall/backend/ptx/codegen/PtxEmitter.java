@@ -1,5 +1,7 @@
 package io.squall.backend.ptx.codegen;
 
+import io.squall.jit.ir.Instruction.LoadBytes;
+
 import io.squall.jit.Kernel;
 import io.squall.jit.ir.AddressSpace;
 import io.squall.jit.ir.Block;

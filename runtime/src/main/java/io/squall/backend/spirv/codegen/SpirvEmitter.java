@@ -1,5 +1,7 @@
 package io.squall.backend.spirv.codegen;
 
+import io.squall.jit.ir.Instruction.LoadBytes;
+
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
 import io.squall.jit.ir.AddressSpace;
