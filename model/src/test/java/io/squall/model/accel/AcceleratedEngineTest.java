@@ -68,7 +68,7 @@ class AcceleratedEngineTest {
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("typesOnOpenCL")
     void syntheticModelsInEveryTensorTypeMatchOnOpenCL(String device, String type) throws IOException {
-        Devices.opencl();
+        Devices.opencl();   // a skip when there is no OpenCL device
         try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
             compare(model, device, 72);
         }
