@@ -109,7 +109,13 @@ public final class LlamaBench {
         }
     }
 
-    record Result(String type, double gigabytes, long bytesPerToken, int promptTokens, double promptTps, int genTokens, double genTps) {
+    record Result(String type, double gigabytes, long bytesPerToken, int promptTokens, double promptTps, int genTokens, double genTps,
+                  double promptCpuMsPerToken, double genCpuMsPerToken) {
+    }
+
+    /** CPU time of this process, all threads (as node's process.cpuUsage() for llama.cpp). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Measures one model and appends a JSON line: speeds, weight bytes per token, and the read bandwidth probed around it. */
@@ -128,6 +134,8 @@ public final class LlamaBench {
         line.put("promptTokensPerSecond", r.promptTps());
         line.put("generatedTokens", genTokens);
         line.put("generationTokensPerSecond", r.genTps());
+        line.put("promptCpuMsPerToken", r.promptCpuMsPerToken());
+        line.put("generationCpuMsPerToken", r.genCpuMsPerToken());
         line.put("weightBytesPerToken", r.bytesPerToken());
         line.put("readBandwidthGBps", bandwidth);
         Files.writeString(results, new ObjectMapper().writeValueAsString(line) + "\n", java.nio.file.StandardOpenOption.CREATE,
@@ -211,6 +219,14 @@ public final class LlamaBench {
             {"generationTokensPerSecond", "generation tok/s", "higher"},
             {"promptTokensPerSecond", "prompt tok/s", "higher"},
             {"ttftMs", "time to first token ms", "lower"}};
+    /**
+     * Process CPU time per token (warm path): on a shared machine it moves far less than wall time when other processes
+     * take the cores, so its ratio (llama.cpp / Squall: above 1 means Squall needs less CPU) is the steadier comparison.
+     * Spin-waiting threads count, so compare at one thread for a clean figure (THREADS=1).
+     */
+    private static final String[][] CPU_METRICS = {
+            {"generationCpuMsPerToken", "generation CPU ms/token"},
+            {"promptCpuMsPerToken", "prompt CPU ms/token"}};
 
     /**
      * Medians and spread (min-max) per model, engine and path, and Squall / llama.cpp ratios computed pair by pair
@@ -250,6 +266,30 @@ public final class LlamaBench {
                 String unit = m[0].equals("ttftMs") ? "%.0f" : "%.1f";
                 System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", model, m[1], summary(sc, unit), summary(sw, unit),
                         summary(lw, unit), summary(lc, unit), ratios(sc, lc) + ", " + ratios(sw, lw));
+            }
+        }
+        Map<String, List<Double>[]> cpu = new java.util.LinkedHashMap<>();
+        for (JsonNode n : lines) {
+            String engine = n.get("engine").asText().startsWith("Squall") ? "Squall" : "llama.cpp";
+            for (String[] m : CPU_METRICS) {
+                if (n.has(m[0])) {
+                    @SuppressWarnings("unchecked")
+                    List<Double>[] pair = cpu.computeIfAbsent(n.get("type").asText() + "|" + m[1],
+                            k -> new List[] {new java.util.ArrayList<>(), new java.util.ArrayList<>()});
+                    pair[engine.equals("Squall") ? 0 : 1].add(n.get(m[0]).asDouble());
+                }
+            }
+        }
+        if (!cpu.isEmpty()) {
+            System.out.println("\nCPU time per token (warm; all threads of the process; steadier than tok/s on a shared machine)\n");
+            System.out.println("| model | metric | Squall | llama.cpp | llama.cpp/Squall (above 1: Squall needs less CPU) |");
+            System.out.println("|---|---|---|---|---|");
+            for (var e : cpu.entrySet()) {
+                String[] key = e.getKey().split("\\|");
+                Series squall = new Series(key[0], "Squall", "warm", key[1], e.getValue()[0]);
+                Series llamaCpp = new Series(key[0], "llama.cpp", "warm", key[1], e.getValue()[1]);
+                System.out.printf("| %s | %s | %s | %s | %s |%n", key[0], key[1], summary(squall, "%.1f"), summary(llamaCpp, "%.1f"),
+                        ratios(llamaCpp, squall));
             }
         }
         if (chart != null) {
@@ -361,18 +401,23 @@ public final class LlamaBench {
             // warm-up: JIT, page-in of the mapping
             decode(engine, engine.prefill(prompt, 0, Math.min(8, promptTokens), 0), Math.min(8, promptTokens), 4);
             // the CPU is shared: best of RUNS runs (llama.cpp's script does the same)
-            long promptNanos = Long.MAX_VALUE, genNanos = Long.MAX_VALUE;
+            long promptNanos = Long.MAX_VALUE, genNanos = Long.MAX_VALUE, promptCpu = Long.MAX_VALUE, genCpu = Long.MAX_VALUE;
             for (int run = 0; run < RUNS; run++) {
                 long t0 = System.nanoTime();
+                long c0 = processCpuNanos();
                 float[] logits = engine.prefill(prompt, 0, promptTokens, 0);
                 promptNanos = Math.min(promptNanos, System.nanoTime() - t0);
+                promptCpu = Math.min(promptCpu, processCpuNanos() - c0);
                 t0 = System.nanoTime();
+                c0 = processCpuNanos();
                 decode(engine, logits, promptTokens, genTokens);
                 genNanos = Math.min(genNanos, System.nanoTime() - t0);
+                genCpu = Math.min(genCpu, processCpuNanos() - c0);
             }
             Result r = new Result(type, Files.size(file) / 1e9, model.weightBytesPerToken(), promptTokens,
-                    promptTokens * 1e9 / promptNanos, genTokens, genTokens * 1e9 / genNanos);
-            System.err.printf("bench: %s prompt %.1f tok/s, generation %.2f tok/s%n", type, r.promptTps(), r.genTps());
+                    promptTokens * 1e9 / promptNanos, genTokens, genTokens * 1e9 / genNanos, promptCpu / 1e6 / promptTokens, genCpu / 1e6 / genTokens);
+            System.err.printf("bench: %s prompt %.1f tok/s (%.1f CPU ms/token), generation %.2f tok/s (%.1f CPU ms/token)%n", type, r.promptTps(),
+                    r.promptCpuMsPerToken(), r.genTps(), r.genCpuMsPerToken());
             return r;
         }
     }

@@ -39,7 +39,16 @@ import jdk.incubator.vector.VectorSpecies;
  *     one-instruction 4-way int8 dot product has no Java form; scalar reductions {@code s += a[i] * b[i]} over byte or
  *     short arrays stay scalar (~2 multiply-adds/ns);</li>
  * <li>limit: a kernel of four Q4_0 rows exceeds C2's inlining node budget (NodeCountInliningCutoff, not settable in
- *     product JVMs): its vectors are boxed, 2x slower and ~1 MB allocated per product. Two rows is the most.</li>
+ *     product JVMs): its vectors are boxed, 2x slower and ~1 MB allocated per product. Two rows is the most.
+ *     (Loading the four block scales before the vector code keeps it within the budget; it is then no faster than
+ *     two rows, and two Q4_K rows sharing x are no faster than one: these kernels are bound by their vector
+ *     operations per weight, not by loads of x or the scalar work; measured 2026-12-04, CPU time per byte.)</li>
+ * <li>what would be faster: rows in lanes (bench/.../IntegerDotBench.rowsInLanes16): 16 rows interleaved byte by
+ *     byte, each row a 16-bit lane, x broadcast, one I2F and one FMA per block for all 16 rows: about 0.3 vector
+ *     operations per multiply-add against 0.4 here, 13.1 against 8.5 GB/s of Q4_0 per CPU-second in cache
+ *     (one core, 2026-12-04). It needs the weights repacked into a copy at load, as llama.cpp does for Q4_0 and
+ *     Q4_K (its CPU_REPACK buffer, 8-row interleaved) and not for Q8_0 or Q6_K; mapped weights without copies rule
+ *     it out here for now.</li>
  * </ul>
  *
  * <p>256-bit vectors throughout: on AVX-512 parts that split 512-bit operations (AMD Zen 4) nothing is lost,

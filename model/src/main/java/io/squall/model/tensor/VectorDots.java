@@ -121,6 +121,10 @@ final class VectorDots {
                         out[o + r] = q4_K(w, base + r * rowBytes, x, xo, cols);
                     }
                 }
+
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    decodeQ4_K(w, base, dst, dstOffset, cols);
+                }
             };
             case Q6_K -> new RowDots() {
                 float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
@@ -131,6 +135,9 @@ final class VectorDots {
                     for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
                         out[o + r] = q6_K(w, base + r * rowBytes, x, xo, cols);
                     }
+                }
+                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                    decodeQ6_K(w, base, dst, dstOffset, cols);
                 }
             };
             case F16 -> new RowDots() {
@@ -351,6 +358,63 @@ final class VectorDots {
             }
         }
         return acc.reduceLanes(ADD);
+    }
+
+    /**
+     * Q4_K row to floats for the batched product (the scalar decoder made prompts of Q4_K_M models decode-bound):
+     * the same float operations as {@link Dequantizer}, d * sc * q - dmin * m per element, so the same values.
+     */
+    static void decodeQ4_K(MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+        for (int sb = 0; sb < cols / 256; sb++) {
+            long o = base + (long) sb * Blocks.Q4_K_BYTES;
+            float d = Blocks.half(w, o);
+            float dmin = Blocks.half(w, o + 2);
+            int sc03 = w.get(Blocks.INT_LE, o + 4);
+            int mn03 = w.get(Blocks.INT_LE, o + 8);
+            int hi47 = w.get(Blocks.INT_LE, o + 12);
+            for (int g = 0; g < 4; g++) {
+                float scaleLo = d * Blocks.scaleK4(sc03, hi47, 2 * g);
+                float minLo = dmin * Blocks.minK4(mn03, hi47, 2 * g);
+                float scaleHi = d * Blocks.scaleK4(sc03, hi47, 2 * g + 1);
+                float minHi = dmin * Blocks.minK4(mn03, hi47, 2 * g + 1);
+                int di = dstOffset + sb * 256 + 64 * g;
+                long qs = o + 16 + 32 * g;
+                for (int j = 0; j < 32; j += L) {
+                    ByteVector v = ByteVector.fromMemorySegment(B, w, qs + j, LE);
+                    bytesToFloats(v.and(LOW_NIBBLE)).mul(scaleLo).sub(minLo).intoArray(dst, di + j);
+                    bytesToFloats(v.lanewise(LSHR, 4)).mul(scaleHi).sub(minHi).intoArray(dst, di + 32 + j);
+                }
+            }
+        }
+    }
+
+    /** Q6_K row to floats for the batched product: (d * sc) * (q - 32) per element, as {@link Dequantizer}. */
+    static void decodeQ6_K(MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+        for (int sb = 0; sb < cols / 256; sb++) {
+            long o = base + (long) sb * Blocks.Q6_K_BYTES;
+            float d = Float.float16ToFloat(w.get(SHORT_LE, o + 208));
+            for (int h = 0; h < 2; h++) {
+                long ql = o + 64 * h;
+                long qh = o + 128 + 32 * h;
+                long sc = o + 192 + 8 * h;
+                int di = dstOffset + sb * 256 + 128 * h;
+                for (int l = 0; l < 32; l += L) {
+                    int is = l / 16;
+                    ByteVector hb = ByteVector.fromMemorySegment(B, w, qh + l, LE);
+                    ByteVector v0 = ByteVector.fromMemorySegment(B, w, ql + l, LE);
+                    ByteVector v1 = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
+                    // quarter k of the 128: low (k < 2) or high (k >= 2) nibble of ql[32 (k % 2) + l], qh bits 2k..2k+1
+                    ByteVector q0 = v0.and(LOW_NIBBLE).or(hb.lanewise(LSHL, 4).and(BITS_4_5)).sub(THIRTY_TWO);
+                    ByteVector q1 = v1.and(LOW_NIBBLE).or(hb.lanewise(LSHL, 2).and(BITS_4_5)).sub(THIRTY_TWO);
+                    ByteVector q2 = v0.lanewise(LSHR, 4).or(hb.and(BITS_4_5)).sub(THIRTY_TWO);
+                    ByteVector q3 = v1.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(BITS_4_5)).sub(THIRTY_TWO);
+                    bytesToFloats(q0).mul(d * w.get(Blocks.BYTE, sc + is)).intoArray(dst, di + l);
+                    bytesToFloats(q1).mul(d * w.get(Blocks.BYTE, sc + is + 2)).intoArray(dst, di + 32 + l);
+                    bytesToFloats(q2).mul(d * w.get(Blocks.BYTE, sc + is + 4)).intoArray(dst, di + 64 + l);
+                    bytesToFloats(q3).mul(d * w.get(Blocks.BYTE, sc + is + 6)).intoArray(dst, di + 96 + l);
+                }
+            }
+        }
     }
 
     /** Byte-lane shifts here cost C2 a few instructions each on x86, still cheaper than decoding in int lanes. */

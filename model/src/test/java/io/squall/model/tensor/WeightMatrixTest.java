@@ -136,6 +136,30 @@ class WeightMatrixTest {
         }
     }
 
+    /** The batched product's vectorized row decoders compute what the scalar Dequantizer computes, bit for bit. */
+    @Test
+    void batchedRowDecodeEqualsTheDequantizer() {
+        for (GGMLType type : TYPES) {
+            int rows = 3;
+            int cols = 768;
+            float[] w = TensorTestData.weights(rows * cols, 41 + type.id());
+            w[5] = 0;
+            w[cols + 7] = -w[cols + 7] * 30;   // an outlier: full-range quants
+            MemorySegment data = Quantizer.quantize(type, w);
+            long rowBytes = type.byteSize(cols);
+            float[] expected = new float[cols];
+            float[] actual = new float[cols + 3];
+            for (int r = 0; r < rows; r++) {
+                Dequantizer.dequantize(type, data, (long) r * cols, expected, 0, cols);
+                VectorDots.kernel(type).decode(type, data, r * rowBytes, actual, 3, cols);
+                for (int i = 0; i < cols; i++) {
+                    assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[3 + i]),
+                            type + " row " + r + " element " + i + ": " + expected[i] + " vs " + actual[3 + i]);
+                }
+            }
+        }
+    }
+
     @Test
     void badShapesNameTheTensor() {
         MemorySegment data = Quantizer.quantize(GGMLType.Q8_0, new float[64]);
