@@ -273,7 +273,7 @@ public final class LlamaBench {
             String engine = n.get("engine").asText().startsWith("Squall") ? "Squall" : "llama.cpp";
             for (String[] m : CPU_METRICS) {
                 if (n.has(m[0])) {
-                    @SuppressWarnings("unchecked")
+                    @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of two lists
                     List<Double>[] pair = cpu.computeIfAbsent(n.get("type").asText() + "|" + m[1],
                             k -> new List[] {new java.util.ArrayList<>(), new java.util.ArrayList<>()});
                     pair[engine.equals("Squall") ? 0 : 1].add(n.get(m[0]).asDouble());
