@@ -17,7 +17,7 @@ public interface RuntimeService {
 
     /** The runtime found on the class path (the first one listed); an error naming the missing service when there is none. */
     static RuntimeService get() {
-        return Holder.INSTANCE;
+        return LoadedRuntime.INSTANCE;
     }
 
     /** Backends in listing order: OpenCL first, the JVM last. */
@@ -38,24 +38,4 @@ public interface RuntimeService {
 
     /** An executor for {@code graphs}, run in order; it holds device memory until closed. */
     PlanExecution newExecution(List<GraphSpec> graphs);
-
-    /** Lazily loaded, once: the service is looked up in the API's own class loader, then in the thread's. */
-    final class Holder {
-        private static final RuntimeService INSTANCE = load();
-
-        private Holder() {
-        }
-
-        private static RuntimeService load() {
-            for (ClassLoader loader : new ClassLoader[]{RuntimeService.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
-                if (loader != null) {
-                    for (RuntimeService s : ServiceLoader.load(RuntimeService.class, loader)) {
-                        return s;
-                    }
-                }
-            }
-            throw new IllegalStateException("no " + RuntimeService.class.getName() + " on the class path: the squall-runtime jar's "
-                    + "META-INF/services/" + RuntimeService.class.getName() + " is missing");
-        }
-    }
 }

@@ -7,6 +7,7 @@ import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.api.runtime.TornadoRuntime;
 import io.squall.api.runtime.TornadoRuntimeProvider;
 import io.squall.backend.opencl.driver.OpenCL;
+import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,21 @@ class DevicesTest {
         assertEquals(TornadoDeviceType.JAVA, jvm.type());
         assertSame(jvm, Devices.all().getLast());
         assertTrue(jvm.properties().computeUnits() >= 1);
+    }
+
+    /** Every backend, the built-in ones too, comes from the service file, in listing order: OpenCL first, the JVM last. */
+    @Test
+    void everyBackendIsAService() throws java.io.IOException {
+        List<String> listed;
+        try (var in = Devices.class.getResourceAsStream("/META-INF/services/" + Backend.class.getName())) {
+            listed = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+        }
+        List<String> found = Devices.backends().stream().map(b -> b.getClass().getName()).toList();
+        assertEquals(4, listed.size(), listed.toString());
+        assertTrue(found.containsAll(listed), found + " lacks some of " + listed);   // tests may register simulated backends too
+        assertEquals(List.of("opencl", "ptx", "spirv", "jvm"), Devices.backends().stream().map(Backend::name)
+                .filter(n -> List.of("opencl", "ptx", "spirv", "jvm").contains(n)).toList());
     }
 
     @Test

@@ -26,6 +26,27 @@ class PackageCyclesTest {
         PackageCycles.assertNone(PackageCycles.classesOf(TaskGraph.class));
     }
 
+    /**
+     * Beyond "no cycle", the layering the package-info files promise: the API names no implementation package (it finds
+     * the runtime with ServiceLoader), discovery and the SPI name no backend (each backend is a service).
+     */
+    @Test
+    void theApiDiscoveryAndSpiNameNoImplementation() {
+        Map<String, Map<String, String>> graph = PackageCycles.packageGraph(PackageCycles.classesOf(TaskGraph.class));
+        List<String> violations = new java.util.ArrayList<>();
+        graph.forEach((from, edges) -> edges.forEach((to, example) -> {
+            boolean api = from.startsWith("io.squall.api") && !to.startsWith("io.squall.api") && !to.equals("io.squall.plan");
+            boolean discovery = (from.equals("io.squall.device") || from.equals("io.squall.backend"))
+                    && to.startsWith("io.squall.backend.");
+            boolean spiUp = from.equals("io.squall.backend") && (to.startsWith("io.squall.exec") || to.startsWith("io.squall.device"));
+            if (api || discovery || spiUp) {
+                violations.add(from + " -> " + to + " (" + example + ")");
+            }
+        }));
+        assertEquals(List.of(), violations);
+        assertTrue(graph.containsKey("io.squall.backend.ptx") && graph.containsKey("io.squall.api"), graph.keySet().toString());
+    }
+
     @Test
     void aCycleFailsWithEachStepAndAClassThatMakesIt(@TempDir Path dir) throws IOException {
         // p.A calls q.B; q.B has a field of type r.C; r.C's method returns p.A[]: p -> q -> r -> p.
