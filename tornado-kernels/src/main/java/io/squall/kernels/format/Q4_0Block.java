@@ -44,36 +44,4 @@ public final class Q4_0Block {
         }
         return Formats.laneSum(lanes);
     }
-
-    /** {@link Q8_0Block#rowDot4} for Q4_0: each block's nibbles decoded once for four vectors. */
-    public static void rowDot4(ByteArray w, int base, int blocks, FloatArray x, int x0, int x1, int x2, int x3, float[] sums) {
-        float[] l0 = new float[Formats.ROW_LANES];
-        float[] l1 = new float[Formats.ROW_LANES];
-        float[] l2 = new float[Formats.ROW_LANES];
-        float[] l3 = new float[Formats.ROW_LANES];
-        for (int j = 0; j < Formats.ROW_LANES; j++) {
-            l0[j] = 0f;
-            l1[j] = 0f;
-            l2[j] = 0f;
-            l3[j] = 0f;
-        }
-        for (int b = 0; b < blocks; b++) {
-            int block = base + b * BYTES;
-            int c = b * ELEMENTS;
-            float d = Plain.halfAt(w, block);
-            for (int k = 0; k < 16; k++) {
-                int packed = w.get(block + 2 + k) & 0xFF;
-                float lo = (packed & 15) - 8;
-                float hi = (packed >> 4) - 8;
-                l0[k] += d * (lo * x.get(x0 + c + k) + hi * x.get(x0 + c + 16 + k));
-                l1[k] += d * (lo * x.get(x1 + c + k) + hi * x.get(x1 + c + 16 + k));
-                l2[k] += d * (lo * x.get(x2 + c + k) + hi * x.get(x2 + c + 16 + k));
-                l3[k] += d * (lo * x.get(x3 + c + k) + hi * x.get(x3 + c + 16 + k));
-            }
-        }
-        sums[0] = Formats.laneSum(l0);
-        sums[1] = Formats.laneSum(l1);
-        sums[2] = Formats.laneSum(l2);
-        sums[3] = Formats.laneSum(l3);
-    }
 }

@@ -46,38 +46,4 @@ public final class Q8_0Block {
         }
         return Formats.laneSum(lanes);
     }
-
-    /**
-     * {@link #rowDot} of one row with four vectors at once ({@code x[x0 ..]} .. {@code x[x3 ..]}), each block's quants
-     * loaded once for the four: the sums go to {@code sums[0..3]}. Same lane order as {@link #rowDot}.
-     */
-    public static void rowDot4(ByteArray w, int base, int blocks, FloatArray x, int x0, int x1, int x2, int x3, float[] sums) {
-        float[] l0 = new float[Formats.ROW_LANES];
-        float[] l1 = new float[Formats.ROW_LANES];
-        float[] l2 = new float[Formats.ROW_LANES];
-        float[] l3 = new float[Formats.ROW_LANES];
-        for (int j = 0; j < Formats.ROW_LANES; j++) {
-            l0[j] = 0f;
-            l1[j] = 0f;
-            l2[j] = 0f;
-            l3[j] = 0f;
-        }
-        for (int b = 0; b < blocks; b++) {
-            int block = base + b * BYTES;
-            int c = b * ELEMENTS;
-            float d = Plain.halfAt(w, block);
-            for (int j = 0; j < 16; j++) {
-                float lo = w.get(block + 2 + j);
-                float hi = w.get(block + 18 + j);
-                l0[j] += d * (lo * x.get(x0 + c + j) + hi * x.get(x0 + c + 16 + j));
-                l1[j] += d * (lo * x.get(x1 + c + j) + hi * x.get(x1 + c + 16 + j));
-                l2[j] += d * (lo * x.get(x2 + c + j) + hi * x.get(x2 + c + 16 + j));
-                l3[j] += d * (lo * x.get(x3 + c + j) + hi * x.get(x3 + c + 16 + j));
-            }
-        }
-        sums[0] = Formats.laneSum(l0);
-        sums[1] = Formats.laneSum(l1);
-        sums[2] = Formats.laneSum(l2);
-        sums[3] = Formats.laneSum(l3);
-    }
 }
