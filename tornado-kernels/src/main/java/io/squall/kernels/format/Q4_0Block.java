@@ -44,4 +44,25 @@ public final class Q4_0Block {
         }
         return Formats.laneSum(lanes);
     }
+
+    /**
+     * As {@link Q8_0Block#laneDot}: 4 lanes per block, each 4 bytes of nibbles (two 2-byte loads: elements k..k+3 and
+     * k+16..k+19, k = 4 * (lane % 4)), 8 blocks per step of the warp.
+     */
+    public static float laneDot(ByteArray w, int base, int blocks, FloatArray x, int lane) {
+        int quad = lane % 4;
+        float sum = 0f;
+        for (int b = lane / 4; b < blocks; b += 8) {
+            int block = base + b * BYTES;
+            int packed = (w.getShort(block + 2 + 4 * quad) & 0xFFFF) | (w.getShort(block + 4 + 4 * quad) << 16);
+            int c = b * ELEMENTS + 4 * quad;
+            float s = 0f;
+            for (int i = 0; i < 4; i++) {
+                int q = packed >> (8 * i) & 0xFF;
+                s += ((q & 15) - 8) * x.get(c + i) + ((q >> 4) - 8) * x.get(c + 16 + i);
+            }
+            sum += Float.float16ToFloat(w.getShort(block)) * s;
+        }
+        return sum;
+    }
 }

@@ -46,4 +46,23 @@ public final class Q8_0Block {
         }
         return Formats.laneSum(lanes);
     }
+
+    /**
+     * Lane {@code lane} (of 32) of a row's product on GPUs: 8 lanes per block, each 4 quants with two 2-byte loads (the
+     * quants of a 34-byte block are only 2-byte aligned), 4 blocks per step, so a warp's loads cover 136 contiguous
+     * bytes; the scale is one 2-byte load. The caller adds the 32 lanes.
+     */
+    public static float laneDot(ByteArray w, int base, int blocks, FloatArray x, int lane) {
+        int quad = lane % 8;
+        float sum = 0f;
+        for (int b = lane / 8; b < blocks; b += 4) {
+            int block = base + b * BYTES;
+            int lo = w.getShort(block + 2 + 4 * quad);
+            int hi = w.getShort(block + 4 + 4 * quad);
+            int c = b * ELEMENTS + 4 * quad;
+            float s = (byte) lo * x.get(c) + (byte) (lo >> 8) * x.get(c + 1) + (byte) hi * x.get(c + 2) + (byte) (hi >> 8) * x.get(c + 3);
+            sum += Float.float16ToFloat(w.getShort(block)) * s;
+        }
+        return sum;
+    }
 }
