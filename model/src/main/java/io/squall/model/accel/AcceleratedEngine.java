@@ -12,6 +12,7 @@ import io.squall.api.common.TornadoDevice;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.exec.KernelCache;
 import io.squall.exec.RuntimeOptions;
+import io.squall.exec.device.ptx.PtxDevice;
 import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.graphs.DeviceWeight;
 import io.squall.kernels.graphs.LayerWeights;
@@ -63,6 +64,17 @@ public final class AcceleratedEngine implements InferenceEngine {
     private final float[] logits;
     private TornadoExecutionResult lastResult;
     private long prefillExecutions;
+
+    /**
+     * Decode re-executes the same graphs with the same buffers every token, which is what CUDA graph replay serves
+     * (one submission per graph instead of one per kernel: 22.6 -> 8.3 us per kernel on an H100), so on ptx:N the engine
+     * turns it on unless {@code -Dsquall.cudaGraphs} says otherwise.
+     */
+    private static void useCudaGraphs(String deviceId) {
+        if (deviceId.startsWith("ptx:") && System.getProperty(PtxDevice.CUDA_GRAPHS) == null) {
+            System.setProperty(PtxDevice.CUDA_GRAPHS, "true");
+        }
+    }
 
     /** A device stage (graphs and plan) or a CPU-engine stage (both null). */
     private record StagePlan(Stage spec, LlamaGraphs.Stage graphs, TornadoExecutionPlan plan) {
@@ -178,6 +190,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                 if (relaxedMath(device)) {
                     plan.withCompilerFlags("-fast-math");
                 }
+                useCudaGraphs(spec.deviceId());
                 this.stages.add(new StagePlan(spec, graphs, plan));
             }
         } catch (RuntimeException e) {
