@@ -54,6 +54,23 @@ public final class AcceleratedEngine implements InferenceEngine {
      * (a guarded load costs up to ~2x on the memory-bound products).
      */
     static final boolean ACCESS_GUARDS = Boolean.getBoolean("squall.accel.guards");
+    /**
+     * The matrix-vector layout on every device ({@code -Dsquall.accel.matvecShape=lanes|rows}); unset: by device type
+     * ({@link LlamaGraphs.MatVecShape#forDevice}). For measuring a device whose compiler prefers the other layout.
+     */
+    static final LlamaGraphs.MatVecShape MATVEC_SHAPE = matVecShapeOption(System.getProperty("squall.accel.matvecShape"));
+
+    static LlamaGraphs.MatVecShape matVecShapeOption(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "lanes" -> LlamaGraphs.MatVecShape.LANES;
+            case "rows" -> LlamaGraphs.MatVecShape.ROWS;
+            default -> throw new IllegalArgumentException("-Dsquall.accel.matvecShape=" + value + ": expected lanes or rows");
+        };
+    }
+
     /** The stage device id for layers on the CPU engine (partial offload). */
     public static final String CPU = Stage.CPU;
     private final LlamaModel model;
@@ -178,7 +195,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                         last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
                 int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers()) ? prefillBatch(prefillBatch) : 0;
                 LlamaGraphs.Stage graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
-                        matVecShape != null ? matVecShape : LlamaGraphs.MatVecShape.forDevice(device), batch);
+                        matVecShape != null ? matVecShape : MATVEC_SHAPE != null ? MATVEC_SHAPE : LlamaGraphs.MatVecShape.forDevice(device), batch);
                 TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
                         .withDevice(device).withGridScheduler(graphs.grids());
                 if (specialize(spec.deviceId())) {
