@@ -5,6 +5,8 @@ import io.squall.api.math.TornadoMath;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.kernels.format.Formats;
+import io.squall.kernels.format.Q4_0Block;
+import io.squall.kernels.format.Q8_0Block;
 
 /**
  * Matrix-vector products {@code out[outOffset + r] (+)= W[r] . x} with the dequantization fused in, reading the GGUF
@@ -13,7 +15,8 @@ import io.squall.kernels.format.Formats;
  * <p>
  * Shape: {@link #LANES} work-items per row, {@link #ROWS_PER_GROUP} rows per work-group. Lane {@code l} takes element
  * {@code l} of every 32-element (sub-)block, so neighbouring work-items read neighbouring bytes: coalesced on GPUs and
- * vectorizable across work-items on CPU OpenCL (PoCL). The lanes' partial sums meet in a local-memory tree.
+ * vectorizable across work-items on CPU OpenCL (PoCL); Q8_0 and Q4_0 lanes read 4 quants with 2-byte wide loads. The
+ * lanes' partial sums meet in a warp reduction where a sub-group is the row's 32 lanes (ptx:N), else in a local-memory tree.
  * Launch: global = {@link #globalSize(int)} x 1, local = {@link #GROUP}.
  * <p>
  * {@code accumulate != 0} adds to {@code out} (the residual add fused into the output projection); {@code swiglu}
@@ -72,10 +75,17 @@ public final class MatVec {
     }
 
     /**
-     * Lane {@code lane}'s share of row {@code row} . x: elements lane, lane + 32, ... each decoded on its own, so
-     * neighbouring lanes read neighbouring bytes (coalesced) and share their block's scale through the cache.
+     * Lane {@code lane}'s share of row {@code row} . x. Q8_0 and Q4_0: a few lanes per block, each with 2-byte wide loads
+     * of 4 bytes of quants ({@link io.squall.kernels.format.Q8_0Block#laneDot}). Other formats: elements lane, lane + 32,
+     * ... each decoded on its own, so neighbouring lanes read neighbouring bytes (coalesced) and share their block's
+     * scale through the cache.
      */
     static float laneDot(int format, ByteArray w, FloatArray x, int row, int cols, int lane) {
+        if (Formats.hasLaneRowDot(format)) {
+            int blocks = cols / Formats.blockElements(format);
+            int base = row * blocks * Formats.blockBytes(format);
+            return format == Formats.Q8_0 ? Q8_0Block.laneDot(w, base, blocks, x, lane) : Q4_0Block.laneDot(w, base, blocks, x, lane);
+        }
         int base = row * cols;
         float sum = 0f;
         for (int i = lane; i < cols; i += LANES) {
@@ -86,8 +96,16 @@ public final class MatVec {
 
     // ---- the lanes' reduction ----
 
-    /** The sum of {@code value} over the lanes of this work-item's row: a local-memory tree that every work-item enters. */
+    /**
+     * The sum of {@code value} over the lanes of this work-item's row. Where a sub-group is the row's 32 lanes (a warp:
+     * ptx:N), one warp reduction: shuffles in registers, no local memory and no barrier, so the 8 warps of a group run
+     * independently. Elsewhere (sub-groups of another size or of one work-item: CPU devices, the JVM) a local-memory tree
+     * that every work-item of the group enters. The branch is uniform: the sub-group size is the same for the whole launch.
+     */
     static float laneSum(KernelContext ctx, float[] partial, float value) {
+        if (ctx.getSubGroupSize() == LANES) {
+            return ctx.subGroupReduceAdd(value);
+        }
         int lid = ctx.localIdx;
         int lane = lid % LANES;
         partial[lid] = value;

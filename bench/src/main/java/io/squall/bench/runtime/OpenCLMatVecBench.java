@@ -18,6 +18,7 @@ import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
+import io.squall.kernels.MatMatRows;
 import io.squall.kernels.MatVecRows;
 import io.squall.kernels.format.Formats;
 import io.squall.model.tensor.GGMLType;
@@ -60,6 +61,7 @@ public final class OpenCLMatVecBench {
         int deviceIndex = 0;
         boolean fastMath = false;
         int roundCount = 1;
+        int batch = 0;
         Path dump = null;
         List<Path> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -71,6 +73,7 @@ public final class OpenCLMatVecBench {
                 case "--dump" -> dump = Path.of(args[++i]);
                 case "--fast-math" -> fastMath = true;
                 case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
+                case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println("usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [--rounds N] [variant.cl ...]");
                     return;
@@ -82,6 +85,10 @@ public final class OpenCLMatVecBench {
                     variants.add(Path.of(args[i]));
                 }
             }
+        }
+        if (batch > 0) {
+            matmat(rows, cols, batch, iterations, deviceIndex);
+            return;
         }
         if (cols % 32 != 0) {
             throw new IllegalArgumentException("--cols " + cols + ": Q8_0 needs a multiple of 32");
@@ -180,14 +187,56 @@ public final class OpenCLMatVecBench {
         g.task("q8_0", MatVecRows::matvec, wa, xa, oa, rows, cols, 0, 0, Formats.Q8_0);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
-            plan.withCompilerFlags("-specialize");
+            plan.withCompilerFlags("-specialize").withoutAccessGuards();   // as the accelerated engine runs it
             if (fastMath) {
                 plan.withCompilerFlags("-cl-fast-relaxed-math");
             }
             plan.execute();
             double ms = median(iterations, plan::execute);
-            System.out.printf("%-34s %8.3f ms  (%.2fx CPU, %s)%n", "TaskGraph execute (JIT)", ms, cpu / ms,
+            System.out.printf("%-34s %8.3f ms  (%.2fx CPU, %s)%n", "TaskGraph execute (JIT, unguarded)", ms, cpu / ms,
                     check(oa.toHeapArray(), expected, matrix, x));
+        }
+    }
+
+    /**
+     * {@code --batch N}: the prefill product {@link MatMatRows#matmat} (N vectors, Q8_0 and Q4_0) through an unguarded
+     * TaskGraph, as the engine runs it, against the CPU engine's {@link WeightMatrix#matmul}; outputs compared.
+     */
+    private static void matmat(int rows, int cols, int batch, int iterations, int deviceIndex) throws Exception {
+        Random random = new Random(42);
+        float[] values = new float[rows * cols];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        float[] x = new float[batch * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        for (GGMLType type : List.of(GGMLType.Q8_0, GGMLType.Q4_0)) {
+            MemorySegment weights = Quantizer.quantize(type, values);
+            WeightMatrix matrix = WeightMatrix.of("w", type, weights, rows, cols);
+            float[] expected = new float[batch * rows];
+            System.out.printf("%s %dx%d x %d vectors, %d iterations, median%n", type, rows, cols, batch, iterations);
+            double cpu = median(iterations, () -> matrix.matmul(x, batch, expected));
+            System.out.printf("%-34s %8.3f ms%n", "CPU engine WeightMatrix.matmul", cpu);
+            FloatArray xa = FloatArray.fromArray(x);
+            FloatArray oa = new FloatArray(batch * rows);
+            ByteArray wa = ByteArray.view(weights);
+            TaskGraph g = new TaskGraph("bench");
+            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
+            g.task("matmat", MatMatRows::matmat, wa, xa, oa, rows, cols, batch, 0, type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0);
+            g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
+            try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
+                plan.withCompilerFlags("-specialize").withoutAccessGuards();
+                plan.execute();
+                double ms = median(iterations, plan::execute);
+                float[] got = oa.toHeapArray();
+                double worst = 0;
+                for (int i = 0; i < got.length; i++) {
+                    worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (1e-3 + Math.abs(expected[i])));
+                }
+                System.out.printf("%-34s %8.3f ms  (%.2fx CPU, max rel.err %.1e)%n", "TaskGraph MatMatRows.matmat", ms, cpu / ms, worst);
+            }
         }
     }
 

@@ -128,18 +128,9 @@ public final class Formats {
         }
     }
 
-    /** Whether the format has a four-vector row product ({@link #rowDot4}); else callers go block by block. */
-    public static boolean hasRowDot4(int format) {
+    /** Whether {@link #rowDot} uses the format's lane-sum row product ({@link Q8_0Block#rowDot}). */
+    public static boolean hasLaneRowDot(int format) {
         return format == Q8_0 || format == Q4_0;
-    }
-
-    /** Row at byte {@code base} ({@code blocks} blocks) with four vectors, sums into {@code sums[0..3]} (see {@link #hasRowDot4}). */
-    public static void rowDot4(int format, ByteArray w, int base, int blocks, FloatArray x, int x0, int x1, int x2, int x3, float[] sums) {
-        switch (format) {
-            case Q8_0: Q8_0Block.rowDot4(w, base, blocks, x, x0, x1, x2, x3, sums); break;
-            case Q4_0: Q4_0Block.rowDot4(w, base, blocks, x, x0, x1, x2, x3, sums); break;
-            default: break;
-        }
     }
 
     /**

@@ -48,36 +48,21 @@ public final class Q8_0Block {
     }
 
     /**
-     * {@link #rowDot} of one row with four vectors at once ({@code x[x0 ..]} .. {@code x[x3 ..]}), each block's quants
-     * loaded once for the four: the sums go to {@code sums[0..3]}. Same lane order as {@link #rowDot}.
+     * Lane {@code lane} (of 32) of a row's product on GPUs: 8 lanes per block, each 4 quants with two 2-byte loads (the
+     * quants of a 34-byte block are only 2-byte aligned), 4 blocks per step, so a warp's loads cover 136 contiguous
+     * bytes; the scale is one 2-byte load. The caller adds the 32 lanes.
      */
-    public static void rowDot4(ByteArray w, int base, int blocks, FloatArray x, int x0, int x1, int x2, int x3, float[] sums) {
-        float[] l0 = new float[Formats.ROW_LANES];
-        float[] l1 = new float[Formats.ROW_LANES];
-        float[] l2 = new float[Formats.ROW_LANES];
-        float[] l3 = new float[Formats.ROW_LANES];
-        for (int j = 0; j < Formats.ROW_LANES; j++) {
-            l0[j] = 0f;
-            l1[j] = 0f;
-            l2[j] = 0f;
-            l3[j] = 0f;
-        }
-        for (int b = 0; b < blocks; b++) {
+    public static float laneDot(ByteArray w, int base, int blocks, FloatArray x, int lane) {
+        int quad = lane % 8;
+        float sum = 0f;
+        for (int b = lane / 8; b < blocks; b += 4) {
             int block = base + b * BYTES;
-            int c = b * ELEMENTS;
-            float d = Plain.halfAt(w, block);
-            for (int j = 0; j < 16; j++) {
-                float lo = w.get(block + 2 + j);
-                float hi = w.get(block + 18 + j);
-                l0[j] += d * (lo * x.get(x0 + c + j) + hi * x.get(x0 + c + 16 + j));
-                l1[j] += d * (lo * x.get(x1 + c + j) + hi * x.get(x1 + c + 16 + j));
-                l2[j] += d * (lo * x.get(x2 + c + j) + hi * x.get(x2 + c + 16 + j));
-                l3[j] += d * (lo * x.get(x3 + c + j) + hi * x.get(x3 + c + 16 + j));
-            }
+            int lo = w.getShort(block + 2 + 4 * quad);
+            int hi = w.getShort(block + 4 + 4 * quad);
+            int c = b * ELEMENTS + 4 * quad;
+            float s = (byte) lo * x.get(c) + (byte) (lo >> 8) * x.get(c + 1) + (byte) hi * x.get(c + 2) + (byte) (hi >> 8) * x.get(c + 3);
+            sum += Float.float16ToFloat(w.getShort(block)) * s;
         }
-        sums[0] = Formats.laneSum(l0);
-        sums[1] = Formats.laneSum(l1);
-        sums[2] = Formats.laneSum(l2);
-        sums[3] = Formats.laneSum(l3);
+        return sum;
     }
 }
