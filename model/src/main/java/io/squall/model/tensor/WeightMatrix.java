@@ -79,7 +79,7 @@ public final class WeightMatrix {
 
     /**
      * The same matrix (data shared) whose matvec quantizes x to 8 bits per 32 and takes the integer path, for the
-     * types that have one (Q4_0, Q4_K, Q6_K; others are returned unchanged). Faster, not exact: see the class comment.
+     * types that have one (all quantized types but Q8_0; others are returned unchanged). Faster, not exact: see the class comment.
      */
     public WeightMatrix withQuantizedActivations() {
         return integerKernel != null || !IntegerDots.supports(type) ? this : new WeightMatrix(name, type, data, rows, cols, true);

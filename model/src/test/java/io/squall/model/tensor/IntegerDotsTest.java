@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * quantization bound against the original x.
  */
 class IntegerDotsTest {
-    private static final GGMLType[] TYPES = {GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K};
+    private static final GGMLType[] TYPES = {GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1,
+        GGMLType.IQ4_NL, GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q5_K, GGMLType.IQ4_XS};
     private static final int DEFAULT_THREADS = Threads.count();
 
     @AfterAll
