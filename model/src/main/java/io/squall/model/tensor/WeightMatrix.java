@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Activation precision: by default x stays in float and results equal the scalar reference up to float
  * rounding (the CPU engine is the numerical reference of the accelerated one). {@link #withQuantizedActivations()}
- * (or {@code -Dsquall.matvec.int8=true} for every matrix) makes {@link #matvec} of Q4_0, Q4_K and Q6_K quantize x
+ * (or {@code -Dsquall.matvec.int8=true} for every matrix) makes {@link #matvec} of the quantized types but Q8_0 quantize x
  * to 8 bits per block of 32 once per call and use integer dot products ({@link IntegerDots}), as llama.cpp does:
  * about 1.2-1.35x faster, results move by at most sum_b scale_b / 2 * sum |w| (x's rounding; see
  * {@link QuantizedVector}), which is enough to flip near-tied greedy choices. {@link #dotRow} and {@link #matmul}
