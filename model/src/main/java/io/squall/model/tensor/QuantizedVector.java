@@ -33,8 +33,6 @@ final class QuantizedVector {
     float[] scale = new float[0];
     /** Per block of 32: scale * sum of its q (for the weights' offsets and mins, applied per block). */
     float[] blockSum = new float[0];
-    /** Per 16 elements: scale * sum of their q (Q2_K's mins are per 16). */
-    float[] halfBlockSum = new float[0];
 
     /** Quantizes x[offset..offset+n), n a multiple of 32. */
     void quantize(float[] x, int offset, int n) {
@@ -44,7 +42,6 @@ final class QuantizedVector {
             pairs = new int[n / 2];
             scale = new float[blocks];
             blockSum = new float[blocks];
-            halfBlockSum = new float[2 * blocks];
         }
         for (int b = 0; b < blocks; b++) {
             int from = offset + 32 * b;
@@ -54,13 +51,12 @@ final class QuantizedVector {
             if (!Float.isFinite(amax)) {
                 java.util.Arrays.fill(q, 32 * b, 32 * b + 32, (short) 0);
                 java.util.Arrays.fill(pairs, 16 * b, 16 * b + 16, 0);
-                scale[b] = blockSum[b] = halfBlockSum[2 * b] = halfBlockSum[2 * b + 1] = Float.NaN;
+                scale[b] = blockSum[b] = Float.NaN;
                 continue;
             }
             float d = amax / 127;
             float inverse = amax == 0 ? 0 : 127 / amax;
             int sum = 0;
-            int firstHalf = 0;
             for (int i = 0; i < 32; i += 8) {
                 // round to nearest even: adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits
                 IntVector v = FloatVector.fromArray(F, x, from + i).mul(inverse).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
@@ -69,12 +65,7 @@ final class QuantizedVector {
                 IntVector p = shorts.reinterpretAsInts();   // low half q[2k], high half q[2k+1]
                 p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16)).intoArray(pairs, (32 * b + i) / 2);
                 sum += v.reduceLanes(VectorOperators.ADD);
-                if (i == 8) {
-                    firstHalf = sum;
-                }
             }
-            halfBlockSum[2 * b] = d * firstHalf;
-            halfBlockSum[2 * b + 1] = d * (sum - firstHalf);
             scale[b] = d;
             blockSum[b] = d * sum;
         }

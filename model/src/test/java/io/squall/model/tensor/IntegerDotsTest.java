@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * quantization bound against the original x.
  */
 class IntegerDotsTest {
-    private static final GGMLType[] TYPES = {GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1,
-        GGMLType.IQ4_NL, GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q5_K, GGMLType.IQ4_XS};
+    private static final GGMLType[] TYPES = {GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1};
     private static final int DEFAULT_THREADS = Threads.count();
 
     @AfterAll
@@ -41,13 +40,6 @@ class IntegerDotsTest {
             }
             assertEquals(amax / 127, q.scale[b], 1e-6 * amax, "scale of block " + b);
             assertEquals(q.scale[b] * sum, q.blockSum[b], 1e-5 * Math.max(1, Math.abs(q.blockSum[b])), "sum of block " + b);
-            long firstHalf = 0;
-            for (int i = 0; i < 16; i++) {
-                firstHalf += q.q[32 * b + i];
-            }
-            assertEquals(q.scale[b] * firstHalf, q.halfBlockSum[2 * b], 1e-5 * Math.max(1, Math.abs(q.halfBlockSum[2 * b])), "sum of 16 " + 2 * b);
-            assertEquals(q.scale[b] * (sum - firstHalf), q.halfBlockSum[2 * b + 1], 1e-5 * Math.max(1, Math.abs(q.halfBlockSum[2 * b + 1])),
-                    "sum of 16 " + (2 * b + 1));
             for (int i = 0; i < 32; i++) {
                 int e = 32 * b + i;
                 assertTrue(Math.abs(q.q[e]) <= 127, "q[" + e + "] = " + q.q[e]);
