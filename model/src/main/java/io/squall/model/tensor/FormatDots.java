@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * one entry of {@link #kernel}. Quants are widened to float lanes; scales and mins are applied per (sub-)block, so
  * the sum differs from dequantize-then-dot only by float rounding. IQ4 levels come from a 16-byte table lookup
  * ({@code selectFrom}, one byte shuffle). The same C2 rules as in VectorDots hold: no helper taking vectors above
- * the always-inline size; each kernel is its own compiled method, called once per row through {@link PerRow}.
+ * the always-inline size, one kernel class per type.
  */
 final class FormatDots {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
@@ -43,46 +43,98 @@ final class FormatDots {
     private FormatDots() {
     }
 
-    /** A type's single-row kernel; {@link PerRow} runs it per row. */
-    @FunctionalInterface
-    interface RowKernel {
-        float dot(MemorySegment w, long base, float[] x, int xo, int cols);
-    }
-
-    /**
-     * dot4 as four dots, one class for all these types: the kernel is a plain call of a separately compiled method
-     * taking no vectors, so it does not matter to C2 that the call site sees several types (one call per row).
-     */
-    static final class PerRow extends VectorDots.RowDots {
-        private final RowKernel kernel;
-
-        PerRow(RowKernel kernel) {
-            this.kernel = kernel;
-        }
-
-        float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-            return kernel.dot(w, base, x, xo, cols);
-        }
-
-        void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-            for (int r = 0; r < 4; r++) {
-                out[o + r] = kernel.dot(w, base + r * rowBytes, x, xo, cols);
-            }
-        }
-    }
-
     static VectorDots.RowDots kernel(GGMLType type) {
-        return new PerRow(switch (type) {
-            case Q4_1 -> FormatDots::q4_1;
-            case Q5_0 -> FormatDots::q5_0;
-            case Q5_1 -> FormatDots::q5_1;
-            case IQ4_NL -> FormatDots::iq4_nl;
-            case Q2_K -> FormatDots::q2_K;
-            case Q3_K -> FormatDots::q3_K;
-            case Q5_K -> FormatDots::q5_K;
-            case IQ4_XS -> FormatDots::iq4_xs;
+        return switch (type) {
+            case Q4_1 -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q4_1(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
+                        out[o + r] = q4_1(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case Q5_0 -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q5_0(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = q5_0(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case Q5_1 -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q5_1(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = q5_1(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case IQ4_NL -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return iq4_nl(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = iq4_nl(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case Q2_K -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q2_K(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = q2_K(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case Q3_K -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q3_K(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = q3_K(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case Q5_K -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return q5_K(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = q5_K(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
+            case IQ4_XS -> new VectorDots.RowDots() {
+                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                    return iq4_xs(w, base, x, xo, cols);
+                }
+
+                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+                    for (int r = 0; r < 4; r++) {
+                        out[o + r] = iq4_xs(w, base + r * rowBytes, x, xo, cols);
+                    }
+                }
+            };
             default -> throw new IllegalArgumentException("no dot product for " + type);
-        });
+        };
     }
 
     private static FloatVector bytesToFloats(ByteVector v) {
