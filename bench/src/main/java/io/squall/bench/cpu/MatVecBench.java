@@ -17,6 +17,11 @@ import java.util.SplittableRandom;
  * machine's read bandwidth measured in the same run. Each case cycles through enough copies of its matrix to
  * overflow the last-level cache, as decoding a real model does. Threads: {@code -Dsquall.threads}.
  *
+ * <p>With one thread every product runs on the calling thread, so its CPU time is measured too: GB/s per CPU
+ * second, against the read bandwidth per CPU second of one thread streaming the same way. On a machine shared with
+ * other processes these figures hold where wall-clock ones do not (a preempted thread uses no CPU time), so the
+ * "per CPU s" columns are the ones to compare there.
+ *
  * <pre>java --add-modules jdk.incubator.vector -Dsquall.threads=2 -cp ... io.squall.bench.cpu.MatVecBench [--seconds S] [--types Q8_0,Q4_0] [--shapes 2048x8192,8192x2048]</pre>
  */
 public final class MatVecBench {
@@ -28,7 +33,8 @@ public final class MatVecBench {
     public static void main(String[] args) {
         double seconds = 3;
         int batch = 16;
-        List<GGMLType> types = List.of(GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.F16);
+        List<GGMLType> types = List.of(GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1, GGMLType.IQ4_NL,
+                GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K, GGMLType.IQ4_XS, GGMLType.F16);
         List<int[]> shapes = List.of(new int[] {2048, 8192}, new int[] {8192, 2048});
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -52,7 +58,7 @@ public final class MatVecBench {
                     shapes = s;
                 }
                 case "--help", "-h" -> {
-                    System.out.println("usage: MatVecBench [--seconds S (per case, default 2)] [--types Q8_0,Q4_0,Q4_K,Q6_K,F16,BF16,F32]"
+                    System.out.println("usage: MatVecBench [--seconds S (per case, default 2)] [--types Q8_0,Q4_0,...,IQ4_XS,F16,BF16,F32 (default: every quantized type and F16)]"
                             + " [--shapes ROWSxCOLS,...] [--batch B (matmul batch, 0 = none; default 16)] [--working-set-mb M (default 1024; above the L3)]  (threads: -Dsquall.threads=N)");
                     return;
                 }
@@ -64,11 +70,17 @@ public final class MatVecBench {
         System.out.flush();
         double bandwidth = MemoryBandwidth.measureReadGBps();
         System.out.printf(Locale.ROOT, "%.1f GB/s%n", bandwidth);
-        System.out.printf(Locale.ROOT, "%-6s %-11s %9s %9s %8s %10s %s%n", "type", "shape", "MB", "us/matvec", "GB/s", "of bandw.",
+        double cpuBandwidth = Double.NaN;
+        if (Threads.count() == 1) {
+            cpuBandwidth = MemoryBandwidth.measureReadGBpsPerCpuSecond(5);
+            System.out.printf(Locale.ROOT, "read bandwidth per CPU second (one thread): %.1f GB/s%n", cpuBandwidth);
+        }
+        System.out.printf(Locale.ROOT, "%-6s %-11s %9s %9s %8s %10s %s%s%n", "type", "shape", "MB", "us/matvec", "GB/s", "of bandw.",
+                Threads.count() == 1 ? "  GB/s per CPU s, of read per CPU s" : "",
                 batch > 1 ? "  matmul batch " + batch + ": us/vector, x faster than matvec" : "");
         for (GGMLType type : types) {
             for (int[] shape : shapes) {
-                run(type, shape[0], shape[1], seconds, bandwidth, batch);
+                run(type, shape[0], shape[1], seconds, bandwidth, cpuBandwidth, batch);
             }
         }
         double after = MemoryBandwidth.measureReadGBps();
@@ -82,27 +94,41 @@ public final class MatVecBench {
         return args[i];
     }
 
-    /** Warm-up lets C2 compile the kernel; then the best of several windows, since other processes share the cores. */
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** CPU seconds of this thread per matvec over the last {@link #secondsPerMatvec} measurement. */
+    private static double cpuSecondsPerMatvec;
+
+    /**
+     * Warm-up lets C2 compile the kernel (2 s, and 1 s of this thread's CPU time: on a busy machine 2 s of wall clock
+     * may leave it interpreted); then the best of several windows, for at least {@code seconds} and half of that in
+     * CPU time, since other processes share the cores.
+     */
     private static double secondsPerMatvec(WeightMatrix[] matrices, float[] x, float[] out, double seconds) {
         int copies = matrices.length;
+        long cpu0 = CPU.getCurrentThreadCpuTime();
         long warmupEnd = System.nanoTime() + 2_000_000_000L;
         int c = 0;
-        while (System.nanoTime() < warmupEnd) {
+        while (System.nanoTime() < warmupEnd || CPU.getCurrentThreadCpuTime() - cpu0 < 1_000_000_000L) {
             matrices[c++ % copies].matvec(x, out, 0);
         }
         double secondsPerCall = Double.MAX_VALUE;
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
+        long cpuStart = CPU.getCurrentThreadCpuTime();
+        long calls = 0;
         do {
             long start = System.nanoTime();
             for (int k = 0; k < copies; k++) {
                 matrices[k].matvec(x, out, 0);
             }
+            calls += copies;
             secondsPerCall = Math.min(secondsPerCall, (System.nanoTime() - start) / 1e9 / copies);
-        } while (System.nanoTime() < deadline);
+        } while (System.nanoTime() < deadline || CPU.getCurrentThreadCpuTime() - cpuStart < seconds * 0.5e9);
+        cpuSecondsPerMatvec = (CPU.getCurrentThreadCpuTime() - cpuStart) / 1e9 / calls;
         return secondsPerCall;
     }
 
-    private static void run(GGMLType type, int rows, int cols, double seconds, double bandwidth, int batch) {
+    private static void run(GGMLType type, int rows, int cols, double seconds, double bandwidth, double cpuBandwidth, int batch) {
         float[] values = new float[rows * cols];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < values.length; i++) {
@@ -125,6 +151,12 @@ public final class MatVecBench {
             float[] out = new float[rows];
             double secondsPerCall = secondsPerMatvec(matrices, x, out, seconds);
             double gbps = one.byteSize() / secondsPerCall / 1e9;
+            double cpuSeconds = cpuSecondsPerMatvec;
+            String perCpu = "";
+            if (Threads.count() == 1) {
+                double cpuGbps = one.byteSize() / cpuSeconds / 1e9;
+                perCpu = String.format(Locale.ROOT, "  %14.2f %18.0f%%", cpuGbps, 100 * cpuGbps / cpuBandwidth);
+            }
             String floatX = "";
             if (matrices[0].quantizesActivations()) {
                 // the same kernels' float-x path, measured in the same run (what int8 activations gain)
@@ -134,6 +166,9 @@ public final class MatVecBench {
                 }
                 double exactSeconds = secondsPerMatvec(exact, x, new float[rows], seconds);
                 floatX = String.format(Locale.ROOT, "  float x: %7.1f us, int8 x %4.2fx faster", exactSeconds * 1e6, exactSeconds / secondsPerCall);
+                if (Threads.count() == 1) {
+                    floatX += String.format(Locale.ROOT, " (%4.2fx in CPU time)", cpuSecondsPerMatvec / cpuSeconds);
+                }
             }
             String matmul = "";
             if (batch > 1) {
@@ -156,8 +191,8 @@ public final class MatVecBench {
                 } while (System.nanoTime() < end);
                 matmul = String.format(Locale.ROOT, "  %9.1f %6.2fx", best / batch * 1e6, secondsPerCall / (best / batch));
             }
-            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%n", type, rows + "x" + cols, one.byteSize() / 1e6,
-                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth, matmul, floatX);
+            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%s%n", type, rows + "x" + cols, one.byteSize() / 1e6,
+                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth, perCpu, matmul, floatX);
             if (!Float.isFinite(out[rows / 2])) {
                 throw new IllegalStateException("non-finite result");
             }

@@ -8,12 +8,15 @@ import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2F;
+import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,11 +33,9 @@ final class FormatDots {
     private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ByteVector LOW_NIBBLE = ByteVector.broadcast(B, (byte) 0x0F);
-    private static final ByteVector THREE = ByteVector.broadcast(B, (byte) 3);
-    private static final ByteVector ONE = ByteVector.broadcast(B, (byte) 1);
-    private static final ByteVector FOUR = ByteVector.broadcast(B, (byte) 4);
     private static final ByteVector IQ4_TABLE = ByteVector.fromArray(B16, Blocks.IQ4_VALUES, 0);
     private static final ByteVector LOW_NIBBLE16 = ByteVector.broadcast(B16, (byte) 0x0F);
     /** Lane i shifts Q5_0/Q5_1's 32-bit qh right by i: element i's 5th bit. */
@@ -139,6 +140,11 @@ final class FormatDots {
 
     private static FloatVector bytesToFloats(ByteVector v) {
         return (FloatVector) v.convertShape(B2F, F, 0);
+    }
+
+    /** L bytes at o, zero-extended to L 16-bit lanes. */
+    private static ShortVector bytesAsShorts(MemorySegment w, long o) {
+        return (ShortVector) ByteVector.fromMemorySegment(B, w, o, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
     }
 
     private static FloatVector intsToFloats(IntVector v) {
@@ -259,12 +265,12 @@ final class FormatDots {
                 long q = o + 16 + 16 * hk;
                 int sub0 = 8 * (hk >> 1) + (hk & 1);
                 for (int l = 0; l < 16; l += L) {
-                    ByteVector v = ByteVector.fromMemorySegment(B, w, q + l, LE);
+                    ShortVector v = bytesAsShorts(w, q + l);   // 16-bit lanes: see q5_K
                     for (int j = 0; j < 4; j++) {
                         int sub = sub0 + 2 * j;
                         int sc = Blocks.u8(w, o + sub);
                         FloatVector xv = FloatVector.fromArray(F, x, xb + 16 * sub + l);
-                        accQ = bytesToFloats(v.lanewise(LSHR, 2 * j).and(THREE)).mul(xv).fma(FloatVector.broadcast(F, d * (sc & 0xF)), accQ);
+                        accQ = ((FloatVector) v.lanewise(LSHR, 2 * j).and((short) 3).convertShape(S2F, F, 0)).mul(xv).fma(FloatVector.broadcast(F, d * (sc & 0xF)), accQ);
                         accM = xv.fma(FloatVector.broadcast(F, dmin * (sc >>> 4)), accM);
                     }
                 }
@@ -285,14 +291,14 @@ final class FormatDots {
                 int k = hk & 1;
                 long q = o + 32 + 16 * hk;
                 for (int l = 0; l < 16; l += L) {
-                    ByteVector v = ByteVector.fromMemorySegment(B, w, q + l, LE);
-                    ByteVector hm = ByteVector.fromMemorySegment(B, w, o + 16 * k + l, LE);
+                    ShortVector v = bytesAsShorts(w, q + l);   // 16-bit lanes: see q5_K
+                    ShortVector hm = bytesAsShorts(w, o + 16 * k + l);
                     for (int j = 0; j < 4; j++) {
                         int sub = 8 * h + 2 * j + k;
                         float dl = d * (Blocks.scaleK3(w, o + 96, sub) - 32);
-                        ByteVector high = hm.lanewise(LSHR, 4 * h + j).and(ONE).lanewise(LSHL, 2);
-                        ByteVector qv = v.lanewise(LSHR, 2 * j).and(THREE).or(high).sub(FOUR);
-                        acc = bytesToFloats(qv).mul(FloatVector.fromArray(F, x, xb + 16 * sub + l)).fma(FloatVector.broadcast(F, dl), acc);
+                        ShortVector high = hm.lanewise(LSHR, 4 * h + j).and((short) 1).lanewise(LSHL, 2);
+                        ShortVector qv = v.lanewise(LSHR, 2 * j).and((short) 3).or(high).sub((short) 4);
+                        acc = ((FloatVector) qv.convertShape(S2F, F, 0)).mul(FloatVector.fromArray(F, x, xb + 16 * sub + l)).fma(FloatVector.broadcast(F, dl), acc);
                     }
                 }
             }
@@ -318,14 +324,15 @@ final class FormatDots {
                 FloatVector xLo = FloatVector.zero(F);
                 FloatVector xHi = FloatVector.zero(F);
                 for (int j = 0; j < 32; j += L) {
-                    ByteVector v = ByteVector.fromMemorySegment(B, w, qs + j, LE);
-                    ByteVector qh = ByteVector.fromMemorySegment(B, w, o + 16 + j, LE);
-                    ByteVector lo = v.and(LOW_NIBBLE).or(qh.lanewise(LSHR, 2 * g).and(ONE).lanewise(LSHL, 4));
-                    ByteVector hi = v.lanewise(LSHR, 4).and(LOW_NIBBLE).or(qh.lanewise(LSHR, 2 * g + 1).and(ONE).lanewise(LSHL, 4));
+                    // bit fields in 16-bit lanes: x86 shifts those natively, bytes only through widening
+                    ShortVector v = bytesAsShorts(w, qs + j);
+                    ShortVector qh = bytesAsShorts(w, o + 16 + j);
+                    ShortVector lo = v.and((short) 0x0F).or(qh.lanewise(LSHR, 2 * g).and((short) 1).lanewise(LSHL, 4));
+                    ShortVector hi = v.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 2 * g + 1).and((short) 1).lanewise(LSHL, 4));
                     FloatVector x1 = FloatVector.fromArray(F, x, xi + j);
                     FloatVector x2 = FloatVector.fromArray(F, x, xi + 32 + j);
-                    sLo = bytesToFloats(lo).fma(x1, sLo);
-                    sHi = bytesToFloats(hi).fma(x2, sHi);
+                    sLo = ((FloatVector) lo.convertShape(S2F, F, 0)).fma(x1, sLo);
+                    sHi = ((FloatVector) hi.convertShape(S2F, F, 0)).fma(x2, sHi);
                     xLo = xLo.add(x1);
                     xHi = xHi.add(x2);
                 }

@@ -74,7 +74,7 @@ final class IntegerDots {
     }
 
     static boolean supports(GGMLType type) {
-        return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K;
+        return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K || FormatIntegerDots.supports(type);
     }
 
     static Int8RowDots kernel(GGMLType type) {
@@ -111,12 +111,12 @@ final class IntegerDots {
                     }
                 }
             };
-            default -> throw new IllegalArgumentException("no integer dot product for " + type);
+            default -> FormatIntegerDots.kernel(type);   // Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS
         };
     }
 
     /** 16 bytes at o, zero-extended to 16-bit lanes. */
-    private static ShortVector bytesAt(MemorySegment w, long o) {
+    static ShortVector bytesAt(MemorySegment w, long o) {
         return (ShortVector) ByteVector.fromMemorySegment(B, w, o, LE).convertShape(ZERO_EXTEND_B2S, S, 0);
     }
 

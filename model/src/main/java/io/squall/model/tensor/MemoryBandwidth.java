@@ -52,6 +52,31 @@ public final class MemoryBandwidth {
         }
     }
 
+    /**
+     * One thread's streaming read of a 1 GiB buffer in bytes per CPU second of the calling thread (best of
+     * {@code runs}): on a machine whose cores are shared with other processes, the bound a single-threaded kernel
+     * measured in CPU time is compared with.
+     */
+    public static double measureReadGBpsPerCpuSecond(int runs) {
+        java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buffer = arena.allocate(DEFAULT_BYTES, 4096);
+            buffer.fill((byte) 1);
+            float sink = 0;
+            double best = 0;
+            for (int run = 0; run < runs; run++) {
+                long t0 = cpu.getCurrentThreadCpuTime();
+                sink += sum(buffer, 0, buffer.byteSize());
+                long t1 = cpu.getCurrentThreadCpuTime();
+                best = Math.max(best, (double) buffer.byteSize() / (t1 - t0));
+            }
+            if (Float.isNaN(sink)) {
+                throw new AssertionError("unreachable: keeps the reads alive");
+            }
+            return best;
+        }
+    }
+
     private static float sum(MemorySegment s, long from, long to) {
         int unit = VectorDots.F.vectorByteSize();
         FloatVector a0 = FloatVector.zero(VectorDots.F);

@@ -10,7 +10,7 @@ import java.util.Objects;
  *
  * <p>Activation precision: by default x stays in float and results equal the scalar reference up to float
  * rounding (the CPU engine is the numerical reference of the accelerated one). {@link #withQuantizedActivations()}
- * (or {@code -Dsquall.matvec.int8=true} for every matrix) makes {@link #matvec} of Q4_0, Q4_K and Q6_K quantize x
+ * (or {@code -Dsquall.matvec.int8=true} for every matrix) makes {@link #matvec} of Q4_0, Q4_1, Q5_0, Q5_1, Q4_K and Q6_K quantize x
  * to 8 bits per block of 32 once per call and use integer dot products ({@link IntegerDots}), as llama.cpp does:
  * about 1.2-1.35x faster, results move by at most sum_b scale_b / 2 * sum |w| (x's rounding; see
  * {@link QuantizedVector}), which is enough to flip near-tied greedy choices. {@link #dotRow} and {@link #matmul}
@@ -79,7 +79,7 @@ public final class WeightMatrix {
 
     /**
      * The same matrix (data shared) whose matvec quantizes x to 8 bits per 32 and takes the integer path, for the
-     * types that have one (Q4_0, Q4_K, Q6_K; others are returned unchanged). Faster, not exact: see the class comment.
+     * types that have one (Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q6_K; others are returned unchanged). Faster, not exact: see the class comment.
      */
     public WeightMatrix withQuantizedActivations() {
         return integerKernel != null || !IntegerDots.supports(type) ? this : new WeightMatrix(name, type, data, rows, cols, true);

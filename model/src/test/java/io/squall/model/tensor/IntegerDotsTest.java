@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * quantization bound against the original x.
  */
 class IntegerDotsTest {
-    private static final GGMLType[] TYPES = {GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K};
+    private static final GGMLType[] TYPES = {GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1};
     private static final int DEFAULT_THREADS = Threads.count();
 
     @AfterAll
@@ -139,6 +139,42 @@ class IntegerDotsTest {
             assertTrue(differing > rows / 2, type + ": the two paths are distinct (" + differing + " rows differ)");
             WeightMatrix q8 = WeightMatrix.of("q8", GGMLType.Q8_0, Quantizer.quantize(GGMLType.Q8_0, new float[64]), 2, 32);
             assertFalse(q8.withQuantizedActivations().quantizesActivations(), "Q8_0 has no integer path");
+        }
+    }
+
+    /** Largest quants times x = +-127 everywhere, signs aligned: the 16-bit partial sums at their bounds do not wrap. */
+    @Test
+    void extremeQuantsAndActivationsDoNotOverflowTheSixteenBitLanes() {
+        int rows = 4;
+        int cols = 512;
+        for (GGMLType type : TYPES) {
+            float[] w = new float[rows * cols];
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                x[i] = i % 3 == 0 ? -1f : 1f;
+            }
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < cols; i++) {   // rows 0, 1 aligned with x (all products positive), 2, 3 opposed
+                    w[r * cols + i] = (r < 2 ? x[i] : -x[i]) * (r % 2 == 0 ? 1f : 1e-3f * (1 + i % 7));
+                }
+            }
+            MemorySegment data = Quantizer.quantize(type, w);
+            double[] wd = ScalarReference.decode(type, data, (long) rows * cols);
+            WeightMatrix m = WeightMatrix.of("w", type, data, rows, cols).withQuantizedActivations();
+            float[] out = new float[rows];
+            m.matvec(x, out, 0);
+            QuantizedVector q = new QuantizedVector();
+            q.quantize(x, 0, cols);
+            double[] xq = dequantizedX(q, cols);
+            for (int r = 0; r < rows; r++) {
+                double exact = 0;
+                double abs = 0;
+                for (int i = 0; i < cols; i++) {
+                    exact += wd[r * cols + i] * xq[i];
+                    abs += Math.abs(wd[r * cols + i] * xq[i]);
+                }
+                assertEquals(exact, out[r], 3e-6 * abs + 1e-6, type + " row " + r);
+            }
         }
     }
 
