@@ -530,8 +530,8 @@ public final class PlanExecutor {
         DeviceBuffer[] buffers = new DeviceBuffer[task.args.length];
         List<ObjectState> arrays = new ArrayList<>();
         for (int i = 0; i < task.args.length; i++) {
-            if (isArray(task.args[i])) {
-                ObjectState s = state(task.args[i]);
+            if (isArray(dataOf(task.args[i]))) {
+                ObjectState s = state(dataOf(task.args[i]));
                 ensureOn(s, device, profile, task.name);
                 arrays.add(s);
                 if (!device.usesHostMemory()) {
@@ -573,7 +573,7 @@ public final class PlanExecutor {
         }
         int arrayIndex = 0;
         for (int i = 0; i < task.args.length; i++) {
-            if (isArray(task.args[i])) {
+            if (isArray(dataOf(task.args[i]))) {
                 ObjectState s = arrays.get(arrayIndex++);
                 Kernel.Access access = p.kernel() == null ? Kernel.Access.READ_WRITE : p.kernel().access(i);
                 if (access == Kernel.Access.WRITE || access == Kernel.Access.READ_WRITE || access == null) {
@@ -724,6 +724,11 @@ public final class PlanExecutor {
     }
 
     // ---- memory and validity ----
+
+    /** What holds an argument's data: a matrix or vector type's off-heap array, else the argument itself. */
+    private static Object dataOf(Object arg) {
+        return arg instanceof io.squall.api.types.ArrayBacked backed ? backed.getStorage() : arg;
+    }
 
     private static boolean isArray(Object o) {
         return o instanceof TornadoNativeArray || o.getClass().isArray();

@@ -5,6 +5,10 @@ import io.squall.api.annotations.Reduce;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.HalfFloat;
 import io.squall.api.types.arrays.*;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
+import io.squall.api.types.vectors.Float4;
 
 /** Kernels written the way TornadoVM's programs write them (constructs Squall accepts for compatibility). */
 public final class CompatKernels {
@@ -128,5 +132,36 @@ public final class CompatKernels {
 
     private static double plus(double a, double b) {
         return a + b;
+    }
+
+    /** TornadoVM's matrix types as parameters: their get/set and shape accessors are inlined over the storage buffer. */
+    public static void matrix2D(Matrix2DFloat a, Matrix2DFloat b) {
+        for (@Parallel int i = 0; i < a.getNumRows(); i++) {
+            for (@Parallel int j = 0; j < a.getNumColumns(); j++) {
+                b.set(i, j, a.get(i, j) * 2 + j);
+            }
+        }
+    }
+
+    public static void matrix3D(Matrix3DInt c, Matrix3DInt d) {
+        for (@Parallel int i = 0; i < c.getNumRows(); i++) {
+            for (int j = 0; j < c.getNumColumns(); j++) {
+                for (int k = 0; k < c.getDepth(); k++) {
+                    d.set(i, j, k, c.get(i, j, k) - i * k);
+                }
+            }
+        }
+    }
+
+    /** Float4 values built, combined and reduced in a kernel (private arrays), read from and written to Matrix2DFloat4. */
+    public static void float4Values(Matrix2DFloat4 a, Matrix2DFloat4 b, FloatArray dots) {
+        for (@Parallel int i = 0; i < a.getNumRows(); i++) {
+            for (@Parallel int j = 0; j < a.getNumColumns(); j++) {
+                Float4 v = a.get(i, j);
+                Float4 w = Float4.add(Float4.mult(v, 2f), new Float4(1f, 2f, 3f, (float) j));
+                b.set(i, j, w);
+                dots.set(i * a.getNumColumns() + j, Float4.dot(v, w) + w.getW());
+            }
+        }
     }
 }

@@ -5,6 +5,9 @@ import io.squall.api.common.TornadoFunctions.Task3;
 import io.squall.api.common.TornadoFunctions.Task4;
 import io.squall.api.common.TornadoFunctions.Task7;
 import io.squall.api.types.arrays.*;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -183,6 +186,57 @@ final class CompatSuite {
                     }
                     ((DoubleArray) a[1]).set(0, sum);
                 }, new int[] {1, 2}, 1e-9));
+        final int rows = 37, cols = 19, depth = 5;
+        s.add(new SuiteCase("matrix2D", (Task2<Matrix2DFloat, Matrix2DFloat>) CompatKernels::matrix2D,
+                () -> new Object[] {new Matrix2DFloat(rows, cols, KernelSuite.floats(rows * cols, 66, -1, 1)), new Matrix2DFloat(rows, cols)},
+                null,
+                a -> {   // over the row-major storage, without the matrix classes
+                    FloatArray x = ((Matrix2DFloat) a[0]).getStorage();
+                    FloatArray y = ((Matrix2DFloat) a[1]).getStorage();
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            y.set(i * cols + j, x.get(i * cols + j) * 2 + j);
+                        }
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("matrix3D", (Task2<Matrix3DInt, Matrix3DInt>) CompatKernels::matrix3D,
+                () -> new Object[] {new Matrix3DInt(rows, cols, depth, KernelSuite.ints(rows * cols * depth, 67, 1000)), new Matrix3DInt(rows, cols, depth)},
+                null,
+                a -> {
+                    IntArray c = ((Matrix3DInt) a[0]).getStorage();
+                    IntArray d = ((Matrix3DInt) a[1]).getStorage();
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            for (int k = 0; k < depth; k++) {
+                                int at = (i * cols + j) * depth + k;
+                                d.set(at, c.get(at) - i * k);
+                            }
+                        }
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("float4Values", (Task3<Matrix2DFloat4, Matrix2DFloat4, FloatArray>) CompatKernels::float4Values,
+                () -> new Object[] {new Matrix2DFloat4(rows, cols, KernelSuite.floats(rows * cols * 4, 68, -1, 1)), new Matrix2DFloat4(rows, cols),
+                        new FloatArray(rows * cols)},
+                null,
+                a -> {
+                    FloatArray x = ((Matrix2DFloat4) a[0]).getStorage();
+                    FloatArray y = ((Matrix2DFloat4) a[1]).getStorage();
+                    FloatArray dots = (FloatArray) a[2];
+                    for (int e = 0; e < rows * cols; e++) {
+                        float[] add = {1f, 2f, 3f, e % cols};
+                        float dot = 0;
+                        for (int l = 0; l < 4; l++) {
+                            float v = x.get(e * 4 + l);
+                            float out = v * 2f + add[l];
+                            y.set(e * 4 + l, out);
+                            dot += v * out;
+                        }
+                        dots.set(e, dot + y.get(e * 4 + 3));
+                    }
+                }, new int[] {1, 2}, 1e-5));
+
         return s;
     }
 }

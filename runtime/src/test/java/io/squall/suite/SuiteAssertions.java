@@ -6,6 +6,7 @@ import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.common.TornadoFunctions.*;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.types.ArrayBacked;
 import io.squall.api.types.arrays.*;
 
 import java.lang.reflect.Array;
@@ -47,7 +48,7 @@ public final class SuiteAssertions {
         TaskGraph g = new TaskGraph(name);
         List<Object> arrays = new ArrayList<>();
         for (Object a : args) {
-            if (a instanceof TornadoNativeArray || a.getClass().isArray()) {
+            if (a instanceof TornadoNativeArray || a instanceof ArrayBacked || a.getClass().isArray()) {
                 arrays.add(a);
             }
         }
@@ -113,6 +114,8 @@ public final class SuiteAssertions {
      * bits above 2^53), NaN only with NaN, others within the case's tolerance (relative, with the same absolute floor; 0 = exact).
      */
     public static String mismatch(SuiteCase c, Object[] expected, Object[] actual) {
+        expected = storageOf(expected);
+        actual = storageOf(actual);
         for (int out : c.outputArgs()) {
             long[] el = longValues(expected[out]);
             if (el != null) {
@@ -141,6 +144,17 @@ public final class SuiteAssertions {
             }
         }
         return null;
+    }
+
+    /** Matrix and vector arguments compared as the arrays behind them. */
+    private static Object[] storageOf(Object[] args) {
+        Object[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof ArrayBacked backed) {
+                out[i] = backed.getStorage();
+            }
+        }
+        return out;
     }
 
     private static long[] longValues(Object a) {

@@ -1,6 +1,8 @@
 package io.squall.exec.device;
 
+import io.squall.api.types.ArrayBacked;
 import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.jit.IterationExpr;
 
 /** Conversions of a task's Java arguments to the values a kernel parameter takes; shared by the compiling devices. */
 public final class KernelArguments {
@@ -9,6 +11,9 @@ public final class KernelArguments {
 
     /** The element count a LENGTH parameter passes: a native array's size or a Java array's length. */
     public static int elementCount(Object array) {
+        if (array instanceof ArrayBacked backed) {
+            return backed.getStorage().getSize();
+        }
         if (array instanceof TornadoNativeArray a) {
             return a.getSize();
         }
@@ -23,5 +28,10 @@ public final class KernelArguments {
             case Number n -> n.longValue();
             default -> throw new IllegalArgumentException("not a scalar: " + v);
         };
+    }
+
+    /** The value of a FIELD parameter: the int field {@code name} of a matrix or vector argument. */
+    public static int intField(Object arg, String name) {
+        return IterationExpr.Field.read(arg, name);
     }
 }

@@ -3,6 +3,7 @@ package io.squall.jit.frontend;
 import io.squall.api.KernelContext;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
+import io.squall.api.types.ArrayBacked;
 import io.squall.api.types.arrays.*;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
@@ -18,9 +19,11 @@ import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.TypeAnnotation;
 import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +31,7 @@ import java.util.Map;
 public final class KernelFrontend {
     private static final String PARALLEL = "L" + Parallel.class.getName().replace('.', '/') + ";";
 
-    private record ArrayKind(ScalarType element, boolean unsigned) {
+    record ArrayKind(ScalarType element, boolean unsigned) {
     }
 
     private static final Map<Class<?>, ArrayKind> ARRAY_KINDS = Map.ofEntries(
@@ -55,6 +58,16 @@ public final class KernelFrontend {
             short.class, ScalarType.I16, char.class, ScalarType.I16, byte.class, ScalarType.I8, boolean.class, ScalarType.I8);
 
     private KernelFrontend() {
+    }
+
+    /** The element kind of an off-heap array class (io/squall/api/types/arrays/FloatArray, ...); null for other classes. */
+    static ArrayKind arrayKindOf(String internalName) {
+        for (Map.Entry<Class<?>, ArrayKind> e : ARRAY_KINDS.entrySet()) {
+            if (!e.getKey().isArray() && e.getKey().getName().replace('.', '/').equals(internalName)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     public static Kernel compile(Method method, List<ArgSpec> args, CompileOptions options) {
@@ -122,6 +135,8 @@ public final class KernelFrontend {
                     widened = ScalarSpecialization.constantOf(st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
                 }
                 argSlots[i] = new Slot.Val(widened);
+            } else if (ArrayBacked.class.isAssignableFrom(t)) {
+                argSlots[i] = arrayBackedParameter(t, i, function, params, ctx, javaName, sourceFile, firstLine);
             } else if (t == KernelContext.class) {
                 hasContext = true;
                 argSlots[i] = new Slot.Context();
@@ -169,6 +184,44 @@ public final class KernelFrontend {
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
         return new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+    }
+
+    /**
+     * A matrix or vector argument (Matrix2DFloat, Float4, ...): its off-heap array field becomes the argument's BUFFER and
+     * LENGTH parameters, its int fields (rows, columns, ...) FIELD parameters; the kernel sees it as an object of those
+     * fields and inlines its Java methods.
+     */
+    private static Slot.Obj arrayBackedParameter(Class<?> t, int i, Function function, List<KernelParam> params, CompileContext ctx,
+                                                 String javaName, String sourceFile, int firstLine) {
+        Map<String, Slot> fields = new HashMap<>();
+        boolean hasBuffer = false;
+        for (Class<?> c = t; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                ArrayKind ak = ARRAY_KINDS.get(f.getType());
+                if (ak != null && !f.getType().isArray() && !hasBuffer) {
+                    hasBuffer = true;
+                    Temp base = function.addParameter(new PointerType(ak.element(), AddressSpace.GLOBAL), "arg" + i);
+                    Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
+                    params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
+                    params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
+                    ctx.parameterExprs.put(length, new IterationExpr.Length(i));
+                    fields.put(f.getName(), new Slot.ArrayRef(i, f.getType().getName().replace('.', '/'), base, length, ak.element(),
+                            ak.unsigned(), false, -1));
+                } else if (f.getType() == int.class) {
+                    Temp v = function.addParameter(ScalarType.I32, "arg" + i + "_" + f.getName());
+                    params.add(new KernelParam(KernelParam.Kind.FIELD, i, ScalarType.I32, f.getName()));
+                    ctx.parameterExprs.put(v, new IterationExpr.Field(i, f.getName()));
+                    fields.put(f.getName(), new Slot.Val(v));
+                } else {
+                    throw new KernelCompilationException(javaName, "a parameter of type `" + t.getName() + "` (its field `" + f.getName()
+                            + "` of type " + f.getType().getSimpleName() + ")", sourceFile, firstLine, "is not supported in kernels");
+                }
+            }
+        }
+        return new Slot.Obj(t.getName().replace('.', '/'), fields, true);
     }
 
     private static IterationExpr orUnknown(IterationExpr e) {

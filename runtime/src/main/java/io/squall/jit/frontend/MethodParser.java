@@ -415,6 +415,8 @@ final class MethodParser {
             case ArrayRef a -> throw error("an array reference used as a value (`" + a.typeName() + "`)");
             case Context c -> throw error("the KernelContext used as a value");
             case NewHalf h -> throw error("an unconstructed HalfFloat");
+            case Obj o -> throw error("a `" + o.className().replace('/', '.') + "` object used as a value");
+            case NewArray a -> throw error("an unconstructed `" + a.className().replace('/', '.') + "`");
         };
     }
 
@@ -478,8 +480,13 @@ final class MethodParser {
             case InvokeInstruction inv -> Intrinsics.invoke(this, inv);
             case InvokeDynamicInstruction indy -> throw error("a lambda, method reference or string concatenation (invokedynamic)");
             case NewObjectInstruction n -> {
-                if (n.className().asInternalName().equals(Intrinsics.HALF_FLOAT)) {
+                String cls = n.className().asInternalName();
+                if (cls.equals(Intrinsics.HALF_FLOAT)) {
                     state.push(new NewHalf(ctx.newHalfCounter++));
+                } else if (KernelFrontend.arrayKindOf(cls) != null) {
+                    state.push(new NewArray(cls, ctx.newHalfCounter++));
+                } else if (Intrinsics.isValueType(cls)) {
+                    state.push(new Obj(cls, new HashMap<>(), false));
                 } else if (isThrowable(n.className().asInternalName())) {
                     throw error("throwing an exception (`new " + n.className().asInternalName().replace('/', '.') + "`)");
                 } else {
@@ -627,7 +634,7 @@ final class MethodParser {
             Value r = popValue();
             Value l = popValue();
             cond = b.compare(p, false, l, r);
-            condLoop = parallelCondition(l, r, p);
+            condLoop = parallelCondition(l, r, p, code.labelToBci(br.target()));
         } else {
             Slot s = state.pop();
             if (s instanceof PendingCompare pc) {
@@ -652,13 +659,16 @@ final class MethodParser {
         b.setBlock(fallthrough);
     }
 
-    /** If this is the exit test of a @Parallel loop's header, records its bound and returns the loop. */
-    private ParallelLoop parallelCondition(Value l, Value r, Predicate p) {
+    /**
+     * If this is the exit test of a @Parallel loop's header, records its bound and returns the loop. The bound may be
+     * computed by an inlined call (`i < m.getNumRows()`), so the test may sit in a block after the header's.
+     */
+    private ParallelLoop parallelCondition(Value l, Value r, Predicate p, int targetBci) {
         if (!isKernel) {
             return null;
         }
         for (ParallelLoop loop : ctx.loops) {
-            if (loop.header == b.block() && !loop.conditionSeen && l.equals(loop.headerValue)) {
+            if (loop.header != null && !loop.conditionSeen && l.equals(loop.headerValue) && !loop.contains(targetBci)) {
                 if (p != Predicate.GE && p != Predicate.GT) {
                     throw error("a @Parallel loop condition other than `i < end` or `i <= end`");
                 }
@@ -728,6 +738,9 @@ final class MethodParser {
                 && tc.type().asInternalName().equals(a.typeName())) {
             return;
         }
+        if (tc.opcode() == Opcode.CHECKCAST && state.peek() instanceof Obj o && tc.type().asInternalName().equals(o.className())) {
+            return;
+        }
         throw error((tc.opcode() == Opcode.INSTANCEOF ? "`instanceof` " : "a cast to ") + tc.type().asInternalName().replace('/', '.'));
     }
 
@@ -758,7 +771,11 @@ final class MethodParser {
             case BOOLEAN -> { t = ScalarType.I8; javaType = "[Z"; }
             default -> throw error("array allocation `new " + kind + "[]`");
         }
-        int length = (int) c.longValue();
+        state.push(privateArray(t, unsigned, javaType, (int) c.longValue()));
+    }
+
+    /** A zero-filled per-work-item array of {@code length} elements (Java zero-fills new arrays). */
+    ArrayRef privateArray(ScalarType t, boolean unsigned, String javaType, int length) {
         Value base = b.privateArray(t, length);
         Value zero = switch (t) {
             case F32 -> Constant.ofFloat(0f);
@@ -769,7 +786,7 @@ final class MethodParser {
         for (int i = 0; i < length; i++) {
             b.store(base, Constant.ofInt(i), zero);
         }
-        state.push(new ArrayRef(-1, javaType, base, c, t, unsigned, false, -1));
+        return new ArrayRef(-1, javaType, base, Constant.ofInt(length), t, unsigned, false, -1);
     }
 
     /** Pushes array[index]; {@code widenHalf}: a HalfFloat element is converted to float (getFloat). */
@@ -917,8 +934,14 @@ final class MethodParser {
         ClassDesc ret = type.returnType();
         if (!ret.descriptorString().equals("V")) {
             ScalarType rt = Intrinsics.stackType(ret);
+            if (rt == null && !rets.isEmpty() && rets.stream().allMatch(r -> r.value() == rets.getFirst().value())
+                    && (rets.getFirst().value() instanceof Obj || rets.getFirst().value() instanceof ArrayRef)) {
+                state.push(rets.getFirst().value());   // every path returns the same vector/array object
+                return;
+            }
             if (rt == null) {
-                throw error("a helper method returning `" + ret.displayName() + "`");
+                throw error("a helper method returning `" + ret.displayName() + "`",
+                        "is not supported in kernels unless every return gives the same array or vector object");
             }
             Phi phi = new Phi(ctx.function.newTemp(rt));
             for (ReturnEdge r : rets) {
