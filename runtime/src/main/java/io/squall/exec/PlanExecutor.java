@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the graphs of one execution plan: resolves each task's device, compiles through the {@link KernelCache},
@@ -731,7 +732,7 @@ public final class PlanExecutor {
     }
 
     private static boolean isArray(Object o) {
-        return o instanceof TornadoNativeArray || o.getClass().isArray();
+        return o instanceof TornadoNativeArray || o.getClass().isArray() || o instanceof AtomicInteger;
     }
 
     private ObjectState state(Object o) {
@@ -811,7 +812,9 @@ public final class PlanExecutor {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tmp = arena.allocate(Math.max(1, s.bytes), 8);
-            MemorySegment.copy(heapSegment(s.object), 0, tmp, 0, s.bytes);
+            // an AtomicInteger argument is one int on the device (its value now)
+            Object data = s.object instanceof AtomicInteger ai ? new int[] {ai.get()} : s.object;
+            MemorySegment.copy(heapSegment(data), 0, tmp, 0, s.bytes);
             device.write(buffer, 0, tmp, s.bytes, true);
         }
     }
@@ -824,6 +827,10 @@ public final class PlanExecutor {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tmp = arena.allocate(Math.max(1, bytes), 8);
             device.read(buffer, offset, tmp, bytes);
+            if (s.object instanceof AtomicInteger ai) {
+                ai.set(tmp.get(java.lang.foreign.ValueLayout.JAVA_INT, 0));
+                return;
+            }
             MemorySegment.copy(tmp, 0, heapSegment(s.object), offset, bytes);
         }
     }

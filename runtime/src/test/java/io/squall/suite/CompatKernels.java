@@ -9,6 +9,7 @@ import io.squall.api.types.matrix.Matrix2DFloat;
 import io.squall.api.types.matrix.Matrix2DFloat4;
 import io.squall.api.types.matrix.Matrix3DInt;
 import io.squall.api.types.vectors.Float4;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Kernels written the way TornadoVM's programs write them (constructs Squall accepts for compatibility). */
 public final class CompatKernels {
@@ -162,6 +163,15 @@ public final class CompatKernels {
                 b.set(i, j, w);
                 dots.set(i * a.getNumColumns() + j, Float4.dot(v, w) + w.getW());
             }
+        }
+    }
+
+    /** AtomicInteger arguments: a sum and a ticket counter whose tickets must cover 0..n-1 exactly once. */
+    public static void atomicCounters(IntArray in, IntArray marks, AtomicInteger sum, AtomicInteger ticket) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            sum.addAndGet(in.get(i));
+            int t = ticket.getAndIncrement();
+            marks.set(t, marks.get(t) + 1);
         }
     }
 }

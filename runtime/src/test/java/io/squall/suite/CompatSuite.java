@@ -10,6 +10,7 @@ import io.squall.api.types.matrix.Matrix2DFloat4;
 import io.squall.api.types.matrix.Matrix3DInt;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Suite cases for the constructs TornadoVM's programs use (see {@link CompatKernels}); references are plain Java. */
 final class CompatSuite {
@@ -236,6 +237,18 @@ final class CompatSuite {
                         dots.set(e, dot + y.get(e * 4 + 3));
                     }
                 }, new int[] {1, 2}, 1e-5));
+
+        s.add(new SuiteCase("atomicCounters", (Task4<IntArray, IntArray, AtomicInteger, AtomicInteger>) CompatKernels::atomicCounters,
+                () -> new Object[] {KernelSuite.ints(n, 69, 100), new IntArray(n), new AtomicInteger(-7), new AtomicInteger(0)}, null,
+                a -> {
+                    int sum = -7;
+                    for (int i = 0; i < n; i++) {
+                        sum += ((IntArray) a[0]).get(i);
+                        ((IntArray) a[1]).set(i, 1);
+                    }
+                    ((AtomicInteger) a[2]).set(sum);
+                    ((AtomicInteger) a[3]).set(n);
+                }, new int[] {1, 2, 3}, 0));
 
         return s;
     }

@@ -48,7 +48,8 @@ public final class SuiteAssertions {
         TaskGraph g = new TaskGraph(name);
         List<Object> arrays = new ArrayList<>();
         for (Object a : args) {
-            if (a instanceof TornadoNativeArray || a instanceof ArrayBacked || a.getClass().isArray()) {
+            if (a instanceof TornadoNativeArray || a instanceof ArrayBacked || a instanceof java.util.concurrent.atomic.AtomicInteger
+                    || a.getClass().isArray()) {
                 arrays.add(a);
             }
         }
@@ -146,12 +147,14 @@ public final class SuiteAssertions {
         return null;
     }
 
-    /** Matrix and vector arguments compared as the arrays behind them. */
+    /** Matrix and vector arguments compared as the arrays behind them, an AtomicInteger as its value. */
     private static Object[] storageOf(Object[] args) {
         Object[] out = args.clone();
         for (int i = 0; i < out.length; i++) {
             if (out[i] instanceof ArrayBacked backed) {
                 out[i] = backed.getStorage();
+            } else if (out[i] instanceof java.util.concurrent.atomic.AtomicInteger ai) {
+                out[i] = new int[] {ai.get()};
             }
         }
         return out;

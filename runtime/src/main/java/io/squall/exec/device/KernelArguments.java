@@ -17,6 +17,9 @@ public final class KernelArguments {
         if (array instanceof TornadoNativeArray a) {
             return a.getSize();
         }
+        if (array instanceof java.util.concurrent.atomic.AtomicInteger) {
+            return 1;
+        }
         return java.lang.reflect.Array.getLength(array);
     }
 

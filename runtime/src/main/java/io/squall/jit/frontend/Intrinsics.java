@@ -22,6 +22,7 @@ final class Intrinsics {
     static final String KERNEL_CONTEXT = "io/squall/api/KernelContext";
     static final String ARRAYS = "io/squall/api/types/arrays/";
     static final String TORNADO_MATH = "io/squall/api/math/TornadoMath";
+    static final String ATOMIC_INTEGER = "java/util/concurrent/atomic/AtomicInteger";
     /** Vector, matrix and collection types whose Java methods kernels inline (their arrays become private arrays). */
     private static final List<String> VALUE_TYPES = List.of("io/squall/api/types/vectors/", "io/squall/api/types/matrix/",
             "io/squall/api/types/collections/");
@@ -184,6 +185,8 @@ final class Intrinsics {
                     contextMethod(p, name, type, shown);
                 } else if (owner.equals(HALF_FLOAT)) {
                     halfMethod(p, name, shown);
+                } else if (owner.equals(ATOMIC_INTEGER)) {
+                    atomicIntegerMethod(p, name, type, shown);
                 } else {
                     throw p.error("the virtual call `" + shown + "`");
                 }
@@ -448,6 +451,35 @@ final class Intrinsics {
                 throw p.error("the array method `" + shown + "`", "is not supported in kernels (use get, set and getSize)");
             }
         }
+    }
+
+    /**
+     * An AtomicInteger argument's methods: one atomic add on its int in global memory (the previous value, adjusted for
+     * the *AndGet forms); {@code get} reads it.
+     */
+    private static void atomicIntegerMethod(MethodParser p, String name, MethodTypeDesc type, String shown) {
+        IrBuilder b = p.builder();
+        FrameState s = p.state();
+        Value delta = switch (name) {
+            case "incrementAndGet", "getAndIncrement" -> Constant.ofInt(1);
+            case "decrementAndGet", "getAndDecrement" -> Constant.ofInt(-1);
+            case "addAndGet", "getAndAdd" -> p.valueOf(s.pop());
+            case "get", "intValue" -> null;
+            default -> throw p.error("the AtomicInteger method `" + shown + "`",
+                    "is not supported in kernels (incrementAndGet, getAndIncrement, decrementAndGet, getAndDecrement, addAndGet, getAndAdd, get are)");
+        };
+        ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
+        if (a.javaArg() < 0 || !a.typeName().equals(ATOMIC_INTEGER)) {
+            throw p.error("`" + shown + "` on something other than an AtomicInteger kernel argument");
+        }
+        p.ctx().markRead(a);
+        if (delta == null) {
+            s.push(new Val(b.load(a.base(), Constant.ofInt(0))));
+            return;
+        }
+        p.ctx().markWrite(a);
+        Value previous = b.atomic(AtomicOperator.ADD, a.base(), Constant.ofInt(0), delta);
+        s.push(new Val(name.startsWith("getAnd") ? previous : b.binary(BinaryOperator.ADD, previous, delta)));
     }
 
     private static Slot requireArray(MethodParser p, Slot s, String shown) {

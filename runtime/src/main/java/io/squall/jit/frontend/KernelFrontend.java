@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds a {@link Kernel} from a static Java method: the ABI parameters, the parsed body, parallel loops and reductions. */
 public final class KernelFrontend {
@@ -135,6 +136,13 @@ public final class KernelFrontend {
                     widened = ScalarSpecialization.constantOf(st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
                 }
                 argSlots[i] = new Slot.Val(widened);
+            } else if (t == AtomicInteger.class) {
+                // TornadoVM's atomic counter argument: one int in global memory, its methods atomic operations on it
+                Temp base = function.addParameter(new PointerType(ScalarType.I32, AddressSpace.GLOBAL), "arg" + i);
+                Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
+                params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
+                params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
+                argSlots[i] = new Slot.ArrayRef(i, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
             } else if (ArrayBacked.class.isAssignableFrom(t)) {
                 argSlots[i] = arrayBackedParameter(t, i, function, params, ctx, javaName, sourceFile, firstLine);
             } else if (t == KernelContext.class) {
