@@ -174,4 +174,34 @@ public final class CompatKernels {
             marks.set(t, marks.get(t) + 1);
         }
     }
+
+    /**
+     * `return` and `break` inside @Parallel loops end that iteration (in TornadoVM each iteration is a thread); the JVM
+     * backend runs such a loop sequentially with Java's meaning, so the inputs trigger them in the last iteration only,
+     * where both meanings agree (as TornadoVM's own tests arrange).
+     */
+    public static void returnInParallel(FloatArray in, FloatArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            if (in.get(i) > 1.5f) {
+                return;
+            }
+            out.set(i, in.get(i) * 2);
+        }
+    }
+
+    public static void breakInParallel(FloatArray in, FloatArray marks) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            for (int k = 0; k < 4; k++) {   // a break out of a sequential loop stays what it is
+                if (k == 2) {
+                    break;
+                }
+                marks.set(i, marks.get(i) + 1);
+            }
+            if (in.get(i) > 1.5f) {
+                marks.set(i, -1);
+                break;
+            }
+            marks.set(i, marks.get(i) + 10);
+        }
+    }
 }

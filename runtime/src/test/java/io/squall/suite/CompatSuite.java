@@ -250,6 +250,46 @@ final class CompatSuite {
                     ((AtomicInteger) a[3]).set(n);
                 }, new int[] {1, 2, 3}, 0));
 
+        s.add(new SuiteCase("returnInParallel", (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)}, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        float v = ((FloatArray) a[0]).get(i);
+                        ((FloatArray) a[1]).set(i, v > 1.5f ? 0 : v * 2);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("breakInParallel", (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)}, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) > 1.5f ? -1 : 12);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("returnInParallelStrided", (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)}, KernelSuite.grid1(64, 32),
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        float v = ((FloatArray) a[0]).get(i);
+                        ((FloatArray) a[1]).set(i, v > 1.5f ? 0 : v * 2);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("breakInParallelStrided", (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)}, KernelSuite.grid1(64, 32),
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) > 1.5f ? -1 : 12);
+                    }
+                }, new int[] {1}, 0));
+
         return s;
+    }
+
+    /** Values below 1.5 but the last, 2: what makes returnInParallel/breakInParallel leave their last iteration. */
+    private static FloatArray lastAbove(FloatArray values) {
+        values.set(values.getSize() - 1, 2f);
+        return values;
     }
 }

@@ -355,12 +355,39 @@ final class MethodParser {
             throw error("a @Parallel loop with a stride other than `i++` or an index modified in its body",
                     "(parallel loops must be `for (@Parallel int i = start; i < end; i++)`)");
         }
-        Value i = ((Val) state.locals[loop.slot]).value();
+        state.locals[loop.slot] = new Val(nextIndex(loop, ((Val) state.locals[loop.slot]).value()));
+    }
+
+    /** The work-item's next index of a @Parallel loop: i + global size * step. */
+    private Value nextIndex(ParallelLoop loop, Value i) {
         Value stride = b.workItem(WorkItemQuery.GLOBAL_SIZE, loop.dimension);
         if (loop.step != 1) {
             stride = b.binary(BinaryOperator.MUL, stride, Constant.ofInt(loop.step));
         }
-        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, i, stride));
+        return b.binary(BinaryOperator.ADD, i, stride);
+    }
+
+    /**
+     * A block that ends the current iteration of {@code loop} and goes on with the work-item's next one: where a
+     * `return` or `break` inside a @Parallel loop leads. In TornadoVM each iteration is a thread of its own, so either
+     * ends that iteration and no other.
+     */
+    private Block iterationEnd(ParallelLoop loop) {
+        Block here = b.block();
+        Block end = b.newBlock();
+        b.setBlock(end);
+        FrameState s = state.copy();
+        s.locals[loop.slot] = new Val(nextIndex(loop, ((Val) s.locals[loop.slot]).value()));
+        recordEdge(end, loop.header, s);
+        b.jump(loop.header);
+        b.setBlock(here);
+        return end;
+    }
+
+    /** The innermost @Parallel loop that a branch to {@code target} leaves, or null. */
+    private ParallelLoop loopLeftBy(Label target) {
+        ParallelLoop loop = enclosingLoop();
+        return loop != null && !loop.contains(code.labelToBci(target)) ? loop : null;
     }
 
     /**
@@ -617,7 +644,12 @@ final class MethodParser {
     private void branch(BranchInstruction br) {
         Opcode o = br.opcode();
         if (o == Opcode.GOTO || o == Opcode.GOTO_W) {
-            checkBranchOutOfParallelLoop(br.target());
+            ParallelLoop left = loopLeftBy(br.target());
+            if (left != null) {   // `break` out of a @Parallel loop
+                b.jump(iterationEnd(left));
+                live = false;
+                return;
+            }
             Block target = blockFor(br.target());
             recordEdge(target, state);
             b.jump(target);
@@ -651,8 +683,9 @@ final class MethodParser {
                 recordEdge(target, state);
             }
             b.branch(cond, exitPath, fallthrough);
+        } else if (loopLeftBy(br.target()) != null) {
+            b.branch(cond, iterationEnd(loopLeftBy(br.target())), fallthrough);
         } else {
-            checkBranchOutOfParallelLoop(br.target());
             recordEdge(target, state);
             b.branch(cond, target, fallthrough);
         }
@@ -719,7 +752,9 @@ final class MethodParser {
     private void doReturn(ReturnInstruction r) {
         if (isKernel) {
             if (enclosingLoop() != null) {
-                throw error("`return` inside a @Parallel loop", "(each iteration is independent; use `continue` or a condition)");
+                b.jump(iterationEnd(enclosingLoop()));
+                live = false;
+                return;
             }
             b.ret();
         } else {
