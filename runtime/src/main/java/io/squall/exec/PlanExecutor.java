@@ -20,6 +20,7 @@ import io.squall.exec.device.LaunchRequest;
 import io.squall.exec.emit.CodeEmitter;
 import io.squall.exec.emit.CodeEmitters;
 import io.squall.jit.ArgSpec;
+import io.squall.jit.frontend.KernelFrontend;
 import io.squall.jit.CheckSite;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
@@ -126,7 +127,8 @@ public final class PlanExecutor {
                 }
                 kc |= args[i] instanceof KernelContext;
             }
-            this.usesKernelContext = kc;
+            // a kernel with @Parallel loops that takes a KernelContext only for its atomics runs as a loop kernel
+            this.usesKernelContext = kc && !KernelFrontend.hasParallelLoops(method);
         }
     }
 

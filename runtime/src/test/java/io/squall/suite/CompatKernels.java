@@ -204,4 +204,11 @@ public final class CompatKernels {
             marks.set(i, marks.get(i) + 10);
         }
     }
+
+    /** A @Parallel kernel that takes a KernelContext for its atomics only (TornadoVM runs it as a loop kernel, no grid). */
+    public static void contextAtomicsInLoop(io.squall.api.KernelContext ctx, IntArray in, IntArray histogram) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            ctx.atomicAdd(histogram, in.get(i) & 15, 1);
+        }
+    }
 }

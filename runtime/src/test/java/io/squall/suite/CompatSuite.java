@@ -284,6 +284,16 @@ final class CompatSuite {
                     }
                 }, new int[] {1}, 0));
 
+        s.add(new SuiteCase("contextAtomicsInLoop", (Task3<io.squall.api.KernelContext, IntArray, IntArray>) CompatKernels::contextAtomicsInLoop,
+                () -> new Object[] {new io.squall.api.KernelContext(), KernelSuite.ints(n, 72, 1000), new IntArray(16)}, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        IntArray h = (IntArray) a[2];
+                        int bin = ((IntArray) a[1]).get(i) & 15;
+                        h.set(bin, h.get(bin) + 1);
+                    }
+                }, new int[] {2}, 0));
+
         return s;
     }
 

@@ -155,10 +155,6 @@ public final class KernelFrontend {
         }
 
         List<ParallelLoop> loops = findParallelLoops(code, javaName, sourceFile, firstLine);
-        if (hasContext && !loops.isEmpty()) {
-            throw new KernelCompilationException(javaName, "@Parallel loops in a KernelContext kernel", sourceFile, firstLine,
-                    "are not supported (use either KernelContext indices or @Parallel loops)");
-        }
         if (!reduceArgs.isEmpty() && loops.size() != 1) {
             throw new KernelCompilationException(javaName, "a @Reduce argument without exactly one @Parallel loop", sourceFile, firstLine,
                     "is not supported in kernels");
@@ -185,7 +181,8 @@ public final class KernelFrontend {
             function.replaceUses(Map.of(r.identityPlaceholder, identity(r.op, r.array.element())));
         }
 
-        Kernel.Shape shape = hasContext ? Kernel.Shape.KERNEL_CONTEXT : loops.isEmpty() ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS;
+        // @Parallel loops make a loop kernel even with a KernelContext argument (TornadoVM's kernels that take one for its atomics)
+        Kernel.Shape shape = !loops.isEmpty() ? Kernel.Shape.PARALLEL_LOOPS : hasContext ? Kernel.Shape.KERNEL_CONTEXT : Kernel.Shape.SINGLE_THREAD;
         List<Kernel.LoopBound> bounds = new ArrayList<>();
         for (ParallelLoop loop : loops) {
             bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive, loop.step));
@@ -230,6 +227,18 @@ public final class KernelFrontend {
             }
         }
         return new Slot.Obj(t.getName().replace('.', '/'), fields, true);
+    }
+
+    /** Whether the method has a @Parallel loop (read from its bytecode's type annotations). */
+    public static boolean hasParallelLoops(Method method) {
+        ClassModel cls = ClassModels.load(method.getDeclaringClass().getName().replace('.', '/'), method.getDeclaringClass().getClassLoader());
+        MethodModel mm = ClassModels.find(cls, method.getName(), TaskDescriptor.of(method));
+        if (mm == null || mm.code().isEmpty()) {
+            return false;
+        }
+        return ((CodeAttribute) mm.code().get()).findAttribute(Attributes.runtimeVisibleTypeAnnotations())
+                .map(attr -> attr.annotations().stream().anyMatch(ta -> ta.annotation().className().stringValue().equals(PARALLEL)))
+                .orElse(false);
     }
 
     private static IterationExpr orUnknown(IterationExpr e) {
