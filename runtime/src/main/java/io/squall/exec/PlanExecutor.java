@@ -555,6 +555,9 @@ public final class PlanExecutor {
                 device.write(errors, 0, arena.allocate(CheckSite.ERROR_WORDS * 4L, 8), CheckSite.ERROR_WORDS * 4L, true);
             }
         }
+        if (device.compilesKernels() && p.kernel() != null) {
+            writeReductionStarts(p.kernel(), device, buffers);
+        }
         try {
             device.launch(new LaunchRequest(task.name, task.method, p.kernel(), p.compiled(), task.args, buffers, geometry[0], geometry[1],
                     errors));
@@ -585,6 +588,19 @@ public final class PlanExecutor {
             }
         }
         return device;
+    }
+
+    /** Writes the constant initial values of the kernel's @Reduce arguments into their element 0 (see Kernel.ReductionStart). */
+    private static void writeReductionStarts(Kernel kernel, ComputeDevice device, DeviceBuffer[] buffers) {
+        for (Kernel.ReductionStart start : kernel.reductionStarts()) {
+            io.squall.jit.ir.Constant c = start.value();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment value = arena.allocate(8, 8);
+                // the constant's bits (float/double raw bits, integers sign-extended): its low bytes are the element
+                value.set(java.lang.foreign.ValueLayout.JAVA_LONG.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 0, c.bits());
+                device.write(buffers[start.javaArgIndex()], 0, value, c.type().bytes(), true);
+            }
+        }
     }
 
     private DeviceBuffer errorBuffer(ComputeDevice device) {

@@ -130,9 +130,9 @@ final class BadKernels {
         out.set(0, result.get(0)); // LINE:reduceRead
     }
 
-    static void reduceProduct(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
+    static void reduceSubtract(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
         for (@Parallel int i = 0; i < in.getSize(); i++) {
-            result.set(0, result.get(0) * in.get(i)); // LINE:reduceProduct
+            result.set(0, result.get(0) - in.get(i)); // LINE:reduceSubtract
         }
     }
 

@@ -40,7 +40,7 @@ class RejectionTest {
             "instance|-|an instance method as a kernel",
             "stringConcat|stringConcat|a lambda, method reference or string concatenation (invokedynamic)",
             "reduceRead|reduceRead|a read of the @Reduce argument outside its @Parallel loop",
-            "reduceProduct|reduceProduct|a @Reduce update other than `result[0] += x`",
+            "reduceSubtract|reduceSubtract|a @Reduce update other than `result[0] += x`",
             "reduceOverwrite|reduceOverwrite|a @Reduce update other than `result[0] += x`",
             "assertion|assertion|throwing an exception (`new java.lang.AssertionError`)",
             "arrayChosenByPath|-|a variable that refers to different arrays on different paths",

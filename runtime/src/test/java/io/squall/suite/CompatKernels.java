@@ -211,4 +211,20 @@ public final class CompatKernels {
             ctx.atomicAdd(histogram, in.get(i) & 15, 1);
         }
     }
+
+    /** Product reductions, TornadoVM's shape (initialized before the loop); ints wrap as in Java, which keeps them exact. */
+    public static void products(FloatArray in, IntArray ints, @Reduce FloatArray product, @Reduce IntArray intProduct) {
+        product.set(0, 1f);
+        intProduct.set(0, 1);
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            product.set(0, product.get(0) * in.get(i));
+            intProduct.set(0, intProduct.get(0) * ints.get(i));
+        }
+    }
+
+    public static void longProduct(LongArray in, @Reduce LongArray product) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            product.set(0, in.get(i) * product.get(0));
+        }
+    }
 }

@@ -34,7 +34,7 @@ final class CompatSuite {
         s.add(new SuiteCase("maxInitializedInKernel", (Task2<FloatArray, FloatArray>) CompatKernels::maxInitializedInKernel,
                 () -> {
                     FloatArray r = new FloatArray(1);
-                    r.set(0, Float.NEGATIVE_INFINITY);
+                    r.set(0, 100f);   // what the host held before: the kernel's result.set(0, 5) replaces it, as in Java
                     return new Object[] {KernelSuite.floats(n, 62, 0, 1), r};
                 }, null,
                 a -> ((FloatArray) a[1]).set(0, 5.0f), new int[] {1}, 0));
@@ -293,6 +293,45 @@ final class CompatSuite {
                         h.set(bin, h.get(bin) + 1);
                     }
                 }, new int[] {2}, 0));
+
+        final int k = 700;
+        s.add(new SuiteCase("products", (Task4<FloatArray, IntArray, FloatArray, IntArray>) CompatKernels::products,
+                () -> {
+                    IntArray ints = KernelSuite.ints(k, 73, 5);
+                    for (int i = 0; i < k; i++) {
+                        ints.set(i, ints.get(i) * 2 + 1);   // odd: the wrapped product never becomes 0
+                    }
+                    return new Object[] {KernelSuite.floats(k, 74, 0.95f, 1.05f), ints, new FloatArray(1), new IntArray(1)};
+                }, null,
+                a -> {
+                    double p = 1;
+                    int q = 1;
+                    for (int i = 0; i < k; i++) {
+                        p *= ((FloatArray) a[0]).get(i);
+                        q *= ((IntArray) a[1]).get(i);
+                    }
+                    ((FloatArray) a[2]).set(0, (float) p);
+                    ((IntArray) a[3]).set(0, q);
+                }, new int[] {2, 3}, 1e-4));
+
+        s.add(new SuiteCase("longProduct", (Task2<LongArray, LongArray>) CompatKernels::longProduct,
+                () -> {
+                    LongArray in = new LongArray(k);
+                    IntArray r = KernelSuite.ints(k, 75, 1000);
+                    for (int i = 0; i < k; i++) {
+                        in.set(i, r.get(i) * 2L + 1);
+                    }
+                    LongArray product = new LongArray(1);
+                    product.set(0, 3);
+                    return new Object[] {in, product};
+                }, null,
+                a -> {
+                    long p = 3;
+                    for (int i = 0; i < k; i++) {
+                        p *= ((LongArray) a[0]).get(i);
+                    }
+                    ((LongArray) a[1]).set(0, p);
+                }, new int[] {1}, 0));
 
         return s;
     }

@@ -17,7 +17,7 @@ final class CompileContext {
     static final int REDUCTION_GROUP_SIZE = 128;
     static final int MAX_INLINE_DEPTH = 32;
 
-    enum ReduceOp { SUM, MAX, MIN }
+    enum ReduceOp { SUM, MAX, MIN, PRODUCT }
 
     /** A @Reduce argument: its private accumulator slot and, once the loop body shows it, the operator. */
     static final class Reduction {

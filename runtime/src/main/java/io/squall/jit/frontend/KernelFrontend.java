@@ -188,7 +188,15 @@ public final class KernelFrontend {
             bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive, loop.step));
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
-        return new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+        Kernel kernel = new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+        List<Kernel.ReductionStart> starts = new ArrayList<>();
+        for (CompileContext.Reduction r : ctx.reductions) {
+            if (!r.untouched() && r.initialValue instanceof Constant c) {
+                starts.add(new Kernel.ReductionStart(r.array.javaArg(), c));
+            }
+        }
+        kernel.setReductionStarts(starts);
+        return kernel;
     }
 
     /**
@@ -248,6 +256,11 @@ public final class KernelFrontend {
     private static Constant identity(CompileContext.ReduceOp op, ScalarType t) {
         return switch (op) {
             case SUM -> Constant.zero(t);
+            case PRODUCT -> switch (t) {
+                case F32, F64 -> Constant.ofFloating(t, 1.0);
+                case I64 -> Constant.ofLong(1L);
+                default -> Constant.ofInteger(t, 1);
+            };
             case MAX -> switch (t) {
                 case F32, F64 -> Constant.ofFloating(t, Double.NEGATIVE_INFINITY);
                 case I64 -> Constant.ofLong(Long.MIN_VALUE);

@@ -888,11 +888,13 @@ final class MethodParser {
         CompileContext.ReduceOp op = null;
         if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD && (bin.left().equals(acc) || bin.right().equals(acc))) {
             op = CompileContext.ReduceOp.SUM;
+        } else if (def instanceof Binary bin && bin.op() == BinaryOperator.MUL && (bin.left().equals(acc) || bin.right().equals(acc))) {
+            op = CompileContext.ReduceOp.PRODUCT;
         } else if (def instanceof MathOp m && m.arguments().contains(acc)) {
             op = m.function() == MathFunction.MAX ? CompileContext.ReduceOp.MAX : m.function() == MathFunction.MIN ? CompileContext.ReduceOp.MIN : null;
         }
         if (op == null) {
-            throw error("a @Reduce update other than `result[0] += x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
+            throw error("a @Reduce update other than `result[0] += x`, `result[0] *= x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
         }
         return op;
     }
