@@ -227,4 +227,11 @@ public final class CompatKernels {
             product.set(0, in.get(i) * product.get(0));
         }
     }
+
+    /** A @Reduce argument only read in the loop (a previous task's result, in TornadoVM's tests): plain reads of result[0]. */
+    public static void readOnlyReduce(DoubleArray values, @Reduce DoubleArray result) {
+        for (@Parallel int i = 0; i < values.getSize(); i++) {
+            values.set(i, result.get(0) + i);
+        }
+    }
 }

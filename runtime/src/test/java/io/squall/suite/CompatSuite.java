@@ -333,6 +333,18 @@ final class CompatSuite {
                     ((LongArray) a[1]).set(0, p);
                 }, new int[] {1}, 0));
 
+        s.add(new SuiteCase("readOnlyReduce", (Task2<DoubleArray, DoubleArray>) CompatKernels::readOnlyReduce,
+                () -> {
+                    DoubleArray result = new DoubleArray(1);
+                    result.set(0, 3.25);
+                    return new Object[] {new DoubleArray(n), result};
+                }, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        ((DoubleArray) a[0]).set(i, 3.25 + i);
+                    }
+                }, new int[] {0, 1}, 0));
+
         return s;
     }
 

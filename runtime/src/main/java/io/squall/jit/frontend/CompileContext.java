@@ -33,6 +33,11 @@ final class CompileContext {
             return op == null && !read && initialValue == null;
         }
 
+        /** Only read in the loop (TornadoVM's tests read a previous task's reduction result this way): plain loads of result[0]. */
+        boolean readOnly() {
+            return op == null && read && initialValue == null;
+        }
+
         Reduction(Slot.ArrayRef array, Temp identityPlaceholder) {
             this.array = array;
             this.identityPlaceholder = identityPlaceholder;

@@ -174,6 +174,13 @@ public final class KernelFrontend {
                 function.replaceUses(Map.of(r.identityPlaceholder, identity(CompileContext.ReduceOp.SUM, r.array.element())));
                 continue;
             }
+            if (r.readOnly()) {   // its reads see result[0] as it is: one load at the kernel's start
+                Temp value = function.newTemp(r.array.element());
+                entry.instructions().addFirst(new io.squall.jit.ir.Instruction.Load(value, r.array.base(), Constant.ofInt(0)));
+                function.replaceUses(Map.of(r.identityPlaceholder, value));
+                ctx.markRead(r.array);
+                continue;
+            }
             if (r.op == null) {
                 throw new KernelCompilationException(javaName, "a @Reduce argument that the @Parallel loop never updates", sourceFile, firstLine,
                         "is not supported in kernels");

@@ -20,8 +20,8 @@ final class ReductionLowering {
         int size = CompileContext.REDUCTION_GROUP_SIZE;
         Value lid = b.workItem(WorkItemQuery.LOCAL_ID, 0);
         for (CompileContext.Reduction r : ctx.reductions) {
-            if (r.untouched()) {
-                continue;   // TornadoVM leaves a @Reduce argument the loop never uses as it is
+            if (r.untouched() || r.readOnly()) {
+                continue;   // TornadoVM leaves a @Reduce argument the loop never updates as it is
             }
             Value acc = ((Val) state.locals[r.array.accumulatorSlot()]).value();
             Value scratch = b.localArray(r.array.element(), size);
