@@ -8,6 +8,9 @@ import io.squall.api.common.TornadoFunctions.*;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.ArrayBacked;
 import io.squall.api.types.arrays.*;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
 
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -104,6 +107,11 @@ public final class SuiteAssertions {
                 case short[] a -> a.clone();
                 case byte[] a -> a.clone();
                 case KernelContext k -> new KernelContext();
+                case java.util.concurrent.atomic.AtomicInteger ai -> new java.util.concurrent.atomic.AtomicInteger(ai.get());
+                case Matrix2DFloat m -> new Matrix2DFloat(m.getNumRows(), m.getNumColumns(), FloatArray.fromSegment(m.getStorage().getSegment()));
+                case Matrix2DFloat4 m -> new Matrix2DFloat4(m.getNumRows(), m.getNumColumns(), FloatArray.fromSegment(m.getStorage().getSegment()));
+                case Matrix3DInt m -> new Matrix3DInt(m.getNumRows(), m.getNumColumns(), m.getDepth(), IntArray.fromSegment(m.getStorage().getSegment()));
+                case ArrayBacked b -> throw new IllegalArgumentException("copy: add a case for " + b.getClass().getSimpleName());
                 default -> args[i];
             };
         }
