@@ -221,7 +221,8 @@ public class TaskGraph {
     }
 
     private static boolean isBoxedScalar(Object o) {
-        return o instanceof Number || o instanceof Boolean || o instanceof Character;
+        // an AtomicInteger is a Number too, but a counter the kernel updates: it moves like an array
+        return (o instanceof Number && !(o instanceof java.util.concurrent.atomic.AtomicInteger)) || o instanceof Boolean || o instanceof Character;
     }
 
     private List<Object> checkObjects(String what, Object[] objects) {
@@ -241,9 +242,10 @@ public class TaskGraph {
             if (isBoxedScalar(o) || o instanceof KernelContext) {
                 continue;   // as in TornadoVM: scalars travel by value with their task, a KernelContext holds no data
             }
-            if (!(o instanceof TornadoNativeArray) && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())) {
+            if (!(o instanceof TornadoNativeArray) && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())
+                    && !(o instanceof java.util.concurrent.atomic.AtomicInteger)) {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is a "
-                        + o.getClass().getTypeName() + "; only off-heap arrays (FloatArray, ...) and Java primitive arrays move between host and device");
+                        + o.getClass().getTypeName() + "; only off-heap arrays (FloatArray, ...), Java primitive arrays and AtomicInteger move between host and device");
             }
             if (seen.add(o)) {
                 out.add(o);

@@ -1,6 +1,8 @@
 package io.squall.backend;
 
+import io.squall.api.types.arrays.ArrayBacked;
 import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.jit.IterationExpr;
 
 /** Conversions of a task's Java arguments to the values a kernel parameter takes; shared by the compiling devices. */
 public final class KernelArguments {
@@ -9,8 +11,14 @@ public final class KernelArguments {
 
     /** The element count a LENGTH parameter passes: a native array's size or a Java array's length. */
     public static int elementCount(Object array) {
+        if (array instanceof ArrayBacked backed) {
+            return backed.getStorage().getSize();
+        }
         if (array instanceof TornadoNativeArray a) {
             return a.getSize();
+        }
+        if (array instanceof java.util.concurrent.atomic.AtomicInteger) {
+            return 1;
         }
         return java.lang.reflect.Array.getLength(array);
     }
@@ -23,5 +31,10 @@ public final class KernelArguments {
             case Number n -> n.longValue();
             default -> throw new IllegalArgumentException("not a scalar: " + v);
         };
+    }
+
+    /** The value of a FIELD parameter: the int field {@code name} of a matrix or vector argument. */
+    public static int intField(Object arg, String name) {
+        return IterationExpr.Field.read(arg, name);
     }
 }

@@ -1,5 +1,6 @@
 package io.squall.exec;
 
+import io.squall.jit.frontend.KernelFrontend;
 import io.squall.plan.GraphSpec;
 
 import io.squall.api.KernelContext;
@@ -57,7 +58,8 @@ final class BoundTask {
             }
             kc |= args[i] instanceof KernelContext;
         }
-        this.usesKernelContext = kc;
+        // a kernel with @Parallel loops that takes a KernelContext only for its atomics runs as a loop kernel
+        this.usesKernelContext = kc && !KernelFrontend.hasParallelLoops(method);
     }
 
     private static Class<?> box(Class<?> primitive) {

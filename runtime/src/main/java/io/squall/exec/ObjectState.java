@@ -37,6 +37,9 @@ final class ObjectState {
         if (object instanceof TornadoNativeArray a) {
             this.bytes = a.getNumBytesOfSegment();
             this.elementBytes = a.getElementSize();
+        } else if (object instanceof java.util.concurrent.atomic.AtomicInteger) {
+            this.bytes = 4;   // one int on the device, read back into the AtomicInteger
+            this.elementBytes = 4;
         } else {
             Class<?> c = object.getClass().componentType();
             this.elementBytes = c == double.class || c == long.class ? 8 : c == int.class || c == float.class ? 4

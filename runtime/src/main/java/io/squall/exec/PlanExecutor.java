@@ -19,6 +19,12 @@ import io.squall.device.Devices;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.CodeEmitter;
 import io.squall.jit.ArgSpec;
+import io.squall.api.types.arrays.ArrayBacked;
+import io.squall.jit.ir.Constant;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import io.squall.jit.CheckSite;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
@@ -32,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the graphs of one execution plan, in order: each task on its device ({@link TaskDevices}), prepared once per
@@ -242,8 +249,8 @@ public final class PlanExecutor {
         DeviceBuffer[] buffers = new DeviceBuffer[task.args.length];
         List<ObjectState> arrays = new ArrayList<>();
         for (int i = 0; i < task.args.length; i++) {
-            if (isArray(task.args[i])) {
-                ObjectState s = residency.state(task.args[i]);
+            if (isArray(dataOf(task.args[i]))) {
+                ObjectState s = residency.state(dataOf(task.args[i]));
                 residency.ensureOn(s, device, profile, task.name);
                 arrays.add(s);
                 if (!device.usesHostMemory()) {
@@ -259,6 +266,9 @@ public final class PlanExecutor {
         DeviceBuffer errors = null;
         if (device.compilesKernels() && p.kernel() != null && p.kernel().errorBuffer() != null) {
             errors = checkedLaunches.clearedBuffer(device);
+        }
+        if (device.compilesKernels() && p.kernel() != null) {
+            writeReductionStarts(p.kernel(), device, buffers);
         }
         try {
             device.launch(new LaunchRequest(task.name, task.method, p.kernel(), p.compiled(), task.args, buffers, geometry.global(),
@@ -278,7 +288,7 @@ public final class PlanExecutor {
         }
         int arrayIndex = 0;
         for (int i = 0; i < task.args.length; i++) {
-            if (isArray(task.args[i])) {
+            if (isArray(dataOf(task.args[i]))) {
                 ObjectState s = arrays.get(arrayIndex++);
                 Kernel.Access access = p.kernel() == null ? Kernel.Access.READ_WRITE : p.kernel().access(i);
                 if (access == Kernel.Access.WRITE || access == Kernel.Access.READ_WRITE || access == null) {
@@ -289,8 +299,26 @@ public final class PlanExecutor {
         return device;
     }
 
+    /** What holds an argument's data: a matrix or vector type's off-heap array, else the argument itself. */
+    private static Object dataOf(Object arg) {
+        return arg instanceof ArrayBacked backed ? backed.getStorage() : arg;
+    }
+
     private static boolean isArray(Object o) {
-        return o instanceof TornadoNativeArray || o.getClass().isArray();
+        return o instanceof TornadoNativeArray || o.getClass().isArray() || o instanceof AtomicInteger;
+    }
+
+    /** Writes the constant initial values of the kernel's @Reduce arguments into their element 0 (see Kernel.ReductionStart). */
+    private static void writeReductionStarts(Kernel kernel, ComputeDevice device, DeviceBuffer[] buffers) {
+        for (Kernel.ReductionStart start : kernel.reductionStarts()) {
+            Constant c = start.value();
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment value = arena.allocate(8, 8);
+                // the constant's bits (float/double raw bits, integers sign-extended): its low bytes are the element
+                value.set(ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN), 0, c.bits());
+                device.write(buffers[start.javaArgIndex()], 0, value, c.type().bytes(), true);
+            }
+        }
     }
 
     private void collectTimings(Set<ComputeDevice> used, ExecutionProfile profile) {

@@ -1,5 +1,7 @@
 package io.squall.exec;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.foreign.ValueLayout;
 import io.squall.plan.ExecutionProfile;
 import io.squall.plan.GraphSpec;
 
@@ -245,7 +247,9 @@ final class Residency {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tmp = arena.allocate(Math.max(1, s.bytes), 8);
-            MemorySegment.copy(heapSegment(s.object), 0, tmp, 0, s.bytes);
+            // an AtomicInteger argument is one int on the device (its value now)
+            Object data = s.object instanceof AtomicInteger ai ? new int[] {ai.get()} : s.object;
+            MemorySegment.copy(heapSegment(data), 0, tmp, 0, s.bytes);
             device.write(buffer, 0, tmp, s.bytes, true);
         }
     }
@@ -258,6 +262,10 @@ final class Residency {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment tmp = arena.allocate(Math.max(1, bytes), 8);
             device.read(buffer, offset, tmp, bytes);
+            if (s.object instanceof AtomicInteger ai) {
+                ai.set(tmp.get(ValueLayout.JAVA_INT, 0));
+                return;
+            }
             MemorySegment.copy(tmp, 0, heapSegment(s.object), offset, bytes);
         }
     }

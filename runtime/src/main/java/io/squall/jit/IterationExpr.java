@@ -37,12 +37,46 @@ public sealed interface IterationExpr {
                 return null;
             }
             Object a = args[javaArgIndex];
+            if (a instanceof io.squall.api.types.arrays.ArrayBacked backed) {
+                a = backed.getStorage();
+            }
             if (a instanceof TornadoNativeArray n) {
                 return (long) n.getSize();
             }
             return a != null && a.getClass().isArray() ? Long.valueOf(java.lang.reflect.Array.getLength(a)) : null;
         }
         public String toString() { return "length(arg" + javaArgIndex + ")"; }
+    }
+
+    /** The int field {@code name} of matrix or vector argument {@code javaArgIndex} (its rows, columns, ...). */
+    record Field(int javaArgIndex, String name) implements IterationExpr {
+        public Long evaluate(Object[] args) {
+            if (args == null || javaArgIndex >= args.length || args[javaArgIndex] == null) {
+                return null;
+            }
+            try {
+                return (long) read(args[javaArgIndex], name);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        public String toString() { return "arg" + javaArgIndex + "." + name; }
+
+        /** The int field {@code name} of {@code arg}, declared in its class or a superclass (the value a FIELD parameter passes). */
+        public static int read(Object arg, String name) {
+            for (Class<?> c = arg.getClass(); c != null; c = c.getSuperclass()) {
+                try {
+                    java.lang.reflect.Field f = c.getDeclaredField(name);
+                    f.setAccessible(true);
+                    return f.getInt(arg);
+                } catch (NoSuchFieldException e) {
+                    // declared higher up
+                } catch (IllegalAccessException e) {
+                    throw new IllegalArgumentException("cannot read " + c.getName() + "." + name, e);
+                }
+            }
+            throw new IllegalArgumentException(arg.getClass().getName() + " has no int field " + name);
+        }
     }
 
     enum Op { ADD, SUB, MUL, DIV, SHL, SHR }

@@ -19,6 +19,15 @@ public final class Kernel {
         }
     }
 
+    /**
+     * A @Reduce argument's element 0 set to {@code value} before the launch: TornadoVM's {@code result.set(0, v)} before
+     * the loop, with a constant v. Every work-group combines into result[0] atomically, in no order, so v cannot be
+     * combined in the kernel unless result[0] already holds the operator's identity; the launcher writes it instead.
+     */
+    public record ReductionStart(int javaArgIndex, io.squall.jit.ir.Constant value) {
+    }
+
+    private List<ReductionStart> reductionStarts = List.of();
     private final String javaName;
     private final String entryName;
     private final Shape shape;
@@ -41,6 +50,14 @@ public final class Kernel {
         this.requiredLocalSize = requiredLocalSize;
         this.ir = ir;
         this.options = options;
+    }
+
+    public List<ReductionStart> reductionStarts() {
+        return reductionStarts;
+    }
+
+    public void setReductionStarts(List<ReductionStart> starts) {
+        this.reductionStarts = List.copyOf(starts);
     }
 
     public String javaName() {

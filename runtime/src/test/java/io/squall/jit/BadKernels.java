@@ -73,27 +73,9 @@ final class BadKernels {
         ctx.localGroupSizeX = 3; // LINE:contextField
     }
 
-    static void returnInParallel(FloatArray a) {
-        for (@Parallel int i = 0; i < a.getSize(); i++) {
-            if (a.get(i) < 0) {
-                return; // LINE:returnInParallel
-            }
-            a.set(i, 1f);
-        }
-    }
-
     static void localSize(KernelContext ctx, FloatArray a, int n) {
         float[] l = ctx.allocateFloatLocalArray(n); // LINE:localSize
         a.set(0, l[0]);
-    }
-
-    static void breakOut(FloatArray a) {
-        for (@Parallel int i = 0; i < a.getSize(); i++) {
-            if (a.get(i) < 0) {
-                break; // LINE:breakOut
-            }
-            a.set(i, 1f);
-        }
     }
 
     static void siblings(FloatArray a) {
@@ -148,9 +130,9 @@ final class BadKernels {
         out.set(0, result.get(0)); // LINE:reduceRead
     }
 
-    static void reduceProduct(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
+    static void reduceSubtract(FloatArray in, @io.squall.api.annotations.Reduce FloatArray result) {
         for (@Parallel int i = 0; i < in.getSize(); i++) {
-            result.set(0, result.get(0) * in.get(i)); // LINE:reduceProduct
+            result.set(0, result.get(0) - in.get(i)); // LINE:reduceSubtract
         }
     }
 

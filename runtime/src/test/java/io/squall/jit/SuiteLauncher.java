@@ -28,6 +28,7 @@ final class SuiteLauncher {
 
     static MemorySegment segmentOf(Object a) {
         return switch (a) {
+            case io.squall.api.types.arrays.ArrayBacked backed -> backed.getStorage().getSegment();
             case TornadoNativeArray n -> n.getSegment();
             case float[] f -> MemorySegment.ofArray(f);
             case int[] i -> MemorySegment.ofArray(i);
@@ -48,9 +49,17 @@ final class SuiteLauncher {
         try (CLProgram program = context.buildSource(src, OpenCLEmitter.buildOptions(k.options()));
              CLKernel kernel = program.kernel(k.entryName())) {
             CLBuffer[] byArg = new CLBuffer[args.length];
+            Object[] data = args.clone();   // an AtomicInteger travels as one int, written back after the launch
+            for (int i = 0; i < data.length; i++) {
+                if (data[i] instanceof java.util.concurrent.atomic.AtomicInteger ai) {
+                    io.squall.api.types.arrays.IntArray one = new io.squall.api.types.arrays.IntArray(1);
+                    one.set(0, ai.get());
+                    data[i] = one;
+                }
+            }
             for (int i = 0; i < k.params().size(); i++) {
                 KernelParam p = k.params().get(i);
-                Object a = args[p.javaArgIndex()];
+                Object a = data[p.javaArgIndex()];
                 switch (p.kind()) {
                     case BUFFER -> {
                         MemorySegment seg = segmentOf(a);
@@ -63,6 +72,7 @@ final class SuiteLauncher {
                         kernel.setArg(i, buf);
                     }
                     case LENGTH -> kernel.setArg(i, KernelArguments.elementCount(a));
+                    case FIELD -> kernel.setArg(i, KernelArguments.intField(a, p.field()));
                     case SCALAR -> {
                         switch (a) {
                             case Integer v -> kernel.setArg(i, (int) v);
@@ -77,6 +87,10 @@ final class SuiteLauncher {
                         }
                     }
                 }
+            }
+            for (Kernel.ReductionStart start : k.reductionStarts()) {   // what the plan's launcher does (see Kernel.ReductionStart)
+                MemorySegment bits = MemorySegment.ofArray(new long[] {start.value().bits()});
+                queue.write(byArg[start.javaArgIndex()], 0, bits, start.value().type().bytes(), true);
             }
             long[] global;
             long[] local = null;
@@ -109,13 +123,18 @@ final class SuiteLauncher {
             queue.finish();
             for (int i = 0; i < args.length; i++) {
                 if (byArg[i] != null) {
-                    MemorySegment seg = segmentOf(args[i]);
+                    MemorySegment seg = segmentOf(data[i]);
                     if (seg.byteSize() > 0) {
                         queue.read(byArg[i], 0, seg, seg.byteSize(), true);
                     }
                 }
             }
             queue.finish();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i] instanceof java.util.concurrent.atomic.AtomicInteger ai) {
+                    ai.set(((io.squall.api.types.arrays.IntArray) data[i]).get(0));
+                }
+            }
         } finally {
             buffers.forEach(CLBuffer::close);
         }

@@ -4,6 +4,12 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.HalfFloat;
+import io.squall.api.types.arrays.*;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
+import io.squall.api.types.vectors.Float4;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.DoubleArray;
 import io.squall.api.types.arrays.FloatArray;
@@ -133,5 +139,105 @@ public final class CompatKernels {
 
     private static double plus(double a, double b) {
         return a + b;
+    }
+
+    /** TornadoVM's matrix types as parameters: their get/set and shape accessors are inlined over the storage buffer. */
+    public static void matrix2D(Matrix2DFloat a, Matrix2DFloat b) {
+        for (@Parallel int i = 0; i < a.getNumRows(); i++) {
+            for (@Parallel int j = 0; j < a.getNumColumns(); j++) {
+                b.set(i, j, a.get(i, j) * 2 + j);
+            }
+        }
+    }
+
+    public static void matrix3D(Matrix3DInt c, Matrix3DInt d) {
+        for (@Parallel int i = 0; i < c.getNumRows(); i++) {
+            for (int j = 0; j < c.getNumColumns(); j++) {
+                for (int k = 0; k < c.getDepth(); k++) {
+                    d.set(i, j, k, c.get(i, j, k) - i * k);
+                }
+            }
+        }
+    }
+
+    /** Float4 values built, combined and reduced in a kernel (private arrays), read from and written to Matrix2DFloat4. */
+    public static void float4Values(Matrix2DFloat4 a, Matrix2DFloat4 b, FloatArray dots) {
+        for (@Parallel int i = 0; i < a.getNumRows(); i++) {
+            for (@Parallel int j = 0; j < a.getNumColumns(); j++) {
+                Float4 v = a.get(i, j);
+                Float4 w = Float4.add(Float4.mult(v, 2f), new Float4(1f, 2f, 3f, (float) j));
+                b.set(i, j, w);
+                dots.set(i * a.getNumColumns() + j, Float4.dot(v, w) + w.getW());
+            }
+        }
+    }
+
+    /** AtomicInteger arguments: a sum and a ticket counter whose tickets must cover 0..n-1 exactly once. */
+    public static void atomicCounters(IntArray in, IntArray marks, AtomicInteger sum, AtomicInteger ticket) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            sum.addAndGet(in.get(i));
+            int t = ticket.getAndIncrement();
+            marks.set(t, marks.get(t) + 1);
+        }
+    }
+
+    /**
+     * `return` and `break` inside @Parallel loops end that iteration (in TornadoVM each iteration is a thread); the JVM
+     * backend runs such a loop sequentially with Java's meaning, so the inputs trigger them in the last iteration only,
+     * where both meanings agree (as TornadoVM's own tests arrange).
+     */
+    public static void returnInParallel(FloatArray in, FloatArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            if (in.get(i) > 1.5f) {
+                return;
+            }
+            out.set(i, in.get(i) * 2);
+        }
+    }
+
+    public static void breakInParallel(FloatArray in, FloatArray marks) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            for (int k = 0; k < 4; k++) {   // a break out of a sequential loop stays what it is
+                if (k == 2) {
+                    break;
+                }
+                marks.set(i, marks.get(i) + 1);
+            }
+            if (in.get(i) > 1.5f) {
+                marks.set(i, -1);
+                break;
+            }
+            marks.set(i, marks.get(i) + 10);
+        }
+    }
+
+    /** A @Parallel kernel that takes a KernelContext for its atomics only (TornadoVM runs it as a loop kernel, no grid). */
+    public static void contextAtomicsInLoop(io.squall.api.KernelContext ctx, IntArray in, IntArray histogram) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            ctx.atomicAdd(histogram, in.get(i) & 15, 1);
+        }
+    }
+
+    /** Product reductions, TornadoVM's shape (initialized before the loop); ints wrap as in Java, which keeps them exact. */
+    public static void products(FloatArray in, IntArray ints, @Reduce FloatArray product, @Reduce IntArray intProduct) {
+        product.set(0, 1f);
+        intProduct.set(0, 1);
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            product.set(0, product.get(0) * in.get(i));
+            intProduct.set(0, intProduct.get(0) * ints.get(i));
+        }
+    }
+
+    public static void longProduct(LongArray in, @Reduce LongArray product) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            product.set(0, in.get(i) * product.get(0));
+        }
+    }
+
+    /** A @Reduce argument only read in the loop (a previous task's result, in TornadoVM's tests): plain reads of result[0]. */
+    public static void readOnlyReduce(DoubleArray values, @Reduce DoubleArray result) {
+        for (@Parallel int i = 0; i < values.getSize(); i++) {
+            values.set(i, result.get(0) + i);
+        }
     }
 }

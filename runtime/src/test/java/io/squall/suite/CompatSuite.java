@@ -4,6 +4,10 @@ import io.squall.api.common.TornadoFunctions.Task2;
 import io.squall.api.common.TornadoFunctions.Task3;
 import io.squall.api.common.TornadoFunctions.Task4;
 import io.squall.api.common.TornadoFunctions.Task7;
+import io.squall.api.types.arrays.*;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.DoubleArray;
 import io.squall.api.types.arrays.FloatArray;
@@ -12,6 +16,7 @@ import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Suite cases for the constructs TornadoVM's programs use (see {@link CompatKernels}); references are plain Java. */
 final class CompatSuite {
@@ -35,7 +40,7 @@ final class CompatSuite {
         s.add(new SuiteCase("maxInitializedInKernel", (Task2<FloatArray, FloatArray>) CompatKernels::maxInitializedInKernel,
                 () -> {
                     FloatArray r = new FloatArray(1);
-                    r.set(0, Float.NEGATIVE_INFINITY);
+                    r.set(0, 100f);   // what the host held before: the kernel's result.set(0, 5) replaces it, as in Java
                     return new Object[] {KernelSuite.floats(n, 62, 0, 1), r};
                 }, null,
                 a -> ((FloatArray) a[1]).set(0, 5.0f), new int[] {1}, 0));
@@ -188,6 +193,170 @@ final class CompatSuite {
                     }
                     ((DoubleArray) a[1]).set(0, sum);
                 }, new int[] {1, 2}, 1e-9));
+        final int rows = 37, cols = 19, depth = 5;
+        s.add(new SuiteCase("matrix2D", (Task2<Matrix2DFloat, Matrix2DFloat>) CompatKernels::matrix2D,
+                () -> new Object[] {new Matrix2DFloat(rows, cols, KernelSuite.floats(rows * cols, 66, -1, 1)), new Matrix2DFloat(rows, cols)},
+                null,
+                a -> {   // over the row-major storage, without the matrix classes
+                    FloatArray x = ((Matrix2DFloat) a[0]).getStorage();
+                    FloatArray y = ((Matrix2DFloat) a[1]).getStorage();
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            y.set(i * cols + j, x.get(i * cols + j) * 2 + j);
+                        }
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("matrix3D", (Task2<Matrix3DInt, Matrix3DInt>) CompatKernels::matrix3D,
+                () -> new Object[] {new Matrix3DInt(rows, cols, depth, KernelSuite.ints(rows * cols * depth, 67, 1000)), new Matrix3DInt(rows, cols, depth)},
+                null,
+                a -> {
+                    IntArray c = ((Matrix3DInt) a[0]).getStorage();
+                    IntArray d = ((Matrix3DInt) a[1]).getStorage();
+                    for (int i = 0; i < rows; i++) {
+                        for (int j = 0; j < cols; j++) {
+                            for (int k = 0; k < depth; k++) {
+                                int at = (i * cols + j) * depth + k;
+                                d.set(at, c.get(at) - i * k);
+                            }
+                        }
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("float4Values", (Task3<Matrix2DFloat4, Matrix2DFloat4, FloatArray>) CompatKernels::float4Values,
+                () -> new Object[] {new Matrix2DFloat4(rows, cols, KernelSuite.floats(rows * cols * 4, 68, -1, 1)), new Matrix2DFloat4(rows, cols),
+                        new FloatArray(rows * cols)},
+                null,
+                a -> {
+                    FloatArray x = ((Matrix2DFloat4) a[0]).getStorage();
+                    FloatArray y = ((Matrix2DFloat4) a[1]).getStorage();
+                    FloatArray dots = (FloatArray) a[2];
+                    for (int e = 0; e < rows * cols; e++) {
+                        float[] add = {1f, 2f, 3f, e % cols};
+                        float dot = 0;
+                        for (int l = 0; l < 4; l++) {
+                            float v = x.get(e * 4 + l);
+                            float out = v * 2f + add[l];
+                            y.set(e * 4 + l, out);
+                            dot += v * out;
+                        }
+                        dots.set(e, dot + y.get(e * 4 + 3));
+                    }
+                }, new int[] {1, 2}, 1e-5));
+
+        s.add(new SuiteCase("atomicCounters", (Task4<IntArray, IntArray, AtomicInteger, AtomicInteger>) CompatKernels::atomicCounters,
+                () -> new Object[] {KernelSuite.ints(n, 69, 100), new IntArray(n), new AtomicInteger(-7), new AtomicInteger(0)}, null,
+                a -> {
+                    int sum = -7;
+                    for (int i = 0; i < n; i++) {
+                        sum += ((IntArray) a[0]).get(i);
+                        ((IntArray) a[1]).set(i, 1);
+                    }
+                    ((AtomicInteger) a[2]).set(sum);
+                    ((AtomicInteger) a[3]).set(n);
+                }, new int[] {1, 2, 3}, 0));
+
+        s.add(new SuiteCase("returnInParallel", (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)}, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        float v = ((FloatArray) a[0]).get(i);
+                        ((FloatArray) a[1]).set(i, v > 1.5f ? 0 : v * 2);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("breakInParallel", (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)}, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) > 1.5f ? -1 : 12);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("returnInParallelStrided", (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)}, KernelSuite.grid1(64, 32),
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        float v = ((FloatArray) a[0]).get(i);
+                        ((FloatArray) a[1]).set(i, v > 1.5f ? 0 : v * 2);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("breakInParallelStrided", (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)}, KernelSuite.grid1(64, 32),
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) > 1.5f ? -1 : 12);
+                    }
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("contextAtomicsInLoop", (Task3<io.squall.api.KernelContext, IntArray, IntArray>) CompatKernels::contextAtomicsInLoop,
+                () -> new Object[] {new io.squall.api.KernelContext(), KernelSuite.ints(n, 72, 1000), new IntArray(16)}, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        IntArray h = (IntArray) a[2];
+                        int bin = ((IntArray) a[1]).get(i) & 15;
+                        h.set(bin, h.get(bin) + 1);
+                    }
+                }, new int[] {2}, 0));
+
+        final int k = 700;
+        s.add(new SuiteCase("products", (Task4<FloatArray, IntArray, FloatArray, IntArray>) CompatKernels::products,
+                () -> {
+                    IntArray ints = KernelSuite.ints(k, 73, 5);
+                    for (int i = 0; i < k; i++) {
+                        ints.set(i, ints.get(i) * 2 + 1);   // odd: the wrapped product never becomes 0
+                    }
+                    return new Object[] {KernelSuite.floats(k, 74, 0.95f, 1.05f), ints, new FloatArray(1), new IntArray(1)};
+                }, null,
+                a -> {
+                    double p = 1;
+                    int q = 1;
+                    for (int i = 0; i < k; i++) {
+                        p *= ((FloatArray) a[0]).get(i);
+                        q *= ((IntArray) a[1]).get(i);
+                    }
+                    ((FloatArray) a[2]).set(0, (float) p);
+                    ((IntArray) a[3]).set(0, q);
+                }, new int[] {2, 3}, 1e-4));
+
+        s.add(new SuiteCase("longProduct", (Task2<LongArray, LongArray>) CompatKernels::longProduct,
+                () -> {
+                    LongArray in = new LongArray(k);
+                    IntArray r = KernelSuite.ints(k, 75, 1000);
+                    for (int i = 0; i < k; i++) {
+                        in.set(i, r.get(i) * 2L + 1);
+                    }
+                    LongArray product = new LongArray(1);
+                    product.set(0, 3);
+                    return new Object[] {in, product};
+                }, null,
+                a -> {
+                    long p = 3;
+                    for (int i = 0; i < k; i++) {
+                        p *= ((LongArray) a[0]).get(i);
+                    }
+                    ((LongArray) a[1]).set(0, p);
+                }, new int[] {1}, 0));
+
+        s.add(new SuiteCase("readOnlyReduce", (Task2<DoubleArray, DoubleArray>) CompatKernels::readOnlyReduce,
+                () -> {
+                    DoubleArray result = new DoubleArray(1);
+                    result.set(0, 3.25);
+                    return new Object[] {new DoubleArray(n), result};
+                }, null,
+                a -> {
+                    for (int i = 0; i < n; i++) {
+                        ((DoubleArray) a[0]).set(i, 3.25 + i);
+                    }
+                }, new int[] {0, 1}, 0));
+
         return s;
+    }
+
+    /** Values below 1.5 but the last, 2: what makes returnInParallel/breakInParallel leave their last iteration. */
+    private static FloatArray lastAbove(FloatArray values) {
+        values.set(values.getSize() - 1, 2f);
+        return values;
     }
 }

@@ -16,6 +16,11 @@ import io.squall.api.common.TornadoFunctions.Task7;
 import io.squall.api.common.TornadoFunctions.Task8;
 import io.squall.api.common.TornadoFunctions.Task9;
 import io.squall.api.enums.DataTransferMode;
+import io.squall.api.types.arrays.ArrayBacked;
+import io.squall.api.types.arrays.*;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.DoubleArray;
 import io.squall.api.types.arrays.FloatArray;
@@ -65,7 +70,8 @@ public final class SuiteAssertions {
         TaskGraph g = new TaskGraph(name);
         List<Object> arrays = new ArrayList<>();
         for (Object a : args) {
-            if (a instanceof TornadoNativeArray || a.getClass().isArray()) {
+            if (a instanceof TornadoNativeArray || a instanceof ArrayBacked || a instanceof java.util.concurrent.atomic.AtomicInteger
+                    || a.getClass().isArray()) {
                 arrays.add(a);
             }
         }
@@ -120,6 +126,11 @@ public final class SuiteAssertions {
                 case short[] a -> a.clone();
                 case byte[] a -> a.clone();
                 case KernelContext k -> new KernelContext();
+                case java.util.concurrent.atomic.AtomicInteger ai -> new java.util.concurrent.atomic.AtomicInteger(ai.get());
+                case Matrix2DFloat m -> new Matrix2DFloat(m.getNumRows(), m.getNumColumns(), FloatArray.fromSegment(m.getStorage().getSegment()));
+                case Matrix2DFloat4 m -> new Matrix2DFloat4(m.getNumRows(), m.getNumColumns(), FloatArray.fromSegment(m.getStorage().getSegment()));
+                case Matrix3DInt m -> new Matrix3DInt(m.getNumRows(), m.getNumColumns(), m.getDepth(), IntArray.fromSegment(m.getStorage().getSegment()));
+                case ArrayBacked b -> throw new IllegalArgumentException("copy: add a case for " + b.getClass().getSimpleName());
                 default -> args[i];
             };
         }
@@ -131,6 +142,8 @@ public final class SuiteAssertions {
      * bits above 2^53), NaN only with NaN, others within the case's tolerance (relative, with the same absolute floor; 0 = exact).
      */
     public static String mismatch(SuiteCase c, Object[] expected, Object[] actual) {
+        expected = storageOf(expected);
+        actual = storageOf(actual);
         for (int out : c.outputArgs()) {
             long[] el = longValues(expected[out]);
             if (el != null) {
@@ -159,6 +172,19 @@ public final class SuiteAssertions {
             }
         }
         return null;
+    }
+
+    /** Matrix and vector arguments compared as the arrays behind them, an AtomicInteger as its value. */
+    private static Object[] storageOf(Object[] args) {
+        Object[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] instanceof ArrayBacked backed) {
+                out[i] = backed.getStorage();
+            } else if (out[i] instanceof java.util.concurrent.atomic.AtomicInteger ai) {
+                out[i] = new int[] {ai.get()};
+            }
+        }
+        return out;
     }
 
     private static long[] longValues(Object a) {

@@ -238,6 +238,7 @@ public final class OpenCLDevice implements ComputeDevice {
                 case BUFFER -> k.setArg(i, ((Buffer) r.buffers()[param.javaArgIndex()]).cl());
                 case LENGTH -> k.setArg(i, KernelArguments.elementCount(r.args()[param.javaArgIndex()]));
                 case SCALAR -> setScalar(k, i, param.type(), r.args()[param.javaArgIndex()], p.halves(), r.taskName());
+                case FIELD -> k.setArg(i, KernelArguments.intField(r.args()[param.javaArgIndex()], param.field()));
                 case ERROR_BUFFER -> k.setArg(i, ((Buffer) r.errors()).cl());
             }
         }

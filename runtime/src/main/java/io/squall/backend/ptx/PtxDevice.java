@@ -267,6 +267,7 @@ public final class PtxDevice implements ComputeDevice {
                 case BUFFER -> ((Buffer) r.buffers()[param.javaArgIndex()]).cuda;
                 case LENGTH -> KernelArguments.elementCount(r.args()[param.javaArgIndex()]);
                 case SCALAR -> scalar((ScalarType) param.type(), r.args()[param.javaArgIndex()]);
+                case FIELD -> KernelArguments.intField(r.args()[param.javaArgIndex()], param.field());
                 case ERROR_BUFFER -> ((Buffer) r.errors()).cuda;
             };
         }

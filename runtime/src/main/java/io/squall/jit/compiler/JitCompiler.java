@@ -14,7 +14,9 @@ import java.util.List;
  *
  * <p>ABI of generated kernels: every array argument (off-heap array or Java primitive array) becomes a BUFFER parameter
  * (pointer to the elements) followed by a LENGTH parameter (int); each scalar argument is a SCALAR parameter (kept when
- * specialized, so binding never changes); a KernelContext argument has no parameter.
+ * specialized, so binding never changes); a KernelContext argument has no parameter. A matrix or vector argument
+ * (Matrix2DFloat, Float4, ...) passes its off-heap storage as BUFFER and LENGTH, then each int field (rows, columns,
+ * ...) as a FIELD parameter; an AtomicInteger passes one int as BUFFER and LENGTH.
  */
 public final class JitCompiler {
     private JitCompiler() {

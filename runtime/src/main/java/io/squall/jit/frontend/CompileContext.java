@@ -23,7 +23,7 @@ final class CompileContext {
     static final int REDUCTION_GROUP_SIZE = 128;
     static final int MAX_INLINE_DEPTH = 32;
 
-    enum ReduceOp { SUM, MAX, MIN }
+    enum ReduceOp { SUM, MAX, MIN, PRODUCT }
 
     /** A @Reduce argument: its private accumulator slot and, once the loop body shows it, the operator. */
     static final class Reduction {
@@ -37,6 +37,11 @@ final class CompileContext {
 
         boolean untouched() {
             return op == null && !read && initialValue == null;
+        }
+
+        /** Only read in the loop (TornadoVM's tests read a previous task's reduction result this way): plain loads of result[0]. */
+        boolean readOnly() {
+            return op == null && read && initialValue == null;
         }
 
         Reduction(Slot.ArrayRef array, Temp identityPlaceholder) {

@@ -1,5 +1,9 @@
 package io.squall.jit.frontend;
 
+import io.squall.jit.frontend.Slot.NewArray;
+import io.squall.jit.frontend.Slot.Obj;
+import io.squall.jit.frontend.Slot.PendingCompare;
+
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 
 import io.squall.jit.frontend.Slot.ArrayRef;
@@ -35,6 +39,14 @@ final class Intrinsics {
     static final String KERNEL_CONTEXT = "io/squall/api/KernelContext";
     static final String ARRAYS = "io/squall/api/types/arrays/";
     static final String TORNADO_MATH = "io/squall/api/math/TornadoMath";
+    static final String ATOMIC_INTEGER = "java/util/concurrent/atomic/AtomicInteger";
+    /** Vector, matrix and collection types whose Java methods kernels inline (their arrays become private arrays). */
+    private static final List<String> VALUE_TYPES = List.of("io/squall/api/types/vectors/", "io/squall/api/types/matrix/",
+            "io/squall/api/types/collections/");
+
+    static boolean isValueType(String internalName) {
+        return VALUE_TYPES.stream().anyMatch(internalName::startsWith);
+    }
 
     private static final Map<String, MathFunction> MATH = Map.ofEntries(
             Map.entry("exp", MathFunction.EXP), Map.entry("log", MathFunction.LOG), Map.entry("log2", MathFunction.LOG2),
@@ -73,10 +85,28 @@ final class Intrinsics {
                     s.push(new Val(workItemField(p, name)));
                     return;
                 }
+                if (receiver instanceof Obj o) {
+                    Slot v = o.fields().get(name);
+                    if (v == null) {
+                        throw p.error("a read of the field `" + owner.replace('/', '.') + "." + name + "` before it is set");
+                    }
+                    s.push(v);
+                    return;
+                }
                 throw p.error("the field read `" + owner.replace('/', '.') + "." + name + "` of an object",
                         "is not supported in kernels (pass the value as a scalar argument)");
             }
             case GETSTATIC -> s.push(new Val(staticConstant(p, owner, name)));
+            case PUTFIELD -> {
+                Slot value = s.pop();
+                Slot receiver = s.pop();
+                if (receiver instanceof Obj o && !o.argument() && !o.fields().containsKey(name)) {
+                    o.fields().put(name, value instanceof PendingCompare ? new Val(p.valueOf(value)) : value);
+                    return;
+                }
+                throw p.error("the field write `" + owner.replace('/', '.') + "." + name + "`",
+                        "is not supported in kernels (only a constructor of a vector type sets its fields, once)");
+            }
             default -> throw p.error("the field write `" + owner.replace('/', '.') + "." + name + "`",
                     "is not supported in kernels (write results into an array argument)");
         }
@@ -148,6 +178,21 @@ final class Intrinsics {
         String name = inv.name().stringValue();
         MethodTypeDesc type = inv.typeSymbol();
         String shown = owner.replace('/', '.') + "." + name;
+        if (inv.opcode() != Opcode.INVOKESTATIC) {   // calls on vector/matrix objects and their constructors
+            Slot receiver = receiverOf(p, type);
+            if (receiver instanceof Obj o) {
+                if (name.equals("<init>") && owner.equals("java/lang/Object")) {
+                    p.state().pop();
+                } else {
+                    inlineMethod(p, o, inv.opcode() == Opcode.INVOKESPECIAL ? owner : o.className(), name, type, shown);
+                }
+                return;
+            }
+            if (receiver instanceof NewArray na && name.equals("<init>")) {
+                constructArray(p, na, type, shown);
+                return;
+            }
+        }
         switch (inv.opcode()) {
             case INVOKESTATIC -> invokeStatic(p, owner, name, type, shown);
             case INVOKEVIRTUAL -> {
@@ -157,6 +202,8 @@ final class Intrinsics {
                     contextMethod(p, name, type, shown);
                 } else if (owner.equals(HALF_FLOAT)) {
                     halfMethod(p, name, shown);
+                } else if (owner.equals(ATOMIC_INTEGER)) {
+                    atomicIntegerMethod(p, name, type, shown);
                 } else {
                     throw p.error("the virtual call `" + shown + "`");
                 }
@@ -181,6 +228,44 @@ final class Intrinsics {
             }
             default -> throw p.error("the interface call `" + shown + "`");
         }
+    }
+
+    /** The receiver of an instance call: the stack entry below its arguments. */
+    private static Slot receiverOf(MethodParser p, MethodTypeDesc type) {
+        List<Slot> stack = p.state().stack;
+        int at = stack.size() - 1 - type.parameterCount();
+        return at >= 0 ? stack.get(at) : null;
+    }
+
+    /** A method (or constructor) of a vector or matrix object, inlined with the object as {@code this}. */
+    private static void inlineMethod(MethodParser p, Obj o, String start, String name, MethodTypeDesc type, String shown) {
+        for (String cls = start; cls != null; ) {
+            ClassModel model = ClassModels.load(cls, p.ctx().loader);
+            MethodModel m = ClassModels.find(model, name, type.descriptorString());
+            if (m != null) {
+                if (m.code().isEmpty()) {
+                    throw p.error("the method `" + shown + "`", "has no bytecode to compile");
+                }
+                p.inline(model, m, type.insertParameterTypes(0, ClassDesc.ofInternalName(cls)));
+                return;
+            }
+            cls = model.superclass().map(c -> c.asInternalName()).filter(Intrinsics::isValueType).orElse(null);
+        }
+        throw p.error("the method `" + shown + "`", "(not found in " + o.className().replace('/', '.') + " or its superclasses)");
+    }
+
+    /** {@code new FloatArray(n)} in a kernel (a vector type's storage): a private array of the constant size n. */
+    private static void constructArray(MethodParser p, NewArray na, MethodTypeDesc type, String shown) {
+        if (!type.descriptorString().equals("(I)V")) {
+            throw p.error("the constructor `" + shown + type.descriptorString() + "`", "(only `new " + na.className() + "(size)` is supported in kernels)");
+        }
+        Value count = p.valueOf(p.state().pop());
+        p.state().pop();
+        if (!(count instanceof Constant c) || c.longValue() <= 0 || c.longValue() > MethodParser.MAX_PRIVATE_ARRAY) {
+            throw p.error("`new " + na.className().replace('/', '.') + "(n)` whose size is not a constant from 1 to " + MethodParser.MAX_PRIVATE_ARRAY);
+        }
+        KernelFrontend.ArrayKind kind = KernelFrontend.arrayKindOf(na.className());
+        p.state().replace(na, p.privateArray(kind.element(), kind.unsigned(), na.className(), (int) c.longValue()));
     }
 
     private static List<Value> popArgs(MethodParser p, int n) {
@@ -239,11 +324,15 @@ final class Intrinsics {
             case HALF_FLOAT -> halfStatic(p, name, shown);
             default -> {
                 if (owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
-                        || owner.startsWith("sun/") || owner.startsWith("io/squall/api/")) {
+                        || owner.startsWith("sun/") || (owner.startsWith("io/squall/api/") && !isValueType(owner))) {
                     throw p.error("the library call `" + shown + "`");
                 }
                 ClassModel cls = owner.equals(p.owner().thisClass().asInternalName()) ? p.owner() : ClassModels.load(owner, p.ctx().loader);
                 MethodModel m = ClassModels.find(cls, name, type.descriptorString());
+                while (m == null && isValueType(owner) && cls.superclass().isPresent() && isValueType(cls.superclass().get().asInternalName())) {
+                    cls = ClassModels.load(cls.superclass().get().asInternalName(), p.ctx().loader);   // toRowMajor of Matrix2DType
+                    m = ClassModels.find(cls, name, type.descriptorString());
+                }
                 if (m == null) {
                     throw p.error("the call to `" + shown + "` (not declared in that class; inherited static methods must be called on their own class)");
                 }
@@ -398,6 +487,35 @@ final class Intrinsics {
                 throw p.error("the array method `" + shown + "`", "is not supported in kernels (use get, set and getSize)");
             }
         }
+    }
+
+    /**
+     * An AtomicInteger argument's methods: one atomic add on its int in global memory (the previous value, adjusted for
+     * the *AndGet forms); {@code get} reads it.
+     */
+    private static void atomicIntegerMethod(MethodParser p, String name, MethodTypeDesc type, String shown) {
+        IrBuilder b = p.builder();
+        FrameState s = p.state();
+        Value delta = switch (name) {
+            case "incrementAndGet", "getAndIncrement" -> Constant.ofInt(1);
+            case "decrementAndGet", "getAndDecrement" -> Constant.ofInt(-1);
+            case "addAndGet", "getAndAdd" -> p.valueOf(s.pop());
+            case "get", "intValue" -> null;
+            default -> throw p.error("the AtomicInteger method `" + shown + "`",
+                    "is not supported in kernels (incrementAndGet, getAndIncrement, decrementAndGet, getAndDecrement, addAndGet, getAndAdd, get are)");
+        };
+        ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
+        if (a.javaArg() < 0 || !a.typeName().equals(ATOMIC_INTEGER)) {
+            throw p.error("`" + shown + "` on something other than an AtomicInteger kernel argument");
+        }
+        p.ctx().markRead(a);
+        if (delta == null) {
+            s.push(new Val(b.load(a.base(), Constant.ofInt(0))));
+            return;
+        }
+        p.ctx().markWrite(a);
+        Value previous = b.atomic(AtomicOperator.ADD, a.base(), Constant.ofInt(0), delta);
+        s.push(new Val(name.startsWith("getAnd") ? previous : b.binary(BinaryOperator.ADD, previous, delta)));
     }
 
     private static Slot requireArray(MethodParser p, Slot s, String shown) {

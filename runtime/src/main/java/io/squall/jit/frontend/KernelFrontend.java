@@ -2,6 +2,7 @@ package io.squall.jit.frontend;
 
 import io.squall.api.KernelContext;
 import io.squall.api.annotations.Reduce;
+import io.squall.api.types.arrays.ArrayBacked;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.CharArray;
 import io.squall.api.types.arrays.DoubleArray;
@@ -31,15 +32,18 @@ import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.attribute.CodeAttribute;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds a {@link Kernel} from a static Java method: the ABI parameters, the parsed body, parallel loops and reductions. */
 public final class KernelFrontend {
-    private record ArrayKind(ScalarType element, boolean unsigned) {
+    record ArrayKind(ScalarType element, boolean unsigned) {
     }
 
     private static final Map<Class<?>, ArrayKind> ARRAY_KINDS = Map.ofEntries(
@@ -66,6 +70,16 @@ public final class KernelFrontend {
             short.class, ScalarType.I16, char.class, ScalarType.I16, byte.class, ScalarType.I8, boolean.class, ScalarType.I8);
 
     private KernelFrontend() {
+    }
+
+    /** The element kind of an off-heap array class (io/squall/api/types/arrays/FloatArray, ...); null for other classes. */
+    static ArrayKind arrayKindOf(String internalName) {
+        for (Map.Entry<Class<?>, ArrayKind> e : ARRAY_KINDS.entrySet()) {
+            if (!e.getKey().isArray() && e.getKey().getName().replace('.', '/').equals(internalName)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     public static Kernel compile(Method method, List<ArgSpec> args, CompileOptions options) {
@@ -133,6 +147,15 @@ public final class KernelFrontend {
                     widened = ScalarSpecialization.constantOf(st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
                 }
                 argSlots[i] = new Slot.Val(widened);
+            } else if (t == AtomicInteger.class) {
+                // TornadoVM's atomic counter argument: one int in global memory, its methods atomic operations on it
+                Temp base = function.addParameter(new PointerType(ScalarType.I32, AddressSpace.GLOBAL), "arg" + i);
+                Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
+                params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
+                params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
+                argSlots[i] = new Slot.ArrayRef(i, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
+            } else if (ArrayBacked.class.isAssignableFrom(t)) {
+                argSlots[i] = arrayBackedParameter(t, i, function, params, ctx, javaName, sourceFile, firstLine);
             } else if (t == KernelContext.class) {
                 hasContext = true;
                 argSlots[i] = new Slot.Context();
@@ -143,10 +166,6 @@ public final class KernelFrontend {
         }
 
         List<ParallelLoop> loops = findParallelLoops(code, javaName, sourceFile, firstLine);
-        if (hasContext && !loops.isEmpty()) {
-            throw new KernelCompilationException(javaName, "@Parallel loops in a KernelContext kernel", sourceFile, firstLine,
-                    "are not supported (use either KernelContext indices or @Parallel loops)");
-        }
         if (!reduceArgs.isEmpty() && loops.size() != 1) {
             throw new KernelCompilationException(javaName, "a @Reduce argument without exactly one @Parallel loop", sourceFile, firstLine,
                     "is not supported in kernels");
@@ -166,6 +185,13 @@ public final class KernelFrontend {
                 function.replaceUses(Map.of(r.identityPlaceholder, identity(CompileContext.ReduceOp.SUM, r.array.element())));
                 continue;
             }
+            if (r.readOnly()) {   // its reads see result[0] as it is: one load at the kernel's start
+                Temp value = function.newTemp(r.array.element());
+                entry.instructions().addFirst(new io.squall.jit.ir.Instruction.Load(value, r.array.base(), Constant.ofInt(0)));
+                function.replaceUses(Map.of(r.identityPlaceholder, value));
+                ctx.markRead(r.array);
+                continue;
+            }
             if (r.op == null) {
                 throw new KernelCompilationException(javaName, "a @Reduce argument that the @Parallel loop never updates", sourceFile, firstLine,
                         "is not supported in kernels");
@@ -173,13 +199,71 @@ public final class KernelFrontend {
             function.replaceUses(Map.of(r.identityPlaceholder, identity(r.op, r.array.element())));
         }
 
-        Kernel.Shape shape = hasContext ? Kernel.Shape.KERNEL_CONTEXT : loops.isEmpty() ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS;
+        // @Parallel loops make a loop kernel even with a KernelContext argument (TornadoVM's kernels that take one for its atomics)
+        Kernel.Shape shape = !loops.isEmpty() ? Kernel.Shape.PARALLEL_LOOPS : hasContext ? Kernel.Shape.KERNEL_CONTEXT : Kernel.Shape.SINGLE_THREAD;
         List<Kernel.LoopBound> bounds = new ArrayList<>();
         for (ParallelLoop loop : loops) {
             bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive, loop.step));
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
-        return new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+        Kernel kernel = new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+        List<Kernel.ReductionStart> starts = new ArrayList<>();
+        for (CompileContext.Reduction r : ctx.reductions) {
+            if (!r.untouched() && r.initialValue instanceof Constant c) {
+                starts.add(new Kernel.ReductionStart(r.array.javaArg(), c));
+            }
+        }
+        kernel.setReductionStarts(starts);
+        return kernel;
+    }
+
+    /**
+     * A matrix or vector argument (Matrix2DFloat, Float4, ...): its off-heap array field becomes the argument's BUFFER and
+     * LENGTH parameters, its int fields (rows, columns, ...) FIELD parameters; the kernel sees it as an object of those
+     * fields and inlines its Java methods.
+     */
+    private static Slot.Obj arrayBackedParameter(Class<?> t, int i, Function function, List<KernelParam> params, CompileContext ctx,
+                                                 String javaName, String sourceFile, int firstLine) {
+        Map<String, Slot> fields = new HashMap<>();
+        boolean hasBuffer = false;
+        for (Class<?> c = t; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                ArrayKind ak = ARRAY_KINDS.get(f.getType());
+                if (ak != null && !f.getType().isArray() && !hasBuffer) {
+                    hasBuffer = true;
+                    Temp base = function.addParameter(new PointerType(ak.element(), AddressSpace.GLOBAL), "arg" + i);
+                    Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
+                    params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
+                    params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
+                    ctx.parameterExprs.put(length, new IterationExpr.Length(i));
+                    fields.put(f.getName(), new Slot.ArrayRef(i, f.getType().getName().replace('.', '/'), base, length, ak.element(),
+                            ak.unsigned(), false, -1));
+                } else if (f.getType() == int.class) {
+                    Temp v = function.addParameter(ScalarType.I32, "arg" + i + "_" + f.getName());
+                    params.add(new KernelParam(KernelParam.Kind.FIELD, i, ScalarType.I32, f.getName()));
+                    ctx.parameterExprs.put(v, new IterationExpr.Field(i, f.getName()));
+                    fields.put(f.getName(), new Slot.Val(v));
+                } else {
+                    throw new KernelCompilationException(javaName, "a parameter of type `" + t.getName() + "` (its field `" + f.getName()
+                            + "` of type " + f.getType().getSimpleName() + ")", sourceFile, firstLine, "is not supported in kernels");
+                }
+            }
+        }
+        return new Slot.Obj(t.getName().replace('.', '/'), fields, true);
+    }
+
+    /** Whether the method has a @Parallel loop (read from its bytecode's type annotations). */
+    public static boolean hasParallelLoops(Method method) {
+        ClassModel cls = ClassModels.load(method.getDeclaringClass().getName().replace('.', '/'), method.getDeclaringClass().getClassLoader());
+        MethodModel mm = ClassModels.find(cls, method.getName(), TaskDescriptor.of(method));
+        if (mm == null || mm.code().isEmpty()) {
+            return false;
+        }
+        CodeAttribute code = (CodeAttribute) mm.code().get();
+        return !ParallelScanner.variables(code, code::labelToBci).isEmpty();
     }
 
     private static IterationExpr orUnknown(IterationExpr e) {
@@ -189,6 +273,11 @@ public final class KernelFrontend {
     private static Constant identity(CompileContext.ReduceOp op, ScalarType t) {
         return switch (op) {
             case SUM -> Constant.zero(t);
+            case PRODUCT -> switch (t) {
+                case F32, F64 -> Constant.ofFloating(t, 1.0);
+                case I64 -> Constant.ofLong(1L);
+                default -> Constant.ofInteger(t, 1);
+            };
             case MAX -> switch (t) {
                 case F32, F64 -> Constant.ofFloating(t, Double.NEGATIVE_INFINITY);
                 case I64 -> Constant.ofLong(Long.MIN_VALUE);

@@ -1,5 +1,8 @@
 package io.squall.jit.frontend;
 
+import io.squall.jit.frontend.Slot.NewArray;
+import io.squall.jit.frontend.Slot.Obj;
+
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.frontend.Slot.ArrayRef;
 import io.squall.jit.frontend.Slot.Context;
@@ -415,12 +418,39 @@ final class MethodParser {
             throw error("a @Parallel loop with a stride other than `i++` or an index modified in its body",
                     "(parallel loops must be `for (@Parallel int i = start; i < end; i++)`)");
         }
-        Value i = ((Val) state.locals[loop.slot]).value();
+        state.locals[loop.slot] = new Val(nextIndex(loop, ((Val) state.locals[loop.slot]).value()));
+    }
+
+    /** The work-item's next index of a @Parallel loop: i + global size * step. */
+    private Value nextIndex(ParallelLoop loop, Value i) {
         Value stride = b.workItem(WorkItemQuery.GLOBAL_SIZE, loop.dimension);
         if (loop.step != 1) {
             stride = b.binary(BinaryOperator.MUL, stride, Constant.ofInt(loop.step));
         }
-        state.locals[loop.slot] = new Val(b.binary(BinaryOperator.ADD, i, stride));
+        return b.binary(BinaryOperator.ADD, i, stride);
+    }
+
+    /**
+     * A block that ends the current iteration of {@code loop} and goes on with the work-item's next one: where a
+     * `return` or `break` inside a @Parallel loop leads. In TornadoVM each iteration is a thread of its own, so either
+     * ends that iteration and no other.
+     */
+    private Block iterationEnd(ParallelLoop loop) {
+        Block here = b.block();
+        Block end = b.newBlock();
+        b.setBlock(end);
+        FrameState s = state.copy();
+        s.locals[loop.slot] = new Val(nextIndex(loop, ((Val) s.locals[loop.slot]).value()));
+        recordEdge(end, loop.header, s);
+        b.jump(loop.header);
+        b.setBlock(here);
+        return end;
+    }
+
+    /** The innermost @Parallel loop that a branch to {@code target} leaves, or null. */
+    private ParallelLoop loopLeftBy(Label target) {
+        ParallelLoop loop = enclosingLoop();
+        return loop != null && !loop.contains(code.labelToBci(target)) ? loop : null;
     }
 
     /**
@@ -475,6 +505,8 @@ final class MethodParser {
             case ArrayRef a -> throw error("an array reference used as a value (`" + a.typeName() + "`)");
             case Context c -> throw error("the KernelContext used as a value");
             case NewHalf h -> throw error("an unconstructed HalfFloat");
+            case Obj o -> throw error("a `" + o.className().replace('/', '.') + "` object used as a value");
+            case NewArray a -> throw error("an unconstructed `" + a.className().replace('/', '.') + "`");
         };
     }
 
@@ -538,8 +570,13 @@ final class MethodParser {
             case InvokeInstruction inv -> Intrinsics.invoke(this, inv);
             case InvokeDynamicInstruction indy -> throw error("a lambda, method reference or string concatenation (invokedynamic)");
             case NewObjectInstruction n -> {
-                if (n.className().asInternalName().equals(Intrinsics.HALF_FLOAT)) {
+                String cls = n.className().asInternalName();
+                if (cls.equals(Intrinsics.HALF_FLOAT)) {
                     state.push(new NewHalf(ctx.newHalfCounter++));
+                } else if (KernelFrontend.arrayKindOf(cls) != null) {
+                    state.push(new NewArray(cls, ctx.newHalfCounter++));
+                } else if (Intrinsics.isValueType(cls)) {
+                    state.push(new Obj(cls, new HashMap<>(), false));
                 } else if (isThrowable(n.className().asInternalName())) {
                     throw error("throwing an exception (`new " + n.className().asInternalName().replace('/', '.') + "`)");
                 } else {
@@ -670,7 +707,12 @@ final class MethodParser {
     private void branch(BranchInstruction br) {
         Opcode o = br.opcode();
         if (o == Opcode.GOTO || o == Opcode.GOTO_W) {
-            checkBranchOutOfParallelLoop(br.target());
+            ParallelLoop left = loopLeftBy(br.target());
+            if (left != null) {   // `break` out of a @Parallel loop
+                b.jump(iterationEnd(left));
+                live = false;
+                return;
+            }
             Block target = blockFor(br.target());
             recordEdge(target, state);
             b.jump(target);
@@ -687,7 +729,7 @@ final class MethodParser {
             Value r = popValue();
             Value l = popValue();
             cond = b.compare(p, false, l, r);
-            condLoop = parallelCondition(l, r, p);
+            condLoop = parallelCondition(l, r, p, code.labelToBci(br.target()));
         } else {
             Slot s = state.pop();
             if (s instanceof PendingCompare pc) {
@@ -704,21 +746,25 @@ final class MethodParser {
                 recordEdge(target, state);
             }
             b.branch(cond, exitPath, fallthrough);
+        } else if (loopLeftBy(br.target()) != null) {
+            b.branch(cond, iterationEnd(loopLeftBy(br.target())), fallthrough);
         } else {
-            checkBranchOutOfParallelLoop(br.target());
             recordEdge(target, state);
             b.branch(cond, target, fallthrough);
         }
         b.setBlock(fallthrough);
     }
 
-    /** If this is the exit test of a @Parallel loop's header, records its bound and returns the loop. */
-    private ParallelLoop parallelCondition(Value l, Value r, Predicate p) {
+    /**
+     * If this is the exit test of a @Parallel loop's header, records its bound and returns the loop. The bound may be
+     * computed by an inlined call (`i < m.getNumRows()`), so the test may sit in a block after the header's.
+     */
+    private ParallelLoop parallelCondition(Value l, Value r, Predicate p, int targetBci) {
         if (!isKernel) {
             return null;
         }
         for (ParallelLoop loop : ctx.loops) {
-            if (loop.header == b.block() && !loop.conditionSeen && l.equals(loop.headerValue)) {
+            if (loop.header != null && !loop.conditionSeen && l.equals(loop.headerValue) && !loop.contains(targetBci)) {
                 if (p != Predicate.GE && p != Predicate.GT) {
                     throw error("a @Parallel loop condition other than `i < end` or `i <= end`");
                 }
@@ -769,7 +815,9 @@ final class MethodParser {
     private void doReturn(ReturnInstruction r) {
         if (isKernel) {
             if (enclosingLoop() != null) {
-                throw error("`return` inside a @Parallel loop", "(each iteration is independent; use `continue` or a condition)");
+                b.jump(iterationEnd(enclosingLoop()));
+                live = false;
+                return;
             }
             b.ret();
         } else {
@@ -786,6 +834,9 @@ final class MethodParser {
     private void typeCheck(TypeCheckInstruction tc) {
         if (tc.opcode() == Opcode.CHECKCAST && state.peek() instanceof ArrayRef a
                 && tc.type().asInternalName().equals(a.typeName())) {
+            return;
+        }
+        if (tc.opcode() == Opcode.CHECKCAST && state.peek() instanceof Obj o && tc.type().asInternalName().equals(o.className())) {
             return;
         }
         throw error((tc.opcode() == Opcode.INSTANCEOF ? "`instanceof` " : "a cast to ") + tc.type().asInternalName().replace('/', '.'));
@@ -818,7 +869,11 @@ final class MethodParser {
             case BOOLEAN -> { t = ScalarType.I8; javaType = "[Z"; }
             default -> throw error("array allocation `new " + kind + "[]`");
         }
-        int length = (int) c.longValue();
+        state.push(privateArray(t, unsigned, javaType, (int) c.longValue()));
+    }
+
+    /** A zero-filled per-work-item array of {@code length} elements (Java zero-fills new arrays). */
+    ArrayRef privateArray(ScalarType t, boolean unsigned, String javaType, int length) {
         Value base = b.privateArray(t, length);
         Value zero = switch (t) {
             case F32 -> Constant.ofFloat(0f);
@@ -829,7 +884,7 @@ final class MethodParser {
         for (int i = 0; i < length; i++) {
             b.store(base, Constant.ofInt(i), zero);
         }
-        state.push(new ArrayRef(-1, javaType, base, c, t, unsigned, false, -1));
+        return new ArrayRef(-1, javaType, base, Constant.ofInt(length), t, unsigned, false, -1);
     }
 
     /** Pushes array[index]; {@code widenHalf}: a HalfFloat element is converted to float (getFloat). */
@@ -896,11 +951,13 @@ final class MethodParser {
         CompileContext.ReduceOp op = null;
         if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD && (bin.left().equals(acc) || bin.right().equals(acc))) {
             op = CompileContext.ReduceOp.SUM;
+        } else if (def instanceof Binary bin && bin.op() == BinaryOperator.MUL && (bin.left().equals(acc) || bin.right().equals(acc))) {
+            op = CompileContext.ReduceOp.PRODUCT;
         } else if (def instanceof MathOp m && m.arguments().contains(acc)) {
             op = m.function() == MathFunction.MAX ? CompileContext.ReduceOp.MAX : m.function() == MathFunction.MIN ? CompileContext.ReduceOp.MIN : null;
         }
         if (op == null) {
-            throw error("a @Reduce update other than `result[0] += x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
+            throw error("a @Reduce update other than `result[0] += x`, `result[0] *= x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
         }
         return op;
     }
@@ -977,8 +1034,14 @@ final class MethodParser {
         ClassDesc ret = type.returnType();
         if (!ret.descriptorString().equals("V")) {
             ScalarType rt = Intrinsics.stackType(ret);
+            if (rt == null && !rets.isEmpty() && rets.stream().allMatch(r -> r.value() == rets.getFirst().value())
+                    && (rets.getFirst().value() instanceof Obj || rets.getFirst().value() instanceof ArrayRef)) {
+                state.push(rets.getFirst().value());   // every path returns the same vector/array object
+                return;
+            }
             if (rt == null) {
-                throw error("a helper method returning `" + ret.displayName() + "`");
+                throw error("a helper method returning `" + ret.displayName() + "`",
+                        "is not supported in kernels unless every return gives the same array or vector object");
             }
             Phi phi = new Phi(ctx.function.newTemp(rt));
             for (ReturnEdge r : rets) {

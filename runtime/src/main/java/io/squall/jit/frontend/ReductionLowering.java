@@ -28,8 +28,8 @@ final class ReductionLowering {
         int size = CompileContext.REDUCTION_GROUP_SIZE;
         Value lid = b.workItem(WorkItemQuery.LOCAL_ID, 0);
         for (CompileContext.Reduction r : ctx.reductions) {
-            if (r.untouched()) {
-                continue;   // TornadoVM leaves a @Reduce argument the loop never uses as it is
+            if (r.untouched() || r.readOnly()) {
+                continue;   // TornadoVM leaves a @Reduce argument the loop never updates as it is
             }
             Value acc = ((Val) state.locals[r.array.accumulatorSlot()]).value();
             Value scratch = b.localArray(r.array.element(), size);
@@ -51,10 +51,15 @@ final class ReductionLowering {
             Block done = b.newBlock();
             b.branch(b.compare(Predicate.EQ, false, lid, Constant.ofInt(0)), leader, done);
             b.setBlock(leader);
-            AtomicOperator op = r.op == CompileContext.ReduceOp.SUM ? AtomicOperator.ADD
-                    : r.op == CompileContext.ReduceOp.MAX ? AtomicOperator.MAX : AtomicOperator.MIN;
+            AtomicOperator op = switch (r.op) {
+                case SUM -> AtomicOperator.ADD;
+                case MAX -> AtomicOperator.MAX;
+                case MIN -> AtomicOperator.MIN;
+                case PRODUCT -> AtomicOperator.MUL;
+            };
             Value partial = b.load(scratch, Constant.ofInt(0));
-            if (r.initialValue != null) {   // the kernel's initial value, combined by work-group 0 only
+            if (r.initialValue != null && !(r.initialValue instanceof Constant)) {
+                // the kernel's computed initial value, combined by work-group 0 only (a constant one the launcher writes)
                 Value first = b.compare(Predicate.EQ, false, b.workItem(WorkItemQuery.GROUP_ID, 0), Constant.ofInt(0));
                 partial = b.select(first, combine(b, r, partial, r.initialValue, p), partial);
             }
@@ -75,6 +80,7 @@ final class ReductionLowering {
             case SUM -> b.binary(BinaryOperator.ADD, x, y);
             case MAX -> b.math(MathFunction.MAX, List.of(x, y));
             case MIN -> b.math(MathFunction.MIN, List.of(x, y));
+            case PRODUCT -> b.binary(BinaryOperator.MUL, x, y);
         };
     }
 

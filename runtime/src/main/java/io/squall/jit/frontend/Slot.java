@@ -2,6 +2,7 @@ package io.squall.jit.frontend;
 
 import io.squall.jit.ir.ScalarType;
 import io.squall.jit.ir.Value;
+import java.util.Map;
 
 /** What the bytecode interpreter keeps in a local variable or stack entry. */
 sealed interface Slot {
@@ -40,6 +41,27 @@ sealed interface Slot {
         public int hashCode() {
             return System.identityHashCode(this);
         }
+    }
+
+    /**
+     * A TornadoVM vector or matrix object (Float4, Matrix2DFloat, ...), kept as its fields: the kernel argument's buffer
+     * and int fields (argument = true), or one built in the kernel, whose array fields are private arrays. Its methods
+     * are inlined with it as {@code this}; a field is written once (by a constructor), so every path sees the same value.
+     */
+    record Obj(String className, Map<String, Slot> fields, boolean argument) implements Slot {
+        @Override
+        public boolean equals(Object o) {
+            return this == o;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
+    }
+
+    /** {@code new FloatArray} (or another off-heap array type) before its constructor ran. */
+    record NewArray(String className, int id) implements Slot {
     }
 
     static boolean isWide(Slot s) {

@@ -123,7 +123,8 @@ public sealed interface Instruction {
         public boolean isPure() { return false; }
     }
 
-    enum AtomicOperator { ADD, MIN, MAX, EXCHANGE }
+    /** MUL has no hardware atomic anywhere: every backend does it by compare-and-swap. */
+    enum AtomicOperator { ADD, MIN, MAX, EXCHANGE, MUL }
 
     /** Atomic read-modify-write of base[index]; result (may be null) is the previous value. */
     record AtomicRMW(Temp result, AtomicOperator op, Value base, Value index, Value value) implements Instruction {

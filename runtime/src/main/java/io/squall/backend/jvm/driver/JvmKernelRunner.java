@@ -2,6 +2,7 @@ package io.squall.backend.jvm.driver;
 
 import io.squall.api.KernelContext;
 import io.squall.api.annotations.Reduce;
+import io.squall.jit.frontend.KernelFrontend;
 
 import java.lang.annotation.Annotation;
 import java.lang.invoke.MethodHandle;
@@ -80,6 +81,8 @@ public final class JvmKernelRunner {
         switch (plan) {
             case SequentialPlan p -> invoke(kernel, p.invoker(), args.clone());
             case LoopPlan p -> runLoop(kernel, p.invoker(), args, workers);
+            case ContextPlan p when gridGlobal == null && KernelFrontend.hasParallelLoops(method) ->
+                    invoke(kernel, p.invoker(), args.clone());   // @Parallel loops using the context for atomics only: in order
             case ContextPlan p -> {
                 if (gridGlobal == null) {
                     throw new IllegalArgumentException("kernel " + kernel + " takes a KernelContext, so it needs a launch grid:"

@@ -381,6 +381,13 @@ public final class OpenCLEmitter {
         String ptr = "&" + v(a.base()) + "[" + v(a.index()) + "]";
         String val = v(a.value());
         String op = a.op().name().toLowerCase();
+        if (a.op() == AtomicOperator.MUL && t.isInteger()) {
+            if (t != ScalarType.I32 && t != ScalarType.I64) {
+                throw new IllegalArgumentException(kernel.javaName() + ": atomics on " + t + " are not supported by OpenCL");
+            }
+            usesLongAtomics |= t == ScalarType.I64;
+            return helpers.intAtomicMul(OpenCLTypes.scalar(t), space) + "(" + ptr + ", " + val + ")";
+        }
         if (t.isFloat()) {
             if (a.op() == AtomicOperator.EXCHANGE && t == ScalarType.F32) {
                 return "atomic_xchg(" + ptr + ", " + val + ")";

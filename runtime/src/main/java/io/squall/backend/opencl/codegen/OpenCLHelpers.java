@@ -49,13 +49,25 @@ final class OpenCLHelpers {
         return "squall_bits_half";
     }
 
-    /** Atomic add/min/max on float or double by compare-and-swap on the bits (OpenCL 1.2 has no float atomics). */
+    /** Atomic multiplication of int or long by compare-and-swap (OpenCL has no atomic multiply). */
+    String intAtomicMul(String type, String space) {
+        String name = "squall_atomic_mul_" + type + "_" + space.trim().replace("__", "");
+        String cas = type.equals("int") ? "atomic_cmpxchg" : "atom_cmpxchg";
+        definitions.computeIfAbsent(name, n -> "static " + type + " " + n + "(volatile " + space + type + "* p, " + type + " v) {\n"
+                + "    " + type + " old;\n"
+                + "    do { old = *p; } while (" + cas + "(p, old, old * v) != old);\n"
+                + "    return old;\n}\n");
+        return name;
+    }
+
+    /** Atomic add/min/max/mul on float or double by compare-and-swap on the bits (OpenCL 1.2 has no float atomics). */
     String floatAtomic(String op, String type, String space) {
         String name = "squall_atomic_" + op + "_" + type + "_" + space.trim().replace("__", "");
         String bits = type.equals("float") ? "uint" : "ulong";
         String cas = type.equals("float") ? "atomic_cmpxchg" : "atom_cmpxchg";
         String combine = switch (op) {
             case "add" -> "old.f + v";
+            case "mul" -> "old.f * v";
             case "min" -> minMax("min", type) + "(old.f, v)";
             default -> minMax("max", type) + "(old.f, v)";
         };

@@ -839,13 +839,19 @@ public final class PtxEmitter {
             case MIN -> "min";
             case MAX -> "max";
             case EXCHANGE -> "exch";
+            case MUL -> "mul";
         };
+        if (a.op() == AtomicOperator.MUL) {
+            casLoop(d, t, sp, addr, (next, old) -> code.op((t.isFloat() ? "mul.rn" + ftype(t) : "mul.lo" + sint(t)) + " " + next + ", " + old + ", " + v));
+            return;
+        }
         switch (t) {
             case I32, I64 -> {
                 String ty = switch (a.op()) {
                     case ADD -> uint(t);
                     case MIN, MAX -> sint(t);
                     case EXCHANGE -> bits(t);
+                    case MUL -> throw new IllegalStateException("by compare-and-swap above");
                 };
                 code.op("atom" + sp + "." + op + ty + " " + d + ", " + addr + ", " + v);
             }
@@ -854,21 +860,24 @@ public final class PtxEmitter {
                 switch (a.op()) {
                     case ADD -> code.op("atom" + sp + ".add" + ft + " " + d + ", " + addr + ", " + v);
                     case EXCHANGE -> code.op("atom" + sp + ".exch.b" + t.bits() + " " + d + ", " + addr + ", " + v);
-                    default -> casLoop(d, a.op() == AtomicOperator.MIN, t, sp, addr, v);
+                    default -> casLoop(d, t, sp, addr, (next, old) -> javaMinMax(next, a.op() == AtomicOperator.MIN, t, old, v));
                 }
             }
             default -> throw unsupported("atomics on " + t);
         }
     }
 
-    /** Float atomic min/max with Java's NaN rule by compare-and-swap on the bits. */
-    private void casLoop(String d, boolean min, ScalarType t, String sp, String addr, String v) {
-        String ft = ftype(t), bt = ".b" + t.bits();
+    /**
+     * An atomic update by compare-and-swap on the bits: float min/max with Java's NaN rule, multiplication.
+     * {@code combine} writes the new value (its first register) from the old one (its second).
+     */
+    private void casLoop(String d, ScalarType t, String sp, String addr, java.util.function.BiConsumer<String, String> combine) {
+        String ft = t.isFloat() ? ftype(t) : bits(t), bt = ".b" + t.bits();
         String old = scratch(t), next = scratch(t), ob = code.reg(bt), nb = code.reg(bt), prev = code.reg(bt), retry = code.reg(".pred");
         String loop = code.newLabel("cas");
         code.op("ld.volatile" + sp + ft + " " + old + ", " + addr);
         code.label(loop);
-        javaMinMax(next, min, t, old, v);
+        combine.accept(next, old);
         code.op("mov" + bt + " " + ob + ", " + old);
         code.op("mov" + bt + " " + nb + ", " + next);
         code.op("atom" + sp + ".cas" + bt + " " + prev + ", " + addr + ", " + ob + ", " + nb);

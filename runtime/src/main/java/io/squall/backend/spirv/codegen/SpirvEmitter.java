@@ -765,19 +765,20 @@ public final class SpirvEmitter {
             m.capability(Spv.CAP_INT64_ATOMICS);
         }
         int pointer = elementPointer(a.base(), a.index());
-        if (el.isInteger()) {
+        if (el.isInteger() && a.op() != AtomicOperator.MUL) {
             Op op = switch (a.op()) {
                 case ADD -> Op.AtomicIAdd;
                 case MIN -> Op.AtomicSMin;
                 case MAX -> Op.AtomicSMax;
                 case EXCHANGE -> Op.AtomicExchange;
+                case MUL -> throw new IllegalStateException("by compare-and-swap below");
             };
             emitTo(r, op, valueType(el), pointer, scope, relaxed, v(a.value()));
             return;
         }
         int floatType = valueType(el);
         int bitsType = m.typeInt(el.bits());
-        int bitsPointer = tmp(Op.Bitcast, m.typePointer(storage(a.space()), bitsType), pointer);
+        int bitsPointer = el.isInteger() ? pointer : tmp(Op.Bitcast, m.typePointer(storage(a.space()), bitsType), pointer);
         if (a.op() == AtomicOperator.EXCHANGE) {
             int old = tmp(Op.AtomicExchange, bitsType, bitsPointer, scope, relaxed, tmp(Op.Bitcast, bitsType, v(a.value())));
             emitTo(r, Op.Bitcast, floatType, old);
@@ -793,17 +794,23 @@ public final class SpirvEmitter {
         code.instruction(Op.Branch, loop);
         label(loop);
         emitTo(expected, Op.Phi, bitsType, initial, before, actual, loop);
-        int oldValue = tmp(Op.Bitcast, floatType, expected);
+        int oldValue = el.isInteger() ? expected : tmp(Op.Bitcast, floatType, expected);
         int newValue = m.id();
         switch (a.op()) {
+            case MUL -> emitTo(newValue, el.isInteger() ? Op.IMul : Op.FMul, floatType, oldValue, v(a.value()));
             case ADD -> emitTo(newValue, Op.FAdd, floatType, oldValue, v(a.value()));
             case MIN -> javaMinMax(newValue, OpenCLStd.fmin, floatType, oldValue, v(a.value()));
             default -> javaMinMax(newValue, OpenCLStd.fmax, floatType, oldValue, v(a.value()));
         }
-        emitTo(actual, Op.AtomicCompareExchange, bitsType, bitsPointer, scope, relaxed, relaxed, tmp(Op.Bitcast, bitsType, newValue), expected);
+        emitTo(actual, Op.AtomicCompareExchange, bitsType, bitsPointer, scope, relaxed, relaxed,
+                el.isInteger() ? newValue : tmp(Op.Bitcast, bitsType, newValue), expected);
         code.instruction(Op.BranchConditional, tmp(Op.IEqual, m.typeBool(), actual, expected), done, loop);
         label(done);
-        emitTo(r, Op.Bitcast, floatType, expected);
+        if (el.isInteger()) {
+            emitTo(r, Op.CopyObject, floatType, expected);
+        } else {
+            emitTo(r, Op.Bitcast, floatType, expected);
+        }
     }
 
     // ---- sub-groups
