@@ -1,7 +1,6 @@
 package io.squall.jit;
 
 import io.squall.backend.opencl.codegen.OpenCLEmitter;
-import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.squall.jit.compiler.JitCompiler;

@@ -1,7 +1,6 @@
 package io.squall.jit;
 
 import io.squall.backend.opencl.codegen.OpenCLEmitter;
-import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -4,7 +4,6 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.HalfFloat;
-import io.squall.api.types.arrays.*;
 import io.squall.api.types.matrix.Matrix2DFloat;
 import io.squall.api.types.matrix.Matrix2DFloat4;
 import io.squall.api.types.matrix.Matrix3DInt;

@@ -4,7 +4,6 @@ import io.squall.api.common.TornadoFunctions.Task2;
 import io.squall.api.common.TornadoFunctions.Task3;
 import io.squall.api.common.TornadoFunctions.Task4;
 import io.squall.api.common.TornadoFunctions.Task7;
-import io.squall.api.types.arrays.*;
 import io.squall.api.types.matrix.Matrix2DFloat;
 import io.squall.api.types.matrix.Matrix2DFloat4;
 import io.squall.api.types.matrix.Matrix3DInt;

@@ -17,7 +17,6 @@ import io.squall.api.common.TornadoFunctions.Task8;
 import io.squall.api.common.TornadoFunctions.Task9;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.ArrayBacked;
-import io.squall.api.types.arrays.*;
 import io.squall.api.types.matrix.Matrix2DFloat;
 import io.squall.api.types.matrix.Matrix2DFloat4;
 import io.squall.api.types.matrix.Matrix3DInt;
