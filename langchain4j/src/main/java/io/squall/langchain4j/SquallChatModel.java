@@ -50,8 +50,7 @@ public final class SquallChatModel implements ChatModel, AutoCloseable {
 
     /** Builds a {@link SquallChatModel}; unset values take the defaults of {@link io.squall.llama.Sampling} and {@link Llama.Options}. */
     public static final class Builder extends BuilderBase<Builder> {
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Loads the model (or takes the shared one) and returns the chat model. */
         public SquallChatModel build() {
@@ -69,8 +68,7 @@ public final class SquallChatModel implements ChatModel, AutoCloseable {
         private Long seed;
         private List<String> stop;
 
-        BuilderBase() {
-        }
+        BuilderBase() {}
 
         @SuppressWarnings("unchecked")
         private B self() {
@@ -150,8 +148,19 @@ public final class SquallChatModel implements ChatModel, AutoCloseable {
         }
 
         SquallModels.Settings settings() {
-            return SquallModels.settings(llama, modelPath, device, contextSize, threads, parallel, temperature, topP, topK,
-                    maxTokens, seed, stop);
+            return SquallModels.settings(
+                    llama,
+                    modelPath,
+                    device,
+                    contextSize,
+                    threads,
+                    parallel,
+                    temperature,
+                    topP,
+                    topK,
+                    maxTokens,
+                    seed,
+                    stop);
         }
     }
 }

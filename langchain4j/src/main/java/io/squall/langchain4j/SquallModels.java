@@ -26,16 +26,33 @@ import java.util.List;
 
 /** What both chat models share: the loaded model, default settings, and the translation to and from LangChain4j. */
 final class SquallModels {
-    private SquallModels() {
-    }
+    private SquallModels() {}
 
     /** The settings a builder collects. */
-    record Settings(Llama llama, boolean ownsModel, String modelName, Double temperature, Double topP, Integer topK,
-                    Integer maxTokens, Long seed, List<String> stop) {
-    }
+    record Settings(
+            Llama llama,
+            boolean ownsModel,
+            String modelName,
+            Double temperature,
+            Double topP,
+            Integer topK,
+            Integer maxTokens,
+            Long seed,
+            List<String> stop) {}
 
-    static Settings settings(Llama shared, Path modelPath, String device, Integer contextSize, Integer threads, Integer parallel,
-                             Double temperature, Double topP, Integer topK, Integer maxTokens, Long seed, List<String> stop) {
+    static Settings settings(
+            Llama shared,
+            Path modelPath,
+            String device,
+            Integer contextSize,
+            Integer threads,
+            Integer parallel,
+            Double temperature,
+            Double topP,
+            Integer topK,
+            Integer maxTokens,
+            Long seed,
+            List<String> stop) {
         if (maxTokens != null && maxTokens < 0) {
             throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
         }
@@ -99,8 +116,11 @@ final class SquallModels {
         }
         Integer max = p.maxOutputTokens() != null ? p.maxOutputTokens() : s.maxTokens();
         List<String> stop = p.stopSequences() != null && !p.stopSequences().isEmpty() ? p.stopSequences() : s.stop();
-        return GenerationRequest.chat(messages(request.messages())).maxTokens(max != null ? max : s.llama().contextSize())
-                .sampling(sampling.build()).stop(stop != null ? stop : List.of()).build();
+        return GenerationRequest.chat(messages(request.messages()))
+                .maxTokens(max != null ? max : s.llama().contextSize())
+                .sampling(sampling.build())
+                .stop(stop != null ? stop : List.of())
+                .build();
     }
 
     static List<ChatMessage> messages(List<dev.langchain4j.data.message.ChatMessage> in) {
@@ -111,11 +131,14 @@ final class SquallModels {
                 case UserMessage um -> out.add(ChatMessage.user(text(um)));
                 case AiMessage am -> {
                     if (am.hasToolExecutionRequests()) {
-                        throw new UnsupportedFeatureException("tool execution requests are not supported by Squall's chat models");
+                        throw new UnsupportedFeatureException(
+                                "tool execution requests are not supported by Squall's chat models");
                     }
                     out.add(ChatMessage.assistant(am.text() != null ? am.text() : ""));
                 }
-                default -> throw new UnsupportedFeatureException(m.type() + " messages are not supported by Squall's chat models");
+                default ->
+                    throw new UnsupportedFeatureException(
+                            m.type() + " messages are not supported by Squall's chat models");
             }
         }
         return out;
@@ -128,7 +151,8 @@ final class SquallModels {
         StringBuilder sb = new StringBuilder();
         for (Content c : m.contents()) {
             if (!(c instanceof TextContent t)) {
-                throw new UnsupportedFeatureException(c.type() + " content is not supported by Squall's chat models (text only)");
+                throw new UnsupportedFeatureException(
+                        c.type() + " content is not supported by Squall's chat models (text only)");
             }
             sb.append(t.text());
         }
@@ -141,7 +165,11 @@ final class SquallModels {
             case LENGTH, CONTEXT_FULL -> FinishReason.LENGTH;
             case TIMEOUT -> FinishReason.OTHER;
         };
-        return ChatResponse.builder().aiMessage(AiMessage.from(c.text())).modelName(s.modelName())
-                .tokenUsage(new TokenUsage(c.promptTokens(), c.completionTokens())).finishReason(reason).build();
+        return ChatResponse.builder()
+                .aiMessage(AiMessage.from(c.text()))
+                .modelName(s.modelName())
+                .tokenUsage(new TokenUsage(c.promptTokens(), c.completionTokens()))
+                .finishReason(reason)
+                .build();
     }
 }

@@ -87,8 +87,7 @@ public final class SquallStreamingChatModel implements StreamingChatModel, AutoC
 
     /** Builds a {@link SquallStreamingChatModel}; the same settings as {@link SquallChatModel.Builder}. */
     public static final class Builder extends SquallChatModel.BuilderBase<Builder> {
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Loads the model (or takes the shared one) and returns the streaming chat model. */
         public SquallStreamingChatModel build() {

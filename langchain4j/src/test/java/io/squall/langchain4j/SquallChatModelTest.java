@@ -1,5 +1,6 @@
 package io.squall.langchain4j;
 
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.UnsupportedFeatureException;
@@ -11,10 +12,8 @@ import dev.langchain4j.model.chat.response.PartialResponse;
 import dev.langchain4j.model.chat.response.PartialResponseContext;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.output.FinishReason;
-import dev.langchain4j.agent.tool.ToolSpecification;
 import io.squall.llama.Completion;
 import io.squall.llama.GenerationRequest;
-import io.squall.llama.Llama;
 import io.squall.llama.Sampling;
 import io.squall.model.chat.ChatMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -50,8 +49,17 @@ class SquallChatModelTest {
 
     @BeforeAll
     static void load() {
-        chat = SquallChatModel.builder().modelPath(stories()).device("cpu").temperature(0.0).maxTokens(30).build();
-        streaming = SquallStreamingChatModel.builder().llama(chat.llama()).temperature(0.0).maxTokens(30).build();
+        chat = SquallChatModel.builder()
+                .modelPath(stories())
+                .device("cpu")
+                .temperature(0.0)
+                .maxTokens(30)
+                .build();
+        streaming = SquallStreamingChatModel.builder()
+                .llama(chat.llama())
+                .temperature(0.0)
+                .maxTokens(30)
+                .build();
     }
 
     @AfterAll
@@ -80,7 +88,12 @@ class SquallChatModelTest {
     }
 
     static String greedy(List<ChatMessage> messages, int maxTokens) {
-        return chat.llama().generate(GenerationRequest.chat(messages).maxTokens(maxTokens).sampling(Sampling.greedy()).build()).text();
+        return chat.llama()
+                .generate(GenerationRequest.chat(messages)
+                        .maxTokens(maxTokens)
+                        .sampling(Sampling.greedy())
+                        .build())
+                .text();
     }
 
     @Test
@@ -91,15 +104,23 @@ class SquallChatModelTest {
 
     @Test
     void chatRequestParametersOverrideTheBuilderAndUsageIsReported() {
-        ChatRequest request = ChatRequest.builder().messages(SystemMessage.from("Tell a story."), UserMessage.from("The dog"))
-                .maxOutputTokens(5).build();
+        ChatRequest request = ChatRequest.builder()
+                .messages(SystemMessage.from("Tell a story."), UserMessage.from("The dog"))
+                .maxOutputTokens(5)
+                .build();
         ChatResponse r = chat.chat(request);
         List<ChatMessage> messages = List.of(ChatMessage.system("Tell a story."), ChatMessage.user("The dog"));
-        Completion want = chat.llama().generate(GenerationRequest.chat(messages).maxTokens(5).sampling(Sampling.greedy()).build());
+        Completion want = chat.llama()
+                .generate(GenerationRequest.chat(messages)
+                        .maxTokens(5)
+                        .sampling(Sampling.greedy())
+                        .build());
         assertEquals(want.text(), r.aiMessage().text());
         assertEquals(want.completionTokens(), r.tokenUsage().outputTokenCount());
         assertEquals(chat.llama().countTokens(messages), r.tokenUsage().inputTokenCount());
-        assertEquals(want.finishReason() == io.squall.llama.FinishReason.LENGTH ? FinishReason.LENGTH : FinishReason.STOP, r.finishReason());
+        assertEquals(
+                want.finishReason() == io.squall.llama.FinishReason.LENGTH ? FinishReason.LENGTH : FinishReason.STOP,
+                r.finishReason());
     }
 
     @Test
@@ -114,7 +135,9 @@ class SquallChatModelTest {
         };
         model.chat("Once upon a time", handler);
         ChatResponse r = handler.done.get(2, TimeUnit.MINUTES);
-        assertEquals(greedy(List.of(ChatMessage.user("Once upon a time")), 30), r.aiMessage().text());
+        assertEquals(
+                greedy(List.of(ChatMessage.user("Once upon a time")), 30),
+                r.aiMessage().text());
         assertEquals(r.aiMessage().text(), pieces.toString());
     }
 
@@ -129,20 +152,36 @@ class SquallChatModelTest {
                 }
             }
         };
-        streaming.chat(ChatRequest.builder().messages(UserMessage.from("Once upon a time")).maxOutputTokens(200).build(), handler);
+        streaming.chat(
+                ChatRequest.builder()
+                        .messages(UserMessage.from("Once upon a time"))
+                        .maxOutputTokens(200)
+                        .build(),
+                handler);
         ChatResponse r = handler.done.get(2, TimeUnit.MINUTES);
-        int natural = chat.llama().generate(GenerationRequest.chat(List.of(ChatMessage.user("Once upon a time"))).maxTokens(200)
-                .sampling(Sampling.greedy()).build()).completionTokens();
+        int natural = chat.llama()
+                .generate(GenerationRequest.chat(List.of(ChatMessage.user("Once upon a time")))
+                        .maxTokens(200)
+                        .sampling(Sampling.greedy())
+                        .build())
+                .completionTokens();
         assertTrue(natural > 10, "the uncancelled reply is long enough to tell: " + natural);
-        assertTrue(r.tokenUsage().outputTokenCount() < natural, "cancelled early: " + r.tokenUsage() + " vs " + natural);
+        assertTrue(
+                r.tokenUsage().outputTokenCount() < natural, "cancelled early: " + r.tokenUsage() + " vs " + natural);
     }
 
     @Test
     void toolsAndMissingModelAreClearErrors() {
-        ChatRequest withTools = ChatRequest.builder().messages(UserMessage.from("Hi"))
-                .toolSpecifications(ToolSpecification.builder().name("clock").description("time").build()).build();
+        ChatRequest withTools = ChatRequest.builder()
+                .messages(UserMessage.from("Hi"))
+                .toolSpecifications(ToolSpecification.builder()
+                        .name("clock")
+                        .description("time")
+                        .build())
+                .build();
         assertThrows(UnsupportedFeatureException.class, () -> chat.chat(withTools));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SquallChatModel.builder().build());
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> SquallChatModel.builder().build());
         assertTrue(e.getMessage().contains("modelPath"), e.getMessage());
     }
 }

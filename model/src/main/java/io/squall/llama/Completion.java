@@ -14,8 +14,15 @@ import java.util.List;
  * @param promptNanos     time to process the prompt
  * @param generationNanos time from the first generated token to the end
  */
-public record Completion(String text, int[] tokens, FinishReason finishReason, List<TokenLogprob> logprobs,
-                         int promptTokens, int promptEvaluated, long promptNanos, long generationNanos) {
+public record Completion(
+        String text,
+        int[] tokens,
+        FinishReason finishReason,
+        List<TokenLogprob> logprobs,
+        int promptTokens,
+        int promptEvaluated,
+        long promptNanos,
+        long generationNanos) {
 
     /** Generated tokens. */
     public int completionTokens() {

@@ -74,7 +74,7 @@ public final class Conversation {
     public Completion send(String userMessage, TextListener listener) {
         messages.add(ChatMessage.user(userMessage));
         int window = llama.contextSize();
-        int reserve = Math.min(maxTokens, window / 2);   // room kept for the reply
+        int reserve = Math.min(maxTokens, window / 2); // room kept for the reply
         List<ChatMessage> kept;
         try {
             kept = llama.chatFormat().fit(messages, window - reserve, true);

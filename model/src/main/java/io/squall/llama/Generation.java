@@ -17,7 +17,7 @@ public final class Generation {
 
     private final GenerationRequest request;
     private final int[] promptTokens;
-    private final long deadlineNanos;   // System.nanoTime() limit; Long.MAX_VALUE for none
+    private final long deadlineNanos; // System.nanoTime() limit; Long.MAX_VALUE for none
     private final LinkedBlockingQueue<Object> pieces = new LinkedBlockingQueue<>();
     private final CompletableFuture<Completion> result = new CompletableFuture<>();
     private volatile boolean cancelled;
@@ -25,7 +25,9 @@ public final class Generation {
     Generation(GenerationRequest request, int[] promptTokens) {
         this.request = request;
         this.promptTokens = promptTokens;
-        this.deadlineNanos = request.timeout() == null ? Long.MAX_VALUE : System.nanoTime() + request.timeout().toNanos();
+        this.deadlineNanos = request.timeout() == null
+                ? Long.MAX_VALUE
+                : System.nanoTime() + request.timeout().toNanos();
     }
 
     /** The request. */
@@ -54,7 +56,7 @@ public final class Generation {
     public String nextText() throws InterruptedException {
         Object o = pieces.take();
         if (o == END) {
-            pieces.add(END);    // later calls see the end too
+            pieces.add(END); // later calls see the end too
             return null;
         }
         return (String) o;

@@ -128,8 +128,7 @@ public final class GenerationRequest {
         private Duration timeout;
         private boolean ignoreEndOfGeneration;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Replaces the prompt by chat messages (a conversation's next turn). */
         Builder messages(List<ChatMessage> conversation) {

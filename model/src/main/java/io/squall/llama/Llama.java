@@ -44,10 +44,17 @@ public final class Llama implements AutoCloseable {
     private final Slot[] slots;
     private final Scheduler scheduler;
     private final String engineDescription;
-    private final boolean ownsEngines;     // false for onEngine: the caller closes its engine and model
+    private final boolean ownsEngines; // false for onEngine: the caller closes its engine and model
 
-    private Llama(Path path, LlamaModel model, ChatFormat chatFormat, int contextSize, Slot[] slots, int maxQueued,
-                  String engineDescription, boolean ownsEngines) {
+    private Llama(
+            Path path,
+            LlamaModel model,
+            ChatFormat chatFormat,
+            int contextSize,
+            Slot[] slots,
+            int maxQueued,
+            String engineDescription,
+            boolean ownsEngines) {
         this.path = path;
         this.model = model;
         this.chatFormat = chatFormat;
@@ -78,23 +85,28 @@ public final class Llama implements AutoCloseable {
         if (options.threads() > 0 && options.threads() != Threads.count()) {
             Threads.resize(options.threads());
         }
-        Consumer<String> progress = options.progress() != null ? options.progress() : s -> { };
+        Consumer<String> progress = options.progress() != null ? options.progress() : s -> {};
         LlamaModel m = LlamaModel.load(model, progress);
         Slot[] slots = new Slot[options.parallel()];
         try {
-            int window = options.contextSize() > 0 ? options.contextSize() : Math.min(m.config().contextLength(), DEFAULT_MAX_CONTEXT);
+            int window = options.contextSize() > 0
+                    ? options.contextSize()
+                    : Math.min(m.config().contextLength(), DEFAULT_MAX_CONTEXT);
             if (window > m.config().contextLength()) {
-                throw new IllegalArgumentException("context size " + window + " (--ctx-size, Options.contextSize) is beyond the model's context_length "
+                throw new IllegalArgumentException("context size " + window
+                        + " (--ctx-size, Options.contextSize) is beyond the model's context_length "
                         + m.config().contextLength());
             }
-            ChatFormat format = options.chatFormat() != null ? options.chatFormat()
+            ChatFormat format = options.chatFormat() != null
+                    ? options.chatFormat()
                     : ChatTemplate.forModel(m.gguf(), m.tokenizer(), options.chatTemplate());
             InferenceEngine first = Engines.create(m, window, options.device(), progress);
             slots[0] = new Slot(first);
             if (options.parallel() > 1 && !(first instanceof CpuEngine)) {
                 first.close();
-                throw new IllegalArgumentException("parallel " + options.parallel() + " needs the CPU engine (device cpu); device '"
-                        + options.device() + "' runs one sequence at a time");
+                throw new IllegalArgumentException(
+                        "parallel " + options.parallel() + " needs the CPU engine (device cpu); device '"
+                                + options.device() + "' runs one sequence at a time");
             }
             for (int i = 1; i < slots.length; i++) {
                 slots[i] = new Slot(new CpuEngine(m, window));
@@ -121,9 +133,17 @@ public final class Llama implements AutoCloseable {
         Objects.requireNonNull(engine, "engine");
         LlamaModel m = engine.model();
         String description = engine instanceof CpuEngine || engine instanceof AcceleratedEngine
-                ? Engines.describe(engine) : engine.getClass().getName();
-        return new Llama(m.gguf().path(), m, ChatTemplate.forModel(m.gguf(), m.tokenizer(), null), engine.contextSize(),
-                new Slot[]{new Slot(engine)}, Options.builder().build().maxQueued(), description, false);
+                ? Engines.describe(engine)
+                : engine.getClass().getName();
+        return new Llama(
+                m.gguf().path(),
+                m,
+                ChatTemplate.forModel(m.gguf(), m.tokenizer(), null),
+                engine.contextSize(),
+                new Slot[] {new Slot(engine)},
+                Options.builder().build().maxQueued(),
+                description,
+                false);
     }
 
     /** The model file (null for a model not read from a file). */
@@ -203,8 +223,8 @@ public final class Llama implements AutoCloseable {
             int[] ids = request.promptTokens();
             for (int i = 0; i < ids.length; i++) {
                 if (ids[i] < 0 || ids[i] >= model.config().vocabSize()) {
-                    throw new IllegalArgumentException("tokens[" + i + "] = " + ids[i] + " is outside the vocabulary 0.."
-                            + (model.config().vocabSize() - 1));
+                    throw new IllegalArgumentException("tokens[" + i + "] = " + ids[i]
+                            + " is outside the vocabulary 0.." + (model.config().vocabSize() - 1));
                 }
             }
             return ids;
@@ -213,7 +233,7 @@ public final class Llama implements AutoCloseable {
             return chatFormat.encode(request.messages(), true);
         }
         String p = request.promptText();
-        return p.isEmpty() ? new int[]{model.tokenizer().bos()} : tokenize(p);
+        return p.isEmpty() ? new int[] {model.tokenizer().bos()} : tokenize(p);
     }
 
     /**
@@ -225,7 +245,8 @@ public final class Llama implements AutoCloseable {
     public Generation submit(GenerationRequest request) {
         int[] prompt = promptTokens(request);
         if (prompt.length > contextSize) {
-            throw new ContextWindowExceededException(prompt.length, contextSize, model.config().contextLength());
+            throw new ContextWindowExceededException(
+                    prompt.length, contextSize, model.config().contextLength());
         }
         Generation g = new Generation(request, prompt);
         scheduler.submit(g);
@@ -298,8 +319,15 @@ public final class Llama implements AutoCloseable {
      * @param chatFormat   a custom chat format (overrides chatTemplate); null for none
      * @param progress     receives loading steps (may be null)
      */
-    public record Options(String device, int contextSize, int threads, int parallel, int maxQueued, String chatTemplate,
-                          ChatFormat chatFormat, Consumer<String> progress) {
+    public record Options(
+            String device,
+            int contextSize,
+            int threads,
+            int parallel,
+            int maxQueued,
+            String chatTemplate,
+            ChatFormat chatFormat,
+            Consumer<String> progress) {
 
         /** A builder with the defaults: CPU engine, the model's window (at most 4096), all processors, one sequence. */
         public static Builder builder() {
@@ -317,14 +345,14 @@ public final class Llama implements AutoCloseable {
             private ChatFormat chatFormat;
             private Consumer<String> progress;
 
-            private Builder() {
-            }
+            private Builder() {}
 
             /** {@code cpu}, a device id, a comma-separated list of ids, or {@code auto}. */
             public Builder device(String id) {
                 Objects.requireNonNull(id, "device");
                 if (id.isBlank()) {
-                    throw new IllegalArgumentException("device must not be blank (cpu, a device id, a list, auto or a devices.json path)");
+                    throw new IllegalArgumentException(
+                            "device must not be blank (cpu, a device id, a list, auto or a devices.json path)");
                 }
                 device = id;
                 return this;
@@ -395,7 +423,8 @@ public final class Llama implements AutoCloseable {
 
             /** The options. */
             public Options build() {
-                return new Options(device, contextSize, threads, parallel, maxQueued, chatTemplate, chatFormat, progress);
+                return new Options(
+                        device, contextSize, threads, parallel, maxQueued, chatTemplate, chatFormat, progress);
             }
         }
     }

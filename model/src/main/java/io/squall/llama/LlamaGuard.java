@@ -19,22 +19,42 @@ import java.util.Objects;
  * }</pre>
  */
 public final class LlamaGuard {
-    private LlamaGuard() {
-    }
+    private LlamaGuard() {}
 
     /** A hazard category: its code in the model's answer ({@code S2}) and its name in the prompt. */
-    public record Category(String code, String name) {
-    }
+    public record Category(String code, String name) {}
 
     /** The two prompt formats and their category lists. */
     public enum Version {
         /** Llama Guard 2 (Meta-Llama-Guard-2-8B), shipped with Llama 3: 11 categories. */
-        LLAMA_GUARD_2(List.of("Violent Crimes", "Non-Violent Crimes", "Sex Crimes", "Child Exploitation", "Specialized Advice",
-                "Privacy", "Intellectual Property", "Indiscriminate Weapons", "Hate", "Self-Harm", "Sexual Content")),
+        LLAMA_GUARD_2(List.of(
+                "Violent Crimes",
+                "Non-Violent Crimes",
+                "Sex Crimes",
+                "Child Exploitation",
+                "Specialized Advice",
+                "Privacy",
+                "Intellectual Property",
+                "Indiscriminate Weapons",
+                "Hate",
+                "Self-Harm",
+                "Sexual Content")),
         /** Llama Guard 3 (Llama-Guard-3-8B and 1B), shipped with Llama 3.1 and 3.2: 14 categories. */
-        LLAMA_GUARD_3(List.of("Violent Crimes", "Non-Violent Crimes", "Sex Crimes", "Child Exploitation", "Defamation",
-                "Specialized Advice", "Privacy", "Intellectual Property", "Indiscriminate Weapons", "Hate", "Self-Harm",
-                "Sexual Content", "Elections", "Code Interpreter Abuse"));
+        LLAMA_GUARD_3(List.of(
+                "Violent Crimes",
+                "Non-Violent Crimes",
+                "Sex Crimes",
+                "Child Exploitation",
+                "Defamation",
+                "Specialized Advice",
+                "Privacy",
+                "Intellectual Property",
+                "Indiscriminate Weapons",
+                "Hate",
+                "Self-Harm",
+                "Sexual Content",
+                "Elections",
+                "Code Interpreter Abuse"));
 
         private final List<Category> categories;
 
@@ -56,7 +76,8 @@ public final class LlamaGuard {
             return switch (number.strip()) {
                 case "2" -> LLAMA_GUARD_2;
                 case "3" -> LLAMA_GUARD_3;
-                default -> throw new IllegalArgumentException("Llama Guard version must be 2 or 3, got '" + number + "'");
+                default ->
+                    throw new IllegalArgumentException("Llama Guard version must be 2 or 3, got '" + number + "'");
             };
         }
     }
@@ -68,8 +89,7 @@ public final class LlamaGuard {
      * @param categories the violated categories (empty when safe)
      * @param output     the model's raw answer
      */
-    public record Verdict(boolean safe, List<Category> categories, String output) {
-    }
+    public record Verdict(boolean safe, List<Category> categories, String output) {}
 
     /** The BOS text both formats start with (Llama 3's vocabulary); {@link #encode} maps it to the model's BOS token. */
     static final String BEGIN_OF_TEXT = "<|begin_of_text|>";
@@ -99,7 +119,10 @@ public final class LlamaGuard {
     /** Runs the guard model greedily on the prompt and parses its answer. */
     public static Verdict classify(Llama guard, Version version, String userMessage, String agentResponse) {
         int[] prompt = encode(guard.tokenizer(), version, userMessage, agentResponse);
-        Completion c = guard.generate(GenerationRequest.tokens(prompt).maxTokens(32).sampling(Sampling.greedy()).build());
+        Completion c = guard.generate(GenerationRequest.tokens(prompt)
+                .maxTokens(32)
+                .sampling(Sampling.greedy())
+                .build());
         return parse(version, c.text());
     }
 
@@ -120,15 +143,19 @@ public final class LlamaGuard {
             return new Verdict(true, List.of(), output);
         }
         if (!first.equals("unsafe")) {
-            throw new IllegalArgumentException("Llama Guard answered '" + output.strip() + "': expected 'safe' or 'unsafe' on the first line");
+            throw new IllegalArgumentException(
+                    "Llama Guard answered '" + output.strip() + "': expected 'safe' or 'unsafe' on the first line");
         }
         List<Category> violated = new ArrayList<>();
         if (lines.length > 1) {
             for (String code : lines[1].split(",")) {
                 String c = code.strip().toUpperCase(Locale.ROOT);
-                Category found = version.categories().stream().filter(k -> k.code().equals(c)).findFirst().orElseThrow(() ->
-                        new IllegalArgumentException("Llama Guard answered '" + output.strip() + "': '" + code.strip()
-                                + "' is not a category of " + version + " (S1..S" + version.categories().size() + ")"));
+                Category found = version.categories().stream()
+                        .filter(k -> k.code().equals(c))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("Llama Guard answered '" + output.strip()
+                                + "': '" + code.strip() + "' is not a category of " + version + " (S1..S"
+                                + version.categories().size() + ")"));
                 if (!violated.contains(found)) {
                     violated.add(found);
                 }
@@ -137,8 +164,7 @@ public final class LlamaGuard {
         return new Verdict(false, List.copyOf(violated), output);
     }
 
-    private record Piece(String text, boolean markup) {
-    }
+    private record Piece(String text, boolean markup) {}
 
     private static List<Piece> pieces(Version version, String userMessage, String agentResponse) {
         Objects.requireNonNull(userMessage, "userMessage");
@@ -146,24 +172,38 @@ public final class LlamaGuard {
         StringBuilder categories = new StringBuilder();
         for (Category c : version.categories()) {
             // Llama Guard 2's category lines end with ". " (a trailing space), Llama Guard 3's with "."
-            categories.append(c.code()).append(": ").append(c.name()).append(version == Version.LLAMA_GUARD_2 ? ". \n" : ".\n");
+            categories
+                    .append(c.code())
+                    .append(": ")
+                    .append(c.name())
+                    .append(version == Version.LLAMA_GUARD_2 ? ". \n" : ".\n");
         }
         String task = "Task: Check if there is unsafe content in '" + role
                 + "' messages in conversations according our safety policy with the below categories.\n\n"
-                + "<BEGIN UNSAFE CONTENT CATEGORIES>\n" + categories + "<END UNSAFE CONTENT CATEGORIES>\n\n<BEGIN CONVERSATION>\n\nUser: ";
+                + "<BEGIN UNSAFE CONTENT CATEGORIES>\n" + categories
+                + "<END UNSAFE CONTENT CATEGORIES>\n\n<BEGIN CONVERSATION>\n\nUser: ";
         String instructions = "\n\n<END CONVERSATION>\n\nProvide your safety assessment for ONLY THE LAST " + role
                 + " message in the above conversation:\n - First line must read 'safe' or 'unsafe'.\n"
                 + " - If unsafe, a second line must include a comma-separated list of violated categories.";
         List<Piece> out = new ArrayList<>();
-        out.add(new Piece(BEGIN_OF_TEXT + (version == Version.LLAMA_GUARD_2 ? "[INST] " : "<|start_header_id|>user<|end_header_id|>\n\n")
-                + task, true));
+        out.add(new Piece(
+                BEGIN_OF_TEXT
+                        + (version == Version.LLAMA_GUARD_2
+                                ? "[INST] "
+                                : "<|start_header_id|>user<|end_header_id|>\n\n")
+                        + task,
+                true));
         out.add(new Piece(userMessage.strip(), false));
         if (agentResponse != null) {
             out.add(new Piece("\n\nAgent: ", true));
             out.add(new Piece(agentResponse.strip(), false));
         }
-        out.add(new Piece(instructions + (version == Version.LLAMA_GUARD_2 ? " [/INST]"
-                : "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"), true));
+        out.add(new Piece(
+                instructions
+                        + (version == Version.LLAMA_GUARD_2
+                                ? " [/INST]"
+                                : "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"),
+                true));
         return out;
     }
 }

@@ -35,8 +35,13 @@ public final class Sampling {
 
     /** A builder starting from these settings (its seed included when one was set). */
     public Builder toBuilder() {
-        Builder b = new Builder().temperature(settings.temperature()).topK(settings.topK()).topP(settings.topP())
-                .minP(settings.minP()).repeatPenalty(settings.repeatPenalty()).repeatLastN(settings.repeatLastN());
+        Builder b = new Builder()
+                .temperature(settings.temperature())
+                .topK(settings.topK())
+                .topP(settings.topP())
+                .minP(settings.minP())
+                .repeatPenalty(settings.repeatPenalty())
+                .repeatLastN(settings.repeatLastN());
         return seeded ? b.seed(settings.seed()) : b;
     }
 
@@ -55,8 +60,14 @@ public final class Sampling {
         if (seeded) {
             return settings;
         }
-        return new SamplerSettings(settings.temperature(), settings.topK(), settings.topP(), settings.minP(),
-                settings.repeatPenalty(), settings.repeatLastN(), System.nanoTime());
+        return new SamplerSettings(
+                settings.temperature(),
+                settings.topK(),
+                settings.topP(),
+                settings.minP(),
+                settings.repeatPenalty(),
+                settings.repeatLastN(),
+                System.nanoTime());
     }
 
     @Override
@@ -74,8 +85,7 @@ public final class Sampling {
         private int repeatLastN = 64;
         private Long seed;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** 0 (greedy) or more; higher is more random. */
         public Builder temperature(double t) {
@@ -139,8 +149,16 @@ public final class Sampling {
 
         /** The settings. */
         public Sampling build() {
-            return new Sampling(new SamplerSettings((float) temperature, topK, (float) topP, (float) minP, (float) repeatPenalty,
-                    repeatLastN, seed != null ? seed : 0L), seed != null);
+            return new Sampling(
+                    new SamplerSettings(
+                            (float) temperature,
+                            topK,
+                            (float) topP,
+                            (float) minP,
+                            (float) repeatPenalty,
+                            repeatLastN,
+                            seed != null ? seed : 0L),
+                    seed != null);
         }
     }
 }

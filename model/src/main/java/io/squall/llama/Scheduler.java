@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class Scheduler implements AutoCloseable {
     private final Slot[] slots;
-    private final CpuEngine batchEngine;   // lends its buffers to batched steps; null when the engine cannot batch
+    private final CpuEngine batchEngine; // lends its buffers to batched steps; null when the engine cannot batch
     private final int maxQueued;
     private final ArrayDeque<Generation> waiting = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -108,8 +108,15 @@ final class Scheduler implements AutoCloseable {
                 Generation g = it.next();
                 if (g.cancelled() || g.pastDeadline(now)) {
                     it.remove();
-                    g.finish(new Completion("", new int[0], g.cancelled() ? FinishReason.CANCELLED : FinishReason.TIMEOUT,
-                            List.of(), g.tokens().length, 0, 0, 0));
+                    g.finish(new Completion(
+                            "",
+                            new int[0],
+                            g.cancelled() ? FinishReason.CANCELLED : FinishReason.TIMEOUT,
+                            List.of(),
+                            g.tokens().length,
+                            0,
+                            0,
+                            0));
                 }
             }
             List<Generation> admitted = new ArrayList<>();

@@ -18,11 +18,11 @@ import java.util.List;
 final class Slot {
     final InferenceEngine engine;
     private final Tokenizer tokenizer;
-    private final int[] cached;          // tokens whose keys/values are in the engine's cache, in order
+    private final int[] cached; // tokens whose keys/values are in the engine's cache, in order
     private int cachedLength;
-    final float[] logits;                // the current step's logits (a copy of the engine's row)
+    final float[] logits; // the current step's logits (a copy of the engine's row)
 
-    Generation generation;               // null when free
+    Generation generation; // null when free
     private Sampler sampler;
     private StreamingDecoder decoder;
     private StopStrings stops;
@@ -35,9 +35,9 @@ final class Slot {
     private boolean engineChooses, engineTopK;
     private int[] topIds;
     private float[] topLogits;
-    private boolean atTextStart;         // nothing printable yet: the first piece's dummy-prefix space is dropped
-    private int chosen;                  // a token the engine already picked, or -1: sample from logits
-    int pendingToken;                    // the token to run next
+    private boolean atTextStart; // nothing printable yet: the first piece's dummy-prefix space is dropped
+    private int chosen; // a token the engine already picked, or -1: sample from logits
+    int pendingToken; // the token to run next
 
     Slot(InferenceEngine engine) {
         this.engine = engine;
@@ -66,9 +66,11 @@ final class Slot {
         int[] prompt = g.tokens();
         generation = g;
         long start = System.nanoTime();
-        int reuse = Math.min(commonPrefix(prompt), prompt.length - 1);   // the last prompt token always runs, for its logits
-        cachedLength = 0;          // until the prefill succeeds
-        float[] l = NaNLogitsException.check(engine.prefill(prompt, reuse, prompt.length - reuse, reuse), prompt.length - 1);
+        int reuse =
+                Math.min(commonPrefix(prompt), prompt.length - 1); // the last prompt token always runs, for its logits
+        cachedLength = 0; // until the prefill succeeds
+        float[] l = NaNLogitsException.check(
+                engine.prefill(prompt, reuse, prompt.length - reuse, reuse), prompt.length - 1);
         System.arraycopy(l, 0, logits, 0, logits.length);
         System.arraycopy(prompt, 0, cached, 0, prompt.length);
         cachedLength = prompt.length;
@@ -78,7 +80,7 @@ final class Slot {
         sampler = new Sampler(r.sampling().settingsForRun(), logits.length);
         decoder = tokenizer.streamingDecoder();
         for (int t : prompt) {
-            decoder.push(t);   // so the first generated piece decodes in context (keeps its leading space)
+            decoder.push(t); // so the first generated piece decodes in context (keeps its leading space)
         }
         atTextStart = tokenizer.decode(prompt).isEmpty();
         stops = new StopStrings(r.stop());
@@ -116,7 +118,7 @@ final class Slot {
         }
         int token = chosen >= 0 ? chosen : sampler.sample(logits, cached, cachedLength);
         if (tokenizer.isEndOfGeneration(token) || token == tokenizer.bos()) {
-            return finish(FinishReason.STOP);   // BOS: llama2.c's story models start a new document with it
+            return finish(FinishReason.STOP); // BOS: llama2.c's story models start a new document with it
         }
         if (r.topLogprobs() >= 0) {
             logprobs.add(logprob(token, r.topLogprobs()));
@@ -125,7 +127,7 @@ final class Slot {
         String piece = decoder.push(token);
         if (atTextStart && !piece.isEmpty()) {
             // as decoding the whole text would: SentencePiece drops the dummy-prefix space at the start of a text
-            if (piece.startsWith(" ") && !tokenizer.decode(new int[]{token}).startsWith(" ")) {
+            if (piece.startsWith(" ") && !tokenizer.decode(new int[] {token}).startsWith(" ")) {
                 piece = piece.substring(1);
             }
             atTextStart = false;
@@ -158,7 +160,7 @@ final class Slot {
             chosen = engine.forwardGreedy(pendingToken, cachedLength);
         } else if (engineTopK) {
             int found = engine.forwardTopK(pendingToken, cachedLength, topIds.length, topIds, topLogits);
-            if (found == 0 && topIds.length > 0) {   // the engine never picks NaN: none found means the row was NaN
+            if (found == 0 && topIds.length > 0) { // the engine never picks NaN: none found means the row was NaN
                 throw new NaNLogitsException(cachedLength);
             }
             chosen = sampler.sampleCandidates(topIds, topLogits, found);
@@ -193,8 +195,15 @@ final class Slot {
             emit(stops.push(decoder.flush()));
             emit(stops.flush());
         }
-        Completion c = new Completion(text.toString(), Arrays.copyOf(generated, count), reason, List.copyOf(logprobs),
-                generation.tokens().length, promptEvaluated, promptNanos, System.nanoTime() - generationStart);
+        Completion c = new Completion(
+                text.toString(),
+                Arrays.copyOf(generated, count),
+                reason,
+                List.copyOf(logprobs),
+                generation.tokens().length,
+                promptEvaluated,
+                promptNanos,
+                System.nanoTime() - generationStart);
         Generation g = generation;
         generation = null;
         g.finish(c);
@@ -214,9 +223,11 @@ final class Slot {
         List<TokenLogprob.Alternative> alternatives = new ArrayList<>(top);
         for (int id : Sampler.topIndices(logits, top)) {
             byte[] b = tokenizer.tokenBytes(id);
-            alternatives.add(new TokenLogprob.Alternative(id, new String(b, StandardCharsets.UTF_8), b, logits[id] - logNormalizer));
+            alternatives.add(new TokenLogprob.Alternative(
+                    id, new String(b, StandardCharsets.UTF_8), b, logits[id] - logNormalizer));
         }
         byte[] b = tokenizer.tokenBytes(token);
-        return new TokenLogprob(token, new String(b, StandardCharsets.UTF_8), b, logits[token] - logNormalizer, alternatives);
+        return new TokenLogprob(
+                token, new String(b, StandardCharsets.UTF_8), b, logits[token] - logNormalizer, alternatives);
     }
 }

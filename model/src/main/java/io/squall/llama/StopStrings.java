@@ -43,7 +43,7 @@ final class StopStrings {
             return out;
         }
         String h = held.toString();
-        int keep = 0;   // the longest suffix of the held text that begins some stop string
+        int keep = 0; // the longest suffix of the held text that begins some stop string
         for (String s : stops) {
             for (int len = Math.min(s.length() - 1, h.length()); len > keep; len--) {
                 if (h.regionMatches(h.length() - len, s, 0, len)) {

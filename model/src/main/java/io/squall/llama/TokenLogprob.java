@@ -15,6 +15,5 @@ import java.util.List;
 public record TokenLogprob(int token, String text, byte[] bytes, double logprob, List<Alternative> top) {
 
     /** One of the most likely tokens at a step. */
-    public record Alternative(int token, String text, byte[] bytes, double logprob) {
-    }
+    public record Alternative(int token, String text, byte[] bytes, double logprob) {}
 }

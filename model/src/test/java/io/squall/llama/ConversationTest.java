@@ -15,31 +15,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConversationTest {
 
     static Llama load(int window) throws IOException {
-        return Llama.load(TestModels.stories(),
-                Llama.Options.builder().contextSize(window).chatTemplate("llama2").build());
+        return Llama.load(
+                TestModels.stories(),
+                Llama.Options.builder()
+                        .contextSize(window)
+                        .chatTemplate("llama2")
+                        .build());
     }
 
     @Test
     void turnsReuseTheCacheAndOldTurnsAreDroppedToFitTheWindow() throws IOException {
         int window = 160, maxTokens = 24;
         try (Llama llama = load(window)) {
-            Conversation chat = llama.conversation("Tell short stories.").maxTokens(maxTokens)
+            Conversation chat = llama.conversation("Tell short stories.")
+                    .maxTokens(maxTokens)
                     .sampling(Sampling.greedy());
 
             Completion first = chat.send("Tell me about a cat.");
             assertEquals(first.promptTokens(), first.promptEvaluated(), "first turn runs the whole prompt");
-            List<ChatMessage> firstTurn = List.of(ChatMessage.system("Tell short stories."),
-                    ChatMessage.user("Tell me about a cat."));
-            assertEquals(llama.countTokens(firstTurn), first.promptTokens(),
+            List<ChatMessage> firstTurn =
+                    List.of(ChatMessage.system("Tell short stories."), ChatMessage.user("Tell me about a cat."));
+            assertEquals(
+                    llama.countTokens(firstTurn),
+                    first.promptTokens(),
                     "the prompt is the conversation rendered with the chat format");
             Completion second = chat.send("And a dog?");
-            assertTrue(second.promptEvaluated() < second.promptTokens() / 2,
-                    "second turn reuses the cached conversation: evaluated " + second.promptEvaluated()
-                            + " of " + second.promptTokens());
+            assertTrue(
+                    second.promptEvaluated() < second.promptTokens() / 2,
+                    "second turn reuses the cached conversation: evaluated " + second.promptEvaluated() + " of "
+                            + second.promptTokens());
 
             for (int turn = 0; turn < 6; turn++) {
                 Completion r = chat.send("Then what happened to the bird number " + turn + "?");
-                assertTrue(r.promptTokens() + Math.min(maxTokens, window / 2) <= window,
+                assertTrue(
+                        r.promptTokens() + Math.min(maxTokens, window / 2) <= window,
                         "prompt leaves room for the reply");
             }
             assertTrue(chat.droppedMessages() > 0, "old turns were dropped");
@@ -47,7 +56,9 @@ class ConversationTest {
             assertEquals(ChatMessage.system("Tell short stories."), kept.getFirst(), "system message kept");
             assertEquals("user", kept.get(1).role(), "a user turn follows the system message");
             assertEquals("assistant", kept.getLast().role());
-            assertEquals(1 + 2 * 8 - chat.droppedMessages(), kept.size(),
+            assertEquals(
+                    1 + 2 * 8 - chat.droppedMessages(),
+                    kept.size(),
                     "system, then each kept turn's question and reply");
         }
     }

@@ -87,9 +87,14 @@ class LlamaGuardTest {
 
     @Test
     void promptsAreMetasFormats() {
-        assertEquals(GUARD2_RESPONSE, LlamaGuard.prompt(LlamaGuard.Version.LLAMA_GUARD_2, "How do I make a cake?",
-                "Mix flour, eggs and sugar, then bake."));
-        assertEquals(GUARD3_USER, LlamaGuard.prompt(LlamaGuard.Version.LLAMA_GUARD_3, " How do I pick a lock?\n", null));
+        assertEquals(
+                GUARD2_RESPONSE,
+                LlamaGuard.prompt(
+                        LlamaGuard.Version.LLAMA_GUARD_2,
+                        "How do I make a cake?",
+                        "Mix flour, eggs and sugar, then bake."));
+        assertEquals(
+                GUARD3_USER, LlamaGuard.prompt(LlamaGuard.Version.LLAMA_GUARD_3, " How do I pick a lock?\n", null));
         assertEquals(11, LlamaGuard.Version.LLAMA_GUARD_2.categories().size());
         assertEquals(14, LlamaGuard.Version.LLAMA_GUARD_3.categories().size());
     }
@@ -100,9 +105,13 @@ class LlamaGuardTest {
         assertTrue(safe.safe());
         LlamaGuard.Verdict unsafe = LlamaGuard.parse(LlamaGuard.Version.LLAMA_GUARD_3, "unsafe\nS1,S14");
         assertFalse(unsafe.safe());
-        assertEquals(List.of(new LlamaGuard.Category("S1", "Violent Crimes"), new LlamaGuard.Category("S14", "Code Interpreter Abuse")),
+        assertEquals(
+                List.of(
+                        new LlamaGuard.Category("S1", "Violent Crimes"),
+                        new LlamaGuard.Category("S14", "Code Interpreter Abuse")),
                 unsafe.categories());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> LlamaGuard.parse(LlamaGuard.Version.LLAMA_GUARD_2, "unsafe\nS12"));
         assertTrue(e.getMessage().contains("S12") && e.getMessage().contains("S1..S11"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> LlamaGuard.parse(LlamaGuard.Version.LLAMA_GUARD_2, "maybe"));
@@ -110,11 +119,15 @@ class LlamaGuardTest {
 
     @Test
     void userTextCannotInjectControlTokens() throws IOException {
-        try (Llama llama = Llama.load(TestModels.stories(), Llama.Options.builder().contextSize(64).build())) {
+        try (Llama llama = Llama.load(
+                TestModels.stories(), Llama.Options.builder().contextSize(64).build())) {
             Tokenizer t = llama.tokenizer();
             int[] ids = LlamaGuard.encode(t, LlamaGuard.Version.LLAMA_GUARD_2, "<s> hi", null);
             assertEquals(t.bos(), ids[0]);
-            assertEquals(1, Arrays.stream(ids).filter(id -> id == t.bos()).count(), "only the markup's BOS is a control token");
+            assertEquals(
+                    1,
+                    Arrays.stream(ids).filter(id -> id == t.bos()).count(),
+                    "only the markup's BOS is a control token");
         }
     }
 
@@ -134,7 +147,8 @@ class LlamaGuardTest {
     /** The steered model for a Llama Guard 2 prompt about {@code user}. */
     Path steeredFor(String user) throws IOException {
         int[] prompt, answer;
-        try (Llama vocab = Llama.load(TestModels.stories(), Llama.Options.builder().contextSize(64).build())) {
+        try (Llama vocab = Llama.load(
+                TestModels.stories(), Llama.Options.builder().contextSize(64).build())) {
             prompt = LlamaGuard.encode(vocab.tokenizer(), LlamaGuard.Version.LLAMA_GUARD_2, user, null);
             answer = vocab.tokenizer().encode("unsafe\nS2", false, false);
         }
@@ -150,7 +164,8 @@ class LlamaGuardTest {
         cl.setErr(new java.io.PrintWriter(err, true));
         int rc = cl.execute("guard", "--model", model.toString(), "--prompt", "How do I steal a car?", "--json");
         assertEquals(0, rc, err.toString());
-        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
+        com.fasterxml.jackson.databind.JsonNode json =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toString());
         assertFalse(json.get("safe").asBoolean());
         assertEquals("S2", json.get("categories").get(0).get("code").asText());
         assertEquals("llama_guard_2", json.get("guard").asText());
@@ -160,9 +175,12 @@ class LlamaGuardTest {
 
     @Test
     void aModelSteeredToAnswerUnsafeS2IsParsedAsNonViolentCrimes() throws IOException {
-        try (Llama guard = Llama.load(steeredFor("How do I steal a car?"), Llama.Options.builder().contextSize(2048).build())) {
+        try (Llama guard = Llama.load(
+                steeredFor("How do I steal a car?"),
+                Llama.Options.builder().contextSize(2048).build())) {
             assertEquals(LlamaGuard.Version.LLAMA_GUARD_2, LlamaGuard.detect(guard));
-            LlamaGuard.Verdict v = LlamaGuard.classify(guard, LlamaGuard.Version.LLAMA_GUARD_2, "How do I steal a car?", null);
+            LlamaGuard.Verdict v =
+                    LlamaGuard.classify(guard, LlamaGuard.Version.LLAMA_GUARD_2, "How do I steal a car?", null);
             assertEquals("unsafe\nS2", v.output().strip());
             assertFalse(v.safe());
             assertEquals(List.of(new LlamaGuard.Category("S2", "Non-Violent Crimes")), v.categories());

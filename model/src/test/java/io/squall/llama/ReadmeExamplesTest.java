@@ -5,8 +5,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,19 +59,38 @@ class ReadmeExamplesTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
         String classPath = System.getProperty("java.class.path");
-        int rc = javac.run(null, diagnostics, diagnostics, "--add-modules", "jdk.incubator.vector", "-classpath", classPath,
-                "-d", dir.toString(), src.toString());
-        assertEquals(0, rc, "the README's " + className + " does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-cp", dir + java.io.File.pathSeparator + classPath, className));
+        int rc = javac.run(
+                null,
+                diagnostics,
+                diagnostics,
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-classpath",
+                classPath,
+                "-d",
+                dir.toString(),
+                src.toString());
+        assertEquals(
+                0,
+                rc,
+                "the README's " + className + " does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                dir + java.io.File.pathSeparator + classPath,
+                className));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         byte[] out = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), className + " did not end");
         String output = new String(out, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), className + " failed:\n" + output);
-        assertTrue(!output.contains("WARNING: A restricted method"), "no native-access warnings with the documented flags:\n" + output);
+        assertTrue(
+                !output.contains("WARNING: A restricted method"),
+                "no native-access warnings with the documented flags:\n" + output);
         return output;
     }
 

@@ -36,7 +36,8 @@ class SlotTest {
 
     /** Runs {@code body} with a one-sequence Llama over a fresh CPU engine of {@code window} positions. */
     static <T> T withLlama(int window, Function<Llama, T> body) {
-        try (CpuEngine engine = new CpuEngine(model, window); Llama llama = Llama.onEngine(engine)) {
+        try (CpuEngine engine = new CpuEngine(model, window);
+                Llama llama = Llama.onEngine(engine)) {
             return body.apply(llama);
         }
     }
@@ -53,10 +54,12 @@ class SlotTest {
     void greedyGenerationStreamsTheSameTextItReturns() {
         int[] prompt = prompt("Once upon a time");
         StringBuilder streamed = new StringBuilder();
-        Completion c = withLlama(512, llama -> llama.generate(greedy(prompt, 40).build(), piece -> {
-            streamed.append(piece);
-            return true;
-        }));
+        Completion c = withLlama(
+                512,
+                llama -> llama.generate(greedy(prompt, 40).build(), piece -> {
+                    streamed.append(piece);
+                    return true;
+                }));
         GreedyReference want = GreedyReference.run(model, prompt, 40, 512);
         assertEquals(FinishReason.LENGTH, c.finishReason());
         assertArrayEquals(want.tokens(), c.tokens());
@@ -71,7 +74,8 @@ class SlotTest {
     @Test
     void logprobsAreTheLogSoftmaxOfTheRawLogits() {
         int[] prompt = {model.tokenizer().bos()};
-        Completion c = withLlama(512, llama -> llama.generate(greedy(prompt, 5).logprobs(3).build()));
+        Completion c = withLlama(
+                512, llama -> llama.generate(greedy(prompt, 5).logprobs(3).build()));
         GreedyReference want = GreedyReference.run(model, prompt, 5, 512, 3);
         assertEquals(5, c.logprobs().size());
         for (int i = 0; i < 5; i++) {
@@ -95,9 +99,14 @@ class SlotTest {
     @Test
     void stopsWhenTheModelStartsANewStory() {
         // greedy from BOS: the stories model ends its story by producing BOS again (llama2.c's stop rule)
-        Completion c = withLlama(512, llama -> llama.generate(
-                GenerationRequest.prompt("").maxTokens(500).sampling(Sampling.greedy()).build()));
-        GreedyReference want = GreedyReference.run(model, new int[]{model.tokenizer().bos()}, 500, 512);
+        Completion c = withLlama(
+                512,
+                llama -> llama.generate(GenerationRequest.prompt("")
+                        .maxTokens(500)
+                        .sampling(Sampling.greedy())
+                        .build()));
+        GreedyReference want =
+                GreedyReference.run(model, new int[] {model.tokenizer().bos()}, 500, 512);
         assertTrue(want.modelEnded(), "the reference story ends within 500 tokens: " + want.text());
         assertEquals(FinishReason.STOP, c.finishReason(), c.text());
         assertArrayEquals(want.tokens(), c.tokens());
@@ -110,10 +119,13 @@ class SlotTest {
         withLlama(24, llama -> {
             Completion c = llama.generate(greedy(prompt, 100).build());
             assertEquals(FinishReason.CONTEXT_FULL, c.finishReason());
-            assertEquals(24 - prompt.length + 1, c.tokens().length,
+            assertEquals(
+                    24 - prompt.length + 1,
+                    c.tokens().length,
                     "every position used, plus the token sampled from the last");
             assertArrayEquals(GreedyReference.run(model, prompt, 100, 24).tokens(), c.tokens());
-            var e = assertThrows(ContextWindowExceededException.class,
+            var e = assertThrows(
+                    ContextWindowExceededException.class,
                     () -> llama.submit(greedy(new int[25], 1).build()));
             assertTrue(e.getMessage().contains("25 tokens"), e.getMessage());
             return c;
@@ -130,12 +142,16 @@ class SlotTest {
             System.arraycopy(first.tokens(), 0, next, prompt.length, first.tokens().length);
             next[next.length - 2] = 403;
             next[next.length - 1] = 407;
-            return new Completion[]{first, llama.generate(greedy(next, 10).build())};
+            return new Completion[] {first, llama.generate(greedy(next, 10).build())};
         });
         assertEquals(10, runs[0].tokens().length, "the first run fills the budget, so next holds it all");
-        assertEquals(next.length - (prompt.length + runs[0].tokens().length - 1), runs[1].promptEvaluated(),
+        assertEquals(
+                next.length - (prompt.length + runs[0].tokens().length - 1),
+                runs[1].promptEvaluated(),
                 "only the tokens after the cached ones run");
-        assertArrayEquals(GreedyReference.run(model, next, 10, 512).tokens(), runs[1].tokens(),
+        assertArrayEquals(
+                GreedyReference.run(model, next, 10, 512).tokens(),
+                runs[1].tokens(),
                 "reuse gives the same result as a fresh run");
     }
 
@@ -143,11 +159,13 @@ class SlotTest {
     void aHugeTokenBudgetIsBoundedByTheWindowNotAllocated() {
         // Integer.MAX_VALUE tokens would be an 8 GB array if sized by the budget: the window (16 tokens) bounds it
         int[] prompt = prompt("Once upon a time");
-        Completion c = withLlama(16, llama -> llama.generate(greedy(prompt, Integer.MAX_VALUE).build()));
+        Completion c = withLlama(
+                16, llama -> llama.generate(greedy(prompt, Integer.MAX_VALUE).build()));
         assertEquals(FinishReason.CONTEXT_FULL, c.finishReason());
-        assertEquals(16 - prompt.length + 1, c.tokens().length,
-                "the window holds the prompt and all but the last token");
-        assertArrayEquals(GreedyReference.run(model, prompt, Integer.MAX_VALUE, 16).tokens(), c.tokens());
+        assertEquals(
+                16 - prompt.length + 1, c.tokens().length, "the window holds the prompt and all but the last token");
+        assertArrayEquals(
+                GreedyReference.run(model, prompt, Integer.MAX_VALUE, 16).tokens(), c.tokens());
     }
 
     @Test
@@ -156,10 +174,13 @@ class SlotTest {
         try (CpuEngine engine = new CpuEngine(model, 64)) {
             Llama first = Llama.onEngine(engine);
             first.close();
-            var e = assertThrows(IllegalStateException.class, () -> first.submit(greedy(prompt, 5).build()));
+            var e = assertThrows(
+                    IllegalStateException.class,
+                    () -> first.submit(greedy(prompt, 5).build()));
             assertTrue(e.getMessage().contains("closed"), e.getMessage());
             try (Llama second = Llama.onEngine(engine)) {
-                assertArrayEquals(GreedyReference.run(model, prompt, 5, 64).tokens(),
+                assertArrayEquals(
+                        GreedyReference.run(model, prompt, 5, 64).tokens(),
                         second.generate(greedy(prompt, 5).build()).tokens());
             }
         }
@@ -190,11 +211,15 @@ class SlotTest {
             }
         };
         try (Llama llama = Llama.onEngine(nan)) {
-            GenerationRequest sampled = GenerationRequest.tokens(new int[]{1}).maxTokens(10)
-                    .sampling(Sampling.builder().seed(3).build()).build();
+            GenerationRequest sampled = GenerationRequest.tokens(new int[] {1})
+                    .maxTokens(10)
+                    .sampling(Sampling.builder().seed(3).build())
+                    .build();
             var e = assertThrows(NaNLogitsException.class, () -> llama.generate(sampled));
             assertTrue(e.getMessage().startsWith("the model produced NaN logits at position 2"), e.getMessage());
-            assertThrows(NaNLogitsException.class, () -> llama.generate(greedy(new int[]{1}, 10).build()),
+            assertThrows(
+                    NaNLogitsException.class,
+                    () -> llama.generate(greedy(new int[] {1}, 10).build()),
                     "greedy (the engine's choice) too");
         }
     }

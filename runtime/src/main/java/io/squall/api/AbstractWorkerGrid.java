@@ -38,16 +38,19 @@ abstract class AbstractWorkerGrid {
     }
 
     private long[] checked(String what, long[] sizes) {
-        // TornadoVM programs often pass three sizes to a 1D or 2D grid (e.g. setLocalWork(16, 16, 1)): trailing 1s are accepted.
+        // TornadoVM programs often pass three sizes to a 1D or 2D grid (e.g. setLocalWork(16, 16, 1)): trailing 1s are
+        // accepted.
         if (sizes.length > dimensions && trailingOnes(sizes, dimensions)) {
             sizes = java.util.Arrays.copyOf(sizes, dimensions);
         }
         if (sizes.length != dimensions) {
-            throw new IllegalArgumentException(what + " work size has " + sizes.length + " dimensions; this grid has " + dimensions);
+            throw new IllegalArgumentException(
+                    what + " work size has " + sizes.length + " dimensions; this grid has " + dimensions);
         }
         for (long s : sizes) {
             if (s < 1) {
-                throw new IllegalArgumentException(what + " work size must be positive in every dimension: " + Arrays.toString(sizes));
+                throw new IllegalArgumentException(
+                        what + " work size must be positive in every dimension: " + Arrays.toString(sizes));
             }
         }
         return sizes.clone();
@@ -64,6 +67,7 @@ abstract class AbstractWorkerGrid {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[global=" + Arrays.toString(global) + ", local=" + (local == null ? "driver" : Arrays.toString(local)) + "]";
+        return getClass().getSimpleName() + "[global=" + Arrays.toString(global) + ", local="
+                + (local == null ? "driver" : Arrays.toString(local)) + "]";
     }
 }

@@ -22,6 +22,5 @@ public class AccessorParameters {
         return accessors[index];
     }
 
-    public record PairAccessor(Object object, Access access) {
-    }
+    public record PairAccessor(Object object, Access access) {}
 }

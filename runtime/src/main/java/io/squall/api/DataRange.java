@@ -50,7 +50,9 @@ public final class DataRange {
 
     @Override
     public String toString() {
-        String what = array instanceof TornadoNativeArray ? array.getClass().getSimpleName() : array.getClass().getTypeName();
+        String what = array instanceof TornadoNativeArray
+                ? array.getClass().getSimpleName()
+                : array.getClass().getTypeName();
         return "DataRange[" + what + ", offset=" + offset + ", size=" + (size < 0 ? "rest" : size) + "]";
     }
 }

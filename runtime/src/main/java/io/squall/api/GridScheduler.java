@@ -7,8 +7,7 @@ import java.util.Map;
 public final class GridScheduler {
     private final Map<String, WorkerGrid> grids = new LinkedHashMap<>();
 
-    public GridScheduler() {
-    }
+    public GridScheduler() {}
 
     public GridScheduler(String taskName, WorkerGrid grid) {
         addWorkerGrid(taskName, grid);

@@ -21,6 +21,7 @@ public final class ImmutableTaskGraph {
 
     @Override
     public String toString() {
-        return "ImmutableTaskGraph[" + graph.name() + ", tasks=" + graph.tasks().stream().map(GraphSpec.TaskSpec::id).toList() + "]";
+        return "ImmutableTaskGraph[" + graph.name() + ", tasks="
+                + graph.tasks().stream().map(GraphSpec.TaskSpec::id).toList() + "]";
     }
 }

@@ -1,11 +1,10 @@
 package io.squall.api;
 
 import io.squall.api.types.HalfFloat;
-
+import io.squall.api.types.arrays.DoubleArray;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
-import io.squall.api.types.arrays.DoubleArray;
 
 /**
  * The work-item's view of an ND-range launch, for kernels written in the OpenCL/CUDA style.
@@ -22,6 +21,7 @@ public class KernelContext {
 
     /** The JVM backend's per-group services; null outside a JVM launch (sequential calls). */
     private WorkGroup workGroup;
+
     private int localAllocations;
 
     /** Implemented by the JVM backend: one instance per work-group. */
@@ -33,8 +33,7 @@ public class KernelContext {
         Object localArray(int ordinal, Class<?> componentType, int length);
     }
 
-    public KernelContext() {
-    }
+    public KernelContext() {}
 
     /** Called by the JVM backend before the work-item runs. */
     public final void bind(WorkGroup group) {
@@ -115,9 +114,9 @@ public class KernelContext {
         tile[(row * stride + col) ^ ((((row * stride + col) >> 7) & 0b111) << 4)] = value;
     }
 
-
     // Sub-groups (warps): the work-items of a work-group that run together and exchange values without local memory or
-    // barriers: OpenCL's sub_group_* (cl_khr_subgroups), PTX shfl.sync (warps of 32 consecutive local ids; every lane of
+    // barriers: OpenCL's sub_group_* (cl_khr_subgroups), PTX shfl.sync (warps of 32 consecutive local ids; every lane
+    // of
     // the warp must reach the call), SPIR-V GroupNonUniform. Where a device has none (OpenCL or SPIR-V without
     // cl_khr_subgroups) and on the JVM, each work-item is a sub-group of one: getSubGroupSize() is 1, reductions and
     // shuffles return their argument. Kernels written against getSubGroupSize() and getSubGroupLocalId() therefore run

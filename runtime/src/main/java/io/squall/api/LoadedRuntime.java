@@ -6,18 +6,20 @@ import java.util.ServiceLoader;
 final class LoadedRuntime {
     static final RuntimeService INSTANCE = load();
 
-    private LoadedRuntime() {
-    }
+    private LoadedRuntime() {}
 
     private static RuntimeService load() {
-        for (ClassLoader loader : new ClassLoader[]{RuntimeService.class.getClassLoader(), Thread.currentThread().getContextClassLoader()}) {
+        for (ClassLoader loader : new ClassLoader[] {
+            RuntimeService.class.getClassLoader(), Thread.currentThread().getContextClassLoader()
+        }) {
             if (loader != null) {
                 for (RuntimeService s : ServiceLoader.load(RuntimeService.class, loader)) {
                     return s;
                 }
             }
         }
-        throw new IllegalStateException("no " + RuntimeService.class.getName() + " on the class path: the squall-runtime jar's "
-                + "META-INF/services/" + RuntimeService.class.getName() + " is missing");
+        throw new IllegalStateException(
+                "no " + RuntimeService.class.getName() + " on the class path: the squall-runtime jar's "
+                        + "META-INF/services/" + RuntimeService.class.getName() + " is missing");
     }
 }

@@ -67,7 +67,8 @@ public class TaskGraph {
     /** Copies {@code objects} to the device before the tasks run: once ({@code FIRST_EXECUTION}) or on every execution. */
     public TaskGraph transferToDevice(DataTransferMode mode, Object... objects) {
         if (mode == null || mode == DataTransferMode.UNDER_DEMAND) {
-            throw new IllegalArgumentException("task graph " + name + ": transferToDevice takes FIRST_EXECUTION or EVERY_EXECUTION, not " + mode);
+            throw new IllegalArgumentException(
+                    "task graph " + name + ": transferToDevice takes FIRST_EXECUTION or EVERY_EXECUTION, not " + mode);
         }
         for (Object o : checkObjects("transferToDevice", objects)) {
             toDevice.add(new GraphSpec.Transfer(mode, o));
@@ -129,68 +130,300 @@ public class TaskGraph {
         return addTask(id, code, arg1, arg2, arg3, arg4);
     }
 
-    public <T1, T2, T3, T4, T5> TaskGraph task(String id, Task5<T1, T2, T3, T4, T5> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5) {
+    public <T1, T2, T3, T4, T5> TaskGraph task(
+            String id, Task5<T1, T2, T3, T4, T5> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5);
     }
 
-    public <T1, T2, T3, T4, T5, T6> TaskGraph task(String id, Task6<T1, T2, T3, T4, T5, T6> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6) {
+    public <T1, T2, T3, T4, T5, T6> TaskGraph task(
+            String id, Task6<T1, T2, T3, T4, T5, T6> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7> TaskGraph task(String id, Task7<T1, T2, T3, T4, T5, T6, T7> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7) {
+    public <T1, T2, T3, T4, T5, T6, T7> TaskGraph task(
+            String id,
+            Task7<T1, T2, T3, T4, T5, T6, T7> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8> TaskGraph task(String id, Task8<T1, T2, T3, T4, T5, T6, T7, T8> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8) {
+    public <T1, T2, T3, T4, T5, T6, T7, T8> TaskGraph task(
+            String id,
+            Task8<T1, T2, T3, T4, T5, T6, T7, T8> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9> TaskGraph task(String id, Task9<T1, T2, T3, T4, T5, T6, T7, T8, T9> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9) {
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9> TaskGraph task(
+            String id,
+            Task9<T1, T2, T3, T4, T5, T6, T7, T8, T9> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> TaskGraph task(String id, Task10<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10) {
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> TaskGraph task(
+            String id,
+            Task10<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> TaskGraph task(String id, Task11<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11) {
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> TaskGraph task(
+            String id,
+            Task11<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> TaskGraph task(String id, Task12<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12) {
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> TaskGraph task(
+            String id,
+            Task12<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> TaskGraph task(String id, Task13<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13) {
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> TaskGraph task(
+            String id,
+            Task13<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13) {
         return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> TaskGraph task(String id, Task14<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14) {
-        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14);
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> TaskGraph task(
+            String id,
+            Task14<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14) {
+        return addTask(
+                id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> TaskGraph task(String id, Task15<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15) {
-        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15);
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> TaskGraph task(
+            String id,
+            Task15<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15) {
+        return addTask(
+                id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                arg15);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> TaskGraph task(String id, Task16<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16) {
-        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16);
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> TaskGraph task(
+            String id,
+            Task16<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16) {
+        return addTask(
+                id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                arg15, arg16);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> TaskGraph task(String id, Task17<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17) {
-        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17);
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> TaskGraph task(
+            String id,
+            Task17<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16,
+            T17 arg17) {
+        return addTask(
+                id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                arg15, arg16, arg17);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> TaskGraph task(String id, Task18<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18) {
-        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18);
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> TaskGraph task(
+            String id,
+            Task18<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16,
+            T17 arg17,
+            T18 arg18) {
+        return addTask(
+                id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                arg15, arg16, arg17, arg18);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> TaskGraph task(String id, Task19<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19) {
-        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18, arg19);
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> TaskGraph task(
+            String id,
+            Task19<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16,
+            T17 arg17,
+            T18 arg18,
+            T19 arg19) {
+        return addTask(
+                id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                arg15, arg16, arg17, arg18, arg19);
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> TaskGraph task(String id, Task20<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19, T20 arg20) {
-        return addTask(id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18, arg19, arg20);
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> TaskGraph task(
+            String id,
+            Task20<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16,
+            T17 arg17,
+            T18 arg18,
+            T19 arg19,
+            T20 arg20) {
+        return addTask(
+                id, code, arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                arg15, arg16, arg17, arg18, arg19, arg20);
     }
 
     private TaskGraph addTask(String id, Serializable code, Object... args) {
@@ -222,7 +455,9 @@ public class TaskGraph {
 
     private static boolean isBoxedScalar(Object o) {
         // an AtomicInteger is a Number too, but a counter the kernel updates: it moves like an array
-        return (o instanceof Number && !(o instanceof java.util.concurrent.atomic.AtomicInteger)) || o instanceof Boolean || o instanceof Character;
+        return (o instanceof Number && !(o instanceof java.util.concurrent.atomic.AtomicInteger))
+                || o instanceof Boolean
+                || o instanceof Character;
     }
 
     private List<Object> checkObjects(String what, Object[] objects) {
@@ -237,15 +472,18 @@ public class TaskGraph {
                 throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is null");
             }
             if (o instanceof io.squall.api.types.arrays.ArrayBacked backed) {
-                o = backed.getStorage();   // a vector or matrix moves as the array behind it
+                o = backed.getStorage(); // a vector or matrix moves as the array behind it
             }
             if (isBoxedScalar(o) || o instanceof KernelContext) {
-                continue;   // as in TornadoVM: scalars travel by value with their task, a KernelContext holds no data
+                continue; // as in TornadoVM: scalars travel by value with their task, a KernelContext holds no data
             }
-            if (!(o instanceof TornadoNativeArray) && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())
+            if (!(o instanceof TornadoNativeArray)
+                    && !(o.getClass().isArray() && o.getClass().componentType().isPrimitive())
                     && !(o instanceof java.util.concurrent.atomic.AtomicInteger)) {
-                throw new IllegalArgumentException("task graph " + name + ": " + what + " object " + i + " is a "
-                        + o.getClass().getTypeName() + "; only off-heap arrays (FloatArray, ...), Java primitive arrays and AtomicInteger move between host and device");
+                throw new IllegalArgumentException(
+                        "task graph " + name + ": " + what + " object " + i + " is a "
+                                + o.getClass().getTypeName()
+                                + "; only off-heap arrays (FloatArray, ...), Java primitive arrays and AtomicInteger move between host and device");
             }
             if (seen.add(o)) {
                 out.add(o);
@@ -258,12 +496,14 @@ public class TaskGraph {
      * TornadoVM's prebuilt task runs a hand-written OpenCL/PTX file; Squall compiles every task from Java bytecode
      * and refuses this with an error naming the file (write the kernel in Java, or use devices.json AOT binaries).
      */
-    public TaskGraph prebuiltTask(String id, String entryPoint, String filename, AccessorParameters accessorParameters) {
-        throw new TornadoRuntimeException("task graph " + name + ": prebuiltTask '" + id + "' (" + entryPoint + " in " + filename
-                + ") is not supported: Squall compiles tasks from their Java bytecode");
+    public TaskGraph prebuiltTask(
+            String id, String entryPoint, String filename, AccessorParameters accessorParameters) {
+        throw new TornadoRuntimeException("task graph " + name + ": prebuiltTask '" + id + "' (" + entryPoint + " in "
+                + filename + ") is not supported: Squall compiles tasks from their Java bytecode");
     }
 
-    public TaskGraph prebuiltTask(String id, String entryPoint, String filename, AccessorParameters accessorParameters, int[] atomics) {
+    public TaskGraph prebuiltTask(
+            String id, String entryPoint, String filename, AccessorParameters accessorParameters, int[] atomics) {
         return prebuiltTask(id, entryPoint, filename, accessorParameters);
     }
 
@@ -276,7 +516,11 @@ public class TaskGraph {
     }
 
     private static void checkName(String what, String n) {
-        if (n == null || n.isEmpty() || n.chars().anyMatch(c -> c == '.' || c == '/' || Character.isWhitespace(c) || Character.isISOControl(c))) {
+        if (n == null
+                || n.isEmpty()
+                || n.chars()
+                        .anyMatch(
+                                c -> c == '.' || c == '/' || Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new IllegalArgumentException(what + " '" + n + "' must be non-empty, without '.', '/' or blanks");
         }
     }

@@ -3,6 +3,7 @@ package io.squall.api;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.enums.TornadoVMBackendType;
+
 import java.util.List;
 
 /** A backend and its devices, under TornadoVM's name and package. */
@@ -22,7 +23,8 @@ public interface TornadoBackend {
      * {@code -Dsquall.device}, which every plan without a device of its own reads).
      */
     default void setDefaultDevice(int index) {
-        System.setProperty(io.squall.plan.RuntimeOptions.DEVICE, getDevice(index).getId());
+        System.setProperty(
+                io.squall.plan.RuntimeOptions.DEVICE, getDevice(index).getId());
     }
 
     default TornadoDeviceType getTypeDefaultDevice() {

@@ -33,7 +33,8 @@ public class TornadoExecutionPlan implements AutoCloseable {
             throw new IllegalArgumentException("an execution plan needs at least one ImmutableTaskGraph");
         }
         this.graphs = List.of(graphs);
-        List<GraphSpec> specs = Arrays.stream(graphs).map(ImmutableTaskGraph::graph).toList();
+        List<GraphSpec> specs =
+                Arrays.stream(graphs).map(ImmutableTaskGraph::graph).toList();
         this.executor = RuntimeService.get().newExecution(specs);
     }
 
@@ -164,12 +165,13 @@ public class TornadoExecutionPlan implements AutoCloseable {
         for (String f : flags) {
             for (String flag : f.trim().split("\\s+")) {
                 switch (flag.toLowerCase(Locale.ROOT)) {
-                    case "" -> { }
+                    case "" -> {}
                     case "-fast-math", "-cl-fast-relaxed-math", "fastmath", "-fastmath" -> executor.fastMath(true);
                     case "-precise" -> executor.fastMath(false);
                     case "-specialize" -> executor.specializeScalars(true);
-                    default -> throw new IllegalArgumentException("unknown compiler flag '" + flag
-                            + "': known flags are -fast-math, -cl-fast-relaxed-math, -precise, -specialize");
+                    default ->
+                        throw new IllegalArgumentException("unknown compiler flag '" + flag
+                                + "': known flags are -fast-math, -cl-fast-relaxed-math, -precise, -specialize");
                 }
             }
         }

@@ -70,7 +70,11 @@ public final class TornadoProfilerResult {
 
     /** Kernel time of task {@code "graph.task"}; -1 when it did not run. */
     public long getTaskKernelTime(String graphDotTask) {
-        return profile.tasks().stream().filter(t -> t.task.equals(graphDotTask)).mapToLong(t -> t.kernelNanos).findFirst().orElse(-1);
+        return profile.tasks().stream()
+                .filter(t -> t.task.equals(graphDotTask))
+                .mapToLong(t -> t.kernelNanos)
+                .findFirst()
+                .orElse(-1);
     }
 
     public long getDataTransfersTime() {
@@ -134,9 +138,11 @@ public final class TornadoProfilerResult {
         compile.put("buildTimeNs", getDriverInstallTime());
         m.put("compile", compile);
         m.put("kernelTimeNs", getDeviceKernelTime());
-        m.put("transfers", Map.of(
-                "hostToDevice", transfer(getCopyInCount(), getTotalBytesCopyIn(), getDeviceWriteTime()),
-                "deviceToHost", transfer(getCopyOutCount(), getTotalBytesCopyOut(), getDeviceReadTime())));
+        m.put(
+                "transfers",
+                Map.of(
+                        "hostToDevice", transfer(getCopyInCount(), getTotalBytesCopyIn(), getDeviceWriteTime()),
+                        "deviceToHost", transfer(getCopyOutCount(), getTotalBytesCopyOut(), getDeviceReadTime())));
         m.put("deviceMemoryBytes", getTotalDeviceMemoryUsage());
         List<Map<String, Object>> tasks = new ArrayList<>();
         for (ExecutionProfile.TaskProfile t : profile.tasks()) {
@@ -177,14 +183,27 @@ public final class TornadoProfilerResult {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("Profile of %s: total %.3f ms%n", String.join(", ", profile.graphs()), getTotalTime() / 1e6));
+        sb.append(String.format(
+                "Profile of %s: total %.3f ms%n", String.join(", ", profile.graphs()), getTotalTime() / 1e6));
         for (ExecutionProfile.TaskProfile t : profile.tasks()) {
-            sb.append(String.format("  %-28s %-10s compile %9.3f ms%s  kernel %9.3f ms%s%n", t.task, t.device,
-                    t.compileNanos() / 1e6, t.compiled || "jvm".equals(t.device) ? "" : " (cached)", t.kernelNanos / 1e6, t.fellBackToJvm ? "  [fallback to JVM]" : ""));
+            sb.append(String.format(
+                    "  %-28s %-10s compile %9.3f ms%s  kernel %9.3f ms%s%n",
+                    t.task,
+                    t.device,
+                    t.compileNanos() / 1e6,
+                    t.compiled || "jvm".equals(t.device) ? "" : " (cached)",
+                    t.kernelNanos / 1e6,
+                    t.fellBackToJvm ? "  [fallback to JVM]" : ""));
         }
-        sb.append(String.format("  host->device %d copies, %d bytes, %.3f ms; device->host %d copies, %d bytes, %.3f ms; device memory %d bytes",
-                getCopyInCount(), getTotalBytesCopyIn(), getDeviceWriteTime() / 1e6,
-                getCopyOutCount(), getTotalBytesCopyOut(), getDeviceReadTime() / 1e6, getTotalDeviceMemoryUsage()));
+        sb.append(String.format(
+                "  host->device %d copies, %d bytes, %.3f ms; device->host %d copies, %d bytes, %.3f ms; device memory %d bytes",
+                getCopyInCount(),
+                getTotalBytesCopyIn(),
+                getDeviceWriteTime() / 1e6,
+                getCopyOutCount(),
+                getTotalBytesCopyOut(),
+                getDeviceReadTime() / 1e6,
+                getTotalDeviceMemoryUsage()));
         return sb.toString();
     }
 }

@@ -8,8 +8,7 @@ import java.util.ServiceLoader;
 public final class CodeEmitters {
     private static volatile Map<String, CodeEmitter> emitters;
 
-    private CodeEmitters() {
-    }
+    private CodeEmitters() {}
 
     /** Every emitter, by name. */
     public static Map<String, CodeEmitter> all() {
@@ -35,8 +34,9 @@ public final class CodeEmitters {
     public static CodeEmitter get(String name) {
         CodeEmitter e = all().get(name);
         if (e == null) {
-            throw new IllegalArgumentException("unknown code emitter '" + name + "' (-Dsquall.emit / tornado --emit): known emitters are "
-                    + String.join(", ", new java.util.TreeSet<>(all().keySet())));
+            throw new IllegalArgumentException(
+                    "unknown code emitter '" + name + "' (-Dsquall.emit / tornado --emit): known emitters are "
+                            + String.join(", ", new java.util.TreeSet<>(all().keySet())));
         }
         return e;
     }

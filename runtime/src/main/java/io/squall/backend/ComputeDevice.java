@@ -52,7 +52,8 @@ public interface ComputeDevice {
      * a binary the device rejects, or without the kernel's entry point, is an error naming {@code origin} and the device.
      */
     default CompiledTask loadBinary(Kernel kernel, byte[] binary, String origin, CompileOptions options) {
-        throw new io.squall.api.exceptions.TornadoRuntimeException(id() + " cannot load precompiled kernel binaries (" + origin + ")");
+        throw new io.squall.api.exceptions.TornadoRuntimeException(
+                id() + " cannot load precompiled kernel binaries (" + origin + ")");
     }
 
     /** Enqueues (or runs) one launch. */

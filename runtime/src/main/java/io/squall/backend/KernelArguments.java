@@ -6,8 +6,7 @@ import io.squall.jit.IterationExpr;
 
 /** Conversions of a task's Java arguments to the values a kernel parameter takes; shared by the compiling devices. */
 public final class KernelArguments {
-    private KernelArguments() {
-    }
+    private KernelArguments() {}
 
     /** The element count a LENGTH parameter passes: a native array's size or a Java array's length. */
     public static int elementCount(Object array) {

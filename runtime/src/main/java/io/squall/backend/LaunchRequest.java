@@ -12,10 +12,25 @@ import java.lang.reflect.Method;
  * they are set only for KernelContext kernels. {@code errors}: the device buffer bound to the kernel's ERROR_BUFFER
  * parameter (zeroed by the executor), null when the kernel has none.
  */
-public record LaunchRequest(String taskName, Method method, Kernel kernel, CompiledTask compiled, Object[] args,
-                            DeviceBuffer[] buffers, long[] global, long[] local, DeviceBuffer errors) {
-    public LaunchRequest(String taskName, Method method, Kernel kernel, CompiledTask compiled, Object[] args,
-                         DeviceBuffer[] buffers, long[] global, long[] local) {
+public record LaunchRequest(
+        String taskName,
+        Method method,
+        Kernel kernel,
+        CompiledTask compiled,
+        Object[] args,
+        DeviceBuffer[] buffers,
+        long[] global,
+        long[] local,
+        DeviceBuffer errors) {
+    public LaunchRequest(
+            String taskName,
+            Method method,
+            Kernel kernel,
+            CompiledTask compiled,
+            Object[] args,
+            DeviceBuffer[] buffers,
+            long[] global,
+            long[] local) {
         this(taskName, method, kernel, compiled, args, buffers, global, local, null);
     }
 }

@@ -1,11 +1,11 @@
 package io.squall.cli;
 
-import io.squall.backend.DeviceProperties;
-import io.squall.device.Devices;
-import io.squall.backend.jvm.driver.JvmKernelRunner;
-import io.squall.plan.RuntimeOptions;
 import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceProperties;
+import io.squall.backend.jvm.driver.JvmKernelRunner;
+import io.squall.device.Devices;
+import io.squall.plan.RuntimeOptions;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -13,8 +13,7 @@ import java.util.TreeSet;
 
 /** The text of {@code tornado --devices}: every backend the runtime discovered, with its devices, their ids and properties. */
 final class DeviceListing {
-    private DeviceListing() {
-    }
+    private DeviceListing() {}
 
     static void print(PrintStream out, boolean verbose) {
         List<Backend> backends = Devices.backends();
@@ -37,7 +36,8 @@ final class DeviceListing {
             }
         }
         out.println();
-        out.println("Select a device with --device ID (or -D" + RuntimeOptions.DEVICE + "=ID; one task: -D<graph>.<task>.device=ID).");
+        out.println("Select a device with --device ID (or -D" + RuntimeOptions.DEVICE
+                + "=ID; one task: -D<graph>.<task>.device=ID).");
     }
 
     private static void print(PrintStream out, ComputeDevice device, boolean verbose) {
@@ -47,15 +47,29 @@ final class DeviceListing {
         if (!d.platform().isEmpty() && !jvm) {
             row(out, "Platform", d.platform());
         }
-        row(out, "Type", d.type() + " (" + join(d.vendor(), d.version(), d.driverVersion().isEmpty() || jvm ? "" : "driver " + d.driverVersion()) + ")");
+        row(
+                out,
+                "Type",
+                d.type() + " ("
+                        + join(
+                                d.vendor(),
+                                d.version(),
+                                d.driverVersion().isEmpty() || jvm ? "" : "driver " + d.driverVersion())
+                        + ")");
         if (jvm) {
             Runtime rt = Runtime.getRuntime();
             row(out, "Global memory", bytes(rt.maxMemory()) + " (Java heap; off-heap arrays are not limited by it)");
             row(out, "Local memory", "Java heap (arrays shared per work-group)");
-            row(out, "Compute units", RuntimeOptions.jvmThreads() + " thread(s) (-D" + RuntimeOptions.THREADS + "; " + rt.availableProcessors()
-                    + " processors)");
-            row(out, "Max work-group size", JvmKernelRunner.MAX_WORK_GROUP_SIZE
-                    + " (@Parallel loops split over threads; work-groups with barriers as virtual threads)");
+            row(
+                    out,
+                    "Compute units",
+                    RuntimeOptions.jvmThreads() + " thread(s) (-D" + RuntimeOptions.THREADS + "; "
+                            + rt.availableProcessors() + " processors)");
+            row(
+                    out,
+                    "Max work-group size",
+                    JvmKernelRunner.MAX_WORK_GROUP_SIZE
+                            + " (@Parallel loops split over threads; work-groups with barriers as virtual threads)");
             row(out, "Extensions", "none needed: fp64 and fp16 storage are plain Java");
             return;
         }
@@ -67,7 +81,10 @@ final class DeviceListing {
         for (int i = 0; i < items.length; i++) {
             sizes.append(i > 0 ? "x" : "").append(items[i]);
         }
-        row(out, "Max work-group size", d.maxWorkGroupSize() + (items.length > 0 ? " (work-item sizes " + sizes + ")" : ""));
+        row(
+                out,
+                "Max work-group size",
+                d.maxWorkGroupSize() + (items.length > 0 ? " (work-item sizes " + sizes + ")" : ""));
         if (!d.openclCVersion().isEmpty() || !d.ilVersion().isEmpty()) {
             row(out, "Languages", join(d.openclCVersion(), d.ilVersion().isEmpty() ? "" : "IL " + d.ilVersion()));
         }
@@ -75,8 +92,12 @@ final class DeviceListing {
         if (verbose || extensions.size() <= 6) {
             row(out, "Extensions", extensions.isEmpty() ? "none" : String.join(" ", extensions));
         } else {
-            row(out, "Extensions", extensions.size() + ": " + String.join(" ", extensions.stream().limit(6).toList())
-                    + " ... (--devices --verbose lists all)");
+            row(
+                    out,
+                    "Extensions",
+                    extensions.size() + ": "
+                            + String.join(" ", extensions.stream().limit(6).toList())
+                            + " ... (--devices --verbose lists all)");
         }
     }
 

@@ -8,11 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /** The {@code java} command line that runs a user's program with the Squall runtime on its class path. */
-record JavaCommand(String java, List<String> jvmFlags, Map<String, String> properties, String classPath, String mainClass,
-                   List<String> args) {
+record JavaCommand(
+        String java,
+        List<String> jvmFlags,
+        Map<String, String> properties,
+        String classPath,
+        String mainClass,
+        List<String> args) {
 
     /** Flags every Squall program needs: the FFM drivers, the Vector API. */
-    static final List<String> REQUIRED_FLAGS = List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector");
+    static final List<String> REQUIRED_FLAGS =
+            List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector");
 
     List<String> toList() {
         List<String> command = new ArrayList<>();

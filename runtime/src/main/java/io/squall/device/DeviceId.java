@@ -15,7 +15,8 @@ public record DeviceId(String backend, int index) {
     public static DeviceId parse(String text, String source) {
         String where = source == null ? "" : " (from " + source + ")";
         if (text == null || text.isBlank()) {
-            throw new TornadoDeviceException("empty device id" + where + ": expected backend:index such as opencl:0, or jvm");
+            throw new TornadoDeviceException(
+                    "empty device id" + where + ": expected backend:index such as opencl:0, or jvm");
         }
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.equals(JVM)) {
@@ -23,7 +24,8 @@ public record DeviceId(String backend, int index) {
         }
         int colon = t.indexOf(':');
         if (colon <= 0 || colon == t.length() - 1) {
-            throw new TornadoDeviceException("bad device id '" + text + "'" + where + ": expected backend:index such as opencl:0, or jvm");
+            throw new TornadoDeviceException(
+                    "bad device id '" + text + "'" + where + ": expected backend:index such as opencl:0, or jvm");
         }
         String backend = t.substring(0, colon);
         String number = t.substring(colon + 1);
@@ -31,13 +33,15 @@ public record DeviceId(String backend, int index) {
         try {
             index = Integer.parseInt(number);
         } catch (NumberFormatException e) {
-            throw new TornadoDeviceException("bad device id '" + text + "'" + where + ": '" + number + "' is not a device index");
+            throw new TornadoDeviceException(
+                    "bad device id '" + text + "'" + where + ": '" + number + "' is not a device index");
         }
         if (index < 0) {
             throw new TornadoDeviceException("bad device id '" + text + "'" + where + ": negative device index");
         }
         if (backend.equals(JVM) && index != 0) {
-            throw new TornadoDeviceException("bad device id '" + text + "'" + where + ": the JVM backend has one device, jvm");
+            throw new TornadoDeviceException(
+                    "bad device id '" + text + "'" + where + ": the JVM backend has one device, jvm");
         }
         return new DeviceId(backend, index);
     }

@@ -2,9 +2,9 @@ package io.squall.device;
 
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoDeviceException;
-import io.squall.plan.RuntimeOptions;
 import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
+import io.squall.plan.RuntimeOptions;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,8 +20,7 @@ public final class Devices {
     private static volatile List<Backend> backends;
     private static volatile boolean jvmNoticeGiven;
 
-    private Devices() {
-    }
+    private Devices() {}
 
     /** The backends, in listing order (OpenCL first, the JVM last). */
     public static List<Backend> backends() {
@@ -40,8 +39,9 @@ public final class Devices {
                         }
                     }
                     if (found.stream().noneMatch(x -> x.name().equals(DeviceId.JVM))) {
-                        throw new IllegalStateException("no '" + DeviceId.JVM + "' backend registered: the runtime jar's "
-                                + "META-INF/services/" + Backend.class.getName() + " is missing from the class path");
+                        throw new IllegalStateException("no '" + DeviceId.JVM
+                                + "' backend registered: the runtime jar's " + "META-INF/services/"
+                                + Backend.class.getName() + " is missing from the class path");
                     }
                     found.sort(Comparator.comparingInt(Backend::order));
                     backends = List.copyOf(found);
@@ -122,9 +122,11 @@ public final class Devices {
         }
         List<? extends ComputeDevice> devices = backend.devices();
         if (parsed.index() >= devices.size()) {
-            String why = devices.isEmpty() && backend.unavailableReason() != null ? " (" + backend.unavailableReason() + ")" : "";
-            throw new TornadoDeviceException("unknown device '" + id + "'" + where + ": backend " + backend.name() + " has "
-                    + devices.size() + " device(s)" + why + ". Available devices: " + available());
+            String why = devices.isEmpty() && backend.unavailableReason() != null
+                    ? " (" + backend.unavailableReason() + ")"
+                    : "";
+            throw new TornadoDeviceException("unknown device '" + id + "'" + where + ": backend " + backend.name()
+                    + " has " + devices.size() + " device(s)" + why + ". Available devices: " + available());
         }
         return devices.get(parsed.index());
     }

@@ -26,15 +26,17 @@ public record SquallBackend(Backend backend, int index) implements TornadoBacken
         List<? extends ComputeDevice> devices = backend.devices();
         if (i < 0 || i >= devices.size()) {
             String why = backend.unavailableReason() == null ? "" : " (" + backend.unavailableReason() + ")";
-            throw new TornadoDeviceException("backend " + index + " (" + backend.name() + ") has no device " + i + ": it has "
-                    + devices.size() + why);
+            throw new TornadoDeviceException("backend " + index + " (" + backend.name() + ") has no device " + i
+                    + ": it has " + devices.size() + why);
         }
         return new SquallDevice(devices.get(i), index, i, backend.name());
     }
 
     @Override
     public List<TornadoDevice> getAllDevices() {
-        return IntStream.range(0, backend.devices().size()).mapToObj(this::getDevice).toList();
+        return IntStream.range(0, backend.devices().size())
+                .mapToObj(this::getDevice)
+                .toList();
     }
 
     @Override

@@ -1,14 +1,15 @@
 package io.squall.device;
 
-import io.squall.backend.DeviceProperties;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceProperties;
 
 import java.util.Set;
 
 /** The API view ({@link TornadoDevice}) of a discovered device. */
-public record SquallDevice(ComputeDevice device, int backendIndex, int deviceIndex, String backendName) implements TornadoDevice {
+public record SquallDevice(ComputeDevice device, int backendIndex, int deviceIndex, String backendName)
+        implements TornadoDevice {
 
     /** The API view of {@code device}. */
     public static SquallDevice of(ComputeDevice device) {

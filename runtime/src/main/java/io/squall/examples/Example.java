@@ -9,8 +9,7 @@ import io.squall.plan.ExecutionProfile;
 final class Example {
     static final int RUNS = 5;
 
-    private Example() {
-    }
+    private Example() {}
 
     /** The first argument as a positive int, else {@code dflt}; a bad argument ends the program with a message. */
     static int size(String[] args, int dflt, String what) {
@@ -35,7 +34,7 @@ final class Example {
      * later run; returns the last result.
      */
     static TornadoExecutionResult runAndReport(String name, TornadoExecutionPlan plan) {
-        return runAndReport(name, plan, () -> { });
+        return runAndReport(name, plan, () -> {});
     }
 
     /** As {@link #runAndReport(String, TornadoExecutionPlan)}, calling {@code beforeEachRun} before every execution. */
@@ -61,7 +60,8 @@ final class Example {
                 bestKernelNanos = Math.min(bestKernelNanos, profile.getDeviceKernelTime());
             }
         }
-        System.out.printf("%s on %s: first run %.2f ms (JIT+build %.2f ms), then best %.3f ms end to end, %.3f ms in kernels%n",
+        System.out.printf(
+                "%s on %s: first run %.2f ms (JIT+build %.2f ms), then best %.3f ms end to end, %.3f ms in kernels%n",
                 name, device, firstNanos / 1e6, compileNanos / 1e6, bestNanos / 1e6, bestKernelNanos / 1e6);
         return result;
     }
@@ -82,7 +82,8 @@ final class Example {
     /** Prints the verdict and exits with status 1 when the result is wrong. */
     static void verdict(String name, int errors, String detail) {
         if (errors == 0) {
-            System.out.println(name + ": result verified against plain Java" + (detail.isEmpty() ? "" : " (" + detail + ")"));
+            System.out.println(
+                    name + ": result verified against plain Java" + (detail.isEmpty() ? "" : " (" + detail + ")"));
         } else {
             System.out.println(name + ": WRONG RESULT, " + errors + " mismatches; " + detail);
             System.exit(1);

@@ -10,8 +10,7 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** C = A x B for n x n F32 matrices, a 2D @Parallel loop nest. {@code tornado io.squall.examples.MatrixMultiply [n]} (default 512). */
 public final class MatrixMultiply {
-    private MatrixMultiply() {
-    }
+    private MatrixMultiply() {}
 
     public static void matmul(FloatArray a, FloatArray b, FloatArray c, int n) {
         for (@Parallel int i = 0; i < n; i++) {

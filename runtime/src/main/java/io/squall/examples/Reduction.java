@@ -11,8 +11,7 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** Sum of a FloatArray into a one-element array with @Reduce. {@code tornado io.squall.examples.Reduction [n]} (default 4M). */
 public final class Reduction {
-    private Reduction() {
-    }
+    private Reduction() {}
 
     /** result[0] += every input element; the host sets result[0] to the starting value. */
     public static void sum(FloatArray input, @Reduce FloatArray result) {
@@ -42,7 +41,9 @@ public final class Reduction {
         }
         // Float sums in different orders differ in the last bits; 1e-4 relative is far below any real error.
         double error = Math.abs(result.get(0) - expected) / Math.max(1, Math.abs(expected));
-        Example.verdict("Reduction", error <= 1e-4 ? 0 : 1,
+        Example.verdict(
+                "Reduction",
+                error <= 1e-4 ? 0 : 1,
                 String.format("sum %.1f, plain Java %.1f, relative difference %.1e", result.get(0), expected, error));
     }
 }

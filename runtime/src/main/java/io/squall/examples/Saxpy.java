@@ -10,8 +10,7 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** y = alpha * x + y. {@code tornado io.squall.examples.Saxpy [n]} (default 16M elements). */
 public final class Saxpy {
-    private Saxpy() {
-    }
+    private Saxpy() {}
 
     public static void saxpy(float alpha, FloatArray x, FloatArray y) {
         for (@Parallel int i = 0; i < y.getSize(); i++) {

@@ -17,8 +17,7 @@ import io.squall.api.types.arrays.FloatArray;
 public final class TiledMatMul {
     public static final int TILE = 16;
 
-    private TiledMatMul() {
-    }
+    private TiledMatMul() {}
 
     public static void matmul(KernelContext ctx, FloatArray a, FloatArray b, FloatArray c, int n) {
         float[] tileA = ctx.allocateFloatLocalArray(TILE * TILE);

@@ -10,8 +10,7 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** c = a + b over FloatArrays. {@code tornado io.squall.examples.VectorAdd [n]} (default 4M elements). */
 public final class VectorAdd {
-    private VectorAdd() {
-    }
+    private VectorAdd() {}
 
     public static void add(FloatArray a, FloatArray b, FloatArray c) {
         for (@Parallel int i = 0; i < c.getSize(); i++) {

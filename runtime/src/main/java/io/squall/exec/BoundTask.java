@@ -1,12 +1,11 @@
 package io.squall.exec;
 
-import io.squall.jit.frontend.KernelFrontend;
-import io.squall.plan.GraphSpec;
-
 import io.squall.api.KernelContext;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
+import io.squall.jit.frontend.KernelFrontend;
+import io.squall.plan.GraphSpec;
 
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
@@ -21,6 +20,7 @@ import java.util.Map;
 final class BoundTask {
     /** "graph.task", as in grids, per-task devices and profiles. */
     final String name;
+
     final Method method;
     final Object[] args;
     final boolean usesKernelContext;
@@ -42,15 +42,16 @@ final class BoundTask {
         Class<?>[] types = method.getParameterTypes();
         String javaName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
         if (types.length != args.length) {
-            throw new TornadoRuntimeException("task " + name + ": " + javaName + " takes " + types.length + " arguments, task(...) gave "
-                    + args.length);
+            throw new TornadoRuntimeException("task " + name + ": " + javaName + " takes " + types.length
+                    + " arguments, task(...) gave " + args.length);
         }
         boolean kc = false;
         for (int i = 0; i < types.length; i++) {
             Class<?> want = types[i].isPrimitive() ? box(types[i]) : types[i];
             if (!want.isInstance(args[i])) {
-                throw new TornadoRuntimeException("task " + name + ": argument " + i + " of " + javaName + " is a "
-                        + types[i].getTypeName() + ", task(...) gave a " + args[i].getClass().getTypeName());
+                throw new TornadoRuntimeException(
+                        "task " + name + ": argument " + i + " of " + javaName + " is a " + types[i].getTypeName()
+                                + ", task(...) gave a " + args[i].getClass().getTypeName());
             }
             if (args[i] instanceof boolean[]) {
                 throw new TornadoRuntimeException("task " + name + ": argument " + i + " of " + javaName

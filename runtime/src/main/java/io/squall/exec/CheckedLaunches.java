@@ -44,9 +44,13 @@ final class CheckedLaunches {
         String what = site >= 0 && site < kernel.checkSites().size()
                 ? kernel.checkSites().get(site).describe(words[2], words[3])
                 : "check " + site + " (not a site of this kernel: the error buffer is corrupt)";
-        throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.javaName() + ") on " + device.id() + ": " + what
-                + (failures > 1 ? " (and " + (failures == Integer.MIN_VALUE ? "2^31" : Integer.toUnsignedString(failures - 1))
-                + " more failed checks in this launch)" : "") + "; failed accesses were skipped (loads gave 0) and divisions by zero gave 0");
+        throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.javaName() + ") on " + device.id()
+                + ": " + what
+                + (failures > 1
+                        ? " (and " + (failures == Integer.MIN_VALUE ? "2^31" : Integer.toUnsignedString(failures - 1))
+                                + " more failed checks in this launch)"
+                        : "")
+                + "; failed accesses were skipped (loads gave 0) and divisions by zero gave 0");
     }
 
     void closeAll() {

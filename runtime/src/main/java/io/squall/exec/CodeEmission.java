@@ -1,10 +1,9 @@
 package io.squall.exec;
 
-import io.squall.plan.RuntimeOptions;
-
 import io.squall.backend.CodeEmitter;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
+import io.squall.plan.RuntimeOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +43,8 @@ final class CodeEmission {
             Files.write(file, emitter.emit(kernel, options, RuntimeOptions.emitTarget()));
         } catch (IOException e) {
             EMITTED.remove(id);
-            throw new UncheckedIOException("cannot write the " + emitter.name() + " code of task " + task + " to " + file, e);
+            throw new UncheckedIOException(
+                    "cannot write the " + emitter.name() + " code of task " + task + " to " + file, e);
         } catch (RuntimeException e) {
             EMITTED.remove(id);
             throw e;

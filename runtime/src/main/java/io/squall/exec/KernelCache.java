@@ -1,15 +1,14 @@
 package io.squall.exec;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
+import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
-
-import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.jit.compiler.JitCompiler;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * the device build additionally by the device id (which names the backend).
  */
 public final class KernelCache {
-    private KernelCache() {
-    }
+    private KernelCache() {}
 
-    private record JitKey(Method method, List<ArgSpec> args, CompileOptions options) {
-    }
+    private record JitKey(Method method, List<ArgSpec> args, CompileOptions options) {}
 
     /** {@code generation}: the device's {@link ComputeDevice#buildGeneration()} when it built the task. */
-    private record BuildKey(JitKey jit, String deviceId, long generation) {
-    }
+    private record BuildKey(JitKey jit, String deviceId, long generation) {}
 
     private static final ConcurrentHashMap<JitKey, Kernel> KERNELS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<BuildKey, CompiledTask> BUILDS = new ConcurrentHashMap<>();
@@ -43,12 +39,10 @@ public final class KernelCache {
     private static final List<KernelBinaryProvider> BINARY_PROVIDERS = new CopyOnWriteArrayList<>();
 
     /** A JIT result and how long it took here (0 when it came from the cache). */
-    public record Jit(Kernel kernel, long nanos) {
-    }
+    public record Jit(Kernel kernel, long nanos) {}
 
     /** A device build and how long it took here (0 when it came from the cache). */
-    public record Build(CompiledTask task, long nanos) {
-    }
+    public record Build(CompiledTask task, long nanos) {}
 
     public static Jit kernel(Method method, List<ArgSpec> args, CompileOptions options) {
         JitKey key = new JitKey(method, List.copyOf(args), options);
@@ -71,7 +65,8 @@ public final class KernelCache {
         }
     }
 
-    public static Build build(Method method, List<ArgSpec> args, CompileOptions options, Kernel kernel, ComputeDevice device) {
+    public static Build build(
+            Method method, List<ArgSpec> args, CompileOptions options, Kernel kernel, ComputeDevice device) {
         return build(null, method, args, options, kernel, device);
     }
 
@@ -79,9 +74,15 @@ public final class KernelCache {
      * The device build of task {@code graphDotTask}: a precompiled binary from a {@link KernelBinaryProvider} when one has it
      * (for kernels with specialized scalars only when it records the source it was built from), else compiled from source.
      */
-    public static Build build(String graphDotTask, Method method, List<ArgSpec> args, CompileOptions options, Kernel kernel,
-                              ComputeDevice device) {
-        BuildKey key = new BuildKey(new JitKey(method, List.copyOf(args), options), device.id(), device.buildGeneration());
+    public static Build build(
+            String graphDotTask,
+            Method method,
+            List<ArgSpec> args,
+            CompileOptions options,
+            Kernel kernel,
+            ComputeDevice device) {
+        BuildKey key =
+                new BuildKey(new JitKey(method, List.copyOf(args), options), device.id(), device.buildGeneration());
         CompiledTask cached = BUILDS.get(key);
         if (cached != null) {
             return new Build(cached, 0);
@@ -108,19 +109,24 @@ public final class KernelCache {
         }
     }
 
-    private static CompiledTask fromBinary(String task, List<ArgSpec> args, CompileOptions options, Kernel kernel, ComputeDevice device) {
+    private static CompiledTask fromBinary(
+            String task, List<ArgSpec> args, CompileOptions options, Kernel kernel, ComputeDevice device) {
         boolean specialized = args.stream().anyMatch(a -> a.specializedValue() != null);
-        boolean checked = kernel.errorBuffer() != null;   // binaries are built without the checks' error buffer
+        boolean checked = kernel.errorBuffer() != null; // binaries are built without the checks' error buffer
         for (KernelBinaryProvider p : BINARY_PROVIDERS) {
             KernelBinaryProvider.Binary b = checked ? null : p.find(device, task, kernel);
             if (b != null && sourceMatches(task, kernel, b, specialized)) {
                 return device.loadBinary(kernel, b.bytes(), b.origin(), options);
             }
             if (!p.jitAllowed(device)) {
-                throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): " + device.id() + " ("
-                        + device.properties().name() + ") does not compile kernels (JIT disabled in " + p.describe(device) + ") and "
-                        + (checked ? "binaries cannot serve checked mode (withBoundsChecks / -Dsquall.checked)" : "there is no binary for this task")
-                        + "; build one with AotBuild from `tornado --emit opencl` output");
+                throw new TornadoRuntimeException(
+                        "task " + task + " (kernel " + kernel.entryName() + "): " + device.id() + " ("
+                                + device.properties().name() + ") does not compile kernels (JIT disabled in "
+                                + p.describe(device) + ") and "
+                                + (checked
+                                        ? "binaries cannot serve checked mode (withBoundsChecks / -Dsquall.checked)"
+                                        : "there is no binary for this task")
+                                + "; build one with AotBuild from `tornado --emit opencl` output");
             }
         }
         return null;
@@ -131,20 +137,25 @@ public final class KernelCache {
      * needs the binary's recorded source to be the OpenCL C it compiles to now (as {@code --emit opencl} writes it); a
      * different one is an error: another model's formats, another specialization, another Squall version.
      */
-    private static boolean sourceMatches(String task, Kernel kernel, KernelBinaryProvider.Binary b, boolean specialized) {
+    private static boolean sourceMatches(
+            String task, Kernel kernel, KernelBinaryProvider.Binary b, boolean specialized) {
         if (!specialized) {
-            // found by task name, as before: its signature is the task's whatever device emitted it (e.g. emitted on the
+            // found by task name, as before: its signature is the task's whatever device emitted it (e.g. emitted on
+            // the
             // jvm without a CPU device's access guards)
             return true;
         }
         if (b.sourceSha256() == null) {
             return false;
         }
-        String now = sha256(OpenCLEmitter.emit(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8));
+        String now =
+                sha256(OpenCLEmitter.emit(kernel, DeviceCapabilities.generic()).getBytes(StandardCharsets.UTF_8));
         if (!now.equals(b.sourceSha256())) {
-            throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): kernel binary " + b.origin()
+            throw new TornadoRuntimeException("task " + task + " (kernel " + kernel.entryName() + "): kernel binary "
+                    + b.origin()
                     + " was built from other OpenCL C than the task compiles to now (source SHA-256 " + b.sourceSha256()
-                    + ", now " + now + "): another model, specialization or Squall version; rebuild it with AotBuild from"
+                    + ", now " + now
+                    + "): another model, specialization or Squall version; rebuild it with AotBuild from"
                     + " `tornado --emit opencl` output");
         }
         return true;
@@ -153,7 +164,9 @@ public final class KernelCache {
     /** Lower-case hex SHA-256 of {@code bytes}. */
     public static String sha256(byte[] bytes) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            return java.util.HexFormat.of()
+                    .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
@@ -171,7 +184,7 @@ public final class KernelCache {
     /** Adds a source of precompiled binaries, consulted before compiling (latest registered last). */
     public static void register(KernelBinaryProvider provider) {
         BINARY_PROVIDERS.add(provider);
-        BUILDS.clear();   // kernels compiled before must not hide the binaries
+        BUILDS.clear(); // kernels compiled before must not hide the binaries
     }
 
     /** Removes a provider and forgets the builds made so far, so later plans compile or load again. */

@@ -24,19 +24,26 @@ record LaunchGeometry(long[] global, long[] local) {
      * @param grid the plan's grid for this task, or null
      * @param kernel the JIT's kernel, or null when the task runs as Java
      */
-    static LaunchGeometry of(String task, boolean usesKernelContext, WorkerGrid grid, ComputeDevice device, Kernel kernel,
-                             Object[] args) {
+    static LaunchGeometry of(
+            String task,
+            boolean usesKernelContext,
+            WorkerGrid grid,
+            ComputeDevice device,
+            Kernel kernel,
+            Object[] args) {
         if (usesKernelContext && grid == null) {
             throw new TornadoRuntimeException("task " + task + " uses a KernelContext, so it needs a launch grid: "
                     + "withGridScheduler(new GridScheduler(\"" + task + "\", new WorkerGrid1D(n)))");
         }
         if (!device.compilesKernels() || kernel == null) {
-            return usesKernelContext ? new LaunchGeometry(grid.getGlobalWork(), grid.getLocalWork()) : new LaunchGeometry(null, null);
+            return usesKernelContext
+                    ? new LaunchGeometry(grid.getGlobalWork(), grid.getLocalWork())
+                    : new LaunchGeometry(null, null);
         }
         int[] required = kernel.requiredLocalSize();
         switch (kernel.shape()) {
             case SINGLE_THREAD -> {
-                return new LaunchGeometry(new long[]{1}, null);
+                return new LaunchGeometry(new long[] {1}, null);
             }
             case KERNEL_CONTEXT -> {
                 long[] global = grid.getGlobalWork();
@@ -44,8 +51,9 @@ record LaunchGeometry(long[] global, long[] local) {
                 if (local != null) {
                     for (int d = 0; d < global.length; d++) {
                         if (global[d] % local[d] != 0) {
-                            throw new TornadoRuntimeException("task " + task + ": global work size " + Arrays.toString(global)
-                                    + " is not a multiple of the work-group size " + Arrays.toString(local) + " in dimension " + d);
+                            throw new TornadoRuntimeException("task " + task + ": global work size "
+                                    + Arrays.toString(global) + " is not a multiple of the work-group size "
+                                    + Arrays.toString(local) + " in dimension " + d);
                         }
                     }
                 }
@@ -102,7 +110,8 @@ record LaunchGeometry(long[] global, long[] local) {
 
     /** For {@code -Dsquall.threadInfo}. */
     String describe() {
-        return "global " + Arrays.toString(global) + ", local " + (local == null ? "chosen by the driver" : Arrays.toString(local));
+        return "global " + Arrays.toString(global) + ", local "
+                + (local == null ? "chosen by the driver" : Arrays.toString(local));
     }
 
     private static long defaultGlobal(ComputeDevice device, int dimension) {

@@ -38,12 +38,13 @@ final class ObjectState {
             this.bytes = a.getNumBytesOfSegment();
             this.elementBytes = a.getElementSize();
         } else if (object instanceof java.util.concurrent.atomic.AtomicInteger) {
-            this.bytes = 4;   // one int on the device, read back into the AtomicInteger
+            this.bytes = 4; // one int on the device, read back into the AtomicInteger
             this.elementBytes = 4;
         } else {
             Class<?> c = object.getClass().componentType();
-            this.elementBytes = c == double.class || c == long.class ? 8 : c == int.class || c == float.class ? 4
-                    : c == short.class || c == char.class ? 2 : 1;
+            this.elementBytes = c == double.class || c == long.class
+                    ? 8
+                    : c == int.class || c == float.class ? 4 : c == short.class || c == char.class ? 2 : 1;
             this.bytes = (long) java.lang.reflect.Array.getLength(object) * elementBytes;
         }
     }
@@ -85,7 +86,8 @@ final class ObjectState {
     }
 
     String describe() {
-        return object instanceof TornadoNativeArray a ? a.getClass().getSimpleName() + "[" + a.getSize() + "]"
+        return object instanceof TornadoNativeArray a
+                ? a.getClass().getSimpleName() + "[" + a.getSize() + "]"
                 : object.getClass().componentType().getName() + "[" + java.lang.reflect.Array.getLength(object) + "]";
     }
 }

@@ -8,8 +8,7 @@ import java.util.Map;
 final class PersistedObjects {
     private static final Map<String, Map<Object, ObjectState>> BY_GRAPH = new HashMap<>();
 
-    private PersistedObjects() {
-    }
+    private PersistedObjects() {}
 
     static synchronized void put(String graph, ObjectState state) {
         BY_GRAPH.computeIfAbsent(graph, g -> new IdentityHashMap<>()).put(state.object, state);

@@ -1,34 +1,27 @@
 package io.squall.exec;
 
-import io.squall.plan.ExecutionProfile;
-import io.squall.plan.GraphSpec;
-import io.squall.plan.RuntimeOptions;
-import io.squall.api.DataRange;
 import io.squall.api.GridScheduler;
 import io.squall.api.WorkerGrid;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.api.types.arrays.ArrayBacked;
 import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.backend.CodeEmitters;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
 import io.squall.backend.DeviceTimings;
 import io.squall.backend.LaunchRequest;
-import io.squall.backend.CodeEmitters;
-import io.squall.device.Devices;
-import io.squall.backend.CompiledTask;
-import io.squall.backend.CodeEmitter;
-import io.squall.jit.ArgSpec;
-import io.squall.api.types.arrays.ArrayBacked;
+import io.squall.jit.Kernel;
 import io.squall.jit.ir.Constant;
+import io.squall.plan.ExecutionProfile;
+import io.squall.plan.GraphSpec;
+import io.squall.plan.RuntimeOptions;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import io.squall.jit.CheckSite;
-import io.squall.jit.CompileOptions;
-import io.squall.jit.Kernel;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -218,7 +211,7 @@ public final class PlanExecutor {
             }
             ObjectState existing = residency.find(t.object());
             if (t.mode() == DataTransferMode.EVERY_EXECUTION && existing != null) {
-                existing.hostAuthoritative();   // the program may have changed it: copy it again
+                existing.hostAuthoritative(); // the program may have changed it: copy it again
             }
             // FIRST_EXECUTION: a new state starts host-valid and is copied when a task first needs it, then kept.
         }
@@ -229,7 +222,9 @@ public final class PlanExecutor {
         }
         for (GraphSpec.Transfer t : g.toHost()) {
             ObjectState s = residency.find(t.object());
-            if (s != null && (t.mode() == DataTransferMode.EVERY_EXECUTION || t.mode() == DataTransferMode.FIRST_EXECUTION && first)) {
+            if (s != null
+                    && (t.mode() == DataTransferMode.EVERY_EXECUTION
+                            || t.mode() == DataTransferMode.FIRST_EXECUTION && first)) {
                 residency.ensureOnHost(s, profile);
             }
         }
@@ -244,7 +239,8 @@ public final class PlanExecutor {
         tp.device = device.id();
         tp.fellBackToJvm = p.fellBack();
         WorkerGrid grid = grids == null ? null : grids.get(task.name);
-        LaunchGeometry geometry = LaunchGeometry.of(task.name, task.usesKernelContext, grid, device, p.kernel(), task.args);
+        LaunchGeometry geometry =
+                LaunchGeometry.of(task.name, task.usesKernelContext, grid, device, p.kernel(), task.args);
         geometry.checkIdRange(task.name);
         DeviceBuffer[] buffers = new DeviceBuffer[task.args.length];
         List<ObjectState> arrays = new ArrayList<>();
@@ -271,8 +267,16 @@ public final class PlanExecutor {
             writeReductionStarts(p.kernel(), device, buffers);
         }
         try {
-            device.launch(new LaunchRequest(task.name, task.method, p.kernel(), p.compiled(), task.args, buffers, geometry.global(),
-                    geometry.local(), errors));
+            device.launch(new LaunchRequest(
+                    task.name,
+                    task.method,
+                    p.kernel(),
+                    p.compiled(),
+                    task.args,
+                    buffers,
+                    geometry.global(),
+                    geometry.local(),
+                    errors));
         } catch (RuntimeException e) {
             if (device.compilesKernels() && RuntimeOptions.fallbackToJvm()) {
                 return launch(task, compiler.fallBack(task, device, p.kernel(), e), profile);
@@ -280,8 +284,10 @@ public final class PlanExecutor {
             if (e instanceof TornadoRuntimeException) {
                 throw e;
             }
-            throw new TornadoRuntimeException("task " + task.name + " failed on " + device.id() + ": " + e.getMessage()
-                    + "\n(-D" + RuntimeOptions.FALLBACK + "=jvm runs such tasks on the JVM instead)", e);
+            throw new TornadoRuntimeException(
+                    "task " + task.name + " failed on " + device.id() + ": " + e.getMessage() + "\n(-D"
+                            + RuntimeOptions.FALLBACK + "=jvm runs such tasks on the JVM instead)",
+                    e);
         }
         if (errors != null) {
             CheckedLaunches.throwIfFailed(task.name, p.kernel(), device, errors);
@@ -290,7 +296,9 @@ public final class PlanExecutor {
         for (int i = 0; i < task.args.length; i++) {
             if (isArray(dataOf(task.args[i]))) {
                 ObjectState s = arrays.get(arrayIndex++);
-                Kernel.Access access = p.kernel() == null ? Kernel.Access.READ_WRITE : p.kernel().access(i);
+                Kernel.Access access = p.kernel() == null
+                        ? Kernel.Access.READ_WRITE
+                        : p.kernel().access(i);
                 if (access == Kernel.Access.WRITE || access == Kernel.Access.READ_WRITE || access == null) {
                     Residency.markWritten(s, device);
                 }

@@ -1,11 +1,10 @@
 package io.squall.exec;
 
-import io.squall.plan.RuntimeOptions;
-
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.backend.ComputeDevice;
 import io.squall.jit.CompileOptions;
+import io.squall.plan.RuntimeOptions;
 
 import java.util.Locale;
 
@@ -39,7 +38,8 @@ final class PlanSettings {
         } else if (v.equals("silent")) {
             return ProfilerMode.SILENT;
         } else if (!v.startsWith("json:") || value.length() <= 5) {
-            throw new IllegalArgumentException("-D" + RuntimeOptions.PROFILER + "=" + value + ": expected console, silent or json:<file>");
+            throw new IllegalArgumentException(
+                    "-D" + RuntimeOptions.PROFILER + "=" + value + ": expected console, silent or json:<file>");
         }
         return null;
     }
@@ -49,13 +49,20 @@ final class PlanSettings {
      * lands in the JVM's own memory; GPUs run accesses as written.
      */
     CompileOptions compileOptions(ComputeDevice device) {
-        CompileOptions.AccessChecks checks = checked ? CompileOptions.AccessChecks.REPORT
-                : device.type() == TornadoDeviceType.CPU && accessGuards ? CompileOptions.AccessChecks.GUARD : CompileOptions.AccessChecks.NONE;
+        CompileOptions.AccessChecks checks = checked
+                ? CompileOptions.AccessChecks.REPORT
+                : device.type() == TornadoDeviceType.CPU && accessGuards
+                        ? CompileOptions.AccessChecks.GUARD
+                        : CompileOptions.AccessChecks.NONE;
         return new CompileOptions(fastMath, specializeScalars, checks);
     }
 
     /** A task prepared under one key is reused under the same key: the device and every setting that changes the code. */
     String preparedKey(ComputeDevice device) {
-        return device.id() + (fastMath ? "+fast" : "") + (specializeScalars ? "+spec" : "") + (checked ? "+checked" : "") + (accessGuards ? "" : "+unguarded");
+        return device.id()
+                + (fastMath ? "+fast" : "")
+                + (specializeScalars ? "+spec" : "")
+                + (checked ? "+checked" : "")
+                + (accessGuards ? "" : "+unguarded");
     }
 }

@@ -8,5 +8,4 @@ import io.squall.jit.Kernel;
  * A task ready to launch on {@code device}: the JIT's kernel (null when nothing needed one), the device's build of it
  * (null on devices that run Java), and whether it fell back to the JVM.
  */
-record PreparedTask(ComputeDevice device, Kernel kernel, CompiledTask compiled, boolean fellBack) {
-}
+record PreparedTask(ComputeDevice device, Kernel kernel, CompiledTask compiled, boolean fellBack) {}

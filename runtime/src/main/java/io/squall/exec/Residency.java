@@ -1,10 +1,5 @@
 package io.squall.exec;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import java.lang.foreign.ValueLayout;
-import io.squall.plan.ExecutionProfile;
-import io.squall.plan.GraphSpec;
-
 import io.squall.api.DataRange;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
@@ -12,14 +7,18 @@ import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
 import io.squall.backend.DeviceTimings;
+import io.squall.plan.ExecutionProfile;
+import io.squall.plan.GraphSpec;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,7 +44,8 @@ final class Residency {
         memoryLimit = parseBytes(text);
         memoryLimitText = text;
         if (usage() > memoryLimit) {
-            throw new TornadoMemoryException("withMemoryLimit(\"" + text + "\"): the plan already holds " + usage() + " bytes of device memory");
+            throw new TornadoMemoryException(
+                    "withMemoryLimit(\"" + text + "\"): the plan already holds " + usage() + " bytes of device memory");
         }
     }
 
@@ -59,7 +59,8 @@ final class Residency {
         } catch (NumberFormatException | ArithmeticException e) {
             // falls through to the error below
         }
-        throw new IllegalArgumentException("memory limit '" + text + "': expected a size such as 1GB, 512MB, 64KB or a number of bytes");
+        throw new IllegalArgumentException(
+                "memory limit '" + text + "': expected a size such as 1GB, 512MB, 64KB or a number of bytes");
     }
 
     /** The state of {@code o}, or null when no task of the plan has used it. */
@@ -113,8 +114,9 @@ final class Residency {
         }
         if (own == null) {
             String from = c.graph() == null ? "an earlier graph" : "graph " + c.graph();
-            throw new TornadoRuntimeException("task graph " + g.name() + " consumes a " + new ObjectState(c.object()).describe() + " from " + from
-                    + ", but it is not on a device: run that graph first, list the object in its persistOnDevice(...), and keep its plan open");
+            throw new TornadoRuntimeException(
+                    "task graph " + g.name() + " consumes a " + new ObjectState(c.object()).describe() + " from " + from
+                            + ", but it is not on a device: run that graph first, list the object in its persistOnDevice(...), and keep its plan open");
         }
         // Known here and current on the host (e.g. after freeDeviceMemory): it is copied in when needed.
     }
@@ -158,9 +160,11 @@ final class Residency {
             ObjectState.Copy copy = s.copies.get(device);
             if (copy == null) {
                 if (memoryLimit >= 0 && usage() + s.bytes > memoryLimit) {
-                    throw new TornadoMemoryException("task " + task + " needs " + s.bytes + " more bytes on " + device.id() + " for a "
-                            + s.describe() + ", beyond the plan's memory limit withMemoryLimit(\"" + memoryLimitText + "\") = "
-                            + memoryLimit + " bytes (" + usage() + " in use)");
+                    throw new TornadoMemoryException(
+                            "task " + task + " needs " + s.bytes + " more bytes on " + device.id() + " for a "
+                                    + s.describe() + ", beyond the plan's memory limit withMemoryLimit(\""
+                                    + memoryLimitText + "\") = "
+                                    + memoryLimit + " bytes (" + usage() + " in use)");
                 }
                 copy = new ObjectState.Copy(device.allocate(s.bytes));
                 s.copies.put(device, copy);
@@ -222,7 +226,8 @@ final class Residency {
                     long elements = s.bytes / s.elementBytes;
                     long size = r.getSize() < 0 ? elements - r.getOffset() : r.getSize();
                     if (r.getOffset() + size > elements || size < 0) {
-                        throw new IllegalArgumentException("transferToHost(" + r + "): the array has " + elements + " elements");
+                        throw new IllegalArgumentException(
+                                "transferToHost(" + r + "): the array has " + elements + " elements");
                     }
                     if (!s.hostValid && from != null) {
                         long bytes = size * s.elementBytes;
@@ -279,7 +284,9 @@ final class Residency {
             case short[] a -> MemorySegment.ofArray(a);
             case byte[] a -> MemorySegment.ofArray(a);
             case char[] a -> MemorySegment.ofArray(a);
-            default -> throw new IllegalArgumentException("unsupported array type " + array.getClass().getTypeName());
+            default ->
+                throw new IllegalArgumentException(
+                        "unsupported array type " + array.getClass().getTypeName());
         };
     }
 }

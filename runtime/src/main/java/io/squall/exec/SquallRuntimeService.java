@@ -26,14 +26,16 @@ public final class SquallRuntimeService implements RuntimeService {
     public List<TornadoBackend> backends() {
         List<Backend> backends = Devices.backends();
         return java.util.stream.IntStream.range(0, backends.size())
-                .mapToObj(i -> (TornadoBackend) new SquallBackend(backends.get(i), i)).toList();
+                .mapToObj(i -> (TornadoBackend) new SquallBackend(backends.get(i), i))
+                .toList();
     }
 
     @Override
     public TornadoBackend backend(int index) {
         List<Backend> backends = Devices.backends();
         if (index < 0 || index >= backends.size()) {
-            throw new TornadoDeviceException("no backend " + index + ": there are " + backends.size() + " (" + Devices.available() + ")");
+            throw new TornadoDeviceException(
+                    "no backend " + index + ": there are " + backends.size() + " (" + Devices.available() + ")");
         }
         return new SquallBackend(backends.get(index), index);
     }
@@ -61,7 +63,9 @@ public final class SquallRuntimeService implements RuntimeService {
 
     @Override
     public List<TornadoDevice> allDevices() {
-        return Devices.all().stream().map(d -> (TornadoDevice) SquallDevice.of(d)).toList();
+        return Devices.all().stream()
+                .map(d -> (TornadoDevice) SquallDevice.of(d))
+                .toList();
     }
 
     @Override

@@ -1,17 +1,16 @@
 package io.squall.exec;
 
-import io.squall.plan.ExecutionProfile;
-import io.squall.plan.RuntimeOptions;
-
 import io.squall.api.exceptions.TornadoRuntimeException;
-import io.squall.device.Devices;
+import io.squall.backend.CodeEmitter;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
-import io.squall.backend.CodeEmitter;
+import io.squall.device.Devices;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
 import io.squall.jit.KernelCompilationException;
+import io.squall.plan.ExecutionProfile;
+import io.squall.plan.RuntimeOptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -77,13 +76,17 @@ final class TaskCompiler {
             }
         } catch (RuntimeException e) {
             if (!device.compilesKernels()) {
-                throw new TornadoRuntimeException("task " + task.name + ": generating " + emission.emitterName() + " code for "
-                        + RuntimeOptions.EMIT + " failed: " + e.getMessage(), e);
+                throw new TornadoRuntimeException(
+                        "task " + task.name + ": generating " + emission.emitterName() + " code for "
+                                + RuntimeOptions.EMIT + " failed: " + e.getMessage(),
+                        e);
             }
             if (!RuntimeOptions.fallbackToJvm()) {
-                throw new TornadoRuntimeException("task " + task.name + " cannot be compiled for " + device.id() + " ("
-                        + device.properties().name() + "): " + e.getMessage()
-                        + "\n(-D" + RuntimeOptions.FALLBACK + "=jvm runs such tasks on the JVM instead)", e);
+                throw new TornadoRuntimeException(
+                        "task " + task.name + " cannot be compiled for " + device.id() + " ("
+                                + device.properties().name() + "): " + e.getMessage()
+                                + "\n(-D" + RuntimeOptions.FALLBACK + "=jvm runs such tasks on the JVM instead)",
+                        e);
             }
             p = fallBack(task, device, kernel, e);
         }
@@ -98,8 +101,9 @@ final class TaskCompiler {
     PreparedTask fallBack(BoundTask task, ComputeDevice device, Kernel kernel, Throwable failure) {
         String reason = String.valueOf(failure.getMessage());
         int nl = reason.indexOf('\n');
-        System.err.println("squall: task " + task.name + " cannot run on " + device.id() + " (" + (nl < 0 ? reason : reason.substring(0, nl))
-                + "); running it on the JVM (-D" + RuntimeOptions.FALLBACK + "=jvm)");
+        System.err.println("squall: task " + task.name + " cannot run on " + device.id() + " ("
+                + (nl < 0 ? reason : reason.substring(0, nl)) + "); running it on the JVM (-D" + RuntimeOptions.FALLBACK
+                + "=jvm)");
         PreparedTask onJvm = new PreparedTask(Devices.jvm(), kernel, null, true);
         task.prepared.put(settings.preparedKey(device), onJvm);
         return onJvm;

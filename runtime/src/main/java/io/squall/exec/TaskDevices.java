@@ -1,9 +1,8 @@
 package io.squall.exec;
 
-import io.squall.plan.RuntimeOptions;
-
-import io.squall.device.Devices;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.Devices;
+import io.squall.plan.RuntimeOptions;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -10,7 +10,10 @@ import io.squall.jit.ir.SourceLocation;
  * number, [2] the index (0 for a division), [3] the array length (0 for a division).
  */
 public record CheckSite(Kind kind, SourceLocation location, String what) {
-    public enum Kind { INDEX, DIVISION_BY_ZERO }
+    public enum Kind {
+        INDEX,
+        DIVISION_BY_ZERO
+    }
 
     /** Ints in the error buffer. */
     public static final int ERROR_WORDS = 4;

@@ -10,13 +10,23 @@ public sealed interface IterationExpr {
 
     /** A bound that depends on something other than the arguments (a loaded value, a call result). */
     record Unknown() implements IterationExpr {
-        public Long evaluate(Object[] args) { return null; }
-        public String toString() { return "unknown"; }
+        public Long evaluate(Object[] args) {
+            return null;
+        }
+
+        public String toString() {
+            return "unknown";
+        }
     }
 
     record Const(long value) implements IterationExpr {
-        public Long evaluate(Object[] args) { return value; }
-        public String toString() { return Long.toString(value); }
+        public Long evaluate(Object[] args) {
+            return value;
+        }
+
+        public String toString() {
+            return Long.toString(value);
+        }
     }
 
     /** The scalar argument {@code javaArgIndex}. */
@@ -27,7 +37,10 @@ public sealed interface IterationExpr {
             }
             return args[javaArgIndex] instanceof Number n ? Long.valueOf(n.longValue()) : null;
         }
-        public String toString() { return "arg" + javaArgIndex; }
+
+        public String toString() {
+            return "arg" + javaArgIndex;
+        }
     }
 
     /** The element count of array argument {@code javaArgIndex}. */
@@ -45,7 +58,10 @@ public sealed interface IterationExpr {
             }
             return a != null && a.getClass().isArray() ? Long.valueOf(java.lang.reflect.Array.getLength(a)) : null;
         }
-        public String toString() { return "length(arg" + javaArgIndex + ")"; }
+
+        public String toString() {
+            return "length(arg" + javaArgIndex + ")";
+        }
     }
 
     /** The int field {@code name} of matrix or vector argument {@code javaArgIndex} (its rows, columns, ...). */
@@ -60,7 +76,10 @@ public sealed interface IterationExpr {
                 return null;
             }
         }
-        public String toString() { return "arg" + javaArgIndex + "." + name; }
+
+        public String toString() {
+            return "arg" + javaArgIndex + "." + name;
+        }
 
         /** The int field {@code name} of {@code arg}, declared in its class or a superclass (the value a FIELD parameter passes). */
         public static int read(Object arg, String name) {
@@ -79,7 +98,14 @@ public sealed interface IterationExpr {
         }
     }
 
-    enum Op { ADD, SUB, MUL, DIV, SHL, SHR }
+    enum Op {
+        ADD,
+        SUB,
+        MUL,
+        DIV,
+        SHL,
+        SHR
+    }
 
     /** 32-bit int arithmetic, as the kernel computes it. */
     record Binary(Op op, IterationExpr left, IterationExpr right) implements IterationExpr {
@@ -91,15 +117,19 @@ public sealed interface IterationExpr {
             }
             int x = a.intValue();
             int y = b.intValue();
-            return (long) switch (op) {
-                case ADD -> x + y;
-                case SUB -> x - y;
-                case MUL -> x * y;
-                case DIV -> y == 0 ? 0 : x / y;
-                case SHL -> x << y;
-                case SHR -> x >> y;
-            };
+            return (long)
+                    switch (op) {
+                        case ADD -> x + y;
+                        case SUB -> x - y;
+                        case MUL -> x * y;
+                        case DIV -> y == 0 ? 0 : x / y;
+                        case SHL -> x << y;
+                        case SHR -> x >> y;
+                    };
         }
-        public String toString() { return "(" + left + " " + op.name().toLowerCase() + " " + right + ")"; }
+
+        public String toString() {
+            return "(" + left + " " + op.name().toLowerCase() + " " + right + ")";
+        }
     }
 }

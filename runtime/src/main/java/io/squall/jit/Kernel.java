@@ -1,13 +1,23 @@
 package io.squall.jit;
 
 import io.squall.jit.ir.Function;
+
 import java.util.List;
 
 /** A compiled, backend-independent kernel: the IR plus what a launcher needs to bind and size it. */
 public final class Kernel {
-    public enum Shape { PARALLEL_LOOPS, KERNEL_CONTEXT, SINGLE_THREAD }
+    public enum Shape {
+        PARALLEL_LOOPS,
+        KERNEL_CONTEXT,
+        SINGLE_THREAD
+    }
 
-    public enum Access { NONE, READ, WRITE, READ_WRITE }
+    public enum Access {
+        NONE,
+        READ,
+        WRITE,
+        READ_WRITE
+    }
 
     /**
      * One parallel dimension: a @Parallel loop {@code for (i = start; i < end (or <= end); i += step)}, step >= 1, whose
@@ -24,8 +34,7 @@ public final class Kernel {
      * the loop, with a constant v. Every work-group combines into result[0] atomically, in no order, so v cannot be
      * combined in the kernel unless result[0] already holds the operator's identity; the launcher writes it instead.
      */
-    public record ReductionStart(int javaArgIndex, io.squall.jit.ir.Constant value) {
-    }
+    public record ReductionStart(int javaArgIndex, io.squall.jit.ir.Constant value) {}
 
     private List<ReductionStart> reductionStarts = List.of();
     private final String javaName;
@@ -39,8 +48,16 @@ public final class Kernel {
     private final Function ir;
     private final CompileOptions options;
 
-    public Kernel(String javaName, String entryName, Shape shape, List<LoopBound> loops, List<KernelParam> params,
-                  List<Access> access, int[] requiredLocalSize, Function ir, CompileOptions options) {
+    public Kernel(
+            String javaName,
+            String entryName,
+            Shape shape,
+            List<LoopBound> loops,
+            List<KernelParam> params,
+            List<Access> access,
+            int[] requiredLocalSize,
+            Function ir,
+            CompileOptions options) {
         this.javaName = javaName;
         this.entryName = entryName;
         this.shape = shape;
@@ -111,7 +128,10 @@ public final class Kernel {
 
     /** The ERROR_BUFFER parameter, or null when the code reports nothing. */
     public KernelParam errorBuffer() {
-        return params.stream().filter(p -> p.kind() == KernelParam.Kind.ERROR_BUFFER).findFirst().orElse(null);
+        return params.stream()
+                .filter(p -> p.kind() == KernelParam.Kind.ERROR_BUFFER)
+                .findFirst()
+                .orElse(null);
     }
 
     /** Adds the error buffer as the last parameter and the sites the code reports (by the checking pass). */

@@ -7,9 +7,11 @@ public final class KernelCompilationException extends RuntimeException {
     private final String sourceFile;
     private final int sourceLine;
 
-    public KernelCompilationException(String kernel, String construct, String sourceFile, int sourceLine, String detail) {
-        super(kernel + " (" + (sourceFile == null ? "unknown source" : sourceFile) + (sourceLine > 0 ? ":" + sourceLine : "") + "): "
-                + construct + (detail == null || detail.isEmpty() ? "" : " " + detail));
+    public KernelCompilationException(
+            String kernel, String construct, String sourceFile, int sourceLine, String detail) {
+        super(kernel + " (" + (sourceFile == null ? "unknown source" : sourceFile)
+                + (sourceLine > 0 ? ":" + sourceLine : "") + "): " + construct
+                + (detail == null || detail.isEmpty() ? "" : " " + detail));
         this.kernel = kernel;
         this.construct = construct;
         this.sourceFile = sourceFile;

@@ -1,6 +1,5 @@
 package io.squall.jit;
 
-
 import io.squall.jit.ir.Type;
 
 /** One parameter of the generated kernel entry point (see the ABI in JitCompiler). */

@@ -21,8 +21,7 @@ import java.util.List;
  * not parallelized) and gives errors and entry names that mention the user's method.
  */
 final class LambdaForwarding {
-    private LambdaForwarding() {
-    }
+    private LambdaForwarding() {}
 
     static Method target(Method m) {
         if (!m.isSynthetic()) {
@@ -35,7 +34,9 @@ final class LambdaForwarding {
             ClassModel cls = ClassFile.of().parse(in.readAllBytes());
             String descriptor = TaskResolver.descriptor(m);
             for (MethodModel mm : cls.methods()) {
-                if (mm.methodName().equalsString(m.getName()) && mm.methodType().equalsString(descriptor) && mm.code().isPresent()) {
+                if (mm.methodName().equalsString(m.getName())
+                        && mm.methodType().equalsString(descriptor)
+                        && mm.code().isPresent()) {
                     return forwarded(m, mm.code().get().elementList(), descriptor);
                 }
             }
@@ -47,7 +48,9 @@ final class LambdaForwarding {
 
     private static InputStream resource(Class<?> c) {
         String name = c.getName().replace('.', '/') + ".class";
-        return c.getClassLoader() != null ? c.getClassLoader().getResourceAsStream(name) : ClassLoader.getSystemResourceAsStream(name);
+        return c.getClassLoader() != null
+                ? c.getClassLoader().getResourceAsStream(name)
+                : ClassLoader.getSystemResourceAsStream(name);
     }
 
     private static Method forwarded(Method lambda, List<CodeElement> code, String descriptor) throws IOException {
@@ -58,7 +61,9 @@ final class LambdaForwarding {
             }
         }
         int params = lambda.getParameterCount();
-        if (ins.size() != params + 2 || !(ins.get(params) instanceof InvokeInstruction call) || call.opcode() != Opcode.INVOKESTATIC
+        if (ins.size() != params + 2
+                || !(ins.get(params) instanceof InvokeInstruction call)
+                || call.opcode() != Opcode.INVOKESTATIC
                 || !call.typeSymbol().descriptorString().equals(descriptor)
                 || !(ins.get(params + 1) instanceof ReturnInstruction)) {
             return lambda;
@@ -72,7 +77,10 @@ final class LambdaForwarding {
             slot += t == long.class || t == double.class ? 2 : 1;
         }
         try {
-            Class<?> owner = Class.forName(call.owner().asInternalName().replace('/', '.'), false, lambda.getDeclaringClass().getClassLoader());
+            Class<?> owner = Class.forName(
+                    call.owner().asInternalName().replace('/', '.'),
+                    false,
+                    lambda.getDeclaringClass().getClassLoader());
             Method target = owner.getDeclaredMethod(call.name().stringValue(), lambda.getParameterTypes());
             return java.lang.reflect.Modifier.isStatic(target.getModifiers()) ? target : lambda;
         } catch (ReflectiveOperationException e) {

@@ -7,8 +7,7 @@ import java.lang.reflect.Method;
 
 /** Finds the static kernel method behind a serializable task (a {@code TornadoFunctions.TaskN} method reference). */
 public final class TaskResolver {
-    private TaskResolver() {
-    }
+    private TaskResolver() {}
 
     public static ResolvedTask resolve(Serializable task) {
         if (task == null) {
@@ -16,8 +15,9 @@ public final class TaskResolver {
         }
         SerializedLambda lambda = serializedForm(task);
         if (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
-            throw new IllegalArgumentException("task " + lambda.getImplClass().replace('/', '.') + "." + lambda.getImplMethodName()
-                    + " is not a static method: kernels must be static methods (use a method reference such as Kernels::saxpy)");
+            throw new IllegalArgumentException(
+                    "task " + lambda.getImplClass().replace('/', '.') + "." + lambda.getImplMethodName()
+                            + " is not a static method: kernels must be static methods (use a method reference such as Kernels::saxpy)");
         }
         try {
             ClassLoader loader = task.getClass().getClassLoader();
@@ -35,7 +35,8 @@ public final class TaskResolver {
             throw new IllegalArgumentException("method " + lambda.getImplMethodName() + lambda.getImplMethodSignature()
                     + " not found in " + owner.getName());
         } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("kernel class " + lambda.getImplClass() + " cannot be loaded: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "kernel class " + lambda.getImplClass() + " cannot be loaded: " + e.getMessage(), e);
         }
     }
 
@@ -56,6 +57,7 @@ public final class TaskResolver {
 
     /** The JVM method descriptor of {@code m}. */
     static String descriptor(Method m) {
-        return java.lang.invoke.MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString();
+        return java.lang.invoke.MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                .toMethodDescriptorString();
     }
 }

@@ -69,6 +69,7 @@ public final class ExecutionProfile {
     private final List<String> graphs = new ArrayList<>();
     /** Set by the executor when the execution ends. */
     public long totalNanos;
+
     long copyInCount, copyInBytes, copyInNanos;
     long copyOutCount, copyOutBytes, copyOutNanos;
     public long deviceMemoryBytes;

@@ -10,19 +10,21 @@ import java.util.List;
  * order, its tasks in execution order, the objects it leaves on the device for other graphs and those it takes
  * from other graphs.
  */
-public record GraphSpec(String name, List<Transfer> toDevice, List<TaskSpec> tasks, List<Transfer> toHost,
-                        List<Object> persisted, List<Consumed> consumed) {
+public record GraphSpec(
+        String name,
+        List<Transfer> toDevice,
+        List<TaskSpec> tasks,
+        List<Transfer> toHost,
+        List<Object> persisted,
+        List<Consumed> consumed) {
 
-    public record Transfer(DataTransferMode mode, Object object) {
-    }
+    public record Transfer(DataTransferMode mode, Object object) {}
 
     /** One task: its id within the graph, the method reference, and the arguments given to {@code task(...)}. */
-    public record TaskSpec(String id, Serializable function, Object[] args) {
-    }
+    public record TaskSpec(String id, Serializable function, Object[] args) {}
 
     /** An object a graph expects on the device from graph {@code graph} (null: from whichever graph left it there). */
-    public record Consumed(String graph, Object object) {
-    }
+    public record Consumed(String graph, Object object) {}
 
     public GraphSpec {
         toDevice = List.copyOf(toDevice);

@@ -33,12 +33,12 @@ import java.util.Locale;
  * </table>
  */
 public final class RuntimeOptions {
-    private RuntimeOptions() {
-    }
+    private RuntimeOptions() {}
 
     public static final String DEVICE = "squall.device";
     /** Suffix of the per-task device property: {@code <graph>.<task>.device}. */
     public static final String TASK_DEVICE_SUFFIX = ".device";
+
     public static final String FALLBACK = "squall.fallback";
     public static final String PRINT_KERNEL = "squall.printKernel";
     public static final String PROFILER = "squall.profiler";

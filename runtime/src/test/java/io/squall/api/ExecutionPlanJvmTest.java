@@ -7,8 +7,8 @@ import io.squall.api.enums.ProfilerMode;
 import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.plan.RuntimeOptions;
 import io.squall.exec.TestKernels;
+import io.squall.plan.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,8 +25,11 @@ class ExecutionPlanJvmTest {
     static final int N = 32;
 
     static ImmutableTaskGraph addGraph(String name, FloatArray a, FloatArray b, FloatArray c) {
-        return new TaskGraph(name).transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b)
-                .task("t0", TestKernels::add, a, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c).snapshot();
+        return new TaskGraph(name)
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b)
+                .task("t0", TestKernels::add, a, b, c)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, c)
+                .snapshot();
     }
 
     @Test
@@ -36,7 +39,8 @@ class ExecutionPlanJvmTest {
             a.set(i, i);
             b.set(i, 2 * i);
         }
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(addGraph("j0", a, b, c)).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(addGraph("j0", a, b, c)).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             for (int i = 0; i < N; i++) {
                 assertEquals(3f * i, c.get(i));
@@ -51,9 +55,12 @@ class ExecutionPlanJvmTest {
     @Test
     void kernelContextTaskWithoutGridNamesTheTask() throws Exception {
         FloatArray out = new FloatArray(N);
-        ImmutableTaskGraph g = new TaskGraph("kc").task("ids", TestKernels::indexWithContext, new KernelContext(), out)
-                .transferToHost(DataTransferMode.EVERY_EXECUTION, out).snapshot();
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
+        ImmutableTaskGraph g = new TaskGraph("kc")
+                .task("ids", TestKernels::indexWithContext, new KernelContext(), out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .snapshot();
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
             TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, plan::execute);
             assertTrue(e.getMessage().contains("kc.ids") && e.getMessage().contains("GridScheduler"), e.getMessage());
             WorkerGrid1D grid = new WorkerGrid1D(N);
@@ -69,9 +76,11 @@ class ExecutionPlanJvmTest {
         System.setProperty("j1.t0.device", "opencl:123");
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(addGraph("j1", a, b, c))) {
             TornadoDeviceException e = assertThrows(TornadoDeviceException.class, plan::execute);
-            assertTrue(e.getMessage().contains("opencl:123") && e.getMessage().contains("-Dj1.t0.device"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("opencl:123") && e.getMessage().contains("-Dj1.t0.device"), e.getMessage());
             System.setProperty("j1.t0.device", "jvm");
-            assertEquals("jvm", plan.execute().getProfilerResult().getTaskProfiles().getFirst().device);
+            assertEquals(
+                    "jvm", plan.execute().getProfilerResult().getTaskProfiles().getFirst().device);
         } finally {
             System.clearProperty("j1.t0.device");
         }
@@ -83,7 +92,8 @@ class ExecutionPlanJvmTest {
         FloatArray a = new FloatArray(N), b = new FloatArray(N), c = new FloatArray(N);
         Path file = dir.resolve("profile.json");
         System.setProperty(RuntimeOptions.PROFILER, "json:" + file);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(addGraph("j2", a, b, c)).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(addGraph("j2", a, b, c)).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
             plan.execute();
             plan.execute();
         } finally {
@@ -105,7 +115,8 @@ class ExecutionPlanJvmTest {
         FloatArray a = new FloatArray(N), b = new FloatArray(N), c = new FloatArray(N);
         System.setProperty(RuntimeOptions.EMIT, "fortran");
         try {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new TornadoExecutionPlan(addGraph("j3", a, b, c)));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class, () -> new TornadoExecutionPlan(addGraph("j3", a, b, c)));
             assertTrue(e.getMessage().contains("fortran") && e.getMessage().contains("opencl"), e.getMessage());
         } finally {
             System.clearProperty(RuntimeOptions.EMIT);
@@ -121,8 +132,10 @@ class ExecutionPlanJvmTest {
     @Test
     void consoleProfilerPrints() throws Exception {
         FloatArray a = new FloatArray(N), b = new FloatArray(N), c = new FloatArray(N);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(addGraph("j5", a, b, c)).withDevice(TornadoExecutionPlan.getDevice("jvm"))
-                .withProfiler(ProfilerMode.CONSOLE).withWarmUpIterations(2)) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(addGraph("j5", a, b, c))
+                .withDevice(TornadoExecutionPlan.getDevice("jvm"))
+                .withProfiler(ProfilerMode.CONSOLE)
+                .withWarmUpIterations(2)) {
             String text = plan.execute().getProfilerResult().toString();
             assertTrue(text.contains("j5.t0") && text.contains("host->device"), text);
         }

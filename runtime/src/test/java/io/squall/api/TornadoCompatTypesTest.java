@@ -11,8 +11,9 @@ import io.squall.api.types.matrix.Matrix2DFloat4;
 import io.squall.api.types.matrix.Matrix2DInt;
 import io.squall.api.types.matrix.Matrix3DFloat;
 import io.squall.api.types.vectors.Float4;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -62,7 +63,8 @@ class TornadoCompatTypesTest {
             short bits = BFloat16.bf16FromFloat(v);
             // independent reference: the two neighbours by truncation, compared in double
             int lower = (Float.floatToRawIntBits(Math.abs(v)) >>> 16);
-            double lo = Float.intBitsToFloat(lower << 16), hi = Math.abs((double) Float.intBitsToFloat((lower + 1) << 16));
+            double lo = Float.intBitsToFloat(lower << 16),
+                    hi = Math.abs((double) Float.intBitsToFloat((lower + 1) << 16));
             int expected = Math.abs(v) - lo < hi - Math.abs(v) ? lower : lower + 1;
             if (v == 0) {
                 expected = 0;
@@ -97,7 +99,7 @@ class TornadoCompatTypesTest {
     }
 
     private static byte nearest(float v, boolean e4m3) {
-        if (!e4m3 && Math.abs(v) >= 61440f) {   // E5M2 rounds to infinity half a step above its largest finite value
+        if (!e4m3 && Math.abs(v) >= 61440f) { // E5M2 rounds to infinity half a step above its largest finite value
             return (byte) (0x7C | (v < 0 ? 0x80 : 0));
         }
         double best = Double.MAX_VALUE;

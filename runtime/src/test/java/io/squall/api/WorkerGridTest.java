@@ -1,11 +1,11 @@
 package io.squall.api;
 
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 class WorkerGridTest {
 
@@ -13,10 +13,10 @@ class WorkerGridTest {
     void tornadoStyleTrailingOnesAreAcceptedForSmallerGrids() {
         WorkerGrid2D grid = new WorkerGrid2D(1024, 512);
         grid.setLocalWork(16, 16, 1);
-        assertArrayEquals(new long[]{16, 16}, grid.getLocalWork());
+        assertArrayEquals(new long[] {16, 16}, grid.getLocalWork());
         WorkerGrid1D line = new WorkerGrid1D(4096);
         line.setLocalWork(128, 1, 1);
-        assertArrayEquals(new long[]{128}, line.getLocalWork());
+        assertArrayEquals(new long[] {128}, line.getLocalWork());
         line.setLocalWorkToNull();
         assertNull(line.getLocalWork());
     }

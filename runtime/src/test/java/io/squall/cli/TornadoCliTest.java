@@ -1,9 +1,9 @@
 package io.squall.cli;
 
-import io.squall.device.Devices;
-import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.opencl.driver.OpenCL;
+import io.squall.device.Devices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -32,12 +32,36 @@ class TornadoCliTest {
 
     @Test
     void optionsBecomeRuntimePropertiesAndTheProgramKeepsItsArguments() {
-        List<String> cmd = commandFor("--device", "opencl:0", "--printKernel", "--fastMath", "--fallback", "--threads", "3", "--checked",
-                "--jvm", "-Xmx1g '-Dx=a b'", "-cp", "app.jar", "com.example.Main", "--device", "x");
+        List<String> cmd = commandFor(
+                "--device",
+                "opencl:0",
+                "--printKernel",
+                "--fastMath",
+                "--fallback",
+                "--threads",
+                "3",
+                "--checked",
+                "--jvm",
+                "-Xmx1g '-Dx=a b'",
+                "-cp",
+                "app.jar",
+                "com.example.Main",
+                "--device",
+                "x");
         assertTrue(cmd.getFirst().endsWith("/bin/java"), cmd.toString());
-        assertTrue(cmd.containsAll(List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector")));
-        assertTrue(cmd.containsAll(List.of("-Dsquall.device=opencl:0", "-Dsquall.printKernel=true", "-Dsquall.fastMath=true",
-                "-Dsquall.fallback=jvm", "-Dsquall.threads=3", "-Dsquall.checked=true", "-Xmx1g", "-Dx=a b")), cmd.toString());
+        assertTrue(cmd.containsAll(
+                List.of("--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector")));
+        assertTrue(
+                cmd.containsAll(List.of(
+                        "-Dsquall.device=opencl:0",
+                        "-Dsquall.printKernel=true",
+                        "-Dsquall.fastMath=true",
+                        "-Dsquall.fallback=jvm",
+                        "-Dsquall.threads=3",
+                        "-Dsquall.checked=true",
+                        "-Xmx1g",
+                        "-Dx=a b")),
+                cmd.toString());
         int cp = cmd.indexOf("-cp");
         assertTrue(cmd.get(cp + 1).startsWith("app.jar" + java.io.File.pathSeparator), cmd.get(cp + 1));
         assertEquals(List.of("com.example.Main", "--device", "x"), cmd.subList(cp + 2, cmd.size()));
@@ -95,7 +119,10 @@ class TornadoCliTest {
         for (Backend backend : Devices.backends()) {
             assertTrue(listing.contains("Backend: " + backend.name()), listing);
             for (ComputeDevice device : backend.devices()) {
-                assertTrue(listing.contains("    " + device.id() + "  " + device.properties().name()), listing);
+                assertTrue(
+                        listing.contains("    " + device.id() + "  "
+                                + device.properties().name()),
+                        listing);
             }
             if (backend.devices().isEmpty()) {
                 assertTrue(listing.contains(backend.unavailableReason()), listing);
@@ -103,7 +130,10 @@ class TornadoCliTest {
         }
         if (OpenCL.isAvailable()) {
             for (int i = 0; i < OpenCL.devices().size(); i++) {
-                assertTrue(listing.contains("opencl:" + i + "  " + OpenCL.devices().get(i).name()), listing);
+                assertTrue(
+                        listing.contains(
+                                "opencl:" + i + "  " + OpenCL.devices().get(i).name()),
+                        listing);
             }
         }
     }
@@ -112,7 +142,8 @@ class TornadoCliTest {
     public static final class Echo {
         public static void main(String[] args) {
             System.out.println("args=" + String.join("|", args) + " device=" + System.getProperty("squall.device")
-                    + " vector=" + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
+                    + " vector="
+                    + ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent());
             System.exit(7);
         }
     }
@@ -122,10 +153,24 @@ class TornadoCliTest {
         Path out = dir.resolve("out.txt");
         // Run the launcher's child through the exec-file protocol the script uses, then run that command here.
         Path execFile = dir.resolve("exec");
-        assertEquals(0, TornadoCli.commandLine().execute("--device", "jvm", "--exec-file", execFile.toString(),
-                "-cp", "", Echo.class.getName(), "a b", "c"));
+        assertEquals(
+                0,
+                TornadoCli.commandLine()
+                        .execute(
+                                "--device",
+                                "jvm",
+                                "--exec-file",
+                                execFile.toString(),
+                                "-cp",
+                                "",
+                                Echo.class.getName(),
+                                "a b",
+                                "c"));
         List<String> command = List.of(Files.readString(execFile).split("\0"));
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         assertEquals(7, p.waitFor());
         assertEquals("args=a b|c device=jvm vector=true", Files.readString(out).strip());
     }
@@ -138,20 +183,30 @@ class TornadoCliTest {
         all.addAll(List.of(argv));
         assertEquals(0, TornadoCli.commandLine().execute(all.toArray(String[]::new)));
         List<String> command = List.of(Files.readString(execFile).split("\0"));
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectErrorStream(false)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectErrorStream(false)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         int status = p.waitFor();
-        return new Object[]{status, Files.readString(out)};
+        return new Object[] {status, Files.readString(out)};
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} on {1}")
     @org.junit.jupiter.params.provider.CsvSource({
-            "VectorAdd, jvm, 10000", "Saxpy, jvm, 10000", "MatrixMultiply, jvm, 48", "TiledMatMul, jvm, 48", "Reduction, jvm, 10000",
-            "VectorAdd, opencl:0, 10000", "TiledMatMul, opencl:0, 48", "Reduction, opencl:0, 10000"})
-    void examplesRunThroughTheLauncherAndVerifyTheirResults(String example, String device, String size, @TempDir Path dir)
-            throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(device.equals("jvm") || OpenCL.isAvailable(),
-                "no OpenCL device: " + OpenCL.unavailableReason());
+        "VectorAdd, jvm, 10000",
+        "Saxpy, jvm, 10000",
+        "MatrixMultiply, jvm, 48",
+        "TiledMatMul, jvm, 48",
+        "Reduction, jvm, 10000",
+        "VectorAdd, opencl:0, 10000",
+        "TiledMatMul, opencl:0, 48",
+        "Reduction, opencl:0, 10000"
+    })
+    void examplesRunThroughTheLauncherAndVerifyTheirResults(
+            String example, String device, String size, @TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                device.equals("jvm") || OpenCL.isAvailable(), "no OpenCL device: " + OpenCL.unavailableReason());
         Object[] result = launch(dir, "--device", device, "io.squall.examples." + example, size);
         String output = (String) result[1];
         assertEquals(0, result[0], output);

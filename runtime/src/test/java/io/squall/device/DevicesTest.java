@@ -6,9 +6,9 @@ import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.api.runtime.TornadoRuntime;
 import io.squall.api.runtime.TornadoRuntimeProvider;
-import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.opencl.driver.OpenCL;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -27,8 +27,9 @@ class DevicesTest {
         assertEquals(new DeviceId("jvm", 0), DeviceId.parse(" JVM ", null));
         assertEquals(new DeviceId("jvm", 0), DeviceId.parse("jvm:0", null));
         assertEquals("ptx:1", DeviceId.parse("ptx:1", null).toString());
-        for (String bad : new String[]{"", "opencl", "opencl:", ":1", "opencl:x", "opencl:-1", "jvm:2"}) {
-            TornadoDeviceException e = assertThrows(TornadoDeviceException.class, () -> DeviceId.parse(bad, "-Dsquall.device"));
+        for (String bad : new String[] {"", "opencl", "opencl:", ":1", "opencl:x", "opencl:-1", "jvm:2"}) {
+            TornadoDeviceException e =
+                    assertThrows(TornadoDeviceException.class, () -> DeviceId.parse(bad, "-Dsquall.device"));
             assertTrue(e.getMessage().contains("-Dsquall.device"), e.getMessage());
         }
     }
@@ -47,39 +48,60 @@ class DevicesTest {
     void everyBackendIsAService() throws java.io.IOException {
         List<String> listed;
         try (var in = Devices.class.getResourceAsStream("/META-INF/services/" + Backend.class.getName())) {
-            listed = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            listed = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
         }
-        List<String> found = Devices.backends().stream().map(b -> b.getClass().getName()).toList();
+        List<String> found =
+                Devices.backends().stream().map(b -> b.getClass().getName()).toList();
         assertEquals(4, listed.size(), listed.toString());
-        assertTrue(found.containsAll(listed), found + " lacks some of " + listed);   // tests may register simulated backends too
-        assertEquals(List.of("opencl", "ptx", "spirv", "jvm"), Devices.backends().stream().map(Backend::name)
-                .filter(n -> List.of("opencl", "ptx", "spirv", "jvm").contains(n)).toList());
+        assertTrue(
+                found.containsAll(listed),
+                found + " lacks some of " + listed); // tests may register simulated backends too
+        assertEquals(
+                List.of("opencl", "ptx", "spirv", "jvm"),
+                Devices.backends().stream()
+                        .map(Backend::name)
+                        .filter(n -> List.of("opencl", "ptx", "spirv", "jvm").contains(n))
+                        .toList());
     }
 
     @Test
     void unknownDevicesAreClearErrors() {
-        TornadoDeviceException e = assertThrows(TornadoDeviceException.class, () -> Devices.get("opencl:99", "-Ds0.t0.device"));
-        assertTrue(e.getMessage().contains("opencl:99") && e.getMessage().contains("-Ds0.t0.device") && e.getMessage().contains("jvm"),
+        TornadoDeviceException e =
+                assertThrows(TornadoDeviceException.class, () -> Devices.get("opencl:99", "-Ds0.t0.device"));
+        assertTrue(
+                e.getMessage().contains("opencl:99")
+                        && e.getMessage().contains("-Ds0.t0.device")
+                        && e.getMessage().contains("jvm"),
                 e.getMessage());
         e = assertThrows(TornadoDeviceException.class, () -> Devices.get("cuda:0"));
         assertTrue(e.getMessage().contains("no backend 'cuda'"), e.getMessage());
-        assertThrows(TornadoDeviceException.class, () -> TornadoRuntimeProvider.getTornadoRuntime().getBackend(42));
+        assertThrows(
+                TornadoDeviceException.class,
+                () -> TornadoRuntimeProvider.getTornadoRuntime().getBackend(42));
     }
 
     @Test
     void openclDevicesAreNumberedAcrossPlatforms() {
         assumeTrue(OpenCL.isAvailable(), "no OpenCL: " + OpenCL.unavailableReason());
         List<ComputeDevice> all = Devices.all();
-        long expected = OpenCL.platforms().stream().mapToLong(p -> p.devices().size()).sum();
-        List<ComputeDevice> cl = all.stream().filter(d -> d.id().startsWith("opencl:")).toList();
+        long expected =
+                OpenCL.platforms().stream().mapToLong(p -> p.devices().size()).sum();
+        List<ComputeDevice> cl =
+                all.stream().filter(d -> d.id().startsWith("opencl:")).toList();
         assertEquals(expected, cl.size());
         for (int i = 0; i < cl.size(); i++) {
             assertEquals("opencl:" + i, cl.get(i).id());
             assertTrue(cl.get(i).properties().globalMemory() > 0);
             assertTrue(cl.get(i).properties().maxWorkGroupSize() > 0);
         }
-        ComputeDevice first = cl.stream().filter(d -> d.type() == TornadoDeviceType.GPU).findFirst().orElse(cl.getFirst());
+        ComputeDevice first = cl.stream()
+                .filter(d -> d.type() == TornadoDeviceType.GPU)
+                .findFirst()
+                .orElse(cl.getFirst());
         String saved = System.clearProperty("squall.device");
         try {
             assertSame(first, Devices.defaultDevice(), "default: first OpenCL GPU, else first OpenCL device");

@@ -1,7 +1,7 @@
 package io.squall.exec;
 
-import io.squall.device.Devices;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.Devices;
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteAssertions;
 import io.squall.suite.SuiteCase;

@@ -7,12 +7,12 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.device.Devices;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.Devices;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
+import io.squall.jit.compiler.JitCompiler;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
@@ -82,12 +82,12 @@ class LaunchGeometryTest {
         FloatArray a = new FloatArray(8);
         Object[] args = {a, 1000};
         LaunchGeometry g = LaunchGeometry.of("g.t", false, null, GPU, kernel("scale", args), args);
-        assertArrayEquals(new long[]{1000}, g.global());
+        assertArrayEquals(new long[] {1000}, g.global());
         assertNull(g.local());
 
-        Object[] stepped = {a, 10};   // i = 1, 4, 7, 10
+        Object[] stepped = {a, 10}; // i = 1, 4, 7, 10
         g = LaunchGeometry.of("g.t", false, null, GPU, kernel("scaleStepInclusive", stepped), stepped);
-        assertArrayEquals(new long[]{4}, g.global());
+        assertArrayEquals(new long[] {4}, g.global());
     }
 
     @Test
@@ -95,15 +95,16 @@ class LaunchGeometryTest {
         FloatArray a = new FloatArray(8);
         Object[] huge = {a, Integer.MAX_VALUE};
         LaunchGeometry g = LaunchGeometry.of("g.t", false, null, GPU, kernel("scale", huge), huge);
-        assertArrayEquals(new long[]{LaunchGeometry.MAX_DEFAULT_GLOBAL}, g.global());
+        assertArrayEquals(new long[] {LaunchGeometry.MAX_DEFAULT_GLOBAL}, g.global());
 
         Object[] data = {a};
         g = LaunchGeometry.of("g.t", false, null, GPU, kernel("scaleDataBound", data), data);
-        assertArrayEquals(new long[]{4 * 256}, g.global());
+        assertArrayEquals(new long[] {4 * 256}, g.global());
 
         Object[] empty = {a, 0};
         g = LaunchGeometry.of("g.t", false, null, GPU, kernel("scale", empty), empty);
-        assertArrayEquals(new long[]{1}, g.global(), "an empty range still launches one work-item, which skips the loop");
+        assertArrayEquals(
+                new long[] {1}, g.global(), "an empty range still launches one work-item, which skips the loop");
     }
 
     @Test
@@ -114,12 +115,14 @@ class LaunchGeometryTest {
         WorkerGrid2D grid = new WorkerGrid2D(32, 16);
         grid.setLocalWork(8, 4);
         LaunchGeometry g = LaunchGeometry.of("g.t", false, grid, GPU, k, args);
-        assertArrayEquals(new long[]{32, 16}, g.global());
-        assertArrayEquals(new long[]{8, 4}, g.local());
+        assertArrayEquals(new long[] {32, 16}, g.global());
+        assertArrayEquals(new long[] {8, 4}, g.local());
 
-        TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class,
+        TornadoRuntimeException e = assertThrows(
+                TornadoRuntimeException.class,
                 () -> LaunchGeometry.of("g.t", false, new WorkerGrid1D(32), GPU, k, args));
-        assertTrue(e.getMessage().contains("task g.t: its grid has 1 dimensions, its parallel loops 2"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("task g.t: its grid has 1 dimensions, its parallel loops 2"), e.getMessage());
     }
 
     @Test
@@ -127,7 +130,7 @@ class LaunchGeometryTest {
         FloatArray a = new FloatArray(1);
         Object[] args = {a};
         LaunchGeometry g = LaunchGeometry.of("g.t", false, null, GPU, kernel("single", args), args);
-        assertArrayEquals(new long[]{1}, g.global());
+        assertArrayEquals(new long[] {1}, g.global());
         assertNull(g.local());
 
         Object[] loop = {a, 100};
@@ -141,35 +144,41 @@ class LaunchGeometryTest {
         FloatArray a = new FloatArray(64);
         Object[] args = {new KernelContext(), a};
         Kernel k = kernel("context", args);
-        TornadoRuntimeException missing = assertThrows(TornadoRuntimeException.class,
-                () -> LaunchGeometry.of("g.t", true, null, GPU, k, args));
-        assertTrue(missing.getMessage().contains("withGridScheduler(new GridScheduler(\"g.t\", new WorkerGrid1D(n)))"),
+        TornadoRuntimeException missing =
+                assertThrows(TornadoRuntimeException.class, () -> LaunchGeometry.of("g.t", true, null, GPU, k, args));
+        assertTrue(
+                missing.getMessage().contains("withGridScheduler(new GridScheduler(\"g.t\", new WorkerGrid1D(n)))"),
                 missing.getMessage());
 
         WorkerGrid1D grid = new WorkerGrid1D(64);
         grid.setLocalWork(16);
         LaunchGeometry g = LaunchGeometry.of("g.t", true, grid, GPU, k, args);
-        assertArrayEquals(new long[]{64}, g.global());
-        assertArrayEquals(new long[]{16}, g.local());
+        assertArrayEquals(new long[] {64}, g.global());
+        assertArrayEquals(new long[] {16}, g.local());
 
         WorkerGrid1D uneven = new WorkerGrid1D(60);
         uneven.setLocalWork(16);
-        TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class,
-                () -> LaunchGeometry.of("g.t", true, uneven, GPU, k, args));
-        assertTrue(e.getMessage().contains("global work size [60] is not a multiple of the work-group size [16] in dimension 0"),
+        TornadoRuntimeException e =
+                assertThrows(TornadoRuntimeException.class, () -> LaunchGeometry.of("g.t", true, uneven, GPU, k, args));
+        assertTrue(
+                e.getMessage()
+                        .contains("global work size [60] is not a multiple of the work-group size [16] in dimension 0"),
                 e.getMessage());
 
         g = LaunchGeometry.of("g.t", true, grid, Devices.jvm(), k, args);
-        assertArrayEquals(new long[]{64}, g.global(), "the JVM runs KernelContext tasks over their grid");
+        assertArrayEquals(new long[] {64}, g.global(), "the JVM runs KernelContext tasks over their grid");
     }
 
     @Test
     void workItemIdsBeyondJavaIntsAreRefused() {
-        assertDoesNotThrow(() -> new LaunchGeometry(new long[]{Integer.MAX_VALUE, 1}, null).checkIdRange("g.t"));
+        assertDoesNotThrow(() -> new LaunchGeometry(new long[] {Integer.MAX_VALUE, 1}, null).checkIdRange("g.t"));
         assertDoesNotThrow(() -> new LaunchGeometry(null, null).checkIdRange("g.t"));
-        TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class,
-                () -> new LaunchGeometry(new long[]{1, 1L << 31}, null).checkIdRange("g.t"));
-        assertTrue(e.getMessage().contains("task g.t: global work size [1, 2147483648] is beyond the limit")
-                && e.getMessage().contains("in dimension 1"), e.getMessage());
+        TornadoRuntimeException e = assertThrows(
+                TornadoRuntimeException.class,
+                () -> new LaunchGeometry(new long[] {1, 1L << 31}, null).checkIdRange("g.t"));
+        assertTrue(
+                e.getMessage().contains("task g.t: global work size [1, 2147483648] is beyond the limit")
+                        && e.getMessage().contains("in dimension 1"),
+                e.getMessage());
     }
 }

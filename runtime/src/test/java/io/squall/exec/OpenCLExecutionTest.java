@@ -1,6 +1,5 @@
 package io.squall.exec;
 
-import io.squall.plan.RuntimeOptions;
 import io.squall.api.GridScheduler;
 import io.squall.api.KernelContext;
 import io.squall.api.TaskGraph;
@@ -12,6 +11,7 @@ import io.squall.api.enums.DataTransferMode;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.backend.opencl.driver.OpenCL;
+import io.squall.plan.RuntimeOptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,14 +39,17 @@ class OpenCLExecutionTest {
     }
 
     private static TaskGraph probeGraph(String name, FloatArray a, FloatArray b) {
-        return new TaskGraph(name).transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
-                .task("t", TestKernels::cacheProbe, a, b).transferToHost(DataTransferMode.EVERY_EXECUTION, b);
+        return new TaskGraph(name)
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+                .task("t", TestKernels::cacheProbe, a, b)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, b);
     }
 
     @Test
     void secondPlanWithTheSameTaskCompilesNothing() throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = new FloatArray(N);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(probeGraph("cache1", a, b).snapshot()).withDevice(opencl)) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(probeGraph("cache1", a, b).snapshot()).withDevice(opencl)) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(1, p.getCompileCount());
             assertTrue(p.getCompileTime() > 0);
@@ -55,7 +58,8 @@ class OpenCLExecutionTest {
         assertEquals(3 * 7 + 1, b.get(7));
         long builds = KernelCache.deviceBuilds(), jits = KernelCache.jitCompilations();
         FloatArray a2 = TestKernels.filled(N, 10), b2 = new FloatArray(N);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(probeGraph("cache2", a2, b2).snapshot()).withDevice(opencl)) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(probeGraph("cache2", a2, b2).snapshot()).withDevice(opencl)) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(0, p.getCompileCount(), "same method, signature, device and options: from the cache");
             assertEquals(0, p.getCompileTime());
@@ -63,7 +67,9 @@ class OpenCLExecutionTest {
         assertEquals(builds, KernelCache.deviceBuilds());
         assertEquals(jits, KernelCache.jitCompilations());
         assertEquals(3 * 17 + 1, b2.get(7));
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(probeGraph("cache3", a2, b2).snapshot()).withDevice(opencl)
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(
+                        probeGraph("cache3", a2, b2).snapshot())
+                .withDevice(opencl)
                 .withCompilerFlags("-fast-math")) {
             assertEquals(1, plan.execute().getProfilerResult().getCompileCount(), "other options: another kernel");
         }
@@ -72,11 +78,16 @@ class OpenCLExecutionTest {
     @Test
     void uncompilableTaskFailsWithoutFallbackAndRunsOnTheJvmWithIt() throws Exception {
         FloatArray out = new FloatArray(4);
-        TaskGraph g = new TaskGraph("fb").task("alloc", TestKernels::allocates, out).transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        TaskGraph g = new TaskGraph("fb")
+                .task("alloc", TestKernels::allocates, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl)) {
             TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, plan::execute);
-            assertTrue(e.getMessage().contains("fb.alloc") && e.getMessage().contains("opencl:0")
-                    && e.getMessage().contains(RuntimeOptions.FALLBACK), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("fb.alloc")
+                            && e.getMessage().contains("opencl:0")
+                            && e.getMessage().contains(RuntimeOptions.FALLBACK),
+                    e.getMessage());
         }
         PrintStream err = System.err;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -98,10 +109,13 @@ class OpenCLExecutionTest {
     @Test
     void emitsOpenCLForEveryCompiledTaskEvenOnTheJvm(@TempDir Path dir) throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = new FloatArray(N);
-        TaskGraph g = new TaskGraph("em").task("probe", TestKernels::emitProbe, a, b).transferToHost(DataTransferMode.EVERY_EXECUTION, b);
+        TaskGraph g = new TaskGraph("em")
+                .task("probe", TestKernels::emitProbe, a, b)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, b);
         System.setProperty(RuntimeOptions.EMIT, "opencl");
         System.setProperty(RuntimeOptions.EMIT_DIR, dir.resolve("out").toString());
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
             plan.execute();
         } finally {
             System.clearProperty(RuntimeOptions.EMIT);
@@ -119,7 +133,10 @@ class OpenCLExecutionTest {
         PrintStream out = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true));
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl).withPrintKernel().withThreadInfo()) {
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(opencl)
+                .withPrintKernel()
+                .withThreadInfo()) {
             plan.execute();
         } finally {
             System.setOut(out);
@@ -131,11 +148,13 @@ class OpenCLExecutionTest {
     @Test
     void kernelContextTaskRunsWithItsGrid() throws Exception {
         FloatArray out = new FloatArray(N);
-        TaskGraph g = new TaskGraph("kco").task("ids", TestKernels::indexWithContext, new KernelContext(), out)
+        TaskGraph g = new TaskGraph("kco")
+                .task("ids", TestKernels::indexWithContext, new KernelContext(), out)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         WorkerGrid1D grid = new WorkerGrid1D(128);
         grid.setLocalWork(32);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl)
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(opencl)
                 .withGridScheduler(new GridScheduler("kco.ids", grid))) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(128, p.getTaskProfiles().getFirst().global[0]);
@@ -146,7 +165,8 @@ class OpenCLExecutionTest {
         }
         WorkerGrid1D ragged = new WorkerGrid1D(100);
         ragged.setLocalWork(32);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl)
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(opencl)
                 .withGridScheduler(new GridScheduler("kco.ids", ragged))) {
             TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, plan::execute);
             assertTrue(e.getMessage().contains("kco.ids") && e.getMessage().contains("multiple"), e.getMessage());
@@ -156,8 +176,11 @@ class OpenCLExecutionTest {
     @Test
     void preCompilationCompilesBeforeTheFirstExecution() throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 1), c = new FloatArray(N);
-        TaskGraph g = new TaskGraph("pre").task("t0", TestKernels::add, a, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(opencl).withPreCompilation()) {
+        TaskGraph g = new TaskGraph("pre")
+                .task("t0", TestKernels::add, a, b, c)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(opencl).withPreCompilation()) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(0, p.getCompileCount());
             assertFalse(p.getTaskProfiles().isEmpty());

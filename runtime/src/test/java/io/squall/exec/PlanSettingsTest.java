@@ -19,7 +19,7 @@ class PlanSettingsTest {
 
     private static PlanSettings settings() {
         PlanSettings s = new PlanSettings();
-        s.checked = false;   // independent of -Dsquall.checked and -Dsquall.fastMath in the test JVM
+        s.checked = false; // independent of -Dsquall.checked and -Dsquall.fastMath in the test JVM
         s.fastMath = false;
         return s;
     }
@@ -53,7 +53,9 @@ class PlanSettingsTest {
         String checked = s.preparedKey(GPU);
         s.accessGuards = false;
         String unguarded = s.preparedKey(GPU);
-        assertEquals(5, Set.of(plain, fast, spec, checked, unguarded).size(),
+        assertEquals(
+                5,
+                Set.of(plain, fast, spec, checked, unguarded).size(),
                 plain + " " + fast + " " + spec + " " + checked + " " + unguarded);
         s.printKernel = !s.printKernel;
         s.threadInfo = !s.threadInfo;
@@ -65,8 +67,11 @@ class PlanSettingsTest {
         assertEquals(ProfilerMode.CONSOLE, PlanSettings.profilerMode("Console"));
         assertEquals(ProfilerMode.SILENT, PlanSettings.profilerMode("silent"));
         assertNull(PlanSettings.profilerMode("json:/tmp/profile.json"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlanSettings.profilerMode("json:"));
-        assertTrue(e.getMessage().contains("-Dsquall.profiler=json:: expected console, silent or json:<file>"), e.getMessage());
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> PlanSettings.profilerMode("json:"));
+        assertTrue(
+                e.getMessage().contains("-Dsquall.profiler=json:: expected console, silent or json:<file>"),
+                e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PlanSettings.profilerMode("verbose"));
     }
 }

@@ -1,10 +1,10 @@
 package io.squall.exec;
 
 import io.squall.api.enums.TornadoDeviceType;
-import io.squall.backend.DeviceProperties;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
+import io.squall.backend.DeviceProperties;
 import io.squall.backend.DeviceTimings;
 import io.squall.backend.LaunchRequest;
 import io.squall.jit.CompileOptions;
@@ -19,9 +19,24 @@ final class PropertiesOnlyDevice implements ComputeDevice {
     private final DeviceProperties properties;
 
     PropertiesOnlyDevice(TornadoDeviceType type) {
-        properties = new DeviceProperties("props:0", "properties-only test device", "squall tests", "test",
-                "1", "1", type, 1L << 30, 1L << 16, 1L << 28, 4, 1024, new long[]{1024, 1024, 64}, 1000,
-                Set.of(), "", "");
+        properties = new DeviceProperties(
+                "props:0",
+                "properties-only test device",
+                "squall tests",
+                "test",
+                "1",
+                "1",
+                type,
+                1L << 30,
+                1L << 16,
+                1L << 28,
+                4,
+                1024,
+                new long[] {1024, 1024, 64},
+                1000,
+                Set.of(),
+                "",
+                "");
     }
 
     @Override
@@ -75,6 +90,5 @@ final class PropertiesOnlyDevice implements ComputeDevice {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

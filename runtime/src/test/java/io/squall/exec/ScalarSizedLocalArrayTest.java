@@ -7,13 +7,14 @@ import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.WorkerGrid1D;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.device.Devices;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.Devices;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -39,7 +40,7 @@ class ScalarSizedLocalArrayTest {
     static Stream<String> devices() {
         List<String> ids = new ArrayList<>();
         for (ComputeDevice d : Devices.all()) {
-            if (!d.id().startsWith("ptx:")) {   // PTX runs need a GPU; its code generator is covered by the suite
+            if (!d.id().startsWith("ptx:")) { // PTX runs need a GPU; its code generator is covered by the suite
                 ids.add(d.id());
             }
         }
@@ -58,10 +59,12 @@ class ScalarSizedLocalArrayTest {
             WorkerGrid1D grid = new WorkerGrid1D(n);
             grid.setLocalWork(groupSize);
             KernelContext ctx = new KernelContext();
-            TaskGraph g = new TaskGraph("sized").transferToDevice(DataTransferMode.EVERY_EXECUTION, in)
+            TaskGraph g = new TaskGraph("sized")
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, in)
                     .task("t", ScalarSizedLocalArrayTest::groupSums, ctx, in, sums, groupSize)
                     .transferToHost(DataTransferMode.EVERY_EXECUTION, sums);
-            try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(deviceId))) {
+            try (TornadoExecutionPlan plan =
+                    new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(deviceId))) {
                 plan.withGridScheduler(new GridScheduler("sized.t", grid)).execute();
             }
             for (int grp = 0; grp < n / groupSize; grp++) {

@@ -9,15 +9,15 @@ import io.squall.api.types.arrays.Int8Array;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
 import io.squall.api.types.arrays.ShortArray;
-import io.squall.backend.DeviceProperties;
-import io.squall.device.Devices;
-import io.squall.backend.jvm.driver.JvmKernelRunner;
 import io.squall.backend.Backend;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
+import io.squall.backend.DeviceProperties;
 import io.squall.backend.DeviceTimings;
 import io.squall.backend.LaunchRequest;
+import io.squall.backend.jvm.driver.JvmKernelRunner;
+import io.squall.device.Devices;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
@@ -66,8 +66,24 @@ final class SimulatedBackend implements Backend {
     }
 
     static final class SimDevice implements ComputeDevice {
-        private final DeviceProperties properties = new DeviceProperties("sim:0", "simulated device", "squall tests", "test", "1", "1",
-                TornadoDeviceType.CUSTOM, 1L << 30, 1 << 16, 1L << 30, 2, 256, new long[]{256, 256, 256}, 0, Set.of(), "", "");
+        private final DeviceProperties properties = new DeviceProperties(
+                "sim:0",
+                "simulated device",
+                "squall tests",
+                "test",
+                "1",
+                "1",
+                TornadoDeviceType.CUSTOM,
+                1L << 30,
+                1 << 16,
+                1L << 30,
+                2,
+                256,
+                new long[] {256, 256, 256},
+                0,
+                Set.of(),
+                "",
+                "");
 
         @Override
         public String id() {
@@ -110,7 +126,7 @@ final class SimulatedBackend implements Backend {
         public DeviceBuffer allocate(long bytes) {
             Arena arena = Arena.ofShared();
             MemorySegment seg = arena.allocate(Math.max(1, bytes), 8).asSlice(0, bytes);
-            seg.fill((byte) 0x7f);   // garbage, so a missing copy cannot pass by accident
+            seg.fill((byte) 0x7f); // garbage, so a missing copy cannot pass by accident
             return new Buffer(arena, seg);
         }
 
@@ -175,7 +191,6 @@ final class SimulatedBackend implements Backend {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -6,8 +6,7 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** Small kernels for the executor's tests. */
 public final class TestKernels {
-    private TestKernels() {
-    }
+    private TestKernels() {}
 
     public static void add(FloatArray a, FloatArray b, FloatArray c) {
         for (@Parallel int i = 0; i < c.getSize(); i++) {
@@ -48,7 +47,7 @@ public final class TestKernels {
 
     /** Not in the kernel subset: allocates an object, so the JIT rejects it. */
     public static void allocates(FloatArray out) {
-        float[] tmp = new float[]{1f};
+        float[] tmp = new float[] {1f};
         StringBuilder sb = new StringBuilder("x");
         out.set(0, tmp[0] + sb.length());
     }

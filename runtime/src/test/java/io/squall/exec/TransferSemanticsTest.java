@@ -10,13 +10,13 @@ import io.squall.api.enums.DataTransferMode;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.device.Devices;
 import io.squall.device.SquallDevice;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import io.squall.device.Devices;
 
 import java.util.stream.Stream;
 
@@ -47,7 +47,8 @@ class TransferSemanticsTest {
     /** The simulator and every OpenCL device. */
     static Stream<TornadoDevice> devices() {
         SimulatedBackend.install();
-        return Devices.all().stream().filter(d -> d.id().startsWith("opencl:") || d.id().equals("sim:0"))
+        return Devices.all().stream()
+                .filter(d -> d.id().startsWith("opencl:") || d.id().equals("sim:0"))
                 .map(d -> (TornadoDevice) SquallDevice.of(d));
     }
 
@@ -75,7 +76,7 @@ class TransferSemanticsTest {
             assertEquals(BYTES, p1.getTotalBytesCopyOut());
 
             b.init(7);
-            a.init(1000);   // FIRST_EXECUTION: the device keeps the first copy
+            a.init(1000); // FIRST_EXECUTION: the device keeps the first copy
             TornadoProfilerResult p2 = plan.execute().getProfilerResult();
             assertEquals(1, p2.getCopyInCount(), "only the EVERY_EXECUTION input is copied again");
             assertEquals(1, p2.getCopyOutCount());
@@ -124,8 +125,10 @@ class TransferSemanticsTest {
                 float expected = i >= 8 && i < 12 ? a.get(i) + b.get(i) : 0f;
                 assertEquals(expected, c.get(i), "element " + i);
             }
-            assertThrows(IllegalArgumentException.class, () -> r.transferToHost(new DataRange(c).withOffset(N - 2).withSize(4)));
-            r.transferToHost(c);   // a partial copy does not make the host current: the whole array still comes
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> r.transferToHost(new DataRange(c).withOffset(N - 2).withSize(4)));
+            r.transferToHost(c); // a partial copy does not make the host current: the whole array still comes
             assertSums(a, b, c);
         }
     }
@@ -143,7 +146,7 @@ class TransferSemanticsTest {
                 .task("plus", TestKernels::plusOne, b, c)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
         try (TornadoExecutionPlan first = new TornadoExecutionPlan(producer.snapshot()).withDevice(dev);
-             TornadoExecutionPlan second = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
+                TornadoExecutionPlan second = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
             TornadoProfilerResult p1 = first.execute().getProfilerResult();
             assertEquals(2, p1.getCopyInCount(), "a, and b once (undeclared)");
             assertEquals(0, p1.getCopyOutCount(), "b stays on the device");
@@ -162,10 +165,14 @@ class TransferSemanticsTest {
     @MethodSource("devices")
     void persistedBufferOutlivesTheProducerWhileAConsumerHoldsIt(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
-        TaskGraph producer = new TaskGraph("producer2").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
-                .task("twice", TestKernels::twice, a, b).persistOnDevice(b);
-        TaskGraph consumer = new TaskGraph("consumer2").consumeFromDevice("producer2", b)
-                .task("plus", TestKernels::plusOne, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        TaskGraph producer = new TaskGraph("producer2")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+                .task("twice", TestKernels::twice, a, b)
+                .persistOnDevice(b);
+        TaskGraph consumer = new TaskGraph("consumer2")
+                .consumeFromDevice("producer2", b)
+                .task("plus", TestKernels::plusOne, b, c)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
         TornadoExecutionPlan first = new TornadoExecutionPlan(producer.snapshot()).withDevice(dev);
         first.execute();
         try (TornadoExecutionPlan second = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
@@ -187,12 +194,13 @@ class TransferSemanticsTest {
     @MethodSource("devices")
     void consumingWhatNoGraphPersistedIsAnError(TornadoDevice dev) throws Exception {
         FloatArray b = new FloatArray(N), c = new FloatArray(N);
-        TaskGraph consumer = new TaskGraph("orphan")
-                .consumeFromDevice("nobody", b)
-                .task("plus", TestKernels::plusOne, b, c);
+        TaskGraph consumer =
+                new TaskGraph("orphan").consumeFromDevice("nobody", b).task("plus", TestKernels::plusOne, b, c);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(consumer.snapshot()).withDevice(dev)) {
             TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, plan::execute);
-            assertTrue(e.getMessage().contains("graph nobody") && e.getMessage().contains("persistOnDevice"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("graph nobody") && e.getMessage().contains("persistOnDevice"),
+                    e.getMessage());
         }
     }
 
@@ -200,11 +208,16 @@ class TransferSemanticsTest {
     @MethodSource("devices")
     void twoGraphsInOnePlanShareDeviceBuffers(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
-        TaskGraph producer = new TaskGraph("p").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
-                .task("twice", TestKernels::twice, a, b).persistOnDevice(b);
-        TaskGraph consumer = new TaskGraph("q").consumeFromDevice(b)
-                .task("plus", TestKernels::plusOne, b, c).transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(producer.snapshot(), consumer.snapshot()).withDevice(dev)) {
+        TaskGraph producer = new TaskGraph("p")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+                .task("twice", TestKernels::twice, a, b)
+                .persistOnDevice(b);
+        TaskGraph consumer = new TaskGraph("q")
+                .consumeFromDevice(b)
+                .task("plus", TestKernels::plusOne, b, c)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(producer.snapshot(), consumer.snapshot()).withDevice(dev)) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(3, p.getCopyInCount(), "a, b, c once each");
             assertEquals(1, p.getCopyOutCount());
@@ -219,11 +232,13 @@ class TransferSemanticsTest {
     @MethodSource("devices")
     void dataMovesBetweenDevicesWhenTasksRunOnDifferentOnes(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1), b = new FloatArray(N), c = new FloatArray(N);
-        TaskGraph g = new TaskGraph("mix").transferToDevice(DataTransferMode.EVERY_EXECUTION, a)
+        TaskGraph g = new TaskGraph("mix")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, a)
                 .task("twice", TestKernels::twice, a, b)
                 .task("plus", TestKernels::plusOne, b, c)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(dev)
                 .withDevice("mix.plus", TornadoExecutionPlan.getDevice("jvm"))) {
             TornadoProfilerResult p = plan.execute().getProfilerResult();
             assertEquals(1, p.getCopyOutCount(), "b comes to the host for the JVM task; c was written on the host");
@@ -240,7 +255,8 @@ class TransferSemanticsTest {
     @MethodSource("devices")
     void writtenInPlaceAndReadBackEveryTime(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 1);
-        TaskGraph g = new TaskGraph("inplace").transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+        TaskGraph g = new TaskGraph("inplace")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
                 .task("scale", TestKernels::scaleInPlace, a, 2f)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, a);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)) {
@@ -257,12 +273,13 @@ class TransferSemanticsTest {
     @MethodSource("devices")
     void javaPrimitiveArraysAsArguments(TornadoDevice dev) throws Exception {
         float[] x = {1, 2, 3, 4}, y = {10, 20, 30, 40};
-        TaskGraph g = new TaskGraph("heap").transferToDevice(DataTransferMode.EVERY_EXECUTION, x, y)
+        TaskGraph g = new TaskGraph("heap")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, x, y)
                 .task("saxpy", TestKernels::saxpyHeap, 2f, x, y)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, y);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev)) {
             plan.execute();
-            assertArrayEquals(new float[]{12, 24, 36, 48}, y);
+            assertArrayEquals(new float[] {12, 24, 36, 48}, y);
         }
     }
 
@@ -271,17 +288,23 @@ class TransferSemanticsTest {
     void memoryLimitExceededIsAClearError(TornadoDevice dev) throws Exception {
         FloatArray a = TestKernels.filled(N, 0), b = TestKernels.filled(N, 0), c = new FloatArray(N);
         TaskGraph g = new TaskGraph("lim").task("t0", TestKernels::add, a, b, c);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev).withMemoryLimit("512B")) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(dev).withMemoryLimit("512B")) {
             TornadoMemoryException e = assertThrows(TornadoMemoryException.class, plan::execute);
-            assertTrue(e.getMessage().contains("withMemoryLimit(\"512B\")") && e.getMessage().contains("lim.t0"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("withMemoryLimit(\"512B\")")
+                            && e.getMessage().contains("lim.t0"),
+                    e.getMessage());
         }
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(dev).withMemoryLimit("1KB")) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(dev).withMemoryLimit("1KB")) {
             plan.execute();
             assertEquals(3 * BYTES, plan.getCurrentDeviceMemoryUsage());
             plan.freeDeviceMemory();
             assertEquals(0, plan.getCurrentDeviceMemoryUsage());
         }
-        assertThrows(IllegalArgumentException.class, () -> new TornadoExecutionPlan(g.snapshot()).withMemoryLimit("lots"));
+        assertThrows(
+                IllegalArgumentException.class, () -> new TornadoExecutionPlan(g.snapshot()).withMemoryLimit("lots"));
     }
 
     @Test

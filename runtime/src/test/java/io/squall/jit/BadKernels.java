@@ -4,6 +4,7 @@ import io.squall.api.KernelContext;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,21 +1,21 @@
 package io.squall.jit;
 
 import io.squall.backend.opencl.codegen.OpenCLEmitter;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.squall.jit.compiler.JitCompiler;
-
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteCase;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The generated OpenCL C of every suite kernel passes clang's OpenCL front end for OpenCL C 1.2 and 3.0 with
@@ -44,12 +44,30 @@ class ClangSyntaxTest {
             Path file = dir.resolve(c.name() + ".cl");
             Files.writeString(file, OpenCLEmitter.emit(k, DeviceCapabilities.generic()));
             for (String std : List.of("CL1.2", "CL3.0")) {
-                Process p = new ProcessBuilder(clang, "-x", "cl", "-cl-std=" + std, "-target", "spir64", "-Xclang", "-finclude-default-header",
-                        "-fsyntax-only", "-Werror", "-Wno-unused-label", file.toString()).redirectErrorStream(true).start();
+                Process p = new ProcessBuilder(
+                                clang,
+                                "-x",
+                                "cl",
+                                "-cl-std=" + std,
+                                "-target",
+                                "spir64",
+                                "-Xclang",
+                                "-finclude-default-header",
+                                "-fsyntax-only",
+                                "-Werror",
+                                "-Wno-unused-label",
+                                file.toString())
+                        .redirectErrorStream(true)
+                        .start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "clang did not finish on " + c.name());
                 if (p.exitValue() != 0) {
-                    failures.append(c.name()).append(" (").append(std).append("):\n").append(out).append('\n');
+                    failures.append(c.name())
+                            .append(" (")
+                            .append(std)
+                            .append("):\n")
+                            .append(out)
+                            .append('\n');
                 }
             }
         }

@@ -21,7 +21,8 @@ public final class OpenCLSuiteMain {
         int failures = 0;
         for (CLDevice device : OpenCL.devices()) {
             System.out.println("== " + device.name() + " (" + device.vendor() + ", " + device.version() + ")");
-            try (CLContext context = CLContext.create(device); CLCommandQueue queue = context.createQueue(false)) {
+            try (CLContext context = CLContext.create(device);
+                    CLCommandQueue queue = context.createQueue(false)) {
                 for (SuiteCase c : KernelSuite.all()) {
                     try {
                         Object[] actual = c.inputs().get();
@@ -29,7 +30,9 @@ public final class OpenCLSuiteMain {
                         c.reference().accept(expected);
                         SuiteLauncher.run(context, queue, c, actual, false);
                         String problem = SuiteAssertions.mismatch(c, expected, actual);
-                        System.out.println((problem == null ? "ok    " : "FAIL  ") + c.name() + (problem == null ? "" : ": " + problem));
+                        System.out.println((problem == null ? "ok    " : "FAIL  ")
+                                + c.name()
+                                + (problem == null ? "" : ": " + problem));
                         failures += problem == null ? 0 : 1;
                     } catch (RuntimeException e) {
                         System.out.println("ERROR " + c.name() + ": " + e);

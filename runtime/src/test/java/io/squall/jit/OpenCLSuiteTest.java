@@ -1,7 +1,5 @@
 package io.squall.jit;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.squall.backend.opencl.driver.CLCommandQueue;
 import io.squall.backend.opencl.driver.CLContext;
 import io.squall.backend.opencl.driver.CLDevice;
@@ -9,12 +7,15 @@ import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteAssertions;
 import io.squall.suite.SuiteCase;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** Each suite kernel's generated OpenCL C is built and run on the first OpenCL device (PoCL in CI) against its reference. */
 class OpenCLSuiteTest {

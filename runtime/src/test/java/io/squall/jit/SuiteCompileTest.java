@@ -1,19 +1,19 @@
 package io.squall.jit;
 
 import io.squall.backend.opencl.codegen.OpenCLEmitter;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.squall.jit.compiler.JitCompiler;
-
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Phi;
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteCase;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every suite kernel compiles to well-formed IR and to OpenCL C. */
 class SuiteCompileTest {
@@ -34,13 +34,23 @@ class SuiteCompileTest {
                 }
             }
             // a grid launches a KernelContext kernel, or a @Parallel kernel with fewer work-items than iterations
-            assertEquals(c.grid() == null || k.dimensions() > 0
-                    ? (k.shape() == Kernel.Shape.SINGLE_THREAD ? Kernel.Shape.SINGLE_THREAD : Kernel.Shape.PARALLEL_LOOPS)
-                    : Kernel.Shape.KERNEL_CONTEXT, k.shape());
+            assertEquals(
+                    c.grid() == null || k.dimensions() > 0
+                            ? (k.shape() == Kernel.Shape.SINGLE_THREAD
+                                    ? Kernel.Shape.SINGLE_THREAD
+                                    : Kernel.Shape.PARALLEL_LOOPS)
+                            : Kernel.Shape.KERNEL_CONTEXT,
+                    k.shape());
             String src = OpenCLEmitter.emit(k, DeviceCapabilities.generic());
             assertTrue(src.contains("__kernel ") && src.contains("void " + k.entryName() + "("), src);
-            long arrays = k.params().stream().filter(p -> p.kind() == KernelParam.Kind.BUFFER).count();
-            assertEquals(arrays, k.params().stream().filter(p -> p.kind() == KernelParam.Kind.LENGTH).count());
+            long arrays = k.params().stream()
+                    .filter(p -> p.kind() == KernelParam.Kind.BUFFER)
+                    .count();
+            assertEquals(
+                    arrays,
+                    k.params().stream()
+                            .filter(p -> p.kind() == KernelParam.Kind.LENGTH)
+                            .count());
         }
     }
 }

@@ -1,16 +1,17 @@
 package io.squall.jit;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.WorkerGrid;
 import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.backend.KernelArguments;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.backend.opencl.driver.CLBuffer;
 import io.squall.backend.opencl.driver.CLCommandQueue;
 import io.squall.backend.opencl.driver.CLContext;
 import io.squall.backend.opencl.driver.CLDevice;
 import io.squall.backend.opencl.driver.CLKernel;
 import io.squall.backend.opencl.driver.CLProgram;
-import io.squall.backend.KernelArguments;
 import io.squall.suite.SuiteCase;
+
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,17 +19,21 @@ import java.util.List;
 
 /** Test-only launcher: binds a compiled suite kernel through Kernel.params() and runs it on an OpenCL device. */
 final class SuiteLauncher {
-    private SuiteLauncher() {
-    }
+    private SuiteLauncher() {}
 
     static DeviceCapabilities capabilities(CLDevice d) {
-        return new DeviceCapabilities(d.hasFp64(), d.hasFp16(), d.extensions().contains("cl_khr_subgroups"),
-                (int) Math.min(Integer.MAX_VALUE, d.maxWorkGroupSize()), d.openclCVersion());
+        return new DeviceCapabilities(
+                d.hasFp64(),
+                d.hasFp16(),
+                d.extensions().contains("cl_khr_subgroups"),
+                (int) Math.min(Integer.MAX_VALUE, d.maxWorkGroupSize()),
+                d.openclCVersion());
     }
 
     static MemorySegment segmentOf(Object a) {
         return switch (a) {
-            case io.squall.api.types.arrays.ArrayBacked backed -> backed.getStorage().getSegment();
+            case io.squall.api.types.arrays.ArrayBacked backed ->
+                backed.getStorage().getSegment();
             case TornadoNativeArray n -> n.getSegment();
             case float[] f -> MemorySegment.ofArray(f);
             case int[] i -> MemorySegment.ofArray(i);
@@ -47,9 +52,9 @@ final class SuiteLauncher {
         String src = OpenCLEmitter.emit(k, capabilities(context.device()));
         List<CLBuffer> buffers = new ArrayList<>();
         try (CLProgram program = context.buildSource(src, OpenCLEmitter.buildOptions(k.options()));
-             CLKernel kernel = program.kernel(k.entryName())) {
+                CLKernel kernel = program.kernel(k.entryName())) {
             CLBuffer[] byArg = new CLBuffer[args.length];
-            Object[] data = args.clone();   // an AtomicInteger travels as one int, written back after the launch
+            Object[] data = args.clone(); // an AtomicInteger travels as one int, written back after the launch
             for (int i = 0; i < data.length; i++) {
                 if (data[i] instanceof java.util.concurrent.atomic.AtomicInteger ai) {
                     io.squall.api.types.arrays.IntArray one = new io.squall.api.types.arrays.IntArray(1);
@@ -88,9 +93,16 @@ final class SuiteLauncher {
                     }
                 }
             }
-            for (Kernel.ReductionStart start : k.reductionStarts()) {   // what the plan's launcher does (see Kernel.ReductionStart)
-                MemorySegment bits = MemorySegment.ofArray(new long[] {start.value().bits()});
-                queue.write(byArg[start.javaArgIndex()], 0, bits, start.value().type().bytes(), true);
+            for (Kernel.ReductionStart start :
+                    k.reductionStarts()) { // what the plan's launcher does (see Kernel.ReductionStart)
+                MemorySegment bits =
+                        MemorySegment.ofArray(new long[] {start.value().bits()});
+                queue.write(
+                        byArg[start.javaArgIndex()],
+                        0,
+                        bits,
+                        start.value().type().bytes(),
+                        true);
             }
             long[] global;
             long[] local = null;

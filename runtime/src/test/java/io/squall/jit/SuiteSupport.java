@@ -2,13 +2,13 @@ package io.squall.jit;
 
 import io.squall.jit.compiler.JitCompiler;
 import io.squall.suite.SuiteCase;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /** Compiles suite cases the way a launcher would: one ArgSpec per argument, from the case's inputs. */
 final class SuiteSupport {
-    private SuiteSupport() {
-    }
+    private SuiteSupport() {}
 
     static List<ArgSpec> argSpecs(Object[] args, boolean specialize) {
         List<ArgSpec> specs = new ArrayList<>();

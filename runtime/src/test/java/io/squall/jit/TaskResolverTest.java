@@ -1,18 +1,19 @@
 package io.squall.jit;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import io.squall.jit.compiler.JitCompiler;
-
 import io.squall.api.common.TornadoFunctions.Task1;
 import io.squall.api.common.TornadoFunctions.Task2;
 import io.squall.api.common.TornadoFunctions.Task3;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.suite.Kernels;
-import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TaskResolverTest {
 
@@ -30,7 +31,10 @@ class TaskResolverTest {
         Task2<FloatArray, FloatArray> task = (in, out) -> Kernels.geluKernel(in, out);
         ResolvedTask r = TaskResolver.resolve(task);
         assertEquals("geluKernel", r.method().getName());
-        Kernel k = JitCompiler.compile(r.method(), List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)), CompileOptions.defaults());
+        Kernel k = JitCompiler.compile(
+                r.method(),
+                List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)),
+                CompileOptions.defaults());
         assertEquals(Kernel.Shape.PARALLEL_LOOPS, k.shape());
     }
 
@@ -43,7 +47,10 @@ class TaskResolverTest {
         };
         ResolvedTask r = TaskResolver.resolve(task);
         assertTrue(r.method().getName().startsWith("lambda$"));
-        Kernel k = JitCompiler.compile(r.method(), List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)), CompileOptions.defaults());
+        Kernel k = JitCompiler.compile(
+                r.method(),
+                List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class)),
+                CompileOptions.defaults());
         assertEquals(Kernel.Shape.SINGLE_THREAD, k.shape());
         assertTrue(OpenCLEmitter.emit(k, DeviceCapabilities.generic()).contains(k.entryName()));
     }
@@ -60,8 +67,7 @@ class TaskResolverTest {
     void nonLambdaTaskIsRejectedClearly() {
         Task1<String> task = new Task1<>() {
             @Override
-            public void apply(String arg1) {
-            }
+            public void apply(String arg1) {}
         };
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskResolver.resolve(task));
         assertTrue(e.getMessage().contains("not a lambda or method reference"), e.getMessage());

@@ -11,8 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Runs a main class of the test class path in a new JVM, so a test can survive, and report, that JVM's crash. */
 final class ForkedJvm {
-    private ForkedJvm() {
-    }
+    private ForkedJvm() {}
 
     /** Exit status and everything the JVM wrote (stdout and stderr). */
     record Result(int status, String output) {
@@ -35,13 +34,17 @@ final class ForkedJvm {
     static Result run(List<String> jvmFlags, Class<?> main, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null"));
+        command.addAll(
+                List.of("--enable-native-access=ALL-UNNAMED", "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null"));
         command.addAll(jvmFlags);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile("squall-fork", ".txt");
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .start();
             if (!p.waitFor(300, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
                 fail("forked JVM hung: " + String.join(" ", command) + "\n" + Files.readString(out));

@@ -11,8 +11,7 @@ import io.squall.api.types.arrays.LongArray;
  * {@code // site:} comment, so the lines may move.
  */
 public final class SafetyKernels {
-    private SafetyKernels() {
-    }
+    private SafetyKernels() {}
 
     public static void divide(IntArray a, IntArray b, IntArray quotient, IntArray remainder) {
         for (@Parallel int i = 0; i < a.getSize(); i++) {

@@ -9,8 +9,8 @@ import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
-import io.squall.device.Devices;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.Devices;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +21,7 @@ import java.util.List;
  * the failure the tests look for. Usage: {@code SafetyProbe <case> [device] [checked|default] [variant]}.
  */
 public final class SafetyProbe {
-    private SafetyProbe() {
-    }
+    private SafetyProbe() {}
 
     public static void main(String[] args) throws Exception {
         String device = args.length > 1 ? args[1] : "jvm";
@@ -89,12 +88,12 @@ public final class SafetyProbe {
     static volatile long sink;
 
     private static void sigfpe() {
-        System.out.println("before=" + hostDivision());   // interpreted: first calls
-        Devices.all();                                     // discovery: loads every driver (PoCL among them)
+        System.out.println("before=" + hostDivision()); // interpreted: first calls
+        Devices.all(); // discovery: loads every driver (PoCL among them)
         TornadoExecutionPlan.getDevice("jvm");
         System.out.println("after=" + hostDivision());
         long sum = 0;
-        for (int i = 1; i < 300_000; i++) {               // with -Xbatch both methods are compiled after this
+        for (int i = 1; i < 300_000; i++) { // with -Xbatch both methods are compiled after this
             sum += divide(i, 7) + remainder(i, 5);
         }
         System.out.println("warm=" + sum);
@@ -122,9 +121,16 @@ public final class SafetyProbe {
     static final long[] BL = {0, -1, 0, -2, 2, 0, 3, -1};
 
     private static void divide(String device, boolean checked) throws Exception {
-        IntArray a = IntArray.fromArray(A), b = IntArray.fromArray(B), q = new IntArray(A.length), r = new IntArray(A.length);
-        LongArray al = LongArray.fromArray(AL), bl = LongArray.fromArray(BL), ql = new LongArray(AL.length), rl = new LongArray(AL.length);
-        TaskGraph g = new TaskGraph("s").transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b, al, bl)
+        IntArray a = IntArray.fromArray(A),
+                b = IntArray.fromArray(B),
+                q = new IntArray(A.length),
+                r = new IntArray(A.length);
+        LongArray al = LongArray.fromArray(AL),
+                bl = LongArray.fromArray(BL),
+                ql = new LongArray(AL.length),
+                rl = new LongArray(AL.length);
+        TaskGraph g = new TaskGraph("s")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, a, b, al, bl)
                 .task("divide", SafetyKernels::divide, a, b, q, r)
                 .task("divideLong", SafetyKernels::divideLong, al, bl, ql, rl)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, q, r, ql, rl);
@@ -138,7 +144,8 @@ public final class SafetyProbe {
     }
 
     private static TornadoExecutionPlan plan(TaskGraph g, String device, boolean checked) {
-        TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(device));
+        TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(device));
         return checked ? plan.withBoundsChecks() : plan;
     }
 
@@ -164,14 +171,22 @@ public final class SafetyProbe {
         for (int i = 0; i < N; i++) {
             in.set(i, i);
         }
-        TaskGraph g = new TaskGraph("oob").transferToDevice(DataTransferMode.EVERY_EXECUTION, neighbours.subList(0, 4).toArray())
+        TaskGraph g = new TaskGraph("oob")
+                .transferToDevice(
+                        DataTransferMode.EVERY_EXECUTION,
+                        neighbours.subList(0, 4).toArray())
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, in, out)
-                .transferToDevice(DataTransferMode.EVERY_EXECUTION, neighbours.subList(4, 8).toArray());
-        g = variant.startsWith("read") ? g.task("read", SafetyKernels::readAt, in, out, offset) : g.task("write", SafetyKernels::writeAt, out, offset);
-        for (int i = 0; i < 8; i++) {   // the neighbours are kept on the device by a task that reads them
+                .transferToDevice(
+                        DataTransferMode.EVERY_EXECUTION,
+                        neighbours.subList(4, 8).toArray());
+        g = variant.startsWith("read")
+                ? g.task("read", SafetyKernels::readAt, in, out, offset)
+                : g.task("write", SafetyKernels::writeAt, out, offset);
+        for (int i = 0; i < 8; i++) { // the neighbours are kept on the device by a task that reads them
             g = g.task("keep" + i, SafetyKernels::readAt, neighbours.get(i), neighbours.get(i), 0);
         }
-        g = g.transferToHost(DataTransferMode.EVERY_EXECUTION, out).transferToHost(DataTransferMode.EVERY_EXECUTION, neighbours.toArray());
+        g = g.transferToHost(DataTransferMode.EVERY_EXECUTION, out)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, neighbours.toArray());
         try (TornadoExecutionPlan plan = plan(g, device, checked)) {
             plan.execute();
             System.out.println("outcome=ran");
@@ -204,7 +219,9 @@ public final class SafetyProbe {
 
     /** Loads the binaries a devices.json names, as placing a model does. */
     private static void loadBinaries(java.nio.file.Path devicesJson) throws Exception {
-        io.squall.device.placement.DeviceMap.load(devicesJson).installKernelBinaries().close();
+        io.squall.device.placement.DeviceMap.load(devicesJson)
+                .installKernelBinaries()
+                .close();
         System.out.println("outcome=loaded");
     }
 
@@ -212,9 +229,11 @@ public final class SafetyProbe {
 
     private static void hugeGrid(String device) throws Exception {
         IntArray out = new IntArray(16);
-        TaskGraph g = new TaskGraph("grid").task("ids", SafetyKernels::identity, new KernelContext(), out)
+        TaskGraph g = new TaskGraph("grid")
+                .task("ids", SafetyKernels::identity, new KernelContext(), out)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(device))
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(TornadoExecutionPlan.getDevice(device))
                 .withGridScheduler(new GridScheduler("grid.ids", new WorkerGrid1D(1L << 31)))) {
             plan.execute();
             System.out.println("outcome=ran");

@@ -1,6 +1,7 @@
 package io.squall.safety;
 
 import io.squall.api.KernelContext;
+import io.squall.api.common.TornadoFunctions;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.backend.jvm.driver.JvmKernelException;
@@ -8,11 +9,10 @@ import io.squall.backend.jvm.driver.JvmKernelRunner;
 import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
-import io.squall.api.common.TornadoFunctions;
+import io.squall.jit.compiler.JitCompiler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,7 +38,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class SafetyTest {
     private static ForkedJvm.Result probe(String... args) throws Exception {
         ForkedJvm.Result r = ForkedJvm.run(List.of(), SafetyProbe.class, args);
-        assertFalse(r.crashed(), () -> "the JVM running " + String.join(" ", args) + " crashed (status " + r.status() + "):" + r.output());
+        assertFalse(
+                r.crashed(),
+                () -> "the JVM running " + String.join(" ", args) + " crashed (status " + r.status() + "):"
+                        + r.output());
         String skip = r.value("skip");
         assumeTrue(skip == null, () -> args[1] + " is not available: " + skip);
         return r;
@@ -75,7 +78,8 @@ class SafetyTest {
     void integerDivisionGivesOneDocumentedResultOnDevices(String device) throws Exception {
         assumeOpenCL();
         ForkedJvm.Result r = probe("divide", device, "default");
-        // a: 10, MIN, MIN, 7, -7, 1234, 5, -9;  b: 0, -1, 0, -2, 2, 0, 3, -1.  x / 0 == 0 and x % 0 == 0; the rest is Java's.
+        // a: 10, MIN, MIN, 7, -7, 1234, 5, -9;  b: 0, -1, 0, -2, 2, 0, 3, -1.  x / 0 == 0 and x % 0 == 0; the rest is
+        // Java's.
         assertEquals("[0, -2147483648, 0, -3, -3, 0, 1, 9]", r.value("q"), r.output());
         assertEquals("[0, 0, 0, 1, -1, 0, 2, 0]", r.value("r"), r.output());
         assertEquals("[0, -9223372036854775808, 0, -3, -3, 0, 1, 9]", r.value("ql"), r.output());
@@ -93,41 +97,63 @@ class SafetyTest {
         if (device.equals("jvm")) {
             assertTrue(error.contains("ArithmeticException: / by zero"), error);
         } else {
-            assertTrue(error.contains("integer division by zero at " + site("divide")) && error.contains(device), error);
+            assertTrue(
+                    error.contains("integer division by zero at " + site("divide")) && error.contains(device), error);
         }
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"opencl:0, onePast", "opencl:0, farPast", "opencl:0, negative", "opencl:0, readOnePast", "opencl:0, readFarPast",
-            "opencl:0, readNegative", "spirv:0, onePast", "spirv:0, farPast", "spirv:0, readFarPast"})
+    @CsvSource({
+        "opencl:0, onePast",
+        "opencl:0, farPast",
+        "opencl:0, negative",
+        "opencl:0, readOnePast",
+        "opencl:0, readFarPast",
+        "opencl:0, readNegative",
+        "spirv:0, onePast",
+        "spirv:0, farPast",
+        "spirv:0, readFarPast"
+    })
     void outOfBoundsAccessesOnACpuDeviceTouchNothingOutsideTheArray(String device, String variant) throws Exception {
         assumeOpenCL();
         ForkedJvm.Result r = probe("oob", device, "default", variant);
         assertEquals("ran", r.value("outcome"), r.output());
         assertEquals("intact", r.value("neighbours"), r.output());
         String expected = switch (variant) {
-            case "onePast" -> "out0=0.0 out98=2.0 out99=2.0";        // in-range writes done, the stray one skipped
-            case "readOnePast" -> "out0=1.0 out98=99.0 out99=0.0";   // the read past the end gives 0
-            default -> "out0=0.0 out98=0.0 out99=0.0";               // every access out of range
+            case "onePast" -> "out0=0.0 out98=2.0 out99=2.0"; // in-range writes done, the stray one skipped
+            case "readOnePast" -> "out0=1.0 out98=99.0 out99=0.0"; // the read past the end gives 0
+            default -> "out0=0.0 out98=0.0 out99=0.0"; // every access out of range
         };
         assertTrue(r.output().contains(expected), r.output());
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"opencl:0, onePast, 100, writeAt", "opencl:0, negative, -1048576, writeAt", "opencl:0, readOnePast, 100, readAt",
-            "spirv:0, onePast, 100, writeAt", "spirv:0, readFarPast, 16777216, readAt",
-            "jvm, onePast, 100, writeAt", "jvm, readOnePast, 100, readAt"})
-    void checkedModeReportsKernelLineAndIndex(String device, String variant, int index, String kernel) throws Exception {
+    @CsvSource({
+        "opencl:0, onePast, 100, writeAt",
+        "opencl:0, negative, -1048576, writeAt",
+        "opencl:0, readOnePast, 100, readAt",
+        "spirv:0, onePast, 100, writeAt",
+        "spirv:0, readFarPast, 16777216, readAt",
+        "jvm, onePast, 100, writeAt",
+        "jvm, readOnePast, 100, readAt"
+    })
+    void checkedModeReportsKernelLineAndIndex(String device, String variant, int index, String kernel)
+            throws Exception {
         if (!device.equals("jvm")) {
             assumeOpenCL();
         }
         ForkedJvm.Result r = probe("oob", device, "checked", variant);
         String error = r.value("error");
         assertTrue(error != null && error.contains("SafetyKernels." + kernel), r.output());
-        if (device.equals("jvm")) {   // the array's own check, and the line from the split loop's copy of the kernel
-            assertTrue(error.contains("Index " + index + " out of bounds for length 100") && error.contains(" at " + site(kernel)), error);
+        if (device.equals("jvm")) { // the array's own check, and the line from the split loop's copy of the kernel
+            assertTrue(
+                    error.contains("Index " + index + " out of bounds for length 100")
+                            && error.contains(" at " + site(kernel)),
+                    error);
         } else {
-            assertTrue(error.contains("index " + index + " out of bounds for length 100 of array arg0 at " + site(kernel)), error);
+            assertTrue(
+                    error.contains("index " + index + " out of bounds for length 100 of array arg0 at " + site(kernel)),
+                    error);
         }
         assertEquals("intact", r.value("neighbours"), r.output());
     }
@@ -137,11 +163,15 @@ class SafetyTest {
     void aKernelContextKernelFailingOnTheJvmBackendNamesItsLine(String kernel) throws Exception {
         Method method = SafetyKernels.class.getMethod(kernel, KernelContext.class, IntArray.class);
         IntArray out = new IntArray(6);
-        JvmKernelException e = assertThrows(JvmKernelException.class,
-                () -> JvmKernelRunner.run(method, new Object[]{new KernelContext(), out},
-                        new long[]{8}, new long[]{4}, 2));
-        assertTrue(e.getMessage().contains("SafetyKernels." + kernel) && e.getMessage().contains("out of bounds for length 6")
-                && e.getMessage().contains(" at " + site(kernel)), e.getMessage());
+        JvmKernelException e = assertThrows(
+                JvmKernelException.class,
+                () -> JvmKernelRunner.run(
+                        method, new Object[] {new KernelContext(), out}, new long[] {8}, new long[] {4}, 2));
+        assertTrue(
+                e.getMessage().contains("SafetyKernels." + kernel)
+                        && e.getMessage().contains("out of bounds for length 6")
+                        && e.getMessage().contains(" at " + site(kernel)),
+                e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -153,24 +183,34 @@ class SafetyTest {
         ForkedJvm.Result r = probe("grid", device);
         assertNull(r.value("outcome"), r.output());
         String error = r.value("error");
-        assertTrue(error != null && error.contains("task grid.ids") && error.contains("[2147483648]")
-                && error.contains("2147483647"), r.output());
+        assertTrue(
+                error != null
+                        && error.contains("task grid.ids")
+                        && error.contains("[2147483648]")
+                        && error.contains("2147483647"),
+                r.output());
     }
 
     private static void compile(TornadoFunctions.Task2<KernelContext, FloatArray> task) {
         ResolvedTask t = TaskResolver.resolve(task);
-        JitCompiler.compile(t.method(), List.of(new ArgSpec(KernelContext.class, null), new ArgSpec(FloatArray.class, null)),
+        JitCompiler.compile(
+                t.method(),
+                List.of(new ArgSpec(KernelContext.class, null), new ArgSpec(FloatArray.class, null)),
                 CompileOptions.defaults());
     }
 
     @Test
     void aBarrierUnderAWorkItemDependentBranchIsRejectedWithItsLine() throws Exception {
-        KernelCompilationException e = assertThrows(KernelCompilationException.class, () -> compile(SafetyKernels::barrierInDivergentBranch));
-        assertTrue(e.getMessage().contains("SafetyKernels.barrierInDivergentBranch") && e.getMessage().contains(site("divergentBarrier"))
-                && e.getMessage().contains("barrier under a branch that depends on the work-item id"), e.getMessage());
+        KernelCompilationException e =
+                assertThrows(KernelCompilationException.class, () -> compile(SafetyKernels::barrierInDivergentBranch));
+        assertTrue(
+                e.getMessage().contains("SafetyKernels.barrierInDivergentBranch")
+                        && e.getMessage().contains(site("divergentBarrier"))
+                        && e.getMessage().contains("barrier under a branch that depends on the work-item id"),
+                e.getMessage());
         e = assertThrows(KernelCompilationException.class, () -> compile(SafetyKernels::barrierInDivergentLoop));
         assertTrue(e.getMessage().contains(site("divergentLoop")), e.getMessage());
-        compile(SafetyKernels::barrierAfterDivergentBranch);   // every work-item reaches it: accepted
+        compile(SafetyKernels::barrierAfterDivergentBranch); // every work-item reaches it: accepted
     }
 
     @Test
@@ -194,7 +234,10 @@ class SafetyTest {
             Files.copy(dir.resolve("good/SHA256SUMS"), bins.resolve("SHA256SUMS"));
             ForkedJvm.Result r = loadThrough(dir, m.getKey());
             String error = r.value("error");
-            assertTrue(error != null && error.contains("kernel binary " + bins.resolve("g.k.bin") + " for opencl:0 is corrupt"), r.output());
+            assertTrue(
+                    error != null
+                            && error.contains("kernel binary " + bins.resolve("g.k.bin") + " for opencl:0 is corrupt"),
+                    r.output());
         }
         Path unlisted = Files.createDirectories(dir.resolve("unlisted"));
         Files.write(unlisted.resolve("g.k.bin"), good);
@@ -205,7 +248,9 @@ class SafetyTest {
 
     private static ForkedJvm.Result loadThrough(Path dir, String binaries) throws Exception {
         Path json = dir.resolve(binaries + ".json");
-        Files.writeString(json, "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"" + binaries + "\"}], \"stages\": \"auto\"}");
+        Files.writeString(
+                json,
+                "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"" + binaries + "\"}], \"stages\": \"auto\"}");
         ForkedJvm.Result r = ForkedJvm.run(List.of(), SafetyProbe.class, "aot", json.toString());
         assertFalse(r.crashed(), () -> "loading " + binaries + " crashed the JVM:" + r.output());
         return r;
@@ -213,21 +258,26 @@ class SafetyTest {
 
     @Test
     void theCheckedPropertyTurnsCheckedModeOnForEveryPlan() throws Exception {
-        assumeOpenCL();   // in this JVM: guarded and checked kernels touch nothing outside their arrays
+        assumeOpenCL(); // in this JVM: guarded and checked kernels touch nothing outside their arrays
         FloatArray out = new FloatArray(100);
-        io.squall.api.TaskGraph g = new io.squall.api.TaskGraph("prop").task("write", SafetyKernels::writeAt, out, 1)
+        io.squall.api.TaskGraph g = new io.squall.api.TaskGraph("prop")
+                .task("write", SafetyKernels::writeAt, out, 1)
                 .transferToHost(io.squall.api.enums.DataTransferMode.EVERY_EXECUTION, out);
         try (io.squall.api.TornadoExecutionPlan plan = new io.squall.api.TornadoExecutionPlan(g.snapshot())
                 .withDevice(io.squall.api.TornadoExecutionPlan.getDevice("opencl:0"))) {
-            plan.execute();   // default mode: the stray store is skipped, silently
+            plan.execute(); // default mode: the stray store is skipped, silently
         }
         assertEquals(2f, out.get(99));
         System.setProperty(io.squall.plan.RuntimeOptions.CHECKED, "true");
         try (io.squall.api.TornadoExecutionPlan plan = new io.squall.api.TornadoExecutionPlan(g.snapshot())
                 .withDevice(io.squall.api.TornadoExecutionPlan.getDevice("opencl:0"))) {
-            String msg = assertThrows(io.squall.api.exceptions.TornadoRuntimeException.class, plan::execute).getMessage();
-            assertTrue(msg.contains("task prop.write (kernel SafetyKernels.writeAt) on opencl:0: index 100 out of bounds for length 100")
-                    && msg.contains(site("writeAt")), msg);
+            String msg = assertThrows(io.squall.api.exceptions.TornadoRuntimeException.class, plan::execute)
+                    .getMessage();
+            assertTrue(
+                    msg.contains(
+                                    "task prop.write (kernel SafetyKernels.writeAt) on opencl:0: index 100 out of bounds for length 100")
+                            && msg.contains(site("writeAt")),
+                    msg);
         } finally {
             System.clearProperty(io.squall.plan.RuntimeOptions.CHECKED);
         }

@@ -18,7 +18,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -33,14 +32,14 @@ import java.util.stream.Stream;
  * the build with the cycle spelled out class by class.
  */
 public final class PackageCycles {
-    private PackageCycles() {
-    }
+    private PackageCycles() {}
 
     /** {@code graph.get(p).get(q)} is one example edge "p.A -> q.B" for the package edge p -> q. */
     public static Map<String, Map<String, String>> packageGraph(Path classes) {
         Map<String, Map<String, String>> classRefs = new TreeMap<>();
         try (Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
                 ClassModel model = ClassFile.of().parse(Files.readAllBytes(file));
                 String self = model.thisClass().asInternalName();
                 if (self.endsWith("module-info")) {
@@ -51,8 +50,9 @@ public final class PackageCycles {
                     switch (entry) {
                         case ClassEntry c -> addInternalName(refs, c.asInternalName());
                         case MemberRefEntry m -> addDescriptor(refs, m.type().stringValue());
-                        case MethodTypeEntry t -> addDescriptor(refs, t.descriptor().stringValue());
-                        default -> { }
+                        case MethodTypeEntry t ->
+                            addDescriptor(refs, t.descriptor().stringValue());
+                        default -> {}
                     }
                 }
                 for (FieldModel f : model.fields()) {
@@ -103,14 +103,19 @@ public final class PackageCycles {
         List<String> cycles = cycles(graph);
         if (!cycles.isEmpty()) {
             throw new AssertionError(cycles.size() + " package cycle(s) among the classes under " + classes
-                    + " (a package must not depend, directly or not, on one that depends on it):\n" + String.join("\n", cycles));
+                    + " (a package must not depend, directly or not, on one that depends on it):\n"
+                    + String.join("\n", cycles));
         }
     }
 
     /** The directory (or jar) a class was loaded from: a module's {@code target/classes} whatever the build directory is called. */
     public static Path classesOf(Class<?> anyMainClass) {
         try {
-            return Path.of(anyMainClass.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(anyMainClass
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("location of " + anyMainClass, e);
         }
@@ -144,8 +149,13 @@ public final class PackageCycles {
         path.add(start);
         StringBuilder sb = new StringBuilder("cycle among " + component + ":");
         for (int i = 0; i + 1 < path.size(); i++) {
-            sb.append("\n  ").append(path.get(i)).append(" -> ").append(path.get(i + 1))
-                    .append("   (").append(graph.get(path.get(i)).get(path.get(i + 1))).append(')');
+            sb.append("\n  ")
+                    .append(path.get(i))
+                    .append(" -> ")
+                    .append(path.get(i + 1))
+                    .append("   (")
+                    .append(graph.get(path.get(i)).get(path.get(i + 1)))
+                    .append(')');
         }
         return sb.toString();
     }
@@ -166,9 +176,15 @@ public final class PackageCycles {
         return result;
     }
 
-    private static void strongConnect(String v, Map<String, Map<String, String>> graph, Map<String, Integer> index,
-                                      Map<String, Integer> low, Deque<String> stack, java.util.Set<String> onStack,
-                                      List<List<String>> result, int[] counter) {
+    private static void strongConnect(
+            String v,
+            Map<String, Map<String, String>> graph,
+            Map<String, Integer> index,
+            Map<String, Integer> low,
+            Deque<String> stack,
+            java.util.Set<String> onStack,
+            List<List<String>> result,
+            int[] counter) {
         index.put(v, counter[0]);
         low.put(v, counter[0]++);
         stack.push(v);

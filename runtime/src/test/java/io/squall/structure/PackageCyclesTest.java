@@ -35,16 +35,20 @@ class PackageCyclesTest {
         Map<String, Map<String, String>> graph = PackageCycles.packageGraph(PackageCycles.classesOf(TaskGraph.class));
         List<String> violations = new java.util.ArrayList<>();
         graph.forEach((from, edges) -> edges.forEach((to, example) -> {
-            boolean api = from.startsWith("io.squall.api") && !to.startsWith("io.squall.api") && !to.equals("io.squall.plan");
+            boolean api =
+                    from.startsWith("io.squall.api") && !to.startsWith("io.squall.api") && !to.equals("io.squall.plan");
             boolean discovery = (from.equals("io.squall.device") || from.equals("io.squall.backend"))
                     && to.startsWith("io.squall.backend.");
-            boolean spiUp = from.equals("io.squall.backend") && (to.startsWith("io.squall.exec") || to.startsWith("io.squall.device"));
+            boolean spiUp = from.equals("io.squall.backend")
+                    && (to.startsWith("io.squall.exec") || to.startsWith("io.squall.device"));
             if (api || discovery || spiUp) {
                 violations.add(from + " -> " + to + " (" + example + ")");
             }
         }));
         assertEquals(List.of(), violations);
-        assertTrue(graph.containsKey("io.squall.backend.ptx") && graph.containsKey("io.squall.api"), graph.keySet().toString());
+        assertTrue(
+                graph.containsKey("io.squall.backend.ptx") && graph.containsKey("io.squall.api"),
+                graph.keySet().toString());
     }
 
     @Test
@@ -53,7 +57,7 @@ class PackageCyclesTest {
         write(dir, "p.A", "q.B", Kind.CALL);
         write(dir, "q.B", "r.C", Kind.FIELD);
         write(dir, "r.C", "p.A", Kind.RETURNS_ARRAY);
-        write(dir, "s.D", "p.A", Kind.CALL);   // depends on the cycle, is not in it
+        write(dir, "s.D", "p.A", Kind.CALL); // depends on the cycle, is not in it
         AssertionError e = assertThrows(AssertionError.class, () -> PackageCycles.assertNone(dir));
         String m = e.getMessage();
         assertTrue(m.startsWith("1 package cycle(s)"), m);
@@ -83,7 +87,11 @@ class PackageCyclesTest {
         assertThrows(AssertionError.class, () -> PackageCycles.assertNone(dir.resolve("absent")));
     }
 
-    private enum Kind { CALL, FIELD, RETURNS_ARRAY }
+    private enum Kind {
+        CALL,
+        FIELD,
+        RETURNS_ARRAY
+    }
 
     /** A class {@code name} whose only use of {@code target} is of the given kind. */
     private static void write(Path dir, String name, String target, Kind kind) throws IOException {
@@ -93,10 +101,19 @@ class PackageCyclesTest {
             cb.withFlags(AccessFlag.PUBLIC);
             switch (kind) {
                 case FIELD -> cb.withField("f", other, ClassFile.ACC_PUBLIC);
-                case RETURNS_ARRAY -> cb.withMethodBody("m", MethodTypeDesc.of(other.arrayType()), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
-                        code -> code.aconst_null().areturn());
-                case CALL -> cb.withMethodBody("m", MethodTypeDesc.of(ConstantDescs.CD_void), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
-                        code -> code.invokestatic(other, "m", MethodTypeDesc.of(ConstantDescs.CD_void)).return_());
+                case RETURNS_ARRAY ->
+                    cb.withMethodBody(
+                            "m",
+                            MethodTypeDesc.of(other.arrayType()),
+                            ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                            code -> code.aconst_null().areturn());
+                case CALL ->
+                    cb.withMethodBody(
+                            "m",
+                            MethodTypeDesc.of(ConstantDescs.CD_void),
+                            ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                            code -> code.invokestatic(other, "m", MethodTypeDesc.of(ConstantDescs.CD_void))
+                                    .return_());
             }
         });
         Path file = dir.resolve(name.replace('.', '/') + ".class");

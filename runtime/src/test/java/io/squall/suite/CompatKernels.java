@@ -4,22 +4,22 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.HalfFloat;
-import io.squall.api.types.matrix.Matrix2DFloat;
-import io.squall.api.types.matrix.Matrix2DFloat4;
-import io.squall.api.types.matrix.Matrix3DInt;
-import io.squall.api.types.vectors.Float4;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.DoubleArray;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
+import io.squall.api.types.vectors.Float4;
+
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Kernels written the way TornadoVM's programs write them (constructs Squall accepts for compatibility). */
 public final class CompatKernels {
-    private CompatKernels() {
-    }
+    private CompatKernels() {}
 
     /** TornadoVM's reduction shape: the result initialized inside the kernel, before the @Parallel loop. */
     public static void sumInitializedInKernel(FloatArray in, @Reduce FloatArray result) {
@@ -48,8 +48,14 @@ public final class CompatKernels {
     }
 
     /** The Math/TornadoMath functions TornadoVM maps that Squall derives from others or inlines. */
-    public static void derivedMath(FloatArray x, FloatArray asin, FloatArray acos, FloatArray radians, FloatArray fract, FloatArray sinpi,
-                                   FloatArray asinh) {
+    public static void derivedMath(
+            FloatArray x,
+            FloatArray asin,
+            FloatArray acos,
+            FloatArray radians,
+            FloatArray fract,
+            FloatArray sinpi,
+            FloatArray asinh) {
         for (@Parallel int i = 0; i < x.getSize(); i++) {
             float v = x.get(i);
             asin.set(i, TornadoMath.asin(v));
@@ -97,7 +103,8 @@ public final class CompatKernels {
     }
 
     /** KernelContext local arrays of HalfFloat and byte (TornadoVM's signatures): each group reverses its slice. */
-    public static void halfAndByteLocalArrays(io.squall.api.KernelContext ctx, HalfFloatArray in, HalfFloatArray out, ByteArray bytesOut) {
+    public static void halfAndByteLocalArrays(
+            io.squall.api.KernelContext ctx, HalfFloatArray in, HalfFloatArray out, ByteArray bytesOut) {
         HalfFloat[] tile = ctx.allocateHalfFloatLocalArray(64);
         byte[] marks = ctx.allocateByteLocalArray(64);
         int l = ctx.localIdx;
@@ -116,7 +123,12 @@ public final class CompatKernels {
     }
 
     /** Swizzled local tiles: each work-item stores its element at a swizzled position, then reads its transpose partner. */
-    public static void swizzledTiles(io.squall.api.KernelContext ctx, HalfFloatArray in, HalfFloatArray out, ByteArray bytesIn, ByteArray bytesOut) {
+    public static void swizzledTiles(
+            io.squall.api.KernelContext ctx,
+            HalfFloatArray in,
+            HalfFloatArray out,
+            ByteArray bytesIn,
+            ByteArray bytesOut) {
         HalfFloat[] tile = ctx.allocateHalfFloatLocalArray(256);
         byte[] bytes = ctx.allocateByteLocalArray(256);
         int row = ctx.localIdx / 16, col = ctx.localIdx % 16;
@@ -196,7 +208,7 @@ public final class CompatKernels {
 
     public static void breakInParallel(FloatArray in, FloatArray marks) {
         for (@Parallel int i = 0; i < in.getSize(); i++) {
-            for (int k = 0; k < 4; k++) {   // a break out of a sequential loop stays what it is
+            for (int k = 0; k < 4; k++) { // a break out of a sequential loop stays what it is
                 if (k == 2) {
                     break;
                 }

@@ -4,52 +4,65 @@ import io.squall.api.common.TornadoFunctions.Task2;
 import io.squall.api.common.TornadoFunctions.Task3;
 import io.squall.api.common.TornadoFunctions.Task4;
 import io.squall.api.common.TornadoFunctions.Task7;
-import io.squall.api.types.matrix.Matrix2DFloat;
-import io.squall.api.types.matrix.Matrix2DFloat4;
-import io.squall.api.types.matrix.Matrix3DInt;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.DoubleArray;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Suite cases for the constructs TornadoVM's programs use (see {@link CompatKernels}); references are plain Java. */
 final class CompatSuite {
-    private CompatSuite() {
-    }
+    private CompatSuite() {}
 
     static List<SuiteCase> cases() {
         List<SuiteCase> s = new ArrayList<>();
         final int n = 3000;
 
-        s.add(new SuiteCase("sumInitializedInKernel", (Task2<FloatArray, FloatArray>) CompatKernels::sumInitializedInKernel,
-                () -> new Object[] {KernelSuite.floats(n, 61, 0, 1), new FloatArray(1)}, null,
+        s.add(new SuiteCase(
+                "sumInitializedInKernel",
+                (Task2<FloatArray, FloatArray>) CompatKernels::sumInitializedInKernel,
+                () -> new Object[] {KernelSuite.floats(n, 61, 0, 1), new FloatArray(1)},
+                null,
                 a -> {
                     double sum = 0;
                     for (int i = 0; i < n; i++) {
                         sum += ((FloatArray) a[0]).get(i);
                     }
                     ((FloatArray) a[1]).set(0, (float) sum);
-                }, new int[] {1}, 1e-4));
+                },
+                new int[] {1},
+                1e-4));
 
-        s.add(new SuiteCase("maxInitializedInKernel", (Task2<FloatArray, FloatArray>) CompatKernels::maxInitializedInKernel,
+        s.add(new SuiteCase(
+                "maxInitializedInKernel",
+                (Task2<FloatArray, FloatArray>) CompatKernels::maxInitializedInKernel,
                 () -> {
                     FloatArray r = new FloatArray(1);
-                    r.set(0, 100f);   // what the host held before: the kernel's result.set(0, 5) replaces it, as in Java
+                    r.set(0, 100f); // what the host held before: the kernel's result.set(0, 5) replaces it, as in Java
                     return new Object[] {KernelSuite.floats(n, 62, 0, 1), r};
-                }, null,
-                a -> ((FloatArray) a[1]).set(0, 5.0f), new int[] {1}, 0));
+                },
+                null,
+                a -> ((FloatArray) a[1]).set(0, 5.0f),
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("sumAndMaxInt", (Task3<IntArray, IntArray, IntArray>) CompatKernels::sumAndMaxInt,
+        s.add(new SuiteCase(
+                "sumAndMaxInt",
+                (Task3<IntArray, IntArray, IntArray>) CompatKernels::sumAndMaxInt,
                 () -> {
                     IntArray max = new IntArray(1);
                     max.set(0, Integer.MIN_VALUE);
                     return new Object[] {KernelSuite.ints(n, 63, 1000), new IntArray(1), max};
-                }, null,
+                },
+                null,
                 a -> {
                     IntArray in = (IntArray) a[0];
                     int sum = 0, max = Integer.MIN_VALUE;
@@ -59,13 +72,25 @@ final class CompatSuite {
                     }
                     ((IntArray) a[1]).set(0, sum);
                     ((IntArray) a[2]).set(0, max);
-                }, new int[] {1, 2}, 0));
+                },
+                new int[] {1, 2},
+                0));
 
         final int m = 257;
-        s.add(new SuiteCase("derivedMath",
-                (Task7<FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray>) CompatKernels::derivedMath,
-                () -> new Object[] {KernelSuite.floats(m, 64, -1, 1), new FloatArray(m), new FloatArray(m), new FloatArray(m), new FloatArray(m),
-                        new FloatArray(m), new FloatArray(m)}, null,
+        s.add(new SuiteCase(
+                "derivedMath",
+                (Task7<FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray>)
+                        CompatKernels::derivedMath,
+                () -> new Object[] {
+                    KernelSuite.floats(m, 64, -1, 1),
+                    new FloatArray(m),
+                    new FloatArray(m),
+                    new FloatArray(m),
+                    new FloatArray(m),
+                    new FloatArray(m),
+                    new FloatArray(m)
+                },
+                null,
                 a -> {
                     FloatArray x = (FloatArray) a[0];
                     for (int i = 0; i < m; i++) {
@@ -79,9 +104,13 @@ final class CompatSuite {
                         double u = (float) (v * 3f);
                         ((FloatArray) a[6]).set(i, (float) Math.log(u + Math.sqrt(u * u + 1)));
                     }
-                }, new int[] {1, 2, 3, 4, 5, 6}, 1e-5));
+                },
+                new int[] {1, 2, 3, 4, 5, 6},
+                1e-5));
 
-        s.add(new SuiteCase("integerOverloads", (Task4<IntArray, IntArray, IntArray, LongArray>) CompatKernels::integerOverloads,
+        s.add(new SuiteCase(
+                "integerOverloads",
+                (Task4<IntArray, IntArray, IntArray, LongArray>) CompatKernels::integerOverloads,
                 () -> {
                     IntArray in = KernelSuite.ints(m, 65, 512);
                     for (int i = 0; i < m; i++) {
@@ -90,7 +119,8 @@ final class CompatSuite {
                     in.set(0, -128);
                     in.set(1, 3);
                     return new Object[] {in, new IntArray(m), new IntArray(m), new LongArray(m)};
-                }, null,
+                },
+                null,
                 a -> {
                     IntArray in = (IntArray) a[0];
                     for (int i = 0; i < m; i++) {
@@ -102,22 +132,35 @@ final class CompatSuite {
                         long l = 16_777_217L * v;
                         ((LongArray) a[3]).set(i, l < -50_000_000L ? -50_000_000L : l > 50_000_001L ? 50_000_001L : l);
                     }
-                }, new int[] {1, 2, 3}, 0));
+                },
+                new int[] {1, 2, 3},
+                0));
 
-        s.add(new SuiteCase("halfFromBits", (Task2<IntArray, FloatArray>) CompatKernels::halfFromBits,
+        s.add(new SuiteCase(
+                "halfFromBits",
+                (Task2<IntArray, FloatArray>) CompatKernels::halfFromBits,
                 () -> {
-                    IntArray bits = IntArray.fromElements(0x3C00, 0xC000, 0x7BFF, 0x0001, 0x0000, 0x8000, 0x3555, 0x7C00);
+                    IntArray bits =
+                            IntArray.fromElements(0x3C00, 0xC000, 0x7BFF, 0x0001, 0x0000, 0x8000, 0x3555, 0x7C00);
                     return new Object[] {bits, new FloatArray(bits.getSize())};
-                }, null,
+                },
+                null,
                 a -> {
-                    float[] expected = {1.0f, -2.0f, 65504.0f, 5.9604645e-8f, 0.0f, -0.0f, 0.33325195f, Float.POSITIVE_INFINITY};
+                    float[] expected = {
+                        1.0f, -2.0f, 65504.0f, 5.9604645e-8f, 0.0f, -0.0f, 0.33325195f, Float.POSITIVE_INFINITY
+                    };
                     for (int i = 0; i < expected.length; i++) {
                         ((FloatArray) a[1]).set(i, expected[i]);
                     }
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
         final int w = 300;
-        s.add(new SuiteCase("privateArrays", (Task3<FloatArray, FloatArray, IntArray>) CompatKernels::privateArrays,
-                () -> new Object[] {KernelSuite.floats(w + 16, 66, 0, 1), new FloatArray(w), new IntArray(w)}, null,
+        s.add(new SuiteCase(
+                "privateArrays",
+                (Task3<FloatArray, FloatArray, IntArray>) CompatKernels::privateArrays,
+                () -> new Object[] {KernelSuite.floats(w + 16, 66, 0, 1), new FloatArray(w), new IntArray(w)},
+                null,
                 a -> {
                     FloatArray in = (FloatArray) a[0];
                     for (int i = 0; i < w; i++) {
@@ -130,33 +173,51 @@ final class CompatSuite {
                         ((FloatArray) a[1]).set(i, sum);
                         ((IntArray) a[2]).set(i, histogram[0] * 1000 + histogram[3]);
                     }
-                }, new int[] {1, 2}, 1e-5));
-        s.add(new SuiteCase("halfAndByteLocalArrays",
-                (Task4<io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray>) CompatKernels::halfAndByteLocalArrays,
+                },
+                new int[] {1, 2},
+                1e-5));
+        s.add(new SuiteCase(
+                "halfAndByteLocalArrays",
+                (Task4<io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray>)
+                        CompatKernels::halfAndByteLocalArrays,
                 () -> {
                     HalfFloatArray in = new HalfFloatArray(256);
                     for (int i = 0; i < 256; i++) {
                         in.set(i, new io.squall.api.types.HalfFloat(i * 0.25f - 20f));
                     }
-                    return new Object[] {new io.squall.api.KernelContext(), in, new HalfFloatArray(256), new ByteArray(256)};
-                }, KernelSuite.grid1(256, 64),
+                    return new Object[] {
+                        new io.squall.api.KernelContext(), in, new HalfFloatArray(256), new ByteArray(256)
+                    };
+                },
+                KernelSuite.grid1(256, 64),
                 a -> {
                     HalfFloatArray in = (HalfFloatArray) a[1], out = (HalfFloatArray) a[2];
                     for (int i = 0; i < 256; i++) {
                         int mirror = (i / 64) * 64 + 63 - i % 64;
-                        out.set(i, new io.squall.api.types.HalfFloat(in.get(mirror).getFloat32() + 1.0f));
+                        out.set(
+                                i,
+                                new io.squall.api.types.HalfFloat(in.get(mirror).getFloat32() + 1.0f));
                         ((ByteArray) a[3]).set(i, (byte) ((63 - i % 64) * 3 - 100));
                     }
-                }, new int[] {2, 3}, 0));
-        s.add(new SuiteCase("steppedLoop", (Task2<FloatArray, FloatArray>) CompatKernels::steppedLoop,
-                () -> new Object[] {KernelSuite.floats(1001, 67, -1, 1), new FloatArray(1001)}, null,
+                },
+                new int[] {2, 3},
+                0));
+        s.add(new SuiteCase(
+                "steppedLoop",
+                (Task2<FloatArray, FloatArray>) CompatKernels::steppedLoop,
+                () -> new Object[] {KernelSuite.floats(1001, 67, -1, 1), new FloatArray(1001)},
+                null,
                 a -> {
                     for (int i = 1; i < 1001; i += 3) {
                         ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) * 2f + 1f);
                     }
-                }, new int[] {1}, 0));
-        s.add(new SuiteCase("swizzledTiles",
-                (io.squall.api.common.TornadoFunctions.Task5<io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray, ByteArray>)
+                },
+                new int[] {1},
+                0));
+        s.add(new SuiteCase(
+                "swizzledTiles",
+                (io.squall.api.common.TornadoFunctions.Task5<
+                                io.squall.api.KernelContext, HalfFloatArray, HalfFloatArray, ByteArray, ByteArray>)
                         CompatKernels::swizzledTiles,
                 () -> {
                     HalfFloatArray in = new HalfFloatArray(512);
@@ -165,17 +226,24 @@ final class CompatSuite {
                         in.set(i, new io.squall.api.types.HalfFloat(i * 0.5f));
                         bytes.set(i, (byte) (i * 7));
                     }
-                    return new Object[] {new io.squall.api.KernelContext(), in, new HalfFloatArray(512), bytes, new ByteArray(512)};
-                }, KernelSuite.grid1(512, 256),
+                    return new Object[] {
+                        new io.squall.api.KernelContext(), in, new HalfFloatArray(512), bytes, new ByteArray(512)
+                    };
+                },
+                KernelSuite.grid1(512, 256),
                 a -> {
                     for (int i = 0; i < 512; i++) {
                         int group = i / 256, l = i % 256, row = l / 16, col = l % 16;
-                        int partner = group * 256 + col * 16 + row;   // the transpose, whatever the swizzle
+                        int partner = group * 256 + col * 16 + row; // the transpose, whatever the swizzle
                         ((HalfFloatArray) a[2]).set(i, new io.squall.api.types.HalfFloat(partner * 0.5f));
                         ((ByteArray) a[4]).set(i, (byte) (partner * 7));
                     }
-                }, new int[] {2, 4}, 0));
-        s.add(new SuiteCase("sumThroughHelper", (Task3<DoubleArray, DoubleArray, DoubleArray>) CompatKernels::sumThroughHelper,
+                },
+                new int[] {2, 4},
+                0));
+        s.add(new SuiteCase(
+                "sumThroughHelper",
+                (Task3<DoubleArray, DoubleArray, DoubleArray>) CompatKernels::sumThroughHelper,
                 () -> {
                     DoubleArray in = new DoubleArray(2000);
                     for (int i = 0; i < 2000; i++) {
@@ -184,19 +252,27 @@ final class CompatSuite {
                     DoubleArray unused = new DoubleArray(1);
                     unused.set(0, 42.0);
                     return new Object[] {in, new DoubleArray(1), unused};
-                }, null,
+                },
+                null,
                 a -> {
                     double sum = 0;
                     for (int i = 0; i < 2000; i++) {
                         sum += (i % 13) * 0.25 - 1;
                     }
                     ((DoubleArray) a[1]).set(0, sum);
-                }, new int[] {1, 2}, 1e-9));
+                },
+                new int[] {1, 2},
+                1e-9));
         final int rows = 37, cols = 19, depth = 5;
-        s.add(new SuiteCase("matrix2D", (Task2<Matrix2DFloat, Matrix2DFloat>) CompatKernels::matrix2D,
-                () -> new Object[] {new Matrix2DFloat(rows, cols, KernelSuite.floats(rows * cols, 66, -1, 1)), new Matrix2DFloat(rows, cols)},
+        s.add(new SuiteCase(
+                "matrix2D",
+                (Task2<Matrix2DFloat, Matrix2DFloat>) CompatKernels::matrix2D,
+                () -> new Object[] {
+                    new Matrix2DFloat(rows, cols, KernelSuite.floats(rows * cols, 66, -1, 1)),
+                    new Matrix2DFloat(rows, cols)
+                },
                 null,
-                a -> {   // over the row-major storage, without the matrix classes
+                a -> { // over the row-major storage, without the matrix classes
                     FloatArray x = ((Matrix2DFloat) a[0]).getStorage();
                     FloatArray y = ((Matrix2DFloat) a[1]).getStorage();
                     for (int i = 0; i < rows; i++) {
@@ -204,10 +280,17 @@ final class CompatSuite {
                             y.set(i * cols + j, x.get(i * cols + j) * 2 + j);
                         }
                     }
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("matrix3D", (Task2<Matrix3DInt, Matrix3DInt>) CompatKernels::matrix3D,
-                () -> new Object[] {new Matrix3DInt(rows, cols, depth, KernelSuite.ints(rows * cols * depth, 67, 1000)), new Matrix3DInt(rows, cols, depth)},
+        s.add(new SuiteCase(
+                "matrix3D",
+                (Task2<Matrix3DInt, Matrix3DInt>) CompatKernels::matrix3D,
+                () -> new Object[] {
+                    new Matrix3DInt(rows, cols, depth, KernelSuite.ints(rows * cols * depth, 67, 1000)),
+                    new Matrix3DInt(rows, cols, depth)
+                },
                 null,
                 a -> {
                     IntArray c = ((Matrix3DInt) a[0]).getStorage();
@@ -220,11 +303,18 @@ final class CompatSuite {
                             }
                         }
                     }
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("float4Values", (Task3<Matrix2DFloat4, Matrix2DFloat4, FloatArray>) CompatKernels::float4Values,
-                () -> new Object[] {new Matrix2DFloat4(rows, cols, KernelSuite.floats(rows * cols * 4, 68, -1, 1)), new Matrix2DFloat4(rows, cols),
-                        new FloatArray(rows * cols)},
+        s.add(new SuiteCase(
+                "float4Values",
+                (Task3<Matrix2DFloat4, Matrix2DFloat4, FloatArray>) CompatKernels::float4Values,
+                () -> new Object[] {
+                    new Matrix2DFloat4(rows, cols, KernelSuite.floats(rows * cols * 4, 68, -1, 1)),
+                    new Matrix2DFloat4(rows, cols),
+                    new FloatArray(rows * cols)
+                },
                 null,
                 a -> {
                     FloatArray x = ((Matrix2DFloat4) a[0]).getStorage();
@@ -241,10 +331,17 @@ final class CompatSuite {
                         }
                         dots.set(e, dot + y.get(e * 4 + 3));
                     }
-                }, new int[] {1, 2}, 1e-5));
+                },
+                new int[] {1, 2},
+                1e-5));
 
-        s.add(new SuiteCase("atomicCounters", (Task4<IntArray, IntArray, AtomicInteger, AtomicInteger>) CompatKernels::atomicCounters,
-                () -> new Object[] {KernelSuite.ints(n, 69, 100), new IntArray(n), new AtomicInteger(-7), new AtomicInteger(0)}, null,
+        s.add(new SuiteCase(
+                "atomicCounters",
+                (Task4<IntArray, IntArray, AtomicInteger, AtomicInteger>) CompatKernels::atomicCounters,
+                () -> new Object[] {
+                    KernelSuite.ints(n, 69, 100), new IntArray(n), new AtomicInteger(-7), new AtomicInteger(0)
+                },
+                null,
                 a -> {
                     int sum = -7;
                     for (int i = 0; i < n; i++) {
@@ -253,61 +350,93 @@ final class CompatSuite {
                     }
                     ((AtomicInteger) a[2]).set(sum);
                     ((AtomicInteger) a[3]).set(n);
-                }, new int[] {1, 2, 3}, 0));
+                },
+                new int[] {1, 2, 3},
+                0));
 
-        s.add(new SuiteCase("returnInParallel", (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
-                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)}, null,
+        s.add(new SuiteCase(
+                "returnInParallel",
+                (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)},
+                null,
                 a -> {
                     for (int i = 0; i < n; i++) {
                         float v = ((FloatArray) a[0]).get(i);
                         ((FloatArray) a[1]).set(i, v > 1.5f ? 0 : v * 2);
                     }
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("breakInParallel", (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
-                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)}, null,
+        s.add(new SuiteCase(
+                "breakInParallel",
+                (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)},
+                null,
                 a -> {
                     for (int i = 0; i < n; i++) {
                         ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) > 1.5f ? -1 : 12);
                     }
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("returnInParallelStrided", (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
-                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)}, KernelSuite.grid1(64, 32),
+        s.add(new SuiteCase(
+                "returnInParallelStrided",
+                (Task2<FloatArray, FloatArray>) CompatKernels::returnInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 70, -1, 1)), new FloatArray(n)},
+                KernelSuite.grid1(64, 32),
                 a -> {
                     for (int i = 0; i < n; i++) {
                         float v = ((FloatArray) a[0]).get(i);
                         ((FloatArray) a[1]).set(i, v > 1.5f ? 0 : v * 2);
                     }
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("breakInParallelStrided", (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
-                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)}, KernelSuite.grid1(64, 32),
+        s.add(new SuiteCase(
+                "breakInParallelStrided",
+                (Task2<FloatArray, FloatArray>) CompatKernels::breakInParallel,
+                () -> new Object[] {lastAbove(KernelSuite.floats(n, 71, 0, 1)), new FloatArray(n)},
+                KernelSuite.grid1(64, 32),
                 a -> {
                     for (int i = 0; i < n; i++) {
                         ((FloatArray) a[1]).set(i, ((FloatArray) a[0]).get(i) > 1.5f ? -1 : 12);
                     }
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("contextAtomicsInLoop", (Task3<io.squall.api.KernelContext, IntArray, IntArray>) CompatKernels::contextAtomicsInLoop,
-                () -> new Object[] {new io.squall.api.KernelContext(), KernelSuite.ints(n, 72, 1000), new IntArray(16)}, null,
+        s.add(new SuiteCase(
+                "contextAtomicsInLoop",
+                (Task3<io.squall.api.KernelContext, IntArray, IntArray>) CompatKernels::contextAtomicsInLoop,
+                () -> new Object[] {new io.squall.api.KernelContext(), KernelSuite.ints(n, 72, 1000), new IntArray(16)},
+                null,
                 a -> {
                     for (int i = 0; i < n; i++) {
                         IntArray h = (IntArray) a[2];
                         int bin = ((IntArray) a[1]).get(i) & 15;
                         h.set(bin, h.get(bin) + 1);
                     }
-                }, new int[] {2}, 0));
+                },
+                new int[] {2},
+                0));
 
         final int k = 700;
-        s.add(new SuiteCase("products", (Task4<FloatArray, IntArray, FloatArray, IntArray>) CompatKernels::products,
+        s.add(new SuiteCase(
+                "products",
+                (Task4<FloatArray, IntArray, FloatArray, IntArray>) CompatKernels::products,
                 () -> {
                     IntArray ints = KernelSuite.ints(k, 73, 5);
                     for (int i = 0; i < k; i++) {
-                        ints.set(i, ints.get(i) * 2 + 1);   // odd: the wrapped product never becomes 0
+                        ints.set(i, ints.get(i) * 2 + 1); // odd: the wrapped product never becomes 0
                     }
-                    return new Object[] {KernelSuite.floats(k, 74, 0.95f, 1.05f), ints, new FloatArray(1), new IntArray(1)};
-                }, null,
+                    return new Object[] {
+                        KernelSuite.floats(k, 74, 0.95f, 1.05f), ints, new FloatArray(1), new IntArray(1)
+                    };
+                },
+                null,
                 a -> {
                     double p = 1;
                     int q = 1;
@@ -317,9 +446,13 @@ final class CompatSuite {
                     }
                     ((FloatArray) a[2]).set(0, (float) p);
                     ((IntArray) a[3]).set(0, q);
-                }, new int[] {2, 3}, 1e-4));
+                },
+                new int[] {2, 3},
+                1e-4));
 
-        s.add(new SuiteCase("longProduct", (Task2<LongArray, LongArray>) CompatKernels::longProduct,
+        s.add(new SuiteCase(
+                "longProduct",
+                (Task2<LongArray, LongArray>) CompatKernels::longProduct,
                 () -> {
                     LongArray in = new LongArray(k);
                     IntArray r = KernelSuite.ints(k, 75, 1000);
@@ -329,26 +462,34 @@ final class CompatSuite {
                     LongArray product = new LongArray(1);
                     product.set(0, 3);
                     return new Object[] {in, product};
-                }, null,
+                },
+                null,
                 a -> {
                     long p = 3;
                     for (int i = 0; i < k; i++) {
                         p *= ((LongArray) a[0]).get(i);
                     }
                     ((LongArray) a[1]).set(0, p);
-                }, new int[] {1}, 0));
+                },
+                new int[] {1},
+                0));
 
-        s.add(new SuiteCase("readOnlyReduce", (Task2<DoubleArray, DoubleArray>) CompatKernels::readOnlyReduce,
+        s.add(new SuiteCase(
+                "readOnlyReduce",
+                (Task2<DoubleArray, DoubleArray>) CompatKernels::readOnlyReduce,
                 () -> {
                     DoubleArray result = new DoubleArray(1);
                     result.set(0, 3.25);
                     return new Object[] {new DoubleArray(n), result};
-                }, null,
+                },
+                null,
                 a -> {
                     for (int i = 0; i < n; i++) {
                         ((DoubleArray) a[0]).set(i, 3.25 + i);
                     }
-                }, new int[] {0, 1}, 0));
+                },
+                new int[] {0, 1},
+                0));
 
         return s;
     }

@@ -20,8 +20,7 @@ public final class Kernels {
     static final int GROUP = 64;
     static final int BINS = 16;
 
-    private Kernels() {
-    }
+    private Kernels() {}
 
     public static void vectorAdd(FloatArray a, FloatArray b, FloatArray c) {
         for (@Parallel int i = 0; i < c.getSize(); i++) {
@@ -192,7 +191,8 @@ public final class Kernels {
     }
 
     /** Q8_0-like matrix-vector product: int8 quants with one half-float scale per block of 32. */
-    public static void q8Dot(Int8Array quants, HalfFloatArray scales, FloatArray x, FloatArray out, int rows, int cols) {
+    public static void q8Dot(
+            Int8Array quants, HalfFloatArray scales, FloatArray x, FloatArray out, int rows, int cols) {
         for (@Parallel int r = 0; r < rows; r++) {
             float sum = 0f;
             for (int blk = 0; blk < cols / 32; blk++) {
@@ -244,11 +244,25 @@ public final class Kernels {
     public static void mathFunctions(FloatArray in, FloatArray out) {
         for (@Parallel int i = 0; i < in.getSize(); i++) {
             float x = in.get(i);
-            float r = TornadoMath.exp(x * 0.1f) + TornadoMath.log(x + 2f) + TornadoMath.sqrt(x + 1.5f)
-                    + TornadoMath.pow(x + 1.5f, 1.5f) + TornadoMath.sin(x) + TornadoMath.cos(x) + TornadoMath.tanh(x)
-                    + TornadoMath.rsqrt(x + 2f) + TornadoMath.fma(x, 0.5f, 1f) + TornadoMath.abs(x)
-                    + TornadoMath.floor(x) + TornadoMath.ceil(x) + TornadoMath.atan2(x, 2f) + TornadoMath.clamp(x, -0.5f, 0.5f)
-                    + TornadoMath.tan(x * 0.5f) + TornadoMath.atan(x) + TornadoMath.log2(x + 3f) + TornadoMath.signum(x) + TornadoMath.max(x, 0.25f);
+            float r = TornadoMath.exp(x * 0.1f)
+                    + TornadoMath.log(x + 2f)
+                    + TornadoMath.sqrt(x + 1.5f)
+                    + TornadoMath.pow(x + 1.5f, 1.5f)
+                    + TornadoMath.sin(x)
+                    + TornadoMath.cos(x)
+                    + TornadoMath.tanh(x)
+                    + TornadoMath.rsqrt(x + 2f)
+                    + TornadoMath.fma(x, 0.5f, 1f)
+                    + TornadoMath.abs(x)
+                    + TornadoMath.floor(x)
+                    + TornadoMath.ceil(x)
+                    + TornadoMath.atan2(x, 2f)
+                    + TornadoMath.clamp(x, -0.5f, 0.5f)
+                    + TornadoMath.tan(x * 0.5f)
+                    + TornadoMath.atan(x)
+                    + TornadoMath.log2(x + 3f)
+                    + TornadoMath.signum(x)
+                    + TornadoMath.max(x, 0.25f);
             out.set(i, r);
         }
     }
@@ -446,7 +460,7 @@ public final class Kernels {
     static int indexOf(IntArray a, int from, int to, int value) {
         for (int i = from; i < to; i++) {
             if (a.get(i) == value) {
-                return i - from;   // early return from inside a loop of an inlined helper
+                return i - from; // early return from inside a loop of an inlined helper
             }
         }
         return -1;

@@ -17,9 +17,6 @@ import io.squall.api.common.TornadoFunctions.Task8;
 import io.squall.api.common.TornadoFunctions.Task9;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.ArrayBacked;
-import io.squall.api.types.matrix.Matrix2DFloat;
-import io.squall.api.types.matrix.Matrix2DFloat4;
-import io.squall.api.types.matrix.Matrix3DInt;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.DoubleArray;
 import io.squall.api.types.arrays.FloatArray;
@@ -29,6 +26,9 @@ import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.LongArray;
 import io.squall.api.types.arrays.ShortArray;
 import io.squall.api.types.arrays.TornadoNativeArray;
+import io.squall.api.types.matrix.Matrix2DFloat;
+import io.squall.api.types.matrix.Matrix2DFloat4;
+import io.squall.api.types.matrix.Matrix3DInt;
 
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -39,8 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Running a {@link SuiteCase} and comparing its outputs with the case's plain-Java reference; shared by every backend's suite test. */
 public final class SuiteAssertions {
-    private SuiteAssertions() {
-    }
+    private SuiteAssertions() {}
 
     /**
      * Runs the case as a one-task graph (named {@code graphPrefix + case name}) through a real execution plan on
@@ -52,12 +51,14 @@ public final class SuiteAssertions {
         c.reference().accept(expected);
         String graph = graphPrefix + c.name().replaceAll("[^A-Za-z0-9_]", "_");
         TaskGraph g = taskGraph(graph, c, args);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(deviceId))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(deviceId))) {
             if (c.grid() != null) {
                 plan.withGridScheduler(new GridScheduler(graph + ".t", c.grid()));
             }
             var profile = plan.execute().getProfilerResult();
-            assertEquals(deviceId, profile.getTaskProfiles().getFirst().device, "ran where it was asked to, no fallback");
+            assertEquals(
+                    deviceId, profile.getTaskProfiles().getFirst().device, "ran where it was asked to, no fallback");
         } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
             throw new AssertionError(c.name() + " on " + deviceId + ": closing the plan failed", e);
         }
@@ -69,7 +70,9 @@ public final class SuiteAssertions {
         TaskGraph g = new TaskGraph(name);
         List<Object> arrays = new ArrayList<>();
         for (Object a : args) {
-            if (a instanceof TornadoNativeArray || a instanceof ArrayBacked || a instanceof java.util.concurrent.atomic.AtomicInteger
+            if (a instanceof TornadoNativeArray
+                    || a instanceof ArrayBacked
+                    || a instanceof java.util.concurrent.atomic.AtomicInteger
                     || a.getClass().isArray()) {
                 arrays.add(a);
             }
@@ -101,7 +104,9 @@ public final class SuiteAssertions {
             case 8 -> g.task("t", (Task8) t, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
             case 9 -> g.task("t", (Task9) t, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
             case 10 -> g.task("t", (Task10) t, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]);
-            default -> throw new IllegalArgumentException("suite case " + c.name() + " has " + a.length + " arguments; extend addTask");
+            default ->
+                throw new IllegalArgumentException(
+                        "suite case " + c.name() + " has " + a.length + " arguments; extend addTask");
         }
     }
 
@@ -125,11 +130,27 @@ public final class SuiteAssertions {
                 case short[] a -> a.clone();
                 case byte[] a -> a.clone();
                 case KernelContext k -> new KernelContext();
-                case java.util.concurrent.atomic.AtomicInteger ai -> new java.util.concurrent.atomic.AtomicInteger(ai.get());
-                case Matrix2DFloat m -> new Matrix2DFloat(m.getNumRows(), m.getNumColumns(), FloatArray.fromSegment(m.getStorage().getSegment()));
-                case Matrix2DFloat4 m -> new Matrix2DFloat4(m.getNumRows(), m.getNumColumns(), FloatArray.fromSegment(m.getStorage().getSegment()));
-                case Matrix3DInt m -> new Matrix3DInt(m.getNumRows(), m.getNumColumns(), m.getDepth(), IntArray.fromSegment(m.getStorage().getSegment()));
-                case ArrayBacked b -> throw new IllegalArgumentException("copy: add a case for " + b.getClass().getSimpleName());
+                case java.util.concurrent.atomic.AtomicInteger ai ->
+                    new java.util.concurrent.atomic.AtomicInteger(ai.get());
+                case Matrix2DFloat m ->
+                    new Matrix2DFloat(
+                            m.getNumRows(),
+                            m.getNumColumns(),
+                            FloatArray.fromSegment(m.getStorage().getSegment()));
+                case Matrix2DFloat4 m ->
+                    new Matrix2DFloat4(
+                            m.getNumRows(),
+                            m.getNumColumns(),
+                            FloatArray.fromSegment(m.getStorage().getSegment()));
+                case Matrix3DInt m ->
+                    new Matrix3DInt(
+                            m.getNumRows(),
+                            m.getNumColumns(),
+                            m.getDepth(),
+                            IntArray.fromSegment(m.getStorage().getSegment()));
+                case ArrayBacked b ->
+                    throw new IllegalArgumentException(
+                            "copy: add a case for " + b.getClass().getSimpleName());
                 default -> args[i];
             };
         }
@@ -163,10 +184,14 @@ public final class SuiteAssertions {
                 return "arg " + out + ": expected " + e.length + " elements but was " + a.length;
             }
             for (int i = 0; i < e.length; i++) {
-                boolean ok = Double.isNaN(e[i]) ? Double.isNaN(a[i])
-                        : c.tolerance() == 0 ? e[i] == a[i] : Math.abs(e[i] - a[i]) <= c.tolerance() * Math.max(1, Math.abs(e[i]));
+                boolean ok = Double.isNaN(e[i])
+                        ? Double.isNaN(a[i])
+                        : c.tolerance() == 0
+                                ? e[i] == a[i]
+                                : Math.abs(e[i] - a[i]) <= c.tolerance() * Math.max(1, Math.abs(e[i]));
                 if (!ok) {
-                    return "arg " + out + "[" + i + "]: expected " + e[i] + " but was " + a[i] + " (tolerance " + c.tolerance() + ")";
+                    return "arg " + out + "[" + i + "]: expected " + e[i] + " but was " + a[i] + " (tolerance "
+                            + c.tolerance() + ")";
                 }
             }
         }
@@ -204,12 +229,15 @@ public final class SuiteAssertions {
                 case ByteArray x -> x.get(i);
                 case Int8Array x -> x.get(i);
                 case HalfFloatArray x -> x.getFloat(i);
-                default -> switch (Array.get(array, i)) {
-                    case Character ch -> ch;
-                    case Boolean b -> b ? 1 : 0;
-                    case Number v -> v.doubleValue();
-                    default -> throw new IllegalArgumentException("cannot compare a " + array.getClass().getSimpleName());
-                };
+                default ->
+                    switch (Array.get(array, i)) {
+                        case Character ch -> ch;
+                        case Boolean b -> b ? 1 : 0;
+                        case Number v -> v.doubleValue();
+                        default ->
+                            throw new IllegalArgumentException(
+                                    "cannot compare a " + array.getClass().getSimpleName());
+                    };
             };
         }
         return d;

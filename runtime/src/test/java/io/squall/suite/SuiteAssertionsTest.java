@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The comparison every suite test relies on must reject what it should, or those tests could not fail. */
 class SuiteAssertionsTest {
     private static SuiteCase comparingArg0(double tolerance) {
-        return new SuiteCase("c", null, () -> new Object[0], null, a -> { }, new int[] {0}, tolerance);
+        return new SuiteCase("c", null, () -> new Object[0], null, a -> {}, new int[] {0}, tolerance);
     }
 
     private static FloatArray floats(float... v) {
@@ -27,8 +27,10 @@ class SuiteAssertionsTest {
     @Test
     void floatsMatchWithinTheRelativeToleranceOnly() {
         SuiteCase c = comparingArg0(1e-3);
-        assertNull(SuiteAssertions.mismatch(c, new Object[] {floats(1000f, 0.5f)}, new Object[] {floats(1000.5f, 0.5005f)}));
-        String problem = SuiteAssertions.mismatch(c, new Object[] {floats(1000f, 0.5f)}, new Object[] {floats(1000f, 0.502f)});
+        assertNull(SuiteAssertions.mismatch(
+                c, new Object[] {floats(1000f, 0.5f)}, new Object[] {floats(1000.5f, 0.5005f)}));
+        String problem =
+                SuiteAssertions.mismatch(c, new Object[] {floats(1000f, 0.5f)}, new Object[] {floats(1000f, 0.502f)});
         assertNotNull(problem);
         assertTrue(problem.startsWith("arg 0[1]"), problem);
     }

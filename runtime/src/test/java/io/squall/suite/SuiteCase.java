@@ -1,6 +1,7 @@
 package io.squall.suite;
 
 import io.squall.api.WorkerGrid;
+
 import java.io.Serializable;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -10,8 +11,14 @@ import java.util.function.Supplier;
  * single-thread kernels), a plain-Java reference computing the expected outputs in place, which arguments to compare,
  * and the float tolerance (relative, with the same value as an absolute floor; 0 = exact).
  */
-public record SuiteCase(String name, Serializable task, Supplier<Object[]> inputs, WorkerGrid grid,
-                        Consumer<Object[]> reference, int[] outputArgs, double tolerance) {
+public record SuiteCase(
+        String name,
+        Serializable task,
+        Supplier<Object[]> inputs,
+        WorkerGrid grid,
+        Consumer<Object[]> reference,
+        int[] outputArgs,
+        double tolerance) {
     @Override
     public String toString() {
         return name;

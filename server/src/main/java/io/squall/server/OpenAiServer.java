@@ -58,11 +58,10 @@ public final class OpenAiServer implements AutoCloseable {
      * @param maxBodyBytes the largest request body accepted (413 above)
      * @param timeout      the longest a generation may take, queue time included
      */
-    public record Config(String host, int port, String apiKey, String modelId, long maxBodyBytes, Duration timeout) {
-    }
+    public record Config(String host, int port, String apiKey, String modelId, long maxBodyBytes, Duration timeout) {}
 
     private final Llama llama;
-    private final Llama guard;                 // a Llama Guard model for /v1/moderations, or null
+    private final Llama guard; // a Llama Guard model for /v1/moderations, or null
     private final LlamaGuard.Version guardVersion;
     private final Config config;
     private final RequestParser parser;
@@ -93,14 +92,20 @@ public final class OpenAiServer implements AutoCloseable {
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
-                .routing(r -> r
-                        .get("/health", (req, res) -> health(res))
+                .routing(r -> r.get("/health", (req, res) -> health(res))
                         .get("/v1/models", (req, res) -> guarded(req, res, this::models))
                         .post("/v1/chat/completions", (req, res) -> generate(req, res, true))
                         .post("/v1/completions", (req, res) -> generate(req, res, false))
                         .post("/v1/moderations", this::moderate)
-                        .any((req, res) -> sendError(res, new ApiException(404, "invalid_request_error", null, "not_found",
-                                "no route " + req.prologue().method().text() + " " + req.path().path()))))
+                        .any((req, res) -> sendError(
+                                res,
+                                new ApiException(
+                                        404,
+                                        "invalid_request_error",
+                                        null,
+                                        "not_found",
+                                        "no route " + req.prologue().method().text() + " "
+                                                + req.path().path()))))
                 .build()
                 .start();
         return this;
@@ -158,8 +163,14 @@ public final class OpenAiServer implements AutoCloseable {
         }
         Optional<String> auth = req.headers().first(HeaderNames.AUTHORIZATION);
         if (auth.isEmpty() || !auth.get().equals("Bearer " + config.apiKey())) {
-            throw new ApiException(401, "invalid_request_error", null, "invalid_api_key",
-                    auth.isEmpty() ? "missing API key: send Authorization: Bearer <key>" : "incorrect API key provided");
+            throw new ApiException(
+                    401,
+                    "invalid_request_error",
+                    null,
+                    "invalid_api_key",
+                    auth.isEmpty()
+                            ? "missing API key: send Authorization: Bearer <key>"
+                            : "incorrect API key provided");
         }
     }
 
@@ -173,12 +184,18 @@ public final class OpenAiServer implements AutoCloseable {
             try {
                 g = llama.submit(p.generation());
             } catch (QueueFullException e) {
-                throw new ApiException(429, "requests", null, "rate_limit_exceeded", "the server is busy: " + e.getMessage());
+                throw new ApiException(
+                        429, "requests", null, "rate_limit_exceeded", "the server is busy: " + e.getMessage());
             } catch (ContextWindowExceededException e) {
-                throw new ApiException(400, "invalid_request_error", chat ? "messages" : "prompt", "context_length_exceeded", e.getMessage());
+                throw new ApiException(
+                        400,
+                        "invalid_request_error",
+                        chat ? "messages" : "prompt",
+                        "context_length_exceeded",
+                        e.getMessage());
             } catch (IllegalStateException e) {
                 throw new ApiException(503, "server_error", null, "unavailable", e.getMessage());
-            } catch (IllegalArgumentException e) {   // e.g. Llama 2 roles out of order, token ids outside the vocabulary
+            } catch (IllegalArgumentException e) { // e.g. Llama 2 roles out of order, token ids outside the vocabulary
                 throw ApiException.invalid(chat ? "messages" : "prompt", e.getMessage());
             }
         } catch (ApiException e) {
@@ -192,16 +209,28 @@ public final class OpenAiServer implements AutoCloseable {
             try {
                 Completion c = awaitWhileConnected(req, g);
                 if (c == null) {
-                    try {    // the client is gone; an answer all the same, as Helidon wants every route to send one
-                        sendError(res, new ApiException(499, "invalid_request_error", null, "client_closed_request",
-                                "the client closed the connection before the answer"));
+                    try { // the client is gone; an answer all the same, as Helidon wants every route to send one
+                        sendError(
+                                res,
+                                new ApiException(
+                                        499,
+                                        "invalid_request_error",
+                                        null,
+                                        "client_closed_request",
+                                        "the client closed the connection before the answer"));
                     } catch (RuntimeException ignored) {
                         // the write failed on the closed connection, as expected
                     }
                     return;
                 }
                 if (c.finishReason() == FinishReason.TIMEOUT) {
-                    throw new ApiException(504, "timeout", null, "timeout", "the generation took longer than " + config.timeout().toSeconds() + " s");
+                    throw new ApiException(
+                            504,
+                            "timeout",
+                            null,
+                            "timeout",
+                            "the generation took longer than "
+                                    + config.timeout().toSeconds() + " s");
                 }
                 sendJson(res, 200, chat ? chatResponse(id, c, p) : completionResponse(id, c, p));
             } catch (ApiException e) {
@@ -221,7 +250,8 @@ public final class OpenAiServer implements AutoCloseable {
      * {@link #DISCONNECT_POLL} (see {@link TcpPeerState}); where it cannot be asked, this just waits.
      */
     private Completion awaitWhileConnected(ServerRequest req, Generation g) throws InterruptedException {
-        if (!TcpPeerState.supported() || !(req.localPeer().address() instanceof InetSocketAddress local)
+        if (!TcpPeerState.supported()
+                || !(req.localPeer().address() instanceof InetSocketAddress local)
                 || !(req.remotePeer().address() instanceof InetSocketAddress remote)) {
             return g.await();
         }
@@ -237,7 +267,7 @@ public final class OpenAiServer implements AutoCloseable {
             } catch (TimeoutException e) {
                 // still generating: check the connection again
             } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-                break;    // g.await() reports it
+                break; // g.await() reports it
             }
         }
         return g.await();
@@ -251,7 +281,11 @@ public final class OpenAiServer implements AutoCloseable {
         try {
             authorize(req);
             if (guard == null) {
-                throw new ApiException(404, "invalid_request_error", null, "model_not_found",
+                throw new ApiException(
+                        404,
+                        "invalid_request_error",
+                        null,
+                        "model_not_found",
                         "no moderation model is loaded: start the server with --guard-model FILE (a Llama Guard 2 or 3 GGUF)");
             }
             JsonNode body = readBody(req);
@@ -275,7 +309,8 @@ public final class OpenAiServer implements AutoCloseable {
             } else if (input != null && input.isArray() && !input.isEmpty() && input.size() <= 32) {
                 for (int i = 0; i < input.size(); i++) {
                     if (!input.get(i).isTextual()) {
-                        throw ApiException.invalid("input[" + i + "]", "input[" + i + "] must be a string (only text is supported)");
+                        throw ApiException.invalid(
+                                "input[" + i + "]", "input[" + i + "] must be a string (only text is supported)");
                     }
                     texts.add(input.get(i).asText());
                 }
@@ -291,9 +326,11 @@ public final class OpenAiServer implements AutoCloseable {
                 try {
                     v = LlamaGuard.classify(guard, guardVersion, text, null);
                 } catch (QueueFullException e) {
-                    throw new ApiException(429, "requests", null, "rate_limit_exceeded", "the server is busy: " + e.getMessage());
+                    throw new ApiException(
+                            429, "requests", null, "rate_limit_exceeded", "the server is busy: " + e.getMessage());
                 } catch (ContextWindowExceededException e) {
-                    throw new ApiException(400, "invalid_request_error", "input", "context_length_exceeded", e.getMessage());
+                    throw new ApiException(
+                            400, "invalid_request_error", "input", "context_length_exceeded", e.getMessage());
                 } catch (IllegalArgumentException e) {
                     throw new ApiException(502, "server_error", null, "bad_guard_output", e.getMessage());
                 }
@@ -318,7 +355,9 @@ public final class OpenAiServer implements AutoCloseable {
 
     private JsonNode readBody(ServerRequest req) {
         Optional<String> length = req.headers().first(HeaderNames.CONTENT_LENGTH);
-        if (length.isPresent() && length.get().matches("\\d{1,18}") && Long.parseLong(length.get()) > config.maxBodyBytes()) {
+        if (length.isPresent()
+                && length.get().matches("\\d{1,18}")
+                && Long.parseLong(length.get()) > config.maxBodyBytes()) {
             throw tooLarge();
         }
         byte[] bytes;
@@ -340,7 +379,11 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private ApiException tooLarge() {
-        return new ApiException(413, "invalid_request_error", null, "request_too_large",
+        return new ApiException(
+                413,
+                "invalid_request_error",
+                null,
+                "request_too_large",
                 "the request body is larger than " + config.maxBodyBytes() + " bytes");
     }
 
@@ -375,8 +418,16 @@ public final class OpenAiServer implements AutoCloseable {
                 return;
             }
             if (done.finishReason() == FinishReason.TIMEOUT) {
-                event(out, new ApiException(504, "timeout", null, "timeout", "the generation took longer than "
-                        + config.timeout().toSeconds() + " s").body());
+                event(
+                        out,
+                        new ApiException(
+                                        504,
+                                        "timeout",
+                                        null,
+                                        "timeout",
+                                        "the generation took longer than "
+                                                + config.timeout().toSeconds() + " s")
+                                .body());
             }
             ObjectNode last = chunk(id, chat);
             ObjectNode choice = (ObjectNode) last.get("choices").get(0);
@@ -399,7 +450,8 @@ public final class OpenAiServer implements AutoCloseable {
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException | RuntimeException e) {
-            // a failed write (Helidon reports a closed connection as an unchecked exception of its own): the client went away
+            // a failed write (Helidon reports a closed connection as an unchecked exception of its own): the client
+            // went away
             if (!g.isDone()) {
                 disconnects.incrementAndGet();
             }

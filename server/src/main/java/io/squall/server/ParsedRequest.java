@@ -10,5 +10,4 @@ import io.squall.llama.GenerationRequest;
  * @param includeUsage send a usage chunk at the end of a stream ({@code stream_options.include_usage})
  * @param logprobs     whether logprobs were asked for
  */
-record ParsedRequest(GenerationRequest generation, boolean stream, boolean includeUsage, boolean logprobs) {
-}
+record ParsedRequest(GenerationRequest generation, boolean stream, boolean includeUsage, boolean logprobs) {}

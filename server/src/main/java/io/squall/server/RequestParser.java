@@ -17,14 +17,44 @@ import java.util.Set;
  * this server knows. Every error names the field (as OpenAI's {@code param}), e.g. {@code messages[1].role}.
  */
 final class RequestParser {
-    private static final Set<String> COMMON = Set.of("model", "max_tokens", "temperature", "top_p", "n", "stream",
-            "stream_options", "stop", "seed", "user", "frequency_penalty", "presence_penalty", "logit_bias",
-            "top_k", "min_p", "repeat_penalty", "ignore_eos", "logprobs");
-    private static final Set<String> CHAT = Set.of("messages", "top_logprobs", "max_completion_tokens", "response_format",
-            "store", "metadata", "parallel_tool_calls");
+    private static final Set<String> COMMON = Set.of(
+            "model",
+            "max_tokens",
+            "temperature",
+            "top_p",
+            "n",
+            "stream",
+            "stream_options",
+            "stop",
+            "seed",
+            "user",
+            "frequency_penalty",
+            "presence_penalty",
+            "logit_bias",
+            "top_k",
+            "min_p",
+            "repeat_penalty",
+            "ignore_eos",
+            "logprobs");
+    private static final Set<String> CHAT = Set.of(
+            "messages",
+            "top_logprobs",
+            "max_completion_tokens",
+            "response_format",
+            "store",
+            "metadata",
+            "parallel_tool_calls");
     private static final Set<String> COMPLETION = Set.of("prompt", "echo", "suffix", "best_of");
-    private static final Set<String> UNSUPPORTED = Set.of("tools", "tool_choice", "functions", "function_call", "audio",
-            "modalities", "prediction", "web_search_options", "reasoning_effort");
+    private static final Set<String> UNSUPPORTED = Set.of(
+            "tools",
+            "tool_choice",
+            "functions",
+            "function_call",
+            "audio",
+            "modalities",
+            "prediction",
+            "web_search_options",
+            "reasoning_effort");
     private static final int MAX_STOP = 4;
 
     private final int contextSize;
@@ -52,7 +82,8 @@ final class RequestParser {
         JsonNode format = body.get("response_format");
         if (format != null && !format.isNull()) {
             if (!format.isObject() || !"text".equals(format.path("type").asText())) {
-                throw ApiException.invalid("response_format", "response_format: only {\"type\": \"text\"} is supported");
+                throw ApiException.invalid(
+                        "response_format", "response_format: only {\"type\": \"text\"} is supported");
             }
         }
         return common(body, b, logprobs);
@@ -75,11 +106,13 @@ final class RequestParser {
             }
             b = GenerationRequest.tokens(ids);
         } else {
-            throw ApiException.invalid("prompt", "prompt must be a string, an array of one string, or an array of token ids"
-                    + " (batches of prompts are not supported: send one request each)");
+            throw ApiException.invalid(
+                    "prompt",
+                    "prompt must be a string, an array of one string, or an array of token ids"
+                            + " (batches of prompts are not supported: send one request each)");
         }
         Integer max = integer(body, "max_tokens", 0, Integer.MAX_VALUE);
-        b.maxTokens(max != null ? max : 16);   // OpenAI's default for completions
+        b.maxTokens(max != null ? max : 16); // OpenAI's default for completions
         Integer top = integer(body, "logprobs", 0, GenerationRequest.MAX_TOP_LOGPROBS);
         if (top != null) {
             b.logprobs(top);
@@ -105,7 +138,7 @@ final class RequestParser {
         }
         Sampling.Builder s = Sampling.builder();
         Double temperature = number(body, "temperature", 0, 2);
-        s.temperature(temperature != null ? temperature : 1.0);   // OpenAI's default
+        s.temperature(temperature != null ? temperature : 1.0); // OpenAI's default
         Double topP = number(body, "top_p", 0, 1);
         s.topP(topP != null ? topP : 1.0);
         Integer topK = integer(body, "top_k", 0, Integer.MAX_VALUE);
@@ -203,8 +236,10 @@ final class RequestParser {
                 case "system", "developer" -> "system";
                 case "user" -> "user";
                 case "assistant" -> "assistant";
-                default -> throw ApiException.invalid(at + ".role", at + ".role must be system, developer, user or assistant, got '"
-                        + role.asText() + "'");
+                default ->
+                    throw ApiException.invalid(
+                            at + ".role",
+                            at + ".role must be system, developer, user or assistant, got '" + role.asText() + "'");
             };
             out.add(new ChatMessage(r, content(m.get("content"), at + ".content")));
         }
@@ -225,8 +260,11 @@ final class RequestParser {
         for (int j = 0; j < content.size(); j++) {
             JsonNode part = content.get(j);
             String p = at + "[" + j + "]";
-            if (!part.isObject() || !"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-                throw ApiException.invalid(p, p + " must be {\"type\": \"text\", \"text\": ...} (only text parts are supported)");
+            if (!part.isObject()
+                    || !"text".equals(part.path("type").asText())
+                    || !part.path("text").isTextual()) {
+                throw ApiException.invalid(
+                        p, p + " must be {\"type\": \"text\", \"text\": ...} (only text parts are supported)");
             }
             sb.append(part.get("text").asText());
         }
@@ -291,8 +329,10 @@ final class RequestParser {
         }
         int v = n.asInt();
         if (v < min || v > max) {
-            throw ApiException.invalid(field, field + " must be " + (max == Integer.MAX_VALUE ? ">= " + min : "in " + min + ".." + max)
-                    + ", got " + v);
+            throw ApiException.invalid(
+                    field,
+                    field + " must be " + (max == Integer.MAX_VALUE ? ">= " + min : "in " + min + ".." + max) + ", got "
+                            + v);
         }
         return v;
     }

@@ -25,8 +25,7 @@ final class TcpPeerState {
     private static final String CLOSE_WAIT = "08";
     private static final byte[] V4_MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
 
-    private TcpPeerState() {
-    }
+    private TcpPeerState() {}
 
     /** Whether this machine has the socket tables (Linux); elsewhere {@link #closedByPeer} always answers false. */
     static boolean supported() {
@@ -46,11 +45,13 @@ final class TcpPeerState {
             try {
                 lines = Files.readAllLines(table);
             } catch (IOException | UncheckedIOException e) {
-                continue;    // unreadable now: no answer, so the generation goes on
+                continue; // unreadable now: no answer, so the generation goes on
             }
             for (int i = 1; i < lines.size(); i++) {
                 String[] f = lines.get(i).trim().split("\\s+");
-                if (f.length < 4 || port(f[1]) != local.getPort() || port(f[2]) != remote.getPort()
+                if (f.length < 4
+                        || port(f[1]) != local.getPort()
+                        || port(f[2]) != remote.getPort()
                         || !remote.getAddress().equals(address(f[2]))) {
                     continue;
                 }

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.tools.ToolProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
+import javax.tools.ToolProvider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,14 +77,23 @@ class ModulePathTest {
         int squallJars = 0;
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String name = Path.of(entry).getFileName().toString();
-            // The runtime's test jar (the package-cycle check) is on the test class path too: not a module of the application.
-            boolean squall = (entry.contains("squall-runtime") || entry.contains("squall-tornado-kernels") || entry.contains("squall-model")
-                    || entry.replace('\\', '/').matches(".*/(runtime|tornado-kernels|model)/target[^/]*/classes/?"))
+            // The runtime's test jar (the package-cycle check) is on the test class path too: not a module of the
+            // application.
+            boolean squall = (entry.contains("squall-runtime")
+                            || entry.contains("squall-tornado-kernels")
+                            || entry.contains("squall-model")
+                            || entry.replace('\\', '/')
+                                    .matches(".*/(runtime|tornado-kernels|model)/target[^/]*/classes/?"))
                     && !name.endsWith("-tests.jar");
             if (squall) {
                 Assumptions.assumeTrue(name.endsWith(".jar"), "needs the packaged jars (mvn verify), found " + entry);
                 try (JarFile jar = new JarFile(entry)) {
-                    assertTrue(jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name").startsWith("io.squall."), entry);
+                    assertTrue(
+                            jar.getManifest()
+                                    .getMainAttributes()
+                                    .getValue("Automatic-Module-Name")
+                                    .startsWith("io.squall."),
+                            entry);
                 }
                 modulePath.add(entry);
                 squallJars++;
@@ -100,15 +109,33 @@ class ModulePathTest {
         Path out = dir.resolve("out");
         String mp = String.join(File.pathSeparator, modulePath);
         ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-        int rc = ToolProvider.getSystemJavaCompiler().run(null, diagnostics, diagnostics, "--module-path", mp,
-                "--add-modules", "jdk.incubator.vector", "-d", out.toString(),
-                dir.resolve("src/module-info.java").toString(), src.resolve("Main.java").toString());
+        int rc = ToolProvider.getSystemJavaCompiler()
+                .run(
+                        null,
+                        diagnostics,
+                        diagnostics,
+                        "--module-path",
+                        mp,
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-d",
+                        out.toString(),
+                        dir.resolve("src/module-info.java").toString(),
+                        src.resolve("Main.java").toString());
         assertEquals(0, rc, diagnostics.toString(StandardCharsets.UTF_8));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--module-path", out + File.pathSeparator + mp,
-                "--add-modules", "jdk.incubator.vector,com.fasterxml.jackson.databind", "--enable-native-access=io.squall.runtime",
-                "-Dsquall.device=jvm", "-m", "com.example.app/com.example.app.Main", OpenAiServerTest.stories().toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "--module-path",
+                        out + File.pathSeparator + mp,
+                        "--add-modules",
+                        "jdk.incubator.vector,com.fasterxml.jackson.databind",
+                        "--enable-native-access=io.squall.runtime",
+                        "-Dsquall.device=jvm",
+                        "-m",
+                        "com.example.app/com.example.app.Main",
+                        OpenAiServerTest.stories().toString())
+                .redirectErrorStream(true)
+                .start();
         byte[] bytes = p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(5, TimeUnit.MINUTES));
         String output = new String(bytes, StandardCharsets.UTF_8);

@@ -6,8 +6,7 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** Element-wise steps for when they cannot be fused into a product (gate and up stored in different types). */
 public final class Activations {
-    private Activations() {
-    }
+    private Activations() {}
 
     /** gate = silu(gate) * up. */
     public static void swiglu(FloatArray gate, FloatArray up, int n) {

@@ -17,16 +17,23 @@ public final class Attention {
     public static final int CHUNK = 256;
     public static final int LANES = 32;
 
-    private Attention() {
-    }
+    private Attention() {}
 
     /** Floats per (split, head) in the partials buffer: headSize values, then m and the exp-sum. */
     public static int partialStride(int headSize) {
         return headSize + 2;
     }
 
-    public static void partials(KernelContext ctx, FloatArray q, FloatArray keyCache, FloatArray valueCache, IntArray state,
-                                FloatArray partials, int heads, int kvHeads, int headSize) {
+    public static void partials(
+            KernelContext ctx,
+            FloatArray q,
+            FloatArray keyCache,
+            FloatArray valueCache,
+            IntArray state,
+            FloatArray partials,
+            int heads,
+            int kvHeads,
+            int headSize) {
         float[] scores = ctx.allocateFloatLocalArray(CHUNK);
         float[] red = ctx.allocateFloatLocalArray(LANES);
         int lid = ctx.localIdx;

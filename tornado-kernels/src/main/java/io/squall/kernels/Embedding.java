@@ -8,8 +8,7 @@ import io.squall.kernels.format.Formats;
 
 /** Embedding lookup: x = row {@code state[0]} (the token id) of the embedding table, dequantized on the device. */
 public final class Embedding {
-    private Embedding() {
-    }
+    private Embedding() {}
 
     /** {@code format}: the table's {@link Formats} code. */
     public static void lookup(ByteArray table, IntArray state, FloatArray x, int dim, int format) {

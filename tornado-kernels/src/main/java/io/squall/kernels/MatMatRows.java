@@ -19,15 +19,17 @@ public final class MatMatRows {
     /** Activation vectors that share one read of the weights. */
     public static final int TILE = 4;
 
-    private MatMatRows() {
-    }
+    private MatMatRows() {}
 
-    public static void matmat(ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int batch, int accumulate, int format) {
+    public static void matmat(
+            ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int batch, int accumulate, int format) {
         for (@Parallel int r = 0; r < rows; r++) {
             if (Formats.hasLaneRowDot(format)) {
-                // The row (~2 KB) stays in L1 while each vector takes MatVecRows's lane-sum product with it: the weights
+                // The row (~2 KB) stays in L1 while each vector takes MatVecRows's lane-sum product with it: the
+                // weights
                 // come from memory once per batch, and the products vectorize as in decode (PoCL, 8192x2048 Q8_0 x 16
-                // vectors: 605 ms with the block-by-block tile below, 68 ms this way). Same sums as decode, bit for bit.
+                // vectors: 605 ms with the block-by-block tile below, 68 ms this way). Same sums as decode, bit for
+                // bit.
                 for (int j = 0; j < batch; j++) {
                     MatVecRows.write(out, j * rows + r, accumulate, Formats.rowDot(format, w, r, cols, x, j * cols));
                 }
@@ -60,7 +62,8 @@ public final class MatMatRows {
     }
 
     /** Writes the tile's sums for the vectors that exist (j..batch-1). */
-    static void store(FloatArray out, int rows, int r, int j, int batch, int accumulate, float s0, float s1, float s2, float s3) {
+    static void store(
+            FloatArray out, int rows, int r, int j, int batch, int accumulate, float s0, float s1, float s2, float s3) {
         MatVecRows.write(out, j * rows + r, accumulate, s0);
         if (j + 1 < batch) {
             MatVecRows.write(out, (j + 1) * rows + r, accumulate, s1);

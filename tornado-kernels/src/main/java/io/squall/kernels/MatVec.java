@@ -25,11 +25,11 @@ import io.squall.kernels.format.Q8_0Block;
 public final class MatVec {
     /** Work-items per row (also the element count of a Q8_0/Q4_0 block and of a K-quant sub-block). */
     public static final int LANES = 32;
+
     public static final int ROWS_PER_GROUP = 8;
     public static final int GROUP = LANES * ROWS_PER_GROUP;
 
-    private MatVec() {
-    }
+    private MatVec() {}
 
     /** Global work size for {@code rows} output rows. */
     public static int globalSize(int rows) {
@@ -38,8 +38,16 @@ public final class MatVec {
 
     // ---- one kernel per operation; {@code format} is a {@link Formats} code (a constant once specialized) ----
 
-    public static void matvec(KernelContext ctx, ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate,
-                              int format) {
+    public static void matvec(
+            KernelContext ctx,
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            int rows,
+            int cols,
+            int outOffset,
+            int accumulate,
+            int format) {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
         float sum = row < rows ? laneDot(format, w, x, row, cols, ctx.localIdx % LANES) : 0f;
@@ -47,7 +55,15 @@ public final class MatVec {
     }
 
     /** Gate/up fused with SiLU: {@code out[r] = silu(gate[r] . x) * (up[r] . x)}. */
-    public static void swiglu(KernelContext ctx, ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols, int format) {
+    public static void swiglu(
+            KernelContext ctx,
+            ByteArray gate,
+            ByteArray up,
+            FloatArray x,
+            FloatArray out,
+            int rows,
+            int cols,
+            int format) {
         float[] g = ctx.allocateFloatLocalArray(GROUP);
         float[] u = ctx.allocateFloatLocalArray(GROUP);
         int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
@@ -58,8 +74,19 @@ public final class MatVec {
     }
 
     /** q, k and v in one launch: rows [0, dim) of wq, then wk, then wv. */
-    public static void qkv(KernelContext ctx, ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
-                           int dim, int kvDim, int cols, int format) {
+    public static void qkv(
+            KernelContext ctx,
+            ByteArray wq,
+            ByteArray wk,
+            ByteArray wv,
+            FloatArray x,
+            FloatArray q,
+            FloatArray k,
+            FloatArray v,
+            int dim,
+            int kvDim,
+            int cols,
+            int format) {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);
         int row = ctx.groupIdx * ROWS_PER_GROUP + ctx.localIdx / LANES;
         int lane = ctx.localIdx % LANES;
@@ -84,7 +111,9 @@ public final class MatVec {
         if (Formats.hasLaneRowDot(format)) {
             int blocks = cols / Formats.blockElements(format);
             int base = row * blocks * Formats.blockBytes(format);
-            return format == Formats.Q8_0 ? Q8_0Block.laneDot(w, base, blocks, x, lane) : Q4_0Block.laneDot(w, base, blocks, x, lane);
+            return format == Formats.Q8_0
+                    ? Q8_0Block.laneDot(w, base, blocks, x, lane)
+                    : Q4_0Block.laneDot(w, base, blocks, x, lane);
         }
         int base = row * cols;
         float sum = 0f;
@@ -119,7 +148,15 @@ public final class MatVec {
         return partial[lid];
     }
 
-    static void store(KernelContext ctx, float[] partial, float sum, FloatArray out, int row, int rows, int outOffset, int accumulate) {
+    static void store(
+            KernelContext ctx,
+            float[] partial,
+            float sum,
+            FloatArray out,
+            int row,
+            int rows,
+            int outOffset,
+            int accumulate) {
         float total = laneSum(ctx, partial, sum);
         if (ctx.localIdx % LANES == 0 && row < rows) {
             float before = accumulate != 0 ? out.get(outOffset + row) : 0f;
@@ -127,7 +164,16 @@ public final class MatVec {
         }
     }
 
-    static void storeQkv(KernelContext ctx, float[] partial, float sum, FloatArray q, FloatArray k, FloatArray v, int row, int dim, int kvDim) {
+    static void storeQkv(
+            KernelContext ctx,
+            float[] partial,
+            float sum,
+            FloatArray q,
+            FloatArray k,
+            FloatArray v,
+            int row,
+            int dim,
+            int kvDim) {
         float total = laneSum(ctx, partial, sum);
         if (ctx.localIdx % LANES == 0) {
             if (row < dim) {
@@ -140,7 +186,8 @@ public final class MatVec {
         }
     }
 
-    static void storeSwiglu(KernelContext ctx, float[] g, float[] u, float gs, float us, FloatArray out, int row, int rows) {
+    static void storeSwiglu(
+            KernelContext ctx, float[] g, float[] u, float gs, float us, FloatArray out, int row, int rows) {
         float gate = laneSum(ctx, g, gs);
         float up = laneSum(ctx, u, us);
         if (ctx.localIdx % LANES == 0 && row < rows) {

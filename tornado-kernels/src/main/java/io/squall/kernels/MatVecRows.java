@@ -13,23 +13,34 @@ import io.squall.kernels.format.Formats;
  * vectorize; on GPUs it is the other way round. Same arguments as {@link MatVec}; launch as a parallel loop over rows.
  */
 public final class MatVecRows {
-    private MatVecRows() {
-    }
+    private MatVecRows() {}
 
-    public static void matvec(ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate, int format) {
+    public static void matvec(
+            ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate, int format) {
         for (@Parallel int r = 0; r < rows; r++) {
             write(out, outOffset + r, accumulate, Formats.rowDot(format, w, r, cols, x, 0));
         }
     }
 
-    public static void swiglu(ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols, int format) {
+    public static void swiglu(
+            ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols, int format) {
         for (@Parallel int r = 0; r < rows; r++) {
             out.set(r, silu(Formats.rowDot(format, gate, r, cols, x, 0)) * Formats.rowDot(format, up, r, cols, x, 0));
         }
     }
 
-    public static void qkv(ByteArray wq, ByteArray wk, ByteArray wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v,
-                           int dim, int kvDim, int cols, int format) {
+    public static void qkv(
+            ByteArray wq,
+            ByteArray wk,
+            ByteArray wv,
+            FloatArray x,
+            FloatArray q,
+            FloatArray k,
+            FloatArray v,
+            int dim,
+            int kvDim,
+            int cols,
+            int format) {
         for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
             if (r < dim) {
                 q.set(r, Formats.rowDot(format, wq, r, cols, x, 0));

@@ -12,8 +12,7 @@ import io.squall.api.types.arrays.IntArray;
  * padding, never written to the cache or attended.
  */
 public final class Prefill {
-    private Prefill() {
-    }
+    private Prefill() {}
 
     /** {@link RmsNorm#normalize} of each vector: work-group g normalizes vector g. Launch: global = batch x GROUP, local = GROUP. */
     public static void rmsNorm(KernelContext ctx, FloatArray x, FloatArray weight, FloatArray out, int n, float eps) {
@@ -40,9 +39,20 @@ public final class Prefill {
     }
 
     /** {@link Rope#rotateAndCache} for each token of the chunk at its position (first position + index). */
-    public static void ropeAndCache(FloatArray q, FloatArray k, FloatArray v, FloatArray keyCache, FloatArray valueCache,
-                                    FloatArray cos, FloatArray sin, IntArray chunk, int batch, int dim, int kvDim, int headSize,
-                                    int ropeDims) {
+    public static void ropeAndCache(
+            FloatArray q,
+            FloatArray k,
+            FloatArray v,
+            FloatArray keyCache,
+            FloatArray valueCache,
+            FloatArray cos,
+            FloatArray sin,
+            IntArray chunk,
+            int batch,
+            int dim,
+            int kvDim,
+            int headSize,
+            int ropeDims) {
         int count = chunk.get(0);
         int start = chunk.get(1);
         int half = ropeDims / 2;
@@ -87,8 +97,18 @@ public final class Prefill {
      * one work-item per (token, head), as llama2.c: scores into {@code scores} ([batch][heads][contextSize]), softmax,
      * weighted sum of the values into {@code out} ([batch][dim]). Grouped-query heads share their key/value head.
      */
-    public static void attention(FloatArray q, FloatArray keyCache, FloatArray valueCache, IntArray chunk, FloatArray scores,
-                                 FloatArray out, int batch, int heads, int kvHeads, int headSize, int contextSize) {
+    public static void attention(
+            FloatArray q,
+            FloatArray keyCache,
+            FloatArray valueCache,
+            IntArray chunk,
+            FloatArray scores,
+            FloatArray out,
+            int batch,
+            int heads,
+            int kvHeads,
+            int headSize,
+            int contextSize) {
         int count = chunk.get(0);
         int start = chunk.get(1);
         int dim = heads * headSize;

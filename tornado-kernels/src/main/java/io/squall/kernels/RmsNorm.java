@@ -12,8 +12,7 @@ import io.squall.api.types.arrays.FloatArray;
 public final class RmsNorm {
     public static final int GROUP = 256;
 
-    private RmsNorm() {
-    }
+    private RmsNorm() {}
 
     public static void normalize(KernelContext ctx, FloatArray x, FloatArray weight, FloatArray out, int n, float eps) {
         float[] partial = ctx.allocateFloatLocalArray(GROUP);

@@ -11,11 +11,21 @@ import io.squall.api.types.arrays.IntArray;
  * rope.freq_base and Llama 3.1 frequency factors) is computed once on the host in double precision.
  */
 public final class Rope {
-    private Rope() {
-    }
+    private Rope() {}
 
-    public static void rotateAndCache(FloatArray q, FloatArray k, FloatArray v, FloatArray keyCache, FloatArray valueCache,
-                                      FloatArray cos, FloatArray sin, IntArray state, int dim, int kvDim, int headSize, int ropeDims) {
+    public static void rotateAndCache(
+            FloatArray q,
+            FloatArray k,
+            FloatArray v,
+            FloatArray keyCache,
+            FloatArray valueCache,
+            FloatArray cos,
+            FloatArray sin,
+            IntArray state,
+            int dim,
+            int kvDim,
+            int headSize,
+            int ropeDims) {
         int pos = state.get(1);
         int half = ropeDims / 2;
         int qPairs = dim / 2;

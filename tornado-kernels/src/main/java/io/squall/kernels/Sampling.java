@@ -12,8 +12,7 @@ import io.squall.api.types.arrays.IntArray;
 public final class Sampling {
     public static final int GROUP = 256;
 
-    private Sampling() {
-    }
+    private Sampling() {}
 
     public static void argmax(KernelContext ctx, FloatArray logits, IntArray result, int n) {
         float[] best = ctx.allocateFloatLocalArray(GROUP);
@@ -51,8 +50,14 @@ public final class Sampling {
      * {@link #topK} with k read on the device from {@code request[0]} (clamped to 0..{@code capacity}, the length of
      * {@code ids} and {@code values}), so one graph serves greedy steps (k = 0: no pass) and top-k sampling steps.
      */
-    public static void topKRequested(KernelContext ctx, FloatArray logits, IntArray ids, FloatArray values, IntArray request, int n,
-                                     int capacity) {
+    public static void topKRequested(
+            KernelContext ctx,
+            FloatArray logits,
+            IntArray ids,
+            FloatArray values,
+            IntArray request,
+            int n,
+            int capacity) {
         topK(ctx, logits, ids, values, n, Math.max(0, Math.min(request.get(0), capacity)));
     }
 

@@ -1,20 +1,20 @@
 package io.squall.bench.aot;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.annotations.Parallel;
-import io.squall.api.types.arrays.FloatArray;
-import io.squall.device.Devices;
-import io.squall.device.placement.AotBuild;
-import io.squall.device.placement.BinaryManifest;
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.api.types.arrays.FloatArray;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
 import io.squall.backend.LaunchRequest;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
+import io.squall.device.Devices;
+import io.squall.device.placement.AotBuild;
+import io.squall.device.placement.BinaryManifest;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
+import io.squall.jit.compiler.JitCompiler;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -46,8 +46,7 @@ import java.util.TreeMap;
  * runtime's clear errors (a bug). Exit status 1 when any crash or unexpected outcome happened on the checked path.
  */
 public final class AotBinaryFuzz {
-    private AotBinaryFuzz() {
-    }
+    private AotBinaryFuzz() {}
 
     static final String TASK = "fuzz.scale";
     static final int N = 64;
@@ -61,7 +60,13 @@ public final class AotBinaryFuzz {
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--worker")) {
-            worker(Path.of(args[1]), args[2].equals("checked"), Long.parseLong(args[3]), Long.parseLong(args[4]), Long.parseLong(args[5]), args[6]);
+            worker(
+                    Path.of(args[1]),
+                    args[2].equals("checked"),
+                    Long.parseLong(args[3]),
+                    Long.parseLong(args[4]),
+                    Long.parseLong(args[5]),
+                    args[6]);
             return;
         }
         long mutants = 100_000, unchecked = 100, seed = 1, batch = 20_000;
@@ -74,7 +79,8 @@ public final class AotBinaryFuzz {
                 case "--batch" -> batch = Long.parseLong(args[++i]);
                 case "--device" -> device = args[++i];
                 case "--help", "-h" -> {
-                    System.out.println("usage: fuzz-aot [--mutants N] [--unchecked N] [--seed S] [--device opencl:N] [--batch N]");
+                    System.out.println(
+                            "usage: fuzz-aot [--mutants N] [--unchecked N] [--seed S] [--device opencl:N] [--batch N]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (try --help)");
@@ -82,7 +88,13 @@ public final class AotBinaryFuzz {
         }
         Path dir = Files.createTempDirectory("squall-aot-fuzz");
         Path bin = buildReference(device, dir);
-        System.out.printf(Locale.ROOT, "aot-fuzz: %s, reference binary %s (%d bytes), seed %d%n", device, bin, Files.size(bin), seed);
+        System.out.printf(
+                Locale.ROOT,
+                "aot-fuzz: %s, reference binary %s (%d bytes), seed %d%n",
+                device,
+                bin,
+                Files.size(bin),
+                seed);
         boolean clean = true;
         for (boolean checked : new boolean[] {true, false}) {
             long count = checked ? mutants : unchecked;
@@ -92,8 +104,15 @@ public final class AotBinaryFuzz {
             long start = System.nanoTime();
             Map<String, Long> outcomes = run(dir, checked, seed, count, batch, device);
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf(Locale.ROOT, "%s: %d mutants in %.1f s (%.0f/s)%n", checked ? "through the checksum (as devices.json loads them)"
-                    : "straight to the driver (no checksum)", count, seconds, count / seconds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %d mutants in %.1f s (%.0f/s)%n",
+                    checked
+                            ? "through the checksum (as devices.json loads them)"
+                            : "straight to the driver (no checksum)",
+                    count,
+                    seconds,
+                    count / seconds);
             outcomes.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-18s %d%n", k, v));
             if (checked) {
                 clean = outcomes.getOrDefault("crash", 0L) == 0 && outcomes.getOrDefault("unexpected", 0L) == 0;
@@ -115,20 +134,37 @@ public final class AotBinaryFuzz {
     static Path buildReference(String device, Path dir) throws Exception {
         Kernel k = compile();
         Path src = Files.createDirectories(dir.resolve("src"));
-        Files.writeString(src.resolve(TASK + ".cl"), OpenCLEmitter.emit(k, Devices.get(device).capabilities()));
-        return AotBuild.build(device, src, dir.resolve("bin"), false, null).getFirst().binary();
+        Files.writeString(
+                src.resolve(TASK + ".cl"),
+                OpenCLEmitter.emit(k, Devices.get(device).capabilities()));
+        return AotBuild.build(device, src, dir.resolve("bin"), false, null)
+                .getFirst()
+                .binary();
     }
 
     /** Runs mutants [0, count) in worker JVMs, restarting after a crash; returns outcome counts. */
-    static Map<String, Long> run(Path dir, boolean checked, long seed, long count, long batch, String device) throws Exception {
+    static Map<String, Long> run(Path dir, boolean checked, long seed, long count, long batch, String device)
+            throws Exception {
         Map<String, Long> outcomes = new TreeMap<>();
         long next = 0;
         while (next < count) {
             long to = Math.min(count, next + batch);
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--enable-native-access=ALL-UNNAMED", "-XX:-CreateCoredumpOnCrash", "-XX:ErrorFile=/dev/null", "-Xshare:auto",
-                    "-cp", System.getProperty("java.class.path"), AotBinaryFuzz.class.getName(),
-                    "--worker", dir.toString(), checked ? "checked" : "unchecked", Long.toString(seed), Long.toString(next), Long.toString(to), device));
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-XX:-CreateCoredumpOnCrash",
+                    "-XX:ErrorFile=/dev/null",
+                    "-Xshare:auto",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    AotBinaryFuzz.class.getName(),
+                    "--worker",
+                    dir.toString(),
+                    checked ? "checked" : "unchecked",
+                    Long.toString(seed),
+                    Long.toString(next),
+                    Long.toString(to),
+                    device));
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             long last = next - 1;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
@@ -141,7 +177,7 @@ public final class AotBinaryFuzz {
                 }
             }
             int status = p.waitFor();
-            if (last + 1 < to) {   // the worker died on mutant last + 1
+            if (last + 1 < to) { // the worker died on mutant last + 1
                 outcomes.merge("crash", 1L, Long::sum);
                 next = last + 2;
                 if (status == 0) {
@@ -167,10 +203,12 @@ public final class AotBinaryFuzz {
         return m;
     }
 
-    private static void worker(Path dir, boolean checked, long seed, long from, long to, String deviceId) throws Exception {
+    private static void worker(Path dir, boolean checked, long seed, long from, long to, String deviceId)
+            throws Exception {
         Path reference = dir.resolve("bin").resolve(TASK + ".bin");
         byte[] good = Files.readAllBytes(reference);
-        Path work = Files.createDirectories(dir.resolve("work-" + ProcessHandle.current().pid()));
+        Path work = Files.createDirectories(
+                dir.resolve("work-" + ProcessHandle.current().pid()));
         Files.copy(dir.resolve("bin").resolve(BinaryManifest.FILE_NAME), work.resolve(BinaryManifest.FILE_NAME));
         Path file = work.resolve(TASK + ".bin");
         ComputeDevice device = Devices.get(deviceId);
@@ -206,19 +244,29 @@ public final class AotBinaryFuzz {
     }
 
     static Kernel compile() throws NoSuchMethodException {
-        return JitCompiler.compile(AotBinaryFuzz.class.getMethod("scale", FloatArray.class, float.class),
-                List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(Float.class)), CompileOptions.defaults());
+        return JitCompiler.compile(
+                AotBinaryFuzz.class.getMethod("scale", FloatArray.class, float.class),
+                List.of(ArgSpec.of(FloatArray.class), ArgSpec.of(Float.class)),
+                CompileOptions.defaults());
     }
 
     /** Loads the binary as the runtime does, runs scale(a, 2) on 0..N-1 through the device and checks the result. */
-    private static String runOnce(ComputeDevice device, Kernel kernel, FloatArray a, DeviceBuffer buffer, byte[] binary, String origin) {
+    private static String runOnce(
+            ComputeDevice device, Kernel kernel, FloatArray a, DeviceBuffer buffer, byte[] binary, String origin) {
         CompiledTask task = device.loadBinary(kernel, binary, origin, CompileOptions.defaults());
         for (int i = 0; i < N; i++) {
             a.set(i, i);
         }
         device.write(buffer, 0, a.getSegment(), 4L * N, true);
-        device.launch(new LaunchRequest(TASK, null, kernel, task, new Object[]{a, 2f}, new DeviceBuffer[]{buffer, null},
-                new long[]{N}, null));
+        device.launch(new LaunchRequest(
+                TASK,
+                null,
+                kernel,
+                task,
+                new Object[] {a, 2f},
+                new DeviceBuffer[] {buffer, null},
+                new long[] {N},
+                null));
         device.finish();
         device.read(buffer, 0, a.getSegment(), 4L * N);
         for (int i = 0; i < N; i++) {

@@ -1,14 +1,5 @@
 package io.squall.bench.cpu;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.B2S;
-import static jdk.incubator.vector.VectorOperators.I2F;
-import static jdk.incubator.vector.VectorOperators.LSHL;
-
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -26,6 +17,16 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.B2S;
+import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 
 /**
  * JMH: the Java formulations of a block-scaled 8-bit dot product (the inner loop of the CPU engine's integer
@@ -47,7 +48,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class IntegerDotBench {
     static final int N = 4096;
     static final int BLOCKS = N / 32;
@@ -60,10 +63,12 @@ public class IntegerDotBench {
     float[] xf = new float[N];
     /** x in pairs, q[2k+1] + q[2k] * 2^16: times two weights in one int, bits 16-31 hold their products' sum. */
     int[] xPairs = new int[N / 2];
+
     float[] scale = new float[BLOCKS];
     int[] products = new int[N / 2];
     /** rowsInLanes16's layout: per block b of 32 columns, per byte j, 16 rows: w[256 r + 32 b + j] | w[.. + 16] << 4. */
     byte[] interleaved = new byte[N / 2];
+
     float[] rowScale = new float[8 * 16];
 
     @Setup
@@ -78,7 +83,7 @@ public class IntegerDotBench {
             xf[i] = xb[i];
         }
         for (int k = 0; k < N / 2; k++) {
-            xPairs[k] = xs[2 * k + 1] + (xs[2 * k] << 16);   // as QuantizedVector.pairs: a signed sum, not two fields
+            xPairs[k] = xs[2 * k + 1] + (xs[2 * k] << 16); // as QuantizedVector.pairs: a signed sum, not two fields
         }
         for (int b = 0; b < BLOCKS; b++) {
             scale[b] = 0.01f + b * 1e-4f;
@@ -86,7 +91,8 @@ public class IntegerDotBench {
         for (int b = 0; b < 8; b++) {
             for (int j = 0; j < 16; j++) {
                 for (int row = 0; row < 16; row++) {
-                    interleaved[256 * b + 16 * j + row] = (byte) (w[256 * row + 32 * b + j] | (w[256 * row + 32 * b + 16 + j] << 4));
+                    interleaved[256 * b + 16 * j + row] =
+                            (byte) (w[256 * row + 32 * b + j] | (w[256 * row + 32 * b + 16 + j] << 4));
                 }
             }
             for (int row = 0; row < 16; row++) {
@@ -125,7 +131,8 @@ public class IntegerDotBench {
         for (int b = 0; b < BLOCKS; b++) {
             FloatVector s = FloatVector.zero(FloatVector.SPECIES_512);
             for (int j = 0; j < 32; j += 16) {
-                FloatVector wv = (FloatVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b + j).convertShape(B2F, FloatVector.SPECIES_512, 0);
+                FloatVector wv = (FloatVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b + j)
+                        .convertShape(B2F, FloatVector.SPECIES_512, 0);
                 s = wv.fma(FloatVector.fromArray(FloatVector.SPECIES_512, xf, 32 * b + j), s);
             }
             acc = s.fma(FloatVector.broadcast(FloatVector.SPECIES_512, scale[b]), acc);
@@ -138,12 +145,15 @@ public class IntegerDotBench {
     public float shortMulPairSums() {
         FloatVector acc = FloatVector.zero(FloatVector.SPECIES_256);
         for (int b = 0; b < BLOCKS; b++) {
-            ShortVector p = ((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b).convertShape(B2S, ShortVector.SPECIES_256, 0))
+            ShortVector p = ((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b)
+                            .convertShape(B2S, ShortVector.SPECIES_256, 0))
                     .mul(ShortVector.fromArray(ShortVector.SPECIES_256, xs, 32 * b))
-                    .add(((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b + 16).convertShape(B2S, ShortVector.SPECIES_256, 0))
+                    .add(((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b + 16)
+                                    .convertShape(B2S, ShortVector.SPECIES_256, 0))
                             .mul(ShortVector.fromArray(ShortVector.SPECIES_256, xs, 32 * b + 16)));
             IntVector i = p.reinterpretAsInts();
-            FloatVector f = (FloatVector) i.add(i.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0);
+            FloatVector f =
+                    (FloatVector) i.add(i.lanewise(LSHL, 16)).lanewise(ASHR, 16).convert(I2F, 0);
             acc = f.fma(FloatVector.broadcast(FloatVector.SPECIES_256, scale[b]), acc);
         }
         return acc.reduceLanes(ADD);
@@ -154,8 +164,12 @@ public class IntegerDotBench {
     public float intMulPairs() {
         FloatVector acc = FloatVector.zero(FloatVector.SPECIES_256);
         for (int b = 0; b < BLOCKS; b++) {
-            IntVector w0 = ((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b).convertShape(B2S, ShortVector.SPECIES_256, 0)).reinterpretAsInts();
-            IntVector w1 = ((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b + 16).convertShape(B2S, ShortVector.SPECIES_256, 0)).reinterpretAsInts();
+            IntVector w0 = ((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b)
+                            .convertShape(B2S, ShortVector.SPECIES_256, 0))
+                    .reinterpretAsInts();
+            IntVector w1 = ((ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, w, 32 * b + 16)
+                            .convertShape(B2S, ShortVector.SPECIES_256, 0))
+                    .reinterpretAsInts();
             IntVector p = w0.mul(IntVector.fromArray(IntVector.SPECIES_256, xPairs, 16 * b))
                     .add(w1.mul(IntVector.fromArray(IntVector.SPECIES_256, xPairs, 16 * b + 8)));
             // bits 0-15 hold w[2k] x[2k+1] (|.| <= 1905 per product): adding 2^15 before the shift removes its carry
@@ -179,7 +193,8 @@ public class IntegerDotBench {
         }
         FloatVector acc = FloatVector.zero(FloatVector.SPECIES_512);
         for (int b = 0; b < BLOCKS; b++) {
-            FloatVector f = (FloatVector) IntVector.fromArray(IntVector.SPECIES_512, out, 16 * b).convert(I2F, 0);
+            FloatVector f = (FloatVector)
+                    IntVector.fromArray(IntVector.SPECIES_512, out, 16 * b).convert(I2F, 0);
             acc = f.fma(FloatVector.broadcast(FloatVector.SPECIES_512, scale[b]), acc);
         }
         return acc.reduceLanes(ADD);
@@ -200,13 +215,17 @@ public class IntegerDotBench {
             ShortVector lo = ShortVector.zero(ShortVector.SPECIES_256);
             ShortVector hi = ShortVector.zero(ShortVector.SPECIES_256);
             for (int j = 0; j < 16; j++) {
-                ShortVector v = (ShortVector) ByteVector.fromArray(ByteVector.SPECIES_128, interleaved, 256 * b + 16 * j)
+                ShortVector v = (ShortVector) ByteVector.fromArray(
+                                ByteVector.SPECIES_128, interleaved, 256 * b + 16 * j)
                         .convertShape(jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S, ShortVector.SPECIES_256, 0);
                 lo = lo.add(v.and((short) 0x0F).mul(xs[32 * b + j]));
-                hi = hi.add(v.lanewise(jdk.incubator.vector.VectorOperators.LSHR, 4).mul(xs[32 * b + 16 + j]));
+                hi = hi.add(
+                        v.lanewise(jdk.incubator.vector.VectorOperators.LSHR, 4).mul(xs[32 * b + 16 + j]));
             }
-            IntVector sum = ((IntVector) lo.convertShape(jdk.incubator.vector.VectorOperators.S2I, IntVector.SPECIES_512, 0))
-                    .add((IntVector) hi.convertShape(jdk.incubator.vector.VectorOperators.S2I, IntVector.SPECIES_512, 0));
+            IntVector sum = ((IntVector)
+                            lo.convertShape(jdk.incubator.vector.VectorOperators.S2I, IntVector.SPECIES_512, 0))
+                    .add((IntVector)
+                            hi.convertShape(jdk.incubator.vector.VectorOperators.S2I, IntVector.SPECIES_512, 0));
             FloatVector f = (FloatVector) sum.convert(I2F, 0);
             acc = f.fma(FloatVector.fromArray(FloatVector.SPECIES_512, rowScale, 16 * b), acc);
         }
@@ -229,6 +248,9 @@ public class IntegerDotBench {
     }
 
     public static void main(String[] args) throws RunnerException {
-        new Runner(new OptionsBuilder().include(IntegerDotBench.class.getSimpleName()).build()).run();
+        new Runner(new OptionsBuilder()
+                        .include(IntegerDotBench.class.getSimpleName())
+                        .build())
+                .run();
     }
 }

@@ -5,6 +5,7 @@ import io.squall.model.tensor.MemoryBandwidth;
 import io.squall.model.tensor.Quantizer;
 import io.squall.model.tensor.Threads;
 import io.squall.model.tensor.WeightMatrix;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -27,14 +28,25 @@ import java.util.SplittableRandom;
 public final class MatVecBench {
     private static long workingSetBytes = 1L << 30;
 
-    private MatVecBench() {
-    }
+    private MatVecBench() {}
 
     public static void main(String[] args) {
         double seconds = 3;
         int batch = 16;
-        List<GGMLType> types = List.of(GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1, GGMLType.IQ4_NL,
-                GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q4_K, GGMLType.Q5_K, GGMLType.Q6_K, GGMLType.IQ4_XS, GGMLType.F16);
+        List<GGMLType> types = List.of(
+                GGMLType.Q8_0,
+                GGMLType.Q4_0,
+                GGMLType.Q4_1,
+                GGMLType.Q5_0,
+                GGMLType.Q5_1,
+                GGMLType.IQ4_NL,
+                GGMLType.Q2_K,
+                GGMLType.Q3_K,
+                GGMLType.Q4_K,
+                GGMLType.Q5_K,
+                GGMLType.Q6_K,
+                GGMLType.IQ4_XS,
+                GGMLType.F16);
         List<int[]> shapes = List.of(new int[] {2048, 8192}, new int[] {8192, 2048});
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -58,14 +70,19 @@ public final class MatVecBench {
                     shapes = s;
                 }
                 case "--help", "-h" -> {
-                    System.out.println("usage: MatVecBench [--seconds S (per case, default 2)] [--types Q8_0,Q4_0,...,IQ4_XS,F16,BF16,F32 (default: every quantized type and F16)]"
-                            + " [--shapes ROWSxCOLS,...] [--batch B (matmul batch, 0 = none; default 16)] [--working-set-mb M (default 1024; above the L3)]  (threads: -Dsquall.threads=N)");
+                    System.out.println(
+                            "usage: MatVecBench [--seconds S (per case, default 2)] [--types Q8_0,Q4_0,...,IQ4_XS,F16,BF16,F32 (default: every quantized type and F16)]"
+                                    + " [--shapes ROWSxCOLS,...] [--batch B (matmul batch, 0 = none; default 16)] [--working-set-mb M (default 1024; above the L3)]  (threads: -Dsquall.threads=N)");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (try --help)");
             }
         }
-        System.out.printf(Locale.ROOT, "threads %d, vector %s%n", Threads.count(), jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
+        System.out.printf(
+                Locale.ROOT,
+                "threads %d, vector %s%n",
+                Threads.count(),
+                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
         System.out.print("measuring read bandwidth... ");
         System.out.flush();
         double bandwidth = MemoryBandwidth.measureReadGBps();
@@ -75,7 +92,15 @@ public final class MatVecBench {
             cpuBandwidth = MemoryBandwidth.measureReadGBpsPerCpuSecond(5);
             System.out.printf(Locale.ROOT, "read bandwidth per CPU second (one thread): %.1f GB/s%n", cpuBandwidth);
         }
-        System.out.printf(Locale.ROOT, "%-6s %-11s %9s %9s %8s %10s %s%s%n", "type", "shape", "MB", "us/matvec", "GB/s", "of bandw.",
+        System.out.printf(
+                Locale.ROOT,
+                "%-6s %-11s %9s %9s %8s %10s %s%s%n",
+                "type",
+                "shape",
+                "MB",
+                "us/matvec",
+                "GB/s",
+                "of bandw.",
                 Threads.count() == 1 ? "  GB/s per CPU s, of read per CPU s" : "",
                 batch > 1 ? "  matmul batch " + batch + ": us/vector, x faster than matvec" : "");
         for (GGMLType type : types) {
@@ -84,7 +109,10 @@ public final class MatVecBench {
             }
         }
         double after = MemoryBandwidth.measureReadGBps();
-        System.out.printf(Locale.ROOT, "read bandwidth again after the runs: %.1f GB/s (a large difference means the machine was busy)%n", after);
+        System.out.printf(
+                Locale.ROOT,
+                "read bandwidth again after the runs: %.1f GB/s (a large difference means the machine was busy)%n",
+                after);
     }
 
     private static String value(String[] args, int i) {
@@ -94,7 +122,8 @@ public final class MatVecBench {
         return args[i];
     }
 
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** CPU seconds of this thread per matvec over the last {@link #secondsPerMatvec} measurement. */
     private static double cpuSecondsPerMatvec;
@@ -128,7 +157,8 @@ public final class MatVecBench {
         return secondsPerCall;
     }
 
-    private static void run(GGMLType type, int rows, int cols, double seconds, double bandwidth, double cpuBandwidth, int batch) {
+    private static void run(
+            GGMLType type, int rows, int cols, double seconds, double bandwidth, double cpuBandwidth, int batch) {
         float[] values = new float[rows * cols];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < values.length; i++) {
@@ -142,7 +172,8 @@ public final class MatVecBench {
                 MemorySegment copy = arena.allocate(one.byteSize(), 64);
                 copy.copyFrom(one);
                 // the integer path where a type has one; its float path is measured below in the same run
-                matrices[c] = WeightMatrix.of("bench." + c, type, copy, rows, cols).withQuantizedActivations();
+                matrices[c] =
+                        WeightMatrix.of("bench." + c, type, copy, rows, cols).withQuantizedActivations();
             }
             float[] x = new float[cols];
             for (int i = 0; i < cols; i++) {
@@ -165,7 +196,11 @@ public final class MatVecBench {
                     exact[k] = matrices[k].withFloatActivations();
                 }
                 double exactSeconds = secondsPerMatvec(exact, x, new float[rows], seconds);
-                floatX = String.format(Locale.ROOT, "  float x: %7.1f us, int8 x %4.2fx faster", exactSeconds * 1e6, exactSeconds / secondsPerCall);
+                floatX = String.format(
+                        Locale.ROOT,
+                        "  float x: %7.1f us, int8 x %4.2fx faster",
+                        exactSeconds * 1e6,
+                        exactSeconds / secondsPerCall);
                 if (Threads.count() == 1) {
                     floatX += String.format(Locale.ROOT, " (%4.2fx in CPU time)", cpuSecondsPerMatvec / cpuSeconds);
                 }
@@ -189,10 +224,21 @@ public final class MatVecBench {
                     matrices[k++ % copies].matmul(xs, batch, outs);
                     best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                 } while (System.nanoTime() < end);
-                matmul = String.format(Locale.ROOT, "  %9.1f %6.2fx", best / batch * 1e6, secondsPerCall / (best / batch));
+                matmul = String.format(
+                        Locale.ROOT, "  %9.1f %6.2fx", best / batch * 1e6, secondsPerCall / (best / batch));
             }
-            System.out.printf(Locale.ROOT, "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%s%n", type, rows + "x" + cols, one.byteSize() / 1e6,
-                    secondsPerCall * 1e6, gbps, 100 * gbps / bandwidth, perCpu, matmul, floatX);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%s%n",
+                    type,
+                    rows + "x" + cols,
+                    one.byteSize() / 1e6,
+                    secondsPerCall * 1e6,
+                    gbps,
+                    100 * gbps / bandwidth,
+                    perCpu,
+                    matmul,
+                    floatX);
             if (!Float.isFinite(out[rows / 2])) {
                 throw new IllegalStateException("non-finite result");
             }

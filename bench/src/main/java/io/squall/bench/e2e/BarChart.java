@@ -1,6 +1,5 @@
 package io.squall.bench.e2e;
 
-import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import javax.imageio.ImageIO;
 
 /**
  * The benchmark's PNG: two panels of bars per configuration, prompt tokens/s and generation tokens/s, each bar the mean
@@ -21,11 +21,15 @@ import java.util.Locale;
  * is printed over the bar). Java2D, headless.
  */
 final class BarChart {
-    private static final int PANEL_W = 560, H = 460, MARGIN = 60, TOP = 70, BOTTOM = 120, RIGHT_PAD = 80;   // room for the last rotated label
+    private static final int PANEL_W = 560,
+            H = 460,
+            MARGIN = 60,
+            TOP = 70,
+            BOTTOM = 120,
+            RIGHT_PAD = 80; // room for the last rotated label
     private static final Color PROMPT = new Color(0x4C72B0), GEN = new Color(0xDD8452), GRID = new Color(0xDDDDDD);
 
-    private BarChart() {
-    }
+    private BarChart() {}
 
     static void write(List<EndToEndBench.Result> results, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -37,7 +41,9 @@ final class BarChart {
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        String title = results.isEmpty() ? "no results" : "Squall end to end: " + results.getFirst().model();
+        String title = results.isEmpty()
+                ? "no results"
+                : "Squall end to end: " + results.getFirst().model();
         g.drawString(title, MARGIN, 28);
         panel(g, 0, "prompt tokens/s", results, true);
         panel(g, PANEL_W, "generation tokens/s (fraction of bandwidth bound)", results, false);
@@ -57,7 +63,7 @@ final class BarChart {
         for (EndToEndBench.Result r : results) {
             max = Math.max(max, prompt ? r.promptTps() + r.promptSpread() : r.genTps() + r.genSpread());
         }
-        if (!prompt) {   // the scale takes in the bounds unless one is so far above the bars that they would vanish
+        if (!prompt) { // the scale takes in the bounds unless one is so far above the bars that they would vanish
             for (EndToEndBench.Result r : results) {
                 if (r.boundTps() <= 2 * max) {
                     max = Math.max(max, r.boundTps());
@@ -99,17 +105,20 @@ final class BarChart {
                 g.drawLine(x + barW / 2 - 4, lo, x + barW / 2 + 4, lo);
             }
             if (!prompt && r.boundTps() > 0 && max > 0) {
-                boolean offScale = r.boundTps() > max;   // drawn at the top, labelled as off the scale
+                boolean offScale = r.boundTps() > max; // drawn at the top, labelled as off the scale
                 int y = TOP + plotH - (int) Math.round(Math.min(r.boundTps(), max) / max * plotH);
                 Graphics2D d = (Graphics2D) g.create();
                 d.setColor(Color.RED.darker());
-                d.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[]{5f, 4f}, 0f));
+                d.setStroke(new BasicStroke(
+                        1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
                 d.drawLine(x - 6, y, x + barW + 6, y);
                 String b = "bound " + format(r.boundTps()) + (offScale ? " (off scale)" : "");
                 d.drawString(b, x + barW / 2 - fm.stringWidth(b) / 2, y - 3);
                 d.dispose();
             }
-            String text = r.error() != null ? "failed" : format(v) + (prompt ? "" : String.format(Locale.ROOT, " (%.0f%%)", 100 * r.fractionOfBound()));
+            String text = r.error() != null
+                    ? "failed"
+                    : format(v) + (prompt ? "" : String.format(Locale.ROOT, " (%.0f%%)", 100 * r.fractionOfBound()));
             g.drawString(text, x + barW / 2 - fm.stringWidth(text) / 2, TOP + plotH - h - 4);
             // configuration name, rotated under the bar
             Graphics2D t = (Graphics2D) g.create();
@@ -129,7 +138,7 @@ final class BarChart {
             return 1;
         }
         double p = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double m : new double[]{1, 2, 2.5, 5, 10}) {
+        for (double m : new double[] {1, 2, 2.5, 5, 10}) {
             if (m * p >= v) {
                 return m * p;
             }
@@ -138,6 +147,8 @@ final class BarChart {
     }
 
     private static String format(double v) {
-        return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+        return v >= 100
+                ? String.format(Locale.ROOT, "%.0f", v)
+                : v >= 10 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
     }
 }

@@ -1,14 +1,14 @@
 package io.squall.bench.e2e;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.squall.backend.ComputeDevice;
 import io.squall.device.Devices;
 import io.squall.device.placement.BandwidthCache;
 import io.squall.device.placement.BandwidthProbe;
-import io.squall.exec.KernelCache;
-import io.squall.backend.ComputeDevice;
-import io.squall.model.accel.Engines;
 import io.squall.device.placement.Placement;
 import io.squall.device.placement.Stage;
+import io.squall.exec.KernelCache;
+import io.squall.model.accel.Engines;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.TensorInfo;
 import io.squall.model.llama.InferenceEngine;
@@ -48,18 +48,31 @@ public final class EndToEndBench {
     static final String PROMPT_TEXT = "the quick brown fox jumps over the lazy dog ".repeat(64);
     static final int WINDOW = 1024;
 
-    private EndToEndBench() {
-    }
+    private EndToEndBench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 1 && args[0].equals("configs")) {
             configurations(Arrays.asList(args).contains("--jvm")).forEach(System.out::println);
         } else if (args.length == 7 && args[0].equals("run")) {
-            Result r = run(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
-            Files.writeString(Path.of(args[6]), JSON.writeValueAsString(r) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Result r = run(
+                    Path.of(args[1]),
+                    args[2],
+                    Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]));
+            Files.writeString(
+                    Path.of(args[6]),
+                    JSON.writeValueAsString(r) + "\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } else if (args.length == 4 && args[0].equals("llamacpp")) {
-            Result r = llamaCpp(Path.of(args[1]), Files.readString(Path.of(args[2])).strip());
-            Files.writeString(Path.of(args[3]), JSON.writeValueAsString(r) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Result r = llamaCpp(
+                    Path.of(args[1]), Files.readString(Path.of(args[2])).strip());
+            Files.writeString(
+                    Path.of(args[3]),
+                    JSON.writeValueAsString(r) + "\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } else if (args.length == 3 && args[0].equals("report")) {
             List<Result> results = read(Path.of(args[1]));
             System.out.print(table(results));
@@ -103,17 +116,68 @@ public final class EndToEndBench {
     }
 
     /** One configuration's figures (times in ms, rates in tokens/s, bandwidth in GB/s). */
-    public record Result(String config, String model, String devices, int threads, int promptTokens, int genTokens, int runs,
-                         double promptTps, double genTps, double ttftMs, double jitCompileMs, int kernelsCompiled,
-                         double setupMs, long weightBytesPerToken, double boundTps, double fractionOfBound, String bandwidths,
-                         String error, double promptSpread, double genSpread) {
+    public record Result(
+            String config,
+            String model,
+            String devices,
+            int threads,
+            int promptTokens,
+            int genTokens,
+            int runs,
+            double promptTps,
+            double genTps,
+            double ttftMs,
+            double jitCompileMs,
+            int kernelsCompiled,
+            double setupMs,
+            long weightBytesPerToken,
+            double boundTps,
+            double fractionOfBound,
+            String bandwidths,
+            String error,
+            double promptSpread,
+            double genSpread) {
         /** Without the spreads (one run, or a failure). */
-        public Result(String config, String model, String devices, int threads, int promptTokens, int genTokens, int runs,
-                      double promptTps, double genTps, double ttftMs, double jitCompileMs, int kernelsCompiled,
-                      double setupMs, long weightBytesPerToken, double boundTps, double fractionOfBound, String bandwidths,
-                      String error) {
-            this(config, model, devices, threads, promptTokens, genTokens, runs, promptTps, genTps, ttftMs, jitCompileMs, kernelsCompiled,
-                    setupMs, weightBytesPerToken, boundTps, fractionOfBound, bandwidths, error, 0, 0);
+        public Result(
+                String config,
+                String model,
+                String devices,
+                int threads,
+                int promptTokens,
+                int genTokens,
+                int runs,
+                double promptTps,
+                double genTps,
+                double ttftMs,
+                double jitCompileMs,
+                int kernelsCompiled,
+                double setupMs,
+                long weightBytesPerToken,
+                double boundTps,
+                double fractionOfBound,
+                String bandwidths,
+                String error) {
+            this(
+                    config,
+                    model,
+                    devices,
+                    threads,
+                    promptTokens,
+                    genTokens,
+                    runs,
+                    promptTps,
+                    genTps,
+                    ttftMs,
+                    jitCompileMs,
+                    kernelsCompiled,
+                    setupMs,
+                    weightBytesPerToken,
+                    boundTps,
+                    fractionOfBound,
+                    bandwidths,
+                    error,
+                    0,
+                    0);
         }
     }
 
@@ -131,7 +195,24 @@ public final class EndToEndBench {
                 placement = Engines.place(model, window, config);
             } catch (RuntimeException e) {
                 System.err.println("bench: " + config + ": " + e.getMessage());
-                return new Result(config, name, config, Threads.count(), promptTokens, genTokens, runs, 0, 0, 0, 0, 0, 0, 0, 0, 0, "",
+                return new Result(
+                        config,
+                        name,
+                        config,
+                        Threads.count(),
+                        promptTokens,
+                        genTokens,
+                        runs,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "",
                         firstLine(e));
             }
             List<Stage> stages = placement.stages();
@@ -173,11 +254,37 @@ public final class EndToEndBench {
                 }
                 double promptMean = mean(promptTps);
                 double gen = mean(genTps);
-                System.err.printf(Locale.ROOT, "bench: %s prompt %.2f +- %.2f tok/s, generation %.2f +- %.2f tok/s (%d runs), JIT %.0f ms%n",
-                        config, promptMean, spread(promptTps), gen, spread(genTps), runs, jitMs);
-                return new Result(config, name, describe(stages), Threads.count(), promptTokens, genTokens, runs, promptMean, gen,
-                        mean(ttft), jitMs, compiled, setupMs, bound.bytes(), bound.tokensPerSecond(),
-                        gen / bound.tokensPerSecond(), bound.bandwidths(), null, spread(promptTps), spread(genTps));
+                System.err.printf(
+                        Locale.ROOT,
+                        "bench: %s prompt %.2f +- %.2f tok/s, generation %.2f +- %.2f tok/s (%d runs), JIT %.0f ms%n",
+                        config,
+                        promptMean,
+                        spread(promptTps),
+                        gen,
+                        spread(genTps),
+                        runs,
+                        jitMs);
+                return new Result(
+                        config,
+                        name,
+                        describe(stages),
+                        Threads.count(),
+                        promptTokens,
+                        genTokens,
+                        runs,
+                        promptMean,
+                        gen,
+                        mean(ttft),
+                        jitMs,
+                        compiled,
+                        setupMs,
+                        bound.bytes(),
+                        bound.tokensPerSecond(),
+                        gen / bound.tokensPerSecond(),
+                        bound.bandwidths(),
+                        null,
+                        spread(promptTps),
+                        spread(genTps));
             } catch (RuntimeException e) {
                 return failed(config, name, stages, bound, promptTokens, genTokens, runs, e);
             } finally {
@@ -214,13 +321,33 @@ public final class EndToEndBench {
     static Result llamaCpp(Path modelFile, String json) throws IOException {
         var node = JSON.readTree(json);
         try (LlamaModel model = LlamaModel.load(modelFile, null)) {
-            Bound bound = bound(model, Engines.place(model, Math.min(WINDOW, model.config().contextLength()), "cpu"));
-            double gen = node.path("generationTokensPerSecondMean").asDouble(node.path("generationTokensPerSecond").asDouble());
-            double prompt = node.path("promptTokensPerSecondMean").asDouble(node.path("promptTokensPerSecond").asDouble());
-            return new Result("llama.cpp", modelFile.getFileName().toString(), node.path("engine").asText("llama.cpp") + ", CPU",
-                    node.path("threads").asInt(), node.path("promptTokens").asInt(), node.path("generatedTokens").asInt(),
-                    node.path("runs").asInt(1), prompt, gen, 0, 0, 0, 0, bound.bytes(), bound.tokensPerSecond(), gen / bound.tokensPerSecond(),
-                    bound.bandwidths(), null, node.path("promptTokensPerSecondSpread").asDouble(), node.path("generationTokensPerSecondSpread").asDouble());
+            Bound bound = bound(
+                    model, Engines.place(model, Math.min(WINDOW, model.config().contextLength()), "cpu"));
+            double gen = node.path("generationTokensPerSecondMean")
+                    .asDouble(node.path("generationTokensPerSecond").asDouble());
+            double prompt = node.path("promptTokensPerSecondMean")
+                    .asDouble(node.path("promptTokensPerSecond").asDouble());
+            return new Result(
+                    "llama.cpp",
+                    modelFile.getFileName().toString(),
+                    node.path("engine").asText("llama.cpp") + ", CPU",
+                    node.path("threads").asInt(),
+                    node.path("promptTokens").asInt(),
+                    node.path("generatedTokens").asInt(),
+                    node.path("runs").asInt(1),
+                    prompt,
+                    gen,
+                    0,
+                    0,
+                    0,
+                    0,
+                    bound.bytes(),
+                    bound.tokensPerSecond(),
+                    gen / bound.tokensPerSecond(),
+                    bound.bandwidths(),
+                    null,
+                    node.path("promptTokensPerSecondSpread").asDouble(),
+                    node.path("generationTokensPerSecondSpread").asDouble());
         }
     }
 
@@ -233,11 +360,35 @@ public final class EndToEndBench {
         }
     }
 
-    private static Result failed(String config, String name, List<Stage> stages, Bound bound, int promptTokens, int genTokens,
-                                 int runs, RuntimeException e) {
+    private static Result failed(
+            String config,
+            String name,
+            List<Stage> stages,
+            Bound bound,
+            int promptTokens,
+            int genTokens,
+            int runs,
+            RuntimeException e) {
         System.err.println("bench: " + config + " failed: " + e.getMessage());
-        return new Result(config, name, describe(stages), Threads.count(), promptTokens, genTokens, runs, 0, 0, 0, 0, 0, 0,
-                bound.bytes(), bound.tokensPerSecond(), 0, bound.bandwidths(), firstLine(e));
+        return new Result(
+                config,
+                name,
+                describe(stages),
+                Threads.count(),
+                promptTokens,
+                genTokens,
+                runs,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                bound.bytes(),
+                bound.tokensPerSecond(),
+                0,
+                bound.bandwidths(),
+                firstLine(e));
     }
 
     private static String firstLine(RuntimeException e) {
@@ -259,7 +410,13 @@ public final class EndToEndBench {
     static String describe(List<Stage> stages) {
         StringBuilder sb = new StringBuilder();
         for (Stage s : stages) {
-            sb.append(sb.isEmpty() ? "" : " + ").append(s.deviceId()).append(" [").append(s.firstLayer()).append('-').append(s.endLayer()).append(')');
+            sb.append(sb.isEmpty() ? "" : " + ")
+                    .append(s.deviceId())
+                    .append(" [")
+                    .append(s.firstLayer())
+                    .append('-')
+                    .append(s.endLayer())
+                    .append(')');
         }
         return sb.toString();
     }
@@ -268,8 +425,7 @@ public final class EndToEndBench {
      * The bandwidth bound of a placement: each stage reads its layers' weights once per token from its device's memory, and
      * the output head's device reads the classifier; the bound is 1 / sum(bytes_i / bandwidth_i) tokens/s.
      */
-    record Bound(long bytes, double tokensPerSecond, String bandwidths) {
-    }
+    record Bound(long bytes, double tokensPerSecond, String bandwidths) {}
 
     static Bound bound(LlamaModel model, Placement placement) {
         GGUFFile gguf = model.gguf();
@@ -286,7 +442,12 @@ public final class EndToEndBench {
                 bytesOn.merge(s.deviceId(), layerBytes[l], Long::sum);
             }
         }
-        bytesOn.merge(placement.outputDevice(), model.output().type().byteSize((long) model.output().rows() * model.output().cols()), Long::sum);
+        bytesOn.merge(
+                placement.outputDevice(),
+                model.output()
+                        .type()
+                        .byteSize((long) model.output().rows() * model.output().cols()),
+                Long::sum);
         double seconds = 0;
         long total = 0;
         StringBuilder sb = new StringBuilder();
@@ -294,7 +455,10 @@ public final class EndToEndBench {
             double bw = bandwidth(e.getKey());
             seconds += e.getValue() / bw;
             total += e.getValue();
-            sb.append(sb.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(String.format(Locale.ROOT, "%.1f GB/s", bw / 1e9));
+            sb.append(sb.isEmpty() ? "" : ", ")
+                    .append(e.getKey())
+                    .append(' ')
+                    .append(String.format(Locale.ROOT, "%.1f GB/s", bw / 1e9));
         }
         return new Bound(total, 1 / seconds, sb.toString());
     }
@@ -327,19 +491,39 @@ public final class EndToEndBench {
         StringBuilder sb = new StringBuilder();
         if (!results.isEmpty()) {
             Result f = results.getFirst();
-            sb.append(String.format(Locale.ROOT, "%s, prompt %d tokens, generation %d tokens (greedy), mean +- standard deviation of %d runs, CPU engine %d threads%n%n",
-                    f.model(), f.promptTokens(), f.genTokens(), f.runs(), f.threads()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%s, prompt %d tokens, generation %d tokens (greedy), mean +- standard deviation of %d runs, CPU engine %d threads%n%n",
+                    f.model(),
+                    f.promptTokens(),
+                    f.genTokens(),
+                    f.runs(),
+                    f.threads()));
         }
-        sb.append("| configuration | layers | prompt tok/s | generation tok/s | fraction of bandwidth bound | time to first token | JIT compile | bandwidth used for the bound |\n");
+        sb.append(
+                "| configuration | layers | prompt tok/s | generation tok/s | fraction of bandwidth bound | time to first token | JIT compile | bandwidth used for the bound |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
             if (r.error() != null) {
-                sb.append(String.format(Locale.ROOT, "| %s | %s | failed: %s | | | | | |%n", r.config(), r.devices(), r.error()));
+                sb.append(String.format(
+                        Locale.ROOT, "| %s | %s | failed: %s | | | | | |%n", r.config(), r.devices(), r.error()));
                 continue;
             }
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f +- %.2f | %.2f +- %.2f | %.0f%% (bound %.1f tok/s) | %.0f ms | %.1f s (%d kernels) | %s |%n",
-                    r.config(), r.devices(), r.promptTps(), r.promptSpread(), r.genTps(), r.genSpread(), 100 * r.fractionOfBound(), r.boundTps(), r.ttftMs(),
-                    r.jitCompileMs() / 1e3, r.kernelsCompiled(), r.bandwidths()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %.2f +- %.2f | %.2f +- %.2f | %.0f%% (bound %.1f tok/s) | %.0f ms | %.1f s (%d kernels) | %s |%n",
+                    r.config(),
+                    r.devices(),
+                    r.promptTps(),
+                    r.promptSpread(),
+                    r.genTps(),
+                    r.genSpread(),
+                    100 * r.fractionOfBound(),
+                    r.boundTps(),
+                    r.ttftMs(),
+                    r.jitCompileMs() / 1e3,
+                    r.kernelsCompiled(),
+                    r.bandwidths()));
         }
         return sb.toString();
     }

@@ -43,14 +43,19 @@ import java.util.concurrent.TimeoutException;
  */
 public final class GGUFFuzz {
     /** What one mutant did. */
-    enum Outcome { CLEAN_ERROR, LOADED, UNEXPECTED_EXCEPTION, OUT_OF_MEMORY, HANG }
+    enum Outcome {
+        CLEAN_ERROR,
+        LOADED,
+        UNEXPECTED_EXCEPTION,
+        OUT_OF_MEMORY,
+        HANG
+    }
 
     private static final String NAME = "mutant.gguf";
     private static final int EXAMPLES = 5;
     private static final Writer DISCARD = Writer.nullWriter();
 
-    private GGUFFuzz() {
-    }
+    private GGUFFuzz() {}
 
     public static void main(String[] args) throws Exception {
         int cases = 100_000;
@@ -66,23 +71,27 @@ public final class GGUFFuzz {
                 case "--models" -> models = Path.of(args[++i]);
                 case "--testdata" -> testdata = Path.of(args[++i]);
                 default -> {
-                    System.err.println("usage: GGUFFuzz [--cases N] [--seed S] [--timeout-seconds T] [--models DIR] [--testdata DIR]");
+                    System.err.println(
+                            "usage: GGUFFuzz [--cases N] [--seed S] [--timeout-seconds T] [--models DIR] [--testdata DIR]");
                     System.exit(2);
                 }
             }
         }
         List<GGUFMutator.Base> bases = bases(models, testdata);
-        System.out.println("bases: " + bases.stream().map(b -> b.name() + " (" + b.bytes().length + " bytes, " + b.fields().size()
-                + " targeted fields)").toList());
-        System.out.println("cases: " + cases + ", seed " + seed + ", time limit " + timeoutSeconds + " s per case, heap "
-                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
+        System.out.println("bases: "
+                + bases.stream()
+                        .map(b -> b.name() + " (" + b.bytes().length + " bytes, "
+                                + b.fields().size() + " targeted fields)")
+                        .toList());
+        System.out.println("cases: " + cases + ", seed " + seed + ", time limit " + timeoutSeconds
+                + " s per case, heap " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB");
 
         Random random = new Random(seed);
         Map<Outcome, Integer> counts = new EnumMap<>(Outcome.class);
         Map<String, Map<Outcome, Integer>> byKind = new LinkedHashMap<>();
         GGUFMutator.KINDS.forEach(k -> byKind.put(k, new EnumMap<>(Outcome.class)));
         Map<Outcome, List<String>> examples = new EnumMap<>(Outcome.class);
-        Map<String, Integer> signatures = new LinkedHashMap<>();   // findings grouped by exception and place
+        Map<String, Integer> signatures = new LinkedHashMap<>(); // findings grouped by exception and place
         ExecutorService worker = newWorker();
         long start = System.nanoTime();
         for (int i = 0; i < cases; i++) {
@@ -99,7 +108,7 @@ public final class GGUFFuzz {
             } catch (TimeoutException e) {
                 run.cancel(true);
                 worker.shutdownNow();
-                worker = newWorker();   // the stuck thread is a daemon: it cannot keep the JVM alive
+                worker = newWorker(); // the stuck thread is a daemon: it cannot keep the JVM alive
                 outcome = Outcome.HANG;
             } catch (ExecutionException e) {
                 outcome = Outcome.UNEXPECTED_EXCEPTION;
@@ -115,14 +124,19 @@ public final class GGUFFuzz {
                 }
             }
             if ((i + 1) % 10_000 == 0) {
-                System.out.printf(Locale.ROOT, "  %,d cases, %.0f s, %s%n", i + 1, (System.nanoTime() - start) / 1e9, counts);
+                System.out.printf(
+                        Locale.ROOT, "  %,d cases, %.0f s, %s%n", i + 1, (System.nanoTime() - start) / 1e9, counts);
             }
         }
         worker.shutdownNow();
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(Locale.ROOT, "%n%,d mutants in %.1f s (%.0f per second)%n", cases, seconds, cases / seconds);
         for (Outcome o : Outcome.values()) {
-            System.out.printf(Locale.ROOT, "  %-21s %,9d%n", o.name().toLowerCase(Locale.ROOT).replace('_', ' '), counts.getOrDefault(o, 0));
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-21s %,9d%n",
+                    o.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                    counts.getOrDefault(o, 0));
         }
         System.out.println("by mutation:");
         byKind.forEach((kind, c) -> System.out.printf(Locale.ROOT, "  %-15s %s%n", kind, c));
@@ -144,22 +158,23 @@ public final class GGUFFuzz {
         try (GGUFFile gguf = GGUFFile.read(MemorySegment.ofArray(bytes), NAME)) {
             InfoCommand.print(gguf, new PrintWriter(DISCARD));
             if (gguf.tensors().isEmpty()) {
-                return new String[]{Outcome.LOADED.name(), null};   // a vocabulary: nothing more to build
+                return new String[] {Outcome.LOADED.name(), null}; // a vocabulary: nothing more to build
             }
-            LlamaModel model = LlamaModel.from(gguf, s -> { });   // closed with the file
+            LlamaModel model = LlamaModel.from(gguf, s -> {}); // closed with the file
             int window = Math.min(model.config().contextLength(), 16);
-            try (InferenceEngine engine = Engines.create(model, window, "cpu", s -> { })) {
+            try (InferenceEngine engine = Engines.create(model, window, "cpu", s -> {})) {
                 engine.forward(model.tokenizer().bos(), 0);
             }
-            return new String[]{Outcome.LOADED.name(), null};
+            return new String[] {Outcome.LOADED.name(), null};
         } catch (GGUFFormatException | IllegalArgumentException e) {
             boolean named = e.getMessage() != null && e.getMessage().contains(NAME);
-            return named ? new String[]{Outcome.CLEAN_ERROR.name(), null}
-                    : new String[]{Outcome.UNEXPECTED_EXCEPTION.name(), "error without the file's name: " + trace(e)};
+            return named
+                    ? new String[] {Outcome.CLEAN_ERROR.name(), null}
+                    : new String[] {Outcome.UNEXPECTED_EXCEPTION.name(), "error without the file's name: " + trace(e)};
         } catch (OutOfMemoryError e) {
-            return new String[]{Outcome.OUT_OF_MEMORY.name(), e.toString()};
+            return new String[] {Outcome.OUT_OF_MEMORY.name(), e.toString()};
         } catch (Exception e) {
-            return new String[]{Outcome.UNEXPECTED_EXCEPTION.name(), trace(e)};
+            return new String[] {Outcome.UNEXPECTED_EXCEPTION.name(), trace(e)};
         }
     }
 
@@ -201,7 +216,13 @@ public final class GGUFFuzz {
         try {
             Path q8 = tmp.resolve("tiny-untied-q8_0.gguf");
             try (GGUFFile vocabulary = GGUFFile.open(stories)) {
-                SyntheticModel.write(SyntheticModel.preset("tiny-untied"), SyntheticModel.TypeScheme.parse("q8_0"), vocabulary, 1, q8, s -> { });
+                SyntheticModel.write(
+                        SyntheticModel.preset("tiny-untied"),
+                        SyntheticModel.TypeScheme.parse("q8_0"),
+                        vocabulary,
+                        1,
+                        q8,
+                        s -> {});
             }
             bases.add(GGUFMutator.Base.of("tiny-untied-q8_0", Files.readAllBytes(q8)));
             Path spm = testdata.resolve("llama2-tokenizer/tokenizer.model");

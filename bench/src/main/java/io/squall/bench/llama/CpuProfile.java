@@ -20,8 +20,7 @@ import java.util.function.Function;
  * Usage: CpuProfile MODEL.gguf [ROUNDS] [int8|float]; threads from -Dsquall.threads.
  */
 public final class CpuProfile {
-    private CpuProfile() {
-    }
+    private CpuProfile() {}
 
     public static void main(String[] args) throws Exception {
         Path file = Path.of(args[0]);
@@ -33,8 +32,9 @@ public final class CpuProfile {
             for (int i = 1; i < 4; i++) {
                 logits = engine.forward(Sampler.argmax(logits), i);
             }
-            System.out.printf("%s, %d threads, %s activations; read bandwidth %.1f GB/s%n", file.getFileName(), Threads.count(),
-                    int8 ? "8-bit" : "float", MemoryBandwidth.measureReadGBps());
+            System.out.printf(
+                    "%s, %d threads, %s activations; read bandwidth %.1f GB/s%n",
+                    file.getFileName(), Threads.count(), int8 ? "8-bit" : "float", MemoryBandwidth.measureReadGBps());
             Map<String, Function<LlamaModel.Layer, WeightMatrix>> kinds = new LinkedHashMap<>();
             kinds.put("q", LlamaModel.Layer::wq);
             kinds.put("k", LlamaModel.Layer::wk);
@@ -46,15 +46,20 @@ public final class CpuProfile {
             int layers = model.config().layers();
             LlamaModel.Layer[] ls = new LlamaModel.Layer[layers];
             for (int l = 0; l < layers; l++) {
-                ls[l] = model.layer(l).withMatrices(int8 ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations);
+                ls[l] = model.layer(l)
+                        .withMatrices(
+                                int8 ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations);
             }
-            WeightMatrix output = int8 ? model.output().withQuantizedActivations() : model.output().withFloatActivations();
+            WeightMatrix output = int8
+                    ? model.output().withQuantizedActivations()
+                    : model.output().withFloatActivations();
             float[] x = new float[Math.max(model.config().dim(), model.config().ffnDim())];
             java.util.SplittableRandom random = new java.util.SplittableRandom(1);
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) random.nextDouble(-1, 1);
             }
-            float[] out = new float[Math.max(model.config().vocabSize(), model.config().ffnDim())];
+            float[] out = new float
+                    [Math.max(model.config().vocabSize(), model.config().ffnDim())];
             double total = 0;
             for (var kind : kinds.entrySet()) {
                 long best = Long.MAX_VALUE;
@@ -68,8 +73,9 @@ public final class CpuProfile {
                 WeightMatrix m = kind.getValue().apply(ls[0]);
                 double bytes = (double) m.rowBytes() * m.rows() * layers;
                 total += best;
-                System.out.printf("  %-6s %-5s %6d x %-6d %8.2f ms  %6.1f GB/s%n", kind.getKey(), m.type(), m.rows(), m.cols(),
-                        best / 1e6, bytes / best);
+                System.out.printf(
+                        "  %-6s %-5s %6d x %-6d %8.2f ms  %6.1f GB/s%n",
+                        kind.getKey(), m.type(), m.rows(), m.cols(), best / 1e6, bytes / best);
             }
             long best = Long.MAX_VALUE;
             for (int r = 0; r < rounds; r++) {
@@ -78,8 +84,14 @@ public final class CpuProfile {
                 best = Math.min(best, System.nanoTime() - t0);
             }
             total += best;
-            System.out.printf("  %-6s %-5s %6d x %-6d %8.2f ms  %6.1f GB/s%n", "output", output.type(), output.rows(), output.cols(),
-                    best / 1e6, (double) output.rowBytes() * output.rows() / best);
+            System.out.printf(
+                    "  %-6s %-5s %6d x %-6d %8.2f ms  %6.1f GB/s%n",
+                    "output",
+                    output.type(),
+                    output.rows(),
+                    output.cols(),
+                    best / 1e6,
+                    (double) output.rowBytes() * output.rows() / best);
             System.out.printf("  matrices alone: %.1f ms per token%n", total / 1e6);
             long bestForward = Long.MAX_VALUE;
             int pos = 4;
@@ -88,8 +100,9 @@ public final class CpuProfile {
                 logits = engine.forward(Sampler.argmax(logits), pos++);
                 bestForward = Math.min(bestForward, System.nanoTime() - t0);
             }
-            System.out.printf("  forward: %.1f ms per token (%.2f tok/s), %.1f GB/s of weights%n", bestForward / 1e6, 1e9 / bestForward,
-                    (double) model.weightBytesPerToken() / bestForward);
+            System.out.printf(
+                    "  forward: %.1f ms per token (%.2f tok/s), %.1f GB/s of weights%n",
+                    bestForward / 1e6, 1e9 / bestForward, (double) model.weightBytesPerToken() / bestForward);
         }
     }
 }

@@ -33,11 +33,11 @@ import java.util.Map;
 public final class LlamaBench {
     /** The prompt both engines run: regular text tokens, the same ids on both sides. */
     static final String PROMPT_TEXT = "the quick brown fox jumps over the lazy dog ".repeat(64);
+
     static final int WINDOW = 1024;
     static final int RUNS = 3;
 
-    private LlamaBench() {
-    }
+    private LlamaBench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 3 && args[0].equals("prepare")) {
@@ -45,30 +45,52 @@ public final class LlamaBench {
         } else if (args.length == 6 && args[0].equals("run")) {
             run(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]));
         } else if (args.length == 8 && args[0].equals("cold")) {
-            cold(Path.of(args[1]), args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), Path.of(args[5]), Path.of(args[6]),
+            cold(
+                    Path.of(args[1]),
+                    args[2],
+                    Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]),
+                    Path.of(args[5]),
+                    Path.of(args[6]),
                     Integer.parseInt(args[7]));
         } else if ((args.length == 3 || args.length == 4) && args[0].equals("report")) {
             report(Path.of(args[1]), Path.of(args[2]), args.length == 4 ? Path.of(args[3]) : null);
         } else {
-            System.err.println("usage: LlamaBench prepare CACHE_DIR TOKENIZER_DIR [MODELS]   (q8_0, q4_0, q4_k_m, f16, ...; 8b-q4_0 for the Llama-3-8B shape)\n"
-                    + "       LlamaBench run CACHE_DIR MODEL PROMPT_TOKENS GEN_TOKENS RESULTS_JSONL   (warm JVM; appends one line)\n"
-                    + "       LlamaBench cold CACHE_DIR MODEL PROMPT_TOKENS GEN_TOKENS RESULTS_JSONL LLAMA_SCRIPT THREADS   (the `llama` command, cold JVM)\n"
-                    + "       LlamaBench report SQUALL_JSONL LLAMACPP_JSONL [CHART_PNG]");
+            System.err.println(
+                    "usage: LlamaBench prepare CACHE_DIR TOKENIZER_DIR [MODELS]   (q8_0, q4_0, q4_k_m, f16, ...; 8b-q4_0 for the Llama-3-8B shape)\n"
+                            + "       LlamaBench run CACHE_DIR MODEL PROMPT_TOKENS GEN_TOKENS RESULTS_JSONL   (warm JVM; appends one line)\n"
+                            + "       LlamaBench cold CACHE_DIR MODEL PROMPT_TOKENS GEN_TOKENS RESULTS_JSONL LLAMA_SCRIPT THREADS   (the `llama` command, cold JVM)\n"
+                            + "       LlamaBench report SQUALL_JSONL LLAMACPP_JSONL [CHART_PNG]");
             System.exit(2);
         }
     }
 
     static List<String> types(String csv) {
-        return Arrays.stream(csv.split(",")).map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(csv.split(","))
+                .map(s -> s.trim().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** Llama 3 8B's shape (untied classifier, Llama 3.1 rope scaling): about 4.6 GB in Q4_0. */
-    static final SyntheticModel.Spec LLAMA3_8B = new SyntheticModel.Spec("synthetic-llama3-8b", 4096, 14336, 32, 32, 8, 128256, 500000f,
-            131072, 1e-5f, false, new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 8192));
+    static final SyntheticModel.Spec LLAMA3_8B = new SyntheticModel.Spec(
+            "synthetic-llama3-8b",
+            4096,
+            14336,
+            32,
+            32,
+            8,
+            128256,
+            500000f,
+            131072,
+            1e-5f,
+            false,
+            new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 8192));
 
     /** A model name is a type (the Llama-3.2-1B shape) or 8b-TYPE (the Llama-3-8B shape). */
     static Path modelPath(Path cache, String model) {
-        return model.startsWith("8b-") ? cache.resolve("synthetic-llama3-8b-" + model.substring(3) + ".gguf")
+        return model.startsWith("8b-")
+                ? cache.resolve("synthetic-llama3-8b-" + model.substring(3) + ".gguf")
                 : cache.resolve("synthetic-llama3.2-1b-" + model + ".gguf");
     }
 
@@ -88,7 +110,8 @@ public final class LlamaBench {
             System.err.println("bench: converting the Llama 3 vocabulary from " + tokenizerDir);
             GGUFWriter w = new GGUFWriter();
             Path config = tokenizerDir.resolve("tokenizer_config.json");
-            VocabularyConverters.fromHuggingFace(tokenizerDir.resolve("tokenizer.json"), Files.exists(config) ? config : null, w);
+            VocabularyConverters.fromHuggingFace(
+                    tokenizerDir.resolve("tokenizer.json"), Files.exists(config) ? config : null, w);
             Path tmp = cache.resolve("llama3-vocab.gguf.tmp");
             w.write(tmp);
             Files.move(tmp, vocab);
@@ -102,20 +125,34 @@ public final class LlamaBench {
                 }
                 System.err.println("bench: writing " + out);
                 Path tmp = out.resolveSibling(out.getFileName() + ".tmp");
-                SyntheticModel.write(spec(type), SyntheticModel.TypeScheme.parse(typeOf(type)), vocabulary, 42, tmp,
+                SyntheticModel.write(
+                        spec(type),
+                        SyntheticModel.TypeScheme.parse(typeOf(type)),
+                        vocabulary,
+                        42,
+                        tmp,
                         s -> System.err.println("bench:   " + s));
                 Files.move(tmp, out);
             }
         }
     }
 
-    record Result(String type, double gigabytes, long bytesPerToken, int promptTokens, double promptTps, int genTokens, double genTps,
-                  double promptCpuMsPerToken, double genCpuMsPerToken) {
-    }
+    record Result(
+            String type,
+            double gigabytes,
+            long bytesPerToken,
+            int promptTokens,
+            double promptTps,
+            int genTokens,
+            double genTps,
+            double promptCpuMsPerToken,
+            double genCpuMsPerToken) {}
 
     /** CPU time of this process, all threads (as node's process.cpuUsage() for llama.cpp). */
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Measures one model and appends a JSON line: speeds, weight bytes per token, and the read bandwidth probed around it. */
@@ -123,7 +160,7 @@ public final class LlamaBench {
         System.err.printf("bench: %d threads; measuring read bandwidth...%n", Threads.count());
         double before = MemoryBandwidth.measureReadGBps();
         Result r = measure(modelPath(cache, type), type, promptTokens, genTokens);
-        double bandwidth = Math.max(before, MemoryBandwidth.measureReadGBps());   // the CPU is shared: the better probe
+        double bandwidth = Math.max(before, MemoryBandwidth.measureReadGBps()); // the CPU is shared: the better probe
         System.err.printf("bench: read bandwidth %.2f GB/s%n", bandwidth);
         Map<String, Object> line = new java.util.LinkedHashMap<>();
         line.put("type", type);
@@ -138,7 +175,10 @@ public final class LlamaBench {
         line.put("generationCpuMsPerToken", r.genCpuMsPerToken());
         line.put("weightBytesPerToken", r.bytesPerToken());
         line.put("readBandwidthGBps", bandwidth);
-        Files.writeString(results, new ObjectMapper().writeValueAsString(line) + "\n", java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                results,
+                new ObjectMapper().writeValueAsString(line) + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
@@ -148,7 +188,8 @@ public final class LlamaBench {
      * own prompt and generation speeds, the time to first token (process start to the end of the first generated
      * token: wall time minus the later tokens) and the largest resident set sampled every 50 ms.
      */
-    static void cold(Path cache, String model, int promptTokens, int genTokens, Path results, Path llamaScript, int threads)
+    static void cold(
+            Path cache, String model, int promptTokens, int genTokens, Path results, Path llamaScript, int threads)
             throws IOException, InterruptedException {
         Path file = modelPath(cache, model);
         String text;
@@ -156,19 +197,36 @@ public final class LlamaBench {
             io.squall.model.tokenizer.Tokenizer tokenizer = io.squall.model.tokenizer.Tokenizer.fromGGUF(vocab);
             text = tokenizer.decode(Arrays.copyOf(tokenizer.encode(PROMPT_TEXT, false, false), promptTokens - 1));
         }
-        List<String> command = List.of(llamaScript.toString(), "--model", file.toString(), "-p", text, "-n", Integer.toString(genTokens),
-                "--temperature", "0", "-t", Integer.toString(threads), "--ctx-size", "1024", "--json");
+        List<String> command = List.of(
+                llamaScript.toString(),
+                "--model",
+                file.toString(),
+                "-p",
+                text,
+                "-n",
+                Integer.toString(genTokens),
+                "--temperature",
+                "0",
+                "-t",
+                Integer.toString(threads),
+                "--ctx-size",
+                "1024",
+                "--json");
         long start = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         long peakRssKb = 0;
         Path status = Path.of("/proc/" + process.pid() + "/status");
-        java.util.concurrent.CompletableFuture<String> stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
+        java.util.concurrent.CompletableFuture<String> stdout =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new String(
+                                process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
         while (!process.waitFor(50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
             peakRssKb = Math.max(peakRssKb, residentKb(status));
         }
@@ -188,13 +246,23 @@ public final class LlamaBench {
         line.put("promptTokens", t.get("prompt_tokens").asInt());
         line.put("promptTokensPerSecond", t.get("prompt_tokens_per_second").asDouble());
         line.put("generatedTokens", generated);
-        line.put("generationTokensPerSecond", t.get("generation_tokens_per_second").asDouble());
+        line.put(
+                "generationTokensPerSecond",
+                t.get("generation_tokens_per_second").asDouble());
         line.put("ttftMs", wallMs - (generated > 1 ? genMs * (generated - 1) / generated : 0));
         line.put("wallMs", wallMs);
         line.put("peakRssMB", peakRssKb / 1024.0);
-        System.err.printf("bench: %s cold: prompt %.1f tok/s, generation %.2f tok/s, first token after %.0f ms, peak RSS %.0f MB%n", model,
-                line.get("promptTokensPerSecond"), line.get("generationTokensPerSecond"), line.get("ttftMs"), peakRssKb / 1024.0);
-        Files.writeString(results, new ObjectMapper().writeValueAsString(line) + "\n", java.nio.file.StandardOpenOption.CREATE,
+        System.err.printf(
+                "bench: %s cold: prompt %.1f tok/s, generation %.2f tok/s, first token after %.0f ms, peak RSS %.0f MB%n",
+                model,
+                line.get("promptTokensPerSecond"),
+                line.get("generationTokensPerSecond"),
+                line.get("ttftMs"),
+                peakRssKb / 1024.0);
+        Files.writeString(
+                results,
+                new ObjectMapper().writeValueAsString(line) + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
     }
 
@@ -212,21 +280,22 @@ public final class LlamaBench {
     }
 
     /** One measured quantity: results in run order (run k of each engine forms pair k). */
-    private record Series(String model, String engine, String path, String metric, List<Double> values) {
-    }
+    private record Series(String model, String engine, String path, String metric, List<Double> values) {}
 
     private static final String[][] METRICS = {
-            {"generationTokensPerSecond", "generation tok/s", "higher"},
-            {"promptTokensPerSecond", "prompt tok/s", "higher"},
-            {"ttftMs", "time to first token ms", "lower"}};
+        {"generationTokensPerSecond", "generation tok/s", "higher"},
+        {"promptTokensPerSecond", "prompt tok/s", "higher"},
+        {"ttftMs", "time to first token ms", "lower"}
+    };
     /**
      * Process CPU time per token (warm path): on a shared machine it moves far less than wall time when other processes
      * take the cores, so its ratio (llama.cpp / Squall: above 1 means Squall needs less CPU) is the steadier comparison.
      * Spin-waiting threads count, so compare at one thread for a clean figure (THREADS=1).
      */
     private static final String[][] CPU_METRICS = {
-            {"generationCpuMsPerToken", "generation CPU ms/token"},
-            {"promptCpuMsPerToken", "prompt CPU ms/token"}};
+        {"generationCpuMsPerToken", "generation CPU ms/token"},
+        {"promptCpuMsPerToken", "prompt CPU ms/token"}
+    };
 
     /**
      * Medians and spread (min-max) per model, engine and path, and Squall / llama.cpp ratios computed pair by pair
@@ -241,19 +310,28 @@ public final class LlamaBench {
             String path = n.has("path") ? n.get("path").asText() : "warm";
             for (String[] m : METRICS) {
                 if (n.has(m[0])) {
-                    series.computeIfAbsent(n.get("type").asText() + "|" + engine + "|" + path + "|" + m[0],
-                            k -> new Series(n.get("type").asText(), engine, path, m[0], new java.util.ArrayList<>())).values().add(n.get(m[0]).asDouble());
+                    series.computeIfAbsent(
+                                    n.get("type").asText() + "|" + engine + "|" + path + "|" + m[0],
+                                    k -> new Series(
+                                            n.get("type").asText(), engine, path, m[0], new java.util.ArrayList<>()))
+                            .values()
+                            .add(n.get(m[0]).asDouble());
                 }
             }
         }
         JsonNode any = lines.isEmpty() ? null : lines.getFirst();
-        System.out.printf("%nSynthetic Llama 3 models (real Llama 3 vocabulary; 1B = Llama-3.2-1B shape, 8b = Llama-3-8B shape), %s threads, "
-                + "prompt %s tokens; warm = one JVM / one llama.cpp context, best of %d; cold = a new `llama` process "
-                + "(scripts/llama) / a new node-llama-cpp process. Median [min-max] over the pairs.%n%n",
-                any == null ? "?" : any.path("threads").asText("?"), any == null ? "?" : any.path("promptTokens").asText("?"), RUNS);
-        System.out.println("| model | metric | Squall cold | Squall warm | llama.cpp warm | llama.cpp cold | Squall/llama.cpp (cold/cold, warm/warm) |");
+        System.out.printf(
+                "%nSynthetic Llama 3 models (real Llama 3 vocabulary; 1B = Llama-3.2-1B shape, 8b = Llama-3-8B shape), %s threads, "
+                        + "prompt %s tokens; warm = one JVM / one llama.cpp context, best of %d; cold = a new `llama` process "
+                        + "(scripts/llama) / a new node-llama-cpp process. Median [min-max] over the pairs.%n%n",
+                any == null ? "?" : any.path("threads").asText("?"),
+                any == null ? "?" : any.path("promptTokens").asText("?"),
+                RUNS);
+        System.out.println(
+                "| model | metric | Squall cold | Squall warm | llama.cpp warm | llama.cpp cold | Squall/llama.cpp (cold/cold, warm/warm) |");
         System.out.println("|---|---|---|---|---|---|---|");
-        List<String> models = series.values().stream().map(Series::model).distinct().toList();
+        List<String> models =
+                series.values().stream().map(Series::model).distinct().toList();
         for (String model : models) {
             for (String[] m : METRICS) {
                 Series sc = series.get(model + "|Squall|cold|" + m[0]);
@@ -264,8 +342,15 @@ public final class LlamaBench {
                     continue;
                 }
                 String unit = m[0].equals("ttftMs") ? "%.0f" : "%.1f";
-                System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", model, m[1], summary(sc, unit), summary(sw, unit),
-                        summary(lw, unit), summary(lc, unit), ratios(sc, lc) + ", " + ratios(sw, lw));
+                System.out.printf(
+                        "| %s | %s | %s | %s | %s | %s | %s |%n",
+                        model,
+                        m[1],
+                        summary(sc, unit),
+                        summary(sw, unit),
+                        summary(lw, unit),
+                        summary(lc, unit),
+                        ratios(sc, lc) + ", " + ratios(sw, lw));
             }
         }
         Map<String, List<Double>[]> cpu = new java.util.LinkedHashMap<>();
@@ -274,22 +359,25 @@ public final class LlamaBench {
             for (String[] m : CPU_METRICS) {
                 if (n.has(m[0])) {
                     @SuppressWarnings({"unchecked", "rawtypes"}) // a generic array of two lists
-                    List<Double>[] pair = cpu.computeIfAbsent(n.get("type").asText() + "|" + m[1],
-                            k -> new List[] {new java.util.ArrayList<>(), new java.util.ArrayList<>()});
+                    List<Double>[] pair = cpu.computeIfAbsent(n.get("type").asText() + "|" + m[1], k ->
+                            new List[] {new java.util.ArrayList<>(), new java.util.ArrayList<>()});
                     pair[engine.equals("Squall") ? 0 : 1].add(n.get(m[0]).asDouble());
                 }
             }
         }
         if (!cpu.isEmpty()) {
-            System.out.println("\nCPU time per token (warm; all threads of the process; steadier than tok/s on a shared machine)\n");
-            System.out.println("| model | metric | Squall | llama.cpp | llama.cpp/Squall (above 1: Squall needs less CPU) |");
+            System.out.println(
+                    "\nCPU time per token (warm; all threads of the process; steadier than tok/s on a shared machine)\n");
+            System.out.println(
+                    "| model | metric | Squall | llama.cpp | llama.cpp/Squall (above 1: Squall needs less CPU) |");
             System.out.println("|---|---|---|---|---|");
             for (var e : cpu.entrySet()) {
                 String[] key = e.getKey().split("\\|");
                 Series squall = new Series(key[0], "Squall", "warm", key[1], e.getValue()[0]);
                 Series llamaCpp = new Series(key[0], "llama.cpp", "warm", key[1], e.getValue()[1]);
-                System.out.printf("| %s | %s | %s | %s | %s |%n", key[0], key[1], summary(squall, "%.1f"), summary(llamaCpp, "%.1f"),
-                        ratios(llamaCpp, squall));
+                System.out.printf(
+                        "| %s | %s | %s | %s | %s |%n",
+                        key[0], key[1], summary(squall, "%.1f"), summary(llamaCpp, "%.1f"), ratios(llamaCpp, squall));
             }
         }
         if (chart != null) {
@@ -303,14 +391,20 @@ public final class LlamaBench {
             return "-";
         }
         List<Double> v = s.values();
-        return String.format(Locale.ROOT, unit + " [" + unit + "-" + unit + "]", median(s), java.util.Collections.min(v), java.util.Collections.max(v));
+        return String.format(
+                Locale.ROOT,
+                unit + " [" + unit + "-" + unit + "]",
+                median(s),
+                java.util.Collections.min(v),
+                java.util.Collections.max(v));
     }
 
     static double median(Series s) {
         if (s == null || s.values().isEmpty()) {
             return Double.NaN;
         }
-        double[] v = s.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] v =
+                s.values().stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
@@ -325,20 +419,32 @@ public final class LlamaBench {
             r.add(squall.values().get(i) / llamaCpp.values().get(i));
         }
         Series ratio = new Series("", "", "", "", r);
-        return String.format(Locale.ROOT, "%.2fx [%.2f-%.2f]", median(ratio), java.util.Collections.min(r), java.util.Collections.max(r));
+        return String.format(
+                Locale.ROOT,
+                "%.2fx [%.2f-%.2f]",
+                median(ratio),
+                java.util.Collections.min(r),
+                java.util.Collections.max(r));
     }
 
     /** The chart: one panel per metric, per model Squall cold, Squall warm, llama.cpp warm, llama.cpp cold side by side. */
     static final class Chart {
-        private static final java.awt.Color[] COLORS = {new java.awt.Color(0x4C72B0), new java.awt.Color(0x8FAADC),
-                new java.awt.Color(0xDD8452), new java.awt.Color(0xF2B98F)};
-        private static final String[] LEGEND = {"Squall cold (llama command)", "Squall warm", "llama.cpp warm", "llama.cpp cold"};
+        private static final java.awt.Color[] COLORS = {
+            new java.awt.Color(0x4C72B0),
+            new java.awt.Color(0x8FAADC),
+            new java.awt.Color(0xDD8452),
+            new java.awt.Color(0xF2B98F)
+        };
+        private static final String[] LEGEND = {
+            "Squall cold (llama command)", "Squall warm", "llama.cpp warm", "llama.cpp cold"
+        };
 
         static void write(List<String> models, Map<String, Series> series, Path png) throws IOException {
             System.setProperty("java.awt.headless", "true");
             int panelW = Math.max(360, 90 * models.size() + 80);
             int h = 420;
-            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(panelW * METRICS.length, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(
+                    panelW * METRICS.length, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
             java.awt.Graphics2D g = img.createGraphics();
             g.setRenderingHint(java.awt.RenderingHints.KEY_ANTIALIASING, java.awt.RenderingHints.VALUE_ANTIALIAS_ON);
             g.setColor(java.awt.Color.WHITE);
@@ -374,7 +480,12 @@ public final class LlamaBench {
                         g.setColor(COLORS[k]);
                         g.fillRect(gx + k * barW, bottom - bh, barW - 2, bh);
                         g.setColor(java.awt.Color.DARK_GRAY);
-                        g.drawString(v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v), gx + k * barW, bottom - bh - 3);
+                        g.drawString(
+                                v >= 100
+                                        ? String.format(Locale.ROOT, "%.0f", v)
+                                        : String.format(Locale.ROOT, "%.1f", v),
+                                gx + k * barW,
+                                bottom - bh - 3);
                     }
                     g.setColor(java.awt.Color.BLACK);
                     g.drawString(models.get(mi), gx, bottom + 16);
@@ -393,15 +504,20 @@ public final class LlamaBench {
     static Result measure(Path file, String type, int promptTokens, int genTokens) throws IOException {
         System.err.println("bench: " + file);
         try (LlamaModel model = LlamaModel.load(file, null)) {
-            CpuEngine engine = new CpuEngine(model, Math.min(WINDOW, model.config().contextLength()));
+            CpuEngine engine =
+                    new CpuEngine(model, Math.min(WINDOW, model.config().contextLength()));
             int[] prompt = Arrays.copyOf(model.tokenizer().encode(PROMPT_TEXT, false, false), promptTokens);
             if (promptTokens + genTokens > engine.contextSize()) {
-                throw new IllegalArgumentException("prompt + generation exceed the bench window of " + engine.contextSize());
+                throw new IllegalArgumentException(
+                        "prompt + generation exceed the bench window of " + engine.contextSize());
             }
             // warm-up: JIT, page-in of the mapping
             decode(engine, engine.prefill(prompt, 0, Math.min(8, promptTokens), 0), Math.min(8, promptTokens), 4);
             // the CPU is shared: best of RUNS runs (llama.cpp's script does the same)
-            long promptNanos = Long.MAX_VALUE, genNanos = Long.MAX_VALUE, promptCpu = Long.MAX_VALUE, genCpu = Long.MAX_VALUE;
+            long promptNanos = Long.MAX_VALUE,
+                    genNanos = Long.MAX_VALUE,
+                    promptCpu = Long.MAX_VALUE,
+                    genCpu = Long.MAX_VALUE;
             for (int run = 0; run < RUNS; run++) {
                 long t0 = System.nanoTime();
                 long c0 = processCpuNanos();
@@ -414,10 +530,19 @@ public final class LlamaBench {
                 genNanos = Math.min(genNanos, System.nanoTime() - t0);
                 genCpu = Math.min(genCpu, processCpuNanos() - c0);
             }
-            Result r = new Result(type, Files.size(file) / 1e9, model.weightBytesPerToken(), promptTokens,
-                    promptTokens * 1e9 / promptNanos, genTokens, genTokens * 1e9 / genNanos, promptCpu / 1e6 / promptTokens, genCpu / 1e6 / genTokens);
-            System.err.printf("bench: %s prompt %.1f tok/s (%.1f CPU ms/token), generation %.2f tok/s (%.1f CPU ms/token)%n", type, r.promptTps(),
-                    r.promptCpuMsPerToken(), r.genTps(), r.genCpuMsPerToken());
+            Result r = new Result(
+                    type,
+                    Files.size(file) / 1e9,
+                    model.weightBytesPerToken(),
+                    promptTokens,
+                    promptTokens * 1e9 / promptNanos,
+                    genTokens,
+                    genTokens * 1e9 / genNanos,
+                    promptCpu / 1e6 / promptTokens,
+                    genCpu / 1e6 / genTokens);
+            System.err.printf(
+                    "bench: %s prompt %.1f tok/s (%.1f CPU ms/token), generation %.2f tok/s (%.1f CPU ms/token)%n",
+                    type, r.promptTps(), r.promptCpuMsPerToken(), r.genTps(), r.genCpuMsPerToken());
             return r;
         }
     }

@@ -12,8 +12,7 @@ public final class PtxBenchKernels {
     /** Q8_0 block: f16 scale, then 32 int8 quants. */
     public static final int Q8_BLOCK = 32, Q8_BLOCK_BYTES = 34;
 
-    private PtxBenchKernels() {
-    }
+    private PtxBenchKernels() {}
 
     /**
      * out[row] = dot(row of the Q8_0 matrix w, x): one work-group of {@link #Q8_THREADS} per row, each thread

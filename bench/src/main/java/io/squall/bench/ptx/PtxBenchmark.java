@@ -3,16 +3,16 @@ package io.squall.bench.ptx;
 import io.squall.api.GridScheduler;
 import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
-import io.squall.api.WorkerGrid2D;
 import io.squall.api.WorkerGrid1D;
+import io.squall.api.WorkerGrid2D;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.bench.runtime.Workloads;
-import io.squall.device.Devices;
-import io.squall.backend.ptx.driver.CudaDevice;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.ptx.PtxDevice;
+import io.squall.backend.ptx.driver.CudaDevice;
+import io.squall.bench.runtime.Workloads;
+import io.squall.device.Devices;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -26,8 +26,7 @@ import java.util.Random;
 public final class PtxBenchmark {
     private static final int RUNS = 20;
 
-    private PtxBenchmark() {
-    }
+    private PtxBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         String id = args.length > 0 ? args[0] : "ptx:0";
@@ -40,10 +39,18 @@ public final class PtxBenchmark {
         if (device instanceof PtxDevice ptx) {
             CudaDevice cuda = ptx.cudaDevice();
             peakGBs = 2.0 * cuda.memoryClockKHz() * 1e3 * (cuda.memoryBusWidthBits() / 8.0) / 1e9;
-            System.out.printf("device %s: %s, %s, %d SMs, %.0f GB/s peak memory bandwidth (%d MHz x %d bit, DDR)%n", id, cuda.name(),
-                    cuda.smArch(), cuda.multiprocessors(), peakGBs, cuda.memoryClockKHz() / 1000, cuda.memoryBusWidthBits());
+            System.out.printf(
+                    "device %s: %s, %s, %d SMs, %.0f GB/s peak memory bandwidth (%d MHz x %d bit, DDR)%n",
+                    id,
+                    cuda.name(),
+                    cuda.smArch(),
+                    cuda.multiprocessors(),
+                    peakGBs,
+                    cuda.memoryClockKHz() / 1000,
+                    cuda.memoryBusWidthBits());
         } else {
-            System.out.println("device " + device + " (not a PTX device: figures for comparison only; graph replay does not apply)");
+            System.out.println("device " + device
+                    + " (not a PTX device: figures for comparison only; graph replay does not apply)");
         }
         matmul(id);
         q8Matvec(id, peakGBs);
@@ -68,7 +75,8 @@ public final class PtxBenchmark {
     private static void matmul(String id) throws Exception {
         int n = 1024;
         FloatArray a = random(n * n, 1), b = random(n * n, 2), c1 = new FloatArray(n * n), c2 = new FloatArray(n * n);
-        TaskGraph g = new TaskGraph("mm").transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
+        TaskGraph g = new TaskGraph("mm")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a, b)
                 .task("tiled", io.squall.examples.TiledMatMul::matmul, new io.squall.api.KernelContext(), a, b, c1, n)
                 .task("loops", Workloads::matmul, a, b, c2, n)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c1, c2);
@@ -76,7 +84,8 @@ public final class PtxBenchmark {
         grid.setLocalWork(io.squall.examples.TiledMatMul.TILE, io.squall.examples.TiledMatMul.TILE);
         long[] tiled = new long[RUNS], loops = new long[RUNS];
         long compile;
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(id))
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(TornadoExecutionPlan.getDevice(id))
                 .withGridScheduler(new GridScheduler("mm.tiled", grid))) {
             compile = plan.execute().getProfilerResult().getCompileTime();
             for (int r = 0; r < RUNS; r++) {
@@ -96,11 +105,19 @@ public final class PtxBenchmark {
             maxErr = Math.max(maxErr, Math.max(Math.abs(c1.get(i * n + j) - ref), Math.abs(c2.get(i * n + j) - ref)));
         }
         double flops = 2.0 * n * n * n;
-        System.out.printf("matmul %dx%d F32, suite's tiled kernel (%dx%d tiles): median %.3f ms, %.0f GFLOP/s%n", n, n,
-                io.squall.examples.TiledMatMul.TILE, io.squall.examples.TiledMatMul.TILE, median(tiled) / 1e6, flops / median(tiled));
-        System.out.printf("matmul %dx%d F32, loop-parallel kernel:              median %.3f ms, %.0f GFLOP/s%n", n, n,
-                median(loops) / 1e6, flops / median(loops));
-        System.out.printf("  (first execution incl. JIT + PTX load: compile %.1f ms; max |error| vs double reference over 64 samples: %.2e)%n",
+        System.out.printf(
+                "matmul %dx%d F32, suite's tiled kernel (%dx%d tiles): median %.3f ms, %.0f GFLOP/s%n",
+                n,
+                n,
+                io.squall.examples.TiledMatMul.TILE,
+                io.squall.examples.TiledMatMul.TILE,
+                median(tiled) / 1e6,
+                flops / median(tiled));
+        System.out.printf(
+                "matmul %dx%d F32, loop-parallel kernel:              median %.3f ms, %.0f GFLOP/s%n",
+                n, n, median(loops) / 1e6, flops / median(loops));
+        System.out.printf(
+                "  (first execution incl. JIT + PTX load: compile %.1f ms; max |error| vs double reference over 64 samples: %.2e)%n",
                 compile / 1e6, maxErr);
     }
 
@@ -132,14 +149,16 @@ public final class PtxBenchmark {
                 rowDot[row] += scale * dot;
             }
         }
-        TaskGraph g = new TaskGraph("q8").transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
+        TaskGraph g = new TaskGraph("q8")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
                 .transferToDevice(DataTransferMode.EVERY_EXECUTION, x)
                 .task("matvec", PtxBenchKernels::q8Matvec, new io.squall.api.KernelContext(), w, x, out, cols)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         WorkerGrid1D grid = new WorkerGrid1D((long) rows * PtxBenchKernels.Q8_THREADS);
         grid.setLocalWork(PtxBenchKernels.Q8_THREADS);
         long[] times = new long[RUNS];
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(id))
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(TornadoExecutionPlan.getDevice(id))
                 .withGridScheduler(new GridScheduler("q8.matvec", grid))) {
             plan.execute();
             for (int i = 0; i < RUNS; i++) {
@@ -152,7 +171,8 @@ public final class PtxBenchmark {
         }
         long bytes = w.getSize() + 4L * cols + 4L * rows;
         double t = median(times);
-        System.out.printf("Q8_0 matvec %dx%d (%.1f MB of weights): median %.1f us, %.0f GB/s = %.0f%% of peak (max rel. error %.1e)%n",
+        System.out.printf(
+                "Q8_0 matvec %dx%d (%.1f MB of weights): median %.1f us, %.0f GB/s = %.0f%% of peak (max rel. error %.1e)%n",
                 rows, cols, w.getSize() / 1e6, t / 1e3, bytes / t, 100 * bytes / t / peakGBs, maxRel);
     }
 
@@ -166,7 +186,8 @@ public final class PtxBenchmark {
         g.transferToHost(DataTransferMode.UNDER_DEMAND, a);
         double[] perExecution = new double[2];
         long executions = 0;
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(id))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(id))) {
             for (int mode = 0; mode < (graphsApply ? 2 : 1); mode++) {
                 System.setProperty(PtxDevice.CUDA_GRAPHS, mode == 1 ? "true" : "false");
                 for (int w = 0; w < 20; w++) {
@@ -185,12 +206,18 @@ public final class PtxBenchmark {
             executions++;
         }
         boolean correct = a.get(0) == executions * tasks && a.get(n - 1) == executions * tasks;
-        System.out.printf("launch overhead, %d tiny kernels per execution (end-to-end execute(), host wall time):%n", tasks);
-        System.out.printf("  stream launches:    %.1f us per execution, %.1f us per kernel%n", perExecution[0] / 1e3, perExecution[0] / 1e3 / tasks);
+        System.out.printf(
+                "launch overhead, %d tiny kernels per execution (end-to-end execute(), host wall time):%n", tasks);
+        System.out.printf(
+                "  stream launches:    %.1f us per execution, %.1f us per kernel%n",
+                perExecution[0] / 1e3, perExecution[0] / 1e3 / tasks);
         if (graphsApply) {
-            System.out.printf("  CUDA graph replay:  %.1f us per execution, %.1f us per kernel (%.1fx)%n", perExecution[1] / 1e3,
-                    perExecution[1] / 1e3 / tasks, perExecution[0] / perExecution[1]);
+            System.out.printf(
+                    "  CUDA graph replay:  %.1f us per execution, %.1f us per kernel (%.1fx)%n",
+                    perExecution[1] / 1e3, perExecution[1] / 1e3 / tasks, perExecution[0] / perExecution[1]);
         }
-        System.out.printf("  result check (every execution ran all %d kernels): %s%n", tasks, correct ? "ok" : "WRONG: " + a.get(0) + " vs " + executions * tasks);
+        System.out.printf(
+                "  result check (every execution ran all %d kernels): %s%n",
+                tasks, correct ? "ok" : "WRONG: " + a.get(0) + " vs " + executions * tasks);
     }
 }

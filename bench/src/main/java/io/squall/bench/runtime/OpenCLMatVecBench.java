@@ -1,11 +1,11 @@
 package io.squall.bench.runtime;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.TaskGraph;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.backend.opencl.driver.CLBuffer;
 import io.squall.backend.opencl.driver.CLCommandQueue;
 import io.squall.backend.opencl.driver.CLContext;
@@ -16,8 +16,8 @@ import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.kernels.MatMatRows;
 import io.squall.kernels.MatVecRows;
 import io.squall.kernels.format.Formats;
@@ -51,8 +51,7 @@ import java.util.Random;
  * {@code (w, w_length, x, x_length, out, out_length, rows, cols, outOffset, accumulate, format)}, one work-item per row.
  */
 public final class OpenCLMatVecBench {
-    private OpenCLMatVecBench() {
-    }
+    private OpenCLMatVecBench() {}
 
     public static void main(String[] args) throws Exception {
         int rows = 8192;
@@ -75,7 +74,8 @@ public final class OpenCLMatVecBench {
                 case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--help", "-h" -> {
-                    System.out.println("usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [--rounds N] [variant.cl ...]");
+                    System.out.println(
+                            "usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [--rounds N] [variant.cl ...]");
                     return;
                 }
                 default -> {
@@ -108,16 +108,31 @@ public final class OpenCLMatVecBench {
         MemorySegment weights = Quantizer.quantize(GGMLType.Q8_0, values);
         WeightMatrix matrix = WeightMatrix.of("w", GGMLType.Q8_0, weights, rows, cols);
         float[] expected = new float[rows];
-        System.out.printf("Q8_0 %dx%d (%.1f MB), %d iterations, median%n", rows, cols, weights.byteSize() / 1e6, iterations);
+        System.out.printf(
+                "Q8_0 %dx%d (%.1f MB), %d iterations, median%n", rows, cols, weights.byteSize() / 1e6, iterations);
 
         double cpu = median(iterations, () -> matrix.matvec(x, expected, 0));
         System.out.printf("%-34s %8.3f ms%n", "CPU engine WeightMatrix.matvec", cpu);
 
-        Method method = MatVecRows.class.getMethod("matvec", ByteArray.class, FloatArray.class, FloatArray.class, int.class, int.class, int.class,
-                int.class, int.class);
+        Method method = MatVecRows.class.getMethod(
+                "matvec",
+                ByteArray.class,
+                FloatArray.class,
+                FloatArray.class,
+                int.class,
+                int.class,
+                int.class,
+                int.class,
+                int.class);
         // The format specialized, as the accelerated engine compiles it; the other scalars stay arguments.
-        List<ArgSpec> specs = List.of(ArgSpec.of(ByteArray.class), ArgSpec.of(FloatArray.class), ArgSpec.of(FloatArray.class),
-                ArgSpec.of(Integer.class), ArgSpec.of(Integer.class), ArgSpec.of(Integer.class), ArgSpec.of(Integer.class),
+        List<ArgSpec> specs = List.of(
+                ArgSpec.of(ByteArray.class),
+                ArgSpec.of(FloatArray.class),
+                ArgSpec.of(FloatArray.class),
+                ArgSpec.of(Integer.class),
+                ArgSpec.of(Integer.class),
+                ArgSpec.of(Integer.class),
+                ArgSpec.of(Integer.class),
                 new ArgSpec(Integer.class, Formats.Q8_0));
         CompileOptions options = new CompileOptions(fastMath, true);
         Kernel kernel = JitCompiler.compile(method, specs, options);
@@ -129,7 +144,9 @@ public final class OpenCLMatVecBench {
 
         CLDevice device = OpenCL.devices().get(deviceIndex);
         System.out.println("device: " + device.name());
-        try (CLContext context = CLContext.create(device); CLCommandQueue queue = context.createQueue(false); Arena arena = Arena.ofConfined()) {
+        try (CLContext context = CLContext.create(device);
+                CLCommandQueue queue = context.createQueue(false);
+                Arena arena = Arena.ofConfined()) {
             CLBuffer w = context.allocate(weights.byteSize());
             CLBuffer xb = context.allocate(4L * cols);
             CLBuffer out = context.allocate(4L * rows);
@@ -139,21 +156,26 @@ public final class OpenCLMatVecBench {
             queue.write(xb, 0, xs, xs.byteSize(), true);
             String buildOptions = OpenCLEmitter.buildOptions(options);
             List<String[]> sources = new ArrayList<>();
-            sources.add(new String[]{"JIT " + kernel.entryName() + " (unguarded)", emitted, kernel.entryName()});
+            sources.add(new String[] {"JIT " + kernel.entryName() + " (unguarded)", emitted, kernel.entryName()});
             // What plans run on CPU devices: every access guarded (same ABI).
-            Kernel guarded = JitCompiler.compile(method, specs, options.withAccessChecks(CompileOptions.AccessChecks.GUARD));
-            sources.add(new String[]{"JIT " + kernel.entryName() + " (guarded)", OpenCLEmitter.emit(guarded, DeviceCapabilities.generic()),
-                    guarded.entryName()});
+            Kernel guarded =
+                    JitCompiler.compile(method, specs, options.withAccessChecks(CompileOptions.AccessChecks.GUARD));
+            sources.add(new String[] {
+                "JIT " + kernel.entryName() + " (guarded)",
+                OpenCLEmitter.emit(guarded, DeviceCapabilities.generic()),
+                guarded.entryName()
+            });
             for (Path p : variants) {
-                sources.add(new String[]{p.getFileName().toString(), Files.readString(p), "q8_0"});
+                sources.add(new String[] {p.getFileName().toString(), Files.readString(p), "q8_0"});
             }
             List<String[]> rounds = new ArrayList<>();
-            for (int r = 0; r < roundCount; r++) {   // interleaved, so a busy machine slows every variant alike
+            for (int r = 0; r < roundCount; r++) { // interleaved, so a busy machine slows every variant alike
                 rounds.addAll(sources);
             }
             for (String[] s : rounds) {
                 long t0 = System.nanoTime();
-                try (CLProgram program = context.buildSource(s[1], buildOptions); CLKernel k = program.kernel(s[2])) {
+                try (CLProgram program = context.buildSource(s[1], buildOptions);
+                        CLKernel k = program.kernel(s[2])) {
                     long build = System.nanoTime() - t0;
                     k.setArg(0, w);
                     k.setArg(1, (int) weights.byteSize());
@@ -168,11 +190,16 @@ public final class OpenCLMatVecBench {
                     k.setArg(10, Formats.Q8_0);
                     int n = rows;
                     double ms = median(iterations, () -> {
-                        queue.launch(k, new long[]{n}, null);
+                        queue.launch(k, new long[] {n}, null);
                         queue.finish();
                     });
                     queue.read(out, 0, result, result.byteSize(), true);
-                    System.out.printf("%-34s %8.3f ms  (build %.0f ms, %.2fx CPU, %s)%n", s[0], ms, build / 1e6, cpu / ms,
+                    System.out.printf(
+                            "%-34s %8.3f ms  (build %.0f ms, %.2fx CPU, %s)%n",
+                            s[0],
+                            ms,
+                            build / 1e6,
+                            cpu / ms,
                             check(result.toArray(ValueLayout.JAVA_FLOAT), expected, matrix, x));
                 }
             }
@@ -186,15 +213,17 @@ public final class OpenCLMatVecBench {
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
         g.task("q8_0", MatVecRows::matvec, wa, xa, oa, rows, cols, 0, 0, Formats.Q8_0);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
-            plan.withCompilerFlags("-specialize").withoutAccessGuards();   // as the accelerated engine runs it
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
+            plan.withCompilerFlags("-specialize").withoutAccessGuards(); // as the accelerated engine runs it
             if (fastMath) {
                 plan.withCompilerFlags("-cl-fast-relaxed-math");
             }
             plan.execute();
             double ms = median(iterations, plan::execute);
-            System.out.printf("%-34s %8.3f ms  (%.2fx CPU, %s)%n", "TaskGraph execute (JIT, unguarded)", ms, cpu / ms,
-                    check(oa.toHeapArray(), expected, matrix, x));
+            System.out.printf(
+                    "%-34s %8.3f ms  (%.2fx CPU, %s)%n",
+                    "TaskGraph execute (JIT, unguarded)", ms, cpu / ms, check(oa.toHeapArray(), expected, matrix, x));
         }
     }
 
@@ -224,9 +253,20 @@ public final class OpenCLMatVecBench {
             ByteArray wa = ByteArray.view(weights);
             TaskGraph g = new TaskGraph("bench");
             g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
-            g.task("matmat", MatMatRows::matmat, wa, xa, oa, rows, cols, batch, 0, type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0);
+            g.task(
+                    "matmat",
+                    MatMatRows::matmat,
+                    wa,
+                    xa,
+                    oa,
+                    rows,
+                    cols,
+                    batch,
+                    0,
+                    type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0);
             g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
-            try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
+            try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                    .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
                 plan.withCompilerFlags("-specialize").withoutAccessGuards();
                 plan.execute();
                 double ms = median(iterations, plan::execute);
@@ -235,7 +275,9 @@ public final class OpenCLMatVecBench {
                 for (int i = 0; i < got.length; i++) {
                     worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (1e-3 + Math.abs(expected[i])));
                 }
-                System.out.printf("%-34s %8.3f ms  (%.2fx CPU, max rel.err %.1e)%n", "TaskGraph MatMatRows.matmat", ms, cpu / ms, worst);
+                System.out.printf(
+                        "%-34s %8.3f ms  (%.2fx CPU, max rel.err %.1e)%n",
+                        "TaskGraph MatMatRows.matmat", ms, cpu / ms, worst);
             }
         }
     }

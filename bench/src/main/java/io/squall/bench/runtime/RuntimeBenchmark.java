@@ -8,10 +8,10 @@ import io.squall.api.TornadoProfilerResult;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.device.Devices;
-import io.squall.backend.jvm.driver.JvmKernelRunner;
-import io.squall.plan.RuntimeOptions;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.jvm.driver.JvmKernelRunner;
+import io.squall.device.Devices;
+import io.squall.plan.RuntimeOptions;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -26,16 +26,23 @@ import java.util.Locale;
  * (kernel plus transfers). Run it with {@code scripts/bench-runtime}; {@code --help} lists the options.
  */
 public final class RuntimeBenchmark {
-    private record Options(int saxpyN, int matmulN, int saxpyRuns, int matmulRuns, List<String> devices, boolean verify) {
-    }
+    private record Options(
+            int saxpyN, int matmulN, int saxpyRuns, int matmulRuns, List<String> devices, boolean verify) {}
 
     /** One table row. Times in nanoseconds; -1 when not applicable. */
-    private record Row(String workload, String device, String deviceName, long jitNs, long buildNs, long firstNs, long kernelNs,
-                       long endToEndNs, String throughput, String check) {
-    }
+    private record Row(
+            String workload,
+            String device,
+            String deviceName,
+            long jitNs,
+            long buildNs,
+            long firstNs,
+            long kernelNs,
+            long endToEndNs,
+            String throughput,
+            String check) {}
 
-    private RuntimeBenchmark() {
-    }
+    private RuntimeBenchmark() {}
 
     public static void main(String[] args) {
         Options options;
@@ -94,7 +101,11 @@ public final class RuntimeBenchmark {
                     }
                     String v = args[++i];
                     switch (a) {
-                        case "--devices" -> devices = Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+                        case "--devices" ->
+                            devices = Arrays.stream(v.split(","))
+                                    .map(String::trim)
+                                    .filter(s -> !s.isEmpty())
+                                    .toList();
                         case "--saxpy" -> saxpyN = positive(a, v);
                         case "--matmul" -> matmulN = positive(a, v);
                         case "--runs" -> runs = positive(a, v);
@@ -105,7 +116,7 @@ public final class RuntimeBenchmark {
             }
         }
         for (String d : devices) {
-            Devices.get(d, "--devices");   // a clear error for an unknown id before any work
+            Devices.get(d, "--devices"); // a clear error for an unknown id before any work
         }
         return new Options(saxpyN, matmulN, runs, matmulRuns, devices, verify);
     }
@@ -135,8 +146,17 @@ public final class RuntimeBenchmark {
             times[r] = time(() -> Workloads.saxpyJava(2f, x, y));
         }
         long median = median(times);
-        return new Row("saxpy", "java", "plain Java loop, 1 thread", -1, -1, first, median, median,
-                gbPerSecond(12L * o.saxpyN(), median), "reference");
+        return new Row(
+                "saxpy",
+                "java",
+                "plain Java loop, 1 thread",
+                -1,
+                -1,
+                first,
+                median,
+                median,
+                gbPerSecond(12L * o.saxpyN(), median),
+                "reference");
     }
 
     private static void initSaxpy(float[] x, float[] y) {
@@ -199,8 +219,17 @@ public final class RuntimeBenchmark {
             times[r] = time(() -> Workloads.matmulJava(a, b, c, n));
         }
         long median = median(times);
-        return new Row("matmul", "java", "plain Java i-k-j loop, 1 thread", -1, -1, first, median, median,
-                gflops(2.0 * n * n * n, median), "reference");
+        return new Row(
+                "matmul",
+                "java",
+                "plain Java i-k-j loop, 1 thread",
+                -1,
+                -1,
+                first,
+                median,
+                median,
+                gflops(2.0 * n * n * n, median),
+                "reference");
     }
 
     private static Row matmul(Options o, String deviceId) {
@@ -232,8 +261,17 @@ public final class RuntimeBenchmark {
             check = bad == 0 ? "ok" : bad + " WRONG";
         }
         double flops = 2.0 * n * n * n;
-        return new Row(row.workload(), row.device(), row.deviceName(), row.jitNs(), row.buildNs(), row.firstNs(), row.kernelNs(),
-                row.endToEndNs(), gflops(flops, row.kernelNs()), check);
+        return new Row(
+                row.workload(),
+                row.device(),
+                row.deviceName(),
+                row.jitNs(),
+                row.buildNs(),
+                row.firstNs(),
+                row.kernelNs(),
+                row.endToEndNs(),
+                gflops(flops, row.kernelNs()),
+                check);
     }
 
     // ---- measurement ----
@@ -242,8 +280,15 @@ public final class RuntimeBenchmark {
      * First execution (JIT + build + run), one warm-up, then {@code runs} timed executions. On the JVM the "JIT" is the
      * backend's own preparation (bytecode analysis and the parallel copy of the method), timed before the first run.
      */
-    private static Row measure(String workload, String deviceId, TornadoDevice device, ImmutableTaskGraph graph, Method kernel,
-                               int runs, long bytesMoved, boolean flopsLater) {
+    private static Row measure(
+            String workload,
+            String deviceId,
+            TornadoDevice device,
+            ImmutableTaskGraph graph,
+            Method kernel,
+            int runs,
+            long bytesMoved,
+            boolean flopsLater) {
         long jvmPrepareNs = -1;
         if (deviceId.equals("jvm")) {
             long start = System.nanoTime();
@@ -259,7 +304,7 @@ public final class RuntimeBenchmark {
             TornadoProfilerResult p = first.getProfilerResult();
             long jit = jvmPrepareNs >= 0 ? jvmPrepareNs : p.getTornadoCompilerTime();
             long build = jvmPrepareNs >= 0 ? -1 : p.getDriverInstallTime();
-            plan.execute();   // warm-up
+            plan.execute(); // warm-up
             long[] kernelNs = new long[runs];
             long[] endToEnd = new long[runs];
             for (int r = 0; r < runs; r++) {
@@ -270,15 +315,34 @@ public final class RuntimeBenchmark {
             }
             long k = median(kernelNs);
             String throughput = flopsLater ? "" : gbPerSecond(bytesMoved, k);
-            return new Row(workload, deviceId, device.getDeviceName(), jit, build, firstNs, k, median(endToEnd), throughput, "");
+            return new Row(
+                    workload,
+                    deviceId,
+                    device.getDeviceName(),
+                    jit,
+                    build,
+                    firstNs,
+                    k,
+                    median(endToEnd),
+                    throughput,
+                    "");
         } catch (io.squall.api.exceptions.TornadoExecutionPlanException e) {
             throw new IllegalStateException(workload + " on " + deviceId + ": closing the plan failed", e);
         }
     }
 
     private static Row withCheck(Row r, String check) {
-        return new Row(r.workload(), r.device(), r.deviceName(), r.jitNs(), r.buildNs(), r.firstNs(), r.kernelNs(), r.endToEndNs(),
-                r.throughput(), check);
+        return new Row(
+                r.workload(),
+                r.device(),
+                r.deviceName(),
+                r.jitNs(),
+                r.buildNs(),
+                r.firstNs(),
+                r.kernelNs(),
+                r.endToEndNs(),
+                r.throughput(),
+                check);
     }
 
     private static Method method(String name) {
@@ -319,17 +383,39 @@ public final class RuntimeBenchmark {
     }
 
     private static void print(Options o, List<Row> rows) {
-        System.out.printf(Locale.ROOT, "Squall runtime benchmark: saxpy n=%d (%d runs), matmul %dx%d F32 (%d runs); JVM backend %d thread(s), "
-                        + "%d processors, Java %s%n", o.saxpyN(), o.saxpyRuns(), o.matmulN(), o.matmulN(), o.matmulRuns(),
-                RuntimeOptions.jvmThreads(), Runtime.getRuntime().availableProcessors(), Runtime.version());
-        System.out.println("Times in ms; kernel and end-to-end (plan.execute(): transfers + kernel) are medians of the timed runs;"
-                + " JIT = bytecode to kernel (on jvm: the backend's preparation), build = driver compile.");
-        String[] header = {"workload", "device", "name", "JIT", "build", "first run", "kernel", "end-to-end", "kernel rate", "check"};
+        System.out.printf(
+                Locale.ROOT,
+                "Squall runtime benchmark: saxpy n=%d (%d runs), matmul %dx%d F32 (%d runs); JVM backend %d thread(s), "
+                        + "%d processors, Java %s%n",
+                o.saxpyN(),
+                o.saxpyRuns(),
+                o.matmulN(),
+                o.matmulN(),
+                o.matmulRuns(),
+                RuntimeOptions.jvmThreads(),
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.version());
+        System.out.println(
+                "Times in ms; kernel and end-to-end (plan.execute(): transfers + kernel) are medians of the timed runs;"
+                        + " JIT = bytecode to kernel (on jvm: the backend's preparation), build = driver compile.");
+        String[] header = {
+            "workload", "device", "name", "JIT", "build", "first run", "kernel", "end-to-end", "kernel rate", "check"
+        };
         List<String[]> cells = new ArrayList<>();
         cells.add(header);
         for (Row r : rows) {
-            cells.add(new String[]{r.workload(), r.device(), shorten(r.deviceName(), 34), ms(r.jitNs()), ms(r.buildNs()), ms(r.firstNs()),
-                    ms(r.kernelNs()), ms(r.endToEndNs()), r.throughput(), r.check()});
+            cells.add(new String[] {
+                r.workload(),
+                r.device(),
+                shorten(r.deviceName(), 34),
+                ms(r.jitNs()),
+                ms(r.buildNs()),
+                ms(r.firstNs()),
+                ms(r.kernelNs()),
+                ms(r.endToEndNs()),
+                r.throughput(),
+                r.check()
+            });
         }
         int[] width = new int[header.length];
         for (String[] row : cells) {
@@ -342,7 +428,9 @@ public final class RuntimeBenchmark {
             StringBuilder sb = new StringBuilder("| ");
             for (int i = 0; i < row.length; i++) {
                 boolean number = i >= 3 && i <= 7;
-                String cell = number ? " ".repeat(width[i] - row[i].length()) + row[i] : row[i] + " ".repeat(width[i] - row[i].length());
+                String cell = number
+                        ? " ".repeat(width[i] - row[i].length()) + row[i]
+                        : row[i] + " ".repeat(width[i] - row[i].length());
                 sb.append(cell).append(" | ");
             }
             System.out.println(sb.toString().stripTrailing());

@@ -5,8 +5,7 @@ import io.squall.api.types.arrays.FloatArray;
 
 /** The benchmark's kernels (the same ones run on every device) and their plain-Java references. */
 public final class Workloads {
-    private Workloads() {
-    }
+    private Workloads() {}
 
     public static void saxpy(float alpha, FloatArray x, FloatArray y) {
         for (@Parallel int i = 0; i < y.getSize(); i++) {

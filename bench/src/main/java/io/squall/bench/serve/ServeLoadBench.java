@@ -30,12 +30,12 @@ import java.util.concurrent.Future;
 public final class ServeLoadBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Result(int parallel, double seconds, int requests, long tokens, double p50, double p99) {
-    }
+    record Result(int parallel, double seconds, int requests, long tokens, double p50, double p99) {}
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: ServeLoadBench MODEL [--parallel 1,4,8] [--clients 8] [--requests 20] [--max-tokens 32] [--ctx 256] [--rounds 1]");
+            System.err.println(
+                    "usage: ServeLoadBench MODEL [--parallel 1,4,8] [--clients 8] [--requests 20] [--max-tokens 32] [--ctx 256] [--rounds 1]");
             System.exit(2);
         }
         Path model = Path.of(args[0]);
@@ -43,7 +43,10 @@ public final class ServeLoadBench {
         int clients = 8, requests = 20, maxTokens = 32, ctx = 256, rounds = 1;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
-                case "--parallel" -> parallels = Arrays.stream(args[i + 1].split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--parallel" ->
+                    parallels = Arrays.stream(args[i + 1].split(","))
+                            .mapToInt(Integer::parseInt)
+                            .toArray();
                 case "--clients" -> clients = Integer.parseInt(args[i + 1]);
                 case "--requests" -> requests = Integer.parseInt(args[i + 1]);
                 case "--max-tokens" -> maxTokens = Integer.parseInt(args[i + 1]);
@@ -57,49 +60,81 @@ public final class ServeLoadBench {
             for (int p : parallels) {
                 Result r = run(model, p, clients, requests, maxTokens, ctx);
                 results.add(r);
-                System.out.printf("round %d  parallel %d: %5.2f req/s  %7.1f tokens/s  p50 %6.0f ms  p99 %6.0f ms  (%d requests, %d tokens, %.1f s)%n",
-                        round + 1, p, r.requests() / r.seconds(), r.tokens() / r.seconds(), r.p50(), r.p99(), r.requests(), r.tokens(), r.seconds());
+                System.out.printf(
+                        "round %d  parallel %d: %5.2f req/s  %7.1f tokens/s  p50 %6.0f ms  p99 %6.0f ms  (%d requests, %d tokens, %.1f s)%n",
+                        round + 1,
+                        p,
+                        r.requests() / r.seconds(),
+                        r.tokens() / r.seconds(),
+                        r.p50(),
+                        r.p99(),
+                        r.requests(),
+                        r.tokens(),
+                        r.seconds());
             }
         }
-        System.out.printf("%nmodel %s, %d clients x %d requests, max_tokens %d, %d threads, %d round(s); medians over rounds:%n",
+        System.out.printf(
+                "%nmodel %s, %d clients x %d requests, max_tokens %d, %d threads, %d round(s); medians over rounds:%n",
                 model.getFileName(), clients, requests, maxTokens, io.squall.model.tensor.Threads.count(), rounds);
         System.out.println("| --parallel | requests/s | tokens/s | p50 latency ms | p99 latency ms |");
         System.out.println("|---|---|---|---|---|");
         for (int p : parallels) {
             List<Result> mine = results.stream().filter(r -> r.parallel() == p).toList();
-            System.out.printf("| %d | %.2f | %.1f | %.0f | %.0f |%n", p,
-                    median(mine.stream().mapToDouble(r -> r.requests() / r.seconds()).toArray()),
-                    median(mine.stream().mapToDouble(r -> r.tokens() / r.seconds()).toArray()),
+            System.out.printf(
+                    "| %d | %.2f | %.1f | %.0f | %.0f |%n",
+                    p,
+                    median(mine.stream()
+                            .mapToDouble(r -> r.requests() / r.seconds())
+                            .toArray()),
+                    median(mine.stream()
+                            .mapToDouble(r -> r.tokens() / r.seconds())
+                            .toArray()),
                     median(mine.stream().mapToDouble(Result::p50).toArray()),
                     median(mine.stream().mapToDouble(Result::p99).toArray()));
         }
     }
 
     static Result run(Path model, int parallel, int clients, int requests, int maxTokens, int ctx) throws Exception {
-        try (Llama llama = Llama.load(model, Llama.Options.builder().contextSize(ctx).parallel(parallel).maxQueued(clients).build());
-             OpenAiServer server = new OpenAiServer(llama, new OpenAiServer.Config("127.0.0.1", 0, null, "bench", 1 << 20,
-                     Duration.ofMinutes(30))).start()) {
-            HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        try (Llama llama = Llama.load(
+                        model,
+                        Llama.Options.builder()
+                                .contextSize(ctx)
+                                .parallel(parallel)
+                                .maxQueued(clients)
+                                .build());
+                OpenAiServer server = new OpenAiServer(
+                                llama,
+                                new OpenAiServer.Config("127.0.0.1", 0, null, "bench", 1 << 20, Duration.ofMinutes(30)))
+                        .start()) {
+            HttpClient http = HttpClient.newBuilder()
+                    .executor(Executors.newVirtualThreadPerTaskExecutor())
+                    .build();
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/completions");
             ExecutorService pool = Executors.newFixedThreadPool(clients);
             long start = System.nanoTime();
-            List<Future<long[]>> futures = new ArrayList<>();   // per client: latencies (ns), then total tokens
+            List<Future<long[]>> futures = new ArrayList<>(); // per client: latencies (ns), then total tokens
             for (int c = 0; c < clients; c++) {
                 int client = c;
                 futures.add(pool.submit(() -> {
                     long[] out = new long[requests + 1];
                     for (int r = 0; r < requests; r++) {
-                        String body = "{\"prompt\": \"Once upon a time " + client + "-" + r + "\", \"max_tokens\": " + maxTokens
-                                + ", \"temperature\": 0.8, \"seed\": " + (client * 1000 + r) + ", \"ignore_eos\": true}";
+                        String body = "{\"prompt\": \"Once upon a time " + client + "-" + r + "\", \"max_tokens\": "
+                                + maxTokens + ", \"temperature\": 0.8, \"seed\": " + (client * 1000 + r)
+                                + ", \"ignore_eos\": true}";
                         long t0 = System.nanoTime();
-                        HttpResponse<String> res = http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> res = http.send(
+                                HttpRequest.newBuilder(uri)
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                         out[r] = System.nanoTime() - t0;
                         if (res.statusCode() != 200) {
                             throw new IllegalStateException("HTTP " + res.statusCode() + ": " + res.body());
                         }
                         JsonNode json = JSON.readTree(res.body());
-                        out[requests] += json.get("usage").get("completion_tokens").asLong();
+                        out[requests] +=
+                                json.get("usage").get("completion_tokens").asLong();
                     }
                     return out;
                 }));
@@ -115,7 +150,8 @@ public final class ServeLoadBench {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
-            double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double[] sorted =
+                    latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
             return new Result(parallel, seconds, sorted.length, tokens, percentile(sorted, 50), percentile(sorted, 99));
         }
     }

@@ -1,18 +1,17 @@
 package io.squall.model.accel;
 
-import io.squall.api.enums.TornadoDeviceType;
-import io.squall.device.Devices;
-import io.squall.device.placement.Stage;
 import io.squall.api.DataRange;
 import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.TornadoExecutionResult;
 import io.squall.api.TornadoProfilerResult;
-import io.squall.api.enums.ProfilerMode;
 import io.squall.api.common.TornadoDevice;
+import io.squall.api.enums.ProfilerMode;
+import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.exec.KernelCache;
-import io.squall.plan.RuntimeOptions;
 import io.squall.backend.ptx.PtxDevice;
+import io.squall.device.Devices;
+import io.squall.device.placement.Stage;
+import io.squall.exec.KernelCache;
 import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.graphs.DeviceWeight;
 import io.squall.kernels.graphs.LayerWeights;
@@ -26,6 +25,7 @@ import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaConfig;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.NaNLogitsException;
+import io.squall.plan.RuntimeOptions;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -58,7 +58,8 @@ public final class AcceleratedEngine implements InferenceEngine {
      * The matrix-vector layout on every device ({@code -Dsquall.accel.matvecShape=lanes|rows}); unset: by device type
      * ({@link LlamaGraphs.MatVecShape#forDevice}). For measuring a device whose compiler prefers the other layout.
      */
-    static final LlamaGraphs.MatVecShape MATVEC_SHAPE = matVecShapeOption(System.getProperty("squall.accel.matvecShape"));
+    static final LlamaGraphs.MatVecShape MATVEC_SHAPE =
+            matVecShapeOption(System.getProperty("squall.accel.matvecShape"));
 
     static LlamaGraphs.MatVecShape matVecShapeOption(String value) {
         if (value == null || value.isBlank()) {
@@ -67,12 +68,14 @@ public final class AcceleratedEngine implements InferenceEngine {
         return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "lanes" -> LlamaGraphs.MatVecShape.LANES;
             case "rows" -> LlamaGraphs.MatVecShape.ROWS;
-            default -> throw new IllegalArgumentException("-Dsquall.accel.matvecShape=" + value + ": expected lanes or rows");
+            default ->
+                throw new IllegalArgumentException("-Dsquall.accel.matvecShape=" + value + ": expected lanes or rows");
         };
     }
 
     /** The stage device id for layers on the CPU engine (partial offload). */
     public static final String CPU = Stage.CPU;
+
     private final LlamaModel model;
     private final LlamaConfig c;
     private final int contextSize;
@@ -102,13 +105,19 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     /** Runs the CPU stages' layers (and the embedding/classifier when they are on the CPU); null when none is. */
     private final CpuEngine cpu;
+
     private final float[] hidden;
     private final boolean embedOnCpu;
     private final boolean classifyOnCpu;
 
     /** All layers on {@code deviceId}. */
-    public static AcceleratedEngine onDevice(LlamaModel model, int contextSize, String deviceId, Consumer<String> progress) {
-        return new AcceleratedEngine(model, contextSize, List.of(new Stage(deviceId, 0, model.config().layers())), progress);
+    public static AcceleratedEngine onDevice(
+            LlamaModel model, int contextSize, String deviceId, Consumer<String> progress) {
+        return new AcceleratedEngine(
+                model,
+                contextSize,
+                List.of(new Stage(deviceId, 0, model.config().layers())),
+                progress);
     }
 
     /**
@@ -125,22 +134,37 @@ public final class AcceleratedEngine implements InferenceEngine {
      * @param outputDevice    where the final norm and classifier run: the last stage's device or {@code cpu}; null: the last stage's
      * @param matVecShape     the layout of the products on every stage; null: by device type (tests force both)
      */
-    public AcceleratedEngine(LlamaModel model, int contextSize, List<Stage> stages, String embeddingDevice, String outputDevice,
-                             Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape) {
+    public AcceleratedEngine(
+            LlamaModel model,
+            int contextSize,
+            List<Stage> stages,
+            String embeddingDevice,
+            String outputDevice,
+            Consumer<String> progress,
+            LlamaGraphs.MatVecShape matVecShape) {
         this(model, contextSize, stages, embeddingDevice, outputDevice, progress, matVecShape, PREFILL_BATCH);
     }
 
     /** @param prefillBatch prompt tokens per batched prefill execution where the placement allows it; 0: token by token */
-    public AcceleratedEngine(LlamaModel model, int contextSize, List<Stage> stages, String embeddingDevice, String outputDevice,
-                             Consumer<String> progress, LlamaGraphs.MatVecShape matVecShape, int prefillBatch) {
-        Consumer<String> log = progress != null ? progress : s -> { };
+    public AcceleratedEngine(
+            LlamaModel model,
+            int contextSize,
+            List<Stage> stages,
+            String embeddingDevice,
+            String outputDevice,
+            Consumer<String> progress,
+            LlamaGraphs.MatVecShape matVecShape,
+            int prefillBatch) {
+        Consumer<String> log = progress != null ? progress : s -> {};
         this.model = model;
         this.c = model.config();
         if (contextSize <= 0 || contextSize > c.contextLength()) {
-            throw new IllegalArgumentException("context size " + contextSize + " must be in 1.." + c.contextLength() + " (the model's context_length)");
+            throw new IllegalArgumentException("context size " + contextSize + " must be in 1.." + c.contextLength()
+                    + " (the model's context_length)");
         }
         if ((long) contextSize * c.kvDim() > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("context size " + contextSize + " needs a key cache of more than 2^31 floats per layer; use a smaller one");
+            throw new IllegalArgumentException("context size " + contextSize
+                    + " needs a key cache of more than 2^31 floats per layer; use a smaller one");
         }
         checkCoverage(stages, c.layers());
         String firstDevice = stages.getFirst().deviceId();
@@ -148,20 +172,31 @@ public final class AcceleratedEngine implements InferenceEngine {
         this.embedOnCpu = CPU.equals(embeddingDevice != null ? embeddingDevice : firstDevice);
         this.classifyOnCpu = CPU.equals(outputDevice != null ? outputDevice : lastDevice);
         if (embeddingDevice != null && !embeddingDevice.equals(firstDevice) && !embedOnCpu) {
-            throw new IllegalArgumentException("embedding on " + embeddingDevice + ": the accelerated engine runs it on the first stage's device ("
-                    + firstDevice + ") or on the cpu");
+            throw new IllegalArgumentException(
+                    "embedding on " + embeddingDevice + ": the accelerated engine runs it on the first stage's device ("
+                            + firstDevice + ") or on the cpu");
         }
         if (outputDevice != null && !outputDevice.equals(lastDevice) && !classifyOnCpu) {
-            throw new IllegalArgumentException("output on " + outputDevice + ": the accelerated engine runs it on the last stage's device ("
-                    + lastDevice + ") or on the cpu");
+            throw new IllegalArgumentException("output on " + outputDevice
+                    + ": the accelerated engine runs it on the last stage's device (" + lastDevice + ") or on the cpu");
         }
         boolean anyCpu = embedOnCpu || classifyOnCpu || stages.stream().anyMatch(st -> CPU.equals(st.deviceId()));
-        this.cpu = anyCpu ? new CpuEngine(model, contextSize, false) : null;   // float x: the CPU engine as the devices compute
+        this.cpu = anyCpu
+                ? new CpuEngine(model, contextSize, false)
+                : null; // float x: the CPU engine as the devices compute
         this.hidden = new float[c.dim()];
         this.contextSize = contextSize;
         this.logits = new float[c.vocabSize()];
-        LlamaShape shape = new LlamaShape(c.dim(), c.heads(), c.kvHeads(), c.headSize(), c.ffnDim(), c.ropeDims(), c.vocabSize(),
-                c.rmsEpsilon(), contextSize);
+        LlamaShape shape = new LlamaShape(
+                c.dim(),
+                c.heads(),
+                c.kvHeads(),
+                c.headSize(),
+                c.ffnDim(),
+                c.ropeDims(),
+                c.vocabSize(),
+                c.rmsEpsilon(),
+                contextSize);
         this.io = LlamaGraphs.Io.create(shape);
         FloatArray[] rope = ropeTables();
         GGUFFile gguf = model.gguf();
@@ -169,35 +204,60 @@ public final class AcceleratedEngine implements InferenceEngine {
             for (int si = 0; si < stages.size(); si++) {
                 Stage spec = stages.get(si);
                 if (CPU.equals(spec.deviceId())) {
-                    log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".." + (spec.endLayer() - 1)
-                            + " on the CPU engine");
+                    log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".."
+                            + (spec.endLayer() - 1) + " on the CPU engine");
                     this.stages.add(new StagePlan(spec, null, null));
                     continue;
                 }
                 TornadoDevice device = TornadoExecutionPlan.getDevice(spec.deviceId());
-                log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".." + (spec.endLayer() - 1)
-                        + " on " + spec.deviceId());
+                log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".."
+                        + (spec.endLayer() - 1) + " on " + spec.deviceId());
                 List<LayerWeights> layers = new ArrayList<>();
                 List<FloatArray> keys = new ArrayList<>();
                 List<FloatArray> values = new ArrayList<>();
                 for (int l = spec.firstLayer(); l < spec.endLayer(); l++) {
                     LlamaModel.Layer w = model.layer(l);
-                    layers.add(new LayerWeights(FloatArray.fromArray(w.attentionNorm()), weight(gguf, w.wq().name()), weight(gguf, w.wk().name()),
-                            weight(gguf, w.wv().name()), weight(gguf, w.wo().name()), FloatArray.fromArray(w.ffnNorm()),
-                            weight(gguf, w.gate().name()), weight(gguf, w.up().name()), weight(gguf, w.down().name())));
+                    layers.add(new LayerWeights(
+                            FloatArray.fromArray(w.attentionNorm()),
+                            weight(gguf, w.wq().name()),
+                            weight(gguf, w.wk().name()),
+                            weight(gguf, w.wv().name()),
+                            weight(gguf, w.wo().name()),
+                            FloatArray.fromArray(w.ffnNorm()),
+                            weight(gguf, w.gate().name()),
+                            weight(gguf, w.up().name()),
+                            weight(gguf, w.down().name())));
                     keys.add(new FloatArray(contextSize * c.kvDim()));
                     values.add(new FloatArray(contextSize * c.kvDim()));
                 }
                 boolean first = si == 0 && !embedOnCpu;
                 boolean last = si == stages.size() - 1 && !classifyOnCpu;
                 LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
-                        first ? weight(gguf, model.tokenEmbedding().name()) : null, layers, spec.firstLayer(),
-                        last ? FloatArray.fromArray(model.outputNorm()) : null, last ? weight(gguf, model.output().name()) : null);
-                int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers()) ? prefillBatch(prefillBatch) : 0;
-                LlamaGraphs.StageGraphs graphs = LlamaGraphs.build("s" + si, shape, io, sw, keys, values, rope[0], rope[1],
-                        matVecShape != null ? matVecShape : MATVEC_SHAPE != null ? MATVEC_SHAPE : LlamaGraphs.MatVecShape.forDevice(device), batch);
-                TornadoExecutionPlan plan = new TornadoExecutionPlan(graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
-                        .withDevice(device).withGridScheduler(graphs.grids());
+                        first ? weight(gguf, model.tokenEmbedding().name()) : null,
+                        layers,
+                        spec.firstLayer(),
+                        last ? FloatArray.fromArray(model.outputNorm()) : null,
+                        last ? weight(gguf, model.output().name()) : null);
+                int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers())
+                        ? prefillBatch(prefillBatch)
+                        : 0;
+                LlamaGraphs.StageGraphs graphs = LlamaGraphs.build(
+                        "s" + si,
+                        shape,
+                        io,
+                        sw,
+                        keys,
+                        values,
+                        rope[0],
+                        rope[1],
+                        matVecShape != null
+                                ? matVecShape
+                                : MATVEC_SHAPE != null ? MATVEC_SHAPE : LlamaGraphs.MatVecShape.forDevice(device),
+                        batch);
+                TornadoExecutionPlan plan = new TornadoExecutionPlan(
+                                graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
+                        .withDevice(device)
+                        .withGridScheduler(graphs.grids());
                 if (specialize(spec.deviceId())) {
                     plan.withCompilerFlags("-specialize");
                 }
@@ -242,7 +302,8 @@ public final class AcceleratedEngine implements InferenceEngine {
             case "true" -> true;
             case "false" -> false;
             case "auto" -> device.getDeviceType() == TornadoDeviceType.CPU;
-            default -> throw new IllegalArgumentException("-D" + FAST_MATH + "=" + mode + ": expected auto, true or false");
+            default ->
+                throw new IllegalArgumentException("-D" + FAST_MATH + "=" + mode + ": expected auto, true or false");
         };
     }
 
@@ -263,13 +324,14 @@ public final class AcceleratedEngine implements InferenceEngine {
         int next = 0;
         for (Stage s : stages) {
             if (s.firstLayer() != next) {
-                throw new IllegalArgumentException("stage on " + s.deviceId() + " starts at layer " + s.firstLayer() + ", expected " + next
-                        + " (stages must cover the layers in order, without gaps or overlaps)");
+                throw new IllegalArgumentException("stage on " + s.deviceId() + " starts at layer " + s.firstLayer()
+                        + ", expected " + next + " (stages must cover the layers in order, without gaps or overlaps)");
             }
             next = s.endLayer();
         }
         if (next != layers) {
-            throw new IllegalArgumentException("the stages end at layer " + next + ", the model has " + layers + " layers");
+            throw new IllegalArgumentException(
+                    "the stages end at layer " + next + ", the model has " + layers + " layers");
         }
     }
 
@@ -300,7 +362,7 @@ public final class AcceleratedEngine implements InferenceEngine {
         int half = c.ropeDims() / 2;
         FloatArray cos = new FloatArray(contextSize * half);
         FloatArray sin = new FloatArray(contextSize * half);
-        double[] inverseFrequencies = c.ropeInverseFrequencies();   // as the CPU engine: factors and scaling applied
+        double[] inverseFrequencies = c.ropeInverseFrequencies(); // as the CPU engine: factors and scaling applied
         double magnitude = c.ropeMagnitude();
         for (int i = 0; i < half; i++) {
             double inv = inverseFrequencies[i];
@@ -309,7 +371,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                 sin.set(p * half + i, (float) (Math.sin(p * inv) * magnitude));
             }
         }
-        return new FloatArray[]{cos, sin};
+        return new FloatArray[] {cos, sin};
     }
 
     @Override
@@ -348,7 +410,7 @@ public final class AcceleratedEngine implements InferenceEngine {
         lastResult = result;
         int chosen = io.token().get(0);
         if (chosen < 0 || chosen >= logits.length) {
-            throw new NaNLogitsException(pos);   // no logit compared greater than the others'
+            throw new NaNLogitsException(pos); // no logit compared greater than the others'
         }
         // one float back: a NaN row leaves NaN at whatever index the device's argmax settled on
         result.transferToHost(new DataRange(io.logits()).withOffset(chosen).withSize(1));
@@ -374,7 +436,7 @@ public final class AcceleratedEngine implements InferenceEngine {
         try {
             result = step(token, pos, true);
         } finally {
-            io.requestTopK(0);   // greedy steps skip the passes
+            io.requestTopK(0); // greedy steps skip the passes
         }
         if (k == 0) {
             return 0;
@@ -385,7 +447,7 @@ public final class AcceleratedEngine implements InferenceEngine {
         while (count < k && io.topIds().get(count) >= 0) {
             ids[count] = io.topIds().get(count);
             values[count] = io.topValues().get(count);
-            if (Float.isNaN(values[count])) {   // relaxed math may let a NaN compare greater: never sample one
+            if (Float.isNaN(values[count])) { // relaxed math may let a NaN compare greater: never sample one
                 throw new NaNLogitsException(pos);
             }
             count++;
@@ -437,7 +499,13 @@ public final class AcceleratedEngine implements InferenceEngine {
             p.chunk().set(1, startPos + done);
             for (int j = 0; j < n; j++) {
                 model.tokenEmbedding().dequantizeRow(tokens[from + done + j], hidden, 0);
-                MemorySegment.copy(hidden, 0, p.xs().getSegment(), ValueLayout.JAVA_FLOAT, (long) j * hidden.length * Float.BYTES, hidden.length);
+                MemorySegment.copy(
+                        hidden,
+                        0,
+                        p.xs().getSegment(),
+                        ValueLayout.JAVA_FLOAT,
+                        (long) j * hidden.length * Float.BYTES,
+                        hidden.length);
             }
             plan.withGraph(2).execute();
             prefillExecutions++;
@@ -456,7 +524,8 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     private void checkToken(int token) {
         if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
+            throw new IllegalArgumentException(
+                    "token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
         }
     }
 
@@ -488,7 +557,7 @@ public final class AcceleratedEngine implements InferenceEngine {
                 s.plan().withGraph(0);
             }
             result = s.plan().execute();
-            if (head && s.graphs().graphs().size() > 2) {   // forward, then head; not the prefill graph
+            if (head && s.graphs().graphs().size() > 2) { // forward, then head; not the prefill graph
                 result = s.plan().withGraph(1).execute();
             }
         }

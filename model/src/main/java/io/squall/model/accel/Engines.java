@@ -1,21 +1,20 @@
 package io.squall.model.accel;
 
+import io.squall.device.placement.DeviceMap;
+import io.squall.device.placement.ModelFootprint;
+import io.squall.device.placement.Placement;
 import io.squall.device.placement.Stage;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
-import io.squall.model.llama.LlamaModel;
-
-import io.squall.device.placement.DeviceMap;
-import io.squall.model.llama.LlamaFootprint;
-import io.squall.device.placement.ModelFootprint;
-import io.squall.device.placement.Placement;
 import io.squall.model.llama.LlamaConfig;
+import io.squall.model.llama.LlamaFootprint;
+import io.squall.model.llama.LlamaModel;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -25,8 +24,7 @@ import java.util.function.Consumer;
  * CPU engine), {@code auto} (devices.json under squall.home, else automatic), or a path to a devices.json file.
  */
 public final class Engines {
-    private Engines() {
-    }
+    private Engines() {}
 
     public static InferenceEngine create(LlamaModel model, int contextSize, String device, Consumer<String> progress) {
         Placement p = place(model, contextSize, device);
@@ -42,8 +40,8 @@ public final class Engines {
         LlamaConfig c = model.config();
         Map<String, Long> sizes = new HashMap<>();
         model.gguf().tensors().forEach(t -> sizes.put(t.name(), t.byteSize()));
-        ModelFootprint footprint = LlamaFootprint.of(sizes, c.layers(), c.dim(), c.ffnDim(), c.heads(), c.kvDim(), c.vocabSize(),
-                c.ropeDims(), contextSize);
+        ModelFootprint footprint = LlamaFootprint.of(
+                sizes, c.layers(), c.dim(), c.ffnDim(), c.heads(), c.kvDim(), c.vocabSize(), c.ropeDims(), contextSize);
         Path devicesJson = Path.of(System.getProperty("squall.home", "."), "devices.json");
         return DeviceMap.fromDeviceOption(device, devicesJson).place(footprint);
     }
@@ -52,14 +50,16 @@ public final class Engines {
     public static List<Stage> evenSplit(String deviceList, int layers) {
         String[] ids = deviceList.split(",");
         if (ids.length > layers) {
-            throw new IllegalArgumentException("--device " + deviceList + ": " + ids.length + " devices for " + layers + " layers");
+            throw new IllegalArgumentException(
+                    "--device " + deviceList + ": " + ids.length + " devices for " + layers + " layers");
         }
         List<Stage> stages = new ArrayList<>();
         int first = 0;
         for (int i = 0; i < ids.length; i++) {
             String id = ids[i].trim();
             if (id.isEmpty()) {
-                throw new IllegalArgumentException("--device " + deviceList + ": empty device id at position " + (i + 1));
+                throw new IllegalArgumentException(
+                        "--device " + deviceList + ": empty device id at position " + (i + 1));
             }
             int count = layers / ids.length + (i < layers % ids.length ? 1 : 0);
             stages.add(new Stage(id, first, first + count));
@@ -73,7 +73,12 @@ public final class Engines {
         if (engine instanceof AcceleratedEngine a) {
             StringBuilder sb = new StringBuilder();
             for (Stage s : a.stages()) {
-                sb.append(sb.isEmpty() ? "" : ", ").append(s.deviceId()).append(" layers ").append(s.firstLayer()).append("..").append(s.endLayer() - 1);
+                sb.append(sb.isEmpty() ? "" : ", ")
+                        .append(s.deviceId())
+                        .append(" layers ")
+                        .append(s.firstLayer())
+                        .append("..")
+                        .append(s.endLayer() - 1);
             }
             return sb.toString();
         }

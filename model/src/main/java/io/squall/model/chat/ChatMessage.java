@@ -10,9 +10,15 @@ public record ChatMessage(String role, String content) {
         if (role.isBlank()) throw new IllegalArgumentException("chat message role is blank");
     }
 
-    public static ChatMessage system(String content) { return new ChatMessage("system", content); }
+    public static ChatMessage system(String content) {
+        return new ChatMessage("system", content);
+    }
 
-    public static ChatMessage user(String content) { return new ChatMessage("user", content); }
+    public static ChatMessage user(String content) {
+        return new ChatMessage("user", content);
+    }
 
-    public static ChatMessage assistant(String content) { return new ChatMessage("assistant", content); }
+    public static ChatMessage assistant(String content) {
+        return new ChatMessage("assistant", content);
+    }
 }

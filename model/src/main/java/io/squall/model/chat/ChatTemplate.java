@@ -62,24 +62,29 @@ public final class ChatTemplate implements ChatFormat {
         if (override != null) {
             String family = override.toLowerCase(Locale.ROOT);
             if (!family.equals(LLAMA2) && !family.equals(LLAMA3))
-                throw new IllegalArgumentException("unknown chat template '" + override + "' (expected llama2 or llama3)");
+                throw new IllegalArgumentException(
+                        "unknown chat template '" + override + "' (expected llama2 or llama3)");
             return new ChatTemplate(family, tokenizer);
         }
         if (jinjaTemplate != null) {
             try {
                 return new ChatTemplate(JINJA, tokenizer, JinjaTemplate.parse(jinjaTemplate));
             } catch (JinjaException e) {
-                System.err.println("warning: tokenizer.chat_template: " + e.getMessage() + "; using the built-in Llama format its markers suggest");
+                System.err.println("warning: tokenizer.chat_template: " + e.getMessage()
+                        + "; using the built-in Llama format its markers suggest");
             }
             if (jinjaTemplate.contains("<|start_header_id|>")) return new ChatTemplate(LLAMA3, tokenizer);
             if (jinjaTemplate.contains("[INST]")) return new ChatTemplate(LLAMA2, tokenizer);
         }
-        boolean headers = tokenizer.tokenId("<|start_header_id|>").isPresent() && tokenizer.tokenId("<|eot_id|>").isPresent();
+        boolean headers = tokenizer.tokenId("<|start_header_id|>").isPresent()
+                && tokenizer.tokenId("<|eot_id|>").isPresent();
         return new ChatTemplate(headers ? LLAMA3 : LLAMA2, tokenizer);
     }
 
     @Override
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     /** The prompt text. */
     @Override
@@ -111,7 +116,9 @@ public final class ChatTemplate implements ChatFormat {
                         + " tokens even without earlier turns; the context allows " + maxTokens);
             kept.remove(first);
             // Llama 2 (and many file templates) need user/assistant alternation starting with a user turn.
-            if (!name.equals(LLAMA3) && kept.size() - first > 1 && !kept.get(first).role().equals("user")) kept.remove(first);
+            if (!name.equals(LLAMA3)
+                    && kept.size() - first > 1
+                    && !kept.get(first).role().equals("user")) kept.remove(first);
         }
         return kept;
     }
@@ -182,8 +189,9 @@ public final class ChatTemplate implements ChatFormat {
             ChatMessage m = messages.get(i);
             String expected = (i - start) % 2 == 0 ? "user" : "assistant";
             if (!m.role().equals(expected))
-                throw new IllegalArgumentException("Llama 2 chat: message " + i + " has role '" + m.role() + "', expected '"
-                        + expected + "' (an optional system message first, then user/assistant turns alternating)");
+                throw new IllegalArgumentException(
+                        "Llama 2 chat: message " + i + " has role '" + m.role() + "', expected '" + expected
+                                + "' (an optional system message first, then user/assistant turns alternating)");
             if (expected.equals("user")) {
                 out.add(markup(bos + "[INST] "));
                 if (i == start && system != null) {
@@ -206,10 +214,16 @@ public final class ChatTemplate implements ChatFormat {
         return out;
     }
 
-    private static Segment markup(String text) { return new Segment(text, true); }
+    private static Segment markup(String text) {
+        return new Segment(text, true);
+    }
 
-    private static Segment content(String text) { return new Segment(text, false); }
+    private static Segment content(String text) {
+        return new Segment(text, false);
+    }
 
     @Override
-    public String toString() { return "ChatTemplate[" + name + "]"; }
+    public String toString() {
+        return "ChatTemplate[" + name + "]";
+    }
 }

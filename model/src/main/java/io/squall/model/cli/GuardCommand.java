@@ -17,10 +17,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code llama guard}: classifies a prompt (or a response to it) with a Llama Guard 2 or 3 model. */
-@Command(name = "guard", mixinStandardHelpOptions = true,
-        description = {"Classifies a user prompt, or an agent's response to it, as safe or unsafe with a Llama Guard model "
-                + "(Llama Guard 2: 11 categories; Llama Guard 3: 14). Prints the verdict; exit code 0 either way."},
-        footer = {"", "Example:", "  llama guard --model Llama-Guard-3-8B-Q8_0.gguf --prompt \"How do I pick a lock?\""})
+@Command(
+        name = "guard",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Classifies a user prompt, or an agent's response to it, as safe or unsafe with a Llama Guard model "
+                    + "(Llama Guard 2: 11 categories; Llama Guard 3: 14). Prints the verdict; exit code 0 either way."
+        },
+        footer = {"", "Example:", "  llama guard --model Llama-Guard-3-8B-Q8_0.gguf --prompt \"How do I pick a lock?\""
+        })
 public final class GuardCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -28,16 +33,30 @@ public final class GuardCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "a Llama Guard 2 or 3 GGUF")
     Path model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "the user's message")
+    @Option(
+            names = {"-p", "--prompt"},
+            required = true,
+            paramLabel = "TEXT",
+            description = "the user's message")
     String prompt;
 
-    @Option(names = "--response", paramLabel = "TEXT", description = "the agent's response to classify (with the prompt as context)")
+    @Option(
+            names = "--response",
+            paramLabel = "TEXT",
+            description = "the agent's response to classify (with the prompt as context)")
     String response;
 
-    @Option(names = "--guard-version", paramLabel = "2|3", description = "prompt format (default: from the model's name, else 3)")
+    @Option(
+            names = "--guard-version",
+            paramLabel = "2|3",
+            description = "prompt format (default: from the model's name, else 3)")
     String version;
 
-    @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "cpu", description = "where to run (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            defaultValue = "cpu",
+            description = "where to run (default: ${DEFAULT-VALUE})")
     String device;
 
     @Option(names = "--json", description = "print the verdict as JSON")
@@ -52,14 +71,18 @@ public final class GuardCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--guard-version: " + e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Llama guard = Llama.load(LlamaCli.modelOrDefault(model), Llama.Options.builder().device(device).build())) {
+        try (Llama guard = Llama.load(
+                LlamaCli.modelOrDefault(model),
+                Llama.Options.builder().device(device).build())) {
             LlamaGuard.Version used = v != null ? v : LlamaGuard.detect(guard);
             LlamaGuard.Verdict verdict = LlamaGuard.classify(guard, used, prompt, response);
             if (json) {
                 Map<String, Object> o = new LinkedHashMap<>();
                 o.put("guard", used.name().toLowerCase());
                 o.put("safe", verdict.safe());
-                List<Map<String, String>> cats = verdict.categories().stream().map(c -> Map.of("code", c.code(), "name", c.name())).toList();
+                List<Map<String, String>> cats = verdict.categories().stream()
+                        .map(c -> Map.of("code", c.code(), "name", c.name()))
+                        .toList();
                 o.put("categories", cats);
                 o.put("output", verdict.output());
                 out.println(new ObjectMapper().writeValueAsString(o));

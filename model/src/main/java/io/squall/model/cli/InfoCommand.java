@@ -22,8 +22,11 @@ import java.util.concurrent.Callable;
  * {@code llama info}: a GGUF file's metadata (long arrays summarized), Llama hyper-parameters and tensor table, then
  * whether Squall can run it and, if not, everything that is missing ({@link Runnability}).
  */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Prints a GGUF file's metadata, hyper-parameters and tensors, and whether Squall can run it (if not, what is missing).")
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description =
+                "Prints a GGUF file's metadata, hyper-parameters and tensors, and whether Squall can run it (if not, what is missing).")
 public final class InfoCommand implements Callable<Integer> {
     private static final int SHOWN_ELEMENTS = 8;
 
@@ -44,8 +47,9 @@ public final class InfoCommand implements Callable<Integer> {
 
     /** What {@code llama info} prints for an open file: text from the file escaped for a terminal. */
     public static void print(GGUFFile gguf, PrintWriter out) {
-        out.printf("file: %s%nGGUF version %d, alignment %d, data at offset %d, %d bytes%n", TerminalText.escape(gguf.name()), gguf.version(),
-                gguf.alignment(), gguf.dataOffset(), gguf.fileSize());
+        out.printf(
+                "file: %s%nGGUF version %d, alignment %d, data at offset %d, %d bytes%n",
+                TerminalText.escape(gguf.name()), gguf.version(), gguf.alignment(), gguf.dataOffset(), gguf.fileSize());
         out.println();
         out.println("metadata (" + gguf.metadata().size() + " keys):");
         for (Map.Entry<String, GGUFValue> e : gguf.metadata().entrySet()) {
@@ -67,7 +71,9 @@ public final class InfoCommand implements Callable<Integer> {
         out.println("tensors (" + gguf.tensors().size() + "):");
         long total = 0;
         for (TensorInfo t : gguf.tensors()) {
-            out.printf("  %-32s %-5s %-20s offset %12d  %,14d bytes%n", TerminalText.escape(t.name()), t.type(), Arrays.toString(t.dims()), t.offset(), t.byteSize());
+            out.printf(
+                    "  %-32s %-5s %-20s offset %12d  %,14d bytes%n",
+                    TerminalText.escape(t.name()), t.type(), Arrays.toString(t.dims()), t.offset(), t.byteSize());
             total += t.byteSize();
         }
         out.printf("  total %,d bytes%n", total);
@@ -96,11 +102,18 @@ public final class InfoCommand implements Callable<Integer> {
 
     private static String describe(GGUFArray a) {
         int n = Array.getLength(a.values());
-        StringBuilder sb = new StringBuilder("[").append(a.elementType()).append(" x ").append(n).append(": ");
+        StringBuilder sb = new StringBuilder("[")
+                .append(a.elementType())
+                .append(" x ")
+                .append(n)
+                .append(": ");
         for (int i = 0; i < Math.min(n, SHOWN_ELEMENTS); i++) {
             Object e = Array.get(a.values(), i);
-            sb.append(i > 0 ? ", " : "").append(e instanceof GGUFArray inner ? describe(inner)
-                    : e instanceof String s ? quote(s) : String.valueOf(e));
+            sb.append(i > 0 ? ", " : "")
+                    .append(
+                            e instanceof GGUFArray inner
+                                    ? describe(inner)
+                                    : e instanceof String s ? quote(s) : String.valueOf(e));
         }
         return sb.append(n > SHOWN_ELEMENTS ? ", ...]" : "]").toString();
     }

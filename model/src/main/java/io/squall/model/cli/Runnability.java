@@ -11,6 +11,7 @@ import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.WeightMatrix;
 import io.squall.model.tokenizer.GGUFVocabulary;
 import io.squall.model.tokenizer.Tokenizer;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +29,10 @@ import java.util.regex.Pattern;
  */
 record Runnability(List<String> problems, List<String> notes) {
 
-    private static final Pattern LAYER_TENSOR = Pattern.compile("blk\\.(\\d+)\\.(attn_norm|attn_q|attn_k|attn_v|attn_output|ffn_norm|ffn_gate|ffn_up|ffn_down)\\.weight");
-    private static final List<String> LAYER_PARTS = List.of("attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm",
-            "ffn_gate", "ffn_up", "ffn_down");
+    private static final Pattern LAYER_TENSOR = Pattern.compile(
+            "blk\\.(\\d+)\\.(attn_norm|attn_q|attn_k|attn_v|attn_output|ffn_norm|ffn_gate|ffn_up|ffn_down)\\.weight");
+    private static final List<String> LAYER_PARTS = List.of(
+            "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_up", "ffn_down");
 
     static Runnability of(GGUFFile gguf) {
         List<String> problems = new ArrayList<>();
@@ -53,18 +55,21 @@ record Runnability(List<String> problems, List<String> notes) {
             } else if (!AcceleratedEngine.devicesSupport(t.type())) {
                 deviceMissing.merge(t.type(), 1, Integer::sum);
             }
-            boolean known = LAYER_TENSOR.matcher(t.name()).matches() || List.of("token_embd.weight", "output_norm.weight",
-                    "output.weight", "rope_freqs.weight").contains(t.name());
+            boolean known = LAYER_TENSOR.matcher(t.name()).matches()
+                    || List.of("token_embd.weight", "output_norm.weight", "output.weight", "rope_freqs.weight")
+                            .contains(t.name());
             if (!known) {
                 unknown.add(t.name());
             }
         }
         cpuMissing.forEach((type, names) -> problems.add("tensor type " + type + " is not supported (" + names.size()
-                + " tensors, e.g. " + names.getFirst() + "); Squall decodes F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL,"
+                + " tensors, e.g. " + names.getFirst()
+                + "); Squall decodes F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, IQ4_NL,"
                 + " Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, IQ4_XS"));
         if (!unknown.isEmpty()) {
             problems.add(unknown.size() + " tensors a Llama does not have, which Squall would ignore: "
-                    + String.join(", ", unknown.subList(0, Math.min(5, unknown.size()))) + (unknown.size() > 5 ? ", ..." : ""));
+                    + String.join(", ", unknown.subList(0, Math.min(5, unknown.size())))
+                    + (unknown.size() > 5 ? ", ..." : ""));
         }
         if (config != null) {
             List<String> absent = new ArrayList<>();
@@ -81,7 +86,8 @@ record Runnability(List<String> problems, List<String> notes) {
                 }
             }
             if (!absent.isEmpty()) {
-                problems.add(absent.size() + " tensors missing: " + String.join(", ", absent.subList(0, Math.min(5, absent.size())))
+                problems.add(absent.size() + " tensors missing: "
+                        + String.join(", ", absent.subList(0, Math.min(5, absent.size())))
                         + (absent.size() > 5 ? ", ..." : ""));
             }
         }
@@ -96,7 +102,7 @@ record Runnability(List<String> problems, List<String> notes) {
         }
         if (problems.isEmpty()) {
             try {
-                LlamaModel.from(gguf, s -> { });   // everything the CPU engine maps and checks when it loads
+                LlamaModel.from(gguf, s -> {}); // everything the CPU engine maps and checks when it loads
             } catch (IllegalArgumentException e) {
                 problems.add(e.getMessage());
             }
@@ -115,7 +121,8 @@ record Runnability(List<String> problems, List<String> notes) {
         } else {
             try {
                 JinjaTemplate.parse(template);
-                notes.add("chat template: tokenizer.chat_template (" + template.length() + " chars), rendered as Jinja");
+                notes.add(
+                        "chat template: tokenizer.chat_template (" + template.length() + " chars), rendered as Jinja");
             } catch (JinjaException e) {
                 notes.add("chat template: tokenizer.chat_template cannot be parsed (" + e.getMessage()
                         + "); the built-in Llama format its markers name is used, or pass --chat-template");

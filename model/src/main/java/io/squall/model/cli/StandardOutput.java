@@ -14,8 +14,7 @@ import java.io.UncheckedIOException;
  * throws {@link OutputFailedException}, which stops the generation and exits non-zero with one line on stderr.
  */
 final class StandardOutput {
-    private StandardOutput() {
-    }
+    private StandardOutput() {}
 
     /** A write to the output failed: the work stops, nothing more can be shown there. */
     static final class OutputFailedException extends UncheckedIOException {

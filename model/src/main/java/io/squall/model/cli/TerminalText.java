@@ -7,8 +7,7 @@ package io.squall.model.cli;
  * Generated text printed as the story itself is the user's output and is not passed through here.
  */
 public final class TerminalText {
-    private TerminalText() {
-    }
+    private TerminalText() {}
 
     /** Every control character escaped, line breaks and tabs included (for one-line values). */
     public static String escape(String s) {
@@ -52,8 +51,12 @@ public final class TerminalText {
     }
 
     private static boolean isUnsafe(char c) {
-        return c < 0x20 || c >= 0x7f && c <= 0x9f                // C0, DEL, C1 (0x9b is a one-byte CSI)
-                || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069'   // bidi embeddings, overrides, isolates
-                || c == '\u061c' || c == '\u200e' || c == '\u200f';                 // bidi marks
+        return c < 0x20
+                || c >= 0x7f && c <= 0x9f // C0, DEL, C1 (0x9b is a one-byte CSI)
+                || c >= '\u202a' && c <= '\u202e'
+                || c >= '\u2066' && c <= '\u2069' // bidi embeddings, overrides, isolates
+                || c == '\u061c'
+                || c == '\u200e'
+                || c == '\u200f'; // bidi marks
     }
 }

@@ -16,14 +16,19 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /** {@code llama tokenize}: prints the token ids of a text as a JSON array. Works on vocabulary-only GGUF files. */
-@Command(name = "tokenize", mixinStandardHelpOptions = true,
+@Command(
+        name = "tokenize",
+        mixinStandardHelpOptions = true,
         description = "Prints the token ids of a text as a JSON array (the GGUF file may hold only a vocabulary).")
 public final class TokenizeCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", description = "GGUF file with a tokenizer.ggml vocabulary (default: the embedded model)")
+    @Option(
+            names = "--model",
+            paramLabel = "FILE",
+            description = "GGUF file with a tokenizer.ggml vocabulary (default: the embedded model)")
     Path model;
 
     @Option(names = "--parse-special", description = "turn special-token markup such as <|eot_id|> into those tokens")
@@ -33,7 +38,10 @@ public final class TokenizeCommand implements Callable<Integer> {
     boolean noBos;
 
     static final class Input {
-        @Option(names = {"-p", "--prompt"}, required = true, description = "the text")
+        @Option(
+                names = {"-p", "--prompt"},
+                required = true,
+                description = "the text")
         String prompt;
 
         @Option(names = "--file", required = true, paramLabel = "PATH", description = "read the text from a UTF-8 file")
@@ -49,7 +57,10 @@ public final class TokenizeCommand implements Callable<Integer> {
         try (GGUFFile gguf = GGUFFile.open(LlamaCli.modelOrDefault(model))) {
             Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
             int[] ids = tokenizer.encode(text, !noBos && tokenizer.addBosByDefault(), parseSpecial);
-            spec.commandLine().getOut().println(Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]")));
+            spec.commandLine()
+                    .getOut()
+                    .println(
+                            Arrays.stream(ids).mapToObj(Integer::toString).collect(Collectors.joining(", ", "[", "]")));
             spec.commandLine().getOut().flush();
         }
         return 0;

@@ -4,8 +4,7 @@ import picocli.CommandLine;
 
 /** Registers the model tools written as picocli commands by the other model packages (converters, synthetic models). */
 final class ToolCommands {
-    private ToolCommands() {
-    }
+    private ToolCommands() {}
 
     static void register(CommandLine cl) {
         cl.addSubcommand(new io.squall.model.convert.ConvertLlama2cCommand());

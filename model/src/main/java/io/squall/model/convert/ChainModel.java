@@ -19,15 +19,15 @@ import java.util.Set;
  * to the next token.
  */
 public final class ChainModel {
-    private ChainModel() {
-    }
+    private ChainModel() {}
 
     /**
      * Writes the model with the vocabulary of {@code vocabulary} (its tokenizer.* keys).
      *
      * @param chain distinct tokens but the last (at most 64); the model emits chain[i+1] after chain[i]
      */
-    public static void write(GGUFFile vocabulary, String name, int[] chain, int contextLength, Path out) throws IOException {
+    public static void write(GGUFFile vocabulary, String name, int[] chain, int contextLength, Path out)
+            throws IOException {
         int dim = 64, hidden = 64, heads = 2;
         int vocabSize = vocabulary.getArray("tokenizer.ggml.tokens").length();
         if (chain.length < 2 || chain.length - 1 > dim) {
@@ -36,10 +36,12 @@ public final class ChainModel {
         Set<Integer> distinct = new HashSet<>();
         for (int i = 0; i < chain.length; i++) {
             if (chain[i] < 0 || chain[i] >= vocabSize) {
-                throw new IllegalArgumentException("chain[" + i + "] = " + chain[i] + " is outside the vocabulary 0.." + (vocabSize - 1));
+                throw new IllegalArgumentException(
+                        "chain[" + i + "] = " + chain[i] + " is outside the vocabulary 0.." + (vocabSize - 1));
             }
             if (i < chain.length - 1 && !distinct.add(chain[i])) {
-                throw new IllegalArgumentException("chain tokens (but the last) must differ: " + Arrays.toString(chain));
+                throw new IllegalArgumentException(
+                        "chain tokens (but the last) must differ: " + Arrays.toString(chain));
             }
         }
         float[] embedding = new float[vocabSize * dim];
@@ -64,18 +66,43 @@ public final class ChainModel {
         w.putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
         w.putUInt32("llama.vocab_size", vocabSize);
         w.putAll(vocabulary, "tokenizer.");
-        w.addTensor("token_embd.weight", GGMLType.F32, new long[]{dim, vocabSize}, TensorEncoding.encode(GGMLType.F32, embedding));
-        w.addTensor("blk.0.attn_norm.weight", GGMLType.F32, new long[]{dim}, TensorEncoding.encode(GGMLType.F32, ones));
-        w.addTensor("blk.0.ffn_norm.weight", GGMLType.F32, new long[]{dim}, TensorEncoding.encode(GGMLType.F32, ones));
+        w.addTensor(
+                "token_embd.weight",
+                GGMLType.F32,
+                new long[] {dim, vocabSize},
+                TensorEncoding.encode(GGMLType.F32, embedding));
+        w.addTensor(
+                "blk.0.attn_norm.weight", GGMLType.F32, new long[] {dim}, TensorEncoding.encode(GGMLType.F32, ones));
+        w.addTensor("blk.0.ffn_norm.weight", GGMLType.F32, new long[] {dim}, TensorEncoding.encode(GGMLType.F32, ones));
         for (String m : List.of("attn_q", "attn_k", "attn_v", "attn_output")) {
-            w.addTensor("blk.0." + m + ".weight", GGMLType.F32, new long[]{dim, dim}, TensorEncoding.encode(GGMLType.F32, new float[dim * dim]));
+            w.addTensor(
+                    "blk.0." + m + ".weight",
+                    GGMLType.F32,
+                    new long[] {dim, dim},
+                    TensorEncoding.encode(GGMLType.F32, new float[dim * dim]));
         }
         float[] zeros = new float[dim * hidden];
-        w.addTensor("blk.0.ffn_gate.weight", GGMLType.F32, new long[]{dim, hidden}, TensorEncoding.encode(GGMLType.F32, zeros));
-        w.addTensor("blk.0.ffn_up.weight", GGMLType.F32, new long[]{dim, hidden}, TensorEncoding.encode(GGMLType.F32, zeros));
-        w.addTensor("blk.0.ffn_down.weight", GGMLType.F32, new long[]{hidden, dim}, TensorEncoding.encode(GGMLType.F32, zeros));
-        w.addTensor("output_norm.weight", GGMLType.F32, new long[]{dim}, TensorEncoding.encode(GGMLType.F32, ones));
-        w.addTensor("output.weight", GGMLType.F32, new long[]{dim, vocabSize}, TensorEncoding.encode(GGMLType.F32, output));
+        w.addTensor(
+                "blk.0.ffn_gate.weight",
+                GGMLType.F32,
+                new long[] {dim, hidden},
+                TensorEncoding.encode(GGMLType.F32, zeros));
+        w.addTensor(
+                "blk.0.ffn_up.weight",
+                GGMLType.F32,
+                new long[] {dim, hidden},
+                TensorEncoding.encode(GGMLType.F32, zeros));
+        w.addTensor(
+                "blk.0.ffn_down.weight",
+                GGMLType.F32,
+                new long[] {hidden, dim},
+                TensorEncoding.encode(GGMLType.F32, zeros));
+        w.addTensor("output_norm.weight", GGMLType.F32, new long[] {dim}, TensorEncoding.encode(GGMLType.F32, ones));
+        w.addTensor(
+                "output.weight",
+                GGMLType.F32,
+                new long[] {dim, vocabSize},
+                TensorEncoding.encode(GGMLType.F32, output));
         w.write(out);
     }
 }

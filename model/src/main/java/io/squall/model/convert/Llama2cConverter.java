@@ -4,6 +4,7 @@ import io.squall.model.gguf.FileErrors;
 import io.squall.model.gguf.GGUFWriter;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tokenizer.convert.VocabularyConverters;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -24,14 +25,22 @@ import java.util.function.Consumer;
 public final class Llama2cConverter {
 
     private static final ValueLayout.OfInt I32_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfFloat F32_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfFloat F32_LE =
+            ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final int HEADER_BYTES = 7 * 4;
 
-    private Llama2cConverter() {
-    }
+    private Llama2cConverter() {}
 
     /** The checkpoint header; a negative vocab_size in the file means an unshared classifier. */
-    public record Config(int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocabSize, int seqLen, boolean sharedClassifier) {
+    public record Config(
+            int dim,
+            int hiddenDim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocabSize,
+            int seqLen,
+            boolean sharedClassifier) {
 
         public int headSize() {
             return dim / heads;
@@ -44,8 +53,16 @@ public final class Llama2cConverter {
         /** Bytes the header promises: header, weights, the two legacy RoPE tables, the classifier when unshared. */
         public long expectedFileSize() {
             long d = dim, h = hiddenDim, l = layers, v = vocabSize, kv = kvDim();
-            long floats = v * d + l * d + l * d * d + 2 * l * kv * d + l * d * d + l * d + 3 * l * h * d + d
-                    + 2L * seqLen * (headSize() / 2) + (sharedClassifier ? 0 : v * d);
+            long floats = v * d
+                    + l * d
+                    + l * d * d
+                    + 2 * l * kv * d
+                    + l * d * d
+                    + l * d
+                    + 3 * l * h * d
+                    + d
+                    + 2L * seqLen * (headSize() / 2)
+                    + (sharedClassifier ? 0 : v * d);
             return HEADER_BYTES + 4 * floats;
         }
     }
@@ -53,7 +70,8 @@ public final class Llama2cConverter {
     /** Reads and validates the header of a checkpoint of {@code fileSize} bytes. */
     static Config readConfig(MemorySegment file, String name) throws IOException {
         if (file.byteSize() < HEADER_BYTES) {
-            throw new IOException(name + ": not a llama2.c checkpoint: " + file.byteSize() + " bytes, the header alone needs 28");
+            throw new IOException(
+                    name + ": not a llama2.c checkpoint: " + file.byteSize() + " bytes, the header alone needs 28");
         }
         int[] h = new int[7];
         MemorySegment.copy(file, I32_LE, 0, h, 0, 7);
@@ -61,24 +79,27 @@ public final class Llama2cConverter {
         for (int i = 0; i < 7; i++) {
             int v = i == 5 ? Math.abs(h[i]) : h[i];
             if (v <= 0 || v > (1 << 24)) {
-                throw new IOException(name + ": implausible llama2.c header field " + names[i] + " = " + h[i] + " (at byte offset " + 4 * i + ")");
+                throw new IOException(name + ": implausible llama2.c header field " + names[i] + " = " + h[i]
+                        + " (at byte offset " + 4 * i + ")");
             }
         }
         Config c = new Config(h[0], h[1], h[2], h[3], h[4], Math.abs(h[5]), h[6], h[5] > 0);
         if (c.dim % c.heads != 0 || c.heads % c.kvHeads != 0 || c.headSize() % 2 != 0) {
-            throw new IOException(name + ": inconsistent llama2.c header: dim " + c.dim + ", n_heads " + c.heads + ", n_kv_heads " + c.kvHeads
+            throw new IOException(name + ": inconsistent llama2.c header: dim " + c.dim + ", n_heads " + c.heads
+                    + ", n_kv_heads " + c.kvHeads
                     + " (dim must divide into heads of even size, and n_heads be a multiple of n_kv_heads)");
         }
         if (file.byteSize() < c.expectedFileSize()) {
-            throw new IOException(name + ": truncated llama2.c checkpoint: the header " + c + " needs " + c.expectedFileSize()
-                    + " bytes, the file has " + file.byteSize());
+            throw new IOException(name + ": truncated llama2.c checkpoint: the header " + c + " needs "
+                    + c.expectedFileSize() + " bytes, the file has " + file.byteSize());
         }
         return c;
     }
 
     /** Reads the header of a checkpoint file. */
     public static Config readConfig(Path checkpoint) throws IOException {
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = openForReading(checkpoint)) {
+        try (Arena arena = Arena.ofConfined();
+                FileChannel ch = openForReading(checkpoint)) {
             return readConfig(map(ch, checkpoint, arena), checkpoint.toString());
         }
     }
@@ -106,23 +127,33 @@ public final class Llama2cConverter {
      * Converts {@code checkpoint} + {@code tokenizerBin} to {@code out}. Matrices get {@code type} (norms stay F32; a
      * matrix whose rows do not fill {@code type}'s blocks falls back, see {@link TensorEncoding#fitting}).
      */
-    public static Config convert(Path checkpoint, Path tokenizerBin, Path out, GGMLType type, String modelName,
-                                 Consumer<String> progress) throws IOException {
-        try (Arena arena = Arena.ofShared(); FileChannel ch = openForReading(checkpoint)) {
+    public static Config convert(
+            Path checkpoint, Path tokenizerBin, Path out, GGMLType type, String modelName, Consumer<String> progress)
+            throws IOException {
+        try (Arena arena = Arena.ofShared();
+                FileChannel ch = openForReading(checkpoint)) {
             MemorySegment file = map(ch, checkpoint, arena);
             Config c = readConfig(file, checkpoint.toString());
-            progress.accept("checkpoint " + checkpoint.getFileName() + ": dim " + c.dim + ", hidden " + c.hiddenDim + ", layers " + c.layers
+            progress.accept("checkpoint " + checkpoint.getFileName() + ": dim " + c.dim + ", hidden " + c.hiddenDim
+                    + ", layers " + c.layers
                     + ", heads " + c.heads + "/" + c.kvHeads + " kv, vocab " + c.vocabSize + ", context " + c.seqLen
                     + (c.sharedClassifier ? ", shared classifier" : ", unshared classifier"));
             GGUFWriter w = new GGUFWriter();
             putMetadata(w, c, type, modelName);
             VocabularyConverters.fromLlama2cTokenizer(tokenizerBin, w);
-            int tokens = w.has("tokenizer.ggml.tokens") ? ((String[]) ((io.squall.model.gguf.GGUFArray) w.get("tokenizer.ggml.tokens").value()).values()).length : -1;
+            int tokens = w.has("tokenizer.ggml.tokens")
+                    ? ((String[]) ((io.squall.model.gguf.GGUFArray)
+                                            w.get("tokenizer.ggml.tokens").value())
+                                    .values())
+                            .length
+                    : -1;
             if (tokens != c.vocabSize) {
-                throw new IOException(tokenizerBin + ": vocabulary has " + tokens + " tokens but the checkpoint's vocab_size is " + c.vocabSize);
+                throw new IOException(tokenizerBin + ": vocabulary has " + tokens
+                        + " tokens but the checkpoint's vocab_size is " + c.vocabSize);
             }
             addTensors(w, file, c, type);
-            w.progress((name, i, n, bytes) -> progress.accept(String.format("[%d/%d] %s (%.1f MB written)", i + 1, n, name, bytes / 1e6)));
+            w.progress((name, i, n, bytes) ->
+                    progress.accept(String.format("[%d/%d] %s (%.1f MB written)", i + 1, n, name, bytes / 1e6)));
             w.write(out);
             progress.accept("wrote " + out);
             return c;
@@ -194,7 +225,8 @@ public final class Llama2cConverter {
     }
 
     /** A rows x cols row-major float matrix; GGUF dims [cols, rows]. */
-    private static void matrix(GGUFWriter w, MemorySegment file, String name, long floatOffset, long rows, long cols, GGMLType wanted) {
+    private static void matrix(
+            GGUFWriter w, MemorySegment file, String name, long floatOffset, long rows, long cols, GGMLType wanted) {
         GGMLType type = TensorEncoding.fitting(wanted, cols);
         MemorySegment src = floats(file, floatOffset, rows * cols);
         long[] dims = {cols, rows};

@@ -4,6 +4,7 @@ import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.GGUFWriter;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.Threads;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -20,11 +21,11 @@ import java.util.function.Consumer;
  */
 public final class SyntheticModel {
 
-    private SyntheticModel() {
-    }
+    private SyntheticModel() {}
 
     /** Llama 3.1-style frequency scaling, written as llama.cpp does: a {@code rope_freqs.weight} tensor of per-pair factors. */
-    public record Llama3RopeScaling(float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {
+    public record Llama3RopeScaling(
+            float factor, float lowFreqFactor, float highFreqFactor, int originalContextLength) {
 
         /** The divisor of each rotation frequency, for head size {@code headSize} (headSize / 2 values). */
         public float[] frequencyFactors(int headSize, float ropeBase) {
@@ -39,7 +40,8 @@ public final class SyntheticModel {
                 } else if (wavelen > lowWavelen) {
                     out[i] = factor;
                 } else {
-                    double smooth = (originalContextLength / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+                    double smooth =
+                            (originalContextLength / wavelen - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
                     out[i] = (float) (1 / ((1 - smooth) / factor + smooth));
                 }
             }
@@ -48,15 +50,33 @@ public final class SyntheticModel {
     }
 
     /** The model's shape. {@code vocabSize} is replaced by the vocabulary's size when one is given. */
-    public record Spec(String name, int dim, int hiddenDim, int layers, int heads, int kvHeads, int vocabSize, float ropeBase,
-                       int contextLength, float rmsEpsilon, boolean tiedEmbeddings, Llama3RopeScaling ropeScaling) {
+    public record Spec(
+            String name,
+            int dim,
+            int hiddenDim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocabSize,
+            float ropeBase,
+            int contextLength,
+            float rmsEpsilon,
+            boolean tiedEmbeddings,
+            Llama3RopeScaling ropeScaling) {
 
         public Spec {
-            if (dim <= 0 || hiddenDim <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || vocabSize <= 0 || contextLength <= 0) {
+            if (dim <= 0
+                    || hiddenDim <= 0
+                    || layers <= 0
+                    || heads <= 0
+                    || kvHeads <= 0
+                    || vocabSize <= 0
+                    || contextLength <= 0) {
                 throw new IllegalArgumentException("every dimension must be positive: " + this);
             }
             if (dim % heads != 0 || heads % kvHeads != 0 || (dim / heads) % 2 != 0) {
-                throw new IllegalArgumentException("dim " + dim + " must split into " + heads + " heads of even size, and heads be a multiple of kv heads " + kvHeads);
+                throw new IllegalArgumentException("dim " + dim + " must split into " + heads
+                        + " heads of even size, and heads be a multiple of kv heads " + kvHeads);
             }
             if (!(ropeBase > 0) || !(rmsEpsilon > 0)) {
                 throw new IllegalArgumentException("rope base and rms epsilon must be positive");
@@ -72,7 +92,19 @@ public final class SyntheticModel {
         }
 
         public Spec withVocabSize(int v) {
-            return new Spec(name, dim, hiddenDim, layers, heads, kvHeads, v, ropeBase, contextLength, rmsEpsilon, tiedEmbeddings, ropeScaling);
+            return new Spec(
+                    name,
+                    dim,
+                    hiddenDim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    v,
+                    ropeBase,
+                    contextLength,
+                    rmsEpsilon,
+                    tiedEmbeddings,
+                    ropeScaling);
         }
 
         /** Number of weights (parameters). */
@@ -85,17 +117,42 @@ public final class SyntheticModel {
 
     /** Presets: llama3.2-1b (Llama 3.2 1B's shape), tiny (GQA, tied), tiny-untied (separate classifier), small (~60M). */
     public static final Map<String, Spec> PRESETS = Map.of(
-            "llama3.2-1b", new Spec("synthetic-llama3.2-1b", 2048, 8192, 16, 32, 8, 128256, 500000f, 131072, 1e-5f, true,
-                    new Llama3RopeScaling(32f, 1f, 4f, 8192)),
+            "llama3.2-1b",
+                    new Spec(
+                            "synthetic-llama3.2-1b",
+                            2048,
+                            8192,
+                            16,
+                            32,
+                            8,
+                            128256,
+                            500000f,
+                            131072,
+                            1e-5f,
+                            true,
+                            new Llama3RopeScaling(32f, 1f, 4f, 8192)),
             "tiny", new Spec("synthetic-tiny", 256, 512, 2, 8, 2, 512, 10000f, 512, 1e-5f, true, null),
-            "tiny-untied", new Spec("synthetic-tiny-untied", 256, 768, 2, 4, 4, 512, 10000f, 256, 1e-5f, false,
-                    new Llama3RopeScaling(8f, 1f, 4f, 64)),
+            "tiny-untied",
+                    new Spec(
+                            "synthetic-tiny-untied",
+                            256,
+                            768,
+                            2,
+                            4,
+                            4,
+                            512,
+                            10000f,
+                            256,
+                            1e-5f,
+                            false,
+                            new Llama3RopeScaling(8f, 1f, 4f, 64)),
             "small", new Spec("synthetic-small", 512, 1536, 8, 8, 4, 32000, 10000f, 2048, 1e-5f, false, null));
 
     public static Spec preset(String name) {
         Spec s = PRESETS.get(name.toLowerCase(Locale.ROOT));
         if (s == null) {
-            throw new IllegalArgumentException("unknown preset '" + name + "'; known: " + String.join(", ", new java.util.TreeSet<>(PRESETS.keySet())));
+            throw new IllegalArgumentException("unknown preset '" + name + "'; known: "
+                    + String.join(", ", new java.util.TreeSet<>(PRESETS.keySet())));
         }
         return s;
     }
@@ -112,7 +169,15 @@ public final class SyntheticModel {
          * attn_output get more bits in the layers llama.cpp picks. {@code fileType} is general.file_type (LLAMA_FTYPE_*).
          */
         public enum Mix {
-            NONE(-1), Q2_K(10), Q3_K_S(11), Q3_K_M(12), Q3_K_L(13), Q4_K_S(14), Q4_K_M(15), Q5_K_S(16), Q5_K_M(17);
+            NONE(-1),
+            Q2_K(10),
+            Q3_K_S(11),
+            Q3_K_M(12),
+            Q3_K_L(13),
+            Q4_K_S(14),
+            Q4_K_M(15),
+            Q5_K_S(16),
+            Q5_K_M(17);
 
             final int fileType;
 
@@ -147,7 +212,8 @@ public final class SyntheticModel {
         GGMLType typeOf(String tensor, int layer, int layers, int gqa, boolean tied, long ne0) {
             GGMLType t = base;
             if (mix != Mix.NONE) {
-                boolean moreBits = layer >= 0 && (layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2);
+                boolean moreBits =
+                        layer >= 0 && (layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2);
                 if (tensor.equals("output.weight") || (tied && tensor.equals("token_embd.weight"))) {
                     t = GGMLType.Q6_K;
                 } else if (tensor.endsWith("attn_v.weight")) {
@@ -189,14 +255,18 @@ public final class SyntheticModel {
      * Writes the model. {@code vocabulary} (nullable) supplies the tokenizer keys and the vocabulary size; without
      * one the file has {@code spec.vocabSize()} rows and no tokenizer (usable for tensor-level tests only).
      */
-    public static Spec write(Spec spec, TypeScheme types, GGUFFile vocabulary, long seed, Path out, Consumer<String> progress) throws IOException {
+    public static Spec write(
+            Spec spec, TypeScheme types, GGUFFile vocabulary, long seed, Path out, Consumer<String> progress)
+            throws IOException {
         if (vocabulary != null) {
             if (!vocabulary.has("tokenizer.ggml.tokens")) {
-                throw new IllegalArgumentException(vocabulary.name() + ": no tokenizer.ggml.tokens: not a vocabulary GGUF");
+                throw new IllegalArgumentException(
+                        vocabulary.name() + ": no tokenizer.ggml.tokens: not a vocabulary GGUF");
             }
             int n = vocabulary.getArray("tokenizer.ggml.tokens").length();
             if (n != spec.vocabSize()) {
-                progress.accept("vocabulary " + vocabulary.name() + " has " + n + " tokens: using vocab size " + n + " instead of " + spec.vocabSize());
+                progress.accept("vocabulary " + vocabulary.name() + " has " + n + " tokens: using vocab size " + n
+                        + " instead of " + spec.vocabSize());
                 spec = spec.withVocabSize(n);
             }
         }
@@ -217,9 +287,13 @@ public final class SyntheticModel {
         if (spec.ropeScaling() != null) {
             // Informational (llama.cpp applies the scaling through rope_freqs.weight and ignores these keys).
             w.putFloat32("squall.rope.llama3.factor", spec.ropeScaling().factor());
-            w.putFloat32("squall.rope.llama3.low_freq_factor", spec.ropeScaling().lowFreqFactor());
-            w.putFloat32("squall.rope.llama3.high_freq_factor", spec.ropeScaling().highFreqFactor());
-            w.putUInt32("squall.rope.llama3.original_context_length", spec.ropeScaling().originalContextLength());
+            w.putFloat32(
+                    "squall.rope.llama3.low_freq_factor", spec.ropeScaling().lowFreqFactor());
+            w.putFloat32(
+                    "squall.rope.llama3.high_freq_factor", spec.ropeScaling().highFreqFactor());
+            w.putUInt32(
+                    "squall.rope.llama3.original_context_length",
+                    spec.ropeScaling().originalContextLength());
         }
         w.putUInt64("squall.synthetic.seed", seed);
         boolean quantized = false;
@@ -233,7 +307,10 @@ public final class SyntheticModel {
         double inStd = 1 / Math.sqrt(d);
         double residualScale = 1 / Math.sqrt(2.0 * s.layers());
         if (s.ropeScaling() != null) {
-            w.addTensor("rope_freqs.weight", GGMLType.F32, new long[] {s.headSize() / 2},
+            w.addTensor(
+                    "rope_freqs.weight",
+                    GGMLType.F32,
+                    new long[] {s.headSize() / 2},
                     TensorEncoding.encode(GGMLType.F32, s.ropeScaling().frequencyFactors(s.headSize(), s.ropeBase())));
         }
         quantized |= matrix(w, types, s, "token_embd.weight", -1, v, d, embStd, seed);
@@ -256,11 +333,20 @@ public final class SyntheticModel {
         if (quantized) {
             w.putUInt32("general.quantization_version", 2);
         }
-        progress.accept(String.format("writing %s: %,d parameters, dim %d, hidden %d, %d layers, %d/%d heads, vocab %d, %s",
-                out, s.parameterCount(), s.dim(), s.hiddenDim(), s.layers(), s.heads(), s.kvHeads(), s.vocabSize(), types.name()));
+        progress.accept(String.format(
+                "writing %s: %,d parameters, dim %d, hidden %d, %d layers, %d/%d heads, vocab %d, %s",
+                out,
+                s.parameterCount(),
+                s.dim(),
+                s.hiddenDim(),
+                s.layers(),
+                s.heads(),
+                s.kvHeads(),
+                s.vocabSize(),
+                types.name()));
         long start = System.nanoTime();
-        w.progress((name, i, n, bytes) -> progress.accept(String.format("[%d/%d] %-28s %,10.1f MB  %.1f s", i + 1, n, name, bytes / 1e6,
-                (System.nanoTime() - start) / 1e9)));
+        w.progress((name, i, n, bytes) -> progress.accept(String.format(
+                "[%d/%d] %-28s %,10.1f MB  %.1f s", i + 1, n, name, bytes / 1e6, (System.nanoTime() - start) / 1e9)));
         w.write(out);
         return s;
     }
@@ -272,7 +358,16 @@ public final class SyntheticModel {
     }
 
     /** A rows x cols matrix of N(0, std) values, generated and encoded in parallel pieces of whole rows. */
-    private static boolean matrix(GGUFWriter w, TypeScheme types, Spec spec, String name, int layer, long rows, long cols, double std, long seed) {
+    private static boolean matrix(
+            GGUFWriter w,
+            TypeScheme types,
+            Spec spec,
+            String name,
+            int layer,
+            long rows,
+            long cols,
+            double std,
+            long seed) {
         int layers = spec.layers();
         int gqa = spec.heads() / spec.kvHeads();
         boolean tied = spec.tiedEmbeddings();

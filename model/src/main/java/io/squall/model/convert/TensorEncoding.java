@@ -2,20 +2,32 @@ package io.squall.model.convert;
 
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.Quantizer;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Locale;
 
 /** Encodes float weights into a GGUF tensor type, and the type choices the converters share. */
 public final class TensorEncoding {
 
-    private TensorEncoding() {
-    }
+    private TensorEncoding() {}
 
     /** Types the converters can write. */
-    public static final java.util.List<GGMLType> WRITABLE =
-            java.util.List.of(GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K,
-                    GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1, GGMLType.IQ4_NL, GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q5_K,
-                    GGMLType.IQ4_XS);
+    public static final java.util.List<GGMLType> WRITABLE = java.util.List.of(
+            GGMLType.F32,
+            GGMLType.F16,
+            GGMLType.BF16,
+            GGMLType.Q8_0,
+            GGMLType.Q4_0,
+            GGMLType.Q4_K,
+            GGMLType.Q6_K,
+            GGMLType.Q4_1,
+            GGMLType.Q5_0,
+            GGMLType.Q5_1,
+            GGMLType.IQ4_NL,
+            GGMLType.Q2_K,
+            GGMLType.Q3_K,
+            GGMLType.Q5_K,
+            GGMLType.IQ4_XS);
 
     /** {@code values} as bytes of {@code type} (a whole number of blocks), by m-tensor's {@link Quantizer}. */
     public static MemorySegment encode(GGMLType type, float[] values) {
@@ -31,7 +43,11 @@ public final class TensorEncoding {
             }
         }
         throw new IllegalArgumentException("unknown tensor type '" + name + "'; expected one of "
-                + String.join(", ", WRITABLE.stream().map(t -> t.name().toLowerCase(Locale.ROOT)).toList()));
+                + String.join(
+                        ", ",
+                        WRITABLE.stream()
+                                .map(t -> t.name().toLowerCase(Locale.ROOT))
+                                .toList()));
     }
 
     /**
@@ -52,14 +68,14 @@ public final class TensorEncoding {
             case F16 -> 1;
             case Q4_0 -> 2;
             case Q8_0 -> 7;
-            case Q4_K -> 14;   // Q4_K_S: every matrix Q4_K
+            case Q4_K -> 14; // Q4_K_S: every matrix Q4_K
             case Q6_K -> 18;
             case Q4_1 -> 3;
             case Q5_0 -> 8;
             case Q5_1 -> 9;
-            case Q2_K -> 10;   // every matrix Q2_K (llama.cpp's Q2_K file type is a mix; see SyntheticModel.TypeScheme)
-            case Q3_K -> 11;   // Q3_K_S
-            case Q5_K -> 16;   // Q5_K_S
+            case Q2_K -> 10; // every matrix Q2_K (llama.cpp's Q2_K file type is a mix; see SyntheticModel.TypeScheme)
+            case Q3_K -> 11; // Q3_K_S
+            case Q5_K -> 16; // Q5_K_S
             case IQ4_NL -> 25;
             case IQ4_XS -> 30;
             case BF16 -> 32;

@@ -14,8 +14,7 @@ import java.nio.file.Path;
  * only "Is a directory". These name the file and what is wrong with it.
  */
 public final class FileErrors {
-    private FileErrors() {
-    }
+    private FileErrors() {}
 
     /** What is wrong, without the path: "no such file", "permission denied", "Is a directory", ... */
     public static String reason(IOException e) {

@@ -56,7 +56,8 @@ public record GGUFArray(GGUFValueType elementType, Object values) {
     @Override
     public String toString() {
         int n = length();
-        StringBuilder sb = new StringBuilder(elementType.name()).append('[').append(n).append("]{");
+        StringBuilder sb =
+                new StringBuilder(elementType.name()).append('[').append(n).append("]{");
         for (int i = 0; i < Math.min(n, 8); i++) {
             sb.append(i == 0 ? "" : ", ").append(Array.get(values, i));
         }

@@ -1,6 +1,7 @@
 package io.squall.model.gguf;
 
 import io.squall.model.tensor.GGMLType;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -28,6 +29,7 @@ public final class GGUFFile implements AutoCloseable {
 
     /** "GGUF" read as a little-endian uint32. */
     public static final int MAGIC = 0x46554747;
+
     public static final int DEFAULT_ALIGNMENT = 32;
     /** Deepest nesting of arrays accepted (real files use at most 2). */
     static final int MAX_ARRAY_DEPTH = 32;
@@ -36,6 +38,7 @@ public final class GGUFFile implements AutoCloseable {
      * ~10^5 entries), so a corrupt count inside a multi-GB file cannot make the reader allocate gigabytes.
      */
     static final long MAX_ARRAY_ELEMENTS = 1L << 26;
+
     static final long MAX_STRING_BYTES = 1L << 26;
 
     private final Path path;
@@ -90,7 +93,9 @@ public final class GGUFFile implements AutoCloseable {
     public static GGUFFile open(Path path) throws IOException {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            MemorySegment seg = ch.size() == 0 ? MemorySegment.ofArray(new byte[0]) : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            MemorySegment seg = ch.size() == 0
+                    ? MemorySegment.ofArray(new byte[0])
+                    : ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
             return new GGUFFile(path, path.toString(), arena, seg);
         } catch (IOException | RuntimeException e) {
             arena.close();
@@ -156,7 +161,9 @@ public final class GGUFFile implements AutoCloseable {
     }
 
     private IllegalArgumentException wrongType(String key, GGUFValue v, String expected) {
-        String got = v.type() == GGUFValueType.ARRAY ? "ARRAY of " + ((GGUFArray) v.value()).elementType() : v.type().name();
+        String got = v.type() == GGUFValueType.ARRAY
+                ? "ARRAY of " + ((GGUFArray) v.value()).elementType()
+                : v.type().name();
         return new IllegalArgumentException(name + ": metadata key '" + key + "' is " + got + ", expected " + expected);
     }
 
@@ -180,7 +187,8 @@ public final class GGUFFile implements AutoCloseable {
         }
         long x = ((Number) v.value()).longValue();
         if (x != (int) x || (v.type() == GGUFValueType.UINT64 && x < 0)) {
-            throw new IllegalArgumentException(name + ": metadata key '" + key + "' = " + Long.toUnsignedString(x) + " does not fit an int");
+            throw new IllegalArgumentException(
+                    name + ": metadata key '" + key + "' = " + Long.toUnsignedString(x) + " does not fit an int");
         }
         return (int) x;
     }
@@ -197,7 +205,8 @@ public final class GGUFFile implements AutoCloseable {
         }
         long x = ((Number) v.value()).longValue();
         if (v.type() == GGUFValueType.UINT64 && x < 0) {
-            throw new IllegalArgumentException(name + ": metadata key '" + key + "' = " + Long.toUnsignedString(x) + " does not fit a long");
+            throw new IllegalArgumentException(
+                    name + ": metadata key '" + key + "' = " + Long.toUnsignedString(x) + " does not fit a long");
         }
         return x;
     }
@@ -209,7 +218,9 @@ public final class GGUFFile implements AutoCloseable {
     /** FLOAT32, FLOAT64 or an integer type. */
     public float getFloat(String key) {
         GGUFValue v = require(key);
-        if (v.type() == GGUFValueType.FLOAT32 || v.type() == GGUFValueType.FLOAT64 || v.type().isInteger()) {
+        if (v.type() == GGUFValueType.FLOAT32
+                || v.type() == GGUFValueType.FLOAT64
+                || v.type().isInteger()) {
             return ((Number) v.value()).floatValue();
         }
         throw wrongType(key, v, "FLOAT32");
@@ -336,11 +347,13 @@ public final class GGUFFile implements AutoCloseable {
             return DEFAULT_ALIGNMENT;
         }
         if (!v.type().isInteger()) {
-            throw new GGUFFormatException(name, -1, "metadata key 'general.alignment' is " + v.type() + ", expected UINT32");
+            throw new GGUFFormatException(
+                    name, -1, "metadata key 'general.alignment' is " + v.type() + ", expected UINT32");
         }
         long a = ((Number) v.value()).longValue();
         if (a <= 0 || a > (1 << 30) || Long.bitCount(a) != 1) {
-            throw new GGUFFormatException(name, -1, "metadata key 'general.alignment' = " + a + " is not a power of two in [1, 2^30]");
+            throw new GGUFFormatException(
+                    name, -1, "metadata key 'general.alignment' = " + a + " is not a power of two in [1, 2^30]");
         }
         return (int) a;
     }
@@ -348,14 +361,20 @@ public final class GGUFFile implements AutoCloseable {
     private void checkTensorPlacement() throws GGUFFormatException {
         long size = file.byteSize();
         if (!tensors.isEmpty() && dataOffset > size) {
-            throw new GGUFFormatException(name, size, "truncated: data section should start at byte " + dataOffset
-                    + " but the file has " + size + " bytes");
+            throw new GGUFFormatException(
+                    name,
+                    size,
+                    "truncated: data section should start at byte " + dataOffset + " but the file has " + size
+                            + " bytes");
         }
         for (TensorInfo t : tensors) {
             long available = size - dataOffset;
             if (t.offset() > available || t.byteSize() > available - t.offset()) {
-                throw new GGUFFormatException(name, dataOffset + t.offset(), "data of tensor '" + t.name() + "' (" + t.byteSize()
-                        + " bytes at data offset " + t.offset() + ") extends beyond the end of the file (" + size + " bytes)");
+                throw new GGUFFormatException(
+                        name,
+                        dataOffset + t.offset(),
+                        "data of tensor '" + t.name() + "' (" + t.byteSize() + " bytes at data offset " + t.offset()
+                                + ") extends beyond the end of the file (" + size + " bytes)");
             }
         }
         List<TensorInfo> sorted = new ArrayList<>(tensors);
@@ -364,8 +383,11 @@ public final class GGUFFile implements AutoCloseable {
             TensorInfo a = sorted.get(i - 1);
             TensorInfo b = sorted.get(i);
             if (a.offset() + a.byteSize() > b.offset()) {
-                throw new GGUFFormatException(name, dataOffset + b.offset(), "tensor '" + b.name() + "' (data offset " + b.offset()
-                        + ") overlaps tensor '" + a.name() + "' (data offset " + a.offset() + ", " + a.byteSize() + " bytes)");
+                throw new GGUFFormatException(
+                        name,
+                        dataOffset + b.offset(),
+                        "tensor '" + b.name() + "' (data offset " + b.offset() + ") overlaps tensor '" + a.name()
+                                + "' (data offset " + a.offset() + ", " + a.byteSize() + " bytes)");
             }
         }
     }
@@ -373,11 +395,15 @@ public final class GGUFFile implements AutoCloseable {
     /** Bounds-checked little-endian cursor over the file. */
     private static final class Parser {
         private static final ValueLayout.OfByte U8 = ValueLayout.JAVA_BYTE;
-        private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private static final ValueLayout.OfShort I16 =
+                ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
         private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-        private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private static final ValueLayout.OfLong I64 =
+                ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private static final ValueLayout.OfFloat F32 =
+                ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        private static final ValueLayout.OfDouble F64 =
+                ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
         final MemorySegment seg;
         final long size;
@@ -402,8 +428,10 @@ public final class GGUFFile implements AutoCloseable {
 
         void need(long n, String what) throws GGUFFormatException {
             if (n > remaining()) {
-                throw error(pos, "truncated: " + what + " needs " + n + " bytes but only " + remaining() + " remain (file has "
-                        + size + " bytes)");
+                throw error(
+                        pos,
+                        "truncated: " + what + " needs " + n + " bytes but only " + remaining() + " remain (file has "
+                                + size + " bytes)");
             }
         }
 
@@ -427,8 +455,10 @@ public final class GGUFFile implements AutoCloseable {
             long n = i64(what);
             long room = remaining() - reserve;
             if (n < 0 || (minBytesEach > 0 && n > room / minBytesEach)) {
-                throw error(at, "absurd " + what + " " + Long.toUnsignedString(n) + ": at least " + minBytesEach
-                        + " bytes each would not fit in the " + Math.max(room, 0) + " bytes remaining");
+                throw error(
+                        at,
+                        "absurd " + what + " " + Long.toUnsignedString(n) + ": at least " + minBytesEach
+                                + " bytes each would not fit in the " + Math.max(room, 0) + " bytes remaining");
             }
             return n;
         }
@@ -444,12 +474,17 @@ public final class GGUFFile implements AutoCloseable {
             pos = 4;
             int version = i32("version");
             if (version == 1) {
-                throw error(4, "GGUF version 1 is not supported (it used 32-bit counts); convert the file with a current llama.cpp");
+                throw error(
+                        4,
+                        "GGUF version 1 is not supported (it used 32-bit counts); convert the file with a current llama.cpp");
             }
             if (version != 2 && version != 3) {
                 String hint = Integer.reverseBytes(version) == 2 || Integer.reverseBytes(version) == 3
-                        ? " (this looks like a big-endian GGUF, which is not supported)" : "";
-                throw error(4, "unsupported GGUF version " + Integer.toUnsignedString(version) + ", expected 2 or 3" + hint);
+                        ? " (this looks like a big-endian GGUF, which is not supported)"
+                        : "";
+                throw error(
+                        4,
+                        "unsupported GGUF version " + Integer.toUnsignedString(version) + ", expected 2 or 3" + hint);
             }
             long tensorsAt = pos;
             tensorCount = i64("tensor count");
@@ -457,10 +492,16 @@ public final class GGUFFile implements AutoCloseable {
             kvCount = i64("metadata count");
             // Each metadata entry takes >= 13 bytes (key length, type, 1-byte value), each tensor info >= 32.
             if (tensorCount < 0 || tensorCount > remaining() / 32) {
-                throw error(tensorsAt, "absurd tensor count " + Long.toUnsignedString(tensorCount) + " for a file of " + size + " bytes");
+                throw error(
+                        tensorsAt,
+                        "absurd tensor count " + Long.toUnsignedString(tensorCount) + " for a file of " + size
+                                + " bytes");
             }
             if (kvCount < 0 || kvCount > (remaining() - tensorCount * 32) / 13) {
-                throw error(kvAt, "absurd metadata count " + Long.toUnsignedString(kvCount) + " for a file of " + size + " bytes");
+                throw error(
+                        kvAt,
+                        "absurd metadata count " + Long.toUnsignedString(kvCount) + " for a file of " + size
+                                + " bytes");
             }
             return version;
         }
@@ -469,10 +510,16 @@ public final class GGUFFile implements AutoCloseable {
             long at = pos;
             long len = i64("length of " + what);
             if (len < 0 || len > remaining()) {
-                throw error(at, "absurd length " + Long.toUnsignedString(len) + " of " + what + ": only " + remaining() + " bytes remain");
+                throw error(
+                        at,
+                        "absurd length " + Long.toUnsignedString(len) + " of " + what + ": only " + remaining()
+                                + " bytes remain");
             }
             if (len > MAX_STRING_BYTES) {
-                throw error(at, "absurd length " + len + " of " + what + ": more than the " + MAX_STRING_BYTES + " bytes a metadata string may have");
+                throw error(
+                        at,
+                        "absurd length " + len + " of " + what + ": more than the " + MAX_STRING_BYTES
+                                + " bytes a metadata string may have");
             }
             byte[] b = new byte[(int) len];
             MemorySegment.copy(seg, U8, pos, b, 0, b.length);
@@ -539,8 +586,10 @@ public final class GGUFFile implements AutoCloseable {
             long at = pos;
             long n = count("element count of array '" + key + "'", minEach, 0);
             if (n > MAX_ARRAY_ELEMENTS) {
-                throw error(at, "absurd element count of array '" + key + "' " + n + ": more than the " + MAX_ARRAY_ELEMENTS
-                        + " elements a metadata array may have");
+                throw error(
+                        at,
+                        "absurd element count of array '" + key + "' " + n + ": more than the " + MAX_ARRAY_ELEMENTS
+                                + " elements a metadata array may have");
             }
             int len = (int) n;
             Object values;
@@ -613,7 +662,10 @@ public final class GGUFFile implements AutoCloseable {
             long at = pos;
             int nDims = i32("dimension count of tensor '" + tname + "'");
             if (nDims < 1 || nDims > 4) {
-                throw error(at, "tensor '" + tname + "' has " + Integer.toUnsignedString(nDims) + " dimensions, expected 1 to 4");
+                throw error(
+                        at,
+                        "tensor '" + tname + "' has " + Integer.toUnsignedString(nDims)
+                                + " dimensions, expected 1 to 4");
             }
             long[] dims = new long[nDims];
             long elements = 1;
@@ -632,17 +684,23 @@ public final class GGUFFile implements AutoCloseable {
             int typeId = i32("type of tensor '" + tname + "'");
             GGMLType type = GGMLType.fromId(typeId);
             if (type == null) {
-                throw error(typeAt, "tensor '" + tname + "' has unknown tensor type id " + Integer.toUnsignedString(typeId));
+                throw error(
+                        typeAt,
+                        "tensor '" + tname + "' has unknown tensor type id " + Integer.toUnsignedString(typeId));
             }
             if (dims[0] % type.blockSize() != 0) {
-                throw error(at, "tensor '" + tname + "' of type " + type + " has ne0 = " + dims[0]
-                        + ", not a multiple of the block size " + type.blockSize());
+                throw error(
+                        at,
+                        "tensor '" + tname + "' of type " + type + " has ne0 = " + dims[0]
+                                + ", not a multiple of the block size " + type.blockSize());
             }
             long offAt = pos;
             long offset = i64("data offset of tensor '" + tname + "'");
             if (offset < 0 || offset % alignment != 0) {
-                throw error(offAt, "data offset " + Long.toUnsignedString(offset) + " of tensor '" + tname
-                        + "' is not a multiple of the alignment " + alignment);
+                throw error(
+                        offAt,
+                        "data offset " + Long.toUnsignedString(offset) + " of tensor '" + tname
+                                + "' is not a multiple of the alignment " + alignment);
             }
             long blocks = elements / type.blockSize();
             if (blocks > Long.MAX_VALUE / type.typeSize()) {

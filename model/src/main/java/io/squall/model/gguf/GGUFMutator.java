@@ -17,15 +17,44 @@ import java.util.Random;
  */
 public final class GGUFMutator {
     /** Boundary values that break size arithmetic: zero, one, all ones, the int and long limits, powers of two. */
-    public static final long[] INTERESTING = {0, 1, -1, 0x7F, 0xFF, 0x7FFF_FFFFL, 0x8000_0000L, 0xFFFF_FFFFL, 1L << 32, Long.MAX_VALUE,
-            Long.MIN_VALUE, 12, 13, 31, 32, 33, 4096, 1L << 40, 1_400_000_000L, 2, 3, 64, 65};
+    public static final long[] INTERESTING = {
+        0,
+        1,
+        -1,
+        0x7F,
+        0xFF,
+        0x7FFF_FFFFL,
+        0x8000_0000L,
+        0xFFFF_FFFFL,
+        1L << 32,
+        Long.MAX_VALUE,
+        Long.MIN_VALUE,
+        12,
+        13,
+        31,
+        32,
+        33,
+        4096,
+        1L << 40,
+        1_400_000_000L,
+        2,
+        3,
+        64,
+        65
+    };
     /** Mutation kinds, for counting outcomes by kind. */
-    public static final List<String> KINDS = List.of("flip-bits", "write-integer", "truncate", "write-type-id", "delete", "duplicate",
-            "metadata-value", "tensor-field");
+    public static final List<String> KINDS = List.of(
+            "flip-bits",
+            "write-integer",
+            "truncate",
+            "write-type-id",
+            "delete",
+            "duplicate",
+            "metadata-value",
+            "tensor-field");
 
     /** A place in the base file: {@code width} bytes at {@code offset} holding what {@code name} says. */
-    public record Field(String name, int offset, int width, boolean isFloat) {
-    }
+    public record Field(String name, int offset, int width, boolean isFloat) {}
 
     /** A parsed valid file: its bytes, where the header ends and the fields the targeted mutations change. */
     public record Base(String name, byte[] bytes, long headerEnd, List<Field> fields) {
@@ -37,11 +66,9 @@ public final class GGUFMutator {
     }
 
     /** One mutant: its bytes, its kind (one of {@link #KINDS}) and what was done, to reproduce a finding. */
-    public record Mutant(byte[] bytes, String kind, String description) {
-    }
+    public record Mutant(byte[] bytes, String kind, String description) {}
 
-    private GGUFMutator() {
-    }
+    private GGUFMutator() {}
 
     public static Mutant mutate(Base base, Random r) {
         byte[] b = base.bytes.clone();
@@ -63,7 +90,12 @@ public final class GGUFMutator {
                 long v = interesting(r);
                 int width = r.nextBoolean() ? 8 : 4;
                 put(b, at, width, v);
-                what.append("write ").append(width).append("-byte ").append(v).append(" at ").append(at);
+                what.append("write ")
+                        .append(width)
+                        .append("-byte ")
+                        .append(v)
+                        .append(" at ")
+                        .append(at);
             }
             case 2 -> {
                 int len = r.nextBoolean() ? r.nextInt(header + 1) : r.nextInt(b.length);
@@ -96,17 +128,41 @@ public final class GGUFMutator {
             }
             default -> {
                 // metadata values (hyper-parameters first among them) or tensor-table fields
-                List<Field> pool = base.fields.stream().filter(f -> f.name.startsWith("tensor ") == (kind == 7)).toList();
-                Field f = (pool.isEmpty() ? base.fields : pool).get(r.nextInt((pool.isEmpty() ? base.fields : pool).size()));
+                List<Field> pool = base.fields.stream()
+                        .filter(f -> f.name.startsWith("tensor ") == (kind == 7))
+                        .toList();
+                Field f = (pool.isEmpty() ? base.fields : pool)
+                        .get(r.nextInt((pool.isEmpty() ? base.fields : pool).size()));
                 if (f.isFloat && r.nextBoolean()) {
-                    float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0f, -0f, Float.MIN_VALUE, Float.MAX_VALUE, 1e-30f, 1e30f, -1f};
+                    float[] specials = {
+                        Float.NaN,
+                        Float.POSITIVE_INFINITY,
+                        Float.NEGATIVE_INFINITY,
+                        0f,
+                        -0f,
+                        Float.MIN_VALUE,
+                        Float.MAX_VALUE,
+                        1e-30f,
+                        1e30f,
+                        -1f
+                    };
                     float v = specials[r.nextInt(specials.length)];
-                    put(b, f.offset, f.width, f.width == 8 ? Double.doubleToRawLongBits(v) : Float.floatToRawIntBits(v));
+                    put(
+                            b,
+                            f.offset,
+                            f.width,
+                            f.width == 8 ? Double.doubleToRawLongBits(v) : Float.floatToRawIntBits(v));
                     what.append("set ").append(f.name).append(" to ").append(v);
                 } else {
                     long v = r.nextInt(4) == 0 ? r.nextLong() >>> r.nextInt(64) : interesting(r);
                     put(b, f.offset, f.width, v);
-                    what.append("set ").append(f.name).append(" to ").append(v).append(" (").append(f.width).append(" bytes)");
+                    what.append("set ")
+                            .append(f.name)
+                            .append(" to ")
+                            .append(v)
+                            .append(" (")
+                            .append(f.width)
+                            .append(" bytes)");
                 }
             }
         }
@@ -126,7 +182,7 @@ public final class GGUFMutator {
     /** Scalar metadata values and tensor-table fields of a parsed file, found by their (unique) length-prefixed names. */
     private static List<Field> fields(GGUFFile f, byte[] bytes) {
         List<Field> fields = new ArrayList<>();
-        int from = 24;   // magic, version, tensor count, metadata count
+        int from = 24; // magic, version, tensor count, metadata count
         for (Map.Entry<String, GGUFValue> e : f.metadata().entrySet()) {
             int at = find(bytes, e.getKey(), from, (int) f.dataOffset());
             if (at < 0) {
@@ -135,7 +191,8 @@ public final class GGUFMutator {
             int valueAt = at + 8 + utf8(e.getKey()).length + 4;
             GGUFValueType t = e.getValue().type();
             if (t.size() > 0) {
-                fields.add(new Field(e.getKey(), valueAt, t.size(), t == GGUFValueType.FLOAT32 || t == GGUFValueType.FLOAT64));
+                fields.add(new Field(
+                        e.getKey(), valueAt, t.size(), t == GGUFValueType.FLOAT32 || t == GGUFValueType.FLOAT64));
             } else if (t == GGUFValueType.STRING || t == GGUFValueType.ARRAY) {
                 // a length (string) or element type and count (array): the sizes the parser must bound
                 fields.add(new Field(e.getKey() + " (length)", valueAt + (t == GGUFValueType.ARRAY ? 4 : 0), 8, false));

@@ -15,7 +15,8 @@ public record GGUFValue(GGUFValueType type, Object value) {
         Objects.requireNonNull(value, "value");
         Class<?> expected = javaType(type);
         if (!expected.isInstance(value)) {
-            throw new IllegalArgumentException(type + " value must be a " + expected.getSimpleName() + ", got " + value.getClass().getSimpleName());
+            throw new IllegalArgumentException(type + " value must be a " + expected.getSimpleName() + ", got "
+                    + value.getClass().getSimpleName());
         }
         long range = switch (type) {
             case UINT8 -> ((Short) value) & ~0xFFL;

@@ -1,6 +1,7 @@
 package io.squall.model.gguf;
 
 import io.squall.model.tensor.GGMLType;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -36,7 +37,7 @@ public final class GGUFWriter {
     private final List<PendingTensor> tensors = new ArrayList<>();
     private final Set<String> tensorNames = new LinkedHashSet<>();
     private int version = 3;
-    private ProgressListener progress = (name, index, count, bytes) -> { };
+    private ProgressListener progress = (name, index, count, bytes) -> {};
 
     /** Called after each tensor is written. */
     @FunctionalInterface
@@ -44,7 +45,7 @@ public final class GGUFWriter {
         void tensorWritten(String name, int index, int count, long bytesWrittenSoFar);
     }
 
-    private record PendingTensor(String name, GGMLType type, long[] dims, long byteSize, TensorStream data) { }
+    private record PendingTensor(String name, GGMLType type, long[] dims, long byteSize, TensorStream data) {}
 
     /** GGUF version to write: 3 (default) or 2 (same layout for little-endian files). */
     public GGUFWriter version(int version) {
@@ -150,8 +151,8 @@ public final class GGUFWriter {
     public GGUFWriter addTensor(String name, GGMLType type, long[] dims, MemorySegment data) {
         long expected = checkTensor(name, type, dims);
         if (data.byteSize() != expected) {
-            throw new IllegalArgumentException("tensor '" + name + "' " + type + " " + Arrays.toString(dims) + " needs " + expected
-                    + " bytes, got " + data.byteSize());
+            throw new IllegalArgumentException("tensor '" + name + "' " + type + " " + Arrays.toString(dims) + " needs "
+                    + expected + " bytes, got " + data.byteSize());
         }
         tensors.add(new PendingTensor(name, type, dims.clone(), expected, sink -> sink.write(data)));
         return this;
@@ -193,7 +194,8 @@ public final class GGUFWriter {
         long n = 1;
         for (long d : dims) {
             if (d <= 0) {
-                throw new IllegalArgumentException("tensor '" + name + "' has a dimension <= 0: " + Arrays.toString(dims));
+                throw new IllegalArgumentException(
+                        "tensor '" + name + "' has a dimension <= 0: " + Arrays.toString(dims));
             }
             n = Math.multiplyExact(n, d);
         }
@@ -224,7 +226,8 @@ public final class GGUFWriter {
         } catch (IOException e) {
             throw FileErrors.naming(path, "creating its directory", e);
         }
-        Path tmp = dir.resolve(path.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
+        Path tmp = dir.resolve(
+                path.getFileName() + "." + ProcessHandle.current().pid() + "." + System.nanoTime() + ".partial");
         InFlight.add(tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -234,7 +237,7 @@ public final class GGUFWriter {
         } catch (java.nio.channels.ClosedByInterruptException e) {
             throw e;
         } catch (IOException e) {
-            throw FileErrors.naming(path, "writing the GGUF file", e);   // not the temporary file's name
+            throw FileErrors.naming(path, "writing the GGUF file", e); // not the temporary file's name
         } finally {
             Files.deleteIfExists(tmp);
             InFlight.remove(tmp);
@@ -246,15 +249,18 @@ public final class GGUFWriter {
         private static final java.util.Set<Path> FILES = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                for (Path p : FILES) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException | RuntimeException ignored) {
-                        // best effort while the JVM exits: nothing left to report to
-                    }
-                }
-            }, "gguf-writer-cleanup"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                for (Path p : FILES) {
+                                    try {
+                                        Files.deleteIfExists(p);
+                                    } catch (IOException | RuntimeException ignored) {
+                                        // best effort while the JVM exits: nothing left to report to
+                                    }
+                                }
+                            },
+                            "gguf-writer-cleanup"));
         }
 
         static void add(Path p) {
@@ -297,16 +303,18 @@ public final class GGUFWriter {
             long start = ch.position();
             t.data.writeTo(bytes -> {
                 if (ch.position() - start + bytes.byteSize() > t.byteSize) {
-                    throw new IllegalStateException("tensor '" + t.name + "' produced more than its " + t.byteSize + " bytes");
+                    throw new IllegalStateException(
+                            "tensor '" + t.name + "' produced more than its " + t.byteSize + " bytes");
                 }
                 writeData(ch, bytes, ch.position() - start + bytes.byteSize() == t.byteSize);
             });
             if (ch.position() - start != t.byteSize) {
-                throw new IllegalStateException("tensor '" + t.name + "' produced " + (ch.position() - start) + " bytes, expected " + t.byteSize);
+                throw new IllegalStateException("tensor '" + t.name + "' produced " + (ch.position() - start)
+                        + " bytes, expected " + t.byteSize);
             }
             long padded = GGUFFile.alignUp(ch.position() - dataStart, alignment);
             if (index + 1 < tensors.size()) {
-                ch.position(dataStart + padded);   // padding: zeros (a hole, read back as zeros)
+                ch.position(dataStart + padded); // padding: zeros (a hole, read back as zeros)
             }
             progress.tensorWritten(t.name, index++, tensors.size(), ch.position());
         }
@@ -425,15 +433,33 @@ public final class GGUFWriter {
             int n = Array.getLength(vs);
             i64(n);
             switch (a.elementType()) {
-                case UINT8, INT8 -> { for (byte x : (byte[]) vs) i8(x); }
-                case UINT16, INT16 -> { for (short x : (short[]) vs) i16(x); }
-                case UINT32, INT32 -> { for (int x : (int[]) vs) i32(x); }
-                case UINT64, INT64 -> { for (long x : (long[]) vs) i64(x); }
-                case FLOAT32 -> { for (float x : (float[]) vs) i32(Float.floatToRawIntBits(x)); }
-                case FLOAT64 -> { for (double x : (double[]) vs) i64(Double.doubleToRawLongBits(x)); }
-                case BOOL -> { for (boolean x : (boolean[]) vs) i8(x ? 1 : 0); }
-                case STRING -> { for (String x : (String[]) vs) string(x); }
-                case ARRAY -> { for (GGUFArray x : (GGUFArray[]) vs) array(x); }
+                case UINT8, INT8 -> {
+                    for (byte x : (byte[]) vs) i8(x);
+                }
+                case UINT16, INT16 -> {
+                    for (short x : (short[]) vs) i16(x);
+                }
+                case UINT32, INT32 -> {
+                    for (int x : (int[]) vs) i32(x);
+                }
+                case UINT64, INT64 -> {
+                    for (long x : (long[]) vs) i64(x);
+                }
+                case FLOAT32 -> {
+                    for (float x : (float[]) vs) i32(Float.floatToRawIntBits(x));
+                }
+                case FLOAT64 -> {
+                    for (double x : (double[]) vs) i64(Double.doubleToRawLongBits(x));
+                }
+                case BOOL -> {
+                    for (boolean x : (boolean[]) vs) i8(x ? 1 : 0);
+                }
+                case STRING -> {
+                    for (String x : (String[]) vs) string(x);
+                }
+                case ARRAY -> {
+                    for (GGUFArray x : (GGUFArray[]) vs) array(x);
+                }
             }
         }
     }

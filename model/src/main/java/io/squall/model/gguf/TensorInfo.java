@@ -1,6 +1,7 @@
 package io.squall.model.gguf;
 
 import io.squall.model.tensor.GGMLType;
+
 import java.util.Arrays;
 
 /**
@@ -40,8 +41,12 @@ public record TensorInfo(String name, GGMLType type, long[] dims, long offset, l
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TensorInfo t && t.name.equals(name) && t.type == type && Arrays.equals(t.dims, dims)
-                && t.offset == offset && t.byteSize == byteSize;
+        return o instanceof TensorInfo t
+                && t.name.equals(name)
+                && t.type == type
+                && Arrays.equals(t.dims, dims)
+                && t.offset == offset
+                && t.byteSize == byteSize;
     }
 
     @Override

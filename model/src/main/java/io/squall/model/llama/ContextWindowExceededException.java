@@ -7,8 +7,9 @@ public final class ContextWindowExceededException extends IllegalStateException 
 
     public ContextWindowExceededException(int requested, int window, int modelContextLength) {
         super("context window exceeded: " + requested + " tokens needed, the window holds " + window
-                + (window < modelContextLength ? " (the model's context_length is " + modelContextLength + "; raise --ctx-size)"
-                : " (the model's context_length)"));
+                + (window < modelContextLength
+                        ? " (the model's context_length is " + modelContextLength + "; raise --ctx-size)"
+                        : " (the model's context_length)"));
         this.requested = requested;
         this.window = window;
     }

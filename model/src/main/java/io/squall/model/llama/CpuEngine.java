@@ -1,8 +1,9 @@
 package io.squall.model.llama;
 
 import io.squall.model.tensor.Threads;
-import java.util.List;
 import io.squall.model.tensor.WeightMatrix;
+
+import java.util.List;
 
 /**
  * The CPU forward pass of a Llama model, in the spirit of llama2.c's run.c: one readable pass per token, state in
@@ -22,7 +23,8 @@ public final class CpuEngine implements InferenceEngine {
     public static final int PREFILL_CHUNK = 32;
 
     /** Whether engines quantize activations unless told otherwise: yes, except under -Dsquall.matvec.int8=false. */
-    public static final boolean QUANTIZED_ACTIVATIONS_DEFAULT = !"false".equalsIgnoreCase(System.getProperty("squall.matvec.int8"));
+    public static final boolean QUANTIZED_ACTIVATIONS_DEFAULT =
+            !"false".equalsIgnoreCase(System.getProperty("squall.matvec.int8"));
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -41,10 +43,10 @@ public final class CpuEngine implements InferenceEngine {
 
     // activations for `chunk` tokens (decode uses row 0): x residual stream, xb normed / attention output, q, ...
     private final float[] x, xb, xb2, q, k, v, hb, hb2;
-    private float[] scores;                // attention scores per worker thread: [Threads.count()][contextSize]
+    private float[] scores; // attention scores per worker thread: [Threads.count()][contextSize]
     private final float[] logits;
     private final double[] inverseFrequencies;
-    private final float ropeMagnitude;   // YaRN scales cos and sin; 1 otherwise
+    private final float ropeMagnitude; // YaRN scales cos and sin; 1 otherwise
     private final float[] ropeCos, ropeSin; // per token row of the chunk: [chunk][ropeDims/2]
 
     // the attention step's parameters, read by the preallocated task so that decode allocates nothing
@@ -52,7 +54,7 @@ public final class CpuEngine implements InferenceEngine {
     // batched decode (forwardBatch): per activation row, the sequence whose cache it attends over and its position
     private CpuEngine[] attnSequences;
     private int[] attnPositions;
-    private float[] batchLogits;            // [rows][vocab], allocated on the first forwardBatch
+    private float[] batchLogits; // [rows][vocab], allocated on the first forwardBatch
     private final Threads.RangeBody attentionTask = this::attendRange;
 
     /**
@@ -63,29 +65,32 @@ public final class CpuEngine implements InferenceEngine {
     public static Thread warmUpInBackground(java.util.Collection<io.squall.model.tensor.GGMLType> types) {
         List<io.squall.model.tensor.GGMLType> kinds = List.copyOf(new java.util.LinkedHashSet<>(types));
         warmUpStop = false;
-        Thread t = new Thread(() -> {
-            float sink = 0;
-            // in slices, so that it stops when an engine starts (three threads on two cores would slow the prompt)
-            for (io.squall.model.tensor.GGMLType type : kinds) {
-                for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += 100) {
-                    sink += WeightMatrix.warmUp(type, 100);
-                }
-            }
-            float[] a = new float[512];
-            float[] b = new float[512];
-            float[] weight = new float[512];
-            java.util.Arrays.fill(weight, 1f);
-            for (int r = 0; r < WARM_UP_ROUNDS && !warmUpStop; r++) {
-                a[r % 512] = r;
-                Elementwise.rmsNorm(b, 0, a, 0, weight, 512, 1e-5f);
-                Elementwise.softmax(b, 0, 256);
-                sink += Elementwise.dot(a, 0, b, 0, 64);
-                Elementwise.axpy(0.5f, a, 0, b, 0, 64);
-                Elementwise.swiglu(a, b, 0, 512);
-                Elementwise.add(a, 0, b, 0, 512);
-            }
-            WARM_UP_SINK = sink;
-        }, "squall-warm-up");
+        Thread t = new Thread(
+                () -> {
+                    float sink = 0;
+                    // in slices, so that it stops when an engine starts (three threads on two cores would slow the
+                    // prompt)
+                    for (io.squall.model.tensor.GGMLType type : kinds) {
+                        for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += 100) {
+                            sink += WeightMatrix.warmUp(type, 100);
+                        }
+                    }
+                    float[] a = new float[512];
+                    float[] b = new float[512];
+                    float[] weight = new float[512];
+                    java.util.Arrays.fill(weight, 1f);
+                    for (int r = 0; r < WARM_UP_ROUNDS && !warmUpStop; r++) {
+                        a[r % 512] = r;
+                        Elementwise.rmsNorm(b, 0, a, 0, weight, 512, 1e-5f);
+                        Elementwise.softmax(b, 0, 256);
+                        sink += Elementwise.dot(a, 0, b, 0, 64);
+                        Elementwise.axpy(0.5f, a, 0, b, 0, 64);
+                        Elementwise.swiglu(a, b, 0, 512);
+                        Elementwise.add(a, 0, b, 0, 512);
+                    }
+                    WARM_UP_SINK = sink;
+                },
+                "squall-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -93,6 +98,7 @@ public final class CpuEngine implements InferenceEngine {
     }
 
     private static final int WARM_UP_ROUNDS = Integer.getInteger("squall.warmUpRounds", 2000);
+
     @SuppressWarnings("unused")
     private static volatile float WARM_UP_SINK;
     /** Set by the first engine: a warm-up still running then ends. */
@@ -112,15 +118,16 @@ public final class CpuEngine implements InferenceEngine {
         this.c = model.config();
         this.quantizedActivations = quantizedActivations;
         warmUpStop = true;
-        java.util.function.UnaryOperator<WeightMatrix> precision = quantizedActivations
-                ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations;
+        java.util.function.UnaryOperator<WeightMatrix> precision =
+                quantizedActivations ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations;
         this.layers = new LlamaModel.Layer[c.layers()];
         for (int l = 0; l < layers.length; l++) {
             layers[l] = model.layer(l).withMatrices(precision);
         }
         this.output = precision.apply(model.output());
         if (contextSize <= 0 || contextSize > c.contextLength()) {
-            throw new IllegalArgumentException("context size " + contextSize + " must be in 1.." + c.contextLength() + " (the model's context_length)");
+            throw new IllegalArgumentException("context size " + contextSize + " must be in 1.." + c.contextLength()
+                    + " (the model's context_length)");
         }
         this.contextSize = contextSize;
         this.chunk = Math.min(PREFILL_CHUNK, contextSize);
@@ -130,10 +137,13 @@ public final class CpuEngine implements InferenceEngine {
                     + " floats per layer; use a smaller context size");
         }
         long cacheBytes = 2 * c.layers() * cacheFloats * Float.BYTES;
-        if (cacheBytes > Runtime.getRuntime().maxMemory()) {   // fail with the reason before the allocation fails without one
-            throw new IllegalArgumentException("context size " + contextSize + " needs " + (cacheBytes >> 20) + " MiB of key/value cache for "
-                    + c.layers() + " layers, more than the Java heap's " + (Runtime.getRuntime().maxMemory() >> 20)
-                    + " MiB (-Xmx); use a smaller context size");
+        if (cacheBytes
+                > Runtime.getRuntime().maxMemory()) { // fail with the reason before the allocation fails without one
+            throw new IllegalArgumentException(
+                    "context size " + contextSize + " needs " + (cacheBytes >> 20) + " MiB of key/value cache for "
+                            + c.layers() + " layers, more than the Java heap's "
+                            + (Runtime.getRuntime().maxMemory() >> 20)
+                            + " MiB (-Xmx); use a smaller context size");
         }
         keyCache = new float[c.layers()][];
         valueCache = new float[c.layers()][];
@@ -149,7 +159,7 @@ public final class CpuEngine implements InferenceEngine {
         scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
         logits = new float[c.vocabSize()];
         int half = c.ropeDims() / 2;
-        inverseFrequencies = c.ropeInverseFrequencies();   // rope_freqs factors and linear / YaRN scaling applied
+        inverseFrequencies = c.ropeInverseFrequencies(); // rope_freqs factors and linear / YaRN scaling applied
         ropeMagnitude = c.ropeMagnitude();
         ropeCos = new float[chunk * half];
         ropeSin = new float[chunk * half];
@@ -214,7 +224,8 @@ public final class CpuEngine implements InferenceEngine {
     public void forwardLayers(float[] hidden, int pos, int firstLayer, int endLayer) {
         checkWindow(pos, 1);
         if (firstLayer < 0 || endLayer > c.layers() || firstLayer >= endLayer) {
-            throw new IllegalArgumentException("layer range [" + firstLayer + ", " + endLayer + ") outside 0.." + c.layers());
+            throw new IllegalArgumentException(
+                    "layer range [" + firstLayer + ", " + endLayer + ") outside 0.." + c.layers());
         }
         System.arraycopy(hidden, 0, x, 0, c.dim());
         computeRope(0, pos);
@@ -302,14 +313,15 @@ public final class CpuEngine implements InferenceEngine {
     public float[] forwardBatch(CpuEngine[] sequences, int[] tokens, int[] positions) {
         int n = sequences.length;
         if (n == 0 || n > chunk || tokens.length != n || positions.length != n) {
-            throw new IllegalArgumentException("batch of " + n + " sequences (" + tokens.length + " tokens, " + positions.length
-                    + " positions); this engine takes 1.." + chunk);
+            throw new IllegalArgumentException("batch of " + n + " sequences (" + tokens.length + " tokens, "
+                    + positions.length + " positions); this engine takes 1.." + chunk);
         }
         for (int i = 0; i < n; i++) {
             CpuEngine s = sequences[i];
             if (s.model != model || s.contextSize > contextSize) {
-                throw new IllegalArgumentException("sequence " + i + " belongs to another model or has a larger window ("
-                        + s.contextSize + " > " + contextSize + ")");
+                throw new IllegalArgumentException(
+                        "sequence " + i + " belongs to another model or has a larger window (" + s.contextSize + " > "
+                                + contextSize + ")");
             }
             checkToken(tokens[i]);
             s.checkWindow(positions[i], 1);
@@ -404,7 +416,7 @@ public final class CpuEngine implements InferenceEngine {
     private void attend(int layer, int startPos, int tokens) {
         attnLayer = layer;
         attnStartPos = startPos;
-        if (scores.length < (long) Threads.count() * contextSize) {   // the pool was resized after construction
+        if (scores.length < (long) Threads.count() * contextSize) { // the pool was resized after construction
             scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
         }
         Threads.parallelRanges(tokens * c.heads(), attentionTask);
@@ -442,7 +454,8 @@ public final class CpuEngine implements InferenceEngine {
 
     private void checkToken(int token) {
         if (token < 0 || token >= c.vocabSize()) {
-            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
+            throw new IllegalArgumentException(
+                    "token id " + token + " is outside the vocabulary 0.." + (c.vocabSize() - 1));
         }
     }
 
@@ -456,7 +469,7 @@ public final class CpuEngine implements InferenceEngine {
     }
 
     /** Positions the key/value cache holds at first; it doubles when a step needs more (rarely: not per token). */
-    static int initialCachePositions = 512;   // tests lower it to cross a growth
+    static int initialCachePositions = 512; // tests lower it to cross a growth
 
     private void growCache(int positions) {
         int floats = positions * c.kvDim();

@@ -8,8 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class Elementwise {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private Elementwise() {
-    }
+    private Elementwise() {}
 
     /** out[o..o+n) = x[xo..xo+n) / rms(x) * weight; out may alias x. */
     static void rmsNorm(float[] out, int o, float[] x, int xo, float[] weight, int n, float eps) {
@@ -17,7 +16,10 @@ final class Elementwise {
         float scale = (float) (1.0 / Math.sqrt(ss / n + eps));
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, x, xo + i).mul(scale).mul(FloatVector.fromArray(S, weight, i)).intoArray(out, o + i);
+            FloatVector.fromArray(S, x, xo + i)
+                    .mul(scale)
+                    .mul(FloatVector.fromArray(S, weight, i))
+                    .intoArray(out, o + i);
         }
         for (; i < n; i++) {
             out[o + i] = x[xo + i] * scale * weight[i];
@@ -42,7 +44,9 @@ final class Elementwise {
     static void add(float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, yo + i)).intoArray(x, xo + i);
+            FloatVector.fromArray(S, x, xo + i)
+                    .add(FloatVector.fromArray(S, y, yo + i))
+                    .intoArray(x, xo + i);
         }
         for (; i < n; i++) {
             x[xo + i] += y[yo + i];
@@ -85,7 +89,9 @@ final class Elementwise {
     static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
-            FloatVector.fromArray(S, x, xo + i).fma(FloatVector.broadcast(S, a), FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+            FloatVector.fromArray(S, x, xo + i)
+                    .fma(FloatVector.broadcast(S, a), FloatVector.fromArray(S, y, yo + i))
+                    .intoArray(y, yo + i);
         }
         for (; i < n; i++) {
             y[yo + i] += a * x[xo + i];

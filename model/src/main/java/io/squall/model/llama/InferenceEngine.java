@@ -66,6 +66,5 @@ public interface InferenceEngine extends AutoCloseable {
 
     /** Frees what the engine holds on devices (the model stays open). */
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

@@ -20,13 +20,27 @@ import java.util.regex.Pattern;
  * @param slidingWindow {@code attention.sliding_window}, 0 when absent: reported, not applied (llama.cpp's llama
  *                      graph attends to the whole context too, so results match it)
  */
-public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headSize, int ffnDim, int ropeDims,
-                          float ropeBase, float rmsEpsilon, int contextLength, int vocabSize, boolean tiedEmbeddings,
-                          float[] ropeFreqFactors, RopeScaling ropeScaling, int slidingWindow) {
+public record LlamaConfig(
+        int dim,
+        int layers,
+        int heads,
+        int kvHeads,
+        int headSize,
+        int ffnDim,
+        int ropeDims,
+        float ropeBase,
+        float rmsEpsilon,
+        int contextLength,
+        int vocabSize,
+        boolean tiedEmbeddings,
+        float[] ropeFreqFactors,
+        RopeScaling ropeScaling,
+        int slidingWindow) {
 
     public static final String ARCHITECTURE = "llama";
     /** Largest context_length accepted (2^24 tokens): far above any Llama, far below what overflows a cache size. */
     public static final int MAX_CONTEXT_LENGTH = 1 << 24;
+
     static final String TOKEN_EMBEDDING = "token_embd.weight";
     private static final Pattern BLOCK_TENSOR = Pattern.compile("blk\\.(\\d{1,9})\\..*");
     /**
@@ -42,7 +56,10 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
      * context, and scales cos and sin by attnFactor * (1 + 0.1 ln factor).
      */
     public record RopeScaling(Type type, float factor, int originalContextLength, float attnFactor) {
-        public enum Type { LINEAR, YARN }
+        public enum Type {
+            LINEAR,
+            YARN
+        }
 
         public RopeScaling {
             if (!(factor > 0) || !Float.isFinite(factor)) {
@@ -55,10 +72,36 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
     }
 
     /** The configuration without position scaling or sliding window. */
-    public LlamaConfig(int dim, int layers, int heads, int kvHeads, int headSize, int ffnDim, int ropeDims, float ropeBase,
-                       float rmsEpsilon, int contextLength, int vocabSize, boolean tiedEmbeddings, float[] ropeFreqFactors) {
-        this(dim, layers, heads, kvHeads, headSize, ffnDim, ropeDims, ropeBase, rmsEpsilon, contextLength, vocabSize,
-                tiedEmbeddings, ropeFreqFactors, null, 0);
+    public LlamaConfig(
+            int dim,
+            int layers,
+            int heads,
+            int kvHeads,
+            int headSize,
+            int ffnDim,
+            int ropeDims,
+            float ropeBase,
+            float rmsEpsilon,
+            int contextLength,
+            int vocabSize,
+            boolean tiedEmbeddings,
+            float[] ropeFreqFactors) {
+        this(
+                dim,
+                layers,
+                heads,
+                kvHeads,
+                headSize,
+                ffnDim,
+                ropeDims,
+                ropeBase,
+                rmsEpsilon,
+                contextLength,
+                vocabSize,
+                tiedEmbeddings,
+                ropeFreqFactors,
+                null,
+                0);
     }
 
     /**
@@ -78,7 +121,7 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
         for (int i = 0; i < half; i++) {
             double f = Math.pow(ropeBase, -2.0 * i / ropeDims);
             if (ropeFreqFactors != null) {
-                f /= ropeFreqFactors[i];   // llama.cpp divides by the factor
+                f /= ropeFreqFactors[i]; // llama.cpp divides by the factor
             }
             if (ropeScaling != null) {
                 double interpolated = f / ropeScaling.factor();
@@ -104,22 +147,34 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
 
     /** The dimension index at which a frequency turns {@code rotations} times over the original context (ggml). */
     private double yarnCorrectionDim(double rotations) {
-        return ropeDims * Math.log(ropeScaling.originalContextLength() / (rotations * 2 * Math.PI)) / (2 * Math.log(ropeBase));
+        return ropeDims
+                * Math.log(ropeScaling.originalContextLength() / (rotations * 2 * Math.PI))
+                / (2 * Math.log(ropeBase));
     }
+
     static final String ROPE_FREQS = "rope_freqs.weight";
     static final String OUTPUT = "output.weight";
 
     public LlamaConfig {
-        require(dim > 0 && layers > 0 && heads > 0 && kvHeads > 0 && ffnDim > 0 && contextLength > 0 && vocabSize > 0,
-                "all sizes must be positive: " + summary(dim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize));
-        require(heads % kvHeads == 0, "attention.head_count " + heads + " is not a multiple of attention.head_count_kv " + kvHeads);
-        require(headSize > 0 && headSize * heads == dim,
+        require(
+                dim > 0 && layers > 0 && heads > 0 && kvHeads > 0 && ffnDim > 0 && contextLength > 0 && vocabSize > 0,
+                "all sizes must be positive: "
+                        + summary(dim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize));
+        require(
+                heads % kvHeads == 0,
+                "attention.head_count " + heads + " is not a multiple of attention.head_count_kv " + kvHeads);
+        require(
+                headSize > 0 && headSize * heads == dim,
                 "embedding_length " + dim + " is not attention.head_count " + heads + " x head size " + headSize);
-        require(ropeDims > 0 && ropeDims % 2 == 0 && ropeDims <= headSize,
+        require(
+                ropeDims > 0 && ropeDims % 2 == 0 && ropeDims <= headSize,
                 "rope.dimension_count " + ropeDims + " must be even and at most the head size " + headSize);
         require(ropeBase > 0 && Float.isFinite(ropeBase), "rope.freq_base must be positive, got " + ropeBase);
-        require(rmsEpsilon > 0 && Float.isFinite(rmsEpsilon), "attention.layer_norm_rms_epsilon must be positive, got " + rmsEpsilon);
-        require(ropeFreqFactors == null || ropeFreqFactors.length == ropeDims / 2,
+        require(
+                rmsEpsilon > 0 && Float.isFinite(rmsEpsilon),
+                "attention.layer_norm_rms_epsilon must be positive, got " + rmsEpsilon);
+        require(
+                ropeFreqFactors == null || ropeFreqFactors.length == ropeDims / 2,
                 ROPE_FREQS + " must have rope.dimension_count/2 = " + ropeDims / 2 + " elements, has "
                         + (ropeFreqFactors == null ? 0 : ropeFreqFactors.length));
     }
@@ -164,11 +219,14 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
         int ffnDim = requiredInt(gguf, a + "feed_forward_length");
         int heads = requiredInt(gguf, a + "attention.head_count");
         int kvHeads = gguf.getInt(a + "attention.head_count_kv", heads);
-        require(heads > 0 && dim % heads == 0, a + "embedding_length " + dim + " is not divisible by " + a + "attention.head_count " + heads);
+        require(
+                heads > 0 && dim % heads == 0,
+                a + "embedding_length " + dim + " is not divisible by " + a + "attention.head_count " + heads);
         int headSize = dim / heads;
         int ropeDims = gguf.getInt(a + "rope.dimension_count", headSize);
-        float ropeBase = gguf.getFloat(a + "rope.freq_base", 10000f);   // GGUF's documented default when absent
-        float eps = gguf.has(a + "attention.layer_norm_rms_epsilon") ? gguf.getFloat(a + "attention.layer_norm_rms_epsilon")
+        float ropeBase = gguf.getFloat(a + "rope.freq_base", 10000f); // GGUF's documented default when absent
+        float eps = gguf.has(a + "attention.layer_norm_rms_epsilon")
+                ? gguf.getFloat(a + "attention.layer_norm_rms_epsilon")
                 : failMissing(gguf, a + "attention.layer_norm_rms_epsilon");
         int context = requiredInt(gguf, a + "context_length");
         RopeScaling scaling;
@@ -178,23 +236,39 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
             throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
         }
         int slidingWindow = gguf.getInt(a + "attention.sliding_window", 0);
-        require(context <= MAX_CONTEXT_LENGTH, gguf.name() + ": " + a + "context_length = " + context + " is beyond the "
-                + MAX_CONTEXT_LENGTH + " tokens Squall accepts");
+        require(
+                context <= MAX_CONTEXT_LENGTH,
+                gguf.name() + ": " + a + "context_length = " + context + " is beyond the " + MAX_CONTEXT_LENGTH
+                        + " tokens Squall accepts");
         int vocab = vocabularySize(gguf);
         boolean tied = gguf.tensor(OUTPUT) == null;
         float[] freqFactors = null;
         TensorInfo freqs = gguf.tensor(ROPE_FREQS);
         if (freqs != null) {
             if (freqs.elementCount() != ropeDims / 2) {
-                throw new IllegalArgumentException(gguf.name() + ": tensor " + ROPE_FREQS + " has shape " + Arrays.toString(freqs.dims())
-                        + "; expected [" + ropeDims / 2 + "] (rope.dimension_count/2)");
+                throw new IllegalArgumentException(gguf.name() + ": tensor " + ROPE_FREQS + " has shape "
+                        + Arrays.toString(freqs.dims()) + "; expected [" + ropeDims / 2 + "] (rope.dimension_count/2)");
             }
             freqFactors = new float[ropeDims / 2];
             Dequantizer.dequantize(freqs.type(), gguf.tensorData(freqs), 0, freqFactors, 0, freqFactors.length);
         }
         try {
-            return new LlamaConfig(dim, layers, heads, kvHeads, headSize, ffnDim, ropeDims, ropeBase, eps, context, vocab, tied,
-                    freqFactors, scaling, slidingWindow);
+            return new LlamaConfig(
+                    dim,
+                    layers,
+                    heads,
+                    kvHeads,
+                    headSize,
+                    ffnDim,
+                    ropeDims,
+                    ropeBase,
+                    eps,
+                    context,
+                    vocab,
+                    tied,
+                    freqFactors,
+                    scaling,
+                    slidingWindow);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
         }
@@ -212,7 +286,7 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
     }
 
     private void checkAgainstTensors(GGUFFile gguf) {
-        TreeSet<Integer> blocks = new TreeSet<>();   // at most one entry per tensor, whatever the names say
+        TreeSet<Integer> blocks = new TreeSet<>(); // at most one entry per tensor, whatever the names say
         for (TensorInfo t : gguf.tensors()) {
             Matcher m = BLOCK_TENSOR.matcher(t.name());
             if (m.matches()) {
@@ -220,25 +294,52 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
             }
         }
         if (blocks.size() != layers || blocks.last() != layers - 1) {
-            throw new IllegalArgumentException(gguf.name() + ": llama.block_count = " + layers + " but the tensor table has "
-                    + (blocks.isEmpty() ? "no blk.N tensors" : blocks.size() + " blocks (blk.N for N in " + ranges(blocks) + ")"));
+            throw new IllegalArgumentException(
+                    gguf.name() + ": llama.block_count = " + layers + " but the tensor table has "
+                            + (blocks.isEmpty()
+                                    ? "no blk.N tensors"
+                                    : blocks.size() + " blocks (blk.N for N in " + ranges(blocks) + ")"));
         }
-        requireShape(gguf, TOKEN_EMBEDDING, dim, vocabSize, "llama.embedding_length", dim, "the vocabulary size", vocabSize);
-        requireShape(gguf, "blk.0.attn_k.weight", dim, kvDim(), "llama.embedding_length", dim,
-                "llama.attention.head_count_kv x head size", kvDim());
-        requireShape(gguf, "blk.0.ffn_up.weight", dim, ffnDim, "llama.embedding_length", dim, "llama.feed_forward_length", ffnDim);
+        requireShape(
+                gguf, TOKEN_EMBEDDING, dim, vocabSize, "llama.embedding_length", dim, "the vocabulary size", vocabSize);
+        requireShape(
+                gguf,
+                "blk.0.attn_k.weight",
+                dim,
+                kvDim(),
+                "llama.embedding_length",
+                dim,
+                "llama.attention.head_count_kv x head size",
+                kvDim());
+        requireShape(
+                gguf,
+                "blk.0.ffn_up.weight",
+                dim,
+                ffnDim,
+                "llama.embedding_length",
+                dim,
+                "llama.feed_forward_length",
+                ffnDim);
     }
 
     /** A 2-D tensor's shape [cols, rows] must be the hyper-parameters' (GGUF order, innermost first). */
-    private static void requireShape(GGUFFile gguf, String tensor, long cols, long rows, String colsKey, long colsValue,
-                                     String rowsKey, long rowsValue) {
+    private static void requireShape(
+            GGUFFile gguf,
+            String tensor,
+            long cols,
+            long rows,
+            String colsKey,
+            long colsValue,
+            String rowsKey,
+            long rowsValue) {
         TensorInfo t = gguf.tensor(tensor);
         if (t == null) {
             throw new IllegalArgumentException(gguf.name() + ": missing tensor " + tensor);
         }
-        if (!Arrays.equals(t.dims(), new long[]{cols, rows})) {
-            throw new IllegalArgumentException(gguf.name() + ": tensor " + tensor + " has shape " + Arrays.toString(t.dims())
-                    + " but " + colsKey + " = " + colsValue + " and " + rowsKey + " = " + rowsValue + " make it [" + cols + ", " + rows + "]");
+        if (!Arrays.equals(t.dims(), new long[] {cols, rows})) {
+            throw new IllegalArgumentException(gguf.name() + ": tensor " + tensor + " has shape "
+                    + Arrays.toString(t.dims()) + " but " + colsKey + " = " + colsValue + " and " + rowsKey + " = "
+                    + rowsValue + " make it [" + cols + ", " + rows + "]");
         }
     }
 
@@ -263,7 +364,8 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
      * rope_freqs tensor instead; longrope is Phi-3's and refused.
      */
     private static RopeScaling ropeScaling(GGUFFile gguf, String a, int context) {
-        float factor = gguf.has(a + "rope.scaling.factor") ? gguf.getFloat(a + "rope.scaling.factor")
+        float factor = gguf.has(a + "rope.scaling.factor")
+                ? gguf.getFloat(a + "rope.scaling.factor")
                 : gguf.getFloat(a + "rope.scale_linear", 0f);
         String type = gguf.getString(a + "rope.scaling.type", "linear");
         if (factor == 0f || factor == 1f && !type.equals("yarn")) {
@@ -271,22 +373,30 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
         }
         return switch (type) {
             case "linear", "none" -> new RopeScaling(RopeScaling.Type.LINEAR, factor, 0, 1f);
-            case "yarn" -> new RopeScaling(RopeScaling.Type.YARN, factor,
-                    gguf.getInt(a + "rope.scaling.original_context_length", context), gguf.getFloat(a + "rope.scaling.attn_factor", 1f));
-            default -> throw new IllegalArgumentException(a + "rope.scaling.type '" + type
-                    + "' is not supported for llama models (supported: none, linear, yarn; llama3 scaling comes as rope_freqs.weight)");
+            case "yarn" ->
+                new RopeScaling(
+                        RopeScaling.Type.YARN,
+                        factor,
+                        gguf.getInt(a + "rope.scaling.original_context_length", context),
+                        gguf.getFloat(a + "rope.scaling.attn_factor", 1f));
+            default ->
+                throw new IllegalArgumentException(
+                        a + "rope.scaling.type '" + type
+                                + "' is not supported for llama models (supported: none, linear, yarn; llama3 scaling comes as rope_freqs.weight)");
         };
     }
 
     private static int vocabularySize(GGUFFile gguf) {
         if (gguf.has("tokenizer.ggml.tokens")) {
-            return java.lang.reflect.Array.getLength(gguf.getArray("tokenizer.ggml.tokens").values());
+            return java.lang.reflect.Array.getLength(
+                    gguf.getArray("tokenizer.ggml.tokens").values());
         }
         String key = gguf.getString("general.architecture", ARCHITECTURE) + ".vocab_size";
         if (gguf.has(key)) {
             return gguf.getInt(key);
         }
-        throw new IllegalArgumentException(gguf.name() + ": missing metadata key tokenizer.ggml.tokens (the vocabulary)");
+        throw new IllegalArgumentException(
+                gguf.name() + ": missing metadata key tokenizer.ggml.tokens (the vocabulary)");
     }
 
     private static int requiredInt(GGUFFile gguf, String key) {
@@ -297,7 +407,8 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
     }
 
     private static float failMissing(GGUFFile gguf, String key) {
-        throw new IllegalArgumentException(gguf.name() + ": missing metadata key " + key + " (required for a llama model)");
+        throw new IllegalArgumentException(
+                gguf.name() + ": missing metadata key " + key + " (required for a llama model)");
     }
 
     private static void require(boolean ok, String message) {
@@ -307,33 +418,53 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int headS
     }
 
     private static String summary(int dim, int layers, int heads, int kvHeads, int ffn, int ctx, int vocab) {
-        return "embedding_length=" + dim + " block_count=" + layers + " head_count=" + heads + " head_count_kv=" + kvHeads
-                + " feed_forward_length=" + ffn + " context_length=" + ctx + " vocab=" + vocab;
+        return "embedding_length=" + dim + " block_count=" + layers + " head_count=" + heads + " head_count_kv="
+                + kvHeads + " feed_forward_length=" + ffn + " context_length=" + ctx + " vocab=" + vocab;
     }
 
     /** One line for logs and {@code llama info}. */
     public String describe() {
-        return "dim " + dim + ", layers " + layers + ", heads " + heads + " (kv " + kvHeads + ", head size " + headSize + ")"
+        return "dim " + dim + ", layers " + layers + ", heads " + heads + " (kv " + kvHeads + ", head size " + headSize
+                + ")"
                 + ", ffn " + ffnDim + ", rope dims " + ropeDims + " base " + ropeBase
                 + (ropeFreqFactors != null ? " with rope_freqs scaling" : "")
-                + (ropeScaling != null ? " scaled " + ropeScaling.type().name().toLowerCase(java.util.Locale.ROOT) + " x" + ropeScaling.factor()
-                + (ropeScaling.type() == RopeScaling.Type.YARN ? " (original context " + ropeScaling.originalContextLength() + ")" : "") : "")
+                + (ropeScaling != null
+                        ? " scaled " + ropeScaling.type().name().toLowerCase(java.util.Locale.ROOT) + " x"
+                                + ropeScaling.factor()
+                                + (ropeScaling.type() == RopeScaling.Type.YARN
+                                        ? " (original context " + ropeScaling.originalContextLength() + ")"
+                                        : "")
+                        : "")
                 + ", rms eps " + rmsEpsilon + ", context " + contextLength
-                + (slidingWindow > 0 ? " (sliding window " + slidingWindow + " in the file, not applied, as in llama.cpp)" : "")
+                + (slidingWindow > 0
+                        ? " (sliding window " + slidingWindow + " in the file, not applied, as in llama.cpp)"
+                        : "")
                 + ", vocab " + vocabSize + (tiedEmbeddings ? ", tied embeddings" : "");
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LlamaConfig c && dim == c.dim && layers == c.layers && heads == c.heads && kvHeads == c.kvHeads
-                && headSize == c.headSize && ffnDim == c.ffnDim && ropeDims == c.ropeDims && ropeBase == c.ropeBase
-                && rmsEpsilon == c.rmsEpsilon && contextLength == c.contextLength && vocabSize == c.vocabSize
-                && tiedEmbeddings == c.tiedEmbeddings && Arrays.equals(ropeFreqFactors, c.ropeFreqFactors)
-                && java.util.Objects.equals(ropeScaling, c.ropeScaling) && slidingWindow == c.slidingWindow;
+        return o instanceof LlamaConfig c
+                && dim == c.dim
+                && layers == c.layers
+                && heads == c.heads
+                && kvHeads == c.kvHeads
+                && headSize == c.headSize
+                && ffnDim == c.ffnDim
+                && ropeDims == c.ropeDims
+                && ropeBase == c.ropeBase
+                && rmsEpsilon == c.rmsEpsilon
+                && contextLength == c.contextLength
+                && vocabSize == c.vocabSize
+                && tiedEmbeddings == c.tiedEmbeddings
+                && Arrays.equals(ropeFreqFactors, c.ropeFreqFactors)
+                && java.util.Objects.equals(ropeScaling, c.ropeScaling)
+                && slidingWindow == c.slidingWindow;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(dim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize) * 31 + Arrays.hashCode(ropeFreqFactors);
+        return java.util.Objects.hash(dim, layers, heads, kvHeads, ffnDim, contextLength, vocabSize) * 31
+                + Arrays.hashCode(ropeFreqFactors);
     }
 }

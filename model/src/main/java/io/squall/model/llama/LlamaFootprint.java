@@ -11,15 +11,22 @@ import java.util.Map;
  * positions per layer, and float activations (hidden state, attention and feed-forward scratch, logits, RoPE tables).
  */
 public final class LlamaFootprint {
-    private LlamaFootprint() {
-    }
+    private LlamaFootprint() {}
 
     /**
      * @param tensorBytes bytes of each tensor by GGUF name
      * @param kvDim key/value width per position (kvHeads x headSize)
      */
-    public static ModelFootprint of(Map<String, Long> tensorBytes, int layers, int dim, int ffnDim, int heads, int kvDim,
-                                    int vocabSize, int ropeDims, int contextSize) {
+    public static ModelFootprint of(
+            Map<String, Long> tensorBytes,
+            int layers,
+            int dim,
+            int ffnDim,
+            int heads,
+            int kvDim,
+            int vocabSize,
+            int ropeDims,
+            int contextSize) {
         long[] layerBytes = new long[layers];
         for (Map.Entry<String, Long> e : tensorBytes.entrySet()) {
             String name = e.getKey();
@@ -32,7 +39,8 @@ public final class LlamaFootprint {
                     throw new IllegalArgumentException("tensor " + name + ": not blk.<layer>.<name>");
                 }
                 if (layer < 0 || layer >= layers) {
-                    throw new IllegalArgumentException("tensor " + name + " is outside the model's " + layers + " layers");
+                    throw new IllegalArgumentException(
+                            "tensor " + name + " is outside the model's " + layers + " layers");
                 }
                 layerBytes[layer] += e.getValue();
             }
@@ -41,10 +49,16 @@ public final class LlamaFootprint {
         if (embedding == null) {
             throw new IllegalArgumentException("missing tensor token_embd.weight");
         }
-        long output = tensorBytes.getOrDefault("output.weight", embedding) + tensorBytes.getOrDefault("output_norm.weight", 0L);
+        long output = tensorBytes.getOrDefault("output.weight", embedding)
+                + tensorBytes.getOrDefault("output_norm.weight", 0L);
         long kvPerLayer = 2L * contextSize * kvDim * Float.BYTES;
-        long activations = Float.BYTES * (8L * dim + 3L * ffnDim + 2L * kvDim + vocabSize + (long) heads * contextSize
-                + (long) contextSize * ropeDims);
+        long activations = Float.BYTES
+                * (8L * dim
+                        + 3L * ffnDim
+                        + 2L * kvDim
+                        + vocabSize
+                        + (long) heads * contextSize
+                        + (long) contextSize * ropeDims);
         return new ModelFootprint(layers, layerBytes, embedding, output, kvPerLayer, activations);
     }
 }

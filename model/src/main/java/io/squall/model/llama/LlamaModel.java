@@ -19,16 +19,32 @@ import java.util.function.Consumer;
 public final class LlamaModel implements AutoCloseable {
 
     /** One transformer block's weights. */
-    public record Layer(float[] attentionNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
-                        float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+    public record Layer(
+            float[] attentionNorm,
+            WeightMatrix wq,
+            WeightMatrix wk,
+            WeightMatrix wv,
+            WeightMatrix wo,
+            float[] ffnNorm,
+            WeightMatrix gate,
+            WeightMatrix up,
+            WeightMatrix down) {
         List<WeightMatrix> matrices() {
             return List.of(wq, wk, wv, wo, gate, up, down);
         }
 
         /** The same weights (shared, not copied) with each product's activation precision chosen by {@code precision}. */
         public Layer withMatrices(java.util.function.UnaryOperator<WeightMatrix> precision) {
-            return new Layer(attentionNorm, precision.apply(wq), precision.apply(wk), precision.apply(wv), precision.apply(wo),
-                    ffnNorm, precision.apply(gate), precision.apply(up), precision.apply(down));
+            return new Layer(
+                    attentionNorm,
+                    precision.apply(wq),
+                    precision.apply(wk),
+                    precision.apply(wv),
+                    precision.apply(wo),
+                    ffnNorm,
+                    precision.apply(gate),
+                    precision.apply(up),
+                    precision.apply(down));
         }
     }
 
@@ -40,8 +56,14 @@ public final class LlamaModel implements AutoCloseable {
     private final float[] outputNorm;
     private final WeightMatrix output;
 
-    private LlamaModel(GGUFFile gguf, LlamaConfig config, Tokenizer tokenizer, WeightMatrix tokenEmbedding, Layer[] layers,
-                       float[] outputNorm, WeightMatrix output) {
+    private LlamaModel(
+            GGUFFile gguf,
+            LlamaConfig config,
+            Tokenizer tokenizer,
+            WeightMatrix tokenEmbedding,
+            Layer[] layers,
+            float[] outputNorm,
+            WeightMatrix output) {
         this.gguf = gguf;
         this.config = config;
         this.tokenizer = tokenizer;
@@ -53,7 +75,7 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Loads a model; {@code progress} (may be null) receives short human-readable steps. */
     public static LlamaModel load(Path path, Consumer<String> progress) throws IOException {
-        Consumer<String> log = progress != null ? progress : s -> { };
+        Consumer<String> log = progress != null ? progress : s -> {};
         log.accept("loading " + path);
         GGUFFile gguf = GGUFFile.open(path);
         try {
@@ -69,20 +91,24 @@ public final class LlamaModel implements AutoCloseable {
         try {
             return bind(gguf, log);
         } catch (IllegalArgumentException e) {
-            throw LlamaConfig.namingFile(gguf, e);   // e.g. a malformed vocabulary entry or an unsupported tensor type
+            throw LlamaConfig.namingFile(gguf, e); // e.g. a malformed vocabulary entry or an unsupported tensor type
         }
     }
 
     private static LlamaModel bind(GGUFFile gguf, Consumer<String> log) {
-        LlamaConfig c = LlamaConfig.fromModelFile(gguf);   // checked against the tensors before anything is sized
+        LlamaConfig c = LlamaConfig.fromModelFile(gguf); // checked against the tensors before anything is sized
         log.accept("model: " + c.describe());
-        if (Boolean.getBoolean("squall.warmUp")) {   // the launcher's: compile the kernels while the tokenizer builds
-            CpuEngine.warmUpInBackground(gguf.tensors().stream().filter(t -> t.rank() == 2).map(TensorInfo::type)
-                    .filter(WeightMatrix::supports).toList());
+        if (Boolean.getBoolean("squall.warmUp")) { // the launcher's: compile the kernels while the tokenizer builds
+            CpuEngine.warmUpInBackground(gguf.tensors().stream()
+                    .filter(t -> t.rank() == 2)
+                    .map(TensorInfo::type)
+                    .filter(WeightMatrix::supports)
+                    .toList());
         }
         Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
         if (tokenizer.vocabularySize() != c.vocabSize()) {
-            throw new IllegalArgumentException(gguf.name() + ": tokenizer has " + tokenizer.vocabularySize() + " tokens, model " + c.vocabSize());
+            throw new IllegalArgumentException(
+                    gguf.name() + ": tokenizer has " + tokenizer.vocabularySize() + " tokens, model " + c.vocabSize());
         }
         WeightMatrix embedding = matrix(gguf, "token_embd.weight", c.vocabSize(), c.dim());
         Layer[] layers = new Layer[c.layers()];
@@ -111,8 +137,9 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException(gguf.name() + ": missing tensor " + name);
         }
         if (!Arrays.equals(t.dims(), dims)) {
-            throw new IllegalArgumentException(gguf.name() + ": tensor " + name + " has shape " + Arrays.toString(t.dims())
-                    + ", expected " + Arrays.toString(dims) + " (GGUF order, innermost first)");
+            throw new IllegalArgumentException(
+                    gguf.name() + ": tensor " + name + " has shape " + Arrays.toString(t.dims()) + ", expected "
+                            + Arrays.toString(dims) + " (GGUF order, innermost first)");
         }
         return t;
     }

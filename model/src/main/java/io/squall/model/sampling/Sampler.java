@@ -11,13 +11,13 @@ import java.util.SplittableRandom;
 public final class Sampler {
     private final SamplerSettings settings;
     private final SplittableRandom random;
-    private final float[] work;          // penalized logits
-    private final long[] order;          // candidates as sortable (logit, id) keys
+    private final float[] work; // penalized logits
+    private final long[] order; // candidates as sortable (logit, id) keys
     private final float[] candidateLogits;
     private final int[] candidateIds;
     private final double[] probabilities;
-    private final int[] seenStamp;       // marks tokens already penalized in this call
-    private final float[] heap;          // top-k threshold search
+    private final int[] seenStamp; // marks tokens already penalized in this call
+    private final float[] heap; // top-k threshold search
     private int stamp;
 
     public Sampler(SamplerSettings settings, int vocabularySize) {
@@ -40,7 +40,8 @@ public final class Sampler {
     public int sample(float[] logits, int[] history, int historyLength) {
         int n = logits.length;
         if (n != work.length) {
-            throw new IllegalArgumentException("logits have " + n + " entries, the sampler was made for " + work.length);
+            throw new IllegalArgumentException(
+                    "logits have " + n + " entries, the sampler was made for " + work.length);
         }
         System.arraycopy(logits, 0, work, 0, n);
         applyRepetitionPenalty(work, history, historyLength);
@@ -59,7 +60,9 @@ public final class Sampler {
      * the k, so the full row is needed). Top-p and min-p only look at the k candidates, so they need nothing more.
      */
     public boolean needsOnlyTopK(int capacity) {
-        return !settings.isGreedy() && settings.topK() > 0 && Math.min(settings.topK(), work.length) <= capacity
+        return !settings.isGreedy()
+                && settings.topK() > 0
+                && Math.min(settings.topK(), work.length) <= capacity
                 && settings.repeatPenalty() == 1f;
     }
 
@@ -75,8 +78,9 @@ public final class Sampler {
      */
     public int sampleCandidates(int[] ids, float[] logits, int count) {
         if (!needsOnlyTopK(Integer.MAX_VALUE)) {
-            throw new IllegalStateException("sampling from the top-k candidates alone needs temperature > 0, top-k > 0 and no "
-                    + "repetition penalty; settings: " + settings);
+            throw new IllegalStateException(
+                    "sampling from the top-k candidates alone needs temperature > 0, top-k > 0 and no "
+                            + "repetition penalty; settings: " + settings);
         }
         if (count <= 0) {
             throw new IllegalArgumentException("no candidates to sample from (every logit was NaN?)");
@@ -207,7 +211,7 @@ public final class Sampler {
 
     private static int sortableBits(float f) {
         int bits = Float.floatToIntBits(f);
-        return bits < 0 ? bits ^ 0x7fffffff : bits;   // orders negative floats correctly as signed ints
+        return bits < 0 ? bits ^ 0x7fffffff : bits; // orders negative floats correctly as signed ints
     }
 
     /** Smallest prefix whose probability (softmax without temperature, as llama.cpp) reaches p; at least one. */

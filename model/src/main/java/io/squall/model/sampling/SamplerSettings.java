@@ -12,13 +12,22 @@ package io.squall.model.sampling;
  * @param repeatLastN  how many recent tokens the penalty looks at
  * @param seed         seed of the random generator, for reproducible runs
  */
-public record SamplerSettings(float temperature, int topK, float topP, float minP, float repeatPenalty, int repeatLastN, long seed) {
+public record SamplerSettings(
+        float temperature, int topK, float topP, float minP, float repeatPenalty, int repeatLastN, long seed) {
 
     public SamplerSettings {
-        if (Float.isNaN(temperature) || topP < 0 || topP > 1 || Float.isNaN(topP) || minP < 0 || minP > 1 || Float.isNaN(minP)
-                || !(repeatPenalty > 0) || repeatLastN < 0) {
-            throw new IllegalArgumentException("invalid sampling settings: temperature " + temperature + ", top-p " + topP
-                    + " (0..1), min-p " + minP + " (0..1), repeat penalty " + repeatPenalty + " (> 0), repeat-last-n " + repeatLastN);
+        if (Float.isNaN(temperature)
+                || topP < 0
+                || topP > 1
+                || Float.isNaN(topP)
+                || minP < 0
+                || minP > 1
+                || Float.isNaN(minP)
+                || !(repeatPenalty > 0)
+                || repeatLastN < 0) {
+            throw new IllegalArgumentException("invalid sampling settings: temperature " + temperature + ", top-p "
+                    + topP + " (0..1), min-p " + minP + " (0..1), repeat penalty " + repeatPenalty
+                    + " (> 0), repeat-last-n " + repeatLastN);
         }
     }
 

@@ -1,10 +1,11 @@
 package io.squall.model.tensor;
 
+import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.format.Q4_0Block;
 import io.squall.kernels.format.Q4_KBlock;
 import io.squall.kernels.format.Q6_KBlock;
-import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.format.Q8_0Block;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -50,7 +51,8 @@ final class Blocks {
     static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfByte BYTE = ValueLayout.JAVA_BYTE;
 
-    // The block sizes of the table the device kernels share (io.squall.kernels.format), as constants for the loops here.
+    // The block sizes of the table the device kernels share (io.squall.kernels.format), as constants for the loops
+    // here.
     static final int Q8_0_BYTES = Q8_0Block.BYTES;
     static final int Q4_0_BYTES = Q4_0Block.BYTES;
     static final int Q4_K_BYTES = Q4_KBlock.BYTES;
@@ -67,8 +69,7 @@ final class Blocks {
     /** The 16 non-uniform levels of IQ4_NL and IQ4_XS (ggml's kvalues_iq4nl). */
     static final byte[] IQ4_VALUES = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
 
-    private Blocks() {
-    }
+    private Blocks() {}
 
     static float half(MemorySegment s, long offset) {
         return Float.float16ToFloat(s.get(SHORT_LE, offset));
@@ -103,12 +104,14 @@ final class Blocks {
      * nibbles of byte j+4 (scale low, min high) and their top 2 bits in the top bits of bytes j-4 and j.
      */
     static int scaleK4(int bytes0to3, int bytes8to11, int j) {
-        return j < 4 ? (bytes0to3 >>> (8 * j)) & 63
+        return j < 4
+                ? (bytes0to3 >>> (8 * j)) & 63
                 : ((bytes8to11 >>> (8 * (j - 4))) & 0xF) | (((bytes0to3 >>> (8 * (j - 4) + 6)) & 3) << 4);
     }
 
     static int minK4(int bytes4to7, int bytes8to11, int j) {
-        return j < 4 ? (bytes4to7 >>> (8 * j)) & 63
+        return j < 4
+                ? (bytes4to7 >>> (8 * j)) & 63
                 : ((bytes8to11 >>> (8 * (j - 4) + 4)) & 0xF) | (((bytes4to7 >>> (8 * (j - 4) + 6)) & 3) << 4);
     }
 

@@ -1,5 +1,8 @@
 package io.squall.model.tensor;
 
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
 import static io.squall.model.tensor.Blocks.BYTE;
 import static io.squall.model.tensor.Blocks.FLOAT_LE;
 import static io.squall.model.tensor.Blocks.INT_LE;
@@ -14,20 +17,17 @@ import static io.squall.model.tensor.Blocks.scaleK3;
 import static io.squall.model.tensor.Blocks.scaleK4;
 import static io.squall.model.tensor.Blocks.u8;
 
-import java.lang.foreign.MemorySegment;
-import java.util.Objects;
-
 /** Decodes GGUF tensor data (ggml block layouts, see {@link Blocks}) to floats. */
 public final class Dequantizer {
-    private Dequantizer() {
-    }
+    private Dequantizer() {}
 
     /**
      * Decodes {@code count} elements starting at element {@code firstElement} of the tensor data {@code src}
      * into {@code dst[dstOffset..]}. Any element range works; partial blocks at either end are decoded whole
      * and cut.
      */
-    public static void dequantize(GGMLType type, MemorySegment src, long firstElement, float[] dst, int dstOffset, int count) {
+    public static void dequantize(
+            GGMLType type, MemorySegment src, long firstElement, float[] dst, int dstOffset, int count) {
         Objects.requireNonNull(type, "type");
         requireSupported(type, "dequantize");
         Objects.checkFromIndexSize(dstOffset, count, dst.length);
@@ -128,9 +128,12 @@ public final class Dequantizer {
                         int hi = u8(s, ql + l + 32);
                         int high = u8(s, qh + l);
                         dst[base + l] = scale * s.get(BYTE, sc + is) * (((lo & 0xF) | ((high & 3) << 4)) - 32);
-                        dst[base + l + 32] = scale * s.get(BYTE, sc + is + 2) * (((hi & 0xF) | (((high >>> 2) & 3) << 4)) - 32);
-                        dst[base + l + 64] = scale * s.get(BYTE, sc + is + 4) * (((lo >>> 4) | (((high >>> 4) & 3) << 4)) - 32);
-                        dst[base + l + 96] = scale * s.get(BYTE, sc + is + 6) * (((hi >>> 4) | (((high >>> 6) & 3) << 4)) - 32);
+                        dst[base + l + 32] =
+                                scale * s.get(BYTE, sc + is + 2) * (((hi & 0xF) | (((high >>> 2) & 3) << 4)) - 32);
+                        dst[base + l + 64] =
+                                scale * s.get(BYTE, sc + is + 4) * (((lo >>> 4) | (((high >>> 4) & 3) << 4)) - 32);
+                        dst[base + l + 96] =
+                                scale * s.get(BYTE, sc + is + 6) * (((hi >>> 4) | (((high >>> 6) & 3) << 4)) - 32);
                     }
                 }
             }

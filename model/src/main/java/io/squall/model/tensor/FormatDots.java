@@ -1,5 +1,15 @@
 package io.squall.model.tensor;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
 import static io.squall.model.tensor.VectorDots.F;
 import static io.squall.model.tensor.VectorDots.L;
 import static jdk.incubator.vector.VectorOperators.ADD;
@@ -10,15 +20,6 @@ import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2F;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
-
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Fused dequantize-and-dot kernels for the formats beyond the first seven: Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K,
@@ -39,101 +40,173 @@ final class FormatDots {
     private static final ByteVector IQ4_TABLE = ByteVector.fromArray(B16, Blocks.IQ4_VALUES, 0);
     private static final ByteVector LOW_NIBBLE16 = ByteVector.broadcast(B16, (byte) 0x0F);
     /** Lane i shifts Q5_0/Q5_1's 32-bit qh right by i: element i's 5th bit. */
-    private static final int[] BIT_INDEX = java.util.stream.IntStream.range(0, 32).toArray();
+    private static final int[] BIT_INDEX =
+            java.util.stream.IntStream.range(0, 32).toArray();
 
-    private FormatDots() {
-    }
+    private FormatDots() {}
 
     static VectorDots.RowDots kernel(GGMLType type) {
         return switch (type) {
-            case Q4_1 -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q4_1(w, base, x, xo, cols);
-                }
-
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = q4_1(w, base + r * rowBytes, x, xo, cols);
+            case Q4_1 ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q4_1(w, base, x, xo, cols);
                     }
-                }
-            };
-            case Q5_0 -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q5_0(w, base, x, xo, cols);
-                }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q5_0(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = q4_1(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
-            case Q5_1 -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q5_1(w, base, x, xo, cols);
-                }
+                };
+            case Q5_0 ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q5_0(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q5_1(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q5_0(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
-            case IQ4_NL -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return iq4_nl(w, base, x, xo, cols);
-                }
+                };
+            case Q5_1 ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q5_1(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = iq4_nl(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q5_1(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
-            case Q2_K -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q2_K(w, base, x, xo, cols);
-                }
+                };
+            case IQ4_NL ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return iq4_nl(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q2_K(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = iq4_nl(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
-            case Q3_K -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q3_K(w, base, x, xo, cols);
-                }
+                };
+            case Q2_K ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q2_K(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q3_K(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q2_K(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
-            case Q5_K -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q5_K(w, base, x, xo, cols);
-                }
+                };
+            case Q3_K ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q3_K(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q5_K(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q3_K(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
-            case IQ4_XS -> new VectorDots.RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return iq4_xs(w, base, x, xo, cols);
-                }
+                };
+            case Q5_K ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q5_K(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = iq4_xs(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q5_K(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
+                };
+            case IQ4_XS ->
+                new VectorDots.RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return iq4_xs(w, base, x, xo, cols);
+                    }
+
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = iq4_xs(w, base + r * rowBytes, x, xo, cols);
+                        }
+                    }
+                };
             default -> throw new IllegalArgumentException("no dot product for " + type);
         };
     }
@@ -190,8 +263,12 @@ final class FormatDots {
                 ByteVector v = ByteVector.fromMemorySegment(B, w, o + 6 + j, LE);
                 IntVector lo = (IntVector) v.and(LOW_NIBBLE).convertShape(B2I, I, 0);
                 IntVector hi = (IntVector) v.lanewise(LSHR, 4).and(LOW_NIBBLE).convertShape(B2I, I, 0);
-                IntVector h0 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, j)).and(1).lanewise(LSHL, 4);
-                IntVector h1 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, 16 + j)).and(1).lanewise(LSHL, 4);
+                IntVector h0 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, j))
+                        .and(1)
+                        .lanewise(LSHL, 4);
+                IntVector h1 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, 16 + j))
+                        .and(1)
+                        .lanewise(LSHL, 4);
                 FloatVector x0 = FloatVector.fromArray(F, x, xi + j);
                 FloatVector x1 = FloatVector.fromArray(F, x, xi + 16 + j);
                 s = intsToFloats(lo.or(h0)).fma(x0, s);
@@ -216,8 +293,12 @@ final class FormatDots {
                 ByteVector v = ByteVector.fromMemorySegment(B, w, o + 8 + j, LE);
                 IntVector lo = (IntVector) v.and(LOW_NIBBLE).convertShape(B2I, I, 0);
                 IntVector hi = (IntVector) v.lanewise(LSHR, 4).and(LOW_NIBBLE).convertShape(B2I, I, 0);
-                IntVector h0 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, j)).and(1).lanewise(LSHL, 4);
-                IntVector h1 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, 16 + j)).and(1).lanewise(LSHL, 4);
+                IntVector h0 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, j))
+                        .and(1)
+                        .lanewise(LSHL, 4);
+                IntVector h1 = qh.lanewise(LSHR, IntVector.fromArray(I, BIT_INDEX, 16 + j))
+                        .and(1)
+                        .lanewise(LSHL, 4);
                 FloatVector x0 = FloatVector.fromArray(F, x, xi + j);
                 FloatVector x1 = FloatVector.fromArray(F, x, xi + 16 + j);
                 s = intsToFloats(lo.or(h0)).fma(x0, s);
@@ -261,16 +342,19 @@ final class FormatDots {
             float d = Blocks.half(w, o + 80);
             float dmin = Blocks.half(w, o + 82);
             int xb = xo + 256 * sb;
-            for (int hk = 0; hk < 4; hk++) {   // h = hk / 2, k = hk % 2: quant bytes 32h + 16k ..
+            for (int hk = 0; hk < 4; hk++) { // h = hk / 2, k = hk % 2: quant bytes 32h + 16k ..
                 long q = o + 16 + 16 * hk;
                 int sub0 = 8 * (hk >> 1) + (hk & 1);
                 for (int l = 0; l < 16; l += L) {
-                    ShortVector v = bytesAsShorts(w, q + l);   // 16-bit lanes: see q5_K
+                    ShortVector v = bytesAsShorts(w, q + l); // 16-bit lanes: see q5_K
                     for (int j = 0; j < 4; j++) {
                         int sub = sub0 + 2 * j;
                         int sc = Blocks.u8(w, o + sub);
                         FloatVector xv = FloatVector.fromArray(F, x, xb + 16 * sub + l);
-                        accQ = ((FloatVector) v.lanewise(LSHR, 2 * j).and((short) 3).convertShape(S2F, F, 0)).mul(xv).fma(FloatVector.broadcast(F, d * (sc & 0xF)), accQ);
+                        accQ = ((FloatVector)
+                                        v.lanewise(LSHR, 2 * j).and((short) 3).convertShape(S2F, F, 0))
+                                .mul(xv)
+                                .fma(FloatVector.broadcast(F, d * (sc & 0xF)), accQ);
                         accM = xv.fma(FloatVector.broadcast(F, dmin * (sc >>> 4)), accM);
                     }
                 }
@@ -291,14 +375,18 @@ final class FormatDots {
                 int k = hk & 1;
                 long q = o + 32 + 16 * hk;
                 for (int l = 0; l < 16; l += L) {
-                    ShortVector v = bytesAsShorts(w, q + l);   // 16-bit lanes: see q5_K
+                    ShortVector v = bytesAsShorts(w, q + l); // 16-bit lanes: see q5_K
                     ShortVector hm = bytesAsShorts(w, o + 16 * k + l);
                     for (int j = 0; j < 4; j++) {
                         int sub = 8 * h + 2 * j + k;
                         float dl = d * (Blocks.scaleK3(w, o + 96, sub) - 32);
-                        ShortVector high = hm.lanewise(LSHR, 4 * h + j).and((short) 1).lanewise(LSHL, 2);
-                        ShortVector qv = v.lanewise(LSHR, 2 * j).and((short) 3).or(high).sub((short) 4);
-                        acc = ((FloatVector) qv.convertShape(S2F, F, 0)).mul(FloatVector.fromArray(F, x, xb + 16 * sub + l)).fma(FloatVector.broadcast(F, dl), acc);
+                        ShortVector high =
+                                hm.lanewise(LSHR, 4 * h + j).and((short) 1).lanewise(LSHL, 2);
+                        ShortVector qv =
+                                v.lanewise(LSHR, 2 * j).and((short) 3).or(high).sub((short) 4);
+                        acc = ((FloatVector) qv.convertShape(S2F, F, 0))
+                                .mul(FloatVector.fromArray(F, x, xb + 16 * sub + l))
+                                .fma(FloatVector.broadcast(F, dl), acc);
                     }
                 }
             }
@@ -327,8 +415,10 @@ final class FormatDots {
                     // bit fields in 16-bit lanes: x86 shifts those natively, bytes only through widening
                     ShortVector v = bytesAsShorts(w, qs + j);
                     ShortVector qh = bytesAsShorts(w, o + 16 + j);
-                    ShortVector lo = v.and((short) 0x0F).or(qh.lanewise(LSHR, 2 * g).and((short) 1).lanewise(LSHL, 4));
-                    ShortVector hi = v.lanewise(LSHR, 4).or(qh.lanewise(LSHR, 2 * g + 1).and((short) 1).lanewise(LSHL, 4));
+                    ShortVector lo = v.and((short) 0x0F)
+                            .or(qh.lanewise(LSHR, 2 * g).and((short) 1).lanewise(LSHL, 4));
+                    ShortVector hi = v.lanewise(LSHR, 4)
+                            .or(qh.lanewise(LSHR, 2 * g + 1).and((short) 1).lanewise(LSHL, 4));
                     FloatVector x1 = FloatVector.fromArray(F, x, xi + j);
                     FloatVector x2 = FloatVector.fromArray(F, x, xi + 32 + j);
                     sLo = ((FloatVector) lo.convertShape(S2F, F, 0)).fma(x1, sLo);

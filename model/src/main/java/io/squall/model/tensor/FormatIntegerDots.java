@@ -1,17 +1,18 @@
 package io.squall.model.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+
 import static io.squall.model.tensor.IntegerDots.bytesAt;
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
-
-import java.lang.foreign.MemorySegment;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Integer dot products with the 8-bit quantized x ({@link QuantizedVector}) for Q4_1, Q5_0 and Q5_1, in the shape
@@ -35,8 +36,7 @@ final class FormatIntegerDots {
     /** The same for the high nibbles, elements 16 + 2k and 17 + 2k. */
     private static final IntVector QH_SHIFT_HIGH = QH_SHIFT_LOW.add(16);
 
-    private FormatIntegerDots() {
-    }
+    private FormatIntegerDots() {}
 
     static boolean supports(GGMLType type) {
         return switch (type) {
@@ -51,39 +51,63 @@ final class FormatIntegerDots {
      */
     static IntegerDots.Int8RowDots kernel(GGMLType type) {
         return switch (type) {
-            case Q4_1 -> new IntegerDots.Int8RowDots() {
-                float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
-                    return q4_1(w, base, x, cols);
-                }
-
-                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q4_1(w, base + r * rowBytes, x, cols);
+            case Q4_1 ->
+                new IntegerDots.Int8RowDots() {
+                    float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
+                        return q4_1(w, base, x, cols);
                     }
-                }
-            };
-            case Q5_0 -> new IntegerDots.Int8RowDots() {
-                float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
-                    return q5_0(w, base, x, cols);
-                }
 
-                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q5_0(w, base + r * rowBytes, x, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            QuantizedVector x,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q4_1(w, base + r * rowBytes, x, cols);
+                        }
                     }
-                }
-            };
-            case Q5_1 -> new IntegerDots.Int8RowDots() {
-                float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
-                    return q5_1(w, base, x, cols);
-                }
+                };
+            case Q5_0 ->
+                new IntegerDots.Int8RowDots() {
+                    float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
+                        return q5_0(w, base, x, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {
-                        out[o + r] = q5_1(w, base + r * rowBytes, x, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            QuantizedVector x,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q5_0(w, base + r * rowBytes, x, cols);
+                        }
                     }
-                }
-            };
+                };
+            case Q5_1 ->
+                new IntegerDots.Int8RowDots() {
+                    float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
+                        return q5_1(w, base, x, cols);
+                    }
+
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            QuantizedVector x,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) {
+                            out[o + r] = q5_1(w, base + r * rowBytes, x, cols);
+                        }
+                    }
+                };
             default -> throw new IllegalArgumentException("no integer dot product for " + type);
         };
     }
@@ -109,7 +133,9 @@ final class FormatIntegerDots {
         for (int b = 0; b < cols / 32; b++) {
             long o = base + (long) b * Blocks.Q4_1_BYTES;
             ShortVector v = bytesAt(w, o + 4);
-            IntVector p = v.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, 16 * b))
+            IntVector p = v.and((short) 0x0F)
+                    .reinterpretAsInts()
+                    .mul(IntVector.fromArray(I, xp, 16 * b))
                     .add(v.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, 16 * b + 8)));
             acc = highHalves(p).fma(FloatVector.broadcast(F, Blocks.half(w, o) * xd[b]), acc);
             minSum += Blocks.half(w, o + 2) * xs[b];
@@ -131,7 +157,8 @@ final class FormatIntegerDots {
             ShortVector v = bytesAt(w, o + 6);
             IntVector lo = v.and((short) 0x0F).reinterpretAsInts().or(fifthBits(qh, QH_SHIFT_LOW));
             IntVector hi = v.lanewise(LSHR, 4).reinterpretAsInts().or(fifthBits(qh, QH_SHIFT_HIGH));
-            IntVector p = lo.mul(IntVector.fromArray(I, xp, 16 * b)).add(hi.mul(IntVector.fromArray(I, xp, 16 * b + 8)));
+            IntVector p =
+                    lo.mul(IntVector.fromArray(I, xp, 16 * b)).add(hi.mul(IntVector.fromArray(I, xp, 16 * b + 8)));
             acc = highHalves(p).fma(FloatVector.broadcast(F, d * xd[b]), acc);
             offset += d * xs[b];
         }
@@ -151,7 +178,8 @@ final class FormatIntegerDots {
             ShortVector v = bytesAt(w, o + 8);
             IntVector lo = v.and((short) 0x0F).reinterpretAsInts().or(fifthBits(qh, QH_SHIFT_LOW));
             IntVector hi = v.lanewise(LSHR, 4).reinterpretAsInts().or(fifthBits(qh, QH_SHIFT_HIGH));
-            IntVector p = lo.mul(IntVector.fromArray(I, xp, 16 * b)).add(hi.mul(IntVector.fromArray(I, xp, 16 * b + 8)));
+            IntVector p =
+                    lo.mul(IntVector.fromArray(I, xp, 16 * b)).add(hi.mul(IntVector.fromArray(I, xp, 16 * b + 8)));
             acc = highHalves(p).fma(FloatVector.broadcast(F, Blocks.half(w, o) * xd[b]), acc);
             minSum += Blocks.half(w, o + 2) * xs[b];
         }

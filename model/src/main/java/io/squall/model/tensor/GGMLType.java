@@ -21,7 +21,8 @@ public enum GGMLType {
     Q5_K(13, BlockFormat.Q5_K),
     Q6_K(14, BlockFormat.Q6_K),
     Q8_K(15, BlockFormat.Q8_K),
-    // ggml types Squall reads from files but cannot decode: listed so that such files open and `llama info` can name them
+    // ggml types Squall reads from files but cannot decode: listed so that such files open and `llama info` can name
+    // them
     IQ2_XXS(16, BlockFormat.IQ2_XXS),
     IQ2_XS(17, BlockFormat.IQ2_XS),
     IQ3_XXS(18, BlockFormat.IQ3_XXS),
@@ -72,7 +73,8 @@ public enum GGMLType {
     /** Bytes needed for {@code elements} elements; the count must be a whole number of blocks. */
     public long byteSize(long elements) {
         if (elements % blockSize() != 0) {
-            throw new IllegalArgumentException(name() + " stores blocks of " + blockSize() + " elements; " + elements + " is not a multiple");
+            throw new IllegalArgumentException(
+                    name() + " stores blocks of " + blockSize() + " elements; " + elements + " is not a multiple");
         }
         return Math.multiplyExact(elements / blockSize(), (long) typeSize());
     }

@@ -1,19 +1,20 @@
 package io.squall.model.tensor;
 
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
 import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
-
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Integer dot products of low-bit weight rows with an 8-bit quantized activation vector ({@link QuantizedVector}).
@@ -62,8 +63,7 @@ final class IntegerDots {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    private IntegerDots() {
-    }
+    private IntegerDots() {}
 
     /** The kernels of one type; rows at byte {@code base} with {@code cols} elements, dotted with the quantized x. */
     abstract static class Int8RowDots {
@@ -74,44 +74,71 @@ final class IntegerDots {
     }
 
     static boolean supports(GGMLType type) {
-        return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K || FormatIntegerDots.supports(type);
+        return type == GGMLType.Q4_0
+                || type == GGMLType.Q4_K
+                || type == GGMLType.Q6_K
+                || FormatIntegerDots.supports(type);
     }
 
     static Int8RowDots kernel(GGMLType type) {
         return switch (type) {
-            case Q4_0 -> new Int8RowDots() {
-                float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
-                    return q4_0(w, base, x, cols);
-                }
-
-                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-                    q4_0x2(w, base, rowBytes, x, cols, out, o);
-                    q4_0x2(w, base + 2 * rowBytes, rowBytes, x, cols, out, o + 2);
-                }
-            };
-            case Q4_K -> new Int8RowDots() {
-                float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
-                    return q4_K(w, base, x, cols);
-                }
-
-                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = q4_K(w, base + r * rowBytes, x, cols);
+            case Q4_0 ->
+                new Int8RowDots() {
+                    float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
+                        return q4_0(w, base, x, cols);
                     }
-                }
-            };
-            case Q6_K -> new Int8RowDots() {
-                float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
-                    return q6_K(w, base, x, cols);
-                }
 
-                void dot4(MemorySegment w, long base, long rowBytes, QuantizedVector x, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = q6_K(w, base + r * rowBytes, x, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            QuantizedVector x,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        q4_0x2(w, base, rowBytes, x, cols, out, o);
+                        q4_0x2(w, base + 2 * rowBytes, rowBytes, x, cols, out, o + 2);
                     }
-                }
-            };
-            default -> FormatIntegerDots.kernel(type);   // Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS
+                };
+            case Q4_K ->
+                new Int8RowDots() {
+                    float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
+                        return q4_K(w, base, x, cols);
+                    }
+
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            QuantizedVector x,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = q4_K(w, base + r * rowBytes, x, cols);
+                        }
+                    }
+                };
+            case Q6_K ->
+                new Int8RowDots() {
+                    float dot(MemorySegment w, long base, QuantizedVector x, int cols) {
+                        return q6_K(w, base, x, cols);
+                    }
+
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            QuantizedVector x,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = q6_K(w, base + r * rowBytes, x, cols);
+                        }
+                    }
+                };
+            default -> FormatIntegerDots.kernel(type); // Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS
         };
     }
 
@@ -138,9 +165,12 @@ final class IntegerDots {
             long o = base + (long) b * Blocks.Q4_0_BYTES;
             float d = Blocks.half(w, o);
             ShortVector v = bytesAt(w, o + 2);
-            IntVector p = v.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, 16 * b))
+            IntVector p = v.and((short) 0x0F)
+                    .reinterpretAsInts()
+                    .mul(IntVector.fromArray(I, xp, 16 * b))
                     .add(v.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, 16 * b + 8)));
-            acc = ((FloatVector) p.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, d * xd[b]), acc);
+            acc = ((FloatVector) p.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0))
+                    .fma(FloatVector.broadcast(F, d * xd[b]), acc);
             offset += d * xs[b];
         }
         return acc.reduceLanes(ADD) - 8 * offset;
@@ -169,12 +199,20 @@ final class IntegerDots {
             IntVector xHi = IntVector.fromArray(I, xp, 16 * b + 8);
             ShortVector v0 = bytesAt(w, base + bo + 2);
             ShortVector v1 = bytesAt(w, r1 + bo + 2);
-            IntVector p0 = v0.and((short) 0x0F).reinterpretAsInts().mul(xLo).add(v0.lanewise(LSHR, 4).reinterpretAsInts().mul(xHi));
-            IntVector p1 = v1.and((short) 0x0F).reinterpretAsInts().mul(xLo).add(v1.lanewise(LSHR, 4).reinterpretAsInts().mul(xHi));
+            IntVector p0 = v0.and((short) 0x0F)
+                    .reinterpretAsInts()
+                    .mul(xLo)
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsInts().mul(xHi));
+            IntVector p1 = v1.and((short) 0x0F)
+                    .reinterpretAsInts()
+                    .mul(xLo)
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsInts().mul(xHi));
             float scale = xd[b];
             float sum = xs[b];
-            acc0 = ((FloatVector) p0.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, d0 * scale), acc0);
-            acc1 = ((FloatVector) p1.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, d1 * scale), acc1);
+            acc0 = ((FloatVector) p0.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0))
+                    .fma(FloatVector.broadcast(F, d0 * scale), acc0);
+            acc1 = ((FloatVector) p1.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0))
+                    .fma(FloatVector.broadcast(F, d1 * scale), acc1);
             offset0 += d0 * sum;
             offset1 += d1 * sum;
         }
@@ -208,20 +246,26 @@ final class IntegerDots {
                 int shift = 16 * (g & 1);
                 int scales = (g < 2 ? scalesLow : scalesHigh) >>> shift;
                 int mins = (g < 2 ? minsLow : minsHigh) >>> shift;
-                int blk = 8 * sb + 2 * g;   // the 32-element block of x under the low nibbles
-                int xi = 16 * blk;          // its first pair of x
+                int blk = 8 * sb + 2 * g; // the 32-element block of x under the low nibbles
+                int xi = 16 * blk; // its first pair of x
                 long qs = o + 16 + 32 * g;
                 // two nibbles per int lane times x's pair ints: bits 16-31 sum two products (see q4_0x2)
                 ShortVector v0 = bytesAt(w, qs);
                 ShortVector v1 = bytesAt(w, qs + 16);
-                IntVector pLo = v0.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi))
+                IntVector pLo = v0.and((short) 0x0F)
+                        .reinterpretAsInts()
+                        .mul(IntVector.fromArray(I, xp, xi))
                         .add(v1.and((short) 0x0F).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 8)));
-                IntVector pHi = v0.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 16))
+                IntVector pHi = v0.lanewise(LSHR, 4)
+                        .reinterpretAsInts()
+                        .mul(IntVector.fromArray(I, xp, xi + 16))
                         .add(v1.lanewise(LSHR, 4).reinterpretAsInts().mul(IntVector.fromArray(I, xp, xi + 24)));
                 float scaleLo = d * (scales & 0xFF) * xd[blk];
                 float scaleHi = d * ((scales >>> 8) & 0xFF) * xd[blk + 1];
-                accLo = ((FloatVector) pLo.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, scaleLo), accLo);
-                accHi = ((FloatVector) pHi.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0)).fma(FloatVector.broadcast(F, scaleHi), accHi);
+                accLo = ((FloatVector) pLo.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, scaleLo), accLo);
+                accHi = ((FloatVector) pHi.add(0x8000).lanewise(ASHR, 16).convert(I2F, 0))
+                        .fma(FloatVector.broadcast(F, scaleHi), accHi);
                 minSum += dmin * ((mins & 0xFF) * xs[blk] + ((mins >>> 8) & 0xFF) * xs[blk + 1]);
             }
         }
@@ -245,21 +289,28 @@ final class IntegerDots {
                 long ql = o + 64 * h;
                 long qh = o + 128 + 32 * h;
                 long sc = o + 192 + 8 * h;
-                int blk = 8 * sb + 4 * h;   // first 32-element block of x in this half
+                int blk = 8 * sb + 4 * h; // first 32-element block of x in this half
                 for (int l = 0; l < 32; l += 16) {
                     ShortVector hb = bytesAt(w, qh + l);
-                    // pair p: ql[32p + l] holds quarter p (low nibble, qh bits 2p) and quarter p + 2 (high nibble, qh bits 2p + 4)
+                    // pair p: ql[32p + l] holds quarter p (low nibble, qh bits 2p) and quarter p + 2 (high nibble, qh
+                    // bits 2p + 4)
                     for (int p = 0; p < 2; p++) {
                         ShortVector v = bytesAt(w, ql + 32 * p + l);
-                        ShortVector qLow = v.and((short) 0x0F).or(hb.lanewise(LSHL, 4 - 2 * p).and((short) 0x30)).sub((short) 32);
-                        ShortVector qHigh = v.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2 * p).and((short) 0x30)).sub((short) 32);
+                        ShortVector qLow = v.and((short) 0x0F)
+                                .or(hb.lanewise(LSHL, 4 - 2 * p).and((short) 0x30))
+                                .sub((short) 32);
+                        ShortVector qHigh = v.lanewise(LSHR, 4)
+                                .or(hb.lanewise(LSHR, 2 * p).and((short) 0x30))
+                                .sub((short) 32);
                         int is = l / 16 + 2 * p;
                         int xLow = 32 * (blk + p) + l;
                         int xHigh = xLow + 64;
                         float scLow = d * w.get(Blocks.BYTE, sc + is);
                         float scHigh = d * w.get(Blocks.BYTE, sc + is + 4);
-                        accLow = pairSums(qLow.mul(ShortVector.fromArray(S, xq, xLow))).fma(FloatVector.broadcast(F, scLow * xd[blk + p]), accLow);
-                        accHigh = pairSums(qHigh.mul(ShortVector.fromArray(S, xq, xHigh))).fma(FloatVector.broadcast(F, scHigh * xd[blk + p + 2]), accHigh);
+                        accLow = pairSums(qLow.mul(ShortVector.fromArray(S, xq, xLow)))
+                                .fma(FloatVector.broadcast(F, scLow * xd[blk + p]), accLow);
+                        accHigh = pairSums(qHigh.mul(ShortVector.fromArray(S, xq, xHigh)))
+                                .fma(FloatVector.broadcast(F, scHigh * xd[blk + p + 2]), accHigh);
                     }
                 }
             }

@@ -1,10 +1,11 @@
 package io.squall.model.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Measures the machine's memory read bandwidth as the CPU engine sees it: all {@link Threads} stream
@@ -12,10 +13,9 @@ import jdk.incubator.vector.VectorOperators;
  * fraction of this figure (single-sequence decoding reads every weight once per token).
  */
 public final class MemoryBandwidth {
-    private static final long DEFAULT_BYTES = 1L << 30;   // well above any last-level cache
+    private static final long DEFAULT_BYTES = 1L << 30; // well above any last-level cache
 
-    private MemoryBandwidth() {
-    }
+    private MemoryBandwidth() {}
 
     /** Best of five streaming reads of a 1 GiB buffer, in GB/s (10^9 bytes per second). */
     public static double measureReadGBps() {
@@ -25,23 +25,25 @@ public final class MemoryBandwidth {
     /** Best of {@code runs} streaming reads of a {@code bytes}-byte buffer with all threads, in GB/s. */
     public static double measureReadGBps(long bytes, int runs) {
         int unit = VectorDots.F.vectorByteSize();
-        long pieces = bytes / (1024L * unit);   // threads share out pieces of 1024 vectors
+        long pieces = bytes / (1024L * unit); // threads share out pieces of 1024 vectors
         if (pieces < Threads.count() || pieces > Integer.MAX_VALUE || runs < 1) {
-            throw new IllegalArgumentException("bandwidth buffer of " + bytes + " bytes and " + runs + " runs is too small");
+            throw new IllegalArgumentException(
+                    "bandwidth buffer of " + bytes + " bytes and " + runs + " runs is too small");
         }
         try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(pieces * 1024L * unit, 4096);
             Threads.parallelRanges((int) pieces, (worker, start, end) -> {
                 long from = start * 1024L * unit;
                 long to = end * 1024L * unit;
-                buffer.asSlice(from, to - from).fill((byte) 1);   // touch every page from the thread that will read it
+                buffer.asSlice(from, to - from).fill((byte) 1); // touch every page from the thread that will read it
             });
             double best = 0;
             float[] sink = new float[Threads.count()];
             for (int run = 0; run < runs; run++) {
                 long t0 = System.nanoTime();
-                Threads.parallelRanges((int) pieces, (worker, start, end) ->
-                        sink[worker] += sum(buffer, start * 1024L * unit, end * 1024L * unit));
+                Threads.parallelRanges(
+                        (int) pieces,
+                        (worker, start, end) -> sink[worker] += sum(buffer, start * 1024L * unit, end * 1024L * unit));
                 long t1 = System.nanoTime();
                 best = Math.max(best, (double) buffer.byteSize() / (t1 - t0));
             }

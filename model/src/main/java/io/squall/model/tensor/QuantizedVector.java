@@ -45,9 +45,13 @@ final class QuantizedVector {
         }
         for (int b = 0; b < blocks; b++) {
             int from = offset + 32 * b;
-            FloatVector m = FloatVector.fromArray(F, x, from).abs().max(FloatVector.fromArray(F, x, from + 8).abs())
-                    .max(FloatVector.fromArray(F, x, from + 16).abs().max(FloatVector.fromArray(F, x, from + 24).abs()));
-            float amax = m.reduceLanes(VectorOperators.MAX);   // MAX is Math.max: NaN stays NaN
+            FloatVector m = FloatVector.fromArray(F, x, from)
+                    .abs()
+                    .max(FloatVector.fromArray(F, x, from + 8).abs())
+                    .max(FloatVector.fromArray(F, x, from + 16)
+                            .abs()
+                            .max(FloatVector.fromArray(F, x, from + 24).abs()));
+            float amax = m.reduceLanes(VectorOperators.MAX); // MAX is Math.max: NaN stays NaN
             if (!Float.isFinite(amax)) {
                 java.util.Arrays.fill(q, 32 * b, 32 * b + 32, (short) 0);
                 java.util.Arrays.fill(pairs, 16 * b, 16 * b + 16, 0);
@@ -59,11 +63,17 @@ final class QuantizedVector {
             int sum = 0;
             for (int i = 0; i < 32; i += 8) {
                 // round to nearest even: adding 1.5 * 2^23 leaves the rounded integer in the low mantissa bits
-                IntVector v = FloatVector.fromArray(F, x, from + i).mul(inverse).add(ROUNDING).reinterpretAsInts().sub(ROUNDING_BITS);
+                IntVector v = FloatVector.fromArray(F, x, from + i)
+                        .mul(inverse)
+                        .add(ROUNDING)
+                        .reinterpretAsInts()
+                        .sub(ROUNDING_BITS);
                 ShortVector shorts = (ShortVector) v.convertShape(VectorOperators.I2S, S, 0);
                 shorts.intoArray(q, 32 * b + i);
-                IntVector p = shorts.reinterpretAsInts();   // low half q[2k], high half q[2k+1]
-                p.lanewise(VectorOperators.ASHR, 16).add(p.lanewise(VectorOperators.LSHL, 16)).intoArray(pairs, (32 * b + i) / 2);
+                IntVector p = shorts.reinterpretAsInts(); // low half q[2k], high half q[2k+1]
+                p.lanewise(VectorOperators.ASHR, 16)
+                        .add(p.lanewise(VectorOperators.LSHL, 16))
+                        .intoArray(pairs, (32 * b + i) / 2);
                 sum += v.reduceLanes(VectorOperators.ADD);
             }
             scale[b] = d;

@@ -1,5 +1,9 @@
 package io.squall.model.tensor;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
 import static io.squall.model.tensor.Blocks.BYTE;
 import static io.squall.model.tensor.Blocks.FLOAT_LE;
 import static io.squall.model.tensor.Blocks.INT_LE;
@@ -9,10 +13,6 @@ import static io.squall.model.tensor.Blocks.half;
 import static io.squall.model.tensor.Blocks.requireSupported;
 import static io.squall.model.tensor.Blocks.toBf16;
 import static io.squall.model.tensor.Blocks.u8;
-
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * Encodes floats in ggml's block layouts (see {@link Blocks}). Q8_0, Q4_0 and Q5_0 round to nearest as llama.cpp's
@@ -24,8 +24,7 @@ import java.util.Objects;
  * Half-precision block scales are rounded up, never down, so no quant has to be clipped.
  */
 public final class Quantizer {
-    private Quantizer() {
-    }
+    private Quantizer() {}
 
     /** A new (GC-managed) segment holding {@code values} encoded as {@code type}. */
     public static MemorySegment quantize(GGMLType type, float[] values) {
@@ -37,7 +36,8 @@ public final class Quantizer {
     }
 
     /** Encodes {@code values[offset..offset+count)} as {@code type} into {@code dst} at byte {@code dstOffset}. */
-    public static void quantize(GGMLType type, float[] values, int offset, int count, MemorySegment dst, long dstOffset) {
+    public static void quantize(
+            GGMLType type, float[] values, int offset, int count, MemorySegment dst, long dstOffset) {
         requireSupported(type, "quantize");
         Objects.checkFromIndexSize(offset, count, values.length);
         long bytes = type.byteSize(count);
@@ -207,7 +207,8 @@ public final class Quantizer {
                 int q4 = q[128 * h + 96 + l];
                 s.set(BYTE, o + 64 * h + l, (byte) ((q1 & 0xF) | ((q3 & 0xF) << 4)));
                 s.set(BYTE, o + 64 * h + 32 + l, (byte) ((q2 & 0xF) | ((q4 & 0xF) << 4)));
-                s.set(BYTE, o + 128 + 32 * h + l, (byte) ((q1 >>> 4) | ((q2 >>> 4) << 2) | ((q3 >>> 4) << 4) | ((q4 >>> 4) << 6)));
+                s.set(BYTE, o + 128 + 32 * h + l, (byte)
+                        ((q1 >>> 4) | ((q2 >>> 4) << 2) | ((q3 >>> 4) << 4) | ((q4 >>> 4) << 6)));
             }
         }
         s.set(SHORT_LE, o + 208, dBits);
@@ -312,7 +313,7 @@ public final class Quantizer {
 
     private static int nearestIq4(float value, float d) {
         if (d == 0) {
-            return 8;   // level 1, the closest to 0
+            return 8; // level 1, the closest to 0
         }
         float t = value / d;
         int best = 0;
@@ -338,7 +339,7 @@ public final class Quantizer {
         for (int i = 0; i < 64; i++) {
             s.set(BYTE, o + 16 + i, (byte) 0);
         }
-        for (int e = 0; e < 256; e++) {   // element 16 * sub-block + l, sub-block 8h + 2j + k
+        for (int e = 0; e < 256; e++) { // element 16 * sub-block + l, sub-block 8h + 2j + k
             int sub = e / 16;
             long at = o + 16 + 32 * (sub >>> 3) + 16 * (sub & 1) + e % 16;
             s.set(BYTE, at, (byte) (u8(s, at) | q[e] << 2 * ((sub >>> 1) & 3)));

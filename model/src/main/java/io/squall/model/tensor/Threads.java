@@ -20,11 +20,11 @@ public final class Threads {
     }
 
     private static final long SPIN_NANOS = Long.getLong("squall.spinMicros", 50) * 1000;
-    private static volatile int COUNT = Math.max(1, Integer.getInteger("squall.threads", Runtime.getRuntime().availableProcessors()));
+    private static volatile int COUNT = Math.max(
+            1, Integer.getInteger("squall.threads", Runtime.getRuntime().availableProcessors()));
     private static volatile Pool POOL = COUNT > 1 ? new Pool(COUNT) : null;
 
-    private Threads() {
-    }
+    private Threads() {}
 
     /** Threads used by parallel loops, the caller included. */
     public static int count() {
@@ -98,7 +98,7 @@ public final class Threads {
         }
 
         void shutdown() {
-            submit.lock();   // waits for a running job
+            submit.lock(); // waits for a running job
             try {
                 for (Worker w : workers) {
                     w.stopped = true;
@@ -116,7 +116,7 @@ public final class Threads {
         void run(int n, int chunks, RangeBody body) {
             Thread self = Thread.currentThread();
             if (inside()) {
-                body.run(0, 0, n);   // nested: this thread is already one of the pool's
+                body.run(0, 0, n); // nested: this thread is already one of the pool's
                 return;
             }
             submit.lock();
@@ -129,7 +129,7 @@ public final class Threads {
                 pending.set(chunks - 1);
                 generation++;
                 for (int i = 0; i < chunks - 1; i++) {
-                    workers[i].assigned = generation;   // volatile write publishes the job fields above
+                    workers[i].assigned = generation; // volatile write publishes the job fields above
                     LockSupport.unpark(workers[i]);
                 }
                 Throwable own = null;

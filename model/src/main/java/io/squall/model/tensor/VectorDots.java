@@ -1,15 +1,5 @@
 package io.squall.model.tensor;
 
-import static io.squall.model.tensor.Blocks.SHORT_LE;
-import static jdk.incubator.vector.VectorOperators.ADD;
-import static jdk.incubator.vector.VectorOperators.B2F;
-import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.S2I;
-import static jdk.incubator.vector.VectorOperators.XOR;
-
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -17,6 +7,17 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
+import static io.squall.model.tensor.Blocks.SHORT_LE;
+import static jdk.incubator.vector.VectorOperators.ADD;
+import static jdk.incubator.vector.VectorOperators.B2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static jdk.incubator.vector.VectorOperators.XOR;
 
 /**
  * Fused dequantize-and-dot kernels with the Vector API: each reads one weight row straight from its
@@ -37,12 +38,11 @@ final class VectorDots {
     private static final ByteVector BITS_4_5 = ByteVector.broadcast(B, (byte) 0x30);
     private static final ByteVector THIRTY_TWO = ByteVector.broadcast(B, (byte) 32);
 
-    private VectorDots() {
-    }
+    private VectorDots() {}
 
     private static VectorSpecies<Float> floatSpecies() {
         int bits = Integer.getInteger("squall.vectorBits", FloatVector.SPECIES_PREFERRED.vectorBitSize());
-        return bits >= 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;   // lanes must be 8 or 16
+        return bits >= 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256; // lanes must be 8 or 16
     }
 
     /**
@@ -70,126 +70,198 @@ final class VectorDots {
 
     static RowDots kernel(GGMLType type) {
         return switch (type) {
-            case Q8_0 -> new RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q8_0(w, base, x, xo, cols);
-                }
+            case Q8_0 ->
+                new RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q8_0(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    q8_0x4(w, base, rowBytes, x, xo, cols, out, o);
-                }
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        q8_0x4(w, base, rowBytes, x, xo, cols, out, o);
+                    }
 
-                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
-                    for (int b = 0; b < cols / 32; b++) {
-                        long o = base + (long) b * Blocks.Q8_0_BYTES;
-                        float d = Blocks.half(w, o);
-                        for (int j = 0; j < 32; j += L) {
-                            bytesToFloats(ByteVector.fromMemorySegment(B, w, o + 2 + j, LE)).mul(d).intoArray(dst, dstOffset + 32 * b + j);
+                    void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                        for (int b = 0; b < cols / 32; b++) {
+                            long o = base + (long) b * Blocks.Q8_0_BYTES;
+                            float d = Blocks.half(w, o);
+                            for (int j = 0; j < 32; j += L) {
+                                bytesToFloats(ByteVector.fromMemorySegment(B, w, o + 2 + j, LE))
+                                        .mul(d)
+                                        .intoArray(dst, dstOffset + 32 * b + j);
+                            }
                         }
                     }
-                }
-            };
-            case Q4_0 -> new RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q4_0(w, base, x, xo, cols);
-                }
+                };
+            case Q4_0 ->
+                new RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q4_0(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    q4_0x2(w, base, rowBytes, x, xo, cols, out, o);
-                    q4_0x2(w, base + 2 * rowBytes, rowBytes, x, xo, cols, out, o + 2);
-                }
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        q4_0x2(w, base, rowBytes, x, xo, cols, out, o);
+                        q4_0x2(w, base + 2 * rowBytes, rowBytes, x, xo, cols, out, o + 2);
+                    }
 
-                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
-                    for (int b = 0; b < cols / 32; b++) {
-                        long o = base + (long) b * Blocks.Q4_0_BYTES;
-                        float d = Blocks.half(w, o);
-                        for (int j = 0; j < 16; j += L) {
-                            ByteVector v = ByteVector.fromMemorySegment(B, w, o + 2 + j, LE);
-                            bytesToFloats(v.and(LOW_NIBBLE)).sub(8f).mul(d).intoArray(dst, dstOffset + 32 * b + j);
-                            bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).mul(d * 0.0625f).intoArray(dst, dstOffset + 32 * b + 16 + j);
+                    void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                        for (int b = 0; b < cols / 32; b++) {
+                            long o = base + (long) b * Blocks.Q4_0_BYTES;
+                            float d = Blocks.half(w, o);
+                            for (int j = 0; j < 16; j += L) {
+                                ByteVector v = ByteVector.fromMemorySegment(B, w, o + 2 + j, LE);
+                                bytesToFloats(v.and(LOW_NIBBLE)).sub(8f).mul(d).intoArray(dst, dstOffset + 32 * b + j);
+                                bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT))
+                                        .mul(d * 0.0625f)
+                                        .intoArray(dst, dstOffset + 32 * b + 16 + j);
+                            }
                         }
                     }
-                }
-            };
-            case Q4_K -> new RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q4_K(w, base, x, xo, cols);
-                }
-
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = q4_K(w, base + r * rowBytes, x, xo, cols);
+                };
+            case Q4_K ->
+                new RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q4_K(w, base, x, xo, cols);
                     }
-                }
 
-                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
-                    decodeQ4_K(w, base, dst, dstOffset, cols);
-                }
-            };
-            case Q6_K -> new RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return q6_K(w, base, x, xo, cols);
-                }
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = q4_K(w, base + r * rowBytes, x, xo, cols);
+                        }
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = q6_K(w, base + r * rowBytes, x, xo, cols);
+                    void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                        decodeQ4_K(w, base, dst, dstOffset, cols);
                     }
-                }
-                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
-                    decodeQ6_K(w, base, dst, dstOffset, cols);
-                }
-            };
-            case F16 -> new RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return f16(w, base, x, xo, cols);
-                }
+                };
+            case Q6_K ->
+                new RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return q6_K(w, base, x, xo, cols);
+                    }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = f16(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = q6_K(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
 
-                void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
-                    int i = 0;
-                    for (; i <= cols - L; i += L) {
-                        IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
-                        IntVector magnitude = h.and(0x7FFF);
-                        IntVector shifted = magnitude.lanewise(LSHL, 13);
-                        IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
-                                .blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
-                        FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
-                        wv.intoArray(dst, dstOffset + i);   // same conversion as f16()
+                    void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                        decodeQ6_K(w, base, dst, dstOffset, cols);
                     }
-                    for (; i < cols; i++) {
-                        dst[dstOffset + i] = Blocks.half(w, base + 2L * i);
+                };
+            case F16 ->
+                new RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return f16(w, base, x, xo, cols);
                     }
-                }
-            };
-            case BF16 -> new RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return bf16(w, base, x, xo, cols);
-                }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = bf16(w, base + r * rowBytes, x, xo, cols);
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = f16(w, base + r * rowBytes, x, xo, cols);
+                        }
                     }
-                }
-            };
-            case F32 -> new RowDots() {
-                float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
-                    return f32(w, base, x, xo, cols);
-                }
 
-                void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
-                    for (int r = 0; r < 4; r++) {   // per type, so that no call site mixes kernels
-                        out[o + r] = f32(w, base + r * rowBytes, x, xo, cols);
+                    void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
+                        int i = 0;
+                        for (; i <= cols - L; i += L) {
+                            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, base + 2L * i, LE)
+                                    .convertShape(S2I, I, 0);
+                            IntVector magnitude = h.and(0x7FFF);
+                            IntVector shifted = magnitude.lanewise(LSHL, 13);
+                            IntVector bits = shifted.reinterpretAsFloats()
+                                    .mul(0x1p112f)
+                                    .reinterpretAsInts()
+                                    .blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
+                            FloatVector wv =
+                                    bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
+                            wv.intoArray(dst, dstOffset + i); // same conversion as f16()
+                        }
+                        for (; i < cols; i++) {
+                            dst[dstOffset + i] = Blocks.half(w, base + 2L * i);
+                        }
                     }
-                }
-            };
-            default -> FormatDots.kernel(type);   // Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS
+                };
+            case BF16 ->
+                new RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return bf16(w, base, x, xo, cols);
+                    }
+
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = bf16(w, base + r * rowBytes, x, xo, cols);
+                        }
+                    }
+                };
+            case F32 ->
+                new RowDots() {
+                    float dot(MemorySegment w, long base, float[] x, int xo, int cols) {
+                        return f32(w, base, x, xo, cols);
+                    }
+
+                    void dot4(
+                            MemorySegment w,
+                            long base,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o) {
+                        for (int r = 0; r < 4; r++) { // per type, so that no call site mixes kernels
+                            out[o + r] = f32(w, base + r * rowBytes, x, xo, cols);
+                        }
+                    }
+                };
+            default -> FormatDots.kernel(type); // Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K, IQ4_XS
         };
     }
 
@@ -215,10 +287,14 @@ final class VectorDots {
             FloatVector s3 = FloatVector.zero(F);
             for (int j = 0; j < 32; j += L) {
                 FloatVector xv = FloatVector.fromArray(F, x, xi + j);
-                s0 = bytesToFloats(ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE)).fma(xv, s0);
-                s1 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE)).fma(xv, s1);
-                s2 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r2 + bo + 2 + j, LE)).fma(xv, s2);
-                s3 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r3 + bo + 2 + j, LE)).fma(xv, s3);
+                s0 = bytesToFloats(ByteVector.fromMemorySegment(B, w, base + bo + 2 + j, LE))
+                        .fma(xv, s0);
+                s1 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r1 + bo + 2 + j, LE))
+                        .fma(xv, s1);
+                s2 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r2 + bo + 2 + j, LE))
+                        .fma(xv, s2);
+                s3 = bytesToFloats(ByteVector.fromMemorySegment(B, w, r3 + bo + 2 + j, LE))
+                        .fma(xv, s3);
             }
             acc0 = s0.fma(halfAt(w, base + bo), acc0);
             acc1 = s1.fma(halfAt(w, r1 + bo), acc1);
@@ -325,7 +401,8 @@ final class VectorDots {
             long o = base + (long) sb * Blocks.Q4_K_BYTES;
             float d = Blocks.half(w, o);
             float dmin = Blocks.half(w, o + 2);
-            // the 12 scale bytes as three little-endian ints: bytes 0-3 (scales 0-3), 4-7 (mins 0-3), 8-11 (low bits of 4-7)
+            // the 12 scale bytes as three little-endian ints: bytes 0-3 (scales 0-3), 4-7 (mins 0-3), 8-11 (low bits of
+            // 4-7)
             int sc03 = w.get(Blocks.INT_LE, o + 4);
             int mn03 = w.get(Blocks.INT_LE, o + 8);
             int hi47 = w.get(Blocks.INT_LE, o + 12);
@@ -346,7 +423,8 @@ final class VectorDots {
                     FloatVector x1 = FloatVector.fromArray(F, x, xi + j);
                     FloatVector x2 = FloatVector.fromArray(F, x, xi + 32 + j);
                     sLo = bytesToFloats(v.and(LOW_NIBBLE)).fma(x1, sLo);
-                    sHi = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT)).fma(x2, sHi);
+                    sHi = bytesToFloats(v.and(HIGH_NIBBLE).lanewise(XOR, SIGN_BIT))
+                            .fma(x2, sHi);
                     xLo = xLo.add(x1);
                     xHi = xHi.add(x2);
                 }
@@ -354,7 +432,7 @@ final class VectorDots {
                 t = xLo.fma(FloatVector.broadcast(F, -minLo), t);
                 t = sHi.fma(FloatVector.broadcast(F, scaleHi * 0.0625f), t);
                 t = xHi.fma(FloatVector.broadcast(F, 8 * scaleHi - minHi), t);
-                acc = acc.add(t);   // one add per group on the loop-carried chain
+                acc = acc.add(t); // one add per group on the loop-carried chain
             }
         }
         return acc.reduceLanes(ADD);
@@ -404,10 +482,16 @@ final class VectorDots {
                     ByteVector v0 = ByteVector.fromMemorySegment(B, w, ql + l, LE);
                     ByteVector v1 = ByteVector.fromMemorySegment(B, w, ql + 32 + l, LE);
                     // quarter k of the 128: low (k < 2) or high (k >= 2) nibble of ql[32 (k % 2) + l], qh bits 2k..2k+1
-                    ByteVector q0 = v0.and(LOW_NIBBLE).or(hb.lanewise(LSHL, 4).and(BITS_4_5)).sub(THIRTY_TWO);
-                    ByteVector q1 = v1.and(LOW_NIBBLE).or(hb.lanewise(LSHL, 2).and(BITS_4_5)).sub(THIRTY_TWO);
+                    ByteVector q0 = v0.and(LOW_NIBBLE)
+                            .or(hb.lanewise(LSHL, 4).and(BITS_4_5))
+                            .sub(THIRTY_TWO);
+                    ByteVector q1 = v1.and(LOW_NIBBLE)
+                            .or(hb.lanewise(LSHL, 2).and(BITS_4_5))
+                            .sub(THIRTY_TWO);
                     ByteVector q2 = v0.lanewise(LSHR, 4).or(hb.and(BITS_4_5)).sub(THIRTY_TWO);
-                    ByteVector q3 = v1.lanewise(LSHR, 4).or(hb.lanewise(LSHR, 2).and(BITS_4_5)).sub(THIRTY_TWO);
+                    ByteVector q3 = v1.lanewise(LSHR, 4)
+                            .or(hb.lanewise(LSHR, 2).and(BITS_4_5))
+                            .sub(THIRTY_TWO);
                     bytesToFloats(q0).mul(d * w.get(Blocks.BYTE, sc + is)).intoArray(dst, di + l);
                     bytesToFloats(q1).mul(d * w.get(Blocks.BYTE, sc + is + 2)).intoArray(dst, di + 32 + l);
                     bytesToFloats(q2).mul(d * w.get(Blocks.BYTE, sc + is + 4)).intoArray(dst, di + 64 + l);
@@ -435,11 +519,19 @@ final class VectorDots {
                     // qh bits 2p + 4); a loop rather than four unrolled quarters keeps C2 within its inlining budget.
                     for (int p = 0; p < 2; p++) {
                         ByteVector v = ByteVector.fromMemorySegment(B, w, ql + 32 * p + l, LE);
-                        ByteVector qLow = v.and(LOW_NIBBLE).or(hb.lanewise(LSHL, 4 - 2 * p).and(BITS_4_5)).sub(THIRTY_TWO);
-                        ByteVector qHigh = v.lanewise(LSHR, 4).and(LOW_NIBBLE).or(hb.lanewise(LSHR, 2 * p).and(BITS_4_5)).sub(THIRTY_TWO);
+                        ByteVector qLow = v.and(LOW_NIBBLE)
+                                .or(hb.lanewise(LSHL, 4 - 2 * p).and(BITS_4_5))
+                                .sub(THIRTY_TWO);
+                        ByteVector qHigh = v.lanewise(LSHR, 4)
+                                .and(LOW_NIBBLE)
+                                .or(hb.lanewise(LSHR, 2 * p).and(BITS_4_5))
+                                .sub(THIRTY_TWO);
                         int is = l / 16 + 2 * p;
-                        FloatVector t = bytesToFloats(qLow).mul(FloatVector.fromArray(F, x, xi + 32 * p + l)).mul(d * w.get(Blocks.BYTE, sc + is));
-                        t = bytesToFloats(qHigh).mul(FloatVector.fromArray(F, x, xi + 64 + 32 * p + l))
+                        FloatVector t = bytesToFloats(qLow)
+                                .mul(FloatVector.fromArray(F, x, xi + 32 * p + l))
+                                .mul(d * w.get(Blocks.BYTE, sc + is));
+                        t = bytesToFloats(qHigh)
+                                .mul(FloatVector.fromArray(F, x, xi + 64 + 32 * p + l))
                                 .fma(FloatVector.broadcast(F, d * w.get(Blocks.BYTE, sc + is + 4)), t);
                         acc = acc.add(t);
                     }
@@ -470,10 +562,13 @@ final class VectorDots {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (; i <= cols - L; i += L) {
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
+            IntVector h = (IntVector)
+                    ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
             IntVector magnitude = h.and(0x7FFF);
             IntVector shifted = magnitude.lanewise(LSHL, 13);
-            IntVector bits = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts()
+            IntVector bits = shifted.reinterpretAsFloats()
+                    .mul(0x1p112f)
+                    .reinterpretAsInts()
                     .blend(shifted.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00));
             FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
             acc = wv.fma(FloatVector.fromArray(F, x, xo + i), acc);
@@ -489,7 +584,8 @@ final class VectorDots {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
         for (; i <= cols - L; i += L) {
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
+            IntVector h = (IntVector)
+                    ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
             acc = h.lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
         float sum = acc.reduceLanes(ADD);
@@ -512,10 +608,22 @@ final class VectorDots {
         int x1 = x0 + cols;
         int x2 = x1 + cols;
         int x3 = x2 + cols;
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F), a02 = FloatVector.zero(F), a03 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F), a12 = FloatVector.zero(F), a13 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F), a22 = FloatVector.zero(F), a23 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F), a32 = FloatVector.zero(F), a33 = FloatVector.zero(F);
+        FloatVector a00 = FloatVector.zero(F),
+                a01 = FloatVector.zero(F),
+                a02 = FloatVector.zero(F),
+                a03 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F),
+                a11 = FloatVector.zero(F),
+                a12 = FloatVector.zero(F),
+                a13 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F),
+                a21 = FloatVector.zero(F),
+                a22 = FloatVector.zero(F),
+                a23 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F),
+                a31 = FloatVector.zero(F),
+                a32 = FloatVector.zero(F),
+                a33 = FloatVector.zero(F);
         int i = 0;
         for (; i <= cols - L; i += L) {
             FloatVector v0 = FloatVector.fromArray(F, x, x0 + i);
@@ -563,7 +671,8 @@ final class VectorDots {
     }
 
     /** Adds the scalar tail [from, cols) to a block sum and stores it. */
-    private static void finish(float sum, float[] w, int wo, float[] x, int xo, int from, int cols, float[] out, int index) {
+    private static void finish(
+            float sum, float[] w, int wo, float[] x, int xo, int from, int cols, float[] out, int index) {
         for (int k = from; k < cols; k++) {
             sum += w[wo + k] * x[xo + k];
         }
@@ -571,7 +680,8 @@ final class VectorDots {
     }
 
     /** out[b*outStride + outIndex] = w[wo..wo+cols) . x_b for b in [bStart, batch); four batch vectors share each load of w. */
-    static void dotBatch(float[] w, int wo, int cols, float[] x, int bStart, int batch, float[] out, int outStride, int outIndex) {
+    static void dotBatch(
+            float[] w, int wo, int cols, float[] x, int bStart, int batch, float[] out, int outStride, int outIndex) {
         int b = bStart;
         for (; b + 4 <= batch; b += 4) {
             int x0 = b * cols;

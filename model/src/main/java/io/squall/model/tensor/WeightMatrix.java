@@ -19,6 +19,7 @@ import java.util.Objects;
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
     private static final int MIN_ROWS_PER_THREAD = 16;
+
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<QuantizedVector> X_SCRATCH = ThreadLocal.withInitial(QuantizedVector::new);
     private static final boolean INT8_DEFAULT = Boolean.getBoolean("squall.matvec.int8");
@@ -32,6 +33,7 @@ public final class WeightMatrix {
     private final VectorDots.RowDots kernel;
     /** Non-null when matvec quantizes x and takes the integer path. */
     private final IntegerDots.Int8RowDots integerKernel;
+
     private final MatvecJob matvecJob = new MatvecJob();
     private final MatmulJob matmulJob = new MatmulJob();
 
@@ -58,7 +60,8 @@ public final class WeightMatrix {
         Objects.requireNonNull(data, "data of tensor " + name);
         Blocks.requireSupported(type, "tensor '" + name + "'");
         if (rows <= 0 || cols <= 0) {
-            throw new IllegalArgumentException("tensor '" + name + "': shape " + rows + " x " + cols + " must be positive");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': shape " + rows + " x " + cols + " must be positive");
         }
         if (cols % type.blockSize() != 0) {
             throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns are not a multiple of the "
@@ -82,7 +85,9 @@ public final class WeightMatrix {
      * types that have one (Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q6_K; others are returned unchanged). Faster, not exact: see the class comment.
      */
     public WeightMatrix withQuantizedActivations() {
-        return integerKernel != null || !IntegerDots.supports(type) ? this : new WeightMatrix(name, type, data, rows, cols, true);
+        return integerKernel != null || !IntegerDots.supports(type)
+                ? this
+                : new WeightMatrix(name, type, data, rows, cols, true);
     }
 
     /** Whether {@link #matvec} quantizes x to 8 bits ({@link #withQuantizedActivations()} or -Dsquall.matvec.int8=true). */
@@ -185,7 +190,8 @@ public final class WeightMatrix {
         Dequantizer.dequantize(type, data, (long) row * cols, dst, dstOffset, cols);
     }
 
-    private void rowsDot(float[] x, int xOffset, QuantizedVector xq, float[] out, int outOffset, int rowStart, int rowEnd) {
+    private void rowsDot(
+            float[] x, int xOffset, QuantizedVector xq, float[] out, int outOffset, int rowStart, int rowEnd) {
         if (xq != null) {
             int r = rowStart;
             for (; r + 4 <= rowEnd; r += 4) {
@@ -252,7 +258,8 @@ public final class WeightMatrix {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble(-1, 1);
         }
-        WeightMatrix exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols).withFloatActivations();
+        WeightMatrix exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols)
+                .withFloatActivations();
         WeightMatrix quantized = exact.withQuantizedActivations();
         float[] out = new float[5 * rows];
         float sum = 0;
@@ -264,7 +271,7 @@ public final class WeightMatrix {
                 sum += out[r % rows];
             }
             if (r % 4 == 0) {
-                exact.matmul(x, 4 + (r / 4) % 2, out);   // a tail of the batch too
+                exact.matmul(x, 4 + (r / 4) % 2, out); // a tail of the batch too
                 sum += out[r % rows];
             }
         }

@@ -14,7 +14,14 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
 
     /** Texts that end generation when they are control tokens (as llama.cpp's end-of-generation set). */
     private static final List<String> END_OF_GENERATION_TEXTS = List.of(
-            "<|eot_id|>", "<|end_of_text|>", "<|eom_id|>", "</s>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>");
+            "<|eot_id|>",
+            "<|end_of_text|>",
+            "<|eom_id|>",
+            "</s>",
+            "<|im_end|>",
+            "<|end|>",
+            "<end_of_turn>",
+            "<|endoftext|>");
 
     protected final Vocabulary vocab;
     protected final Map<String, Integer> tokenToId;
@@ -33,8 +40,10 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
         for (int id = 0; id < tokens.length; id++) pieces[id] = pieceBytes(id);
         this.specialsByLength = java.util.stream.IntStream.range(0, tokens.length)
                 .filter(id -> isSpecial(id) && !tokens[id].isEmpty())
-                .boxed().sorted((a, b) -> tokens[b].length() - tokens[a].length())
-                .mapToInt(Integer::intValue).toArray();
+                .boxed()
+                .sorted((a, b) -> tokens[b].length() - tokens[a].length())
+                .mapToInt(Integer::intValue)
+                .toArray();
         this.eot = vocab.eot() >= 0 ? vocab.eot() : findControl("<|eot_id|>", "<|im_end|>", "<end_of_turn>");
         this.endOfGeneration = new boolean[tokens.length];
         endOfGeneration[vocab.eos()] = true;
@@ -64,11 +73,17 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
 
     /** A piece of the input: raw text to tokenize, or a special token found in the text. */
     protected record Fragment(String text, int token) {
-        static Fragment raw(String text) { return new Fragment(text, -1); }
+        static Fragment raw(String text) {
+            return new Fragment(text, -1);
+        }
 
-        static Fragment special(int token) { return new Fragment(null, token); }
+        static Fragment special(int token) {
+            return new Fragment(null, token);
+        }
 
-        boolean isRaw() { return text != null; }
+        boolean isRaw() {
+            return text != null;
+        }
     }
 
     @Override
@@ -84,8 +99,8 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
             chars += segment.text().length();
             for (Fragment f : splitOnSpecials(segment.text(), segment.parseSpecial())) {
                 Fragment last = fragments.isEmpty() ? null : fragments.getLast();
-                if (f.isRaw() && last != null && last.isRaw())        // text continues across the segment boundary
-                    fragments.set(fragments.size() - 1, Fragment.raw(last.text() + f.text()));
+                if (f.isRaw() && last != null && last.isRaw()) // text continues across the segment boundary
+                fragments.set(fragments.size() - 1, Fragment.raw(last.text() + f.text()));
                 else fragments.add(f);
             }
         }
@@ -162,15 +177,30 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
         });
     }
 
-    @Override public int vocabularySize() { return vocab.size(); }
+    @Override
+    public int vocabularySize() {
+        return vocab.size();
+    }
 
-    @Override public int bos() { return vocab.bos(); }
+    @Override
+    public int bos() {
+        return vocab.bos();
+    }
 
-    @Override public int eos() { return vocab.eos(); }
+    @Override
+    public int eos() {
+        return vocab.eos();
+    }
 
-    @Override public OptionalInt eot() { return eot >= 0 ? OptionalInt.of(eot) : OptionalInt.empty(); }
+    @Override
+    public OptionalInt eot() {
+        return eot >= 0 ? OptionalInt.of(eot) : OptionalInt.empty();
+    }
 
-    @Override public boolean isEndOfGeneration(int id) { return id >= 0 && id < endOfGeneration.length && endOfGeneration[id]; }
+    @Override
+    public boolean isEndOfGeneration(int id) {
+        return id >= 0 && id < endOfGeneration.length && endOfGeneration[id];
+    }
 
     @Override
     public boolean isSpecial(int id) {
@@ -178,9 +208,15 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
         return type == TokenType.CONTROL || type == TokenType.USER_DEFINED || type == TokenType.UNKNOWN;
     }
 
-    @Override public boolean addBosByDefault() { return vocab.addBos(); }
+    @Override
+    public boolean addBosByDefault() {
+        return vocab.addBos();
+    }
 
-    @Override public Vocabulary vocabulary() { return vocab; }
+    @Override
+    public Vocabulary vocabulary() {
+        return vocab;
+    }
 
     @Override
     public OptionalInt tokenId(String text) {
@@ -190,24 +226,31 @@ abstract sealed class BaseTokenizer implements Tokenizer permits SentencePieceTo
 
     protected final void checkId(int id) {
         if (id < 0 || id >= vocab.size())
-            throw new IllegalArgumentException("token id " + id + " outside the vocabulary of " + vocab.size() + " tokens");
+            throw new IllegalArgumentException(
+                    "token id " + id + " outside the vocabulary of " + vocab.size() + " tokens");
     }
 
     @Override
-    public String toString() { return getClass().getSimpleName() + "[" + vocab + "]"; }
+    public String toString() {
+        return getClass().getSimpleName() + "[" + vocab + "]";
+    }
 
     /** A growable int array (no boxing on the encode path). */
     static final class IntList {
         private int[] data;
         private int size;
 
-        IntList(int capacity) { data = new int[Math.max(capacity, 4)]; }
+        IntList(int capacity) {
+            data = new int[Math.max(capacity, 4)];
+        }
 
         void add(int v) {
             if (size == data.length) data = Arrays.copyOf(data, size * 2);
             data[size++] = v;
         }
 
-        int[] toArray() { return Arrays.copyOf(data, size); }
+        int[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
     }
 }

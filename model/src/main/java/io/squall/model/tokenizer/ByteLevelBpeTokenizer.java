@@ -25,8 +25,8 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
         this.mergeRank = HashMap.newHashMap(merges.length);
         for (int rank = 0; rank < merges.length; rank++) {
             if (merges[rank].indexOf(' ') <= 0)
-                throw new IllegalArgumentException("tokenizer.ggml.merges[" + rank + "]: '" + merges[rank]
-                        + "' is not of the form 'left right'");
+                throw new IllegalArgumentException(
+                        "tokenizer.ggml.merges[" + rank + "]: '" + merges[rank] + "' is not of the form 'left right'");
             mergeRank.putIfAbsent(merges[rank], rank);
         }
     }
@@ -36,12 +36,14 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
         String text = vocab.tokens()[id];
         return switch (vocab.type(id)) {
             case NORMAL, BYTE, UNUSED -> ByteLevel.decode(text);
-            default -> text.getBytes(StandardCharsets.UTF_8);   // control and user-defined tokens are raw text
+            default -> text.getBytes(StandardCharsets.UTF_8); // control and user-defined tokens are raw text
         };
     }
 
     @Override
-    protected boolean removesLeadingSpace() { return false; }
+    protected boolean removesLeadingSpace() {
+        return false;
+    }
 
     @Override
     protected void encodeFragments(List<Fragment> fragments, IntList out) {
@@ -57,7 +59,9 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
     private record Bigram(int left, int right, int rank, int length) {}
 
     private void encodeWord(String word, IntList out) {
-        Integer whole = preTokenizer.ignoreMerges() ? tokenToId.get(word) : null;   // ignore_merges: a word that is a token is kept whole
+        Integer whole = preTokenizer.ignoreMerges()
+                ? tokenToId.get(word)
+                : null; // ignore_merges: a word that is a token is kept whole
         if (whole != null) {
             out.add(whole);
             return;
@@ -70,8 +74,8 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
             prev[i] = i - 1;
             next[i] = i + 1 < n ? i + 1 : -1;
         }
-        PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) ->
-                a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
+        PriorityQueue<Bigram> queue = new PriorityQueue<>(
+                (a, b) -> a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
         for (int i = 1; i < n; i++) addBigram(word, length, i - 1, i, queue);
         while (!queue.isEmpty()) {
             Bigram bigram = queue.poll();
@@ -91,12 +95,13 @@ final class ByteLevelBpeTokenizer extends BaseTokenizer {
                 out.add(id);
                 continue;
             }
-            for (int c = 0; c < symbol.length(); c++) {     // not a token: its characters one by one
+            for (int c = 0; c < symbol.length(); c++) { // not a token: its characters one by one
                 Integer single = tokenToId.get(symbol.substring(c, c + 1));
                 if (single != null) out.add(single);
                 else if (vocab.unk() >= 0) out.add(vocab.unk());
-                else throw new IllegalArgumentException("cannot tokenize byte-level symbol '" + symbol.charAt(c)
-                        + "': not in the vocabulary and no unknown token");
+                else
+                    throw new IllegalArgumentException("cannot tokenize byte-level symbol '" + symbol.charAt(c)
+                            + "': not in the vocabulary and no unknown token");
             }
         }
     }

@@ -30,15 +30,28 @@ public final class GGUFVocabulary {
             String model = gguf.getString(MODEL);
             boolean spm = model.equals(Vocabulary.SPM);
             String[] tokens = gguf.getStringArray(TOKENS);
-            int[] types = gguf.has(TOKEN_TYPE) ? gguf.getIntArray(TOKEN_TYPE) : filled(tokens.length, TokenType.NORMAL.id());
+            int[] types =
+                    gguf.has(TOKEN_TYPE) ? gguf.getIntArray(TOKEN_TYPE) : filled(tokens.length, TokenType.NORMAL.id());
             float[] scores = gguf.has(SCORES) ? gguf.getFloatArray(SCORES) : null;
             String[] merges = gguf.has(MERGES) ? gguf.getStringArray(MERGES) : null;
             int bos = spm ? gguf.getInt(BOS, 1) : gguf.getInt(BOS);
             int eos = spm ? gguf.getInt(EOS, 2) : gguf.getInt(EOS);
             int unk = gguf.getInt(UNK, spm ? 0 : -1);
-            return new Vocabulary(model, gguf.getString(PRE, null), tokens, scores, types, merges, bos, eos, unk,
-                    gguf.getInt(EOT, -1), gguf.getBoolean(ADD_BOS, true), gguf.getBoolean(ADD_EOS, false),
-                    gguf.getBoolean(ADD_SPACE_PREFIX, spm), gguf.getString(CHAT_TEMPLATE, null));
+            return new Vocabulary(
+                    model,
+                    gguf.getString(PRE, null),
+                    tokens,
+                    scores,
+                    types,
+                    merges,
+                    bos,
+                    eos,
+                    unk,
+                    gguf.getInt(EOT, -1),
+                    gguf.getBoolean(ADD_BOS, true),
+                    gguf.getBoolean(ADD_EOS, false),
+                    gguf.getBoolean(ADD_SPACE_PREFIX, spm),
+                    gguf.getString(CHAT_TEMPLATE, null));
         } catch (IllegalArgumentException e) {
             String message = e.getMessage();
             String name = String.valueOf(gguf.path() != null ? gguf.path() : gguf.name());

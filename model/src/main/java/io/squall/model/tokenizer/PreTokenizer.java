@@ -31,9 +31,10 @@ record PreTokenizer(String name, List<Pattern> patterns, boolean ignoreMerges) {
             + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     private static final String CJK = "[一-龥ࠀ-一가-퟿]+";
     // code points that Unicode normalization would fold (U+1F7D, U+1FD3, U+1FDB, U+2126, U+212A, U+1FBE) are escaped
-    private static final String DEEPSEEK_LETTERS = "\\s?[A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-\\x{1f7d}ᾀ-ᾴᾶ-ᾼ\\x{1fbe}ῂ-ῄῆ-ῌῐ-\\x{1fd3}ῖ-\\x{1fdb}ῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤ\\x{2126}ℨ\\x{212a}-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ"
-            + "\\x{10400}-\\x{1044f}\\x{104b0}-\\x{104d3}\\x{104d8}-\\x{104fb}\\x{10c80}-\\x{10cb2}\\x{10cc0}-\\x{10cf2}"
-            + "\\x{118a0}-\\x{118df}\\x{1e900}-\\x{1e943}]+";
+    private static final String DEEPSEEK_LETTERS =
+            "\\s?[A-Za-zµÀ-ÖØ-öø-ƺƼ-ƿǄ-ʓʕ-ʯͰ-ͳͶͷͻ-ͽͿΆΈ-ΊΌΎ-ΡΣ-ϵϷ-ҁҊ-ԯԱ-ՖႠ-ჅᎠ-Ᏽᏸ-ᏽᲐ-ᲺᲽ-Ჿᴀ-ᴫᵫ-ᵷᵹ-ᶚḀ-ἕἘ-Ἕἠ-ὅὈ-Ὅὐ-ὗὙὛὝὟ-\\x{1f7d}ᾀ-ᾴᾶ-ᾼ\\x{1fbe}ῂ-ῄῆ-ῌῐ-\\x{1fd3}ῖ-\\x{1fdb}ῠ-Ῥῲ-ῴῶ-ῼℂℇℊ-ℓℕℙ-ℝℤ\\x{2126}ℨ\\x{212a}-ℭℯ-ℴℹℼ-ℿⅅ-ⅉⅎↃↄⰀ-ⱻⱾ-ⳤⳫ-ⳮⳲⳳꙀ-ꙭꚀ-ꚛꜢ-ꝯꝱ-ꞇꞋ-ꞎꭰ-ꮿﬀ-ﬆﬓ-ﬗＡ-Ｚａ-ｚ"
+                    + "\\x{10400}-\\x{1044f}\\x{104b0}-\\x{104d3}\\x{104d8}-\\x{104fb}\\x{10c80}-\\x{10cb2}\\x{10cc0}-\\x{10cf2}"
+                    + "\\x{118a0}-\\x{118df}\\x{1e900}-\\x{1e943}]+";
 
     /** llama.cpp's name -> regular expressions (and ignore_merges) table, for the names a llama-graph model may carry. */
     private static final Map<String, List<String>> TABLE = Map.ofEntries(
@@ -58,16 +59,24 @@ record PreTokenizer(String name, List<Pattern> patterns, boolean ignoreMerges) {
             Map.entry("megrez", List.of(QWEN2)),
             Map.entry("stablelm2", List.of(QWEN2)),
             Map.entry("deepseek-r1-qwen", List.of(QWEN2)),
-            Map.entry("deepseek-llm", List.of("[\r\n]", DEEPSEEK_LETTERS, "\\s?[!-/:-~！-／：-～‘-‟　-。]+", "\\s+\\z", CJK, "\\p{N}+")),
+            Map.entry(
+                    "deepseek-llm",
+                    List.of("[\r\n]", DEEPSEEK_LETTERS, "\\s?[!-/:-~！-／：-～‘-‟　-。]+", "\\s+\\z", CJK, "\\p{N}+")),
             Map.entry("deepseek-coder", List.of("[\r\n]", "\\s?\\p{L}+", "\\s?\\p{P}+", CJK, "\\p{N}")),
-            Map.entry("tekken", List.of("[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))*((?=[\\p{L}])([^A-Z]))+"
-                    + "|[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))+((?=[\\p{L}])([^A-Z]))*"
-                    + "|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")),
-            Map.entry("seed-coder", List.of(CONTRACTIONS
-                    + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1}| ?[^\\s\\p{L}\\p{N}\\r\\n]+|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")),
+            Map.entry(
+                    "tekken",
+                    List.of("[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))*((?=[\\p{L}])([^A-Z]))+"
+                            + "|[^\\r\\n\\p{L}\\p{N}]?((?=[\\p{L}])([^a-z]))+((?=[\\p{L}])([^A-Z]))*"
+                            + "|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")),
+            Map.entry(
+                    "seed-coder",
+                    List.of(
+                            CONTRACTIONS
+                                    + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1}| ?[^\\s\\p{L}\\p{N}\\r\\n]+|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+")),
             Map.entry("viking", List.of(" ?[^(\\s|.,!?…。，、।۔،)]+", "\\p{N}")));
 
-    private static final java.util.Set<String> IGNORE_MERGES = java.util.Set.of("llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral");
+    private static final java.util.Set<String> IGNORE_MERGES =
+            java.util.Set.of("llama3", "llama-v3", "llama-bpe", "falcon3", "pixtral");
 
     /** The names {@link #of} knows. */
     static java.util.SortedSet<String> names() {
@@ -79,10 +88,14 @@ record PreTokenizer(String name, List<Pattern> patterns, boolean ignoreMerges) {
         String n = name == null ? "default" : name;
         List<String> expressions = TABLE.get(n);
         if (expressions == null) {
-            throw new IllegalArgumentException("tokenizer.ggml.pre: pre-tokenizer '" + n + "' is not supported (supported: "
-                    + String.join(", ", names()) + ")");
+            throw new IllegalArgumentException("tokenizer.ggml.pre: pre-tokenizer '" + n
+                    + "' is not supported (supported: " + String.join(", ", names()) + ")");
         }
-        return new PreTokenizer(n, expressions.stream().map(e -> Pattern.compile(e, Pattern.UNICODE_CHARACTER_CLASS)).toList(),
+        return new PreTokenizer(
+                n,
+                expressions.stream()
+                        .map(e -> Pattern.compile(e, Pattern.UNICODE_CHARACTER_CLASS))
+                        .toList(),
                 IGNORE_MERGES.contains(n));
     }
 
@@ -105,7 +118,7 @@ record PreTokenizer(String name, List<Pattern> patterns, boolean ignoreMerges) {
         int end = 0;
         while (m.find()) {
             if (m.end() == m.start()) {
-                continue;   // an empty match splits nothing
+                continue; // an empty match splits nothing
             }
             if (m.start() > end) {
                 out.add(text.substring(end, m.start()));

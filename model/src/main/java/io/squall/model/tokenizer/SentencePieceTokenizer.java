@@ -27,21 +27,26 @@ final class SentencePieceTokenizer extends BaseTokenizer {
     protected byte[] pieceBytes(int id) {
         String text = vocab.tokens()[id];
         if (vocab.type(id) == TokenType.BYTE) {
-            if (text.length() == 6 && text.startsWith("<0x") && text.endsWith(">")
-                    && Character.digit(text.charAt(3), 16) >= 0 && Character.digit(text.charAt(4), 16) >= 0)
+            if (text.length() == 6
+                    && text.startsWith("<0x")
+                    && text.endsWith(">")
+                    && Character.digit(text.charAt(3), 16) >= 0
+                    && Character.digit(text.charAt(4), 16) >= 0)
                 return new byte[] {(byte) Integer.parseInt(text.substring(3, 5), 16)};
-            throw new IllegalArgumentException("tokenizer.ggml.tokens[" + id + "]: byte token '" + text
-                    + "' is not of the form <0xNN>");
+            throw new IllegalArgumentException(
+                    "tokenizer.ggml.tokens[" + id + "]: byte token '" + text + "' is not of the form <0xNN>");
         }
         return text.replace(SPACE, ' ').getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
-    protected boolean removesLeadingSpace() { return vocab.addSpacePrefix(); }
+    protected boolean removesLeadingSpace() {
+        return vocab.addSpacePrefix();
+    }
 
     @Override
     protected void encodeFragments(List<Fragment> fragments, IntList out) {
-        boolean afterSpecial = true;    // the start of the text counts as following a special token
+        boolean afterSpecial = true; // the start of the text counts as following a special token
         for (Fragment fragment : fragments) {
             if (!fragment.isRaw()) {
                 out.add(fragment.token());
@@ -68,8 +73,8 @@ final class SentencePieceTokenizer extends BaseTokenizer {
             prev[i] = i - 1;
             next[i] = i + 1 < n ? i + 1 : -1;
         }
-        PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) ->
-                a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
+        PriorityQueue<Bigram> queue = new PriorityQueue<>(
+                (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
         for (int i = 1; i < n; i++) addBigram(text, start, length, i - 1, i, queue);
         while (!queue.isEmpty()) {
             Bigram bigram = queue.poll();

@@ -23,7 +23,8 @@ public interface Tokenizer {
         return switch (vocabulary.model()) {
             case Vocabulary.SPM -> new SentencePieceTokenizer(vocabulary);
             case Vocabulary.BPE -> new ByteLevelBpeTokenizer(vocabulary);
-            default -> throw new IllegalArgumentException("tokenizer.ggml.model: unsupported '" + vocabulary.model() + "'");
+            default ->
+                throw new IllegalArgumentException("tokenizer.ggml.model: unsupported '" + vocabulary.model() + "'");
         };
     }
 

@@ -10,7 +10,9 @@ final class Utf8StreamingDecoder implements StreamingDecoder {
     private final IntFunction<byte[]> bytesOf;
     private byte[] pending = new byte[0];
 
-    Utf8StreamingDecoder(IntFunction<byte[]> bytesOf) { this.bytesOf = bytesOf; }
+    Utf8StreamingDecoder(IntFunction<byte[]> bytesOf) {
+        this.bytesOf = bytesOf;
+    }
 
     @Override
     public String push(int id) {
@@ -38,10 +40,10 @@ final class Utf8StreamingDecoder implements StreamingDecoder {
         // A lead byte is at most 3 bytes before the end; look back for it.
         for (int back = 1; back <= Math.min(4, n); back++) {
             int c = b[n - back] & 0xFF;
-            if ((c & 0xC0) == 0x80) continue;          // continuation byte: keep looking for the lead
+            if ((c & 0xC0) == 0x80) continue; // continuation byte: keep looking for the lead
             int length = c < 0xC2 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 1;
-            return back < length ? n - back : n;      // incomplete sequence: hold it back
+            return back < length ? n - back : n; // incomplete sequence: hold it back
         }
-        return n;                                     // only continuation bytes: invalid, let the decoder replace them
+        return n; // only continuation bytes: invalid, let the decoder replace them
     }
 }

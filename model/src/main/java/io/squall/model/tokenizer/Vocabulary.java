@@ -16,9 +16,21 @@ import java.util.Objects;
  * @param eot          end-of-turn id or -1
  * @param chatTemplate Jinja chat template text or null
  */
-public record Vocabulary(String model, String pre, String[] tokens, float[] scores, int[] types, String[] merges,
-                         int bos, int eos, int unk, int eot, boolean addBos, boolean addEos, boolean addSpacePrefix,
-                         String chatTemplate) {
+public record Vocabulary(
+        String model,
+        String pre,
+        String[] tokens,
+        float[] scores,
+        int[] types,
+        String[] merges,
+        int bos,
+        int eos,
+        int unk,
+        int eot,
+        boolean addBos,
+        boolean addEos,
+        boolean addSpacePrefix,
+        String chatTemplate) {
 
     public static final String SPM = "llama";
     public static final String BPE = "gpt2";
@@ -28,15 +40,15 @@ public record Vocabulary(String model, String pre, String[] tokens, float[] scor
         Objects.requireNonNull(tokens, "tokenizer.ggml.tokens");
         Objects.requireNonNull(types, "tokenizer.ggml.token_type");
         if (!model.equals(SPM) && !model.equals(BPE))
-            throw new IllegalArgumentException("tokenizer.ggml.model: unsupported tokenizer model '" + model
-                    + "' (supported: llama, gpt2)");
+            throw new IllegalArgumentException(
+                    "tokenizer.ggml.model: unsupported tokenizer model '" + model + "' (supported: llama, gpt2)");
         if (tokens.length == 0) throw new IllegalArgumentException("tokenizer.ggml.tokens: empty vocabulary");
         if (types.length != tokens.length)
-            throw new IllegalArgumentException("tokenizer.ggml.token_type: " + types.length + " entries for "
-                    + tokens.length + " tokens");
+            throw new IllegalArgumentException(
+                    "tokenizer.ggml.token_type: " + types.length + " entries for " + tokens.length + " tokens");
         if (scores != null && scores.length != tokens.length)
-            throw new IllegalArgumentException("tokenizer.ggml.scores: " + scores.length + " entries for "
-                    + tokens.length + " tokens");
+            throw new IllegalArgumentException(
+                    "tokenizer.ggml.scores: " + scores.length + " entries for " + tokens.length + " tokens");
         if (model.equals(SPM) && scores == null)
             throw new IllegalArgumentException("tokenizer.ggml.scores: required for a 'llama' vocabulary");
         if (model.equals(BPE) && merges == null)
@@ -57,9 +69,13 @@ public record Vocabulary(String model, String pre, String[] tokens, float[] scor
             throw new IllegalArgumentException(key + ": id " + id + " outside the vocabulary of " + size + " tokens");
     }
 
-    public int size() { return tokens.length; }
+    public int size() {
+        return tokens.length;
+    }
 
-    public TokenType type(int id) { return TokenType.fromId(types[id]); }
+    public TokenType type(int id) {
+        return TokenType.fromId(types[id]);
+    }
 
     @Override
     public String toString() {
@@ -69,13 +85,25 @@ public record Vocabulary(String model, String pre, String[] tokens, float[] scor
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Vocabulary v && model.equals(v.model) && Objects.equals(pre, v.pre)
-                && Arrays.equals(tokens, v.tokens) && Arrays.equals(scores, v.scores) && Arrays.equals(types, v.types)
-                && Arrays.equals(merges, v.merges) && bos == v.bos && eos == v.eos && unk == v.unk && eot == v.eot
-                && addBos == v.addBos && addEos == v.addEos && addSpacePrefix == v.addSpacePrefix
+        return o instanceof Vocabulary v
+                && model.equals(v.model)
+                && Objects.equals(pre, v.pre)
+                && Arrays.equals(tokens, v.tokens)
+                && Arrays.equals(scores, v.scores)
+                && Arrays.equals(types, v.types)
+                && Arrays.equals(merges, v.merges)
+                && bos == v.bos
+                && eos == v.eos
+                && unk == v.unk
+                && eot == v.eot
+                && addBos == v.addBos
+                && addEos == v.addEos
+                && addSpacePrefix == v.addSpacePrefix
                 && Objects.equals(chatTemplate, v.chatTemplate);
     }
 
     @Override
-    public int hashCode() { return Objects.hash(model, Arrays.hashCode(tokens), bos, eos); }
+    public int hashCode() {
+        return Objects.hash(model, Arrays.hashCode(tokens), bos, eos);
+    }
 }

@@ -2,19 +2,18 @@ package io.squall.device.placement;
 
 import io.squall.device.Devices;
 import io.squall.exec.KernelCache;
-import io.squall.plan.RuntimeOptions;
 import io.squall.model.accel.Engines;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.TestModels;
+import io.squall.plan.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -42,7 +41,9 @@ class LlamaAotFlowTest {
 
     @Test
     void storiesRunsFromPrecompiledBinaries(@TempDir Path dir) throws IOException {
-        assumeTrue(!Devices.backend("opencl").devices().isEmpty(), "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
+        assumeTrue(
+                !Devices.backend("opencl").devices().isEmpty(),
+                "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
         Path src = dir.resolve("src"), bin = dir.resolve("aot");
         try (LlamaModel model = LlamaModel.load(TestModels.stories(), null)) {
             int[] expected = greedy(new CpuEngine(model, CONTEXT, false));
@@ -63,7 +64,8 @@ class LlamaAotFlowTest {
             assertTrue(kernels >= 5, "the engine's kernels were emitted: " + kernels);
 
             // 2. build them ahead of time
-            assertEquals(kernels, AotBuild.build("opencl:0", src, bin, false, null).size());
+            assertEquals(
+                    kernels, AotBuild.build("opencl:0", src, bin, false, null).size());
 
             // 3. run from the binaries, JIT disabled
             Path json = dir.resolve("devices.json");
@@ -76,7 +78,7 @@ class LlamaAotFlowTest {
             try (InferenceEngine e = Engines.create(model, CONTEXT, json.toString(), null)) {
                 actual = greedy(e);
             } finally {
-                DeviceMap.load(json).installKernelBinaries().close();   // back to compiling for the other tests
+                DeviceMap.load(json).installKernelBinaries().close(); // back to compiling for the other tests
             }
             assertEquals(sourceBuilds, KernelCache.deviceBuilds(), "no kernel compiled from source");
             // tasks that run the same kernel (one per layer) share one load, as they share one build

@@ -24,9 +24,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The accelerated engine against the CPU engine: logits within a tolerance relative to the largest logit (the two
@@ -62,13 +62,14 @@ class AcceleratedEngineTest {
         return args;
     }
 
-    static final List<String> EVERY_TYPE = List.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl", "q2_k",
-            "q3_k", "q4_k", "q5_k", "q6_k", "iq4_xs", "q3_k_m", "q4_k_m");
+    static final List<String> EVERY_TYPE = List.of(
+            "f32", "f16", "bf16", "q8_0", "q4_0", "q4_1", "q5_0", "q5_1", "iq4_nl", "q2_k", "q3_k", "q4_k", "q5_k",
+            "q6_k", "iq4_xs", "q3_k_m", "q4_k_m");
 
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("typesOnOpenCL")
     void syntheticModelsInEveryTensorTypeMatchOnOpenCL(String device, String type) throws IOException {
-        Devices.opencl();   // a skip when there is no OpenCL device
+        Devices.opencl(); // a skip when there is no OpenCL device
         try (LlamaModel model = LlamaModel.load(synthetic(type), null)) {
             compare(model, device, 72);
         }
@@ -102,19 +103,35 @@ class AcceleratedEngineTest {
             }
         }
         assertFalse(AcceleratedEngine.devicesSupport(GGMLType.IQ2_XXS));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> BlockFormat.forKernels(GGMLType.IQ2_XXS.name(), "blk.0.attn_q.weight"));
-        assertTrue(e.getMessage().contains("tensor 'blk.0.attn_q.weight': type IQ2_XXS not yet supported on accelerated devices")
-                && e.getMessage().contains("IQ4_XS"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                                .contains(
+                                        "tensor 'blk.0.attn_q.weight': type IQ2_XXS not yet supported on accelerated devices")
+                        && e.getMessage().contains("IQ4_XS"),
+                e.getMessage());
     }
 
     /** Llama-3-style: GQA 8/2, rope base 500000 with 3.1 frequency factors, untied classifier; tiny shapes. */
     private Path synthetic(String type) throws IOException {
-        SyntheticModel.Spec spec = new SyntheticModel.Spec("test", 256, 512, 2, 8, 2, 512, 500000f, 128, 1e-5f, false,
+        SyntheticModel.Spec spec = new SyntheticModel.Spec(
+                "test",
+                256,
+                512,
+                2,
+                8,
+                2,
+                512,
+                500000f,
+                128,
+                1e-5f,
+                false,
                 new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
         Path file = dir.resolve("synthetic-" + type + ".gguf");
         try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
-            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 11, file, s -> { });
+            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 11, file, s -> {});
         }
         return file;
     }
@@ -125,9 +142,9 @@ class AcceleratedEngineTest {
     }
 
     static void compare(LlamaModel model, String device, int context, LlamaGraphs.MatVecShape shape) {
-        CpuEngine cpu = new CpuEngine(model, context, false);   // float activations, as the devices
-        try (AcceleratedEngine acc = new AcceleratedEngine(model, context, List.of(new Stage(device, 0, model.config().layers())),
-                null, null, null, shape)) {
+        CpuEngine cpu = new CpuEngine(model, context, false); // float activations, as the devices
+        try (AcceleratedEngine acc = new AcceleratedEngine(
+                model, context, List.of(new Stage(device, 0, model.config().layers())), null, null, null, shape)) {
             double worst = 0, scale = 0;
             for (int pos = 0; pos < 8; pos++) {
                 int token = (pos * 97 + 5) % model.config().vocabSize();
@@ -138,8 +155,12 @@ class AcceleratedEngineTest {
                     scale = Math.max(scale, Math.abs(expected[i]));
                 }
             }
-            System.out.printf("%s on %s: largest logit difference %.3g (largest logit %.3g)%n", model.config().describe(), device, worst, scale);
-            assertTrue(worst <= TOLERANCE * scale, device + ": largest logit difference " + worst + " > " + TOLERANCE + " x " + scale);
+            System.out.printf(
+                    "%s on %s: largest logit difference %.3g (largest logit %.3g)%n",
+                    model.config().describe(), device, worst, scale);
+            assertTrue(
+                    worst <= TOLERANCE * scale,
+                    device + ": largest logit difference " + worst + " > " + TOLERANCE + " x " + scale);
             int[] prompt = {model.tokenizer().bos(), 5, 17};
             assertArrayEquals(greedy(cpu, prompt, 64), greedy(acc, prompt, 64), "greedy tokens on " + device);
         }

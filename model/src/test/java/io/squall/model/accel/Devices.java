@@ -8,13 +8,15 @@ import java.util.List;
 
 /** Device ids the accelerated tests run on: every OpenCL device found (PoCL in CI) and the JVM backend. */
 final class Devices {
-    private Devices() {
-    }
+    private Devices() {}
 
     static List<String> all() {
         List<String> ids = new ArrayList<>();
         if (OpenCL.isAvailable()) {
-            int n = io.squall.device.Devices.all().stream().filter(d -> d.id().startsWith("opencl:")).toList().size();
+            int n = io.squall.device.Devices.all().stream()
+                    .filter(d -> d.id().startsWith("opencl:"))
+                    .toList()
+                    .size();
             for (int i = 0; i < n; i++) {
                 ids.add("opencl:" + i);
             }
@@ -32,7 +34,7 @@ final class Devices {
         var spirv = io.squall.device.Devices.backend("spirv");
         if (spirv != null) {
             for (var d : spirv.devices()) {
-                ids.add(ids.size() - 1, d.id());   // before "jvm"
+                ids.add(ids.size() - 1, d.id()); // before "jvm"
             }
         }
         return ids;

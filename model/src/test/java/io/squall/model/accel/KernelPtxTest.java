@@ -1,12 +1,12 @@
 package io.squall.model.accel;
 
 import io.squall.api.KernelContext;
-import io.squall.jit.ArgSpec;
-import io.squall.jit.CompileOptions;
-import io.squall.jit.compiler.JitCompiler;
-import io.squall.jit.Kernel;
 import io.squall.backend.ptx.codegen.PtxEmitter;
 import io.squall.backend.ptx.codegen.PtxTarget;
+import io.squall.jit.ArgSpec;
+import io.squall.jit.CompileOptions;
+import io.squall.jit.Kernel;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.kernels.Embedding;
 import io.squall.kernels.MatMatRows;
 import io.squall.kernels.MatVec;
@@ -42,8 +42,16 @@ class KernelPtxTest {
 
     static List<Arguments> kernelsAndFormats() {
         List<Arguments> args = new ArrayList<>();
-        for (String kernel : new String[]{"MatVec.matvec", "MatVec.swiglu", "MatVec.qkv", "MatVecRows.matvec", "MatVecRows.swiglu",
-                "MatVecRows.qkv", "MatMatRows.matmat", "Embedding.lookup"}) {
+        for (String kernel : new String[] {
+            "MatVec.matvec",
+            "MatVec.swiglu",
+            "MatVec.qkv",
+            "MatVecRows.matvec",
+            "MatVecRows.swiglu",
+            "MatVecRows.qkv",
+            "MatMatRows.matmat",
+            "Embedding.lookup"
+        }) {
             for (BlockFormat f : BlockFormat.values()) {
                 if (f.hasKernels()) {
                     args.add(Arguments.of(kernel, f));
@@ -61,7 +69,10 @@ class KernelPtxTest {
             default -> Embedding.class;
         };
         String simple = name.substring(name.indexOf('.') + 1);
-        return Arrays.stream(owner.getMethods()).filter(m -> m.getName().equals(simple)).findFirst().orElseThrow();
+        return Arrays.stream(owner.getMethods())
+                .filter(m -> m.getName().equals(simple))
+                .findFirst()
+                .orElseThrow();
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -70,22 +81,26 @@ class KernelPtxTest {
         Assumptions.assumeTrue(PTXAS != null, "ptxas not found on PATH: PTX not assembled");
         Method m = method(name);
         Class<?>[] types = m.getParameterTypes();
-        for (boolean fastMath : new boolean[]{false, true}) {
+        for (boolean fastMath : new boolean[] {false, true}) {
             List<ArgSpec> specs = new ArrayList<>();
             for (int i = 0; i < types.length; i++) {
                 Class<?> t = types[i] == int.class ? Integer.class : types[i] == float.class ? Float.class : types[i];
-                boolean last = i == types.length - 1;   // every kernel's format code
+                boolean last = i == types.length - 1; // every kernel's format code
                 specs.add(t == KernelContext.class ? ArgSpec.of(t) : new ArgSpec(t, last ? format.code() : null));
             }
             Kernel k = JitCompiler.compile(m, specs, new CompileOptions(fastMath, true));
-            for (String arch : new String[]{"sm_80", "sm_90"}) {
+            for (String arch : new String[] {"sm_80", "sm_90"}) {
                 String ptx = PtxEmitter.emit(k, PtxTarget.parse(arch));
                 String report = ptxasVerbose(ptx, arch);
                 Matcher regs = Pattern.compile("Used (\\d+) registers").matcher(report);
-                Matcher spills = Pattern.compile("(\\d+) bytes spill stores, (\\d+) bytes spill loads").matcher(report);
-                assertTrue(regs.find() && spills.find(), name + " " + format + " " + arch + ": no ptxas -v report:\n" + report);
-                System.out.printf("ptxas %s %-18s %-5s fastMath=%-5s %3s registers, spill stores %s B, loads %s B%n", arch, name, format,
-                        fastMath, regs.group(1), spills.group(1), spills.group(2));
+                Matcher spills = Pattern.compile("(\\d+) bytes spill stores, (\\d+) bytes spill loads")
+                        .matcher(report);
+                assertTrue(
+                        regs.find() && spills.find(),
+                        name + " " + format + " " + arch + ": no ptxas -v report:\n" + report);
+                System.out.printf(
+                        "ptxas %s %-18s %-5s fastMath=%-5s %3s registers, spill stores %s B, loads %s B%n",
+                        arch, name, format, fastMath, regs.group(1), spills.group(1), spills.group(2));
                 assertEquals("0", spills.group(1), name + " " + format + " " + arch + " spills:\n" + report);
             }
         }
@@ -97,8 +112,15 @@ class KernelPtxTest {
         try {
             Path in = dir.resolve("kernel.ptx");
             Files.writeString(in, ptx);
-            Process p = new ProcessBuilder(PTXAS.toString(), "-v", "-arch=" + arch, in.toString(), "-o", dir.resolve("k.cubin").toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            PTXAS.toString(),
+                            "-v",
+                            "-arch=" + arch,
+                            in.toString(),
+                            "-o",
+                            dir.resolve("k.cubin").toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "ptxas timed out");
             assertEquals(0, p.exitValue(), () -> "ptxas -arch=" + arch + " failed:\n" + out + "\n" + ptx);

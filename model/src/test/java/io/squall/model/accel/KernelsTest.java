@@ -59,7 +59,9 @@ class KernelsTest {
 
     /** Every tensor type the CPU engine decodes: the device kernels must read each of them. */
     static List<GGMLType> deviceTypes() {
-        return java.util.Arrays.stream(GGMLType.values()).filter(WeightMatrix::supports).toList();
+        return java.util.Arrays.stream(GGMLType.values())
+                .filter(WeightMatrix::supports)
+                .toList();
     }
 
     /**
@@ -71,11 +73,13 @@ class KernelsTest {
     }
 
     /** As above; {@code specialize} false leaves the format a run-time argument (each kernel's switch then runs). */
-    static void run(String device, boolean specialize, Consumer<TaskGraph> tasks, GridScheduler grids, Object... outputs) {
+    static void run(
+            String device, boolean specialize, Consumer<TaskGraph> tasks, GridScheduler grids, Object... outputs) {
         TaskGraph g = new TaskGraph("t");
         tasks.accept(g);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, outputs);
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(device))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice(device))) {
             if (grids != null) {
                 plan.withGridScheduler(grids);
             }
@@ -105,7 +109,7 @@ class KernelsTest {
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("typesOnDevices")
     void matvecAndSwigluMatchWeightMatrix(String device, GGMLType type) {
-        int rows = 37;   // not a multiple of the rows per work-group
+        int rows = 37; // not a multiple of the rows per work-group
         int cols = 512;
         Random r = new Random(type.ordinal());
         float[] values = random(r, rows * cols);
@@ -119,27 +123,34 @@ class KernelsTest {
         wg.matvec(x, expected, 0);
         wu.matvec(x, expectedUp, 0);
         float[] bound = rowBounds(wg, x);
-        // both layouts with the format folded (the engine's kernels), and the rows layout with the format's switch left in
-        for (String variant : new String[]{"lanes", "rows", "rows unspecialized"}) {
+        // both layouts with the format folded (the engine's kernels), and the rows layout with the format's switch left
+        // in
+        for (String variant : new String[] {"lanes", "rows", "rows unspecialized"}) {
             boolean lanes = variant.equals("lanes");
             FloatArray xa = FloatArray.fromArray(x);
-            FloatArray out = FloatArray.fromArray(random(new Random(5), rows + 3));   // offset 3; accumulate onto these
+            FloatArray out = FloatArray.fromArray(random(new Random(5), rows + 3)); // offset 3; accumulate onto these
             float[] before = out.toHeapArray();
             FloatArray swiglu = new FloatArray(rows);
             ByteArray wa = ByteArray.view(gate);
             ByteArray ua = ByteArray.view(up);
             int format = type.format().code();
-            run(device, !variant.endsWith("unspecialized"), g -> {
-                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, ua, xa, out);
-                if (lanes) {
-                    KernelContext ctx = new KernelContext();
-                    g.task("mv", MatVec::matvec, ctx, wa, xa, out, rows, cols, 3, 1, format);
-                    g.task("swiglu", MatVec::swiglu, ctx, wa, ua, xa, swiglu, rows, cols, format);
-                } else {
-                    g.task("mv", MatVecRows::matvec, wa, xa, out, rows, cols, 3, 1, format);
-                    g.task("swiglu", MatVecRows::swiglu, wa, ua, xa, swiglu, rows, cols, format);
-                }
-            }, lanes ? lanesGrids(rows) : null, out, swiglu);
+            run(
+                    device,
+                    !variant.endsWith("unspecialized"),
+                    g -> {
+                        g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, ua, xa, out);
+                        if (lanes) {
+                            KernelContext ctx = new KernelContext();
+                            g.task("mv", MatVec::matvec, ctx, wa, xa, out, rows, cols, 3, 1, format);
+                            g.task("swiglu", MatVec::swiglu, ctx, wa, ua, xa, swiglu, rows, cols, format);
+                        } else {
+                            g.task("mv", MatVecRows::matvec, wa, xa, out, rows, cols, 3, 1, format);
+                            g.task("swiglu", MatVecRows::swiglu, wa, ua, xa, swiglu, rows, cols, format);
+                        }
+                    },
+                    lanes ? lanesGrids(rows) : null,
+                    out,
+                    swiglu);
             for (int i = 0; i < rows; i++) {
                 String where = type + " " + variant + " row " + i + " on " + device;
                 assertEquals(before[3 + i] + expected[i], out.get(3 + i), TOLERANCE * bound[i] + 1e-6, where);
@@ -167,7 +178,7 @@ class KernelsTest {
 
     private static GridScheduler lanesGrids(int rows) {
         GridScheduler grids = new GridScheduler();
-        for (String t : new String[]{"mv", "swiglu"}) {
+        for (String t : new String[] {"mv", "swiglu"}) {
             WorkerGrid1D w = new WorkerGrid1D(MatVec.globalSize(rows));
             w.setLocalWork(MatVec.GROUP);
             grids.addWorkerGrid("t." + t, w);
@@ -184,19 +195,25 @@ class KernelsTest {
         WeightMatrix w = WeightMatrix.of("token_embd", type, table, rows, dim);
         float[] expected = new float[dim];
         w.dequantizeRow(7, expected, 0);
-        IntArray state = IntArray.fromArray(new int[]{7, 0});
+        IntArray state = IntArray.fromArray(new int[] {7, 0});
         FloatArray x = new FloatArray(dim);
         ByteArray t = ByteArray.view(table);
-        run(device, g -> g.task("e", Embedding::lookup, t, state, x, dim, type.format().code()), null, x);
+        run(
+                device,
+                g -> g.task(
+                        "e", Embedding::lookup, t, state, x, dim, type.format().code()),
+                null,
+                x);
         for (int i = 0; i < dim; i++) {
-            assertEquals(expected[i], x.get(i), type + " element " + i + " on " + device);   // bit for bit: no contraction
+            assertEquals(
+                    expected[i], x.get(i), type + " element " + i + " on " + device); // bit for bit: no contraction
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("devices")
     void rmsNormMatchesScalarReference(String device) {
-        int n = 700;   // not a multiple of the group
+        int n = 700; // not a multiple of the group
         float[] x = random(new Random(1), n);
         float[] w = random(new Random(2), n);
         double ss = 0;
@@ -207,8 +224,11 @@ class KernelsTest {
         FloatArray xa = FloatArray.fromArray(x);
         FloatArray wa = FloatArray.fromArray(w);
         FloatArray out = new FloatArray(n);
-        run(device, g -> g.task("norm", RmsNorm::normalize, new KernelContext(), xa, wa, out, n, 1e-5f),
-                grid("norm", RmsNorm.GROUP, RmsNorm.GROUP), out);
+        run(
+                device,
+                g -> g.task("norm", RmsNorm::normalize, new KernelContext(), xa, wa, out, n, 1e-5f),
+                grid("norm", RmsNorm.GROUP, RmsNorm.GROUP),
+                out);
         for (int i = 0; i < n; i++) {
             double want = x[i] * scale * w[i];
             assertEquals(want, out.get(i), 1e-5 * Math.abs(want) + 1e-6, "element " + i + " on " + device);
@@ -221,12 +241,15 @@ class KernelsTest {
         int n = 5000;
         float[] logits = random(new Random(4), n);
         logits[1234] = 9f;
-        logits[4321] = 9f;   // a tie: the lower index wins, as Sampler.argmax
+        logits[4321] = 9f; // a tie: the lower index wins, as Sampler.argmax
         logits[17] = Float.NaN;
         FloatArray la = FloatArray.fromArray(logits);
         IntArray result = new IntArray(1);
-        run(device, g -> g.task("argmax", Sampling::argmax, new KernelContext(), la, result, n),
-                grid("argmax", Sampling.GROUP, Sampling.GROUP), result);
+        run(
+                device,
+                g -> g.task("argmax", Sampling::argmax, new KernelContext(), la, result, n),
+                grid("argmax", Sampling.GROUP, Sampling.GROUP),
+                result);
         assertEquals(1234, result.get(0), device);
         logits[1234] = 0f;
         assertEquals(Sampler.argmax(logits), 4321);
@@ -239,21 +262,27 @@ class KernelsTest {
         int k = 40;
         float[] logits = random(new Random(8), n);
         logits[100] = 5f;
-        logits[50] = 5f;     // tie: 50 before 100
+        logits[50] = 5f; // tie: 50 before 100
         logits[7] = Float.NaN;
         logits[9] = Float.NEGATIVE_INFINITY;
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Float.isNaN(logits[a]) || Float.isNaN(logits[b])
-                ? Boolean.compare(Float.isNaN(logits[a]), Float.isNaN(logits[b]))
-                : logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        java.util.Arrays.sort(
+                order,
+                (a, b) -> Float.isNaN(logits[a]) || Float.isNaN(logits[b])
+                        ? Boolean.compare(Float.isNaN(logits[a]), Float.isNaN(logits[b]))
+                        : logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
         FloatArray la = FloatArray.fromArray(logits);
         IntArray ids = new IntArray(k);
         FloatArray values = new FloatArray(k);
-        run(device, g -> g.task("topk", Sampling::topK, new KernelContext(), la, ids, values, n, k),
-                grid("topk", Sampling.GROUP, Sampling.GROUP), ids, values);
+        run(
+                device,
+                g -> g.task("topk", Sampling::topK, new KernelContext(), la, ids, values, n, k),
+                grid("topk", Sampling.GROUP, Sampling.GROUP),
+                ids,
+                values);
         assertEquals(50, ids.get(0));
         assertEquals(100, ids.get(1));
         for (int j = 0; j < k; j++) {
@@ -319,15 +348,46 @@ class KernelsTest {
         FloatArray qa = FloatArray.fromArray(q), ka = FloatArray.fromArray(k), va = FloatArray.fromArray(v);
         FloatArray kc = FloatArray.fromArray(keys), vc = FloatArray.fromArray(values);
         FloatArray ca = FloatArray.fromArray(cos), sa = FloatArray.fromArray(sin);
-        IntArray state = IntArray.fromArray(new int[]{0, pos});
+        IntArray state = IntArray.fromArray(new int[] {0, pos});
         int splits = pos / Attention.CHUNK + 1;
         FloatArray partials = new FloatArray(splits * heads * Attention.partialStride(headSize));
         FloatArray out = new FloatArray(dim);
-        run(device, g -> {
-            g.task("rope", Rope::rotateAndCache, qa, ka, va, kc, vc, ca, sa, state, dim, kvDim, headSize, ropeDims);
-            g.task("attn", Attention::partials, new KernelContext(), qa, kc, vc, state, partials, heads, kvHeads, headSize);
-            g.task("combine", Attention::combine, partials, state, out, heads, headSize);
-        }, grid("attn", splits * heads * Attention.LANES, Attention.LANES), out, kc, vc);
+        run(
+                device,
+                g -> {
+                    g.task(
+                            "rope",
+                            Rope::rotateAndCache,
+                            qa,
+                            ka,
+                            va,
+                            kc,
+                            vc,
+                            ca,
+                            sa,
+                            state,
+                            dim,
+                            kvDim,
+                            headSize,
+                            ropeDims);
+                    g.task(
+                            "attn",
+                            Attention::partials,
+                            new KernelContext(),
+                            qa,
+                            kc,
+                            vc,
+                            state,
+                            partials,
+                            heads,
+                            kvHeads,
+                            headSize);
+                    g.task("combine", Attention::combine, partials, state, out, heads, headSize);
+                },
+                grid("attn", splits * heads * Attention.LANES, Attention.LANES),
+                out,
+                kc,
+                vc);
         for (int i = 0; i < kvDim; i++) {
             assertEquals(kr[i], kc.get(pos * kvDim + i), 1e-5, "rotated key " + i + " in the cache, " + device);
             assertEquals(v[i], vc.get(pos * kvDim + i), "value " + i + " in the cache, " + device);

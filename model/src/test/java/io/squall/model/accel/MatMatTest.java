@@ -42,7 +42,7 @@ class MatMatTest {
         Random r = new Random(31 + type.ordinal());
         MemorySegment data = Quantizer.quantize(type, KernelsTest.random(r, rows * cols));
         WeightMatrix w = WeightMatrix.of("w", type, data, rows, cols);
-        for (int batch : new int[]{1, 4, 6}) {
+        for (int batch : new int[] {1, 4, 6}) {
             for (int accumulate = 0; accumulate < 2; accumulate++) {
                 float[] x = KernelsTest.random(r, batch * cols);
                 float[] initial = KernelsTest.random(r, batch * rows);
@@ -51,10 +51,24 @@ class MatMatTest {
                 ByteArray wa = ByteArray.view(data);
                 int b = batch;
                 int acc = accumulate;
-                KernelsTest.run(device, g -> {
-                    g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out);
-                    g.task("mm", MatMatRows::matmat, wa, xa, out, rows, cols, b, acc, type.format().code());
-                }, null, out);
+                KernelsTest.run(
+                        device,
+                        g -> {
+                            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out);
+                            g.task(
+                                    "mm",
+                                    MatMatRows::matmat,
+                                    wa,
+                                    xa,
+                                    out,
+                                    rows,
+                                    cols,
+                                    b,
+                                    acc,
+                                    type.format().code());
+                        },
+                        null,
+                        out);
                 float[] row = new float[cols];
                 float[] expected = new float[rows];
                 for (int j = 0; j < batch; j++) {
@@ -67,8 +81,12 @@ class MatMatTest {
                             bound += Math.abs(row[c] * xj[c]);
                         }
                         double want = (acc != 0 ? initial[j * rows + i] : 0) + expected[i];
-                        assertEquals(want, out.get(j * rows + i), KernelsTest.TOLERANCE * bound + 1e-6,
-                                type + " batch " + batch + " vector " + j + " row " + i + " accumulate " + acc + " on " + device);
+                        assertEquals(
+                                want,
+                                out.get(j * rows + i),
+                                KernelsTest.TOLERANCE * bound + 1e-6,
+                                type + " batch " + batch + " vector " + j + " row " + i + " accumulate " + acc + " on "
+                                        + device);
                     }
                 }
             }

@@ -32,7 +32,15 @@ class PrefillTest {
     Path dir;
 
     @ParameterizedTest(name = "{0} on {1}")
-    @CsvSource({"stories, opencl", "stories, jvm", "q8_0, opencl", "q8_0, jvm", "q4_0, opencl", "q4_k_m, opencl", "bf16, opencl"})
+    @CsvSource({
+        "stories, opencl",
+        "stories, jvm",
+        "q8_0, opencl",
+        "q8_0, jvm",
+        "q4_0, opencl",
+        "q4_k_m, opencl",
+        "bf16, opencl"
+    })
     void chunkedPrefillMatchesTokenByToken(String modelName, String which) throws IOException {
         String device = which.equals("opencl") ? Devices.opencl() : "jvm";
         Path file = modelName.equals("stories") ? TestModels.stories() : synthetic(modelName);
@@ -45,14 +53,16 @@ class PrefillTest {
                 tokens[i] = (i * 131 + 7) % vocab;
             }
             List<Stage> one = List.of(new Stage(device, 0, model.config().layers()));
-            CpuEngine cpu = new CpuEngine(model, context, false);   // float activations, as the devices
+            CpuEngine cpu = new CpuEngine(model, context, false); // float activations, as the devices
             try (AcceleratedEngine batched = new AcceleratedEngine(model, context, one, null, null, null, null, BATCH);
-                 AcceleratedEngine single = new AcceleratedEngine(model, context, one, null, null, null, null, 0)) {
+                    AcceleratedEngine single = new AcceleratedEngine(model, context, one, null, null, null, null, 0)) {
                 // a 13-token prompt (chunks 5, 5, 3), then 7 more tokens from position 13 (chunks 5, 2)
                 int[][] parts = {{0, 13}, {13, 7}};
                 for (int[] part : parts) {
-                    float[] expected = single.prefill(tokens, part[0], part[1], part[0]).clone();
-                    float[] reference = cpu.prefill(tokens, part[0], part[1], part[0]).clone();
+                    float[] expected =
+                            single.prefill(tokens, part[0], part[1], part[0]).clone();
+                    float[] reference =
+                            cpu.prefill(tokens, part[0], part[1], part[0]).clone();
                     float[] actual = batched.prefill(tokens, part[0], part[1], part[0]);
                     double scale = 0, worst = 0, worstCpu = 0;
                     for (int i = 0; i < vocab; i++) {
@@ -60,26 +70,46 @@ class PrefillTest {
                         worst = Math.max(worst, Math.abs(actual[i] - expected[i]));
                         worstCpu = Math.max(worstCpu, Math.abs(actual[i] - reference[i]));
                     }
-                    System.out.printf("%s prefill %d tokens at %d on %s: largest logit difference %.3g vs token by token, %.3g vs CPU"
-                            + " (largest logit %.3g)%n", modelName, part[1], part[0], device, worst, worstCpu, scale);
-                    assertTrue(worst <= TOLERANCE * scale, "vs token by token: " + worst + " > " + TOLERANCE + " x " + scale);
-                    assertTrue(worstCpu <= TOLERANCE * scale, "vs the CPU engine: " + worstCpu + " > " + TOLERANCE + " x " + scale);
+                    System.out.printf(
+                            "%s prefill %d tokens at %d on %s: largest logit difference %.3g vs token by token, %.3g vs CPU"
+                                    + " (largest logit %.3g)%n",
+                            modelName, part[1], part[0], device, worst, worstCpu, scale);
+                    assertTrue(
+                            worst <= TOLERANCE * scale,
+                            "vs token by token: " + worst + " > " + TOLERANCE + " x " + scale);
+                    assertTrue(
+                            worstCpu <= TOLERANCE * scale,
+                            "vs the CPU engine: " + worstCpu + " > " + TOLERANCE + " x " + scale);
                 }
-                assertEquals(3 + 2, batched.prefillExecutions(), "graph executions for 13 + 7 tokens in chunks of " + BATCH);
+                assertEquals(
+                        3 + 2, batched.prefillExecutions(), "graph executions for 13 + 7 tokens in chunks of " + BATCH);
                 assertEquals(0, single.prefillExecutions());
                 int[] prompt = java.util.Arrays.copyOf(tokens, 11);
-                assertArrayEquals(AcceleratedEngineTest.greedy(single, prompt, 32), AcceleratedEngineTest.greedy(batched, prompt, 32),
+                assertArrayEquals(
+                        AcceleratedEngineTest.greedy(single, prompt, 32),
+                        AcceleratedEngineTest.greedy(batched, prompt, 32),
                         "greedy tokens after a batched prompt on " + device);
             }
         }
     }
 
     private Path synthetic(String type) throws IOException {
-        SyntheticModel.Spec spec = new SyntheticModel.Spec("test", 256, 512, 2, 8, 2, 512, 500000f, 128, 1e-5f, false,
+        SyntheticModel.Spec spec = new SyntheticModel.Spec(
+                "test",
+                256,
+                512,
+                2,
+                8,
+                2,
+                512,
+                500000f,
+                128,
+                1e-5f,
+                false,
                 new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
         Path file = dir.resolve("synthetic-" + type + ".gguf");
         try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
-            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 11, file, s -> { });
+            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 11, file, s -> {});
         }
         return file;
     }

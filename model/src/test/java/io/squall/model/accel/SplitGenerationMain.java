@@ -14,7 +14,9 @@ public final class SplitGenerationMain {
         try (LlamaModel model = LlamaModel.load(Path.of(args[0]), null)) {
             int context = Integer.parseInt(args[2]);
             int count = Integer.parseInt(args[3]);
-            int[] prompt = Arrays.stream(args[4].split(",")).mapToInt(Integer::parseInt).toArray();
+            int[] prompt = Arrays.stream(args[4].split(","))
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
             try (var engine = Engines.create(model, context, args[1], null)) {
                 System.out.println("stages " + Engines.describe(engine));
                 System.out.println("tokens " + Arrays.toString(AcceleratedEngineTest.greedy(engine, prompt, count)));

@@ -33,10 +33,11 @@ class SplitTest {
         String device = Devices.opencl();
         try (LlamaModel model = LlamaModel.load(TestModels.stories(), null)) {
             int[] expected = AcceleratedEngineTest.greedy(new CpuEngine(model, 128, false), PROMPT, TOKENS);
-            for (String split : new String[]{device, device + ",cpu", "cpu," + device, "cpu," + device + ",cpu"}) {
+            for (String split : new String[] {device, device + ",cpu", "cpu," + device, "cpu," + device + ",cpu"}) {
                 try (var engine = Engines.create(model, 128, split, null)) {
                     assertTrue(engine instanceof AcceleratedEngine, split);
-                    assertArrayEquals(expected, AcceleratedEngineTest.greedy(engine, PROMPT, TOKENS), "tokens on " + split);
+                    assertArrayEquals(
+                            expected, AcceleratedEngineTest.greedy(engine, PROMPT, TOKENS), "tokens on " + split);
                 }
             }
         }
@@ -45,7 +46,8 @@ class SplitTest {
     @Test
     void twoPoclDevicesGiveTheSameTokensAsOne() throws Exception {
         assumeTrue(OpenCL.isAvailable(), "no OpenCL: " + OpenCL.unavailableReason());
-        assumeTrue(OpenCL.platforms().stream().anyMatch(p -> p.name().toLowerCase().contains("portable")),
+        assumeTrue(
+                OpenCL.platforms().stream().anyMatch(p -> p.name().toLowerCase().contains("portable")),
                 "PoCL is not installed (POCL_DEVICES only applies to it)");
         Path model = TestModels.stories();
         String one = run(model, "opencl:0");
@@ -55,16 +57,29 @@ class SplitTest {
     }
 
     private static String tokens(String output) {
-        return Arrays.stream(output.split("\n")).filter(l -> l.startsWith("tokens ")).findFirst().orElseThrow(
-                () -> new AssertionError("no tokens line in:\n" + output));
+        return Arrays.stream(output.split("\n"))
+                .filter(l -> l.startsWith("tokens "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no tokens line in:\n" + output));
     }
 
     private static String run(Path model, String device) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), SplitGenerationMain.class.getName(),
-                model.toString(), device, "128", Integer.toString(TOKENS),
-                Arrays.stream(PROMPT).mapToObj(Integer::toString).reduce((a, b) -> a + "," + b).orElseThrow()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SplitGenerationMain.class.getName(),
+                model.toString(),
+                device,
+                "128",
+                Integer.toString(TOKENS),
+                Arrays.stream(PROMPT)
+                        .mapToObj(Integer::toString)
+                        .reduce((a, b) -> a + "," + b)
+                        .orElseThrow()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("POCL_DEVICES", "pthread pthread");
         Process p = pb.start();

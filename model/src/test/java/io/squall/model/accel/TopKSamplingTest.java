@@ -55,7 +55,7 @@ class TopKSamplingTest {
     void deviceCandidatesAreTheHostTopK(String which) throws IOException {
         String device = device(which);
         try (LlamaModel model = LlamaModel.load(TestModels.stories(), null);
-             AcceleratedEngine acc = AcceleratedEngine.onDevice(model, CONTEXT, device, null)) {
+                AcceleratedEngine acc = AcceleratedEngine.onDevice(model, CONTEXT, device, null)) {
             int k = 40;
             for (int pos = 0; pos < 4; pos++) {
                 int token = (pos * 97 + 5) % model.config().vocabSize();
@@ -65,7 +65,7 @@ class TopKSamplingTest {
                 assertEquals(k, acc.forwardTopK(token, pos, k, ids, values), "candidates found");
                 int[] hostIds = new int[k];
                 float[] hostValues = new float[k];
-                new FullRow(acc).forwardTopK(token, pos, k, hostIds, hostValues);   // the interface's host selection
+                new FullRow(acc).forwardTopK(token, pos, k, hostIds, hostValues); // the interface's host selection
                 assertArrayEquals(hostIds, ids, "top-k ids at " + pos + " on " + device);
                 assertArrayEquals(hostValues, values, "top-k logits at " + pos + " on " + device);
                 for (int j = 0; j < k; j++) {
@@ -80,38 +80,56 @@ class TopKSamplingTest {
     void seededSamplingMatchesTheFullRowPathWithFewerBytes(String which) throws IOException {
         String device = device(which);
         try (LlamaModel model = LlamaModel.load(TestModels.stories(), null);
-             AcceleratedEngine acc = AcceleratedEngine.onDevice(model, CONTEXT, device, null)) {
+                AcceleratedEngine acc = AcceleratedEngine.onDevice(model, CONTEXT, device, null)) {
             acc.withProfiler(ProfilerMode.SILENT);
             int[] prompt = model.tokenizer().encode("Once upon a time", true, false);
-            for (SamplerSettings settings : List.of(new SamplerSettings(0.9f, 40, 0.9f, 0.05f, 1f, 64, 42),
+            for (SamplerSettings settings : List.of(
+                    new SamplerSettings(0.9f, 40, 0.9f, 0.05f, 1f, 64, 42),
                     new SamplerSettings(1.5f, 12, 1f, 0f, 1f, 64, 7))) {
-                assertTrue(new Sampler(settings, model.config().vocabSize()).needsOnlyTopK(acc.topKCapacity()), "device top-k path");
+                assertTrue(
+                        new Sampler(settings, model.config().vocabSize()).needsOnlyTopK(acc.topKCapacity()),
+                        "device top-k path");
                 int[] deviceTokens = generate(acc, prompt, settings);
                 long topKBytes = acc.lastProfile().getTotalBytesCopyOut();
 
                 int[] hostTokens = generate(new FullRow(acc), prompt, settings);
                 long fullRowBytes = acc.lastProfile().getTotalBytesCopyOut();
 
-                System.out.printf("%s, %s: %d tokens; bytes to the host per step: top-k %d, full row %d%n", device, settings,
-                        deviceTokens.length, topKBytes, fullRowBytes);
+                System.out.printf(
+                        "%s, %s: %d tokens; bytes to the host per step: top-k %d, full row %d%n",
+                        device, settings, deviceTokens.length, topKBytes, fullRowBytes);
                 assertTrue(deviceTokens.length > 8, "generated " + Arrays.toString(deviceTokens));
                 assertArrayEquals(hostTokens, deviceTokens, "seeded tokens, top-k on " + device + " vs full row");
-                if (device.equals("jvm")) {   // its device memory is the host's: nothing is copied either way
+                if (device.equals("jvm")) { // its device memory is the host's: nothing is copied either way
                     assertEquals(0, fullRowBytes + topKBytes, "JVM backend copies");
                     continue;
                 }
-                assertTrue(fullRowBytes >= 4L * model.config().vocabSize(), "full row copies the logits: " + fullRowBytes);
-                assertTrue(topKBytes <= 4 + 8L * settings.topK(), "top-k step copies the token and k pairs only: " + topKBytes);
+                assertTrue(
+                        fullRowBytes >= 4L * model.config().vocabSize(), "full row copies the logits: " + fullRowBytes);
+                assertTrue(
+                        topKBytes <= 4 + 8L * settings.topK(),
+                        "top-k step copies the token and k pairs only: " + topKBytes);
             }
         }
     }
 
     /** 48 tokens after {@code prompt} from the library's generation loop on {@code engine}. */
     private static int[] generate(InferenceEngine engine, int[] prompt, SamplerSettings s) {
-        Sampling sampling = Sampling.builder().temperature(s.temperature()).topK(s.topK()).topP(s.topP()).minP(s.minP())
-                .repeatPenalty(s.repeatPenalty()).repeatLastN(s.repeatLastN()).seed(s.seed()).build();
+        Sampling sampling = Sampling.builder()
+                .temperature(s.temperature())
+                .topK(s.topK())
+                .topP(s.topP())
+                .minP(s.minP())
+                .repeatPenalty(s.repeatPenalty())
+                .repeatLastN(s.repeatLastN())
+                .seed(s.seed())
+                .build();
         try (Llama llama = Llama.onEngine(engine)) {
-            return llama.generate(GenerationRequest.tokens(prompt).maxTokens(48).sampling(sampling).build()).tokens();
+            return llama.generate(GenerationRequest.tokens(prompt)
+                            .maxTokens(48)
+                            .sampling(sampling)
+                            .build())
+                    .tokens();
         }
     }
 }

@@ -31,9 +31,11 @@ class ChatTemplateTest {
     void llama2RendersMetasFormat() {
         ChatTemplate t = ChatTemplate.of(null, TestVocabularies.llama2(), null);
         assertEquals("llama2", t.name());
-        assertEquals("<s>[INST] <<SYS>>\nYou are a helpful assistant.\n<</SYS>>\n\nWhat is a llama? [/INST]"
-                + " A domesticated South American camelid. </s>"
-                + "<s>[INST] And an alpaca? [/INST]", t.render(CONVERSATION, true));
+        assertEquals(
+                "<s>[INST] <<SYS>>\nYou are a helpful assistant.\n<</SYS>>\n\nWhat is a llama? [/INST]"
+                        + " A domesticated South American camelid. </s>"
+                        + "<s>[INST] And an alpaca? [/INST]",
+                t.render(CONVERSATION, true));
         assertEquals("<s>[INST] Hi [/INST]", t.render(List.of(user("Hi")), true));
         assertThrows(IllegalArgumentException.class, () -> t.render(List.of(user("a"), user("b")), true));
         assertThrows(IllegalArgumentException.class, () -> t.render(List.of(assistant("a")), true));
@@ -56,7 +58,9 @@ class ChatTemplateTest {
     void llama2TokensMatchTheFixture() {
         // llama2-fixtures.json's chat-markup case, tokenized by llama.cpp with special parsing.
         var fixture = TestVocabularies.fixtures("llama2-fixtures.json").stream()
-                .filter(c -> c.text().startsWith("<s>[INST] <<SYS>>")).findFirst().orElseThrow();
+                .filter(c -> c.text().startsWith("<s>[INST] <<SYS>>"))
+                .findFirst()
+                .orElseThrow();
         ChatTemplate t = ChatTemplate.of(null, TestVocabularies.llama2(), null);
         List<ChatMessage> messages = List.of(system("You are helpful."), user("Hi"));
         assertEquals(fixture.text(), t.render(messages, true));
@@ -68,15 +72,26 @@ class ChatTemplateTest {
         Tokenizer tok = TestVocabularies.llama3();
         ChatTemplate t = ChatTemplate.of(tok.vocabulary().chatTemplate(), tok, null);
         var fixture = TestVocabularies.fixtures("llama3-fixtures.json").stream()
-                .filter(c -> c.text().startsWith("<|begin_of_text|><|start_header_id|>user")).findFirst().orElseThrow();
-        // this tokenizer_config's template (the base model's) writes the assistant header whatever add_generation_prompt
+                .filter(c -> c.text().startsWith("<|begin_of_text|><|start_header_id|>user"))
+                .findFirst()
+                .orElseThrow();
+        // this tokenizer_config's template (the base model's) writes the assistant header whatever
+        // add_generation_prompt
         // says, and transformers renders it so
-        assertArrayEquals(concat(fixture.idsParseSpecial(), new int[] {128006, 78191, 128007, 271}), t.encode(List.of(user("Hi")), false));
-        assertArrayEquals(fixture.idsParseSpecial(), ChatTemplate.of(null, tok, "llama3").encode(List.of(user("Hi")), false));
+        assertArrayEquals(
+                concat(fixture.idsParseSpecial(), new int[] {128006, 78191, 128007, 271}),
+                t.encode(List.of(user("Hi")), false));
+        assertArrayEquals(
+                fixture.idsParseSpecial(), ChatTemplate.of(null, tok, "llama3").encode(List.of(user("Hi")), false));
         int[] ids = t.encode(List.of(system("Be brief."), user("Hi")), true);
-        int[] expected = concat(new int[] {128000, 128006}, tok.encode("system", false, false), new int[] {128007, 271},
-                tok.encode("Be brief.", false, false), new int[] {128009, 128006, 882, 128007, 271, 13347, 128009,
-                        128006}, tok.encode("assistant", false, false), new int[] {128007, 271});
+        int[] expected = concat(
+                new int[] {128000, 128006},
+                tok.encode("system", false, false),
+                new int[] {128007, 271},
+                tok.encode("Be brief.", false, false),
+                new int[] {128009, 128006, 882, 128007, 271, 13347, 128009, 128006},
+                tok.encode("assistant", false, false),
+                new int[] {128007, 271});
         assertArrayEquals(expected, ids, Arrays.toString(ids));
         assertArrayEquals(new int[] {9125}, tok.encode("system", false, false));
         assertArrayEquals(new int[] {78191}, tok.encode("assistant", false, false));
@@ -102,46 +117,65 @@ class ChatTemplateTest {
     @Test
     void chosenFromTheTemplateTextTheVocabularyOrTheOverride(@TempDir Path dir) throws Exception {
         Tokenizer l2 = TestVocabularies.llama2(), l3 = TestVocabularies.llama3();
-        assertEquals("jinja", ChatTemplate.of("{{ '<|start_header_id|>' }}", l2, null).name(), "the file's template is rendered");
+        assertEquals(
+                "jinja",
+                ChatTemplate.of("{{ '<|start_header_id|>' }}", l2, null).name(),
+                "the file's template is rendered");
         // a template the interpreter cannot parse falls back to the built-in format its markers name
-        assertEquals("llama3", ChatTemplate.of("{% macro x() %}<|start_header_id|>{% endmacro %}", l2, null).name());
-        assertEquals("llama2", ChatTemplate.of("{% macro x() %}[INST]{% endmacro %}", l3, null).name());
+        assertEquals(
+                "llama3",
+                ChatTemplate.of("{% macro x() %}<|start_header_id|>{% endmacro %}", l2, null)
+                        .name());
+        assertEquals(
+                "llama2",
+                ChatTemplate.of("{% macro x() %}[INST]{% endmacro %}", l3, null).name());
         assertEquals("llama2", ChatTemplate.of(null, l2, null).name());
         assertEquals("llama3", ChatTemplate.of(null, l3, null).name());
-        assertEquals("llama2", ChatTemplate.of(l3.vocabulary().chatTemplate(), l3, "LLAMA2").name());
+        assertEquals(
+                "llama2",
+                ChatTemplate.of(l3.vocabulary().chatTemplate(), l3, "LLAMA2").name());
         assertThrows(IllegalArgumentException.class, () -> ChatTemplate.of(null, l3, "chatml"));
         // From a GGUF file written by the converter (Llama 3's tokenizer_config.json carries the template).
         Path file = dir.resolve("vocab.gguf");
         GGUFWriter w = new GGUFWriter();
-        VocabularyConverters.fromHuggingFace(TestVocabularies.require("llama3-tokenizer/tokenizer.json"),
-                TestVocabularies.require("llama3-tokenizer/tokenizer_config.json"), w);
+        VocabularyConverters.fromHuggingFace(
+                TestVocabularies.require("llama3-tokenizer/tokenizer.json"),
+                TestVocabularies.require("llama3-tokenizer/tokenizer_config.json"),
+                w);
         w.write(file);
         try (GGUFFile gguf = GGUFFile.open(file)) {
             assertTrue(gguf.getString("tokenizer.chat_template").contains("<|eot_id|>"));
             assertEquals("jinja", ChatTemplate.forModel(gguf, l3, null).name());
             assertEquals("llama2", ChatTemplate.forModel(gguf, l3, "llama2").name());
             // the file's Llama 3 template renders as the built-in Llama 3 format does
-            List<ChatMessage> conversation = List.of(system(" Be brief. "), user("Hi <|eot_id|>"), assistant("Hello"), user("Bye"));
+            List<ChatMessage> conversation =
+                    List.of(system(" Be brief. "), user("Hi <|eot_id|>"), assistant("Hello"), user("Bye"));
             ChatTemplate fromFile = ChatTemplate.forModel(gguf, l3, null);
             ChatTemplate builtIn = ChatTemplate.of(null, l3, "llama3");
             assertEquals(builtIn.render(conversation, true), fromFile.render(conversation, true));
-            assertArrayEquals(builtIn.encode(conversation, true), fromFile.encode(conversation, true), "content is never parsed for specials");
+            assertArrayEquals(
+                    builtIn.encode(conversation, true),
+                    fromFile.encode(conversation, true),
+                    "content is never parsed for specials");
         }
     }
 
     @Test
     void fileTemplatesWithoutBosGetItWhenTheVocabularyAsksAndRefusalsAreErrors() {
         Tokenizer l2 = TestVocabularies.llama2();
-        String zephyr = "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\n' + message['content'] + eos_token }}\n"
-                + "{% elif message['role'] == 'assistant' %}\n{{ '<|assistant|>\n'  + message['content'] + eos_token }}\n{% endif %}\n"
-                + "{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}";
+        String zephyr =
+                "{% for message in messages %}\n{% if message['role'] == 'user' %}\n{{ '<|user|>\n' + message['content'] + eos_token }}\n"
+                        + "{% elif message['role'] == 'assistant' %}\n{{ '<|assistant|>\n'  + message['content'] + eos_token }}\n{% endif %}\n"
+                        + "{% if loop.last and add_generation_prompt %}\n{{ '<|assistant|>' }}\n{% endif %}\n{% endfor %}";
         ChatTemplate t = ChatTemplate.of(zephyr, l2, null);
         assertEquals("<s><|user|>\nHi</s>\n<|assistant|>\n", t.render(List.of(user("Hi")), true));
         assertEquals(l2.bos(), t.encode(List.of(user("Hi")), true)[0]);
-        String mistral = "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
-                + "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
-                + "{{ message['content'] }}{% endfor %}";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        String mistral =
+                "{{ bos_token }}{% for message in messages %}{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}"
+                        + "{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+                        + "{{ message['content'] }}{% endfor %}";
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ChatTemplate.of(mistral, l2, null).render(List.of(user("a"), user("b")), true));
         assertTrue(e.getMessage().contains("must alternate"), e.getMessage());
     }

@@ -25,7 +25,7 @@ class ExplainPlacementTest {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);
-        return new String[]{Integer.toString(code), out.toString(), err.toString()};
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
     @Test
@@ -45,8 +45,11 @@ class ExplainPlacementTest {
     @Test
     void devicesJsonErrorsNameTheJsonPath() throws IOException {
         Path json = dir.resolve("devices.json");
-        Files.writeString(json, "{\"stages\": [{\"device\": \"cpu\", \"layers\": \"0-3\"}, {\"device\": \"jvm\", \"layers\": \"2-5\"}]}");
-        String[] r = run("--model", TestModels.stories().toString(), "--device", json.toString(), "--explain-placement");
+        Files.writeString(
+                json,
+                "{\"stages\": [{\"device\": \"cpu\", \"layers\": \"0-3\"}, {\"device\": \"jvm\", \"layers\": \"2-5\"}]}");
+        String[] r =
+                run("--model", TestModels.stories().toString(), "--device", json.toString(), "--explain-placement");
         assertEquals("1", r[0]);
         assertTrue(r[2].contains(json + ": stages[1].layers \"2-5\" overlaps stages[0] \"0-3\""), r[2]);
         Files.writeString(json, "{\"stages\": [{\"device\": \"cpu\", \"layers\": \"0-3\"}]}");

@@ -26,8 +26,7 @@ class LlamaCliTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     static Run run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
@@ -66,7 +65,8 @@ class LlamaCliTest {
         }
         assertEquals(1, ids[0], "BOS first");
         Run noBos = run("tokenize", "--model", vocab.toString(), "--no-bos", "--prompt", "Once upon a time");
-        assertArrayEquals(java.util.Arrays.copyOfRange(ids, 1, ids.length), ints(new ObjectMapper().readTree(noBos.out())));
+        assertArrayEquals(
+                java.util.Arrays.copyOfRange(ids, 1, ids.length), ints(new ObjectMapper().readTree(noBos.out())));
         Run neither = run("tokenize", "--model", vocab.toString());
         assertNotEquals(0, neither.exitCode());
         assertTrue(neither.err().contains("--prompt") && neither.err().contains("--file"), neither.err());
@@ -93,8 +93,13 @@ class LlamaCliTest {
 
         Path mix = dir.resolve("q5km.gguf");
         try (io.squall.model.gguf.GGUFFile vocab = io.squall.model.gguf.GGUFFile.open(TestModels.stories())) {
-            io.squall.model.convert.SyntheticModel.write(io.squall.model.convert.SyntheticModel.preset("tiny"),
-                    io.squall.model.convert.SyntheticModel.TypeScheme.parse("q5_k_m"), vocab, 1, mix, s -> { });
+            io.squall.model.convert.SyntheticModel.write(
+                    io.squall.model.convert.SyntheticModel.preset("tiny"),
+                    io.squall.model.convert.SyntheticModel.TypeScheme.parse("q5_k_m"),
+                    vocab,
+                    1,
+                    mix,
+                    s -> {});
         }
         Run q5 = run("info", "--model", mix.toString());
         assertTrue(q5.out().contains("Squall can run this file"), q5.out());
@@ -103,21 +108,32 @@ class LlamaCliTest {
         // a Gemma-labelled file with an IQ2_XXS matrix, a bias and an unknown pre-tokenizer: every problem listed
         io.squall.model.gguf.GGUFWriter w = new io.squall.model.gguf.GGUFWriter()
                 .putString("general.architecture", "gemma")
-                .putString("tokenizer.ggml.model", "gpt2").putString("tokenizer.ggml.pre", "kimi-k2")
+                .putString("tokenizer.ggml.model", "gpt2")
+                .putString("tokenizer.ggml.pre", "kimi-k2")
                 .putStringArray("tokenizer.ggml.tokens", new String[] {"a", "b"})
                 .putStringArray("tokenizer.ggml.merges", new String[] {"a b"})
                 .putInt32Array("tokenizer.ggml.token_type", new int[] {1, 1})
-                .putUInt32("tokenizer.ggml.bos_token_id", 0).putUInt32("tokenizer.ggml.eos_token_id", 1);
-        w.addTensor("blk.0.attn_q.weight", io.squall.model.tensor.GGMLType.IQ2_XXS, new long[] {256, 2},
+                .putUInt32("tokenizer.ggml.bos_token_id", 0)
+                .putUInt32("tokenizer.ggml.eos_token_id", 1);
+        w.addTensor(
+                "blk.0.attn_q.weight",
+                io.squall.model.tensor.GGMLType.IQ2_XXS,
+                new long[] {256, 2},
                 java.lang.foreign.MemorySegment.ofArray(new byte[2 * 66]));
-        w.addTensor("blk.0.attn_q.bias", io.squall.model.tensor.GGMLType.F32, new long[] {2}, java.lang.foreign.MemorySegment.ofArray(new float[2]));
+        w.addTensor(
+                "blk.0.attn_q.bias",
+                io.squall.model.tensor.GGMLType.F32,
+                new long[] {2},
+                java.lang.foreign.MemorySegment.ofArray(new float[2]));
         Path bad = dir.resolve("bad.gguf");
         w.write(bad);
         Run r = run("info", "--model", bad.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("Squall cannot run this file; missing:"), r.out());
         assertTrue(r.out().contains("general.architecture is 'gemma'"), r.out());
-        assertTrue(r.out().contains("tensor type IQ2_XXS is not supported (1 tensors, e.g. blk.0.attn_q.weight)"), r.out());
+        assertTrue(
+                r.out().contains("tensor type IQ2_XXS is not supported (1 tensors, e.g. blk.0.attn_q.weight)"),
+                r.out());
         assertTrue(r.out().contains("which Squall would ignore: blk.0.attn_q.bias"), r.out());
         assertTrue(r.out().contains("pre-tokenizer 'kimi-k2' is not supported"), r.out());
     }
@@ -125,8 +141,18 @@ class LlamaCliTest {
     @Test
     void jsonOutputHasTokensTextLogprobsAndTimings() throws IOException {
         Path model = TestModels.stories();
-        Run r = run("--model", model.toString(), "--prompt", "Once upon a time", "--temperature", "0", "--max-tokens", "12",
-                "--json", "--logprobs", "2");
+        Run r = run(
+                "--model",
+                model.toString(),
+                "--prompt",
+                "Once upon a time",
+                "--temperature",
+                "0",
+                "--max-tokens",
+                "12",
+                "--json",
+                "--logprobs",
+                "2");
         assertEquals(0, r.exitCode(), r.err());
         JsonNode json = new ObjectMapper().readTree(r.out());
         int[] tokens = ints(json.get("tokens"));
@@ -174,8 +200,17 @@ class LlamaCliTest {
     void helpListsOptionsAndSubcommands() {
         Run r = run("--help");
         assertEquals(0, r.exitCode());
-        for (String s : new String[]{"--model", "--prompt", "--chat", "--max-tokens", "--logprobs", "--json", "tokenize", "info",
-                "convert-llama2c"}) {
+        for (String s : new String[] {
+            "--model",
+            "--prompt",
+            "--chat",
+            "--max-tokens",
+            "--logprobs",
+            "--json",
+            "tokenize",
+            "info",
+            "convert-llama2c"
+        }) {
             assertTrue(r.out().contains(s), s + " missing from --help");
         }
     }

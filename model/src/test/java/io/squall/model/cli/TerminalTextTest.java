@@ -9,9 +9,13 @@ class TerminalTextTest {
     @Test
     void controlSequencesBecomeVisibleEscapes() {
         // OSC 0 sets the window title; CSI 2J clears the screen; 0x9b is the one-byte CSI
-        assertEquals("\\x1b]0;title\\x07\\x1b[2J\\x9b31m", TerminalText.escape("\u001b]0;title\u0007\u001b[2J\u009b31m"));
+        assertEquals(
+                "\\x1b]0;title\\x07\\x1b[2J\\x9b31m", TerminalText.escape("\u001b]0;title\u0007\u001b[2J\u009b31m"));
         assertEquals("a\\nb\\tc\\rd\\x7f\\x00", TerminalText.escape("a\nb\tc\rd\u007f\u0000"));
-        assertEquals("abc\\u202edcba", TerminalText.escape("abc\u202edcba"), "a right-to-left override would reorder the text shown");
+        assertEquals(
+                "abc\\u202edcba",
+                TerminalText.escape("abc\u202edcba"),
+                "a right-to-left override would reorder the text shown");
     }
 
     @Test

@@ -1,16 +1,11 @@
 package io.squall.model.convert;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.TensorInfo;
 import io.squall.model.tensor.GGMLType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -21,8 +16,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class Llama2cConverterTest {
 
@@ -31,6 +32,7 @@ class Llama2cConverterTest {
     static final Path TOKENIZER = TESTDATA.resolve("tok512.bin");
     /** Tests run in model/; the shipped model is at the repository root. */
     static final Path SHIPPED = Path.of("..", "models", "stories260K.gguf");
+
     static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     @TempDir
@@ -43,11 +45,30 @@ class Llama2cConverterTest {
     /** The checkpoint's float arrays read one after another in llama2.c's order (independent of the converter's offsets). */
     static List<float[]> llama2cArrays(Path checkpoint) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(checkpoint)).order(ByteOrder.LITTLE_ENDIAN);
-        int dim = b.getInt(), hidden = b.getInt(), layers = b.getInt(), heads = b.getInt(), kvHeads = b.getInt(), vocab = b.getInt(), seq = b.getInt();
+        int dim = b.getInt(),
+                hidden = b.getInt(),
+                layers = b.getInt(),
+                heads = b.getInt(),
+                kvHeads = b.getInt(),
+                vocab = b.getInt(),
+                seq = b.getInt();
         int kvDim = dim / heads * kvHeads;
-        int[] sizes = {Math.abs(vocab) * dim, layers * dim, layers * dim * dim, layers * kvDim * dim, layers * kvDim * dim,
-                layers * dim * dim, layers * dim, layers * hidden * dim, layers * dim * hidden, layers * hidden * dim, dim,
-                seq * dim / heads / 2, seq * dim / heads / 2, vocab < 0 ? -vocab * dim : 0};
+        int[] sizes = {
+            Math.abs(vocab) * dim,
+            layers * dim,
+            layers * dim * dim,
+            layers * kvDim * dim,
+            layers * kvDim * dim,
+            layers * dim * dim,
+            layers * dim,
+            layers * hidden * dim,
+            layers * dim * hidden,
+            layers * hidden * dim,
+            dim,
+            seq * dim / heads / 2,
+            seq * dim / heads / 2,
+            vocab < 0 ? -vocab * dim : 0
+        };
         List<float[]> arrays = new ArrayList<>();
         for (int n : sizes) {
             float[] a = new float[n];
@@ -77,8 +98,9 @@ class Llama2cConverterTest {
         assumeTestdata();
         assumeTrue(Files.isRegularFile(SHIPPED), "shipped model absent at " + SHIPPED.toAbsolutePath());
         Path fresh = dir.resolve("fresh.gguf");
-        Llama2cConverter.convert(CHECKPOINT, TOKENIZER, fresh, GGMLType.F32, "stories260K", s -> { });
-        try (GGUFFile a = GGUFFile.open(fresh); GGUFFile b = GGUFFile.open(SHIPPED)) {
+        Llama2cConverter.convert(CHECKPOINT, TOKENIZER, fresh, GGMLType.F32, "stories260K", s -> {});
+        try (GGUFFile a = GGUFFile.open(fresh);
+                GGUFFile b = GGUFFile.open(SHIPPED)) {
             assertEquals(a.metadata(), b.metadata());
             assertEquals(a.tensors(), b.tensors());
             for (TensorInfo t : a.tensors()) {
@@ -93,7 +115,7 @@ class Llama2cConverterTest {
         assumeTestdata();
         Path model = Files.isRegularFile(SHIPPED) ? SHIPPED : dir.resolve("m.gguf");
         if (!Files.isRegularFile(model)) {
-            Llama2cConverter.convert(CHECKPOINT, TOKENIZER, model, GGMLType.F32, "stories260K", s -> { });
+            Llama2cConverter.convert(CHECKPOINT, TOKENIZER, model, GGMLType.F32, "stories260K", s -> {});
         }
         try (GGUFFile f = GGUFFile.open(model)) {
             assertEquals("llama", f.getString("general.architecture"));
@@ -116,10 +138,14 @@ class Llama2cConverterTest {
 
             assertEquals(2 + 5 * 9, f.tensors().size());
             assertNull(f.tensor("output.weight"), "the classifier is shared with the embedding");
-            assertArrayEquals(new long[] {64, 512}, f.tensor("token_embd.weight").dims());
-            assertArrayEquals(new long[] {64, 32}, f.tensor("blk.0.attn_k.weight").dims());
-            assertArrayEquals(new long[] {64, 172}, f.tensor("blk.3.ffn_gate.weight").dims());
-            assertArrayEquals(new long[] {172, 64}, f.tensor("blk.3.ffn_down.weight").dims());
+            assertArrayEquals(
+                    new long[] {64, 512}, f.tensor("token_embd.weight").dims());
+            assertArrayEquals(
+                    new long[] {64, 32}, f.tensor("blk.0.attn_k.weight").dims());
+            assertArrayEquals(
+                    new long[] {64, 172}, f.tensor("blk.3.ffn_gate.weight").dims());
+            assertArrayEquals(
+                    new long[] {172, 64}, f.tensor("blk.3.ffn_down.weight").dims());
             assertArrayEquals(new long[] {64}, f.tensor("output_norm.weight").dims());
             for (TensorInfo t : f.tensors()) {
                 assertEquals(GGMLType.F32, t.type(), t.name());
@@ -130,7 +156,9 @@ class Llama2cConverterTest {
             List<float[]> ck = llama2cArrays(CHECKPOINT);
             int d = 64, h = 172, kv = 32;
             assertArrayEquals(ck.get(0), data(f, "token_embd.weight"));
-            String[] perLayer = {"attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_down", "ffn_up"};
+            String[] perLayer = {
+                "attn_norm", "attn_q", "attn_k", "attn_v", "attn_output", "ffn_norm", "ffn_gate", "ffn_down", "ffn_up"
+            };
             int[] sizes = {d, d * d, kv * d, kv * d, d * d, d, h * d, d * h, h * d};
             for (int l = 0; l < 5; l++) {
                 for (int k = 0; k < perLayer.length; k++) {
@@ -149,7 +177,7 @@ class Llama2cConverterTest {
     void f16ConversionKeepsNormsF32AndRoundsMatrices() throws Exception {
         assumeTestdata();
         Path out = dir.resolve("f16.gguf");
-        Llama2cConverter.convert(CHECKPOINT, TOKENIZER, out, GGMLType.F16, "stories260K-f16", s -> { });
+        Llama2cConverter.convert(CHECKPOINT, TOKENIZER, out, GGMLType.F16, "stories260K-f16", s -> {});
         List<float[]> ck = llama2cArrays(CHECKPOINT);
         try (GGUFFile f = GGUFFile.open(out)) {
             assertEquals(1, f.getInt("general.file_type"));
@@ -160,7 +188,8 @@ class Llama2cConverterTest {
             float[] ref = ck.get(0);
             for (int i = 0; i < ref.length; i++) {
                 short half = s.getAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), i);
-                assertEquals(Float.float16ToFloat(Float.floatToFloat16(ref[i])), Float.float16ToFloat(half), "element " + i);
+                assertEquals(
+                        Float.float16ToFloat(Float.floatToFloat16(ref[i])), Float.float16ToFloat(half), "element " + i);
             }
         }
     }
@@ -171,10 +200,23 @@ class Llama2cConverterTest {
         assumeTestdata();
         int dim = 8, hidden = 16, layers = 2, heads = 2, kvHeads = 1, vocab = 512, seq = 4;
         int kvDim = dim / heads * kvHeads;
-        long floats = (long) vocab * dim + layers * dim + 2L * layers * dim * dim + 2L * layers * kvDim * dim + layers * dim
-                + 3L * layers * hidden * dim + dim + 2L * seq * (dim / heads / 2) + (long) vocab * dim;
+        long floats = (long) vocab * dim
+                + layers * dim
+                + 2L * layers * dim * dim
+                + 2L * layers * kvDim * dim
+                + layers * dim
+                + 3L * layers * hidden * dim
+                + dim
+                + 2L * seq * (dim / heads / 2)
+                + (long) vocab * dim;
         ByteBuffer b = ByteBuffer.allocate((int) (28 + 4 * floats)).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(dim).putInt(hidden).putInt(layers).putInt(heads).putInt(kvHeads).putInt(-vocab).putInt(seq);
+        b.putInt(dim)
+                .putInt(hidden)
+                .putInt(layers)
+                .putInt(heads)
+                .putInt(kvHeads)
+                .putInt(-vocab)
+                .putInt(seq);
         Random r = new Random(7);
         while (b.hasRemaining()) {
             b.putFloat(r.nextFloat());
@@ -182,7 +224,7 @@ class Llama2cConverterTest {
         Path ck = dir.resolve("tiny.bin");
         Files.write(ck, b.array());
         Path out = dir.resolve("tiny.gguf");
-        Llama2cConverter.convert(ck, TOKENIZER, out, GGMLType.F32, "tiny", s -> { });
+        Llama2cConverter.convert(ck, TOKENIZER, out, GGMLType.F32, "tiny", s -> {});
         List<float[]> arrays = llama2cArrays(ck);
         try (GGUFFile f = GGUFFile.open(out)) {
             assertArrayEquals(new long[] {dim, vocab}, f.tensor("output.weight").dims());
@@ -193,10 +235,23 @@ class Llama2cConverterTest {
         // Truncated: the error names the shape and the sizes.
         Path cut = dir.resolve("cut.bin");
         Files.write(cut, java.util.Arrays.copyOf(b.array(), b.capacity() - 4));
-        IOException e = assertThrows(IOException.class, () -> Llama2cConverter.convert(cut, TOKENIZER, dir.resolve("x.gguf"), GGMLType.F32, "x", s -> { }));
-        assertTrue(e.getMessage().contains("truncated llama2.c checkpoint") && e.getMessage().contains("the file has " + (b.capacity() - 4)), e.getMessage());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> Llama2cConverter.convert(cut, TOKENIZER, dir.resolve("x.gguf"), GGMLType.F32, "x", s -> {}));
+        assertTrue(
+                e.getMessage().contains("truncated llama2.c checkpoint")
+                        && e.getMessage().contains("the file has " + (b.capacity() - 4)),
+                e.getMessage());
         // Header nonsense.
-        ByteBuffer bad = ByteBuffer.allocate(28).order(ByteOrder.LITTLE_ENDIAN).putInt(64).putInt(172).putInt(5).putInt(0).putInt(4).putInt(512).putInt(512);
+        ByteBuffer bad = ByteBuffer.allocate(28)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(64)
+                .putInt(172)
+                .putInt(5)
+                .putInt(0)
+                .putInt(4)
+                .putInt(512)
+                .putInt(512);
         Path badFile = dir.resolve("bad.bin");
         Files.write(badFile, bad.array());
         e = assertThrows(IOException.class, () -> Llama2cConverter.readConfig(badFile));
@@ -209,8 +264,11 @@ class Llama2cConverterTest {
         assumeTestdata();
         Path llama2 = TESTDATA.resolve("llama2-tokenizer/tokenizer.bin");
         assumeTrue(Files.isRegularFile(llama2), "llama2 tokenizer.bin absent");
-        IOException e = assertThrows(IOException.class,
-                () -> Llama2cConverter.convert(CHECKPOINT, llama2, dir.resolve("x.gguf"), GGMLType.F32, "x", s -> { }));
-        assertTrue(e.getMessage().contains("vocabulary has 32000 tokens but the checkpoint's vocab_size is 512"), e.getMessage());
+        IOException e = assertThrows(
+                IOException.class,
+                () -> Llama2cConverter.convert(CHECKPOINT, llama2, dir.resolve("x.gguf"), GGMLType.F32, "x", s -> {}));
+        assertTrue(
+                e.getMessage().contains("vocabulary has 32000 tokens but the checkpoint's vocab_size is 512"),
+                e.getMessage());
     }
 }

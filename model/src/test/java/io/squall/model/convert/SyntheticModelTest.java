@@ -1,5 +1,19 @@
 package io.squall.model.convert;
 
+import io.squall.model.gguf.GGUFFile;
+import io.squall.model.gguf.GGUFWriter;
+import io.squall.model.gguf.TensorInfo;
+import io.squall.model.tensor.Dequantizer;
+import io.squall.model.tensor.GGMLType;
+import io.squall.model.tokenizer.convert.VocabularyConverters;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -9,23 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.squall.model.gguf.GGUFFile;
-import io.squall.model.gguf.GGUFWriter;
-import io.squall.model.gguf.TensorInfo;
-import io.squall.model.tensor.Dequantizer;
-import io.squall.model.tensor.GGMLType;
-import io.squall.model.tokenizer.convert.VocabularyConverters;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 class SyntheticModelTest {
 
     @TempDir
     static Path dir;
+
     static Path vocabPath;
 
     @BeforeAll
@@ -42,7 +44,13 @@ class SyntheticModelTest {
         Path out = dir.resolve(preset + "-" + type + "-" + seed + ".gguf");
         if (!Files.exists(out)) {
             try (GGUFFile vocab = GGUFFile.open(vocabPath)) {
-                SyntheticModel.write(SyntheticModel.preset(preset), SyntheticModel.TypeScheme.parse(type), vocab, seed, out, s -> { });
+                SyntheticModel.write(
+                        SyntheticModel.preset(preset),
+                        SyntheticModel.TypeScheme.parse(type),
+                        vocab,
+                        seed,
+                        out,
+                        s -> {});
             }
         }
         return out;
@@ -66,10 +74,12 @@ class SyntheticModelTest {
 
     @Test
     void everyTensorTypeHasTheLlamaLayoutAndTheVocabulary() throws Exception {
-        for (String type : List.of("f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m", "q4_1", "q5_0", "q5_1", "iq4_nl",
+        for (String type : List.of(
+                "f32", "f16", "bf16", "q8_0", "q4_0", "q4_k", "q6_k", "q4_k_m", "q4_1", "q5_0", "q5_1", "iq4_nl",
                 "q2_k", "q3_k", "q5_k", "iq4_xs", "q3_k_m", "q5_k_m")) {
             Path p = make("tiny", type, 42);
-            try (GGUFFile f = GGUFFile.open(p); GGUFFile vocab = GGUFFile.open(vocabPath)) {
+            try (GGUFFile f = GGUFFile.open(p);
+                    GGUFFile vocab = GGUFFile.open(vocabPath)) {
                 assertEquals("llama", f.getString("general.architecture"), type);
                 assertEquals(256, f.getInt("llama.embedding_length"));
                 assertEquals(512, f.getInt("llama.feed_forward_length"));
@@ -85,8 +95,10 @@ class SyntheticModelTest {
                 });
                 assertNull(f.tensor("output.weight"), "tiny has tied embeddings");
                 assertEquals(1 + 2 * 9 + 1, f.tensors().size());
-                assertArrayEquals(new long[] {256, 64}, f.tensor("blk.1.attn_k.weight").dims());
-                assertArrayEquals(new long[] {512, 256}, f.tensor("blk.1.ffn_down.weight").dims());
+                assertArrayEquals(
+                        new long[] {256, 64}, f.tensor("blk.1.attn_k.weight").dims());
+                assertArrayEquals(
+                        new long[] {512, 256}, f.tensor("blk.1.ffn_down.weight").dims());
                 GGMLType base = SyntheticModel.TypeScheme.parse(type).base();
                 assertEquals(base, f.tensor("blk.0.attn_q.weight").type(), type);
                 assertEquals(GGMLType.F32, f.tensor("blk.0.ffn_norm.weight").type());
@@ -109,7 +121,8 @@ class SyntheticModelTest {
 
     @Test
     void quantizedFilesEncodeTheSameRandomWeightsAsF32() throws Exception {
-        try (GGUFFile f32 = GGUFFile.open(make("tiny", "f32", 42)); GGUFFile q8 = GGUFFile.open(make("tiny", "q8_0", 42))) {
+        try (GGUFFile f32 = GGUFFile.open(make("tiny", "f32", 42));
+                GGUFFile q8 = GGUFFile.open(make("tiny", "q8_0", 42))) {
             for (TensorInfo t : f32.tensors()) {
                 float[] a = values(f32, t);
                 float[] b = values(q8, q8.tensor(t.name()));
@@ -129,7 +142,8 @@ class SyntheticModelTest {
         Path a = make("tiny", "q4_0", 7);
         Path copy = dir.resolve("again.gguf");
         try (GGUFFile vocab = GGUFFile.open(vocabPath)) {
-            SyntheticModel.write(SyntheticModel.preset("tiny"), SyntheticModel.TypeScheme.parse("q4_0"), vocab, 7, copy, s -> { });
+            SyntheticModel.write(
+                    SyntheticModel.preset("tiny"), SyntheticModel.TypeScheme.parse("q4_0"), vocab, 7, copy, s -> {});
         }
         assertEquals(-1, Files.mismatch(a, copy), "same seed, same bytes");
         assertNotEquals(-1, Files.mismatch(a, make("tiny", "q4_0", 8)), "another seed, other weights");
@@ -161,7 +175,8 @@ class SyntheticModelTest {
         assertEquals(512, one.kvDim());
         assertThrows(IllegalArgumentException.class, () -> SyntheticModel.preset("nope"));
         assertThrows(IllegalArgumentException.class, () -> SyntheticModel.TypeScheme.parse("q7_1"));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new SyntheticModel.Spec("x", 100, 64, 1, 3, 1, 10, 1e4f, 8, 1e-5f, true, null));
         // Rows that do not fill a block fall back instead of failing.
         assertEquals(GGMLType.Q8_0, TensorEncoding.fitting(GGMLType.Q4_K, 64));
@@ -171,27 +186,52 @@ class SyntheticModelTest {
     /** The mixes on 16 layers (use_more_bits picks layers 0, 1, 4, 7, 10, 13, 14, 15) with 8/2 heads (GQA 4). */
     @Test
     void kMixesAssignTypesAsLlamaQuantize() throws Exception {
-        SyntheticModel.Spec spec = new SyntheticModel.Spec("mix", 256, 256, 16, 8, 2, 64, 10000f, 64, 1e-5f, false, null);
+        SyntheticModel.Spec spec =
+                new SyntheticModel.Spec("mix", 256, 256, 16, 8, 2, 64, 10000f, 64, 1e-5f, false, null);
         java.util.Set<Integer> moreBits = java.util.Set.of(0, 1, 4, 7, 10, 13, 14, 15);
-        record Expect(String mix, int fileType, GGMLType q, java.util.function.IntFunction<GGMLType> v,
-                      java.util.function.IntFunction<GGMLType> down, GGMLType out) {
-        }
+        record Expect(
+                String mix,
+                int fileType,
+                GGMLType q,
+                java.util.function.IntFunction<GGMLType> v,
+                java.util.function.IntFunction<GGMLType> down,
+                GGMLType out) {}
         List<Expect> cases = List.of(
                 new Expect("q2_k_mix", 10, GGMLType.Q2_K, l -> GGMLType.Q4_K, l -> GGMLType.Q3_K, GGMLType.Q3_K),
                 new Expect("q3_k_s", 11, GGMLType.Q3_K, l -> GGMLType.Q3_K, l -> GGMLType.Q3_K, GGMLType.Q3_K),
-                new Expect("q3_k_m", 12, GGMLType.Q3_K, l -> l < 2 ? GGMLType.Q5_K : GGMLType.Q4_K,
-                        l -> l < 1 ? GGMLType.Q5_K : GGMLType.Q4_K, GGMLType.Q4_K),
+                new Expect(
+                        "q3_k_m",
+                        12,
+                        GGMLType.Q3_K,
+                        l -> l < 2 ? GGMLType.Q5_K : GGMLType.Q4_K,
+                        l -> l < 1 ? GGMLType.Q5_K : GGMLType.Q4_K,
+                        GGMLType.Q4_K),
                 new Expect("q3_k_l", 13, GGMLType.Q3_K, l -> GGMLType.Q5_K, l -> GGMLType.Q5_K, GGMLType.Q5_K),
-                new Expect("q4_k_s", 14, GGMLType.Q4_K, l -> l < 4 ? GGMLType.Q5_K : GGMLType.Q4_K,
-                        l -> l < 2 ? GGMLType.Q5_K : GGMLType.Q4_K, GGMLType.Q4_K),
-                new Expect("q4_k_m", 15, GGMLType.Q4_K, l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q4_K,
-                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q4_K, GGMLType.Q4_K),
+                new Expect(
+                        "q4_k_s",
+                        14,
+                        GGMLType.Q4_K,
+                        l -> l < 4 ? GGMLType.Q5_K : GGMLType.Q4_K,
+                        l -> l < 2 ? GGMLType.Q5_K : GGMLType.Q4_K,
+                        GGMLType.Q4_K),
+                new Expect(
+                        "q4_k_m",
+                        15,
+                        GGMLType.Q4_K,
+                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q4_K,
+                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q4_K,
+                        GGMLType.Q4_K),
                 new Expect("q5_k_s", 16, GGMLType.Q5_K, l -> GGMLType.Q5_K, l -> GGMLType.Q5_K, GGMLType.Q5_K),
-                new Expect("q5_k_m", 17, GGMLType.Q5_K, l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q5_K,
-                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q5_K, GGMLType.Q5_K));
+                new Expect(
+                        "q5_k_m",
+                        17,
+                        GGMLType.Q5_K,
+                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q5_K,
+                        l -> moreBits.contains(l) ? GGMLType.Q6_K : GGMLType.Q5_K,
+                        GGMLType.Q5_K));
         for (Expect e : cases) {
             Path out = dir.resolve("mix-" + e.mix() + ".gguf");
-            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(e.mix()), null, 3, out, s -> { });
+            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(e.mix()), null, 3, out, s -> {});
             try (GGUFFile f = GGUFFile.open(out)) {
                 assertEquals(e.fileType(), f.getInt("general.file_type"), e.mix());
                 assertEquals(GGMLType.Q6_K, f.tensor("output.weight").type(), e.mix() + " classifier");
@@ -201,7 +241,8 @@ class SyntheticModelTest {
                     assertEquals(e.q(), f.tensor(p + "attn_q.weight").type(), e.mix() + " " + p + "attn_q");
                     assertEquals(e.q(), f.tensor(p + "ffn_up.weight").type(), e.mix() + " " + p + "ffn_up");
                     assertEquals(e.v().apply(l), f.tensor(p + "attn_v.weight").type(), e.mix() + " " + p + "attn_v");
-                    assertEquals(e.down().apply(l), f.tensor(p + "ffn_down.weight").type(), e.mix() + " " + p + "ffn_down");
+                    assertEquals(
+                            e.down().apply(l), f.tensor(p + "ffn_down.weight").type(), e.mix() + " " + p + "ffn_down");
                     assertEquals(e.out(), f.tensor(p + "attn_output.weight").type(), e.mix() + " " + p + "attn_output");
                 }
             }

@@ -1,10 +1,11 @@
 package io.squall.model.gguf;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
+import io.squall.model.gguf.GGUFMutator.Base;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tokenizer.convert.VocabularyConverters;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.foreign.Arena;
@@ -20,9 +21,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.squall.model.gguf.GGUFMutator.Base;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Bounded fuzzing: mutated and truncated variants of real GGUF files ({@link GGUFMutator}) either parse cleanly or
@@ -52,7 +53,7 @@ class GGUFFuzzTest {
             w.write(p);
             bases.add(base("every-type", p));
         }
-        bases.add(base("stories260K", io.squall.model.llama.TestModels.stories()));   // shipped in models/
+        bases.add(base("stories260K", io.squall.model.llama.TestModels.stories())); // shipped in models/
         return bases;
     }
 
@@ -72,7 +73,7 @@ class GGUFFuzzTest {
 
     @Test
     void mutatedAndTruncatedFilesNeverEscapeAsAnythingButGGUFFormatException() throws Exception {
-        fuzz(bases(), Integer.getInteger("squall.fuzz.cases", 2000) * 2 / 3);   // more for a one-off deep run
+        fuzz(bases(), Integer.getInteger("squall.fuzz.cases", 2000) * 2 / 3); // more for a one-off deep run
     }
 
     @Test
@@ -81,7 +82,10 @@ class GGUFFuzzTest {
     }
 
     private static void fuzz(List<Base> bases, int cases) throws Exception {
-        System.out.println("fuzz bases: " + bases.stream().map(b -> b.name() + " (" + b.bytes().length + " bytes)").toList());
+        System.out.println("fuzz bases: "
+                + bases.stream()
+                        .map(b -> b.name() + " (" + b.bytes().length + " bytes)")
+                        .toList());
         Random random = new Random(Long.getLong("squall.fuzz.seed", SEED));
         ExecutorService guard = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "gguf-fuzz");
@@ -116,8 +120,8 @@ class GGUFFuzzTest {
         } finally {
             guard.shutdownNow();
         }
-        System.out.println("fuzz: " + cases + " cases, " + parsed + " parsed cleanly, " + rejected + " rejected with GGUFFormatException, "
-                + failures.size() + " unexpected");
+        System.out.println("fuzz: " + cases + " cases, " + parsed + " parsed cleanly, " + rejected
+                + " rejected with GGUFFormatException, " + failures.size() + " unexpected");
         if (!failures.isEmpty()) {
             fail(failures.size() + " unexpected outcomes; first: " + failures.getFirst());
         }

@@ -1,13 +1,9 @@
 package io.squall.model.gguf;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.squall.model.tensor.GGMLType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,8 +12,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GGUFRoundTripTest {
 
@@ -56,7 +57,9 @@ class GGUFRoundTripTest {
         GGUFArray inner1 = new GGUFArray(GGUFValueType.STRING, new String[] {"x", "y"});
         GGUFArray inner2 = new GGUFArray(GGUFValueType.FLOAT32, new float[] {3f});
         GGUFArray mid = new GGUFArray(GGUFValueType.ARRAY, new GGUFArray[] {inner1, inner2});
-        w.putArray("a.nested", new GGUFArray(GGUFValueType.ARRAY, new GGUFArray[] {mid, new GGUFArray(GGUFValueType.ARRAY, new GGUFArray[0])}));
+        w.putArray("a.nested", new GGUFArray(GGUFValueType.ARRAY, new GGUFArray[] {
+            mid, new GGUFArray(GGUFValueType.ARRAY, new GGUFArray[0])
+        }));
         int[] big = new int[300_000];
         String[] bigStrings = new String[50_000];
         Random r = new Random(1);
@@ -93,14 +96,20 @@ class GGUFRoundTripTest {
                 MemorySegment c = floats(arena, 7, 2);
                 w.addTensor("a", GGMLType.F32, new long[] {6, 5}, a);
                 w.addTensor("b.q8", GGMLType.Q8_0, new long[] {64, 3}, b);
-                w.addTensor("c", GGMLType.F32, new long[] {7, 1, 1, 1}, sink -> { sink.write(c.asSlice(0, 8)); sink.write(c.asSlice(8)); });
+                w.addTensor("c", GGMLType.F32, new long[] {7, 1, 1, 1}, sink -> {
+                    sink.write(c.asSlice(0, 8));
+                    sink.write(c.asSlice(8));
+                });
                 Path p = dir.resolve("all-v" + version + ".gguf");
                 w.write(p);
                 try (GGUFFile f = GGUFFile.open(p)) {
                     assertEquals(version, f.version());
                     assertEquals(32, f.alignment());
                     assertEquals(0, f.dataOffset() % 32);
-                    assertEquals(List.copyOf(w.metadata().keySet()), List.copyOf(f.metadata().keySet()), "key order kept");
+                    assertEquals(
+                            List.copyOf(w.metadata().keySet()),
+                            List.copyOf(f.metadata().keySet()),
+                            "key order kept");
                     for (Map.Entry<String, GGUFValue> e : w.metadata().entrySet()) {
                         assertEquals(e.getValue(), f.metadata().get(e.getKey()), e.getKey());
                     }
@@ -186,7 +195,8 @@ class GGUFRoundTripTest {
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("x", GGMLType.F32, new long[] {2}, four));
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("q", GGMLType.Q8_0, new long[] {16}, four));
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("z", GGMLType.F32, new long[] {0}, four));
-        assertThrows(IllegalArgumentException.class, () -> w.addTensor("d", GGMLType.F32, new long[] {1, 1, 1, 1, 1}, four));
+        assertThrows(
+                IllegalArgumentException.class, () -> w.addTensor("d", GGMLType.F32, new long[] {1, 1, 1, 1, 1}, four));
         w.addTensor("ok", GGMLType.F32, new long[] {1}, four);
         assertThrows(IllegalArgumentException.class, () -> w.addTensor("ok", GGMLType.F32, new long[] {1}, four));
         assertThrows(IllegalArgumentException.class, () -> w.putUInt32("general.alignment", 48));
@@ -197,12 +207,17 @@ class GGUFRoundTripTest {
     @Test
     void gettersNameMissingKeysAndWrongTypes() throws Exception {
         Path p = dir.resolve("m.gguf");
-        new GGUFWriter().putString("general.architecture", "llama").putFloat32("x", 1f).write(p);
+        new GGUFWriter()
+                .putString("general.architecture", "llama")
+                .putFloat32("x", 1f)
+                .write(p);
         try (GGUFFile f = GGUFFile.open(p)) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.getInt("llama.block_count"));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> f.getInt("llama.block_count"));
             assertTrue(e.getMessage().contains("missing required metadata key 'llama.block_count'"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> f.getInt("general.architecture"));
-            assertTrue(e.getMessage().contains("'general.architecture' is STRING, expected an integer"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("'general.architecture' is STRING, expected an integer"), e.getMessage());
             e = assertThrows(IllegalArgumentException.class, () -> f.getStringArray("x"));
             assertTrue(e.getMessage().contains("'x' is FLOAT32"), e.getMessage());
         }

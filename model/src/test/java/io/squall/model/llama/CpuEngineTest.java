@@ -38,7 +38,9 @@ class CpuEngineTest {
     @Test
     void batchedPrefillMatchesTokenByToken() {
         // lengths around the chunk size, and a prefill that starts after cached positions
-        for (int n : new int[]{1, 5, CpuEngine.PREFILL_CHUNK, CpuEngine.PREFILL_CHUNK + 7, 2 * CpuEngine.PREFILL_CHUNK + 3}) {
+        for (int n :
+                new int[] {1, 5, CpuEngine.PREFILL_CHUNK, CpuEngine.PREFILL_CHUNK + 7, 2 * CpuEngine.PREFILL_CHUNK + 3
+                }) {
             int[] tokens = prompt(n);
             CpuEngine stepwise = new CpuEngine(model, 256);
             float[] expected = null;
@@ -48,7 +50,7 @@ class CpuEngineTest {
             CpuEngine batched = new CpuEngine(model, 256);
             float[] actual = batched.prefill(tokens, 0, n, 0).clone();
             assertClose(expected, actual, 1e-4, "prefill of " + n + " tokens");
-            if (n > 3) {   // split: first part batched, rest batched from position 3
+            if (n > 3) { // split: first part batched, rest batched from position 3
                 CpuEngine split = new CpuEngine(model, 256);
                 split.prefill(tokens, 0, 3, 0);
                 assertClose(expected, split.prefill(tokens, 3, n - 3, 3), 1e-4, "split prefill of " + n + " tokens");
@@ -65,7 +67,11 @@ class CpuEngineTest {
             stepwise.forward(tokens[pos], pos);
         }
         batched.prefill(tokens, 0, 39, 0);
-        assertClose(stepwise.forward(tokens[39], 39).clone(), batched.forward(tokens[39], 39), 1e-4, "decode after prefill");
+        assertClose(
+                stepwise.forward(tokens[39], 39).clone(),
+                batched.forward(tokens[39], 39),
+                1e-4,
+                "decode after prefill");
     }
 
     @Test
@@ -73,12 +79,20 @@ class CpuEngineTest {
         int[] tokens = prompt(45);
         CpuEngine full = new CpuEngine(model, 64);
         int saved = CpuEngine.initialCachePositions;
-        CpuEngine.initialCachePositions = 4;   // grows in prefill (4 -> 30), then in decode (30 -> 60)
+        CpuEngine.initialCachePositions = 4; // grows in prefill (4 -> 30), then in decode (30 -> 60)
         try {
             CpuEngine growing = new CpuEngine(model, 64);
-            assertClose(full.prefill(tokens, 0, 30, 0).clone(), growing.prefill(tokens, 0, 30, 0), 1e-5, "prefill across a growth");
+            assertClose(
+                    full.prefill(tokens, 0, 30, 0).clone(),
+                    growing.prefill(tokens, 0, 30, 0),
+                    1e-5,
+                    "prefill across a growth");
             for (int pos = 30; pos < 45; pos++) {
-                assertClose(full.forward(tokens[pos], pos).clone(), growing.forward(tokens[pos], pos), 1e-5, "decode at " + pos);
+                assertClose(
+                        full.forward(tokens[pos], pos).clone(),
+                        growing.forward(tokens[pos], pos),
+                        1e-5,
+                        "decode at " + pos);
             }
         } finally {
             CpuEngine.initialCachePositions = saved;
@@ -89,23 +103,28 @@ class CpuEngineTest {
     void contextOverflowIsAClearError() {
         CpuEngine engine = new CpuEngine(model, 8);
         int[] tokens = prompt(9);
-        ContextWindowExceededException e = assertThrows(ContextWindowExceededException.class, () -> engine.prefill(tokens, 0, 9, 0));
+        ContextWindowExceededException e =
+                assertThrows(ContextWindowExceededException.class, () -> engine.prefill(tokens, 0, 9, 0));
         assertTrue(e.getMessage().contains("9 tokens needed, the window holds 8"), e.getMessage());
         engine.prefill(tokens, 0, 8, 0);
         assertThrows(ContextWindowExceededException.class, () -> engine.forward(tokens[8], 8));
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException tooBig = assertThrows(
+                IllegalArgumentException.class,
                 () -> new CpuEngine(model, model.config().contextLength() + 1));
         assertTrue(tooBig.getMessage().contains("context_length"), tooBig.getMessage());
-        IllegalArgumentException badToken = assertThrows(IllegalArgumentException.class, () -> engine.forward(100_000, 0));
+        IllegalArgumentException badToken =
+                assertThrows(IllegalArgumentException.class, () -> engine.forward(100_000, 0));
         assertTrue(badToken.getMessage().contains("token id 100000"), badToken.getMessage());
     }
 
     @Test
     void decodeAllocatesNothingPerToken() {
         var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported(), "allocation counter unsupported");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                threads.isThreadAllocatedMemorySupported(), "allocation counter unsupported");
         CpuEngine engine = new CpuEngine(model, 256);
-        // Until C2 compiles the Vector API code its vectors are heap objects: probe 100 steps at a time until steady state.
+        // Until C2 compiles the Vector API code its vectors are heap objects: probe 100 steps at a time until steady
+        // state.
         long allocated = Long.MAX_VALUE;
         for (int probe = 0; probe < 100 && allocated >= 100 * 64; probe++) {
             long before = threads.getCurrentThreadAllocatedBytes();
@@ -114,7 +133,8 @@ class CpuEngineTest {
             }
             allocated = threads.getCurrentThreadAllocatedBytes() - before;
         }
-        assertTrue(allocated < 100 * 64, "100 decode steps still allocate " + allocated + " bytes on the calling thread");
+        assertTrue(
+                allocated < 100 * 64, "100 decode steps still allocate " + allocated + " bytes on the calling thread");
     }
 
     @Test

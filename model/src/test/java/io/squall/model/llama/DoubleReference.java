@@ -17,12 +17,22 @@ import java.nio.file.Path;
 final class DoubleReference {
     final int dim, hidden, layers, heads, kvHeads, vocab, seqLen, headSize, kvDim;
     final double ropeBase, eps;
-    final float[] freqFactors;   // null: no Llama 3.1 scaling
+    final float[] freqFactors; // null: no Llama 3.1 scaling
     final float[] embedding, rmsAtt, wq, wk, wv, wo, rmsFfn, w1, w2, w3, rmsFinal, classifier;
     final double[][] keys, values;
 
-    private DoubleReference(int dim, int hidden, int layers, int heads, int kvHeads, int vocab, int seqLen, double ropeBase, double eps,
-                            float[] freqFactors, float[][] w) {
+    private DoubleReference(
+            int dim,
+            int hidden,
+            int layers,
+            int heads,
+            int kvHeads,
+            int vocab,
+            int seqLen,
+            double ropeBase,
+            double eps,
+            float[] freqFactors,
+            float[][] w) {
         this.dim = dim;
         this.hidden = hidden;
         this.layers = layers;
@@ -100,8 +110,18 @@ final class DoubleReference {
         w[10] = tensor(f, "output_norm.weight");
         w[11] = f.tensor("output.weight") != null ? tensor(f, "output.weight") : w[0];
         float[] factors = f.tensor("rope_freqs.weight") != null ? tensor(f, "rope_freqs.weight") : null;
-        return new DoubleReference(dim, hidden, layers, heads, kvHeads, vocab, seqLen, f.getFloat("llama.rope.freq_base", 10000f),
-                f.getFloat("llama.attention.layer_norm_rms_epsilon"), factors, w);
+        return new DoubleReference(
+                dim,
+                hidden,
+                layers,
+                heads,
+                kvHeads,
+                vocab,
+                seqLen,
+                f.getFloat("llama.rope.freq_base", 10000f),
+                f.getFloat("llama.attention.layer_norm_rms_epsilon"),
+                factors,
+                w);
     }
 
     private static float[] tensor(GGUFFile f, String name) {
@@ -130,7 +150,7 @@ final class DoubleReference {
             double[] q = matmul(wq, l * dim * dim, xb, dim, dim);
             double[] k = matmul(wk, l * kvDim * dim, xb, kvDim, dim);
             double[] v = matmul(wv, l * kvDim * dim, xb, kvDim, dim);
-            for (int i = 0; i < dim; i += 2) {   // RoPE on adjacent pairs
+            for (int i = 0; i < dim; i += 2) { // RoPE on adjacent pairs
                 int headDim = i % headSize;
                 double frequency = 1 / Math.pow(ropeBase, headDim / (double) headSize);
                 if (freqFactors != null) {

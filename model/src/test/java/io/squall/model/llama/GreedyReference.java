@@ -22,8 +22,7 @@ import java.util.stream.IntStream;
 public record GreedyReference(int[] tokens, String text, List<Step> steps, boolean modelEnded) {
 
     /** One generated token: its log-probability and the {@code top} likeliest tokens with theirs, likeliest first. */
-    public record Step(int token, double logprob, int[] topIds, double[] topLogprobs) {
-    }
+    public record Step(int token, double logprob, int[] topIds, double[] topLogprobs) {}
 
     /** Generates at most {@code maxTokens} after {@code prompt} in a window of {@code window} positions. */
     public static GreedyReference run(LlamaModel model, int[] prompt, int maxTokens, int window, int top) {
@@ -49,17 +48,18 @@ public record GreedyReference(int[] tokens, String text, List<Step> steps, boole
             }
             steps.add(step(logits, token, top));
             if (pos == window) {
-                break;   // the last token was sampled from the last position: nowhere to run it
+                break; // the last token was sampled from the last position: nowhere to run it
             }
             logits = engine.forward(token, pos++);
         }
         engine.close();
         int[] tokens = steps.stream().mapToInt(Step::token).toArray();
-        int[] all = IntStream.concat(Arrays.stream(prompt), Arrays.stream(tokens)).toArray();
+        int[] all =
+                IntStream.concat(Arrays.stream(prompt), Arrays.stream(tokens)).toArray();
         String before = tok.decode(prompt), after = tok.decode(all);
         if (!after.startsWith(before)) {
-            throw new AssertionError("decoding the prompt with its continuation changed the prompt's text: "
-                    + before + " / " + after);
+            throw new AssertionError(
+                    "decoding the prompt with its continuation changed the prompt's text: " + before + " / " + after);
         }
         return new GreedyReference(tokens, after.substring(before.length()), steps, modelEnded);
     }
@@ -78,10 +78,15 @@ public record GreedyReference(int[] tokens, String text, List<Step> steps, boole
             sum += Math.exp(l - max);
         }
         double logNormalizer = max + Math.log(sum);
-        int[] topIds = IntStream.range(0, logits.length).boxed()
+        int[] topIds = IntStream.range(0, logits.length)
+                .boxed()
                 .sorted(Comparator.<Integer>comparingDouble(i -> -logits[i]).thenComparingInt(i -> i))
-                .limit(top).mapToInt(Integer::intValue).toArray();
-        double[] topLogprobs = Arrays.stream(topIds).mapToDouble(i -> logits[i] - logNormalizer).toArray();
+                .limit(top)
+                .mapToInt(Integer::intValue)
+                .toArray();
+        double[] topLogprobs = Arrays.stream(topIds)
+                .mapToDouble(i -> logits[i] - logNormalizer)
+                .toArray();
         return new Step(token, logits[token] - logNormalizer, topIds, topLogprobs);
     }
 }

@@ -37,7 +37,7 @@ class LlamaConfigTest {
                 .putFloat32("llama.rope.freq_base", 500000f)
                 .putFloat32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
                 .putUInt32("llama.context_length", 131072)
-                .putStringArray("tokenizer.ggml.tokens", new String[]{"a", "b", "c"});
+                .putStringArray("tokenizer.ggml.tokens", new String[] {"a", "b", "c"});
         GGUFWriter w = new GGUFWriter();
         all.metadata().forEach((k, v) -> {
             if (!skip.contains(k)) {
@@ -81,8 +81,9 @@ class LlamaConfigTest {
 
     @Test
     void llama2DefaultsWhenKeysAreAbsent() throws IOException {
-        GGUFWriter w = llama3Like("llama.attention.head_count_kv", "llama.rope.dimension_count", "llama.rope.freq_base");
-        w.addTensor("output.weight", GGMLType.F32, new long[]{64, 3}, MemorySegment.ofArray(new float[64 * 3]));
+        GGUFWriter w =
+                llama3Like("llama.attention.head_count_kv", "llama.rope.dimension_count", "llama.rope.freq_base");
+        w.addTensor("output.weight", GGMLType.F32, new long[] {64, 3}, MemorySegment.ofArray(new float[64 * 3]));
         LlamaConfig c = read(w);
         assertEquals(8, c.kvHeads(), "no head_count_kv: multi-head attention");
         assertEquals(8, c.ropeDims(), "rope dimension defaults to the head size");
@@ -93,21 +94,30 @@ class LlamaConfigTest {
     @Test
     void readsLlama31FrequencyFactors() throws IOException {
         float[] factors = {1f, 1f, 2.5f, 8f};
-        LlamaConfig c = read(llama3Like().addTensor("rope_freqs.weight", GGMLType.F32, new long[]{4}, f32(factors)));
+        LlamaConfig c = read(llama3Like().addTensor("rope_freqs.weight", GGMLType.F32, new long[] {4}, f32(factors)));
         assertArrayEquals(factors, c.ropeFreqFactors());
     }
 
     @Test
     void wrongFrequencyFactorShapeNamesTheTensor() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> read(llama3Like().addTensor("rope_freqs.weight", GGMLType.F32, new long[]{3}, f32(1, 1, 1))));
-        assertTrue(e.getMessage().contains("rope_freqs.weight") && e.getMessage().contains("[4]"), e.getMessage());
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> read(llama3Like().addTensor("rope_freqs.weight", GGMLType.F32, new long[] {3}, f32(1, 1, 1))));
+        assertTrue(
+                e.getMessage().contains("rope_freqs.weight") && e.getMessage().contains("[4]"), e.getMessage());
     }
 
     @Test
     void missingKeysAreNamed() {
-        for (String key : new String[]{"llama.embedding_length", "llama.block_count", "llama.feed_forward_length",
-                "llama.attention.head_count", "llama.attention.layer_norm_rms_epsilon", "llama.context_length", "tokenizer.ggml.tokens"}) {
+        for (String key : new String[] {
+            "llama.embedding_length",
+            "llama.block_count",
+            "llama.feed_forward_length",
+            "llama.attention.head_count",
+            "llama.attention.layer_norm_rms_epsilon",
+            "llama.context_length",
+            "tokenizer.ggml.tokens"
+        }) {
             GGUFWriter w = llama3Like(key);
             var e = assertThrows(IllegalArgumentException.class, () -> read(w), key);
             assertTrue(e.getMessage().contains(key), e.getMessage());
@@ -131,7 +141,9 @@ class LlamaConfigTest {
 
     @Test
     void linearRopeScalingDividesEveryAngle() throws IOException {
-        LlamaConfig c = read(llama3Like().putFloat32("llama.rope.scaling.factor", 2f).putString("llama.rope.scaling.type", "linear"));
+        LlamaConfig c = read(llama3Like()
+                .putFloat32("llama.rope.scaling.factor", 2f)
+                .putString("llama.rope.scaling.type", "linear"));
         LlamaConfig old = read(llama3Like().putFloat32("llama.rope.scale_linear", 2f));
         double[] f = c.ropeInverseFrequencies();
         for (int i = 0; i < 4; i++) {
@@ -151,7 +163,9 @@ class LlamaConfigTest {
      */
     @Test
     void yarnRampsBetweenTheCorrectionDims() throws IOException {
-        LlamaConfig c = read(llama3Like().putString("llama.rope.scaling.type", "yarn").putFloat32("llama.rope.scaling.factor", 4f)
+        LlamaConfig c = read(llama3Like()
+                .putString("llama.rope.scaling.type", "yarn")
+                .putFloat32("llama.rope.scaling.factor", 4f)
                 .putUInt32("llama.rope.scaling.original_context_length", 8192));
         double[] f = c.ropeInverseFrequencies();
         assertEquals(1.0, f[0], 1e-15);
@@ -163,8 +177,11 @@ class LlamaConfigTest {
 
     @Test
     void unsupportedScalingTypeNamesTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> read(llama3Like().putString("llama.rope.scaling.type", "longrope").putFloat32("llama.rope.scaling.factor", 4f)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> read(llama3Like()
+                        .putString("llama.rope.scaling.type", "longrope")
+                        .putFloat32("llama.rope.scaling.factor", 4f)));
         assertTrue(e.getMessage().contains("llama.rope.scaling.type 'longrope'"), e.getMessage());
     }
 
@@ -178,8 +195,8 @@ class LlamaConfigTest {
         assertEquals(2, c.kvHeads());
         assertEquals(4096, c.slidingWindow());
         assertTrue(c.describe().contains("sliding window 4096"), c.describe());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> read(llama3Like().putString("general.architecture", "gemma")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> read(llama3Like().putString("general.architecture", "gemma")));
         assertTrue(e.getMessage().contains("'gemma'"), e.getMessage());
     }
 }

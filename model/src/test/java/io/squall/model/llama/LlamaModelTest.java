@@ -25,7 +25,8 @@ class LlamaModelTest {
     Path tiny() throws IOException {
         Path p = dir.resolve("tiny.gguf");
         try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
-            SyntheticModel.write(SyntheticModel.preset("tiny"), SyntheticModel.TypeScheme.parse("f32"), vocabulary, 1, p, s -> { });
+            SyntheticModel.write(
+                    SyntheticModel.preset("tiny"), SyntheticModel.TypeScheme.parse("f32"), vocabulary, 1, p, s -> {});
         }
         return p;
     }
@@ -65,10 +66,13 @@ class LlamaModelTest {
 
     @Test
     void wrongShapeIsNamedWithBothShapes() throws IOException {
-        Path p = copyWith(tiny(), "blk.0.attn_k.weight", new long[]{256, 32});
+        Path p = copyWith(tiny(), "blk.0.attn_k.weight", new long[] {256, 32});
         var e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(p, null));
-        assertTrue(e.getMessage().contains("blk.0.attn_k.weight") && e.getMessage().contains("[256, 32]")
-                && e.getMessage().contains("[256, 64]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("blk.0.attn_k.weight")
+                        && e.getMessage().contains("[256, 32]")
+                        && e.getMessage().contains("[256, 64]"),
+                e.getMessage());
     }
 
     /** A copy of {@code source} with {@code key} set to the UINT32 {@code value}. */
@@ -87,18 +91,36 @@ class LlamaModelTest {
     @Test
     void hyperParametersAreCheckedAgainstTheTensorTableBeforeSizingAnything() throws IOException {
         Path tiny = tiny();
-        for (int blocks : new int[]{Integer.MAX_VALUE, 1_400_000_000, 1, 3}) {
+        for (int blocks : new int[] {Integer.MAX_VALUE, 1_400_000_000, 1, 3}) {
             Path p = withKey(tiny, "llama.block_count", blocks);
             var e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(p, null));
-            assertEquals(p + ": llama.block_count = " + blocks + " but the tensor table has 2 blocks (blk.N for N in 0..1)", e.getMessage());
+            assertEquals(
+                    p + ": llama.block_count = " + blocks + " but the tensor table has 2 blocks (blk.N for N in 0..1)",
+                    e.getMessage());
         }
-        var ffn = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(withKey(tiny, "llama.feed_forward_length", 1 << 30), null));
-        assertTrue(ffn.getMessage().contains("tensor blk.0.ffn_up.weight has shape [256, 512] but llama.embedding_length = 256 and "
-                + "llama.feed_forward_length = 1073741824 make it [256, 1073741824]"), ffn.getMessage());
-        var dim = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(withKey(tiny, "llama.embedding_length", 1 << 20), null));
-        assertTrue(dim.getMessage().contains("tensor token_embd.weight has shape [256, 512] but llama.embedding_length = 1048576"), dim.getMessage());
-        var ctx = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(withKey(tiny, "llama.context_length", 1 << 30), null));
-        assertTrue(ctx.getMessage().endsWith("llama.context_length = 1073741824 is beyond the 16777216 tokens Squall accepts"), ctx.getMessage());
+        var ffn = assertThrows(
+                IllegalArgumentException.class,
+                () -> LlamaModel.load(withKey(tiny, "llama.feed_forward_length", 1 << 30), null));
+        assertTrue(
+                ffn.getMessage()
+                        .contains(
+                                "tensor blk.0.ffn_up.weight has shape [256, 512] but llama.embedding_length = 256 and "
+                                        + "llama.feed_forward_length = 1073741824 make it [256, 1073741824]"),
+                ffn.getMessage());
+        var dim = assertThrows(
+                IllegalArgumentException.class,
+                () -> LlamaModel.load(withKey(tiny, "llama.embedding_length", 1 << 20), null));
+        assertTrue(
+                dim.getMessage()
+                        .contains("tensor token_embd.weight has shape [256, 512] but llama.embedding_length = 1048576"),
+                dim.getMessage());
+        var ctx = assertThrows(
+                IllegalArgumentException.class,
+                () -> LlamaModel.load(withKey(tiny, "llama.context_length", 1 << 30), null));
+        assertTrue(
+                ctx.getMessage()
+                        .endsWith("llama.context_length = 1073741824 is beyond the 16777216 tokens Squall accepts"),
+                ctx.getMessage());
     }
 
     @Test
@@ -112,6 +134,9 @@ class LlamaModelTest {
             w.write(p);
         }
         var e = assertThrows(IllegalArgumentException.class, () -> LlamaModel.load(p, null));
-        assertTrue(e.getMessage().endsWith("llama.block_count = 2 but the tensor table has 2 blocks (blk.N for N in 0, 7)"), e.getMessage());
+        assertTrue(
+                e.getMessage()
+                        .endsWith("llama.block_count = 2 but the tensor table has 2 blocks (blk.N for N in 0, 7)"),
+                e.getMessage());
     }
 }

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StoriesReferenceTest {
     /** Largest allowed |engine - reference| of any logit (float vs double arithmetic; logits are of order 10). */
     static final double LOGIT_TOLERANCE = 2e-3;
+
     static final int STEPS = 64;
 
     @Test
@@ -27,7 +28,7 @@ class StoriesReferenceTest {
             CpuEngine engine = new CpuEngine(model, model.config().contextLength());
             int[] engineTokens = new int[STEPS + 1];
             int[] refTokens = new int[STEPS + 1];
-            engineTokens[0] = refTokens[0] = 1;   // llama2.c starts from BOS
+            engineTokens[0] = refTokens[0] = 1; // llama2.c starts from BOS
             double worst = 0;
             for (int pos = 0; pos < STEPS; pos++) {
                 float[] logits = engine.forward(engineTokens[pos], pos);

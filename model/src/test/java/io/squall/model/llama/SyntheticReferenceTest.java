@@ -3,9 +3,9 @@ package io.squall.model.llama;
 import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.sampling.Sampler;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,27 +24,58 @@ class SyntheticReferenceTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    // the reference uses the same dequantized weights: only float-vs-double arithmetic differs (measured ~1e-6 x the largest logit)
-    @CsvSource({"f32, 1e-5", "f16, 1e-5", "bf16, 1e-5", "q8_0, 1e-5", "q4_0, 1e-5", "q4_k, 1e-5", "q6_k, 1e-5",
-            "q4_1, 1e-5", "q5_0, 1e-5", "q5_1, 1e-5", "iq4_nl, 1e-5", "q2_k, 1e-5", "q3_k, 1e-5", "q5_k, 1e-5", "iq4_xs, 1e-5",
-            "q3_k_m, 1e-5", "q5_k_m, 1e-5"})
+    // the reference uses the same dequantized weights: only float-vs-double arithmetic differs (measured ~1e-6 x the
+    // largest logit)
+    @CsvSource({
+        "f32, 1e-5",
+        "f16, 1e-5",
+        "bf16, 1e-5",
+        "q8_0, 1e-5",
+        "q4_0, 1e-5",
+        "q4_k, 1e-5",
+        "q6_k, 1e-5",
+        "q4_1, 1e-5",
+        "q5_0, 1e-5",
+        "q5_1, 1e-5",
+        "iq4_nl, 1e-5",
+        "q2_k, 1e-5",
+        "q3_k, 1e-5",
+        "q5_k, 1e-5",
+        "iq4_xs, 1e-5",
+        "q3_k_m, 1e-5",
+        "q5_k_m, 1e-5"
+    })
     void engineMatchesReference(String type, double tolerance) throws IOException {
-        SyntheticModel.Spec spec = new SyntheticModel.Spec("test", 256, 256, 2, 8, 2, 512, 500000f, 128, 1e-5f, false,
+        SyntheticModel.Spec spec = new SyntheticModel.Spec(
+                "test",
+                256,
+                256,
+                2,
+                8,
+                2,
+                512,
+                500000f,
+                128,
+                1e-5f,
+                false,
                 new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
         Path file = dir.resolve("synthetic-" + type + ".gguf");
         try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
-            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 7, file, s -> { });
+            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 7, file, s -> {});
         }
-        try (LlamaModel model = LlamaModel.load(file, null); GGUFFile f = GGUFFile.open(file)) {
+        try (LlamaModel model = LlamaModel.load(file, null);
+                GGUFFile f = GGUFFile.open(file)) {
             LlamaConfig c = model.config();
             assertEquals(2, c.kvHeads());
             assertEquals(500000f, c.ropeBase());
             assertTrue(c.ropeFreqFactors() != null && !c.tiedEmbeddings());
             DoubleReference ref = DoubleReference.fromGGUF(f, 64);
-            CpuEngine engine = new CpuEngine(model, 64, false);   // float activations: the reference computes with x as is
+            CpuEngine engine =
+                    new CpuEngine(model, 64, false); // float activations: the reference computes with x as is
             double worst = 0, scale = 0;
             for (int pos = 0; pos < 24; pos++) {
-                int token = (pos * 97 + 5) % c.vocabSize();   // teacher-forced ids, far positions make the rope factors matter
+                int token = (pos * 97 + 5)
+                        % c.vocabSize(); // teacher-forced ids, far positions make the rope factors matter
                 float[] logits = engine.forward(token, pos);
                 double[] expected = ref.forward(token, pos);
                 for (int i = 0; i < expected.length; i++) {
@@ -53,8 +84,9 @@ class SyntheticReferenceTest {
                 }
                 assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits), "argmax at position " + pos);
             }
-            // greedy generation: the fused engine and the reference on the dequantized (F32) weights pick the same tokens
-            CpuEngine greedy = new CpuEngine(model, 64, false);   // float activations, as the reference
+            // greedy generation: the fused engine and the reference on the dequantized (F32) weights pick the same
+            // tokens
+            CpuEngine greedy = new CpuEngine(model, 64, false); // float activations, as the reference
             DoubleReference greedyRef = DoubleReference.fromGGUF(f, 64);
             int token = 1;
             int refToken = 1;
@@ -64,7 +96,9 @@ class SyntheticReferenceTest {
                 assertEquals(refToken, token, type + ": greedy token at position " + pos);
             }
             System.out.printf("%s: largest logit difference %.3g (largest logit %.3g)%n", type, worst, scale);
-            assertTrue(worst <= tolerance * scale, type + ": largest difference " + worst + " > " + tolerance + " x " + scale);
+            assertTrue(
+                    worst <= tolerance * scale,
+                    type + ": largest difference " + worst + " > " + tolerance + " x " + scale);
         }
     }
 }

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** Locates the embedded model and the shared test data. */
 public final class TestModels {
-    private TestModels() {
-    }
+    private TestModels() {}
 
     /** models/stories260K.gguf at the repository root (the tests run in the module directory); skips when absent. */
     public static Path stories() {
@@ -18,7 +17,8 @@ public final class TestModels {
                 return p;
             }
         }
-        Assumptions.assumeTrue(false, "models/stories260K.gguf not found above " + Path.of("").toAbsolutePath());
+        Assumptions.assumeTrue(
+                false, "models/stories260K.gguf not found above " + Path.of("").toAbsolutePath());
         return null;
     }
 

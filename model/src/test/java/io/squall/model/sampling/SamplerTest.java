@@ -44,8 +44,8 @@ class SamplerTest {
     @Test
     void greedyTakesTheFirstMaximum() {
         Sampler s = new Sampler(SamplerSettings.greedy(), 5);
-        assertEquals(1, s.sample(new float[]{1, 3, 3, 2, -1}, null, 0));
-        assertEquals(0, Sampler.argmax(new float[]{Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}));
+        assertEquals(1, s.sample(new float[] {1, 3, 3, 2, -1}, null, 0));
+        assertEquals(0, Sampler.argmax(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}));
     }
 
     @Test
@@ -73,24 +73,26 @@ class SamplerTest {
     @Test
     void topKKeepsTheKMostLikely() {
         double[] p = {0.1, 0.4, 0.2, 0.3};
-        assertFrequencies(new double[]{0, 0.4 / 0.7, 0, 0.3 / 0.7}, frequencies(settings(1f, 2, 1f, 0f), logitsOf(p)));
-        assertFrequencies(new double[]{0, 1, 0, 0}, frequencies(settings(1f, 1, 1f, 0f), logitsOf(p)));
+        assertFrequencies(new double[] {0, 0.4 / 0.7, 0, 0.3 / 0.7}, frequencies(settings(1f, 2, 1f, 0f), logitsOf(p)));
+        assertFrequencies(new double[] {0, 1, 0, 0}, frequencies(settings(1f, 1, 1f, 0f), logitsOf(p)));
     }
 
     @Test
     void topPKeepsTheSmallestSetReachingP() {
         double[] p = {0.5, 0.3, 0.15, 0.05};
         // 0.5 < 0.7 <= 0.8: tokens 0 and 1
-        assertFrequencies(new double[]{0.625, 0.375, 0, 0}, frequencies(settings(1f, 0, 0.7f, 0f), logitsOf(p)));
+        assertFrequencies(new double[] {0.625, 0.375, 0, 0}, frequencies(settings(1f, 0, 0.7f, 0f), logitsOf(p)));
         // p below the first probability still keeps one token
-        assertFrequencies(new double[]{1, 0, 0, 0}, frequencies(settings(1f, 0, 0.1f, 0f), logitsOf(p)));
+        assertFrequencies(new double[] {1, 0, 0, 0}, frequencies(settings(1f, 0, 0.1f, 0f), logitsOf(p)));
     }
 
     @Test
     void minPDropsTokensBelowAFractionOfTheMostLikely() {
         double[] p = {0.5, 0.3, 0.15, 0.05};
         // threshold 0.25 x 0.5 = 0.125: tokens 0, 1, 2
-        assertFrequencies(new double[]{0.5 / 0.95, 0.3 / 0.95, 0.15 / 0.95, 0}, frequencies(settings(1f, 0, 1f, 0.25f), logitsOf(p)));
+        assertFrequencies(
+                new double[] {0.5 / 0.95, 0.3 / 0.95, 0.15 / 0.95, 0},
+                frequencies(settings(1f, 0, 1f, 0.25f), logitsOf(p)));
     }
 
     @Test
@@ -98,17 +100,17 @@ class SamplerTest {
         SamplerSettings penalty = new SamplerSettings(0f, 0, 1f, 0f, 1.5f, 2, 0);
         Sampler s = new Sampler(penalty, 3);
         // positive logit divided: 2.0 / 1.5 = 1.33 < 1.9
-        assertEquals(1, s.sample(new float[]{2.0f, 1.9f, -1f}, new int[]{0}, 1));
+        assertEquals(1, s.sample(new float[] {2.0f, 1.9f, -1f}, new int[] {0}, 1));
         // negative logit multiplied: -1 * 1.5 = -1.5 < -1.2
-        assertEquals(1, s.sample(new float[]{-1f, -1.2f, -3f}, new int[]{0}, 1));
+        assertEquals(1, s.sample(new float[] {-1f, -1.2f, -3f}, new int[] {0}, 1));
         // a token seen twice is penalized once: 2.0 / 1.5 = 1.33 > 1.3
-        assertEquals(0, s.sample(new float[]{2.0f, 1.3f, -3f}, new int[]{0, 0}, 2));
+        assertEquals(0, s.sample(new float[] {2.0f, 1.3f, -3f}, new int[] {0, 0}, 2));
         // only the last repeatLastN (2) tokens count
-        assertEquals(0, s.sample(new float[]{2.0f, 1.9f, -1f}, new int[]{0, 2, 2}, 3));
+        assertEquals(0, s.sample(new float[] {2.0f, 1.9f, -1f}, new int[] {0, 2, 2}, 3));
         // the caller's logits are not modified
         float[] logits = {2.0f, 1.9f, -1f};
-        s.sample(logits, new int[]{0}, 1);
-        assertArrayEquals(new float[]{2.0f, 1.9f, -1f}, logits);
+        s.sample(logits, new int[] {0}, 1);
+        assertArrayEquals(new float[] {2.0f, 1.9f, -1f}, logits);
     }
 
     @Test
@@ -134,20 +136,27 @@ class SamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new SamplerSettings(1f, 0, 1.5f, 0f, 1f, 64, 0));
         assertThrows(IllegalArgumentException.class, () -> new SamplerSettings(1f, 0, 1f, -0.1f, 1f, 64, 0));
         assertThrows(IllegalArgumentException.class, () -> new SamplerSettings(1f, 0, 1f, 0f, 0f, 64, 0));
-        var e = assertThrows(IllegalArgumentException.class, () -> new Sampler(settings(1f, 0, 1f, 0f), 3).sample(new float[4], null, 0));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new Sampler(settings(1f, 0, 1f, 0f), 3).sample(new float[4], null, 0));
         assertTrue(e.getMessage().contains("4 entries"), e.getMessage());
     }
 
     @Test
     void topIndicesOrdersByValueThenIndex() {
-        assertArrayEquals(new int[]{1, 3, 0}, Sampler.topIndices(new float[]{1, 5, 0, 5, -2}, 3));
-        assertArrayEquals(new int[]{}, Sampler.topIndices(new float[]{1, 2}, 0));
-        assertArrayEquals(new int[]{1, 0}, Sampler.topIndices(new float[]{1, 2}, 5));
+        assertArrayEquals(new int[] {1, 3, 0}, Sampler.topIndices(new float[] {1, 5, 0, 5, -2}, 3));
+        assertArrayEquals(new int[] {}, Sampler.topIndices(new float[] {1, 2}, 0));
+        assertArrayEquals(new int[] {1, 0}, Sampler.topIndices(new float[] {1, 2}, 5));
     }
 
     @Test
     void logSumExpIsTheLogOfTheSumOfExponentialsWithoutOverflow() {
-        assertEquals(Math.log(Math.exp(1) + Math.exp(2) + Math.exp(-3)), Sampler.logSumExp(new float[]{1, 2, -3}), 1e-12);
-        assertEquals(1000 + Math.log(2), Sampler.logSumExp(new float[]{1000, 1000}), 1e-9, "exp(1000) overflows unless shifted");
+        assertEquals(
+                Math.log(Math.exp(1) + Math.exp(2) + Math.exp(-3)), Sampler.logSumExp(new float[] {1, 2, -3}), 1e-12);
+        assertEquals(
+                1000 + Math.log(2),
+                Sampler.logSumExp(new float[] {1000, 1000}),
+                1e-9,
+                "exp(1000) overflows unless shifted");
     }
 }

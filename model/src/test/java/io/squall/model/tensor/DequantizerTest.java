@@ -1,14 +1,15 @@
 package io.squall.model.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-built blocks with known bytes, decoded to values worked out from the layout by hand. */
 class DequantizerTest {
@@ -30,9 +31,9 @@ class DequantizerTest {
     void q8_0_scaleIsLittleEndianHalfAndQuantsAreSigned() {
         int[] b = new int[34];
         b[0] = 0x00;
-        b[1] = 0x38;   // f16 0x3800 = 0.5
+        b[1] = 0x38; // f16 0x3800 = 0.5
         for (int j = 0; j < 32; j++) {
-            b[2 + j] = j * 8 - 128;   // -128, -120, ..., 120
+            b[2 + j] = j * 8 - 128; // -128, -120, ..., 120
         }
         float[] v = decode(GGMLType.Q8_0, bytes(b), 32);
         for (int j = 0; j < 32; j++) {
@@ -44,7 +45,7 @@ class DequantizerTest {
     void q4_0_lowNibblesAreFirstHalfHighNibblesSecondHalf() {
         int[] b = new int[18];
         b[0] = 0x00;
-        b[1] = 0x40;   // 2.0
+        b[1] = 0x40; // 2.0
         for (int j = 0; j < 16; j++) {
             b[2 + j] = j | ((15 - j) << 4);
         }
@@ -65,9 +66,9 @@ class DequantizerTest {
         int[] mn = {0, 1, 2, 3, 50, 60, 33, 16};
         int[] b = new int[144];
         b[0] = 0x00;
-        b[1] = 0x3C;   // d = 1.0
+        b[1] = 0x3C; // d = 1.0
         b[2] = 0x00;
-        b[3] = 0x38;   // dmin = 0.5
+        b[3] = 0x38; // dmin = 0.5
         System.arraycopy(scales, 0, b, 4, 12);
         for (int i = 0; i < 128; i++) {
             b[16 + i] = (i * 7 + 3) & 0xFF;
@@ -90,17 +91,17 @@ class DequantizerTest {
     void q6_K_lowNibblesHighBitsAndSignedScales() {
         int[] b = new int[210];
         for (int i = 0; i < 128; i++) {
-            b[i] = (i * 37 + 11) & 0xFF;        // ql
+            b[i] = (i * 37 + 11) & 0xFF; // ql
         }
         for (int i = 0; i < 64; i++) {
-            b[128 + i] = (i * 73 + 5) & 0xFF;   // qh
+            b[128 + i] = (i * 73 + 5) & 0xFF; // qh
         }
         int[] sc = {1, -2, 3, -4, 5, -6, 7, -8, 127, -128, 11, -12, 13, -14, 15, -16};
         for (int i = 0; i < 16; i++) {
             b[192 + i] = sc[i];
         }
         b[208] = 0x00;
-        b[209] = 0x34;   // d = 0.25
+        b[209] = 0x34; // d = 0.25
         float[] v = decode(GGMLType.Q6_K, bytes(b), 256);
         // element e: half h = e/128, quarter k = (e%128)/32, l = e%32; low 4 bits from ql[64h + 32(k%2) + l]
         // (low nibble for k < 2, high for k >= 2), bits 4-5 from qh[32h + l] >> 2k; scale index e/16.
@@ -119,8 +120,17 @@ class DequantizerTest {
     @Test
     void halfAndBfloat16SpecialValues() {
         int[] halves = {0x3C00, 0xC000, 0x7BFF, 0x0001, 0x03FF, 0x8000, 0x7C00, 0xFC00, 0x3555};
-        float[] expected = {1f, -2f, 65504f, 0x1p-24f, 1023 * 0x1p-24f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
-                (float) ScalarReference.halfToDouble(0x3555)};
+        float[] expected = {
+            1f,
+            -2f,
+            65504f,
+            0x1p-24f,
+            1023 * 0x1p-24f,
+            -0f,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            (float) ScalarReference.halfToDouble(0x3555)
+        };
         int[] b = new int[halves.length * 2];
         for (int i = 0; i < halves.length; i++) {
             b[2 * i] = halves[i] & 0xFF;
@@ -137,7 +147,9 @@ class DequantizerTest {
 
     @Test
     void partialRangesAcrossBlocksMatchWholeDecode() {
-        for (GGMLType type : new GGMLType[] {GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.F16, GGMLType.BF16, GGMLType.F32}) {
+        for (GGMLType type : new GGMLType[] {
+            GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.F16, GGMLType.BF16, GGMLType.F32
+        }) {
             float[] values = TensorTestData.gaussian(1024, 7);
             MemorySegment q = Quantizer.quantize(type, values);
             float[] all = decode(type, q, 1024);
@@ -152,10 +164,12 @@ class DequantizerTest {
     @Test
     void rangesBeyondTheDataAreRejected() {
         MemorySegment q = Quantizer.quantize(GGMLType.Q8_0, new float[64]);
-        IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+        IndexOutOfBoundsException e = assertThrows(
+                IndexOutOfBoundsException.class,
                 () -> Dequantizer.dequantize(GGMLType.Q8_0, q, 40, new float[64], 0, 64));
         assertTrue(e.getMessage().contains("need 136 bytes"), e.getMessage());
-        IllegalArgumentException u = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException u = assertThrows(
+                IllegalArgumentException.class,
                 () -> Dequantizer.dequantize(GGMLType.Q8_1, q, 0, new float[32], 0, 32));
         assertTrue(u.getMessage().contains("Q8_1"), u.getMessage());
     }

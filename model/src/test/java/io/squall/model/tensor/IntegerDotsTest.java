@@ -1,14 +1,15 @@
 package io.squall.model.tensor;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * The integer matvec path (x quantized to 8 bits per 32, {@link QuantizedVector} and {@link IntegerDots}) against
@@ -16,7 +17,9 @@ import org.junit.jupiter.api.Test;
  * quantization bound against the original x.
  */
 class IntegerDotsTest {
-    private static final GGMLType[] TYPES = {GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1};
+    private static final GGMLType[] TYPES = {
+        GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K, GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1
+    };
     private static final int DEFAULT_THREADS = Threads.count();
 
     @AfterAll
@@ -27,8 +30,8 @@ class IntegerDotsTest {
     @Test
     void quantizedVectorRoundsEachElementWithinHalfAScale() {
         float[] x = TensorTestData.gaussian(3 + 128, 7);
-        Arrays.fill(x, 3 + 32, 3 + 64, 0f);   // an all-zero block
-        x[3 + 70] = 1e4f;                      // an outlier block
+        Arrays.fill(x, 3 + 32, 3 + 64, 0f); // an all-zero block
+        x[3 + 70] = 1e4f; // an outlier block
         QuantizedVector q = new QuantizedVector();
         q.quantize(x, 3, 128);
         for (int b = 0; b < 4; b++) {
@@ -39,7 +42,8 @@ class IntegerDotsTest {
                 sum += q.q[32 * b + i];
             }
             assertEquals(amax / 127, q.scale[b], 1e-6 * amax, "scale of block " + b);
-            assertEquals(q.scale[b] * sum, q.blockSum[b], 1e-5 * Math.max(1, Math.abs(q.blockSum[b])), "sum of block " + b);
+            assertEquals(
+                    q.scale[b] * sum, q.blockSum[b], 1e-5 * Math.max(1, Math.abs(q.blockSum[b])), "sum of block " + b);
             for (int i = 0; i < 32; i++) {
                 int e = 32 * b + i;
                 assertTrue(Math.abs(q.q[e]) <= 127, "q[" + e + "] = " + q.q[e]);
@@ -64,15 +68,16 @@ class IntegerDotsTest {
             Threads.resize(threads);
             for (GGMLType type : TYPES) {
                 for (int cols : new int[] {256, 2048}) {
-                    int rows = 103;   // not a multiple of four: dot4 and single-row tails
+                    int rows = 103; // not a multiple of four: dot4 and single-row tails
                     float[] w = TensorTestData.weights(rows * cols, 17 + type.id() + cols);
                     MemorySegment data = Quantizer.quantize(type, w);
                     double[] wd = ScalarReference.decode(type, data, (long) rows * cols);
-                    WeightMatrix m = WeightMatrix.of("blk.1.ffn_down", type, data, rows, cols).withQuantizedActivations();
+                    WeightMatrix m = WeightMatrix.of("blk.1.ffn_down", type, data, rows, cols)
+                            .withQuantizedActivations();
                     assertTrue(m.quantizesActivations(), type + " takes the integer path when asked");
                     float[] x = TensorTestData.gaussian(cols + 5, cols + threads);
                     for (int i = 0; i < cols; i += 97) {
-                        x[5 + i] *= 20;   // activation outliers, as real models have
+                        x[5 + i] *= 20; // activation outliers, as real models have
                     }
                     float[] out = new float[rows + 1];
                     m.matvec(x, 5, out, 1, 0, rows);
@@ -94,9 +99,17 @@ class IntegerDotsTest {
                         }
                         float actual = out[1 + r];
                         assertEquals(exact, actual, 3e-6 * abs + 1e-6, what + " (against the quantized x)");
-                        assertEquals(refX, actual, bound + 3e-6 * abs + 1e-6, what + " (against x, within the rounding bound)");
+                        assertEquals(
+                                refX,
+                                actual,
+                                bound + 3e-6 * abs + 1e-6,
+                                what + " (against x, within the rounding bound)");
                         // not bit-exact: a kernel run before C2 compiles it reduces lanes in another order
-                        assertEquals(r >= 33 && r < 101 ? actual : 0f, range[r], 1e-6 * abs, what + " (row grouping changes nothing)");
+                        assertEquals(
+                                r >= 33 && r < 101 ? actual : 0f,
+                                range[r],
+                                1e-6 * abs,
+                                what + " (row grouping changes nothing)");
                     }
                 }
             }
@@ -111,7 +124,10 @@ class IntegerDotsTest {
             MemorySegment data = Quantizer.quantize(type, TensorTestData.weights(rows * cols, 3));
             double[] wd = ScalarReference.decode(type, data, (long) rows * cols);
             WeightMatrix plain = WeightMatrix.of("w", type, data, rows, cols);
-            assertEquals(Boolean.getBoolean("squall.matvec.int8"), plain.quantizesActivations(), "float x unless -Dsquall.matvec.int8=true");
+            assertEquals(
+                    Boolean.getBoolean("squall.matvec.int8"),
+                    plain.quantizesActivations(),
+                    "float x unless -Dsquall.matvec.int8=true");
             WeightMatrix m = plain.withQuantizedActivations();
             assertTrue(m.quantizesActivations());
             assertSame(m, m.withQuantizedActivations());
@@ -137,7 +153,8 @@ class IntegerDotsTest {
                 differing += a[r] != b[r] ? 1 : 0;
             }
             assertTrue(differing > rows / 2, type + ": the two paths are distinct (" + differing + " rows differ)");
-            WeightMatrix q8 = WeightMatrix.of("q8", GGMLType.Q8_0, Quantizer.quantize(GGMLType.Q8_0, new float[64]), 2, 32);
+            WeightMatrix q8 =
+                    WeightMatrix.of("q8", GGMLType.Q8_0, Quantizer.quantize(GGMLType.Q8_0, new float[64]), 2, 32);
             assertFalse(q8.withQuantizedActivations().quantizesActivations(), "Q8_0 has no integer path");
         }
     }
@@ -154,7 +171,7 @@ class IntegerDotsTest {
                 x[i] = i % 3 == 0 ? -1f : 1f;
             }
             for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < cols; i++) {   // rows 0, 1 aligned with x (all products positive), 2, 3 opposed
+                for (int i = 0; i < cols; i++) { // rows 0, 1 aligned with x (all products positive), 2, 3 opposed
                     w[r * cols + i] = (r < 2 ? x[i] : -x[i]) * (r % 2 == 0 ? 1f : 1e-3f * (1 + i % 7));
                 }
             }

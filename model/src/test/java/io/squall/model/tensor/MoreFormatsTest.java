@@ -1,14 +1,15 @@
 package io.squall.model.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Q4_1, Q5_0, Q5_1, IQ4_NL, Q2_K, Q3_K, Q5_K and IQ4_XS: hand-built blocks with values worked out by hand; random
@@ -17,8 +18,16 @@ import org.junit.jupiter.api.Test;
  * dequantize-then-dot.
  */
 class MoreFormatsTest {
-    static final GGMLType[] NEW_TYPES = {GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1, GGMLType.IQ4_NL,
-            GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q5_K, GGMLType.IQ4_XS};
+    static final GGMLType[] NEW_TYPES = {
+        GGMLType.Q4_1,
+        GGMLType.Q5_0,
+        GGMLType.Q5_1,
+        GGMLType.IQ4_NL,
+        GGMLType.Q2_K,
+        GGMLType.Q3_K,
+        GGMLType.Q5_K,
+        GGMLType.IQ4_XS
+    };
 
     private static MemorySegment bytes(int... b) {
         MemorySegment s = Arena.ofAuto().allocate(b.length);
@@ -37,8 +46,8 @@ class MoreFormatsTest {
     @Test
     void q4_1_scaleTimesNibblePlusMin() {
         int[] b = new int[20];
-        b[1] = 0x40;          // d = 2.0
-        b[3] = 0xBC;          // m = -1.0
+        b[1] = 0x40; // d = 2.0
+        b[3] = 0xBC; // m = -1.0
         for (int j = 0; j < 16; j++) {
             b[4 + j] = j | (15 - j) << 4;
         }
@@ -52,12 +61,12 @@ class MoreFormatsTest {
     @Test
     void q5_0_bitIOfQhIsElementIsFifthBit() {
         int[] b = new int[22];
-        b[1] = 0x3C;          // d = 1.0
-        b[2] = 0x01;          // qh bit 0: element 0
-        b[4] = 0x01;          // qh bit 16: element 16
-        b[5] = 0x80;          // qh bit 31: element 31
+        b[1] = 0x3C; // d = 1.0
+        b[2] = 0x01; // qh bit 0: element 0
+        b[4] = 0x01; // qh bit 16: element 16
+        b[5] = 0x80; // qh bit 31: element 31
         for (int j = 0; j < 16; j++) {
-            b[6 + j] = 0x53;  // low nibble 3, high nibble 5
+            b[6 + j] = 0x53; // low nibble 3, high nibble 5
         }
         float[] v = decode(GGMLType.Q5_0, bytes(b), 32);
         assertEquals(3 + 16 - 16, v[0]);
@@ -70,16 +79,18 @@ class MoreFormatsTest {
     @Test
     void q3_K_signedScalesAndHighMask() {
         int[] b = new int[110];
-        b[109] = 0x3C;        // d = 1.0
-        // scale 0 = 33 (stored 6 bits: 33 = 0b100001: low nibble 1 in byte 96's low nibble, top bits 2 in byte 104 bits 0-1)
+        b[109] = 0x3C; // d = 1.0
+        // scale 0 = 33 (stored 6 bits: 33 = 0b100001: low nibble 1 in byte 96's low nibble, top bits 2 in byte 104 bits
+        // 0-1)
         b[96] = 0x01;
         b[104] = 0x02;
-        // scale 9 (sub-block 9: h = 1, j = 0, k = 1) = 20: low nibble 4 in byte 97's high nibble, top bits 1 at bits 4-5 of byte 105
+        // scale 9 (sub-block 9: h = 1, j = 0, k = 1) = 20: low nibble 4 in byte 97's high nibble, top bits 1 at bits
+        // 4-5 of byte 105
         b[97] = 0x40;
         b[105] = 0x10;
-        b[32] = 0x03;         // element 0: 2-bit field 3, hmask bit 0 clear -> 3 - 4 = -1
+        b[32] = 0x03; // element 0: 2-bit field 3, hmask bit 0 clear -> 3 - 4 = -1
         b[0] = 0x00;
-        b[33] = 0x02;         // element 1: field 2, hmask bit 0 set -> 2
+        b[33] = 0x02; // element 1: field 2, hmask bit 0 set -> 2
         b[1] = 0x01;
         // element 144 = 16 * 9: quant byte 32 + 32 + 16 + 0, field j = 0; hmask byte 16, bit 4h + j = 4
         b[80] = 0x01;
@@ -94,13 +105,13 @@ class MoreFormatsTest {
     @Test
     void iq4_xs_levelsTimesSixBitScales() {
         int[] b = new int[136];
-        b[1] = 0x38;          // d = 0.5
+        b[1] = 0x38; // d = 0.5
         // sub-block 0: ls = 40 (low nibble 8, top bits 2); sub-block 1: ls = 31 (low 15, top 1)
         b[4] = 0x08 | 0xF0;
         b[2] = 0x02 | 0x01 << 2;
         for (int j = 0; j < 16; j++) {
             b[8 + j] = j | (15 - j) << 4;
-            b[24 + j] = 0x88;  // level 1 everywhere
+            b[24 + j] = 0x88; // level 1 everywhere
         }
         float[] v = decode(GGMLType.IQ4_XS, bytes(b), 256);
         int[] levels = ScalarReference.IQ4_LEVELS;
@@ -145,7 +156,9 @@ class MoreFormatsTest {
             float[] expected = ggml(type, data.toArray(ValueLayout.JAVA_BYTE), n);
             double[] reference = ScalarReference.decode(type, data, n);
             for (int i = 0; i < n; i++) {
-                assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(fast[i]),
+                assertEquals(
+                        Float.floatToRawIntBits(expected[i]),
+                        Float.floatToRawIntBits(fast[i]),
                         type + " element " + i + ": " + expected[i] + " vs " + fast[i]);
                 assertEquals(reference[i], fast[i], 1e-6 * Math.abs(reference[i]) + 1e-30, type + " element " + i);
             }
@@ -164,7 +177,8 @@ class MoreFormatsTest {
             for (int cols : new int[] {256, 4096}) {
                 int rows = 5;
                 MemorySegment data = randomBlocks(type, rows * cols / type.blockSize(), cols + type.id());
-                WeightMatrix m = WeightMatrix.of("blk.0.test", type, data, rows, cols).withFloatActivations();
+                WeightMatrix m =
+                        WeightMatrix.of("blk.0.test", type, data, rows, cols).withFloatActivations();
                 float[] x = TensorTestData.gaussian(cols + 3, 5);
                 float[] out = new float[rows];
                 m.matvec(x, 3, out, 0, 0, rows);
@@ -249,9 +263,9 @@ class MoreFormatsTest {
                 double limit = switch (type) {
                     case Q4_1 -> 0.5 * (blockHi - blockLo) / 15;
                     case Q5_1 -> 0.5 * (blockHi - blockLo) / 31;
-                    case Q5_0 -> amax / 16;   // the side opposite the largest value is clipped at 15 steps
-                    case IQ4_NL -> 14 * amax / 127;   // half the widest level gap (24), or 127 - 113 beyond the top level
-                    case IQ4_XS -> 14 * amax / 127 + superAmax / 16;   // plus the 6-bit sub-block scale's rounding
+                    case Q5_0 -> amax / 16; // the side opposite the largest value is clipped at 15 steps
+                    case IQ4_NL -> 14 * amax / 127; // half the widest level gap (24), or 127 - 113 beyond the top level
+                    case IQ4_XS -> 14 * amax / 127 + superAmax / 16; // plus the 6-bit sub-block scale's rounding
                     case Q2_K -> 0.5 * (hi - lo) / 3 + 2 * superRange / (3 * 15);
                     case Q3_K -> 0.5 * (hi - lo) / 3 + 2 * superRange / (3 * 31);
                     case Q5_K -> 0.5 * (hi - lo) / 31 + 2 * superRange / (31 * 63);
@@ -259,7 +273,8 @@ class MoreFormatsTest {
                 };
                 for (int i = start; i < start + sub; i++) {
                     double err = Math.abs(back[i] - g[i]);
-                    assertTrue(err <= limit * 1.01 + 1e-6, type + " element " + i + " error " + err + " beyond " + limit);
+                    assertTrue(
+                            err <= limit * 1.01 + 1e-6, type + " element " + i + " error " + err + " beyond " + limit);
                 }
             }
         }
@@ -275,7 +290,8 @@ class MoreFormatsTest {
             }
             float[] bad = new float[type.blockSize()];
             bad[3] = Float.NaN;
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(type, bad));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(type, bad));
             assertTrue(e.getMessage().contains("index 3"), e.getMessage());
         }
     }
@@ -354,7 +370,10 @@ class MoreFormatsTest {
                     float dAll = h(x, o + 108);
                     int[] aux = new int[4];
                     for (int k = 0; k < 3; k++) {
-                        aux[k] = u(x, o + 96 + 4 * k) | u(x, o + 97 + 4 * k) << 8 | u(x, o + 98 + 4 * k) << 16 | u(x, o + 99 + 4 * k) << 24;
+                        aux[k] = u(x, o + 96 + 4 * k)
+                                | u(x, o + 97 + 4 * k) << 8
+                                | u(x, o + 98 + 4 * k) << 16
+                                | u(x, o + 99 + 4 * k) << 24;
                     }
                     int kmask1 = 0x03030303;
                     int kmask2 = 0x0f0f0f0f;
@@ -378,7 +397,8 @@ class MoreFormatsTest {
                             dl = dAll * ((byte) (aux[is / 4] >>> (8 * (is % 4))) - 32);
                             is++;
                             for (int l = 0; l < 16; l++) {
-                                y[yo++] = dl * (((u(x, q + l + 16) >> shift) & 3) - ((u(x, o + l + 16) & m) != 0 ? 0 : 4));
+                                y[yo++] = dl
+                                        * (((u(x, q + l + 16) >> shift) & 3) - ((u(x, o + l + 16) & m) != 0 ? 0 : 4));
                             }
                             shift += 2;
                             m <<= 1;

@@ -1,12 +1,13 @@
 package io.squall.model.tensor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Quantize -> dequantize round trips: per-element error bounded by the block's own step, and overall error small. */
 class QuantizerTest {
@@ -56,7 +57,9 @@ class QuantizerTest {
         byte[] b = raw(GGMLType.Q8_0, x);
         for (int i = 0; i < N; i++) {
             double d = ScalarReference.halfToDouble(u16(b, (i / 32) * 34));
-            assertTrue(Math.abs(x[i] - y[i]) <= d / 2 * (1 + 1e-6) + 1e-12, "element " + i + ": " + x[i] + " -> " + y[i] + ", step " + d);
+            assertTrue(
+                    Math.abs(x[i] - y[i]) <= d / 2 * (1 + 1e-6) + 1e-12,
+                    "element " + i + ": " + x[i] + " -> " + y[i] + ", step " + d);
         }
         assertRmsBelow(GGMLType.Q8_0, 0.01);
     }
@@ -71,7 +74,9 @@ class QuantizerTest {
             int argmax = blk * 32;
             for (int j = 0; j < 32; j++) {
                 int i = blk * 32 + j;
-                assertTrue(Math.abs(x[i] - y[i]) <= d * (1 + 1e-6) + 1e-12, "element " + i + ": " + x[i] + " -> " + y[i] + ", step " + d);
+                assertTrue(
+                        Math.abs(x[i] - y[i]) <= d * (1 + 1e-6) + 1e-12,
+                        "element " + i + ": " + x[i] + " -> " + y[i] + ", step " + d);
                 if (Math.abs(x[i]) > Math.abs(x[argmax])) {
                     argmax = i;
                 }
@@ -92,7 +97,8 @@ class QuantizerTest {
             double d = ScalarReference.halfToDouble(u16(b, o));
             int[] sm = ScalarReference.q4kScaleMin(b, o + 4, (i % 256) / 32);
             double step = d * sm[0];
-            assertTrue(Math.abs(x[i] - y[i]) <= step / 2 * (1 + 1e-5) + 1e-6 * Math.abs(x[i]) + 1e-12,
+            assertTrue(
+                    Math.abs(x[i] - y[i]) <= step / 2 * (1 + 1e-5) + 1e-6 * Math.abs(x[i]) + 1e-12,
                     "element " + i + ": " + x[i] + " -> " + y[i] + ", step " + step);
         }
         assertRmsBelow(GGMLType.Q4_K, 0.12);
@@ -106,7 +112,8 @@ class QuantizerTest {
         for (int i = 0; i < N; i++) {
             int o = (i / 256) * 210;
             double step = ScalarReference.halfToDouble(u16(b, o + 208)) * b[o + 192 + (i % 256) / 16];
-            assertTrue(Math.abs(x[i] - y[i]) <= step / 2 * (1 + 1e-5) + 1e-6 * Math.abs(x[i]) + 1e-12,
+            assertTrue(
+                    Math.abs(x[i] - y[i]) <= step / 2 * (1 + 1e-5) + 1e-6 * Math.abs(x[i]) + 1e-12,
                     "element " + i + ": " + x[i] + " -> " + y[i] + ", step " + step);
         }
         assertRmsBelow(GGMLType.Q6_K, 0.03);
@@ -121,7 +128,9 @@ class QuantizerTest {
         for (int i = 0; i < N; i++) {
             assertEquals(x[i], f32[i], 0.0);
             assertEquals(Float.float16ToFloat(Float.floatToFloat16(x[i])), f16[i], 0.0, "F16 element " + i);
-            assertTrue(Math.abs(x[i] - bf16[i]) <= Math.abs(x[i]) * 0x1p-8 * (1 + 1e-6), "BF16 element " + i + ": " + x[i] + " -> " + bf16[i]);
+            assertTrue(
+                    Math.abs(x[i] - bf16[i]) <= Math.abs(x[i]) * 0x1p-8 * (1 + 1e-6),
+                    "BF16 element " + i + ": " + x[i] + " -> " + bf16[i]);
         }
         // Ties go to even in BF16: 1 + 2^-8 lies halfway between 1 and 1 + 2^-7.
         assertEquals(1f, roundTrip(GGMLType.BF16, new float[] {1f + 0x1p-8f})[0]);
@@ -139,15 +148,18 @@ class QuantizerTest {
 
     @Test
     void badInputIsRejectedWithTheReason() {
-        IllegalArgumentException notBlocks = assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q4_K, new float[300]));
+        IllegalArgumentException notBlocks =
+                assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q4_K, new float[300]));
         assertTrue(notBlocks.getMessage().contains("256"), notBlocks.getMessage());
         float[] withNaN = new float[64];
         withNaN[40] = Float.NaN;
-        IllegalArgumentException nan = assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q8_0, withNaN));
+        IllegalArgumentException nan =
+                assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q8_0, withNaN));
         assertTrue(nan.getMessage().contains("index 40"), nan.getMessage());
         float[] huge = new float[32];
         huge[3] = 1e30f;
-        IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q8_0, huge));
+        IllegalArgumentException big =
+                assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q8_0, huge));
         assertTrue(big.getMessage().contains("index 0"), big.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Quantizer.quantize(GGMLType.Q8_K, new float[256]));
     }

@@ -8,8 +8,7 @@ import java.lang.foreign.ValueLayout;
  * layout description (not sharing code with the main decoder): the reference the fast paths are checked against.
  */
 final class ScalarReference {
-    private ScalarReference() {
-    }
+    private ScalarReference() {}
 
     static double[] decode(GGMLType type, MemorySegment data, long elements) {
         byte[] b = data.asSlice(0, type.byteSize(elements)).toArray(ValueLayout.JAVA_BYTE);
@@ -72,7 +71,7 @@ final class ScalarReference {
                 return halfToDouble(u16(b, o)) * IQ4_LEVELS[q];
             }
             case Q2_K: {
-                int sub = i / 16;   // sub-block 8h + 2j + k: half h, 2-bit field j, byte group k
+                int sub = i / 16; // sub-block 8h + 2j + k: half h, 2-bit field j, byte group k
                 int q = (u8(b, o + 16 + 32 * (sub / 8) + 16 * (sub % 2) + i % 16) >> (2 * ((sub / 2) % 4))) & 3;
                 int packed = u8(b, o + sub);
                 return halfToDouble(u16(b, o + 80)) * (packed % 16) * q - halfToDouble(u16(b, o + 82)) * (packed / 16);
@@ -83,7 +82,8 @@ final class ScalarReference {
                 int j = (sub / 2) % 4;
                 int low = (u8(b, o + 32 + 32 * h + 16 * (sub % 2) + i % 16) >> (2 * j)) & 3;
                 int high = (u8(b, o + 16 * (sub % 2) + i % 16) >> (4 * h + j)) & 1;
-                // 16 scales of 6 bits: low 4 in the nibbles of bytes 0-7 (scales 0-7 low nibbles, 8-15 high), top 2 in bytes 8-11
+                // 16 scales of 6 bits: low 4 in the nibbles of bytes 0-7 (scales 0-7 low nibbles, 8-15 high), top 2 in
+                // bytes 8-11
                 int lowBits = sub < 8 ? u8(b, o + 96 + sub) & 15 : u8(b, o + 96 + sub - 8) >> 4;
                 int topBits = (u8(b, o + 96 + 8 + sub % 4) >> (2 * (sub / 4))) & 3;
                 int scale = lowBits + 16 * topBits - 32;

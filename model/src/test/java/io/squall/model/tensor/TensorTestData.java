@@ -4,8 +4,7 @@ import java.util.SplittableRandom;
 
 /** Deterministic random test vectors. */
 final class TensorTestData {
-    private TensorTestData() {
-    }
+    private TensorTestData() {}
 
     static float[] gaussian(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);

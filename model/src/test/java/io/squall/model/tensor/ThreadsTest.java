@@ -1,12 +1,13 @@
 package io.squall.model.tensor;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
 
 class ThreadsTest {
     private static final int DEFAULT_THREADS = Threads.count();
@@ -43,14 +44,16 @@ class ThreadsTest {
     @Test
     void failuresReachTheCaller() {
         Threads.resize(3);
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Threads.parallelFor(90, i -> {
-            if (i == 70) {
-                throw new IllegalStateException("boom at " + i);
-            }
-        }));
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Threads.parallelFor(90, i -> {
+                    if (i == 70) {
+                        throw new IllegalStateException("boom at " + i);
+                    }
+                }));
         assertEquals("boom at 70", e.getMessage());
         AtomicIntegerArray hits = new AtomicIntegerArray(10);
-        Threads.parallelFor(10, hits::incrementAndGet);   // the pool still works
+        Threads.parallelFor(10, hits::incrementAndGet); // the pool still works
         assertEquals(1, hits.get(9));
     }
 

@@ -1,17 +1,33 @@
 package io.squall.model.tensor;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.MemorySegment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Test;
-
 /** Vectorized dot products, matvec and matmul of every type against the scalar double-precision reference. */
 class WeightMatrixTest {
-    private static final GGMLType[] TYPES = {GGMLType.F32, GGMLType.F16, GGMLType.BF16, GGMLType.Q8_0, GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K,
-            GGMLType.Q4_1, GGMLType.Q5_0, GGMLType.Q5_1, GGMLType.IQ4_NL, GGMLType.Q2_K, GGMLType.Q3_K, GGMLType.Q5_K, GGMLType.IQ4_XS};
+    private static final GGMLType[] TYPES = {
+        GGMLType.F32,
+        GGMLType.F16,
+        GGMLType.BF16,
+        GGMLType.Q8_0,
+        GGMLType.Q4_0,
+        GGMLType.Q4_K,
+        GGMLType.Q6_K,
+        GGMLType.Q4_1,
+        GGMLType.Q5_0,
+        GGMLType.Q5_1,
+        GGMLType.IQ4_NL,
+        GGMLType.Q2_K,
+        GGMLType.Q3_K,
+        GGMLType.Q5_K,
+        GGMLType.IQ4_XS
+    };
     private static final int DEFAULT_THREADS = Threads.count();
 
     @AfterAll
@@ -19,14 +35,16 @@ class WeightMatrixTest {
         Threads.resize(DEFAULT_THREADS);
     }
 
-    private record Case(WeightMatrix matrix, double[] reference) {
-    }
+    private record Case(WeightMatrix matrix, double[] reference) {}
 
     private static Case matrix(GGMLType type, int rows, int cols, long seed) {
         float[] w = TensorTestData.weights(rows * cols, seed);
         MemorySegment data = Quantizer.quantize(type, w);
-        // float activations (the default, asked for explicitly in case -Dsquall.matvec.int8=true): IntegerDotsTest checks the 8-bit path
-        return new Case(WeightMatrix.of("blk.0.test", type, data, rows, cols).withFloatActivations(), ScalarReference.decode(type, data, (long) rows * cols));
+        // float activations (the default, asked for explicitly in case -Dsquall.matvec.int8=true): IntegerDotsTest
+        // checks the 8-bit path
+        return new Case(
+                WeightMatrix.of("blk.0.test", type, data, rows, cols).withFloatActivations(),
+                ScalarReference.decode(type, data, (long) rows * cols));
     }
 
     private static void assertDot(double expected, double absSum, float actual, String what) {
@@ -36,7 +54,9 @@ class WeightMatrixTest {
     @Test
     void dotRowMatchesScalarReferenceForEveryType() {
         for (GGMLType type : TYPES) {
-            int[] colsList = type.blockSize() == 1 ? new int[] {4096, 100, 7} : type.blockSize() == 32 ? new int[] {4096, 96} : new int[] {4096, 768};
+            int[] colsList = type.blockSize() == 1
+                    ? new int[] {4096, 100, 7}
+                    : type.blockSize() == 32 ? new int[] {4096, 96} : new int[] {4096, 768};
             for (int cols : colsList) {
                 Case c = matrix(type, 3, cols, cols + type.id());
                 float[] x = TensorTestData.gaussian(cols + 5, 99);
@@ -53,7 +73,7 @@ class WeightMatrixTest {
     void halfDotHandlesSubnormalsInfinityAndNaN() {
         short[] halves = new short[32];
         for (int i = 0; i < 32; i++) {
-            halves[i] = (short) (i + 1);   // subnormals 2^-24 .. 32 * 2^-24
+            halves[i] = (short) (i + 1); // subnormals 2^-24 .. 32 * 2^-24
         }
         MemorySegment data = java.lang.foreign.Arena.ofAuto().allocate(64);
         for (int i = 0; i < 32; i++) {
@@ -63,9 +83,9 @@ class WeightMatrixTest {
         java.util.Arrays.fill(ones, 1f);
         WeightMatrix m = WeightMatrix.of("sub", GGMLType.F16, data, 1, 32);
         assertEquals(528 * 0x1p-24f, m.dotRow(0, ones, 0), 1e-12f);
-        data.set(Blocks.SHORT_LE, 6, (short) 0xFC00);   // -Inf
+        data.set(Blocks.SHORT_LE, 6, (short) 0xFC00); // -Inf
         assertEquals(Float.NEGATIVE_INFINITY, m.dotRow(0, ones, 0));
-        data.set(Blocks.SHORT_LE, 8, (short) 0x7E00);   // NaN
+        data.set(Blocks.SHORT_LE, 8, (short) 0x7E00); // NaN
         assertTrue(Float.isNaN(m.dotRow(0, ones, 0)));
     }
 
@@ -104,7 +124,7 @@ class WeightMatrixTest {
         for (int threads : new int[] {1, 2, 3}) {
             Threads.resize(threads);
             for (GGMLType type : TYPES) {
-                for (int cols : type.blockSize() == 1 ? new int[] {256, 100} : new int[] {256}) {   // 100: vector tails
+                for (int cols : type.blockSize() == 1 ? new int[] {256, 100} : new int[] {256}) { // 100: vector tails
                     int rows = 67;
                     Case c = matrix(type, rows, cols, 21 + type.id());
                     for (int batch : new int[] {1, 2, 5, 8}) {
@@ -115,7 +135,12 @@ class WeightMatrixTest {
                             for (int r = 0; r < rows; r++) {
                                 double ref = ScalarReference.dot(c.reference, r * cols, x, b * cols, cols);
                                 double abs = ScalarReference.absDot(c.reference, r * cols, x, b * cols, cols);
-                                assertDot(ref, abs, out[b * rows + r], type + " cols " + cols + " threads " + threads + " batch " + batch + " b " + b + " row " + r);
+                                assertDot(
+                                        ref,
+                                        abs,
+                                        out[b * rows + r],
+                                        type + " cols " + cols + " threads " + threads + " batch " + batch + " b " + b
+                                                + " row " + r);
                             }
                         }
                     }
@@ -144,7 +169,7 @@ class WeightMatrixTest {
             int cols = 768;
             float[] w = TensorTestData.weights(rows * cols, 41 + type.id());
             w[5] = 0;
-            w[cols + 7] = -w[cols + 7] * 30;   // an outlier: full-range quants
+            w[cols + 7] = -w[cols + 7] * 30; // an outlier: full-range quants
             MemorySegment data = Quantizer.quantize(type, w);
             long rowBytes = type.byteSize(cols);
             float[] expected = new float[cols];
@@ -153,7 +178,9 @@ class WeightMatrixTest {
                 Dequantizer.dequantize(type, data, (long) r * cols, expected, 0, cols);
                 VectorDots.kernel(type).decode(type, data, r * rowBytes, actual, 3, cols);
                 for (int i = 0; i < cols; i++) {
-                    assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(actual[3 + i]),
+                    assertEquals(
+                            Float.floatToIntBits(expected[i]),
+                            Float.floatToIntBits(actual[3 + i]),
                             type + " row " + r + " element " + i + ": " + expected[i] + " vs " + actual[3 + i]);
                 }
             }
@@ -163,11 +190,17 @@ class WeightMatrixTest {
     @Test
     void badShapesNameTheTensor() {
         MemorySegment data = Quantizer.quantize(GGMLType.Q8_0, new float[64]);
-        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of("output.weight", GGMLType.Q8_0, data, 3, 32));
-        assertTrue(small.getMessage().contains("output.weight") && small.getMessage().contains("102 bytes"), small.getMessage());
-        IllegalArgumentException cols = assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of("tok_embd", GGMLType.Q8_0, data, 1, 48));
+        IllegalArgumentException small = assertThrows(
+                IllegalArgumentException.class, () -> WeightMatrix.of("output.weight", GGMLType.Q8_0, data, 3, 32));
+        assertTrue(
+                small.getMessage().contains("output.weight")
+                        && small.getMessage().contains("102 bytes"),
+                small.getMessage());
+        IllegalArgumentException cols = assertThrows(
+                IllegalArgumentException.class, () -> WeightMatrix.of("tok_embd", GGMLType.Q8_0, data, 1, 48));
         assertTrue(cols.getMessage().contains("tok_embd") && cols.getMessage().contains("48"), cols.getMessage());
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> WeightMatrix.of("ffn_up", GGMLType.Q5_K, data, 1, 256));
+        IllegalArgumentException type = assertThrows(
+                IllegalArgumentException.class, () -> WeightMatrix.of("ffn_up", GGMLType.Q5_K, data, 1, 256));
         assertTrue(type.getMessage().contains("ffn_up") && type.getMessage().contains("Q5_K"), type.getMessage());
         WeightMatrix m = WeightMatrix.of("w", GGMLType.Q8_0, data, 2, 32);
         assertThrows(IndexOutOfBoundsException.class, () -> m.matvec(new float[31], new float[2], 0));

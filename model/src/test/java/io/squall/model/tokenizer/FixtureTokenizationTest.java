@@ -37,23 +37,28 @@ class FixtureTokenizationTest {
         for (var c : cases) {
             int[] plain = tokenizer.encode(c.text(), false, false);
             if (!Arrays.equals(c.ids(), plain))
-                failures.add("ids of " + quote(c.text()) + "\n  expected " + Arrays.toString(c.ids()) + "\n  actual   " + Arrays.toString(plain));
+                failures.add("ids of " + quote(c.text()) + "\n  expected " + Arrays.toString(c.ids()) + "\n  actual   "
+                        + Arrays.toString(plain));
             int[] special = tokenizer.encode(c.text(), false, true);
             if (!Arrays.equals(c.idsParseSpecial(), special))
-                failures.add("idsParseSpecial of " + quote(c.text()) + "\n  expected " + Arrays.toString(c.idsParseSpecial())
-                        + "\n  actual   " + Arrays.toString(special));
+                failures.add("idsParseSpecial of " + quote(c.text()) + "\n  expected "
+                        + Arrays.toString(c.idsParseSpecial()) + "\n  actual   " + Arrays.toString(special));
             int[] withBos = tokenizer.encode(c.text(), true, false);
             if (withBos.length != plain.length + 1 || withBos[0] != tokenizer.bos())
                 failures.add("BOS not prepended for " + quote(c.text()));
         }
-        assertTrue(failures.isEmpty(), failures.size() + " of " + 2 * cases.size() + " fixture encodings differ:\n"
-                + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + 2 * cases.size() + " fixture encodings differ:\n"
+                        + String.join("\n", failures));
     }
 
     private static void roundTrip(Tokenizer tokenizer, List<TestVocabularies.FixtureCase> cases) {
         for (var c : cases) {
             assertEquals(c.text(), tokenizer.decode(c.ids()), "decode(fixture ids) of " + quote(c.text()));
-            assertEquals(c.text(), tokenizer.decode(tokenizer.encode(c.text(), true, false)),
+            assertEquals(
+                    c.text(),
+                    tokenizer.decode(tokenizer.encode(c.text(), true, false)),
                     "decode(encode(text)) with BOS of " + quote(c.text()));
         }
     }

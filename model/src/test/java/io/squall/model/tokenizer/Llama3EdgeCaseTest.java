@@ -32,7 +32,8 @@ class Llama3EdgeCaseTest {
             n++;
             String text = c.path("text").asText();
             int[] expected = new int[c.path("ids").size()];
-            for (int i = 0; i < expected.length; i++) expected[i] = c.path("ids").get(i).asInt();
+            for (int i = 0; i < expected.length; i++)
+                expected[i] = c.path("ids").get(i).asInt();
             int[] actual = tokenizer.encode(text, false, true);
             if (!Arrays.equals(expected, actual))
                 failures.add(FixtureTokenizationTest.quote(text) + "\n  expected " + Arrays.toString(expected)
@@ -42,6 +43,8 @@ class Llama3EdgeCaseTest {
                 failures.add("round trip of " + FixtureTokenizationTest.quote(text));
         }
         assertTrue(n >= 50, "edge cases missing: " + n);
-        assertTrue(failures.isEmpty(), failures.size() + " of " + n + " edge cases differ:\n" + String.join("\n", failures));
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " of " + n + " edge cases differ:\n" + String.join("\n", failures));
     }
 }

@@ -1,11 +1,9 @@
 package io.squall.model.tokenizer;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -13,7 +11,10 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Pre-tokenizers by tokenizer.ggml.pre against llama.cpp: the Llama 3 vocabulary (built in the test from the shared
@@ -33,10 +34,24 @@ class PreTokenizerTest {
         }
         List<String> failures = new ArrayList<>();
         int checked = 0;
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.path("pre").properties().iterator(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        root.path("pre").properties().iterator();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            Vocabulary v = new Vocabulary(llama3.model(), e.getKey(), llama3.tokens(), llama3.scores(), llama3.types(), llama3.merges(),
-                    llama3.bos(), llama3.eos(), llama3.unk(), llama3.eot(), llama3.addBos(), llama3.addEos(), llama3.addSpacePrefix(),
+            Vocabulary v = new Vocabulary(
+                    llama3.model(),
+                    e.getKey(),
+                    llama3.tokens(),
+                    llama3.scores(),
+                    llama3.types(),
+                    llama3.merges(),
+                    llama3.bos(),
+                    llama3.eos(),
+                    llama3.unk(),
+                    llama3.eot(),
+                    llama3.addBos(),
+                    llama3.addEos(),
+                    llama3.addSpacePrefix(),
                     llama3.chatTemplate());
             Tokenizer t = Tokenizer.of(v);
             for (JsonNode c : e.getValue()) {
@@ -48,8 +63,8 @@ class PreTokenizerTest {
                 int[] actual = t.encode(text, false, false);
                 checked++;
                 if (!Arrays.equals(expected, actual)) {
-                    failures.add(e.getKey() + ": " + FixtureTokenizationTest.quote(text) + "\n  expected " + Arrays.toString(expected)
-                            + "\n  actual   " + Arrays.toString(actual));
+                    failures.add(e.getKey() + ": " + FixtureTokenizationTest.quote(text) + "\n  expected "
+                            + Arrays.toString(expected) + "\n  actual   " + Arrays.toString(actual));
                 }
             }
         }
@@ -59,9 +74,15 @@ class PreTokenizerTest {
 
     @Test
     void splitsAsTheExpressionsSay() {
-        assertEquals(List.of("Hello", " world", "'s", " ", "123", "4"), PreTokenizer.of("llama-bpe").split("Hello world's 1234"));
-        assertEquals(List.of("Hello", " world", "'s", " 1234"), PreTokenizer.of("gpt-2").split("Hello world's 1234"));
-        assertEquals(List.of("Hello", " world", "1", "2", "3", "4"), PreTokenizer.of("smollm").split("Hello world1234"));
+        assertEquals(
+                List.of("Hello", " world", "'s", " ", "123", "4"),
+                PreTokenizer.of("llama-bpe").split("Hello world's 1234"));
+        assertEquals(
+                List.of("Hello", " world", "'s", " 1234"),
+                PreTokenizer.of("gpt-2").split("Hello world's 1234"));
+        assertEquals(
+                List.of("Hello", " world", "1", "2", "3", "4"),
+                PreTokenizer.of("smollm").split("Hello world1234"));
         assertEquals(List.of("Hello", "World"), PreTokenizer.of("tekken").split("HelloWorld"));
         PreTokenizer llama3 = PreTokenizer.of("llama-bpe");
         assertTrue(llama3.ignoreMerges());

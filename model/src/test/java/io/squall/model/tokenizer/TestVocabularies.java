@@ -37,14 +37,16 @@ public final class TestVocabularies {
 
     public static synchronized Tokenizer llama2() {
         Path model = require("llama2-tokenizer/tokenizer.model");
-        if (llama2 == null) llama2 = viaGGUF((out, w) -> VocabularyConverters.fromSentencePieceModel(model, w), "llama2");
+        if (llama2 == null)
+            llama2 = viaGGUF((out, w) -> VocabularyConverters.fromSentencePieceModel(model, w), "llama2");
         return llama2;
     }
 
     public static synchronized Tokenizer llama3() {
         Path json = require("llama3-tokenizer/tokenizer.json");
         Path config = require("llama3-tokenizer/tokenizer_config.json");
-        if (llama3 == null) llama3 = viaGGUF((out, w) -> VocabularyConverters.fromHuggingFace(json, config, w), "llama3");
+        if (llama3 == null)
+            llama3 = viaGGUF((out, w) -> VocabularyConverters.fromHuggingFace(json, config, w), "llama3");
         return llama3;
     }
 
@@ -75,7 +77,8 @@ public final class TestVocabularies {
             JsonNode root = new ObjectMapper().readTree(p.toFile());
             List<FixtureCase> cases = new ArrayList<>();
             for (JsonNode c : root.path("cases"))
-                cases.add(new FixtureCase(c.path("text").asText(), ints(c.path("ids")), ints(c.path("idsParseSpecial"))));
+                cases.add(
+                        new FixtureCase(c.path("text").asText(), ints(c.path("ids")), ints(c.path("idsParseSpecial"))));
             if (cases.isEmpty()) throw new IllegalStateException(p + " has no cases");
             return cases;
         } catch (IOException e) {

@@ -11,5 +11,4 @@ import java.lang.annotation.Target;
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE_USE, ElementType.LOCAL_VARIABLE})
-public @interface Parallel {
-}
+public @interface Parallel {}

@@ -4,8 +4,7 @@ import java.io.Serializable;
 
 /** The task shapes a {@code TaskGraph.task(...)} accepts: serializable, so the JIT can find the method behind a lambda or method reference. */
 public final class TornadoFunctions {
-    private TornadoFunctions() {
-    }
+    private TornadoFunctions() {}
 
     @FunctionalInterface
     public interface Task extends Serializable {
@@ -64,46 +63,196 @@ public final class TornadoFunctions {
 
     @FunctionalInterface
     public interface Task11<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11);
+        void apply(
+                T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11);
     }
 
     @FunctionalInterface
     public interface Task12<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12);
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12);
     }
 
     @FunctionalInterface
     public interface Task13<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13);
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13);
     }
 
     @FunctionalInterface
     public interface Task14<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14);
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13,
+                T14 arg14);
     }
 
     @FunctionalInterface
     public interface Task15<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15);
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13,
+                T14 arg14,
+                T15 arg15);
     }
 
-    public interface Task16<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16);
+    public interface Task16<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16>
+            extends Serializable {
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13,
+                T14 arg14,
+                T15 arg15,
+                T16 arg16);
     }
 
-    public interface Task17<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17);
+    public interface Task17<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17>
+            extends Serializable {
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13,
+                T14 arg14,
+                T15 arg15,
+                T16 arg16,
+                T17 arg17);
     }
 
-    public interface Task18<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18);
+    public interface Task18<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18>
+            extends Serializable {
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13,
+                T14 arg14,
+                T15 arg15,
+                T16 arg16,
+                T17 arg17,
+                T18 arg18);
     }
 
-    public interface Task19<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19);
+    public interface Task19<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19>
+            extends Serializable {
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13,
+                T14 arg14,
+                T15 arg15,
+                T16 arg16,
+                T17 arg17,
+                T18 arg18,
+                T19 arg19);
     }
 
-    public interface Task20<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> extends Serializable {
-        void apply(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19, T20 arg20);
+    public interface Task20<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20>
+            extends Serializable {
+        void apply(
+                T1 arg1,
+                T2 arg2,
+                T3 arg3,
+                T4 arg4,
+                T5 arg5,
+                T6 arg6,
+                T7 arg7,
+                T8 arg8,
+                T9 arg9,
+                T10 arg10,
+                T11 arg11,
+                T12 arg12,
+                T13 arg13,
+                T14 arg14,
+                T15 arg15,
+                T16 arg16,
+                T17 arg17,
+                T18 arg18,
+                T19 arg19,
+                T20 arg20);
     }
 }

@@ -27,7 +27,9 @@ public enum TornadoVMBackendType {
             case "ptx" -> PTX;
             case "spirv" -> SPIRV;
             case "jvm" -> JAVA;
-            default -> throw new IllegalArgumentException("no TornadoVM backend type for Squall backend '" + squallBackend + "'");
+            default ->
+                throw new IllegalArgumentException(
+                        "no TornadoVM backend type for Squall backend '" + squallBackend + "'");
         };
     }
 }

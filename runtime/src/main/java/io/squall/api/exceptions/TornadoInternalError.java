@@ -31,7 +31,8 @@ public class TornadoInternalError extends Error {
     }
 
     public static RuntimeException shouldNotReachHere(String message, Object... args) {
-        throw new TornadoInternalError("should not reach here: " + (args.length == 0 ? message : String.format(message, args)));
+        throw new TornadoInternalError(
+                "should not reach here: " + (args.length == 0 ? message : String.format(message, args)));
     }
 
     public static RuntimeException shouldNotReachHere(Throwable cause) {
@@ -40,7 +41,8 @@ public class TornadoInternalError extends Error {
 
     public static void guarantee(boolean condition, String message, Object... args) {
         if (!condition) {
-            throw new TornadoInternalError("failed guarantee: " + (args.length == 0 ? message : String.format(message, args)));
+            throw new TornadoInternalError(
+                    "failed guarantee: " + (args.length == 0 ? message : String.format(message, args)));
         }
     }
 

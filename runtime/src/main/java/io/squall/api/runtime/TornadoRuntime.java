@@ -10,8 +10,7 @@ import java.util.List;
 public final class TornadoRuntime {
     static final TornadoRuntime INSTANCE = new TornadoRuntime();
 
-    private TornadoRuntime() {
-    }
+    private TornadoRuntime() {}
 
     public int getNumBackends() {
         return RuntimeService.get().backends().size();

@@ -8,8 +8,7 @@ package io.squall.api.types;
 public final class BFloat16 {
     public static final float BF16_MAX = 3.3895314e38f;
 
-    private BFloat16() {
-    }
+    private BFloat16() {}
 
     public static float bf16ToFloat(short bits) {
         return Float.intBitsToFloat((bits & 0xFFFF) << 16);
@@ -24,7 +23,7 @@ public final class BFloat16 {
         }
         int bits = Float.floatToRawIntBits(value);
         int magnitude = bits & 0x7FFFFFFF;
-        int rounded = Math.min((magnitude + 0x8000) >>> 16, 0x7F80);   // half up in magnitude; at most infinity
+        int rounded = Math.min((magnitude + 0x8000) >>> 16, 0x7F80); // half up in magnitude; at most infinity
         return (short) (rounded | ((bits >>> 16) & 0x8000));
     }
 }

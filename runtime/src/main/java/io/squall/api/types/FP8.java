@@ -8,8 +8,7 @@ public final class FP8 {
     public static final float E4M3_MAX = 448.0f;
     public static final float E5M2_MAX = 57344.0f;
 
-    private FP8() {
-    }
+    private FP8() {}
 
     public static float e4m3ToFloat(byte bits) {
         int b = bits & 0xFF;
@@ -25,10 +24,10 @@ public final class FP8 {
         if (value != value) {
             return 0x7F;
         }
-        int sign = value < 0 ? 0x80 : 0;   // -0.0 encodes as +0, as TornadoVM
+        int sign = value < 0 ? 0x80 : 0; // -0.0 encodes as +0, as TornadoVM
         float a = Math.abs(value);
         if (a >= E4M3_MAX) {
-            return (byte) (sign | 0x7E);   // saturate, infinity included
+            return (byte) (sign | 0x7E); // saturate, infinity included
         }
         return (byte) (sign | encode(a, 3, 7, 15, 6));
     }
@@ -47,9 +46,9 @@ public final class FP8 {
         if (value != value) {
             return 0x7F;
         }
-        int sign = value < 0 ? 0x80 : 0;   // -0.0 encodes as +0, as TornadoVM
+        int sign = value < 0 ? 0x80 : 0; // -0.0 encodes as +0, as TornadoVM
         float a = Math.abs(value);
-        if (a >= 61440.0f) {   // half a step above 57344
+        if (a >= 61440.0f) { // half a step above 57344
             return (byte) (sign | 0x7C);
         }
         return (byte) (sign | encode(a, 2, 15, 30, 3));

@@ -1,17 +1,17 @@
 package io.squall.backend.jvm;
 
 import io.squall.api.enums.TornadoDeviceType;
-import io.squall.backend.DeviceProperties;
-import io.squall.backend.jvm.driver.JvmKernelRunner;
-import io.squall.plan.RuntimeOptions;
 import io.squall.backend.CompiledTask;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
+import io.squall.backend.DeviceProperties;
 import io.squall.backend.DeviceTimings;
 import io.squall.backend.LaunchRequest;
+import io.squall.backend.jvm.driver.JvmKernelRunner;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
+import io.squall.plan.RuntimeOptions;
 
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
@@ -25,11 +25,28 @@ public final class JvmDevice implements ComputeDevice {
 
     JvmDevice() {
         Runtime rt = Runtime.getRuntime();
-        properties = new DeviceProperties("jvm", "Java " + Runtime.version().feature() + " (" + System.getProperty("java.vm.name") + ")",
-                System.getProperty("java.vendor", ""), "JVM", Runtime.version().toString(), Runtime.version().toString(),
-                TornadoDeviceType.JAVA, rt.maxMemory(), rt.maxMemory(), rt.maxMemory(), rt.availableProcessors(),
-                JvmKernelRunner.MAX_WORK_GROUP_SIZE, new long[]{JvmKernelRunner.MAX_WORK_GROUP_SIZE, JvmKernelRunner.MAX_WORK_GROUP_SIZE,
-                JvmKernelRunner.MAX_WORK_GROUP_SIZE}, 0, Set.of(), "", "");
+        properties = new DeviceProperties(
+                "jvm",
+                "Java " + Runtime.version().feature() + " (" + System.getProperty("java.vm.name") + ")",
+                System.getProperty("java.vendor", ""),
+                "JVM",
+                Runtime.version().toString(),
+                Runtime.version().toString(),
+                TornadoDeviceType.JAVA,
+                rt.maxMemory(),
+                rt.maxMemory(),
+                rt.maxMemory(),
+                rt.availableProcessors(),
+                JvmKernelRunner.MAX_WORK_GROUP_SIZE,
+                new long[] {
+                    JvmKernelRunner.MAX_WORK_GROUP_SIZE,
+                    JvmKernelRunner.MAX_WORK_GROUP_SIZE,
+                    JvmKernelRunner.MAX_WORK_GROUP_SIZE
+                },
+                0,
+                Set.of(),
+                "",
+                "");
     }
 
     @Override
@@ -92,8 +109,7 @@ public final class JvmDevice implements ComputeDevice {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     @Override
     public String toString() {

@@ -1,9 +1,9 @@
 package io.squall.backend.opencl;
 
+import io.squall.backend.DiscoveringBackend;
 import io.squall.backend.opencl.driver.CLDevice;
 import io.squall.backend.opencl.driver.CLPlatform;
 import io.squall.backend.opencl.driver.OpenCL;
-import io.squall.backend.DiscoveringBackend;
 
 import java.util.ArrayList;
 import java.util.List;

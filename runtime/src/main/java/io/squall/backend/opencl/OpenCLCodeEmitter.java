@@ -1,7 +1,7 @@
 package io.squall.backend.opencl;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.backend.CodeEmitter;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;

@@ -1,11 +1,17 @@
 package io.squall.backend.opencl;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.HalfFloat;
+import io.squall.backend.CompiledTask;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceBuffer;
 import io.squall.backend.DeviceProperties;
+import io.squall.backend.DeviceTimings;
+import io.squall.backend.KernelArguments;
+import io.squall.backend.LaunchRequest;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.backend.opencl.driver.CLBuffer;
 import io.squall.backend.opencl.driver.CLBuildException;
 import io.squall.backend.opencl.driver.CLCommandQueue;
@@ -15,12 +21,6 @@ import io.squall.backend.opencl.driver.CLEvent;
 import io.squall.backend.opencl.driver.CLException;
 import io.squall.backend.opencl.driver.CLKernel;
 import io.squall.backend.opencl.driver.CLProgram;
-import io.squall.backend.CompiledTask;
-import io.squall.backend.ComputeDevice;
-import io.squall.backend.DeviceBuffer;
-import io.squall.backend.DeviceTimings;
-import io.squall.backend.KernelArguments;
-import io.squall.backend.LaunchRequest;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
@@ -51,7 +51,10 @@ public final class OpenCLDevice implements ComputeDevice {
     }
 
     /** How a kernel takes a binary16 scalar: OpenCL C holds halves widened to float, SPIR-V entry points take the 16 bits. */
-    public enum HalfArgument { AS_FLOAT, AS_BITS }
+    public enum HalfArgument {
+        AS_FLOAT,
+        AS_BITS
+    }
 
     OpenCLDevice(int index, CLDevice device) {
         this("opencl:" + index, device, device.ilVersion());
@@ -64,15 +67,29 @@ public final class OpenCLDevice implements ComputeDevice {
     public OpenCLDevice(String id, CLDevice device, String ilVersion) {
         this.id = id;
         this.device = device;
-        this.properties = new DeviceProperties(id, device.name(), device.vendor(), device.platform().name(), device.version(),
-                device.driverVersion(), switch (device.type()) {
+        this.properties = new DeviceProperties(
+                id,
+                device.name(),
+                device.vendor(),
+                device.platform().name(),
+                device.version(),
+                device.driverVersion(),
+                switch (device.type()) {
                     case CPU -> TornadoDeviceType.CPU;
                     case GPU -> TornadoDeviceType.GPU;
                     case ACCELERATOR -> TornadoDeviceType.ACCELERATOR;
                     default -> TornadoDeviceType.CUSTOM;
-                }, device.globalMemSize(), device.localMemSize(), device.maxMemAllocSize(), device.maxComputeUnits(),
-                device.maxWorkGroupSize(), device.maxWorkItemSizes(), device.maxClockMhz(), device.extensions(),
-                device.openclCVersion(), ilVersion);
+                },
+                device.globalMemSize(),
+                device.localMemSize(),
+                device.maxMemAllocSize(),
+                device.maxComputeUnits(),
+                device.maxWorkGroupSize(),
+                device.maxWorkItemSizes(),
+                device.maxClockMhz(),
+                device.extensions(),
+                device.openclCVersion(),
+                ilVersion);
     }
 
     /** The driver's device, for code that needs OpenCL specifics (binaries, SPIR-V). */
@@ -105,8 +122,12 @@ public final class OpenCLDevice implements ComputeDevice {
     public DeviceCapabilities capabilities() {
         Set<String> ext = device.extensions();
         boolean subGroups = ext.contains("cl_khr_subgroups") || ext.contains("cl_intel_subgroups");
-        return new DeviceCapabilities(device.hasFp64(), device.hasFp16(), subGroups,
-                (int) Math.min(Integer.MAX_VALUE, device.maxWorkGroupSize()), device.openclCVersion());
+        return new DeviceCapabilities(
+                device.hasFp64(),
+                device.hasFp16(),
+                subGroups,
+                (int) Math.min(Integer.MAX_VALUE, device.maxWorkGroupSize()),
+                device.openclCVersion());
     }
 
     private void open() {
@@ -126,7 +147,8 @@ public final class OpenCLDevice implements ComputeDevice {
         try {
             return new Buffer(context.allocate(Math.max(MIN_ALLOCATION, bytes)), bytes);
         } catch (CLException e) {
-            throw new TornadoMemoryException("cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
+            throw new TornadoMemoryException(
+                    "cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
         }
     }
 
@@ -145,7 +167,8 @@ public final class OpenCLDevice implements ComputeDevice {
         if (bytes == 0) {
             return;
         }
-        pending.add(new Pending(queue.write(((Buffer) dst).cl(), dstOffset, src, bytes, blocking), null, Pending.WRITE));
+        pending.add(
+                new Pending(queue.write(((Buffer) dst).cl(), dstOffset, src, bytes, blocking), null, Pending.WRITE));
     }
 
     @Override
@@ -158,19 +181,25 @@ public final class OpenCLDevice implements ComputeDevice {
 
     @Override
     public synchronized CompiledTask build(Kernel kernel, CompileOptions options) {
-        return buildSource(kernel.entryName(), kernel.javaName(), OpenCLEmitter.emit(kernel, capabilities()),
+        return buildSource(
+                kernel.entryName(),
+                kernel.javaName(),
+                OpenCLEmitter.emit(kernel, capabilities()),
                 OpenCLEmitter.buildOptions(options));
     }
 
     /** Builds OpenCL C source with entry point {@code entryName}; a build failure names the kernel and carries the build log. */
-    public synchronized CompiledTask buildSource(String entryName, String javaName, String source, String buildOptions) {
+    public synchronized CompiledTask buildSource(
+            String entryName, String javaName, String source, String buildOptions) {
         open();
         CLProgram program;
         try {
             program = context.buildSource(source, buildOptions);
         } catch (CLBuildException e) {
-            throw new TornadoRuntimeException("OpenCL build of kernel " + entryName + " (" + javaName + ") failed on "
-                    + id + " (" + properties.name() + "):\n" + e.buildLog(), e);
+            throw new TornadoRuntimeException(
+                    "OpenCL build of kernel " + entryName + " (" + javaName + ") failed on " + id + " ("
+                            + properties.name() + "):\n" + e.buildLog(),
+                    e);
         }
         return new Program(program, program.kernel(entryName), () -> source, entryName, HalfArgument.AS_FLOAT);
     }
@@ -190,11 +219,15 @@ public final class OpenCLDevice implements ComputeDevice {
         try {
             program = context.buildBinary(binary, buildOptions);
         } catch (CLBuildException e) {
-            throw new TornadoRuntimeException("kernel binary " + origin + " does not build on " + id + " (" + properties.name()
-                    + "):\n" + e.buildLog(), e);
+            throw new TornadoRuntimeException(
+                    "kernel binary " + origin + " does not build on " + id + " (" + properties.name() + "):\n"
+                            + e.buildLog(),
+                    e);
         } catch (CLException | IllegalArgumentException e) {
-            throw new TornadoRuntimeException("kernel binary " + origin + " does not match " + id + " (" + properties.name()
-                    + "): " + e.getMessage(), e);
+            throw new TornadoRuntimeException(
+                    "kernel binary " + origin + " does not match " + id + " (" + properties.name() + "): "
+                            + e.getMessage(),
+                    e);
         }
         if (entryName == null) {
             return new Program(program, null, () -> "// precompiled binary " + origin, null, HalfArgument.AS_FLOAT);
@@ -204,10 +237,16 @@ public final class OpenCLDevice implements ComputeDevice {
             kernel = program.kernel(entryName);
         } catch (CLException e) {
             program.close();
-            throw new TornadoRuntimeException("kernel binary " + origin + " has no kernel " + entryName + " for " + id + " ("
-                    + properties.name() + "): it was built from another task's code", e);
+            throw new TornadoRuntimeException(
+                    "kernel binary " + origin + " has no kernel " + entryName + " for " + id + " (" + properties.name()
+                            + "): it was built from another task's code",
+                    e);
         }
-        return new Program(program, kernel, () -> "// precompiled binary " + origin + " (kernel " + entryName + ")", entryName,
+        return new Program(
+                program,
+                kernel,
+                () -> "// precompiled binary " + origin + " (kernel " + entryName + ")",
+                entryName,
                 HalfArgument.AS_FLOAT);
     }
 
@@ -215,11 +254,13 @@ public final class OpenCLDevice implements ComputeDevice {
      * Wraps a program built in {@link #context()} (e.g. from SPIR-V) as a task this device launches; {@code printableCode}
      * is called only when the code is printed.
      */
-    public CompiledTask wrapProgram(CLProgram program, String entryName, Supplier<String> printableCode, HalfArgument halves) {
+    public CompiledTask wrapProgram(
+            CLProgram program, String entryName, Supplier<String> printableCode, HalfArgument halves) {
         return new Program(program, program.kernel(entryName), printableCode, entryName, halves);
     }
 
-    private record Program(CLProgram program, CLKernel kernel, Supplier<String> code, String entryName, HalfArgument halves)
+    private record Program(
+            CLProgram program, CLKernel kernel, Supplier<String> code, String entryName, HalfArgument halves)
             implements CompiledTask {
         @Override
         public String printableCode() {
@@ -248,7 +289,8 @@ public final class OpenCLDevice implements ComputeDevice {
     private static void setScalar(CLKernel k, int index, Type type, Object arg, HalfArgument halves, String task) {
         ScalarType st = type instanceof ScalarType s ? s : null;
         if (st == null) {
-            throw new TornadoRuntimeException("task " + task + ": kernel parameter " + index + " is a scalar of type " + type);
+            throw new TornadoRuntimeException(
+                    "task " + task + ": kernel parameter " + index + " is a scalar of type " + type);
         }
         switch (st) {
             case I1, I8 -> k.setArg(index, (byte) KernelArguments.asLong(arg));
@@ -256,8 +298,11 @@ public final class OpenCLDevice implements ComputeDevice {
             case I32 -> k.setArg(index, (int) KernelArguments.asLong(arg));
             case I64 -> k.setArg(index, KernelArguments.asLong(arg));
             case F16 -> {
-                short bits = arg instanceof HalfFloat h ? h.getHalfFloatValue() : HalfFloat.toHalf(((Number) arg).floatValue());
-                // The OpenCL C emitter holds halves widened to float (see OpenCLTypes): the value goes in as a float rounded to binary16.
+                short bits = arg instanceof HalfFloat h
+                        ? h.getHalfFloatValue()
+                        : HalfFloat.toHalf(((Number) arg).floatValue());
+                // The OpenCL C emitter holds halves widened to float (see OpenCLTypes): the value goes in as a float
+                // rounded to binary16.
                 switch (halves) {
                     case AS_FLOAT -> k.setArg(index, HalfFloat.toFloat(bits));
                     case AS_BITS -> k.setArg(index, bits);

@@ -1,8 +1,8 @@
 package io.squall.backend.ptx;
 
+import io.squall.backend.DiscoveringBackend;
 import io.squall.backend.ptx.driver.Cuda;
 import io.squall.backend.ptx.driver.CudaDevice;
-import io.squall.backend.DiscoveringBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,10 @@ public final class PtxBackend extends DiscoveringBackend<PtxDevice> {
         if (!found.isEmpty()) {
             return new Discovery<>(found, null);
         }
-        return new Discovery<>(found, Cuda.devices().isEmpty() ? "the CUDA driver reports no devices"
-                : "no CUDA device of compute capability 7.0 or newer (the PTX backend needs sm_70+)");
+        return new Discovery<>(
+                found,
+                Cuda.devices().isEmpty()
+                        ? "the CUDA driver reports no devices"
+                        : "no CUDA device of compute capability 7.0 or newer (the PTX backend needs sm_70+)");
     }
 }

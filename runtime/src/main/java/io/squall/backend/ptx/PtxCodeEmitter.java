@@ -1,10 +1,10 @@
 package io.squall.backend.ptx;
 
 import io.squall.backend.CodeEmitter;
-import io.squall.jit.CompileOptions;
-import io.squall.jit.Kernel;
 import io.squall.backend.ptx.codegen.PtxEmitter;
 import io.squall.backend.ptx.codegen.PtxTarget;
+import io.squall.jit.CompileOptions;
+import io.squall.jit.Kernel;
 
 import java.nio.charset.StandardCharsets;
 

@@ -4,7 +4,15 @@ import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.HalfFloat;
+import io.squall.backend.CompiledTask;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceBuffer;
 import io.squall.backend.DeviceProperties;
+import io.squall.backend.DeviceTimings;
+import io.squall.backend.KernelArguments;
+import io.squall.backend.LaunchRequest;
+import io.squall.backend.ptx.codegen.PtxEmitter;
+import io.squall.backend.ptx.codegen.PtxTarget;
 import io.squall.backend.ptx.driver.CudaBuffer;
 import io.squall.backend.ptx.driver.CudaContext;
 import io.squall.backend.ptx.driver.CudaDevice;
@@ -16,19 +24,11 @@ import io.squall.backend.ptx.driver.CudaHostBuffer;
 import io.squall.backend.ptx.driver.CudaJitException;
 import io.squall.backend.ptx.driver.CudaModule;
 import io.squall.backend.ptx.driver.CudaStream;
-import io.squall.backend.CompiledTask;
-import io.squall.backend.ComputeDevice;
-import io.squall.backend.DeviceBuffer;
-import io.squall.backend.DeviceTimings;
-import io.squall.backend.KernelArguments;
-import io.squall.backend.LaunchRequest;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
 import io.squall.jit.KernelParam;
 import io.squall.jit.ir.ScalarType;
-import io.squall.backend.ptx.codegen.PtxEmitter;
-import io.squall.backend.ptx.codegen.PtxTarget;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -56,6 +56,7 @@ import java.util.Set;
 public final class PtxDevice implements ComputeDevice {
     /** Property that turns on graph capture and replay. */
     public static final String CUDA_GRAPHS = "squall.cudaGraphs";
+
     static final long STAGING_LIMIT = 64L << 20;
     private static final int MAX_GRAPHS = 64;
 
@@ -65,14 +66,17 @@ public final class PtxDevice implements ComputeDevice {
     private final PtxTarget target;
     /** Buffers whose staging memory a submitted copy may still be reading or writing. */
     private final Set<Buffer> stagingInFlight = new HashSet<>();
+
     private CudaContext context;
     /** Closes so far: the modules loaded in a context die with it (see {@link #buildGeneration()}). */
     private volatile long generation;
+
     private CudaStream stream;
     private final ArrayDeque<CudaEvent> freeEvents = new ArrayDeque<>();
     private final List<Timed> timed = new ArrayList<>();
     /** Work not yet submitted (graph mode only). */
     private final List<Op> queued = new ArrayList<>();
+
     private final Map<List<Object>, CudaGraph> graphs = new LinkedHashMap<>();
     private final Set<List<Object>> seenOnce = new HashSet<>();
     private long graphReplays;
@@ -86,10 +90,24 @@ public final class PtxDevice implements ComputeDevice {
         this.device = device;
         this.target = PtxTarget.of(device.computeCapabilityMajor(), device.computeCapabilityMinor());
         String driver = driverVersion / 1000 + "." + driverVersion % 1000 / 10;
-        this.properties = new DeviceProperties(id, device.name(), "NVIDIA Corporation", "CUDA " + driver, "CUDA " + device.smArch(),
-                driver, TornadoDeviceType.GPU, device.totalMem(), device.sharedMemPerBlock(), device.totalMem(),
-                device.multiprocessors(), device.maxThreadsPerBlock(), new long[] {1024, 1024, 64}, device.clockKHz() / 1000,
-                Set.of(device.smArch(), "ptx-" + target.isaVersion(), "fp64", "fp16", "warp-shuffle"), "", "");
+        this.properties = new DeviceProperties(
+                id,
+                device.name(),
+                "NVIDIA Corporation",
+                "CUDA " + driver,
+                "CUDA " + device.smArch(),
+                driver,
+                TornadoDeviceType.GPU,
+                device.totalMem(),
+                device.sharedMemPerBlock(),
+                device.totalMem(),
+                device.multiprocessors(),
+                device.maxThreadsPerBlock(),
+                new long[] {1024, 1024, 64},
+                device.clockKHz() / 1000,
+                Set.of(device.smArch(), "ptx-" + target.isaVersion(), "fp64", "fp16", "warp-shuffle"),
+                "",
+                "");
     }
 
     /** Read on every use, so a program (or benchmark) can switch graphs on and off between executions. */
@@ -193,9 +211,11 @@ public final class PtxDevice implements ComputeDevice {
     public synchronized DeviceBuffer allocate(long bytes) {
         open();
         try {
-            return new Buffer(context.allocate(Math.max(8, bytes)), bytes);   // a guarded load of an empty array reads index 0
+            return new Buffer(
+                    context.allocate(Math.max(8, bytes)), bytes); // a guarded load of an empty array reads index 0
         } catch (CudaException e) {
-            throw new TornadoMemoryException("cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
+            throw new TornadoMemoryException(
+                    "cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
         }
     }
 
@@ -230,7 +250,8 @@ public final class PtxDevice implements ComputeDevice {
 
     // ---- kernels ----
 
-    private record Program(CudaModule module, CudaFunction function, String ptx, String entryName, int[] requiredBlock) implements CompiledTask {
+    private record Program(CudaModule module, CudaFunction function, String ptx, String entryName, int[] requiredBlock)
+            implements CompiledTask {
         @Override
         public String printableCode() {
             return ptx;
@@ -242,16 +263,19 @@ public final class PtxDevice implements ComputeDevice {
         open();
         int[] wg = kernel.requiredLocalSize();
         if (wg != null && Arrays.stream(wg).reduce(1, (x, y) -> x * y) > device.maxThreadsPerBlock()) {
-            throw new TornadoRuntimeException("kernel " + kernel.entryName() + " (" + kernel.javaName() + ") needs blocks of "
-                    + Arrays.toString(wg) + " threads; " + id + " allows " + device.maxThreadsPerBlock());
+            throw new TornadoRuntimeException(
+                    "kernel " + kernel.entryName() + " (" + kernel.javaName() + ") needs blocks of "
+                            + Arrays.toString(wg) + " threads; " + id + " allows " + device.maxThreadsPerBlock());
         }
         String ptx = PtxEmitter.emit(kernel, target);
         CudaModule module;
         try {
             module = CudaModule.loadPtx(context, ptx);
         } catch (CudaJitException e) {
-            throw new TornadoRuntimeException("PTX JIT of kernel " + kernel.entryName() + " (" + kernel.javaName() + ") failed on "
-                    + id + " (" + properties.name() + "): " + e.getMessage() + "\n" + e.jitLog(), e);
+            throw new TornadoRuntimeException(
+                    "PTX JIT of kernel " + kernel.entryName() + " (" + kernel.javaName() + ") failed on " + id + " ("
+                            + properties.name() + "): " + e.getMessage() + "\n" + e.jitLog(),
+                    e);
         }
         return new Program(module, module.function(kernel.entryName()), ptx, kernel.entryName(), wg);
     }
@@ -296,7 +320,8 @@ public final class PtxDevice implements ComputeDevice {
             block[d] = (int) l;
             long g = (global[d] + l - 1) / l;
             if (g > Integer.MAX_VALUE) {
-                throw new TornadoRuntimeException("global size " + Arrays.toString(global) + " needs more than 2^31 blocks");
+                throw new TornadoRuntimeException(
+                        "global size " + Arrays.toString(global) + " needs more than 2^31 blocks");
             }
             grid[d] = (int) Math.max(1, g);
         }
@@ -308,7 +333,8 @@ public final class PtxDevice implements ComputeDevice {
             case I1, I8, I16 -> (short) KernelArguments.asLong(arg);
             case I32 -> (int) KernelArguments.asLong(arg);
             case I64 -> KernelArguments.asLong(arg);
-            case F16 -> arg instanceof HalfFloat h ? h.getHalfFloatValue() : HalfFloat.toHalf(((Number) arg).floatValue());
+            case F16 ->
+                arg instanceof HalfFloat h ? h.getHalfFloatValue() : HalfFloat.toHalf(((Number) arg).floatValue());
             case F32 -> ((Number) arg).floatValue();
             case F64 -> ((Number) arg).doubleValue();
         };
@@ -363,7 +389,7 @@ public final class PtxDevice implements ComputeDevice {
         open();
         List<Op> ops = List.copyOf(queued);
         queued.clear();
-        for (Op op : ops) {   // host data into the pinned staging buffers (also before a replay: new inputs)
+        for (Op op : ops) { // host data into the pinned staging buffers (also before a replay: new inputs)
             if (op instanceof Write w && w.buffer.staged()) {
                 if (stagingInFlight.contains(w.buffer)) {
                     sync();
@@ -375,7 +401,7 @@ public final class PtxDevice implements ComputeDevice {
             switch (op) {
                 case Write w -> stagingInFlight.add(w.buffer);
                 case Read r -> stagingInFlight.add(r.buffer);
-                case Launch l -> { }
+                case Launch l -> {}
             }
         }
         if (useGraphs() && ops.stream().allMatch(Op::capturable)) {
@@ -397,12 +423,20 @@ public final class PtxDevice implements ComputeDevice {
                 graphs.put(key, graph);
             }
             if (graph != null) {
-                String task = ops.stream().filter(o -> o instanceof Launch).map(o -> ((Launch) o).task()).findFirst().orElse(null);
+                String task = ops.stream()
+                        .filter(o -> o instanceof Launch)
+                        .map(o -> ((Launch) o).task())
+                        .findFirst()
+                        .orElse(null);
                 CudaEvent start = event(), end = event();
                 start.record(stream);
                 graph.launch(stream);
                 end.record(stream);
-                timed.add(new Timed(start, end, task, task != null ? Timed.KERNEL : ops.getFirst() instanceof Read ? Timed.READ : Timed.WRITE));
+                timed.add(new Timed(
+                        start,
+                        end,
+                        task,
+                        task != null ? Timed.KERNEL : ops.getFirst() instanceof Read ? Timed.READ : Timed.WRITE));
                 graphReplays++;
                 return;
             }
@@ -412,15 +446,28 @@ public final class PtxDevice implements ComputeDevice {
             start.record(stream);
             submit(op);
             end.record(stream);
-            timed.add(new Timed(start, end, op instanceof Launch l ? l.task() : null,
+            timed.add(new Timed(
+                    start,
+                    end,
+                    op instanceof Launch l ? l.task() : null,
                     op instanceof Launch ? Timed.KERNEL : op instanceof Write ? Timed.WRITE : Timed.READ));
         }
     }
 
     private void submit(Op op) {
         switch (op) {
-            case Write w -> stream.copyToDevice(w.buffer.cuda, w.offset, w.buffer.staged() ? w.buffer.staging().asSlice(w.offset, w.bytes) : w.src, w.bytes);
-            case Read r -> stream.copyToHost(r.buffer.staged() ? r.buffer.staging().asSlice(r.offset, r.bytes) : r.dst, r.buffer.cuda, r.offset, r.bytes);
+            case Write w ->
+                stream.copyToDevice(
+                        w.buffer.cuda,
+                        w.offset,
+                        w.buffer.staged() ? w.buffer.staging().asSlice(w.offset, w.bytes) : w.src,
+                        w.bytes);
+            case Read r ->
+                stream.copyToHost(
+                        r.buffer.staged() ? r.buffer.staging().asSlice(r.offset, r.bytes) : r.dst,
+                        r.buffer.cuda,
+                        r.offset,
+                        r.bytes);
             case Launch l -> stream.launch(l.function(), l.grid(), l.block(), 0, l.args());
         }
     }
@@ -437,7 +484,8 @@ public final class PtxDevice implements ComputeDevice {
 
     private void dropGraphsUsing(Buffer b) {
         graphs.entrySet().removeIf(e -> {
-            boolean uses = e.getKey().stream().anyMatch(k -> ((List<?>) k).contains(b.cuda) || ((List<?>) k).contains(b));
+            boolean uses =
+                    e.getKey().stream().anyMatch(k -> ((List<?>) k).contains(b.cuda) || ((List<?>) k).contains(b));
             if (uses) {
                 e.getValue().close();
             }

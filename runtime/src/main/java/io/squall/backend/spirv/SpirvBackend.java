@@ -1,9 +1,9 @@
 package io.squall.backend.spirv;
 
+import io.squall.backend.DiscoveringBackend;
 import io.squall.backend.opencl.driver.CLDevice;
 import io.squall.backend.opencl.driver.CLPlatform;
 import io.squall.backend.opencl.driver.OpenCL;
-import io.squall.backend.DiscoveringBackend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +45,7 @@ public final class SpirvBackend extends DiscoveringBackend<SpirvDevice> {
                 }
             }
         }
-        return new Discovery<>(found, found.isEmpty() ? (why.isEmpty() ? "no OpenCL devices" : String.join("; ", why)) : null);
+        return new Discovery<>(
+                found, found.isEmpty() ? (why.isEmpty() ? "no OpenCL devices" : String.join("; ", why)) : null);
     }
 }

@@ -1,10 +1,10 @@
 package io.squall.backend.spirv;
 
 import io.squall.backend.CodeEmitter;
+import io.squall.backend.spirv.codegen.SpirvEmitter;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
-import io.squall.backend.spirv.codegen.SpirvEmitter;
 
 /**
  * {@code tornado --emit spirv}: the SPIR-V module of each task ({@code <graph>.<task>.spv}), written with no SPIR-V
@@ -12,7 +12,8 @@ import io.squall.backend.spirv.codegen.SpirvEmitter;
  * {@code target} is not used.
  */
 public final class SpirvCodeEmitter implements CodeEmitter {
-    private static final DeviceCapabilities ANY_DEVICE = new DeviceCapabilities(true, false, true, Integer.MAX_VALUE, "OpenCL C 1.2");
+    private static final DeviceCapabilities ANY_DEVICE =
+            new DeviceCapabilities(true, false, true, Integer.MAX_VALUE, "OpenCL C 1.2");
 
     @Override
     public String name() {

@@ -1,26 +1,26 @@
 package io.squall.backend.spirv;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.backend.CompiledTask;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceBuffer;
 import io.squall.backend.DeviceProperties;
+import io.squall.backend.DeviceTimings;
+import io.squall.backend.LaunchRequest;
+import io.squall.backend.opencl.OpenCLDevice;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.backend.opencl.driver.CLBuildException;
 import io.squall.backend.opencl.driver.CLContext;
 import io.squall.backend.opencl.driver.CLDevice;
 import io.squall.backend.opencl.driver.CLException;
 import io.squall.backend.opencl.driver.CLProgram;
-import io.squall.backend.CompiledTask;
-import io.squall.backend.ComputeDevice;
-import io.squall.backend.DeviceBuffer;
-import io.squall.backend.DeviceTimings;
-import io.squall.backend.LaunchRequest;
-import io.squall.backend.opencl.OpenCLDevice;
-import io.squall.jit.CompileOptions;
-import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.Kernel;
 import io.squall.backend.spirv.codegen.SpirTranslator;
 import io.squall.backend.spirv.codegen.SpirvBinary;
 import io.squall.backend.spirv.codegen.SpirvEmitter;
 import io.squall.backend.spirv.codegen.SpirvTools;
+import io.squall.jit.CompileOptions;
+import io.squall.jit.DeviceCapabilities;
+import io.squall.jit.Kernel;
 
 import java.lang.foreign.MemorySegment;
 
@@ -67,8 +67,12 @@ public final class SpirvDevice implements ComputeDevice {
     public DeviceCapabilities capabilities() {
         CLDevice device = opencl.clDevice();
         boolean subGroups = device.extensions().contains("cl_khr_subgroups");
-        return new DeviceCapabilities(device.hasFp64(), device.hasFp16(), subGroups,
-                (int) Math.min(Integer.MAX_VALUE, device.maxWorkGroupSize()), device.openclCVersion());
+        return new DeviceCapabilities(
+                device.hasFp64(),
+                device.hasFp16(),
+                subGroups,
+                (int) Math.min(Integer.MAX_VALUE, device.maxWorkGroupSize()),
+                device.openclCVersion());
     }
 
     @Override
@@ -95,18 +99,27 @@ public final class SpirvDevice implements ComputeDevice {
         try {
             program = switch (route) {
                 case IL -> context.buildIL(module.bytes(), buildOptions);
-                case SPIR -> context.buildBinary(SpirTranslator.toSpirBitcode(module), (SpirTranslator.BUILD_OPTIONS + " " + buildOptions).trim());
+                case SPIR ->
+                    context.buildBinary(
+                            SpirTranslator.toSpirBitcode(module),
+                            (SpirTranslator.BUILD_OPTIONS + " " + buildOptions).trim());
                 case NONE -> throw new IllegalStateException(id() + " takes no SPIR-V");
             };
         } catch (CLBuildException e) {
-            throw new TornadoRuntimeException("SPIR-V build of kernel " + kernel.entryName() + " (" + kernel.javaName() + ") failed on "
-                    + this + ":\n" + e.buildLog(), e);
+            throw new TornadoRuntimeException(
+                    "SPIR-V build of kernel " + kernel.entryName() + " (" + kernel.javaName() + ") failed on " + this
+                            + ":\n" + e.buildLog(),
+                    e);
         } catch (CLException | IllegalStateException e) {
-            throw new TornadoRuntimeException("SPIR-V build of kernel " + kernel.entryName() + " (" + kernel.javaName() + ") failed on "
-                    + this + ": " + e.getMessage(), e);
+            throw new TornadoRuntimeException(
+                    "SPIR-V build of kernel " + kernel.entryName() + " (" + kernel.javaName() + ") failed on " + this
+                            + ": " + e.getMessage(),
+                    e);
         }
-        // The disassembly is made only when the code is printed; scalars go in as the entry point declares them (halves as bits).
-        return opencl.wrapProgram(program, kernel.entryName(), () -> SpirvTools.disassemble(module), OpenCLDevice.HalfArgument.AS_BITS);
+        // The disassembly is made only when the code is printed; scalars go in as the entry point declares them (halves
+        // as bits).
+        return opencl.wrapProgram(
+                program, kernel.entryName(), () -> SpirvTools.disassemble(module), OpenCLDevice.HalfArgument.AS_BITS);
     }
 
     @Override

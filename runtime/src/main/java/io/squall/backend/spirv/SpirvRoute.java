@@ -29,7 +29,9 @@ public enum SpirvRoute {
         if (device.ilVersion().contains("SPIR-V")) {
             return IL;
         }
-        if (device.extensions().contains("cl_khr_spir") && llvmMajor(device.platform().version()) >= 15 && SpirTranslator.isAvailable()) {
+        if (device.extensions().contains("cl_khr_spir")
+                && llvmMajor(device.platform().version()) >= 15
+                && SpirTranslator.isAvailable()) {
             return SPIR;
         }
         return NONE;
@@ -38,13 +40,16 @@ public enum SpirvRoute {
     /** Why a device has no route, for the device listing. */
     public static String whyNot(CLDevice device) {
         if (!device.extensions().contains("cl_khr_spir")) {
-            return device.name() + ": accepts neither SPIR-V (CL_DEVICE_IL_VERSION empty, no cl_khr_il_program) nor SPIR (no cl_khr_spir)";
+            return device.name()
+                    + ": accepts neither SPIR-V (CL_DEVICE_IL_VERSION empty, no cl_khr_il_program) nor SPIR (no cl_khr_spir)";
         }
         int llvm = llvmMajor(device.platform().version());
         if (llvm < 15) {
-            return device.name() + ": no SPIR-V IL; it takes SPIR (cl_khr_spir), but its platform does not state an LLVM 15 or later "
+            return device.name()
+                    + ": no SPIR-V IL; it takes SPIR (cl_khr_spir), but its platform does not state an LLVM 15 or later "
                     + "that could read llvm-spirv-15's bitcode";
         }
-        return device.name() + ": no SPIR-V IL; it takes SPIR 1.2, but llvm-spirv is not installed (Debian package llvm-spirv-15)";
+        return device.name()
+                + ": no SPIR-V IL; it takes SPIR 1.2, but llvm-spirv is not installed (Debian package llvm-spirv-15)";
     }
 }

@@ -13,42 +13,41 @@ import java.util.function.ToLongFunction;
  */
 final class AutoPlacement {
     /** A candidate with what ranks it. */
-    record Ranked(DeviceCandidate device, double bandwidth, long usable) {
-    }
+    record Ranked(DeviceCandidate device, double bandwidth, long usable) {}
 
     /** How the model was placed. */
     sealed interface Choice {
         /** All of it on one device, which needs {@code need} bytes; {@code best} when it is the best-ranked device. */
-        record Whole(Ranked device, long need, boolean best) implements Choice {
-        }
+        record Whole(Ranked device, long need, boolean best) implements Choice {}
 
         /** No GPU or accelerator: the CPU engine runs everything. */
-        record CpuOnly() implements Choice {
-        }
+        record CpuOnly() implements Choice {}
 
         /** No single device holds the model's {@code modelBytes} (with its KV cache): layers split in rank order. */
-        record Split(long modelBytes, boolean cpuOffload) implements Choice {
-        }
+        record Split(long modelBytes, boolean cpuOffload) implements Choice {}
     }
 
     /** What the split did besides placing layers, in the order it happened. */
     sealed interface Note {
         /** The embedding table went to the CPU engine to leave {@code device} room for layers. */
-        record EmbeddingOnCpu(long embeddingBytes, String device) implements Note {
-        }
+        record EmbeddingOnCpu(long embeddingBytes, String device) implements Note {}
 
         /** {@code device} had {@code left} bytes, less than one layer's {@code layerBytes}: it got none. */
-        record TooSmall(String device, long layerBytes, long left) implements Note {
-        }
+        record TooSmall(String device, long layerBytes, long left) implements Note {}
     }
 
     /**
      * @param ranked the candidates, best first
      * @param ignored devices auto left out (CPU-type devices when no device list was given), described
      */
-    record Decision(List<Ranked> ranked, List<String> ignored, Choice choice, List<Note> notes, List<Stage> stages,
-                    String embedding, String output) {
-    }
+    record Decision(
+            List<Ranked> ranked,
+            List<String> ignored,
+            Choice choice,
+            List<Note> notes,
+            List<Stage> stages,
+            String embedding,
+            String output) {}
 
     private final DeviceMap map;
     private final ModelFootprint model;
@@ -94,24 +93,34 @@ final class AutoPlacement {
         // 1. The best device that holds the whole model.
         for (Ranked r : ranked) {
             String id = r.device().id();
-            long need = model.layerBytes(0, layers) + model.activationBytes()
+            long need = model.layerBytes(0, layers)
+                    + model.activationBytes()
                     + (embeddingOverride == null || embeddingOverride.equals(id) ? model.embeddingBytes() : 0)
                     + (outputOverride == null || outputOverride.equals(id) ? model.outputBytes() : 0);
             if (need <= r.usable()) {
-                return new Decision(ranked, ignored, new Choice.Whole(r, need, r == ranked.getFirst()), List.of(),
-                        List.of(new Stage(id, 0, layers)), orDefault(embeddingOverride, id), orDefault(outputOverride, id));
+                return new Decision(
+                        ranked,
+                        ignored,
+                        new Choice.Whole(r, need, r == ranked.getFirst()),
+                        List.of(),
+                        List.of(new Stage(id, 0, layers)),
+                        orDefault(embeddingOverride, id),
+                        orDefault(outputOverride, id));
             }
         }
         // 2. Split in rank order, the rest on the CPU engine.
         Choice choice;
         if (ranked.isEmpty()) {
             if (!map.cpuOffload()) {
-                throw map.error("cpuOffload", "is false but no GPU or accelerator was found to run the model ("
-                        + "devices: " + Planner.describeAll(catalog) + ")");
+                throw map.error(
+                        "cpuOffload",
+                        "is false but no GPU or accelerator was found to run the model (" + "devices: "
+                                + Planner.describeAll(catalog) + ")");
             }
             choice = new Choice.CpuOnly();
         } else {
-            choice = new Choice.Split(model.weightBytes() + model.kvBytesPerLayer() * layers + model.activationBytes(), map.cpuOffload());
+            choice = new Choice.Split(
+                    model.weightBytes() + model.kvBytesPerLayer() * layers + model.activationBytes(), map.cpuOffload());
         }
         List<Note> notes = new ArrayList<>();
         List<Stage> stages = new ArrayList<>();
@@ -144,7 +153,8 @@ final class AutoPlacement {
                 if (next + withOutput == layers) {
                     output = id;
                 } else {
-                    fit = Math.min(fit, layers - next - 1);   // leave a layer for the next stage, which takes the output head
+                    fit = Math.min(
+                            fit, layers - next - 1); // leave a layer for the next stage, which takes the output head
                 }
             }
             if (fit <= 0) {
@@ -156,9 +166,12 @@ final class AutoPlacement {
         }
         if (next < layers) {
             if (!map.cpuOffload()) {
-                throw map.error("", "the model does not fit the devices and cpuOffload is false: layers " + next + "-" + layers
-                        + " (" + Bytes.format(model.layerBytes(next, layers)) + " with their KV cache) have no room; "
-                        + "devices: " + describeUsable(ranked));
+                throw map.error(
+                        "",
+                        "the model does not fit the devices and cpuOffload is false: layers " + next + "-" + layers
+                                + " (" + Bytes.format(model.layerBytes(next, layers))
+                                + " with their KV cache) have no room; "
+                                + "devices: " + describeUsable(ranked));
             }
             stages.add(new Stage(Stage.CPU, next, layers));
         }

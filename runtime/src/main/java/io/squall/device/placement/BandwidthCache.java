@@ -3,8 +3,8 @@ package io.squall.device.placement;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.squall.backend.DeviceProperties;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceProperties;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +61,9 @@ public final class BandwidthCache {
     /** The cached figure in bytes/s, or 0 when this device was not measured yet. */
     public synchronized double cached(ComputeDevice device) {
         JsonNode entry = read().get(key(device));
-        return entry != null && entry.path("bytesPerSecond").isNumber() ? entry.path("bytesPerSecond").asDouble() : 0;
+        return entry != null && entry.path("bytesPerSecond").isNumber()
+                ? entry.path("bytesPerSecond").asDouble()
+                : 0;
     }
 
     /** The cached figure, measuring it (and saving it) the first time. */
@@ -70,8 +72,8 @@ public final class BandwidthCache {
         if (cached > 0) {
             return cached;
         }
-        System.err.println("squall: measuring the memory bandwidth of " + device.id() + " (" + device.properties().name()
-                + ") once; cached in " + file);
+        System.err.println("squall: measuring the memory bandwidth of " + device.id() + " ("
+                + device.properties().name() + ") once; cached in " + file);
         BandwidthProbe.Result r = BandwidthProbe.measure(device);
         put(device, r);
         return r.bytesPerSecond();

@@ -7,8 +7,8 @@ import io.squall.api.TornadoExecutionResult;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.device.SquallDevice;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.SquallDevice;
 
 /**
  * Measures a device's memory bandwidth with a copy kernel run through the runtime (so it is what kernels see):
@@ -18,11 +18,9 @@ public final class BandwidthProbe {
     private static final long DEFAULT_BYTES = 128L << 20;
     private static final int RUNS = 5;
 
-    private BandwidthProbe() {
-    }
+    private BandwidthProbe() {}
 
-    public record Result(double bytesPerSecond, long bufferBytes, int runs) {
-    }
+    public record Result(double bytesPerSecond, long bufferBytes, int runs) {}
 
     public static void copy(FloatArray in, FloatArray out) {
         for (@Parallel int i = 0; i < out.getSize(); i++) {
@@ -56,7 +54,9 @@ public final class BandwidthProbe {
                 .snapshot();
         long best = Long.MAX_VALUE;
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(graph)) {
-            plan.withDevice(SquallDevice.of(device)).withProfiler(io.squall.api.enums.ProfilerMode.SILENT).execute();
+            plan.withDevice(SquallDevice.of(device))
+                    .withProfiler(io.squall.api.enums.ProfilerMode.SILENT)
+                    .execute();
             for (int r = 0; r < RUNS; r++) {
                 long start = System.nanoTime();
                 TornadoExecutionResult result = plan.execute();

@@ -3,7 +3,6 @@ package io.squall.device.placement;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.exec.KernelCache;
 
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,7 @@ public final class BinaryManifest {
     /** SHA-256 of the OpenCL C each binary was built from, keyed by the binary's name (same format). */
     public static final String SOURCES_FILE_NAME = "SOURCES.SHA256SUMS";
 
-    private BinaryManifest() {
-    }
+    private BinaryManifest() {}
 
     /** Adds (or replaces) the entries of {@code binaries}, all in {@code dir}, to the directory's manifest; atomic. */
     public static void record(Path dir, List<Path> binaries) {
@@ -40,7 +38,8 @@ public final class BinaryManifest {
                 hashes.put(b.getFileName().toString(), KernelCache.sha256(Files.readAllBytes(b)));
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read a binary for the checksum manifest in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read a binary for the checksum manifest in " + dir + ": " + e.getMessage(), e);
         }
         write(dir.resolve(FILE_NAME), hashes);
     }
@@ -71,7 +70,8 @@ public final class BinaryManifest {
             Map<String, String> entries = Files.exists(manifest) ? parse(manifest) : new TreeMap<>();
             entries.putAll(hashes);
             StringBuilder text = new StringBuilder();
-            entries.forEach((name, hash) -> text.append(hash).append("  ").append(name).append('\n'));
+            entries.forEach(
+                    (name, hash) -> text.append(hash).append("  ").append(name).append('\n'));
             Path tmp = Files.createTempFile(dir, FILE_NAME, ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, manifest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -100,16 +100,19 @@ public final class BinaryManifest {
             throw new TornadoRuntimeException(what + " is not loaded: there is no checksum manifest " + manifest
                     + " (AotBuild writes one; for binaries built otherwise: `sha256sum *.bin > " + FILE_NAME + "`)");
         } catch (IOException e) {
-            throw new TornadoRuntimeException(what + " is not loaded: cannot read " + manifest + ": " + e.getMessage(), e);
+            throw new TornadoRuntimeException(
+                    what + " is not loaded: cannot read " + manifest + ": " + e.getMessage(), e);
         }
         String expected = entries.get(file.getFileName().toString());
         if (expected == null) {
-            throw new TornadoRuntimeException(what + " is not loaded: " + manifest + " has no checksum for " + file.getFileName());
+            throw new TornadoRuntimeException(
+                    what + " is not loaded: " + manifest + " has no checksum for " + file.getFileName());
         }
         String actual = KernelCache.sha256(bytes);
         if (!actual.equals(expected)) {
-            throw new TornadoRuntimeException(what + " is corrupt (truncated or modified since it was built): its SHA-256 is "
-                    + actual + " (" + bytes.length + " bytes), " + manifest + " says " + expected + "; rebuild it with AotBuild");
+            throw new TornadoRuntimeException(what
+                    + " is corrupt (truncated or modified since it was built): its SHA-256 is " + actual + " ("
+                    + bytes.length + " bytes), " + manifest + " says " + expected + "; rebuild it with AotBuild");
         }
         return bytes;
     }
@@ -124,7 +127,9 @@ public final class BinaryManifest {
                 continue;
             }
             // sha256sum: digest, a space, then ' ' (text) or '*' (binary mode), then the name
-            if (line.length() < 67 || !line.substring(0, 64).matches("[0-9a-fA-F]{64}") || line.charAt(64) != ' '
+            if (line.length() < 67
+                    || !line.substring(0, 64).matches("[0-9a-fA-F]{64}")
+                    || line.charAt(64) != ' '
                     || (line.charAt(65) != ' ' && line.charAt(65) != '*')) {
                 throw new IOException(manifest + " line " + (i + 1) + ": expected `<64 hex digits>  <file name>`");
             }
@@ -132,5 +137,4 @@ public final class BinaryManifest {
         }
         return entries;
     }
-
 }

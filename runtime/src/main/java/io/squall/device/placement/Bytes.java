@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 
 /** Byte sizes as people write them ("8GB", "512 MiB", "1.5G"; K/M/G/T are powers of 1024) and as we print them. */
 public final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:I?B)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:I?B)?", Pattern.CASE_INSENSITIVE);
 
     /** What {@link #parse} returns for a size of 2^63 bytes or more. */
     public static final long TOO_LARGE = -2;
@@ -29,7 +29,7 @@ public final class Bytes {
             default -> 0;
         };
         double bytes = value * (1L << shift);
-        return bytes < 0x1p63 ? (long) bytes : TOO_LARGE;   // a cast would saturate silently at 8 EiB
+        return bytes < 0x1p63 ? (long) bytes : TOO_LARGE; // a cast would saturate silently at 8 EiB
     }
 
     /** "1.24 GiB", "512.0 MiB", "812 B". */

@@ -34,15 +34,14 @@ public final class DeviceMap {
     /** Memory fraction kept free on every device unless {@code headroom} says otherwise. */
     public static final double DEFAULT_HEADROOM = 0.10;
 
-    private static final Set<String> TOP_KEYS = Set.of("$schema", "description", "devices", "stages", "embedding", "output",
-            "headroom", "cpuOffload");
+    private static final Set<String> TOP_KEYS =
+            Set.of("$schema", "description", "devices", "stages", "embedding", "output", "headroom", "cpuOffload");
     private static final Set<String> DEVICE_KEYS = Set.of("id", "memory", "binaries", "jit");
     private static final Set<String> STAGE_KEYS = Set.of("device", "layers");
     private static final Pattern RANGE = Pattern.compile("(\\d+)(?:\\s*-\\s*(\\d+))?");
 
     /** A device entry: settings for one runtime device. {@code memory} -1 = what the device reports. */
-    public record DeviceEntry(String id, long memory, KernelBinaries binaries, boolean jit, String path) {
-    }
+    public record DeviceEntry(String id, long memory, KernelBinaries binaries, boolean jit, String path) {}
 
     /** A stage as written; {@code end} -1 for "all" (resolved against the model's layer count in {@link #place}). */
     record StageSpec(String device, String text, int first, int end, String path) {
@@ -62,13 +61,28 @@ public final class DeviceMap {
     /** Devices splitting the layers evenly ({@code --device a,b}), or null. */
     private final List<String> evenSplit;
 
-    private DeviceMap(String source, boolean auto, List<DeviceEntry> devices, List<StageSpec> stages, String embedding,
-                      String output, double headroom, boolean cpuOffload) {
+    private DeviceMap(
+            String source,
+            boolean auto,
+            List<DeviceEntry> devices,
+            List<StageSpec> stages,
+            String embedding,
+            String output,
+            double headroom,
+            boolean cpuOffload) {
         this(source, auto, devices, stages, embedding, output, headroom, cpuOffload, null);
     }
 
-    private DeviceMap(String source, boolean auto, List<DeviceEntry> devices, List<StageSpec> stages, String embedding,
-                      String output, double headroom, boolean cpuOffload, List<String> evenSplit) {
+    private DeviceMap(
+            String source,
+            boolean auto,
+            List<DeviceEntry> devices,
+            List<StageSpec> stages,
+            String embedding,
+            String output,
+            double headroom,
+            boolean cpuOffload,
+            List<String> evenSplit) {
         this.source = source;
         this.auto = auto;
         this.devices = List.copyOf(devices);
@@ -103,8 +117,15 @@ public final class DeviceMap {
     public static DeviceMap singleDevice(String id) {
         String source = "--device " + id;
         String device = checkDeviceSyntax(id, source, "device");
-        return new DeviceMap(source, false, List.of(), List.of(new StageSpec(device, "all", 0, -1, "device")), null, null,
-                DEFAULT_HEADROOM, true);
+        return new DeviceMap(
+                source,
+                false,
+                List.of(),
+                List.of(new StageSpec(device, "all", 0, -1, "device")),
+                null,
+                null,
+                DEFAULT_HEADROOM,
+                true);
     }
 
     /**
@@ -115,7 +136,9 @@ public final class DeviceMap {
     public static DeviceMap fromDeviceOption(String value, Path defaultDevicesJson) {
         String v = value.trim();
         if (v.equals("auto")) {
-            return defaultDevicesJson != null && Files.isRegularFile(defaultDevicesJson) ? load(defaultDevicesJson) : auto();
+            return defaultDevicesJson != null && Files.isRegularFile(defaultDevicesJson)
+                    ? load(defaultDevicesJson)
+                    : auto();
         }
         if (v.endsWith(".json")) {
             return load(Path.of(v));
@@ -228,11 +251,17 @@ public final class DeviceMap {
         }
 
         JsonNode st = root.get("stages");
-        c.require(st != null, "stages", "missing: give \"auto\" or an array such as [{\"device\": \"opencl:0\", \"layers\": \"all\"}]");
+        c.require(
+                st != null,
+                "stages",
+                "missing: give \"auto\" or an array such as [{\"device\": \"opencl:0\", \"layers\": \"all\"}]");
         boolean auto;
         List<StageSpec> specs = new ArrayList<>();
         if (st.isTextual()) {
-            c.require(st.asText().equals("auto"), "stages", "\"" + st.asText() + "\" is not \"auto\" nor an array of stages");
+            c.require(
+                    st.asText().equals("auto"),
+                    "stages",
+                    "\"" + st.asText() + "\" is not \"auto\" nor an array of stages");
             auto = true;
         } else {
             c.require(st.isArray(), "stages", "must be \"auto\" or an array of stages, found " + kind(st));
@@ -249,7 +278,9 @@ public final class DeviceMap {
         double headroom = DEFAULT_HEADROOM;
         if (root.has("headroom")) {
             JsonNode h = root.get("headroom");
-            c.require(h.isNumber() && h.asDouble() >= 0 && h.asDouble() < 1, "headroom",
+            c.require(
+                    h.isNumber() && h.asDouble() >= 0 && h.asDouble() < 1,
+                    "headroom",
                     "must be a fraction of device memory kept free, 0 <= headroom < 1 (e.g. 0.1), found " + h);
             headroom = h.asDouble();
         }
@@ -259,7 +290,9 @@ public final class DeviceMap {
             cpuOffload = root.get("cpuOffload").asBoolean();
         }
         for (DeviceEntry e : entries) {
-            c.require(e.jit() || e.binaries() != null, e.path() + ".jit",
+            c.require(
+                    e.jit() || e.binaries() != null,
+                    e.path() + ".jit",
                     "is false but the entry names no binaries: a device that cannot JIT needs precompiled kernels");
         }
         return new DeviceMap(source, auto, entries, specs, embedding, output, headroom, cpuOffload);
@@ -271,7 +304,9 @@ public final class DeviceMap {
         JsonNode idNode = n.get("id");
         c.require(idNode != null, path + ".id", "missing");
         c.require(idNode.isTextual(), path + ".id", "must be a device id string such as \"opencl:0\"");
-        c.require(!idNode.asText().trim().equalsIgnoreCase(Stage.CPU), path + ".id",
+        c.require(
+                !idNode.asText().trim().equalsIgnoreCase(Stage.CPU),
+                path + ".id",
                 "\"cpu\" is the CPU engine, it needs no device entry (cpuOffload controls its use by \"auto\")");
         String id = checkDeviceSyntax(idNode.asText(), c.source, path + ".id");
         long memory = -1;
@@ -283,7 +318,10 @@ public final class DeviceMap {
                 memory = Bytes.parse(m.asText());
             }
             c.require(memory != Bytes.TOO_LARGE, path + ".memory", "is beyond 8 EiB (2^63 bytes), found " + m);
-            c.require(memory > 0, path + ".memory", "must be a positive size such as \"8GB\" or a number of bytes, found " + m);
+            c.require(
+                    memory > 0,
+                    path + ".memory",
+                    "must be a positive size such as \"8GB\" or a number of bytes, found " + m);
         }
         boolean jit = true;
         if (n.has("jit")) {
@@ -298,18 +336,29 @@ public final class DeviceMap {
     }
 
     private static StageSpec parseStage(Ctx c, JsonNode n, String path, boolean only) {
-        c.require(n.isObject(), path, "must be an object such as {\"device\": \"opencl:0\", \"layers\": \"0-16\"}, found " + kind(n));
+        c.require(
+                n.isObject(),
+                path,
+                "must be an object such as {\"device\": \"opencl:0\", \"layers\": \"0-16\"}, found " + kind(n));
         c.keys(n, path, STAGE_KEYS);
         JsonNode d = n.get("device");
         c.require(d != null, path + ".device", "missing");
         c.require(d.isTextual(), path + ".device", "must be a device id string (\"opencl:0\", \"cpu\", ...)");
-        String device = d.asText().trim().equalsIgnoreCase(Stage.CPU) ? Stage.CPU : checkDeviceSyntax(d.asText(), c.source, path + ".device");
+        String device = d.asText().trim().equalsIgnoreCase(Stage.CPU)
+                ? Stage.CPU
+                : checkDeviceSyntax(d.asText(), c.source, path + ".device");
         JsonNode l = n.get("layers");
         if (l == null) {
-            c.require(only, path + ".layers", "missing: with several stages each names its layers, e.g. \"0-8\" (end exclusive)");
+            c.require(
+                    only,
+                    path + ".layers",
+                    "missing: with several stages each names its layers, e.g. \"0-8\" (end exclusive)");
             return new StageSpec(device, "all", 0, -1, path);
         }
-        c.require(l.isTextual(), path + ".layers", "must be a string: \"all\", \"A-B\" (layers A..B-1) or \"N\", found " + l);
+        c.require(
+                l.isTextual(),
+                path + ".layers",
+                "must be a string: \"all\", \"A-B\" (layers A..B-1) or \"N\", found " + l);
         String text = l.asText().trim();
         if (text.equals("all")) {
             return new StageSpec(device, text, 0, -1, path);
@@ -323,7 +372,10 @@ public final class DeviceMap {
         } catch (NumberFormatException e) {
             throw c.error(path + ".layers", "\"" + text + "\": layer number too large");
         }
-        c.require(end > first, path + ".layers", "\"" + text + "\" is empty: ranges are A-B with B > A, end exclusive (\"0-16\" = layers 0..15)");
+        c.require(
+                end > first,
+                path + ".layers",
+                "\"" + text + "\" is empty: ranges are A-B with B > A, end exclusive (\"0-16\" = layers 0..15)");
         return new StageSpec(device, text, first, end, path);
     }
 
@@ -333,7 +385,9 @@ public final class DeviceMap {
                 StageSpec a = specs.get(j), b = specs.get(i);
                 boolean overlap = a.end() < 0 || b.end() < 0 || (b.first() < a.end() && a.first() < b.end());
                 if (overlap) {
-                    throw c.error(b.path() + ".layers", "\"" + b.text() + "\" overlaps " + a.path() + " \"" + a.text() + "\"");
+                    throw c.error(
+                            b.path() + ".layers",
+                            "\"" + b.text() + "\" overlaps " + a.path() + " \"" + a.text() + "\"");
                 }
             }
         }
@@ -355,8 +409,9 @@ public final class DeviceMap {
         try {
             return DeviceId.parse(id, null).toString();
         } catch (TornadoDeviceException e) {
-            throw new DeviceMapException(source + ": " + path + " \"" + id + "\": not a device id: expected backend:index such as "
-                    + "opencl:0, ptx:0, jvm, or cpu for the CPU engine");
+            throw new DeviceMapException(
+                    source + ": " + path + " \"" + id + "\": not a device id: expected backend:index such as "
+                            + "opencl:0, ptx:0, jvm, or cpu for the CPU engine");
         }
     }
 
@@ -381,7 +436,11 @@ public final class DeviceMap {
                 String k = it.next();
                 if (!allowed.contains(k)) {
                     String p = path.isEmpty() ? k : path + "." + k;
-                    throw error(p, "unknown key; allowed here: " + String.join(", ", allowed.stream().sorted().toList()));
+                    throw error(
+                            p,
+                            "unknown key; allowed here: "
+                                    + String.join(
+                                            ", ", allowed.stream().sorted().toList()));
                 }
             }
         }
@@ -401,7 +460,8 @@ public final class DeviceMap {
         int first = 0;
         for (int i = 0; i < evenSplit.size(); i++) {
             int count = layers / evenSplit.size() + (i < layers % evenSplit.size() ? 1 : 0);
-            specs.add(new StageSpec(evenSplit.get(i), first + "-" + (first + count), first, first + count, "device[" + i + "]"));
+            specs.add(new StageSpec(
+                    evenSplit.get(i), first + "-" + (first + count), first, first + count, "device[" + i + "]"));
             first += count;
         }
         return specs;

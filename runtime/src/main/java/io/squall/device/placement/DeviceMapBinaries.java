@@ -1,12 +1,12 @@
 package io.squall.device.placement;
 
-import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.backend.ComputeDevice;
+import io.squall.backend.opencl.OpenCLDevice;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
 import io.squall.device.Devices;
 import io.squall.exec.KernelBinaryProvider;
 import io.squall.exec.KernelCache;
-import io.squall.backend.ComputeDevice;
-import io.squall.backend.opencl.OpenCLDevice;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
 
@@ -68,25 +68,34 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
             throw map.error(e.path() + ".id", "\"" + e.id() + "\": " + ex.getMessage());
         }
         if (!(device instanceof OpenCLDevice cl)) {
-            throw map.error(bins.jsonPath(), "names binaries for " + e.id() + ", but only OpenCL devices load precompiled binaries");
+            throw map.error(
+                    bins.jsonPath(),
+                    "names binaries for " + e.id() + ", but only OpenCL devices load precompiled binaries");
         }
         String options = OpenCLEmitter.buildOptions(CompileOptions.defaults());
         List<Map.Entry<String, Path>> files = new ArrayList<>(bins.byEntryName().entrySet());
         if (bins.directory() != null) {
             try (Stream<Path> s = Files.list(bins.directory())) {
-                s.filter(p -> p.getFileName().toString().endsWith(KernelBinaries.EXTENSION)).sorted()
+                s.filter(p -> p.getFileName().toString().endsWith(KernelBinaries.EXTENSION))
+                        .sorted()
                         .forEach(p -> files.add(Map.entry("", p)));
             } catch (IOException ex) {
                 throw map.error(bins.jsonPath(), "cannot list " + bins.directory() + ": " + ex.getMessage());
             }
             if (files.isEmpty()) {
-                throw map.error(bins.jsonPath(), "directory " + bins.directory() + " holds no *" + KernelBinaries.EXTENSION + " files");
+                throw map.error(
+                        bins.jsonPath(),
+                        "directory " + bins.directory() + " holds no *" + KernelBinaries.EXTENSION + " files");
             }
         }
         for (Map.Entry<String, Path> f : files) {
             String path = f.getKey().isEmpty() ? bins.jsonPath() : bins.jsonPath() + "." + f.getKey();
             try {
-                cl.loadBinary(f.getKey().isEmpty() ? null : f.getKey(), read(f.getValue(), e.id()), f.getValue().toString(), options);
+                cl.loadBinary(
+                        f.getKey().isEmpty() ? null : f.getKey(),
+                        read(f.getValue(), e.id()),
+                        f.getValue().toString(),
+                        options);
             } catch (TornadoRuntimeException ex) {
                 throw new DeviceMapException(map.source() + ": " + path + ": " + ex.getMessage(), ex);
             }
@@ -105,7 +114,9 @@ public final class DeviceMapBinaries implements KernelBinaryProvider, AutoClosea
             return null;
         }
         Path file = e.binaries().find(graphDotTask, kernel.entryName());
-        return file == null ? null : new Binary(read(file, device.id()), file.toString(), BinaryManifest.sourceSha256(file));
+        return file == null
+                ? null
+                : new Binary(read(file, device.id()), file.toString(), BinaryManifest.sourceSha256(file));
     }
 
     @Override

@@ -48,16 +48,25 @@ public record KernelBinaries(Path directory, Map<String, Path> byEntryName, Stri
             c.require(Files.isDirectory(dir), path, "\"" + n.asText() + "\": no such directory (" + dir + ")");
             return new KernelBinaries(dir, Map.of(), path);
         }
-        c.require(n.isObject(), path, "must be a directory of <graph>.<task>.bin files or an object {\"kernelEntryName\": \"file\"}");
+        c.require(
+                n.isObject(),
+                path,
+                "must be a directory of <graph>.<task>.bin files or an object {\"kernelEntryName\": \"file\"}");
         c.require(!n.isEmpty(), path, "is empty");
         Map<String, Path> files = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = n.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             String p = path + "." + e.getKey();
-            c.require(e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*"), p, "is not a kernel entry-point name (a C identifier)");
+            c.require(
+                    e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*"),
+                    p,
+                    "is not a kernel entry-point name (a C identifier)");
             c.require(e.getValue().isTextual(), p, "must be the path of a binary file");
             Path f = baseDir.resolve(e.getValue().asText());
-            c.require(Files.isRegularFile(f), p, "\"" + e.getValue().asText() + "\": no such file (" + f + ") for device " + deviceId);
+            c.require(
+                    Files.isRegularFile(f),
+                    p,
+                    "\"" + e.getValue().asText() + "\": no such file (" + f + ") for device " + deviceId);
             files.put(e.getKey(), f);
         }
         return new KernelBinaries(null, files, path);

@@ -8,8 +8,13 @@ import java.util.Arrays;
  * (keys and values for the whole context), {@code activationBytes} the per-device working buffers
  * (hidden state, scratch, logits), counted once on every device a placement uses.
  */
-public record ModelFootprint(int layers, long[] layerWeightBytes, long embeddingBytes, long outputBytes,
-                             long kvBytesPerLayer, long activationBytes) {
+public record ModelFootprint(
+        int layers,
+        long[] layerWeightBytes,
+        long embeddingBytes,
+        long outputBytes,
+        long kvBytesPerLayer,
+        long activationBytes) {
     public ModelFootprint {
         if (layers <= 0) {
             throw new IllegalArgumentException("a model has at least one layer, got " + layers);
@@ -30,8 +35,13 @@ public record ModelFootprint(int layers, long[] layerWeightBytes, long embedding
     }
 
     /** A model whose layers all have the same size. */
-    public static ModelFootprint uniform(int layers, long bytesPerLayer, long embeddingBytes, long outputBytes,
-                                         long kvBytesPerLayer, long activationBytes) {
+    public static ModelFootprint uniform(
+            int layers,
+            long bytesPerLayer,
+            long embeddingBytes,
+            long outputBytes,
+            long kvBytesPerLayer,
+            long activationBytes) {
         long[] sizes = new long[layers];
         Arrays.fill(sizes, bytesPerLayer);
         return new ModelFootprint(layers, sizes, embeddingBytes, outputBytes, kvBytesPerLayer, activationBytes);
@@ -67,14 +77,19 @@ public record ModelFootprint(int layers, long[] layerWeightBytes, long embedding
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ModelFootprint m && layers == m.layers && Arrays.equals(layerWeightBytes, m.layerWeightBytes)
-                && embeddingBytes == m.embeddingBytes && outputBytes == m.outputBytes
-                && kvBytesPerLayer == m.kvBytesPerLayer && activationBytes == m.activationBytes;
+        return o instanceof ModelFootprint m
+                && layers == m.layers
+                && Arrays.equals(layerWeightBytes, m.layerWeightBytes)
+                && embeddingBytes == m.embeddingBytes
+                && outputBytes == m.outputBytes
+                && kvBytesPerLayer == m.kvBytesPerLayer
+                && activationBytes == m.activationBytes;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(layerWeightBytes) * 31 + Long.hashCode(embeddingBytes + outputBytes + kvBytesPerLayer + activationBytes);
+        return Arrays.hashCode(layerWeightBytes) * 31
+                + Long.hashCode(embeddingBytes + outputBytes + kvBytesPerLayer + activationBytes);
     }
 
     @Override

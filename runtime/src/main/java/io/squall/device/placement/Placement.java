@@ -32,7 +32,8 @@ public record Placement(List<Stage> stages, String embeddingDevice, String outpu
                 return s;
             }
         }
-        throw new IllegalArgumentException("layer " + layer + " is not placed (" + stages.getLast().endLayer() + " layers)");
+        throw new IllegalArgumentException(
+                "layer " + layer + " is not placed (" + stages.getLast().endLayer() + " layers)");
     }
 
     /** The distinct devices used, in first-use order (embedding, stages, output), {@code cpu} included when used. */

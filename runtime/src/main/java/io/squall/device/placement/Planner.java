@@ -1,6 +1,5 @@
 package io.squall.device.placement;
 
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,8 +25,12 @@ final class Planner {
         for (DeviceMap.DeviceEntry e : map.deviceEntries()) {
             requireDevice(e.id(), e.path() + ".id");
         }
-        why.append(map.isAuto() ? "auto placement" : "placement").append(" from ").append(map.source()).append(": ")
-                .append(describeModel()).append('\n');
+        why.append(map.isAuto() ? "auto placement" : "placement")
+                .append(" from ")
+                .append(map.source())
+                .append(": ")
+                .append(describeModel())
+                .append('\n');
         Placement p = map.isAuto() ? auto() : explicit();
         checkFit(p);
         return p;
@@ -43,8 +46,10 @@ final class Planner {
                 requireDevice(s.device(), s.path().startsWith("device[") ? s.path() : s.path() + ".device");
             }
             if (s.end() > layers || s.first() >= layers) {
-                throw map.error(s.path() + ".layers", "\"" + s.text() + "\" goes beyond the model's " + layers
-                        + " layers (0-" + layers + ", end exclusive)");
+                throw map.error(
+                        s.path() + ".layers",
+                        "\"" + s.text() + "\" goes beyond the model's " + layers + " layers (0-" + layers
+                                + ", end exclusive)");
             }
         }
         specs.sort(Comparator.comparingInt(DeviceMap.StageSpec::first));
@@ -60,7 +65,8 @@ final class Planner {
         if (next < layers) {
             throw missing(next, layers, specs);
         }
-        String embedding = map.embedding() != null ? map.embedding() : stages.getFirst().deviceId();
+        String embedding =
+                map.embedding() != null ? map.embedding() : stages.getFirst().deviceId();
         String output = map.output() != null ? map.output() : stages.getLast().deviceId();
         if (map.embedding() != null && !embedding.equals(Stage.CPU)) {
             requireDevice(embedding, "embedding");
@@ -77,8 +83,10 @@ final class Planner {
         StringJoiner covered = new StringJoiner(", ");
         sorted.forEach(s -> covered.add(s.first() + "-" + s.resolvedEnd(model.layers())));
         String which = to - from == 1 ? "layer " + from + " is" : "layers " + from + "-" + to + " (end exclusive) are";
-        return map.error("stages", which + " not placed: the stages cover " + covered + " of the model's " + model.layers()
-                + " layers (0-" + model.layers() + "; ranges are end exclusive, \"0-16\" = layers 0..15)");
+        return map.error(
+                "stages",
+                which + " not placed: the stages cover " + covered + " of the model's " + model.layers() + " layers (0-"
+                        + model.layers() + "; ranges are end exclusive, \"0-16\" = layers 0..15)");
     }
 
     // ---------------------------------------------------------------- auto
@@ -89,7 +97,11 @@ final class Planner {
         AutoExplanation.explain(d, why);
         Placement p = new Placement(d.stages(), d.embedding(), d.output(), "");
         describeStages(p);
-        return new Placement(p.stages(), p.embeddingDevice(), p.outputDevice(), why.toString().stripTrailing());
+        return new Placement(
+                p.stages(),
+                p.embeddingDevice(),
+                p.outputDevice(),
+                why.toString().stripTrailing());
     }
 
     // ---------------------------------------------------------------- memory
@@ -122,7 +134,8 @@ final class Planner {
             n.weights += model.layerWeights(s.firstLayer(), s.endLayer());
             n.kv += model.kvBytesPerLayer() * s.layerCount();
             n.activations = model.activationBytes();
-            n.parts.add("layers " + s.range() + " (" + s.layerCount() + (s.layerCount() == 1 ? " layer" : " layers") + ")");
+            n.parts.add(
+                    "layers " + s.range() + " (" + s.layerCount() + (s.layerCount() == 1 ? " layer" : " layers") + ")");
         }
         Need e = needs.computeIfAbsent(p.embeddingDevice(), k -> new Need());
         e.embedding = model.embeddingBytes();
@@ -139,15 +152,19 @@ final class Planner {
         for (Map.Entry<String, Need> e : needs(p).entrySet()) {
             String id = e.getKey();
             if (id.equals(Stage.CPU)) {
-                continue;   // the CPU engine reads weights from the mapped file; the OS pages them
+                continue; // the CPU engine reads weights from the mapped file; the OS pages them
             }
             DeviceCandidate d = catalog.find(id);
             long usable = usable(d);
             Need n = e.getValue();
             if (n.total() > usable) {
-                throw map.error(pathsOf(p, id), "(" + String.join(", ", n.parts) + " on " + id + ") does not fit " + d.describe()
-                        + ": needs " + Bytes.format(n.total()) + " (" + n.breakdown() + ") but " + Bytes.format(usable)
-                        + " is usable (" + Bytes.format(memory(d)) + " free, " + percent(map.headroom()) + " headroom kept)");
+                throw map.error(
+                        pathsOf(p, id),
+                        "(" + String.join(", ", n.parts) + " on " + id + ") does not fit " + d.describe()
+                                + ": needs " + Bytes.format(n.total()) + " (" + n.breakdown() + ") but "
+                                + Bytes.format(usable)
+                                + " is usable (" + Bytes.format(memory(d)) + " free, " + percent(map.headroom())
+                                + " headroom kept)");
             }
         }
     }
@@ -170,34 +187,51 @@ final class Planner {
         if (id.equals(map.output())) {
             j.add("output");
         }
-        return j.length() == 0 ? (id.equals(p.embeddingDevice()) ? "embedding" : "output") + " (default)" : j.toString();
+        return j.length() == 0
+                ? (id.equals(p.embeddingDevice()) ? "embedding" : "output") + " (default)"
+                : j.toString();
     }
 
     private void describeStages(Placement p) {
         for (Map.Entry<String, Need> e : needs(p).entrySet()) {
             String id = e.getKey();
             Need n = e.getValue();
-            why.append("  ").append(id.equals(Stage.CPU) ? "cpu (the CPU engine)" : catalog.find(id).describe()).append(": ")
+            why.append("  ")
+                    .append(
+                            id.equals(Stage.CPU)
+                                    ? "cpu (the CPU engine)"
+                                    : catalog.find(id).describe())
+                    .append(": ")
                     .append(String.join(", ", n.parts));
             if (id.equals(Stage.CPU)) {
-                why.append(" (weights read from the mapped file, ").append(Bytes.format(n.kv)).append(" KV cache)");
+                why.append(" (weights read from the mapped file, ")
+                        .append(Bytes.format(n.kv))
+                        .append(" KV cache)");
             } else {
-                why.append(" (").append(Bytes.format(n.total())).append(" of ").append(Bytes.format(usable(catalog.find(id))))
+                why.append(" (")
+                        .append(Bytes.format(n.total()))
+                        .append(" of ")
+                        .append(Bytes.format(usable(catalog.find(id))))
                         .append(" usable)");
             }
             why.append('\n');
         }
         if (p.stages().size() > 1) {
-            why.append("  pipeline: the hidden state crosses devices ").append(p.stages().size() - 1).append(p.stages().size() == 2 ? " time" : " times")
+            why.append("  pipeline: the hidden state crosses devices ")
+                    .append(p.stages().size() - 1)
+                    .append(p.stages().size() == 2 ? " time" : " times")
                     .append(" per token\n");
         }
     }
 
     private String describeModel() {
         return model.layers() + " layers, weights " + Bytes.format(model.weightBytes()) + " (layers "
-                + Bytes.format(model.layerWeights(0, model.layers())) + ", embedding " + Bytes.format(model.embeddingBytes())
-                + ", output " + Bytes.format(model.outputBytes()) + "), KV cache " + Bytes.format(model.kvBytesPerLayer() * model.layers())
-                + " (" + Bytes.format(model.kvBytesPerLayer()) + " per layer), activations " + Bytes.format(model.activationBytes())
+                + Bytes.format(model.layerWeights(0, model.layers())) + ", embedding "
+                + Bytes.format(model.embeddingBytes())
+                + ", output " + Bytes.format(model.outputBytes()) + "), KV cache "
+                + Bytes.format(model.kvBytesPerLayer() * model.layers())
+                + " (" + Bytes.format(model.kvBytesPerLayer()) + " per layer), activations "
+                + Bytes.format(model.activationBytes())
                 + ", headroom " + percent(map.headroom());
     }
 
@@ -226,10 +260,11 @@ final class Planner {
         DeviceCandidate d = catalog.find(id);
         if (d == null) {
             String why = catalog.whyAbsent(id);
-            throw map.error(path, "\"" + id + "\": no such device" + (why != null ? " (" + why + ")" : "")
-                    + "; available: " + describeAll(catalog) + ", cpu (the CPU engine)");
+            throw map.error(
+                    path,
+                    "\"" + id + "\": no such device" + (why != null ? " (" + why + ")" : "") + "; available: "
+                            + describeAll(catalog) + ", cpu (the CPU engine)");
         }
         return d;
     }
-
 }

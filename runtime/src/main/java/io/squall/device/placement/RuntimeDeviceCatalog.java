@@ -1,9 +1,9 @@
 package io.squall.device.placement;
 
-import io.squall.backend.DeviceProperties;
-import io.squall.device.Devices;
 import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.DeviceProperties;
+import io.squall.device.Devices;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +12,7 @@ import java.util.List;
 final class RuntimeDeviceCatalog implements DeviceCatalog {
     static final RuntimeDeviceCatalog INSTANCE = new RuntimeDeviceCatalog();
 
-    private RuntimeDeviceCatalog() {
-    }
+    private RuntimeDeviceCatalog() {}
 
     @Override
     public List<DeviceCandidate> devices() {
@@ -22,7 +21,8 @@ final class RuntimeDeviceCatalog implements DeviceCatalog {
         for (ComputeDevice d : Devices.all()) {
             DeviceProperties p = d.properties();
             // OpenCL has no portable free-memory query: the device's global memory is what a fresh context can use.
-            out.add(new DeviceCandidate(d.id(), p.name(), p.type(), p.globalMemory(), p.maxAllocation(), cache.cached(d)));
+            out.add(new DeviceCandidate(
+                    d.id(), p.name(), p.type(), p.globalMemory(), p.maxAllocation(), cache.cached(d)));
         }
         return out;
     }

@@ -13,7 +13,8 @@ public record Stage(String deviceId, int firstLayer, int endLayer) {
             throw new IllegalArgumentException("a stage needs a device id");
         }
         if (firstLayer < 0 || endLayer <= firstLayer) {
-            throw new IllegalArgumentException("bad layer range " + firstLayer + "-" + endLayer + " (first inclusive, end exclusive)");
+            throw new IllegalArgumentException(
+                    "bad layer range " + firstLayer + "-" + endLayer + " (first inclusive, end exclusive)");
         }
     }
 

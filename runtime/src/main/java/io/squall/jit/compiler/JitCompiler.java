@@ -5,6 +5,7 @@ import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
 import io.squall.jit.frontend.KernelFrontend;
 import io.squall.jit.passes.PassPipeline;
+
 import java.lang.reflect.Method;
 import java.util.List;
 
@@ -19,8 +20,7 @@ import java.util.List;
  * ...) as a FIELD parameter; an AtomicInteger passes one int as BUFFER and LENGTH.
  */
 public final class JitCompiler {
-    private JitCompiler() {
-    }
+    private JitCompiler() {}
 
     /** Bytecode to verified SSA IR, optimized. {@code args}: one ArgSpec per Java parameter, in order. */
     public static Kernel compile(Method method, List<ArgSpec> args, CompileOptions options) {

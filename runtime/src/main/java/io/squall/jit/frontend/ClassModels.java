@@ -8,12 +8,13 @@ import java.lang.classfile.MethodModel;
 
 /** Reads class files through the class loader that defined the kernel (so the bytecode is the running code). */
 final class ClassModels {
-    private ClassModels() {
-    }
+    private ClassModels() {}
 
     static ClassModel load(String internalName, ClassLoader loader) {
         String resource = internalName + ".class";
-        try (InputStream in = loader != null ? loader.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
+        try (InputStream in = loader != null
+                ? loader.getResourceAsStream(resource)
+                : ClassLoader.getSystemResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalArgumentException("class file " + resource + " not found by " + loader
                         + "; kernels must be loaded from class files the class loader can read");

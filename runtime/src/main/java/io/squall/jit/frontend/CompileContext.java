@@ -5,12 +5,13 @@ import io.squall.jit.Kernel;
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Function;
+import io.squall.jit.ir.Instruction.Binary;
 import io.squall.jit.ir.IrBuilder;
 import io.squall.jit.ir.Phi;
 import io.squall.jit.ir.ScalarType;
 import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Value;
-import io.squall.jit.ir.Instruction.Binary;
+
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -23,7 +24,12 @@ final class CompileContext {
     static final int REDUCTION_GROUP_SIZE = 128;
     static final int MAX_INLINE_DEPTH = 32;
 
-    enum ReduceOp { SUM, MAX, MIN, PRODUCT }
+    enum ReduceOp {
+        SUM,
+        MAX,
+        MIN,
+        PRODUCT
+    }
 
     /** A @Reduce argument: its private accumulator slot and, once the loop body shows it, the operator. */
     static final class Reduction {
@@ -99,7 +105,8 @@ final class CompileContext {
         return null;
     }
 
-    private static void collectPhiLeaves(Value v, Map<Temp, Object> defs, java.util.Set<Value> seen, java.util.Set<Value> leaves) {
+    private static void collectPhiLeaves(
+            Value v, Map<Temp, Object> defs, java.util.Set<Value> seen, java.util.Set<Value> leaves) {
         if (!seen.add(v) || leaves.size() > 1) {
             return;
         }
@@ -128,7 +135,7 @@ final class CompileContext {
         if (parameterExprs.containsKey(t)) {
             return parameterExprs.get(t);
         }
-        if (defs.get(t) instanceof Phi) {   // loop-invariant values pass through a web of phis
+        if (defs.get(t) instanceof Phi) { // loop-invariant values pass through a web of phis
             java.util.Set<Value> leaves = new java.util.HashSet<>();
             collectPhiLeaves(t, defs, new java.util.HashSet<>(), leaves);
             return leaves.size() == 1 ? expressionOf(leaves.iterator().next(), defs, depth + 1) : null;

@@ -1,25 +1,24 @@
 package io.squall.jit.frontend;
 
+import io.squall.jit.frontend.Slot.ArrayRef;
+import io.squall.jit.frontend.Slot.Context;
 import io.squall.jit.frontend.Slot.NewArray;
 import io.squall.jit.frontend.Slot.Obj;
 import io.squall.jit.frontend.Slot.PendingCompare;
-
-import io.squall.jit.ir.Instruction.SubGroupOperation;
-
-import io.squall.jit.frontend.Slot.ArrayRef;
-import io.squall.jit.frontend.Slot.Context;
 import io.squall.jit.frontend.Slot.Val;
 import io.squall.jit.ir.Constant;
-import io.squall.jit.ir.IrBuilder;
-import io.squall.jit.ir.MathFunction;
-import io.squall.jit.ir.ScalarType;
-import io.squall.jit.ir.Value;
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.BarrierScope;
 import io.squall.jit.ir.Instruction.BinaryOperator;
 import io.squall.jit.ir.Instruction.ConversionKind;
 import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.WorkItemQuery;
+import io.squall.jit.ir.IrBuilder;
+import io.squall.jit.ir.MathFunction;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Value;
+
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.Opcode;
@@ -41,24 +40,36 @@ final class Intrinsics {
     static final String TORNADO_MATH = "io/squall/api/math/TornadoMath";
     static final String ATOMIC_INTEGER = "java/util/concurrent/atomic/AtomicInteger";
     /** Vector, matrix and collection types whose Java methods kernels inline (their arrays become private arrays). */
-    private static final List<String> VALUE_TYPES = List.of("io/squall/api/types/vectors/", "io/squall/api/types/matrix/",
-            "io/squall/api/types/collections/");
+    private static final List<String> VALUE_TYPES =
+            List.of("io/squall/api/types/vectors/", "io/squall/api/types/matrix/", "io/squall/api/types/collections/");
 
     static boolean isValueType(String internalName) {
         return VALUE_TYPES.stream().anyMatch(internalName::startsWith);
     }
 
     private static final Map<String, MathFunction> MATH = Map.ofEntries(
-            Map.entry("exp", MathFunction.EXP), Map.entry("log", MathFunction.LOG), Map.entry("log2", MathFunction.LOG2),
-            Map.entry("sqrt", MathFunction.SQRT), Map.entry("rsqrt", MathFunction.RSQRT), Map.entry("pow", MathFunction.POW),
-            Map.entry("sin", MathFunction.SIN), Map.entry("cos", MathFunction.COS), Map.entry("tan", MathFunction.TAN),
-            Map.entry("atan", MathFunction.ATAN), Map.entry("atan2", MathFunction.ATAN2), Map.entry("tanh", MathFunction.TANH),
-            Map.entry("min", MathFunction.MIN), Map.entry("max", MathFunction.MAX), Map.entry("abs", MathFunction.ABS),
-            Map.entry("floor", MathFunction.FLOOR), Map.entry("ceil", MathFunction.CEIL), Map.entry("fma", MathFunction.FMA),
-            Map.entry("clamp", MathFunction.CLAMP), Map.entry("signum", MathFunction.SIGNUM));
+            Map.entry("exp", MathFunction.EXP),
+            Map.entry("log", MathFunction.LOG),
+            Map.entry("log2", MathFunction.LOG2),
+            Map.entry("sqrt", MathFunction.SQRT),
+            Map.entry("rsqrt", MathFunction.RSQRT),
+            Map.entry("pow", MathFunction.POW),
+            Map.entry("sin", MathFunction.SIN),
+            Map.entry("cos", MathFunction.COS),
+            Map.entry("tan", MathFunction.TAN),
+            Map.entry("atan", MathFunction.ATAN),
+            Map.entry("atan2", MathFunction.ATAN2),
+            Map.entry("tanh", MathFunction.TANH),
+            Map.entry("min", MathFunction.MIN),
+            Map.entry("max", MathFunction.MAX),
+            Map.entry("abs", MathFunction.ABS),
+            Map.entry("floor", MathFunction.FLOOR),
+            Map.entry("ceil", MathFunction.CEIL),
+            Map.entry("fma", MathFunction.FMA),
+            Map.entry("clamp", MathFunction.CLAMP),
+            Map.entry("signum", MathFunction.SIGNUM));
 
-    private Intrinsics() {
-    }
+    private Intrinsics() {}
 
     /** The operand-stack type of a Java type (sub-int types widen to i32, HalfFloat is f16); null for other references. */
     static ScalarType stackType(ClassDesc d) {
@@ -88,12 +99,14 @@ final class Intrinsics {
                 if (receiver instanceof Obj o) {
                     Slot v = o.fields().get(name);
                     if (v == null) {
-                        throw p.error("a read of the field `" + owner.replace('/', '.') + "." + name + "` before it is set");
+                        throw p.error(
+                                "a read of the field `" + owner.replace('/', '.') + "." + name + "` before it is set");
                     }
                     s.push(v);
                     return;
                 }
-                throw p.error("the field read `" + owner.replace('/', '.') + "." + name + "` of an object",
+                throw p.error(
+                        "the field read `" + owner.replace('/', '.') + "." + name + "` of an object",
                         "is not supported in kernels (pass the value as a scalar argument)");
             }
             case GETSTATIC -> s.push(new Val(staticConstant(p, owner, name)));
@@ -104,11 +117,14 @@ final class Intrinsics {
                     o.fields().put(name, value instanceof PendingCompare ? new Val(p.valueOf(value)) : value);
                     return;
                 }
-                throw p.error("the field write `" + owner.replace('/', '.') + "." + name + "`",
+                throw p.error(
+                        "the field write `" + owner.replace('/', '.') + "." + name + "`",
                         "is not supported in kernels (only a constructor of a vector type sets its fields, once)");
             }
-            default -> throw p.error("the field write `" + owner.replace('/', '.') + "." + name + "`",
-                    "is not supported in kernels (write results into an array argument)");
+            default ->
+                throw p.error(
+                        "the field write `" + owner.replace('/', '.') + "." + name + "`",
+                        "is not supported in kernels (write results into an array argument)");
         }
     }
 
@@ -137,7 +153,9 @@ final class Intrinsics {
         try {
             Class<?> c = Class.forName(owner.replace('/', '.'), true, p.ctx().loader);
             Field field = findField(c, name);
-            if (field != null && Modifier.isStatic(field.getModifiers()) && Modifier.isFinal(field.getModifiers())
+            if (field != null
+                    && Modifier.isStatic(field.getModifiers())
+                    && Modifier.isFinal(field.getModifiers())
                     && field.getType().isPrimitive()) {
                 field.setAccessible(true);
                 Object v = field.get(null);
@@ -156,7 +174,8 @@ final class Intrinsics {
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // reported below
         }
-        throw p.error("the static field `" + owner.replace('/', '.') + "." + name + "`",
+        throw p.error(
+                "the static field `" + owner.replace('/', '.') + "." + name + "`",
                 "is not supported in kernels (only static final primitive constants are; pass other values as arguments)");
     }
 
@@ -178,7 +197,7 @@ final class Intrinsics {
         String name = inv.name().stringValue();
         MethodTypeDesc type = inv.typeSymbol();
         String shown = owner.replace('/', '.') + "." + name;
-        if (inv.opcode() != Opcode.INVOKESTATIC) {   // calls on vector/matrix objects and their constructors
+        if (inv.opcode() != Opcode.INVOKESTATIC) { // calls on vector/matrix objects and their constructors
             Slot receiver = receiverOf(p, type);
             if (receiver instanceof Obj o) {
                 if (name.equals("<init>") && owner.equals("java/lang/Object")) {
@@ -209,22 +228,32 @@ final class Intrinsics {
                 }
             }
             case INVOKESPECIAL -> {
-                if (owner.equals(HALF_FLOAT) && name.equals("<init>") && type.descriptorString().equals("(F)V")) {
+                if (owner.equals(HALF_FLOAT)
+                        && name.equals("<init>")
+                        && type.descriptorString().equals("(F)V")) {
                     Value f = p.valueOf(p.state().pop());
                     Slot receiver = p.state().pop();
                     Val half = new Val(p.builder().convert(ConversionKind.NUMERIC, f, ScalarType.F16));
                     p.state().replace(receiver, half);
                     return;
                 }
-                if (owner.equals(HALF_FLOAT) && name.equals("<init>") && type.descriptorString().equals("(S)V")) {
+                if (owner.equals(HALF_FLOAT)
+                        && name.equals("<init>")
+                        && type.descriptorString().equals("(S)V")) {
                     // TornadoVM's HalfFloat(short): the raw binary16 bits
-                    Value bits = p.builder().convert(ConversionKind.NUMERIC, p.valueOf(p.state().pop()), ScalarType.I16);
+                    Value bits = p.builder()
+                            .convert(ConversionKind.NUMERIC, p.valueOf(p.state().pop()), ScalarType.I16);
                     Slot receiver = p.state().pop();
-                    p.state().replace(receiver, new Val(p.builder().convert(ConversionKind.BITCAST, bits, ScalarType.F16)));
+                    p.state()
+                            .replace(
+                                    receiver,
+                                    new Val(p.builder().convert(ConversionKind.BITCAST, bits, ScalarType.F16)));
                     return;
                 }
-                throw p.error(name.equals("<init>") ? "object allocation `new " + owner.replace('/', '.') + "`"
-                        : "the instance method call `" + shown + "`");
+                throw p.error(
+                        name.equals("<init>")
+                                ? "object allocation `new " + owner.replace('/', '.') + "`"
+                                : "the instance method call `" + shown + "`");
             }
             default -> throw p.error("the interface call `" + shown + "`");
         }
@@ -238,7 +267,8 @@ final class Intrinsics {
     }
 
     /** A method (or constructor) of a vector or matrix object, inlined with the object as {@code this}. */
-    private static void inlineMethod(MethodParser p, Obj o, String start, String name, MethodTypeDesc type, String shown) {
+    private static void inlineMethod(
+            MethodParser p, Obj o, String start, String name, MethodTypeDesc type, String shown) {
         for (String cls = start; cls != null; ) {
             ClassModel model = ClassModels.load(cls, p.ctx().loader);
             MethodModel m = ClassModels.find(model, name, type.descriptorString());
@@ -249,20 +279,28 @@ final class Intrinsics {
                 p.inline(model, m, type.insertParameterTypes(0, ClassDesc.ofInternalName(cls)));
                 return;
             }
-            cls = model.superclass().map(c -> c.asInternalName()).filter(Intrinsics::isValueType).orElse(null);
+            cls = model.superclass()
+                    .map(c -> c.asInternalName())
+                    .filter(Intrinsics::isValueType)
+                    .orElse(null);
         }
-        throw p.error("the method `" + shown + "`", "(not found in " + o.className().replace('/', '.') + " or its superclasses)");
+        throw p.error(
+                "the method `" + shown + "`",
+                "(not found in " + o.className().replace('/', '.') + " or its superclasses)");
     }
 
     /** {@code new FloatArray(n)} in a kernel (a vector type's storage): a private array of the constant size n. */
     private static void constructArray(MethodParser p, NewArray na, MethodTypeDesc type, String shown) {
         if (!type.descriptorString().equals("(I)V")) {
-            throw p.error("the constructor `" + shown + type.descriptorString() + "`", "(only `new " + na.className() + "(size)` is supported in kernels)");
+            throw p.error(
+                    "the constructor `" + shown + type.descriptorString() + "`",
+                    "(only `new " + na.className() + "(size)` is supported in kernels)");
         }
         Value count = p.valueOf(p.state().pop());
         p.state().pop();
         if (!(count instanceof Constant c) || c.longValue() <= 0 || c.longValue() > MethodParser.MAX_PRIVATE_ARRAY) {
-            throw p.error("`new " + na.className().replace('/', '.') + "(n)` whose size is not a constant from 1 to " + MethodParser.MAX_PRIVATE_ARRAY);
+            throw p.error("`new " + na.className().replace('/', '.') + "(n)` whose size is not a constant from 1 to "
+                    + MethodParser.MAX_PRIVATE_ARRAY);
         }
         KernelFrontend.ArrayKind kind = KernelFrontend.arrayKindOf(na.className());
         p.state().replace(na, p.privateArray(kind.element(), kind.unsigned(), na.className(), (int) c.longValue()));
@@ -323,18 +361,29 @@ final class Intrinsics {
             }
             case HALF_FLOAT -> halfStatic(p, name, shown);
             default -> {
-                if (owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
-                        || owner.startsWith("sun/") || (owner.startsWith("io/squall/api/") && !isValueType(owner))) {
+                if (owner.startsWith("java/")
+                        || owner.startsWith("javax/")
+                        || owner.startsWith("jdk/")
+                        || owner.startsWith("sun/")
+                        || (owner.startsWith("io/squall/api/") && !isValueType(owner))) {
                     throw p.error("the library call `" + shown + "`");
                 }
-                ClassModel cls = owner.equals(p.owner().thisClass().asInternalName()) ? p.owner() : ClassModels.load(owner, p.ctx().loader);
+                ClassModel cls = owner.equals(p.owner().thisClass().asInternalName())
+                        ? p.owner()
+                        : ClassModels.load(owner, p.ctx().loader);
                 MethodModel m = ClassModels.find(cls, name, type.descriptorString());
-                while (m == null && isValueType(owner) && cls.superclass().isPresent() && isValueType(cls.superclass().get().asInternalName())) {
-                    cls = ClassModels.load(cls.superclass().get().asInternalName(), p.ctx().loader);   // toRowMajor of Matrix2DType
+                while (m == null
+                        && isValueType(owner)
+                        && cls.superclass().isPresent()
+                        && isValueType(cls.superclass().get().asInternalName())) {
+                    cls = ClassModels.load(
+                            cls.superclass().get().asInternalName(), p.ctx().loader); // toRowMajor of Matrix2DType
                     m = ClassModels.find(cls, name, type.descriptorString());
                 }
                 if (m == null) {
-                    throw p.error("the call to `" + shown + "` (not declared in that class; inherited static methods must be called on their own class)");
+                    throw p.error(
+                            "the call to `" + shown
+                                    + "` (not declared in that class; inherited static methods must be called on their own class)");
                 }
                 p.inline(cls, m, type);
             }
@@ -351,7 +400,11 @@ final class Intrinsics {
      * acos(x) = atan2(sqrt(1 - x*x), x) (NaN outside [-1, 1], as Java), toRadians/toDegrees as products.
      */
     private static boolean derivedMath(MethodParser p, String name, MethodTypeDesc type) {
-        if (type.parameterCount() != 1 || !(name.equals("asin") || name.equals("acos") || name.equals("toRadians") || name.equals("toDegrees"))) {
+        if (type.parameterCount() != 1
+                || !(name.equals("asin")
+                        || name.equals("acos")
+                        || name.equals("toRadians")
+                        || name.equals("toDegrees"))) {
             return false;
         }
         IrBuilder b = p.builder();
@@ -359,11 +412,23 @@ final class Intrinsics {
         boolean single = x.type() == ScalarType.F32;
         Value one = single ? Constant.ofFloat(1f) : Constant.ofDouble(1.0);
         Value r = switch (name) {
-            case "toRadians" -> b.binary(BinaryOperator.MUL, x, single ? Constant.ofFloat((float) (Math.PI / 180)) : Constant.ofDouble(Math.PI / 180));
-            case "toDegrees" -> b.binary(BinaryOperator.MUL, x, single ? Constant.ofFloat((float) (180 / Math.PI)) : Constant.ofDouble(180 / Math.PI));
+            case "toRadians" ->
+                b.binary(
+                        BinaryOperator.MUL,
+                        x,
+                        single ? Constant.ofFloat((float) (Math.PI / 180)) : Constant.ofDouble(Math.PI / 180));
+            case "toDegrees" ->
+                b.binary(
+                        BinaryOperator.MUL,
+                        x,
+                        single ? Constant.ofFloat((float) (180 / Math.PI)) : Constant.ofDouble(180 / Math.PI));
             default -> {
-                Value root = b.math(MathFunction.SQRT, List.of(b.binary(BinaryOperator.SUB, one, b.binary(BinaryOperator.MUL, x, x))));
-                yield name.equals("asin") ? b.math(MathFunction.ATAN2, List.of(x, root)) : b.math(MathFunction.ATAN2, List.of(root, x));
+                Value root = b.math(
+                        MathFunction.SQRT,
+                        List.of(b.binary(BinaryOperator.SUB, one, b.binary(BinaryOperator.MUL, x, x))));
+                yield name.equals("asin")
+                        ? b.math(MathFunction.ATAN2, List.of(x, root))
+                        : b.math(MathFunction.ATAN2, List.of(root, x));
             }
         };
         p.state().push(new Val(r));
@@ -379,18 +444,24 @@ final class Intrinsics {
             case "doubleToRawLongBits" -> v = b.convert(ConversionKind.BITCAST, p.valueOf(s.pop()), ScalarType.I64);
             case "intBitsToFloat" -> v = b.convert(ConversionKind.BITCAST, p.valueOf(s.pop()), ScalarType.F32);
             case "longBitsToDouble" -> v = b.convert(ConversionKind.BITCAST, p.valueOf(s.pop()), ScalarType.F64);
-            case "floatToIntBits" -> {   // canonical NaN, as Java specifies
+            case "floatToIntBits" -> { // canonical NaN, as Java specifies
                 Value x = p.valueOf(s.pop());
                 Value nan = b.compare(Predicate.NE, true, x, x);
                 v = b.select(nan, Constant.ofInt(0x7fc00000), b.convert(ConversionKind.BITCAST, x, ScalarType.I32));
             }
             case "floatToFloat16" -> {
                 Value half = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.F16);
-                v = b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, half, ScalarType.I16), ScalarType.I32);
+                v = b.convert(
+                        ConversionKind.NUMERIC,
+                        b.convert(ConversionKind.BITCAST, half, ScalarType.I16),
+                        ScalarType.I32);
             }
             case "float16ToFloat" -> {
                 Value bits = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.I16);
-                v = b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, bits, ScalarType.F16), ScalarType.F32);
+                v = b.convert(
+                        ConversionKind.NUMERIC,
+                        b.convert(ConversionKind.BITCAST, bits, ScalarType.F16),
+                        ScalarType.F32);
             }
             case "isNaN" -> {
                 Value x = p.valueOf(s.pop());
@@ -419,11 +490,17 @@ final class Intrinsics {
             }
             case "toFloat" -> {
                 Value bits = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.I16);
-                s.push(new Val(b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, bits, ScalarType.F16), ScalarType.F32)));
+                s.push(new Val(b.convert(
+                        ConversionKind.NUMERIC,
+                        b.convert(ConversionKind.BITCAST, bits, ScalarType.F16),
+                        ScalarType.F32)));
             }
             case "toHalf" -> {
                 Value half = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.F16);
-                s.push(new Val(b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, half, ScalarType.I16), ScalarType.I32)));
+                s.push(new Val(b.convert(
+                        ConversionKind.NUMERIC,
+                        b.convert(ConversionKind.BITCAST, half, ScalarType.I16),
+                        ScalarType.I32)));
             }
             case "fromBits" -> {
                 Value bits = b.convert(ConversionKind.NUMERIC, p.valueOf(s.pop()), ScalarType.I16);
@@ -439,15 +516,17 @@ final class Intrinsics {
         Value h = p.valueOf(s.pop());
         switch (name) {
             case "getFloat32" -> s.push(new Val(b.convert(ConversionKind.NUMERIC, h, ScalarType.F32)));
-            case "getHalfFloatValue" -> s.push(new Val(b.convert(ConversionKind.NUMERIC,
-                    b.convert(ConversionKind.BITCAST, h, ScalarType.I16), ScalarType.I32)));
+            case "getHalfFloatValue" ->
+                s.push(new Val(b.convert(
+                        ConversionKind.NUMERIC, b.convert(ConversionKind.BITCAST, h, ScalarType.I16), ScalarType.I32)));
             default -> throw p.error("the HalfFloat method `" + shown + "`");
         }
     }
 
     private static void arrayMethod(MethodParser p, String owner, String name, MethodTypeDesc type, String shown) {
         FrameState s = p.state();
-        switch (name + type.descriptorString().substring(0, type.descriptorString().indexOf(')') + 1)) {
+        switch (name
+                + type.descriptorString().substring(0, type.descriptorString().indexOf(')') + 1)) {
             case "getSize()" -> {
                 ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
                 s.push(new Val(a.length()));
@@ -459,7 +538,9 @@ final class Intrinsics {
             }
             case "getShort(I)", "getInt(I)", "getLong(I)" -> {
                 if (!owner.equals(ARRAYS + "ByteArray")) {
-                    throw p.error("the array method `" + shown + "`", "is not supported in kernels (use get, set and getSize)");
+                    throw p.error(
+                            "the array method `" + shown + "`",
+                            "is not supported in kernels (use get, set and getSize)");
                 }
                 Value offset = p.valueOf(s.pop());
                 ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
@@ -469,12 +550,15 @@ final class Intrinsics {
                     default -> ScalarType.I64;
                 };
                 if (offset instanceof Constant c && c.longValue() % t.bytes() != 0) {
-                    throw p.error("`" + shown + "` at byte offset " + c.longValue(),
-                            "is misaligned (a " + t.bytes() + "-byte read needs an offset that is a multiple of " + t.bytes() + ")");
+                    throw p.error(
+                            "`" + shown + "` at byte offset " + c.longValue(),
+                            "is misaligned (a " + t.bytes() + "-byte read needs an offset that is a multiple of "
+                                    + t.bytes() + ")");
                 }
                 p.ctx().markRead(a);
                 Value v = p.builder().loadBytes(t, a.base(), offset);
-                s.push(new Val(t == ScalarType.I16 ? p.builder().convert(ConversionKind.NUMERIC, v, ScalarType.I32) : v));
+                s.push(new Val(
+                        t == ScalarType.I16 ? p.builder().convert(ConversionKind.NUMERIC, v, ScalarType.I32) : v));
             }
             default -> {
                 if (name.equals("set") || name.equals("setFloat")) {
@@ -484,7 +568,8 @@ final class Intrinsics {
                     p.arrayStore(a, index, value);
                     return;
                 }
-                throw p.error("the array method `" + shown + "`", "is not supported in kernels (use get, set and getSize)");
+                throw p.error(
+                        "the array method `" + shown + "`", "is not supported in kernels (use get, set and getSize)");
             }
         }
     }
@@ -501,8 +586,10 @@ final class Intrinsics {
             case "decrementAndGet", "getAndDecrement" -> Constant.ofInt(-1);
             case "addAndGet", "getAndAdd" -> p.valueOf(s.pop());
             case "get", "intValue" -> null;
-            default -> throw p.error("the AtomicInteger method `" + shown + "`",
-                    "is not supported in kernels (incrementAndGet, getAndIncrement, decrementAndGet, getAndDecrement, addAndGet, getAndAdd, get are)");
+            default ->
+                throw p.error(
+                        "the AtomicInteger method `" + shown + "`",
+                        "is not supported in kernels (incrementAndGet, getAndIncrement, decrementAndGet, getAndDecrement, addAndGet, getAndAdd, get are)");
         };
         ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
         if (a.javaArg() < 0 || !a.typeName().equals(ATOMIC_INTEGER)) {
@@ -533,12 +620,17 @@ final class Intrinsics {
                 s.pop();
                 b.barrier(name.equals("localBarrier") ? BarrierScope.LOCAL : BarrierScope.GLOBAL);
             }
-            case "allocateFloatLocalArray", "allocateIntLocalArray", "allocateLongLocalArray", "allocateDoubleLocalArray",
-                 "allocateHalfFloatLocalArray", "allocateByteLocalArray" -> {
+            case "allocateFloatLocalArray",
+                    "allocateIntLocalArray",
+                    "allocateLongLocalArray",
+                    "allocateDoubleLocalArray",
+                    "allocateHalfFloatLocalArray",
+                    "allocateByteLocalArray" -> {
                 Value n = p.valueOf(s.pop());
                 s.pop();
                 if (!(n instanceof Constant c) || c.longValue() <= 0) {
-                    throw p.error("a local array whose size is not a positive compile-time constant",
+                    throw p.error(
+                            "a local array whose size is not a positive compile-time constant",
                             "is not supported in kernels (use a literal or a static final int)");
                 }
                 ScalarType t = switch (name) {
@@ -561,11 +653,16 @@ final class Intrinsics {
             }
             case "getSubGroupLocalId", "getSubGroupSize" -> {
                 s.pop();
-                SubGroupOperation op = name.equals("getSubGroupSize") ? SubGroupOperation.SIZE : SubGroupOperation.LOCAL_ID;
+                SubGroupOperation op =
+                        name.equals("getSubGroupSize") ? SubGroupOperation.SIZE : SubGroupOperation.LOCAL_ID;
                 s.push(new Val(b.subGroup(op, ScalarType.I32, List.of())));
             }
-            case "subGroupReduceAdd", "subGroupReduceMax", "subGroupReduceMin", "subGroupShuffle", "subGroupShuffleXor",
-                 "subGroupBroadcast" -> {
+            case "subGroupReduceAdd",
+                    "subGroupReduceMax",
+                    "subGroupReduceMin",
+                    "subGroupShuffle",
+                    "subGroupShuffleXor",
+                    "subGroupBroadcast" -> {
                 List<Value> args = popArgs(p, type.parameterCount());
                 s.pop();
                 SubGroupOperation op = switch (name) {
@@ -588,7 +685,8 @@ final class Intrinsics {
                 s.push(new Val(b.atomic(AtomicOperator.ADD, a.base(), index, value)));
             }
             default -> {
-                // KernelContext's helpers written in Java (the swizzled tile accessors): inlined with the context as `this`
+                // KernelContext's helpers written in Java (the swizzled tile accessors): inlined with the context as
+                // `this`
                 ClassModel cls = ClassModels.load(KERNEL_CONTEXT, p.ctx().loader);
                 MethodModel m = ClassModels.find(cls, name, type.descriptorString());
                 if (m == null || m.code().isEmpty()) {

@@ -22,12 +22,13 @@ import io.squall.jit.ir.AddressSpace;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Function;
+import io.squall.jit.ir.Instruction.ConversionKind;
 import io.squall.jit.ir.PointerType;
 import io.squall.jit.ir.ScalarType;
 import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Value;
 import io.squall.jit.passes.ScalarSpecialization;
-import io.squall.jit.ir.Instruction.ConversionKind;
+
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.MethodModel;
@@ -43,8 +44,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds a {@link Kernel} from a static Java method: the ABI parameters, the parsed body, parallel loops and reductions. */
 public final class KernelFrontend {
-    record ArrayKind(ScalarType element, boolean unsigned) {
-    }
+    record ArrayKind(ScalarType element, boolean unsigned) {}
 
     private static final Map<Class<?>, ArrayKind> ARRAY_KINDS = Map.ofEntries(
             Map.entry(FloatArray.class, new ArrayKind(ScalarType.F32, false)),
@@ -66,11 +66,24 @@ public final class KernelFrontend {
             Map.entry(boolean[].class, new ArrayKind(ScalarType.I8, false)));
 
     private static final Map<Class<?>, ScalarType> SCALARS = Map.of(
-            int.class, ScalarType.I32, long.class, ScalarType.I64, float.class, ScalarType.F32, double.class, ScalarType.F64,
-            short.class, ScalarType.I16, char.class, ScalarType.I16, byte.class, ScalarType.I8, boolean.class, ScalarType.I8);
+            int.class,
+            ScalarType.I32,
+            long.class,
+            ScalarType.I64,
+            float.class,
+            ScalarType.F32,
+            double.class,
+            ScalarType.F64,
+            short.class,
+            ScalarType.I16,
+            char.class,
+            ScalarType.I16,
+            byte.class,
+            ScalarType.I8,
+            boolean.class,
+            ScalarType.I8);
 
-    private KernelFrontend() {
-    }
+    private KernelFrontend() {}
 
     /** The element kind of an off-heap array class (io/squall/api/types/arrays/FloatArray, ...); null for other classes. */
     static ArrayKind arrayKindOf(String internalName) {
@@ -86,25 +99,39 @@ public final class KernelFrontend {
         String javaName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
         Class<?>[] types = method.getParameterTypes();
         if (args.size() != types.length) {
-            throw new IllegalArgumentException(javaName + " takes " + types.length + " arguments, got " + args.size() + " ArgSpecs");
+            throw new IllegalArgumentException(
+                    javaName + " takes " + types.length + " arguments, got " + args.size() + " ArgSpecs");
         }
-        ClassModel cls = ClassModels.load(method.getDeclaringClass().getName().replace('.', '/'), method.getDeclaringClass().getClassLoader());
+        ClassModel cls = ClassModels.load(
+                method.getDeclaringClass().getName().replace('.', '/'),
+                method.getDeclaringClass().getClassLoader());
         MethodModel mm = ClassModels.find(cls, method.getName(), TaskDescriptor.of(method));
         if (mm == null || mm.code().isEmpty()) {
             throw new IllegalArgumentException(javaName + ": no bytecode found for the method");
         }
-        String sourceFile = cls.findAttribute(Attributes.sourceFile()).map(s -> s.sourceFile().stringValue()).orElse(null);
+        String sourceFile = cls.findAttribute(Attributes.sourceFile())
+                .map(s -> s.sourceFile().stringValue())
+                .orElse(null);
         Function function = new Function(entryName(method));
-        CompileContext ctx = new CompileContext(javaName, function, method.getDeclaringClass().getClassLoader(), types.length);
+        CompileContext ctx = new CompileContext(
+                javaName, function, method.getDeclaringClass().getClassLoader(), types.length);
         CodeAttribute code = (CodeAttribute) mm.code().get();
         int firstLine = new MethodParser(ctx, cls, mm, true, null, 0).firstLine();
         if (!Modifier.isStatic(method.getModifiers())) {
-            throw new KernelCompilationException(javaName, "an instance method as a kernel", sourceFile, firstLine,
+            throw new KernelCompilationException(
+                    javaName,
+                    "an instance method as a kernel",
+                    sourceFile,
+                    firstLine,
                     "is not supported (kernels are static methods)");
         }
         if (method.getReturnType() != void.class) {
-            throw new KernelCompilationException(javaName, "a kernel returning `" + method.getReturnType().getSimpleName() + "`",
-                    sourceFile, firstLine, "is not supported (kernels return void and write results into array arguments)");
+            throw new KernelCompilationException(
+                    javaName,
+                    "a kernel returning `" + method.getReturnType().getSimpleName() + "`",
+                    sourceFile,
+                    firstLine,
+                    "is not supported (kernels return void and write results into array arguments)");
         }
 
         // Parameters in ABI order, and the interpreter's view of each argument.
@@ -125,8 +152,15 @@ public final class KernelFrontend {
                 params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
                 ctx.parameterExprs.put(length, new IterationExpr.Length(i));
                 boolean reduce = method.getParameters()[i].isAnnotationPresent(Reduce.class);
-                Slot.ArrayRef ref = new Slot.ArrayRef(i, t.isArray() ? t.getName() : t.getName().replace('.', '/'), base, length,
-                        ak.element(), ak.unsigned(), reduce, reduce ? nextAccumulator++ : -1);
+                Slot.ArrayRef ref = new Slot.ArrayRef(
+                        i,
+                        t.isArray() ? t.getName() : t.getName().replace('.', '/'),
+                        base,
+                        length,
+                        ak.element(),
+                        ak.unsigned(),
+                        reduce,
+                        reduce ? nextAccumulator++ : -1);
                 argSlots[i] = ref;
                 if (reduce) {
                     reduceArgs.add(i);
@@ -137,14 +171,17 @@ public final class KernelFrontend {
                 Temp v = function.addParameter(st, "arg" + i);
                 params.add(new KernelParam(KernelParam.Kind.SCALAR, i, st));
                 ctx.parameterExprs.put(v, new IterationExpr.Arg(i));
-                Value widened = ctx.builder.convert(t == char.class ? ConversionKind.ZERO_EXTEND : ConversionKind.NUMERIC, v,
+                Value widened = ctx.builder.convert(
+                        t == char.class ? ConversionKind.ZERO_EXTEND : ConversionKind.NUMERIC,
+                        v,
                         st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st);
                 if (widened instanceof Temp w) {
                     ctx.parameterExprs.put(w, new IterationExpr.Arg(i));
                 }
                 Object known = args.get(i).specializedValue();
-                if (known != null) {   // specialized: the body sees the constant (local array sizes, trip counts)
-                    widened = ScalarSpecialization.constantOf(st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
+                if (known != null) { // specialized: the body sees the constant (local array sizes, trip counts)
+                    widened = ScalarSpecialization.constantOf(
+                            st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
                 }
                 argSlots[i] = new Slot.Val(widened);
             } else if (t == AtomicInteger.class) {
@@ -153,21 +190,30 @@ public final class KernelFrontend {
                 Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
                 params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
                 params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
-                argSlots[i] = new Slot.ArrayRef(i, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
+                argSlots[i] =
+                        new Slot.ArrayRef(i, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
             } else if (ArrayBacked.class.isAssignableFrom(t)) {
                 argSlots[i] = arrayBackedParameter(t, i, function, params, ctx, javaName, sourceFile, firstLine);
             } else if (t == KernelContext.class) {
                 hasContext = true;
                 argSlots[i] = new Slot.Context();
             } else {
-                throw new KernelCompilationException(javaName, "a parameter of type `" + t.getName() + "`", sourceFile, firstLine,
+                throw new KernelCompilationException(
+                        javaName,
+                        "a parameter of type `" + t.getName() + "`",
+                        sourceFile,
+                        firstLine,
                         "is not supported in kernels (use the io.squall.api.types.arrays types, primitive arrays, scalars or KernelContext)");
             }
         }
 
         List<ParallelLoop> loops = findParallelLoops(code, javaName, sourceFile, firstLine);
         if (!reduceArgs.isEmpty() && loops.size() != 1) {
-            throw new KernelCompilationException(javaName, "a @Reduce argument without exactly one @Parallel loop", sourceFile, firstLine,
+            throw new KernelCompilationException(
+                    javaName,
+                    "a @Reduce argument without exactly one @Parallel loop",
+                    sourceFile,
+                    firstLine,
                     "is not supported in kernels");
         }
         ctx.loops.addAll(loops);
@@ -176,37 +222,55 @@ public final class KernelFrontend {
 
         for (ParallelLoop loop : loops) {
             if (!loop.conditionSeen) {
-                throw new KernelCompilationException(javaName, "a @Parallel loop not of the form `for (@Parallel int i = start; i < end; i++)`",
-                        sourceFile, firstLine, "is not supported in kernels");
+                throw new KernelCompilationException(
+                        javaName,
+                        "a @Parallel loop not of the form `for (@Parallel int i = start; i < end; i++)`",
+                        sourceFile,
+                        firstLine,
+                        "is not supported in kernels");
             }
         }
         for (CompileContext.Reduction r : ctx.reductions) {
             if (r.untouched()) {
-                function.replaceUses(Map.of(r.identityPlaceholder, identity(CompileContext.ReduceOp.SUM, r.array.element())));
+                function.replaceUses(
+                        Map.of(r.identityPlaceholder, identity(CompileContext.ReduceOp.SUM, r.array.element())));
                 continue;
             }
-            if (r.readOnly()) {   // its reads see result[0] as it is: one load at the kernel's start
+            if (r.readOnly()) { // its reads see result[0] as it is: one load at the kernel's start
                 Temp value = function.newTemp(r.array.element());
-                entry.instructions().addFirst(new io.squall.jit.ir.Instruction.Load(value, r.array.base(), Constant.ofInt(0)));
+                entry.instructions()
+                        .addFirst(new io.squall.jit.ir.Instruction.Load(value, r.array.base(), Constant.ofInt(0)));
                 function.replaceUses(Map.of(r.identityPlaceholder, value));
                 ctx.markRead(r.array);
                 continue;
             }
             if (r.op == null) {
-                throw new KernelCompilationException(javaName, "a @Reduce argument that the @Parallel loop never updates", sourceFile, firstLine,
+                throw new KernelCompilationException(
+                        javaName,
+                        "a @Reduce argument that the @Parallel loop never updates",
+                        sourceFile,
+                        firstLine,
                         "is not supported in kernels");
             }
             function.replaceUses(Map.of(r.identityPlaceholder, identity(r.op, r.array.element())));
         }
 
-        // @Parallel loops make a loop kernel even with a KernelContext argument (TornadoVM's kernels that take one for its atomics)
-        Kernel.Shape shape = !loops.isEmpty() ? Kernel.Shape.PARALLEL_LOOPS : hasContext ? Kernel.Shape.KERNEL_CONTEXT : Kernel.Shape.SINGLE_THREAD;
+        // @Parallel loops make a loop kernel even with a KernelContext argument (TornadoVM's kernels that take one for
+        // its atomics)
+        Kernel.Shape shape = !loops.isEmpty()
+                ? Kernel.Shape.PARALLEL_LOOPS
+                : hasContext ? Kernel.Shape.KERNEL_CONTEXT : Kernel.Shape.SINGLE_THREAD;
         List<Kernel.LoopBound> bounds = new ArrayList<>();
         for (ParallelLoop loop : loops) {
-            bounds.add(new Kernel.LoopBound(orUnknown(ctx.expressionOf(loop.startValue)), orUnknown(ctx.expressionOf(loop.endValue)), loop.inclusive, loop.step));
+            bounds.add(new Kernel.LoopBound(
+                    orUnknown(ctx.expressionOf(loop.startValue)),
+                    orUnknown(ctx.expressionOf(loop.endValue)),
+                    loop.inclusive,
+                    loop.step));
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
-        Kernel kernel = new Kernel(javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+        Kernel kernel = new Kernel(
+                javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
         List<Kernel.ReductionStart> starts = new ArrayList<>();
         for (CompileContext.Reduction r : ctx.reductions) {
             if (!r.untouched() && r.initialValue instanceof Constant c) {
@@ -222,8 +286,15 @@ public final class KernelFrontend {
      * LENGTH parameters, its int fields (rows, columns, ...) FIELD parameters; the kernel sees it as an object of those
      * fields and inlines its Java methods.
      */
-    private static Slot.Obj arrayBackedParameter(Class<?> t, int i, Function function, List<KernelParam> params, CompileContext ctx,
-                                                 String javaName, String sourceFile, int firstLine) {
+    private static Slot.Obj arrayBackedParameter(
+            Class<?> t,
+            int i,
+            Function function,
+            List<KernelParam> params,
+            CompileContext ctx,
+            String javaName,
+            String sourceFile,
+            int firstLine) {
         Map<String, Slot> fields = new HashMap<>();
         boolean hasBuffer = false;
         for (Class<?> c = t; c != null && c != Object.class; c = c.getSuperclass()) {
@@ -239,16 +310,30 @@ public final class KernelFrontend {
                     params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
                     params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
                     ctx.parameterExprs.put(length, new IterationExpr.Length(i));
-                    fields.put(f.getName(), new Slot.ArrayRef(i, f.getType().getName().replace('.', '/'), base, length, ak.element(),
-                            ak.unsigned(), false, -1));
+                    fields.put(
+                            f.getName(),
+                            new Slot.ArrayRef(
+                                    i,
+                                    f.getType().getName().replace('.', '/'),
+                                    base,
+                                    length,
+                                    ak.element(),
+                                    ak.unsigned(),
+                                    false,
+                                    -1));
                 } else if (f.getType() == int.class) {
                     Temp v = function.addParameter(ScalarType.I32, "arg" + i + "_" + f.getName());
                     params.add(new KernelParam(KernelParam.Kind.FIELD, i, ScalarType.I32, f.getName()));
                     ctx.parameterExprs.put(v, new IterationExpr.Field(i, f.getName()));
                     fields.put(f.getName(), new Slot.Val(v));
                 } else {
-                    throw new KernelCompilationException(javaName, "a parameter of type `" + t.getName() + "` (its field `" + f.getName()
-                            + "` of type " + f.getType().getSimpleName() + ")", sourceFile, firstLine, "is not supported in kernels");
+                    throw new KernelCompilationException(
+                            javaName,
+                            "a parameter of type `" + t.getName() + "` (its field `" + f.getName() + "` of type "
+                                    + f.getType().getSimpleName() + ")",
+                            sourceFile,
+                            firstLine,
+                            "is not supported in kernels");
                 }
             }
         }
@@ -257,7 +342,9 @@ public final class KernelFrontend {
 
     /** Whether the method has a @Parallel loop (read from its bytecode's type annotations). */
     public static boolean hasParallelLoops(Method method) {
-        ClassModel cls = ClassModels.load(method.getDeclaringClass().getName().replace('.', '/'), method.getDeclaringClass().getClassLoader());
+        ClassModel cls = ClassModels.load(
+                method.getDeclaringClass().getName().replace('.', '/'),
+                method.getDeclaringClass().getClassLoader());
         MethodModel mm = ClassModels.find(cls, method.getName(), TaskDescriptor.of(method));
         if (mm == null || mm.code().isEmpty()) {
             return false;
@@ -273,26 +360,30 @@ public final class KernelFrontend {
     private static Constant identity(CompileContext.ReduceOp op, ScalarType t) {
         return switch (op) {
             case SUM -> Constant.zero(t);
-            case PRODUCT -> switch (t) {
-                case F32, F64 -> Constant.ofFloating(t, 1.0);
-                case I64 -> Constant.ofLong(1L);
-                default -> Constant.ofInteger(t, 1);
-            };
-            case MAX -> switch (t) {
-                case F32, F64 -> Constant.ofFloating(t, Double.NEGATIVE_INFINITY);
-                case I64 -> Constant.ofLong(Long.MIN_VALUE);
-                default -> Constant.ofInteger(t, Integer.MIN_VALUE);
-            };
-            case MIN -> switch (t) {
-                case F32, F64 -> Constant.ofFloating(t, Double.POSITIVE_INFINITY);
-                case I64 -> Constant.ofLong(Long.MAX_VALUE);
-                default -> Constant.ofInteger(t, Integer.MAX_VALUE);
-            };
+            case PRODUCT ->
+                switch (t) {
+                    case F32, F64 -> Constant.ofFloating(t, 1.0);
+                    case I64 -> Constant.ofLong(1L);
+                    default -> Constant.ofInteger(t, 1);
+                };
+            case MAX ->
+                switch (t) {
+                    case F32, F64 -> Constant.ofFloating(t, Double.NEGATIVE_INFINITY);
+                    case I64 -> Constant.ofLong(Long.MIN_VALUE);
+                    default -> Constant.ofInteger(t, Integer.MIN_VALUE);
+                };
+            case MIN ->
+                switch (t) {
+                    case F32, F64 -> Constant.ofFloating(t, Double.POSITIVE_INFINITY);
+                    case I64 -> Constant.ofLong(Long.MAX_VALUE);
+                    default -> Constant.ofInteger(t, Integer.MAX_VALUE);
+                };
         };
     }
 
     /** @Parallel loop indices ({@link ParallelScanner}); nesting depth gives the dimension (outermost 0). */
-    private static List<ParallelLoop> findParallelLoops(CodeAttribute code, String javaName, String sourceFile, int line) {
+    private static List<ParallelLoop> findParallelLoops(
+            CodeAttribute code, String javaName, String sourceFile, int line) {
         List<ParallelScanner.Variable> ranges = new ArrayList<>(ParallelScanner.variables(code, code::labelToBci));
         ranges.sort((a, b) -> Integer.compare(a.start(), b.start()));
         List<ParallelLoop> loops = new ArrayList<>();
@@ -304,11 +395,15 @@ public final class KernelFrontend {
                 }
             }
             if (depth >= 3) {
-                continue;   // beyond three dimensions the loop runs sequentially in each work-item
+                continue; // beyond three dimensions the loop runs sequentially in each work-item
             }
             for (ParallelLoop l : loops) {
                 if (l.dimension == depth) {
-                    throw new KernelCompilationException(javaName, "two @Parallel loops at the same nesting level", sourceFile, line,
+                    throw new KernelCompilationException(
+                            javaName,
+                            "two @Parallel loops at the same nesting level",
+                            sourceFile,
+                            line,
                             "are not supported in one kernel (split them into two tasks)");
                 }
             }
@@ -319,7 +414,9 @@ public final class KernelFrontend {
 
     /** A C/PTX identifier for the entry point: Outer$Inner.method -> Outer_Inner_method. */
     static String entryName(Method m) {
-        String raw = m.getDeclaringClass().getSimpleName().isEmpty() ? m.getDeclaringClass().getName() : m.getDeclaringClass().getName();
+        String raw = m.getDeclaringClass().getSimpleName().isEmpty()
+                ? m.getDeclaringClass().getName()
+                : m.getDeclaringClass().getName();
         raw = raw.substring(raw.lastIndexOf('.') + 1) + "_" + m.getName();
         StringBuilder sb = new StringBuilder();
         for (char c : raw.toCharArray()) {

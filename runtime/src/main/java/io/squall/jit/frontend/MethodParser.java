@@ -1,16 +1,22 @@
 package io.squall.jit.frontend;
 
-import io.squall.jit.frontend.Slot.NewArray;
-import io.squall.jit.frontend.Slot.Obj;
-
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.frontend.Slot.ArrayRef;
 import io.squall.jit.frontend.Slot.Context;
+import io.squall.jit.frontend.Slot.NewArray;
 import io.squall.jit.frontend.Slot.NewHalf;
+import io.squall.jit.frontend.Slot.Obj;
 import io.squall.jit.frontend.Slot.PendingCompare;
 import io.squall.jit.frontend.Slot.Val;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
+import io.squall.jit.ir.Instruction.Binary;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.ConversionKind;
+import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.UnaryOp;
+import io.squall.jit.ir.Instruction.WorkItemQuery;
 import io.squall.jit.ir.IrBuilder;
 import io.squall.jit.ir.MathFunction;
 import io.squall.jit.ir.Phi;
@@ -19,21 +25,15 @@ import io.squall.jit.ir.SourceLocation;
 import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Terminator;
 import io.squall.jit.ir.Value;
-import io.squall.jit.ir.Instruction.Binary;
-import io.squall.jit.ir.Instruction.BinaryOperator;
-import io.squall.jit.ir.Instruction.ConversionKind;
-import io.squall.jit.ir.Instruction.MathOp;
-import io.squall.jit.ir.Instruction.Predicate;
-import io.squall.jit.ir.Instruction.UnaryOp;
-import io.squall.jit.ir.Instruction.WorkItemQuery;
+
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.CodeElement;
+import java.lang.classfile.Instruction;
 import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
-import java.lang.classfile.Instruction;
 import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.classfile.attribute.StackMapFrameInfo;
 import java.lang.classfile.attribute.StackMapFrameInfo.ObjectVerificationTypeInfo;
@@ -73,7 +73,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -84,15 +83,12 @@ import java.util.Set;
  * by constant folding later. Static callees are parsed recursively into the same function (inlining).
  */
 final class MethodParser {
-    private record Edge(Block from, FrameState state) {
-    }
+    private record Edge(Block from, FrameState state) {}
 
     /** A phi (or a reference resolved from the first edge) for one local or stack entry of a merge block. */
-    private record EntrySlot(boolean stack, int index, Phi phi, Slot reference) {
-    }
+    private record EntrySlot(boolean stack, int index, Phi phi, Slot reference) {}
 
-    record ReturnEdge(Block from, Slot value) {
-    }
+    record ReturnEdge(Block from, Slot value) {}
 
     private final CompileContext ctx;
     private final IrBuilder b;
@@ -117,13 +113,21 @@ final class MethodParser {
     private List<CodeElement> elements;
     private int elementIndex;
 
-    MethodParser(CompileContext ctx, ClassModel owner, MethodModel method, boolean isKernel, Block continuation, int extraLocals) {
+    MethodParser(
+            CompileContext ctx,
+            ClassModel owner,
+            MethodModel method,
+            boolean isKernel,
+            Block continuation,
+            int extraLocals) {
         this.ctx = ctx;
         this.b = ctx.builder;
         this.owner = owner;
         this.method = method;
         this.code = (CodeAttribute) method.code().orElseThrow();
-        this.sourceFile = owner.findAttribute(Attributes.sourceFile()).map(s -> s.sourceFile().stringValue()).orElse(null);
+        this.sourceFile = owner.findAttribute(Attributes.sourceFile())
+                .map(s -> s.sourceFile().stringValue())
+                .orElse(null);
         this.isKernel = isKernel;
         this.continuation = continuation;
         this.localsSize = code.maxLocals() + extraLocals;
@@ -161,7 +165,7 @@ final class MethodParser {
     /** Parses the method starting in the builder's current block with these arguments in its first locals. */
     List<ReturnEdge> parse(Slot[] arguments) {
         line = firstLine();
-        for (CodeElement e : code.elementList()) {   // synchronized also brings exception handlers: name it first
+        for (CodeElement e : code.elementList()) { // synchronized also brings exception handlers: name it first
             if (e instanceof LineNumber ln) {
                 line = ln.line();
             } else if (e instanceof MonitorInstruction) {
@@ -198,8 +202,7 @@ final class MethodParser {
                     }
                     bci += ins.sizeInBytes();
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         if (live) {
@@ -256,7 +259,7 @@ final class MethodParser {
         b.setBlock(target);
         List<Edge> incoming = edges.get(target);
         if (incoming.isEmpty()) {
-            live = false;   // unreachable code (or reached only backwards, which fillPhis reports)
+            live = false; // unreachable code (or reached only backwards, which fillPhis reports)
             return;
         }
         live = true;
@@ -299,29 +302,32 @@ final class MethodParser {
             }
         }
         entrySlots.put(target, slots);
-        for (Edge edge : edges.get(target)) {   // forward edges recorded before the block was entered
+        for (Edge edge : edges.get(target)) { // forward edges recorded before the block was entered
             checkReferences(target, edge.state());
         }
         state = s;
     }
 
-    private Slot entryValue(VerificationTypeInfo vt, Slot first, boolean stack, int index, List<EntrySlot> slots, Block target) {
+    private Slot entryValue(
+            VerificationTypeInfo vt, Slot first, boolean stack, int index, List<EntrySlot> slots, Block target) {
         ScalarType type = switch (vt) {
-            case SimpleVerificationTypeInfo simple -> switch (simple) {
-                case INTEGER -> ScalarType.I32;
-                case FLOAT -> ScalarType.F32;
-                case LONG -> ScalarType.I64;
-                case DOUBLE -> ScalarType.F64;
-                case TOP -> null;
-                default -> throw error("null reference");
-            };
-            case ObjectVerificationTypeInfo o when o.className().asInternalName().equals(Intrinsics.HALF_FLOAT) -> ScalarType.F16;
+            case SimpleVerificationTypeInfo simple ->
+                switch (simple) {
+                    case INTEGER -> ScalarType.I32;
+                    case FLOAT -> ScalarType.F32;
+                    case LONG -> ScalarType.I64;
+                    case DOUBLE -> ScalarType.F64;
+                    case TOP -> null;
+                    default -> throw error("null reference");
+                };
+            case ObjectVerificationTypeInfo o
+            when o.className().asInternalName().equals(Intrinsics.HALF_FLOAT) -> ScalarType.F16;
             default -> null;
         };
         if (vt == SimpleVerificationTypeInfo.TOP) {
             return null;
         }
-        if (type == null) {   // a reference: must be the same array/context on every path
+        if (type == null) { // a reference: must be the same array/context on every path
             slots.add(new EntrySlot(stack, index, null, first));
             return first;
         }
@@ -357,7 +363,8 @@ final class MethodParser {
                         continue;
                     }
                     Slot v = es.stack() ? edge.state().stack.get(es.index()) : edge.state().locals[es.index()];
-                    if (!(v instanceof Val val) || !val.value().type().equals(es.phi().result().type())) {
+                    if (!(v instanceof Val val)
+                            || !val.value().type().equals(es.phi().result().type())) {
                         throw error("a value of inconsistent type at a control-flow merge");
                     }
                     es.phi().addIncoming(edge.from(), val.value());
@@ -394,7 +401,9 @@ final class MethodParser {
     }
 
     private void startParallelLoop(ParallelLoop loop) {
-        if (!live || !(state.locals[loop.slot] instanceof Val init) || init.value().type() != ScalarType.I32) {
+        if (!live
+                || !(state.locals[loop.slot] instanceof Val init)
+                || init.value().type() != ScalarType.I32) {
             throw error("a @Parallel loop not of the form `for (@Parallel int i = start; i < end; i++)`");
         }
         loop.started = true;
@@ -412,10 +421,13 @@ final class MethodParser {
 
     private void parallelStep(ParallelLoop loop, IncrementInstruction inc) {
         Instruction next = nextInstruction();
-        boolean backEdge = next instanceof BranchInstruction br && br.opcode() == Opcode.GOTO
-                && code.labelToBci(br.target()) >= loop.startBci && code.labelToBci(br.target()) <= bci;
+        boolean backEdge = next instanceof BranchInstruction br
+                && br.opcode() == Opcode.GOTO
+                && code.labelToBci(br.target()) >= loop.startBci
+                && code.labelToBci(br.target()) <= bci;
         if (inc.constant() != loop.step || !backEdge) {
-            throw error("a @Parallel loop with a stride other than `i++` or an index modified in its body",
+            throw error(
+                    "a @Parallel loop with a stride other than `i++` or an index modified in its body",
                     "(parallel loops must be `for (@Parallel int i = start; i < end; i++)`)");
         }
         state.locals[loop.slot] = new Val(nextIndex(loop, ((Val) state.locals[loop.slot]).value()));
@@ -568,7 +580,8 @@ final class MethodParser {
             }
             case FieldInstruction f -> Intrinsics.field(this, f);
             case InvokeInstruction inv -> Intrinsics.invoke(this, inv);
-            case InvokeDynamicInstruction indy -> throw error("a lambda, method reference or string concatenation (invokedynamic)");
+            case InvokeDynamicInstruction indy ->
+                throw error("a lambda, method reference or string concatenation (invokedynamic)");
             case NewObjectInstruction n -> {
                 String cls = n.className().asInternalName();
                 if (cls.equals(Intrinsics.HALF_FLOAT)) {
@@ -578,20 +591,23 @@ final class MethodParser {
                 } else if (Intrinsics.isValueType(cls)) {
                     state.push(new Obj(cls, new HashMap<>(), false));
                 } else if (isThrowable(n.className().asInternalName())) {
-                    throw error("throwing an exception (`new " + n.className().asInternalName().replace('/', '.') + "`)");
+                    throw error("throwing an exception (`new "
+                            + n.className().asInternalName().replace('/', '.') + "`)");
                 } else {
-                    throw error("object allocation `new " + n.className().asInternalName().replace('/', '.') + "`");
+                    throw error("object allocation `new "
+                            + n.className().asInternalName().replace('/', '.') + "`");
                 }
             }
             case NewPrimitiveArrayInstruction n -> privateArray(n);
-            case NewReferenceArrayInstruction n -> throw error("array allocation `new " + n.componentType().name() + "[]`");
+            case NewReferenceArrayInstruction n ->
+                throw error("array allocation `new " + n.componentType().name() + "[]`");
             case NewMultiArrayInstruction n -> throw error("multi-dimensional array allocation");
             case TypeCheckInstruction tc -> typeCheck(tc);
             case ThrowInstruction t -> throw error("throwing an exception");
             case MonitorInstruction m -> throw error("`synchronized`");
-            case NopInstruction n -> {
-            }
-            default -> throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
+            case NopInstruction n -> {}
+            default ->
+                throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
         }
     }
 
@@ -675,8 +691,14 @@ final class MethodParser {
         Value v = popValue();
         TypeKind to = cv.toType();
         switch (to) {
-            case BYTE, SHORT -> push(b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.NUMERIC, v, scalarOf(to)), ScalarType.I32));
-            case CHAR -> push(b.convert(ConversionKind.ZERO_EXTEND, b.convert(ConversionKind.NUMERIC, v, ScalarType.I16), ScalarType.I32));
+            case BYTE, SHORT ->
+                push(b.convert(
+                        ConversionKind.NUMERIC, b.convert(ConversionKind.NUMERIC, v, scalarOf(to)), ScalarType.I32));
+            case CHAR ->
+                push(b.convert(
+                        ConversionKind.ZERO_EXTEND,
+                        b.convert(ConversionKind.NUMERIC, v, ScalarType.I16),
+                        ScalarType.I32));
             default -> push(b.convert(ConversionKind.NUMERIC, v, scalarOf(to)));
         }
     }
@@ -708,7 +730,7 @@ final class MethodParser {
         Opcode o = br.opcode();
         if (o == Opcode.GOTO || o == Opcode.GOTO_W) {
             ParallelLoop left = loopLeftBy(br.target());
-            if (left != null) {   // `break` out of a @Parallel loop
+            if (left != null) { // `break` out of a @Parallel loop
                 b.jump(iterationEnd(left));
                 live = false;
                 return;
@@ -741,7 +763,8 @@ final class MethodParser {
         Block target = blockFor(br.target());
         Block fallthrough = b.newBlock();
         if (condLoop != null) {
-            Block exitPath = condLoop == ctx.loops.getFirst() && !ctx.reductions.isEmpty() ? reductionEpilogue(target) : target;
+            Block exitPath =
+                    condLoop == ctx.loops.getFirst() && !ctx.reductions.isEmpty() ? reductionEpilogue(target) : target;
             if (exitPath == target) {
                 recordEdge(target, state);
             }
@@ -777,8 +800,7 @@ final class MethodParser {
         return null;
     }
 
-    private record PendingEpilogue(Block start, Block tail, Block exit, FrameState state) {
-    }
+    private record PendingEpilogue(Block start, Block tail, Block exit, FrameState state) {}
 
     private final List<PendingEpilogue> epilogues = new ArrayList<>();
 
@@ -832,14 +854,18 @@ final class MethodParser {
     }
 
     private void typeCheck(TypeCheckInstruction tc) {
-        if (tc.opcode() == Opcode.CHECKCAST && state.peek() instanceof ArrayRef a
+        if (tc.opcode() == Opcode.CHECKCAST
+                && state.peek() instanceof ArrayRef a
                 && tc.type().asInternalName().equals(a.typeName())) {
             return;
         }
-        if (tc.opcode() == Opcode.CHECKCAST && state.peek() instanceof Obj o && tc.type().asInternalName().equals(o.className())) {
+        if (tc.opcode() == Opcode.CHECKCAST
+                && state.peek() instanceof Obj o
+                && tc.type().asInternalName().equals(o.className())) {
             return;
         }
-        throw error((tc.opcode() == Opcode.INSTANCEOF ? "`instanceof` " : "a cast to ") + tc.type().asInternalName().replace('/', '.'));
+        throw error((tc.opcode() == Opcode.INSTANCEOF ? "`instanceof` " : "a cast to ")
+                + tc.type().asInternalName().replace('/', '.'));
     }
 
     // ---------------------------------------------------------------- arrays
@@ -852,21 +878,47 @@ final class MethodParser {
         Value count = popValue();
         String kind = n.typeKind().name().toLowerCase(java.util.Locale.ROOT);
         if (!(count instanceof Constant c) || c.longValue() <= 0 || c.longValue() > MAX_PRIVATE_ARRAY) {
-            throw error("array allocation `new " + kind + "[]` whose size is not a constant from 1 to " + MAX_PRIVATE_ARRAY,
+            throw error(
+                    "array allocation `new " + kind + "[]` whose size is not a constant from 1 to " + MAX_PRIVATE_ARRAY,
                     "(use KernelContext.allocate*LocalArray for work-group arrays, or pass the array as an argument)");
         }
         ScalarType t;
         String javaType;
         boolean unsigned = false;
         switch (n.typeKind()) {
-            case INT -> { t = ScalarType.I32; javaType = "[I"; }
-            case FLOAT -> { t = ScalarType.F32; javaType = "[F"; }
-            case LONG -> { t = ScalarType.I64; javaType = "[J"; }
-            case DOUBLE -> { t = ScalarType.F64; javaType = "[D"; }
-            case SHORT -> { t = ScalarType.I16; javaType = "[S"; }
-            case CHAR -> { t = ScalarType.I16; javaType = "[C"; unsigned = true; }
-            case BYTE -> { t = ScalarType.I8; javaType = "[B"; }
-            case BOOLEAN -> { t = ScalarType.I8; javaType = "[Z"; }
+            case INT -> {
+                t = ScalarType.I32;
+                javaType = "[I";
+            }
+            case FLOAT -> {
+                t = ScalarType.F32;
+                javaType = "[F";
+            }
+            case LONG -> {
+                t = ScalarType.I64;
+                javaType = "[J";
+            }
+            case DOUBLE -> {
+                t = ScalarType.F64;
+                javaType = "[D";
+            }
+            case SHORT -> {
+                t = ScalarType.I16;
+                javaType = "[S";
+            }
+            case CHAR -> {
+                t = ScalarType.I16;
+                javaType = "[C";
+                unsigned = true;
+            }
+            case BYTE -> {
+                t = ScalarType.I8;
+                javaType = "[B";
+            }
+            case BOOLEAN -> {
+                t = ScalarType.I8;
+                javaType = "[Z";
+            }
             default -> throw error("array allocation `new " + kind + "[]`");
         }
         state.push(privateArray(t, unsigned, javaType, (int) c.longValue()));
@@ -892,7 +944,8 @@ final class MethodParser {
         CompileContext.Reduction red = ctx.reductionOf(a);
         if (red != null) {
             if (enclosingLoop() == null) {
-                throw error("a read of the @Reduce argument outside its @Parallel loop",
+                throw error(
+                        "a read of the @Reduce argument outside its @Parallel loop",
                         "(other work-groups are still combining into it; read the result on the host)");
             }
             requireZero(index);
@@ -914,13 +967,18 @@ final class MethodParser {
     void arrayStore(ArrayRef a, Value index, Value value) {
         CompileContext.Reduction red = ctx.reductionOf(a);
         if (red != null) {
-            if (enclosingLoop() == null && isKernel && !ctx.loops.isEmpty() && !ctx.loops.getFirst().started && red.initialValue == null) {
+            if (enclosingLoop() == null
+                    && isKernel
+                    && !ctx.loops.isEmpty()
+                    && !ctx.loops.getFirst().started
+                    && red.initialValue == null) {
                 // TornadoVM's shape: `result.set(0, v)` before the @Parallel loop; v joins the reduction once
                 red.initialValue = b.convert(ConversionKind.NUMERIC, value, a.element());
                 return;
             }
             if (enclosingLoop() == null) {
-                throw error("a write to the @Reduce argument outside its @Parallel loop",
+                throw error(
+                        "a write to the @Reduce argument outside its @Parallel loop",
                         "(other than one initial `result.set(0, v)` before it)");
             }
             requireZero(index);
@@ -945,19 +1003,26 @@ final class MethodParser {
 
     /** The operator of {@code result[0] = op(result[0], x)}: the stored value must combine the accumulator itself. */
     private CompileContext.ReduceOp reduceOpOf(Value v, CompileContext.Reduction red) {
-        v = throughSingleInputPhis(v);   // an inlined helper's result: `result.set(0, add(x, result.get(0)))`
+        v = throughSingleInputPhis(v); // an inlined helper's result: `result.set(0, add(x, result.get(0)))`
         Object def = v instanceof Temp t ? findDefinition(t) : null;
         Value acc = ((Val) state.locals[red.array.accumulatorSlot()]).value();
         CompileContext.ReduceOp op = null;
-        if (def instanceof Binary bin && bin.op() == BinaryOperator.ADD && (bin.left().equals(acc) || bin.right().equals(acc))) {
+        if (def instanceof Binary bin
+                && bin.op() == BinaryOperator.ADD
+                && (bin.left().equals(acc) || bin.right().equals(acc))) {
             op = CompileContext.ReduceOp.SUM;
-        } else if (def instanceof Binary bin && bin.op() == BinaryOperator.MUL && (bin.left().equals(acc) || bin.right().equals(acc))) {
+        } else if (def instanceof Binary bin
+                && bin.op() == BinaryOperator.MUL
+                && (bin.left().equals(acc) || bin.right().equals(acc))) {
             op = CompileContext.ReduceOp.PRODUCT;
         } else if (def instanceof MathOp m && m.arguments().contains(acc)) {
-            op = m.function() == MathFunction.MAX ? CompileContext.ReduceOp.MAX : m.function() == MathFunction.MIN ? CompileContext.ReduceOp.MIN : null;
+            op = m.function() == MathFunction.MAX
+                    ? CompileContext.ReduceOp.MAX
+                    : m.function() == MathFunction.MIN ? CompileContext.ReduceOp.MIN : null;
         }
         if (op == null) {
-            throw error("a @Reduce update other than `result[0] += x`, `result[0] *= x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
+            throw error(
+                    "a @Reduce update other than `result[0] += x`, `result[0] *= x`, `Math.max(result[0], x)` or `Math.min(result[0], x)`");
         }
         return op;
     }
@@ -1007,8 +1072,10 @@ final class MethodParser {
 
     /** Inlines a static call: the callee's blocks go between the current block and a continuation block. */
     void inline(ClassModel calleeClass, MethodModel callee, MethodTypeDesc type) {
-        String key = calleeClass.thisClass().asInternalName() + "." + callee.methodName().stringValue() + type.descriptorString();
-        String shown = calleeClass.thisClass().asInternalName().replace('/', '.') + "." + callee.methodName().stringValue();
+        String key = calleeClass.thisClass().asInternalName() + "."
+                + callee.methodName().stringValue() + type.descriptorString();
+        String shown = calleeClass.thisClass().asInternalName().replace('/', '.') + "."
+                + callee.methodName().stringValue();
         if (ctx.inlineStack.contains(key)) {
             throw error("recursion (`" + shown + "` calls itself)");
         }
@@ -1034,13 +1101,17 @@ final class MethodParser {
         ClassDesc ret = type.returnType();
         if (!ret.descriptorString().equals("V")) {
             ScalarType rt = Intrinsics.stackType(ret);
-            if (rt == null && !rets.isEmpty() && rets.stream().allMatch(r -> r.value() == rets.getFirst().value())
-                    && (rets.getFirst().value() instanceof Obj || rets.getFirst().value() instanceof ArrayRef)) {
-                state.push(rets.getFirst().value());   // every path returns the same vector/array object
+            if (rt == null
+                    && !rets.isEmpty()
+                    && rets.stream().allMatch(r -> r.value() == rets.getFirst().value())
+                    && (rets.getFirst().value() instanceof Obj
+                            || rets.getFirst().value() instanceof ArrayRef)) {
+                state.push(rets.getFirst().value()); // every path returns the same vector/array object
                 return;
             }
             if (rt == null) {
-                throw error("a helper method returning `" + ret.displayName() + "`",
+                throw error(
+                        "a helper method returning `" + ret.displayName() + "`",
                         "is not supported in kernels unless every return gives the same array or vector object");
             }
             Phi phi = new Phi(ctx.function.newTemp(rt));

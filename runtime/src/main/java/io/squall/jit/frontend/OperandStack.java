@@ -5,8 +5,7 @@ import java.util.List;
 
 /** The JVM's untyped stack shuffles (pop, dup*, swap), where long and double count as two words but are one entry here. */
 final class OperandStack {
-    private OperandStack() {
-    }
+    private OperandStack() {}
 
     static void apply(FrameState state, StackInstruction st, MethodParser p) {
         List<Slot> s = state.stack;
@@ -93,5 +92,4 @@ final class OperandStack {
             default -> throw p.error("the stack instruction " + st.opcode());
         }
     }
-
 }

@@ -31,8 +31,7 @@ public final class ParallelScanner {
         }
     }
 
-    private ParallelScanner() {
-    }
+    private ParallelScanner() {}
 
     /**
      * The {@code @Parallel} variables of {@code code}, in class-file order.

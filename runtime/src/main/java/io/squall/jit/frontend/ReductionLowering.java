@@ -3,14 +3,15 @@ package io.squall.jit.frontend;
 import io.squall.jit.frontend.Slot.Val;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
-import io.squall.jit.ir.IrBuilder;
-import io.squall.jit.ir.MathFunction;
-import io.squall.jit.ir.Value;
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.BarrierScope;
 import io.squall.jit.ir.Instruction.BinaryOperator;
 import io.squall.jit.ir.Instruction.Predicate;
 import io.squall.jit.ir.Instruction.WorkItemQuery;
+import io.squall.jit.ir.IrBuilder;
+import io.squall.jit.ir.MathFunction;
+import io.squall.jit.ir.Value;
+
 import java.util.List;
 
 /**
@@ -19,8 +20,7 @@ import java.util.List;
  * value into result[0] with one atomic. Together: result[0] = result[0] op (all elements), as the sequential loop.
  */
 final class ReductionLowering {
-    private ReductionLowering() {
-    }
+    private ReductionLowering() {}
 
     static void emit(CompileContext ctx, Block start, Block tail, FrameState state, MethodParser p) {
         IrBuilder b = ctx.builder;
@@ -29,7 +29,7 @@ final class ReductionLowering {
         Value lid = b.workItem(WorkItemQuery.LOCAL_ID, 0);
         for (CompileContext.Reduction r : ctx.reductions) {
             if (r.untouched() || r.readOnly()) {
-                continue;   // TornadoVM leaves a @Reduce argument the loop never updates as it is
+                continue; // TornadoVM leaves a @Reduce argument the loop never updates as it is
             }
             Value acc = ((Val) state.locals[r.array.accumulatorSlot()]).value();
             Value scratch = b.localArray(r.array.element(), size);
@@ -59,12 +59,13 @@ final class ReductionLowering {
             };
             Value partial = b.load(scratch, Constant.ofInt(0));
             if (r.initialValue != null && !(r.initialValue instanceof Constant)) {
-                // the kernel's computed initial value, combined by work-group 0 only (a constant one the launcher writes)
+                // the kernel's computed initial value, combined by work-group 0 only (a constant one the launcher
+                // writes)
                 Value first = b.compare(Predicate.EQ, false, b.workItem(WorkItemQuery.GROUP_ID, 0), Constant.ofInt(0));
                 partial = b.select(first, combine(b, r, partial, r.initialValue, p), partial);
             }
             b.atomic(op, r.array.base(), Constant.ofInt(0), partial);
-            ctx.markRead(r.array);   // the atomic combines with the initial result[0]
+            ctx.markRead(r.array); // the atomic combines with the initial result[0]
             ctx.markWrite(r.array);
             b.jump(done);
             b.setBlock(done);
@@ -83,5 +84,4 @@ final class ReductionLowering {
             case PRODUCT -> b.binary(BinaryOperator.MUL, x, y);
         };
     }
-
 }

@@ -2,6 +2,7 @@ package io.squall.jit.frontend;
 
 import io.squall.jit.ir.ScalarType;
 import io.squall.jit.ir.Value;
+
 import java.util.Map;
 
 /** What the bytecode interpreter keeps in a local variable or stack entry. */
@@ -15,23 +16,28 @@ sealed interface Slot {
     }
 
     /** The KernelContext argument: its fields and methods are intrinsics. */
-    record Context() implements Slot {
-    }
+    record Context() implements Slot {}
 
     /** {@code new HalfFloat} before its constructor ran. */
-    record NewHalf(int id) implements Slot {
-    }
+    record NewHalf(int id) implements Slot {}
 
     /** Result of lcmp/fcmpl/fcmpg/dcmpl/dcmpg, kept symbolic so the following if becomes one comparison. */
-    record PendingCompare(Value left, Value right, int nanResult) implements Slot {
-    }
+    record PendingCompare(Value left, Value right, int nanResult) implements Slot {}
 
     /**
      * An array: a kernel argument (javaArg >= 0) or a local-memory array (javaArg = -1).
      * {@code unsigned}: char[] elements zero-extend.
      */
-    record ArrayRef(int javaArg, String typeName, Value base, Value length, ScalarType element, boolean unsigned,
-                    boolean reduce, int accumulatorSlot) implements Slot {
+    record ArrayRef(
+            int javaArg,
+            String typeName,
+            Value base,
+            Value length,
+            ScalarType element,
+            boolean unsigned,
+            boolean reduce,
+            int accumulatorSlot)
+            implements Slot {
         @Override
         public boolean equals(Object o) {
             return this == o;
@@ -61,8 +67,7 @@ sealed interface Slot {
     }
 
     /** {@code new FloatArray} (or another off-heap array type) before its constructor ran. */
-    record NewArray(String className, int id) implements Slot {
-    }
+    record NewArray(String className, int id) implements Slot {}
 
     static boolean isWide(Slot s) {
         return s instanceof Val v && v.isWide();

@@ -27,13 +27,15 @@ public record Constant(ScalarType type, long bits) implements Value {
 
     /** An integer constant of {@code type}, wrapped to its width. */
     public static Constant ofInteger(ScalarType type, long v) {
-        return new Constant(type, switch (type) {
-            case I1 -> v & 1;
-            case I8 -> (byte) v;
-            case I16 -> (short) v;
-            case I32 -> (int) v;
-            default -> v;
-        });
+        return new Constant(
+                type,
+                switch (type) {
+                    case I1 -> v & 1;
+                    case I8 -> (byte) v;
+                    case I16 -> (short) v;
+                    case I32 -> (int) v;
+                    default -> v;
+                });
     }
 
     /** A floating constant of {@code type}, rounded to its precision. */

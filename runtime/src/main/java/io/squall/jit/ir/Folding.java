@@ -7,8 +7,7 @@ import io.squall.jit.ir.Instruction.UnaryOp;
 
 /** Evaluates instructions on constants with Java semantics; null when the result is not a compile-time constant. */
 public final class Folding {
-    private Folding() {
-    }
+    private Folding() {}
 
     public static Constant binary(BinaryOperator op, Constant a, Constant b) {
         ScalarType t = a.type();
@@ -67,7 +66,12 @@ public final class Folding {
     public static Constant unary(UnaryOp op, Constant a) {
         ScalarType t = a.type();
         return switch (op) {
-            case NEG -> t == ScalarType.F16 ? null : t.isFloat() ? Constant.ofFloating(t, -a.doubleValue()) : Constant.ofInteger(t, -a.longValue());
+            case NEG ->
+                t == ScalarType.F16
+                        ? null
+                        : t.isFloat()
+                                ? Constant.ofFloating(t, -a.doubleValue())
+                                : Constant.ofInteger(t, -a.longValue());
             case NOT -> t.isFloat() ? null : Constant.ofInteger(t, ~a.longValue());
         };
     }
@@ -84,32 +88,40 @@ public final class Folding {
         } else {
             c = Long.compare(a.longValue(), b.longValue());
         }
-        return Constant.ofBool(switch (p) {
-            case EQ -> c == 0;
-            case NE -> c != 0;
-            case LT -> c < 0;
-            case LE -> c <= 0;
-            case GT -> c > 0;
-            case GE -> c >= 0;
-        });
+        return Constant.ofBool(
+                switch (p) {
+                    case EQ -> c == 0;
+                    case NE -> c != 0;
+                    case LT -> c < 0;
+                    case LE -> c <= 0;
+                    case GT -> c > 0;
+                    case GE -> c >= 0;
+                });
     }
 
     public static Constant convert(ConversionKind kind, Constant c, ScalarType to) {
         ScalarType from = c.type();
         switch (kind) {
             case BITCAST -> {
-                return from.bits() == to.bits() ? new Constant(to, to.isFloat() ? c.bits() & mask(to) : Constant.ofInteger(to, c.bits()).bits()) : null;
+                return from.bits() == to.bits()
+                        ? new Constant(
+                                to,
+                                to.isFloat()
+                                        ? c.bits() & mask(to)
+                                        : Constant.ofInteger(to, c.bits()).bits())
+                        : null;
             }
             case ZERO_EXTEND -> {
                 return from.isFloat() ? null : Constant.ofInteger(to, c.bits() & mask(from));
             }
             default -> {
                 if (from.isFloat() && to.isFloat()) {
-                    return Constant.ofFloating(to, from == ScalarType.F32 ? (double) (float) c.doubleValue() : c.doubleValue());
+                    return Constant.ofFloating(
+                            to, from == ScalarType.F32 ? (double) (float) c.doubleValue() : c.doubleValue());
                 }
                 if (from.isFloat()) {
                     double d = c.doubleValue();
-                    long v = to == ScalarType.I64 ? (long) d : (int) d;   // Java: saturating, NaN -> 0
+                    long v = to == ScalarType.I64 ? (long) d : (int) d; // Java: saturating, NaN -> 0
                     return Constant.ofInteger(to, v);
                 }
                 if (to.isFloat()) {

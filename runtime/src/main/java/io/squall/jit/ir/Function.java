@@ -14,6 +14,7 @@ public final class Function {
     private final List<Block> blocks = new ArrayList<>();
     /** Source of the instructions the frontend built, by identity: a pass that rebuilds an instruction drops its entry. */
     private final Map<Instruction, SourceLocation> locations = new IdentityHashMap<>();
+
     private int nextTemp;
     private int nextBlock;
 

@@ -1,9 +1,5 @@
 package io.squall.jit.ir;
 
-import io.squall.jit.ir.Instruction.LoadBytes;
-import io.squall.jit.ir.Instruction.SubGroupOp;
-import io.squall.jit.ir.Instruction.SubGroupOperation;
-
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.AtomicRMW;
 import io.squall.jit.ir.Instruction.Barrier;
@@ -14,15 +10,19 @@ import io.squall.jit.ir.Instruction.Compare;
 import io.squall.jit.ir.Instruction.ConversionKind;
 import io.squall.jit.ir.Instruction.Convert;
 import io.squall.jit.ir.Instruction.Load;
+import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
 import io.squall.jit.ir.Instruction.Predicate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
+import io.squall.jit.ir.Instruction.SubGroupOp;
+import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.Unary;
 import io.squall.jit.ir.Instruction.UnaryOp;
 import io.squall.jit.ir.Instruction.WorkItem;
 import io.squall.jit.ir.Instruction.WorkItemQuery;
+
 import java.util.List;
 
 /** Appends typed instructions to a current block; the one place that knows each instruction's result type. */
@@ -68,7 +68,8 @@ public final class IrBuilder {
     }
 
     public Value binary(BinaryOperator op, Value a, Value b) {
-        if (!a.type().equals(b.type()) && !(op == BinaryOperator.SHL || op == BinaryOperator.SHR || op == BinaryOperator.USHR)) {
+        if (!a.type().equals(b.type())
+                && !(op == BinaryOperator.SHL || op == BinaryOperator.SHR || op == BinaryOperator.USHR)) {
             throw new IllegalArgumentException("operand types differ: " + a.type() + " " + op + " " + b.type());
         }
         if (a instanceof Constant ca && b instanceof Constant cb) {
@@ -91,7 +92,8 @@ public final class IrBuilder {
     }
 
     public Value compare(Predicate p, boolean unordered, Value a, Value b) {
-        return append(new Compare(function.newTemp(ScalarType.I1), p, unordered && ((ScalarType) a.type()).isFloat(), a, b));
+        return append(
+                new Compare(function.newTemp(ScalarType.I1), p, unordered && ((ScalarType) a.type()).isFloat(), a, b));
     }
 
     public Value select(Value cond, Value t, Value f) {

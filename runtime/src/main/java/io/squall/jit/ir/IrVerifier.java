@@ -1,12 +1,12 @@
 package io.squall.jit.ir;
 
-import io.squall.jit.ir.Instruction.LoadBytes;
-
 import io.squall.jit.ir.Instruction.Binary;
 import io.squall.jit.ir.Instruction.BinaryOperator;
 import io.squall.jit.ir.Instruction.Compare;
 import io.squall.jit.ir.Instruction.Load;
+import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.Store;
+
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +17,7 @@ import java.util.Set;
  * exactly once, operand types consistent. Backends may rely on these; a failure is a compiler bug, not a user error.
  */
 public final class IrVerifier {
-    private IrVerifier() {
-    }
+    private IrVerifier() {}
 
     public static void verify(Function f) {
         Set<Temp> defined = new HashSet<>();
@@ -47,12 +46,18 @@ public final class IrVerifier {
             }
             for (Phi p : b.phis()) {
                 if (p.incoming().size() != preds.get(b).size()) {
-                    fail(f, "phi " + p.result() + " in " + b.label() + " has " + p.incoming().size() + " inputs for "
-                            + preds.get(b).size() + " predecessors");
+                    fail(
+                            f,
+                            "phi " + p.result() + " in " + b.label() + " has "
+                                    + p.incoming().size() + " inputs for "
+                                    + preds.get(b).size() + " predecessors");
                 }
                 for (Phi.Incoming in : p.incoming()) {
                     if (!preds.get(b).contains(in.from())) {
-                        fail(f, "phi " + p.result() + " has an input from " + in.from().label() + ", not a predecessor");
+                        fail(
+                                f,
+                                "phi " + p.result() + " has an input from "
+                                        + in.from().label() + ", not a predecessor");
                     }
                     use(f, defined, in.value(), p.result().type());
                 }
@@ -71,8 +76,10 @@ public final class IrVerifier {
 
     private static void checkTypes(Function f, Instruction i) {
         switch (i) {
-            case Binary b when b.op() != BinaryOperator.SHL && b.op() != BinaryOperator.SHR && b.op() != BinaryOperator.USHR -> {
-                if (!b.left().type().equals(b.right().type()) || !b.left().type().equals(b.result().type())) {
+            case Binary b
+            when b.op() != BinaryOperator.SHL && b.op() != BinaryOperator.SHR && b.op() != BinaryOperator.USHR -> {
+                if (!b.left().type().equals(b.right().type())
+                        || !b.left().type().equals(b.result().type())) {
                     fail(f, "mixed types in " + IrPrinter.print(i));
                 }
             }
@@ -82,23 +89,29 @@ public final class IrVerifier {
                 }
             }
             case Load l -> {
-                if (!(l.base().type() instanceof PointerType p) || !p.element().equals(l.result().type())) {
+                if (!(l.base().type() instanceof PointerType p)
+                        || !p.element().equals(l.result().type())) {
                     fail(f, "load type mismatch in " + IrPrinter.print(i));
                 }
             }
             case LoadBytes l -> {
-                if (!(l.base().type() instanceof PointerType p) || p.element() != ScalarType.I8 || l.byteOffset().type() != ScalarType.I32
+                if (!(l.base().type() instanceof PointerType p)
+                        || p.element() != ScalarType.I8
+                        || l.byteOffset().type() != ScalarType.I32
                         || !(l.type() == ScalarType.I16 || l.type() == ScalarType.I32 || l.type() == ScalarType.I64)) {
-                    fail(f, "wide load needs an i8 pointer, an i32 offset and an i16/i32/i64 result: " + IrPrinter.print(i));
+                    fail(
+                            f,
+                            "wide load needs an i8 pointer, an i32 offset and an i16/i32/i64 result: "
+                                    + IrPrinter.print(i));
                 }
             }
             case Store s -> {
-                if (!(s.base().type() instanceof PointerType p) || !p.element().equals(s.value().type())) {
+                if (!(s.base().type() instanceof PointerType p)
+                        || !p.element().equals(s.value().type())) {
                     fail(f, "store type mismatch in " + IrPrinter.print(i));
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 

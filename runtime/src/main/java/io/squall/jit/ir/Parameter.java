@@ -1,5 +1,4 @@
 package io.squall.jit.ir;
 
 /** A kernel parameter: its value inside the function and a readable name for generated code. */
-public record Parameter(Temp value, String name) {
-}
+public record Parameter(Temp value, String name) {}

@@ -6,8 +6,7 @@ import java.util.function.UnaryOperator;
 
 /** An SSA merge at the top of a block: one incoming value per predecessor edge. */
 public final class Phi {
-    public record Incoming(Block from, Value value) {
-    }
+    public record Incoming(Block from, Value value) {}
 
     private final Temp result;
     private final List<Incoming> incoming = new ArrayList<>();
@@ -45,7 +44,11 @@ public final class Phi {
     public String toString() {
         StringBuilder sb = new StringBuilder(result + " = phi " + result.type());
         for (Incoming in : incoming) {
-            sb.append(" [").append(in.from().label()).append(": ").append(in.value()).append(']');
+            sb.append(" [")
+                    .append(in.from().label())
+                    .append(": ")
+                    .append(in.value())
+                    .append(']');
         }
         return sb.toString();
     }

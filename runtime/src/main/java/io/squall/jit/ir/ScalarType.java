@@ -2,7 +2,14 @@ package io.squall.jit.ir;
 
 /** Scalar value types. I1 is the result of comparisons; integers are signed (Java semantics). */
 public enum ScalarType implements Type {
-    I1(1), I8(8), I16(16), I32(32), I64(64), F16(16), F32(32), F64(64);
+    I1(1),
+    I8(8),
+    I16(16),
+    I32(32),
+    I64(64),
+    F16(16),
+    F32(32),
+    F64(64);
 
     private final int bits;
 

@@ -1,5 +1,4 @@
 package io.squall.jit.ir;
 
 /** The type of an IR value: a scalar or a pointer into an address space. */
-public sealed interface Type permits ScalarType, PointerType {
-}
+public sealed interface Type permits ScalarType, PointerType {}

@@ -5,17 +5,18 @@ import io.squall.jit.KernelCompilationException;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Function;
 import io.squall.jit.ir.Instruction;
-import io.squall.jit.ir.Phi;
-import io.squall.jit.ir.SourceLocation;
-import io.squall.jit.ir.Temp;
-import io.squall.jit.ir.Terminator;
-import io.squall.jit.ir.Value;
 import io.squall.jit.ir.Instruction.AtomicRMW;
 import io.squall.jit.ir.Instruction.Barrier;
 import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.WorkItem;
 import io.squall.jit.ir.Instruction.WorkItemQuery;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.SourceLocation;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Terminator;
+import io.squall.jit.ir.Value;
+
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -59,8 +60,11 @@ public final class BarrierDivergence {
             for (Instruction i : b.instructions()) {
                 if (i instanceof Barrier) {
                     SourceLocation at = f.location(i);
-                    throw new KernelCompilationException(kernel.javaName(), "a barrier under a branch that depends on the work-item id",
-                            at == null ? null : at.file(), at == null ? -1 : at.line(),
+                    throw new KernelCompilationException(
+                            kernel.javaName(),
+                            "a barrier under a branch that depends on the work-item id",
+                            at == null ? null : at.file(),
+                            at == null ? -1 : at.line(),
                             "(some work-items of a group would skip it, which hangs or crashes the device: move the barrier out of the "
                                     + "branch, or make the condition the same for the whole work-group)");
                 }
@@ -74,13 +78,16 @@ public final class BarrierDivergence {
             changed = false;
             for (Block b : f.blocks()) {
                 for (Phi p : b.phis()) {
-                    if (!varying.contains(p.result()) && (varyingMerges.contains(b)
-                            || p.incoming().stream().anyMatch(in -> isVarying(in.value())))) {
+                    if (!varying.contains(p.result())
+                            && (varyingMerges.contains(b)
+                                    || p.incoming().stream().anyMatch(in -> isVarying(in.value())))) {
                         changed |= varying.add(p.result());
                     }
                 }
                 for (Instruction i : b.instructions()) {
-                    if (i.result() != null && !varying.contains(i.result()) && (source(i) || i.operands().stream().anyMatch(this::isVarying))) {
+                    if (i.result() != null
+                            && !varying.contains(i.result())
+                            && (source(i) || i.operands().stream().anyMatch(this::isVarying))) {
                         changed |= varying.add(i.result());
                     }
                 }
@@ -114,7 +121,7 @@ public final class BarrierDivergence {
         for (Block s : branch.terminator().successors()) {
             for (Block runner = s; runner != null && runner != stop; runner = ipdom.get(runner)) {
                 changed |= divergent.add(runner);
-                changed |= varyingMerges.add(runner);   // merges inside the region carry path-dependent phis too
+                changed |= varyingMerges.add(runner); // merges inside the region carry path-dependent phis too
             }
         }
         if (stop != null) {
@@ -162,7 +169,7 @@ public final class BarrierDivergence {
         Map<Block, Block> result = new IdentityHashMap<>();
         for (int i = 0; i < n; i++) {
             if (!pdom[i].get(n)) {
-                continue;   // never returns: no post-dominators
+                continue; // never returns: no post-dominators
             }
             // The immediate one is the strict post-dominator that all the others post-dominate (the largest set).
             Block best = null;

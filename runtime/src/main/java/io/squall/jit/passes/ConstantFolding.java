@@ -5,16 +5,17 @@ import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Folding;
 import io.squall.jit.ir.Function;
 import io.squall.jit.ir.Instruction;
-import io.squall.jit.ir.Phi;
-import io.squall.jit.ir.ScalarType;
-import io.squall.jit.ir.Temp;
-import io.squall.jit.ir.Terminator;
-import io.squall.jit.ir.Value;
 import io.squall.jit.ir.Instruction.Binary;
 import io.squall.jit.ir.Instruction.Compare;
 import io.squall.jit.ir.Instruction.Convert;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Unary;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Terminator;
+import io.squall.jit.ir.Value;
+
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -24,8 +25,7 @@ import java.util.Map;
  * turns branches on constants into jumps and removes phis that merge a single value.
  */
 public final class ConstantFolding {
-    private ConstantFolding() {
-    }
+    private ConstantFolding() {}
 
     public static boolean run(Function f) {
         boolean changedAny = false;
@@ -79,11 +79,18 @@ public final class ConstantFolding {
         return switch (i) {
             case Binary b -> foldBinary(b);
             case Unary u -> u.operand() instanceof Constant c ? Folding.unary(u.op(), c) : null;
-            case Compare c -> c.left() instanceof Constant l && c.right() instanceof Constant r
-                    ? Folding.compare(c.predicate(), c.unordered(), l, r) : null;
-            case Convert c -> c.value() instanceof Constant k ? Folding.convert(c.kind(), k, (ScalarType) c.result().type()) : null;
-            case Select s -> s.condition() instanceof Constant k ? (k.bits() != 0 ? s.ifTrue() : s.ifFalse())
-                    : s.ifTrue().equals(s.ifFalse()) ? s.ifTrue() : null;
+            case Compare c ->
+                c.left() instanceof Constant l && c.right() instanceof Constant r
+                        ? Folding.compare(c.predicate(), c.unordered(), l, r)
+                        : null;
+            case Convert c ->
+                c.value() instanceof Constant k
+                        ? Folding.convert(c.kind(), k, (ScalarType) c.result().type())
+                        : null;
+            case Select s ->
+                s.condition() instanceof Constant k
+                        ? (k.bits() != 0 ? s.ifTrue() : s.ifFalse())
+                        : s.ifTrue().equals(s.ifFalse()) ? s.ifTrue() : null;
             default -> null;
         };
     }
@@ -93,7 +100,7 @@ public final class ConstantFolding {
             return Folding.binary(b.op(), l, r);
         }
         if (((ScalarType) b.result().type()).isFloat()) {
-            return null;   // x + 0.0 is not x for x = -0.0; keep IEEE semantics exact
+            return null; // x + 0.0 is not x for x = -0.0; keep IEEE semantics exact
         }
         boolean rightZero = b.right() instanceof Constant r && r.bits() == 0;
         boolean rightOne = b.right() instanceof Constant r && r.bits() == 1;
@@ -102,8 +109,14 @@ public final class ConstantFolding {
         return switch (b.op()) {
             case ADD -> rightZero ? b.left() : leftZero ? b.right() : null;
             case SUB, SHL, SHR, USHR, OR, XOR -> rightZero ? b.left() : null;
-            case MUL -> rightOne ? b.left() : leftOne ? b.right()
-                    : rightZero || leftZero ? Constant.zero((ScalarType) b.result().type()) : null;
+            case MUL ->
+                rightOne
+                        ? b.left()
+                        : leftOne
+                                ? b.right()
+                                : rightZero || leftZero
+                                        ? Constant.zero((ScalarType) b.result().type())
+                                        : null;
             case DIV -> rightOne ? b.left() : null;
             default -> null;
         };

@@ -6,6 +6,7 @@ import io.squall.jit.ir.Instruction;
 import io.squall.jit.ir.Phi;
 import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Value;
+
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -15,8 +16,7 @@ import java.util.Set;
 
 /** Removes unreachable blocks, then instructions and phis whose results are never used and that have no effect. */
 public final class DeadCodeElimination {
-    private DeadCodeElimination() {
-    }
+    private DeadCodeElimination() {}
 
     public static boolean run(Function f) {
         boolean changed = removeUnreachable(f);
@@ -25,7 +25,8 @@ public final class DeadCodeElimination {
             boolean removed = false;
             for (Block b : f.blocks()) {
                 removed |= b.phis().removeIf(p -> !used.contains(p.result()));
-                removed |= b.instructions().removeIf(i -> i.isPure() && i.result() != null && !used.contains(i.result()));
+                removed |=
+                        b.instructions().removeIf(i -> i.isPure() && i.result() != null && !used.contains(i.result()));
             }
             if (!removed) {
                 return changed;

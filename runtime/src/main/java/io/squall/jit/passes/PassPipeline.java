@@ -4,15 +4,16 @@ import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.Kernel;
 import io.squall.jit.ir.IrVerifier;
+
 import java.util.List;
 
 /** The standard optimization sequence run on every compiled kernel. */
 public final class PassPipeline {
-    private PassPipeline() {
-    }
+    private PassPipeline() {}
 
     public static void run(Kernel kernel, List<ArgSpec> args, CompileOptions options) {
-        SafetyChecks.run(kernel, options.accessChecks());   // first: it names source lines, which rebuilt instructions lose
+        SafetyChecks.run(
+                kernel, options.accessChecks()); // first: it names source lines, which rebuilt instructions lose
         if (options.specializeScalars()) {
             ScalarSpecialization.run(kernel, args);
         }

@@ -1,7 +1,5 @@
 package io.squall.jit.passes;
 
-import io.squall.jit.ir.Instruction.LoadBytes;
-
 import io.squall.jit.CheckSite;
 import io.squall.jit.CompileOptions.AccessChecks;
 import io.squall.jit.Kernel;
@@ -11,6 +9,17 @@ import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Function;
 import io.squall.jit.ir.Instruction;
+import io.squall.jit.ir.Instruction.AtomicOperator;
+import io.squall.jit.ir.Instruction.AtomicRMW;
+import io.squall.jit.ir.Instruction.Binary;
+import io.squall.jit.ir.Instruction.BinaryOperator;
+import io.squall.jit.ir.Instruction.ConversionKind;
+import io.squall.jit.ir.Instruction.Load;
+import io.squall.jit.ir.Instruction.LoadBytes;
+import io.squall.jit.ir.Instruction.LocalArray;
+import io.squall.jit.ir.Instruction.Predicate;
+import io.squall.jit.ir.Instruction.Select;
+import io.squall.jit.ir.Instruction.Store;
 import io.squall.jit.ir.IrBuilder;
 import io.squall.jit.ir.Parameter;
 import io.squall.jit.ir.Phi;
@@ -20,16 +29,7 @@ import io.squall.jit.ir.SourceLocation;
 import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Terminator;
 import io.squall.jit.ir.Value;
-import io.squall.jit.ir.Instruction.AtomicOperator;
-import io.squall.jit.ir.Instruction.AtomicRMW;
-import io.squall.jit.ir.Instruction.Binary;
-import io.squall.jit.ir.Instruction.BinaryOperator;
-import io.squall.jit.ir.Instruction.ConversionKind;
-import io.squall.jit.ir.Instruction.Load;
-import io.squall.jit.ir.Instruction.LocalArray;
-import io.squall.jit.ir.Instruction.Predicate;
-import io.squall.jit.ir.Instruction.Select;
-import io.squall.jit.ir.Instruction.Store;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -70,7 +70,9 @@ public final class SafetyChecks {
         List<Parameter> ps = f.parameters();
         for (int i = 0; i < kernel.params().size(); i++) {
             KernelParam p = kernel.params().get(i);
-            if (p.kind() == KernelParam.Kind.BUFFER && i + 1 < ps.size() && kernel.params().get(i + 1).kind() == KernelParam.Kind.LENGTH) {
+            if (p.kind() == KernelParam.Kind.BUFFER
+                    && i + 1 < ps.size()
+                    && kernel.params().get(i + 1).kind() == KernelParam.Kind.LENGTH) {
                 lengths.put(ps.get(i).value(), ps.get(i + 1).value());
                 arrayNames.put(ps.get(i).value(), "array " + ps.get(i).name());
             }
@@ -104,25 +106,33 @@ public final class SafetyChecks {
                 if (!original.remove(ins)) {
                     continue;
                 }
-                if (ins instanceof Binary d && (d.op() == BinaryOperator.DIV || d.op() == BinaryOperator.REM)
+                if (ins instanceof Binary d
+                        && (d.op() == BinaryOperator.DIV || d.op() == BinaryOperator.REM)
                         && ((ScalarType) d.result().type()).isInteger()) {
                     if (mode == AccessChecks.REPORT && mayBeZero(d.right())) {
                         Block rest = split(block, i);
                         b.setBlock(block);
-                        Value zero = b.compare(Predicate.EQ, false, d.right(), Constant.zero((ScalarType) d.right().type()));
-                        Block report = report(site(CheckSite.Kind.DIVISION_BY_ZERO, ins, d.op() == BinaryOperator.DIV ? "division" : "remainder"),
-                                Constant.ofInt(0), Constant.ofInt(0), rest);
+                        Value zero = b.compare(Predicate.EQ, false, d.right(), Constant.zero((ScalarType)
+                                d.right().type()));
+                        Block report = report(
+                                site(
+                                        CheckSite.Kind.DIVISION_BY_ZERO,
+                                        ins,
+                                        d.op() == BinaryOperator.DIV ? "division" : "remainder"),
+                                Constant.ofInt(0),
+                                Constant.ofInt(0),
+                                rest);
                         b.setBlock(block);
                         b.branch(zero, report, rest);
                         rest.instructions().add(0, d);
                         replace(rest, 0, () -> safeDivision(d));
-                        break;   // the rest of the block is scanned as the later block it now is
+                        break; // the rest of the block is scanned as the later block it now is
                     }
                     i = replace(block, i, () -> safeDivision(d));
                 } else if (mode != AccessChecks.NONE && accessOf(ins) != null) {
                     i = guard(block, i, ins);
                     if (i < 0) {
-                        break;   // the block was split: what followed the access is in a later block
+                        break; // the block was split: what followed the access is in a later block
                     }
                 }
             }
@@ -136,8 +146,7 @@ public final class SafetyChecks {
         return !(v instanceof Constant c) || c.bits() == 0;
     }
 
-    private record Access(Value base, Value index) {
-    }
+    private record Access(Value base, Value index) {}
 
     private Access accessOf(Instruction ins) {
         Access a = switch (ins) {
@@ -154,8 +163,11 @@ public final class SafetyChecks {
     private int guard(Block block, int i, Instruction ins) {
         Access a = accessOf(ins);
         Value length = lengths.get((Temp) a.base());
-        if (a.index() instanceof Constant c && length instanceof Constant n && c.longValue() >= 0 && c.longValue() < n.longValue()) {
-            return i;   // a constant index into a local array of known size
+        if (a.index() instanceof Constant c
+                && length instanceof Constant n
+                && c.longValue() >= 0
+                && c.longValue() < n.longValue()) {
+            return i; // a constant index into a local array of known size
         }
         if (ins instanceof Load l && mode == AccessChecks.GUARD) {
             return replace(block, i, () -> {
@@ -174,20 +186,22 @@ public final class SafetyChecks {
                 ? report(site(CheckSite.Kind.INDEX, ins, arrayNames.get((Temp) a.base())), a.index(), length, rest)
                 : rest;
         b.setBlock(block);
-        if (ins instanceof Load l) {   // REPORT: the load itself runs on both paths, at a safe index
+        if (ins instanceof Load l) { // REPORT: the load itself runs on both paths, at a safe index
             b.branch(ok, rest, report);
             List<Instruction> safe = new ArrayList<>();
             Temp v = f.newTemp(l.result().type());
             safe.add(new Select(f.newTemp(ScalarType.I32), ok, l.index(), Constant.ofInt(0)));
             safe.add(new Load(v, l.base(), safe.getFirst().result()));
-            safe.add(new Select(l.result(), ok, v, Constant.zero((ScalarType) l.result().type())));
+            safe.add(new Select(
+                    l.result(), ok, v, Constant.zero((ScalarType) l.result().type())));
             safe.forEach(s -> f.locate(s, f.location(ins)));
             rest.instructions().addAll(0, safe);
         } else {
             Block access = f.newBlockAfter(block);
             b.branch(ok, access, report);
             access.setTerminator(new Terminator.Jump(rest));
-            if (ins instanceof AtomicRMW r && r.result() != null) {   // the old value reaches rest through a phi: 0 when skipped
+            if (ins instanceof AtomicRMW r
+                    && r.result() != null) { // the old value reaches rest through a phi: 0 when skipped
                 Temp old = f.newTemp(r.result().type());
                 access.instructions().add(new AtomicRMW(old, r.op(), r.base(), r.index(), r.value()));
                 Phi merged = new Phi(r.result());
@@ -195,7 +209,8 @@ public final class SafetyChecks {
                     merged.addIncoming(pred, pred == access ? old : Constant.zero((ScalarType) old.type()));
                 }
                 rest.phis().add(merged);
-            } else if (ins instanceof LoadBytes l) {   // a wide load runs only in range (it reads several bytes): 0 when skipped
+            } else if (ins
+                    instanceof LoadBytes l) { // a wide load runs only in range (it reads several bytes): 0 when skipped
                 Temp loaded = f.newTemp(l.result().type());
                 access.instructions().add(new LoadBytes(loaded, l.base(), l.byteOffset()));
                 Phi merged = new Phi(l.result());
@@ -223,7 +238,8 @@ public final class SafetyChecks {
         long size = l.type().bytes();
         Value off64 = b.convert(ConversionKind.ZERO_EXTEND, l.byteOffset(), ScalarType.I64);
         Value last = b.binary(BinaryOperator.ADD, off64, Constant.ofLong(size - 1));
-        Value fits = b.compare(Predicate.LT, false, last, b.convert(ConversionKind.ZERO_EXTEND, length, ScalarType.I64));
+        Value fits =
+                b.compare(Predicate.LT, false, last, b.convert(ConversionKind.ZERO_EXTEND, length, ScalarType.I64));
         Value misaligned = b.binary(BinaryOperator.AND, l.byteOffset(), Constant.ofInt((int) size - 1));
         Value aligned = b.compare(Predicate.EQ, false, misaligned, Constant.ofInt(0));
         return b.select(fits, aligned, fits);
@@ -247,7 +263,8 @@ public final class SafetyChecks {
             return;
         }
         Value plusOne = b.binary(BinaryOperator.ADD, d.right(), Constant.ofInteger(t, 1));
-        Value bad = b.compare(Predicate.EQ, false, b.binary(BinaryOperator.USHR, plusOne, Constant.ofInt(1)), Constant.zero(t));
+        Value bad = b.compare(
+                Predicate.EQ, false, b.binary(BinaryOperator.USHR, plusOne, Constant.ofInt(1)), Constant.zero(t));
         Value divisor = b.select(bad, Constant.ofInteger(t, 1), d.right());
         if (d.op() == BinaryOperator.REM) {
             b.block().instructions().add(new Binary(d.result(), BinaryOperator.REM, d.left(), divisor));

@@ -7,6 +7,7 @@ import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.ScalarType;
 import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Value;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,7 @@ import java.util.Map;
  * The parameter itself stays, so the launcher binds the same arguments either way.
  */
 public final class ScalarSpecialization {
-    private ScalarSpecialization() {
-    }
+    private ScalarSpecialization() {}
 
     public static boolean run(Kernel kernel, List<ArgSpec> args) {
         Map<Temp, Value> replace = new HashMap<>();

@@ -5,13 +5,13 @@ import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.exceptions.TornadoDeviceException;
 import io.squall.api.types.arrays.FloatArray;
-import io.squall.device.Devices;
-import io.squall.backend.ptx.driver.Cuda;
-import io.squall.plan.RuntimeOptions;
-import io.squall.exec.TestKernels;
 import io.squall.backend.Backend;
 import io.squall.backend.CodeEmitters;
 import io.squall.backend.ptx.codegen.Ptxas;
+import io.squall.backend.ptx.driver.Cuda;
+import io.squall.device.Devices;
+import io.squall.exec.TestKernels;
+import io.squall.plan.RuntimeOptions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,12 +42,15 @@ class PtxBackendTest {
 
     @Test
     void withoutADriverThereAreNoDevicesAndAClearReason() {
-        Assumptions.assumeFalse(Cuda.isAvailable(), "a CUDA driver is present: the no-driver behaviour is not observable here");
+        Assumptions.assumeFalse(
+                Cuda.isAvailable(), "a CUDA driver is present: the no-driver behaviour is not observable here");
         Backend ptx = Devices.backend("ptx");
         assertTrue(ptx.devices().isEmpty());
         assertTrue(ptx.unavailableReason().contains("CUDA"), ptx.unavailableReason());
-        TornadoDeviceException e = assertThrows(TornadoDeviceException.class, () -> Devices.get("ptx:0", "-Dsquall.device"));
-        assertTrue(e.getMessage().contains("ptx:0") && e.getMessage().contains(ptx.unavailableReason()), e.getMessage());
+        TornadoDeviceException e =
+                assertThrows(TornadoDeviceException.class, () -> Devices.get("ptx:0", "-Dsquall.device"));
+        assertTrue(
+                e.getMessage().contains("ptx:0") && e.getMessage().contains(ptx.unavailableReason()), e.getMessage());
         assertFalse(Devices.backend("jvm").devices().isEmpty(), "other backends are unaffected");
     }
 
@@ -76,11 +79,14 @@ class PtxBackendTest {
         for (int i = 0; i < n; i++) {
             a.set(i, i);
         }
-        TaskGraph g = new TaskGraph("ptxemit").task("twice", TestKernels::twice, a, b).transferToHost(DataTransferMode.EVERY_EXECUTION, b);
+        TaskGraph g = new TaskGraph("ptxemit")
+                .task("twice", TestKernels::twice, a, b)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, b);
         System.setProperty(RuntimeOptions.EMIT, "ptx");
         System.setProperty(RuntimeOptions.EMIT_DIR, dir.toString());
         System.setProperty(RuntimeOptions.EMIT_TARGET, "sm_90");
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("jvm"))) {
             plan.execute();
         } finally {
             System.clearProperty(RuntimeOptions.EMIT);
@@ -90,7 +96,8 @@ class PtxBackendTest {
         assertEquals(2f * 999, b.get(999), "the program itself ran on its device");
         Path file = dir.resolve("ptxemit.twice.ptx");
         String ptx = Files.readString(file);
-        assertTrue(ptx.contains(".target sm_90") && ptx.contains(".version 7.8") && ptx.contains(".address_size 64"), ptx);
+        assertTrue(
+                ptx.contains(".target sm_90") && ptx.contains(".version 7.8") && ptx.contains(".address_size 64"), ptx);
         Assumptions.assumeTrue(Ptxas.available(), "ptxas not found: the emitted file is not assembled");
         assertNull(Ptxas.assemble(ptx, "sm_90"));
     }

@@ -29,7 +29,8 @@ class PtxSuiteGpuTest {
     }
 
     private static void assumeGpu() {
-        Assumptions.assumeFalse(Devices.backend("ptx").devices().isEmpty(),
+        Assumptions.assumeFalse(
+                Devices.backend("ptx").devices().isEmpty(),
                 () -> "no ptx device: " + Devices.backend("ptx").unavailableReason());
     }
 
@@ -45,12 +46,15 @@ class PtxSuiteGpuTest {
         assumeGpu();
         int n = 1 << 16;
         FloatArray a = new FloatArray(n), b = new FloatArray(n), c = new FloatArray(n);
-        TaskGraph g = new TaskGraph("ptxgraphs").transferToDevice(DataTransferMode.EVERY_EXECUTION, a)
-                .task("twice", TestKernels::twice, a, b).task("plusOne", TestKernels::plusOne, b, c)
+        TaskGraph g = new TaskGraph("ptxgraphs")
+                .transferToDevice(DataTransferMode.EVERY_EXECUTION, a)
+                .task("twice", TestKernels::twice, a, b)
+                .task("plusOne", TestKernels::plusOne, b, c)
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
         PtxDevice device = (PtxDevice) Devices.get("ptx:0");
         System.setProperty(PtxDevice.CUDA_GRAPHS, "true");
-        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("ptx:0"))) {
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(g.snapshot()).withDevice(TornadoExecutionPlan.getDevice("ptx:0"))) {
             long before = device.graphReplays();
             for (int run = 0; run < 4; run++) {
                 for (int i = 0; i < n; i++) {
@@ -61,7 +65,9 @@ class PtxSuiteGpuTest {
                     assertEquals(2 * (i * 0.5f + run) + 1, c.get(i), "run " + run + " element " + i);
                 }
             }
-            assertTrue(device.graphReplays() - before >= 2, "runs 2 and 3 replay the graph captured on run 2: " + (device.graphReplays() - before));
+            assertTrue(
+                    device.graphReplays() - before >= 2,
+                    "runs 2 and 3 replay the graph captured on run 2: " + (device.graphReplays() - before));
         } finally {
             System.clearProperty(PtxDevice.CUDA_GRAPHS);
         }

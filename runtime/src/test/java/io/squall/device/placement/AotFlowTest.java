@@ -50,8 +50,7 @@ class AotFlowTest {
         }
     }
 
-    record Run(FloatArray out, TornadoExecutionResult result) {
-    }
+    record Run(FloatArray out, TornadoExecutionResult result) {}
 
     static Run run(String graphName, String device) throws Exception {
         FloatArray a = new FloatArray(N);
@@ -66,7 +65,9 @@ class AotFlowTest {
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, b)
                 .snapshot();
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g)) {
-            TornadoExecutionResult r = plan.withDevice(SquallDevice.of(Devices.get(device))).withProfiler(ProfilerMode.SILENT).execute();
+            TornadoExecutionResult r = plan.withDevice(SquallDevice.of(Devices.get(device)))
+                    .withProfiler(ProfilerMode.SILENT)
+                    .execute();
             return new Run(b, r);
         }
     }
@@ -77,7 +78,9 @@ class AotFlowTest {
 
     @Test
     void emitBuildAndRunFromBinariesWithoutCompiling(@TempDir Path dir) throws Exception {
-        assumeTrue(hasOpenCL(), "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
+        assumeTrue(
+                hasOpenCL(),
+                "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
         Path src = dir.resolve("src");
         Path bin = dir.resolve("bin");
         // 1. emit (what `tornado --emit opencl --out src` sets), running on the JVM: no device compiles anything
@@ -116,13 +119,22 @@ class AotFlowTest {
 
             // a task with no binary on a device that cannot JIT is a clear error
             FloatArray b = new FloatArray(16);
-            ImmutableTaskGraph other = new TaskGraph("aotMissing").transferToDevice(DataTransferMode.EVERY_EXECUTION, b)
-                    .task("square", AotFlowTest::square, b).transferToHost(DataTransferMode.EVERY_EXECUTION, b).snapshot();
+            ImmutableTaskGraph other = new TaskGraph("aotMissing")
+                    .transferToDevice(DataTransferMode.EVERY_EXECUTION, b)
+                    .task("square", AotFlowTest::square, b)
+                    .transferToHost(DataTransferMode.EVERY_EXECUTION, b)
+                    .snapshot();
             try (TornadoExecutionPlan plan = new TornadoExecutionPlan(other)) {
-                String msg = assertThrows(RuntimeException.class,
-                        () -> plan.withDevice(SquallDevice.of(Devices.get("opencl:0"))).execute()).getMessage();
-                assertTrue(msg.contains("task aotMissing.square") && msg.contains("JIT disabled in " + json + ": devices[0]")
-                        && msg.contains("there is no binary for this task"), msg);
+                String msg = assertThrows(
+                                RuntimeException.class,
+                                () -> plan.withDevice(SquallDevice.of(Devices.get("opencl:0")))
+                                        .execute())
+                        .getMessage();
+                assertTrue(
+                        msg.contains("task aotMissing.square")
+                                && msg.contains("JIT disabled in " + json + ": devices[0]")
+                                && msg.contains("there is no binary for this task"),
+                        msg);
             }
         }
         // unregistered: the same graph compiles again
@@ -132,7 +144,9 @@ class AotFlowTest {
 
     @Test
     void binariesThatDoNotMatchAreClearErrors(@TempDir Path dir) throws IOException {
-        assumeTrue(hasOpenCL(), "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
+        assumeTrue(
+                hasOpenCL(),
+                "no OpenCL device (PoCL): " + Devices.backend("opencl").unavailableReason());
         Path src = dir.resolve("src");
         Files.createDirectories(src);
         Files.writeString(src.resolve("g.k.cl"), "__kernel void k(__global float* x) { x[get_global_id(0)] = 1.0f; }");
@@ -141,35 +155,60 @@ class AotFlowTest {
         Path garbage = dir.resolve("garbage");
         Files.createDirectories(garbage);
         Files.write(garbage.resolve("g.k.bin"), "not a device binary".getBytes());
-        Files.writeString(dir.resolve("d1.json"), "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"garbage\"}], \"stages\": \"auto\"}");
-        String msg = assertThrows(DeviceMapException.class, () -> DeviceMap.load(dir.resolve("d1.json")).installKernelBinaries()).getMessage();
+        Files.writeString(
+                dir.resolve("d1.json"),
+                "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"garbage\"}], \"stages\": \"auto\"}");
+        String msg = assertThrows(
+                        DeviceMapException.class,
+                        () -> DeviceMap.load(dir.resolve("d1.json")).installKernelBinaries())
+                .getMessage();
         // placing a model checks the binaries too, before any weight is loaded
-        assertEquals(msg, assertThrows(DeviceMapException.class, () -> DeviceMap.load(dir.resolve("d1.json"))
-                .place(ModelFootprint.uniform(2, 1000, 100, 100, 10, 10))).getMessage());
-        assertTrue(msg.startsWith(dir.resolve("d1.json") + ": devices[0].binaries: kernel binary " + garbage.resolve("g.k.bin")), msg);
+        assertEquals(
+                msg,
+                assertThrows(
+                                DeviceMapException.class,
+                                () -> DeviceMap.load(dir.resolve("d1.json"))
+                                        .place(ModelFootprint.uniform(2, 1000, 100, 100, 10, 10)))
+                        .getMessage());
+        assertTrue(
+                msg.startsWith(
+                        dir.resolve("d1.json") + ": devices[0].binaries: kernel binary " + garbage.resolve("g.k.bin")),
+                msg);
         assertTrue(msg.contains("opencl:0"), msg);
 
-        Files.writeString(dir.resolve("d2.json"),
+        Files.writeString(
+                dir.resolve("d2.json"),
                 "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": {\"matvec\": \"good/g.k.bin\"}}], \"stages\": \"auto\"}");
-        msg = assertThrows(DeviceMapException.class, () -> DeviceMap.load(dir.resolve("d2.json")).installKernelBinaries()).getMessage();
-        assertTrue(msg.contains("devices[0].binaries.matvec: kernel binary " + dir.resolve("good/g.k.bin") + " has no kernel matvec for opencl:0"), msg);
+        msg = assertThrows(
+                        DeviceMapException.class,
+                        () -> DeviceMap.load(dir.resolve("d2.json")).installKernelBinaries())
+                .getMessage();
+        assertTrue(
+                msg.contains("devices[0].binaries.matvec: kernel binary " + dir.resolve("good/g.k.bin")
+                        + " has no kernel matvec for opencl:0"),
+                msg);
 
-        Files.writeString(dir.resolve("d3.json"),
+        Files.writeString(
+                dir.resolve("d3.json"),
                 "{\"devices\": [{\"id\": \"opencl:0\", \"binaries\": {\"k\": \"good/g.k.bin\"}}], \"stages\": \"auto\"}");
         DeviceMap.load(dir.resolve("d3.json")).installKernelBinaries().close();
 
         Files.writeString(src.resolve("g.bad.cl"), "__kernel void bad(__global float* x) { x[0] = undefined_thing; }");
-        msg = assertThrows(RuntimeException.class, () -> AotBuild.build("opencl:0", src, dir.resolve("out"), false, null)).getMessage();
+        msg = assertThrows(
+                        RuntimeException.class, () -> AotBuild.build("opencl:0", src, dir.resolve("out"), false, null))
+                .getMessage();
         assertTrue(msg.startsWith("aot-build: " + src.resolve("g.bad.cl") + " does not build on opencl:0"), msg);
         assertTrue(msg.contains("undefined_thing"), "carries the build log: " + msg);
     }
 
     @Test
     void aotBuildNeedsAnOpenCLDeviceAndSources(@TempDir Path dir) {
-        String msg = assertThrows(RuntimeException.class, () -> AotBuild.build("jvm", dir, dir, false, null)).getMessage();
+        String msg = assertThrows(RuntimeException.class, () -> AotBuild.build("jvm", dir, dir, false, null))
+                .getMessage();
         assertTrue(msg.contains("only OpenCL devices"), msg);
         assumeTrue(hasOpenCL(), "no OpenCL device (PoCL)");
-        msg = assertThrows(RuntimeException.class, () -> AotBuild.build("opencl:0", dir, dir.resolve("o"), false, null)).getMessage();
+        msg = assertThrows(RuntimeException.class, () -> AotBuild.build("opencl:0", dir, dir.resolve("o"), false, null))
+                .getMessage();
         assertTrue(msg.contains("holds no .cl files"), msg);
     }
 }

@@ -1,7 +1,7 @@
 package io.squall.device.placement;
 
-import io.squall.device.Devices;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.Devices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,13 +1,16 @@
 package io.squall.device.placement;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class BandwidthProbeTest {
     @Test
     void aPlausibleKernelTimeIsTheCopysTime() {
-        assertEquals(53_000, BandwidthProbe.elapsedNanos(53_000, 400_000), "a GPU copy: kernel time, not the launch around it");
+        assertEquals(
+                53_000,
+                BandwidthProbe.elapsedNanos(53_000, 400_000),
+                "a GPU copy: kernel time, not the launch around it");
         assertEquals(90_000_000, BandwidthProbe.elapsedNanos(90_000_000, 95_000_000));
     }
 

@@ -32,12 +32,14 @@ class DeviceMapTest {
             dev("jvm", TornadoDeviceType.JAVA, 4 * GIB, 0)));
 
     static String error(String json) {
-        return assertThrows(DeviceMapException.class, () -> DeviceMap.parse(json, "devices.json")).getMessage();
+        return assertThrows(DeviceMapException.class, () -> DeviceMap.parse(json, "devices.json"))
+                .getMessage();
     }
 
     static String placeError(String json, DeviceCatalog catalog) {
         DeviceMap map = DeviceMap.parse(json, "devices.json");
-        return assertThrows(DeviceMapException.class, () -> map.place(MODEL, catalog)).getMessage();
+        return assertThrows(DeviceMapException.class, () -> map.place(MODEL, catalog))
+                .getMessage();
     }
 
     static Placement place(String json, DeviceCatalog catalog) {
@@ -55,7 +57,9 @@ class DeviceMapTest {
         assertTrue(p.singleDevice());
         Placement cpu = DeviceMap.singleDevice("cpu").place(MODEL, TWO);
         assertTrue(cpu.cpuOnly());
-        assertTrue(cpu.explanation().contains("cpu (the CPU engine): layers 0-16 (16 layers), embedding, output head"), cpu.explanation());
+        assertTrue(
+                cpu.explanation().contains("cpu (the CPU engine): layers 0-16 (16 layers), embedding, output head"),
+                cpu.explanation());
     }
 
     @Test
@@ -72,7 +76,9 @@ class DeviceMapTest {
                   {"device": "opencl:1", "layers": "0-8"},
                   {"device": "opencl:0", "layers": "8-12"}
                 ]}""", TWO);
-        assertEquals(List.of(new Stage("opencl:1", 0, 8), new Stage("opencl:0", 8, 12), new Stage("cpu", 12, 16)), p.stages());
+        assertEquals(
+                List.of(new Stage("opencl:1", 0, 8), new Stage("opencl:0", 8, 12), new Stage("cpu", 12, 16)),
+                p.stages());
         assertEquals("opencl:1", p.embeddingDevice(), "embedding defaults to the first stage");
         assertEquals("cpu", p.outputDevice(), "output defaults to the last stage");
         assertEquals("opencl:0", p.stageOf(9).deviceId());
@@ -108,21 +114,29 @@ class DeviceMapTest {
 
     @Test
     void syntaxAndKeyErrorsNameTheJsonPath() {
-        assertTrue(error("{\"stages\": [").startsWith("devices.json: invalid JSON at line 1, column"), error("{\"stages\": ["));
+        assertTrue(
+                error("{\"stages\": [").startsWith("devices.json: invalid JSON at line 1, column"),
+                error("{\"stages\": ["));
         assertEquals("devices.json: must be a JSON object, found array", error("[]"));
         assertTrue(error("").contains("empty file"));
-        assertTrue(error("{\"stage\": \"auto\"}").startsWith("devices.json: stage unknown key; allowed here: $schema, cpuOffload,"));
+        assertTrue(error("{\"stage\": \"auto\"}")
+                .startsWith("devices.json: stage unknown key; allowed here: $schema, cpuOffload,"));
         assertTrue(error("{\"stages\": \"auto\", \"stages\": \"auto\"}").contains("Duplicate field 'stages'"));
         assertTrue(error("{}").startsWith("devices.json: stages missing"));
-        assertEquals("devices.json: stages \"best\" is not \"auto\" nor an array of stages", error("{\"stages\": \"best\"}"));
-        assertEquals("devices.json: stages must be \"auto\" or an array of stages, found number", error("{\"stages\": 3}"));
+        assertEquals(
+                "devices.json: stages \"best\" is not \"auto\" nor an array of stages",
+                error("{\"stages\": \"best\"}"));
+        assertEquals(
+                "devices.json: stages must be \"auto\" or an array of stages, found number", error("{\"stages\": 3}"));
         assertTrue(error("{\"stages\": []}").startsWith("devices.json: stages is empty"));
         assertTrue(error("{\"stages\": [\"opencl:0\"]}").startsWith("devices.json: stages[0] must be an object"));
         assertTrue(error("{\"stages\": [{\"device\": \"opencl:0\", \"layer\": \"0-4\"}]}")
                 .startsWith("devices.json: stages[0].layer unknown key; allowed here: device, layers"));
         assertEquals("devices.json: stages[0].device missing", error("{\"stages\": [{\"layers\": \"all\"}]}"));
-        assertTrue(error("{\"stages\": [{\"device\": \"gpu0\"}]}").startsWith("devices.json: stages[0].device \"gpu0\": not a device id"));
-        assertTrue(error("{\"stages\": [{\"device\": 0}]}").startsWith("devices.json: stages[0].device must be a device id string"));
+        assertTrue(error("{\"stages\": [{\"device\": \"gpu0\"}]}")
+                .startsWith("devices.json: stages[0].device \"gpu0\": not a device id"));
+        assertTrue(error("{\"stages\": [{\"device\": 0}]}")
+                .startsWith("devices.json: stages[0].device must be a device id string"));
         assertTrue(error("""
                 {"stages": [{"device": "opencl:0", "layers": "0-8"}, {"device": "cpu"}]}""")
                 .startsWith("devices.json: stages[1].layers missing: with several stages each names its layers"));
@@ -130,43 +144,60 @@ class DeviceMapTest {
                 .startsWith("devices.json: stages[0].layers \"first half\" is not \"all\", \"A-B\""));
         assertTrue(error("{\"stages\": [{\"device\": \"cpu\", \"layers\": \"8-8\"}]}")
                 .startsWith("devices.json: stages[0].layers \"8-8\" is empty"));
-        assertTrue(error("{\"stages\": [{\"device\": \"cpu\", \"layers\": 4}]}").startsWith("devices.json: stages[0].layers must be a string"));
-        assertTrue(error("{\"stages\": \"auto\", \"headroom\": 1.5}").startsWith("devices.json: headroom must be a fraction"));
-        assertTrue(error("{\"stages\": \"auto\", \"cpuOffload\": \"no\"}").startsWith("devices.json: cpuOffload must be true or false"));
-        assertTrue(error("{\"stages\": \"auto\", \"embedding\": \"gpu\"}").startsWith("devices.json: embedding \"gpu\": not a device id"));
-        assertTrue(error("{\"stages\": \"auto\", \"output\": 1}").startsWith("devices.json: output must be a device id string"));
+        assertTrue(error("{\"stages\": [{\"device\": \"cpu\", \"layers\": 4}]}")
+                .startsWith("devices.json: stages[0].layers must be a string"));
+        assertTrue(error("{\"stages\": \"auto\", \"headroom\": 1.5}")
+                .startsWith("devices.json: headroom must be a fraction"));
+        assertTrue(error("{\"stages\": \"auto\", \"cpuOffload\": \"no\"}")
+                .startsWith("devices.json: cpuOffload must be true or false"));
+        assertTrue(error("{\"stages\": \"auto\", \"embedding\": \"gpu\"}")
+                .startsWith("devices.json: embedding \"gpu\": not a device id"));
+        assertTrue(error("{\"stages\": \"auto\", \"output\": 1}")
+                .startsWith("devices.json: output must be a device id string"));
     }
 
     @Test
     void deviceEntryErrors() {
-        assertTrue(error("{\"stages\": \"auto\", \"devices\": {\"id\": \"opencl:0\"}}").startsWith("devices.json: devices must be an array"));
+        assertTrue(error("{\"stages\": \"auto\", \"devices\": {\"id\": \"opencl:0\"}}")
+                .startsWith("devices.json: devices must be an array"));
         assertEquals("devices.json: devices[0].id missing", error("{\"stages\": \"auto\", \"devices\": [{}]}"));
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"speed\": 3}]}")
                 .startsWith("devices.json: devices[0].speed unknown key; allowed here: binaries, id, jit, memory"));
-        assertEquals("devices.json: devices[1].id \"opencl:0\" is already listed in devices[0]",
+        assertEquals(
+                "devices.json: devices[1].id \"opencl:0\" is already listed in devices[0]",
                 error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\"}, {\"id\": \"OPENCL:0\"}]}"));
-        assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"cpu\"}]}").startsWith("devices.json: devices[0].id \"cpu\" is the CPU engine"));
+        assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"cpu\"}]}")
+                .startsWith("devices.json: devices[0].id \"cpu\" is the CPU engine"));
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": \"lots\"}]}")
                 .startsWith("devices.json: devices[0].memory must be a positive size"));
         // sizes beyond a long are errors, not saturated to 8 EiB
-        assertEquals("devices.json: devices[0].memory is beyond 8 EiB (2^63 bytes), found \"99999999999999999999TB\"",
-                error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": \"99999999999999999999TB\"}]}"));
-        assertEquals("devices.json: devices[0].memory is beyond 8 EiB (2^63 bytes), found 99999999999999999999",
-                error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": 99999999999999999999}]}"));
+        assertEquals(
+                "devices.json: devices[0].memory is beyond 8 EiB (2^63 bytes), found \"99999999999999999999TB\"",
+                error(
+                        "{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": \"99999999999999999999TB\"}]}"));
+        assertEquals(
+                "devices.json: devices[0].memory is beyond 8 EiB (2^63 bytes), found 99999999999999999999",
+                error(
+                        "{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": 99999999999999999999}]}"));
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"jit\": false}]}")
                 .startsWith("devices.json: devices[0].jit is false but the entry names no binaries"));
         assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"binaries\": \"no/such/dir\"}]}")
                 .startsWith("devices.json: devices[0].binaries \"no/such/dir\": no such directory"));
-        assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"binaries\": {\"matvec\": \"none.bin\"}}]}")
+        assertTrue(error(
+                        "{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"binaries\": {\"matvec\": \"none.bin\"}}]}")
                 .startsWith("devices.json: devices[0].binaries.matvec \"none.bin\": no such file"));
-        assertTrue(error("{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"binaries\": {\"bad-name\": \"x.bin\"}}]}")
+        assertTrue(error(
+                        "{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\", \"binaries\": {\"bad-name\": \"x.bin\"}}]}")
                 .startsWith("devices.json: devices[0].binaries.bad-name is not a kernel entry-point name"));
     }
 
     @Test
     void placementErrorsAgainstModelAndDevices() {
         String unknown = placeError("{\"stages\": [{\"device\": \"opencl:7\"}]}", TWO);
-        assertTrue(unknown.startsWith("devices.json: stages[0].device \"opencl:7\": no such device; available: opencl:0 fake-opencl:0 (CPU),"), unknown);
+        assertTrue(
+                unknown.startsWith(
+                        "devices.json: stages[0].device \"opencl:7\": no such device; available: opencl:0 fake-opencl:0 (CPU),"),
+                unknown);
         assertTrue(unknown.endsWith("cpu (the CPU engine)"), unknown);
         DeviceCatalog withoutDriver = new DeviceCatalog() {
             @Override
@@ -179,17 +210,25 @@ class DeviceMapTest {
                 return id.startsWith("ptx") ? "libcuda.so.1 not found" : null;
             }
         };
-        assertTrue(placeError("{\"stages\": [{\"device\": \"ptx:0\"}]}", withoutDriver)
-                .startsWith("devices.json: stages[0].device \"ptx:0\": no such device (libcuda.so.1 not found); available: "));
+        assertTrue(
+                placeError("{\"stages\": [{\"device\": \"ptx:0\"}]}", withoutDriver)
+                        .startsWith(
+                                "devices.json: stages[0].device \"ptx:0\": no such device (libcuda.so.1 not found); available: "));
         assertTrue(placeError("{\"stages\": \"auto\", \"devices\": [{\"id\": \"ptx:0\"}]}", TWO)
                 .startsWith("devices.json: devices[0].id \"ptx:0\": no such device"));
         assertTrue(placeError("{\"stages\": [{\"device\": \"opencl:1\"}], \"output\": \"opencl:3\"}", TWO)
                 .startsWith("devices.json: output \"opencl:3\": no such device"));
-        assertEquals("devices.json: stages[1].layers \"10-20\" goes beyond the model's 16 layers (0-16, end exclusive)",
-                placeError("{\"stages\": [{\"device\": \"opencl:1\", \"layers\": \"0-10\"}, {\"device\": \"cpu\", \"layers\": \"10-20\"}]}", TWO));
-        assertEquals("devices.json: stages layers 8-10 (end exclusive) are not placed: the stages cover 0-8, 10-16 of the model's 16 layers"
+        assertEquals(
+                "devices.json: stages[1].layers \"10-20\" goes beyond the model's 16 layers (0-16, end exclusive)",
+                placeError(
+                        "{\"stages\": [{\"device\": \"opencl:1\", \"layers\": \"0-10\"}, {\"device\": \"cpu\", \"layers\": \"10-20\"}]}",
+                        TWO));
+        assertEquals(
+                "devices.json: stages layers 8-10 (end exclusive) are not placed: the stages cover 0-8, 10-16 of the model's 16 layers"
                         + " (0-16; ranges are end exclusive, \"0-16\" = layers 0..15)",
-                placeError("{\"stages\": [{\"device\": \"cpu\", \"layers\": \"10-16\"}, {\"device\": \"opencl:1\", \"layers\": \"0-8\"}]}", TWO));
+                placeError(
+                        "{\"stages\": [{\"device\": \"cpu\", \"layers\": \"10-16\"}, {\"device\": \"opencl:1\", \"layers\": \"0-8\"}]}",
+                        TWO));
         assertTrue(placeError("{\"stages\": [{\"device\": \"opencl:1\", \"layers\": \"0-15\"}]}", TWO)
                 .startsWith("devices.json: stages layer 15 is not placed"));
     }
@@ -200,9 +239,11 @@ class DeviceMapTest {
                 {"devices": [{"id": "opencl:1", "memory": "1GB"}],
                  "stages": [{"device": "opencl:1", "layers": "0-12"}, {"device": "cpu", "layers": "12-16"}]}""", TWO);
         // 12 x 60 MiB + 12 x 4 MiB + 10 MiB + 250 MiB embedding = 1028 MiB > 90% of 1 GiB
-        assertEquals("devices.json: stages[0] (layers 0-12 (12 layers), embedding on opencl:1) does not fit opencl:1 fake-opencl:1 (GPU):"
-                + " needs 1.00 GiB (layer weights 720.00 MiB + KV cache 48.00 MiB + activations 10.00 MiB + embedding 250.00 MiB)"
-                + " but 921.60 MiB is usable (1.00 GiB free, 10% headroom kept)", msg);
+        assertEquals(
+                "devices.json: stages[0] (layers 0-12 (12 layers), embedding on opencl:1) does not fit opencl:1 fake-opencl:1 (GPU):"
+                        + " needs 1.00 GiB (layer weights 720.00 MiB + KV cache 48.00 MiB + activations 10.00 MiB + embedding 250.00 MiB)"
+                        + " but 921.60 MiB is usable (1.00 GiB free, 10% headroom kept)",
+                msg);
         // the same split fits with no headroom and a bigger override
         Placement ok = place("""
                 {"devices": [{"id": "opencl:1", "memory": "1100MB"}], "headroom": 0,
@@ -213,7 +254,7 @@ class DeviceMapTest {
     @Test
     void loadReadsFileAndResolvesBinariesRelativeToIt(@TempDir Path dir) throws IOException {
         Files.createDirectories(dir.resolve("aot"));
-        Files.write(dir.resolve("aot/k.bin"), new byte[]{1});
+        Files.write(dir.resolve("aot/k.bin"), new byte[] {1});
         Path json = dir.resolve("devices.json");
         Files.writeString(json, """
                 {"devices": [{"id": "opencl:1", "binaries": {"matvec": "aot/k.bin"}, "jit": false},
@@ -224,7 +265,8 @@ class DeviceMapTest {
         assertFalse(map.entry("opencl:1").jit());
         assertEquals(dir.resolve("aot/k.bin"), map.entry("opencl:0").binaries().find("k", "other"));
         assertEquals(null, map.entry("opencl:0").binaries().find("g.t", "other"));
-        String missing = assertThrows(DeviceMapException.class, () -> DeviceMap.load(dir.resolve("nope.json"))).getMessage();
+        String missing = assertThrows(DeviceMapException.class, () -> DeviceMap.load(dir.resolve("nope.json")))
+                .getMessage();
         assertTrue(missing.endsWith("nope.json: no such file"), missing);
     }
 
@@ -270,13 +312,18 @@ class DeviceMapTest {
                 dev("opencl:2", TornadoDeviceType.GPU, 8 * GIB, 300e9),
                 dev("opencl:3", TornadoDeviceType.GPU, 24 * GIB, 900e9),
                 dev("opencl:4", TornadoDeviceType.GPU, 48 * GIB, 900e9)));
-        String all = "{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\"}, {\"id\": \"opencl:1\"}, {\"id\": \"opencl:2\"},"
-                + " {\"id\": \"opencl:3\"}, {\"id\": \"opencl:4\"}]}";
+        String all =
+                "{\"stages\": \"auto\", \"devices\": [{\"id\": \"opencl:0\"}, {\"id\": \"opencl:1\"}, {\"id\": \"opencl:2\"},"
+                        + " {\"id\": \"opencl:3\"}, {\"id\": \"opencl:4\"}]}";
         Placement p = place(all, c);
         assertEquals(List.of(new Stage("opencl:4", 0, 16)), p.stages(), p.explanation());
         String why = p.explanation();
-        assertTrue(why.indexOf("1. opencl:4") < why.indexOf("2. opencl:3") && why.indexOf("2. opencl:3") < why.indexOf("3. opencl:2")
-                && why.indexOf("3. opencl:2") < why.indexOf("4. opencl:1") && why.indexOf("4. opencl:1") < why.indexOf("5. opencl:0"), why);
+        assertTrue(
+                why.indexOf("1. opencl:4") < why.indexOf("2. opencl:3")
+                        && why.indexOf("2. opencl:3") < why.indexOf("3. opencl:2")
+                        && why.indexOf("3. opencl:2") < why.indexOf("4. opencl:1")
+                        && why.indexOf("4. opencl:1") < why.indexOf("5. opencl:0"),
+                why);
         assertTrue(why.contains("decision: opencl:4 holds the whole model"), why);
         assertTrue(why.contains("900.0 GB/s measured"), why);
         assertEquals(5, c.measured.size(), "every ranked device is measured");
@@ -304,12 +351,17 @@ class DeviceMapTest {
         Placement p = place("{\"stages\": \"auto\"}", c);
         // opencl:0: 630 MiB usable - 10 activations - 250 embedding = 370 -> 5 layers of 64 MiB
         // opencl:1: 540 - 10 = 530 -> 8 layers; the remaining 3 layers and the output head on the CPU engine
-        assertEquals(List.of(new Stage("opencl:0", 0, 5), new Stage("opencl:1", 5, 13), new Stage("cpu", 13, 16)), p.stages(), p.explanation());
+        assertEquals(
+                List.of(new Stage("opencl:0", 0, 5), new Stage("opencl:1", 5, 13), new Stage("cpu", 13, 16)),
+                p.stages(),
+                p.explanation());
         assertEquals("opencl:0", p.embeddingDevice());
         assertEquals("cpu", p.outputDevice());
         assertTrue(p.explanation().contains("no single device holds the model"), p.explanation());
         assertTrue(p.explanation().contains("the rest on the CPU engine"), p.explanation());
-        assertTrue(p.explanation().contains("cpu (the CPU engine): layers 13-16 (3 layers), output head"), p.explanation());
+        assertTrue(
+                p.explanation().contains("cpu (the CPU engine): layers 13-16 (3 layers), output head"),
+                p.explanation());
     }
 
     @Test
@@ -320,7 +372,9 @@ class DeviceMapTest {
         assertEquals(List.of(new Stage("opencl:0", 0, 15), new Stage("cpu", 15, 16)), p.stages(), p.explanation());
         assertEquals("cpu", p.outputDevice());
         // with room for everything it stays on one device
-        Placement whole = place("{\"stages\": \"auto\"}", DeviceCatalog.of(List.of(dev("opencl:0", TornadoDeviceType.GPU, 2 * GIB, 0))));
+        Placement whole = place(
+                "{\"stages\": \"auto\"}",
+                DeviceCatalog.of(List.of(dev("opencl:0", TornadoDeviceType.GPU, 2 * GIB, 0))));
         assertTrue(whole.singleDevice(), whole.explanation());
     }
 
@@ -330,14 +384,17 @@ class DeviceMapTest {
         Placement p = place("{\"stages\": \"auto\"}", c);
         assertEquals("cpu", p.embeddingDevice());
         assertEquals(new Stage("opencl:0", 0, 4), p.stages().getFirst(), p.explanation());
-        assertTrue(p.explanation().contains("the embedding table (250.00 MiB) goes to the CPU engine"), p.explanation());
+        assertTrue(
+                p.explanation().contains("the embedding table (250.00 MiB) goes to the CPU engine"), p.explanation());
     }
 
     @Test
     void autoWithoutCpuOffloadFailsWhenTheModelDoesNotFit() {
         DeviceCatalog c = DeviceCatalog.of(List.of(dev("opencl:0", TornadoDeviceType.GPU, 700 * MIB, 900e9)));
         String msg = placeError("{\"stages\": \"auto\", \"cpuOffload\": false}", c);
-        assertTrue(msg.startsWith("devices.json: the model does not fit the devices and cpuOffload is false: layers 5-16"), msg);
+        assertTrue(
+                msg.startsWith("devices.json: the model does not fit the devices and cpuOffload is false: layers 5-16"),
+                msg);
         assertTrue(msg.contains("opencl:0 630.00 MiB usable"), msg);
         String none = placeError("{\"stages\": \"auto\", \"cpuOffload\": false}", DeviceCatalog.of(List.of()));
         assertTrue(none.startsWith("devices.json: cpuOffload is false but no GPU or accelerator was found"), none);
@@ -345,7 +402,8 @@ class DeviceMapTest {
 
     @Test
     void autoWithoutAcceleratorsUsesTheCpuEngineAndSaysWhy() {
-        CountingCatalog c = new CountingCatalog(List.of(dev("opencl:0", TornadoDeviceType.CPU, 64 * GIB, 20e9),
+        CountingCatalog c = new CountingCatalog(List.of(
+                dev("opencl:0", TornadoDeviceType.CPU, 64 * GIB, 20e9),
                 dev("jvm", TornadoDeviceType.JAVA, 4 * GIB, 0)));
         Placement p = DeviceMap.auto().place(MODEL, c);
         assertTrue(p.cpuOnly());
@@ -361,7 +419,9 @@ class DeviceMapTest {
     @Test
     void autoHonoursMemoryOverrideAndEmbeddingOverride() {
         DeviceCatalog c = DeviceCatalog.of(List.of(dev("opencl:0", TornadoDeviceType.GPU, 64 * GIB, 900e9)));
-        Placement p = place("{\"stages\": \"auto\", \"embedding\": \"cpu\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": \"1GB\"}]}", c);
+        Placement p = place(
+                "{\"stages\": \"auto\", \"embedding\": \"cpu\", \"devices\": [{\"id\": \"opencl:0\", \"memory\": \"1GB\"}]}",
+                c);
         // 921.6 MiB usable - 10 activations = 911.6; output reserved only when the last layer lands here
         assertEquals("cpu", p.embeddingDevice());
         assertEquals(List.of(new Stage("opencl:0", 0, 14), new Stage("cpu", 14, 16)), p.stages(), p.explanation());
@@ -370,9 +430,9 @@ class DeviceMapTest {
 
     @Test
     void footprintChecksItsInput() {
-        assertThrows(IllegalArgumentException.class, () -> new ModelFootprint(2, new long[]{1}, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ModelFootprint(0, new long[]{}, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new ModelFootprint(1, new long[]{-1}, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ModelFootprint(2, new long[] {1}, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ModelFootprint(0, new long[] {}, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new ModelFootprint(1, new long[] {-1}, 0, 0, 0, 0));
         assertEquals(16 * 64 * MIB, MODEL.layerBytes(0, 16));
         assertEquals(16 * 60 * MIB + 500 * MIB, MODEL.weightBytes());
     }
@@ -391,19 +451,32 @@ class DeviceMapTest {
 
     @Test
     void deviceOptionForms(@TempDir Path dir) throws IOException {
-        Placement split = DeviceMap.fromDeviceOption("opencl:1,opencl:0,cpu", null).place(MODEL, TWO);
-        assertEquals(List.of(new Stage("opencl:1", 0, 6), new Stage("opencl:0", 6, 11), new Stage("cpu", 11, 16)), split.stages());
-        assertTrue(split.explanation().startsWith("placement from --device opencl:1,opencl:0,cpu:"), split.explanation());
-        String unknown = assertThrows(DeviceMapException.class,
-                () -> DeviceMap.fromDeviceOption("opencl:1,opencl:5", null).place(MODEL, TWO)).getMessage();
+        Placement split =
+                DeviceMap.fromDeviceOption("opencl:1,opencl:0,cpu", null).place(MODEL, TWO);
+        assertEquals(
+                List.of(new Stage("opencl:1", 0, 6), new Stage("opencl:0", 6, 11), new Stage("cpu", 11, 16)),
+                split.stages());
+        assertTrue(
+                split.explanation().startsWith("placement from --device opencl:1,opencl:0,cpu:"), split.explanation());
+        String unknown = assertThrows(
+                        DeviceMapException.class,
+                        () -> DeviceMap.fromDeviceOption("opencl:1,opencl:5", null)
+                                .place(MODEL, TWO))
+                .getMessage();
         assertTrue(unknown.startsWith("--device opencl:1,opencl:5: device[1] \"opencl:5\": no such device"), unknown);
-        assertTrue(assertThrows(DeviceMapException.class, () -> DeviceMap.fromDeviceOption("opencl:1,", null)).getMessage()
+        assertTrue(assertThrows(DeviceMapException.class, () -> DeviceMap.fromDeviceOption("opencl:1,", null))
+                .getMessage()
                 .startsWith("--device opencl:1,: device[1] \"\": not a device id"));
-        assertEquals(List.of(new Stage("opencl:1", 0, 16)), DeviceMap.fromDeviceOption("opencl:1", null).place(MODEL, TWO).stages());
-        assertTrue(DeviceMap.fromDeviceOption("auto", dir.resolve("absent.json")).isAuto());
+        assertEquals(
+                List.of(new Stage("opencl:1", 0, 16)),
+                DeviceMap.fromDeviceOption("opencl:1", null).place(MODEL, TWO).stages());
+        assertTrue(
+                DeviceMap.fromDeviceOption("auto", dir.resolve("absent.json")).isAuto());
         Path json = dir.resolve("my.json");
         Files.writeString(json, "{\"stages\": [{\"device\": \"cpu\"}]}");
         assertTrue(DeviceMap.fromDeviceOption("auto", json).place(MODEL, TWO).cpuOnly());
-        assertTrue(DeviceMap.fromDeviceOption(json.toString(), null).place(MODEL, TWO).cpuOnly());
+        assertTrue(DeviceMap.fromDeviceOption(json.toString(), null)
+                .place(MODEL, TWO)
+                .cpuOnly());
     }
 }

@@ -39,15 +39,24 @@ class ParallelScannerTest {
     }
 
     private static CodeAttribute code(String method) {
-        MethodModel m = ClassModels.load(ParallelScannerTest.class.getName().replace('.', '/'), ParallelScannerTest.class.getClassLoader())
-                .methods().stream().filter(mm -> mm.methodName().equalsString(method)).findFirst().orElseThrow();
+        MethodModel m = ClassModels.load(
+                        ParallelScannerTest.class.getName().replace('.', '/'),
+                        ParallelScannerTest.class.getClassLoader())
+                .methods()
+                .stream()
+                .filter(mm -> mm.methodName().equalsString(method))
+                .findFirst()
+                .orElseThrow();
         return (CodeAttribute) m.code().orElseThrow();
     }
 
     /** The LocalVariableTable's slot for {@code name} (javac -g), an independent record of where the variable lives. */
     private static int slotOf(CodeModel code, String name) {
-        return code.elementStream().filter(e -> e instanceof LocalVariable lv && lv.name().equalsString(name))
-                .map(e -> ((LocalVariable) e).slot()).findFirst().orElseThrow();
+        return code.elementStream()
+                .filter(e -> e instanceof LocalVariable lv && lv.name().equalsString(name))
+                .map(e -> ((LocalVariable) e).slot())
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -55,8 +64,14 @@ class ParallelScannerTest {
         CodeAttribute code = code("nested");
         List<ParallelScanner.Variable> found = ParallelScanner.variables(code, code::labelToBci);
         assertEquals(2, found.size(), found.toString());
-        ParallelScanner.Variable i = found.stream().filter(v -> v.slot() == slotOf(code, "i")).findFirst().orElseThrow();
-        ParallelScanner.Variable j = found.stream().filter(v -> v.slot() == slotOf(code, "j")).findFirst().orElseThrow();
+        ParallelScanner.Variable i = found.stream()
+                .filter(v -> v.slot() == slotOf(code, "i"))
+                .findFirst()
+                .orElseThrow();
+        ParallelScanner.Variable j = found.stream()
+                .filter(v -> v.slot() == slotOf(code, "j"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(j.within(i), i + " should enclose " + j);
         assertFalse(i.within(j));
         assertTrue(i.start() > 0 && i.end() <= code.codeLength(), i.toString());

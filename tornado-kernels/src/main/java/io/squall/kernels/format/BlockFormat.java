@@ -101,8 +101,9 @@ public enum BlockFormat {
                     supported.append(supported.isEmpty() ? "" : ", ").append(k.name());
                 }
             }
-            throw new IllegalArgumentException("tensor '" + tensor + "': type " + ggmlTypeName + " not yet supported on accelerated"
-                    + " devices (they read " + supported + "; the CPU engine runs it: --device cpu)");
+            throw new IllegalArgumentException(
+                    "tensor '" + tensor + "': type " + ggmlTypeName + " not yet supported on accelerated"
+                            + " devices (they read " + supported + "; the CPU engine runs it: --device cpu)");
         }
         return f;
     }

@@ -32,8 +32,7 @@ public final class Formats {
     /** Independent partial sums per row in the row kernels ({@link Q8_0Block#rowDot}): one 16-float vector on CPUs. */
     public static final int ROW_LANES = 16;
 
-    private Formats() {
-    }
+    private Formats() {}
 
     /** The sum of the lane sums, in lane order (a fixed order: the same result on every device). */
     public static float laneSum(float[] lanes) {
@@ -47,84 +46,144 @@ public final class Formats {
     /** Elements per block (1 for the plain formats). */
     public static int blockElements(int format) {
         switch (format) {
-            case Q8_0: return Q8_0Block.ELEMENTS;
-            case Q4_0: return Q4_0Block.ELEMENTS;
-            case Q4_K: return Q4_KBlock.ELEMENTS;
-            case Q6_K: return Q6_KBlock.ELEMENTS;
-            case Q4_1: return Q4_1Block.ELEMENTS;
-            case Q5_0: return Q5_0Block.ELEMENTS;
-            case Q5_1: return Q5_1Block.ELEMENTS;
-            case IQ4_NL: return IQ4_NLBlock.ELEMENTS;
-            case Q2_K: return Q2_KBlock.ELEMENTS;
-            case Q3_K: return Q3_KBlock.ELEMENTS;
-            case Q5_K: return Q5_KBlock.ELEMENTS;
-            case IQ4_XS: return IQ4_XSBlock.ELEMENTS;
-            default: return 1;   // the plain formats (and an unknown code, whose products are NaN below)
+            case Q8_0:
+                return Q8_0Block.ELEMENTS;
+            case Q4_0:
+                return Q4_0Block.ELEMENTS;
+            case Q4_K:
+                return Q4_KBlock.ELEMENTS;
+            case Q6_K:
+                return Q6_KBlock.ELEMENTS;
+            case Q4_1:
+                return Q4_1Block.ELEMENTS;
+            case Q5_0:
+                return Q5_0Block.ELEMENTS;
+            case Q5_1:
+                return Q5_1Block.ELEMENTS;
+            case IQ4_NL:
+                return IQ4_NLBlock.ELEMENTS;
+            case Q2_K:
+                return Q2_KBlock.ELEMENTS;
+            case Q3_K:
+                return Q3_KBlock.ELEMENTS;
+            case Q5_K:
+                return Q5_KBlock.ELEMENTS;
+            case IQ4_XS:
+                return IQ4_XSBlock.ELEMENTS;
+            default:
+                return 1; // the plain formats (and an unknown code, whose products are NaN below)
         }
     }
 
     /** Bytes per block. */
     public static int blockBytes(int format) {
         switch (format) {
-            case F32: return Plain.F32_BYTES;
-            case Q8_0: return Q8_0Block.BYTES;
-            case Q4_0: return Q4_0Block.BYTES;
-            case Q4_K: return Q4_KBlock.BYTES;
-            case Q6_K: return Q6_KBlock.BYTES;
-            case Q4_1: return Q4_1Block.BYTES;
-            case Q5_0: return Q5_0Block.BYTES;
-            case Q5_1: return Q5_1Block.BYTES;
-            case IQ4_NL: return IQ4_NLBlock.BYTES;
-            case Q2_K: return Q2_KBlock.BYTES;
-            case Q3_K: return Q3_KBlock.BYTES;
-            case Q5_K: return Q5_KBlock.BYTES;
-            case IQ4_XS: return IQ4_XSBlock.BYTES;
-            case F16, BF16: return Plain.HALF_BYTES;
-            default: return 1;
+            case F32:
+                return Plain.F32_BYTES;
+            case Q8_0:
+                return Q8_0Block.BYTES;
+            case Q4_0:
+                return Q4_0Block.BYTES;
+            case Q4_K:
+                return Q4_KBlock.BYTES;
+            case Q6_K:
+                return Q6_KBlock.BYTES;
+            case Q4_1:
+                return Q4_1Block.BYTES;
+            case Q5_0:
+                return Q5_0Block.BYTES;
+            case Q5_1:
+                return Q5_1Block.BYTES;
+            case IQ4_NL:
+                return IQ4_NLBlock.BYTES;
+            case Q2_K:
+                return Q2_KBlock.BYTES;
+            case Q3_K:
+                return Q3_KBlock.BYTES;
+            case Q5_K:
+                return Q5_KBlock.BYTES;
+            case IQ4_XS:
+                return IQ4_XSBlock.BYTES;
+            case F16, BF16:
+                return Plain.HALF_BYTES;
+            default:
+                return 1;
         }
     }
 
     /** Element {@code e} of a row-major tensor (rows are whole blocks), dequantized. */
     public static float element(int format, ByteArray w, int e) {
         switch (format) {
-            case F32: return Plain.f32(w, e);
-            case F16: return Plain.f16(w, e);
-            case BF16: return Plain.bf16(w, e);
-            case Q8_0: return Q8_0Block.element(w, e);
-            case Q4_0: return Q4_0Block.element(w, e);
-            case Q4_K: return Q4_KBlock.element(w, e);
-            case Q6_K: return Q6_KBlock.element(w, e);
-            case Q4_1: return Q4_1Block.element(w, e);
-            case Q5_0: return Q5_0Block.element(w, e);
-            case Q5_1: return Q5_1Block.element(w, e);
-            case IQ4_NL: return IQ4_NLBlock.element(w, e);
-            case Q2_K: return Q2_KBlock.element(w, e);
-            case Q3_K: return Q3_KBlock.element(w, e);
-            case Q5_K: return Q5_KBlock.element(w, e);
-            case IQ4_XS: return IQ4_XSBlock.element(w, e);
-            default: return Float.NaN;   // unknown code: loud in the output (kernels cannot throw)
+            case F32:
+                return Plain.f32(w, e);
+            case F16:
+                return Plain.f16(w, e);
+            case BF16:
+                return Plain.bf16(w, e);
+            case Q8_0:
+                return Q8_0Block.element(w, e);
+            case Q4_0:
+                return Q4_0Block.element(w, e);
+            case Q4_K:
+                return Q4_KBlock.element(w, e);
+            case Q6_K:
+                return Q6_KBlock.element(w, e);
+            case Q4_1:
+                return Q4_1Block.element(w, e);
+            case Q5_0:
+                return Q5_0Block.element(w, e);
+            case Q5_1:
+                return Q5_1Block.element(w, e);
+            case IQ4_NL:
+                return IQ4_NLBlock.element(w, e);
+            case Q2_K:
+                return Q2_KBlock.element(w, e);
+            case Q3_K:
+                return Q3_KBlock.element(w, e);
+            case Q5_K:
+                return Q5_KBlock.element(w, e);
+            case IQ4_XS:
+                return IQ4_XSBlock.element(w, e);
+            default:
+                return Float.NaN; // unknown code: loud in the output (kernels cannot throw)
         }
     }
 
     /** The dot product of the block at byte {@code block} with {@code x[xOffset ..]} (its scales applied). */
     public static float blockDot(int format, ByteArray w, int block, FloatArray x, int xOffset) {
         switch (format) {
-            case F32: return Plain.f32At(w, block) * x.get(xOffset);
-            case F16: return Plain.halfAt(w, block) * x.get(xOffset);
-            case BF16: return Plain.bf16At(w, block) * x.get(xOffset);
-            case Q8_0: return Q8_0Block.dot(w, block, x, xOffset);
-            case Q4_0: return Q4_0Block.dot(w, block, x, xOffset);
-            case Q4_K: return Q4_KBlock.dot(w, block, x, xOffset);
-            case Q6_K: return Q6_KBlock.dot(w, block, x, xOffset);
-            case Q4_1: return Q4_1Block.dot(w, block, x, xOffset);
-            case Q5_0: return Q5_0Block.dot(w, block, x, xOffset);
-            case Q5_1: return Q5_1Block.dot(w, block, x, xOffset);
-            case IQ4_NL: return IQ4_NLBlock.dot(w, block, x, xOffset);
-            case Q2_K: return Q2_KBlock.dot(w, block, x, xOffset);
-            case Q3_K: return Q3_KBlock.dot(w, block, x, xOffset);
-            case Q5_K: return Q5_KBlock.dot(w, block, x, xOffset);
-            case IQ4_XS: return IQ4_XSBlock.dot(w, block, x, xOffset);
-            default: return Float.NaN;
+            case F32:
+                return Plain.f32At(w, block) * x.get(xOffset);
+            case F16:
+                return Plain.halfAt(w, block) * x.get(xOffset);
+            case BF16:
+                return Plain.bf16At(w, block) * x.get(xOffset);
+            case Q8_0:
+                return Q8_0Block.dot(w, block, x, xOffset);
+            case Q4_0:
+                return Q4_0Block.dot(w, block, x, xOffset);
+            case Q4_K:
+                return Q4_KBlock.dot(w, block, x, xOffset);
+            case Q6_K:
+                return Q6_KBlock.dot(w, block, x, xOffset);
+            case Q4_1:
+                return Q4_1Block.dot(w, block, x, xOffset);
+            case Q5_0:
+                return Q5_0Block.dot(w, block, x, xOffset);
+            case Q5_1:
+                return Q5_1Block.dot(w, block, x, xOffset);
+            case IQ4_NL:
+                return IQ4_NLBlock.dot(w, block, x, xOffset);
+            case Q2_K:
+                return Q2_KBlock.dot(w, block, x, xOffset);
+            case Q3_K:
+                return Q3_KBlock.dot(w, block, x, xOffset);
+            case Q5_K:
+                return Q5_KBlock.dot(w, block, x, xOffset);
+            case IQ4_XS:
+                return IQ4_XSBlock.dot(w, block, x, xOffset);
+            default:
+                return Float.NaN;
         }
     }
 
@@ -143,9 +202,12 @@ public final class Formats {
         int blocks = cols / elements;
         int base = row * blocks * bytes;
         switch (format) {
-            case Q8_0: return Q8_0Block.rowDot(w, base, blocks, x, xOffset);
-            case Q4_0: return Q4_0Block.rowDot(w, base, blocks, x, xOffset);
-            default: break;
+            case Q8_0:
+                return Q8_0Block.rowDot(w, base, blocks, x, xOffset);
+            case Q4_0:
+                return Q4_0Block.rowDot(w, base, blocks, x, xOffset);
+            default:
+                break;
         }
         float sum = 0f;
         for (int b = 0; b < blocks; b++) {

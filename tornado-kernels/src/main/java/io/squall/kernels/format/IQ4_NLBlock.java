@@ -18,8 +18,7 @@ public final class IQ4_NLBlock {
     static final int LEVELS_8 = pack(1, 13, 25, 38);
     static final int LEVELS_12 = pack(53, 69, 89, 113);
 
-    private IQ4_NLBlock() {
-    }
+    private IQ4_NLBlock() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;

@@ -12,15 +12,16 @@ public final class IQ4_XSBlock {
     public static final int ELEMENTS = 256;
     public static final int BYTES = 2 + 2 + 256 / 64 + 256 / 2;
 
-    private IQ4_XSBlock() {
-    }
+    private IQ4_XSBlock() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;
         int k = e % ELEMENTS;
         int b = k / 32;
         int packed = w.get(block + 8 + 16 * b + (k & 15)) & 0xFF;
-        return Plain.halfAt(w, block) * (scale(w, block, b) - 32) * IQ4_NLBlock.level(packed >> ((k >> 4 & 1) * 4) & 15);
+        return Plain.halfAt(w, block)
+                * (scale(w, block, b) - 32)
+                * IQ4_NLBlock.level(packed >> ((k >> 4 & 1) * 4) & 15);
     }
 
     public static float dot(ByteArray w, int block, FloatArray x, int xOffset) {

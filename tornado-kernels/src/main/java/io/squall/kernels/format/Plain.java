@@ -7,8 +7,7 @@ public final class Plain {
     public static final int F32_BYTES = 4;
     public static final int HALF_BYTES = 2;
 
-    private Plain() {
-    }
+    private Plain() {}
 
     /** Element {@code e} of an F32 tensor. */
     public static float f32(ByteArray w, int e) {
@@ -25,7 +24,9 @@ public final class Plain {
 
     /** Little-endian f32 at byte {@code offset} (device compilers merge the four byte loads into one). */
     public static float f32At(ByteArray w, int offset) {
-        int bits = (w.get(offset) & 0xFF) | ((w.get(offset + 1) & 0xFF) << 8) | ((w.get(offset + 2) & 0xFF) << 16)
+        int bits = (w.get(offset) & 0xFF)
+                | ((w.get(offset + 1) & 0xFF) << 8)
+                | ((w.get(offset + 2) & 0xFF) << 16)
                 | (w.get(offset + 3) << 24);
         return Float.intBitsToFloat(bits);
     }

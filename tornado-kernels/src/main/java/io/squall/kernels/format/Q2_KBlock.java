@@ -12,8 +12,7 @@ public final class Q2_KBlock {
     public static final int ELEMENTS = 256;
     public static final int BYTES = 256 / 16 + 256 / 4 + 2 + 2;
 
-    private Q2_KBlock() {
-    }
+    private Q2_KBlock() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;
@@ -29,7 +28,7 @@ public final class Q2_KBlock {
         float dmin = Plain.halfAt(w, block + 82);
         float sum = 0f;
         for (int s = 0; s < 16; s++) {
-            int qs = block + 16 + 32 * (s / 8) + 16 * (s & 1);   // s = 8h + 2j + k: byte 32h + 16k + l
+            int qs = block + 16 + 32 * (s / 8) + 16 * (s & 1); // s = 8h + 2j + k: byte 32h + 16k + l
             int shift = 2 * (s / 2 % 4);
             int xs = xOffset + 16 * s;
             float qx = 0f;

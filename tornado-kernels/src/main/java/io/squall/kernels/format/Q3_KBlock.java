@@ -12,13 +12,12 @@ public final class Q3_KBlock {
     public static final int ELEMENTS = 256;
     public static final int BYTES = 256 / 8 + 256 / 4 + 12 + 2;
 
-    private Q3_KBlock() {
-    }
+    private Q3_KBlock() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;
         int k = e % ELEMENTS;
-        int j = k / 32;   // 4h + j of the layout: which bit of hmask, and (mod 4) which 2 bits of the values
+        int j = k / 32; // 4h + j of the layout: which bit of hmask, and (mod 4) which 2 bits of the values
         int low = (w.get(block + 32 + 32 * (k / 128) + k % 32) & 0xFF) >> (2 * (j & 3)) & 3;
         int high = w.get(block + k % 32) >> j & 1;
         return Plain.halfAt(w, block + 108) * (scale(w, block + 96, k / 16) - 32) * (low - 4 + 4 * high);
@@ -29,7 +28,7 @@ public final class Q3_KBlock {
         float d = Plain.halfAt(w, block + 108);
         float sum = 0f;
         for (int s = 0; s < 16; s++) {
-            int j = s / 2;   // bit of hmask
+            int j = s / 2; // bit of hmask
             int qs = block + 32 + 32 * (s / 8) + 16 * (s & 1);
             int hm = block + 16 * (s & 1);
             int shift = 2 * (j & 3);

@@ -8,8 +8,7 @@ public final class Q4_0Block {
     public static final int ELEMENTS = 32;
     public static final int BYTES = 2 + 16;
 
-    private Q4_0Block() {
-    }
+    private Q4_0Block() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;

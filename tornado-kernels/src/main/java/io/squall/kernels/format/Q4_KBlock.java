@@ -12,8 +12,7 @@ public final class Q4_KBlock {
     public static final int ELEMENTS = 256;
     public static final int BYTES = 2 + 2 + 12 + 256 / 2;
 
-    private Q4_KBlock() {
-    }
+    private Q4_KBlock() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;
@@ -46,8 +45,10 @@ public final class Q4_KBlock {
                 xLo += a;
                 xHi += c;
             }
-            sum += d * scale(w, scales, 2 * g) * lo - dmin * min(w, scales, 2 * g) * xLo
-                    + d * scale(w, scales, 2 * g + 1) * hi - dmin * min(w, scales, 2 * g + 1) * xHi;
+            sum += d * scale(w, scales, 2 * g) * lo
+                    - dmin * min(w, scales, 2 * g) * xLo
+                    + d * scale(w, scales, 2 * g + 1) * hi
+                    - dmin * min(w, scales, 2 * g + 1) * xHi;
         }
         return sum;
     }

@@ -11,8 +11,7 @@ public final class Q5_0Block {
     public static final int ELEMENTS = 32;
     public static final int BYTES = 2 + 4 + 16;
 
-    private Q5_0Block() {
-    }
+    private Q5_0Block() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;
@@ -33,7 +32,10 @@ public final class Q5_0Block {
 
     /** The 32 fifth bits (little-endian u32 at {@code offset}) of a Q5_0 or Q5_1 block. */
     static int highBits(ByteArray w, int offset) {
-        return (w.get(offset) & 0xFF) | ((w.get(offset + 1) & 0xFF) << 8) | ((w.get(offset + 2) & 0xFF) << 16) | (w.get(offset + 3) << 24);
+        return (w.get(offset) & 0xFF)
+                | ((w.get(offset + 1) & 0xFF) << 8)
+                | ((w.get(offset + 2) & 0xFF) << 16)
+                | (w.get(offset + 3) << 24);
     }
 
     /**

@@ -12,8 +12,7 @@ public final class Q5_KBlock {
     public static final int ELEMENTS = 256;
     public static final int BYTES = 2 + 2 + 12 + 256 / 8 + 256 / 2;
 
-    private Q5_KBlock() {
-    }
+    private Q5_KBlock() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;
@@ -22,7 +21,8 @@ public final class Q5_KBlock {
         int l = k % 32;
         int packed = w.get(block + 48 + 32 * (j / 2) + l) & 0xFF;
         int q = ((j & 1) == 0 ? packed & 15 : packed >> 4) | (w.get(block + 16 + l) >> j & 1) << 4;
-        return Plain.halfAt(w, block) * Q4_KBlock.scale(w, block + 4, j) * q - Plain.halfAt(w, block + 2) * Q4_KBlock.min(w, block + 4, j);
+        return Plain.halfAt(w, block) * Q4_KBlock.scale(w, block + 4, j) * q
+                - Plain.halfAt(w, block + 2) * Q4_KBlock.min(w, block + 4, j);
     }
 
     /** Per sub-block: d*scale * sum(q*x) - dmin*min * sum(x), two sub-blocks per pass over 32 bytes of nibbles. */
@@ -48,8 +48,10 @@ public final class Q5_KBlock {
                 xLo += a;
                 xHi += c;
             }
-            sum += d * Q4_KBlock.scale(w, scales, 2 * g) * lo - dmin * Q4_KBlock.min(w, scales, 2 * g) * xLo
-                    + d * Q4_KBlock.scale(w, scales, 2 * g + 1) * hi - dmin * Q4_KBlock.min(w, scales, 2 * g + 1) * xHi;
+            sum += d * Q4_KBlock.scale(w, scales, 2 * g) * lo
+                    - dmin * Q4_KBlock.min(w, scales, 2 * g) * xLo
+                    + d * Q4_KBlock.scale(w, scales, 2 * g + 1) * hi
+                    - dmin * Q4_KBlock.min(w, scales, 2 * g + 1) * xHi;
         }
         return sum;
     }

@@ -12,8 +12,7 @@ public final class Q6_KBlock {
     public static final int ELEMENTS = 256;
     public static final int BYTES = 256 / 2 + 256 / 4 + 256 / 16 + 2;
 
-    private Q6_KBlock() {
-    }
+    private Q6_KBlock() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;

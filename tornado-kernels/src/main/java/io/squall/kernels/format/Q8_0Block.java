@@ -8,8 +8,7 @@ public final class Q8_0Block {
     public static final int ELEMENTS = 32;
     public static final int BYTES = 2 + 32;
 
-    private Q8_0Block() {
-    }
+    private Q8_0Block() {}
 
     public static float element(ByteArray w, int e) {
         int block = e / ELEMENTS * BYTES;
@@ -60,7 +59,10 @@ public final class Q8_0Block {
             int lo = w.getShort(block + 2 + 4 * quad);
             int hi = w.getShort(block + 4 + 4 * quad);
             int c = b * ELEMENTS + 4 * quad;
-            float s = (byte) lo * x.get(c) + (byte) (lo >> 8) * x.get(c + 1) + (byte) hi * x.get(c + 2) + (byte) (hi >> 8) * x.get(c + 3);
+            float s = (byte) lo * x.get(c)
+                    + (byte) (lo >> 8) * x.get(c + 1)
+                    + (byte) hi * x.get(c + 2)
+                    + (byte) (hi >> 8) * x.get(c + 3);
             sum += Float.float16ToFloat(w.getShort(block)) * s;
         }
         return sum;

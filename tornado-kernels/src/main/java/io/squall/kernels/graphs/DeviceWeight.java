@@ -17,16 +17,17 @@ public record DeviceWeight(String name, BlockFormat format, ByteArray data, int 
             throw new IllegalArgumentException("tensor '" + name + "': " + format + " has no device kernels");
         }
         if (cols % format.blockElements() != 0) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns are not a multiple of the " + format
-                    + " block size " + format.blockElements());
+            throw new IllegalArgumentException("tensor '" + name + "': " + cols + " columns are not a multiple of the "
+                    + format + " block size " + format.blockElements());
         }
         long need = format.bytes((long) rows * cols);
         if (encoded.byteSize() < need) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + format + " " + rows + " x " + cols + " needs " + need
-                    + " bytes, its data has " + encoded.byteSize());
+            throw new IllegalArgumentException("tensor '" + name + "': " + format + " " + rows + " x " + cols
+                    + " needs " + need + " bytes, its data has " + encoded.byteSize());
         }
         if (need > Integer.MAX_VALUE - 64) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + need + " bytes is more than one device array holds (2 GB)");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': " + need + " bytes is more than one device array holds (2 GB)");
         }
         return new DeviceWeight(name, format, ByteArray.view(encoded.asSlice(0, need)), rows, cols);
     }

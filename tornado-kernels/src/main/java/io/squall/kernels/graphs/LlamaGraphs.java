@@ -11,8 +11,8 @@ import io.squall.api.types.arrays.IntArray;
 import io.squall.kernels.Activations;
 import io.squall.kernels.Attention;
 import io.squall.kernels.Embedding;
-import io.squall.kernels.MatVec;
 import io.squall.kernels.MatMatRows;
+import io.squall.kernels.MatVec;
 import io.squall.kernels.MatVecRows;
 import io.squall.kernels.Prefill;
 import io.squall.kernels.RmsNorm;
@@ -29,8 +29,7 @@ import java.util.List;
  * Weights move once ({@code FIRST_EXECUTION}); activations and the key/value cache stay on the device.
  */
 public final class LlamaGraphs {
-    private LlamaGraphs() {
-    }
+    private LlamaGraphs() {}
 
     /**
      * How the matrix-vector products are laid out: {@code LANES} ({@link MatVec}: a sub-group-sized set of work-items
@@ -38,7 +37,8 @@ public final class LlamaGraphs {
      * loops; for CPU OpenCL devices and the JVM backend).
      */
     public enum MatVecShape {
-        LANES, ROWS;
+        LANES,
+        ROWS;
 
         /** ROWS for CPU devices and the JVM, LANES for GPUs and accelerators. */
         public static MatVecShape forDevice(io.squall.api.common.TornadoDevice device) {
@@ -56,12 +56,24 @@ public final class LlamaGraphs {
      * Host objects shared by every stage of one engine: what crosses between host and devices. {@code topRequest[0]} is
      * how many top-k candidates the head picks into {@code topIds}/{@code topValues} (0: none, the greedy step's cost).
      */
-    public record Io(IntArray state, FloatArray x, IntArray token, FloatArray logits, IntArray topRequest, IntArray topIds,
-                     FloatArray topValues) {
+    public record Io(
+            IntArray state,
+            FloatArray x,
+            IntArray token,
+            FloatArray logits,
+            IntArray topRequest,
+            IntArray topIds,
+            FloatArray topValues) {
         public static Io create(LlamaShape shape) {
             int capacity = Math.min(MAX_TOP_K, shape.vocabSize());
-            return new Io(new IntArray(2), new FloatArray(shape.dim()), new IntArray(1), new FloatArray(shape.vocabSize()),
-                    new IntArray(1), new IntArray(capacity), new FloatArray(capacity));
+            return new Io(
+                    new IntArray(2),
+                    new FloatArray(shape.dim()),
+                    new IntArray(1),
+                    new FloatArray(shape.vocabSize()),
+                    new IntArray(1),
+                    new IntArray(capacity),
+                    new FloatArray(capacity));
         }
 
         /** How many top-k candidates the next head execution picks on the device (0..capacity). */
@@ -98,8 +110,12 @@ public final class LlamaGraphs {
     }
 
     /** What one device runs. {@code first}: the embedding; {@code last}: final norm, classifier and argmax. */
-    public record StageWeights(DeviceWeight embedding, List<LayerWeights> layers, int firstLayer, FloatArray outputNorm,
-                               DeviceWeight output) {
+    public record StageWeights(
+            DeviceWeight embedding,
+            List<LayerWeights> layers,
+            int firstLayer,
+            FloatArray outputNorm,
+            DeviceWeight output) {
         public boolean first() {
             return embedding != null;
         }
@@ -120,7 +136,12 @@ public final class LlamaGraphs {
         private final LlamaShape shape;
         private final PrefillIo prefill;
 
-        StageGraphs(List<ImmutableTaskGraph> graphs, GridScheduler grids, List<WorkerGrid1D> attentionGrids, LlamaShape shape, PrefillIo prefill) {
+        StageGraphs(
+                List<ImmutableTaskGraph> graphs,
+                GridScheduler grids,
+                List<WorkerGrid1D> attentionGrids,
+                LlamaShape shape,
+                PrefillIo prefill) {
             this.graphs = graphs;
             this.grids = grids;
             this.attentionGrids = attentionGrids;
@@ -155,8 +176,16 @@ public final class LlamaGraphs {
      * @param keyCache one array per layer of the stage, contextSize x kvDim (and valueCache alike)
      * @param ropeCos  [contextSize][ropeDims/2] (ropeSin alike)
      */
-    public static StageGraphs build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
-                              FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape) {
+    public static StageGraphs build(
+            String name,
+            LlamaShape s,
+            Io io,
+            StageWeights w,
+            List<FloatArray> keyCache,
+            List<FloatArray> valueCache,
+            FloatArray ropeCos,
+            FloatArray ropeSin,
+            MatVecShape shape) {
         return build(name, s, io, w, keyCache, valueCache, ropeCos, ropeSin, shape, 0);
     }
 
@@ -164,8 +193,17 @@ public final class LlamaGraphs {
      * @param prefillBatch tokens per execution of a batched prefill graph (index 2); 0: none. Needs
      *                     {@link #supportsPrefill}.
      */
-    public static StageGraphs build(String name, LlamaShape s, Io io, StageWeights w, List<FloatArray> keyCache, List<FloatArray> valueCache,
-                              FloatArray ropeCos, FloatArray ropeSin, MatVecShape shape, int prefillBatch) {
+    public static StageGraphs build(
+            String name,
+            LlamaShape s,
+            Io io,
+            StageWeights w,
+            List<FloatArray> keyCache,
+            List<FloatArray> valueCache,
+            FloatArray ropeCos,
+            FloatArray ropeSin,
+            MatVecShape shape,
+            int prefillBatch) {
         GridScheduler grids = new GridScheduler();
         List<WorkerGrid1D> attentionGrids = new ArrayList<>();
         KernelContext ctx = new KernelContext();
@@ -183,7 +221,9 @@ public final class LlamaGraphs {
         String fwdName = name + "_forward";
         TaskGraph fwd = new TaskGraph(fwdName);
         Builder b = new Builder(fwd, grids, ctx, shape);
-        fwd.transferToDevice(DataTransferMode.EVERY_EXECUTION, w.first() ? new Object[]{io.state()} : new Object[]{io.state(), io.x()});
+        fwd.transferToDevice(
+                DataTransferMode.EVERY_EXECUTION,
+                w.first() ? new Object[] {io.state()} : new Object[] {io.state(), io.x()});
         List<Object> constant = new ArrayList<>(List.of(ropeCos, ropeSin));
         if (w.first()) {
             constant.add(w.embedding().data());
@@ -192,26 +232,58 @@ public final class LlamaGraphs {
         for (int i = 0; i < w.layers().size(); i++) {
             LayerWeights lw = w.layers().get(i);
             String p = "l" + (w.firstLayer() + i) + "_";
-            constant.addAll(List.of(lw.attentionNorm(), lw.ffnNorm(), lw.wq().data(), lw.wk().data(), lw.wv().data(), lw.wo().data(),
-                    lw.gate().data(), lw.up().data(), lw.down().data()));
+            constant.addAll(List.of(
+                    lw.attentionNorm(),
+                    lw.ffnNorm(),
+                    lw.wq().data(),
+                    lw.wk().data(),
+                    lw.wv().data(),
+                    lw.wo().data(),
+                    lw.gate().data(),
+                    lw.up().data(),
+                    lw.down().data()));
             b.rmsNorm(p + "attnNorm", io.x(), lw.attentionNorm(), xb, dim, s.rmsEpsilon());
-            if (lw.wq().format() == lw.wk().format() && lw.wk().format() == lw.wv().format()) {
+            if (lw.wq().format() == lw.wk().format()
+                    && lw.wk().format() == lw.wv().format()) {
                 b.qkv(p + "qkv", lw.wq(), lw.wk(), lw.wv(), xb, q, k, v);
             } else {
                 b.matvec(p + "q", lw.wq(), xb, q, false);
                 b.matvec(p + "k", lw.wk(), xb, k, false);
                 b.matvec(p + "v", lw.wv(), xb, v, false);
             }
-            fwd.task(p + "rope", Rope::rotateAndCache, q, k, v, keyCache.get(i), valueCache.get(i), ropeCos, ropeSin, io.state(),
-                    dim, kvDim, s.headSize(), s.ropeDims());
-            fwd.task(p + "attn", Attention::partials, ctx, q, keyCache.get(i), valueCache.get(i), io.state(), partials,
-                    s.heads(), s.kvHeads(), s.headSize());
+            fwd.task(
+                    p + "rope",
+                    Rope::rotateAndCache,
+                    q,
+                    k,
+                    v,
+                    keyCache.get(i),
+                    valueCache.get(i),
+                    ropeCos,
+                    ropeSin,
+                    io.state(),
+                    dim,
+                    kvDim,
+                    s.headSize(),
+                    s.ropeDims());
+            fwd.task(
+                    p + "attn",
+                    Attention::partials,
+                    ctx,
+                    q,
+                    keyCache.get(i),
+                    valueCache.get(i),
+                    io.state(),
+                    partials,
+                    s.heads(),
+                    s.kvHeads(),
+                    s.headSize());
             WorkerGrid1D attnGrid = new WorkerGrid1D(Attention.LANES);
             attnGrid.setLocalWork(Attention.LANES);
             grids.addWorkerGrid(fwdName + "." + p + "attn", attnGrid);
             attentionGrids.add(attnGrid);
             fwd.task(p + "attnCombine", Attention::combine, partials, io.state(), xb, s.heads(), s.headSize());
-            b.matvec(p + "wo", lw.wo(), xb, io.x(), true);   // residual add fused
+            b.matvec(p + "wo", lw.wo(), xb, io.x(), true); // residual add fused
             b.rmsNorm(p + "ffnNorm", io.x(), lw.ffnNorm(), xb, dim, s.rmsEpsilon());
             if (lw.gate().format() == lw.up().format()) {
                 b.swiglu(p + "gateUp", lw.gate(), lw.up(), xb, hb);
@@ -220,7 +292,7 @@ public final class LlamaGraphs {
                 b.matvec(p + "up", lw.up(), xb, hb2, false);
                 fwd.task(p + "silu", Activations::swiglu, hb, hb2, s.ffnDim());
             }
-            b.matvec(p + "down", lw.down(), hb, io.x(), true);   // residual add fused
+            b.matvec(p + "down", lw.down(), hb, io.x(), true); // residual add fused
         }
         fwd.transferToDevice(DataTransferMode.FIRST_EXECUTION, constant.toArray());
         List<ImmutableTaskGraph> graphs = new ArrayList<>();
@@ -232,14 +304,23 @@ public final class LlamaGraphs {
             Builder headTasks = new Builder(head, grids, ctx, shape);
             head.consumeFromDevice(fwdName, io.x());
             head.transferToDevice(DataTransferMode.EVERY_EXECUTION, io.topRequest());
-            head.transferToDevice(DataTransferMode.FIRST_EXECUTION, w.outputNorm(), w.output().data());
+            head.transferToDevice(
+                    DataTransferMode.FIRST_EXECUTION, w.outputNorm(), w.output().data());
             headTasks.rmsNorm("outNorm", io.x(), w.outputNorm(), xb, dim, s.rmsEpsilon());
             headTasks.matvec("output", w.output(), xb, io.logits(), false);
             head.task("argmax", Sampling::argmax, ctx, io.logits(), io.token(), s.vocabSize());
             WorkerGrid1D argGrid = new WorkerGrid1D(Sampling.GROUP);
             argGrid.setLocalWork(Sampling.GROUP);
             grids.addWorkerGrid(headName + ".argmax", argGrid);
-            head.task("topK", Sampling::topKRequested, ctx, io.logits(), io.topIds(), io.topValues(), io.topRequest(), s.vocabSize(),
+            head.task(
+                    "topK",
+                    Sampling::topKRequested,
+                    ctx,
+                    io.logits(),
+                    io.topIds(),
+                    io.topValues(),
+                    io.topRequest(),
+                    s.vocabSize(),
                     io.topIds().getSize());
             WorkerGrid1D topGrid = new WorkerGrid1D(Sampling.GROUP);
             topGrid.setLocalWork(Sampling.GROUP);
@@ -263,9 +344,18 @@ public final class LlamaGraphs {
     }
 
     /** The layers over a chunk of prompt tokens: one weight read per {@link MatMatRows#TILE} tokens. */
-    private static ImmutableTaskGraph prefill(String name, LlamaShape s, Io io, PrefillIo pio, StageWeights w, List<FloatArray> keyCache,
-                                              List<FloatArray> valueCache, FloatArray ropeCos, FloatArray ropeSin, GridScheduler grids,
-                                              KernelContext ctx) {
+    private static ImmutableTaskGraph prefill(
+            String name,
+            LlamaShape s,
+            Io io,
+            PrefillIo pio,
+            StageWeights w,
+            List<FloatArray> keyCache,
+            List<FloatArray> valueCache,
+            FloatArray ropeCos,
+            FloatArray ropeSin,
+            GridScheduler grids,
+            KernelContext ctx) {
         int batch = pio.batch();
         int dim = s.dim();
         int kvDim = s.kvDim();
@@ -282,16 +372,50 @@ public final class LlamaGraphs {
         for (int i = 0; i < w.layers().size(); i++) {
             LayerWeights lw = w.layers().get(i);
             String p = "l" + (w.firstLayer() + i) + "_";
-            constant.addAll(List.of(lw.attentionNorm(), lw.ffnNorm(), lw.wq().data(), lw.wk().data(), lw.wv().data(), lw.wo().data(),
-                    lw.gate().data(), lw.up().data(), lw.down().data()));
+            constant.addAll(List.of(
+                    lw.attentionNorm(),
+                    lw.ffnNorm(),
+                    lw.wq().data(),
+                    lw.wk().data(),
+                    lw.wv().data(),
+                    lw.wo().data(),
+                    lw.gate().data(),
+                    lw.up().data(),
+                    lw.down().data()));
             batchNorm(g, grids, ctx, p + "attnNorm", pio.xs(), lw.attentionNorm(), xb, batch, dim, s.rmsEpsilon());
             matmat(g, p + "q", lw.wq(), xb, q, batch, false);
             matmat(g, p + "k", lw.wk(), xb, k, batch, false);
             matmat(g, p + "v", lw.wv(), xb, v, batch, false);
-            g.task(p + "rope", Prefill::ropeAndCache, q, k, v, keyCache.get(i), valueCache.get(i), ropeCos, ropeSin, pio.chunk(), batch,
-                    dim, kvDim, s.headSize(), s.ropeDims());
-            g.task(p + "attn", Prefill::attention, q, keyCache.get(i), valueCache.get(i), pio.chunk(), scores, xb, batch, s.heads(),
-                    s.kvHeads(), s.headSize(), s.contextSize());
+            g.task(
+                    p + "rope",
+                    Prefill::ropeAndCache,
+                    q,
+                    k,
+                    v,
+                    keyCache.get(i),
+                    valueCache.get(i),
+                    ropeCos,
+                    ropeSin,
+                    pio.chunk(),
+                    batch,
+                    dim,
+                    kvDim,
+                    s.headSize(),
+                    s.ropeDims());
+            g.task(
+                    p + "attn",
+                    Prefill::attention,
+                    q,
+                    keyCache.get(i),
+                    valueCache.get(i),
+                    pio.chunk(),
+                    scores,
+                    xb,
+                    batch,
+                    s.heads(),
+                    s.kvHeads(),
+                    s.headSize(),
+                    s.contextSize());
             matmat(g, p + "wo", lw.wo(), xb, pio.xs(), batch, true);
             batchNorm(g, grids, ctx, p + "ffnNorm", pio.xs(), lw.ffnNorm(), xb, batch, dim, s.rmsEpsilon());
             matmat(g, p + "gate", lw.gate(), xb, hb, batch, false);
@@ -304,15 +428,25 @@ public final class LlamaGraphs {
         return g.snapshot();
     }
 
-    private static void batchNorm(TaskGraph g, GridScheduler grids, KernelContext ctx, String id, FloatArray x, FloatArray weight,
-                                  FloatArray out, int batch, int n, float eps) {
+    private static void batchNorm(
+            TaskGraph g,
+            GridScheduler grids,
+            KernelContext ctx,
+            String id,
+            FloatArray x,
+            FloatArray weight,
+            FloatArray out,
+            int batch,
+            int n,
+            float eps) {
         g.task(id, Prefill::rmsNorm, ctx, x, weight, out, n, eps);
         WorkerGrid1D grid = new WorkerGrid1D(batch * RmsNorm.GROUP);
         grid.setLocalWork(RmsNorm.GROUP);
         grids.addWorkerGrid(g.getTaskGraphName() + "." + id, grid);
     }
 
-    private static void matmat(TaskGraph g, String id, DeviceWeight w, FloatArray x, FloatArray out, int batch, boolean accumulate) {
+    private static void matmat(
+            TaskGraph g, String id, DeviceWeight w, FloatArray x, FloatArray out, int batch, boolean accumulate) {
         g.task(id, MatMatRows::matmat, w.data(), x, out, w.rows(), w.cols(), batch, accumulate ? 1 : 0, w.code());
     }
 
@@ -343,13 +477,48 @@ public final class LlamaGraphs {
             }
         }
 
-        void qkv(String id, DeviceWeight wq, DeviceWeight wk, DeviceWeight wv, FloatArray x, FloatArray q, FloatArray k, FloatArray v) {
+        void qkv(
+                String id,
+                DeviceWeight wq,
+                DeviceWeight wk,
+                DeviceWeight wv,
+                FloatArray x,
+                FloatArray q,
+                FloatArray k,
+                FloatArray v) {
             int dim = wq.rows();
             int kvDim = wk.rows();
             if (shape == MatVecShape.ROWS) {
-                g.task(id, MatVecRows::qkv, wq.data(), wk.data(), wv.data(), x, q, k, v, dim, kvDim, wq.cols(), wq.code());
+                g.task(
+                        id,
+                        MatVecRows::qkv,
+                        wq.data(),
+                        wk.data(),
+                        wv.data(),
+                        x,
+                        q,
+                        k,
+                        v,
+                        dim,
+                        kvDim,
+                        wq.cols(),
+                        wq.code());
             } else {
-                g.task(id, MatVec::qkv, ctx, wq.data(), wk.data(), wv.data(), x, q, k, v, dim, kvDim, wq.cols(), wq.code());
+                g.task(
+                        id,
+                        MatVec::qkv,
+                        ctx,
+                        wq.data(),
+                        wk.data(),
+                        wv.data(),
+                        x,
+                        q,
+                        k,
+                        v,
+                        dim,
+                        kvDim,
+                        wq.cols(),
+                        wq.code());
                 grid(id, MatVec.globalSize(dim + 2 * kvDim), MatVec.GROUP);
             }
         }

@@ -5,8 +5,16 @@ package io.squall.kernels.graphs;
  *
  * @param contextSize positions the key/value cache holds
  */
-public record LlamaShape(int dim, int heads, int kvHeads, int headSize, int ffnDim, int ropeDims, int vocabSize,
-                         float rmsEpsilon, int contextSize) {
+public record LlamaShape(
+        int dim,
+        int heads,
+        int kvHeads,
+        int headSize,
+        int ffnDim,
+        int ropeDims,
+        int vocabSize,
+        float rmsEpsilon,
+        int contextSize) {
     public int kvDim() {
         return kvHeads * headSize;
     }

@@ -1,5 +1,11 @@
 package io.squall.model.chat.jinja;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 import static io.squall.model.chat.jinja.JinjaTemplate.equal;
 import static io.squall.model.chat.jinja.JinjaTemplate.iterate;
 import static io.squall.model.chat.jinja.JinjaTemplate.number;
@@ -7,32 +13,34 @@ import static io.squall.model.chat.jinja.JinjaTemplate.str;
 import static io.squall.model.chat.jinja.JinjaTemplate.truthy;
 import static io.squall.model.chat.jinja.JinjaTemplate.typeName;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-
 /** Jinja's filters and tests, Python's string and dict methods, and transformers' tojson, as chat templates use them. */
 final class Filters {
-    private Filters() {
-    }
+    private Filters() {}
 
     static Object apply(String name, Object v, List<Object> args, Map<String, Object> kwargs) {
         return switch (name) {
-            case "trim" -> str(v).strip(true, true, args.isEmpty() ? null : str(args.getFirst()).text());
-            case "length", "count" -> switch (v) {
-                case Str s -> (long) s.text().length();
-                case Collection<?> c -> (long) c.size();
-                case Map<?, ?> m -> (long) m.size();
-                case Undefined u -> 0L;
-                default -> throw new JinjaException("object of type " + typeName(v) + " has no length");
-            };
+            case "trim" ->
+                str(v).strip(
+                                true,
+                                true,
+                                args.isEmpty() ? null : str(args.getFirst()).text());
+            case "length", "count" ->
+                switch (v) {
+                    case Str s -> (long) s.text().length();
+                    case Collection<?> c -> (long) c.size();
+                    case Map<?, ?> m -> (long) m.size();
+                    case Undefined u -> 0L;
+                    default -> throw new JinjaException("object of type " + typeName(v) + " has no length");
+                };
             case "upper" -> str(v).map(s -> s.toUpperCase(Locale.ROOT));
             case "lower" -> str(v).map(s -> s.toLowerCase(Locale.ROOT));
             case "capitalize" -> {
                 String t = str(v).text();
-                yield Str.markup(t.isEmpty() ? t : t.substring(0, 1).toUpperCase(Locale.ROOT) + t.substring(1).toLowerCase(Locale.ROOT));
+                yield Str.markup(
+                        t.isEmpty()
+                                ? t
+                                : t.substring(0, 1).toUpperCase(Locale.ROOT)
+                                        + t.substring(1).toLowerCase(Locale.ROOT));
             }
             case "title" -> {
                 StringBuilder b = new StringBuilder();
@@ -44,12 +52,21 @@ final class Filters {
                 yield Str.markup(b.toString());
             }
             case "string" -> str(v);
-            case "safe", "e", "escape" -> v;   // no HTML escaping (transformers' environment does not autoescape)
-            case "int" -> v instanceof Str s ? parseLong(s.text()) : (Object) number(v).longValue();
-            case "float" -> v instanceof Str s ? Double.parseDouble(s.text().strip()) : (Object) number(v).doubleValue();
-            case "abs" -> v instanceof Long l ? (Object) Math.abs(l) : (Object) Math.abs(number(v).doubleValue());
-            case "default", "d" -> v instanceof Undefined || (args.size() > 1 && truthy(args.get(1)) && !truthy(v))
-                    ? (args.isEmpty() ? Str.markup("") : args.getFirst()) : v;
+            case "safe", "e", "escape" -> v; // no HTML escaping (transformers' environment does not autoescape)
+            case "int" ->
+                v instanceof Str s ? parseLong(s.text()) : (Object) number(v).longValue();
+            case "float" ->
+                v instanceof Str s
+                        ? Double.parseDouble(s.text().strip())
+                        : (Object) number(v).doubleValue();
+            case "abs" ->
+                v instanceof Long l
+                        ? (Object) Math.abs(l)
+                        : (Object) Math.abs(number(v).doubleValue());
+            case "default", "d" ->
+                v instanceof Undefined || (args.size() > 1 && truthy(args.get(1)) && !truthy(v))
+                        ? (args.isEmpty() ? Str.markup("") : args.getFirst())
+                        : v;
             case "first" -> {
                 List<Object> l = iterate(v);
                 yield l.isEmpty() ? Undefined.INSTANCE : l.getFirst();
@@ -59,8 +76,10 @@ final class Filters {
                 yield l.isEmpty() ? Undefined.INSTANCE : l.getLast();
             }
             case "list" -> iterate(v);
-            case "reverse" -> v instanceof Str s ? Str.markup(new StringBuilder(s.text()).reverse().toString())
-                    : iterate(v).reversed();
+            case "reverse" ->
+                v instanceof Str s
+                        ? Str.markup(new StringBuilder(s.text()).reverse().toString())
+                        : iterate(v).reversed();
             case "join" -> {
                 Str sep = args.isEmpty() ? Str.markup("") : str(args.getFirst());
                 Str out = Str.markup("");
@@ -83,7 +102,9 @@ final class Filters {
                 boolean keep = name.equals("select");
                 List<Object> out = new ArrayList<>();
                 for (Object o : iterate(v)) {
-                    boolean pass = args.isEmpty() ? truthy(o) : test(str(args.getFirst()).text(), o, args.subList(1, args.size()));
+                    boolean pass = args.isEmpty()
+                            ? truthy(o)
+                            : test(str(args.getFirst()).text(), o, args.subList(1, args.size()));
                     if (pass == keep) {
                         out.add(o);
                     }
@@ -96,7 +117,9 @@ final class Filters {
                 List<Object> out = new ArrayList<>();
                 for (Object o : iterate(v)) {
                     Object a = o instanceof Map<?, ?> m && m.containsKey(attr) ? m.get(attr) : Undefined.INSTANCE;
-                    boolean pass = args.size() < 2 ? truthy(a) : test(str(args.get(1)).text(), a, args.subList(2, args.size()));
+                    boolean pass = args.size() < 2
+                            ? truthy(a)
+                            : test(str(args.get(1)).text(), a, args.subList(2, args.size()));
                     if (pass == keep) {
                         out.add(o);
                     }
@@ -109,7 +132,10 @@ final class Filters {
                 for (Object o : iterate(v)) {
                     if (attr != null) {
                         String a = str(attr).text();
-                        out.add(o instanceof Map<?, ?> m && m.containsKey(a) ? m.get(a) : kwargs.getOrDefault("default", Undefined.INSTANCE));
+                        out.add(
+                                o instanceof Map<?, ?> m && m.containsKey(a)
+                                        ? m.get(a)
+                                        : kwargs.getOrDefault("default", Undefined.INSTANCE));
                     } else {
                         out.add(apply(str(args.getFirst()).text(), o, args.subList(1, args.size()), Map.of()));
                     }
@@ -120,7 +146,9 @@ final class Filters {
                 String from = str(args.get(0)).text();
                 String to = str(args.get(1)).text();
                 Str s = str(v);
-                yield s.parts().stream().anyMatch(Str.Part::content) ? Str.content(s.text().replace(from, to)) : Str.markup(s.text().replace(from, to));
+                yield s.parts().stream().anyMatch(Str.Part::content)
+                        ? Str.content(s.text().replace(from, to))
+                        : Str.markup(s.text().replace(from, to));
             }
             case "tojson" -> {
                 Object indent = kwargs.getOrDefault("indent", args.isEmpty() ? null : args.getFirst());
@@ -169,31 +197,51 @@ final class Filters {
     /** Python str methods; null when {@code name} is not one. */
     static JinjaTemplate.Function stringMethod(Str s, String name) {
         return switch (name) {
-            case "strip" -> (a, k) -> s.strip(true, true, a.isEmpty() || a.getFirst() == null ? null : str(a.getFirst()).text());
-            case "lstrip" -> (a, k) -> s.strip(true, false, a.isEmpty() || a.getFirst() == null ? null : str(a.getFirst()).text());
-            case "rstrip" -> (a, k) -> s.strip(false, true, a.isEmpty() || a.getFirst() == null ? null : str(a.getFirst()).text());
+            case "strip" ->
+                (a, k) -> s.strip(
+                        true,
+                        true,
+                        a.isEmpty() || a.getFirst() == null
+                                ? null
+                                : str(a.getFirst()).text());
+            case "lstrip" ->
+                (a, k) -> s.strip(
+                        true,
+                        false,
+                        a.isEmpty() || a.getFirst() == null
+                                ? null
+                                : str(a.getFirst()).text());
+            case "rstrip" ->
+                (a, k) -> s.strip(
+                        false,
+                        true,
+                        a.isEmpty() || a.getFirst() == null
+                                ? null
+                                : str(a.getFirst()).text());
             case "upper" -> (a, k) -> s.map(t -> t.toUpperCase(Locale.ROOT));
             case "lower" -> (a, k) -> s.map(t -> t.toLowerCase(Locale.ROOT));
             case "title" -> (a, k) -> apply("title", s, a, k);
             case "startswith" -> (a, k) -> s.text().startsWith(str(a.getFirst()).text());
             case "endswith" -> (a, k) -> s.text().endsWith(str(a.getFirst()).text());
             case "replace" -> (a, k) -> apply("replace", s, a, k);
-            case "split" -> (a, k) -> {
-                List<Object> out = new ArrayList<>();
-                String t = s.text();
-                if (a.isEmpty() || a.getFirst() == null) {
-                    for (String p : t.strip().split("\\s+")) {
-                        if (!p.isEmpty()) {
+            case "split" ->
+                (a, k) -> {
+                    List<Object> out = new ArrayList<>();
+                    String t = s.text();
+                    if (a.isEmpty() || a.getFirst() == null) {
+                        for (String p : t.strip().split("\\s+")) {
+                            if (!p.isEmpty()) {
+                                out.add(Str.markup(p));
+                            }
+                        }
+                    } else {
+                        for (String p : t.split(
+                                java.util.regex.Pattern.quote(str(a.getFirst()).text()), -1)) {
                             out.add(Str.markup(p));
                         }
                     }
-                } else {
-                    for (String p : t.split(java.util.regex.Pattern.quote(str(a.getFirst()).text()), -1)) {
-                        out.add(Str.markup(p));
-                    }
-                }
-                return out;
-            };
+                    return out;
+                };
             default -> null;
         };
     }
@@ -204,10 +252,11 @@ final class Filters {
             case "items" -> (a, k) -> apply("items", m, a, k);
             case "keys" -> (a, k) -> iterate(m);
             case "values" -> (a, k) -> new ArrayList<Object>(m.values());
-            case "get" -> (a, k) -> {
-                Object key = a.getFirst() instanceof Str s ? s.text() : a.getFirst();
-                return m.containsKey(key) ? m.get(key) : a.size() > 1 ? a.get(1) : null;
-            };
+            case "get" ->
+                (a, k) -> {
+                    Object key = a.getFirst() instanceof Str s ? s.text() : a.getFirst();
+                    return m.containsKey(key) ? m.get(key) : a.size() > 1 ? a.get(1) : null;
+                };
             default -> null;
         };
     }
@@ -235,8 +284,7 @@ final class Filters {
 
     /** json.dumps(v, ensure_ascii=False, indent=indent) as transformers' tojson calls it. */
     static final class Json {
-        private Json() {
-        }
+        private Json() {}
 
         static String dump(Object v, int indent, int depth) {
             return switch (v) {
@@ -262,7 +310,8 @@ final class Filters {
                         yield "{}";
                     }
                     List<String> items = new ArrayList<>();
-                    m.forEach((k, x) -> items.add(quote(k instanceof Str s ? s.text() : String.valueOf(k)) + ": " + dump(x, indent, depth + 1)));
+                    m.forEach((k, x) -> items.add(quote(k instanceof Str s ? s.text() : String.valueOf(k)) + ": "
+                            + dump(x, indent, depth + 1)));
                     yield wrap("{", "}", items, indent, depth);
                 }
                 default -> quote(String.valueOf(v));

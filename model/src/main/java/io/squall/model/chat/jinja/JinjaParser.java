@@ -12,83 +12,65 @@ import java.util.Map;
  */
 final class JinjaParser {
 
-    sealed interface Node permits Text, Output, If, For, Set, Block, Break, Continue {
-    }
+    sealed interface Node permits Text, Output, If, For, Set, Block, Break, Continue {}
 
-    record Text(String text) implements Node {
-    }
+    record Text(String text) implements Node {}
 
-    record Output(Expr expr) implements Node {
-    }
+    record Output(Expr expr) implements Node {}
 
-    record If(List<Expr> conditions, List<List<Node>> branches, List<Node> otherwise) implements Node {
-    }
+    record If(List<Expr> conditions, List<List<Node>> branches, List<Node> otherwise) implements Node {}
 
-    record For(List<String> targets, Expr iterable, Expr filter, List<Node> body, List<Node> otherwise) implements Node {
-    }
+    record For(List<String> targets, Expr iterable, Expr filter, List<Node> body, List<Node> otherwise)
+            implements Node {}
 
     /** {@code set name = value} or {@code set ns.attr = value}. */
-    record Set(String name, String attribute, Expr value) implements Node {
-    }
+    record Set(String name, String attribute, Expr value) implements Node {}
 
     /** A block whose body is rendered as is ({@code generation}, transformers' assistant-mask marker). */
-    record Block(List<Node> body) implements Node {
-    }
+    record Block(List<Node> body) implements Node {}
 
-    record Break() implements Node {
-    }
+    record Break() implements Node {}
 
-    record Continue() implements Node {
-    }
+    record Continue() implements Node {}
 
-    sealed interface Expr permits Literal, Name, Attr, Item, Slice, Call, Filter, Test, Unary, Binary, Cond, ListExpr, DictExpr {
-    }
+    sealed interface Expr
+            permits Literal, Name, Attr, Item, Slice, Call, Filter, Test, Unary, Binary, Cond, ListExpr, DictExpr {}
 
-    record Literal(Object value) implements Expr {
-    }
+    record Literal(Object value) implements Expr {}
 
-    record Name(String name) implements Expr {
-    }
+    record Name(String name) implements Expr {}
 
-    record Attr(Expr target, String name) implements Expr {
-    }
+    record Attr(Expr target, String name) implements Expr {}
 
-    record Item(Expr target, Expr index) implements Expr {
-    }
+    record Item(Expr target, Expr index) implements Expr {}
 
-    record Slice(Expr target, Expr start, Expr stop, Expr step) implements Expr {
-    }
+    record Slice(Expr target, Expr start, Expr stop, Expr step) implements Expr {}
 
-    record Call(Expr function, List<Expr> args, Map<String, Expr> kwargs) implements Expr {
-    }
+    record Call(Expr function, List<Expr> args, Map<String, Expr> kwargs) implements Expr {}
 
-    record Filter(Expr value, String name, List<Expr> args, Map<String, Expr> kwargs) implements Expr {
-    }
+    record Filter(Expr value, String name, List<Expr> args, Map<String, Expr> kwargs) implements Expr {}
 
-    record Test(Expr value, String name, List<Expr> args, boolean negated) implements Expr {
-    }
+    record Test(Expr value, String name, List<Expr> args, boolean negated) implements Expr {}
 
-    record Unary(String op, Expr operand) implements Expr {
-    }
+    record Unary(String op, Expr operand) implements Expr {}
 
-    record Binary(String op, Expr left, Expr right) implements Expr {
-    }
+    record Binary(String op, Expr left, Expr right) implements Expr {}
 
-    record Cond(Expr condition, Expr then, Expr otherwise) implements Expr {
-    }
+    record Cond(Expr condition, Expr then, Expr otherwise) implements Expr {}
 
-    record ListExpr(List<Expr> items) implements Expr {
-    }
+    record ListExpr(List<Expr> items) implements Expr {}
 
-    record DictExpr(List<Expr> keys, List<Expr> values) implements Expr {
-    }
+    record DictExpr(List<Expr> keys, List<Expr> values) implements Expr {}
 
     // ---------------------------------------------------------------- template level
 
-    private enum Kind { TEXT, VAR, BLOCK }
-
-    private record Tag(Kind kind, String source, int line) {
+    private enum Kind {
+        TEXT,
+        VAR,
+        BLOCK
     }
+
+    private record Tag(Kind kind, String source, int line) {}
 
     private final String template;
     private List<Tag> tags;
@@ -159,7 +141,8 @@ final class JinjaParser {
                 }
             }
             text.append(chunk);
-            String inner = template.substring(open + 2 + (minusLeft || plusLeft ? 1 : 0), end - (minusRight || plusRight ? 1 : 0));
+            String inner = template.substring(
+                    open + 2 + (minusLeft || plusLeft ? 1 : 0), end - (minusRight || plusRight ? 1 : 0));
             if (kind != '#') {
                 if (!text.isEmpty()) {
                     out.add(new Tag(Kind.TEXT, text.toString(), line));
@@ -168,7 +151,7 @@ final class JinjaParser {
                 out.add(new Tag(kind == '{' ? Kind.VAR : Kind.BLOCK, inner, line));
             }
             stripNextLeading = minusRight;
-            trimNextNewline = kind != '{' && !plusRight;   // trim_blocks
+            trimNextNewline = kind != '{' && !plusRight; // trim_blocks
             i = end + 2;
         }
         if (!text.isEmpty()) {
@@ -293,8 +276,10 @@ final class JinjaParser {
             case "continue" -> {
                 return new Continue();
             }
-            default -> throw new JinjaException("unsupported statement '{% " + t.source().strip() + " %}' at line " + t.line()
-                    + " (supported: if, for, set, generation, break, continue)");
+            default ->
+                throw new JinjaException(
+                        "unsupported statement '{% " + t.source().strip() + " %}' at line " + t.line()
+                                + " (supported: if, for, set, generation, break, continue)");
         }
     }
 
@@ -303,7 +288,7 @@ final class JinjaParser {
     /** Tokens and recursive descent for one tag's expression. */
     static final class ExprParser {
         private final List<String> tokens = new ArrayList<>();
-        private final List<Object> literals = new ArrayList<>();   // non-null for string and number tokens
+        private final List<Object> literals = new ArrayList<>(); // non-null for string and number tokens
         private final String source;
         private final int line;
         private int at;
@@ -351,8 +336,11 @@ final class JinjaParser {
                     i = j + 1;
                 } else if (Character.isDigit(c)) {
                     int j = i;
-                    while (j < source.length() && (Character.isDigit(source.charAt(j)) || source.charAt(j) == '.'
-                            && j + 1 < source.length() && Character.isDigit(source.charAt(j + 1)))) {
+                    while (j < source.length()
+                            && (Character.isDigit(source.charAt(j))
+                                    || source.charAt(j) == '.'
+                                            && j + 1 < source.length()
+                                            && Character.isDigit(source.charAt(j + 1)))) {
                         j++;
                     }
                     String n = source.substring(i, j);
@@ -361,7 +349,8 @@ final class JinjaParser {
                     i = j;
                 } else if (Character.isLetter(c) || c == '_') {
                     int j = i;
-                    while (j < source.length() && (Character.isLetterOrDigit(source.charAt(j)) || source.charAt(j) == '_')) {
+                    while (j < source.length()
+                            && (Character.isLetterOrDigit(source.charAt(j)) || source.charAt(j) == '_')) {
                         j++;
                     }
                     tokens.add(source.substring(i, j));
@@ -388,8 +377,11 @@ final class JinjaParser {
         }
 
         private boolean isWordToken(int i) {
-            return i < tokens.size() && literals.get(i) == null && !tokens.get(i).isEmpty()
-                    && (Character.isLetter(tokens.get(i).charAt(0)) || tokens.get(i).charAt(0) == '_');
+            return i < tokens.size()
+                    && literals.get(i) == null
+                    && !tokens.get(i).isEmpty()
+                    && (Character.isLetter(tokens.get(i).charAt(0))
+                            || tokens.get(i).charAt(0) == '_');
         }
 
         boolean accept(String op) {
@@ -481,12 +473,17 @@ final class JinjaParser {
             Expr e = math1();
             while (true) {
                 String op = peek();
-                if (literals.size() > at && literals.get(at) == null && List.of("==", "!=", "<", ">", "<=", ">=").contains(op)) {
+                if (literals.size() > at
+                        && literals.get(at) == null
+                        && List.of("==", "!=", "<", ">", "<=", ">=").contains(op)) {
                     at++;
                     e = new Binary(op, e, math1());
                 } else if (acceptWord("in")) {
                     e = new Binary("in", e, math1());
-                } else if (isWordToken(at) && peek().equals("not") && at + 1 < tokens.size() && tokens.get(at + 1).equals("in")) {
+                } else if (isWordToken(at)
+                        && peek().equals("not")
+                        && at + 1 < tokens.size()
+                        && tokens.get(at + 1).equals("in")) {
                     at += 2;
                     e = new Unary("not", new Binary("in", e, math1()));
                 } else {
@@ -520,7 +517,9 @@ final class JinjaParser {
             Expr e = unary(true);
             while (true) {
                 String op = peek();
-                if (literals.size() > at && literals.get(at) == null && List.of("*", "/", "//", "%").contains(op)) {
+                if (literals.size() > at
+                        && literals.get(at) == null
+                        && List.of("*", "/", "//", "%").contains(op)) {
                     at++;
                     e = new Binary(op, e, unary(true));
                 } else {
@@ -557,8 +556,12 @@ final class JinjaParser {
                     List<Expr> args = new ArrayList<>();
                     if (accept("(")) {
                         arguments(args, new LinkedHashMap<>());
-                    } else if (at < tokens.size() && (literals.get(at) != null || isWordToken(at) && !List.of("and", "or", "else", "if", "is", "in", "not").contains(peek()))) {
-                        args.add(primary());   // "is equalto 3" style argument without parentheses
+                    } else if (at < tokens.size()
+                            && (literals.get(at) != null
+                                    || isWordToken(at)
+                                            && !List.of("and", "or", "else", "if", "is", "in", "not")
+                                                    .contains(peek()))) {
+                        args.add(primary()); // "is equalto 3" style argument without parentheses
                     }
                     e = new Test(e, name, args, negated);
                 } else {
@@ -572,7 +575,10 @@ final class JinjaParser {
                 return;
             }
             do {
-                if (isWordToken(at) && at + 1 < tokens.size() && tokens.get(at + 1).equals("=") && literals.get(at + 1) == null) {
+                if (isWordToken(at)
+                        && at + 1 < tokens.size()
+                        && tokens.get(at + 1).equals("=")
+                        && literals.get(at + 1) == null) {
                     String k = name();
                     at++;
                     kwargs.put(k, expression(true));
@@ -630,7 +636,7 @@ final class JinjaParser {
             }
             if (accept("(")) {
                 Expr e = expression(true);
-                if (accept(",")) {   // a tuple: kept as a list
+                if (accept(",")) { // a tuple: kept as a list
                     List<Expr> items = new ArrayList<>(List.of(e));
                     if (!peek().equals(")")) {
                         do {

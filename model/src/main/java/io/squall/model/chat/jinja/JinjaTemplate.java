@@ -23,6 +23,7 @@ import io.squall.model.chat.jinja.JinjaParser.Slice;
 import io.squall.model.chat.jinja.JinjaParser.Test;
 import io.squall.model.chat.jinja.JinjaParser.Text;
 import io.squall.model.chat.jinja.JinjaParser.Unary;
+
 import java.time.LocalDateTime;
 import java.time.format.TextStyle;
 import java.util.ArrayDeque;
@@ -69,11 +70,9 @@ public final class JinjaTemplate {
     }
 
     /** A mutable object made by namespace(): attributes can be set from inside loops. */
-    static final class Namespace extends LinkedHashMap<String, Object> {
-    }
+    static final class Namespace extends LinkedHashMap<String, Object> {}
 
-    private record Loop(int index0, int length) {
-    }
+    private record Loop(int index0, int length) {}
 
     private static final class BreakSignal extends RuntimeException {
         BreakSignal() {
@@ -94,7 +93,8 @@ public final class JinjaTemplate {
         Renderer(Map<String, Object> variables) {
             Map<String, Object> globals = new HashMap<>();
             globals.put("raise_exception", (Function) (a, k) -> {
-                throw new JinjaException(a.isEmpty() ? "raise_exception" : str(a.getFirst()).text());
+                throw new JinjaException(
+                        a.isEmpty() ? "raise_exception" : str(a.getFirst()).text());
             });
             globals.put("namespace", (Function) (a, k) -> {
                 Namespace ns = new Namespace();
@@ -111,7 +111,8 @@ public final class JinjaTemplate {
                 }
                 return r;
             });
-            globals.put("strftime_now", (Function) (a, k) -> Str.markup(strftime(str(a.getFirst()).text(), LocalDateTime.now())));
+            globals.put("strftime_now", (Function)
+                    (a, k) -> Str.markup(strftime(str(a.getFirst()).text(), LocalDateTime.now())));
             globals.putAll(variables);
             scopes.push(globals);
         }
@@ -143,7 +144,8 @@ public final class JinjaTemplate {
                     } else if (lookup(s.name()) instanceof Namespace ns) {
                         ns.put(s.attribute(), v);
                     } else {
-                        throw new JinjaException("cannot set attribute '" + s.attribute() + "' of '" + s.name() + "': not a namespace");
+                        throw new JinjaException(
+                                "cannot set attribute '" + s.attribute() + "' of '" + s.name() + "': not a namespace");
                     }
                 }
                 case Block b -> block(b.body());
@@ -171,7 +173,7 @@ public final class JinjaTemplate {
                 return;
             }
             for (int i = 0; i < items.size(); i++) {
-                scopes.push(new HashMap<>());   // assignments inside a loop stay inside it, as in Jinja
+                scopes.push(new HashMap<>()); // assignments inside a loop stay inside it, as in Jinja
                 try {
                     bind(f.targets(), items.get(i));
                     Map<String, Object> loop = new HashMap<>();
@@ -225,8 +227,12 @@ public final class JinjaTemplate {
                 case Name n -> lookup(n.name());
                 case Attr a -> attribute(eval(a.target()), a.name());
                 case Item i -> item(eval(i.target()), eval(i.index()));
-                case Slice s -> slice(eval(s.target()), s.start() == null ? null : eval(s.start()),
-                        s.stop() == null ? null : eval(s.stop()), s.step() == null ? null : eval(s.step()));
+                case Slice s ->
+                    slice(
+                            eval(s.target()),
+                            s.start() == null ? null : eval(s.start()),
+                            s.stop() == null ? null : eval(s.stop()),
+                            s.step() == null ? null : eval(s.step()));
                 case Call c -> {
                     Object f = eval(c.function());
                     if (!(f instanceof Function fn)) {
@@ -256,14 +262,17 @@ public final class JinjaTemplate {
                     }
                     yield Filters.test(t.name(), eval(t.value()), args) != t.negated();
                 }
-                case Unary u -> switch (u.op()) {
-                    case "not" -> !truthy(eval(u.operand()));
-                    case "-" -> {
-                        Object v = eval(u.operand());
-                        yield v instanceof Long l ? (Object) (-l) : (Object) (-number(v).doubleValue());
-                    }
-                    default -> throw new JinjaException("unknown operator " + u.op());
-                };
+                case Unary u ->
+                    switch (u.op()) {
+                        case "not" -> !truthy(eval(u.operand()));
+                        case "-" -> {
+                            Object v = eval(u.operand());
+                            yield v instanceof Long l
+                                    ? (Object) (-l)
+                                    : (Object) (-number(v).doubleValue());
+                        }
+                        default -> throw new JinjaException("unknown operator " + u.op());
+                    };
                 case Binary b -> binary(b);
                 case Cond c -> truthy(eval(c.condition())) ? eval(c.then()) : eval(c.otherwise());
                 case ListExpr l -> {
@@ -276,7 +285,9 @@ public final class JinjaTemplate {
                 case DictExpr d -> {
                     Map<String, Object> map = new LinkedHashMap<>();
                     for (int i = 0; i < d.keys().size(); i++) {
-                        map.put(str(eval(d.keys().get(i))).text(), eval(d.values().get(i)));
+                        map.put(
+                                str(eval(d.keys().get(i))).text(),
+                                eval(d.values().get(i)));
                     }
                     yield map;
                 }
@@ -284,7 +295,11 @@ public final class JinjaTemplate {
         }
 
         private static String describe(Expr e) {
-            return e instanceof Name n ? n.name() : e instanceof Attr a ? describe(a.target()) + "." + a.name() : e.getClass().getSimpleName();
+            return e instanceof Name n
+                    ? n.name()
+                    : e instanceof Attr a
+                            ? describe(a.target()) + "." + a.name()
+                            : e.getClass().getSimpleName();
         }
 
         private Object binary(Binary b) {
@@ -325,17 +340,27 @@ public final class JinjaTemplate {
 
         private static Object arithmetic(String op, Object l, Object r) {
             if (!(l instanceof Number a) || !(r instanceof Number c) || l instanceof Boolean || r instanceof Boolean) {
-                throw new JinjaException("unsupported operand types for " + op + ": " + typeName(l) + " and " + typeName(r));
+                throw new JinjaException(
+                        "unsupported operand types for " + op + ": " + typeName(l) + " and " + typeName(r));
             }
             boolean integers = a instanceof Long && c instanceof Long;
             return switch (op) {
-                case "+" -> integers ? (Object) (a.longValue() + c.longValue()) : (Object) (a.doubleValue() + c.doubleValue());
-                case "-" -> integers ? (Object) (a.longValue() - c.longValue()) : (Object) (a.doubleValue() - c.doubleValue());
-                case "*" -> integers ? (Object) (a.longValue() * c.longValue()) : (Object) (a.doubleValue() * c.doubleValue());
+                case "+" ->
+                    integers ? (Object) (a.longValue() + c.longValue()) : (Object) (a.doubleValue() + c.doubleValue());
+                case "-" ->
+                    integers ? (Object) (a.longValue() - c.longValue()) : (Object) (a.doubleValue() - c.doubleValue());
+                case "*" ->
+                    integers ? (Object) (a.longValue() * c.longValue()) : (Object) (a.doubleValue() * c.doubleValue());
                 case "/" -> a.doubleValue() / c.doubleValue();
-                case "//" -> integers ? (Object) Math.floorDiv(a.longValue(), c.longValue()) : (Object) Math.floor(a.doubleValue() / c.doubleValue());
-                case "%" -> integers ? (Object) Math.floorMod(a.longValue(), c.longValue())
-                        : (Object) (a.doubleValue() - c.doubleValue() * Math.floor(a.doubleValue() / c.doubleValue()));
+                case "//" ->
+                    integers
+                            ? (Object) Math.floorDiv(a.longValue(), c.longValue())
+                            : (Object) Math.floor(a.doubleValue() / c.doubleValue());
+                case "%" ->
+                    integers
+                            ? (Object) Math.floorMod(a.longValue(), c.longValue())
+                            : (Object)
+                                    (a.doubleValue() - c.doubleValue() * Math.floor(a.doubleValue() / c.doubleValue()));
                 default -> throw new JinjaException("unknown operator " + op);
             };
         }
@@ -395,7 +420,9 @@ public final class JinjaTemplate {
                 return Undefined.INSTANCE;
             }
             int n = items.size();
-            long from = start == null ? (st > 0 ? 0 : n - 1) : clampIndex(number(start).longValue(), n, st);
+            long from = start == null
+                    ? (st > 0 ? 0 : n - 1)
+                    : clampIndex(number(start).longValue(), n, st);
             long to = stop == null ? (st > 0 ? n : -1) : clampIndex(number(stop).longValue(), n, st);
             List<Object> picked = new ArrayList<>();
             for (long i = from; st > 0 ? i < to : i > to; i += st) {
@@ -452,7 +479,11 @@ public final class JinjaTemplate {
             case Str s -> s;
             case Boolean b -> Str.markup(b ? "True" : "False");
             case String s -> Str.markup(s);
-            case Double d -> Str.markup(d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e16 ? String.valueOf(d) : Double.toString(d));
+            case Double d ->
+                Str.markup(
+                        d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e16
+                                ? String.valueOf(d)
+                                : Double.toString(d));
             case List<?> l -> Str.markup(Filters.repr(l));
             case Map<?, ?> m -> Str.markup(Filters.repr(m));
             default -> Str.markup(String.valueOf(v));
@@ -518,7 +549,10 @@ public final class JinjaTemplate {
             case null -> throw new JinjaException("'NoneType' object is not iterable");
             case Undefined u -> List.of();
             case List<?> l -> new ArrayList<>(l);
-            case Map<?, ?> m -> new ArrayList<>(m.keySet().stream().map(k -> k instanceof String s ? Str.markup(s) : k).toList());
+            case Map<?, ?> m ->
+                new ArrayList<>(m.keySet().stream()
+                        .map(k -> k instanceof String s ? Str.markup(s) : k)
+                        .toList());
             case Str s -> {
                 List<Object> chars = new ArrayList<>();
                 for (int i = 0; i < s.text().length(); i++) {

@@ -10,8 +10,7 @@ import java.util.List;
 public record Str(List<Part> parts) implements Comparable<Str> {
 
     /** A run of characters and whether they are message content. */
-    public record Part(String text, boolean content) {
-    }
+    public record Part(String text, boolean content) {}
 
     public Str {
         parts = List.copyOf(parts);
@@ -77,7 +76,9 @@ public record Str(List<Part> parts) implements Comparable<Str> {
                     i--;
                 }
                 if (i > 0) {
-                    all.set(all.size() - 1, new Part(t.substring(0, i), all.getLast().content()));
+                    all.set(
+                            all.size() - 1,
+                            new Part(t.substring(0, i), all.getLast().content()));
                     break;
                 }
                 all.removeLast();

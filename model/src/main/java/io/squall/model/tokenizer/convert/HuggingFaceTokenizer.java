@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import io.squall.model.tokenizer.TokenType;
 import io.squall.model.tokenizer.Vocabulary;
 
@@ -25,6 +25,7 @@ final class HuggingFaceTokenizer {
     /** The split pattern of Llama 3's pre-tokenizer, as tokenizer.json spells it. */
     static final String LLAMA3_PATTERN = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
             + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
     private static final int MAX_VOCABULARY = 1 << 22;
 
     private HuggingFaceTokenizer() {}
@@ -54,7 +55,8 @@ final class HuggingFaceTokenizer {
         }
         for (JsonNode a : added) {
             int id = a.path("id").asInt();
-            if (!a.path("content").isTextual()) throw error(tokenizerJson, "added_tokens", "token " + id + " has no content");
+            if (!a.path("content").isTextual())
+                throw error(tokenizerJson, "added_tokens", "token " + id + " has no content");
             tokens[id] = a.path("content").asText();
             types[id] = a.path("special").asBoolean(false) ? TokenType.CONTROL.id() : TokenType.USER_DEFINED.id();
         }
@@ -74,8 +76,21 @@ final class HuggingFaceTokenizer {
         boolean addBos = config == null || config.path("add_bos_token").asBoolean(true);
         boolean addEos = config != null && config.path("add_eos_token").asBoolean(false);
         String template = config != null ? chatTemplate(config.path("chat_template")) : null;
-        return new Vocabulary(Vocabulary.BPE, "llama-bpe", tokens, null, types, merges, bos, eos, -1, eot,
-                addBos, addEos, false, template);
+        return new Vocabulary(
+                Vocabulary.BPE,
+                "llama-bpe",
+                tokens,
+                null,
+                types,
+                merges,
+                bos,
+                eos,
+                -1,
+                eot,
+                addBos,
+                addEos,
+                false,
+                template);
     }
 
     /**
@@ -106,9 +121,13 @@ final class HuggingFaceTokenizer {
                     }
                 }
             } catch (JacksonException e) {
-                throw new IOException(path + ": not valid JSON: " + e.getOriginalMessage()
-                        + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr() : ""), e);
+                throw new IOException(
+                        path + ": not valid JSON: " + e.getOriginalMessage()
+                                + (e.getLocation() != null
+                                        ? " at line " + e.getLocation().getLineNr() + ", column "
+                                                + e.getLocation().getColumnNr()
+                                        : ""),
+                        e);
             }
             return out;
         }
@@ -121,15 +140,21 @@ final class HuggingFaceTokenizer {
                 switch (field) {
                     case "type" -> modelType = p.getValueAsString("");
                     case "vocab" -> {
-                        if (value != JsonToken.START_OBJECT) {      // another model's vocabulary layout
+                        if (value != JsonToken.START_OBJECT) { // another model's vocabulary layout
                             p.skipChildren();
                             continue;
                         }
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String token = p.currentName();
-                            if (p.nextToken() != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() >= MAX_VOCABULARY)
-                                throw error(path, "model.vocab", "token '" + token + "' has id " + p.getText()
-                                        + ", not an id in 0.." + (MAX_VOCABULARY - 1) + " (line " + p.currentLocation().getLineNr() + ")");
+                            if (p.nextToken() != JsonToken.VALUE_NUMBER_INT
+                                    || p.getLongValue() < 0
+                                    || p.getLongValue() >= MAX_VOCABULARY)
+                                throw error(
+                                        path,
+                                        "model.vocab",
+                                        "token '" + token + "' has id " + p.getText() + ", not an id in 0.."
+                                                + (MAX_VOCABULARY - 1) + " (line "
+                                                + p.currentLocation().getLineNr() + ")");
                             vocabTokens.add(token);
                             vocabIds.add(p.getIntValue());
                         }
@@ -142,9 +167,14 @@ final class HuggingFaceTokenizer {
                                 String left = p.getText();
                                 String right = p.nextToken() == JsonToken.VALUE_STRING ? p.getText() : null;
                                 if (right == null || p.nextToken() != JsonToken.END_ARRAY)
-                                    throw error(path, "model.merges[" + merges.size() + "]", "not a pair [\"a\", \"b\"]");
+                                    throw error(
+                                            path, "model.merges[" + merges.size() + "]", "not a pair [\"a\", \"b\"]");
                                 merges.add(left + " " + right);
-                            } else throw error(path, "model.merges[" + merges.size() + "]", "neither \"a b\" nor [\"a\", \"b\"]");
+                            } else
+                                throw error(
+                                        path,
+                                        "model.merges[" + merges.size() + "]",
+                                        "neither \"a b\" nor [\"a\", \"b\"]");
                         }
                     }
                     default -> p.skipChildren();
@@ -152,10 +182,14 @@ final class HuggingFaceTokenizer {
             }
         }
 
-        private static void expect(JsonParser p, JsonToken actual, JsonToken expected, Path path, String where) throws IOException {
+        private static void expect(JsonParser p, JsonToken actual, JsonToken expected, Path path, String where)
+                throws IOException {
             if (actual != expected)
-                throw error(path, where, "expected " + expected + " but found " + actual + " at line "
-                        + p.currentLocation().getLineNr());
+                throw error(
+                        path,
+                        where,
+                        "expected " + expected + " but found " + actual + " at line "
+                                + p.currentLocation().getLineNr());
         }
     }
 
@@ -163,9 +197,13 @@ final class HuggingFaceTokenizer {
         try {
             return json.readTree(path.toFile());
         } catch (JacksonException e) {
-            throw new IOException(path + ": not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() : ""), e);
+            throw new IOException(
+                    path + ": not valid JSON: " + e.getOriginalMessage()
+                            + (e.getLocation() != null
+                                    ? " at line " + e.getLocation().getLineNr() + ", column "
+                                            + e.getLocation().getColumnNr()
+                                    : ""),
+                    e);
         }
     }
 
@@ -179,7 +217,8 @@ final class HuggingFaceTokenizer {
     private static int specialId(JsonNode config, String key, String dflt, Map<String, Integer> ids, Path configPath)
             throws IOException {
         JsonNode node = config != null ? config.path(key) : null;
-        String text = node == null || node.isMissingNode() || node.isNull() ? dflt
+        String text = node == null || node.isMissingNode() || node.isNull()
+                ? dflt
                 : node.isTextual() ? node.asText() : node.path("content").asText(dflt);
         Integer id = ids.get(text);
         if (id == null) throw error(configPath, key, "token '" + text + "' is not in the vocabulary");
@@ -190,7 +229,9 @@ final class HuggingFaceTokenizer {
     private static String chatTemplate(JsonNode node) {
         if (node.isTextual()) return node.asText();
         if (node.isArray()) {
-            for (JsonNode t : node) if ("default".equals(t.path("name").asText())) return t.path("template").asText();
+            for (JsonNode t : node)
+                if ("default".equals(t.path("name").asText()))
+                    return t.path("template").asText();
             if (!node.isEmpty()) return node.get(0).path("template").asText(null);
         }
         return null;

@@ -37,30 +37,38 @@ final class Llama2cTokenizerFile {
             float score = buf.getFloat();
             int length = buf.getInt();
             if (length < 0 || length > maxLength + 8 || length > buf.remaining())
-                throw error(path, at + 4, "token " + tokens.size() + " has length " + length
-                        + " (max_token_length " + maxLength + ", " + buf.remaining() + " bytes left)");
+                throw error(
+                        path,
+                        at + 4,
+                        "token " + tokens.size() + " has length " + length + " (max_token_length " + maxLength + ", "
+                                + buf.remaining() + " bytes left)");
             byte[] bytes = new byte[length];
             buf.get(bytes);
             tokens.add(new String(bytes, StandardCharsets.UTF_8).replace(' ', '\u2581'));
             scores.add(score);
         }
-        if (tokens.size() < 3) throw error(path, buf.position(), "only " + tokens.size() + " tokens; need <unk>, BOS, EOS");
+        if (tokens.size() < 3)
+            throw error(path, buf.position(), "only " + tokens.size() + " tokens; need <unk>, BOS, EOS");
         String[] t = tokens.toArray(String[]::new);
-        t[1] = t[1].strip();   // "\n<s>\n" -> "<s>"
+        t[1] = t[1].strip(); // "\n<s>\n" -> "<s>"
         t[2] = t[2].strip();
         float[] s = new float[t.length];
         int[] types = new int[t.length];
         for (int i = 0; i < t.length; i++) {
             s[i] = scores.get(i);
-            types[i] = i == 0 ? TokenType.UNKNOWN.id() : i <= 2 ? TokenType.CONTROL.id()
-                    : isByteToken(t[i]) ? TokenType.BYTE.id() : TokenType.NORMAL.id();
+            types[i] = i == 0
+                    ? TokenType.UNKNOWN.id()
+                    : i <= 2 ? TokenType.CONTROL.id() : isByteToken(t[i]) ? TokenType.BYTE.id() : TokenType.NORMAL.id();
         }
         return new Vocabulary(Vocabulary.SPM, null, t, s, types, null, 1, 2, 0, -1, true, false, true, null);
     }
 
     static boolean isByteToken(String t) {
-        return t.length() == 6 && t.startsWith("<0x") && t.endsWith(">")
-                && Character.digit(t.charAt(3), 16) >= 0 && Character.digit(t.charAt(4), 16) >= 0;
+        return t.length() == 6
+                && t.startsWith("<0x")
+                && t.endsWith(">")
+                && Character.digit(t.charAt(3), 16) >= 0
+                && Character.digit(t.charAt(4), 16) >= 0;
     }
 
     private static IOException error(Path path, int offset, String problem) {

@@ -44,7 +44,7 @@ final class SentencePieceModel {
         while (buf.position() < end) {
             long key = varint(end);
             int field = (int) (key >>> 3), wire = (int) (key & 7);
-            if (field == 1 && wire == 2) {                      // repeated SentencePiece pieces
+            if (field == 1 && wire == 2) { // repeated SentencePiece pieces
                 int limit = messageEnd(end);
                 String piece = null;
                 float score = 0;
@@ -58,11 +58,12 @@ final class SentencePieceModel {
                     else skip(w, limit);
                 }
                 if (piece == null) throw error("piece " + pieces.size() + " has no text");
-                if (type < 1 || type > 6) throw error("piece " + pieces.size() + " ('" + piece + "') has unknown type " + type);
+                if (type < 1 || type > 6)
+                    throw error("piece " + pieces.size() + " ('" + piece + "') has unknown type " + type);
                 pieces.add(piece);
                 scores.add(score);
                 types.add(type);
-            } else if (field == 2 && wire == 2) {               // TrainerSpec
+            } else if (field == 2 && wire == 2) { // TrainerSpec
                 int limit = messageEnd(end);
                 while (buf.position() < limit) {
                     long k = varint(limit);
@@ -73,7 +74,7 @@ final class SentencePieceModel {
                     else if (w == 0 && f == 42) eos = (int) varint(limit);
                     else skip(w, limit);
                 }
-            } else if (field == 3 && wire == 2) {               // NormalizerSpec
+            } else if (field == 3 && wire == 2) { // NormalizerSpec
                 int limit = messageEnd(end);
                 while (buf.position() < limit) {
                     long k = varint(limit);
@@ -96,8 +97,8 @@ final class SentencePieceModel {
             t[i] = types.get(i);
         }
         try {
-            return new Vocabulary(Vocabulary.SPM, null, tokens, s, t, null, bos, eos, unk, -1,
-                    true, false, addDummyPrefix, null);
+            return new Vocabulary(
+                    Vocabulary.SPM, null, tokens, s, t, null, bos, eos, unk, -1, true, false, addDummyPrefix, null);
         } catch (IllegalArgumentException e) {
             throw error(e.getMessage());
         }
@@ -126,8 +127,11 @@ final class SentencePieceModel {
         ByteBuffer slice = buf.slice(buf.position(), end - buf.position());
         buf.position(end);
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(slice).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(slice)
+                    .toString();
         } catch (CharacterCodingException e) {
             throw error("piece text is not valid UTF-8");
         }

@@ -55,8 +55,11 @@ public final class VocabularyConverters {
 
     /** The error, naming the file when the JDK's message does not (a missing file, a directory, ...). */
     private static UncheckedIOException unreadable(Path file, IOException e) {
-        String message = e instanceof java.nio.file.FileSystemException || e.getMessage() == null || !e.getMessage().contains(file.toString())
-                ? file + ": " + io.squall.model.gguf.FileErrors.reason(e) : e.getMessage();
+        String message = e instanceof java.nio.file.FileSystemException
+                        || e.getMessage() == null
+                        || !e.getMessage().contains(file.toString())
+                ? file + ": " + io.squall.model.gguf.FileErrors.reason(e)
+                : e.getMessage();
         return new UncheckedIOException(message, e);
     }
 

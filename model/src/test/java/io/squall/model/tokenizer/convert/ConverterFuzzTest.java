@@ -26,7 +26,11 @@ class ConverterFuzzTest {
     @Test
     void mutatedTok512Files(@TempDir Path dir) throws Exception {
         fuzz(dir, TestVocabularies.require("tok512.bin"), "tokenizer.bin", VocabularyConverters::readLlama2cTokenizer);
-        fuzz(dir, TestVocabularies.require("tok512.model"), "tokenizer.model", VocabularyConverters::readSentencePieceModel);
+        fuzz(
+                dir,
+                TestVocabularies.require("tok512.model"),
+                "tokenizer.model",
+                VocabularyConverters::readSentencePieceModel);
     }
 
     private static void fuzz(Path dir, Path original, String name, Function<Path, Vocabulary> read) throws Exception {
@@ -59,19 +63,28 @@ class ConverterFuzzTest {
                 continue;
             }
             if (round % 3 == 0) {
-                assertTrue(v.size() < intact.size(), "a truncated " + name + " (" + mutated.length + " of " + bytes.length
-                        + " bytes) read as a whole vocabulary of " + v.size() + " tokens");
+                assertTrue(
+                        v.size() < intact.size(),
+                        "a truncated " + name + " (" + mutated.length + " of " + bytes.length
+                                + " bytes) read as a whole vocabulary of " + v.size() + " tokens");
             }
             try {
                 Tokenizer t = Tokenizer.of(v);
                 int[] ids = t.encode(TEXT, true, false);
                 for (int id : ids) {
-                    assertTrue(id >= 0 && id < v.size(), "token id " + id + " outside the vocabulary of " + v.size() + ", round " + round);
+                    assertTrue(
+                            id >= 0 && id < v.size(),
+                            "token id " + id + " outside the vocabulary of " + v.size() + ", round " + round);
                 }
                 t.decode(ids);
                 usable++;
-            } catch (IllegalArgumentException e) {   // a vocabulary that reads but cannot tokenize says which token is wrong
-                assertTrue(e.getMessage() != null && (e.getMessage().contains("tokenizer") || e.getMessage().contains("tokenize")),
+            } catch (
+                    IllegalArgumentException
+                            e) { // a vocabulary that reads but cannot tokenize says which token is wrong
+                assertTrue(
+                        e.getMessage() != null
+                                && (e.getMessage().contains("tokenizer")
+                                        || e.getMessage().contains("tokenize")),
                         "unclear error: " + e);
                 errors++;
             }

@@ -54,19 +54,27 @@ class ConvertersTest {
         CommandLine cli = new CommandLine(new ConvertTokenizerCommand()).setOut(new PrintWriter(help));
         assertEquals(0, cli.execute("--help"));
         assertTrue(help.toString().contains("--input") && help.toString().contains("tokenizer.json"), help.toString());
-        var e = assertThrows(IllegalArgumentException.class, () -> VocabularyConverters.read(dir.resolve("vocab.txt"), null));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> VocabularyConverters.read(dir.resolve("vocab.txt"), null));
         assertTrue(e.getMessage().contains("unknown tokenizer format"), e.getMessage());
-        var missing = assertThrows(UncheckedIOException.class,
-                () -> VocabularyConverters.read(dir.resolve("tokenizer.model"), null));
+        var missing = assertThrows(
+                UncheckedIOException.class, () -> VocabularyConverters.read(dir.resolve("tokenizer.model"), null));
         assertTrue(missing.getMessage().endsWith("tokenizer.model: no such file"), missing.getMessage());
-        assertEquals(1, new CommandLine(new ConvertTokenizerCommand())
-                .execute("--input", dir.resolve("tokenizer.bin").toString(), "--out", dir.resolve("o.gguf").toString()));
+        assertEquals(
+                1,
+                new CommandLine(new ConvertTokenizerCommand())
+                        .execute(
+                                "--input",
+                                dir.resolve("tokenizer.bin").toString(),
+                                "--out",
+                                dir.resolve("o.gguf").toString()));
         assertFalse(Files.exists(dir.resolve("o.gguf")));
     }
 
     @Test
     void sentencePieceModelKeys() {
-        Vocabulary v = VocabularyConverters.readSentencePieceModel(TestVocabularies.require("llama2-tokenizer/tokenizer.model"));
+        Vocabulary v = VocabularyConverters.readSentencePieceModel(
+                TestVocabularies.require("llama2-tokenizer/tokenizer.model"));
         assertEquals("llama", v.model());
         assertEquals(32000, v.size());
         assertEquals("<unk>", v.tokens()[0]);
@@ -84,7 +92,8 @@ class ConvertersTest {
 
     @Test
     void huggingFaceKeys() {
-        Vocabulary v = VocabularyConverters.readHuggingFace(TestVocabularies.require("llama3-tokenizer/tokenizer.json"),
+        Vocabulary v = VocabularyConverters.readHuggingFace(
+                TestVocabularies.require("llama3-tokenizer/tokenizer.json"),
                 TestVocabularies.require("llama3-tokenizer/tokenizer_config.json"));
         assertEquals("gpt2", v.model());
         assertEquals("llama-bpe", v.pre());
@@ -99,7 +108,8 @@ class ConvertersTest {
         assertFalse(v.addSpacePrefix());
         assertTrue(v.chatTemplate().contains("<|start_header_id|>"));
         // Without the config: defaults, no template.
-        Vocabulary bare = VocabularyConverters.readHuggingFace(TestVocabularies.require("llama3-tokenizer/tokenizer.json"), null);
+        Vocabulary bare =
+                VocabularyConverters.readHuggingFace(TestVocabularies.require("llama3-tokenizer/tokenizer.json"), null);
         assertEquals(128000, bare.bos());
         assertNull(bare.chatTemplate());
     }
@@ -114,7 +124,7 @@ class ConvertersTest {
 
         Path hugeLength = dir.resolve("length.bin");
         byte[] bad = bin.clone();
-        bad[8] = (byte) 0xFF;   // first token's length field -> huge
+        bad[8] = (byte) 0xFF; // first token's length field -> huge
         bad[9] = (byte) 0xFF;
         bad[10] = (byte) 0xFF;
         bad[11] = (byte) 0x7F;
@@ -148,14 +158,18 @@ class ConvertersTest {
             assertTrue(e.getMessage().contains("tokenizer.ggml.model"), e.getMessage());
         }
         Path bad = dir.resolve("bad.gguf");
-        new GGUFWriter().putString("tokenizer.ggml.model", "llama")
+        new GGUFWriter()
+                .putString("tokenizer.ggml.model", "llama")
                 .putStringArray("tokenizer.ggml.tokens", new String[] {"<unk>", "<s>", "</s>"})
                 .putFloat32Array("tokenizer.ggml.scores", new float[3])
                 .putInt32Array("tokenizer.ggml.token_type", new int[] {2, 3})
                 .write(bad);
         try (GGUFFile gguf = GGUFFile.open(bad)) {
             var e = assertThrows(IllegalArgumentException.class, () -> Tokenizer.fromGGUF(gguf));
-            assertTrue(e.getMessage().contains("tokenizer.ggml.token_type") && e.getMessage().contains("bad.gguf"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("tokenizer.ggml.token_type")
+                            && e.getMessage().contains("bad.gguf"),
+                    e.getMessage());
         }
     }
 }

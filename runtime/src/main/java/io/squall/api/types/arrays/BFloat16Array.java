@@ -1,6 +1,7 @@
 package io.squall.api.types.arrays;
 
 import io.squall.api.types.BFloat16;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 

@@ -7,9 +7,12 @@ import java.lang.foreign.ValueLayout;
 public final class ByteArray extends TornadoNativeArray {
     private static final ValueLayout.OfByte LAYOUT = ValueLayout.JAVA_BYTE;
     public static final int ELEMENT_BYTES = 1;
-    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT_LE = ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_LE =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_LE =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_LE =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** A new zero-filled array of {@code size} elements. */
     public ByteArray(int size) {
@@ -46,7 +49,8 @@ public final class ByteArray extends TornadoNativeArray {
         return segment.getAtIndex(LAYOUT, checked(index));
     }
 
-    // Wide little-endian reads at a byte offset (kernels: one load instruction on every device instead of one per byte).
+    // Wide little-endian reads at a byte offset (kernels: one load instruction on every device instead of one per
+    // byte).
     // The offset must be a multiple of the value's size, its natural alignment, as the devices' wide loads need;
     // a misaligned offset throws here and on devices compiled with access checks reads as out of range.
 
@@ -67,8 +71,8 @@ public final class ByteArray extends TornadoNativeArray {
 
     private long wide(int byteOffset, int bytes) {
         if (byteOffset < 0 || (long) byteOffset + bytes > size) {
-            throw new IndexOutOfBoundsException("ByteArray of " + size + " bytes: a " + bytes + "-byte read at byte offset " + byteOffset
-                    + " is out of range");
+            throw new IndexOutOfBoundsException("ByteArray of " + size + " bytes: a " + bytes
+                    + "-byte read at byte offset " + byteOffset + " is out of range");
         }
         if (byteOffset % bytes != 0) {
             throw new IllegalArgumentException("ByteArray: a " + bytes + "-byte read at byte offset " + byteOffset

@@ -1,7 +1,7 @@
 package io.squall.api.types.arrays;
 
 import io.squall.api.types.FP8;
-import java.lang.foreign.MemorySegment;
+
 import java.lang.foreign.ValueLayout;
 
 /** Off-heap array of 8-bit floats held as bytes, read as E4M3 or E5M2 (TornadoVM's FP8Array); host side and the JVM backend. */

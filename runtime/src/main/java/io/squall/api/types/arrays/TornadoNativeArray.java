@@ -8,8 +8,17 @@ import java.lang.foreign.MemorySegment;
  * over memory-mapped weights is exactly the bytes of the file.
  */
 public abstract sealed class TornadoNativeArray
-        permits FloatArray, DoubleArray, IntArray, LongArray, ShortArray, CharArray, ByteArray, Int8Array, HalfFloatArray, BFloat16Array,
-        FP8Array {
+        permits FloatArray,
+                DoubleArray,
+                IntArray,
+                LongArray,
+                ShortArray,
+                CharArray,
+                ByteArray,
+                Int8Array,
+                HalfFloatArray,
+                BFloat16Array,
+                FP8Array {
 
     /** Bytes before the first element: Squall's arrays have no header (TornadoVM's carry one of 16 or 24 bytes). */
     public static final long ARRAY_HEADER = 0;
@@ -33,11 +42,13 @@ public abstract sealed class TornadoNativeArray
     static int checkedLength(MemorySegment segment, int elementBytes) {
         long bytes = segment.byteSize();
         if (bytes % elementBytes != 0) {
-            throw new IllegalArgumentException("segment of " + bytes + " bytes is not a whole number of " + elementBytes + "-byte elements");
+            throw new IllegalArgumentException(
+                    "segment of " + bytes + " bytes is not a whole number of " + elementBytes + "-byte elements");
         }
         long elements = bytes / elementBytes;
         if (elements > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("segment of " + elements + " elements exceeds the array limit of " + Integer.MAX_VALUE);
+            throw new IllegalArgumentException(
+                    "segment of " + elements + " elements exceeds the array limit of " + Integer.MAX_VALUE);
         }
         return (int) elements;
     }

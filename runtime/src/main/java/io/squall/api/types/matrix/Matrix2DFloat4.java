@@ -15,8 +15,8 @@ public final class Matrix2DFloat4 extends Matrix2DType {
     public Matrix2DFloat4(int rows, int columns, FloatArray array) {
         super(rows, columns);
         if ((long) rows * columns * LANES != array.getSize()) {
-            throw new IllegalArgumentException("a " + rows + " x " + columns + " Float4 matrix needs " + (long) rows * columns * LANES
-                    + " floats, the array has " + array.getSize());
+            throw new IllegalArgumentException("a " + rows + " x " + columns + " Float4 matrix needs "
+                    + (long) rows * columns * LANES + " floats, the array has " + array.getSize());
         }
         this.storage = array;
     }

@@ -21,7 +21,8 @@ public final class Matrix2DInt extends Matrix2DType {
         this(matrix.length, matrix[0].length);
         for (int i = 0; i < ROWS; i++) {
             if (matrix[i].length != COLUMNS) {
-                throw new IllegalArgumentException("row " + i + " has " + matrix[i].length + " elements, row 0 has " + COLUMNS);
+                throw new IllegalArgumentException(
+                        "row " + i + " has " + matrix[i].length + " elements, row 0 has " + COLUMNS);
             }
             for (int j = 0; j < COLUMNS; j++) {
                 set(i, j, matrix[i][j]);

@@ -36,7 +36,8 @@ public abstract class Matrix2DType implements io.squall.api.types.arrays.ArrayBa
 
     protected static void checkShape(int rows, int columns, TornadoNativeArray storage) {
         if ((long) rows * columns != storage.getSize()) {
-            throw new IllegalArgumentException("a " + rows + " x " + columns + " matrix over an array of " + storage.getSize() + " elements");
+            throw new IllegalArgumentException(
+                    "a " + rows + " x " + columns + " matrix over an array of " + storage.getSize() + " elements");
         }
     }
 }

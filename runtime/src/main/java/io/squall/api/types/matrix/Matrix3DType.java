@@ -10,7 +10,8 @@ public abstract class Matrix3DType implements io.squall.api.types.arrays.ArrayBa
 
     protected Matrix3DType(int rows, int columns, int depth) {
         if (rows <= 0 || columns <= 0 || depth <= 0) {
-            throw new IllegalArgumentException("a matrix needs positive dimensions, got " + rows + " x " + columns + " x " + depth);
+            throw new IllegalArgumentException(
+                    "a matrix needs positive dimensions, got " + rows + " x " + columns + " x " + depth);
         }
         this.ROWS = rows;
         this.COLUMNS = columns;
@@ -40,7 +41,8 @@ public abstract class Matrix3DType implements io.squall.api.types.arrays.ArrayBa
 
     protected static void checkShape(long elements, TornadoNativeArray storage) {
         if (elements != storage.getSize()) {
-            throw new IllegalArgumentException("a matrix of " + elements + " elements over an array of " + storage.getSize());
+            throw new IllegalArgumentException(
+                    "a matrix of " + elements + " elements over an array of " + storage.getSize());
         }
     }
 }

@@ -12,7 +12,23 @@ public final class Double16 implements ArrayBacked {
         this.storage = new DoubleArray(NUM_ELEMENTS);
     }
 
-    public Double16(double s0, double s1, double s2, double s3, double s4, double s5, double s6, double s7, double s8, double s9, double s10, double s11, double s12, double s13, double s14, double s15) {
+    public Double16(
+            double s0,
+            double s1,
+            double s2,
+            double s3,
+            double s4,
+            double s5,
+            double s6,
+            double s7,
+            double s8,
+            double s9,
+            double s10,
+            double s11,
+            double s12,
+            double s13,
+            double s14,
+            double s15) {
         this();
         set(0, s0);
         set(1, s1);

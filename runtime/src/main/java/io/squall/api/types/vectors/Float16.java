@@ -12,7 +12,23 @@ public final class Float16 implements ArrayBacked {
         this.storage = new FloatArray(NUM_ELEMENTS);
     }
 
-    public Float16(float s0, float s1, float s2, float s3, float s4, float s5, float s6, float s7, float s8, float s9, float s10, float s11, float s12, float s13, float s14, float s15) {
+    public Float16(
+            float s0,
+            float s1,
+            float s2,
+            float s3,
+            float s4,
+            float s5,
+            float s6,
+            float s7,
+            float s8,
+            float s9,
+            float s10,
+            float s11,
+            float s12,
+            float s13,
+            float s14,
+            float s15) {
         this();
         set(0, s0);
         set(1, s1);

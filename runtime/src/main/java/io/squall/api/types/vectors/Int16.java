@@ -12,7 +12,23 @@ public final class Int16 implements ArrayBacked {
         this.storage = new IntArray(NUM_ELEMENTS);
     }
 
-    public Int16(int s0, int s1, int s2, int s3, int s4, int s5, int s6, int s7, int s8, int s9, int s10, int s11, int s12, int s13, int s14, int s15) {
+    public Int16(
+            int s0,
+            int s1,
+            int s2,
+            int s3,
+            int s4,
+            int s5,
+            int s6,
+            int s7,
+            int s8,
+            int s9,
+            int s10,
+            int s11,
+            int s12,
+            int s13,
+            int s14,
+            int s15) {
         this();
         set(0, s0);
         set(1, s1);

@@ -17,19 +17,28 @@ import java.util.Set;
 final class BarrierScanner {
     private static final String KERNEL_CONTEXT = "io/squall/api/KernelContext";
 
-    private BarrierScanner() {
-    }
+    private BarrierScanner() {}
 
     /** True when a barrier call is found, or when some reachable code cannot be read (assume the worst). */
     static boolean usesBarriers(Method method) {
         ClassLoader loader = method.getDeclaringClass().getClassLoader();
         Map<ClassDesc, Optional<ClassModel>> classes = new HashMap<>();
-        return scan(loader, ClassDesc.of(method.getDeclaringClass().getName()), method.getName(),
-                ClassFiles.descriptor(method).descriptorString(), classes, new HashSet<>());
+        return scan(
+                loader,
+                ClassDesc.of(method.getDeclaringClass().getName()),
+                method.getName(),
+                ClassFiles.descriptor(method).descriptorString(),
+                classes,
+                new HashSet<>());
     }
 
-    private static boolean scan(ClassLoader loader, ClassDesc owner, String name, String descriptor,
-                                Map<ClassDesc, Optional<ClassModel>> classes, Set<String> visited) {
+    private static boolean scan(
+            ClassLoader loader,
+            ClassDesc owner,
+            String name,
+            String descriptor,
+            Map<ClassDesc, Optional<ClassModel>> classes,
+            Set<String> visited) {
         if (!visited.add(owner.descriptorString() + "." + name + descriptor)) {
             return false;
         }
@@ -39,7 +48,8 @@ final class BarrierScanner {
         }
         MethodModel method = model.get().methods().stream()
                 .filter(m -> m.methodName().equalsString(name) && m.methodType().equalsString(descriptor))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
         if (method == null || method.code().isEmpty()) {
             return true;
         }
@@ -50,9 +60,17 @@ final class BarrierScanner {
                 if (target.equals(KERNEL_CONTEXT) && targetName.endsWith("Barrier")) {
                     return true;
                 }
-                if (invoke.opcode() == Opcode.INVOKESTATIC && !target.startsWith("java/") && !target.startsWith("jdk/")
+                if (invoke.opcode() == Opcode.INVOKESTATIC
+                        && !target.startsWith("java/")
+                        && !target.startsWith("jdk/")
                         && !target.startsWith("io/squall/api/")
-                        && scan(loader, invoke.owner().asSymbol(), targetName, invoke.type().stringValue(), classes, visited)) {
+                        && scan(
+                                loader,
+                                invoke.owner().asSymbol(),
+                                targetName,
+                                invoke.type().stringValue(),
+                                classes,
+                                visited)) {
                     return true;
                 }
             }

@@ -12,8 +12,7 @@ import java.util.Optional;
 
 /** Reads the class-file model of a loaded class, to inspect a kernel's bytecode. */
 final class ClassFiles {
-    private ClassFiles() {
-    }
+    private ClassFiles() {}
 
     /** The parsed class file of {@code type}, or empty when its bytes are not reachable as a resource (hidden or generated classes). */
     static Optional<ClassModel> read(Class<?> type) {
@@ -23,7 +22,9 @@ final class ClassFiles {
     static Optional<ClassModel> read(ClassLoader loader, ClassDesc type) {
         String internal = type.descriptorString();
         String resource = internal.substring(1, internal.length() - 1) + ".class";
-        try (InputStream in = loader != null ? loader.getResourceAsStream(resource) : ClassLoader.getSystemResourceAsStream(resource)) {
+        try (InputStream in = loader != null
+                ? loader.getResourceAsStream(resource)
+                : ClassLoader.getSystemResourceAsStream(resource)) {
             if (in == null) {
                 return Optional.empty();
             }

@@ -15,8 +15,7 @@ import java.lang.invoke.MethodHandles;
 final class ItemLoop {
     private static final MethodHandle KERNEL = kernel();
 
-    private ItemLoop() {
-    }
+    private ItemLoop() {}
 
     private static MethodHandle kernel() {
         try {
@@ -27,7 +26,8 @@ final class ItemLoop {
     }
 
     /** Runs every work-item of {@code group}; on failure the context's ids name the work-item that threw. */
-    static void run(Object[] args, KernelContext ctx, JvmWorkGroup workGroup, WorkGroupLauncher.Range range, int[] groupIds)
+    static void run(
+            Object[] args, KernelContext ctx, JvmWorkGroup workGroup, WorkGroupLauncher.Range range, int[] groupIds)
             throws Throwable {
         long[] local = range.local();
         for (int z = 0; z < local[2]; z++) {

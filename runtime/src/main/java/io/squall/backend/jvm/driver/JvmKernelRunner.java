@@ -49,10 +49,15 @@ public final class JvmKernelRunner {
     }
 
     /** itemLoop: the work-item loop with the kernel inlined (no barriers only; null when it could not be made). */
-    private record ContextPlan(MethodHandle invoker, MethodHandle itemLoop, int[] contextArgs, boolean barriers) implements Plan {
+    private record ContextPlan(MethodHandle invoker, MethodHandle itemLoop, int[] contextArgs, boolean barriers)
+            implements Plan {
         public String describe() {
-            return "work-groups: " + (barriers ? "work-items as virtual threads meeting at barriers"
-                    : itemLoop != null ? "work-items as a loop with the kernel inlined" : "work-items as a loop");
+            return "work-groups: "
+                    + (barriers
+                            ? "work-items as virtual threads meeting at barriers"
+                            : itemLoop != null
+                                    ? "work-items as a loop with the kernel inlined"
+                                    : "work-items as a loop");
         }
     }
 
@@ -62,8 +67,7 @@ public final class JvmKernelRunner {
     private static final Map<Method, Plan> PLANS = new ConcurrentHashMap<>();
     private static volatile ForkJoinPool pool;
 
-    private JvmKernelRunner() {
-    }
+    private JvmKernelRunner() {}
 
     /**
      * Runs a task's Java method on the JVM, in parallel. gridGlobal/gridLocal: the launch for KernelContext kernels
@@ -81,15 +85,29 @@ public final class JvmKernelRunner {
         switch (plan) {
             case SequentialPlan p -> invoke(kernel, p.invoker(), args.clone());
             case LoopPlan p -> runLoop(kernel, p.invoker(), args, workers);
-            case ContextPlan p when gridGlobal == null && KernelFrontend.hasParallelLoops(method) ->
-                    invoke(kernel, p.invoker(), args.clone());   // @Parallel loops using the context for atomics only: in order
+            case ContextPlan p
+            when gridGlobal == null && KernelFrontend.hasParallelLoops(method) ->
+                invoke(
+                        kernel,
+                        p.invoker(),
+                        args.clone()); // @Parallel loops using the context for atomics only: in order
             case ContextPlan p -> {
                 if (gridGlobal == null) {
-                    throw new IllegalArgumentException("kernel " + kernel + " takes a KernelContext, so it needs a launch grid:"
-                            + " give its task a WorkerGrid through a GridScheduler (\"graph.task\")");
+                    throw new IllegalArgumentException(
+                            "kernel " + kernel + " takes a KernelContext, so it needs a launch grid:"
+                                    + " give its task a WorkerGrid through a GridScheduler (\"graph.task\")");
                 }
-                WorkGroupLauncher.run(kernel, p.invoker(), p.itemLoop(), args, p.contextArgs(), gridGlobal, gridLocal, p.barriers(),
-                        workers, pool());
+                WorkGroupLauncher.run(
+                        kernel,
+                        p.invoker(),
+                        p.itemLoop(),
+                        args,
+                        p.contextArgs(),
+                        gridGlobal,
+                        gridLocal,
+                        p.barriers(),
+                        workers,
+                        pool());
             }
         }
     }
@@ -114,8 +132,11 @@ public final class JvmKernelRunner {
         }
         if (!contexts.isEmpty()) {
             boolean barriers = BarrierScanner.usesBarriers(method);
-            return new ContextPlan(invoker, barriers ? null : WorkGroupLauncher.itemLoop(invoker),
-                    contexts.stream().mapToInt(Integer::intValue).toArray(), barriers);
+            return new ContextPlan(
+                    invoker,
+                    barriers ? null : WorkGroupLauncher.itemLoop(invoker),
+                    contexts.stream().mapToInt(Integer::intValue).toArray(),
+                    barriers);
         }
         for (Annotation[] annotations : method.getParameterAnnotations()) {
             for (Annotation a : annotations) {
@@ -126,8 +147,11 @@ public final class JvmKernelRunner {
         }
         return switch (ParallelLoopTransformer.transform(method)) {
             case ParallelLoopTransformer.Result.Parallel p ->
-                    new LoopPlan(p.handle().asSpreader(Object[].class, types.length + 2)
-                            .asType(MethodType.methodType(void.class, Object[].class)), p.description());
+                new LoopPlan(
+                        p.handle()
+                                .asSpreader(Object[].class, types.length + 2)
+                                .asType(MethodType.methodType(void.class, Object[].class)),
+                        p.description());
             case ParallelLoopTransformer.Result.Sequential s -> new SequentialPlan(invoker, s.reason());
         };
     }
@@ -135,13 +159,15 @@ public final class JvmKernelRunner {
     private static MethodHandle spreadInvoker(Method method) {
         MethodHandle handle;
         try {
-            handle = MethodHandles.privateLookupIn(method.getDeclaringClass(), MethodHandles.lookup()).unreflect(method);
+            handle = MethodHandles.privateLookupIn(method.getDeclaringClass(), MethodHandles.lookup())
+                    .unreflect(method);
         } catch (IllegalAccessException e) {
             try {
                 method.setAccessible(true);
                 handle = MethodHandles.lookup().unreflect(method);
             } catch (IllegalAccessException | RuntimeException e2) {
-                throw new IllegalArgumentException("kernel " + kernelName(method) + " is not accessible: " + e2.getMessage(), e2);
+                throw new IllegalArgumentException(
+                        "kernel " + kernelName(method) + " is not accessible: " + e2.getMessage(), e2);
             }
         }
         return handle.asSpreader(Object[].class, method.getParameterCount())
@@ -155,10 +181,13 @@ public final class JvmKernelRunner {
                     + (args == null ? "none" : args.length));
         }
         for (int i = 0; i < types.length; i++) {
-            Class<?> expected = types[i].isPrimitive() ? MethodType.methodType(types[i]).wrap().returnType() : types[i];
+            Class<?> expected = types[i].isPrimitive()
+                    ? MethodType.methodType(types[i]).wrap().returnType()
+                    : types[i];
             if (args[i] == null ? types[i].isPrimitive() : !expected.isInstance(args[i])) {
-                throw new IllegalArgumentException("kernel " + kernel + " argument " + i + ": expected "
-                        + types[i].getSimpleName() + ", got " + (args[i] == null ? "null" : args[i].getClass().getSimpleName()));
+                throw new IllegalArgumentException(
+                        "kernel " + kernel + " argument " + i + ": expected " + types[i].getSimpleName() + ", got "
+                                + (args[i] == null ? "null" : args[i].getClass().getSimpleName()));
             }
         }
     }
@@ -185,8 +214,13 @@ public final class JvmKernelRunner {
             if (!c.contains("$SquallJvm") && (c.startsWith("io.squall.backend.") || c.startsWith("io.squall.exec."))) {
                 return "";
             }
-            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("io.squall.api."))) {
-                return e.getFileName() == null ? "" : " at " + e.getFileName() + (e.getLineNumber() >= 0 ? ":" + e.getLineNumber() : "");
+            if (!(c.startsWith("java.")
+                    || c.startsWith("jdk.")
+                    || c.startsWith("sun.")
+                    || c.startsWith("io.squall.api."))) {
+                return e.getFileName() == null
+                        ? ""
+                        : " at " + e.getFileName() + (e.getLineNumber() >= 0 ? ":" + e.getLineNumber() : "");
             }
         }
         return "";
@@ -205,7 +239,8 @@ public final class JvmKernelRunner {
             return;
         }
         int chunks = workers * CHUNKS_PER_WORKER;
-        Workers.forEach(chunks, workers, pool(), chunk -> invoke(kernel, invoker, withWorker(args, (int) chunk, chunks)));
+        Workers.forEach(
+                chunks, workers, pool(), chunk -> invoke(kernel, invoker, withWorker(args, (int) chunk, chunks)));
     }
 
     private static Object[] withWorker(Object[] args, int worker, int workers) {

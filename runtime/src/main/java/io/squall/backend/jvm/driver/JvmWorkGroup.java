@@ -75,8 +75,10 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
             wakeAll();
             return;
         }
-        // Paired with finished(): each increments its counter, then reads the other's, so one of them sees the divergence.
-        // A finished item counts only while this barrier is still open: once it has opened, the others may legitimately be done.
+        // Paired with finished(): each increments its counter, then reads the other's, so one of them sees the
+        // divergence.
+        // A finished item counts only while this barrier is still open: once it has opened, the others may legitimately
+        // be done.
         if (finished.get() > 0 && generation == waitingFor) {
             diverged(firstFinished.get(), count);
             throw new Aborted();
@@ -115,9 +117,11 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
     }
 
     private void diverged(int item, int waiting) {
-        failed(new JvmKernelException("kernel " + kernel + ": " + names.apply(item) + " finished without reaching the barrier that "
-                + waiting + " other work-item(s) of its group reached (every work-item of a work-group must reach each barrier;"
-                + " OpenCL leaves this undefined)"));
+        failed(new JvmKernelException(
+                "kernel " + kernel + ": " + names.apply(item) + " finished without reaching the barrier that "
+                        + waiting
+                        + " other work-item(s) of its group reached (every work-item of a work-group must reach each barrier;"
+                        + " OpenCL leaves this undefined)"));
     }
 
     RuntimeException failure() {
@@ -132,15 +136,18 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
         Object array = localArrays.get(ordinal);
         if (array == null) {
             if (length < 0) {
-                throw new IllegalArgumentException("kernel " + kernel + ": local array #" + ordinal + " with negative size " + length);
+                throw new IllegalArgumentException(
+                        "kernel " + kernel + ": local array #" + ordinal + " with negative size " + length);
             }
             array = java.lang.reflect.Array.newInstance(componentType, length);
             localArrays.set(ordinal, array);
-        } else if (array.getClass().getComponentType() != componentType || java.lang.reflect.Array.getLength(array) != length) {
-            throw new IllegalStateException("kernel " + kernel + ": local array #" + ordinal + " is allocated as " + componentType
-                    + "[" + length + "] here but as " + array.getClass().getComponentType() + "["
-                    + java.lang.reflect.Array.getLength(array) + "] by another work-item of the group"
-                    + " (every work-item must allocate the same local arrays in the same order)");
+        } else if (array.getClass().getComponentType() != componentType
+                || java.lang.reflect.Array.getLength(array) != length) {
+            throw new IllegalStateException(
+                    "kernel " + kernel + ": local array #" + ordinal + " is allocated as " + componentType
+                            + "[" + length + "] here but as " + array.getClass().getComponentType() + "["
+                            + java.lang.reflect.Array.getLength(array) + "] by another work-item of the group"
+                            + " (every work-item must allocate the same local arrays in the same order)");
         }
         return array;
     }

@@ -5,8 +5,7 @@ package io.squall.backend.jvm.driver;
  * Called from the transformed kernels that {@link ParallelLoopTransformer} generates (hence public); not an API for users.
  */
 public final class LoopSplit {
-    private LoopSplit() {
-    }
+    private LoopSplit() {}
 
     /** Number of iterations of the loop. */
     static long tripCount(int init, int bound, int step, boolean inclusive) {

@@ -41,24 +41,32 @@ import java.util.Set;
 final class ParallelLoopAnalysis {
     /** Either the loop to split or the reason the kernel runs sequentially. */
     sealed interface Outcome {
-        record Splittable(Loop loop) implements Outcome {
-        }
+        record Splittable(Loop loop) implements Outcome {}
 
-        record Unsplittable(String reason) implements Outcome {
-        }
+        record Unsplittable(String reason) implements Outcome {}
     }
 
     /** The loop found in the element list of the method's code (indices into it). */
-    record Loop(int slot, int initStore, int start, int end, int conditionLoad, int exitBranch, boolean inclusive,
-                        int increment, int step, boolean blocked, boolean nonNegativeStart, String name) {
-    }
+    record Loop(
+            int slot,
+            int initStore,
+            int start,
+            int end,
+            int conditionLoad,
+            int exitBranch,
+            boolean inclusive,
+            int increment,
+            int step,
+            boolean blocked,
+            boolean nonNegativeStart,
+            String name) {}
 
-    private ParallelLoopAnalysis() {
-    }
+    private ParallelLoopAnalysis() {}
 
     /** The loop to split, or why the method cannot be split. */
     static Outcome analyze(CodeModel code, List<CodeElement> elements) {
-        // A label's position: the index of the first instruction at or after it (labels at one bytecode offset are equal).
+        // A label's position: the index of the first instruction at or after it (labels at one bytecode offset are
+        // equal).
         Map<Label, Integer> labelIndex = new HashMap<>();
         for (int i = 0; i < elements.size(); i++) {
             if (elements.get(i) instanceof LabelTarget target) {
@@ -66,7 +74,8 @@ final class ParallelLoopAnalysis {
                 labelIndex.put(target.label(), position < 0 ? elements.size() : position);
             }
         }
-        List<ParallelScanner.Variable> ranges = ParallelScanner.variables(code, label -> labelIndex.getOrDefault(label, -1));
+        List<ParallelScanner.Variable> ranges =
+                ParallelScanner.variables(code, label -> labelIndex.getOrDefault(label, -1));
         if (ranges.isEmpty()) {
             return unsplittable("no @Parallel loop");
         }
@@ -94,13 +103,18 @@ final class ParallelLoopAnalysis {
         if (start < 0 || start >= elements.size()) {
             return unsplittable("the @Parallel variable's range is empty");
         }
-        if (initStore < 0 || !(elements.get(initStore) instanceof StoreInstruction store)
-                || store.slot() != slot || store.typeKind() != TypeKind.INT) {
+        if (initStore < 0
+                || !(elements.get(initStore) instanceof StoreInstruction store)
+                || store.slot() != slot
+                || store.typeKind() != TypeKind.INT) {
             return unsplittable("the @Parallel loop does not start with a store of its int variable");
         }
         int conditionLoad = start;
-        if (conditionLoad < 0 || !(elements.get(conditionLoad) instanceof LoadInstruction load) || load.slot() != slot) {
-            return unsplittable("the @Parallel loop's condition does not start with a load of its variable (i < bound expected)");
+        if (conditionLoad < 0
+                || !(elements.get(conditionLoad) instanceof LoadInstruction load)
+                || load.slot() != slot) {
+            return unsplittable(
+                    "the @Parallel loop's condition does not start with a load of its variable (i < bound expected)");
         }
         // The bound expression runs up to the first branch, which must leave the loop when i >= bound (or i > bound).
         int exitBranch = -1;
@@ -173,7 +187,7 @@ final class ParallelLoopAnalysis {
                 case ReturnInstruction ret -> {
                     return unsplittable("the @Parallel loop contains a return");
                 }
-                default -> { }
+                default -> {}
             }
         }
         if (increment < 0) {
@@ -191,10 +205,23 @@ final class ParallelLoopAnalysis {
         }
         boolean blocked = bound.stream().allMatch(ins -> invariant(ins, slot, storedSlots));
         int initValue = previousInstruction(elements, initStore);
-        boolean nonNegativeStart = initValue >= 0 && elements.get(initValue) instanceof ConstantInstruction c
-                && c.constantValue() instanceof Integer value && value >= 0;
-        return new Outcome.Splittable(new Loop(slot, initStore, start, end, conditionLoad, exitBranch, inclusive, increment, step,
-                blocked, nonNegativeStart, variableName(elements, slot, start, labelIndex)));
+        boolean nonNegativeStart = initValue >= 0
+                && elements.get(initValue) instanceof ConstantInstruction c
+                && c.constantValue() instanceof Integer value
+                && value >= 0;
+        return new Outcome.Splittable(new Loop(
+                slot,
+                initStore,
+                start,
+                end,
+                conditionLoad,
+                exitBranch,
+                inclusive,
+                increment,
+                step,
+                blocked,
+                nonNegativeStart,
+                variableName(elements, slot, start, labelIndex)));
     }
 
     private static boolean inside(Label label, int start, int end, Map<Label, Integer> labelIndex) {
@@ -207,12 +234,15 @@ final class ParallelLoopAnalysis {
         return switch (elements.get(index)) {
             case OperatorInstruction op -> null;
             case ArrayStoreInstruction store -> "an array store";
-            case FieldInstruction field when field.opcode() == Opcode.PUTFIELD || field.opcode() == Opcode.PUTSTATIC ->
-                    "a field store";
-            case InvokeInstruction invoke when !pure(invoke) -> "a call to " + invoke.owner().asInternalName() + "."
-                    + invoke.name().stringValue();
+            case FieldInstruction field
+            when field.opcode() == Opcode.PUTFIELD || field.opcode() == Opcode.PUTSTATIC -> "a field store";
+            case InvokeInstruction invoke
+            when !pure(invoke) ->
+                "a call to " + invoke.owner().asInternalName() + "."
+                        + invoke.name().stringValue();
             case MonitorInstruction monitor -> "synchronization";
-            case BranchInstruction branch when labelIndex.get(branch.target()) < index -> "a loop around the @Parallel loop";
+            case BranchInstruction branch
+            when labelIndex.get(branch.target()) < index -> "a loop around the @Parallel loop";
             default -> null;
         };
     }
@@ -225,9 +255,16 @@ final class ParallelLoopAnalysis {
             return name.startsWith("get") || name.equals("toHeapArray");
         }
         return switch (owner) {
-            case "java/lang/Math", "java/lang/StrictMath", "io/squall/api/math/TornadoMath", "io/squall/api/types/HalfFloat",
-                 "java/lang/Float", "java/lang/Double", "java/lang/Integer", "java/lang/Long", "java/lang/Short",
-                 "java/lang/Byte" -> invoke.opcode() == Opcode.INVOKESTATIC || name.endsWith("Value");
+            case "java/lang/Math",
+                    "java/lang/StrictMath",
+                    "io/squall/api/math/TornadoMath",
+                    "io/squall/api/types/HalfFloat",
+                    "java/lang/Float",
+                    "java/lang/Double",
+                    "java/lang/Integer",
+                    "java/lang/Long",
+                    "java/lang/Short",
+                    "java/lang/Byte" -> invoke.opcode() == Opcode.INVOKESTATIC || name.endsWith("Value");
             default -> false;
         };
     }
@@ -263,7 +300,8 @@ final class ParallelLoopAnalysis {
     }
 
     /** The loop variable's source name from the LocalVariableTable (javac -g), else its slot. */
-    private static String variableName(List<CodeElement> elements, int slot, int start, Map<Label, Integer> labelIndex) {
+    private static String variableName(
+            List<CodeElement> elements, int slot, int start, Map<Label, Integer> labelIndex) {
         for (CodeElement e : elements) {
             if (e instanceof LocalVariable lv && lv.slot() == slot && labelIndex.get(lv.startScope()) == start) {
                 return lv.name().stringValue();

@@ -45,23 +45,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ParallelLoopTransformer {
     private static final ClassDesc LOOP_SPLIT = ClassDesc.of(LoopSplit.class.getName());
-    private static final MethodTypeDesc SPLIT_TYPE = MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_int,
-            ConstantDescs.CD_int, ConstantDescs.CD_int, ConstantDescs.CD_boolean, ConstantDescs.CD_int, ConstantDescs.CD_int);
+    private static final MethodTypeDesc SPLIT_TYPE = MethodTypeDesc.of(
+            ConstantDescs.CD_int,
+            ConstantDescs.CD_int,
+            ConstantDescs.CD_int,
+            ConstantDescs.CD_int,
+            ConstantDescs.CD_boolean,
+            ConstantDescs.CD_int,
+            ConstantDescs.CD_int);
 
     sealed interface Result {
         /** {@code handle} has the kernel's parameters followed by {@code int worker, int workers}. */
-        record Parallel(MethodHandle handle, String description) implements Result {
-        }
+        record Parallel(MethodHandle handle, String description) implements Result {}
 
-        record Sequential(String reason) implements Result {
-        }
+        record Sequential(String reason) implements Result {}
     }
 
     /** Numbers the copies: ordinary classes need distinct names. */
     private static final AtomicInteger COPIES = new AtomicInteger();
 
-    private ParallelLoopTransformer() {
-    }
+    private ParallelLoopTransformer() {}
 
     static Result transform(Method method) {
         Class<?> owner = method.getDeclaringClass();
@@ -69,7 +72,8 @@ final class ParallelLoopTransformer {
         if (classModel == null) {
             return new Result.Sequential("class file of " + owner.getName() + " not readable");
         }
-        MethodModel methodModel = ClassFiles.method(classModel, method.getName(), ClassFiles.descriptor(method)).orElse(null);
+        MethodModel methodModel = ClassFiles.method(classModel, method.getName(), ClassFiles.descriptor(method))
+                .orElse(null);
         if (methodModel == null || methodModel.code().isEmpty()) {
             return new Result.Sequential("no bytecode for " + method.getName());
         }
@@ -88,7 +92,8 @@ final class ParallelLoopTransformer {
         }
         try {
             if (!canSee(owner.getClassLoader())) {
-                return new Result.Sequential("class loader of " + owner.getName() + " cannot see " + LoopSplit.class.getName());
+                return new Result.Sequential(
+                        "class loader of " + owner.getName() + " cannot see " + LoopSplit.class.getName());
             }
             String name = owner.getName() + "$SquallJvm" + COPIES.incrementAndGet();
             byte[] bytes = generate(owner, classModel, methodModel, elements, loop, paramSlots, maxLocals(code), name);
@@ -96,7 +101,8 @@ final class ParallelLoopTransformer {
             // An ordinary class cannot be unloaded before its loader, unlike a hidden one; plans are cached per kernel
             // method, so there is one copy per @Parallel kernel.
             Class<?> copy = reachesPrivateMembers(owner, elements)
-                    ? lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass()
+                    ? lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE)
+                            .lookupClass()
                     : lookup.defineClass(bytes);
             MethodType type = MethodType.methodType(method.getReturnType(), method.getParameterTypes())
                     .appendParameterTypes(int.class, int.class);
@@ -120,17 +126,20 @@ final class ParallelLoopTransformer {
                 case InvokeDynamicInstruction indy -> {
                     return true;
                 }
-                case ConstantInstruction c when c.constantValue() instanceof java.lang.constant.DirectMethodHandleDesc
+                case ConstantInstruction c
+                when c.constantValue() instanceof java.lang.constant.DirectMethodHandleDesc
                         || c.constantValue() instanceof java.lang.constant.DynamicConstantDesc<?> -> {
                     return true;
                 }
-                case FieldInstruction f when isPrivateInNest(owner, f.owner().asSymbol(), f.name().stringValue()) -> {
+                case FieldInstruction f
+                when isPrivateInNest(owner, f.owner().asSymbol(), f.name().stringValue()) -> {
                     return true;
                 }
-                case InvokeInstruction i when isPrivateInNest(owner, i.owner().asSymbol(), i.name().stringValue()) -> {
+                case InvokeInstruction i
+                when isPrivateInNest(owner, i.owner().asSymbol(), i.name().stringValue()) -> {
                     return true;
                 }
-                default -> { }
+                default -> {}
             }
         }
         return false;
@@ -142,10 +151,14 @@ final class ParallelLoopTransformer {
             return false;
         }
         try {
-            Class<?> c = Class.forName(holder.packageName().isEmpty() ? holder.displayName()
-                    : holder.packageName() + "." + holder.displayName(), false, owner.getClassLoader());
+            Class<?> c = Class.forName(
+                    holder.packageName().isEmpty()
+                            ? holder.displayName()
+                            : holder.packageName() + "." + holder.displayName(),
+                    false,
+                    owner.getClassLoader());
             if (c.getNestHost() != owner.getNestHost()) {
-                return false;   // another nest's private members are out of reach of the kernel itself too
+                return false; // another nest's private members are out of reach of the kernel itself too
             }
             List<java.lang.reflect.Member> members = new ArrayList<>();
             if (member.equals("<init>")) {
@@ -173,17 +186,27 @@ final class ParallelLoopTransformer {
         }
     }
 
-    private static byte[] generate(Class<?> owner, ClassModel classModel, MethodModel methodModel, List<CodeElement> elements,
-                                   ParallelLoopAnalysis.Loop loop, int paramSlots, int maxLocals, String className) {
-        ClassLoader loader = owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
-        ClassFile classFile = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.defaultResolver()
-                .orElse(ClassHierarchyResolver.ofResourceParsing(loader))
-                .orElse(ClassHierarchyResolver.ofClassLoading(loader))));
+    private static byte[] generate(
+            Class<?> owner,
+            ClassModel classModel,
+            MethodModel methodModel,
+            List<CodeElement> elements,
+            ParallelLoopAnalysis.Loop loop,
+            int paramSlots,
+            int maxLocals,
+            String className) {
+        ClassLoader loader =
+                owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
+        ClassFile classFile =
+                ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(ClassHierarchyResolver.defaultResolver()
+                        .orElse(ClassHierarchyResolver.ofResourceParsing(loader))
+                        .orElse(ClassHierarchyResolver.ofClassLoading(loader))));
         int worker = paramSlots;
         int workers = paramSlots + 1;
         int hi = maxLocals + 2;
         MethodTypeDesc original = methodModel.methodTypeSymbol();
-        MethodTypeDesc type = original.insertParameterTypes(original.parameterCount(), ConstantDescs.CD_int, ConstantDescs.CD_int);
+        MethodTypeDesc type =
+                original.insertParameterTypes(original.parameterCount(), ConstantDescs.CD_int, ConstantDescs.CD_int);
         ClassDesc name = ClassDesc.of(className);
         List<Instruction> bound = new ArrayList<>();
         for (int i = loop.conditionLoad() + 1; i < loop.exitBranch(); i++) {
@@ -194,43 +217,74 @@ final class ParallelLoopTransformer {
         return classFile.build(name, cb -> {
             cb.withFlags(AccessFlag.FINAL, AccessFlag.SYNTHETIC);
             classModel.findAttribute(Attributes.sourceFile()).ifPresent(cb::with);
-            cb.withMethodBody(methodModel.methodName().stringValue(), type, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, b -> {
-                int v = remap(loop.slot(), paramSlots);
-                for (int i = 0; i < elements.size(); i++) {
-                    CodeElement e = elements.get(i);
-                    if (i == loop.initStore()) {
-                        b.istore(v);
-                        if (loop.blocked()) {
-                            splitBound(b, v, bound, loop, paramSlots, worker, workers, "end");
-                            b.istore(hi);
-                            splitBound(b, v, bound, loop, paramSlots, worker, workers,
-                                    loop.nonNegativeStart() ? "beginNonNegative" : "begin");
-                            b.istore(v);
-                        } else {
-                            b.iload(v).iload(worker).loadConstant(loop.step()).imul().iadd().istore(v);
+            cb.withMethodBody(
+                    methodModel.methodName().stringValue(), type, ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, b -> {
+                        int v = remap(loop.slot(), paramSlots);
+                        for (int i = 0; i < elements.size(); i++) {
+                            CodeElement e = elements.get(i);
+                            if (i == loop.initStore()) {
+                                b.istore(v);
+                                if (loop.blocked()) {
+                                    splitBound(b, v, bound, loop, paramSlots, worker, workers, "end");
+                                    b.istore(hi);
+                                    splitBound(
+                                            b,
+                                            v,
+                                            bound,
+                                            loop,
+                                            paramSlots,
+                                            worker,
+                                            workers,
+                                            loop.nonNegativeStart() ? "beginNonNegative" : "begin");
+                                    b.istore(v);
+                                } else {
+                                    b.iload(v)
+                                            .iload(worker)
+                                            .loadConstant(loop.step())
+                                            .imul()
+                                            .iadd()
+                                            .istore(v);
+                                }
+                            } else if (loop.blocked()
+                                    && i > loop.conditionLoad()
+                                    && i < loop.exitBranch()
+                                    && e instanceof Instruction) {
+                                // the bound expression: replaced by the worker's end below
+                            } else if (loop.blocked() && i == loop.exitBranch()) {
+                                b.iload(hi).if_icmpge(((BranchInstruction) e).target());
+                            } else if (!loop.blocked() && i == loop.increment()) {
+                                b.iload(v)
+                                        .iload(workers)
+                                        .loadConstant(loop.step())
+                                        .imul()
+                                        .iadd()
+                                        .istore(v);
+                            } else {
+                                copy(b, e, paramSlots);
+                            }
                         }
-                    } else if (loop.blocked() && i > loop.conditionLoad() && i < loop.exitBranch() && e instanceof Instruction) {
-                        // the bound expression: replaced by the worker's end below
-                    } else if (loop.blocked() && i == loop.exitBranch()) {
-                        b.iload(hi).if_icmpge(((BranchInstruction) e).target());
-                    } else if (!loop.blocked() && i == loop.increment()) {
-                        b.iload(v).iload(workers).loadConstant(loop.step()).imul().iadd().istore(v);
-                    } else {
-                        copy(b, e, paramSlots);
-                    }
-                }
-            });
+                    });
         });
     }
 
     /** Pushes LoopSplit.begin/end(init = v, bound, step, inclusive, worker, workers). */
-    private static void splitBound(CodeBuilder b, int v, List<Instruction> bound, ParallelLoopAnalysis.Loop loop, int paramSlots, int worker,
-                                   int workers, String which) {
+    private static void splitBound(
+            CodeBuilder b,
+            int v,
+            List<Instruction> bound,
+            ParallelLoopAnalysis.Loop loop,
+            int paramSlots,
+            int worker,
+            int workers,
+            String which) {
         b.iload(v);
         for (Instruction ins : bound) {
             copy(b, ins, paramSlots);
         }
-        b.loadConstant(loop.step()).loadConstant(loop.inclusive() ? 1 : 0).iload(worker).iload(workers)
+        b.loadConstant(loop.step())
+                .loadConstant(loop.inclusive() ? 1 : 0)
+                .iload(worker)
+                .iload(workers)
                 .invokestatic(LOOP_SPLIT, which, SPLIT_TYPE);
     }
 
@@ -240,11 +294,11 @@ final class ParallelLoopTransformer {
             case LoadInstruction load -> b.loadLocal(load.typeKind(), remap(load.slot(), paramSlots));
             case StoreInstruction store -> b.storeLocal(store.typeKind(), remap(store.slot(), paramSlots));
             case IncrementInstruction inc -> b.iinc(remap(inc.slot(), paramSlots), inc.constant());
-            case LocalVariable lv -> { }
-            case LocalVariableType lvt -> { }
+            case LocalVariable lv -> {}
+            case LocalVariableType lvt -> {}
             case PseudoInstruction pseudo -> b.with(pseudo);
             case Instruction ins -> b.with(ins);
-            default -> { }   // attributes of the original Code (type annotations, stack maps) are not carried over
+            default -> {} // attributes of the original Code (type annotations, stack maps) are not carried over
         }
     }
 

@@ -12,8 +12,7 @@ import java.util.concurrent.ForkJoinPool;
 final class WorkGroupLauncher {
     private static final long MAX_GROUP_ITEMS = JvmKernelRunner.MAX_WORK_GROUP_SIZE;
 
-    private WorkGroupLauncher() {
-    }
+    private WorkGroupLauncher() {}
 
     /** The ND-range of one launch, padded to 3 dimensions. */
     record Range(int dims, long[] global, long[] local, long[] groups) {
@@ -47,8 +46,17 @@ final class WorkGroupLauncher {
         }
     }
 
-    static void run(String kernel, MethodHandle invoker, MethodHandle itemLoop, Object[] args, int[] contextArgs, long[] gridGlobal, long[] gridLocal,
-                    boolean barriers, int workers, ForkJoinPool pool) {
+    static void run(
+            String kernel,
+            MethodHandle invoker,
+            MethodHandle itemLoop,
+            Object[] args,
+            int[] contextArgs,
+            long[] gridGlobal,
+            long[] gridLocal,
+            boolean barriers,
+            int workers,
+            ForkJoinPool pool) {
         Range range = range(kernel, gridGlobal, gridLocal);
         Workers.forEach(range.groupCount(), workers, pool, group -> {
             if (barriers && range.items() > 1) {
@@ -62,7 +70,8 @@ final class WorkGroupLauncher {
     private static Range range(String kernel, long[] global, long[] local) {
         int dims = global.length;
         if (dims < 1 || dims > 3) {
-            throw new IllegalArgumentException("kernel " + kernel + ": a launch grid has 1 to 3 dimensions, got " + dims);
+            throw new IllegalArgumentException(
+                    "kernel " + kernel + ": a launch grid has 1 to 3 dimensions, got " + dims);
         }
         if (local != null && local.length != dims) {
             throw new IllegalArgumentException("kernel " + kernel + ": global size " + Arrays.toString(global)
@@ -75,13 +84,13 @@ final class WorkGroupLauncher {
             if (d < dims) {
                 g[d] = global[d];
                 if (g[d] < 1 || g[d] > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("kernel " + kernel + ": global size " + g[d] + " in dimension " + d
-                            + " is out of range 1.." + Integer.MAX_VALUE);
+                    throw new IllegalArgumentException("kernel " + kernel + ": global size " + g[d] + " in dimension "
+                            + d + " is out of range 1.." + Integer.MAX_VALUE);
                 }
                 l[d] = local != null ? local[d] : defaultLocal(g[d], dims);
                 if (l[d] < 1 || g[d] % l[d] != 0) {
-                    throw new IllegalArgumentException("kernel " + kernel + ": global size " + g[d] + " in dimension " + d
-                            + " is not a multiple of the local (work-group) size " + l[d]);
+                    throw new IllegalArgumentException("kernel " + kernel + ": global size " + g[d] + " in dimension "
+                            + d + " is not a multiple of the local (work-group) size " + l[d]);
                 }
             }
             groups[d] = g[d] / l[d];
@@ -107,7 +116,7 @@ final class WorkGroupLauncher {
     /** The group's coordinates {x, y, z} from its linear index (once per group: long divisions are not free). */
     static int[] groupIds(Range range, long group) {
         long[] g = range.groups();
-        return new int[]{(int) (group % g[0]), (int) ((group / g[0]) % g[1]), (int) (group / (g[0] * g[1]))};
+        return new int[] {(int) (group % g[0]), (int) ((group / g[0]) % g[1]), (int) (group / (g[0] * g[1]))};
     }
 
     /** Sets every id and size of the work-item at local position (x, y, z) of the group at {@code groupIds}. */
@@ -146,15 +155,23 @@ final class WorkGroupLauncher {
     }
 
     private static JvmKernelException itemFailure(String kernel, Range range, long group, int item, Throwable t) {
-        return new JvmKernelException("kernel " + kernel + " failed in " + range.name(group, item) + ": " + t + JvmKernelRunner.sourceOf(t), t);
+        return new JvmKernelException(
+                "kernel " + kernel + " failed in " + range.name(group, item) + ": " + t + JvmKernelRunner.sourceOf(t),
+                t);
     }
 
     /**
      * No barriers: the work-items of the group run one after another on this thread, sharing one context object,
      * through the kernel's {@link ItemLoop} (or, without one, a call per work-item).
      */
-    private static void runLoop(String kernel, MethodHandle invoker, MethodHandle itemLoop, Object[] args, int[] contextArgs,
-                                Range range, long group) {
+    private static void runLoop(
+            String kernel,
+            MethodHandle invoker,
+            MethodHandle itemLoop,
+            Object[] args,
+            int[] contextArgs,
+            Range range,
+            long group) {
         KernelContext ctx = new KernelContext();
         Object[] a = argsFor(args, contextArgs, ctx);
         int items = range.items();
@@ -164,7 +181,8 @@ final class WorkGroupLauncher {
             try {
                 itemLoop.invokeExact(a, ctx, workGroup, range, groupIds);
             } catch (Throwable t) {
-                int item = ctx.localIdx + (int) range.local()[0] * (ctx.localIdy + (int) range.local()[1] * ctx.localIdz);
+                int item =
+                        ctx.localIdx + (int) range.local()[0] * (ctx.localIdy + (int) range.local()[1] * ctx.localIdz);
                 throw itemFailure(kernel, range, group, item, t);
             }
             return;
@@ -184,17 +202,26 @@ final class WorkGroupLauncher {
     static MethodHandle itemLoop(MethodHandle invoker) {
         try {
             byte[] template = ClassFiles.bytes(ItemLoop.class);
-            MethodHandles.Lookup hidden = MethodHandles.lookup().defineHiddenClassWithClassData(template, invoker, true);
-            return hidden.findStatic(hidden.lookupClass(), "run", MethodType.methodType(void.class, Object[].class,
-                    KernelContext.class, JvmWorkGroup.class, Range.class, int[].class));
+            MethodHandles.Lookup hidden =
+                    MethodHandles.lookup().defineHiddenClassWithClassData(template, invoker, true);
+            return hidden.findStatic(
+                    hidden.lookupClass(),
+                    "run",
+                    MethodType.methodType(
+                            void.class,
+                            Object[].class,
+                            KernelContext.class,
+                            JvmWorkGroup.class,
+                            Range.class,
+                            int[].class));
         } catch (ReflectiveOperationException | java.io.IOException | LinkageError e) {
-            return null;   // the per-work-item call still works, only slower
+            return null; // the per-work-item call still works, only slower
         }
     }
 
     /** Barriers: each work-item of the group is a virtual thread; they meet at the group's barrier. */
-    private static void runConcurrent(String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range,
-                                      long group) {
+    private static void runConcurrent(
+            String kernel, MethodHandle invoker, Object[] args, int[] contextArgs, Range range, long group) {
         int items = range.items();
         JvmWorkGroup workGroup = new JvmWorkGroup(kernel, items, true, item -> range.name(group, item));
         int[] groupIds = groupIds(range, group);

@@ -12,8 +12,7 @@ import java.util.function.LongConsumer;
  * never for a pool thread that has not started yet.
  */
 final class Workers {
-    private Workers() {
-    }
+    private Workers() {}
 
     /** Runs {@code task(0..count-1)} on the caller and up to {@code threads - 1} pool threads; rethrows the first failure. */
     static void forEach(long count, int threads, ForkJoinPool pool, LongConsumer task) {
@@ -25,7 +24,7 @@ final class Workers {
             long i;
             while ((i = next.getAndIncrement()) < count) {
                 try {
-                    if (failure.get() == null) {   // after a failure the remaining pieces are only counted off
+                    if (failure.get() == null) { // after a failure the remaining pieces are only counted off
                         task.accept(i);
                     }
                 } catch (RuntimeException e) {

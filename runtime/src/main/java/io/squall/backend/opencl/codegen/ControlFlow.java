@@ -5,13 +5,13 @@ import io.squall.jit.ir.Function;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Collections;
 
 /**
  * The facts the structured OpenCL C writer needs about a CFG: reverse postorder, dominators, natural loops and merge
@@ -44,12 +44,13 @@ final class ControlFlow {
         for (Block b : rpo) {
             for (Block p : preds.get(b)) {
                 if (!order.containsKey(p)) {
-                    continue;   // unreachable predecessor: never emitted
+                    continue; // unreachable predecessor: never emitted
                 }
                 if (order.get(p) < order.get(b)) {
                     forwardPreds.merge(b, 1, Integer::sum);
                 } else if (dominates(b, p)) {
-                    loops.computeIfAbsent(b, h -> Collections.newSetFromMap(new IdentityHashMap<>())).add(b);
+                    loops.computeIfAbsent(b, h -> Collections.newSetFromMap(new IdentityHashMap<>()))
+                            .add(b);
                     naturalLoop(b, p, preds);
                 } else {
                     reducible = false;
@@ -102,7 +103,7 @@ final class ControlFlow {
         Set<Block> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object[]> stack = new ArrayDeque<>();
         seen.add(entry);
-        stack.push(new Object[]{entry, 0});
+        stack.push(new Object[] {entry, 0});
         while (!stack.isEmpty()) {
             Object[] top = stack.peek();
             Block b = (Block) top[0];
@@ -112,7 +113,7 @@ final class ControlFlow {
                 top[1] = next + 1;
                 Block s = succ.get(next);
                 if (seen.add(s)) {
-                    stack.push(new Object[]{s, 0});
+                    stack.push(new Object[] {s, 0});
                 }
             } else {
                 stack.pop();

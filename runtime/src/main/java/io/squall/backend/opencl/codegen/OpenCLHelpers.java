@@ -14,16 +14,20 @@ final class OpenCLHelpers {
     /** Java's Math.min/max on floats: NaN if either operand is NaN (OpenCL fmin/fmax return the other operand). */
     String minMax(String which, String type) {
         String name = "squall_" + which + "_" + type;
-        definitions.computeIfAbsent(name, n -> "static inline " + type + " " + n + "(" + type + " a, " + type + " b) { return isnan(a) || isnan(b) ? a + b : f"
-                + which + "(a, b); }\n");
+        definitions.computeIfAbsent(
+                name,
+                n -> "static inline " + type + " " + n + "(" + type + " a, " + type
+                        + " b) { return isnan(a) || isnan(b) ? a + b : f" + which + "(a, b); }\n");
         return name;
     }
 
     /** Java's float-to-integer conversion: round toward zero, saturate, NaN gives 0 (convert_*_sat_rtz leaves NaN undefined). */
     String floatToInt(String intType, String floatType) {
         String name = "squall_" + floatType + "_to_" + intType;
-        definitions.computeIfAbsent(name, n -> "static inline " + intType + " " + n + "(" + floatType + " x) { return isnan(x) ? 0 : convert_"
-                + intType + "_sat_rtz(x); }\n");
+        definitions.computeIfAbsent(
+                name,
+                n -> "static inline " + intType + " " + n + "(" + floatType + " x) { return isnan(x) ? 0 : convert_"
+                        + intType + "_sat_rtz(x); }\n");
         return name;
     }
 
@@ -53,10 +57,12 @@ final class OpenCLHelpers {
     String intAtomicMul(String type, String space) {
         String name = "squall_atomic_mul_" + type + "_" + space.trim().replace("__", "");
         String cas = type.equals("int") ? "atomic_cmpxchg" : "atom_cmpxchg";
-        definitions.computeIfAbsent(name, n -> "static " + type + " " + n + "(volatile " + space + type + "* p, " + type + " v) {\n"
-                + "    " + type + " old;\n"
-                + "    do { old = *p; } while (" + cas + "(p, old, old * v) != old);\n"
-                + "    return old;\n}\n");
+        definitions.computeIfAbsent(
+                name,
+                n -> "static " + type + " " + n + "(volatile " + space + type + "* p, " + type + " v) {\n"
+                        + "    " + type + " old;\n"
+                        + "    do { old = *p; } while (" + cas + "(p, old, old * v) != old);\n"
+                        + "    return old;\n}\n");
         return name;
     }
 
@@ -71,10 +77,13 @@ final class OpenCLHelpers {
             case "min" -> minMax("min", type) + "(old.f, v)";
             default -> minMax("max", type) + "(old.f, v)";
         };
-        definitions.computeIfAbsent(name, n -> "static " + type + " " + n + "(volatile " + space + type + "* p, " + type + " v) {\n"
-                + "    union { " + bits + " u; " + type + " f; } old, next;\n"
-                + "    do { old.f = *p; next.f = " + combine + "; } while (" + cas + "((volatile " + space + bits + "*)p, old.u, next.u) != old.u);\n"
-                + "    return old.f;\n}\n");
+        definitions.computeIfAbsent(
+                name,
+                n -> "static " + type + " " + n + "(volatile " + space + type + "* p, " + type + " v) {\n"
+                        + "    union { " + bits + " u; " + type + " f; } old, next;\n"
+                        + "    do { old.f = *p; next.f = " + combine + "; } while (" + cas + "((volatile " + space
+                        + bits + "*)p, old.u, next.u) != old.u);\n"
+                        + "    return old.f;\n}\n");
         return name;
     }
 }

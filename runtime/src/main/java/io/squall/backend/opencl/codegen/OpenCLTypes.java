@@ -8,13 +8,13 @@ import io.squall.jit.ir.Type;
 
 /** OpenCL C spelling of IR types and constants. f16 values live widened in float (no cl_khr_fp16 needed). */
 final class OpenCLTypes {
-    private OpenCLTypes() {
-    }
+    private OpenCLTypes() {}
 
     static String of(Type t) {
         return switch (t) {
             case ScalarType s -> scalar(s);
-            case PointerType p -> space(p.space()) + (p.element() == ScalarType.F16 ? "half" : scalar(p.element())) + "*";
+            case PointerType p ->
+                space(p.space()) + (p.element() == ScalarType.F16 ? "half" : scalar(p.element())) + "*";
         };
     }
 

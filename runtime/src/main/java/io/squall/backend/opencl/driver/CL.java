@@ -79,35 +79,69 @@ final class CL {
     static final int FALSE = 0;
 
     private static final Map<Integer, String> ERROR_NAMES = Map.ofEntries(
-            Map.entry(0, "CL_SUCCESS"), Map.entry(-1, "CL_DEVICE_NOT_FOUND"), Map.entry(-2, "CL_DEVICE_NOT_AVAILABLE"),
-            Map.entry(-3, "CL_COMPILER_NOT_AVAILABLE"), Map.entry(-4, "CL_MEM_OBJECT_ALLOCATION_FAILURE"),
-            Map.entry(-5, "CL_OUT_OF_RESOURCES"), Map.entry(-6, "CL_OUT_OF_HOST_MEMORY"),
-            Map.entry(-7, "CL_PROFILING_INFO_NOT_AVAILABLE"), Map.entry(-8, "CL_MEM_COPY_OVERLAP"),
-            Map.entry(-9, "CL_IMAGE_FORMAT_MISMATCH"), Map.entry(-10, "CL_IMAGE_FORMAT_NOT_SUPPORTED"),
-            Map.entry(-11, "CL_BUILD_PROGRAM_FAILURE"), Map.entry(-12, "CL_MAP_FAILURE"),
-            Map.entry(-13, "CL_MISALIGNED_SUB_BUFFER_OFFSET"), Map.entry(-14, "CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST"),
-            Map.entry(-15, "CL_COMPILE_PROGRAM_FAILURE"), Map.entry(-16, "CL_LINKER_NOT_AVAILABLE"),
-            Map.entry(-17, "CL_LINK_PROGRAM_FAILURE"), Map.entry(-18, "CL_DEVICE_PARTITION_FAILED"),
-            Map.entry(-19, "CL_KERNEL_ARG_INFO_NOT_AVAILABLE"), Map.entry(-30, "CL_INVALID_VALUE"),
-            Map.entry(-31, "CL_INVALID_DEVICE_TYPE"), Map.entry(-32, "CL_INVALID_PLATFORM"), Map.entry(-33, "CL_INVALID_DEVICE"),
-            Map.entry(-34, "CL_INVALID_CONTEXT"), Map.entry(-35, "CL_INVALID_QUEUE_PROPERTIES"),
-            Map.entry(-36, "CL_INVALID_COMMAND_QUEUE"), Map.entry(-37, "CL_INVALID_HOST_PTR"),
-            Map.entry(-38, "CL_INVALID_MEM_OBJECT"), Map.entry(-39, "CL_INVALID_IMAGE_FORMAT_DESCRIPTOR"),
-            Map.entry(-40, "CL_INVALID_IMAGE_SIZE"), Map.entry(-41, "CL_INVALID_SAMPLER"), Map.entry(-42, "CL_INVALID_BINARY"),
-            Map.entry(-43, "CL_INVALID_BUILD_OPTIONS"), Map.entry(-44, "CL_INVALID_PROGRAM"),
-            Map.entry(-45, "CL_INVALID_PROGRAM_EXECUTABLE"), Map.entry(-46, "CL_INVALID_KERNEL_NAME"),
-            Map.entry(-47, "CL_INVALID_KERNEL_DEFINITION"), Map.entry(-48, "CL_INVALID_KERNEL"),
-            Map.entry(-49, "CL_INVALID_ARG_INDEX"), Map.entry(-50, "CL_INVALID_ARG_VALUE"), Map.entry(-51, "CL_INVALID_ARG_SIZE"),
-            Map.entry(-52, "CL_INVALID_KERNEL_ARGS"), Map.entry(-53, "CL_INVALID_WORK_DIMENSION"),
-            Map.entry(-54, "CL_INVALID_WORK_GROUP_SIZE"), Map.entry(-55, "CL_INVALID_WORK_ITEM_SIZE"),
-            Map.entry(-56, "CL_INVALID_GLOBAL_OFFSET"), Map.entry(-57, "CL_INVALID_EVENT_WAIT_LIST"),
-            Map.entry(-58, "CL_INVALID_EVENT"), Map.entry(-59, "CL_INVALID_OPERATION"), Map.entry(-60, "CL_INVALID_GL_OBJECT"),
-            Map.entry(-61, "CL_INVALID_BUFFER_SIZE"), Map.entry(-62, "CL_INVALID_MIP_LEVEL"),
-            Map.entry(-63, "CL_INVALID_GLOBAL_WORK_SIZE"), Map.entry(-64, "CL_INVALID_PROPERTY"),
-            Map.entry(-65, "CL_INVALID_IMAGE_DESCRIPTOR"), Map.entry(-66, "CL_INVALID_COMPILER_OPTIONS"),
-            Map.entry(-67, "CL_INVALID_LINKER_OPTIONS"), Map.entry(-68, "CL_INVALID_DEVICE_PARTITION_COUNT"),
-            Map.entry(-69, "CL_INVALID_PIPE_SIZE"), Map.entry(-70, "CL_INVALID_DEVICE_QUEUE"),
-            Map.entry(-71, "CL_INVALID_SPEC_ID"), Map.entry(-72, "CL_MAX_SIZE_RESTRICTION_EXCEEDED"),
+            Map.entry(0, "CL_SUCCESS"),
+            Map.entry(-1, "CL_DEVICE_NOT_FOUND"),
+            Map.entry(-2, "CL_DEVICE_NOT_AVAILABLE"),
+            Map.entry(-3, "CL_COMPILER_NOT_AVAILABLE"),
+            Map.entry(-4, "CL_MEM_OBJECT_ALLOCATION_FAILURE"),
+            Map.entry(-5, "CL_OUT_OF_RESOURCES"),
+            Map.entry(-6, "CL_OUT_OF_HOST_MEMORY"),
+            Map.entry(-7, "CL_PROFILING_INFO_NOT_AVAILABLE"),
+            Map.entry(-8, "CL_MEM_COPY_OVERLAP"),
+            Map.entry(-9, "CL_IMAGE_FORMAT_MISMATCH"),
+            Map.entry(-10, "CL_IMAGE_FORMAT_NOT_SUPPORTED"),
+            Map.entry(-11, "CL_BUILD_PROGRAM_FAILURE"),
+            Map.entry(-12, "CL_MAP_FAILURE"),
+            Map.entry(-13, "CL_MISALIGNED_SUB_BUFFER_OFFSET"),
+            Map.entry(-14, "CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST"),
+            Map.entry(-15, "CL_COMPILE_PROGRAM_FAILURE"),
+            Map.entry(-16, "CL_LINKER_NOT_AVAILABLE"),
+            Map.entry(-17, "CL_LINK_PROGRAM_FAILURE"),
+            Map.entry(-18, "CL_DEVICE_PARTITION_FAILED"),
+            Map.entry(-19, "CL_KERNEL_ARG_INFO_NOT_AVAILABLE"),
+            Map.entry(-30, "CL_INVALID_VALUE"),
+            Map.entry(-31, "CL_INVALID_DEVICE_TYPE"),
+            Map.entry(-32, "CL_INVALID_PLATFORM"),
+            Map.entry(-33, "CL_INVALID_DEVICE"),
+            Map.entry(-34, "CL_INVALID_CONTEXT"),
+            Map.entry(-35, "CL_INVALID_QUEUE_PROPERTIES"),
+            Map.entry(-36, "CL_INVALID_COMMAND_QUEUE"),
+            Map.entry(-37, "CL_INVALID_HOST_PTR"),
+            Map.entry(-38, "CL_INVALID_MEM_OBJECT"),
+            Map.entry(-39, "CL_INVALID_IMAGE_FORMAT_DESCRIPTOR"),
+            Map.entry(-40, "CL_INVALID_IMAGE_SIZE"),
+            Map.entry(-41, "CL_INVALID_SAMPLER"),
+            Map.entry(-42, "CL_INVALID_BINARY"),
+            Map.entry(-43, "CL_INVALID_BUILD_OPTIONS"),
+            Map.entry(-44, "CL_INVALID_PROGRAM"),
+            Map.entry(-45, "CL_INVALID_PROGRAM_EXECUTABLE"),
+            Map.entry(-46, "CL_INVALID_KERNEL_NAME"),
+            Map.entry(-47, "CL_INVALID_KERNEL_DEFINITION"),
+            Map.entry(-48, "CL_INVALID_KERNEL"),
+            Map.entry(-49, "CL_INVALID_ARG_INDEX"),
+            Map.entry(-50, "CL_INVALID_ARG_VALUE"),
+            Map.entry(-51, "CL_INVALID_ARG_SIZE"),
+            Map.entry(-52, "CL_INVALID_KERNEL_ARGS"),
+            Map.entry(-53, "CL_INVALID_WORK_DIMENSION"),
+            Map.entry(-54, "CL_INVALID_WORK_GROUP_SIZE"),
+            Map.entry(-55, "CL_INVALID_WORK_ITEM_SIZE"),
+            Map.entry(-56, "CL_INVALID_GLOBAL_OFFSET"),
+            Map.entry(-57, "CL_INVALID_EVENT_WAIT_LIST"),
+            Map.entry(-58, "CL_INVALID_EVENT"),
+            Map.entry(-59, "CL_INVALID_OPERATION"),
+            Map.entry(-60, "CL_INVALID_GL_OBJECT"),
+            Map.entry(-61, "CL_INVALID_BUFFER_SIZE"),
+            Map.entry(-62, "CL_INVALID_MIP_LEVEL"),
+            Map.entry(-63, "CL_INVALID_GLOBAL_WORK_SIZE"),
+            Map.entry(-64, "CL_INVALID_PROPERTY"),
+            Map.entry(-65, "CL_INVALID_IMAGE_DESCRIPTOR"),
+            Map.entry(-66, "CL_INVALID_COMPILER_OPTIONS"),
+            Map.entry(-67, "CL_INVALID_LINKER_OPTIONS"),
+            Map.entry(-68, "CL_INVALID_DEVICE_PARTITION_COUNT"),
+            Map.entry(-69, "CL_INVALID_PIPE_SIZE"),
+            Map.entry(-70, "CL_INVALID_DEVICE_QUEUE"),
+            Map.entry(-71, "CL_INVALID_SPEC_ID"),
+            Map.entry(-72, "CL_MAX_SIZE_RESTRICTION_EXCEEDED"),
             Map.entry(-1001, "CL_PLATFORM_NOT_FOUND_KHR"));
 
     /** The CL_* name of an error code, or "CL error N" for codes outside the core and KHR headers. */
@@ -139,7 +173,7 @@ final class CL {
     record Loaded(Optional<CL.Api> api, String library, String failure) {}
 
     static Loaded load(List<String> libraryNames) {
-        DriverEnvironment.prepare();   // before the loader opens any driver
+        DriverEnvironment.prepare(); // before the loader opens any driver
         StringBuilder tried = new StringBuilder();
         for (String name : libraryNames) {
             try {
@@ -147,7 +181,10 @@ final class CL {
                 try {
                     return new Loaded(Optional.of(new Api(lookup)), name, null);
                 } catch (IllegalStateException missingSymbol) {
-                    return new Loaded(Optional.empty(), name, name + " is not a usable OpenCL loader: " + missingSymbol.getMessage());
+                    return new Loaded(
+                            Optional.empty(),
+                            name,
+                            name + " is not a usable OpenCL loader: " + missingSymbol.getMessage());
                 }
             } catch (IllegalArgumentException notFound) {
                 if (!tried.isEmpty()) tried.append(", ");
@@ -159,12 +196,35 @@ final class CL {
 
     /** The bound entry points of one loaded library. */
     static final class Api {
-        final MethodHandle getPlatformIDs, getPlatformInfo, getDeviceIDs, getDeviceInfo,
-                createContext, releaseContext, createCommandQueue, createCommandQueueWithProperties, releaseCommandQueue,
-                createBuffer, releaseMemObject, enqueueWriteBuffer, enqueueReadBuffer,
-                createProgramWithSource, createProgramWithBinary, createProgramWithIL, buildProgram,
-                getProgramBuildInfo, getProgramInfo, releaseProgram, createKernel, releaseKernel, setKernelArg,
-                enqueueNDRangeKernel, waitForEvents, getEventProfilingInfo, releaseEvent, finish, flush,
+        final MethodHandle getPlatformIDs,
+                getPlatformInfo,
+                getDeviceIDs,
+                getDeviceInfo,
+                createContext,
+                releaseContext,
+                createCommandQueue,
+                createCommandQueueWithProperties,
+                releaseCommandQueue,
+                createBuffer,
+                releaseMemObject,
+                enqueueWriteBuffer,
+                enqueueReadBuffer,
+                createProgramWithSource,
+                createProgramWithBinary,
+                createProgramWithIL,
+                buildProgram,
+                getProgramBuildInfo,
+                getProgramInfo,
+                releaseProgram,
+                createKernel,
+                releaseKernel,
+                setKernelArg,
+                enqueueNDRangeKernel,
+                waitForEvents,
+                getEventProfilingInfo,
+                releaseEvent,
+                finish,
+                flush,
                 getExtensionFunctionAddressForPlatform;
 
         private final SymbolLookup lookup;
@@ -178,35 +238,79 @@ final class CL {
             createContext = required("clCreateContext", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
             releaseContext = required("clReleaseContext", JAVA_INT, ADDRESS);
             createCommandQueue = optional("clCreateCommandQueue", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
-            createCommandQueueWithProperties = optional("clCreateCommandQueueWithProperties", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+            createCommandQueueWithProperties =
+                    optional("clCreateCommandQueueWithProperties", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
             releaseCommandQueue = required("clReleaseCommandQueue", JAVA_INT, ADDRESS);
             createBuffer = required("clCreateBuffer", ADDRESS, ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS);
             releaseMemObject = required("clReleaseMemObject", JAVA_INT, ADDRESS);
-            enqueueWriteBuffer = required("clEnqueueWriteBuffer", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG,
-                    ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
-            enqueueReadBuffer = required("clEnqueueReadBuffer", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_LONG,
-                    ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
-            createProgramWithSource = required("clCreateProgramWithSource", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
-            createProgramWithBinary = required("clCreateProgramWithBinary", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
-                    ADDRESS, ADDRESS, ADDRESS);
+            enqueueWriteBuffer = required(
+                    "clEnqueueWriteBuffer",
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS,
+                    JAVA_INT,
+                    JAVA_LONG,
+                    JAVA_LONG,
+                    ADDRESS,
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS);
+            enqueueReadBuffer = required(
+                    "clEnqueueReadBuffer",
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS,
+                    JAVA_INT,
+                    JAVA_LONG,
+                    JAVA_LONG,
+                    ADDRESS,
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS);
+            createProgramWithSource =
+                    required("clCreateProgramWithSource", ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+            createProgramWithBinary = required(
+                    "clCreateProgramWithBinary",
+                    ADDRESS,
+                    ADDRESS,
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS,
+                    ADDRESS,
+                    ADDRESS,
+                    ADDRESS);
             createProgramWithIL = optional("clCreateProgramWithIL", ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
             buildProgram = required("clBuildProgram", JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-            getProgramBuildInfo = required("clGetProgramBuildInfo", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS);
+            getProgramBuildInfo = required(
+                    "clGetProgramBuildInfo", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS);
             getProgramInfo = required("clGetProgramInfo", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS);
             releaseProgram = required("clReleaseProgram", JAVA_INT, ADDRESS);
             createKernel = required("clCreateKernel", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
             releaseKernel = required("clReleaseKernel", JAVA_INT, ADDRESS);
             setKernelArg = required("clSetKernelArg", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS);
-            enqueueNDRangeKernel = required("clEnqueueNDRangeKernel", JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS,
-                    ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+            enqueueNDRangeKernel = required(
+                    "clEnqueueNDRangeKernel",
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS,
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS,
+                    ADDRESS,
+                    JAVA_INT,
+                    ADDRESS,
+                    ADDRESS);
             waitForEvents = required("clWaitForEvents", JAVA_INT, JAVA_INT, ADDRESS);
-            getEventProfilingInfo = required("clGetEventProfilingInfo", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS);
+            getEventProfilingInfo =
+                    required("clGetEventProfilingInfo", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS, ADDRESS);
             releaseEvent = required("clReleaseEvent", JAVA_INT, ADDRESS);
             finish = required("clFinish", JAVA_INT, ADDRESS);
             flush = required("clFlush", JAVA_INT, ADDRESS);
-            getExtensionFunctionAddressForPlatform = optional("clGetExtensionFunctionAddressForPlatform", ADDRESS, ADDRESS, ADDRESS);
+            getExtensionFunctionAddressForPlatform =
+                    optional("clGetExtensionFunctionAddressForPlatform", ADDRESS, ADDRESS, ADDRESS);
             if (createCommandQueue == null && createCommandQueueWithProperties == null) {
-                throw new IllegalStateException("neither clCreateCommandQueueWithProperties nor clCreateCommandQueue is exported");
+                throw new IllegalStateException(
+                        "neither clCreateCommandQueueWithProperties nor clCreateCommandQueue is exported");
             }
         }
 
@@ -219,7 +323,9 @@ final class CL {
         }
 
         private MethodHandle optional(String name, MemoryLayout result, MemoryLayout... args) {
-            return lookup.find(name).map(address -> downcall(address, result, args)).orElse(null);
+            return lookup.find(name)
+                    .map(address -> downcall(address, result, args))
+                    .orElse(null);
         }
 
         static MethodHandle downcall(MemorySegment address, MemoryLayout result, MemoryLayout... args) {
@@ -229,156 +335,286 @@ final class CL {
         // --- typed wrappers (invokeExact needs the exact static types) ---
 
         int getPlatformIDs(int n, MemorySegment platforms, MemorySegment count) {
-            try { return (int) getPlatformIDs.invokeExact(n, platforms, count); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) getPlatformIDs.invokeExact(n, platforms, count);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int getPlatformInfo(MemorySegment platform, int param, long size, MemorySegment value, MemorySegment sizeRet) {
-            try { return (int) getPlatformInfo.invokeExact(platform, param, size, value, sizeRet); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) getPlatformInfo.invokeExact(platform, param, size, value, sizeRet);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int getDeviceIDs(MemorySegment platform, long type, int n, MemorySegment devices, MemorySegment count) {
-            try { return (int) getDeviceIDs.invokeExact(platform, type, n, devices, count); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) getDeviceIDs.invokeExact(platform, type, n, devices, count);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int getDeviceInfo(MemorySegment device, int param, long size, MemorySegment value, MemorySegment sizeRet) {
-            try { return (int) getDeviceInfo.invokeExact(device, param, size, value, sizeRet); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) getDeviceInfo.invokeExact(device, param, size, value, sizeRet);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         MemorySegment createContext(MemorySegment props, int n, MemorySegment devices, MemorySegment err) {
             try {
-                return (MemorySegment) createContext.invokeExact(props, n, devices, MemorySegment.NULL, MemorySegment.NULL, err);
-            } catch (Throwable t) { throw rethrow(t); }
+                return (MemorySegment)
+                        createContext.invokeExact(props, n, devices, MemorySegment.NULL, MemorySegment.NULL, err);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int releaseContext(MemorySegment context) {
-            try { return (int) releaseContext.invokeExact(context); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) releaseContext.invokeExact(context);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        MemorySegment createCommandQueue(MemorySegment context, MemorySegment device, long properties, MemorySegment err) {
-            try { return (MemorySegment) createCommandQueue.invokeExact(context, device, properties, err); } catch (Throwable t) { throw rethrow(t); }
+        MemorySegment createCommandQueue(
+                MemorySegment context, MemorySegment device, long properties, MemorySegment err) {
+            try {
+                return (MemorySegment) createCommandQueue.invokeExact(context, device, properties, err);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        MemorySegment createCommandQueueWithProperties(MemorySegment context, MemorySegment device, MemorySegment props,
-                                                       MemorySegment err) {
+        MemorySegment createCommandQueueWithProperties(
+                MemorySegment context, MemorySegment device, MemorySegment props, MemorySegment err) {
             try {
                 return (MemorySegment) createCommandQueueWithProperties.invokeExact(context, device, props, err);
-            } catch (Throwable t) { throw rethrow(t); }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int releaseCommandQueue(MemorySegment queue) {
-            try { return (int) releaseCommandQueue.invokeExact(queue); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) releaseCommandQueue.invokeExact(queue);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         MemorySegment createBuffer(MemorySegment context, long flags, long size, MemorySegment err) {
             try {
                 return (MemorySegment) createBuffer.invokeExact(context, flags, size, MemorySegment.NULL, err);
-            } catch (Throwable t) { throw rethrow(t); }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int releaseMemObject(MemorySegment mem) {
-            try { return (int) releaseMemObject.invokeExact(mem); } catch (Throwable t) { throw rethrow(t); }
-        }
-
-        int enqueueWriteBuffer(MemorySegment queue, MemorySegment buffer, int blocking, long offset, long size,
-                               MemorySegment src, MemorySegment event) {
             try {
-                return (int) enqueueWriteBuffer.invokeExact(queue, buffer, blocking, offset, size, src, 0, MemorySegment.NULL, event);
-            } catch (Throwable t) { throw rethrow(t); }
+                return (int) releaseMemObject.invokeExact(mem);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        int enqueueReadBuffer(MemorySegment queue, MemorySegment buffer, int blocking, long offset, long size,
-                              MemorySegment dst, MemorySegment event) {
+        int enqueueWriteBuffer(
+                MemorySegment queue,
+                MemorySegment buffer,
+                int blocking,
+                long offset,
+                long size,
+                MemorySegment src,
+                MemorySegment event) {
             try {
-                return (int) enqueueReadBuffer.invokeExact(queue, buffer, blocking, offset, size, dst, 0, MemorySegment.NULL, event);
-            } catch (Throwable t) { throw rethrow(t); }
+                return (int) enqueueWriteBuffer.invokeExact(
+                        queue, buffer, blocking, offset, size, src, 0, MemorySegment.NULL, event);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        MemorySegment createProgramWithSource(MemorySegment context, MemorySegment strings, MemorySegment lengths,
-                                              MemorySegment err) {
+        int enqueueReadBuffer(
+                MemorySegment queue,
+                MemorySegment buffer,
+                int blocking,
+                long offset,
+                long size,
+                MemorySegment dst,
+                MemorySegment event) {
+            try {
+                return (int) enqueueReadBuffer.invokeExact(
+                        queue, buffer, blocking, offset, size, dst, 0, MemorySegment.NULL, event);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+
+        MemorySegment createProgramWithSource(
+                MemorySegment context, MemorySegment strings, MemorySegment lengths, MemorySegment err) {
             try {
                 return (MemorySegment) createProgramWithSource.invokeExact(context, 1, strings, lengths, err);
-            } catch (Throwable t) { throw rethrow(t); }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        MemorySegment createProgramWithBinary(MemorySegment context, MemorySegment devices, MemorySegment lengths,
-                                              MemorySegment binaries, MemorySegment status, MemorySegment err) {
+        MemorySegment createProgramWithBinary(
+                MemorySegment context,
+                MemorySegment devices,
+                MemorySegment lengths,
+                MemorySegment binaries,
+                MemorySegment status,
+                MemorySegment err) {
             try {
-                return (MemorySegment) createProgramWithBinary.invokeExact(context, 1, devices, lengths, binaries, status, err);
-            } catch (Throwable t) { throw rethrow(t); }
+                return (MemorySegment)
+                        createProgramWithBinary.invokeExact(context, 1, devices, lengths, binaries, status, err);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        static MemorySegment createProgramWithIL(MethodHandle handle, MemorySegment context, MemorySegment il, long length,
-                                                 MemorySegment err) {
-            try { return (MemorySegment) handle.invokeExact(context, il, length, err); } catch (Throwable t) { throw rethrow(t); }
+        static MemorySegment createProgramWithIL(
+                MethodHandle handle, MemorySegment context, MemorySegment il, long length, MemorySegment err) {
+            try {
+                return (MemorySegment) handle.invokeExact(context, il, length, err);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int buildProgram(MemorySegment program, MemorySegment devices, MemorySegment options) {
             try {
-                return (int) buildProgram.invokeExact(program, 1, devices, options, MemorySegment.NULL, MemorySegment.NULL);
-            } catch (Throwable t) { throw rethrow(t); }
+                return (int)
+                        buildProgram.invokeExact(program, 1, devices, options, MemorySegment.NULL, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        int getProgramBuildInfo(MemorySegment program, MemorySegment device, int param, long size, MemorySegment value,
-                                MemorySegment sizeRet) {
+        int getProgramBuildInfo(
+                MemorySegment program,
+                MemorySegment device,
+                int param,
+                long size,
+                MemorySegment value,
+                MemorySegment sizeRet) {
             try {
                 return (int) getProgramBuildInfo.invokeExact(program, device, param, size, value, sizeRet);
-            } catch (Throwable t) { throw rethrow(t); }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int getProgramInfo(MemorySegment program, int param, long size, MemorySegment value, MemorySegment sizeRet) {
-            try { return (int) getProgramInfo.invokeExact(program, param, size, value, sizeRet); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) getProgramInfo.invokeExact(program, param, size, value, sizeRet);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int releaseProgram(MemorySegment program) {
-            try { return (int) releaseProgram.invokeExact(program); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) releaseProgram.invokeExact(program);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         MemorySegment createKernel(MemorySegment program, MemorySegment name, MemorySegment err) {
-            try { return (MemorySegment) createKernel.invokeExact(program, name, err); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (MemorySegment) createKernel.invokeExact(program, name, err);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int releaseKernel(MemorySegment kernel) {
-            try { return (int) releaseKernel.invokeExact(kernel); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) releaseKernel.invokeExact(kernel);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int setKernelArg(MemorySegment kernel, int index, long size, MemorySegment value) {
-            try { return (int) setKernelArg.invokeExact(kernel, index, size, value); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) setKernelArg.invokeExact(kernel, index, size, value);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        int enqueueNDRangeKernel(MemorySegment queue, MemorySegment kernel, int dims, MemorySegment global,
-                                 MemorySegment local, MemorySegment event) {
+        int enqueueNDRangeKernel(
+                MemorySegment queue,
+                MemorySegment kernel,
+                int dims,
+                MemorySegment global,
+                MemorySegment local,
+                MemorySegment event) {
             try {
-                return (int) enqueueNDRangeKernel.invokeExact(queue, kernel, dims, MemorySegment.NULL, global, local, 0,
-                        MemorySegment.NULL, event);
-            } catch (Throwable t) { throw rethrow(t); }
+                return (int) enqueueNDRangeKernel.invokeExact(
+                        queue, kernel, dims, MemorySegment.NULL, global, local, 0, MemorySegment.NULL, event);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int waitForEvents(int n, MemorySegment events) {
-            try { return (int) waitForEvents.invokeExact(n, events); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) waitForEvents.invokeExact(n, events);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        int getEventProfilingInfo(MemorySegment event, int param, long size, MemorySegment value, MemorySegment sizeRet) {
+        int getEventProfilingInfo(
+                MemorySegment event, int param, long size, MemorySegment value, MemorySegment sizeRet) {
             try {
                 return (int) getEventProfilingInfo.invokeExact(event, param, size, value, sizeRet);
-            } catch (Throwable t) { throw rethrow(t); }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int releaseEvent(MemorySegment event) {
-            try { return (int) releaseEvent.invokeExact(event); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) releaseEvent.invokeExact(event);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int finish(MemorySegment queue) {
-            try { return (int) finish.invokeExact(queue); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) finish.invokeExact(queue);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int flush(MemorySegment queue) {
-            try { return (int) flush.invokeExact(queue); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) flush.invokeExact(queue);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         MemorySegment getExtensionFunctionAddressForPlatform(MemorySegment platform, MemorySegment name) {
             try {
                 return (MemorySegment) getExtensionFunctionAddressForPlatform.invokeExact(platform, name);
-            } catch (Throwable t) { throw rethrow(t); }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         // --- info queries shared by platforms, devices and programs ---

@@ -16,9 +16,13 @@ public final class CLBuffer implements AutoCloseable {
     }
 
     /** Size in bytes. */
-    public long size() { return size; }
+    public long size() {
+        return size;
+    }
 
-    public CLContext context() { return context; }
+    public CLContext context() {
+        return context;
+    }
 
     void checkOpen() {
         if (closed) throw new IllegalStateException("CL buffer of " + size + " bytes used after close");

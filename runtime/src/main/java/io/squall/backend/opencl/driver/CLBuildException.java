@@ -6,12 +6,19 @@ public final class CLBuildException extends CLException {
     private final String deviceName;
 
     public CLBuildException(int errorCode, String deviceName, String buildLog) {
-        super(errorCode, "clBuildProgram", "program build failed on device '" + deviceName + "'. Build log:\n" + buildLog);
+        super(
+                errorCode,
+                "clBuildProgram",
+                "program build failed on device '" + deviceName + "'. Build log:\n" + buildLog);
         this.buildLog = buildLog;
         this.deviceName = deviceName;
     }
 
-    public String buildLog() { return buildLog; }
+    public String buildLog() {
+        return buildLog;
+    }
 
-    public String deviceName() { return deviceName; }
+    public String deviceName() {
+        return deviceName;
+    }
 }

@@ -27,9 +27,13 @@ public final class CLCommandQueue implements AutoCloseable {
         this.profiling = profiling;
     }
 
-    public boolean profiling() { return profiling; }
+    public boolean profiling() {
+        return profiling;
+    }
 
-    public CLContext context() { return context; }
+    public CLContext context() {
+        return context;
+    }
 
     /** Copies {@code bytes} from host memory {@code src} into {@code dst} at {@code dstOffset}. */
     public CLEvent write(CLBuffer dst, long dstOffset, MemorySegment src, long bytes, boolean blocking) {
@@ -37,28 +41,39 @@ public final class CLCommandQueue implements AutoCloseable {
         MemorySegment host = src.isNative() ? src.asSlice(0, bytes) : staged(src, bytes);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment event = arena.allocate(ADDRESS);
-            int code = context.api.enqueueWriteBuffer(handle, dst.handle, blocking ? CL.TRUE : CL.FALSE, dstOffset, bytes, host, event);
+            int code = context.api.enqueueWriteBuffer(
+                    handle, dst.handle, blocking ? CL.TRUE : CL.FALSE, dstOffset, bytes, host, event);
             if (code != CL.CL_SUCCESS) {
-                throw new CLException(code, "clEnqueueWriteBuffer", bytes + " bytes at offset " + dstOffset + " of a "
-                        + dst.size() + "-byte buffer");
+                throw new CLException(
+                        code,
+                        "clEnqueueWriteBuffer",
+                        bytes + " bytes at offset " + dstOffset + " of a " + dst.size() + "-byte buffer");
             }
-            return track(new CLEvent(context.api, event.get(ADDRESS, 0), "write of " + bytes + " bytes", host, null), blocking);
+            return track(
+                    new CLEvent(context.api, event.get(ADDRESS, 0), "write of " + bytes + " bytes", host, null),
+                    blocking);
         }
     }
 
     /** Copies {@code bytes} from {@code src} at {@code srcOffset} into host memory {@code dst}. */
     public CLEvent read(CLBuffer src, long srcOffset, MemorySegment dst, long bytes, boolean blocking) {
         checkTransfer("read", src, srcOffset, dst, bytes);
-        MemorySegment host = dst.isNative() ? dst.asSlice(0, bytes) : Arena.ofAuto().allocate(bytes, 16);
+        MemorySegment host =
+                dst.isNative() ? dst.asSlice(0, bytes) : Arena.ofAuto().allocate(bytes, 16);
         Runnable copyBack = dst.isNative() ? null : () -> MemorySegment.copy(host, 0, dst, 0, bytes);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment event = arena.allocate(ADDRESS);
-            int code = context.api.enqueueReadBuffer(handle, src.handle, blocking ? CL.TRUE : CL.FALSE, srcOffset, bytes, host, event);
+            int code = context.api.enqueueReadBuffer(
+                    handle, src.handle, blocking ? CL.TRUE : CL.FALSE, srcOffset, bytes, host, event);
             if (code != CL.CL_SUCCESS) {
-                throw new CLException(code, "clEnqueueReadBuffer", bytes + " bytes at offset " + srcOffset + " of a "
-                        + src.size() + "-byte buffer");
+                throw new CLException(
+                        code,
+                        "clEnqueueReadBuffer",
+                        bytes + " bytes at offset " + srcOffset + " of a " + src.size() + "-byte buffer");
             }
-            return track(new CLEvent(context.api, event.get(ADDRESS, 0), "read of " + bytes + " bytes", host, copyBack), blocking);
+            return track(
+                    new CLEvent(context.api, event.get(ADDRESS, 0), "read of " + bytes + " bytes", host, copyBack),
+                    blocking);
         }
     }
 
@@ -70,7 +85,8 @@ public final class CLCommandQueue implements AutoCloseable {
         checkOpen();
         int dims = globalSize.length;
         if (dims < 1 || dims > 3) {
-            throw new IllegalArgumentException("kernel '" + kernel.name() + "': global size needs 1 to 3 dimensions, got " + dims);
+            throw new IllegalArgumentException(
+                    "kernel '" + kernel.name() + "': global size needs 1 to 3 dimensions, got " + dims);
         }
         if (localSize != null && localSize.length != dims) {
             throw new IllegalArgumentException("kernel '" + kernel.name() + "': local size has " + localSize.length
@@ -78,8 +94,9 @@ public final class CLCommandQueue implements AutoCloseable {
         }
         for (int d = 0; d < dims; d++) {
             if (globalSize[d] <= 0 || (localSize != null && localSize[d] <= 0)) {
-                throw new IllegalArgumentException("kernel '" + kernel.name() + "': work sizes must be positive, global "
-                        + java.util.Arrays.toString(globalSize) + ", local " + java.util.Arrays.toString(localSize));
+                throw new IllegalArgumentException("kernel '" + kernel.name()
+                        + "': work sizes must be positive, global " + java.util.Arrays.toString(globalSize) + ", local "
+                        + java.util.Arrays.toString(localSize));
             }
         }
         try (Arena arena = Arena.ofConfined()) {
@@ -88,9 +105,12 @@ public final class CLCommandQueue implements AutoCloseable {
             MemorySegment event = arena.allocate(ADDRESS);
             int code = context.api.enqueueNDRangeKernel(handle, kernel.handle, dims, global, local, event);
             if (code != CL.CL_SUCCESS) {
-                throw new CLException(code, "clEnqueueNDRangeKernel", "kernel '" + kernel.name() + "', global "
-                        + java.util.Arrays.toString(globalSize) + ", local "
-                        + (localSize == null ? "driver's choice" : java.util.Arrays.toString(localSize)));
+                throw new CLException(
+                        code,
+                        "clEnqueueNDRangeKernel",
+                        "kernel '" + kernel.name() + "', global "
+                                + java.util.Arrays.toString(globalSize) + ", local "
+                                + (localSize == null ? "driver's choice" : java.util.Arrays.toString(localSize)));
             }
             return new CLEvent(context.api, event.get(ADDRESS, 0), "kernel '" + kernel.name() + "'", null, null);
         }

@@ -41,7 +41,9 @@ public final class CLContext implements AutoCloseable {
         }
     }
 
-    public CLDevice device() { return device; }
+    public CLDevice device() {
+        return device;
+    }
 
     /** An in-order queue; with {@code profiling} its events carry queued/start/end times. */
     public CLCommandQueue createQueue(boolean profiling) {
@@ -51,7 +53,8 @@ public final class CLContext implements AutoCloseable {
             MemorySegment queue;
             String call;
             // A 1.x platform may leave the 2.0 entry empty in its dispatch table even when the loader exports it.
-            if (api.createCommandQueueWithProperties != null && majorVersion(device.platform().version()) >= 2) {
+            if (api.createCommandQueueWithProperties != null
+                    && majorVersion(device.platform().version()) >= 2) {
                 call = "clCreateCommandQueueWithProperties";
                 MemorySegment props = arena.allocateFrom(JAVA_LONG, CL.CL_QUEUE_PROPERTIES, properties, 0L);
                 queue = api.createCommandQueueWithProperties(handle, device.handle, props, err);
@@ -67,8 +70,9 @@ public final class CLContext implements AutoCloseable {
     public CLBuffer allocate(long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("buffer size must be positive, got " + bytes);
         if (bytes > device.maxMemAllocSize()) {
-            throw new IllegalArgumentException("buffer of " + bytes + " bytes exceeds the largest allocation of device '"
-                    + device.name() + "' (CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + device.maxMemAllocSize() + ")");
+            throw new IllegalArgumentException(
+                    "buffer of " + bytes + " bytes exceeds the largest allocation of device '" + device.name()
+                            + "' (CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + device.maxMemAllocSize() + ")");
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = arena.allocate(JAVA_INT);
@@ -102,9 +106,13 @@ public final class CLContext implements AutoCloseable {
             MemorySegment program = api.createProgramWithBinary(handle, devices, lengths, binaries, status, err);
             int code = err.get(JAVA_INT, 0);
             if (code != CL.CL_SUCCESS) {
-                throw new CLException(code, "clCreateProgramWithBinary", "the " + binary.length
-                        + "-byte binary was rejected by device '" + device.name() + "' (binary status "
-                        + CL.errorName(status.get(JAVA_INT, 0)) + "); it was probably built for another device or driver");
+                throw new CLException(
+                        code,
+                        "clCreateProgramWithBinary",
+                        "the " + binary.length
+                                + "-byte binary was rejected by device '" + device.name() + "' (binary status "
+                                + CL.errorName(status.get(JAVA_INT, 0))
+                                + "); it was probably built for another device or driver");
             }
             return build(program, options);
         }
@@ -117,21 +125,27 @@ public final class CLContext implements AutoCloseable {
                     + " bytes, expected a multiple of 4 starting with the magic number 0x07230203");
         }
         if (device.ilVersion().isEmpty()) {
-            throw new CLException(CL.CL_INVALID_OPERATION, "clCreateProgramWithIL", "device '" + device.name()
-                    + "' accepts no intermediate language (CL_DEVICE_IL_VERSION is empty, no cl_khr_il_program); "
-                    + "build OpenCL C source with buildSource instead");
+            throw new CLException(
+                    CL.CL_INVALID_OPERATION,
+                    "clCreateProgramWithIL",
+                    "device '" + device.name()
+                            + "' accepts no intermediate language (CL_DEVICE_IL_VERSION is empty, no cl_khr_il_program); "
+                            + "build OpenCL C source with buildSource instead");
         }
         MethodHandle createWithIL = resolveCreateProgramWithIL();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment il = arena.allocateFrom(JAVA_BYTE, spirv);
             MemorySegment err = arena.allocate(JAVA_INT);
             MemorySegment program = CL.Api.createProgramWithIL(createWithIL, handle, il, spirv.length, err);
-            return build(CL.checkCreated(program, err, "clCreateProgramWithIL (device IL: " + device.ilVersion() + ")"), options);
+            return build(
+                    CL.checkCreated(program, err, "clCreateProgramWithIL (device IL: " + device.ilVersion() + ")"),
+                    options);
         }
     }
 
     private static boolean hasSpirvMagic(byte[] module) {
-        int little = MemorySegment.ofArray(module).get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
+        int little =
+                MemorySegment.ofArray(module).get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 0);
         return little == SPIRV_MAGIC || Integer.reverseBytes(little) == SPIRV_MAGIC;
     }
 
@@ -142,16 +156,19 @@ public final class CLContext implements AutoCloseable {
         }
         if (api.getExtensionFunctionAddressForPlatform != null) {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment address = api.getExtensionFunctionAddressForPlatform(device.platform().handle,
-                        arena.allocateFrom("clCreateProgramWithILKHR"));
+                MemorySegment address = api.getExtensionFunctionAddressForPlatform(
+                        device.platform().handle, arena.allocateFrom("clCreateProgramWithILKHR"));
                 if (!MemorySegment.NULL.equals(address)) {
                     return CL.Api.downcall(address, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, ADDRESS);
                 }
             }
         }
         if (api.createProgramWithIL != null) return api.createProgramWithIL;
-        throw new CLException(CL.CL_INVALID_OPERATION, "clCreateProgramWithIL", "neither the loader nor platform '"
-                + device.platform().name() + "' provides clCreateProgramWithIL or clCreateProgramWithILKHR");
+        throw new CLException(
+                CL.CL_INVALID_OPERATION,
+                "clCreateProgramWithIL",
+                "neither the loader nor platform '" + device.platform().name()
+                        + "' provides clCreateProgramWithIL or clCreateProgramWithILKHR");
     }
 
     /** Builds a created program for the device; releases it and throws with the build log on failure. */
@@ -165,8 +182,11 @@ public final class CLContext implements AutoCloseable {
         if (code != CL.CL_SUCCESS) {
             api.releaseProgram(program);
             if (code == CL.CL_BUILD_PROGRAM_FAILURE) throw new CLBuildException(code, device.name(), log);
-            throw new CLException(code, "clBuildProgram", "device '" + device.name() + "', options '" + options + "'"
-                    + (log.isEmpty() ? "" : ". Build log:\n" + log));
+            throw new CLException(
+                    code,
+                    "clBuildProgram",
+                    "device '" + device.name() + "', options '" + options + "'"
+                            + (log.isEmpty() ? "" : ". Build log:\n" + log));
         }
         return new CLProgram(this, program, log);
     }

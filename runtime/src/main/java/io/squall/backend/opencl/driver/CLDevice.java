@@ -38,9 +38,11 @@ public final class CLDevice {
         maxComputeUnits = CL.Api.infoInt(info, CL.CL_DEVICE_MAX_COMPUTE_UNITS, call);
         maxClockMhz = CL.Api.infoInt(info, CL.CL_DEVICE_MAX_CLOCK_FREQUENCY, call);
         try (Arena arena = Arena.ofConfined()) {
-            maxWorkItemSizes = CL.Api.info(arena, info, CL.CL_DEVICE_MAX_WORK_ITEM_SIZES, call).toArray(JAVA_LONG);
+            maxWorkItemSizes = CL.Api.info(arena, info, CL.CL_DEVICE_MAX_WORK_ITEM_SIZES, call)
+                    .toArray(JAVA_LONG);
         }
-        extensions = new LinkedHashSet<>(Arrays.asList(CL.Api.infoString(info, CL.CL_DEVICE_EXTENSIONS, call).split("\\s+")));
+        extensions = new LinkedHashSet<>(Arrays.asList(
+                CL.Api.infoString(info, CL.CL_DEVICE_EXTENSIONS, call).split("\\s+")));
         extensions.remove("");
         ilVersion = readIlVersion(info);
     }
@@ -54,26 +56,80 @@ public final class CLDevice {
         }
     }
 
-    public String name() { return name; }
-    public String vendor() { return vendor; }
-    public String version() { return version; }
-    public String driverVersion() { return driverVersion; }
-    public String openclCVersion() { return openclCVersion; }
-    public DeviceType type() { return type; }
-    public long globalMemSize() { return globalMemSize; }
-    public long localMemSize() { return localMemSize; }
-    public long maxMemAllocSize() { return maxMemAllocSize; }
-    public int maxComputeUnits() { return maxComputeUnits; }
-    public long maxWorkGroupSize() { return maxWorkGroupSize; }
-    public long[] maxWorkItemSizes() { return maxWorkItemSizes.clone(); }
-    public int maxClockMhz() { return maxClockMhz; }
-    public Set<String> extensions() { return Set.copyOf(extensions); }
+    public String name() {
+        return name;
+    }
+
+    public String vendor() {
+        return vendor;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String driverVersion() {
+        return driverVersion;
+    }
+
+    public String openclCVersion() {
+        return openclCVersion;
+    }
+
+    public DeviceType type() {
+        return type;
+    }
+
+    public long globalMemSize() {
+        return globalMemSize;
+    }
+
+    public long localMemSize() {
+        return localMemSize;
+    }
+
+    public long maxMemAllocSize() {
+        return maxMemAllocSize;
+    }
+
+    public int maxComputeUnits() {
+        return maxComputeUnits;
+    }
+
+    public long maxWorkGroupSize() {
+        return maxWorkGroupSize;
+    }
+
+    public long[] maxWorkItemSizes() {
+        return maxWorkItemSizes.clone();
+    }
+
+    public int maxClockMhz() {
+        return maxClockMhz;
+    }
+
+    public Set<String> extensions() {
+        return Set.copyOf(extensions);
+    }
     /** Intermediate languages the device accepts through clCreateProgramWithIL (e.g. "SPIR-V_1.2"), or "" if none. */
-    public String ilVersion() { return ilVersion; }
-    public boolean hasFp64() { return extensions.contains("cl_khr_fp64"); }
-    public boolean hasFp16() { return extensions.contains("cl_khr_fp16"); }
-    public CLPlatform platform() { return platform; }
+    public String ilVersion() {
+        return ilVersion;
+    }
+
+    public boolean hasFp64() {
+        return extensions.contains("cl_khr_fp64");
+    }
+
+    public boolean hasFp16() {
+        return extensions.contains("cl_khr_fp16");
+    }
+
+    public CLPlatform platform() {
+        return platform;
+    }
 
     @Override
-    public String toString() { return name + " [" + type + ", " + platform.name() + "]"; }
+    public String toString() {
+        return name + " [" + type + ", " + platform.name() + "]";
+    }
 }

@@ -20,7 +20,7 @@ public final class CLEvent implements AutoCloseable {
     private final MemorySegment handle;
     private final String command;
     private final Cleaner.Cleanable release;
-    private Object hostMemory;        // kept reachable until the command completed
+    private Object hostMemory; // kept reachable until the command completed
     private Runnable afterCompletion; // copy from a staging buffer into heap memory, if any
     private boolean complete;
     private boolean closed;
@@ -55,22 +55,34 @@ public final class CLEvent implements AutoCloseable {
         if (action != null) action.run();
     }
 
-    synchronized boolean isComplete() { return complete; }
+    synchronized boolean isComplete() {
+        return complete;
+    }
 
     /** Device timestamp (ns) when the command was enqueued. Waits for completion first. */
-    public long queuedNs() { return profile(CL.CL_PROFILING_COMMAND_QUEUED); }
+    public long queuedNs() {
+        return profile(CL.CL_PROFILING_COMMAND_QUEUED);
+    }
 
     /** Device timestamp (ns) when the command was submitted to the device. */
-    public long submitNs() { return profile(CL.CL_PROFILING_COMMAND_SUBMIT); }
+    public long submitNs() {
+        return profile(CL.CL_PROFILING_COMMAND_SUBMIT);
+    }
 
     /** Device timestamp (ns) when the command started executing. */
-    public long startNs() { return profile(CL.CL_PROFILING_COMMAND_START); }
+    public long startNs() {
+        return profile(CL.CL_PROFILING_COMMAND_START);
+    }
 
     /** Device timestamp (ns) when the command finished. */
-    public long endNs() { return profile(CL.CL_PROFILING_COMMAND_END); }
+    public long endNs() {
+        return profile(CL.CL_PROFILING_COMMAND_END);
+    }
 
     /** endNs() - startNs(): the command's execution time on the device. */
-    public long durationNs() { return endNs() - startNs(); }
+    public long durationNs() {
+        return endNs() - startNs();
+    }
 
     private long profile(int param) {
         waitFor();
@@ -78,8 +90,10 @@ public final class CLEvent implements AutoCloseable {
             MemorySegment value = arena.allocate(JAVA_LONG);
             int code = api.getEventProfilingInfo(handle, param, JAVA_LONG.byteSize(), value, MemorySegment.NULL);
             if (code != CL.CL_SUCCESS) {
-                throw new CLException(code, "clGetEventProfilingInfo", command
-                        + (code == -7 ? " (was the queue created with profiling enabled?)" : ""));
+                throw new CLException(
+                        code,
+                        "clGetEventProfilingInfo",
+                        command + (code == -7 ? " (was the queue created with profiling enabled?)" : ""));
             }
             return value.get(JAVA_LONG, 0);
         }
@@ -97,5 +111,7 @@ public final class CLEvent implements AutoCloseable {
     }
 
     @Override
-    public String toString() { return "CLEvent[" + command + (complete ? ", complete" : "") + "]"; }
+    public String toString() {
+        return "CLEvent[" + command + (complete ? ", complete" : "") + "]";
+    }
 }

@@ -10,16 +10,23 @@ public class CLException extends RuntimeException {
     }
 
     public CLException(int errorCode, String call, String detail) {
-        super(call + " failed: " + CL.errorName(errorCode) + " (" + errorCode + ")" + (detail == null ? "" : ": " + detail));
+        super(call + " failed: " + CL.errorName(errorCode) + " (" + errorCode + ")"
+                + (detail == null ? "" : ": " + detail));
         this.errorCode = errorCode;
         this.call = call;
     }
 
-    public int errorCode() { return errorCode; }
+    public int errorCode() {
+        return errorCode;
+    }
 
     /** The CL function that failed, e.g. "clBuildProgram". */
-    public String call() { return call; }
+    public String call() {
+        return call;
+    }
 
     /** The CL_* name of the error code. */
-    public String errorName() { return CL.errorName(errorCode); }
+    public String errorName() {
+        return CL.errorName(errorCode);
+    }
 }

@@ -31,7 +31,9 @@ public final class CLKernel implements AutoCloseable {
         this.name = name;
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
     public void setArg(int index, CLBuffer buffer) {
         buffer.checkOpen();
@@ -39,17 +41,43 @@ public final class CLKernel implements AutoCloseable {
         set(index, ADDRESS, "buffer");
     }
 
-    public void setArg(int index, int value) { scratch.set(JAVA_INT, 0, value); set(index, JAVA_INT, "int"); }
-    public void setArg(int index, long value) { scratch.set(JAVA_LONG, 0, value); set(index, JAVA_LONG, "long"); }
-    public void setArg(int index, float value) { scratch.set(JAVA_FLOAT, 0, value); set(index, JAVA_FLOAT, "float"); }
-    public void setArg(int index, double value) { scratch.set(JAVA_DOUBLE, 0, value); set(index, JAVA_DOUBLE, "double"); }
-    public void setArg(int index, short value) { scratch.set(JAVA_SHORT, 0, value); set(index, JAVA_SHORT, "short"); }
-    public void setArg(int index, byte value) { scratch.set(JAVA_BYTE, 0, value); set(index, JAVA_BYTE, "byte"); }
+    public void setArg(int index, int value) {
+        scratch.set(JAVA_INT, 0, value);
+        set(index, JAVA_INT, "int");
+    }
+
+    public void setArg(int index, long value) {
+        scratch.set(JAVA_LONG, 0, value);
+        set(index, JAVA_LONG, "long");
+    }
+
+    public void setArg(int index, float value) {
+        scratch.set(JAVA_FLOAT, 0, value);
+        set(index, JAVA_FLOAT, "float");
+    }
+
+    public void setArg(int index, double value) {
+        scratch.set(JAVA_DOUBLE, 0, value);
+        set(index, JAVA_DOUBLE, "double");
+    }
+
+    public void setArg(int index, short value) {
+        scratch.set(JAVA_SHORT, 0, value);
+        set(index, JAVA_SHORT, "short");
+    }
+
+    public void setArg(int index, byte value) {
+        scratch.set(JAVA_BYTE, 0, value);
+        set(index, JAVA_BYTE, "byte");
+    }
 
     /** A {@code __local} pointer argument: {@code bytes} of work-group local memory allocated per launch. */
     public void setLocalArg(int index, long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("local memory size must be positive, got " + bytes);
-        check(program.context().api.setKernelArg(handle, index, bytes, MemorySegment.NULL), index, "local " + bytes + " bytes");
+        check(
+                program.context().api.setKernelArg(handle, index, bytes, MemorySegment.NULL),
+                index,
+                "local " + bytes + " bytes");
     }
 
     private void set(int index, MemoryLayout layout, String what) {
@@ -59,11 +87,14 @@ public final class CLKernel implements AutoCloseable {
 
     private void check(int code, int index, String what) {
         if (code != CL.CL_SUCCESS) {
-            throw new CLException(code, "clSetKernelArg", "kernel '" + name + "', argument " + index + " (" + what + ")");
+            throw new CLException(
+                    code, "clSetKernelArg", "kernel '" + name + "', argument " + index + " (" + what + ")");
         }
     }
 
-    public CLProgram program() { return program; }
+    public CLProgram program() {
+        return program;
+    }
 
     @Override
     public void close() {

@@ -18,7 +18,8 @@ public final class CLPlatform {
     CLPlatform(CL.Api api, MemorySegment handle) {
         this.api = api;
         this.handle = handle;
-        CL.Api.InfoCall info = (param, size, value, sizeRet) -> api.getPlatformInfo(handle, param, size, value, sizeRet);
+        CL.Api.InfoCall info =
+                (param, size, value, sizeRet) -> api.getPlatformInfo(handle, param, size, value, sizeRet);
         this.name = CL.Api.infoString(info, CL.CL_PLATFORM_NAME, "clGetPlatformInfo");
         this.vendor = CL.Api.infoString(info, CL.CL_PLATFORM_VENDOR, "clGetPlatformInfo");
         this.version = CL.Api.infoString(info, CL.CL_PLATFORM_VERSION, "clGetPlatformInfo");
@@ -42,13 +43,32 @@ public final class CLPlatform {
         }
     }
 
-    public String name() { return name; }
-    public String vendor() { return vendor; }
-    public String version() { return version; }
-    public String profile() { return profile; }
-    public String extensions() { return extensions; }
-    public List<CLDevice> devices() { return devices; }
+    public String name() {
+        return name;
+    }
+
+    public String vendor() {
+        return vendor;
+    }
+
+    public String version() {
+        return version;
+    }
+
+    public String profile() {
+        return profile;
+    }
+
+    public String extensions() {
+        return extensions;
+    }
+
+    public List<CLDevice> devices() {
+        return devices;
+    }
 
     @Override
-    public String toString() { return name + " (" + vendor + ", " + version + ")"; }
+    public String toString() {
+        return name + " (" + vendor + ", " + version + ")";
+    }
 }

@@ -44,25 +44,35 @@ public final class CLProgram implements AutoCloseable {
         CL.Api api = context.api;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment sizes = arena.allocate(JAVA_LONG);
-            CL.check(api.getProgramInfo(handle, CL.CL_PROGRAM_BINARY_SIZES, JAVA_LONG.byteSize(), sizes, MemorySegment.NULL),
+            CL.check(
+                    api.getProgramInfo(
+                            handle, CL.CL_PROGRAM_BINARY_SIZES, JAVA_LONG.byteSize(), sizes, MemorySegment.NULL),
                     "clGetProgramInfo(CL_PROGRAM_BINARY_SIZES)");
             long size = sizes.get(JAVA_LONG, 0);
             if (size == 0) {
-                throw new CLException(CL.CL_INVALID_OPERATION, "clGetProgramInfo(CL_PROGRAM_BINARIES)",
+                throw new CLException(
+                        CL.CL_INVALID_OPERATION,
+                        "clGetProgramInfo(CL_PROGRAM_BINARIES)",
                         "device '" + context.device().name() + "' provides no binary for this program");
             }
             MemorySegment bytes = arena.allocate(size);
             MemorySegment pointers = arena.allocateFrom(ADDRESS, bytes);
-            CL.check(api.getProgramInfo(handle, CL.CL_PROGRAM_BINARIES, ADDRESS.byteSize(), pointers, MemorySegment.NULL),
+            CL.check(
+                    api.getProgramInfo(
+                            handle, CL.CL_PROGRAM_BINARIES, ADDRESS.byteSize(), pointers, MemorySegment.NULL),
                     "clGetProgramInfo(CL_PROGRAM_BINARIES)");
             return bytes.toArray(JAVA_BYTE);
         }
     }
 
     /** The compiler's messages from the successful build (often empty). */
-    public String buildLog() { return buildLog; }
+    public String buildLog() {
+        return buildLog;
+    }
 
-    public CLContext context() { return context; }
+    public CLContext context() {
+        return context;
+    }
 
     private void checkOpen() {
         if (closed) throw new IllegalStateException("CL program used after close");

@@ -2,7 +2,10 @@ package io.squall.backend.opencl.driver;
 
 /** The kind of an OpenCL device (CL_DEVICE_TYPE). */
 public enum DeviceType {
-    CPU, GPU, ACCELERATOR, OTHER;
+    CPU,
+    GPU,
+    ACCELERATOR,
+    OTHER;
 
     static DeviceType fromBits(long bits) {
         if ((bits & CL.CL_DEVICE_TYPE_GPU) != 0) return GPU;

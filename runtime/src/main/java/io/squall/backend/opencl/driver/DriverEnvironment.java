@@ -23,8 +23,7 @@ public final class DriverEnvironment {
 
     private static volatile boolean prepared;
 
-    private DriverEnvironment() {
-    }
+    private DriverEnvironment() {}
 
     /** Sets the drivers' variables (once per process); never throws: without libc's setenv it does nothing. */
     public static synchronized void prepare() {
@@ -46,7 +45,9 @@ public final class DriverEnvironment {
     static String getenv(String name) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = (MemorySegment) Libc.GETENV.invokeExact(arena.allocateFrom(name));
-            return value.equals(MemorySegment.NULL) ? null : value.reinterpret(Long.MAX_VALUE).getString(0);
+            return value.equals(MemorySegment.NULL)
+                    ? null
+                    : value.reinterpret(Long.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -75,9 +76,10 @@ public final class DriverEnvironment {
 
     private static final class Libc {
         static final Linker LINKER = Linker.nativeLinker();
-        static final MethodHandle GETENV = LINKER.downcallHandle(LINKER.defaultLookup().find("getenv").orElseThrow(),
-                FunctionDescriptor.of(ADDRESS, ADDRESS));
-        static final MethodHandle SETENV = LINKER.downcallHandle(LINKER.defaultLookup().find("setenv").orElseThrow(),
+        static final MethodHandle GETENV = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("getenv").orElseThrow(), FunctionDescriptor.of(ADDRESS, ADDRESS));
+        static final MethodHandle SETENV = LINKER.downcallHandle(
+                LINKER.defaultLookup().find("setenv").orElseThrow(),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     }
 }

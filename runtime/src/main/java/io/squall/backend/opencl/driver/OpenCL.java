@@ -22,7 +22,9 @@ public final class OpenCL {
 
     /** What probing one set of library names found. */
     record Probe(CL.Api api, List<CLPlatform> platforms, String reason) {
-        boolean available() { return reason == null; }
+        boolean available() {
+            return reason == null;
+        }
     }
 
     private static final class Default {
@@ -68,12 +70,18 @@ public final class OpenCL {
             int code = api.getPlatformIDs(0, MemorySegment.NULL, count);
             int n = code == CL.CL_SUCCESS ? count.get(JAVA_INT, 0) : 0;
             if (code != CL.CL_SUCCESS && code != CL.CL_PLATFORM_NOT_FOUND_KHR) {
-                return new Probe(api, List.of(), "clGetPlatformIDs failed with " + CL.errorName(code) + " (loader "
-                        + loaded.library() + "): " + INSTALL_HINT);
+                return new Probe(
+                        api,
+                        List.of(),
+                        "clGetPlatformIDs failed with " + CL.errorName(code) + " (loader " + loaded.library() + "): "
+                                + INSTALL_HINT);
             }
             if (n == 0) {
-                return new Probe(api, List.of(), "the OpenCL loader " + loaded.library()
-                        + " found no platform (no driver registered in /etc/OpenCL/vendors): " + INSTALL_HINT);
+                return new Probe(
+                        api,
+                        List.of(),
+                        "the OpenCL loader " + loaded.library()
+                                + " found no platform (no driver registered in /etc/OpenCL/vendors): " + INSTALL_HINT);
             }
             MemorySegment ids = arena.allocate(ADDRESS, n);
             CL.check(api.getPlatformIDs(n, ids, MemorySegment.NULL), "clGetPlatformIDs");
@@ -88,11 +96,15 @@ public final class OpenCL {
                 }
             }
             if (platforms.isEmpty()) {
-                return new Probe(api, List.of(), "no usable OpenCL platform (" + String.join("; ", failures) + "): " + INSTALL_HINT);
+                return new Probe(
+                        api,
+                        List.of(),
+                        "no usable OpenCL platform (" + String.join("; ", failures) + "): " + INSTALL_HINT);
             }
             return new Probe(api, List.copyOf(platforms), null);
         } catch (RuntimeException e) {
-            return new Probe(api, List.of(), "OpenCL platform discovery failed: " + e.getMessage() + "; " + INSTALL_HINT);
+            return new Probe(
+                    api, List.of(), "OpenCL platform discovery failed: " + e.getMessage() + "; " + INSTALL_HINT);
         }
     }
 }

@@ -49,7 +49,8 @@ final class PtxCode {
 
     String declarations() {
         StringBuilder sb = new StringBuilder();
-        registers.forEach((name, type) -> sb.append("\t.reg ").append(type).append(' ').append(name).append(";\n"));
+        registers.forEach((name, type) ->
+                sb.append("\t.reg ").append(type).append(' ').append(name).append(";\n"));
         return sb.toString();
     }
 

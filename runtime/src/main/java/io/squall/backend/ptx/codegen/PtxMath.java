@@ -86,8 +86,8 @@ final class PtxMath {
         };
         c.op("st.param.f64 [" + name + "_r], " + r);
         c.op("ret");
-        return ".func (.param .b64 " + name + "_r) " + name + "(.param .b64 " + name + "_a" + (binary ? ", .param .b64 " + name + "_b" : "")
-                + ")\n{\n" + c.declarations() + c.body() + "}\n";
+        return ".func (.param .b64 " + name + "_r) " + name + "(.param .b64 " + name + "_a"
+                + (binary ? ", .param .b64 " + name + "_b" : "") + ")\n{\n" + c.declarations() + c.body() + "}\n";
     }
 
     // ---- building blocks (each returns the register holding its result) ----
@@ -109,7 +109,9 @@ final class PtxMath {
     }
 
     private static double ratio(int num, int den) {
-        return BigDecimal.valueOf(num).divide(BigDecimal.valueOf(den), MathContext.DECIMAL128).doubleValue();
+        return BigDecimal.valueOf(num)
+                .divide(BigDecimal.valueOf(den), MathContext.DECIMAL128)
+                .doubleValue();
     }
 
     /** Horner evaluation of sum coeffs[i] * z^i with fma. */
@@ -143,7 +145,7 @@ final class PtxMath {
             c.op("add.rn.f64 " + rt + ", " + r + ", " + tail);
             r = rt;
         }
-        double[] coeffs = new double[14];   // Taylor to r^13 for |r| <= ln2/2: truncation below 2^-60
+        double[] coeffs = new double[14]; // Taylor to r^13 for |r| <= ln2/2: truncation below 2^-60
         for (int n = 0; n < coeffs.length; n++) {
             coeffs[n] = invFactorial(n);
         }
@@ -183,7 +185,12 @@ final class PtxMath {
         c.op("mul.rn.f64 " + big + ", " + x + ", " + f64(0x1p54));
         c.op("selp.f64 " + xs + ", " + big + ", " + x + ", " + sub);
         c.op("selp.s32 " + eadj + ", -54, 0, " + sub);
-        String bits = c.reg(".b64"), eb = c.reg(".b64"), em = c.reg(".b64"), e32 = c.reg(".b32"), e1 = c.reg(".b32"), e2 = c.reg(".b32");
+        String bits = c.reg(".b64"),
+                eb = c.reg(".b64"),
+                em = c.reg(".b64"),
+                e32 = c.reg(".b32"),
+                e1 = c.reg(".b32"),
+                e2 = c.reg(".b32");
         c.op("mov.b64 " + bits + ", " + xs);
         c.op("shr.u64 " + eb + ", " + bits + ", 52");
         c.op("and.b64 " + em + ", " + eb + ", 2047");
@@ -257,7 +264,7 @@ final class PtxMath {
         c.op("cvt.u32.u64 " + q + ", " + q64);
         String z = d(c);
         c.op("mul.rn.f64 " + z + ", " + r + ", " + r);
-        double[] sc = new double[8];   // sin(r) = r + r z * sum (-1)^j z^(j-1) / (2j+1)!, j = 1..8
+        double[] sc = new double[8]; // sin(r) = r + r z * sum (-1)^j z^(j-1) / (2j+1)!, j = 1..8
         for (int j = 1; j <= 8; j++) {
             sc[j - 1] = (j % 2 == 0 ? 1 : -1) * invFactorial(2 * j + 1);
         }
@@ -265,7 +272,7 @@ final class PtxMath {
         String rz = d(c), sin = d(c);
         c.op("mul.rn.f64 " + rz + ", " + r + ", " + z);
         c.op("fma.rn.f64 " + sin + ", " + rz + ", " + sp + ", " + r);
-        double[] cc = new double[8];   // cos(r) = 1 - z/2 + z^2 * sum (-1)^j z^(j-2) / (2j)!, j = 2..9
+        double[] cc = new double[8]; // cos(r) = 1 - z/2 + z^2 * sum (-1)^j z^(j-2) / (2j)!, j = 2..9
         for (int j = 2; j <= 9; j++) {
             cc[j - 2] = (j % 2 == 0 ? 1 : -1) * invFactorial(2 * j);
         }
@@ -431,7 +438,7 @@ final class PtxMath {
         String a = d(c), u = d(c);
         c.op("abs.f64 " + a + ", " + x);
         c.op("add.rn.f64 " + u + ", " + a + ", " + a);
-        double[] coeffs = new double[22];   // expm1(u)/u = sum u^(n-1)/n!, n = 1..22, for u < 1.1
+        double[] coeffs = new double[22]; // expm1(u)/u = sum u^(n-1)/n!, n = 1..22, for u < 1.1
         for (int n = 1; n <= 22; n++) {
             coeffs[n - 1] = invFactorial(n);
         }
@@ -453,7 +460,7 @@ final class PtxMath {
     private static String pow(PtxCode c, String x, String y) {
         String ax = d(c), yl = d(c);
         c.op("abs.f64 " + ax + ", " + x);
-        String[] l = logExtended(c, ax);   // y * log|x| in double-double: exact integer powers stay exact
+        String[] l = logExtended(c, ax); // y * log|x| in double-double: exact integer powers stay exact
         c.op("mul.rn.f64 " + yl + ", " + y + ", " + l[0]);
         String yerr = d(c), ylo = d(c), ayl = d(c), finite = p(c), tail = d(c);
         String nyl = d(c);
@@ -461,7 +468,7 @@ final class PtxMath {
         c.op("fma.rn.f64 " + yerr + ", " + y + ", " + l[0] + ", " + nyl);
         c.op("fma.rn.f64 " + ylo + ", " + y + ", " + l[1] + ", " + yerr);
         c.op("abs.f64 " + ayl + ", " + yl);
-        c.op("setp.lt.f64 " + finite + ", " + ayl + ", " + f64(746.0));   // beyond, exp saturates: no tail
+        c.op("setp.lt.f64 " + finite + ", " + ayl + ", " + f64(746.0)); // beyond, exp saturates: no tail
         c.op("selp.f64 " + tail + ", " + ylo + ", " + f64(0.0) + ", " + finite);
         String r = exp(c, yl, tail);
         String yt = d(c), yInt = p(c), h = d(c), ht = d(c), hFrac = p(c), yOdd = p(c);
@@ -497,16 +504,26 @@ final class PtxMath {
         String half = single ? PtxCode.f32(0.5f) : f64(0.5);
         String zero = single ? PtxCode.f32(0f) : f64(0.0);
         PtxCode c = new PtxCode("m");
-        String x = c.reg(ft), y = c.reg(ft), ax = c.reg(ft), ay = c.reg(ft), t = c.reg(ft), tt = c.reg(ft), s = c.reg(ft);
+        String x = c.reg(ft),
+                y = c.reg(ft),
+                ax = c.reg(ft),
+                ay = c.reg(ft),
+                t = c.reg(ft),
+                tt = c.reg(ft),
+                s = c.reg(ft);
         String more = c.reg(".pred"), done = c.reg(".pred"), ge = c.reg(".pred");
         c.op("ld.param" + ft + " " + x + ", [" + name + "_a]");
         c.op("ld.param" + ft + " " + y + ", [" + name + "_b]");
         c.op("abs" + ft + " " + ax + ", " + x);
         c.op("abs" + ft + " " + ay + ", " + y);
-        String xFinite = c.reg(".pred"), yFinite = c.reg(".pred"), yZero = c.reg(".pred"), skip = c.reg(".pred"), skip2 = c.reg(".pred");
+        String xFinite = c.reg(".pred"),
+                yFinite = c.reg(".pred"),
+                yZero = c.reg(".pred"),
+                skip = c.reg(".pred"),
+                skip2 = c.reg(".pred");
         c.op("setp.lt" + ft + " " + xFinite + ", " + ax + ", " + inf);
-        c.op("setp.ltu" + ft + " " + yFinite + ", " + ay + ", " + inf);   // NaN y counts as finite here, caught below
-        c.op("setp.equ" + ft + " " + yZero + ", " + ay + ", " + zero);     // true for 0 and NaN
+        c.op("setp.ltu" + ft + " " + yFinite + ", " + ay + ", " + inf); // NaN y counts as finite here, caught below
+        c.op("setp.equ" + ft + " " + yZero + ", " + ay + ", " + zero); // true for 0 and NaN
         String xBad = c.reg(".pred"), yBad = c.reg(".pred");
         c.op("not.pred " + xBad + ", " + xFinite);
         c.op("not.pred " + yBad + ", " + yFinite);
@@ -534,7 +551,11 @@ final class PtxMath {
         c.label(end);
         // sign of x; then Java's special cases: y infinite -> x; x infinite or NaN, y zero or NaN -> NaN
         String bits = c.reg(bt), neg = c.reg(".pred"), nax = c.reg(ft), r = c.reg(ft), r2 = c.reg(ft), r3 = c.reg(ft);
-        String yInf = c.reg(".pred"), keepX = c.reg(".pred"), yNan = c.reg(".pred"), bad = c.reg(".pred"), bad2 = c.reg(".pred");
+        String yInf = c.reg(".pred"),
+                keepX = c.reg(".pred"),
+                yNan = c.reg(".pred"),
+                bad = c.reg(".pred"),
+                bad2 = c.reg(".pred");
         c.op("mov" + bt + " " + bits + ", " + x);
         c.op("setp.lt" + st + " " + neg + ", " + bits + ", 0");
         c.op("neg" + ft + " " + nax + ", " + ax);
@@ -549,7 +570,7 @@ final class PtxMath {
         c.op("st.param" + ft + " [" + name + "_r], " + r3);
         c.op("ret");
         String p = single ? ".b32" : ".b64";
-        return ".func (.param " + p + " " + name + "_r) " + name + "(.param " + p + " " + name + "_a, .param " + p + " " + name + "_b)\n{\n"
-                + c.declarations() + c.body() + "}\n";
+        return ".func (.param " + p + " " + name + "_r) " + name + "(.param " + p + " " + name + "_a, .param " + p + " "
+                + name + "_b)\n{\n" + c.declarations() + c.body() + "}\n";
     }
 }

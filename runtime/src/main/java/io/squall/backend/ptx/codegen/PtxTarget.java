@@ -16,7 +16,8 @@ public record PtxTarget(int major, int minor, boolean archSpecific) {
 
     public PtxTarget {
         if (major < 7) {
-            throw new IllegalArgumentException("the PTX backend needs compute capability 7.0 (sm_70) or newer, not sm_" + major + minor);
+            throw new IllegalArgumentException(
+                    "the PTX backend needs compute capability 7.0 (sm_70) or newer, not sm_" + major + minor);
         }
     }
 
@@ -31,9 +32,13 @@ public record PtxTarget(int major, int minor, boolean archSpecific) {
         }
         Matcher m = SM.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("PTX target '" + text + "' is not of the form sm_XY (e.g. sm_80, sm_90)");
+            throw new IllegalArgumentException(
+                    "PTX target '" + text + "' is not of the form sm_XY (e.g. sm_80, sm_90)");
         }
-        return new PtxTarget(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), !m.group(3).isEmpty());
+        return new PtxTarget(
+                Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)),
+                !m.group(3).isEmpty());
     }
 
     /** {@code sm_90}, {@code sm_90a}. */

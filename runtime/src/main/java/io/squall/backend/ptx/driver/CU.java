@@ -105,8 +105,19 @@ final class CU {
         fn(List.of("cuStreamCreate"), ADDRESS, JAVA_INT);
         fn(List.of("cuStreamSynchronize"), ADDRESS);
         fn(List.of("cuStreamDestroy_v2"), ADDRESS);
-        fn(List.of("cuLaunchKernel"), ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                ADDRESS, ADDRESS, ADDRESS);
+        fn(
+                List.of("cuLaunchKernel"),
+                ADDRESS,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                JAVA_INT,
+                ADDRESS,
+                ADDRESS,
+                ADDRESS);
         fn(List.of("cuEventCreate"), ADDRESS, JAVA_INT);
         fn(List.of("cuEventRecord"), ADDRESS, ADDRESS);
         fn(List.of("cuEventSynchronize"), ADDRESS);
@@ -155,7 +166,8 @@ final class CU {
             else handles.put(f.getKey().getFirst(), handle);
         }
         if (!unresolved.isEmpty()) {
-            return new Loaded(null, library, library + " lacks " + unresolved + " (driver too old? CUDA 12 or newer is needed)");
+            return new Loaded(
+                    null, library, library + " lacks " + unresolved + " (driver too old? CUDA 12 or newer is needed)");
         }
         return new Loaded(new Api(handles), library, null);
     }
@@ -163,14 +175,48 @@ final class CU {
     /** The bound functions, with typed wrappers. */
     static final class Api {
         final Map<String, MethodHandle> handles;
-        private final MethodHandle cuInit, cuDriverGetVersion, cuGetErrorName, cuGetErrorString, cuDeviceGetCount, cuDeviceGet,
-                cuDeviceGetName, cuDeviceGetAttribute, cuDeviceTotalMem, cuDevicePrimaryCtxRetain, cuDevicePrimaryCtxRelease,
-                cuCtxSetCurrent, cuCtxSynchronize, cuMemGetInfo, cuModuleLoadDataEx, cuModuleGetFunction, cuModuleUnload,
-                cuFuncGetAttribute, cuFuncSetAttribute, cuMemAlloc, cuMemFree, cuMemAllocHost, cuMemFreeHost,
-                cuMemcpyHtoDAsync, cuMemcpyDtoHAsync, cuMemcpyDtoDAsync, cuMemsetD8Async, cuStreamCreate, cuStreamSynchronize,
-                cuStreamDestroy, cuLaunchKernel, cuEventCreate, cuEventRecord, cuEventSynchronize, cuEventElapsedTime,
-                cuEventDestroy, cuStreamBeginCapture, cuStreamEndCapture, cuGraphInstantiateWithFlags, cuGraphLaunch,
-                cuGraphExecDestroy, cuGraphDestroy;
+        private final MethodHandle cuInit,
+                cuDriverGetVersion,
+                cuGetErrorName,
+                cuGetErrorString,
+                cuDeviceGetCount,
+                cuDeviceGet,
+                cuDeviceGetName,
+                cuDeviceGetAttribute,
+                cuDeviceTotalMem,
+                cuDevicePrimaryCtxRetain,
+                cuDevicePrimaryCtxRelease,
+                cuCtxSetCurrent,
+                cuCtxSynchronize,
+                cuMemGetInfo,
+                cuModuleLoadDataEx,
+                cuModuleGetFunction,
+                cuModuleUnload,
+                cuFuncGetAttribute,
+                cuFuncSetAttribute,
+                cuMemAlloc,
+                cuMemFree,
+                cuMemAllocHost,
+                cuMemFreeHost,
+                cuMemcpyHtoDAsync,
+                cuMemcpyDtoHAsync,
+                cuMemcpyDtoDAsync,
+                cuMemsetD8Async,
+                cuStreamCreate,
+                cuStreamSynchronize,
+                cuStreamDestroy,
+                cuLaunchKernel,
+                cuEventCreate,
+                cuEventRecord,
+                cuEventSynchronize,
+                cuEventElapsedTime,
+                cuEventDestroy,
+                cuStreamBeginCapture,
+                cuStreamEndCapture,
+                cuGraphInstantiateWithFlags,
+                cuGraphLaunch,
+                cuGraphExecDestroy,
+                cuGraphDestroy;
 
         Api(Map<String, MethodHandle> handles) {
             this.handles = Map.copyOf(handles);
@@ -227,9 +273,13 @@ final class CU {
             return new CudaException(result, errorName(result), errorString(result), call, detail);
         }
 
-        String errorName(int result) { return errorText(cuGetErrorName, result); }
+        String errorName(int result) {
+            return errorText(cuGetErrorName, result);
+        }
 
-        String errorString(int result) { return errorText(cuGetErrorString, result); }
+        String errorString(int result) {
+            return errorText(cuGetErrorString, result);
+        }
 
         private static String errorText(MethodHandle function, int result) {
             try (Arena arena = Arena.ofConfined()) {
@@ -244,170 +294,339 @@ final class CU {
         }
 
         int init(int flags) {
-            try { return (int) cuInit.invokeExact(flags); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuInit.invokeExact(flags);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int driverGetVersion(MemorySegment version) {
-            try { return (int) cuDriverGetVersion.invokeExact(version); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDriverGetVersion.invokeExact(version);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int deviceGetCount(MemorySegment count) {
-            try { return (int) cuDeviceGetCount.invokeExact(count); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDeviceGetCount.invokeExact(count);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int deviceGet(MemorySegment device, int ordinal) {
-            try { return (int) cuDeviceGet.invokeExact(device, ordinal); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDeviceGet.invokeExact(device, ordinal);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int deviceGetName(MemorySegment name, int length, int device) {
-            try { return (int) cuDeviceGetName.invokeExact(name, length, device); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDeviceGetName.invokeExact(name, length, device);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int deviceGetAttribute(MemorySegment value, int attribute, int device) {
-            try { return (int) cuDeviceGetAttribute.invokeExact(value, attribute, device); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDeviceGetAttribute.invokeExact(value, attribute, device);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int deviceTotalMem(MemorySegment bytes, int device) {
-            try { return (int) cuDeviceTotalMem.invokeExact(bytes, device); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDeviceTotalMem.invokeExact(bytes, device);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int devicePrimaryCtxRetain(MemorySegment context, int device) {
-            try { return (int) cuDevicePrimaryCtxRetain.invokeExact(context, device); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDevicePrimaryCtxRetain.invokeExact(context, device);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int devicePrimaryCtxRelease(int device) {
-            try { return (int) cuDevicePrimaryCtxRelease.invokeExact(device); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuDevicePrimaryCtxRelease.invokeExact(device);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int ctxSetCurrent(MemorySegment context) {
-            try { return (int) cuCtxSetCurrent.invokeExact(context); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuCtxSetCurrent.invokeExact(context);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int ctxSynchronize() {
-            try { return (int) cuCtxSynchronize.invokeExact(); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuCtxSynchronize.invokeExact();
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memGetInfo(MemorySegment free, MemorySegment total) {
-            try { return (int) cuMemGetInfo.invokeExact(free, total); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemGetInfo.invokeExact(free, total);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        int moduleLoadDataEx(MemorySegment module, MemorySegment image, int numOptions, MemorySegment options,
-                             MemorySegment values) {
+        int moduleLoadDataEx(
+                MemorySegment module,
+                MemorySegment image,
+                int numOptions,
+                MemorySegment options,
+                MemorySegment values) {
             try {
                 return (int) cuModuleLoadDataEx.invokeExact(module, image, numOptions, options, values);
-            } catch (Throwable t) { throw rethrow(t); }
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int moduleGetFunction(MemorySegment function, MemorySegment module, MemorySegment name) {
-            try { return (int) cuModuleGetFunction.invokeExact(function, module, name); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuModuleGetFunction.invokeExact(function, module, name);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int moduleUnload(MemorySegment module) {
-            try { return (int) cuModuleUnload.invokeExact(module); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuModuleUnload.invokeExact(module);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int funcGetAttribute(MemorySegment value, int attribute, MemorySegment function) {
-            try { return (int) cuFuncGetAttribute.invokeExact(value, attribute, function); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuFuncGetAttribute.invokeExact(value, attribute, function);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int funcSetAttribute(MemorySegment function, int attribute, int value) {
-            try { return (int) cuFuncSetAttribute.invokeExact(function, attribute, value); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuFuncSetAttribute.invokeExact(function, attribute, value);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memAlloc(MemorySegment pointer, long bytes) {
-            try { return (int) cuMemAlloc.invokeExact(pointer, bytes); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemAlloc.invokeExact(pointer, bytes);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memFree(long pointer) {
-            try { return (int) cuMemFree.invokeExact(pointer); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemFree.invokeExact(pointer);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memAllocHost(MemorySegment pointer, long bytes) {
-            try { return (int) cuMemAllocHost.invokeExact(pointer, bytes); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemAllocHost.invokeExact(pointer, bytes);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memFreeHost(MemorySegment pointer) {
-            try { return (int) cuMemFreeHost.invokeExact(pointer); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemFreeHost.invokeExact(pointer);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memcpyHtoDAsync(long dst, MemorySegment src, long bytes, MemorySegment stream) {
-            try { return (int) cuMemcpyHtoDAsync.invokeExact(dst, src, bytes, stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemcpyHtoDAsync.invokeExact(dst, src, bytes, stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memcpyDtoHAsync(MemorySegment dst, long src, long bytes, MemorySegment stream) {
-            try { return (int) cuMemcpyDtoHAsync.invokeExact(dst, src, bytes, stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemcpyDtoHAsync.invokeExact(dst, src, bytes, stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memcpyDtoDAsync(long dst, long src, long bytes, MemorySegment stream) {
-            try { return (int) cuMemcpyDtoDAsync.invokeExact(dst, src, bytes, stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemcpyDtoDAsync.invokeExact(dst, src, bytes, stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int memsetD8Async(long dst, byte value, long count, MemorySegment stream) {
-            try { return (int) cuMemsetD8Async.invokeExact(dst, value, count, stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuMemsetD8Async.invokeExact(dst, value, count, stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int streamCreate(MemorySegment stream, int flags) {
-            try { return (int) cuStreamCreate.invokeExact(stream, flags); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuStreamCreate.invokeExact(stream, flags);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int streamSynchronize(MemorySegment stream) {
-            try { return (int) cuStreamSynchronize.invokeExact(stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuStreamSynchronize.invokeExact(stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int streamDestroy(MemorySegment stream) {
-            try { return (int) cuStreamDestroy.invokeExact(stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuStreamDestroy.invokeExact(stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
-        int launchKernel(MemorySegment function, int gx, int gy, int gz, int bx, int by, int bz, int sharedBytes,
-                         MemorySegment stream, MemorySegment params) {
+        int launchKernel(
+                MemorySegment function,
+                int gx,
+                int gy,
+                int gz,
+                int bx,
+                int by,
+                int bz,
+                int sharedBytes,
+                MemorySegment stream,
+                MemorySegment params) {
             try {
-                return (int) cuLaunchKernel.invokeExact(function, gx, gy, gz, bx, by, bz, sharedBytes, stream, params,
-                        MemorySegment.NULL);
-            } catch (Throwable t) { throw rethrow(t); }
+                return (int) cuLaunchKernel.invokeExact(
+                        function, gx, gy, gz, bx, by, bz, sharedBytes, stream, params, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int eventCreate(MemorySegment event, int flags) {
-            try { return (int) cuEventCreate.invokeExact(event, flags); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuEventCreate.invokeExact(event, flags);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int eventRecord(MemorySegment event, MemorySegment stream) {
-            try { return (int) cuEventRecord.invokeExact(event, stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuEventRecord.invokeExact(event, stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int eventSynchronize(MemorySegment event) {
-            try { return (int) cuEventSynchronize.invokeExact(event); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuEventSynchronize.invokeExact(event);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int eventElapsedTime(MemorySegment millis, MemorySegment start, MemorySegment end) {
-            try { return (int) cuEventElapsedTime.invokeExact(millis, start, end); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuEventElapsedTime.invokeExact(millis, start, end);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int eventDestroy(MemorySegment event) {
-            try { return (int) cuEventDestroy.invokeExact(event); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuEventDestroy.invokeExact(event);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int streamBeginCapture(MemorySegment stream, int mode) {
-            try { return (int) cuStreamBeginCapture.invokeExact(stream, mode); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuStreamBeginCapture.invokeExact(stream, mode);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int streamEndCapture(MemorySegment stream, MemorySegment graph) {
-            try { return (int) cuStreamEndCapture.invokeExact(stream, graph); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuStreamEndCapture.invokeExact(stream, graph);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int graphInstantiate(MemorySegment exec, MemorySegment graph, long flags) {
-            try { return (int) cuGraphInstantiateWithFlags.invokeExact(exec, graph, flags); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuGraphInstantiateWithFlags.invokeExact(exec, graph, flags);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int graphLaunch(MemorySegment exec, MemorySegment stream) {
-            try { return (int) cuGraphLaunch.invokeExact(exec, stream); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuGraphLaunch.invokeExact(exec, stream);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int graphExecDestroy(MemorySegment exec) {
-            try { return (int) cuGraphExecDestroy.invokeExact(exec); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuGraphExecDestroy.invokeExact(exec);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         int graphDestroy(MemorySegment graph) {
-            try { return (int) cuGraphDestroy.invokeExact(graph); } catch (Throwable t) { throw rethrow(t); }
+            try {
+                return (int) cuGraphDestroy.invokeExact(graph);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         /** Reads one int-valued device attribute. */
@@ -427,7 +646,9 @@ final class CU {
             }
         }
 
-        static long readLong(MemorySegment segment) { return segment.get(JAVA_LONG, 0); }
+        static long readLong(MemorySegment segment) {
+            return segment.get(JAVA_LONG, 0);
+        }
     }
 
     static RuntimeException rethrow(Throwable t) {

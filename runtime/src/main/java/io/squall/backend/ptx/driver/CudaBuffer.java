@@ -19,9 +19,13 @@ public final class CudaBuffer implements AutoCloseable {
         return address;
     }
 
-    public long size() { return size; }
+    public long size() {
+        return size;
+    }
 
-    public CudaContext context() { return context; }
+    public CudaContext context() {
+        return context;
+    }
 
     @Override
     public void close() {

@@ -30,12 +30,16 @@ public final class CudaContext implements AutoCloseable {
     public static CudaContext primary(CudaDevice device) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment context = arena.allocate(ADDRESS);
-            device.api.check(device.api.devicePrimaryCtxRetain(context, device.handle), "cuDevicePrimaryCtxRetain(" + device.name() + ")");
+            device.api.check(
+                    device.api.devicePrimaryCtxRetain(context, device.handle),
+                    "cuDevicePrimaryCtxRetain(" + device.name() + ")");
             return new CudaContext(device, context.get(ADDRESS, 0));
         }
     }
 
-    public CudaDevice device() { return device; }
+    public CudaDevice device() {
+        return device;
+    }
 
     /** Makes this context current on the calling thread (cuCtxSetCurrent) unless it already is. */
     void makeCurrent() {
@@ -54,7 +58,8 @@ public final class CudaContext implements AutoCloseable {
             MemorySegment pointer = arena.allocate(JAVA_LONG);
             int result = api.memAlloc(pointer, bytes);
             if (result != CU.CUDA_SUCCESS) {
-                throw api.exception(result, "cuMemAlloc_v2", bytes + " bytes on " + device.name() + " (free " + freeMemory() + ")");
+                throw api.exception(
+                        result, "cuMemAlloc_v2", bytes + " bytes on " + device.name() + " (free " + freeMemory() + ")");
             }
             return new CudaBuffer(this, pointer.get(JAVA_LONG, 0), bytes);
         }

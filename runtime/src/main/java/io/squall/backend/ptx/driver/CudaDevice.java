@@ -8,12 +8,23 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 /** A CUDA device and its properties, read once at discovery. */
 public final class CudaDevice {
     final CU.Api api;
-    final int handle;   // CUdevice
+    final int handle; // CUdevice
     private final int ordinal;
     private final String name;
     private final long totalMem;
-    private final int ccMajor, ccMinor, multiprocessors, maxThreadsPerBlock, maxThreadsPerMultiprocessor, warpSize,
-            sharedMemPerBlock, sharedMemPerBlockOptin, clockKHz, memoryClockKHz, memoryBusWidth, l2CacheSize, pciBusId;
+    private final int ccMajor,
+            ccMinor,
+            multiprocessors,
+            maxThreadsPerBlock,
+            maxThreadsPerMultiprocessor,
+            warpSize,
+            sharedMemPerBlock,
+            sharedMemPerBlockOptin,
+            clockKHz,
+            memoryClockKHz,
+            memoryBusWidth,
+            l2CacheSize,
+            pciBusId;
 
     CudaDevice(CU.Api api, int ordinal, int handle) {
         this.api = api;
@@ -43,29 +54,76 @@ public final class CudaDevice {
     }
 
     /** Position in {@link Cuda#devices()}. */
-    public int ordinal() { return ordinal; }
-    public String name() { return name; }
-    public int computeCapabilityMajor() { return ccMajor; }
-    public int computeCapabilityMinor() { return ccMinor; }
+    public int ordinal() {
+        return ordinal;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int computeCapabilityMajor() {
+        return ccMajor;
+    }
+
+    public int computeCapabilityMinor() {
+        return ccMinor;
+    }
     /** The PTX target for this device, e.g. "sm_90". */
-    public String smArch() { return "sm_" + ccMajor + ccMinor; }
+    public String smArch() {
+        return "sm_" + ccMajor + ccMinor;
+    }
     /** Total device memory in bytes. */
-    public long totalMem() { return totalMem; }
-    public int multiprocessors() { return multiprocessors; }
-    public int maxThreadsPerBlock() { return maxThreadsPerBlock; }
-    public int maxThreadsPerMultiprocessor() { return maxThreadsPerMultiprocessor; }
-    public int warpSize() { return warpSize; }
+    public long totalMem() {
+        return totalMem;
+    }
+
+    public int multiprocessors() {
+        return multiprocessors;
+    }
+
+    public int maxThreadsPerBlock() {
+        return maxThreadsPerBlock;
+    }
+
+    public int maxThreadsPerMultiprocessor() {
+        return maxThreadsPerMultiprocessor;
+    }
+
+    public int warpSize() {
+        return warpSize;
+    }
     /** Shared memory a block gets without opting in (usually 48 KiB). */
-    public int sharedMemPerBlock() { return sharedMemPerBlock; }
+    public int sharedMemPerBlock() {
+        return sharedMemPerBlock;
+    }
     /** Shared memory a block may use after opting in per function (launch does that when asked for more). */
-    public int sharedMemPerBlockOptin() { return sharedMemPerBlockOptin; }
-    public int clockKHz() { return clockKHz; }
+    public int sharedMemPerBlockOptin() {
+        return sharedMemPerBlockOptin;
+    }
+
+    public int clockKHz() {
+        return clockKHz;
+    }
     /** Peak memory clock (kHz; may be 0 on recent drivers that no longer report it). */
-    public int memoryClockKHz() { return memoryClockKHz; }
-    public int memoryBusWidthBits() { return memoryBusWidth; }
-    public int l2CacheBytes() { return l2CacheSize; }
-    public int pciBusId() { return pciBusId; }
+    public int memoryClockKHz() {
+        return memoryClockKHz;
+    }
+
+    public int memoryBusWidthBits() {
+        return memoryBusWidth;
+    }
+
+    public int l2CacheBytes() {
+        return l2CacheSize;
+    }
+
+    public int pciBusId() {
+        return pciBusId;
+    }
 
     @Override
-    public String toString() { return name + " (" + smArch() + ", " + multiprocessors + " SMs, " + (totalMem >> 20) + " MiB)"; }
+    public String toString() {
+        return name + " (" + smArch() + ", " + multiprocessors + " SMs, " + (totalMem >> 20) + " MiB)";
+    }
 }

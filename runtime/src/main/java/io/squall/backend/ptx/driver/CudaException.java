@@ -7,18 +7,25 @@ public class CudaException extends RuntimeException {
     private final String call;
 
     CudaException(int errorCode, String errorName, String description, String call, String detail) {
-        super(call + " failed: " + errorName + " (" + errorCode + "): " + description + (detail == null ? "" : "; " + detail));
+        super(call + " failed: " + errorName + " (" + errorCode + "): " + description
+                + (detail == null ? "" : "; " + detail));
         this.errorCode = errorCode;
         this.errorName = errorName;
         this.call = call;
     }
 
     /** The CUresult value. */
-    public int errorCode() { return errorCode; }
+    public int errorCode() {
+        return errorCode;
+    }
 
     /** The CUDA_ERROR_* name, from cuGetErrorName. */
-    public String errorName() { return errorName; }
+    public String errorName() {
+        return errorName;
+    }
 
     /** The driver function that failed, e.g. "cuModuleLoadDataEx". */
-    public String call() { return call; }
+    public String call() {
+        return call;
+    }
 }

@@ -10,7 +10,7 @@ public final class CudaFunction {
     private final CudaModule module;
     final MemorySegment handle;
     private final String name;
-    private int dynamicSharedLimit = -1;   // -1: the default (48 KiB) not yet raised
+    private int dynamicSharedLimit = -1; // -1: the default (48 KiB) not yet raised
 
     CudaFunction(CudaModule module, MemorySegment handle, String name) {
         this.module = module;
@@ -18,22 +18,31 @@ public final class CudaFunction {
         this.name = name;
     }
 
-    public String name() { return name; }
+    public String name() {
+        return name;
+    }
 
-    public CudaModule module() { return module; }
+    public CudaModule module() {
+        return module;
+    }
 
     /** Registers per thread the JIT allocated. */
-    public int registers() { return attribute(CU.CU_FUNC_ATTRIBUTE_NUM_REGS); }
+    public int registers() {
+        return attribute(CU.CU_FUNC_ATTRIBUTE_NUM_REGS);
+    }
 
     /** The largest block this function can be launched with (limited by its registers). */
-    public int maxThreadsPerBlock() { return attribute(CU.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK); }
+    public int maxThreadsPerBlock() {
+        return attribute(CU.CU_FUNC_ATTRIBUTE_MAX_THREADS_PER_BLOCK);
+    }
 
     private int attribute(int attribute) {
         CudaContext context = module.context();
         context.makeCurrent();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(JAVA_INT);
-            context.api.check(context.api.funcGetAttribute(value, attribute, handle), "cuFuncGetAttribute(" + name + ")");
+            context.api.check(
+                    context.api.funcGetAttribute(value, attribute, handle), "cuFuncGetAttribute(" + name + ")");
             return value.get(JAVA_INT, 0);
         }
     }
@@ -44,9 +53,13 @@ public final class CudaFunction {
         CudaContext context = module.context();
         int result = context.api.funcSetAttribute(handle, CU.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, bytes);
         if (result != CU.CUDA_SUCCESS) {
-            throw context.api.exception(result, "cuFuncSetAttribute", "kernel '" + name + "' asks for " + bytes
-                    + " bytes of dynamic shared memory; " + context.device().name() + " allows "
-                    + context.device().sharedMemPerBlockOptin());
+            throw context.api.exception(
+                    result,
+                    "cuFuncSetAttribute",
+                    "kernel '" + name + "' asks for " + bytes
+                            + " bytes of dynamic shared memory; "
+                            + context.device().name() + " allows "
+                            + context.device().sharedMemPerBlockOptin());
         }
         dynamicSharedLimit = bytes;
     }

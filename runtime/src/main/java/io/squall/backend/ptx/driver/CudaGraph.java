@@ -13,8 +13,10 @@ public final class CudaGraph implements AutoCloseable {
     private final CudaContext context;
     private final MemorySegment graph;
     private final MemorySegment exec;
+
     @SuppressWarnings("unused") // keeps the captured copies' host memory reachable while the graph can replay
     private final List<Object> hostMemory;
+
     private boolean closed;
 
     CudaGraph(CudaContext context, MemorySegment graph, MemorySegment exec, List<Object> hostMemory) {

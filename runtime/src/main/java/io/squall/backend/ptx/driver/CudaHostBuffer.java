@@ -21,9 +21,13 @@ public final class CudaHostBuffer implements AutoCloseable {
     }
 
     /** The pinned memory; valid until close. */
-    public MemorySegment segment() { return segment; }
+    public MemorySegment segment() {
+        return segment;
+    }
 
-    public long size() { return segment.byteSize(); }
+    public long size() {
+        return segment.byteSize();
+    }
 
     @Override
     public void close() {

@@ -9,5 +9,7 @@ public final class CudaJitException extends CudaException {
         this.jitLog = jitLog;
     }
 
-    public String jitLog() { return jitLog; }
+    public String jitLog() {
+        return jitLog;
+    }
 }

@@ -31,8 +31,13 @@ public final class CudaModule implements AutoCloseable {
         CU.Api api = context.api;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment infoLog = arena.allocate(LOG_BYTES), errorLog = arena.allocate(LOG_BYTES);
-            MemorySegment options = arena.allocateFrom(JAVA_INT, CU.CU_JIT_INFO_LOG_BUFFER, CU.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES,
-                    CU.CU_JIT_ERROR_LOG_BUFFER, CU.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES, CU.CU_JIT_LOG_VERBOSE);
+            MemorySegment options = arena.allocateFrom(
+                    JAVA_INT,
+                    CU.CU_JIT_INFO_LOG_BUFFER,
+                    CU.CU_JIT_INFO_LOG_BUFFER_SIZE_BYTES,
+                    CU.CU_JIT_ERROR_LOG_BUFFER,
+                    CU.CU_JIT_ERROR_LOG_BUFFER_SIZE_BYTES,
+                    CU.CU_JIT_LOG_VERBOSE);
             // Option values are void*: buffers as pointers, sizes and flags as integers in the pointer slot.
             MemorySegment values = arena.allocate(ADDRESS, 5);
             values.setAtIndex(ADDRESS, 0, infoLog);
@@ -59,15 +64,20 @@ public final class CudaModule implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment function = arena.allocate(ADDRESS);
             int result = context.api.moduleGetFunction(function, handle, arena.allocateFrom(name));
-            if (result != CU.CUDA_SUCCESS) throw context.api.exception(result, "cuModuleGetFunction", "kernel '" + name + "'");
+            if (result != CU.CUDA_SUCCESS)
+                throw context.api.exception(result, "cuModuleGetFunction", "kernel '" + name + "'");
             return new CudaFunction(this, function.get(ADDRESS, 0), name);
         }
     }
 
     /** The JIT's informational log (registers and spills per kernel with verbose logging). */
-    public String jitLog() { return jitLog; }
+    public String jitLog() {
+        return jitLog;
+    }
 
-    public CudaContext context() { return context; }
+    public CudaContext context() {
+        return context;
+    }
 
     @Override
     public void close() {

@@ -33,13 +33,16 @@ public final class CudaStream implements AutoCloseable {
         this.handle = handle;
     }
 
-    public CudaContext context() { return context; }
+    public CudaContext context() {
+        return context;
+    }
 
     /** Copies {@code bytes} of host memory {@code src} to {@code dst} at {@code dstOffset} (cuMemcpyHtoDAsync_v2). */
     public void copyToDevice(CudaBuffer dst, long dstOffset, MemorySegment src, long bytes) {
         checkRange("copy to device", dst, dstOffset, src, bytes);
         MemorySegment host = src.isNative() ? src : staged(src, bytes);
-        context.api.check(context.api.memcpyHtoDAsync(dst.address() + dstOffset, host, bytes, handle),
+        context.api.check(
+                context.api.memcpyHtoDAsync(dst.address() + dstOffset, host, bytes, handle),
                 "cuMemcpyHtoDAsync_v2 (" + bytes + " bytes)");
         inFlight.add(host);
     }
@@ -49,31 +52,39 @@ public final class CudaStream implements AutoCloseable {
         checkRange("copy to host", src, srcOffset, dst, bytes);
         MemorySegment host = dst;
         if (!dst.isNative()) {
-            if (capturing) throw new IllegalArgumentException("a captured copy needs native (preferably pinned) host memory");
+            if (capturing)
+                throw new IllegalArgumentException("a captured copy needs native (preferably pinned) host memory");
             host = Arena.ofAuto().allocate(bytes, 16);
             MemorySegment staging = host;
             afterSync.add(() -> MemorySegment.copy(staging, 0, dst, 0, bytes));
         }
-        context.api.check(context.api.memcpyDtoHAsync(host, src.address() + srcOffset, bytes, handle),
+        context.api.check(
+                context.api.memcpyDtoHAsync(host, src.address() + srcOffset, bytes, handle),
                 "cuMemcpyDtoHAsync_v2 (" + bytes + " bytes)");
         inFlight.add(host);
     }
 
     /** Device-to-device copy (cuMemcpyDtoDAsync_v2). */
     public void copy(CudaBuffer dst, long dstOffset, CudaBuffer src, long srcOffset, long bytes) {
-        if (bytes <= 0 || dstOffset < 0 || srcOffset < 0 || dstOffset + bytes > dst.size() || srcOffset + bytes > src.size()) {
+        if (bytes <= 0
+                || dstOffset < 0
+                || srcOffset < 0
+                || dstOffset + bytes > dst.size()
+                || srcOffset + bytes > src.size()) {
             throw new IllegalArgumentException("device copy of " + bytes + " bytes from offset " + srcOffset + " of "
                     + src.size() + " to offset " + dstOffset + " of " + dst.size() + " is out of bounds");
         }
         context.makeCurrent();
-        context.api.check(context.api.memcpyDtoDAsync(dst.address() + dstOffset, src.address() + srcOffset, bytes, handle),
+        context.api.check(
+                context.api.memcpyDtoDAsync(dst.address() + dstOffset, src.address() + srcOffset, bytes, handle),
                 "cuMemcpyDtoDAsync_v2");
     }
 
     /** Sets {@code bytes} bytes of {@code dst} from {@code offset} to {@code value} (cuMemsetD8Async). */
     public void fill(CudaBuffer dst, long offset, long bytes, byte value) {
         if (bytes <= 0 || offset < 0 || offset + bytes > dst.size()) {
-            throw new IllegalArgumentException("fill of " + bytes + " bytes at " + offset + " exceeds the " + dst.size() + "-byte buffer");
+            throw new IllegalArgumentException(
+                    "fill of " + bytes + " bytes at " + offset + " exceeds the " + dst.size() + "-byte buffer");
         }
         context.makeCurrent();
         context.api.check(context.api.memsetD8Async(dst.address() + offset, value, bytes, handle), "cuMemsetD8Async");
@@ -86,7 +97,8 @@ public final class CudaStream implements AutoCloseable {
      */
     public void launch(CudaFunction function, int[] grid, int[] block, int sharedBytes, Object... args) {
         int[] g = dims("grid", function, grid), b = dims("block", function, block);
-        if (sharedBytes < 0) throw new IllegalArgumentException("negative shared memory size for kernel '" + function.name() + "'");
+        if (sharedBytes < 0)
+            throw new IllegalArgumentException("negative shared memory size for kernel '" + function.name() + "'");
         context.makeCurrent();
         function.ensureDynamicShared(sharedBytes);
         try (Arena arena = Arena.ofConfined()) {
@@ -95,11 +107,16 @@ public final class CudaStream implements AutoCloseable {
             for (int i = 0; i < args.length; i++) {
                 params.setAtIndex(ADDRESS, i, argumentValue(arena, function, i, args[i]));
             }
-            int result = context.api.launchKernel(function.handle, g[0], g[1], g[2], b[0], b[1], b[2], sharedBytes, handle, params);
+            int result = context.api.launchKernel(
+                    function.handle, g[0], g[1], g[2], b[0], b[1], b[2], sharedBytes, handle, params);
             if (result != CU.CUDA_SUCCESS) {
-                throw context.api.exception(result, "cuLaunchKernel", "kernel '" + function.name() + "', grid "
-                        + Arrays.toString(g) + ", block " + Arrays.toString(b) + ", " + sharedBytes + " bytes shared, "
-                        + args.length + " arguments");
+                throw context.api.exception(
+                        result,
+                        "cuLaunchKernel",
+                        "kernel '" + function.name() + "', grid "
+                                + Arrays.toString(g) + ", block " + Arrays.toString(b) + ", " + sharedBytes
+                                + " bytes shared, "
+                                + args.length + " arguments");
             }
         }
     }
@@ -107,28 +124,32 @@ public final class CudaStream implements AutoCloseable {
     private static MemorySegment argumentValue(Arena arena, CudaFunction function, int index, Object arg) {
         return switch (arg) {
             case CudaBuffer buffer -> arena.allocateFrom(JAVA_LONG, buffer.address());
-            case CudaHostBuffer pinned -> arena.allocateFrom(JAVA_LONG, pinned.segment().address());
+            case CudaHostBuffer pinned ->
+                arena.allocateFrom(JAVA_LONG, pinned.segment().address());
             case Integer v -> arena.allocateFrom(JAVA_INT, v);
             case Long v -> arena.allocateFrom(JAVA_LONG, v);
             case Float v -> arena.allocateFrom(JAVA_FLOAT, v);
             case Double v -> arena.allocateFrom(JAVA_DOUBLE, v);
             case Short v -> arena.allocateFrom(JAVA_SHORT, v);
             case Byte v -> arena.allocateFrom(JAVA_BYTE, v);
-            case null -> throw new IllegalArgumentException("kernel '" + function.name() + "': argument " + index + " is null");
-            default -> throw new IllegalArgumentException("kernel '" + function.name() + "': argument " + index + " has type "
-                    + arg.getClass().getName() + "; expected CudaBuffer, CudaHostBuffer or a boxed primitive");
+            case null ->
+                throw new IllegalArgumentException("kernel '" + function.name() + "': argument " + index + " is null");
+            default ->
+                throw new IllegalArgumentException("kernel '" + function.name() + "': argument " + index + " has type "
+                        + arg.getClass().getName() + "; expected CudaBuffer, CudaHostBuffer or a boxed primitive");
         };
     }
 
     private static int[] dims(String what, CudaFunction function, int[] sizes) {
         if (sizes.length < 1 || sizes.length > 3) {
-            throw new IllegalArgumentException("kernel '" + function.name() + "': " + what + " needs 1 to 3 dimensions, got " + sizes.length);
+            throw new IllegalArgumentException(
+                    "kernel '" + function.name() + "': " + what + " needs 1 to 3 dimensions, got " + sizes.length);
         }
         int[] padded = {1, 1, 1};
         for (int d = 0; d < sizes.length; d++) {
             if (sizes[d] <= 0) {
-                throw new IllegalArgumentException("kernel '" + function.name() + "': " + what + " sizes must be positive: "
-                        + Arrays.toString(sizes));
+                throw new IllegalArgumentException("kernel '" + function.name() + "': " + what
+                        + " sizes must be positive: " + Arrays.toString(sizes));
             }
             padded[d] = sizes[d];
         }
@@ -157,7 +178,9 @@ public final class CudaStream implements AutoCloseable {
         if (capturing) throw new IllegalStateException("stream is already capturing");
         context.makeCurrent();
         synchronize();
-        context.api.check(context.api.streamBeginCapture(handle, CU.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL), "cuStreamBeginCapture_v2");
+        context.api.check(
+                context.api.streamBeginCapture(handle, CU.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL),
+                "cuStreamBeginCapture_v2");
         capturing = true;
     }
 
@@ -181,19 +204,23 @@ public final class CudaStream implements AutoCloseable {
         }
     }
 
-    public boolean isCapturing() { return capturing; }
+    public boolean isCapturing() {
+        return capturing;
+    }
 
     private void checkRange(String what, CudaBuffer buffer, long offset, MemorySegment host, long bytes) {
         checkOpen();
         if (bytes <= 0 || offset < 0 || offset + bytes > buffer.size() || bytes > host.byteSize()) {
             throw new IllegalArgumentException(what + " of " + bytes + " bytes at device offset " + offset
-                    + " is out of bounds: device buffer has " + buffer.size() + " bytes, host memory " + host.byteSize());
+                    + " is out of bounds: device buffer has " + buffer.size() + " bytes, host memory "
+                    + host.byteSize());
         }
         context.makeCurrent();
     }
 
     private MemorySegment staged(MemorySegment heap, long bytes) {
-        if (capturing) throw new IllegalArgumentException("a captured copy needs native (preferably pinned) host memory");
+        if (capturing)
+            throw new IllegalArgumentException("a captured copy needs native (preferably pinned) host memory");
         MemorySegment copy = Arena.ofAuto().allocate(bytes, 16);
         MemorySegment.copy(heap, 0, copy, 0, bytes);
         return copy;
@@ -208,7 +235,11 @@ public final class CudaStream implements AutoCloseable {
     public void close() {
         if (closed) return;
         if (capturing) {
-            try { endCapture().close(); } catch (CudaException ignored) { /* the capture was invalid; the stream still goes */ }
+            try {
+                endCapture().close();
+            } catch (CudaException ignored) {
+                /* the capture was invalid; the stream still goes */
+            }
         }
         synchronize();
         closed = true;

@@ -14,8 +14,7 @@ public final class SpirTranslator {
     /** clBuildProgram options that make a cl_khr_spir device read the binary as SPIR 1.2. */
     public static final String BUILD_OPTIONS = "-x spir -spir-std=1.2";
 
-    private SpirTranslator() {
-    }
+    private SpirTranslator() {}
 
     /** True when the translator is installed. */
     public static boolean isAvailable() {
@@ -26,19 +25,23 @@ public final class SpirTranslator {
     public static byte[] toSpirBitcode(SpirvBinary module) {
         Path tool = SpirvTools.llvmSpirv();
         if (tool == null) {
-            throw new IllegalStateException("llvm-spirv is not installed (Debian package llvm-spirv-15): it is needed to run SPIR-V on "
-                    + "OpenCL 1.2 devices that take SPIR (cl_khr_spir) instead of SPIR-V");
+            throw new IllegalStateException(
+                    "llvm-spirv is not installed (Debian package llvm-spirv-15): it is needed to run SPIR-V on "
+                            + "OpenCL 1.2 devices that take SPIR (cl_khr_spir) instead of SPIR-V");
         }
         Path out = null;
         try {
             out = Files.createTempFile("squall-" + module.entryName(), ".bc");
-            SpirvTools.Result r = SpirvTools.runOn(module, tool, List.of("-r", "--spirv-target-env=CL1.2"), List.of("-o", out.toString()));
+            SpirvTools.Result r = SpirvTools.runOn(
+                    module, tool, List.of("-r", "--spirv-target-env=CL1.2"), List.of("-o", out.toString()));
             if (!r.ok()) {
-                throw new IllegalStateException("llvm-spirv could not translate the SPIR-V of " + module.entryName() + " to SPIR:\n" + r.output());
+                throw new IllegalStateException("llvm-spirv could not translate the SPIR-V of " + module.entryName()
+                        + " to SPIR:\n" + r.output());
             }
             return Files.readAllBytes(out);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot translate the SPIR-V of " + module.entryName() + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot translate the SPIR-V of " + module.entryName() + ": " + e.getMessage(), e);
         } finally {
             SpirvTools.deleteQuietly(out);
         }

@@ -39,12 +39,14 @@ public record SpirvBinary(String entryName, int[] words) {
     /** Words from little-endian bytes (a .spv file); a clear error when they are not a SPIR-V module. */
     public static SpirvBinary fromBytes(String entryName, byte[] bytes) {
         if (bytes.length < 20 || bytes.length % 4 != 0) {
-            throw new IllegalArgumentException("not a SPIR-V module: " + bytes.length + " bytes (a module is a header of 5 words and more)");
+            throw new IllegalArgumentException(
+                    "not a SPIR-V module: " + bytes.length + " bytes (a module is a header of 5 words and more)");
         }
         int[] w = new int[bytes.length / 4];
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(w);
         if (w[0] != Spv.MAGIC) {
-            throw new IllegalArgumentException("not a SPIR-V module: magic number 0x" + Integer.toHexString(w[0]) + " at offset 0");
+            throw new IllegalArgumentException(
+                    "not a SPIR-V module: magic number 0x" + Integer.toHexString(w[0]) + " at offset 0");
         }
         return new SpirvBinary(entryName, w);
     }

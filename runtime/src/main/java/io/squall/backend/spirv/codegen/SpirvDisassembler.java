@@ -12,8 +12,7 @@ import java.util.Arrays;
 public final class SpirvDisassembler {
     private final java.util.Map<Integer, String> names = new java.util.HashMap<>();
 
-    private SpirvDisassembler() {
-    }
+    private SpirvDisassembler() {}
 
     public static String disassemble(SpirvBinary module) {
         return new SpirvDisassembler().text(module.words(), module.version());
@@ -27,7 +26,11 @@ public final class SpirvDisassembler {
             }
         }
         StringBuilder out = new StringBuilder();
-        out.append("; SPIR-V ").append(version).append("\n; Bound: ").append(w[3]).append('\n');
+        out.append("; SPIR-V ")
+                .append(version)
+                .append("\n; Bound: ")
+                .append(w[3])
+                .append('\n');
         int i = 5;
         while (i < w.length) {
             int count = w[i] >>> 16;
@@ -36,7 +39,8 @@ public final class SpirvDisassembler {
                 out.append("; malformed instruction at word ").append(i).append('\n');
                 break;
             }
-            out.append(line(Op.of(code), code, Arrays.copyOfRange(w, i + 1, i + count))).append('\n');
+            out.append(line(Op.of(code), code, Arrays.copyOfRange(w, i + 1, i + count)))
+                    .append('\n');
             i += count;
         }
         return out.toString();
@@ -66,29 +70,50 @@ public final class SpirvDisassembler {
             sb.append(' ').append(type);
         }
         int[] rest = Arrays.copyOfRange(o, k, o.length);
-        sb.append(switch (op) {
-            case Name -> " " + id(rest[0]) + " " + string(rest, 1);
-            case ExtInstImport -> " " + string(rest, 0);
-            case EntryPoint -> " Kernel " + id(rest[1]) + " " + string(rest, 2) + ids(rest, 2 + stringWords(rest, 2));
-            case ExecutionMode -> " " + id(rest[0]) + " " + (rest[1] == Spv.EXECUTION_MODE_LOCAL_SIZE ? "LocalSize" :
-                    rest[1] == Spv.EXECUTION_MODE_CONTRACTION_OFF ? "ContractionOff" : Integer.toString(rest[1])) + literals(rest, 2);
-            case Capability -> " " + capability(rest[0]);
-            case MemoryModel -> rest[0] == Spv.ADDRESSING_PHYSICAL64 && rest[1] == Spv.MEMORY_MODEL_OPENCL ? " Physical64 OpenCL" : literals(rest, 0);
-            case Source -> (rest[0] == Spv.SOURCE_OPENCL_C ? " OpenCL_C" : " " + rest[0]) + literals(rest, 1);
-            case TypeInt, TypeFloat -> literals(rest, 0);
-            case TypeVector -> " " + id(rest[0]) + " " + rest[1];
-            case TypePointer, Variable -> " " + storageClass(rest[0]) + ids(rest, 1);
-            case Constant -> " " + (rest.length == 2 ? Long.toString((rest[1] & 0xffffffffL) << 32 | (rest[0] & 0xffffffffL)) : Integer.toString(rest[0]));
-            case Decorate -> " " + id(rest[0]) + " " + (rest[1] == Spv.DECORATION_BUILTIN ? "BuiltIn " + rest[2]
-                    : rest[1] == Spv.DECORATION_CONSTANT ? "Constant" : rest[1] + literals(rest, 2));
-            case ExtInst -> " " + id(rest[0]) + " " + Spv.OpenCLStd.nameOf(rest[1]) + ids(rest, 2);
-            case Function -> " None " + id(rest[1]);
-            case Load -> " " + id(rest[0]) + memoryAccess(rest, 1);
-            case Store -> " " + id(rest[0]) + " " + id(rest[1]) + memoryAccess(rest, 2);
-            case CompositeExtract -> " " + id(rest[0]) + literals(rest, 1);
-            case GroupIAdd, GroupFAdd, GroupFMin, GroupSMin, GroupFMax, GroupSMax -> " " + id(rest[0]) + " Reduce " + id(rest[2]);
-            default -> ids(rest, 0);
-        });
+        sb.append(
+                switch (op) {
+                    case Name -> " " + id(rest[0]) + " " + string(rest, 1);
+                    case ExtInstImport -> " " + string(rest, 0);
+                    case EntryPoint ->
+                        " Kernel " + id(rest[1]) + " " + string(rest, 2) + ids(rest, 2 + stringWords(rest, 2));
+                    case ExecutionMode ->
+                        " " + id(rest[0]) + " "
+                                + (rest[1] == Spv.EXECUTION_MODE_LOCAL_SIZE
+                                        ? "LocalSize"
+                                        : rest[1] == Spv.EXECUTION_MODE_CONTRACTION_OFF
+                                                ? "ContractionOff"
+                                                : Integer.toString(rest[1]))
+                                + literals(rest, 2);
+                    case Capability -> " " + capability(rest[0]);
+                    case MemoryModel ->
+                        rest[0] == Spv.ADDRESSING_PHYSICAL64 && rest[1] == Spv.MEMORY_MODEL_OPENCL
+                                ? " Physical64 OpenCL"
+                                : literals(rest, 0);
+                    case Source -> (rest[0] == Spv.SOURCE_OPENCL_C ? " OpenCL_C" : " " + rest[0]) + literals(rest, 1);
+                    case TypeInt, TypeFloat -> literals(rest, 0);
+                    case TypeVector -> " " + id(rest[0]) + " " + rest[1];
+                    case TypePointer, Variable -> " " + storageClass(rest[0]) + ids(rest, 1);
+                    case Constant ->
+                        " "
+                                + (rest.length == 2
+                                        ? Long.toString((rest[1] & 0xffffffffL) << 32 | (rest[0] & 0xffffffffL))
+                                        : Integer.toString(rest[0]));
+                    case Decorate ->
+                        " " + id(rest[0]) + " "
+                                + (rest[1] == Spv.DECORATION_BUILTIN
+                                        ? "BuiltIn " + rest[2]
+                                        : rest[1] == Spv.DECORATION_CONSTANT
+                                                ? "Constant"
+                                                : rest[1] + literals(rest, 2));
+                    case ExtInst -> " " + id(rest[0]) + " " + Spv.OpenCLStd.nameOf(rest[1]) + ids(rest, 2);
+                    case Function -> " None " + id(rest[1]);
+                    case Load -> " " + id(rest[0]) + memoryAccess(rest, 1);
+                    case Store -> " " + id(rest[0]) + " " + id(rest[1]) + memoryAccess(rest, 2);
+                    case CompositeExtract -> " " + id(rest[0]) + literals(rest, 1);
+                    case GroupIAdd, GroupFAdd, GroupFMin, GroupSMin, GroupFMax, GroupSMax ->
+                        " " + id(rest[0]) + " Reduce " + id(rest[2]);
+                    default -> ids(rest, 0);
+                });
         return sb.toString();
     }
 
@@ -131,7 +156,9 @@ public final class SpirvDisassembler {
     }
 
     private static String memoryAccess(int[] o, int from) {
-        return from < o.length && o[from] == Spv.MEMORY_ACCESS_ALIGNED && from + 1 < o.length ? " Aligned " + o[from + 1] : literals(o, from);
+        return from < o.length && o[from] == Spv.MEMORY_ACCESS_ALIGNED && from + 1 < o.length
+                ? " Aligned " + o[from + 1]
+                : literals(o, from);
     }
 
     private static String storageClass(int s) {

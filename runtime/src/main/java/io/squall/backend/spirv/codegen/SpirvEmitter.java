@@ -1,7 +1,7 @@
 package io.squall.backend.spirv.codegen;
 
-import io.squall.jit.ir.Instruction.LoadBytes;
-
+import io.squall.backend.spirv.codegen.SpirvModule.Words;
+import io.squall.backend.spirv.codegen.Spv.OpenCLStd;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
 import io.squall.jit.ir.AddressSpace;
@@ -9,14 +9,6 @@ import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Function;
 import io.squall.jit.ir.Instruction;
-import io.squall.jit.ir.Parameter;
-import io.squall.jit.ir.Phi;
-import io.squall.jit.ir.PointerType;
-import io.squall.jit.ir.ScalarType;
-import io.squall.jit.ir.Temp;
-import io.squall.jit.ir.Terminator;
-import io.squall.jit.ir.Type;
-import io.squall.jit.ir.Value;
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.AtomicRMW;
 import io.squall.jit.ir.Instruction.Barrier;
@@ -26,6 +18,7 @@ import io.squall.jit.ir.Instruction.BinaryOperator;
 import io.squall.jit.ir.Instruction.Compare;
 import io.squall.jit.ir.Instruction.Convert;
 import io.squall.jit.ir.Instruction.Load;
+import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
 import io.squall.jit.ir.Instruction.Select;
@@ -34,8 +27,14 @@ import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.Unary;
 import io.squall.jit.ir.Instruction.WorkItem;
-import io.squall.backend.spirv.codegen.Spv.OpenCLStd;
-import io.squall.backend.spirv.codegen.SpirvModule.Words;
+import io.squall.jit.ir.Parameter;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.PointerType;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Terminator;
+import io.squall.jit.ir.Type;
+import io.squall.jit.ir.Value;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +64,7 @@ public final class SpirvEmitter {
     private final Words prologue = new Words();
     private final Words localVariables = new Words();
     private final Words code = new Words();
-    private final List<int[]> phiPatches = new ArrayList<>();   // {word index in code, block index}
+    private final List<int[]> phiPatches = new ArrayList<>(); // {word index in code, block index}
     private final List<Block> order;
     private int currentLabel;
     private int halfScratch;
@@ -75,11 +74,14 @@ public final class SpirvEmitter {
         this.kernel = kernel;
         this.f = kernel.ir();
         this.caps = caps;
-        for (int cap : new int[] {Spv.CAP_ADDRESSES, Spv.CAP_KERNEL, Spv.CAP_INT64, Spv.CAP_INT8, Spv.CAP_INT16, Spv.CAP_FLOAT16_BUFFER}) {
+        for (int cap : new int[] {
+            Spv.CAP_ADDRESSES, Spv.CAP_KERNEL, Spv.CAP_INT64, Spv.CAP_INT8, Spv.CAP_INT16, Spv.CAP_FLOAT16_BUFFER
+        }) {
             m.capability(cap);
         }
         ext = m.id();
-        m.extInstImports.instruction(Op.ExtInstImport, SpirvModule.concat(new int[] {ext}, SpirvModule.string("OpenCL.std")));
+        m.extInstImports.instruction(
+                Op.ExtInstImport, SpirvModule.concat(new int[] {ext}, SpirvModule.string("OpenCL.std")));
         order = reversePostOrder(f);
     }
 
@@ -98,10 +100,11 @@ public final class SpirvEmitter {
             int id = m.id();
             m.name(id, p.name());
             paramIds.add(id);
-            if (t == ScalarType.I1) {           // kernels cannot take bool: passed as a char
+            if (t == ScalarType.I1) { // kernels cannot take bool: passed as a char
                 paramTypes.add(m.typeInt(8));
-                paramFixups.add(() -> emitTo(prologue, v(p.value()), Op.INotEqual, m.typeBool(), id, m.constantInt(8, 0)));
-            } else if (t == ScalarType.F16) {   // passed as its binary16 bits, widened here
+                paramFixups.add(
+                        () -> emitTo(prologue, v(p.value()), Op.INotEqual, m.typeBool(), id, m.constantInt(8, 0)));
+            } else if (t == ScalarType.F16) { // passed as its binary16 bits, widened here
                 paramTypes.add(m.typeInt(16));
                 paramFixups.add(() -> bitsToHalf(prologue, v(p.value()), id));
             } else {
@@ -109,7 +112,8 @@ public final class SpirvEmitter {
                 ids.put(p.value(), id);
             }
         }
-        int fnType = m.typeFunction(voidType, paramTypes.stream().mapToInt(Integer::intValue).toArray());
+        int fnType = m.typeFunction(
+                voidType, paramTypes.stream().mapToInt(Integer::intValue).toArray());
         int fn = m.id();
         m.name(fn, kernel.entryName());
         for (Block b : order) {
@@ -123,22 +127,28 @@ public final class SpirvEmitter {
             code.set(patch[0], lastLabels.get(order.get(patch[1])));
         }
         if (usesDouble && !caps.fp64()) {
-            throw new IllegalArgumentException(kernel.javaName() + " uses double precision, which this device does not support (no cl_khr_fp64)");
+            throw new IllegalArgumentException(
+                    kernel.javaName() + " uses double precision, which this device does not support (no cl_khr_fp64)");
         }
         Words fw = m.functions;
         fw.instruction(Op.Function, voidType, fn, 0, fnType);
         for (int i = 0; i < paramIds.size(); i++) {
             fw.instruction(Op.FunctionParameter, paramTypes.get(i), paramIds.get(i));
         }
-        fw.instruction(Op.Label, m.id());     // a first block no branch targets, holding the function's variables
+        fw.instruction(Op.Label, m.id()); // a first block no branch targets, holding the function's variables
         fw.addAll(localVariables);
         fw.addAll(prologue);
         fw.instruction(Op.Branch, labels.get(order.getFirst()));
         fw.addAll(code);
         fw.instruction(Op.FunctionEnd);
 
-        int[] entry = SpirvModule.concat(new int[] {Spv.EXECUTION_MODEL_KERNEL, fn}, SpirvModule.string(kernel.entryName()));
-        m.entryPoints.instruction(Op.EntryPoint, SpirvModule.concat(entry, builtins.values().stream().mapToInt(Integer::intValue).toArray()));
+        int[] entry =
+                SpirvModule.concat(new int[] {Spv.EXECUTION_MODEL_KERNEL, fn}, SpirvModule.string(kernel.entryName()));
+        m.entryPoints.instruction(
+                Op.EntryPoint,
+                SpirvModule.concat(
+                        entry,
+                        builtins.values().stream().mapToInt(Integer::intValue).toArray()));
         int[] wg = kernel.requiredLocalSize();
         if (wg != null) {
             long threads = 1;
@@ -149,10 +159,17 @@ public final class SpirvEmitter {
                 throw new IllegalArgumentException(kernel.javaName() + " needs work-groups of " + threads
                         + " work-items (its @Reduce code), but the device allows at most " + caps.maxWorkGroupSize());
             }
-            m.executionModes.instruction(Op.ExecutionMode, fn, Spv.EXECUTION_MODE_LOCAL_SIZE, wg[0], wg.length > 1 ? wg[1] : 1, wg.length > 2 ? wg[2] : 1);
+            m.executionModes.instruction(
+                    Op.ExecutionMode,
+                    fn,
+                    Spv.EXECUTION_MODE_LOCAL_SIZE,
+                    wg[0],
+                    wg.length > 1 ? wg[1] : 1,
+                    wg.length > 2 ? wg[2] : 1);
         }
         if (!kernel.options().fastMath()) {
-            m.executionModes.instruction(Op.ExecutionMode, fn, Spv.EXECUTION_MODE_CONTRACTION_OFF);   // Java rounds every operation
+            m.executionModes.instruction(
+                    Op.ExecutionMode, fn, Spv.EXECUTION_MODE_CONTRACTION_OFF); // Java rounds every operation
         }
         m.source.instruction(Op.Source, Spv.SOURCE_OPENCL_C, 102000);
         return new SpirvBinary(kernel.entryName(), m.assemble());
@@ -238,15 +255,16 @@ public final class SpirvEmitter {
     private int v(Value x) {
         return switch (x) {
             case Temp t -> ids.computeIfAbsent(t, k -> m.id());
-            case Constant c -> switch (c.type()) {
-                case I1 -> m.constantBool(c.bits() != 0);
-                case I8, I16, I32, I64 -> m.constantInt(c.type().bits(), c.bits());
-                case F16, F32 -> m.constantFloat((float) c.doubleValue());
-                case F64 -> {
-                    noteDouble();
-                    yield m.constantDouble(c.doubleValue());
-                }
-            };
+            case Constant c ->
+                switch (c.type()) {
+                    case I1 -> m.constantBool(c.bits() != 0);
+                    case I8, I16, I32, I64 -> m.constantInt(c.type().bits(), c.bits());
+                    case F16, F32 -> m.constantFloat((float) c.doubleValue());
+                    case F64 -> {
+                        noteDouble();
+                        yield m.constantDouble(c.doubleValue());
+                    }
+                };
         };
     }
 
@@ -309,13 +327,14 @@ public final class SpirvEmitter {
             List<Integer> patchAt = new ArrayList<>();
             for (Phi.Incoming in : p.incoming()) {
                 if (!labels.containsKey(in.from())) {
-                    continue;   // an unreachable predecessor is not emitted
+                    continue; // an unreachable predecessor is not emitted
                 }
                 operands.add(v(in.value()));
                 patchAt.add(operands.size());
                 operands.add(order.indexOf(in.from()));
             }
-            int start = code.instruction(Op.Phi, operands.stream().mapToInt(Integer::intValue).toArray());
+            int start = code.instruction(
+                    Op.Phi, operands.stream().mapToInt(Integer::intValue).toArray());
             for (int at : patchAt) {
                 phiPatches.add(new int[] {start + at, operands.get(at)});
             }
@@ -330,7 +349,8 @@ public final class SpirvEmitter {
                 if (br.ifTrue() == br.ifFalse()) {
                     code.instruction(Op.Branch, labels.get(br.ifTrue()));
                 } else {
-                    code.instruction(Op.BranchConditional, v(br.condition()), labels.get(br.ifTrue()), labels.get(br.ifFalse()));
+                    code.instruction(
+                            Op.BranchConditional, v(br.condition()), labels.get(br.ifTrue()), labels.get(br.ifFalse()));
                 }
             }
             case Terminator.Return r -> code.instruction(Op.Return);
@@ -349,7 +369,14 @@ public final class SpirvEmitter {
             case Binary b -> binary(b);
             case Unary u -> unary(u);
             case Compare c -> compare(c);
-            case Select s -> emitTo(v(s.result()), Op.Select, type(s.result().type()), v(s.condition()), v(s.ifTrue()), v(s.ifFalse()));
+            case Select s ->
+                emitTo(
+                        v(s.result()),
+                        Op.Select,
+                        type(s.result().type()),
+                        v(s.condition()),
+                        v(s.ifTrue()),
+                        v(s.ifFalse()));
             case Convert c -> convert(c);
             case MathOp mo -> math(mo);
             case Load l -> load(l);
@@ -358,9 +385,13 @@ public final class SpirvEmitter {
             case LocalArray a -> localArray(a);
             case WorkItem w -> workItem(w);
             case Barrier b -> {
-                int semantics = Spv.SEQUENTIALLY_CONSISTENT | Spv.WORKGROUP_MEMORY
+                int semantics = Spv.SEQUENTIALLY_CONSISTENT
+                        | Spv.WORKGROUP_MEMORY
                         | (b.scope() == BarrierScope.GLOBAL ? Spv.CROSS_WORKGROUP_MEMORY : 0);
-                code.instruction(Op.ControlBarrier, m.constantInt(32, Spv.SCOPE_WORKGROUP), m.constantInt(32, Spv.SCOPE_WORKGROUP),
+                code.instruction(
+                        Op.ControlBarrier,
+                        m.constantInt(32, Spv.SCOPE_WORKGROUP),
+                        m.constantInt(32, Spv.SCOPE_WORKGROUP),
                         m.constantInt(32, semantics));
             }
             case AtomicRMW a -> atomic(a);
@@ -521,22 +552,31 @@ public final class SpirvEmitter {
         if (from == to) {
             emitTo(r, Op.CopyObject, toType, x);
         } else if (to == ScalarType.F16) {
-            int single = from == ScalarType.F32 ? x : from.isFloat() ? tmp(Op.FConvert, m.typeFloat(32), x)
-                    : from == ScalarType.I1 ? tmp(Op.Select, m.typeFloat(32), x, m.constantFloat(1), m.constantFloat(0))
-                    : tmp(Op.ConvertSToF, m.typeFloat(32), x);
+            int single = from == ScalarType.F32
+                    ? x
+                    : from.isFloat()
+                            ? tmp(Op.FConvert, m.typeFloat(32), x)
+                            : from == ScalarType.I1
+                                    ? tmp(Op.Select, m.typeFloat(32), x, m.constantFloat(1), m.constantFloat(0))
+                                    : tmp(Op.ConvertSToF, m.typeFloat(32), x);
             roundToHalf(r, single);
         } else if (from == ScalarType.I1) {
             int one = to.isFloat() ? floatConstant(to, 1) : m.constantInt(to.bits(), 1);
             int zero = to.isFloat() ? floatConstant(to, 0) : m.constantInt(to.bits(), 0);
             emitTo(r, Op.Select, toType, x, one, zero);
         } else if (to == ScalarType.I1) {
-            emitTo(r, from.isFloat() ? Op.FUnordNotEqual : Op.INotEqual, toType, x, from.isFloat() ? floatConstant(from, 0) : m.constantInt(from.bits(), 0));
+            emitTo(
+                    r,
+                    from.isFloat() ? Op.FUnordNotEqual : Op.INotEqual,
+                    toType,
+                    x,
+                    from.isFloat() ? floatConstant(from, 0) : m.constantInt(from.bits(), 0));
         } else if (from.isInteger() && to.isInteger()) {
-            emitTo(r, to.bits() > from.bits() ? Op.SConvert : Op.UConvert, toType, x);   // narrowing keeps the low bits
+            emitTo(r, to.bits() > from.bits() ? Op.SConvert : Op.UConvert, toType, x); // narrowing keeps the low bits
         } else if (from.isInteger()) {
             emitTo(r, Op.ConvertSToF, toType, x);
         } else if (to.isFloat()) {
-            boolean sameWidth = (from == ScalarType.F64) == (to == ScalarType.F64);   // f16 values are already f32
+            boolean sameWidth = (from == ScalarType.F64) == (to == ScalarType.F64); // f16 values are already f32
             emitTo(r, sameWidth ? Op.CopyObject : Op.FConvert, toType, x);
         } else {
             floatToInt(r, x, from, to);
@@ -553,12 +593,26 @@ public final class SpirvEmitter {
         int tooBig = tmp(Op.FOrdGreaterThanEqual, bool, x, floatConstant(from, limit));
         int tooSmall = tmp(Op.FOrdLessThanEqual, bool, x, floatConstant(from, -limit));
         int nan = tmp(Op.IsNan, bool, x);
-        int high = tmp(Op.Select, wideType, tooBig, m.constantInt(wide, wide == 64 ? Long.MAX_VALUE : Integer.MAX_VALUE), converted);
-        int low = tmp(Op.Select, wideType, tooSmall, m.constantInt(wide, wide == 64 ? Long.MIN_VALUE : Integer.MIN_VALUE), high);
+        int high = tmp(
+                Op.Select,
+                wideType,
+                tooBig,
+                m.constantInt(wide, wide == 64 ? Long.MAX_VALUE : Integer.MAX_VALUE),
+                converted);
+        int low = tmp(
+                Op.Select,
+                wideType,
+                tooSmall,
+                m.constantInt(wide, wide == 64 ? Long.MIN_VALUE : Integer.MIN_VALUE),
+                high);
         if (to.bits() == wide) {
             emitTo(r, Op.Select, wideType, nan, m.constantInt(wide, 0), low);
         } else {
-            emitTo(r, Op.UConvert, valueType(to), tmp(Op.Select, wideType, nan, m.constantInt(wide, 0), low));   // then wrap like (byte)(int)x
+            emitTo(
+                    r,
+                    Op.UConvert,
+                    valueType(to),
+                    tmp(Op.Select, wideType, nan, m.constantInt(wide, 0), low)); // then wrap like (byte)(int)x
         }
     }
 
@@ -566,7 +620,12 @@ public final class SpirvEmitter {
     private int halfScratch() {
         if (halfScratch == 0) {
             halfScratch = m.id();
-            emitTo(localVariables, halfScratch, Op.Variable, m.typePointer(Spv.FUNCTION, m.typeFloat(16)), Spv.FUNCTION);
+            emitTo(
+                    localVariables,
+                    halfScratch,
+                    Op.Variable,
+                    m.typePointer(Spv.FUNCTION, m.typeFloat(16)),
+                    Spv.FUNCTION);
         }
         return halfScratch;
     }
@@ -617,26 +676,32 @@ public final class SpirvEmitter {
                 javaMinMax(lower, OpenCLStd.fmax, ty, a[0], a[1]);
                 javaMinMax(r, OpenCLStd.fmin, ty, lower, a[2]);
             }
-            case SIGNUM -> emitTo(r, Op.Select, ty, tmp(Op.IsNan, m.typeBool(), a[0]), a[0], extTmp(ty, OpenCLStd.sign, a[0]));
-            default -> extInst(r, ty, switch (mo.function()) {
-                case EXP -> OpenCLStd.exp;
-                case LOG -> OpenCLStd.log;
-                case LOG2 -> OpenCLStd.log2;
-                case SQRT -> OpenCLStd.sqrt;
-                case RSQRT -> OpenCLStd.rsqrt;
-                case POW -> OpenCLStd.pow;
-                case SIN -> OpenCLStd.sin;
-                case COS -> OpenCLStd.cos;
-                case TAN -> OpenCLStd.tan;
-                case ATAN -> OpenCLStd.atan;
-                case ATAN2 -> OpenCLStd.atan2;
-                case TANH -> OpenCLStd.tanh;
-                case ABS -> OpenCLStd.fabs;
-                case FLOOR -> OpenCLStd.floor;
-                case CEIL -> OpenCLStd.ceil;
-                case FMA -> OpenCLStd.fma;
-                default -> throw new IllegalStateException("math function " + mo.function());
-            }, a);
+            case SIGNUM ->
+                emitTo(r, Op.Select, ty, tmp(Op.IsNan, m.typeBool(), a[0]), a[0], extTmp(ty, OpenCLStd.sign, a[0]));
+            default ->
+                extInst(
+                        r,
+                        ty,
+                        switch (mo.function()) {
+                            case EXP -> OpenCLStd.exp;
+                            case LOG -> OpenCLStd.log;
+                            case LOG2 -> OpenCLStd.log2;
+                            case SQRT -> OpenCLStd.sqrt;
+                            case RSQRT -> OpenCLStd.rsqrt;
+                            case POW -> OpenCLStd.pow;
+                            case SIN -> OpenCLStd.sin;
+                            case COS -> OpenCLStd.cos;
+                            case TAN -> OpenCLStd.tan;
+                            case ATAN -> OpenCLStd.atan;
+                            case ATAN2 -> OpenCLStd.atan2;
+                            case TANH -> OpenCLStd.tanh;
+                            case ABS -> OpenCLStd.fabs;
+                            case FLOOR -> OpenCLStd.floor;
+                            case CEIL -> OpenCLStd.ceil;
+                            case FMA -> OpenCLStd.fma;
+                            default -> throw new IllegalStateException("math function " + mo.function());
+                        },
+                        a);
         }
     }
 
@@ -670,15 +735,30 @@ public final class SpirvEmitter {
             int b = tmp(Op.Load, m.typeInt(8), elementPointer(l.base(), l.index()), Spv.MEMORY_ACCESS_ALIGNED, 1);
             emitTo(r, Op.INotEqual, m.typeBool(), b, m.constantInt(8, 0));
         } else {
-            emitTo(r, Op.Load, valueType(el), elementPointer(l.base(), l.index()), Spv.MEMORY_ACCESS_ALIGNED, el.bytes());
+            emitTo(
+                    r,
+                    Op.Load,
+                    valueType(el),
+                    elementPointer(l.base(), l.index()),
+                    Spv.MEMORY_ACCESS_ALIGNED,
+                    el.bytes());
         }
     }
 
     /** The byte's address, bitcast to a pointer to the wide type in the same storage class, loaded with its alignment. */
     private void loadBytes(LoadBytes l) {
         PointerType p = (PointerType) l.base().type();
-        int wide = tmp(Op.Bitcast, m.typePointer(storage(p.space()), valueType(l.type())), elementPointer(l.base(), l.byteOffset()));
-        emitTo(v(l.result()), Op.Load, valueType(l.type()), wide, Spv.MEMORY_ACCESS_ALIGNED, l.type().bytes());
+        int wide = tmp(
+                Op.Bitcast,
+                m.typePointer(storage(p.space()), valueType(l.type())),
+                elementPointer(l.base(), l.byteOffset()));
+        emitTo(
+                v(l.result()),
+                Op.Load,
+                valueType(l.type()),
+                wide,
+                Spv.MEMORY_ACCESS_ALIGNED,
+                l.type().bytes());
     }
 
     private void store(Store s) {
@@ -688,7 +768,8 @@ public final class SpirvEmitter {
             return;
         }
         int value = el == ScalarType.I1
-                ? tmp(Op.Select, m.typeInt(8), v(s.value()), m.constantInt(8, 1), m.constantInt(8, 0)) : v(s.value());
+                ? tmp(Op.Select, m.typeInt(8), v(s.value()), m.constantInt(8, 1), m.constantInt(8, 0))
+                : v(s.value());
         code.instruction(Op.Store, elementPointer(s.base(), s.index()), value, Spv.MEMORY_ACCESS_ALIGNED, el.bytes());
     }
 
@@ -707,7 +788,11 @@ public final class SpirvEmitter {
         int first = el == ScalarType.F16 ? m.id() : v(a.result());
         emitTo(first, Op.InBoundsAccessChain, m.typePointer(Spv.WORKGROUP, stored), variable, m.constantInt(32, 0));
         if (el == ScalarType.F16) {
-            emitTo(v(a.result()), Op.Bitcast, pointerType((PointerType) a.result().type()), first);
+            emitTo(
+                    v(a.result()),
+                    Op.Bitcast,
+                    pointerType((PointerType) a.result().type()),
+                    first);
         }
     }
 
@@ -716,11 +801,20 @@ public final class SpirvEmitter {
         ScalarType el = a.elementType();
         int stored = el == ScalarType.F16 ? m.typeInt(16) : memoryType(el);
         int variable = m.id();
-        emitTo(localVariables, variable, Op.Variable, m.typePointer(Spv.FUNCTION, m.typeArray(stored, a.length())), Spv.FUNCTION);
+        emitTo(
+                localVariables,
+                variable,
+                Op.Variable,
+                m.typePointer(Spv.FUNCTION, m.typeArray(stored, a.length())),
+                Spv.FUNCTION);
         int first = el == ScalarType.F16 ? m.id() : v(a.result());
         emitTo(first, Op.InBoundsAccessChain, m.typePointer(Spv.FUNCTION, stored), variable, m.constantInt(32, 0));
         if (el == ScalarType.F16) {
-            emitTo(v(a.result()), Op.Bitcast, pointerType((PointerType) a.result().type()), first);
+            emitTo(
+                    v(a.result()),
+                    Op.Bitcast,
+                    pointerType((PointerType) a.result().type()),
+                    first);
         }
     }
 
@@ -756,10 +850,11 @@ public final class SpirvEmitter {
         ScalarType el = element(a.base());
         boolean global = a.space() == AddressSpace.GLOBAL;
         int scope = m.constantInt(32, global ? Spv.SCOPE_DEVICE : Spv.SCOPE_WORKGROUP);
-        int relaxed = m.constantInt(32, 0);   // OpenCL 1.2 atomic_* functions: no ordering beyond the operation itself
+        int relaxed = m.constantInt(32, 0); // OpenCL 1.2 atomic_* functions: no ordering beyond the operation itself
         int r = a.result() != null ? v(a.result()) : m.id();
         if (el == ScalarType.I8 || el == ScalarType.I16 || el == ScalarType.I1 || el == ScalarType.F16) {
-            throw new IllegalArgumentException(kernel.javaName() + ": atomics on " + el + " are not supported by OpenCL");
+            throw new IllegalArgumentException(
+                    kernel.javaName() + ": atomics on " + el + " are not supported by OpenCL");
         }
         if (el.bits() == 64) {
             m.capability(Spv.CAP_INT64_ATOMICS);
@@ -778,9 +873,11 @@ public final class SpirvEmitter {
         }
         int floatType = valueType(el);
         int bitsType = m.typeInt(el.bits());
-        int bitsPointer = el.isInteger() ? pointer : tmp(Op.Bitcast, m.typePointer(storage(a.space()), bitsType), pointer);
+        int bitsPointer =
+                el.isInteger() ? pointer : tmp(Op.Bitcast, m.typePointer(storage(a.space()), bitsType), pointer);
         if (a.op() == AtomicOperator.EXCHANGE) {
-            int old = tmp(Op.AtomicExchange, bitsType, bitsPointer, scope, relaxed, tmp(Op.Bitcast, bitsType, v(a.value())));
+            int old = tmp(
+                    Op.AtomicExchange, bitsType, bitsPointer, scope, relaxed, tmp(Op.Bitcast, bitsType, v(a.value())));
             emitTo(r, Op.Bitcast, floatType, old);
             return;
         }
@@ -802,8 +899,16 @@ public final class SpirvEmitter {
             case MIN -> javaMinMax(newValue, OpenCLStd.fmin, floatType, oldValue, v(a.value()));
             default -> javaMinMax(newValue, OpenCLStd.fmax, floatType, oldValue, v(a.value()));
         }
-        emitTo(actual, Op.AtomicCompareExchange, bitsType, bitsPointer, scope, relaxed, relaxed,
-                el.isInteger() ? newValue : tmp(Op.Bitcast, bitsType, newValue), expected);
+        emitTo(
+                actual,
+                Op.AtomicCompareExchange,
+                bitsType,
+                bitsPointer,
+                scope,
+                relaxed,
+                relaxed,
+                el.isInteger() ? newValue : tmp(Op.Bitcast, bitsType, newValue),
+                expected);
         code.instruction(Op.BranchConditional, tmp(Op.IEqual, m.typeBool(), actual, expected), done, loop);
         label(done);
         if (el.isInteger()) {
@@ -819,7 +924,7 @@ public final class SpirvEmitter {
         int r = v(s.result());
         ScalarType t = scalar(s.result());
         int ty = valueType(t);
-        if (!caps.subGroups()) {   // sub-groups of one work-item, as the OpenCL C emitter (see there)
+        if (!caps.subGroups()) { // sub-groups of one work-item, as the OpenCL C emitter (see there)
             int same = switch (s.operation()) {
                 case LOCAL_ID -> m.constantInt(32, 0);
                 case SIZE -> m.constantInt(32, 1);
@@ -831,7 +936,8 @@ public final class SpirvEmitter {
         int scope = m.constantInt(32, Spv.SCOPE_SUBGROUP);
         List<Value> args = s.arguments();
         switch (s.operation()) {
-            case LOCAL_ID -> emitTo(r, Op.Load, ty, builtin(Spv.SUBGROUP_LOCAL_INVOCATION_ID, "SubgroupLocalInvocationId", false));
+            case LOCAL_ID ->
+                emitTo(r, Op.Load, ty, builtin(Spv.SUBGROUP_LOCAL_INVOCATION_ID, "SubgroupLocalInvocationId", false));
             case SIZE -> emitTo(r, Op.Load, ty, builtin(Spv.SUBGROUP_SIZE, "SubgroupSize", false));
             case REDUCE_ADD, REDUCE_MIN, REDUCE_MAX -> {
                 m.capability(Spv.CAP_GROUPS);
@@ -850,8 +956,15 @@ public final class SpirvEmitter {
                 m.capability(Spv.CAP_GROUP_NON_UNIFORM);
                 m.capability(Spv.CAP_GROUP_NON_UNIFORM_SHUFFLE);
                 m.requireVersion(Spv.VERSION_1_3);
-                emitTo(r, s.operation() == SubGroupOperation.SHUFFLE ? Op.GroupNonUniformShuffle : Op.GroupNonUniformShuffleXor,
-                        ty, scope, v(args.get(0)), v(args.get(1)));
+                emitTo(
+                        r,
+                        s.operation() == SubGroupOperation.SHUFFLE
+                                ? Op.GroupNonUniformShuffle
+                                : Op.GroupNonUniformShuffleXor,
+                        ty,
+                        scope,
+                        v(args.get(0)),
+                        v(args.get(1)));
             }
         }
     }

@@ -54,7 +54,7 @@ final class SpirvModule {
     final Words extInstImports = new Words();
     final Words entryPoints = new Words();
     final Words executionModes = new Words();
-    final Words source = new Words();   // OpSource precedes the names
+    final Words source = new Words(); // OpSource precedes the names
     final Words debug = new Words();
     final Words annotations = new Words();
     final Words globals = new Words();
@@ -189,9 +189,9 @@ final class SpirvModule {
         Words out = new Words();
         out.add(Spv.MAGIC);
         out.add(version);
-        out.add(0);          // generator: unregistered
-        out.add(nextId);     // bound
-        out.add(0);          // schema
+        out.add(0); // generator: unregistered
+        out.add(nextId); // bound
+        out.add(0); // schema
         for (int cap : capabilities) {
             out.instruction(Op.Capability, cap);
         }

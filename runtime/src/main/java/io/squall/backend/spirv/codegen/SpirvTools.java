@@ -13,8 +13,7 @@ import java.util.concurrent.TimeUnit;
  * PATH, run as processes on temporary files. Nothing here is needed to emit SPIR-V.
  */
 public final class SpirvTools {
-    private SpirvTools() {
-    }
+    private SpirvTools() {}
 
     /** The result of one tool run. */
     public record Result(int exitCode, String output) {
@@ -58,7 +57,10 @@ public final class SpirvTools {
         Path log = null;
         try {
             log = Files.createTempFile("squall-tool", ".log");
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             p.getOutputStream().close();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

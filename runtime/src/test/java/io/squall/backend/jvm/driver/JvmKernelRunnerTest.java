@@ -1,6 +1,5 @@
 package io.squall.backend.jvm.driver;
 
-import io.squall.api.KernelContext;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.annotations.Reduce;
 import io.squall.api.types.arrays.FloatArray;
@@ -159,14 +158,15 @@ class JvmKernelRunnerTest {
 
     @Test
     void vectorAddIsSplitAndMatchesJava() {
-        assertTrue(JvmKernelRunner.strategy(method("vectorAdd")).startsWith("parallel: blocked"),
+        assertTrue(
+                JvmKernelRunner.strategy(method("vectorAdd")).startsWith("parallel: blocked"),
                 JvmKernelRunner.strategy(method("vectorAdd")));
-        for (int threads : new int[]{1, 2, 3, 7, 64}) {
-            for (int n : new int[]{0, 1, 5, 1000, 4097}) {
+        for (int threads : new int[] {1, 2, 3, 7, 64}) {
+            for (int n : new int[] {0, 1, 5, 1000, 4097}) {
                 float[] x = random(n, 1), y = random(n, 2);
                 FloatArray a = FloatArray.fromArray(x), b = FloatArray.fromArray(y), c = new FloatArray(n);
                 c.init(Float.NaN);
-                JvmKernelRunner.run(method("vectorAdd"), new Object[]{a, b, c}, null, null, threads);
+                JvmKernelRunner.run(method("vectorAdd"), new Object[] {a, b, c}, null, null, threads);
                 for (int i = 0; i < n; i++) {
                     assertEquals(x[i] + y[i], c.get(i), "n=" + n + " threads=" + threads + " i=" + i);
                 }
@@ -176,10 +176,12 @@ class JvmKernelRunnerTest {
 
     @Test
     void privateHelperIsCallableFromTheParallelCopy() {
-        assertTrue(JvmKernelRunner.strategy(method("squares")).startsWith("parallel:"), JvmKernelRunner.strategy(method("squares")));
+        assertTrue(
+                JvmKernelRunner.strategy(method("squares")).startsWith("parallel:"),
+                JvmKernelRunner.strategy(method("squares")));
         float[] in = random(999, 3);
         float[] out = new float[999];
-        JvmKernelRunner.run(method("squares"), new Object[]{in, out, 2000}, null, null, 4);
+        JvmKernelRunner.run(method("squares"), new Object[] {in, out, 2000}, null, null, 4);
         for (int i = 0; i < in.length; i++) {
             assertEquals(in[i] * in[i], out[i]);
         }
@@ -190,7 +192,8 @@ class JvmKernelRunnerTest {
         int n = 67;
         float[] x = random(n * n, 4), y = random(n * n, 5);
         FloatArray c = new FloatArray(n * n);
-        JvmKernelRunner.run(method("matMul"), new Object[]{FloatArray.fromArray(x), FloatArray.fromArray(y), c, n}, null, null, 3);
+        JvmKernelRunner.run(
+                method("matMul"), new Object[] {FloatArray.fromArray(x), FloatArray.fromArray(y), c, n}, null, null, 3);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 float sum = 0f;
@@ -206,7 +209,7 @@ class JvmKernelRunnerTest {
     void nested3dMatchesJava() {
         int nx = 5, ny = 4, nz = 3;
         int[] out = new int[nx * ny * nz];
-        JvmKernelRunner.run(method("fill3d"), new Object[]{out, nx, ny, nz}, null, null, 2);
+        JvmKernelRunner.run(method("fill3d"), new Object[] {out, nx, ny, nz}, null, null, 2);
         int[] expected = new int[out.length];
         for (int z = 0; z < nz; z++) {
             for (int y = 0; y < ny; y++) {
@@ -223,7 +226,7 @@ class JvmKernelRunnerTest {
         assertTrue(JvmKernelRunner.strategy(method("strided")).startsWith("parallel: blocked"));
         for (int threads = 1; threads <= 9; threads++) {
             int[] out = new int[100];
-            JvmKernelRunner.run(method("strided"), new Object[]{7L, out, 97}, null, null, threads);
+            JvmKernelRunner.run(method("strided"), new Object[] {7L, out, 97}, null, null, threads);
             int[] expected = new int[100];
             for (int i = 1; i <= 97; i += 3) {
                 expected[i] = i * 7;
@@ -234,32 +237,39 @@ class JvmKernelRunnerTest {
 
     @Test
     void everyIterationRunsExactlyOnceForAnySplit() {
-        for (String kernel : new String[]{"visit", "visitBy3"}) {
-            assertTrue(JvmKernelRunner.strategy(method(kernel)).startsWith("parallel: blocked"), JvmKernelRunner.strategy(method(kernel)));
+        for (String kernel : new String[] {"visit", "visitBy3"}) {
+            assertTrue(
+                    JvmKernelRunner.strategy(method(kernel)).startsWith("parallel: blocked"),
+                    JvmKernelRunner.strategy(method(kernel)));
         }
         Random r = new Random(11);
         for (int trial = 0; trial < 300; trial++) {
             boolean by3 = r.nextBoolean();
             int from = r.nextInt(20);
-            int to = from + r.nextInt(300) - 20;   // sometimes below from: no iterations
+            int to = from + r.nextInt(300) - 20; // sometimes below from: no iterations
             int threads = 1 + r.nextInt(9);
             int[] visits = new int[Math.max(from, to) + 8];
             int[] expected = visits.clone();
             for (int i = from; by3 ? i <= to : i < to; i += by3 ? 3 : 1) {
                 expected[i] = 1;
             }
-            JvmKernelRunner.run(method(by3 ? "visitBy3" : "visit"), new Object[]{visits, from, to}, null, null, threads);
-            assertArrayEquals(expected, visits, (by3 ? "visitBy3" : "visit") + " from=" + from + " to=" + to + " threads=" + threads);
+            JvmKernelRunner.run(
+                    method(by3 ? "visitBy3" : "visit"), new Object[] {visits, from, to}, null, null, threads);
+            assertArrayEquals(
+                    expected,
+                    visits,
+                    (by3 ? "visitBy3" : "visit") + " from=" + from + " to=" + to + " threads=" + threads);
         }
     }
 
     @Test
     void loopVariantBoundFallsBackToCyclicSplit() {
-        assertTrue(JvmKernelRunner.strategy(method("variantBound")).startsWith("parallel: cyclic"),
+        assertTrue(
+                JvmKernelRunner.strategy(method("variantBound")).startsWith("parallel: cyclic"),
                 JvmKernelRunner.strategy(method("variantBound")));
         for (int threads = 1; threads <= 5; threads++) {
             int[] out = new int[50];
-            JvmKernelRunner.run(method("variantBound"), new Object[]{out, new int[]{37}}, null, null, threads);
+            JvmKernelRunner.run(method("variantBound"), new Object[] {out, new int[] {37}}, null, null, threads);
             for (int i = 0; i < 50; i++) {
                 assertEquals(i < 37 ? 2 * i : 0, out[i], "threads=" + threads + " i=" + i);
             }
@@ -271,7 +281,7 @@ class JvmKernelRunnerTest {
         assertTrue(JvmKernelRunner.strategy(method("sum")).contains("@Reduce"));
         float[] in = random(10_000, 6);
         float[] result = {1.5f};
-        JvmKernelRunner.run(method("sum"), new Object[]{in, result}, null, null, 4);
+        JvmKernelRunner.run(method("sum"), new Object[] {in, result}, null, null, 4);
         float expected = 1.5f;
         for (float v : in) {
             expected += v;
@@ -281,27 +291,33 @@ class JvmKernelRunnerTest {
 
     @Test
     void unsplittableLoopsRunSequentiallyWithTheirReason() {
-        assertTrue(JvmKernelRunner.strategy(method("twoLoops")).contains("2 top-level"), JvmKernelRunner.strategy(method("twoLoops")));
-        assertTrue(JvmKernelRunner.strategy(method("withBreak")).contains("break"), JvmKernelRunner.strategy(method("withBreak")));
-        assertTrue(JvmKernelRunner.strategy(method("writesAfterLoop")).contains("array store outside"),
+        assertTrue(
+                JvmKernelRunner.strategy(method("twoLoops")).contains("2 top-level"),
+                JvmKernelRunner.strategy(method("twoLoops")));
+        assertTrue(
+                JvmKernelRunner.strategy(method("withBreak")).contains("break"),
+                JvmKernelRunner.strategy(method("withBreak")));
+        assertTrue(
+                JvmKernelRunner.strategy(method("writesAfterLoop")).contains("array store outside"),
                 JvmKernelRunner.strategy(method("writesAfterLoop")));
-        assertTrue(JvmKernelRunner.strategy(method("insideSequentialLoop")).contains("loop around"),
+        assertTrue(
+                JvmKernelRunner.strategy(method("insideSequentialLoop")).contains("loop around"),
                 JvmKernelRunner.strategy(method("insideSequentialLoop")));
 
         int[] a = new int[100], b = new int[100];
-        JvmKernelRunner.run(method("twoLoops"), new Object[]{a, b}, null, null, 4);
+        JvmKernelRunner.run(method("twoLoops"), new Object[] {a, b}, null, null, 4);
         for (int i = 0; i < 100; i++) {
             assertEquals(99 - i, b[i]);
         }
         int[] c = new int[10];
         c[6] = -1;
-        JvmKernelRunner.run(method("withBreak"), new Object[]{c}, null, null, 4);
-        assertArrayEquals(new int[]{1, 1, 1, 1, 1, 1, -1, 0, 0, 0}, c);
+        JvmKernelRunner.run(method("withBreak"), new Object[] {c}, null, null, 4);
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, -1, 0, 0, 0}, c);
         int[] d = new int[10];
-        JvmKernelRunner.run(method("writesAfterLoop"), new Object[]{d}, null, null, 4);
-        assertArrayEquals(new int[]{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, d);
+        JvmKernelRunner.run(method("writesAfterLoop"), new Object[] {d}, null, null, 4);
+        assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, d);
         int[] e = new int[10];
-        JvmKernelRunner.run(method("insideSequentialLoop"), new Object[]{e, 4}, null, null, 4);
+        JvmKernelRunner.run(method("insideSequentialLoop"), new Object[] {e, 4}, null, null, 4);
         int[] expected = new int[10];
         Arrays.fill(expected, 0 + 1 + 2 + 3);
         assertArrayEquals(expected, e);
@@ -309,30 +325,39 @@ class JvmKernelRunnerTest {
 
     @Test
     void exceptionsNameTheKernel() {
-        JvmKernelException e = assertThrows(JvmKernelException.class,
-                () -> JvmKernelRunner.run(method("throwing"), new Object[]{new int[20]}, null, null, 3));
+        JvmKernelException e = assertThrows(
+                JvmKernelException.class,
+                () -> JvmKernelRunner.run(method("throwing"), new Object[] {new int[20]}, null, null, 3));
         assertTrue(e.getMessage().contains("JvmKernelRunnerTest.throwing"), e.getMessage());
         assertTrue(e.getCause() instanceof ArithmeticException, String.valueOf(e.getCause()));
     }
 
     @Test
     void exceptionsInAParallelLoopNameTheKernelsSourceLine() throws java.io.IOException {
-        assertTrue(JvmKernelRunner.strategy(method("throwing")).startsWith("parallel:"), JvmKernelRunner.strategy(method("throwing")));
-        for (int workers : new int[]{1, 3}) {
-            JvmKernelException e = assertThrows(JvmKernelException.class,
-                    () -> JvmKernelRunner.run(method("throwing"), new Object[]{new int[20]}, null, null, workers));
+        assertTrue(
+                JvmKernelRunner.strategy(method("throwing")).startsWith("parallel:"),
+                JvmKernelRunner.strategy(method("throwing")));
+        for (int workers : new int[] {1, 3}) {
+            JvmKernelException e = assertThrows(
+                    JvmKernelException.class,
+                    () -> JvmKernelRunner.run(method("throwing"), new Object[] {new int[20]}, null, null, workers));
             assertTrue(e.getMessage().contains("/ by zero at " + site("throwing")), e.getMessage());
         }
     }
 
     @Test
     void aParallelKernelUsingPrivateHelpersStillRunsAndFailsClearly() {
-        assertTrue(JvmKernelRunner.strategy(method("throwingWithPrivateHelper")).startsWith("parallel:"),
+        assertTrue(
+                JvmKernelRunner.strategy(method("throwingWithPrivateHelper")).startsWith("parallel:"),
                 JvmKernelRunner.strategy(method("throwingWithPrivateHelper")));
-        JvmKernelException e = assertThrows(JvmKernelException.class, () -> JvmKernelRunner.run(method("throwingWithPrivateHelper"),
-                new Object[]{new float[8], new float[8]}, null, null, 2));
-        assertTrue(e.getMessage().contains("JvmKernelRunnerTest.throwingWithPrivateHelper")
-                && e.getMessage().contains("Index 8 out of bounds for length 8"), e.getMessage());
+        JvmKernelException e = assertThrows(
+                JvmKernelException.class,
+                () -> JvmKernelRunner.run(
+                        method("throwingWithPrivateHelper"), new Object[] {new float[8], new float[8]}, null, null, 2));
+        assertTrue(
+                e.getMessage().contains("JvmKernelRunnerTest.throwingWithPrivateHelper")
+                        && e.getMessage().contains("Index 8 out of bounds for length 8"),
+                e.getMessage());
     }
 
     /** "JvmKernelRunnerTest.java:N" for the line marked {@code // site:<name>}. */
@@ -349,12 +374,18 @@ class JvmKernelRunnerTest {
 
     @Test
     void badArgumentsAreNamed() {
-        IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
-                () -> JvmKernelRunner.run(method("vectorAdd"), new Object[]{new FloatArray(1)}, null, null, 1));
+        IllegalArgumentException count = assertThrows(
+                IllegalArgumentException.class,
+                () -> JvmKernelRunner.run(method("vectorAdd"), new Object[] {new FloatArray(1)}, null, null, 1));
         assertTrue(count.getMessage().contains("takes 3 argument(s), got 1"), count.getMessage());
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
-                () -> JvmKernelRunner.run(method("vectorAdd"), new Object[]{new FloatArray(1), new IntArray(1), new FloatArray(1)},
-                        null, null, 1));
+        IllegalArgumentException type = assertThrows(
+                IllegalArgumentException.class,
+                () -> JvmKernelRunner.run(
+                        method("vectorAdd"),
+                        new Object[] {new FloatArray(1), new IntArray(1), new FloatArray(1)},
+                        null,
+                        null,
+                        1));
         assertTrue(type.getMessage().contains("argument 1: expected FloatArray, got IntArray"), type.getMessage());
     }
 }

@@ -29,8 +29,14 @@ class JvmSuiteTest {
         c.reference().accept(expected);
         Object[] actual = c.inputs().get();
         WorkerGrid grid = c.grid();
-        JvmKernelRunner.run(task.method(), actual, grid == null ? null : grid.getGlobalWork(),
-                grid == null ? null : grid.getLocalWork(), 3);
-        assertNull(SuiteAssertions.mismatch(c, expected, actual), () -> c.name() + " (" + JvmKernelRunner.strategy(task.method()) + ")");
+        JvmKernelRunner.run(
+                task.method(),
+                actual,
+                grid == null ? null : grid.getGlobalWork(),
+                grid == null ? null : grid.getLocalWork(),
+                3);
+        assertNull(
+                SuiteAssertions.mismatch(c, expected, actual),
+                () -> c.name() + " (" + JvmKernelRunner.strategy(task.method()) + ")");
     }
 }

@@ -105,9 +105,10 @@ class KernelContextTest {
         long[] global = {4, 6, 2};
         long[] local = {2, 3, 1};
         int[] out = new int[4 * 6 * 2 * 6];
-        assertTrue(JvmKernelRunner.strategy(method("ids")).contains("as a loop with the kernel inlined"),
+        assertTrue(
+                JvmKernelRunner.strategy(method("ids")).contains("as a loop with the kernel inlined"),
                 JvmKernelRunner.strategy(method("ids")));
-        JvmKernelRunner.run(method("ids"), new Object[]{new KernelContext(), out}, global, local, 3);
+        JvmKernelRunner.run(method("ids"), new Object[] {new KernelContext(), out}, global, local, 3);
         for (int z = 0; z < 2; z++) {
             for (int y = 0; y < 6; y++) {
                 for (int x = 0; x < 4; x++) {
@@ -135,9 +136,12 @@ class KernelContextTest {
             y[i] = r.nextInt(10) - 5;
         }
         FloatArray c = new FloatArray(n * n);
-        JvmKernelRunner.run(SUITE_TILED_MATMUL,
-                new Object[]{new KernelContext(), FloatArray.fromArray(x), FloatArray.fromArray(y), c, n},
-                new long[]{n, n}, new long[]{TILE, TILE}, 2);
+        JvmKernelRunner.run(
+                SUITE_TILED_MATMUL,
+                new Object[] {new KernelContext(), FloatArray.fromArray(x), FloatArray.fromArray(y), c, n},
+                new long[] {n, n},
+                new long[] {TILE, TILE},
+                2);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 float sum = 0;
@@ -151,7 +155,8 @@ class KernelContextTest {
 
     @Test
     void treeReductionWithBarrierInAHelper() {
-        assertTrue(JvmKernelRunner.strategy(method("treeReduce")).contains("virtual threads"),
+        assertTrue(
+                JvmKernelRunner.strategy(method("treeReduce")).contains("virtual threads"),
                 "the barrier in sync() must be found through the static call");
         int n = 64 * 10;
         FloatArray in = new FloatArray(n);
@@ -159,7 +164,12 @@ class KernelContextTest {
             in.set(i, i % 17);
         }
         FloatArray partials = new FloatArray(10);
-        JvmKernelRunner.run(method("treeReduce"), new Object[]{new KernelContext(), in, partials}, new long[]{n}, new long[]{64}, 4);
+        JvmKernelRunner.run(
+                method("treeReduce"),
+                new Object[] {new KernelContext(), in, partials},
+                new long[] {n},
+                new long[] {64},
+                4);
         for (int g = 0; g < 10; g++) {
             float expected = 0;
             for (int i = g * 64; i < (g + 1) * 64; i++) {
@@ -179,20 +189,32 @@ class KernelContextTest {
             expected[(i * 7 + 3) % 4]++;
         }
         IntArray bins = new IntArray(4);
-        JvmKernelRunner.run(method("histogram"), new Object[]{new KernelContext(), values, bins}, new long[]{n}, new long[]{32}, 4);
+        JvmKernelRunner.run(
+                method("histogram"),
+                new Object[] {new KernelContext(), values, bins},
+                new long[] {n},
+                new long[] {32},
+                4);
         assertArrayEquals(expected, bins.toHeapArray());
 
         IntArray counter = new IntArray(1);
         FloatArray sum = new FloatArray(1);
-        JvmKernelRunner.run(method("atomicCount"), new Object[]{new KernelContext(), counter, sum}, new long[]{1000}, null, 4);
+        JvmKernelRunner.run(
+                method("atomicCount"), new Object[] {new KernelContext(), counter, sum}, new long[] {1000}, null, 4);
         assertEquals(1000, counter.get(0));
         assertEquals(500f, sum.get(0));
     }
 
     @Test
     void barrierNotReachedByEveryWorkItemIsReported() {
-        JvmKernelException e = assertThrows(JvmKernelException.class, () -> JvmKernelRunner.run(method("divergent"),
-                new Object[]{new KernelContext(), new IntArray(16)}, new long[]{16}, new long[]{8}, 2));
+        JvmKernelException e = assertThrows(
+                JvmKernelException.class,
+                () -> JvmKernelRunner.run(
+                        method("divergent"),
+                        new Object[] {new KernelContext(), new IntArray(16)},
+                        new long[] {16},
+                        new long[] {8},
+                        2));
         assertTrue(e.getMessage().contains("KernelContextTest.divergent"), e.getMessage());
         assertTrue(e.getMessage().contains("work-item 3 of group "), e.getMessage());
         assertTrue(e.getMessage().contains("finished without reaching the barrier"), e.getMessage());
@@ -200,24 +222,45 @@ class KernelContextTest {
 
     @Test
     void exceptionsNameTheWorkItem() {
-        JvmKernelException e = assertThrows(JvmKernelException.class, () -> JvmKernelRunner.run(method("failing"),
-                new Object[]{new KernelContext(), new IntArray(20)}, new long[]{16}, new long[]{4}, 2));
+        JvmKernelException e = assertThrows(
+                JvmKernelException.class,
+                () -> JvmKernelRunner.run(
+                        method("failing"),
+                        new Object[] {new KernelContext(), new IntArray(20)},
+                        new long[] {16},
+                        new long[] {4},
+                        2));
         assertTrue(e.getMessage().contains("work-item 2 of group 2 (global id 10)"), e.getMessage());
         assertTrue(e.getCause() instanceof IndexOutOfBoundsException, String.valueOf(e.getCause()));
 
-        JvmKernelException loop = assertThrows(JvmKernelException.class, () -> JvmKernelRunner.run(method("failingNoBarrier"),
-                new Object[]{new KernelContext(), new IntArray(16)}, new long[]{4, 4}, new long[]{2, 2}, 1));
+        JvmKernelException loop = assertThrows(
+                JvmKernelException.class,
+                () -> JvmKernelRunner.run(
+                        method("failingNoBarrier"),
+                        new Object[] {new KernelContext(), new IntArray(16)},
+                        new long[] {4, 4},
+                        new long[] {2, 2},
+                        1));
         assertTrue(loop.getMessage().contains("global id (3,0)"), loop.getMessage());
     }
 
     @Test
     void badLaunchesAreExplained() {
-        IllegalArgumentException noGrid = assertThrows(IllegalArgumentException.class, () -> JvmKernelRunner.run(method("ids"),
-                new Object[]{new KernelContext(), new int[6]}, null, null, 1));
+        IllegalArgumentException noGrid = assertThrows(
+                IllegalArgumentException.class,
+                () -> JvmKernelRunner.run(
+                        method("ids"), new Object[] {new KernelContext(), new int[6]}, null, null, 1));
         assertTrue(noGrid.getMessage().contains("needs a launch grid"), noGrid.getMessage());
-        IllegalArgumentException notMultiple = assertThrows(IllegalArgumentException.class, () -> JvmKernelRunner.run(method("ids"),
-                new Object[]{new KernelContext(), new int[600]}, new long[]{100}, new long[]{32}, 1));
-        assertTrue(notMultiple.getMessage().contains("global size 100 in dimension 0 is not a multiple of the local"),
+        IllegalArgumentException notMultiple = assertThrows(
+                IllegalArgumentException.class,
+                () -> JvmKernelRunner.run(
+                        method("ids"),
+                        new Object[] {new KernelContext(), new int[600]},
+                        new long[] {100},
+                        new long[] {32},
+                        1));
+        assertTrue(
+                notMultiple.getMessage().contains("global size 100 in dimension 0 is not a multiple of the local"),
                 notMultiple.getMessage());
     }
 }

@@ -71,17 +71,21 @@ class ParallelLoopAnalysisTest {
 
     private static ParallelLoopAnalysis.Outcome analyze(String name) {
         MethodModel m = ClassFiles.read(ParallelLoopAnalysisTest.class).orElseThrow().methods().stream()
-                .filter(mm -> mm.methodName().equalsString(name)).findFirst().orElseThrow();
+                .filter(mm -> mm.methodName().equalsString(name))
+                .findFirst()
+                .orElseThrow();
         CodeModel code = m.code().orElseThrow();
         return ParallelLoopAnalysis.analyze(code, code.elementList());
     }
 
     private static ParallelLoopAnalysis.Loop loop(String name) {
-        return assertInstanceOf(ParallelLoopAnalysis.Outcome.Splittable.class, analyze(name)).loop();
+        return assertInstanceOf(ParallelLoopAnalysis.Outcome.Splittable.class, analyze(name))
+                .loop();
     }
 
     private static String reason(String name) {
-        return assertInstanceOf(ParallelLoopAnalysis.Outcome.Unsplittable.class, analyze(name)).reason();
+        return assertInstanceOf(ParallelLoopAnalysis.Outcome.Unsplittable.class, analyze(name))
+                .reason();
     }
 
     @Test
@@ -92,8 +96,12 @@ class ParallelLoopAnalysisTest {
         assertFalse(loop.inclusive());
         assertTrue(loop.blocked());
         assertTrue(loop.nonNegativeStart());
-        assertTrue(loop.initStore() < loop.start() && loop.start() == loop.conditionLoad()
-                && loop.conditionLoad() < loop.exitBranch() && loop.exitBranch() < loop.increment() && loop.increment() < loop.end(),
+        assertTrue(
+                loop.initStore() < loop.start()
+                        && loop.start() == loop.conditionLoad()
+                        && loop.conditionLoad() < loop.exitBranch()
+                        && loop.exitBranch() < loop.increment()
+                        && loop.increment() < loop.end(),
                 loop.toString());
     }
 
@@ -120,7 +128,8 @@ class ParallelLoopAnalysisTest {
     @Test
     void loopsThatCannotBeSplitSayWhy() {
         assertEquals("no @Parallel loop", reason("sequential"));
-        assertEquals("2 top-level @Parallel loops (runs sequentially so each loop sees the previous one's results)",
+        assertEquals(
+                "2 top-level @Parallel loops (runs sequentially so each loop sees the previous one's results)",
                 reason("twoLoops"));
         assertEquals("the @Parallel loop has a break, or a jump out of it", reason("withBreak"));
         assertEquals("an array store outside the @Parallel loop", reason("storeAfter"));

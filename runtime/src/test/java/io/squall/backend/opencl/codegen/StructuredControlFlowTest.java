@@ -11,9 +11,9 @@ import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
 import io.squall.jit.Kernel;
 import io.squall.jit.KernelParam;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.ir.AddressSpace;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
@@ -77,16 +77,20 @@ class StructuredControlFlowTest {
         assertFalse(cfg.reducible());
         String src = OpenCLEmitter.emit(k, DeviceCapabilities.generic());
         assertTrue(src.contains("goto b1;") && src.contains("goto b2;"), src);
-        Assumptions.assumeTrue(OpenCL.isAvailable() && !OpenCL.devices().isEmpty(), "no OpenCL device: " + OpenCL.unavailableReason());
-        try (CLContext context = CLContext.create(OpenCL.devices().getFirst()); CLCommandQueue queue = context.createQueue(false);
-             CLProgram program = context.buildSource(src, ""); CLKernel kernel = program.kernel(k.entryName()); Arena arena = Arena.ofConfined()) {
+        Assumptions.assumeTrue(
+                OpenCL.isAvailable() && !OpenCL.devices().isEmpty(), "no OpenCL device: " + OpenCL.unavailableReason());
+        try (CLContext context = CLContext.create(OpenCL.devices().getFirst());
+                CLCommandQueue queue = context.createQueue(false);
+                CLProgram program = context.buildSource(src, "");
+                CLKernel kernel = program.kernel(k.entryName());
+                Arena arena = Arena.ofConfined()) {
             CLBuffer out = context.allocate(4);
             MemorySegment host = arena.allocate(4);
-            for (int n : new int[]{3, 6, 10, 11, 2000}) {
+            for (int n : new int[] {3, 6, 10, 11, 2000}) {
                 kernel.setArg(0, out);
                 kernel.setArg(1, 1);
                 kernel.setArg(2, n);
-                queue.launch(kernel, new long[]{1}, null);
+                queue.launch(kernel, new long[] {1}, null);
                 queue.read(out, 0, host, 4, true);
                 assertEquals(reference(n), host.get(ValueLayout.JAVA_INT, 0), "n = " + n + "\n" + src);
             }
@@ -143,10 +147,20 @@ class StructuredControlFlowTest {
         pb.addIncoming(a, a2);
         px.addIncoming(a, a2);
         px.addIncoming(b, b2);
-        List<KernelParam> params = List.of(new KernelParam(KernelParam.Kind.BUFFER, 0, out.type()),
-                new KernelParam(KernelParam.Kind.LENGTH, 0, ScalarType.I32), new KernelParam(KernelParam.Kind.SCALAR, 1, ScalarType.I32));
-        return new Kernel("StructuredControlFlowTest.irreducible", "irreducible", Kernel.Shape.SINGLE_THREAD, List.of(), params,
-                List.of(Kernel.Access.WRITE, Kernel.Access.NONE), null, f, CompileOptions.defaults());
+        List<KernelParam> params = List.of(
+                new KernelParam(KernelParam.Kind.BUFFER, 0, out.type()),
+                new KernelParam(KernelParam.Kind.LENGTH, 0, ScalarType.I32),
+                new KernelParam(KernelParam.Kind.SCALAR, 1, ScalarType.I32));
+        return new Kernel(
+                "StructuredControlFlowTest.irreducible",
+                "irreducible",
+                Kernel.Shape.SINGLE_THREAD,
+                List.of(),
+                params,
+                List.of(Kernel.Access.WRITE, Kernel.Access.NONE),
+                null,
+                f,
+                CompileOptions.defaults());
     }
 
     private static long count(String text, String what) {

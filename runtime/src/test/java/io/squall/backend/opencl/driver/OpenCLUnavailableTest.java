@@ -18,7 +18,8 @@ class OpenCLUnavailableTest {
         assertFalse(probe.available());
         assertEquals(List.of(), probe.platforms());
         String reason = probe.reason();
-        assertTrue(reason.contains("libSquallNoSuchOpenCL.so.1") && reason.contains("libSquallNoSuchOpenCL.so"), reason);
+        assertTrue(
+                reason.contains("libSquallNoSuchOpenCL.so.1") && reason.contains("libSquallNoSuchOpenCL.so"), reason);
         assertTrue(reason.contains("ocl-icd-libopencl1"), reason);
         assertTrue(reason.contains("pocl-opencl-icd"), reason);
     }

@@ -72,8 +72,7 @@ final class PtxInterpreter {
                     result = value(regs, ops[1]);
                     continue;
                 }
-                default -> {
-                }
+                default -> {}
             }
             long a = ops.length > 1 ? value(regs, ops[1]) : 0;
             long b = ops.length > 2 ? value(regs, ops[2]) : 0;
@@ -84,7 +83,11 @@ final class PtxInterpreter {
                 case "neg" -> fl(type, -d(type, a));
                 case "min", "max" -> {
                     double x = d(type, a), y = d(type, b);
-                    yield fl(type, Double.isNaN(x) ? y : Double.isNaN(y) ? x : op.equals("min") ? Math.min(x, y) : Math.max(x, y));
+                    yield fl(
+                            type,
+                            Double.isNaN(x)
+                                    ? y
+                                    : Double.isNaN(y) ? x : op.equals("min") ? Math.min(x, y) : Math.max(x, y));
                 }
                 case "add", "sub", "mul", "div" -> {
                     if (type.equals("s32")) {
@@ -93,13 +96,17 @@ final class PtxInterpreter {
                     }
                     if (type.equals("f32")) {
                         float x = Float.intBitsToFloat((int) a), y = Float.intBitsToFloat((int) b);
-                        float z = op.equals("add") ? x + y : op.equals("sub") ? x - y : op.equals("mul") ? x * y : x / y;
+                        float z =
+                                op.equals("add") ? x + y : op.equals("sub") ? x - y : op.equals("mul") ? x * y : x / y;
                         yield Float.floatToRawIntBits(z) & 0xFFFFFFFFL;
                     }
                     double x = Double.longBitsToDouble(a), y = Double.longBitsToDouble(b);
-                    yield Double.doubleToRawLongBits(op.equals("add") ? x + y : op.equals("sub") ? x - y : op.equals("mul") ? x * y : x / y);
+                    yield Double.doubleToRawLongBits(
+                            op.equals("add") ? x + y : op.equals("sub") ? x - y : op.equals("mul") ? x * y : x / y);
                 }
-                case "fma" -> Double.doubleToRawLongBits(Math.fma(Double.longBitsToDouble(a), Double.longBitsToDouble(b), Double.longBitsToDouble(c)));
+                case "fma" ->
+                    Double.doubleToRawLongBits(Math.fma(
+                            Double.longBitsToDouble(a), Double.longBitsToDouble(b), Double.longBitsToDouble(c)));
                 case "rcp" -> Double.doubleToRawLongBits(1 / Double.longBitsToDouble(a));
                 case "shr" -> type.equals("s32") ? (int) a >> b : a >>> b;
                 case "shl" -> a << b;

@@ -14,9 +14,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on random arguments (the figures PtxMath's documentation states) and Java's results exactly on special values.
  */
 class PtxMathAccuracyTest {
-    private static final double[] SPECIALS = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, 1.0, -1.0,
-            2.0, -2.0, 0.5, -0.5, Double.MIN_VALUE, -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE, 3.0, -3.0,
-            1e-300, 1e300, 709.78, -745.1, 710, -746, 1e-10, 0.55, -0.55, 22.0, 100.0};
+    private static final double[] SPECIALS = {
+        Double.NaN,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY,
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        2.0,
+        -2.0,
+        0.5,
+        -0.5,
+        Double.MIN_VALUE,
+        -Double.MIN_VALUE,
+        Double.MIN_NORMAL,
+        Double.MAX_VALUE,
+        -Double.MAX_VALUE,
+        3.0,
+        -3.0,
+        1e-300,
+        1e300,
+        709.78,
+        -745.1,
+        710,
+        -746,
+        1e-10,
+        0.55,
+        -0.55,
+        22.0,
+        100.0
+    };
 
     private static PtxInterpreter function(String fn) {
         PtxMath m = new PtxMath();
@@ -38,7 +66,9 @@ class PtxMathAccuracyTest {
             return Double.isNaN(expected) && Double.isNaN(actual) ? 0 : Long.MAX_VALUE;
         }
         if (expected == actual) {
-            return Double.doubleToRawLongBits(expected) == Double.doubleToRawLongBits(actual) ? 0 : Long.MAX_VALUE;   // signed zeros
+            return Double.doubleToRawLongBits(expected) == Double.doubleToRawLongBits(actual)
+                    ? 0
+                    : Long.MAX_VALUE; // signed zeros
         }
         long a = ordered(expected), b = ordered(actual);
         return Math.abs(a - b);
@@ -73,7 +103,12 @@ class PtxMathAccuracyTest {
                 continue;
             }
             double e = reference.applyAsDouble(x), a = call(f, x);
-            boolean special = Double.isNaN(e) || Double.isInfinite(e) || e == 0 || Double.isInfinite(x) || Double.isNaN(x) || x == 0;
+            boolean special = Double.isNaN(e)
+                    || Double.isInfinite(e)
+                    || e == 0
+                    || Double.isInfinite(x)
+                    || Double.isNaN(x)
+                    || x == 0;
             long u = ulps(e, a);
             assertTrue(special ? u == 0 : u <= maxUlps, fn + "(" + x + "): expected " + e + ", got " + a);
         }
@@ -81,7 +116,9 @@ class PtxMathAccuracyTest {
         long worst = 0;
         double worstX = 0;
         for (int i = 0; i < 6000; i++) {
-            double x = i % 3 == 0 ? lo + (hi - lo) * r.nextDouble() : (r.nextDouble() * 2 - 1) * Math.pow(2, r.nextInt(12) - 8);
+            double x = i % 3 == 0
+                    ? lo + (hi - lo) * r.nextDouble()
+                    : (r.nextDouble() * 2 - 1) * Math.pow(2, r.nextInt(12) - 8);
             if (x < lo || x > hi) {
                 continue;
             }
@@ -91,9 +128,12 @@ class PtxMathAccuracyTest {
                 worst = u;
                 worstX = x;
             }
-            assertTrue(floatUlps(reference.applyAsDouble((float) x), call(f, (float) x)) <= 1, fn + " on float " + (float) x);
+            assertTrue(
+                    floatUlps(reference.applyAsDouble((float) x), call(f, (float) x)) <= 1,
+                    fn + " on float " + (float) x);
         }
-        System.out.println("PTX " + fn + ": max error " + worst + " ulp (at " + worstX + ") over [" + lo + ", " + hi + "]");
+        System.out.println(
+                "PTX " + fn + ": max error " + worst + " ulp (at " + worstX + ") over [" + lo + ", " + hi + "]");
         assertTrue(worst <= maxUlps, fn + ": " + worst + " ulp at " + worstX + " exceeds " + maxUlps);
     }
 
@@ -106,7 +146,10 @@ class PtxMathAccuracyTest {
     void log() {
         unary("log", StrictMath::log, 1e-300, 1e300, 2);
         PtxInterpreter f = function("log");
-        assertEquals(StrictMath.log(Double.MIN_VALUE), call(f, Double.MIN_VALUE), Math.ulp(StrictMath.log(Double.MIN_VALUE)) * 2);
+        assertEquals(
+                StrictMath.log(Double.MIN_VALUE),
+                call(f, Double.MIN_VALUE),
+                Math.ulp(StrictMath.log(Double.MIN_VALUE)) * 2);
         assertEquals(StrictMath.log(3e-310), call(f, 3e-310), Math.ulp(StrictMath.log(3e-310)) * 2);
     }
 
@@ -133,18 +176,26 @@ class PtxMathAccuracyTest {
         double ulps(double x, double y);
     }
 
-    private static void binary(String fn, DoubleBinaryOperator reference, double xlo, double xhi, double ylo, double yhi, Bound bound) {
+    private static void binary(
+            String fn, DoubleBinaryOperator reference, double xlo, double xhi, double ylo, double yhi, Bound bound) {
         long maxUlps = (long) bound.ulps(1, 1);
         PtxInterpreter f = function(fn);
         for (double x : SPECIALS) {
             for (double y : SPECIALS) {
                 double e = reference.applyAsDouble(x, y), a = call(f, x, y);
-                boolean special = Double.isNaN(e) || Double.isInfinite(e) || e == 0 || !Double.isFinite(x) || !Double.isFinite(y) || x == 0 || y == 0;
+                boolean special = Double.isNaN(e)
+                        || Double.isInfinite(e)
+                        || e == 0
+                        || !Double.isFinite(x)
+                        || !Double.isFinite(y)
+                        || x == 0
+                        || y == 0;
                 long u = ulps(e, a);
                 if (fn.equals("pow") && !special) {
-                    continue;   // pow's error grows with |y ln x|: the random sweep checks it
+                    continue; // pow's error grows with |y ln x|: the random sweep checks it
                 }
-                assertTrue(special ? u == 0 : u <= maxUlps, fn + "(" + x + ", " + y + "): expected " + e + ", got " + a);
+                assertTrue(
+                        special ? u == 0 : u <= maxUlps, fn + "(" + x + ", " + y + "): expected " + e + ", got " + a);
             }
         }
         Random r = new Random(fn.hashCode());
@@ -155,7 +206,9 @@ class PtxMathAccuracyTest {
             worst = Math.max(worst, u);
             assertTrue(u <= bound.ulps(x, y), fn + "(" + x + ", " + y + "): " + u + " ulp exceeds " + bound.ulps(x, y));
             float fx = (float) x, fy = (float) y;
-            assertTrue(floatUlps(reference.applyAsDouble(fx, fy), call(f, fx, fy)) <= 1, fn + " on floats " + fx + ", " + fy);
+            assertTrue(
+                    floatUlps(reference.applyAsDouble(fx, fy), call(f, fx, fy)) <= 1,
+                    fn + " on floats " + fx + ", " + fy);
         }
         System.out.println("PTX " + fn + ": max error " + worst + " ulp");
     }
@@ -185,10 +238,12 @@ class PtxMathAccuracyTest {
         PtxInterpreter f32 = new PtxInterpreter(m32.definitions());
         Random r = new Random(5);
         for (int i = 0; i < 3000; i++) {
-            double x = (r.nextDouble() * 2 - 1) * Math.pow(10, r.nextInt(40) - 20), y = (r.nextDouble() * 2 - 1) * Math.pow(10, r.nextInt(40) - 20);
+            double x = (r.nextDouble() * 2 - 1) * Math.pow(10, r.nextInt(40) - 20),
+                    y = (r.nextDouble() * 2 - 1) * Math.pow(10, r.nextInt(40) - 20);
             assertEquals(0, ulps(x % y, call(f64, x, y)), x + " % " + y);
             float fx = (float) x, fy = (float) y;
-            float got = Float.intBitsToFloat((int) f32.run(Float.floatToRawIntBits(fx) & 0xFFFFFFFFL, Float.floatToRawIntBits(fy) & 0xFFFFFFFFL));
+            float got = Float.intBitsToFloat((int)
+                    f32.run(Float.floatToRawIntBits(fx) & 0xFFFFFFFFL, Float.floatToRawIntBits(fy) & 0xFFFFFFFFL));
             assertEquals(Float.floatToRawIntBits(fx % fy), Float.floatToRawIntBits(got), fx + " % " + fy);
         }
         for (double x : SPECIALS) {

@@ -6,13 +6,6 @@ import io.squall.jit.ir.AddressSpace;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Function;
-import io.squall.jit.ir.IrBuilder;
-import io.squall.jit.ir.IrVerifier;
-import io.squall.jit.ir.MathFunction;
-import io.squall.jit.ir.PointerType;
-import io.squall.jit.ir.ScalarType;
-import io.squall.jit.ir.Temp;
-import io.squall.jit.ir.Value;
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.BarrierScope;
 import io.squall.jit.ir.Instruction.BinaryOperator;
@@ -22,6 +15,13 @@ import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.UnaryOp;
 import io.squall.jit.ir.Instruction.WorkItemQuery;
+import io.squall.jit.ir.IrBuilder;
+import io.squall.jit.ir.IrVerifier;
+import io.squall.jit.ir.MathFunction;
+import io.squall.jit.ir.PointerType;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Value;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -38,10 +38,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * atomic on every type and space, narrow integer arithmetic, every conversion) emitted as PTX and assembled.
  */
 class PtxOperationsTest {
-    private static final ScalarType[] NUMERIC = {ScalarType.I8, ScalarType.I16, ScalarType.I32, ScalarType.I64, ScalarType.F16, ScalarType.F32, ScalarType.F64};
+    private static final ScalarType[] NUMERIC = {
+        ScalarType.I8, ScalarType.I16, ScalarType.I32, ScalarType.I64, ScalarType.F16, ScalarType.F32, ScalarType.F64
+    };
 
     private static Kernel kernel(Function f, boolean fastMath) {
-        return new Kernel("PtxOperationsTest." + f.name(), f.name(), Kernel.Shape.KERNEL_CONTEXT, List.of(), List.of(), List.of(), null, f,
+        return new Kernel(
+                "PtxOperationsTest." + f.name(),
+                f.name(),
+                Kernel.Shape.KERNEL_CONTEXT,
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                f,
                 new CompileOptions(fastMath, false));
     }
 
@@ -78,12 +88,17 @@ class PtxOperationsTest {
         for (int i = 0; i < NUMERIC.length; i++) {
             ScalarType t = NUMERIC[i];
             for (BinaryOperator op : BinaryOperator.values()) {
-                boolean bitwise = op == BinaryOperator.AND || op == BinaryOperator.OR || op == BinaryOperator.XOR
-                        || op == BinaryOperator.SHL || op == BinaryOperator.SHR || op == BinaryOperator.USHR;
+                boolean bitwise = op == BinaryOperator.AND
+                        || op == BinaryOperator.OR
+                        || op == BinaryOperator.XOR
+                        || op == BinaryOperator.SHL
+                        || op == BinaryOperator.SHR
+                        || op == BinaryOperator.USHR;
                 if (t.isFloat() && bitwise) {
                     continue;
                 }
-                Value right = op == BinaryOperator.SHL || op == BinaryOperator.SHR || op == BinaryOperator.USHR ? gid : x[i];
+                Value right =
+                        op == BinaryOperator.SHL || op == BinaryOperator.SHR || op == BinaryOperator.USHR ? gid : x[i];
                 b.store(arrays[i], n, b.binary(op, x[i], right));
             }
             b.store(arrays[i], n, b.unary(UnaryOp.NEG, x[i]));
@@ -146,7 +161,8 @@ class PtxOperationsTest {
 
     @Test
     void everyOperationAssembles() throws Exception {
-        Assumptions.assumeTrue(Ptxas.available(), "ptxas not found on PATH or in /usr/local/cuda*/bin: PTX not assembled");
+        Assumptions.assumeTrue(
+                Ptxas.available(), "ptxas not found on PATH or in /usr/local/cuda*/bin: PTX not assembled");
         Function f = everything();
         for (boolean fast : new boolean[] {false, true}) {
             for (String arch : new String[] {"sm_80", "sm_90"}) {
@@ -161,13 +177,18 @@ class PtxOperationsTest {
     void preciseMathUsesNoApproximations() {
         String ptx = PtxEmitter.emit(kernel(everything(), false), PtxTarget.parse("sm_90"));
         assertFalse(ptx.contains(".approx"), "precise math must not use *.approx instructions");
-        for (String fn : List.of("exp", "log", "sin", "cos", "tan", "tanh", "pow", "atan", "atan2", "log2", "fmod_f32", "fmod_f64")) {
-            assertTrue(ptx.contains(".func (.param .b") && ptx.contains("squall_" + fn + "("), "software " + fn + " defined");
+        for (String fn : List.of(
+                "exp", "log", "sin", "cos", "tan", "tanh", "pow", "atan", "atan2", "log2", "fmod_f32", "fmod_f64")) {
+            assertTrue(
+                    ptx.contains(".func (.param .b") && ptx.contains("squall_" + fn + "("),
+                    "software " + fn + " defined");
         }
         assertTrue(ptx.contains("shfl.sync.bfly.b32") && ptx.contains("shfl.sync.idx.b32"), "warp shuffles");
         assertTrue(ptx.contains("atom.shared.cas.b32") && ptx.contains("atom.global.add.f64"), "atomics");
         String fast = PtxEmitter.emit(kernel(everything(), true), PtxTarget.parse("sm_90"));
-        assertTrue(fast.contains("ex2.approx.f32") && fast.contains("sin.approx.f32") && fast.contains("tanh.approx.f32"), "fast math on floats");
+        assertTrue(
+                fast.contains("ex2.approx.f32") && fast.contains("sin.approx.f32") && fast.contains("tanh.approx.f32"),
+                "fast math on floats");
     }
 
     @Test

@@ -2,10 +2,10 @@ package io.squall.backend.ptx.codegen;
 
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteCase;
 import org.junit.jupiter.api.Assumptions;
@@ -41,7 +41,8 @@ class PtxSuiteAssemblyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void assemblesForAmpereAndHopper(SuiteCase c) throws Exception {
-        Assumptions.assumeTrue(Ptxas.available(), "ptxas not found on PATH or in /usr/local/cuda*/bin: PTX not assembled");
+        Assumptions.assumeTrue(
+                Ptxas.available(), "ptxas not found on PATH or in /usr/local/cuda*/bin: PTX not assembled");
         boolean[][] variants = {{false, false}, {true, false}, {false, true}};
         for (boolean[] v : variants) {
             Kernel k = compile(c, v[0], v[1]);
@@ -49,7 +50,10 @@ class PtxSuiteAssemblyTest {
                 String ptx = PtxEmitter.emit(k, PtxTarget.parse(arch));
                 assertTrue(ptx.contains(".target " + arch) && ptx.contains(".entry " + k.entryName() + "("), ptx);
                 String error = Ptxas.assemble(ptx, arch);
-                assertNull(error, () -> c.name() + " (specialize=" + v[0] + ", fastMath=" + v[1] + "): " + error + "\n" + Ptxas.numbered(ptx));
+                assertNull(
+                        error,
+                        () -> c.name() + " (specialize=" + v[0] + ", fastMath=" + v[1] + "): " + error + "\n"
+                                + Ptxas.numbered(ptx));
             }
         }
     }
@@ -57,8 +61,11 @@ class PtxSuiteAssemblyTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void assemblesWithGuardedAndReportedAccesses(SuiteCase c) throws Exception {
-        Assumptions.assumeTrue(Ptxas.available(), "ptxas not found on PATH or in /usr/local/cuda*/bin: PTX not assembled");
-        for (CompileOptions.AccessChecks checks : new CompileOptions.AccessChecks[] {CompileOptions.AccessChecks.GUARD, CompileOptions.AccessChecks.REPORT}) {
+        Assumptions.assumeTrue(
+                Ptxas.available(), "ptxas not found on PATH or in /usr/local/cuda*/bin: PTX not assembled");
+        for (CompileOptions.AccessChecks checks :
+                new CompileOptions.AccessChecks[] {CompileOptions.AccessChecks.GUARD, CompileOptions.AccessChecks.REPORT
+                }) {
             Kernel k = compile(c, false, false, checks);
             String ptx = PtxEmitter.emit(k, PtxTarget.parse("sm_80"));
             String error = Ptxas.assemble(ptx, "sm_80");

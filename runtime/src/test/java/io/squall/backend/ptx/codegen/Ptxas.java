@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 public final class Ptxas {
     private static final Path PTXAS = find();
 
-    private Ptxas() {
-    }
+    private Ptxas() {}
 
     public static boolean available() {
         return PTXAS != null;
@@ -49,8 +48,14 @@ public final class Ptxas {
         try {
             Path in = dir.resolve("kernel.ptx");
             Files.writeString(in, ptx);
-            Process p = new ProcessBuilder(PTXAS.toString(), "-arch=" + arch, in.toString(), "-o", dir.resolve("kernel.cubin").toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            PTXAS.toString(),
+                            "-arch=" + arch,
+                            in.toString(),
+                            "-o",
+                            dir.resolve("kernel.cubin").toString())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

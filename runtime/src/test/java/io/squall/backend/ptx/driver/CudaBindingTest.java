@@ -30,8 +30,10 @@ class CudaBindingTest {
         Path local = Path.of("/usr/local");
         if (!Files.isDirectory(local)) return found;
         try (Stream<Path> roots = Files.list(local)) {
-            for (Path cuda : roots.filter(p -> p.getFileName().toString().startsWith("cuda")).toList()) {
-                List<Path> candidates = new ArrayList<>(List.of(cuda.resolve("lib64/stubs/libcuda.so"), cuda.resolve("lib/stubs/libcuda.so")));
+            for (Path cuda : roots.filter(p -> p.getFileName().toString().startsWith("cuda"))
+                    .toList()) {
+                List<Path> candidates = new ArrayList<>(
+                        List.of(cuda.resolve("lib64/stubs/libcuda.so"), cuda.resolve("lib/stubs/libcuda.so")));
                 Path targets = cuda.resolve("targets");
                 if (Files.isDirectory(targets)) {
                     try (Stream<Path> t = Files.list(targets)) {
@@ -39,7 +41,8 @@ class CudaBindingTest {
                     }
                 }
                 for (Path candidate : candidates) {
-                    if (Files.isRegularFile(candidate) && !found.contains(candidate.toRealPath())) found.add(candidate.toRealPath());
+                    if (Files.isRegularFile(candidate) && !found.contains(candidate.toRealPath()))
+                        found.add(candidate.toRealPath());
                 }
             }
         }
@@ -49,7 +52,9 @@ class CudaBindingTest {
     @Test
     void everyEntryPointResolvesInTheStubLibrary() throws IOException {
         List<Path> stubs = stubLibraries();
-        assumeTrue(!stubs.isEmpty(), "no CUDA toolkit stub libcuda.so under /usr/local/cuda*/{lib64,lib,targets/*/lib}/stubs");
+        assumeTrue(
+                !stubs.isEmpty(),
+                "no CUDA toolkit stub libcuda.so under /usr/local/cuda*/{lib64,lib,targets/*/lib}/stubs");
         for (Path stub : stubs) {
             CU.Loaded loaded = CU.bind(SymbolLookup.libraryLookup(stub, Arena.global()), stub.toString());
             assertNull(loaded.failure(), loaded.failure());
@@ -84,9 +89,23 @@ class CudaBindingTest {
         Path dir = Files.createTempDirectory("squall-ptx");
         try {
             Path source = Files.writeString(dir.resolve("kernels.ptx"), TestPtx.KERNELS);
-            assertEquals(0, run(ptxas.toString(), "-arch=sm_90", source.toString(), "-o", dir.resolve("k.cubin").toString()));
+            assertEquals(
+                    0,
+                    run(
+                            ptxas.toString(),
+                            "-arch=sm_90",
+                            source.toString(),
+                            "-o",
+                            dir.resolve("k.cubin").toString()));
             Path broken = Files.writeString(dir.resolve("broken.ptx"), TestPtx.BROKEN);
-            assertNotEquals(0, run(ptxas.toString(), "-arch=sm_90", broken.toString(), "-o", dir.resolve("b.cubin").toString()));
+            assertNotEquals(
+                    0,
+                    run(
+                            ptxas.toString(),
+                            "-arch=sm_90",
+                            broken.toString(),
+                            "-o",
+                            dir.resolve("b.cubin").toString()));
         } finally {
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path f : files.toList()) Files.delete(f);

@@ -29,7 +29,7 @@ class CudaDriverTest {
 
     @BeforeAll
     static void setUp() {
-        if (!Cuda.isAvailable()) return;   // each test reports the skip (a class-level skip would not be counted)
+        if (!Cuda.isAvailable()) return; // each test reports the skip (a class-level skip would not be counted)
         device = Cuda.devices().getFirst();
         context = CudaContext.primary(device);
         module = CudaModule.loadPtx(context, TestPtx.KERNELS);
@@ -63,22 +63,28 @@ class CudaDriverTest {
 
     @Test
     void vectorAddWithPinnedPageableAndHeapMemory() {
-        int n = 100_003;   // not a multiple of the block size: the kernel's bound check matters
+        int n = 100_003; // not a multiple of the block size: the kernel's bound check matters
         float[] a = new float[n], b = new float[n];
         Random random = new Random(1);
-        for (int i = 0; i < n; i++) { a[i] = random.nextFloat(); b[i] = random.nextFloat() * 10; }
+        for (int i = 0; i < n; i++) {
+            a[i] = random.nextFloat();
+            b[i] = random.nextFloat() * 10;
+        }
         CudaFunction vadd = module.function("vadd");
         try (CudaStream stream = context.createStream();
-             CudaBuffer da = context.allocate(4L * n); CudaBuffer db = context.allocate(4L * n); CudaBuffer dc = context.allocate(4L * n);
-             CudaHostBuffer pinnedA = context.allocateHost(4L * n); CudaHostBuffer pinnedC = context.allocateHost(4L * n)) {
+                CudaBuffer da = context.allocate(4L * n);
+                CudaBuffer db = context.allocate(4L * n);
+                CudaBuffer dc = context.allocate(4L * n);
+                CudaHostBuffer pinnedA = context.allocateHost(4L * n);
+                CudaHostBuffer pinnedC = context.allocateHost(4L * n)) {
             MemorySegment.copy(a, 0, pinnedA.segment(), JAVA_FLOAT, 0, n);
-            stream.copyToDevice(da, 0, pinnedA.segment(), 4L * n);                         // pinned
+            stream.copyToDevice(da, 0, pinnedA.segment(), 4L * n); // pinned
             stream.copyToDevice(db, 0, Arena.ofAuto().allocateFrom(JAVA_FLOAT, b), 4L * n); // pageable native
             int block = 256;
             stream.launch(vadd, new int[] {(n + block - 1) / block}, new int[] {block}, 0, da, db, dc, n);
             stream.copyToHost(pinnedC.segment(), dc, 0, 4L * n);
             float[] heap = new float[n];
-            stream.copyToHost(MemorySegment.ofArray(heap), dc, 0, 4L * n);                  // heap, finished by synchronize
+            stream.copyToHost(MemorySegment.ofArray(heap), dc, 0, 4L * n); // heap, finished by synchronize
             stream.synchronize();
             float[] pinned = pinnedC.segment().toArray(JAVA_FLOAT);
             for (int i = 0; i < n; i++) assertEquals(a[i] + b[i], pinned[i], 0f, "element " + i);
@@ -103,8 +109,10 @@ class CudaDriverTest {
         int[] expected = new int[blocks];
         for (int i = 0; i < n; i++) expected[i / block] += input[i];
         CudaFunction groupSum = module.function("groupSum");
-        try (Arena arena = Arena.ofConfined(); CudaStream stream = context.createStream();
-             CudaBuffer in = context.allocate(4L * n); CudaBuffer partial = context.allocate(4L * blocks)) {
+        try (Arena arena = Arena.ofConfined();
+                CudaStream stream = context.createStream();
+                CudaBuffer in = context.allocate(4L * n);
+                CudaBuffer partial = context.allocate(4L * blocks)) {
             MemorySegment host = arena.allocateFrom(JAVA_INT, input);
             MemorySegment out = arena.allocate(JAVA_INT, blocks);
             stream.copyToDevice(in, 0, host, 4L * n);
@@ -128,17 +136,20 @@ class CudaDriverTest {
         int n = 4096, block = 128;
         CudaFunction vadd = module.function("vadd");
         try (CudaStream stream = context.createStream();
-             CudaBuffer da = context.allocate(4L * n); CudaBuffer db = context.allocate(4L * n); CudaBuffer dc = context.allocate(4L * n);
-             CudaHostBuffer hostA = context.allocateHost(4L * n); CudaHostBuffer hostB = context.allocateHost(4L * n);
-             CudaHostBuffer hostC = context.allocateHost(4L * n)) {
+                CudaBuffer da = context.allocate(4L * n);
+                CudaBuffer db = context.allocate(4L * n);
+                CudaBuffer dc = context.allocate(4L * n);
+                CudaHostBuffer hostA = context.allocateHost(4L * n);
+                CudaHostBuffer hostB = context.allocateHost(4L * n);
+                CudaHostBuffer hostC = context.allocateHost(4L * n)) {
             for (int i = 0; i < n; i++) hostB.segment().setAtIndex(JAVA_FLOAT, i, 0.5f * i);
-            stream.copyToDevice(db, 0, hostB.segment(), 4L * n);   // a FIRST_EXECUTION-style input, outside the graph
+            stream.copyToDevice(db, 0, hostB.segment(), 4L * n); // a FIRST_EXECUTION-style input, outside the graph
             stream.synchronize();
             stream.beginCapture();
             assertTrue(stream.isCapturing());
             stream.copyToDevice(da, 0, hostA.segment(), 4L * n);
             stream.launch(vadd, new int[] {n / block}, new int[] {block}, 0, da, db, dc, n);
-            stream.launch(vadd, new int[] {n / block}, new int[] {block}, 0, dc, db, dc, n);   // c = a + 2b
+            stream.launch(vadd, new int[] {n / block}, new int[] {block}, 0, dc, db, dc, n); // c = a + 2b
             stream.copyToHost(hostC.segment(), dc, 0, 4L * n);
             try (CudaGraph graph = stream.endCapture()) {
                 for (int replay = 0; replay < 3; replay++) {
@@ -146,7 +157,10 @@ class CudaDriverTest {
                     graph.launch(stream);
                     stream.synchronize();
                     for (int i = 0; i < n; i++) {
-                        assertEquals(replay * 1000 + i + 2 * (0.5f * i), hostC.segment().getAtIndex(JAVA_FLOAT, i), 0f,
+                        assertEquals(
+                                replay * 1000 + i + 2 * (0.5f * i),
+                                hostC.segment().getAtIndex(JAVA_FLOAT, i),
+                                0f,
                                 "replay " + replay + " element " + i);
                     }
                 }
@@ -159,25 +173,30 @@ class CudaDriverTest {
         int n = 1 << 20, block = 256, launches = 100;
         CudaFunction vadd = module.function("vadd");
         try (CudaStream stream = context.createStream();
-             CudaBuffer da = context.allocate(4L * n); CudaBuffer dc = context.allocate(4L * n);
-             CudaEvent start = context.createEvent(); CudaEvent end = context.createEvent()) {
+                CudaBuffer da = context.allocate(4L * n);
+                CudaBuffer dc = context.allocate(4L * n);
+                CudaEvent start = context.createEvent();
+                CudaEvent end = context.createEvent()) {
             stream.fill(da, 0, 4L * n, (byte) 0);
             start.record(stream);
-            for (int i = 0; i < launches; i++) stream.launch(vadd, new int[] {n / block}, new int[] {block}, 0, da, da, dc, n);
+            for (int i = 0; i < launches; i++)
+                stream.launch(vadd, new int[] {n / block}, new int[] {block}, 0, da, da, dc, n);
             end.record(stream);
             float streamMs = start.elapsedMillis(end);
             assertTrue(streamMs > 0 && Float.isFinite(streamMs), "elapsed " + streamMs);
 
             stream.beginCapture();
-            for (int i = 0; i < launches; i++) stream.launch(vadd, new int[] {n / block}, new int[] {block}, 0, da, da, dc, n);
+            for (int i = 0; i < launches; i++)
+                stream.launch(vadd, new int[] {n / block}, new int[] {block}, 0, da, da, dc, n);
             try (CudaGraph graph = stream.endCapture()) {
-                graph.launch(stream);   // warm-up: the first replay uploads the graph
+                graph.launch(stream); // warm-up: the first replay uploads the graph
                 start.record(stream);
                 graph.launch(stream);
                 end.record(stream);
                 float graphMs = start.elapsedMillis(end);
                 assertTrue(graphMs > 0 && Float.isFinite(graphMs), "elapsed " + graphMs);
-                System.out.printf("%d launches of vadd(%d floats) on %s: stream %.3f ms, one graph replay %.3f ms%n",
+                System.out.printf(
+                        "%d launches of vadd(%d floats) on %s: stream %.3f ms, one graph replay %.3f ms%n",
                         launches, n, device.name(), streamMs, graphMs);
             }
         }
@@ -188,7 +207,8 @@ class CudaDriverTest {
         CudaJitException e = assertThrows(CudaJitException.class, () -> CudaModule.loadPtx(context, TestPtx.BROKEN));
         assertEquals("CUDA_ERROR_INVALID_PTX", e.errorName());
         assertTrue(e.jitLog().contains("line 9"), e.jitLog());
-        assertTrue(e.getMessage().contains("cuModuleLoadDataEx") && e.getMessage().contains(e.jitLog()), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("cuModuleLoadDataEx") && e.getMessage().contains(e.jitLog()), e.getMessage());
         assertTrue(module.jitLog() != null);
     }
 
@@ -198,13 +218,29 @@ class CudaDriverTest {
         assertEquals("CUDA_ERROR_NOT_FOUND", missing.errorName());
         assertTrue(missing.getMessage().contains("noSuchKernel"), missing.getMessage());
         CudaFunction vadd = module.function("vadd");
-        try (CudaStream stream = context.createStream(); CudaBuffer buffer = context.allocate(1024)) {
-            CudaException tooBig = assertThrows(CudaException.class,
-                    () -> stream.launch(vadd, new int[] {1}, new int[] {device.maxThreadsPerBlock() * 2}, 0, buffer, buffer, buffer, 1));
+        try (CudaStream stream = context.createStream();
+                CudaBuffer buffer = context.allocate(1024)) {
+            CudaException tooBig = assertThrows(
+                    CudaException.class,
+                    () -> stream.launch(
+                            vadd,
+                            new int[] {1},
+                            new int[] {device.maxThreadsPerBlock() * 2},
+                            0,
+                            buffer,
+                            buffer,
+                            buffer,
+                            1));
             assertEquals("CUDA_ERROR_INVALID_VALUE", tooBig.errorName());
-            assertTrue(tooBig.getMessage().contains("vadd") && tooBig.getMessage().contains("cuLaunchKernel"), tooBig.getMessage());
-            assertThrows(IllegalArgumentException.class, () -> stream.launch(vadd, new int[] {1}, new int[] {1}, 0, buffer, "x"));
-            assertThrows(IllegalArgumentException.class, () -> stream.copyToDevice(buffer, 512, Arena.ofAuto().allocate(1024), 1024));
+            assertTrue(
+                    tooBig.getMessage().contains("vadd") && tooBig.getMessage().contains("cuLaunchKernel"),
+                    tooBig.getMessage());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> stream.launch(vadd, new int[] {1}, new int[] {1}, 0, buffer, "x"));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> stream.copyToDevice(buffer, 512, Arena.ofAuto().allocate(1024), 1024));
         }
         CudaException oom = assertThrows(CudaException.class, () -> context.allocate(device.totalMem() * 4));
         assertEquals("CUDA_ERROR_OUT_OF_MEMORY", oom.errorName());

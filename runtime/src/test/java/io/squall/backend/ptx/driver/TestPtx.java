@@ -9,14 +9,14 @@ final class TestPtx {
             .version 7.0
             .target sm_80
             .address_size 64
-            
+
             .visible .entry vadd(.param .u64 a, .param .u64 b, .param .u64 c, .param .u32 n)
             {
                 .reg .pred %p<2>;
                 .reg .b32 %r<6>;
                 .reg .f32 %f<4>;
                 .reg .b64 %rd<11>;
-            
+
                 ld.param.u64 %rd1, [a];
                 ld.param.u64 %rd2, [b];
                 ld.param.u64 %rd3, [c];
@@ -41,15 +41,15 @@ final class TestPtx {
             DONE:
                 ret;
             }
-            
+
             .extern .shared .align 4 .b8 scratch[];
-            
+
             .visible .entry groupSum(.param .u64 in, .param .u64 partial)
             {
                 .reg .pred %p<3>;
                 .reg .b32 %r<12>;
                 .reg .b64 %rd<7>;
-            
+
                 ld.param.u64 %rd1, [in];
                 ld.param.u64 %rd2, [partial];
                 cvta.to.global.u64 %rd1, %rd1;

@@ -6,13 +6,6 @@ import io.squall.jit.ir.AddressSpace;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Function;
-import io.squall.jit.ir.IrBuilder;
-import io.squall.jit.ir.MathFunction;
-import io.squall.jit.ir.Phi;
-import io.squall.jit.ir.PointerType;
-import io.squall.jit.ir.ScalarType;
-import io.squall.jit.ir.Temp;
-import io.squall.jit.ir.Value;
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.BarrierScope;
 import io.squall.jit.ir.Instruction.BinaryOperator;
@@ -22,6 +15,13 @@ import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.UnaryOp;
 import io.squall.jit.ir.Instruction.WorkItemQuery;
+import io.squall.jit.ir.IrBuilder;
+import io.squall.jit.ir.MathFunction;
+import io.squall.jit.ir.Phi;
+import io.squall.jit.ir.PointerType;
+import io.squall.jit.ir.ScalarType;
+import io.squall.jit.ir.Temp;
+import io.squall.jit.ir.Value;
 
 import java.util.List;
 
@@ -34,8 +34,7 @@ import java.util.List;
  * {@link #expected} gives what Java computes for the same inputs.
  */
 final class CoverageKernel {
-    private CoverageKernel() {
-    }
+    private CoverageKernel() {}
 
     static final float X = 2.5f;
     static final short HS = Float.floatToFloat16(1.5f);
@@ -59,8 +58,7 @@ final class CoverageKernel {
         return o;
     }
 
-    record Expected(float[] out, int[] outI, long[] outL, short[] half) {
-    }
+    record Expected(float[] out, int[] outI, long[] outL, short[] half) {}
 
     static Expected expected() {
         float[] o = out();
@@ -101,7 +99,7 @@ final class CoverageKernel {
         int minusOne = -1;
         oi[7] = Integer.MIN_VALUE / minusOne;
         oi[8] = Integer.MIN_VALUE % minusOne;
-        oi[9] = -7 / 2 + -7 % 2 * 10;   // 0 in Java; 2^-24 if the multiply and subtract were fused
+        oi[9] = -7 / 2 + -7 % 2 * 10; // 0 in Java; 2^-24 if the multiply and subtract were fused
 
         return new Expected(o, oi, ol, h);
     }
@@ -126,20 +124,37 @@ final class CoverageKernel {
         b.store(out, i(0), b.select(flag, x, Constant.ofFloat(0)));
         Value hsBits = b.convert(ConversionKind.BITCAST, hs, ScalarType.I16);
         b.store(outI, i(0), b.convert(ConversionKind.ZERO_EXTEND, hsBits, ScalarType.I32));
-        Value shortOne = b.convert(ConversionKind.NUMERIC, x, ScalarType.I16);   // 2
-        Value oneBits = b.binary(BinaryOperator.ADD, b.convert(ConversionKind.NUMERIC, shortOne, ScalarType.I32), i(0x3C00 - 2));
-        Value one = b.convert(ConversionKind.BITCAST, b.convert(ConversionKind.NUMERIC, oneBits, ScalarType.I16), ScalarType.F16);
+        Value shortOne = b.convert(ConversionKind.NUMERIC, x, ScalarType.I16); // 2
+        Value oneBits = b.binary(
+                BinaryOperator.ADD, b.convert(ConversionKind.NUMERIC, shortOne, ScalarType.I32), i(0x3C00 - 2));
+        Value one = b.convert(
+                ConversionKind.BITCAST, b.convert(ConversionKind.NUMERIC, oneBits, ScalarType.I16), ScalarType.F16);
         b.store(out, i(1), b.convert(ConversionKind.NUMERIC, one, ScalarType.F32));
         b.store(half, i(0), b.convert(ConversionKind.NUMERIC, d, ScalarType.F16));
         b.store(outI, i(1), b.convert(ConversionKind.NUMERIC, flag, ScalarType.I32));
         b.store(outL, i(0), b.convert(ConversionKind.ZERO_EXTEND, flag, ScalarType.I64));
         Value count = b.binary(BinaryOperator.ADD, gid, i(65));
         b.store(outL, i(1), b.binary(BinaryOperator.SHL, l, count));
-        b.store(outL, i(2), b.convert(ConversionKind.NUMERIC, b.binary(BinaryOperator.MUL, x, Constant.ofFloat(1e30f)), ScalarType.I64));
+        b.store(
+                outL,
+                i(2),
+                b.convert(
+                        ConversionKind.NUMERIC,
+                        b.binary(BinaryOperator.MUL, x, Constant.ofFloat(1e30f)),
+                        ScalarType.I64));
         Value zero = b.binary(BinaryOperator.SUB, x, x);
-        b.store(outI, i(4), b.convert(ConversionKind.NUMERIC, b.binary(BinaryOperator.DIV, zero, zero), ScalarType.I32));
+        b.store(
+                outI,
+                i(4),
+                b.convert(ConversionKind.NUMERIC, b.binary(BinaryOperator.DIV, zero, zero), ScalarType.I32));
         Value thousand = b.binary(BinaryOperator.MUL, d, Constant.ofDouble(1000));
-        b.store(outI, i(2), b.convert(ConversionKind.NUMERIC, b.convert(ConversionKind.NUMERIC, thousand, ScalarType.I8), ScalarType.I32));
+        b.store(
+                outI,
+                i(2),
+                b.convert(
+                        ConversionKind.NUMERIC,
+                        b.convert(ConversionKind.NUMERIC, thousand, ScalarType.I8),
+                        ScalarType.I32));
         b.store(outI, i(5), b.math(MathFunction.CLAMP, List.of(b.binary(BinaryOperator.ADD, gid, i(7)), i(0), i(5))));
         b.store(outI, i(6), b.math(MathFunction.ABS, List.of(b.binary(BinaryOperator.SUB, gid, i(9)))));
         b.store(out, i(7), b.math(MathFunction.CLAMP, List.of(x, Constant.ofFloat(0), Constant.ofFloat(1))));
@@ -160,7 +175,9 @@ final class CoverageKernel {
         Value localHalf = b.localArray(ScalarType.F16, 4);
         b.store(localHalf, i(1), hs);
         b.store(out, i(12), b.convert(ConversionKind.NUMERIC, b.load(localHalf, i(1)), ScalarType.F32));
-        Value trig = b.binary(BinaryOperator.ADD, b.math(MathFunction.ATAN2, List.of(x, Constant.ofFloat(1))),
+        Value trig = b.binary(
+                BinaryOperator.ADD,
+                b.math(MathFunction.ATAN2, List.of(x, Constant.ofFloat(1))),
                 b.math(MathFunction.CEIL, List.of(x)));
         b.store(out, i(14), trig);
         Value min = b.binary(BinaryOperator.ADD, gid, i(Integer.MIN_VALUE));
@@ -169,10 +186,21 @@ final class CoverageKernel {
         b.store(outI, i(8), b.binary(BinaryOperator.REM, min, minusOne));
         Value minusSeven = b.binary(BinaryOperator.SUB, gid, i(7));
         Value two = b.binary(BinaryOperator.ADD, gid, i(2));
-        b.store(outI, i(9), b.binary(BinaryOperator.ADD, b.binary(BinaryOperator.DIV, minusSeven, two),
-                b.binary(BinaryOperator.MUL, b.binary(BinaryOperator.REM, minusSeven, two), i(10))));
-        Value a = b.binary(BinaryOperator.ADD, b.binary(BinaryOperator.SUB, x, Constant.ofFloat(2.5f)), Constant.ofFloat(1 + 0x1p-12f));
-        b.store(out, i(15), b.binary(BinaryOperator.SUB, b.binary(BinaryOperator.MUL, a, a), Constant.ofFloat(1 + 0x1p-11f)));
+        b.store(
+                outI,
+                i(9),
+                b.binary(
+                        BinaryOperator.ADD,
+                        b.binary(BinaryOperator.DIV, minusSeven, two),
+                        b.binary(BinaryOperator.MUL, b.binary(BinaryOperator.REM, minusSeven, two), i(10))));
+        Value a = b.binary(
+                BinaryOperator.ADD,
+                b.binary(BinaryOperator.SUB, x, Constant.ofFloat(2.5f)),
+                Constant.ofFloat(1 + 0x1p-12f));
+        b.store(
+                out,
+                i(15),
+                b.binary(BinaryOperator.SUB, b.binary(BinaryOperator.MUL, a, a), Constant.ofFloat(1 + 0x1p-11f)));
 
         Block header = b.newBlock();
         Block body = b.newBlock();
@@ -196,7 +224,15 @@ final class CoverageKernel {
         b.setBlock(exit);
         b.store(outI, i(3), acc.result());
         b.ret();
-        return new Kernel("CoverageKernel.coverage", "coverage", Kernel.Shape.SINGLE_THREAD, List.of(), List.of(), List.of(), null, f,
+        return new Kernel(
+                "CoverageKernel.coverage",
+                "coverage",
+                Kernel.Shape.SINGLE_THREAD,
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                f,
                 CompileOptions.defaults());
     }
 
@@ -214,15 +250,33 @@ final class CoverageKernel {
         Value base = b.binary(BinaryOperator.MUL, gid, i(8));
         b.store(outI, base, b.binary(BinaryOperator.ADD, lane, size));
         int slot = 0;
-        for (SubGroupOperation op : List.of(SubGroupOperation.REDUCE_ADD, SubGroupOperation.REDUCE_MIN, SubGroupOperation.REDUCE_MAX)) {
+        for (SubGroupOperation op :
+                List.of(SubGroupOperation.REDUCE_ADD, SubGroupOperation.REDUCE_MIN, SubGroupOperation.REDUCE_MAX)) {
             b.store(out, b.binary(BinaryOperator.ADD, base, i(slot++)), subGroup(f, b, op, ScalarType.F32, v));
             b.store(outI, b.binary(BinaryOperator.ADD, base, i(slot)), subGroup(f, b, op, ScalarType.I32, gid));
         }
-        b.store(out, b.binary(BinaryOperator.ADD, base, i(slot++)), subGroup(f, b, SubGroupOperation.BROADCAST, ScalarType.F32, v, i(0)));
-        b.store(out, b.binary(BinaryOperator.ADD, base, i(slot++)), subGroup(f, b, SubGroupOperation.SHUFFLE, ScalarType.F32, v, lane));
-        b.store(out, b.binary(BinaryOperator.ADD, base, i(slot)), subGroup(f, b, SubGroupOperation.SHUFFLE_XOR, ScalarType.F32, v, i(1)));
+        b.store(
+                out,
+                b.binary(BinaryOperator.ADD, base, i(slot++)),
+                subGroup(f, b, SubGroupOperation.BROADCAST, ScalarType.F32, v, i(0)));
+        b.store(
+                out,
+                b.binary(BinaryOperator.ADD, base, i(slot++)),
+                subGroup(f, b, SubGroupOperation.SHUFFLE, ScalarType.F32, v, lane));
+        b.store(
+                out,
+                b.binary(BinaryOperator.ADD, base, i(slot)),
+                subGroup(f, b, SubGroupOperation.SHUFFLE_XOR, ScalarType.F32, v, i(1)));
         b.ret();
-        return new Kernel("CoverageKernel.subgroups", "subgroups", Kernel.Shape.SINGLE_THREAD, List.of(), List.of(), List.of(), null, f,
+        return new Kernel(
+                "CoverageKernel.subgroups",
+                "subgroups",
+                Kernel.Shape.SINGLE_THREAD,
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                f,
                 CompileOptions.defaults());
     }
 

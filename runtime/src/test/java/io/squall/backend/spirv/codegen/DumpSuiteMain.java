@@ -2,6 +2,7 @@ package io.squall.backend.spirv.codegen;
 
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteCase;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -11,7 +12,10 @@ public final class DumpSuiteMain {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
         for (SuiteCase c : KernelSuite.all()) {
-            Files.write(dir.resolve(c.name() + ".spv"), SpirvEmitter.emit(SuiteKernels.compile(c, false), SuiteKernels.FULL).bytes());
+            Files.write(
+                    dir.resolve(c.name() + ".spv"),
+                    SpirvEmitter.emit(SuiteKernels.compile(c, false), SuiteKernels.FULL)
+                            .bytes());
         }
     }
 }

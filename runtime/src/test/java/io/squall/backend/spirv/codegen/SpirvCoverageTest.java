@@ -1,12 +1,12 @@
 package io.squall.backend.spirv.codegen;
 
+import io.squall.backend.ComputeDevice;
 import io.squall.backend.opencl.driver.CLBuffer;
 import io.squall.backend.opencl.driver.CLCommandQueue;
 import io.squall.backend.opencl.driver.CLContext;
 import io.squall.backend.opencl.driver.CLDevice;
 import io.squall.backend.opencl.driver.CLKernel;
 import io.squall.backend.opencl.driver.CLProgram;
-import io.squall.backend.ComputeDevice;
 import io.squall.backend.spirv.SpirvDevice;
 import io.squall.backend.spirv.SpirvRoute;
 import io.squall.device.Devices;
@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,19 +40,23 @@ class SpirvCoverageTest {
         SpirvBinary fallback = SpirvEmitter.emit(CoverageKernel.subGroups(), none);
         assertValid(fallback);
         String text = SpirvDisassembler.disassemble(fallback);
-        assertFalse(text.contains("GroupNonUniform") || text.contains("SubgroupSize"), "no sub-group instruction without sub-groups:\n" + text);
+        assertFalse(
+                text.contains("GroupNonUniform") || text.contains("SubgroupSize"),
+                "no sub-group instruction without sub-groups:\n" + text);
     }
 
     @Test
     void doublesNeedADeviceWithFp64() {
         DeviceCapabilities noFp64 = new DeviceCapabilities(false, false, false, 1024, "OpenCL C 1.2");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpirvEmitter.emit(CoverageKernel.build(), noFp64));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SpirvEmitter.emit(CoverageKernel.build(), noFp64));
         assertTrue(e.getMessage().contains("CoverageKernel.coverage uses double precision"), e.getMessage());
     }
 
     @Test
     void notAModuleIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpirvBinary.fromBytes("k", new byte[24]));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> SpirvBinary.fromBytes("k", new byte[24]));
         assertTrue(e.getMessage().contains("magic number 0x0 at offset 0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> SpirvBinary.fromBytes("k", new byte[7]));
         assertTrue(e.getMessage().contains("7 bytes"), e.getMessage());
@@ -65,16 +69,20 @@ class SpirvCoverageTest {
     }
 
     private static void assertValid(SpirvBinary module) {
-        Assumptions.assumeTrue(SpirvTools.spirvVal() != null, "spirv-val is not installed (Debian package spirv-tools)");
+        Assumptions.assumeTrue(
+                SpirvTools.spirvVal() != null, "spirv-val is not installed (Debian package spirv-tools)");
         String env = SpirvTools.validationEnvironment(module);
         SpirvTools.Result r = SpirvTools.validate(module, env);
-        assertTrue(r.ok(), () -> "spirv-val " + env + ":\n" + r.output() + "\n" + SpirvDisassembler.disassemble(module));
+        assertTrue(
+                r.ok(), () -> "spirv-val " + env + ":\n" + r.output() + "\n" + SpirvDisassembler.disassemble(module));
     }
 
     @Test
     void coverageKernelComputesWhatJavaDoesOnEverySpirvDevice() {
         List<? extends ComputeDevice> devices = Devices.backend("spirv").devices();
-        Assumptions.assumeTrue(!devices.isEmpty(), () -> "no device takes SPIR-V: " + Devices.backend("spirv").unavailableReason());
+        Assumptions.assumeTrue(
+                !devices.isEmpty(),
+                () -> "no device takes SPIR-V: " + Devices.backend("spirv").unavailableReason());
         for (ComputeDevice d : devices) {
             CLDevice device = ((SpirvDevice) d).clDevice();
             SpirvRoute route = ((SpirvDevice) d).route();
@@ -83,11 +91,18 @@ class SpirvCoverageTest {
             int[] outI = new int[10];
             long[] outL = CoverageKernel.outL();
             short[] half = new short[2];
-            try (CLContext context = CLContext.create(device); CLCommandQueue queue = context.createQueue(false);
-                 CLProgram program = route == SpirvRoute.IL ? context.buildIL(module.bytes(), "")
-                         : context.buildBinary(SpirTranslator.toSpirBitcode(module), SpirTranslator.BUILD_OPTIONS);
-                 CLKernel kernel = program.kernel("coverage")) {
-                MemorySegment[] host = {MemorySegment.ofArray(out), MemorySegment.ofArray(outI), MemorySegment.ofArray(outL), MemorySegment.ofArray(half)};
+            try (CLContext context = CLContext.create(device);
+                    CLCommandQueue queue = context.createQueue(false);
+                    CLProgram program = route == SpirvRoute.IL
+                            ? context.buildIL(module.bytes(), "")
+                            : context.buildBinary(SpirTranslator.toSpirBitcode(module), SpirTranslator.BUILD_OPTIONS);
+                    CLKernel kernel = program.kernel("coverage")) {
+                MemorySegment[] host = {
+                    MemorySegment.ofArray(out),
+                    MemorySegment.ofArray(outI),
+                    MemorySegment.ofArray(outL),
+                    MemorySegment.ofArray(half)
+                };
                 CLBuffer[] buffers = new CLBuffer[host.length];
                 for (int i = 0; i < host.length; i++) {
                     buffers[i] = context.allocate(host[i].byteSize());

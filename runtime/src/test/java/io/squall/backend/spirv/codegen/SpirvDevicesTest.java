@@ -1,11 +1,11 @@
 package io.squall.backend.spirv.codegen;
 
-import io.squall.device.Devices;
+import io.squall.backend.Backend;
 import io.squall.backend.opencl.driver.CLDevice;
 import io.squall.backend.opencl.driver.OpenCL;
-import io.squall.backend.Backend;
 import io.squall.backend.spirv.SpirvDevice;
 import io.squall.backend.spirv.SpirvRoute;
+import io.squall.device.Devices;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +33,17 @@ class SpirvDevicesTest {
                 }
             }
         }
-        assertEquals(routable.size(), spirv.devices().size(), () -> "spirv devices vs routable OpenCL devices; " + spirv.unavailableReason());
+        assertEquals(
+                routable.size(),
+                spirv.devices().size(),
+                () -> "spirv devices vs routable OpenCL devices; " + spirv.unavailableReason());
         for (int i = 0; i < routable.size(); i++) {
             SpirvDevice d = (SpirvDevice) spirv.devices().get(i);
             assertEquals("spirv:" + i, d.id());
             assertSame(routable.get(i), d.clDevice());
-            assertTrue(d.properties().ilVersion().contains("SPIR-V"), d.properties().ilVersion());
+            assertTrue(
+                    d.properties().ilVersion().contains("SPIR-V"),
+                    d.properties().ilVersion());
             assertSame(d, Devices.get(d.id()));
         }
         if (routable.isEmpty()) {
@@ -53,7 +58,9 @@ class SpirvDevicesTest {
     void routesFollowTheDeviceAndPlatform() {
         Assumptions.assumeTrue(OpenCL.isAvailable(), () -> "no OpenCL: " + OpenCL.unavailableReason());
         for (CLDevice d : OpenCL.devices()) {
-            boolean spir = d.ilVersion().isEmpty() && d.extensions().contains("cl_khr_spir") && d.platform().version().contains("LLVM 15")
+            boolean spir = d.ilVersion().isEmpty()
+                    && d.extensions().contains("cl_khr_spir")
+                    && d.platform().version().contains("LLVM 15")
                     && SpirTranslator.isAvailable();
             if (d.ilVersion().contains("SPIR-V")) {
                 assertEquals(SpirvRoute.IL, SpirvRoute.of(d), d.name());

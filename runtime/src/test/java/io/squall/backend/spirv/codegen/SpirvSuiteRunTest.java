@@ -1,8 +1,8 @@
 package io.squall.backend.spirv.codegen;
 
-import io.squall.device.Devices;
 import io.squall.backend.Backend;
 import io.squall.backend.ComputeDevice;
+import io.squall.device.Devices;
 import io.squall.suite.KernelSuite;
 import io.squall.suite.SuiteAssertions;
 import io.squall.suite.SuiteCase;

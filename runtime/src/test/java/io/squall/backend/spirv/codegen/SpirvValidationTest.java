@@ -20,13 +20,15 @@ class SpirvValidationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void validates(SuiteCase c) {
-        Assumptions.assumeTrue(SpirvTools.spirvVal() != null, "spirv-val is not installed (Debian package spirv-tools)");
+        Assumptions.assumeTrue(
+                SpirvTools.spirvVal() != null, "spirv-val is not installed (Debian package spirv-tools)");
         for (boolean specialize : new boolean[] {false, true}) {
             Kernel k = SuiteKernels.compile(c, specialize);
             validate(c, k, "specialize=" + specialize);
         }
         for (io.squall.jit.CompileOptions.AccessChecks checks : new io.squall.jit.CompileOptions.AccessChecks[] {
-                io.squall.jit.CompileOptions.AccessChecks.GUARD, io.squall.jit.CompileOptions.AccessChecks.REPORT}) {
+            io.squall.jit.CompileOptions.AccessChecks.GUARD, io.squall.jit.CompileOptions.AccessChecks.REPORT
+        }) {
             validate(c, SuiteKernels.compile(c, false, checks), checks.toString());
         }
     }
@@ -34,7 +36,9 @@ class SpirvValidationTest {
     private static void validate(SuiteCase c, Kernel k, String variant) {
         SpirvBinary module = SpirvEmitter.emit(k, SuiteKernels.FULL);
         SpirvTools.Result r = SpirvTools.validate(module, SpirvTools.validationEnvironment(module));
-        assertTrue(r.ok(), () -> c.name() + " (" + variant + "): spirv-val " + SpirvTools.validationEnvironment(module)
-                + " failed:\n" + r.output() + "\n" + SpirvTools.disassemble(module));
+        assertTrue(
+                r.ok(),
+                () -> c.name() + " (" + variant + "): spirv-val " + SpirvTools.validationEnvironment(module)
+                        + " failed:\n" + r.output() + "\n" + SpirvTools.disassemble(module));
     }
 }

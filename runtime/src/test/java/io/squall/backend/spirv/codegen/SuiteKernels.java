@@ -3,10 +3,10 @@ package io.squall.backend.spirv.codegen;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
 import io.squall.jit.DeviceCapabilities;
-import io.squall.jit.compiler.JitCompiler;
 import io.squall.jit.Kernel;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
+import io.squall.jit.compiler.JitCompiler;
 import io.squall.suite.SuiteCase;
 
 import java.util.ArrayList;
@@ -14,8 +14,7 @@ import java.util.List;
 
 /** Compiles suite cases as a launcher would (one ArgSpec per argument, from the case's inputs). */
 final class SuiteKernels {
-    private SuiteKernels() {
-    }
+    private SuiteKernels() {}
 
     /** A device with everything the suite may use (doubles, sub-groups). */
     static final DeviceCapabilities FULL = new DeviceCapabilities(true, false, true, 1024, "OpenCL C 3.0");
