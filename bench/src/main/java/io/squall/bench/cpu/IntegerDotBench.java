@@ -203,7 +203,7 @@ public class IntegerDotBench {
     /**
      * Sixteen weight rows of 256 interleaved so that one 16-byte load holds byte j of each row (two nibbles: elements j
      * and j + 16 of a block), all rows against one x: each row is a 16-bit lane, the 16 low-nibble and the 16
-     * high-nibble products of a block add up in two such lanes without overflow (16 * 15 * 127 < 2^15), x is
+     * high-nibble products of a block add up in two such lanes without overflow (16 * 15 * 127 &lt; 2^15), x is
      * broadcast, and two widenings, one I2F and one FMA per block serve all 16 rows. The same 4096 multiply-adds as the others (16 x 256), so its ns compare directly: ~1.5x
      * fewer vector operations per multiply-add than intMulPairs, which is what a repacked Q4_0 would buy (llama.cpp
      * repacks Q4_0 and Q4_K into 8-row interleaved copies at load for its AVX kernels); it needs a copy of the weights.
