@@ -33,7 +33,7 @@ final class CompileContext {
 
     /** A @Reduce argument: its private accumulator slot and, once the loop body shows it, the operator. */
     static final class Reduction {
-        final Slot.ArrayRef array;
+        final FrameValue.ArrayRef array;
         final Temp identityPlaceholder;
         ReduceOp op;
         /** The value stored before the @Parallel loop (TornadoVM's `result.set(0, v)`), combined in once; null if none. */
@@ -50,7 +50,7 @@ final class CompileContext {
             return op == null && read && initialValue == null;
         }
 
-        Reduction(Slot.ArrayRef array, Temp identityPlaceholder) {
+        Reduction(FrameValue.ArrayRef array, Temp identityPlaceholder) {
             this.array = array;
             this.identityPlaceholder = identityPlaceholder;
         }
@@ -80,15 +80,15 @@ final class CompileContext {
         return new KernelCompilationException(kernelName, construct, sourceFile, line, "is not supported in kernels");
     }
 
-    void markRead(Slot.ArrayRef a) {
+    void markRead(FrameValue.ArrayRef a) {
         mark(a, Kernel.Access.READ);
     }
 
-    void markWrite(Slot.ArrayRef a) {
+    void markWrite(FrameValue.ArrayRef a) {
         mark(a, Kernel.Access.WRITE);
     }
 
-    private void mark(Slot.ArrayRef a, Kernel.Access add) {
+    private void mark(FrameValue.ArrayRef a, Kernel.Access add) {
         if (a.javaArg() < 0) {
             return;
         }
@@ -96,7 +96,7 @@ final class CompileContext {
         access[a.javaArg()] = old == Kernel.Access.NONE || old == add ? add : Kernel.Access.READ_WRITE;
     }
 
-    Reduction reductionOf(Slot.ArrayRef a) {
+    Reduction reductionOf(FrameValue.ArrayRef a) {
         for (Reduction r : reductions) {
             if (r.array == a) {
                 return r;

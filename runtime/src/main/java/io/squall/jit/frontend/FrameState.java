@@ -6,14 +6,14 @@ import java.util.List;
 
 /** Locals and operand stack during abstract interpretation; wide values take one stack entry and two local slots. */
 final class FrameState {
-    final Slot[] locals;
-    final List<Slot> stack;
+    final FrameValue[] locals;
+    final List<FrameValue> stack;
 
     FrameState(int maxLocals) {
-        this(new Slot[maxLocals], new ArrayList<>());
+        this(new FrameValue[maxLocals], new ArrayList<>());
     }
 
-    private FrameState(Slot[] locals, List<Slot> stack) {
+    private FrameState(FrameValue[] locals, List<FrameValue> stack) {
         this.locals = locals;
         this.stack = stack;
     }
@@ -22,20 +22,20 @@ final class FrameState {
         return new FrameState(Arrays.copyOf(locals, locals.length), new ArrayList<>(stack));
     }
 
-    void push(Slot s) {
+    void push(FrameValue s) {
         stack.add(s);
     }
 
-    Slot pop() {
+    FrameValue pop() {
         return stack.removeLast();
     }
 
-    Slot peek() {
+    FrameValue peek() {
         return stack.getLast();
     }
 
     /** Replaces every occurrence of {@code from} (by identity) in locals and stack. */
-    void replace(Slot from, Slot to) {
+    void replace(FrameValue from, FrameValue to) {
         for (int i = 0; i < locals.length; i++) {
             if (locals[i] == from) {
                 locals[i] = to;

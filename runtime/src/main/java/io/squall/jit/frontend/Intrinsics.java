@@ -1,11 +1,11 @@
 package io.squall.jit.frontend;
 
-import io.squall.jit.frontend.Slot.ArrayRef;
-import io.squall.jit.frontend.Slot.Context;
-import io.squall.jit.frontend.Slot.NewArray;
-import io.squall.jit.frontend.Slot.Obj;
-import io.squall.jit.frontend.Slot.PendingCompare;
-import io.squall.jit.frontend.Slot.Val;
+import io.squall.jit.frontend.FrameValue.ArrayRef;
+import io.squall.jit.frontend.FrameValue.Context;
+import io.squall.jit.frontend.FrameValue.NewArray;
+import io.squall.jit.frontend.FrameValue.Obj;
+import io.squall.jit.frontend.FrameValue.PendingCompare;
+import io.squall.jit.frontend.FrameValue.Val;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Instruction.AtomicOperator;
 import io.squall.jit.ir.Instruction.BarrierScope;
@@ -91,13 +91,13 @@ final class Intrinsics {
         FrameState s = p.state();
         switch (f.opcode()) {
             case GETFIELD -> {
-                Slot receiver = s.pop();
+                FrameValue receiver = s.pop();
                 if (receiver instanceof Context) {
                     s.push(new Val(workItemField(p, name)));
                     return;
                 }
                 if (receiver instanceof Obj o) {
-                    Slot v = o.fields().get(name);
+                    FrameValue v = o.fields().get(name);
                     if (v == null) {
                         throw p.error(
                                 "a read of the field `" + owner.replace('/', '.') + "." + name + "` before it is set");
@@ -111,8 +111,8 @@ final class Intrinsics {
             }
             case GETSTATIC -> s.push(new Val(staticConstant(p, owner, name)));
             case PUTFIELD -> {
-                Slot value = s.pop();
-                Slot receiver = s.pop();
+                FrameValue value = s.pop();
+                FrameValue receiver = s.pop();
                 if (receiver instanceof Obj o && !o.argument() && !o.fields().containsKey(name)) {
                     o.fields().put(name, value instanceof PendingCompare ? new Val(p.valueOf(value)) : value);
                     return;
@@ -198,7 +198,7 @@ final class Intrinsics {
         MethodTypeDesc type = inv.typeSymbol();
         String shown = owner.replace('/', '.') + "." + name;
         if (inv.opcode() != Opcode.INVOKESTATIC) { // calls on vector/matrix objects and their constructors
-            Slot receiver = receiverOf(p, type);
+            FrameValue receiver = receiverOf(p, type);
             if (receiver instanceof Obj o) {
                 if (name.equals("<init>") && owner.equals("java/lang/Object")) {
                     p.state().pop();
@@ -232,7 +232,7 @@ final class Intrinsics {
                         && name.equals("<init>")
                         && type.descriptorString().equals("(F)V")) {
                     Value f = p.valueOf(p.state().pop());
-                    Slot receiver = p.state().pop();
+                    FrameValue receiver = p.state().pop();
                     Val half = new Val(p.builder().convert(ConversionKind.NUMERIC, f, ScalarType.F16));
                     p.state().replace(receiver, half);
                     return;
@@ -243,7 +243,7 @@ final class Intrinsics {
                     // TornadoVM's HalfFloat(short): the raw binary16 bits
                     Value bits = p.builder()
                             .convert(ConversionKind.NUMERIC, p.valueOf(p.state().pop()), ScalarType.I16);
-                    Slot receiver = p.state().pop();
+                    FrameValue receiver = p.state().pop();
                     p.state()
                             .replace(
                                     receiver,
@@ -260,8 +260,8 @@ final class Intrinsics {
     }
 
     /** The receiver of an instance call: the stack entry below its arguments. */
-    private static Slot receiverOf(MethodParser p, MethodTypeDesc type) {
-        List<Slot> stack = p.state().stack;
+    private static FrameValue receiverOf(MethodParser p, MethodTypeDesc type) {
+        List<FrameValue> stack = p.state().stack;
         int at = stack.size() - 1 - type.parameterCount();
         return at >= 0 ? stack.get(at) : null;
     }
@@ -605,7 +605,7 @@ final class Intrinsics {
         s.push(new Val(name.startsWith("getAnd") ? previous : b.binary(BinaryOperator.ADD, previous, delta)));
     }
 
-    private static Slot requireArray(MethodParser p, Slot s, String shown) {
+    private static FrameValue requireArray(MethodParser p, FrameValue s, String shown) {
         if (s instanceof ArrayRef) {
             return s;
         }

@@ -138,7 +138,7 @@ public final class KernelFrontend {
         Block entry = function.newBlock();
         ctx.builder.setBlock(entry);
         List<KernelParam> params = new ArrayList<>();
-        Slot[] argSlots = new Slot[types.length];
+        FrameValue[] argSlots = new FrameValue[types.length];
         boolean hasContext = false;
         int nextAccumulator = code.maxLocals();
         List<Integer> reduceArgs = new ArrayList<>();
@@ -152,7 +152,7 @@ public final class KernelFrontend {
                 params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
                 ctx.parameterExprs.put(length, new IterationExpr.Length(i));
                 boolean reduce = method.getParameters()[i].isAnnotationPresent(Reduce.class);
-                Slot.ArrayRef ref = new Slot.ArrayRef(
+                FrameValue.ArrayRef ref = new FrameValue.ArrayRef(
                         i,
                         t.isArray() ? t.getName() : t.getName().replace('.', '/'),
                         base,
@@ -183,20 +183,20 @@ public final class KernelFrontend {
                     widened = ScalarSpecialization.constantOf(
                             st.isInteger() && st.bits() < 32 ? ScalarType.I32 : st, known);
                 }
-                argSlots[i] = new Slot.Val(widened);
+                argSlots[i] = new FrameValue.Val(widened);
             } else if (t == AtomicInteger.class) {
                 // TornadoVM's atomic counter argument: one int in global memory, its methods atomic operations on it
                 Temp base = function.addParameter(new PointerType(ScalarType.I32, AddressSpace.GLOBAL), "arg" + i);
                 Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
                 params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
                 params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
-                argSlots[i] =
-                        new Slot.ArrayRef(i, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
+                argSlots[i] = new FrameValue.ArrayRef(
+                        i, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
             } else if (ArrayBacked.class.isAssignableFrom(t)) {
                 argSlots[i] = arrayBackedParameter(t, i, function, params, ctx, javaName, sourceFile, firstLine);
             } else if (t == KernelContext.class) {
                 hasContext = true;
-                argSlots[i] = new Slot.Context();
+                argSlots[i] = new FrameValue.Context();
             } else {
                 throw new KernelCompilationException(
                         javaName,
@@ -286,7 +286,7 @@ public final class KernelFrontend {
      * LENGTH parameters, its int fields (rows, columns, ...) FIELD parameters; the kernel sees it as an object of those
      * fields and inlines its Java methods.
      */
-    private static Slot.Obj arrayBackedParameter(
+    private static FrameValue.Obj arrayBackedParameter(
             Class<?> t,
             int i,
             Function function,
@@ -295,7 +295,7 @@ public final class KernelFrontend {
             String javaName,
             String sourceFile,
             int firstLine) {
-        Map<String, Slot> fields = new HashMap<>();
+        Map<String, FrameValue> fields = new HashMap<>();
         boolean hasBuffer = false;
         for (Class<?> c = t; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
@@ -312,7 +312,7 @@ public final class KernelFrontend {
                     ctx.parameterExprs.put(length, new IterationExpr.Length(i));
                     fields.put(
                             f.getName(),
-                            new Slot.ArrayRef(
+                            new FrameValue.ArrayRef(
                                     i,
                                     f.getType().getName().replace('.', '/'),
                                     base,
@@ -325,7 +325,7 @@ public final class KernelFrontend {
                     Temp v = function.addParameter(ScalarType.I32, "arg" + i + "_" + f.getName());
                     params.add(new KernelParam(KernelParam.Kind.FIELD, i, ScalarType.I32, f.getName()));
                     ctx.parameterExprs.put(v, new IterationExpr.Field(i, f.getName()));
-                    fields.put(f.getName(), new Slot.Val(v));
+                    fields.put(f.getName(), new FrameValue.Val(v));
                 } else {
                     throw new KernelCompilationException(
                             javaName,
@@ -337,7 +337,7 @@ public final class KernelFrontend {
                 }
             }
         }
-        return new Slot.Obj(t.getName().replace('.', '/'), fields, true);
+        return new FrameValue.Obj(t.getName().replace('.', '/'), fields, true);
     }
 
     /** Whether the method has a @Parallel loop (read from its bytecode's type annotations). */

@@ -1,13 +1,13 @@
 package io.squall.jit.frontend;
 
 import io.squall.jit.KernelCompilationException;
-import io.squall.jit.frontend.Slot.ArrayRef;
-import io.squall.jit.frontend.Slot.Context;
-import io.squall.jit.frontend.Slot.NewArray;
-import io.squall.jit.frontend.Slot.NewHalf;
-import io.squall.jit.frontend.Slot.Obj;
-import io.squall.jit.frontend.Slot.PendingCompare;
-import io.squall.jit.frontend.Slot.Val;
+import io.squall.jit.frontend.FrameValue.ArrayRef;
+import io.squall.jit.frontend.FrameValue.Context;
+import io.squall.jit.frontend.FrameValue.NewArray;
+import io.squall.jit.frontend.FrameValue.NewHalf;
+import io.squall.jit.frontend.FrameValue.Obj;
+import io.squall.jit.frontend.FrameValue.PendingCompare;
+import io.squall.jit.frontend.FrameValue.Val;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Instruction.Binary;
@@ -86,9 +86,9 @@ final class MethodParser {
     private record Edge(Block from, FrameState state) {}
 
     /** A phi (or a reference resolved from the first edge) for one local or stack entry of a merge block. */
-    private record EntrySlot(boolean stack, int index, Phi phi, Slot reference) {}
+    private record EntrySlot(boolean stack, int index, Phi phi, FrameValue reference) {}
 
-    record ReturnEdge(Block from, Slot value) {}
+    record ReturnEdge(Block from, FrameValue value) {}
 
     private final CompileContext ctx;
     private final IrBuilder b;
@@ -163,7 +163,7 @@ final class MethodParser {
     }
 
     /** Parses the method starting in the builder's current block with these arguments in its first locals. */
-    List<ReturnEdge> parse(Slot[] arguments) {
+    List<ReturnEdge> parse(FrameValue[] arguments) {
         line = firstLine();
         for (CodeElement e : code.elementList()) { // synchronized also brings exception handlers: name it first
             if (e instanceof LineNumber ln) {
@@ -184,9 +184,9 @@ final class MethodParser {
         });
         state = new FrameState(localsSize);
         int slot = 0;
-        for (Slot a : arguments) {
+        for (FrameValue a : arguments) {
             state.locals[slot] = a;
-            slot += Slot.isWide(a) ? 2 : 1;
+            slot += FrameValue.isWide(a) ? 2 : 1;
         }
         live = true;
         elements = code.elementList();
@@ -280,7 +280,7 @@ final class MethodParser {
         List<EntrySlot> slots = new ArrayList<>();
         int slot = 0;
         for (VerificationTypeInfo vt : frame.locals()) {
-            Slot value = entryValue(vt, first.locals[slot], false, slot, slots, target);
+            FrameValue value = entryValue(vt, first.locals[slot], false, slot, slots, target);
             s.locals[slot] = value;
             slot += vt == SimpleVerificationTypeInfo.LONG || vt == SimpleVerificationTypeInfo.DOUBLE ? 2 : 1;
         }
@@ -308,8 +308,8 @@ final class MethodParser {
         state = s;
     }
 
-    private Slot entryValue(
-            VerificationTypeInfo vt, Slot first, boolean stack, int index, List<EntrySlot> slots, Block target) {
+    private FrameValue entryValue(
+            VerificationTypeInfo vt, FrameValue first, boolean stack, int index, List<EntrySlot> slots, Block target) {
         ScalarType type = switch (vt) {
             case SimpleVerificationTypeInfo simple ->
                 switch (simple) {
@@ -340,7 +340,7 @@ final class MethodParser {
     private void checkReferences(Block target, FrameState s) {
         for (EntrySlot es : entrySlots.get(target)) {
             if (es.phi() == null) {
-                Slot incoming = es.stack() ? s.stack.get(es.index()) : s.locals[es.index()];
+                FrameValue incoming = es.stack() ? s.stack.get(es.index()) : s.locals[es.index()];
                 if (incoming != es.reference()) {
                     throw error("a variable that refers to different arrays on different paths");
                 }
@@ -362,7 +362,7 @@ final class MethodParser {
                     if (es.phi() == null) {
                         continue;
                     }
-                    Slot v = es.stack() ? edge.state().stack.get(es.index()) : edge.state().locals[es.index()];
+                    FrameValue v = es.stack() ? edge.state().stack.get(es.index()) : edge.state().locals[es.index()];
                     if (!(v instanceof Val val)
                             || !val.value().type().equals(es.phi().result().type())) {
                         throw error("a value of inconsistent type at a control-flow merge");
@@ -506,11 +506,11 @@ final class MethodParser {
     // ---------------------------------------------------------------- interpretation
 
     private Value popValue() {
-        Slot s = state.pop();
+        FrameValue s = state.pop();
         return valueOf(s);
     }
 
-    Value valueOf(Slot s) {
+    Value valueOf(FrameValue s) {
         return switch (s) {
             case Val v -> v.value();
             case PendingCompare pc -> materialize(pc);
@@ -531,7 +531,7 @@ final class MethodParser {
     }
 
     private ArrayRef popArray() {
-        Slot s = state.pop();
+        FrameValue s = state.pop();
         if (s instanceof ArrayRef a) {
             return a;
         }
@@ -549,7 +549,7 @@ final class MethodParser {
                 if (loopOfSlot(s.slot()) != null) {
                     throw error("an assignment to the @Parallel loop index");
                 }
-                Slot v = state.pop();
+                FrameValue v = state.pop();
                 state.locals[s.slot()] = v instanceof PendingCompare pc ? new Val(materialize(pc)) : v;
             }
             case IncrementInstruction inc -> {
@@ -619,8 +619,8 @@ final class MethodParser {
         }
     }
 
-    private Slot requireLocal(int slot) {
-        Slot s = state.locals[slot];
+    private FrameValue requireLocal(int slot) {
+        FrameValue s = state.locals[slot];
         if (s == null) {
             throw error("a read of an uninitialized local variable");
         }
@@ -753,7 +753,7 @@ final class MethodParser {
             cond = b.compare(p, false, l, r);
             condLoop = parallelCondition(l, r, p, code.labelToBci(br.target()));
         } else {
-            Slot s = state.pop();
+            FrameValue s = state.pop();
             if (s instanceof PendingCompare pc) {
                 cond = b.compare(p, holds(p, pc.nanResult()), pc.left(), pc.right());
             } else {
@@ -843,7 +843,7 @@ final class MethodParser {
             }
             b.ret();
         } else {
-            Slot value = r.typeKind() == TypeKind.VOID ? null : state.pop();
+            FrameValue value = r.typeKind() == TypeKind.VOID ? null : state.pop();
             if (value instanceof PendingCompare pc) {
                 value = new Val(materialize(pc));
             }
@@ -1085,9 +1085,9 @@ final class MethodParser {
         if (callee.code().isEmpty()) {
             throw error("a call to the native or abstract method `" + shown + "`");
         }
-        Slot[] args = new Slot[type.parameterCount()];
+        FrameValue[] args = new FrameValue[type.parameterCount()];
         for (int i = args.length - 1; i >= 0; i--) {
-            Slot s = state.pop();
+            FrameValue s = state.pop();
             args[i] = s instanceof PendingCompare pc ? new Val(materialize(pc)) : s;
         }
         Block entry = b.newBlock();
@@ -1123,7 +1123,7 @@ final class MethodParser {
         }
     }
 
-    private Value valueOfReturned(Slot s) {
+    private Value valueOfReturned(FrameValue s) {
         if (s instanceof Val v) {
             return v.value();
         }

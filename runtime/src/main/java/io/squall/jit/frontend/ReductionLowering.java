@@ -1,6 +1,6 @@
 package io.squall.jit.frontend;
 
-import io.squall.jit.frontend.Slot.Val;
+import io.squall.jit.frontend.FrameValue.Val;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.Instruction.AtomicOperator;
