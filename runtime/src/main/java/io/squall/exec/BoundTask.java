@@ -28,6 +28,13 @@ final class BoundTask {
 
     BoundTask(GraphSpec graph, GraphSpec.TaskSpec spec) {
         this.name = graph.name() + "." + spec.id();
+        if (spec.function() instanceof GraphSpec.LibraryCall call) {
+            throw new TornadoRuntimeException("task " + name + " calls function '"
+                    + call.descriptor().getFunctionName() + "' of native library '"
+                    + call.descriptor().getLibraryName()
+                    + "' (TaskGraph.libraryTask), and Squall has no provider for native libraries: write the task as"
+                    + " a Java kernel");
+        }
         ResolvedTask resolved;
         try {
             resolved = TaskResolver.resolve(spec.function());

@@ -23,6 +23,12 @@ public record GraphSpec(
     /** One task: its id within the graph, the method reference, and the arguments given to {@code task(...)}. */
     public record TaskSpec(String id, Serializable function, Object[] args) {}
 
+    /**
+     * The function of a library task ({@code TaskGraph.libraryTask}): a native library call that no Squall backend
+     * provides, kept so that building a plan can name it.
+     */
+    public record LibraryCall(io.squall.api.common.LibraryTaskDescriptor descriptor) implements Serializable {}
+
     /** An object a graph expects on the device from graph {@code graph} (null: from whichever graph left it there). */
     public record Consumed(String graph, Object object) {}
 

@@ -684,6 +684,36 @@ final class Intrinsics {
                 p.ctx().markWrite(a);
                 s.push(new Val(b.atomic(AtomicOperator.ADD, a.base(), index, value)));
             }
+            // The tensor-core and SIMD-group API: warp-collective on a GPU, run by the JVM backend only so far (the
+            // cp.async copies and mmaStoreBSwizzled are plain Java and are inlined below).
+            case "simdSum",
+                    "simdShuffleDown",
+                    "simdBroadcastFirst",
+                    "matrixMultiply8x8",
+                    "simdgroupMatrixZero",
+                    "simdgroupMatrixLoad",
+                    "simdgroupMatrixMultiplyAccumulate",
+                    "simdgroupMatrixStore",
+                    "mmaFragment",
+                    "mmaFragmentInt",
+                    "mmaLoadA",
+                    "mmaLoadB",
+                    "mmaLoadBSwizzled",
+                    "mma",
+                    "mmaBF16",
+                    "mmaStore",
+                    "mmaLoadAInt8",
+                    "mmaLoadBInt8",
+                    "mmaInt8",
+                    "mmaStoreInt",
+                    "mmaLoadAFP8",
+                    "mmaLoadBFP8",
+                    "mmaFP8E4M3",
+                    "mmaFP8E5M2" ->
+                throw p.error(
+                        "the KernelContext method `" + shown + "`",
+                        "is not supported by the OpenCL, PTX and SPIR-V code generators yet: the tensor-core and"
+                                + " SIMD-group operations (mma*, simd*) run on the JVM backend only (-Dsquall.device=jvm)");
             default -> {
                 // KernelContext's helpers written in Java (the swizzled tile accessors): inlined with the context as
                 // `this`

@@ -13,9 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Finds out whether a kernel, or any static method it calls (transitively), calls KernelContext.localBarrier/globalBarrier. */
+/**
+ * Finds out whether a kernel, or any static method it calls (transitively), calls KernelContext.localBarrier or
+ * globalBarrier, or a warp-collective operation (mma*, simd*): the work-items of such a kernel's groups must run
+ * concurrently to meet.
+ */
 final class BarrierScanner {
     private static final String KERNEL_CONTEXT = "io/squall/api/KernelContext";
+
+    /** KernelContext methods whose lanes exchange values through the work-group (their helpers call it inside). */
+    private static final Set<String> WARP_COLLECTIVES = Set.of(
+            "simdSum", "simdShuffleDown", "simdBroadcastFirst", "mma", "mmaBF16", "mmaInt8", "mmaFP8E4M3", "mmaFP8E5M2");
 
     private BarrierScanner() {}
 
@@ -57,7 +65,8 @@ final class BarrierScanner {
             if (e instanceof InvokeInstruction invoke) {
                 String target = invoke.owner().asInternalName();
                 String targetName = invoke.name().stringValue();
-                if (target.equals(KERNEL_CONTEXT) && targetName.endsWith("Barrier")) {
+                if (target.equals(KERNEL_CONTEXT)
+                        && (targetName.endsWith("Barrier") || WARP_COLLECTIVES.contains(targetName))) {
                     return true;
                 }
                 if (invoke.opcode() == Opcode.INVOKESTATIC
