@@ -238,7 +238,16 @@ public class KernelContext {
 
     /** C = A x B over {@code k} (a multiple of 8) for one 8x8 tile of C, all row-major with the given leading strides. */
     public void matrixMultiply8x8(
-            FloatArray a, int aBase, int lda, FloatArray b, int bBase, int ldb, FloatArray c, int cBase, int ldc, int k) {
+            FloatArray a,
+            int aBase,
+            int lda,
+            FloatArray b,
+            int bBase,
+            int ldb,
+            FloatArray c,
+            int cBase,
+            int ldc,
+            int k) {
         if (k % 8 != 0) {
             throw new IllegalArgumentException("matrixMultiply8x8: k = " + k + " is not a multiple of 8");
         }
@@ -301,11 +310,11 @@ public class KernelContext {
     // Tensor-core MMA (TornadoVM's mma*, PTX mma.sync.aligned.m16n8k16 / m16n8k32 with ldmatrix loads). A warp (the 32
     // work-items of consecutive linear local ids) computes D = A x B + C for a 16x8 tile; each lane holds a fragment,
     // in PTX's layouts: with g = lane / 4 and t = lane % 4,
-    //   fp16/bf16 A (16x16): a[0..1] = A[g][2t..2t+1], a[2..3] = A[g+8][2t..], a[4..5] = A[g][2t+8..], a[6..7] =
-    // A[g+8][2t+8..]
+    //   fp16/bf16 A (16x16): a[0..1] = A[g][2t..2t+1],  a[2..3] = A[g+8][2t..],
+    //                        a[4..5] = A[g][2t+8..],     a[6..7] = A[g+8][2t+8..]
     //   fp16/bf16 B (16x8):  b[0..1] = B[2t..2t+1][g], b[2..3] = B[2t+8..2t+9][g]
-    //   int8/fp8 A (16x32):  a[0..3] = A[g][4t..4t+3], a[4..7] = A[g+8][4t..], a[8..11] = A[g][4t+16..], a[12..15] =
-    // A[g+8][4t+16..]
+    //   int8/fp8 A (16x32):  a[0..3] = A[g][4t..4t+3],  a[4..7] = A[g+8][4t..],
+    //                        a[8..11] = A[g][4t+16..],   a[12..15] = A[g+8][4t+16..]
     //   int8/fp8 B (32x8):   b[0..3] = B[4t..4t+3][g], b[4..7] = B[4t+16..4t+19][g]
     //   C and D (16x8):      c[0..1] = D[g][2t..2t+1], c[2..3] = D[g+8][2t..2t+1]
     // The loads read tiles in local memory packed as ints (little-endian: element 2i in the low half of int i): A is
@@ -357,7 +366,8 @@ public class KernelContext {
         checkMmaLoad("mmaLoadB", wmmaK, 16, byteOffset);
         HalfFloat[] frag = new HalfFloat[4];
         for (int i = 0; i < 4; i++) {
-            frag[i] = HalfFloat.fromBits(packedHalf(bTile, byteOffset + mmaBRow(i) * MMA_B_ROW_BYTES + mmaLane() / 4 * 2));
+            frag[i] = HalfFloat.fromBits(
+                    packedHalf(bTile, byteOffset + mmaBRow(i) * MMA_B_ROW_BYTES + mmaLane() / 4 * 2));
         }
         return frag;
     }
@@ -577,9 +587,7 @@ public class KernelContext {
             for (int k = 0; k < 32; k++) {
                 byte a = (byte) byteA(lanes, mmaDRow(i), k);
                 byte b = (byte) byteB(lanes, k, mmaDCol(i));
-                acc += e5m2
-                        ? FP8.e5m2ToFloat(a) * FP8.e5m2ToFloat(b)
-                        : FP8.e4m3ToFloat(a) * FP8.e4m3ToFloat(b);
+                acc += e5m2 ? FP8.e5m2ToFloat(a) * FP8.e5m2ToFloat(b) : FP8.e4m3ToFloat(a) * FP8.e4m3ToFloat(b);
             }
             d[i] = acc;
         }
@@ -638,9 +646,8 @@ public class KernelContext {
                     method + ": the tile's K is " + expectedK + " for this instruction shape, got " + k);
         }
         if (byteOffset < 0 || byteOffset % 16 != 0) {
-            throw new IllegalArgumentException(
-                    method + ": byteOffset " + byteOffset + " is not a non-negative multiple of 16 (ldmatrix rows are"
-                            + " 16-byte aligned)");
+            throw new IllegalArgumentException(method + ": byteOffset " + byteOffset
+                    + " is not a non-negative multiple of 16 (ldmatrix rows are 16-byte aligned)");
         }
     }
 

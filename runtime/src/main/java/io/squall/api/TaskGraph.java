@@ -460,76 +460,396 @@ public class TaskGraph {
         return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2));
     }
 
-    public <T1, T2, T3> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask3<T1, T2, T3> code, T1 arg1, T2 arg2, T3 arg3) {
+    public <T1, T2, T3> TaskGraph libraryTask(
+            String id, TornadoFunctions.LibraryTask3<T1, T2, T3> code, T1 arg1, T2 arg2, T3 arg3) {
         return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3));
     }
 
-    public <T1, T2, T3, T4> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask4<T1, T2, T3, T4> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4) {
+    public <T1, T2, T3, T4> TaskGraph libraryTask(
+            String id, TornadoFunctions.LibraryTask4<T1, T2, T3, T4> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4) {
         return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4));
     }
 
-    public <T1, T2, T3, T4, T5> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask5<T1, T2, T3, T4, T5> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5) {
+    public <T1, T2, T3, T4, T5> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask5<T1, T2, T3, T4, T5> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5) {
         return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5));
     }
 
-    public <T1, T2, T3, T4, T5, T6> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask6<T1, T2, T3, T4, T5, T6> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6) {
+    public <T1, T2, T3, T4, T5, T6> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask6<T1, T2, T3, T4, T5, T6> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6) {
         return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask7<T1, T2, T3, T4, T5, T6, T7> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7) {
+    public <T1, T2, T3, T4, T5, T6, T7> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask7<T1, T2, T3, T4, T5, T6, T7> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7) {
         return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask8<T1, T2, T3, T4, T5, T6, T7, T8> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8));
+    public <T1, T2, T3, T4, T5, T6, T7, T8> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask8<T1, T2, T3, T4, T5, T6, T7, T8> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8) {
+        return addLibraryTask(
+                id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask9<T1, T2, T3, T4, T5, T6, T7, T8, T9> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask9<T1, T2, T3, T4, T5, T6, T7, T8, T9> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9) {
+        return addLibraryTask(
+                id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask10<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask10<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10) {
+        return addLibraryTask(
+                id,
+                code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask11<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask11<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask12<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask12<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask13<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask13<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask14<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask14<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13,
+                                arg14));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask15<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask15<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                                arg15));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask16<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask16<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16> code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                                arg15, arg16));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask17<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask17<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17>
+                    code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16,
+            T17 arg17) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                                arg15, arg16, arg17));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask18<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask18<
+                            T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18>
+                    code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16,
+            T17 arg17,
+            T18 arg18) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                                arg15, arg16, arg17, arg18));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask19<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18, arg19));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19> TaskGraph libraryTask(
+            String id,
+            TornadoFunctions.LibraryTask19<
+                            T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19>
+                    code,
+            T1 arg1,
+            T2 arg2,
+            T3 arg3,
+            T4 arg4,
+            T5 arg5,
+            T6 arg6,
+            T7 arg7,
+            T8 arg8,
+            T9 arg9,
+            T10 arg10,
+            T11 arg11,
+            T12 arg12,
+            T13 arg13,
+            T14 arg14,
+            T15 arg15,
+            T16 arg16,
+            T17 arg17,
+            T18 arg18,
+            T19 arg19) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                                arg15, arg16, arg17, arg18, arg19));
     }
 
-    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> TaskGraph libraryTask(String id, TornadoFunctions.LibraryTask20<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20> code, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6, T7 arg7, T8 arg8, T9 arg9, T10 arg10, T11 arg11, T12 arg12, T13 arg13, T14 arg14, T15 arg15, T16 arg16, T17 arg17, T18 arg18, T19 arg19, T20 arg20) {
-        return addLibraryTask(id, code == null ? null : () -> code.apply(arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14, arg15, arg16, arg17, arg18, arg19, arg20));
+    public <T1, T2, T3, T4, T5, T6, T7, T8, T9, T10, T11, T12, T13, T14, T15, T16, T17, T18, T19, T20>
+            TaskGraph libraryTask(
+                    String id,
+                    TornadoFunctions.LibraryTask20<
+                                    T1,
+                                    T2,
+                                    T3,
+                                    T4,
+                                    T5,
+                                    T6,
+                                    T7,
+                                    T8,
+                                    T9,
+                                    T10,
+                                    T11,
+                                    T12,
+                                    T13,
+                                    T14,
+                                    T15,
+                                    T16,
+                                    T17,
+                                    T18,
+                                    T19,
+                                    T20>
+                            code,
+                    T1 arg1,
+                    T2 arg2,
+                    T3 arg3,
+                    T4 arg4,
+                    T5 arg5,
+                    T6 arg6,
+                    T7 arg7,
+                    T8 arg8,
+                    T9 arg9,
+                    T10 arg10,
+                    T11 arg11,
+                    T12 arg12,
+                    T13 arg13,
+                    T14 arg14,
+                    T15 arg15,
+                    T16 arg16,
+                    T17 arg17,
+                    T18 arg18,
+                    T19 arg19,
+                    T20 arg20) {
+        return addLibraryTask(
+                id,
+                code == null
+                        ? null
+                        : () -> code.apply(
+                                arg1, arg2, arg3, arg4, arg5, arg6, arg7, arg8, arg9, arg10, arg11, arg12, arg13, arg14,
+                                arg15, arg16, arg17, arg18, arg19, arg20));
     }
 
     private TaskGraph addLibraryTask(String id, java.util.function.Supplier<LibraryTaskDescriptor> binding) {

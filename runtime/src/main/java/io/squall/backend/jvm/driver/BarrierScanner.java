@@ -23,7 +23,14 @@ final class BarrierScanner {
 
     /** KernelContext methods whose lanes exchange values through the work-group (their helpers call it inside). */
     private static final Set<String> WARP_COLLECTIVES = Set.of(
-            "simdSum", "simdShuffleDown", "simdBroadcastFirst", "mma", "mmaBF16", "mmaInt8", "mmaFP8E4M3", "mmaFP8E5M2");
+            "simdSum",
+            "simdShuffleDown",
+            "simdBroadcastFirst",
+            "mma",
+            "mmaBF16",
+            "mmaInt8",
+            "mmaFP8E4M3",
+            "mmaFP8E5M2");
 
     private BarrierScanner() {}
 

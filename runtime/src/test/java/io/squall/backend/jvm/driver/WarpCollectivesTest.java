@@ -53,8 +53,7 @@ class WarpCollectivesTest {
      * fp16 GEMM, C (M x N) = A (M x K) B (K x N), one 16x8 tile of C per warp, two warps per work-group: each warp
      * stages its tiles in its own half of the group's local arrays (byte offsets 512 and 256 per warp).
      */
-    static void gemmHalf(
-            KernelContext ctx, HalfFloatArray a, HalfFloatArray b, FloatArray c, int m, int n, int k) {
+    static void gemmHalf(KernelContext ctx, HalfFloatArray a, HalfFloatArray b, FloatArray c, int m, int n, int k) {
         int warp = ctx.localIdx / WARP;
         int lane = ctx.localIdx % WARP;
         int tile = ctx.groupIdx * 2 + warp;
@@ -112,8 +111,7 @@ class WarpCollectivesTest {
     }
 
     /** fp16 GEMM with cp.async staging and a swizzled B tile written through mmaStoreBSwizzled at a byte offset. */
-    static void gemmSwizzled(
-            KernelContext ctx, HalfFloatArray a, HalfFloatArray b, FloatArray c, int m, int n, int k) {
+    static void gemmSwizzled(KernelContext ctx, HalfFloatArray a, HalfFloatArray b, FloatArray c, int m, int n, int k) {
         int lane = ctx.localIdx;
         int tileRow = (ctx.groupIdx / (n / 8)) * 16;
         int tileCol = (ctx.groupIdx % (n / 8)) * 8;
@@ -642,7 +640,9 @@ class WarpCollectivesTest {
         KernelCompilationException e = assertThrows(
                 KernelCompilationException.class, () -> JitCompiler.compile(k, specs, CompileOptions.defaults()));
         assertEquals("WarpCollectivesTest.gemmHalf", e.kernel());
-        assertTrue(e.getMessage().contains("the KernelContext method `io.squall.api.KernelContext.mmaFragment`"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("the KernelContext method `io.squall.api.KernelContext.mmaFragment`"),
+                e.getMessage());
         assertTrue(e.getMessage().contains("run on the JVM backend only"), e.getMessage());
         assertTrue(e.getMessage().contains("WarpCollectivesTest.java:"), e.getMessage());
     }
@@ -665,10 +665,13 @@ class WarpCollectivesTest {
         var snapshot = g.snapshot();
         TornadoRuntimeException e =
                 assertThrows(TornadoRuntimeException.class, () -> new TornadoExecutionPlan(snapshot).close());
-        assertTrue(e.getMessage().contains("task lib.scal calls function 'sscal' of native library 'cublas'"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("task lib.scal calls function 'sscal' of native library 'cublas'"),
+                e.getMessage());
         assertThrows(
                 IllegalArgumentException.class,
-                () -> new TaskGraph("dup").libraryTask("t", WarpCollectivesTest::scale, x, 1f).libraryTask(
-                        "t", WarpCollectivesTest::scale, x, 1f));
+                () -> new TaskGraph("dup")
+                        .libraryTask("t", WarpCollectivesTest::scale, x, 1f)
+                        .libraryTask("t", WarpCollectivesTest::scale, x, 1f));
     }
 }
