@@ -249,6 +249,17 @@ class WarpCollectivesTest {
         ctx.matrixMultiply8x8(a, 0, k, b, 0, 8, c, 8, n, k);
     }
 
+    /** The second warp of each group sums twice as often as the first: warps meet only their own lanes. */
+    static void unevenWarps(KernelContext ctx, FloatArray out) {
+        int warp = ctx.localIdx / WARP;
+        float v = ctx.localIdx % WARP;
+        for (int round = 0; round <= warp; round++) {
+            v = ctx.simdSum(v) / WARP;
+        }
+        ctx.localBarrier();
+        out.set(ctx.globalIdx, v + ctx.simdBroadcastFirst(ctx.localIdx));
+    }
+
     /** Lane 3 leaves before the collective the other lanes reach. */
     static void leavesEarly(KernelContext ctx, FloatArray out) {
         if (ctx.localIdx == 3) {
@@ -567,6 +578,22 @@ class WarpCollectivesTest {
                 assertEquals(a8[i * 8 + j], c2.get(i * 16 + j), "staged copy");
                 assertEquals(product[i * 8 + j], c2.get(i * 16 + 8 + j), 1e-5, "matrixMultiply8x8");
             }
+        }
+    }
+
+    @Test
+    void eachWarpMeetsOnlyItsOwnLanes() {
+        FloatArray out = new FloatArray(128);
+        run(
+                "uneven",
+                (Task2<KernelContext, FloatArray>) WarpCollectivesTest::unevenWarps,
+                new Object[] {new KernelContext(), out},
+                128,
+                64);
+        for (int i = 0; i < 128; i++) {
+            int local = i % 64;
+            // one round: the mean of 0..31 is 15.5; a second round keeps it; plus the warp's first local id
+            assertEquals(15.5f + (local / WARP) * WARP, out.get(i), "item " + i);
         }
     }
 
