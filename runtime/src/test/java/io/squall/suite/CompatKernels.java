@@ -251,4 +251,25 @@ public final class CompatKernels {
             values.set(i, result.get(0) + i);
         }
     }
+
+    /**
+     * Arrays chosen by path (TornadoVM's TestArrayCopies): a private array and an argument array picked by a condition
+     * that differs between work-items.
+     */
+    public static void arraysChosenByPath(IntArray in, FloatArray low, FloatArray high, FloatArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            int[] squares = new int[8];
+            int[] twos = new int[8];
+            for (int j = 0; j < 8; j++) {
+                squares[j] = j * j;
+                twos[j] = 2;
+            }
+            int[] chosen = twos;
+            if (in.get(i) % 3 == 0) {
+                chosen = squares;
+            }
+            FloatArray source = in.get(i) % 2 == 0 ? low : high;
+            out.set(i, chosen[i & 7] + source.get(i));
+        }
+    }
 }

@@ -491,6 +491,25 @@ final class CompatSuite {
                 new int[] {0, 1},
                 0));
 
+        s.add(new SuiteCase(
+                "arraysChosenByPath",
+                (Task4<IntArray, FloatArray, FloatArray, FloatArray>) CompatKernels::arraysChosenByPath,
+                () -> new Object[] {
+                    KernelSuite.ints(m, 76, 1000), KernelSuite.floats(m, 77, 0, 1), KernelSuite.floats(m, 78, 5, 6),
+                    new FloatArray(m)
+                },
+                null,
+                a -> {
+                    for (int i = 0; i < m; i++) {
+                        int v = ((IntArray) a[0]).get(i);
+                        int chosen = v % 3 == 0 ? (i & 7) * (i & 7) : 2;
+                        float source = ((FloatArray) a[v % 2 == 0 ? 1 : 2]).get(i);
+                        ((FloatArray) a[3]).set(i, chosen + source);
+                    }
+                },
+                new int[] {3},
+                0));
+
         return s;
     }
 

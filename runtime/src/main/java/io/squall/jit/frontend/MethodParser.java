@@ -85,8 +85,16 @@ import java.util.Set;
 final class MethodParser {
     private record Edge(Block from, FrameState state) {}
 
-    /** A phi (or a reference resolved from the first edge) for one local or stack entry of a merge block. */
-    private record EntrySlot(boolean stack, int index, Phi phi, FrameValue reference) {}
+    /**
+     * A phi (or a reference resolved from the first edge) for one local or stack entry of a merge block; an array
+     * variable that refers to different arrays on the incoming paths ({@code b = cond ? arrayA : arrayB}) gets a phi of
+     * their pointers in {@code phi} and of their lengths in {@code lengthPhi}.
+     */
+    private record EntrySlot(boolean stack, int index, Phi phi, FrameValue reference, Phi lengthPhi) {
+        EntrySlot(boolean stack, int index, Phi phi, FrameValue reference) {
+            this(stack, index, phi, reference, null);
+        }
+    }
 
     record ReturnEdge(Block from, FrameValue value) {}
 
@@ -281,12 +289,21 @@ final class MethodParser {
         int slot = 0;
         for (VerificationTypeInfo vt : frame.locals()) {
             FrameValue value = entryValue(vt, first.locals[slot], false, slot, slots, target);
+            if (value instanceof ArrayRef a && !sameOnEveryEdge(target, false, slot, a)) {
+                slots.removeLast();
+                value = mergedArray(target, false, slot, a, slots);
+            }
             s.locals[slot] = value;
             slot += vt == SimpleVerificationTypeInfo.LONG || vt == SimpleVerificationTypeInfo.DOUBLE ? 2 : 1;
         }
         int depth = 0;
         for (VerificationTypeInfo vt : frame.stack()) {
-            s.stack.add(entryValue(vt, first.stack.get(depth), true, depth, slots, target));
+            FrameValue value = entryValue(vt, first.stack.get(depth), true, depth, slots, target);
+            if (value instanceof ArrayRef a && !sameOnEveryEdge(target, true, depth, a)) {
+                slots.removeLast();
+                value = mergedArray(target, true, depth, a, slots);
+            }
+            s.stack.add(value);
             depth++;
         }
         if (isKernel) {
@@ -337,12 +354,50 @@ final class MethodParser {
         return new Val(phi.result());
     }
 
+    private boolean sameOnEveryEdge(Block target, boolean stack, int index, FrameValue first) {
+        for (Edge edge : edges.get(target)) {
+            if ((stack ? edge.state().stack.get(index) : edge.state().locals[index]) != first) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An array variable that refers to different arrays on the paths into a merge ({@code b = cond ? arrayA : arrayB}):
+     * one array of phis of the incoming pointers and lengths. The arrays must have the same element type and memory
+     * (private, local or global); argument arrays it may refer to count as read and written.
+     */
+    private ArrayRef mergedArray(Block target, boolean stack, int index, ArrayRef first, List<EntrySlot> slots) {
+        Phi base = new Phi(ctx.function.newTemp(first.base().type()));
+        Phi length = new Phi(ctx.function.newTemp(ScalarType.I32));
+        target.phis().add(base);
+        target.phis().add(length);
+        slots.add(new EntrySlot(stack, index, base, null, length));
+        return new ArrayRef(-1, first.typeName(), base.result(), length.result(), first.element(), first.unsigned(), false, -1);
+    }
+
+    /** The array an edge brings into a merged array variable, checked to be one it can merge. */
+    private ArrayRef mergeableArray(FrameValue v, EntrySlot es) {
+        if (!(v instanceof ArrayRef a)
+                || a.reduce()
+                || a.typeName().equals(Intrinsics.ATOMIC_INTEGER)
+                || !a.base().type().equals(es.phi().result().type())) {
+            throw error("a variable that refers to arrays of different types or memories (or a @Reduce argument) on different paths");
+        }
+        return a;
+    }
+
     private void checkReferences(Block target, FrameState s) {
         for (EntrySlot es : entrySlots.get(target)) {
-            if (es.phi() == null) {
+            if (es.lengthPhi() != null) {
+                mergeableArray(es.stack() ? s.stack.get(es.index()) : s.locals[es.index()], es);
+            } else if (es.phi() == null) {
                 FrameValue incoming = es.stack() ? s.stack.get(es.index()) : s.locals[es.index()];
                 if (incoming != es.reference()) {
-                    throw error("a variable that refers to different arrays on different paths");
+                    throw error(
+                            "a variable that refers to different arrays on different paths",
+                            "is not supported in kernels where the paths meet at a loop's start (an array swapped between iterations)");
                 }
             }
         }
@@ -363,6 +418,14 @@ final class MethodParser {
                         continue;
                     }
                     FrameValue v = es.stack() ? edge.state().stack.get(es.index()) : edge.state().locals[es.index()];
+                    if (es.lengthPhi() != null) {
+                        ArrayRef a = mergeableArray(v, es);
+                        ctx.markRead(a); // which path runs is known only on the device
+                        ctx.markWrite(a);
+                        es.phi().addIncoming(edge.from(), a.base());
+                        es.lengthPhi().addIncoming(edge.from(), a.length());
+                        continue;
+                    }
                     if (!(v instanceof Val val)
                             || !val.value().type().equals(es.phi().result().type())) {
                         throw error("a value of inconsistent type at a control-flow merge");
