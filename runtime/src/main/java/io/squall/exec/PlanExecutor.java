@@ -6,7 +6,6 @@ import io.squall.api.enums.DataTransferMode;
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.ArrayBacked;
-import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.backend.CodeEmitters;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
@@ -239,14 +238,15 @@ public final class PlanExecutor {
         tp.device = device.id();
         tp.fellBackToJvm = p.fellBack();
         WorkerGrid grid = grids == null ? null : grids.get(task.name);
+        Object[] operands = operands(task, p.kernel(), device);
         LaunchGeometry geometry =
-                LaunchGeometry.of(task.name, task.usesKernelContext, grid, device, p.kernel(), task.args);
+                LaunchGeometry.of(task.name, task.usesKernelContext, grid, device, p.kernel(), operands);
         geometry.checkIdRange(task.name);
-        DeviceBuffer[] buffers = new DeviceBuffer[task.args.length];
+        DeviceBuffer[] buffers = new DeviceBuffer[operands.length];
         List<ObjectState> arrays = new ArrayList<>();
-        for (int i = 0; i < task.args.length; i++) {
-            if (isArray(dataOf(task.args[i]))) {
-                ObjectState s = residency.state(dataOf(task.args[i]));
+        for (int i = 0; i < operands.length; i++) {
+            if (HostData.isData(dataOf(operands[i]))) {
+                ObjectState s = residency.state(dataOf(operands[i]));
                 residency.ensureOn(s, device, profile, task.name);
                 arrays.add(s);
                 if (!device.usesHostMemory()) {
@@ -272,7 +272,7 @@ public final class PlanExecutor {
                     task.method,
                     p.kernel(),
                     p.compiled(),
-                    task.args,
+                    device.compilesKernels() ? operands : task.args,
                     buffers,
                     geometry.global(),
                     geometry.local(),
@@ -293,10 +293,10 @@ public final class PlanExecutor {
             CheckedLaunches.throwIfFailed(task.name, p.kernel(), device, errors);
         }
         int arrayIndex = 0;
-        for (int i = 0; i < task.args.length; i++) {
-            if (isArray(dataOf(task.args[i]))) {
+        for (int i = 0; i < operands.length; i++) {
+            if (HostData.isData(dataOf(operands[i]))) {
                 ObjectState s = arrays.get(arrayIndex++);
-                Kernel.Access access = p.kernel() == null
+                Kernel.Access access = p.kernel() == null || (!device.compilesKernels() && i >= task.args.length)
                         ? Kernel.Access.READ_WRITE
                         : p.kernel().access(i);
                 if (access == Kernel.Access.WRITE || access == Kernel.Access.READ_WRITE || access == null) {
@@ -307,13 +307,64 @@ public final class PlanExecutor {
         return device;
     }
 
+    /**
+     * What a launch binds: the task's arguments, then its kernel's operands (receiver fields as they are now, counters
+     * set to their initial values). On a device that runs the Java method, an instance method's receiver may read any of
+     * its array fields: they are made current on the host as arguments are.
+     */
+    private Object[] operands(BoundTask task, Kernel kernel, ComputeDevice device) {
+        if (!device.compilesKernels()) {
+            return task.args.length > task.method.getParameterCount()
+                            && !java.lang.reflect.Modifier.isStatic(task.method.getModifiers())
+                    ? withDataFields(task.args)
+                    : task.args;
+        }
+        if (kernel == null) {
+            return task.args;
+        }
+        return kernel.operandValues(task.args, counter -> {
+            AtomicInteger c = task.counters.computeIfAbsent(counter, k -> new AtomicInteger());
+            Long initial = counter.initialValue().evaluate(task.args);
+            if (initial == null) {
+                throw new TornadoRuntimeException(
+                        "task " + task.name + ": the initial value of the AtomicInteger made at " + kernel.javaName()
+                                + " line " + counter.line() + " cannot be computed from its arguments");
+            }
+            c.set(initial.intValue());
+            ObjectState state = residency.find(c);
+            if (state != null) {
+                state.hostAuthoritative(); // copied in again with the new value
+            }
+            return c;
+        });
+    }
+
+    /** The arguments followed by the receiver's (argument 0's) array fields. */
+    private static Object[] withDataFields(Object[] args) {
+        List<Object> all = new ArrayList<>(List.of(args));
+        for (Class<?> c = args[0].getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
+                        || f.getType().isPrimitive()) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    Object v = f.get(args[0]);
+                    if (v != null && HostData.isData(dataOf(v))) {
+                        all.add(v);
+                    }
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    // a field the kernel cannot read either
+                }
+            }
+        }
+        return all.toArray();
+    }
+
     /** What holds an argument's data: a matrix or vector type's off-heap array, else the argument itself. */
     private static Object dataOf(Object arg) {
         return arg instanceof ArrayBacked backed ? backed.getStorage() : arg;
-    }
-
-    private static boolean isArray(Object o) {
-        return o instanceof TornadoNativeArray || o.getClass().isArray() || o instanceof AtomicInteger;
     }
 
     /** Writes the constant initial values of the kernel's @Reduce arguments into their element 0 (see Kernel.ReductionStart). */

@@ -374,7 +374,8 @@ final class MethodParser {
         target.phis().add(base);
         target.phis().add(length);
         slots.add(new EntrySlot(stack, index, base, null, length));
-        return new ArrayRef(-1, first.typeName(), base.result(), length.result(), first.element(), first.unsigned(), false, -1);
+        return new ArrayRef(
+                -1, first.typeName(), base.result(), length.result(), first.element(), first.unsigned(), false, -1);
     }
 
     /** The array an edge brings into a merged array variable, checked to be one it can merge. */
@@ -383,7 +384,8 @@ final class MethodParser {
                 || a.reduce()
                 || a.typeName().equals(Intrinsics.ATOMIC_INTEGER)
                 || !a.base().type().equals(es.phi().result().type())) {
-            throw error("a variable that refers to arrays of different types or memories (or a @Reduce argument) on different paths");
+            throw error(
+                    "a variable that refers to arrays of different types or memories (or a @Reduce argument) on different paths");
         }
         return a;
     }
@@ -651,6 +653,9 @@ final class MethodParser {
                     state.push(new NewHalf(ctx.newHalfCounter++));
                 } else if (KernelFrontend.arrayKindOf(cls) != null) {
                     state.push(new NewArray(cls, ctx.newHalfCounter++));
+                } else if (cls.equals(Intrinsics.ATOMIC_INTEGER)) {
+                    requireOncePerLaunch("`new AtomicInteger`");
+                    state.push(new NewArray(cls, ctx.newHalfCounter++)); // a counter once constructed
                 } else if (Intrinsics.isValueType(cls)) {
                     state.push(new Obj(cls, new HashMap<>(), false));
                 } else if (isThrowable(n.className().asInternalName())) {
@@ -672,6 +677,50 @@ final class MethodParser {
             default ->
                 throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
         }
+    }
+
+    /**
+     * Rejects {@code construct} where Java would run it more than once per launch of the whole kernel: in a callee,
+     * inside a @Parallel loop (each iteration would have its own) or inside any other loop of the kernel.
+     */
+    void requireOncePerLaunch(String construct) {
+        if (!isKernel || enclosingLoop() != null || insideLoop()) {
+            throw error(
+                    construct + " inside a loop or a called method",
+                    "is not supported in kernels (make it once, in the kernel method before its loops: all work-items share it)");
+        }
+    }
+
+    /** Whether the current instruction lies between a backward branch and its target (in some loop of this method). */
+    private boolean insideLoop() {
+        int at = 0;
+        for (CodeElement e : elements) {
+            if (e instanceof LabelTarget lt) {
+                at = code.labelToBci(lt.label());
+            } else if (e instanceof Instruction ins) {
+                List<Label> targets = switch (ins) {
+                    case BranchInstruction br -> List.of(br.target());
+                    case TableSwitchInstruction ts ->
+                        ts.cases().stream().map(SwitchCase::target).toList();
+                    case LookupSwitchInstruction ls ->
+                        ls.cases().stream().map(SwitchCase::target).toList();
+                    default -> List.of();
+                };
+                for (Label t : targets) {
+                    int target = code.labelToBci(t);
+                    if (target <= at && target <= bci && bci <= at) {
+                        return true;
+                    }
+                }
+                at += ins.sizeInBytes();
+            }
+        }
+        return false;
+    }
+
+    /** The source line being parsed. */
+    int line() {
+        return line;
     }
 
     private boolean isThrowable(String internalName) {
