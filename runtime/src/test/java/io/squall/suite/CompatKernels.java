@@ -343,4 +343,19 @@ public final class CompatKernels {
         }
         out.set(0, sum.get());
     }
+
+    /**
+     * The @Parallel index read after its loop (TornadoVM's TestLoops.testMultipleThreadLoopCond): each work-item leaves the
+     * loop with the first index past the bound in its own sequence, so only one sees i == bound, as the Java loop ends.
+     */
+    public static void indexAfterLoop(IntArray in, IntArray out) {
+        int target = in.get(0);
+        @Parallel int i = 0;
+        for (; i < in.getSize() / 4 - 1; i++) {
+            out.set(i, in.get(4 * i + 1) * 2);
+        }
+        if (i == target) {
+            out.set(i, in.get(i) + 1000);
+        }
+    }
 }

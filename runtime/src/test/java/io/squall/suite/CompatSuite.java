@@ -578,6 +578,26 @@ final class CompatSuite {
                 new int[] {2},
                 0));
 
+        s.add(new SuiteCase(
+                "indexAfterLoop",
+                (Task2<IntArray, IntArray>) CompatKernels::indexAfterLoop,
+                () -> {
+                    IntArray in = KernelSuite.ints(1024, 84, 1000);
+                    in.set(0, 1024 / 4 - 1);
+                    return new Object[] {in, new IntArray(1024)};
+                },
+                null,
+                a -> {
+                    IntArray in = (IntArray) a[0], out = (IntArray) a[1];
+                    int bound = 1024 / 4 - 1;
+                    for (int i = 0; i < bound; i++) {
+                        out.set(i, in.get(4 * i + 1) * 2);
+                    }
+                    out.set(bound, in.get(bound) + 1000);
+                },
+                new int[] {1},
+                0));
+
         return s;
     }
 

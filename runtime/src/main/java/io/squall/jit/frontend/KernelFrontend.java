@@ -502,9 +502,40 @@ public final class KernelFrontend {
                             "are not supported in one kernel (split them into two tasks)");
                 }
             }
-            loops.add(new ParallelLoop(r.slot(), r.start(), r.end(), depth));
+            loops.add(new ParallelLoop(r.slot(), r.start(), loopEnd(code, r.start(), r.end()), depth));
         }
         return loops;
+    }
+
+    /**
+     * Where a @Parallel loop ends: after the last backward branch to its head (the first loop head in the variable's
+     * range). The variable may live on after its loop ({@code @Parallel int i = 0; for (; i < n; i++) {...} if (i == k)});
+     * the code after the loop then reads the index each work-item left it with, as in TornadoVM.
+     */
+    private static int loopEnd(CodeAttribute code, int start, int end) {
+        int head = Integer.MAX_VALUE;
+        int loopEnd = -1;
+        for (int pass = 0; pass < 2; pass++) {
+            int at = 0;
+            for (java.lang.classfile.CodeElement e : code.elementList()) {
+                if (e instanceof java.lang.classfile.Instruction ins) {
+                    if (ins instanceof java.lang.classfile.instruction.BranchInstruction br
+                            && at >= start
+                            && at < end) {
+                        int target = code.labelToBci(br.target());
+                        if (target >= start && target <= at) {
+                            if (pass == 0) {
+                                head = Math.min(head, target);
+                            } else if (target == head) {
+                                loopEnd = at + ins.sizeInBytes();
+                            }
+                        }
+                    }
+                    at += ins.sizeInBytes();
+                }
+            }
+        }
+        return loopEnd > 0 ? Math.min(loopEnd, end) : end;
     }
 
     /** A C/PTX identifier for the entry point: Outer$Inner.method -> Outer_Inner_method. */

@@ -114,6 +114,8 @@ final class MethodParser {
     private final List<ReturnEdge> returns = new ArrayList<>();
     private final int localsSize;
     private FrameState state;
+    private Set<Label> loopHeads = Set.of();
+    private boolean enteringLoopHead;
     private boolean live;
     private int line = -1;
     private SourceLocation here;
@@ -198,6 +200,7 @@ final class MethodParser {
         }
         live = true;
         elements = code.elementList();
+        loopHeads = loopHeads();
         for (elementIndex = 0; elementIndex < elements.size(); elementIndex++) {
             CodeElement e = elements.get(elementIndex);
             switch (e) {
@@ -284,6 +287,7 @@ final class MethodParser {
 
     private void enterMergeBlock(Label label, Block target, FrameState first) {
         StackMapFrameInfo frame = frames.get(label);
+        enteringLoopHead = loopHeads.contains(label);
         FrameState s = new FrameState(localsSize);
         List<EntrySlot> slots = new ArrayList<>();
         int slot = 0;
@@ -348,10 +352,64 @@ final class MethodParser {
             slots.add(new EntrySlot(stack, index, null, first));
             return first;
         }
+        if (!enteringLoopHead && sameValueOnEveryEdge(target, stack, index, type)) {
+            // every edge is known and brings the same value: no phi, so a constant stays one (a local array's size
+            // passed past an early `return`)
+            Edge edge = edges.get(target).getFirst();
+            return stack ? edge.state().stack.get(index) : edge.state().locals[index];
+        }
         Phi phi = new Phi(ctx.function.newTemp(type));
         target.phis().add(phi);
         slots.add(new EntrySlot(stack, index, phi, null));
         return new Val(phi.result());
+    }
+
+    private boolean sameValueOnEveryEdge(Block target, boolean stack, int index, ScalarType type) {
+        Value value = null;
+        for (Edge edge : edges.get(target)) {
+            FrameValue v = stack ? edge.state().stack.get(index) : edge.state().locals[index];
+            if (!(v instanceof Val val)
+                    || !val.value().type().equals(type)
+                    || (value != null && !value.equals(val.value()))) {
+                return false;
+            }
+            value = val.value();
+        }
+        return value != null;
+    }
+
+    /** Labels a later branch goes back to (loop heads): edges still to come may bring other values there. */
+    private Set<Label> loopHeads() {
+        Set<Label> heads = new HashSet<>();
+        int at = 0;
+        Map<Label, Integer> seen = new HashMap<>();
+        for (CodeElement e : elements) {
+            if (e instanceof LabelTarget lt) {
+                seen.put(lt.label(), at);
+            } else if (e instanceof Instruction ins) {
+                List<Label> targets = switch (ins) {
+                    case BranchInstruction br -> List.of(br.target());
+                    case TableSwitchInstruction ts ->
+                        java.util.stream.Stream.concat(
+                                        ts.cases().stream().map(SwitchCase::target),
+                                        java.util.stream.Stream.of(ts.defaultTarget()))
+                                .toList();
+                    case LookupSwitchInstruction ls ->
+                        java.util.stream.Stream.concat(
+                                        ls.cases().stream().map(SwitchCase::target),
+                                        java.util.stream.Stream.of(ls.defaultTarget()))
+                                .toList();
+                    default -> List.of();
+                };
+                for (Label t : targets) {
+                    if (seen.containsKey(t)) {
+                        heads.add(t);
+                    }
+                }
+                at += ins.sizeInBytes();
+            }
+        }
+        return heads;
     }
 
     private boolean sameOnEveryEdge(Block target, boolean stack, int index, FrameValue first) {
