@@ -276,6 +276,24 @@ class JvmKernelRunnerTest {
         }
     }
 
+    static void tickets(int[] out, java.util.concurrent.atomic.AtomicInteger next) {
+        for (@Parallel int i = 0; i < out.length; i++) {
+            out[i] = next.getAndDecrement();
+        }
+    }
+
+    @Test
+    void aLoopUpdatingAnAtomicIntegerRunsInOrder() {
+        assertTrue(JvmKernelRunner.strategy(method("tickets")).contains("AtomicInteger"));
+        int[] out = new int[5000];
+        var next = new java.util.concurrent.atomic.AtomicInteger(311);
+        JvmKernelRunner.run(method("tickets"), new Object[] {out, next}, null, null, 4);
+        for (int i = 0; i < out.length; i++) {
+            assertEquals(311 - i, out[i], "iteration " + i);
+        }
+        assertEquals(311 - out.length, next.get());
+    }
+
     @Test
     void reductionRunsSequentiallyAndExactly() {
         assertTrue(JvmKernelRunner.strategy(method("sum")).contains("@Reduce"));
