@@ -30,7 +30,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the graphs of one execution plan, in order: each task on its device ({@link TaskDevices}), prepared once per
@@ -238,7 +237,7 @@ public final class PlanExecutor {
         tp.device = device.id();
         tp.fellBackToJvm = p.fellBack();
         WorkerGrid grid = grids == null ? null : grids.get(task.name);
-        Object[] operands = operands(task, p.kernel(), device);
+        Object[] operands = LaunchOperands.of(task, p.kernel(), device, residency);
         LaunchGeometry geometry =
                 LaunchGeometry.of(task.name, task.usesKernelContext, grid, device, p.kernel(), operands);
         geometry.checkIdRange(task.name);
@@ -307,63 +306,8 @@ public final class PlanExecutor {
         return device;
     }
 
-    /**
-     * What a launch binds: the task's arguments, then its kernel's operands (receiver fields as they are now, counters
-     * set to their initial values). On a device that runs the Java method, an instance method's receiver may read any of
-     * its array fields: they are made current on the host as arguments are.
-     */
-    private Object[] operands(BoundTask task, Kernel kernel, ComputeDevice device) {
-        if (!device.compilesKernels()) {
-            return task.args.length > task.method.getParameterCount()
-                            && !java.lang.reflect.Modifier.isStatic(task.method.getModifiers())
-                    ? withDataFields(task.args)
-                    : task.args;
-        }
-        if (kernel == null) {
-            return task.args;
-        }
-        return kernel.operandValues(task.args, counter -> {
-            AtomicInteger c = task.counters.computeIfAbsent(counter, k -> new AtomicInteger());
-            Long initial = counter.initialValue().evaluate(task.args);
-            if (initial == null) {
-                throw new TornadoRuntimeException(
-                        "task " + task.name + ": the initial value of the AtomicInteger made at " + kernel.javaName()
-                                + " line " + counter.line() + " cannot be computed from its arguments");
-            }
-            c.set(initial.intValue());
-            ObjectState state = residency.find(c);
-            if (state != null) {
-                state.hostAuthoritative(); // copied in again with the new value
-            }
-            return c;
-        });
-    }
-
-    /** The arguments followed by the receiver's (argument 0's) array fields. */
-    private static Object[] withDataFields(Object[] args) {
-        List<Object> all = new ArrayList<>(List.of(args));
-        for (Class<?> c = args[0].getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-            for (java.lang.reflect.Field f : c.getDeclaredFields()) {
-                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())
-                        || f.getType().isPrimitive()) {
-                    continue;
-                }
-                try {
-                    f.setAccessible(true);
-                    Object v = f.get(args[0]);
-                    if (v != null && HostData.isData(dataOf(v))) {
-                        all.add(v);
-                    }
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    // a field the kernel cannot read either
-                }
-            }
-        }
-        return all.toArray();
-    }
-
     /** What holds an argument's data: a matrix or vector type's off-heap array, else the argument itself. */
-    private static Object dataOf(Object arg) {
+    static Object dataOf(Object arg) {
         return arg instanceof ArrayBacked backed ? backed.getStorage() : arg;
     }
 
