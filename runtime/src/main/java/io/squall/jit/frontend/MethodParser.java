@@ -378,6 +378,24 @@ final class MethodParser {
         return value != null;
     }
 
+    /** Every label a branch or switch may go to. */
+    private static List<Label> targetsOf(Instruction ins) {
+        List<Label> targets = new ArrayList<>();
+        switch (ins) {
+            case BranchInstruction br -> targets.add(br.target());
+            case TableSwitchInstruction ts -> {
+                ts.cases().forEach(c -> targets.add(c.target()));
+                targets.add(ts.defaultTarget());
+            }
+            case LookupSwitchInstruction ls -> {
+                ls.cases().forEach(c -> targets.add(c.target()));
+                targets.add(ls.defaultTarget());
+            }
+            default -> {}
+        }
+        return targets;
+    }
+
     /** Labels a later branch goes back to (loop heads): edges still to come may bring other values there. */
     private Set<Label> loopHeads() {
         Set<Label> heads = new HashSet<>();
@@ -387,21 +405,7 @@ final class MethodParser {
             if (e instanceof LabelTarget lt) {
                 seen.put(lt.label(), at);
             } else if (e instanceof Instruction ins) {
-                List<Label> targets = switch (ins) {
-                    case BranchInstruction br -> List.of(br.target());
-                    case TableSwitchInstruction ts ->
-                        java.util.stream.Stream.concat(
-                                        ts.cases().stream().map(SwitchCase::target),
-                                        java.util.stream.Stream.of(ts.defaultTarget()))
-                                .toList();
-                    case LookupSwitchInstruction ls ->
-                        java.util.stream.Stream.concat(
-                                        ls.cases().stream().map(SwitchCase::target),
-                                        java.util.stream.Stream.of(ls.defaultTarget()))
-                                .toList();
-                    default -> List.of();
-                };
-                for (Label t : targets) {
+                for (Label t : targetsOf(ins)) {
                     if (seen.containsKey(t)) {
                         heads.add(t);
                     }
@@ -756,15 +760,7 @@ final class MethodParser {
             if (e instanceof LabelTarget lt) {
                 at = code.labelToBci(lt.label());
             } else if (e instanceof Instruction ins) {
-                List<Label> targets = switch (ins) {
-                    case BranchInstruction br -> List.of(br.target());
-                    case TableSwitchInstruction ts ->
-                        ts.cases().stream().map(SwitchCase::target).toList();
-                    case LookupSwitchInstruction ls ->
-                        ls.cases().stream().map(SwitchCase::target).toList();
-                    default -> List.of();
-                };
-                for (Label t : targets) {
+                for (Label t : targetsOf(ins)) {
                     int target = code.labelToBci(t);
                     if (target <= at && target <= bci && bci <= at) {
                         return true;
