@@ -35,7 +35,10 @@ public interface ComputeDevice {
     /** What the JIT may use on this device. */
     DeviceCapabilities capabilities();
 
-    /** Allocates {@code bytes} of device memory; a device out of memory is a TornadoMemoryException naming the device. */
+    /**
+     * Allocates {@code bytes} of device memory; a device out of memory (or beyond its largest allocation) is a
+     * TornadoOutOfMemoryException naming the device, as in TornadoVM (a plan's withMemoryLimit is a TornadoMemoryException).
+     */
     DeviceBuffer allocate(long bytes);
 
     /** Copies host to device. When {@code blocking} is false, {@code src} must stay valid until {@link #finish()}. */

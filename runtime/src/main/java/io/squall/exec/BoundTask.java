@@ -2,6 +2,7 @@ package io.squall.exec;
 
 import io.squall.api.KernelContext;
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.jit.ReceiverFields;
 import io.squall.jit.ResolvedTask;
 import io.squall.jit.TaskResolver;
 import io.squall.jit.frontend.KernelFrontend;
@@ -24,6 +25,10 @@ final class BoundTask {
     final Method method;
     final Object[] args;
     final boolean usesKernelContext;
+    /** The host objects of the kernel's {@code new AtomicInteger(v)} counters (see Kernel.Counter), per counter. */
+    final Map<io.squall.jit.Kernel.Counter, java.util.concurrent.atomic.AtomicInteger> counters =
+            new java.util.IdentityHashMap<>();
+
     final Map<String, PreparedTask> prepared = new HashMap<>();
 
     BoundTask(GraphSpec graph, GraphSpec.TaskSpec spec) {
@@ -46,15 +51,19 @@ final class BoundTask {
         Object[] all = Arrays.copyOf(captured, captured.length + spec.args().length);
         System.arraycopy(spec.args(), 0, all, captured.length, spec.args().length);
         this.args = all;
-        Class<?>[] types = method.getParameterTypes();
+        Class<?>[] types = ReceiverFields.argumentTypes(method); // an instance method's receiver first
         String javaName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
         if (types.length != args.length) {
             throw new TornadoRuntimeException("task " + name + ": " + javaName + " takes " + types.length
-                    + " arguments, task(...) gave " + args.length);
+                    + " arguments" + (types.length != method.getParameterCount() ? " (its receiver first)" : "")
+                    + ", task(...) gave " + args.length);
         }
         boolean kc = false;
         for (int i = 0; i < types.length; i++) {
             Class<?> want = types[i].isPrimitive() ? box(types[i]) : types[i];
+            if (args[i] == null) {
+                throw new TornadoRuntimeException("task " + name + ": argument " + i + " of " + javaName + " is null");
+            }
             if (!want.isInstance(args[i])) {
                 throw new TornadoRuntimeException(
                         "task " + name + ": argument " + i + " of " + javaName + " is a " + types[i].getTypeName()

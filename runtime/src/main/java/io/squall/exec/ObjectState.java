@@ -1,6 +1,5 @@
 package io.squall.exec;
 
-import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
 
@@ -34,19 +33,8 @@ final class ObjectState {
 
     ObjectState(Object object) {
         this.object = object;
-        if (object instanceof TornadoNativeArray a) {
-            this.bytes = a.getNumBytesOfSegment();
-            this.elementBytes = a.getElementSize();
-        } else if (object instanceof java.util.concurrent.atomic.AtomicInteger) {
-            this.bytes = 4; // one int on the device, read back into the AtomicInteger
-            this.elementBytes = 4;
-        } else {
-            Class<?> c = object.getClass().componentType();
-            this.elementBytes = c == double.class || c == long.class
-                    ? 8
-                    : c == int.class || c == float.class ? 4 : c == short.class || c == char.class ? 2 : 1;
-            this.bytes = (long) java.lang.reflect.Array.getLength(object) * elementBytes;
-        }
+        this.bytes = HostData.bytes(object);
+        this.elementBytes = HostData.elementBytes(object);
     }
 
     ComputeDevice validDevice() {
@@ -86,8 +74,6 @@ final class ObjectState {
     }
 
     String describe() {
-        return object instanceof TornadoNativeArray a
-                ? a.getClass().getSimpleName() + "[" + a.getSize() + "]"
-                : object.getClass().componentType().getName() + "[" + java.lang.reflect.Array.getLength(object) + "]";
+        return HostData.describe(object);
     }
 }

@@ -6,7 +6,6 @@ import io.squall.api.enums.DataTransferMode;
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.ArrayBacked;
-import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.backend.CodeEmitters;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
@@ -31,7 +30,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs the graphs of one execution plan, in order: each task on its device ({@link TaskDevices}), prepared once per
@@ -239,14 +237,15 @@ public final class PlanExecutor {
         tp.device = device.id();
         tp.fellBackToJvm = p.fellBack();
         WorkerGrid grid = grids == null ? null : grids.get(task.name);
+        Object[] operands = LaunchOperands.of(task, p.kernel(), device, residency);
         LaunchGeometry geometry =
-                LaunchGeometry.of(task.name, task.usesKernelContext, grid, device, p.kernel(), task.args);
+                LaunchGeometry.of(task.name, task.usesKernelContext, grid, device, p.kernel(), operands);
         geometry.checkIdRange(task.name);
-        DeviceBuffer[] buffers = new DeviceBuffer[task.args.length];
+        DeviceBuffer[] buffers = new DeviceBuffer[operands.length];
         List<ObjectState> arrays = new ArrayList<>();
-        for (int i = 0; i < task.args.length; i++) {
-            if (isArray(dataOf(task.args[i]))) {
-                ObjectState s = residency.state(dataOf(task.args[i]));
+        for (int i = 0; i < operands.length; i++) {
+            if (HostData.isData(dataOf(operands[i]))) {
+                ObjectState s = residency.state(dataOf(operands[i]));
                 residency.ensureOn(s, device, profile, task.name);
                 arrays.add(s);
                 if (!device.usesHostMemory()) {
@@ -272,7 +271,7 @@ public final class PlanExecutor {
                     task.method,
                     p.kernel(),
                     p.compiled(),
-                    task.args,
+                    device.compilesKernels() ? operands : task.args,
                     buffers,
                     geometry.global(),
                     geometry.local(),
@@ -293,10 +292,10 @@ public final class PlanExecutor {
             CheckedLaunches.throwIfFailed(task.name, p.kernel(), device, errors);
         }
         int arrayIndex = 0;
-        for (int i = 0; i < task.args.length; i++) {
-            if (isArray(dataOf(task.args[i]))) {
+        for (int i = 0; i < operands.length; i++) {
+            if (HostData.isData(dataOf(operands[i]))) {
                 ObjectState s = arrays.get(arrayIndex++);
-                Kernel.Access access = p.kernel() == null
+                Kernel.Access access = p.kernel() == null || (!device.compilesKernels() && i >= task.args.length)
                         ? Kernel.Access.READ_WRITE
                         : p.kernel().access(i);
                 if (access == Kernel.Access.WRITE || access == Kernel.Access.READ_WRITE || access == null) {
@@ -308,12 +307,8 @@ public final class PlanExecutor {
     }
 
     /** What holds an argument's data: a matrix or vector type's off-heap array, else the argument itself. */
-    private static Object dataOf(Object arg) {
+    static Object dataOf(Object arg) {
         return arg instanceof ArrayBacked backed ? backed.getStorage() : arg;
-    }
-
-    private static boolean isArray(Object o) {
-        return o instanceof TornadoNativeArray || o.getClass().isArray() || o instanceof AtomicInteger;
     }
 
     /** Writes the constant initial values of the kernel's @Reduce arguments into their element 0 (see Kernel.ReductionStart). */

@@ -3,22 +3,17 @@ package io.squall.exec;
 import io.squall.api.DataRange;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
-import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
 import io.squall.backend.DeviceTimings;
 import io.squall.plan.ExecutionProfile;
 import io.squall.plan.GraphSpec;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -246,47 +241,10 @@ final class Residency {
     }
 
     private static void write(ObjectState s, ComputeDevice device, DeviceBuffer buffer) {
-        if (s.object instanceof TornadoNativeArray a) {
-            device.write(buffer, 0, a.getSegment(), s.bytes, false);
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment tmp = arena.allocate(Math.max(1, s.bytes), 8);
-            // an AtomicInteger argument is one int on the device (its value now)
-            Object data = s.object instanceof AtomicInteger ai ? new int[] {ai.get()} : s.object;
-            MemorySegment.copy(heapSegment(data), 0, tmp, 0, s.bytes);
-            device.write(buffer, 0, tmp, s.bytes, true);
-        }
+        HostData.write(s.object, device, buffer, s.bytes);
     }
 
     private static void read(ObjectState s, ComputeDevice device, DeviceBuffer buffer, long offset, long bytes) {
-        if (s.object instanceof TornadoNativeArray a) {
-            device.read(buffer, offset, a.getSegment().asSlice(offset, bytes), bytes);
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment tmp = arena.allocate(Math.max(1, bytes), 8);
-            device.read(buffer, offset, tmp, bytes);
-            if (s.object instanceof AtomicInteger ai) {
-                ai.set(tmp.get(ValueLayout.JAVA_INT, 0));
-                return;
-            }
-            MemorySegment.copy(tmp, 0, heapSegment(s.object), offset, bytes);
-        }
-    }
-
-    private static MemorySegment heapSegment(Object array) {
-        return switch (array) {
-            case float[] a -> MemorySegment.ofArray(a);
-            case int[] a -> MemorySegment.ofArray(a);
-            case double[] a -> MemorySegment.ofArray(a);
-            case long[] a -> MemorySegment.ofArray(a);
-            case short[] a -> MemorySegment.ofArray(a);
-            case byte[] a -> MemorySegment.ofArray(a);
-            case char[] a -> MemorySegment.ofArray(a);
-            default ->
-                throw new IllegalArgumentException(
-                        "unsupported array type " + array.getClass().getTypeName());
-        };
+        HostData.read(s.object, device, buffer, offset, bytes);
     }
 }

@@ -111,7 +111,7 @@ final class TaskCompiler {
 
     /** The JIT's view of the arguments: their runtime classes (boxed for scalars), scalar values when specializing. */
     private static List<ArgSpec> argSpecs(BoundTask task, boolean specializeScalars) {
-        Class<?>[] types = task.method.getParameterTypes();
+        Class<?>[] types = io.squall.jit.ReceiverFields.argumentTypes(task.method);
         List<ArgSpec> specs = new ArrayList<>(types.length);
         for (int i = 0; i < types.length; i++) {
             boolean scalar = types[i].isPrimitive();

@@ -36,7 +36,23 @@ public final class Kernel {
      */
     public record ReductionStart(int javaArgIndex, io.squall.jit.ir.Constant value) {}
 
+    /**
+     * A value a launch binds after the task's arguments: operand k has javaArgIndex = (number of arguments) + k, so the
+     * launchers bind it as they bind an argument (see {@link #operandValues}).
+     */
+    public sealed interface Operand {}
+
+    /** The field {@code field} of the receiver (argument 0) of an instance-method task, as it is at each launch. */
+    public record ReceiverField(java.lang.reflect.Field field) implements Operand {}
+
+    /**
+     * A {@code new AtomicInteger(v)} of the kernel: one int in global memory shared by every work-item (TornadoVM's
+     * semantics), set to v (a function of the arguments) before each launch. Bound as an AtomicInteger the executor keeps.
+     */
+    public record Counter(IterationExpr initialValue, int line) implements Operand {}
+
     private List<ReductionStart> reductionStarts = List.of();
+    private List<Operand> operands = List.of();
     private final String javaName;
     private final String entryName;
     private final Shape shape;
@@ -75,6 +91,33 @@ public final class Kernel {
 
     public void setReductionStarts(List<ReductionStart> starts) {
         this.reductionStarts = List.copyOf(starts);
+    }
+
+    /** The values bound after the Java arguments, in order (empty for most kernels). */
+    public List<Operand> operands() {
+        return operands;
+    }
+
+    public void setOperands(List<Operand> operands) {
+        this.operands = List.copyOf(operands);
+    }
+
+    /**
+     * The task's arguments followed by the kernel's operands: receiver fields read from {@code args[0]} now, counters
+     * given by {@code counter} (the object that holds each one on the host).
+     */
+    public Object[] operandValues(Object[] args, java.util.function.Function<Counter, Object> counter) {
+        if (operands.isEmpty()) {
+            return args;
+        }
+        Object[] all = java.util.Arrays.copyOf(args, args.length + operands.size());
+        for (int k = 0; k < operands.size(); k++) {
+            all[args.length + k] = switch (operands.get(k)) {
+                case ReceiverField f -> ReceiverFields.read(f.field(), args[0], javaName);
+                case Counter c -> counter.apply(c);
+            };
+        }
+        return all;
     }
 
     public String javaName() {

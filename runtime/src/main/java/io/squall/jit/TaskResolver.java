@@ -5,7 +5,11 @@ import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 
-/** Finds the static kernel method behind a serializable task (a {@code TornadoFunctions.TaskN} method reference). */
+/**
+ * Finds the kernel method behind a serializable task (a {@code TornadoFunctions.TaskN} method reference): a static
+ * method, or an instance method whose receiver comes first among the task's arguments (a bound reference
+ * {@code obj::method} captures it; see {@link ReceiverFields}).
+ */
 public final class TaskResolver {
     private TaskResolver() {}
 
@@ -14,10 +18,14 @@ public final class TaskResolver {
             throw new IllegalArgumentException("task is null");
         }
         SerializedLambda lambda = serializedForm(task);
-        if (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic) {
+        int kind = lambda.getImplMethodKind();
+        if (kind != MethodHandleInfo.REF_invokeStatic
+                && kind != MethodHandleInfo.REF_invokeVirtual
+                && kind != MethodHandleInfo.REF_invokeSpecial) {
             throw new IllegalArgumentException(
-                    "task " + lambda.getImplClass().replace('/', '.') + "." + lambda.getImplMethodName()
-                            + " is not a static method: kernels must be static methods (use a method reference such as Kernels::saxpy)");
+                    "task " + lambda.getImplClass().replace('/', '.') + "."
+                            + lambda.getImplMethodName() + " is " + MethodHandleInfo.referenceKindToString(kind)
+                            + ": kernels are static methods or methods of a class (use a method reference such as Kernels::saxpy or obj::compute)");
         }
         try {
             ClassLoader loader = task.getClass().getClassLoader();
@@ -29,7 +37,8 @@ public final class TaskResolver {
                     for (int i = 0; i < captured.length; i++) {
                         captured[i] = lambda.getCapturedArg(i);
                     }
-                    return new ResolvedTask(captured.length == 0 ? LambdaForwarding.target(m) : m, captured);
+                    boolean forwarder = captured.length == 0 && kind == MethodHandleInfo.REF_invokeStatic;
+                    return new ResolvedTask(forwarder ? LambdaForwarding.target(m) : m, captured);
                 }
             }
             throw new IllegalArgumentException("method " + lambda.getImplMethodName() + lambda.getImplMethodSignature()

@@ -115,8 +115,10 @@ final class BadKernels {
         a[0] = m[0][0];
     }
 
+    String label = "a receiver's field of a type kernels do not take";
+
     void instance(FloatArray a) {
-        a.set(0, 1f);
+        a.set(0, label.length()); // LINE:instance
     }
 
     static void stringConcat(FloatArray a, int n) {
@@ -149,17 +151,23 @@ final class BadKernels {
     }
 
     /** Which private array `b` refers to depends on the path: rejected, not resolved to one of them. */
-    static void arrayChosenByPath(IntArray a, IntArray out) {
+    static void arraysSwappedInLoop(IntArray a, IntArray out) {
         for (@Parallel int i = 0; i < a.getSize(); i++) {
             int[] x = new int[4];
             int[] y = new int[4];
-            x[0] = 1;
-            y[0] = 2;
-            int[] b = y;
-            if (a.get(i) % 2 == 0) {
-                b = x;
+            for (int k = 0; k < 3; k++) { // the loop's start sees x on entry, y after an iteration
+                int[] t = x;
+                x = y;
+                y = t;
             }
-            out.set(i, b[0]);
+            out.set(i, x[0]);
+        }
+    }
+
+    static void counterInLoop(IntArray out) {
+        for (int i = 0; i < out.getSize(); i++) {
+            var c = new java.util.concurrent.atomic.AtomicInteger(i); // LINE:counterInLoop
+            out.set(i, c.incrementAndGet());
         }
     }
 }

@@ -41,18 +41,19 @@ class RejectionTest {
                 "javaLibrary|javaLibrary|the library call `java.util.Arrays.fill`",
                 "nullCheck|nullCheck|a reference comparison",
                 "multiDim|multiDim|multi-dimensional array allocation",
-                "instance|-|an instance method as a kernel",
+                "instance|instance|the field `io.squall.jit.BadKernels.label` of type String of the task's receiver",
                 "stringConcat|stringConcat|a lambda, method reference or string concatenation (invokedynamic)",
                 "reduceRead|reduceRead|a read of the @Reduce argument outside its @Parallel loop",
                 "reduceSubtract|reduceSubtract|a @Reduce update other than `result[0] += x`",
                 "reduceOverwrite|reduceOverwrite|a @Reduce update other than `result[0] += x`",
                 "assertion|assertion|throwing an exception (`new java.lang.AssertionError`)",
-                "arrayChosenByPath|-|a variable that refers to different arrays on different paths",
+                "arraysSwappedInLoop|-|a variable that refers to different arrays on different paths",
+                "counterInLoop|counterInLoop|`new AtomicInteger` inside a loop or a called method",
             })
     void rejected(String method, String lineMarker, String construct) throws Exception {
         Method m = find(method);
         List<ArgSpec> specs = new ArrayList<>();
-        for (Class<?> t : m.getParameterTypes()) {
+        for (Class<?> t : ReceiverFields.argumentTypes(m)) {
             specs.add(ArgSpec.of(t));
         }
         KernelCompilationException e = assertThrows(

@@ -53,8 +53,14 @@ final class SuiteLauncher {
         List<CLBuffer> buffers = new ArrayList<>();
         try (CLProgram program = context.buildSource(src, OpenCLEmitter.buildOptions(k.options()));
                 CLKernel kernel = program.kernel(k.entryName())) {
-            CLBuffer[] byArg = new CLBuffer[args.length];
-            Object[] data = args.clone(); // an AtomicInteger travels as one int, written back after the launch
+            // the kernel's operands too (receiver fields, counters at their initial values, as the plan's launcher
+            // binds them)
+            Object[] data = k.operandValues(
+                    args.clone(),
+                    counter -> new java.util.concurrent.atomic.AtomicInteger(
+                            counter.initialValue().evaluate(args).intValue()));
+            CLBuffer[] byArg = new CLBuffer[data.length];
+            // an AtomicInteger travels as one int, written back after the launch
             for (int i = 0; i < data.length; i++) {
                 if (data[i] instanceof java.util.concurrent.atomic.AtomicInteger ai) {
                     io.squall.api.types.arrays.IntArray one = new io.squall.api.types.arrays.IntArray(1);
@@ -114,7 +120,7 @@ final class SuiteLauncher {
                     local = g.getLocalWork() == null ? null : Arrays.copyOf(g.getLocalWork(), g.dimensions());
                 }
                 default -> {
-                    global = k.iterationSpace(args);
+                    global = k.iterationSpace(data);
                     if (global == null) {
                         throw new IllegalStateException("iteration space of " + k.javaName() + " not evaluable");
                     }

@@ -56,11 +56,20 @@ class TaskResolverTest {
     }
 
     @Test
-    void instanceMethodReferenceIsRejectedClearly() {
+    void boundInstanceMethodReferenceCapturesItsReceiver() {
         String s = "x";
         Task1<String> task = (Task1<String> & java.io.Serializable) s::concat;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskResolver.resolve(task));
-        assertTrue(e.getMessage().contains("not a static method"), e.getMessage());
+        ResolvedTask r = TaskResolver.resolve(task);
+        assertEquals("concat", r.method().getName());
+        assertEquals(1, r.capturedArgs().length);
+        assertTrue(r.capturedArgs()[0] == s, "the receiver is the captured argument");
+        KernelCompilationException e = assertThrows(
+                KernelCompilationException.class,
+                () -> JitCompiler.compile(
+                        r.method(),
+                        List.of(ArgSpec.of(String.class), ArgSpec.of(String.class)),
+                        CompileOptions.defaults()));
+        assertTrue(e.getMessage().contains("a method of `java.lang.String` as a kernel"), e.getMessage());
     }
 
     @Test

@@ -251,4 +251,111 @@ public final class CompatKernels {
             values.set(i, result.get(0) + i);
         }
     }
+
+    /**
+     * Arrays chosen by path (TornadoVM's TestArrayCopies): a private array and an argument array picked by a condition
+     * that differs between work-items.
+     */
+    public static void arraysChosenByPath(IntArray in, FloatArray low, FloatArray high, FloatArray out) {
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            int[] squares = new int[8];
+            int[] twos = new int[8];
+            for (int j = 0; j < 8; j++) {
+                squares[j] = j * j;
+                twos[j] = 2;
+            }
+            int[] chosen = twos;
+            if (in.get(i) % 3 == 0) {
+                chosen = squares;
+            }
+            FloatArray source = in.get(i) % 2 == 0 ? low : high;
+            out.set(i, chosen[i & 7] + source.get(i));
+        }
+    }
+
+    /** Instance-method kernels: the receiver's fields they read become operands bound at each launch. */
+    public static class Scaling {
+        protected final float bias;
+
+        Scaling(float bias) {
+            this.bias = bias;
+        }
+
+        /** Inherited by Weighting: a virtual call on `this` resolves from the receiver's class. */
+        protected float shift(float v) {
+            return v + bias;
+        }
+    }
+
+    public static final class Weighting extends Scaling {
+        private final FloatArray weights;
+        private final short scale;
+        private final int period;
+
+        public Weighting(FloatArray weights, short scale, int period, float bias) {
+            super(bias);
+            this.weights = weights;
+            this.scale = scale;
+            this.period = period;
+        }
+
+        public void apply(FloatArray in, FloatArray out) {
+            for (@Parallel int i = 0; i < in.getSize(); i++) {
+                out.set(i, shift(in.get(i) * weight(i)));
+            }
+        }
+
+        private float weight(int i) {
+            return weights.get(i % period) * scale;
+        }
+
+        /** TornadoVM's InstanceReduction shape, on an instance. */
+        public void weightedSum(FloatArray in, @Reduce FloatArray result) {
+            result.set(0, 0f);
+            for (@Parallel int i = 0; i < in.getSize(); i++) {
+                result.set(0, result.get(0) + in.get(i) * weights.get(i % period));
+            }
+        }
+    }
+
+    /**
+     * AtomicIntegers made in the kernel (TornadoVM's semantics): each is one counter shared by all work-items, set to its
+     * initial value (here a constant and an array's size) before every launch. Tickets from 100 must be unique; exactly
+     * one work-item sees the countdown reach 0.
+     */
+    public static void countersInKernel(IntArray in, IntArray marks, IntArray zeros) {
+        AtomicInteger next = new AtomicInteger(100);
+        AtomicInteger left = new AtomicInteger(in.getSize());
+        for (@Parallel int i = 0; i < in.getSize(); i++) {
+            int t = next.getAndIncrement() - 100;
+            marks.set(t, marks.get(t) + 1);
+            if (left.decrementAndGet() == 0) {
+                zeros.set(0, zeros.get(0) + 1);
+            }
+        }
+    }
+
+    /** A counter in a single-thread kernel, read back with get(): its initial value comes from a scalar argument. */
+    public static void counterSum(IntArray in, int start, IntArray out) {
+        AtomicInteger sum = new AtomicInteger(start * 2);
+        for (int i = 0; i < in.getSize(); i++) {
+            sum.addAndGet(in.get(i));
+        }
+        out.set(0, sum.get());
+    }
+
+    /**
+     * The @Parallel index read after its loop (TornadoVM's TestLoops.testMultipleThreadLoopCond): each work-item leaves the
+     * loop with the first index past the bound in its own sequence, so only one sees i == bound, as the Java loop ends.
+     */
+    public static void indexAfterLoop(IntArray in, IntArray out) {
+        int target = in.get(0);
+        @Parallel int i = 0;
+        for (; i < in.getSize() / 4 - 1; i++) {
+            out.set(i, in.get(4 * i + 1) * 2);
+        }
+        if (i == target) {
+            out.set(i, in.get(i) + 1000);
+        }
+    }
 }

@@ -491,6 +491,113 @@ final class CompatSuite {
                 new int[] {0, 1},
                 0));
 
+        s.add(new SuiteCase(
+                "arraysChosenByPath",
+                (Task4<IntArray, FloatArray, FloatArray, FloatArray>) CompatKernels::arraysChosenByPath,
+                () -> new Object[] {
+                    KernelSuite.ints(m, 76, 1000),
+                    KernelSuite.floats(m, 77, 0, 1),
+                    KernelSuite.floats(m, 78, 5, 6),
+                    new FloatArray(m)
+                },
+                null,
+                a -> {
+                    for (int i = 0; i < m; i++) {
+                        int v = ((IntArray) a[0]).get(i);
+                        int chosen = v % 3 == 0 ? (i & 7) * (i & 7) : 2;
+                        float source = ((FloatArray) a[v % 2 == 0 ? 1 : 2]).get(i);
+                        ((FloatArray) a[3]).set(i, chosen + source);
+                    }
+                },
+                new int[] {3},
+                0));
+
+        final int periods = 7;
+        s.add(new SuiteCase(
+                "instanceMethod",
+                (Task3<CompatKernels.Weighting, FloatArray, FloatArray>) CompatKernels.Weighting::apply,
+                () -> new Object[] {
+                    new CompatKernels.Weighting(KernelSuite.floats(periods, 79, -1, 1), (short) 3, periods, 0.5f),
+                    KernelSuite.floats(m, 80, -1, 1),
+                    new FloatArray(m)
+                },
+                null,
+                a -> {
+                    FloatArray weights = KernelSuite.floats(periods, 79, -1, 1);
+                    for (int i = 0; i < m; i++) {
+                        ((FloatArray) a[2]).set(i, ((FloatArray) a[1]).get(i) * (weights.get(i % periods) * 3) + 0.5f);
+                    }
+                },
+                new int[] {2},
+                0));
+
+        s.add(new SuiteCase(
+                "instanceReduction",
+                (Task3<CompatKernels.Weighting, FloatArray, FloatArray>) CompatKernels.Weighting::weightedSum,
+                () -> new Object[] {
+                    new CompatKernels.Weighting(KernelSuite.floats(periods, 81, 0, 1), (short) 1, periods, 0f),
+                    KernelSuite.floats(n, 82, 0, 1),
+                    new FloatArray(1)
+                },
+                null,
+                a -> {
+                    FloatArray weights = KernelSuite.floats(periods, 81, 0, 1);
+                    double sum = 0;
+                    for (int i = 0; i < n; i++) {
+                        sum += ((FloatArray) a[1]).get(i) * weights.get(i % periods);
+                    }
+                    ((FloatArray) a[2]).set(0, (float) sum);
+                },
+                new int[] {2},
+                1e-4));
+
+        s.add(new SuiteCase(
+                "countersInKernel",
+                (Task3<IntArray, IntArray, IntArray>) CompatKernels::countersInKernel,
+                () -> new Object[] {new IntArray(n), new IntArray(n), new IntArray(1)},
+                null,
+                a -> {
+                    ((IntArray) a[1]).init(1);
+                    ((IntArray) a[2]).set(0, 1);
+                },
+                new int[] {1, 2},
+                0));
+
+        s.add(new SuiteCase(
+                "counterSum",
+                (Task3<IntArray, Integer, IntArray>) CompatKernels::counterSum,
+                () -> new Object[] {KernelSuite.ints(m, 83, 1000), -7, new IntArray(1)},
+                null,
+                a -> {
+                    int sum = -14;
+                    for (int i = 0; i < m; i++) {
+                        sum += ((IntArray) a[0]).get(i);
+                    }
+                    ((IntArray) a[2]).set(0, sum);
+                },
+                new int[] {2},
+                0));
+
+        s.add(new SuiteCase(
+                "indexAfterLoop",
+                (Task2<IntArray, IntArray>) CompatKernels::indexAfterLoop,
+                () -> {
+                    IntArray in = KernelSuite.ints(1024, 84, 1000);
+                    in.set(0, 1024 / 4 - 1);
+                    return new Object[] {in, new IntArray(1024)};
+                },
+                null,
+                a -> {
+                    IntArray in = (IntArray) a[0], out = (IntArray) a[1];
+                    int bound = 1024 / 4 - 1;
+                    for (int i = 0; i < bound; i++) {
+                        out.set(i, in.get(4 * i + 1) * 2);
+                    }
+                    out.set(bound, in.get(bound) + 1000);
+                },
+                new int[] {1},
+                0));
+
         return s;
     }
 

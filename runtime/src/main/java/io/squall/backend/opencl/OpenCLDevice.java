@@ -1,7 +1,7 @@
 package io.squall.backend.opencl;
 
 import io.squall.api.enums.TornadoDeviceType;
-import io.squall.api.exceptions.TornadoMemoryException;
+import io.squall.api.exceptions.TornadoOutOfMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.HalfFloat;
 import io.squall.backend.CompiledTask;
@@ -141,13 +141,13 @@ public final class OpenCLDevice implements ComputeDevice {
     public synchronized DeviceBuffer allocate(long bytes) {
         open();
         if (bytes > properties.maxAllocation()) {
-            throw new TornadoMemoryException("cannot allocate " + bytes + " bytes on " + id + " (" + properties.name()
-                    + "): its largest allocation is " + properties.maxAllocation() + " bytes");
+            throw new TornadoOutOfMemoryException("cannot allocate " + bytes + " bytes on " + id + " ("
+                    + properties.name() + "): its largest allocation is " + properties.maxAllocation() + " bytes");
         }
         try {
             return new Buffer(context.allocate(Math.max(MIN_ALLOCATION, bytes)), bytes);
         } catch (CLException e) {
-            throw new TornadoMemoryException(
+            throw new TornadoOutOfMemoryException(
                     "cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
         }
     }

@@ -1,7 +1,7 @@
 package io.squall.backend.ptx;
 
 import io.squall.api.enums.TornadoDeviceType;
-import io.squall.api.exceptions.TornadoMemoryException;
+import io.squall.api.exceptions.TornadoOutOfMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.HalfFloat;
 import io.squall.backend.CompiledTask;
@@ -214,7 +214,7 @@ public final class PtxDevice implements ComputeDevice {
             return new Buffer(
                     context.allocate(Math.max(8, bytes)), bytes); // a guarded load of an empty array reads index 0
         } catch (CudaException e) {
-            throw new TornadoMemoryException(
+            throw new TornadoOutOfMemoryException(
                     "cannot allocate " + bytes + " bytes on " + id + " (" + properties.name() + "): " + e.getMessage());
         }
     }

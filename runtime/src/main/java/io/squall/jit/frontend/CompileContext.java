@@ -60,7 +60,18 @@ final class CompileContext {
     final Function function;
     final IrBuilder builder;
     final ClassLoader loader;
-    final Kernel.Access[] access;
+    /** How the kernel uses each argument, then each operand (see Kernel.Operand). */
+    final List<Kernel.Access> access = new ArrayList<>();
+    /** The entry point's parameters in ABI order (operands add theirs while the body is parsed). */
+    final List<io.squall.jit.KernelParam> params = new ArrayList<>();
+
+    final List<Kernel.Operand> operands = new ArrayList<>();
+    /** The receiver of an instance-method kernel (argument 0), whose fields become operands when read; else null. */
+    FrameValue.Obj receiver;
+    /** The receiver's runtime class. */
+    Class<?> receiverClass;
+
+    final int javaArgs;
     final Map<Temp, IterationExpr> parameterExprs = new HashMap<>();
     final Deque<String> inlineStack = new ArrayDeque<>();
     final List<Reduction> reductions = new ArrayList<>();
@@ -72,8 +83,10 @@ final class CompileContext {
         this.function = function;
         this.builder = new IrBuilder(function);
         this.loader = loader;
-        this.access = new Kernel.Access[javaArgs];
-        java.util.Arrays.fill(access, Kernel.Access.NONE);
+        this.javaArgs = javaArgs;
+        for (int i = 0; i < javaArgs; i++) {
+            access.add(Kernel.Access.NONE);
+        }
     }
 
     KernelCompilationException error(String construct, String sourceFile, int line) {
@@ -92,8 +105,15 @@ final class CompileContext {
         if (a.javaArg() < 0) {
             return;
         }
-        Kernel.Access old = access[a.javaArg()];
-        access[a.javaArg()] = old == Kernel.Access.NONE || old == add ? add : Kernel.Access.READ_WRITE;
+        Kernel.Access old = access.get(a.javaArg());
+        access.set(a.javaArg(), old == Kernel.Access.NONE || old == add ? add : Kernel.Access.READ_WRITE);
+    }
+
+    /** Adds an operand; returns the javaArgIndex its parameters bind. */
+    int addOperand(Kernel.Operand operand) {
+        operands.add(operand);
+        access.add(Kernel.Access.NONE);
+        return javaArgs + operands.size() - 1;
     }
 
     Reduction reductionOf(FrameValue.ArrayRef a) {

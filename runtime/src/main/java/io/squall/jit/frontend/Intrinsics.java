@@ -98,6 +98,10 @@ final class Intrinsics {
                 }
                 if (receiver instanceof Obj o) {
                     FrameValue v = o.fields().get(name);
+                    if (v == null && o == p.ctx().receiver) { // the task's receiver: its field becomes an operand
+                        v = KernelFrontend.receiverField(p, owner, name);
+                        o.fields().put(name, v);
+                    }
                     if (v == null) {
                         throw p.error(
                                 "a read of the field `" + owner.replace('/', '.') + "." + name + "` before it is set");
@@ -203,12 +207,17 @@ final class Intrinsics {
                 if (name.equals("<init>") && owner.equals("java/lang/Object")) {
                     p.state().pop();
                 } else {
+                    // the receiver's exact class is known: a virtual call resolves from it
                     inlineMethod(p, o, inv.opcode() == Opcode.INVOKESPECIAL ? owner : o.className(), name, type, shown);
                 }
                 return;
             }
             if (receiver instanceof NewArray na && name.equals("<init>")) {
-                constructArray(p, na, type, shown);
+                if (na.className().equals(ATOMIC_INTEGER)) {
+                    constructCounter(p, na, type, shown);
+                } else {
+                    constructArray(p, na, type, shown);
+                }
                 return;
             }
         }
@@ -281,7 +290,7 @@ final class Intrinsics {
             }
             cls = model.superclass()
                     .map(c -> c.asInternalName())
-                    .filter(Intrinsics::isValueType)
+                    .filter(c -> isValueType(c) || (o == p.ctx().receiver && !c.equals("java/lang/Object")))
                     .orElse(null);
         }
         throw p.error(
@@ -304,6 +313,26 @@ final class Intrinsics {
         }
         KernelFrontend.ArrayKind kind = KernelFrontend.arrayKindOf(na.className());
         p.state().replace(na, p.privateArray(kind.element(), kind.unsigned(), na.className(), (int) c.longValue()));
+    }
+
+    /**
+     * {@code new AtomicInteger(v)} in a kernel (TornadoVM's semantics): one counter in global memory shared by every
+     * work-item, set to v before each launch (v a function of the arguments), its methods atomic operations on it.
+     */
+    private static void constructCounter(MethodParser p, NewArray na, MethodTypeDesc type, String shown) {
+        Value initial = switch (type.descriptorString()) {
+            case "(I)V" -> p.valueOf(p.state().pop());
+            case "()V" -> Constant.ofInt(0);
+            default -> throw p.error("the constructor `" + shown + type.descriptorString() + "`");
+        };
+        p.state().pop();
+        io.squall.jit.IterationExpr value = p.ctx().expressionOf(initial);
+        if (value == null) {
+            throw p.error(
+                    "`new AtomicInteger(v)` whose v is not computed from the kernel's arguments",
+                    "is not supported in kernels (its value is set before the launch: use a constant, a scalar argument, an array's size or arithmetic on them)");
+        }
+        p.state().replace(na, KernelFrontend.counter(p, value));
     }
 
     private static List<Value> popArgs(MethodParser p, int n) {
@@ -593,7 +622,7 @@ final class Intrinsics {
         };
         ArrayRef a = (ArrayRef) requireArray(p, s.pop(), shown);
         if (a.javaArg() < 0 || !a.typeName().equals(ATOMIC_INTEGER)) {
-            throw p.error("`" + shown + "` on something other than an AtomicInteger kernel argument");
+            throw p.error("`" + shown + "` on something other than an AtomicInteger argument or counter");
         }
         p.ctx().markRead(a);
         if (delta == null) {

@@ -18,6 +18,7 @@ import io.squall.jit.IterationExpr;
 import io.squall.jit.Kernel;
 import io.squall.jit.KernelCompilationException;
 import io.squall.jit.KernelParam;
+import io.squall.jit.ReceiverFields;
 import io.squall.jit.ir.AddressSpace;
 import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Constant;
@@ -97,7 +98,8 @@ public final class KernelFrontend {
 
     public static Kernel compile(Method method, List<ArgSpec> args, CompileOptions options) {
         String javaName = method.getDeclaringClass().getSimpleName() + "." + method.getName();
-        Class<?>[] types = method.getParameterTypes();
+        Class<?>[] types = ReceiverFields.argumentTypes(method); // an instance method's receiver first
+        int firstParameter = types.length - method.getParameterCount();
         if (args.size() != types.length) {
             throw new IllegalArgumentException(
                     javaName + " takes " + types.length + " arguments, got " + args.size() + " ArgSpecs");
@@ -117,13 +119,8 @@ public final class KernelFrontend {
                 javaName, function, method.getDeclaringClass().getClassLoader(), types.length);
         CodeAttribute code = (CodeAttribute) mm.code().get();
         int firstLine = new MethodParser(ctx, cls, mm, true, null, 0).firstLine();
-        if (!Modifier.isStatic(method.getModifiers())) {
-            throw new KernelCompilationException(
-                    javaName,
-                    "an instance method as a kernel",
-                    sourceFile,
-                    firstLine,
-                    "is not supported (kernels are static methods)");
+        if (firstParameter > 0) {
+            receiver(ctx, args.getFirst().type(), javaName, sourceFile, firstLine);
         }
         if (method.getReturnType() != void.class) {
             throw new KernelCompilationException(
@@ -137,7 +134,7 @@ public final class KernelFrontend {
         // Parameters in ABI order, and the interpreter's view of each argument.
         Block entry = function.newBlock();
         ctx.builder.setBlock(entry);
-        List<KernelParam> params = new ArrayList<>();
+        List<KernelParam> params = ctx.params;
         FrameValue[] argSlots = new FrameValue[types.length];
         boolean hasContext = false;
         int nextAccumulator = code.maxLocals();
@@ -145,13 +142,15 @@ public final class KernelFrontend {
         for (int i = 0; i < types.length; i++) {
             Class<?> t = types[i];
             ArrayKind ak = ARRAY_KINDS.get(t);
-            if (ak != null) {
+            if (i < firstParameter) {
+                argSlots[i] = ctx.receiver;
+            } else if (ak != null) {
                 Temp base = function.addParameter(new PointerType(ak.element(), AddressSpace.GLOBAL), "arg" + i);
                 Temp length = function.addParameter(ScalarType.I32, "arg" + i + "_length");
                 params.add(new KernelParam(KernelParam.Kind.BUFFER, i, base.type()));
                 params.add(new KernelParam(KernelParam.Kind.LENGTH, i, ScalarType.I32));
                 ctx.parameterExprs.put(length, new IterationExpr.Length(i));
-                boolean reduce = method.getParameters()[i].isAnnotationPresent(Reduce.class);
+                boolean reduce = method.getParameters()[i - firstParameter].isAnnotationPresent(Reduce.class);
                 FrameValue.ArrayRef ref = new FrameValue.ArrayRef(
                         i,
                         t.isArray() ? t.getName() : t.getName().replace('.', '/'),
@@ -269,8 +268,9 @@ public final class KernelFrontend {
                     loop.step));
         }
         int[] required = ctx.reductions.isEmpty() ? null : new int[] {CompileContext.REDUCTION_GROUP_SIZE};
-        Kernel kernel = new Kernel(
-                javaName, function.name(), shape, bounds, params, List.of(ctx.access), required, function, options);
+        Kernel kernel =
+                new Kernel(javaName, function.name(), shape, bounds, params, ctx.access, required, function, options);
+        kernel.setOperands(ctx.operands);
         List<Kernel.ReductionStart> starts = new ArrayList<>();
         for (CompileContext.Reduction r : ctx.reductions) {
             if (!r.untouched() && r.initialValue instanceof Constant c) {
@@ -279,6 +279,101 @@ public final class KernelFrontend {
         }
         kernel.setReductionStarts(starts);
         return kernel;
+    }
+
+    /**
+     * The receiver of an instance-method kernel: an object whose methods are inlined with it as {@code this} and whose
+     * fields become operands when the kernel reads them ({@link #receiverField}).
+     */
+    private static FrameValue.Obj receiver(
+            CompileContext ctx, Class<?> runtimeClass, String javaName, String sourceFile, int firstLine) {
+        String name = runtimeClass.getName();
+        if (name.startsWith("java.")
+                || name.startsWith("javax.")
+                || name.startsWith("jdk.")
+                || name.startsWith("io.squall.api.")) {
+            throw new KernelCompilationException(
+                    javaName,
+                    "a method of `" + name + "` as a kernel",
+                    sourceFile,
+                    firstLine,
+                    "is not supported (kernels are static methods or methods of the program's own classes)");
+        }
+        ctx.receiver = new FrameValue.Obj(name.replace('.', '/'), new HashMap<>(), true);
+        ctx.receiverClass = runtimeClass;
+        return ctx.receiver;
+    }
+
+    /**
+     * The field {@code name} of an instance-method kernel's receiver, read for the first time: an operand bound at each
+     * launch to the field's value (an array or AtomicInteger as a BUFFER and LENGTH, a primitive as a SCALAR).
+     */
+    static FrameValue receiverField(MethodParser p, String owner, String name) {
+        CompileContext ctx = p.ctx();
+        Field field = ReceiverFields.find(ctx.receiverClass, name);
+        String shown = "`" + owner.replace('/', '.') + "." + name + "`";
+        if (field == null) {
+            throw p.error(
+                    "the field " + shown + " (not found in the receiver's class " + ctx.receiverClass.getName() + ")");
+        }
+        Class<?> t = field.getType();
+        ArrayKind ak = ARRAY_KINDS.get(t);
+        Function function = ctx.function;
+        if (ak != null || t == AtomicInteger.class) {
+            int index = ctx.addOperand(new Kernel.ReceiverField(field));
+            ScalarType element = ak != null ? ak.element() : ScalarType.I32;
+            Temp base = function.addParameter(new PointerType(element, AddressSpace.GLOBAL), "this_" + name);
+            Temp length = function.addParameter(ScalarType.I32, "this_" + name + "_length");
+            ctx.params.add(new KernelParam(KernelParam.Kind.BUFFER, index, base.type()));
+            ctx.params.add(new KernelParam(KernelParam.Kind.LENGTH, index, ScalarType.I32));
+            ctx.parameterExprs.put(length, new IterationExpr.Length(index));
+            return ak != null
+                    ? new FrameValue.ArrayRef(
+                            index,
+                            t.isArray() ? t.getName() : t.getName().replace('.', '/'),
+                            base,
+                            length,
+                            element,
+                            ak.unsigned(),
+                            false,
+                            -1)
+                    : new FrameValue.ArrayRef(
+                            index, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
+        }
+        if (SCALARS.containsKey(t)) {
+            int index = ctx.addOperand(new Kernel.ReceiverField(field));
+            ScalarType st = SCALARS.get(t);
+            Temp v = function.addParameter(st, "this_" + name);
+            ctx.params.add(new KernelParam(KernelParam.Kind.SCALAR, index, st));
+            ctx.parameterExprs.put(v, new IterationExpr.Arg(index));
+            Value widened = v;
+            if (st.isInteger() && st.bits() < 32) { // at the kernel's entry: later reads on any path reuse it
+                Temp w = function.newTemp(ScalarType.I32);
+                function.blocks()
+                        .getFirst()
+                        .instructions()
+                        .addFirst(new io.squall.jit.ir.Instruction.Convert(
+                                w, t == char.class ? ConversionKind.ZERO_EXTEND : ConversionKind.NUMERIC, v));
+                ctx.parameterExprs.put(w, new IterationExpr.Arg(index));
+                widened = w;
+            }
+            return new FrameValue.Val(widened);
+        }
+        throw p.error(
+                "the field " + shown + " of type " + t.getSimpleName() + " of the task's receiver",
+                "is not supported in kernels (the fields a kernel method reads may be arrays, AtomicInteger or primitives)");
+    }
+
+    /** A {@code new AtomicInteger(v)} of the kernel: a Counter operand, one int in global memory bound as BUFFER and LENGTH. */
+    static FrameValue.ArrayRef counter(MethodParser p, IterationExpr initialValue) {
+        CompileContext ctx = p.ctx();
+        int index = ctx.addOperand(new Kernel.Counter(initialValue, p.line()));
+        Temp base = ctx.function.addParameter(new PointerType(ScalarType.I32, AddressSpace.GLOBAL), "counter" + index);
+        Temp length = ctx.function.addParameter(ScalarType.I32, "counter" + index + "_length");
+        ctx.params.add(new KernelParam(KernelParam.Kind.BUFFER, index, base.type()));
+        ctx.params.add(new KernelParam(KernelParam.Kind.LENGTH, index, ScalarType.I32));
+        return new FrameValue.ArrayRef(
+                index, Intrinsics.ATOMIC_INTEGER, base, length, ScalarType.I32, false, false, -1);
     }
 
     /**
@@ -407,9 +502,40 @@ public final class KernelFrontend {
                             "are not supported in one kernel (split them into two tasks)");
                 }
             }
-            loops.add(new ParallelLoop(r.slot(), r.start(), r.end(), depth));
+            loops.add(new ParallelLoop(r.slot(), r.start(), loopEnd(code, r.start(), r.end()), depth));
         }
         return loops;
+    }
+
+    /**
+     * Where a @Parallel loop ends: after the last backward branch to its head (the first loop head in the variable's
+     * range). The variable may live on after its loop ({@code @Parallel int i = 0; for (; i < n; i++) {...} if (i == k)});
+     * the code after the loop then reads the index each work-item left it with, as in TornadoVM.
+     */
+    private static int loopEnd(CodeAttribute code, int start, int end) {
+        int head = Integer.MAX_VALUE;
+        int loopEnd = -1;
+        for (int pass = 0; pass < 2; pass++) {
+            int at = 0;
+            for (java.lang.classfile.CodeElement e : code.elementList()) {
+                if (e instanceof java.lang.classfile.Instruction ins) {
+                    if (ins instanceof java.lang.classfile.instruction.BranchInstruction br
+                            && at >= start
+                            && at < end) {
+                        int target = code.labelToBci(br.target());
+                        if (target >= start && target <= at) {
+                            if (pass == 0) {
+                                head = Math.min(head, target);
+                            } else if (target == head) {
+                                loopEnd = at + ins.sizeInBytes();
+                            }
+                        }
+                    }
+                    at += ins.sizeInBytes();
+                }
+            }
+        }
+        return loopEnd > 0 ? Math.min(loopEnd, end) : end;
     }
 
     /** A C/PTX identifier for the entry point: Outer$Inner.method -> Outer_Inner_method. */

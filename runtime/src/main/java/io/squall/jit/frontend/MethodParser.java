@@ -85,8 +85,16 @@ import java.util.Set;
 final class MethodParser {
     private record Edge(Block from, FrameState state) {}
 
-    /** A phi (or a reference resolved from the first edge) for one local or stack entry of a merge block. */
-    private record EntrySlot(boolean stack, int index, Phi phi, FrameValue reference) {}
+    /**
+     * A phi (or a reference resolved from the first edge) for one local or stack entry of a merge block; an array
+     * variable that refers to different arrays on the incoming paths ({@code b = cond ? arrayA : arrayB}) gets a phi of
+     * their pointers in {@code phi} and of their lengths in {@code lengthPhi}.
+     */
+    private record EntrySlot(boolean stack, int index, Phi phi, FrameValue reference, Phi lengthPhi) {
+        EntrySlot(boolean stack, int index, Phi phi, FrameValue reference) {
+            this(stack, index, phi, reference, null);
+        }
+    }
 
     record ReturnEdge(Block from, FrameValue value) {}
 
@@ -106,6 +114,8 @@ final class MethodParser {
     private final List<ReturnEdge> returns = new ArrayList<>();
     private final int localsSize;
     private FrameState state;
+    private Set<Label> loopHeads = Set.of();
+    private boolean enteringLoopHead;
     private boolean live;
     private int line = -1;
     private SourceLocation here;
@@ -190,6 +200,7 @@ final class MethodParser {
         }
         live = true;
         elements = code.elementList();
+        loopHeads = loopHeads();
         for (elementIndex = 0; elementIndex < elements.size(); elementIndex++) {
             CodeElement e = elements.get(elementIndex);
             switch (e) {
@@ -276,17 +287,27 @@ final class MethodParser {
 
     private void enterMergeBlock(Label label, Block target, FrameState first) {
         StackMapFrameInfo frame = frames.get(label);
+        enteringLoopHead = loopHeads.contains(label);
         FrameState s = new FrameState(localsSize);
         List<EntrySlot> slots = new ArrayList<>();
         int slot = 0;
         for (VerificationTypeInfo vt : frame.locals()) {
             FrameValue value = entryValue(vt, first.locals[slot], false, slot, slots, target);
+            if (value instanceof ArrayRef a && !sameOnEveryEdge(target, false, slot, a)) {
+                slots.removeLast();
+                value = mergedArray(target, false, slot, a, slots);
+            }
             s.locals[slot] = value;
             slot += vt == SimpleVerificationTypeInfo.LONG || vt == SimpleVerificationTypeInfo.DOUBLE ? 2 : 1;
         }
         int depth = 0;
         for (VerificationTypeInfo vt : frame.stack()) {
-            s.stack.add(entryValue(vt, first.stack.get(depth), true, depth, slots, target));
+            FrameValue value = entryValue(vt, first.stack.get(depth), true, depth, slots, target);
+            if (value instanceof ArrayRef a && !sameOnEveryEdge(target, true, depth, a)) {
+                slots.removeLast();
+                value = mergedArray(target, true, depth, a, slots);
+            }
+            s.stack.add(value);
             depth++;
         }
         if (isKernel) {
@@ -331,18 +352,116 @@ final class MethodParser {
             slots.add(new EntrySlot(stack, index, null, first));
             return first;
         }
+        if (!enteringLoopHead && sameValueOnEveryEdge(target, stack, index, type)) {
+            // every edge is known and brings the same value: no phi, so a constant stays one (a local array's size
+            // passed past an early `return`)
+            Edge edge = edges.get(target).getFirst();
+            return stack ? edge.state().stack.get(index) : edge.state().locals[index];
+        }
         Phi phi = new Phi(ctx.function.newTemp(type));
         target.phis().add(phi);
         slots.add(new EntrySlot(stack, index, phi, null));
         return new Val(phi.result());
     }
 
+    private boolean sameValueOnEveryEdge(Block target, boolean stack, int index, ScalarType type) {
+        Value value = null;
+        for (Edge edge : edges.get(target)) {
+            FrameValue v = stack ? edge.state().stack.get(index) : edge.state().locals[index];
+            if (!(v instanceof Val val)
+                    || !val.value().type().equals(type)
+                    || (value != null && !value.equals(val.value()))) {
+                return false;
+            }
+            value = val.value();
+        }
+        return value != null;
+    }
+
+    /** Every label a branch or switch may go to. */
+    private static List<Label> targetsOf(Instruction ins) {
+        List<Label> targets = new ArrayList<>();
+        switch (ins) {
+            case BranchInstruction br -> targets.add(br.target());
+            case TableSwitchInstruction ts -> {
+                ts.cases().forEach(c -> targets.add(c.target()));
+                targets.add(ts.defaultTarget());
+            }
+            case LookupSwitchInstruction ls -> {
+                ls.cases().forEach(c -> targets.add(c.target()));
+                targets.add(ls.defaultTarget());
+            }
+            default -> {}
+        }
+        return targets;
+    }
+
+    /** Labels a later branch goes back to (loop heads): edges still to come may bring other values there. */
+    private Set<Label> loopHeads() {
+        Set<Label> heads = new HashSet<>();
+        int at = 0;
+        Map<Label, Integer> seen = new HashMap<>();
+        for (CodeElement e : elements) {
+            if (e instanceof LabelTarget lt) {
+                seen.put(lt.label(), at);
+            } else if (e instanceof Instruction ins) {
+                for (Label t : targetsOf(ins)) {
+                    if (seen.containsKey(t)) {
+                        heads.add(t);
+                    }
+                }
+                at += ins.sizeInBytes();
+            }
+        }
+        return heads;
+    }
+
+    private boolean sameOnEveryEdge(Block target, boolean stack, int index, FrameValue first) {
+        for (Edge edge : edges.get(target)) {
+            if ((stack ? edge.state().stack.get(index) : edge.state().locals[index]) != first) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An array variable that refers to different arrays on the paths into a merge ({@code b = cond ? arrayA : arrayB}):
+     * one array of phis of the incoming pointers and lengths. The arrays must have the same element type and memory
+     * (private, local or global); argument arrays it may refer to count as read and written.
+     */
+    private ArrayRef mergedArray(Block target, boolean stack, int index, ArrayRef first, List<EntrySlot> slots) {
+        Phi base = new Phi(ctx.function.newTemp(first.base().type()));
+        Phi length = new Phi(ctx.function.newTemp(ScalarType.I32));
+        target.phis().add(base);
+        target.phis().add(length);
+        slots.add(new EntrySlot(stack, index, base, null, length));
+        return new ArrayRef(
+                -1, first.typeName(), base.result(), length.result(), first.element(), first.unsigned(), false, -1);
+    }
+
+    /** The array an edge brings into a merged array variable, checked to be one it can merge. */
+    private ArrayRef mergeableArray(FrameValue v, EntrySlot es) {
+        if (!(v instanceof ArrayRef a)
+                || a.reduce()
+                || a.typeName().equals(Intrinsics.ATOMIC_INTEGER)
+                || !a.base().type().equals(es.phi().result().type())) {
+            throw error(
+                    "a variable that refers to arrays of different types or memories (or a @Reduce argument) on different paths");
+        }
+        return a;
+    }
+
     private void checkReferences(Block target, FrameState s) {
         for (EntrySlot es : entrySlots.get(target)) {
-            if (es.phi() == null) {
+            if (es.lengthPhi() != null) {
+                mergeableArray(es.stack() ? s.stack.get(es.index()) : s.locals[es.index()], es);
+            } else if (es.phi() == null) {
                 FrameValue incoming = es.stack() ? s.stack.get(es.index()) : s.locals[es.index()];
                 if (incoming != es.reference()) {
-                    throw error("a variable that refers to different arrays on different paths");
+                    throw error(
+                            "a variable that refers to different arrays on different paths",
+                            "is not supported in kernels where the paths meet at a loop's start (an array swapped between iterations)");
                 }
             }
         }
@@ -363,6 +482,14 @@ final class MethodParser {
                         continue;
                     }
                     FrameValue v = es.stack() ? edge.state().stack.get(es.index()) : edge.state().locals[es.index()];
+                    if (es.lengthPhi() != null) {
+                        ArrayRef a = mergeableArray(v, es);
+                        ctx.markRead(a); // which path runs is known only on the device
+                        ctx.markWrite(a);
+                        es.phi().addIncoming(edge.from(), a.base());
+                        es.lengthPhi().addIncoming(edge.from(), a.length());
+                        continue;
+                    }
                     if (!(v instanceof Val val)
                             || !val.value().type().equals(es.phi().result().type())) {
                         throw error("a value of inconsistent type at a control-flow merge");
@@ -588,6 +715,9 @@ final class MethodParser {
                     state.push(new NewHalf(ctx.newHalfCounter++));
                 } else if (KernelFrontend.arrayKindOf(cls) != null) {
                     state.push(new NewArray(cls, ctx.newHalfCounter++));
+                } else if (cls.equals(Intrinsics.ATOMIC_INTEGER)) {
+                    requireOncePerLaunch("`new AtomicInteger`");
+                    state.push(new NewArray(cls, ctx.newHalfCounter++)); // a counter once constructed
                 } else if (Intrinsics.isValueType(cls)) {
                     state.push(new Obj(cls, new HashMap<>(), false));
                 } else if (isThrowable(n.className().asInternalName())) {
@@ -609,6 +739,42 @@ final class MethodParser {
             default ->
                 throw error("the bytecode instruction " + ins.opcode().name().toLowerCase());
         }
+    }
+
+    /**
+     * Rejects {@code construct} where Java would run it more than once per launch of the whole kernel: in a callee,
+     * inside a @Parallel loop (each iteration would have its own) or inside any other loop of the kernel.
+     */
+    void requireOncePerLaunch(String construct) {
+        if (!isKernel || enclosingLoop() != null || insideLoop()) {
+            throw error(
+                    construct + " inside a loop or a called method",
+                    "is not supported in kernels (make it once, in the kernel method before its loops: all work-items share it)");
+        }
+    }
+
+    /** Whether the current instruction lies between a backward branch and its target (in some loop of this method). */
+    private boolean insideLoop() {
+        int at = 0;
+        for (CodeElement e : elements) {
+            if (e instanceof LabelTarget lt) {
+                at = code.labelToBci(lt.label());
+            } else if (e instanceof Instruction ins) {
+                for (Label t : targetsOf(ins)) {
+                    int target = code.labelToBci(t);
+                    if (target <= at && target <= bci && bci <= at) {
+                        return true;
+                    }
+                }
+                at += ins.sizeInBytes();
+            }
+        }
+        return false;
+    }
+
+    /** The source line being parsed. */
+    int line() {
+        return line;
     }
 
     private boolean isThrowable(String internalName) {

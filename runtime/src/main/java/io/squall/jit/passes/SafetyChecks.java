@@ -85,6 +85,52 @@ public final class SafetyChecks {
                 }
             }
         }
+        mergedArrayLengths();
+    }
+
+    /**
+     * An array chosen by path ({@code b = cond ? arrayA : arrayB}) is a phi of pointers: its length is the phi of their
+     * lengths (one constant when they agree), so its accesses are checked too. Repeated for phis of such phis.
+     */
+    private void mergedArrayLengths() {
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (Block block : f.blocks()) {
+                List<Phi> added = new ArrayList<>();
+                for (Phi phi : block.phis()) {
+                    if (!(phi.result().type() instanceof PointerType) || lengths.containsKey(phi.result())) {
+                        continue;
+                    }
+                    List<Value> incoming = new ArrayList<>();
+                    for (Phi.Incoming in : phi.incoming()) {
+                        Value length = in.value() instanceof Temp t ? lengths.get(t) : null;
+                        if (length == null) {
+                            incoming = null;
+                            break;
+                        }
+                        incoming.add(length);
+                    }
+                    if (incoming == null) {
+                        continue;
+                    }
+                    Value length;
+                    if (incoming.stream().distinct().count() == 1) {
+                        length = incoming.getFirst();
+                    } else {
+                        Phi lengthPhi = new Phi(f.newTemp(ScalarType.I32));
+                        for (int k = 0; k < incoming.size(); k++) {
+                            lengthPhi.addIncoming(phi.incoming().get(k).from(), incoming.get(k));
+                        }
+                        added.add(lengthPhi);
+                        length = lengthPhi.result();
+                    }
+                    lengths.put(phi.result(), length);
+                    arrayNames.put(phi.result(), "array chosen by path");
+                    changed = true;
+                }
+                block.phis().addAll(added);
+            }
+        }
     }
 
     /** Rewrites the kernel's IR; with REPORT, adds the error-buffer parameter and the check sites to the kernel. */

@@ -104,7 +104,8 @@ class OpenCLDeviceTest {
     @Test
     void oversizedAllocationIsAMemoryError() {
         long tooMuch = device.properties().maxAllocation() + 1;
-        var e = assertThrows(io.squall.api.exceptions.TornadoMemoryException.class, () -> device.allocate(tooMuch));
+        var e = assertThrows(
+                io.squall.api.exceptions.TornadoOutOfMemoryException.class, () -> device.allocate(tooMuch));
         assertTrue(e.getMessage().contains("opencl:0"), e.getMessage());
     }
 }

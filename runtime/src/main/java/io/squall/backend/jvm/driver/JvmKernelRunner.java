@@ -2,6 +2,7 @@ package io.squall.backend.jvm.driver;
 
 import io.squall.api.KernelContext;
 import io.squall.api.annotations.Reduce;
+import io.squall.jit.ReceiverFields;
 import io.squall.jit.frontend.KernelFrontend;
 
 import java.lang.annotation.Annotation;
@@ -9,7 +10,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,15 +70,12 @@ public final class JvmKernelRunner {
     private JvmKernelRunner() {}
 
     /**
-     * Runs a task's Java method on the JVM, in parallel. gridGlobal/gridLocal: the launch for KernelContext kernels
+     * Runs a task's Java method on the JVM, in parallel; an instance method's receiver is {@code args[0]}. gridGlobal/gridLocal: the launch for KernelContext kernels
      * (null for @Parallel / plain kernels; gridLocal null lets the backend pick). The KernelContext argument in args
      * (if any) is replaced per work-item.
      */
     public static void run(Method method, Object[] args, long[] gridGlobal, long[] gridLocal, int threads) {
         String kernel = kernelName(method);
-        if (!Modifier.isStatic(method.getModifiers())) {
-            throw new IllegalArgumentException("kernel " + kernel + " is not a static method");
-        }
         checkArguments(kernel, method, args);
         int workers = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         Plan plan = PLANS.computeIfAbsent(method, JvmKernelRunner::plan);
@@ -123,7 +120,7 @@ public final class JvmKernelRunner {
 
     private static Plan plan(Method method) {
         MethodHandle invoker = spreadInvoker(method);
-        Class<?>[] types = method.getParameterTypes();
+        Class<?>[] types = ReceiverFields.argumentTypes(method);
         List<Integer> contexts = new ArrayList<>();
         for (int i = 0; i < types.length; i++) {
             if (KernelContext.class.isAssignableFrom(types[i])) {
@@ -170,12 +167,12 @@ public final class JvmKernelRunner {
                         "kernel " + kernelName(method) + " is not accessible: " + e2.getMessage(), e2);
             }
         }
-        return handle.asSpreader(Object[].class, method.getParameterCount())
+        return handle.asSpreader(Object[].class, ReceiverFields.argumentTypes(method).length)
                 .asType(MethodType.methodType(void.class, Object[].class));
     }
 
     private static void checkArguments(String kernel, Method method, Object[] args) {
-        Class<?>[] types = method.getParameterTypes();
+        Class<?>[] types = ReceiverFields.argumentTypes(method);
         if (args == null || args.length != types.length) {
             throw new IllegalArgumentException("kernel " + kernel + " takes " + types.length + " argument(s), got "
                     + (args == null ? "none" : args.length));

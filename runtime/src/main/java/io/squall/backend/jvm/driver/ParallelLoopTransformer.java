@@ -1,5 +1,7 @@
 package io.squall.backend.jvm.driver;
 
+import io.squall.jit.ReceiverFields;
+
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -78,7 +80,8 @@ final class ParallelLoopTransformer {
             return new Result.Sequential("no bytecode for " + method.getName());
         }
         CodeModel code = methodModel.code().get();
-        int paramSlots = 0;
+        boolean instance = !Modifier.isStatic(method.getModifiers());
+        int paramSlots = instance ? 1 : 0; // an instance method's copy is static and takes the receiver first
         for (Class<?> p : method.getParameterTypes()) {
             paramSlots += (p == long.class || p == double.class) ? 2 : 1;
         }
@@ -96,7 +99,8 @@ final class ParallelLoopTransformer {
                         "class loader of " + owner.getName() + " cannot see " + LoopSplit.class.getName());
             }
             String name = owner.getName() + "$SquallJvm" + COPIES.incrementAndGet();
-            byte[] bytes = generate(owner, classModel, methodModel, elements, loop, paramSlots, maxLocals(code), name);
+            byte[] bytes = generate(
+                    owner, classModel, methodModel, elements, loop, paramSlots, maxLocals(code), name, instance);
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(owner, MethodHandles.lookup());
             // An ordinary class cannot be unloaded before its loader, unlike a hidden one; plans are cached per kernel
             // method, so there is one copy per @Parallel kernel.
@@ -104,7 +108,7 @@ final class ParallelLoopTransformer {
                     ? lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE)
                             .lookupClass()
                     : lookup.defineClass(bytes);
-            MethodType type = MethodType.methodType(method.getReturnType(), method.getParameterTypes())
+            MethodType type = MethodType.methodType(method.getReturnType(), ReceiverFields.argumentTypes(method))
                     .appendParameterTypes(int.class, int.class);
             MethodHandle handle = lookup.findStatic(copy, method.getName(), type);
             String description = (loop.blocked() ? "blocked" : "cyclic") + " split of the @Parallel loop over "
@@ -194,7 +198,8 @@ final class ParallelLoopTransformer {
             ParallelLoopAnalysis.Loop loop,
             int paramSlots,
             int maxLocals,
-            String className) {
+            String className,
+            boolean instance) {
         ClassLoader loader =
                 owner.getClassLoader() != null ? owner.getClassLoader() : ClassLoader.getSystemClassLoader();
         ClassFile classFile =
@@ -204,7 +209,11 @@ final class ParallelLoopTransformer {
         int worker = paramSlots;
         int workers = paramSlots + 1;
         int hi = maxLocals + 2;
-        MethodTypeDesc original = methodModel.methodTypeSymbol();
+        MethodTypeDesc original = instance
+                ? methodModel
+                        .methodTypeSymbol()
+                        .insertParameterTypes(0, classModel.thisClass().asSymbol())
+                : methodModel.methodTypeSymbol();
         MethodTypeDesc type =
                 original.insertParameterTypes(original.parameterCount(), ConstantDescs.CD_int, ConstantDescs.CD_int);
         ClassDesc name = ClassDesc.of(className);

@@ -322,7 +322,7 @@ public final class SpirvEmitter {
         label(labels.get(b));
         for (Phi p : b.phis()) {
             List<Integer> operands = new ArrayList<>();
-            operands.add(valueType(scalarOf(p.result())));
+            operands.add(type(p.result().type())); // a pointer for an array chosen by path
             operands.add(v(p.result()));
             List<Integer> patchAt = new ArrayList<>();
             for (Phi.Incoming in : p.incoming()) {
@@ -355,13 +355,6 @@ public final class SpirvEmitter {
             }
             case Terminator.Return r -> code.instruction(Op.Return);
         }
-    }
-
-    private static ScalarType scalarOf(Temp t) {
-        if (!(t.type() instanceof ScalarType s)) {
-            throw new IllegalStateException("pointer-typed phi " + t + " (the IR keeps pointers out of phis)");
-        }
-        return s;
     }
 
     private void instruction(Instruction i) {

@@ -276,6 +276,60 @@ class JvmKernelRunnerTest {
         }
     }
 
+    /** An instance-method kernel: its receiver is argument 0; the parallel copy takes it first. */
+    static final class Offsets {
+        private final float[] offsets;
+
+        Offsets(float[] offsets) {
+            this.offsets = offsets;
+        }
+
+        void add(float[] in, float[] out) {
+            for (@Parallel int i = 0; i < in.length; i++) {
+                out[i] = in[i] + offset(i);
+            }
+        }
+
+        private float offset(int i) {
+            return offsets[i % offsets.length];
+        }
+    }
+
+    @Test
+    void anInstanceMethodRunsInParallelOnItsReceiver() throws NoSuchMethodException {
+        Method add = Offsets.class.getDeclaredMethod("add", float[].class, float[].class);
+        assertTrue(JvmKernelRunner.strategy(add).startsWith("parallel:"), JvmKernelRunner.strategy(add));
+        float[] in = random(10_001, 9);
+        float[] out = new float[in.length];
+        Offsets receiver = new Offsets(new float[] {1, 2, 3});
+        JvmKernelRunner.run(add, new Object[] {receiver, in, out}, null, null, 4);
+        for (int i = 0; i < in.length; i++) {
+            assertEquals(in[i] + (i % 3 + 1), out[i], "element " + i);
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> JvmKernelRunner.run(add, new Object[] {in, out}, null, null, 4),
+                "the receiver is missing");
+    }
+
+    static void tickets(int[] out, java.util.concurrent.atomic.AtomicInteger next) {
+        for (@Parallel int i = 0; i < out.length; i++) {
+            out[i] = next.getAndDecrement();
+        }
+    }
+
+    @Test
+    void aLoopUpdatingAnAtomicIntegerRunsInOrder() {
+        assertTrue(JvmKernelRunner.strategy(method("tickets")).contains("AtomicInteger"));
+        int[] out = new int[5000];
+        var next = new java.util.concurrent.atomic.AtomicInteger(311);
+        JvmKernelRunner.run(method("tickets"), new Object[] {out, next}, null, null, 4);
+        for (int i = 0; i < out.length; i++) {
+            assertEquals(311 - i, out[i], "iteration " + i);
+        }
+        assertEquals(311 - out.length, next.get());
+    }
+
     @Test
     void reductionRunsSequentiallyAndExactly() {
         assertTrue(JvmKernelRunner.strategy(method("sum")).contains("@Reduce"));
