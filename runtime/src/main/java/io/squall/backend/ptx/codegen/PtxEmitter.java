@@ -18,6 +18,8 @@ import io.squall.jit.ir.Instruction.Load;
 import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate;
+import io.squall.jit.ir.Instruction.MmaKind;
 import io.squall.jit.ir.Instruction.Predicate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
@@ -36,7 +38,9 @@ import io.squall.jit.ir.Type;
 import io.squall.jit.ir.Value;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.squall.backend.ptx.codegen.PtxCode.f32;
 import static io.squall.backend.ptx.codegen.PtxCode.f64;
@@ -62,6 +66,8 @@ public final class PtxEmitter {
     private final PtxCode code = new PtxCode("x");
     private final PtxMath math = new PtxMath();
     private final StringBuilder shared = new StringBuilder();
+    /** Private arrays kept in registers, one per element: see {@link #registerArrays()}. */
+    private final Map<Temp, String[]> registerArrays = new HashMap<>();
 
     private PtxEmitter(Kernel kernel, PtxTarget target) {
         this.kernel = kernel;
@@ -114,6 +120,7 @@ public final class PtxEmitter {
                 }
             }
         }
+        registerArrays();
         for (Block b : f.blocks()) {
             code.label(label(b));
             for (Instruction i : b.instructions()) {
@@ -126,7 +133,7 @@ public final class PtxEmitter {
                 .append(kernel.javaName())
                 .append(fast ? " (fast math)" : "")
                 .append('\n');
-        out.append(".version ").append(target.isaVersion()).append('\n');
+        out.append(".version ").append(isaVersion()).append('\n');
         out.append(".target ").append(target.sm()).append('\n');
         out.append(".address_size 64\n\n");
         if (!math.isEmpty()) {
@@ -277,6 +284,7 @@ public final class PtxEmitter {
             case Barrier b -> code.op("bar.sync 0");
             case AtomicRMW a -> atomic(a);
             case SubGroupOp s -> subGroup(s);
+            case MatrixMultiplyAccumulate m -> mma(m);
         }
     }
 
@@ -786,6 +794,11 @@ public final class PtxEmitter {
 
     private void load(Load l) {
         ScalarType t = element(l.base());
+        String[] elements = registerArrays.get(l.base());
+        if (elements != null) {
+            code.op("mov" + regType(t) + " " + name(l.result()) + ", " + elements[index(l.index())]);
+            return;
+        }
         String addr = address(l.base(), l.index());
         String d = name(l.result());
         if (t == ScalarType.I1) {
@@ -799,6 +812,11 @@ public final class PtxEmitter {
 
     private void store(Store s) {
         ScalarType t = element(s.base());
+        String[] elements = registerArrays.get(s.base());
+        if (elements != null) {
+            code.op("mov" + regType(t) + " " + elements[index(s.index())] + ", " + val(s.value()));
+            return;
+        }
         String addr = address(s.base(), s.index());
         String v;
         if (t == ScalarType.I1) {
@@ -811,6 +829,9 @@ public final class PtxEmitter {
     }
 
     private void localArray(LocalArray a) {
+        if (registerArrays.containsKey(a.result())) {
+            return; // its elements are registers
+        }
         if (((PointerType) a.result().type()).space() == AddressSpace.PRIVATE) {
             // per-thread: a .local array declared in the function body; ld/st.local address it by its symbol
             String sym = "squall_private_" + a.result().id();
@@ -944,7 +965,17 @@ public final class PtxEmitter {
             case SIZE -> code.op("mov.u32 " + d + ", WARP_SZ");
             case BROADCAST, SHUFFLE -> shuffle(d, "idx", a.get(0), reg(a.get(1)));
             case SHUFFLE_XOR -> shuffle(d, "bfly", a.get(0), reg(a.get(1)));
-            case REDUCE_ADD, REDUCE_MIN, REDUCE_MAX -> {
+            case WARP_BROADCAST_FIRST -> shuffle(d, "idx", a.get(0), "0");
+            case WARP_SHUFFLE_DOWN -> {
+                // shfl.sync.down keeps a lane's own value when lane + delta passes lane 31 (the clamp 0x1f); a delta
+                // outside 0..31 (which shfl reads modulo 32) keeps it too, as on the JVM
+                ScalarType t = scalar(a.get(0));
+                String x = reg(a.get(0)), delta = reg(a.get(1)), moved = scratch(t), inRange = code.reg(".pred");
+                shuffle(moved, "down", x, t, delta);
+                code.op("setp.lt.u32 " + inRange + ", " + delta + ", 32");
+                code.op("selp" + regType(t) + " " + d + ", " + moved + ", " + x + ", " + inRange);
+            }
+            case REDUCE_ADD, REDUCE_MIN, REDUCE_MAX, WARP_SUM -> {
                 ScalarType t = scalar(a.get(0));
                 if (t == ScalarType.I1 || t == ScalarType.F16 || t == ScalarType.I8 || t == ScalarType.I16) {
                     throw unsupported("sub-group reductions of " + t);
@@ -955,7 +986,7 @@ public final class PtxEmitter {
                     shuffle(other, "bfly", cur, t, Integer.toString(offset));
                     String next = offset == 1 ? d : scratch(t);
                     switch (s.operation()) {
-                        case REDUCE_ADD ->
+                        case REDUCE_ADD, WARP_SUM ->
                             code.op((t.isFloat() ? "add.rn" + ftype(t) : "add" + sint(t)) + " " + next + ", " + cur
                                     + ", " + other);
                         default -> {
@@ -1002,6 +1033,159 @@ public final class PtxEmitter {
                 code.op("setp.ne.b32 " + d + ", " + r + ", 0");
             }
         }
+    }
+
+    // ---- private arrays in registers ----
+
+    /**
+     * Finds the private arrays whose every use is a load or store at a constant in-range index or an mma operand (the
+     * tensor-core fragments, small unrolled arrays) and gives each element a register of its own: ptxas does not
+     * promote {@code .local} arrays, and a fragment in local memory would cost a round trip per mma. Other private
+     * arrays stay in {@code .local} memory.
+     */
+    private void registerArrays() {
+        Map<Temp, LocalArray> candidates = new HashMap<>();
+        for (Block b : f.blocks()) {
+            for (Instruction i : b.instructions()) {
+                if (i instanceof LocalArray a
+                        && ((PointerType) a.result().type()).space() == AddressSpace.PRIVATE
+                        && a.elementType() != ScalarType.I1
+                        && a.length() <= MAX_REGISTER_ARRAY) {
+                    candidates.put(a.result(), a);
+                }
+            }
+        }
+        for (Block b : f.blocks()) {
+            for (Phi p : b.phis()) {
+                p.incoming().forEach(in -> candidates.remove(in.value()));
+            }
+            for (Instruction i : b.instructions()) {
+                switch (i) {
+                    case Load l when inRange(candidates.get(l.base()), l.index()) -> {}
+                    case Store st when inRange(candidates.get(st.base()), st.index()) -> candidates.remove(st.value());
+                    case MatrixMultiplyAccumulate m -> {}
+                    case LocalArray a -> {}
+                    default -> i.operands().forEach(candidates::remove);
+                }
+            }
+        }
+        for (LocalArray a : candidates.values()) {
+            String[] elements = new String[a.length()];
+            for (int e = 0; e < elements.length; e++) {
+                elements[e] = code.reg(regType(a.elementType()));
+            }
+            registerArrays.put(a.result(), elements);
+        }
+    }
+
+    /** The most elements a private array may have to be kept in registers (a 255-register budget per thread). */
+    private static final int MAX_REGISTER_ARRAY = 64;
+
+    private static boolean inRange(LocalArray a, Value index) {
+        return a != null && index instanceof Constant c && c.longValue() >= 0 && c.longValue() < a.length();
+    }
+
+    private static int index(Value constantIndex) {
+        return (int) ((Constant) constantIndex).longValue();
+    }
+
+    /** Element {@code e} of a private array in a register: its own register, or loaded from local memory. */
+    private String element(Value array, int e) {
+        String[] elements = registerArrays.get(array);
+        if (elements != null) {
+            return elements[e];
+        }
+        ScalarType t = element(array);
+        String r = scratch(t);
+        code.op("ld.local" + memType(t) + " " + r + ", [" + reg(array) + "+" + e * t.bytes() + "]");
+        return r;
+    }
+
+    private void setElement(Value array, int e, String value) {
+        String[] elements = registerArrays.get(array);
+        ScalarType t = element(array);
+        if (elements != null) {
+            code.op("mov" + regType(t) + " " + elements[e] + ", " + value);
+        } else {
+            code.op("st.local" + memType(t) + " [" + reg(array) + "+" + e * t.bytes() + "], " + value);
+        }
+    }
+
+    // ---- tensor cores ----
+
+    /** The ISA version: the target's, or 8.4 where an fp8 mma needs it. */
+    private String isaVersion() {
+        boolean fp8 = f.blocks().stream()
+                .flatMap(b -> b.instructions().stream())
+                .anyMatch(i -> i instanceof MatrixMultiplyAccumulate m
+                        && (m.kind() == MmaKind.E4M3_F32 || m.kind() == MmaKind.E5M2_F32));
+        String own = target.isaVersion();
+        return fp8 && Double.parseDouble(own) < 8.4 ? "8.4" : own;
+    }
+
+    /**
+     * {@code mma.sync.aligned} over the warp: the fragments' elements packed into the 32-bit registers PTX expects (two
+     * halves or four bytes each, the lower index in the lower bits), the four results written back to D.
+     */
+    private void mma(MatrixMultiplyAccumulate m) {
+        MmaKind kind = m.kind();
+        boolean fp8 = kind == MmaKind.E4M3_F32 || kind == MmaKind.E5M2_F32;
+        int needed = fp8 ? 89 : 80;
+        if (target.capability() < needed) {
+            throw new IllegalArgumentException(kernel.javaName() + ": KernelContext." + kind.method
+                    + (f.location(m) == null ? "" : " (" + f.location(m) + ")")
+                    + " needs tensor cores of compute capability " + needed / 10 + "." + needed % 10
+                    + (fp8 ? " (Ada, Hopper or newer: FP8 mma.sync)" : " (Ampere or newer: mma.sync m16n8k16/k32)")
+                    + " or newer; this device is " + target.sm());
+        }
+        String types = switch (kind) {
+            case F16_F32 -> "m16n8k16.row.col.f32.f16.f16.f32";
+            case BF16_F32 -> "m16n8k16.row.col.f32.bf16.bf16.f32";
+            case S8_S32 -> "m16n8k32.row.col.s32.s8.s8.s32";
+            case E4M3_F32 -> "m16n8k32.row.col.f32.e4m3.e4m3.f32";
+            case E5M2_F32 -> "m16n8k32.row.col.f32.e5m2.e5m2.f32";
+        };
+        List<String> a = packed(m.a(), kind.aElements);
+        List<String> b = packed(m.b(), kind.bElements);
+        ScalarType acc = element(m.c());
+        List<String> c = new ArrayList<>();
+        List<String> d = new ArrayList<>();
+        for (int e = 0; e < 4; e++) {
+            c.add(element(m.c(), e));
+            d.add(scratch(acc));
+        }
+        code.op("mma.sync.aligned." + types + " {" + String.join(", ", d) + "}, {" + String.join(", ", a) + "}, {"
+                + String.join(", ", b) + "}, {" + String.join(", ", c) + "}");
+        for (int e = 0; e < 4; e++) {
+            setElement(m.d(), e, d.get(e));
+        }
+    }
+
+    /** A fragment of halves or bytes as 32-bit registers. */
+    private List<String> packed(Value array, int elements) {
+        List<String> words = new ArrayList<>();
+        boolean halves = element(array) == ScalarType.F16;
+        int perWord = halves ? 2 : 4;
+        for (int w = 0; w < elements / perWord; w++) {
+            String word = code.reg(".b32");
+            if (halves) {
+                code.op("mov.b32 " + word + ", {" + element(array, 2 * w) + ", " + element(array, 2 * w + 1) + "}");
+            } else { // bytes in 16-bit registers: (b0 & 0xff) | b1 << 8 per half, then the two halves
+                String lo = bytePair(element(array, 4 * w), element(array, 4 * w + 1));
+                String hi = bytePair(element(array, 4 * w + 2), element(array, 4 * w + 3));
+                code.op("mov.b32 " + word + ", {" + lo + ", " + hi + "}");
+            }
+            words.add(word);
+        }
+        return words;
+    }
+
+    private String bytePair(String first, String second) {
+        String low = code.reg(".b16"), high = code.reg(".b16"), pair = code.reg(".b16");
+        code.op("and.b16 " + low + ", " + first + ", 255");
+        code.op("shl.b16 " + high + ", " + second + ", 8");
+        code.op("or.b16 " + pair + ", " + low + ", " + high);
+        return pair;
     }
 
     // ---- control flow ----

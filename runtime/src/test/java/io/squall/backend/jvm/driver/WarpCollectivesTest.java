@@ -23,11 +23,15 @@ import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.ShortArray;
 import io.squall.api.types.matrix.Matrix8x8Float;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
+import io.squall.backend.spirv.codegen.SpirvEmitter;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.KernelCompilationException;
+import io.squall.jit.DeviceCapabilities;
+import io.squall.jit.Kernel;
 import io.squall.jit.compiler.JitCompiler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.Serializable;
 import java.lang.reflect.Method;
@@ -652,26 +656,33 @@ class WarpCollectivesTest {
     }
 
     @Test
-    void codeGeneratorsRejectTheTensorCoreApiNamingKernelCallAndLine() throws Exception {
-        Method kernel = null;
-        for (Method m : WarpCollectivesTest.class.getDeclaredMethods()) {
-            if (m.getName().equals("gemmHalf")) {
-                kernel = m;
+    void openClAndSpirvRejectTheWarpCollectivesNamingKernelCallAndLine() throws Exception {
+        // the PTX code generator lowers them (PtxWarpCollectivesTest); OpenCL's and SPIR-V's sub-groups are not warps
+        // of 32, with or without cl_khr_subgroups
+        String[][] cases = {{"gemmHalf", "KernelContext.mma ("}, {"simd", "KernelContext.simdSum ("}};
+        for (String[] c : cases) {
+            Method kernel = null;
+            for (Method m : WarpCollectivesTest.class.getDeclaredMethods()) {
+                if (m.getName().equals(c[0])) {
+                    kernel = m;
+                }
+            }
+            List<ArgSpec> specs = new ArrayList<>();
+            for (Class<?> t : kernel.getParameterTypes()) {
+                specs.add(ArgSpec.of(t));
+            }
+            Kernel k = JitCompiler.compile(kernel, specs, CompileOptions.defaults());
+            for (boolean subGroups : new boolean[] {false, true}) {
+                DeviceCapabilities caps = new DeviceCapabilities(true, true, subGroups, 256, "OpenCL C 2.0");
+                for (Executable emit :
+                        List.<Executable>of(() -> OpenCLEmitter.emit(k, caps), () -> SpirvEmitter.emit(k, caps))) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, emit);
+                    assertTrue(e.getMessage().startsWith("WarpCollectivesTest." + c[0] + ": "), e.getMessage());
+                    assertTrue(e.getMessage().contains(c[1] + "WarpCollectivesTest.java:"), e.getMessage());
+                    assertTrue(e.getMessage().contains("only the PTX code generator lowers"), e.getMessage());
+                }
             }
         }
-        List<ArgSpec> specs = new ArrayList<>();
-        for (Class<?> t : kernel.getParameterTypes()) {
-            specs.add(ArgSpec.of(t));
-        }
-        Method k = kernel;
-        KernelCompilationException e = assertThrows(
-                KernelCompilationException.class, () -> JitCompiler.compile(k, specs, CompileOptions.defaults()));
-        assertEquals("WarpCollectivesTest.gemmHalf", e.kernel());
-        assertTrue(
-                e.getMessage().contains("the KernelContext method `io.squall.api.KernelContext.mmaFragment`"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("run on the JVM backend only"), e.getMessage());
-        assertTrue(e.getMessage().contains("WarpCollectivesTest.java:"), e.getMessage());
     }
 
     static LibraryTaskDescriptor scale(FloatArray x, Float alpha) {
