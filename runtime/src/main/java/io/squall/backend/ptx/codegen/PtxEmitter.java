@@ -965,17 +965,8 @@ public final class PtxEmitter {
             case SIZE -> code.op("mov.u32 " + d + ", WARP_SZ");
             case BROADCAST, SHUFFLE -> shuffle(d, "idx", a.get(0), reg(a.get(1)));
             case SHUFFLE_XOR -> shuffle(d, "bfly", a.get(0), reg(a.get(1)));
-            case WARP_BROADCAST_FIRST -> shuffle(d, "idx", a.get(0), "0");
-            case WARP_SHUFFLE_DOWN -> {
-                // shfl.sync.down keeps a lane's own value when lane + delta passes lane 31 (the clamp 0x1f); a delta
-                // outside 0..31 (which shfl reads modulo 32) keeps it too, as on the JVM
-                ScalarType t = scalar(a.get(0));
-                String x = reg(a.get(0)), delta = reg(a.get(1)), moved = scratch(t), inRange = code.reg(".pred");
-                shuffle(moved, "down", x, t, delta);
-                code.op("setp.lt.u32 " + inRange + ", " + delta + ", 32");
-                code.op("selp" + regType(t) + " " + d + ", " + moved + ", " + x + ", " + inRange);
-            }
-            case REDUCE_ADD, REDUCE_MIN, REDUCE_MAX, WARP_SUM -> {
+            case WARP_SUM, WARP_SHUFFLE_DOWN, WARP_BROADCAST_FIRST -> warpCollective(s);
+            case REDUCE_ADD, REDUCE_MIN, REDUCE_MAX -> {
                 ScalarType t = scalar(a.get(0));
                 if (t == ScalarType.I1 || t == ScalarType.F16 || t == ScalarType.I8 || t == ScalarType.I16) {
                     throw unsupported("sub-group reductions of " + t);
@@ -986,7 +977,7 @@ public final class PtxEmitter {
                     shuffle(other, "bfly", cur, t, Integer.toString(offset));
                     String next = offset == 1 ? d : scratch(t);
                     switch (s.operation()) {
-                        case REDUCE_ADD, WARP_SUM ->
+                        case REDUCE_ADD ->
                             code.op((t.isFloat() ? "add.rn" + ftype(t) : "add" + sint(t)) + " " + next + ", " + cur
                                     + ", " + other);
                         default -> {
@@ -1001,6 +992,46 @@ public final class PtxEmitter {
                     cur = next;
                 }
             }
+        }
+    }
+
+    /**
+     * TornadoVM's simd* over the warp's lanes that exist: all 32, or the low ones of a work-group's last, partial warp
+     * (the JVM's semantics). The member mask is {@code activemask} (every existing lane, as all must reach the call)
+     * and the clamp its count less one, so a source past the last lane reports out of range: simdShuffleDown keeps
+     * the lane's own value there, and simdSum adds zero for it in a shuffle-down tree, then broadcasts lane 0's total.
+     */
+    private void warpCollective(SubGroupOp s) {
+        String d = name(s.result());
+        String x = reg(s.arguments().get(0));
+        String mask = code.reg(".b32"), lanes = code.reg(".b32"), clamp = code.reg(".b32");
+        code.op("activemask.b32 " + mask);
+        code.op("popc.b32 " + lanes + ", " + mask);
+        code.op("add.s32 " + clamp + ", " + lanes + ", -1");
+        switch (s.operation()) {
+            case WARP_BROADCAST_FIRST -> code.op("shfl.sync.idx.b32 " + d + ", " + x + ", 0, 0x1f, " + mask);
+            case WARP_SHUFFLE_DOWN -> {
+                // a delta outside 0..31 (which shfl reads modulo 32) keeps the lane's own value too, as on the JVM
+                String delta = reg(s.arguments().get(1)), moved = code.reg(".f32");
+                String inRange = code.reg(".pred");
+                code.op("shfl.sync.down.b32 " + moved + ", " + x + ", " + delta + ", " + clamp + ", " + mask);
+                code.op("setp.lt.u32 " + inRange + ", " + delta + ", 32");
+                code.op("selp.f32 " + d + ", " + moved + ", " + x + ", " + inRange);
+            }
+            case WARP_SUM -> {
+                String cur = x;
+                for (int offset = 16; offset >= 1; offset /= 2) {
+                    String other = code.reg(".f32"), term = code.reg(".f32"), next = code.reg(".f32");
+                    String present = code.reg(".pred");
+                    code.op("shfl.sync.down.b32 " + other + "|" + present + ", " + cur + ", " + offset + ", " + clamp
+                            + ", " + mask);
+                    code.op("selp.f32 " + term + ", " + other + ", 0f00000000, " + present);
+                    code.op("add.rn.f32 " + next + ", " + cur + ", " + term);
+                    cur = next;
+                }
+                code.op("shfl.sync.idx.b32 " + d + ", " + cur + ", 0, 0x1f, " + mask);
+            }
+            default -> throw new IllegalStateException("not a SIMD-group operation: " + s.operation());
         }
     }
 

@@ -320,8 +320,12 @@ class WarpCollectivesTest {
         return x;
     }
 
-    @SuppressWarnings("unchecked") // the suite's tasks take the arguments given with them
     static void run(String name, Serializable task, Object[] args, int global, int local) {
+        run("jvm", name, task, args, global, local);
+    }
+
+    @SuppressWarnings("unchecked") // the suite's tasks take the arguments given with them
+    static void run(String device, String name, Serializable task, Object[] args, int global, int local) {
         TaskGraph g = new TaskGraph(name);
         g = switch (args.length) {
             case 2 -> g.task("t", (Task2<Object, Object>) task, args[0], args[1]);
@@ -349,7 +353,7 @@ class WarpCollectivesTest {
         WorkerGrid1D grid = new WorkerGrid1D(global);
         grid.setLocalWork(local, 1, 1);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
-            plan.withDevice(TornadoExecutionPlan.getDevice("jvm"))
+            plan.withDevice(TornadoExecutionPlan.getDevice(device))
                     .withGridScheduler(new GridScheduler(name + ".t", grid))
                     .execute();
         } catch (Exception e) {
