@@ -19,7 +19,10 @@ import java.util.List;
  * or ints, 8 or 4 halves, 16 or 8 bytes), read and written only at constant indices, so the PTX code generator keeps it
  * in registers. The loads from the local tile and the stores to the global result are plain IR loads and stores
  * computed from the lane ({@code %laneid}) as KernelContext's layout comment specifies; only the multiply-accumulate
- * itself is an instruction of its own ({@link io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate}).
+ * itself is an instruction of its own ({@link io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate}). Plain
+ * {@code ld.shared} rather than {@code ldmatrix}: each lane's A pairs are whole words of the int-packed tile (4 loads,
+ * with the same 2-way bank pattern as {@code ldmatrix} on these 32-byte rows), the int8/fp8 B tile's byte pairs are not
+ * a layout {@code ldmatrix} reads, and ordinary loads keep the access checks and every backend's load path.
  *
  * <p>{@code acc = ctx.mma(a, b, acc, shape)} accumulates into {@code acc}'s registers and returns that same fragment,
  * so a loop carries one fragment (the JVM returns a new array; a kernel that keeps reading the old fragment after the

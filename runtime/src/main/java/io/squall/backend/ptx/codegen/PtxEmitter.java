@@ -997,39 +997,61 @@ public final class PtxEmitter {
 
     /**
      * TornadoVM's simd* over the warp's lanes that exist: all 32, or the low ones of a work-group's last, partial warp
-     * (the JVM's semantics). The member mask is {@code activemask} (every existing lane, as all must reach the call)
-     * and the clamp its count less one, so a source past the last lane reports out of range: simdShuffleDown keeps
-     * the lane's own value there, and simdSum adds zero for it in a shuffle-down tree, then broadcasts lane 0's total.
+     * (the JVM's semantics). The member mask names exactly those lanes, computed from the block's shape (not
+     * {@code activemask}, which need not include lanes that have not reconverged), and the clamp is their count less
+     * one, so a source past the last lane reports out of range: simdShuffleDown keeps the lane's own value there, and
+     * simdSum adds zero for it in a shuffle-down tree, then broadcasts lane 0's total.
      */
     private void warpCollective(SubGroupOp s) {
         String d = name(s.result());
+        ScalarType t = scalar(s.arguments().get(0));
+        if (t == ScalarType.I1 || (s.operation() == SubGroupOperation.WARP_SUM && t.bits() < 32)) {
+            throw unsupported("SIMD-group " + s.operation() + " of " + t);
+        }
         String x = reg(s.arguments().get(0));
-        String mask = code.reg(".b32"), lanes = code.reg(".b32"), clamp = code.reg(".b32");
-        code.op("activemask.b32 " + mask);
-        code.op("popc.b32 " + lanes + ", " + mask);
+        // the warp's lanes from the block's shape (warps are 32 consecutive linear thread ids, the last one partial
+        // when the block is not a multiple of 32): lanes = min(32, threads - warp base), mask = (1 << lanes) - 1
+        // (shl by 32 gives 0 in PTX, so a whole warp gets 0xffffffff)
+        String[] n = {code.reg(".b32"), code.reg(".b32"), code.reg(".b32")};
+        String[] id = {code.reg(".b32"), code.reg(".b32"), code.reg(".b32")};
+        for (int dim = 0; dim < 3; dim++) {
+            code.op("mov.u32 " + n[dim] + ", %ntid." + "xyz".charAt(dim));
+            code.op("mov.u32 " + id[dim] + ", %tid." + "xyz".charAt(dim));
+        }
+        String threads = code.reg(".b32"), linear = code.reg(".b32"), base = code.reg(".b32");
+        String left = code.reg(".b32"), lanes = code.reg(".b32"), bit = code.reg(".b32");
+        String mask = code.reg(".b32"), clamp = code.reg(".b32");
+        code.op("mul.lo.u32 " + threads + ", " + n[0] + ", " + n[1]);
+        code.op("mul.lo.u32 " + threads + ", " + threads + ", " + n[2]);
+        code.op("mad.lo.u32 " + linear + ", " + id[2] + ", " + n[1] + ", " + id[1]);
+        code.op("mad.lo.u32 " + linear + ", " + linear + ", " + n[0] + ", " + id[0]);
+        code.op("and.b32 " + base + ", " + linear + ", -32");
+        code.op("sub.u32 " + left + ", " + threads + ", " + base);
+        code.op("min.u32 " + lanes + ", " + left + ", 32");
+        code.op("shl.b32 " + bit + ", 1, " + lanes);
+        code.op("sub.u32 " + mask + ", " + bit + ", 1");
         code.op("add.s32 " + clamp + ", " + lanes + ", -1");
         switch (s.operation()) {
-            case WARP_BROADCAST_FIRST -> code.op("shfl.sync.idx.b32 " + d + ", " + x + ", 0, 0x1f, " + mask);
+            case WARP_BROADCAST_FIRST -> shuffle(d, null, "idx", x, t, "0", "0x1f", mask);
             case WARP_SHUFFLE_DOWN -> {
                 // a delta outside 0..31 (which shfl reads modulo 32) keeps the lane's own value too, as on the JVM
-                String delta = reg(s.arguments().get(1)), moved = code.reg(".f32");
-                String inRange = code.reg(".pred");
-                code.op("shfl.sync.down.b32 " + moved + ", " + x + ", " + delta + ", " + clamp + ", " + mask);
+                String delta = reg(s.arguments().get(1)), moved = scratch(t), inRange = code.reg(".pred");
+                shuffle(moved, null, "down", x, t, delta, clamp, mask);
                 code.op("setp.lt.u32 " + inRange + ", " + delta + ", 32");
-                code.op("selp.f32 " + d + ", " + moved + ", " + x + ", " + inRange);
+                code.op("selp" + regType(t) + " " + d + ", " + moved + ", " + x + ", " + inRange);
             }
             case WARP_SUM -> {
+                String add = t.isFloat() ? "add.rn" + ftype(t) : "add" + sint(t);
                 String cur = x;
                 for (int offset = 16; offset >= 1; offset /= 2) {
-                    String other = code.reg(".f32"), term = code.reg(".f32"), next = code.reg(".f32");
-                    String present = code.reg(".pred");
-                    code.op("shfl.sync.down.b32 " + other + "|" + present + ", " + cur + ", " + offset + ", " + clamp
-                            + ", " + mask);
-                    code.op("selp.f32 " + term + ", " + other + ", 0f00000000, " + present);
-                    code.op("add.rn.f32 " + next + ", " + cur + ", " + term);
+                    String other = scratch(t), term = scratch(t), next = scratch(t), present = code.reg(".pred");
+                    shuffle(other, present, "down", cur, t, Integer.toString(offset), clamp, mask);
+                    code.op("selp" + regType(t) + " " + term + ", " + other + ", " + literal(Constant.zero(t)) + ", "
+                            + present);
+                    code.op(add + " " + next + ", " + cur + ", " + term);
                     cur = next;
                 }
-                code.op("shfl.sync.idx.b32 " + d + ", " + cur + ", 0, 0x1f, " + mask);
+                shuffle(d, null, "idx", cur, t, "0", "0x1f", mask);
             }
             default -> throw new IllegalStateException("not a SIMD-group operation: " + s.operation());
         }
@@ -1041,26 +1063,33 @@ public final class PtxEmitter {
 
     /** shfl.sync over the full warp; 64-bit values as two halves, 16-bit and boolean values widened. */
     private void shuffle(String d, String mode, String x, ScalarType t, String lane) {
-        String tail = ", " + lane + ", 0x1f, 0xffffffff";
+        shuffle(d, null, mode, x, t, lane, "0x1f", "0xffffffff");
+    }
+
+    /** shfl.sync with a clamp and member mask; {@code inRange} (or null) receives shfl's source-in-range predicate. */
+    private void shuffle(
+            String d, String inRange, String mode, String x, ScalarType t, String lane, String clamp, String mask) {
+        String tail = ", " + lane + ", " + clamp + ", " + mask;
+        String p = inRange == null ? "" : "|" + inRange;
         switch (t) {
-            case I32, F32 -> code.op("shfl.sync." + mode + ".b32 " + d + ", " + x + tail);
+            case I32, F32 -> code.op("shfl.sync." + mode + ".b32 " + d + p + ", " + x + tail);
             case I64, F64 -> {
                 String lo = code.reg(".b32"), hi = code.reg(".b32"), lo2 = code.reg(".b32"), hi2 = code.reg(".b32");
                 code.op("mov.b64 {" + lo + ", " + hi + "}, " + x);
-                code.op("shfl.sync." + mode + ".b32 " + lo2 + ", " + lo + tail);
+                code.op("shfl.sync." + mode + ".b32 " + lo2 + p + ", " + lo + tail);
                 code.op("shfl.sync." + mode + ".b32 " + hi2 + ", " + hi + tail);
                 code.op("mov.b64 " + d + ", {" + lo2 + ", " + hi2 + "}");
             }
             case I8, I16, F16 -> {
                 String w = code.reg(".b32"), r = code.reg(".b32");
                 code.op("cvt.u32.u16 " + w + ", " + x);
-                code.op("shfl.sync." + mode + ".b32 " + r + ", " + w + tail);
+                code.op("shfl.sync." + mode + ".b32 " + r + p + ", " + w + tail);
                 code.op("cvt.u16.u32 " + d + ", " + r);
             }
             case I1 -> {
                 String w = code.reg(".b32"), r = code.reg(".b32");
                 code.op("selp.b32 " + w + ", 1, 0, " + x);
-                code.op("shfl.sync." + mode + ".b32 " + r + ", " + w + tail);
+                code.op("shfl.sync." + mode + ".b32 " + r + p + ", " + w + tail);
                 code.op("setp.ne.b32 " + d + ", " + r + ", 0");
             }
         }

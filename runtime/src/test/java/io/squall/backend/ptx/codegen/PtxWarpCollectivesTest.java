@@ -35,6 +35,10 @@ class PtxWarpCollectivesTest {
     private static final String KERNELS = "io.squall.backend.jvm.driver.WarpCollectivesTest";
 
     static Kernel compile(String name) {
+        return compile(name, CompileOptions.defaults());
+    }
+
+    static Kernel compile(String name, CompileOptions options) {
         Method kernel = null;
         Class<?> kernels;
         try {
@@ -52,7 +56,7 @@ class PtxWarpCollectivesTest {
         for (Class<?> t : kernel.getParameterTypes()) {
             specs.add(ArgSpec.of(t));
         }
-        return JitCompiler.compile(kernel, specs, CompileOptions.defaults());
+        return JitCompiler.compile(kernel, specs, options);
     }
 
     /** Assembles for {@code arch} with -v; fails with the numbered PTX; prints and returns ptxas's report. */
@@ -84,6 +88,20 @@ class PtxWarpCollectivesTest {
                 // the fragments live in registers: no per-thread local memory at all
                 assertFalse(ptx.contains(".local"), () -> name + " keeps a fragment in local memory:\n" + ptx);
             }
+        }
+    }
+
+    /** Checked mode (-Dsquall.checked: REPORT) and guarded accesses keep the fragments in registers and assemble. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"gemmHalf", "gemmInt8", "simd"})
+    void checkedAccessesAssembleToo(String name) throws Exception {
+        requirePtxas();
+        for (CompileOptions.AccessChecks checks :
+                new CompileOptions.AccessChecks[] {CompileOptions.AccessChecks.GUARD, CompileOptions.AccessChecks.REPORT
+                }) {
+            Kernel k = compile(name, CompileOptions.defaults().withAccessChecks(checks));
+            String ptx = assemble(name + " " + checks, k, "sm_80");
+            assertFalse(ptx.contains(".local"), () -> name + " " + checks + ":\n" + ptx);
         }
     }
 
@@ -129,8 +147,8 @@ class PtxWarpCollectivesTest {
     void simdKernelsBecomeWarpShuffles(String name) throws Exception {
         Kernel k = compile(name);
         String ptx = PtxEmitter.emit(k, PtxTarget.DEFAULT);
-        // over the lanes that exist (activemask): simdSum a shuffle-down tree, then lane 0's total to every lane
-        assertTrue(ptx.contains("activemask.b32"), ptx);
+        // over the lanes that exist (from the block's shape): simdSum a shuffle-down tree, then lane 0's total
+        assertTrue(ptx.contains("min.u32") && ptx.contains("%ntid.z"), ptx);
         assertTrue(ptx.contains("shfl.sync.down.b32"), ptx);
         assertTrue(ptx.contains("shfl.sync.idx.b32"), ptx);
         requirePtxas();
