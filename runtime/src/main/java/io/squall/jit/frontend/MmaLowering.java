@@ -154,7 +154,10 @@ final class MmaLowering {
             return expected;
         }
 
-        /** The optional byte offset (argument {@code index}), in words: a constant is checked here, as the JVM does. */
+        /**
+         * The optional byte offset (argument {@code index}): a constant is checked here, as the JVM checks every offset;
+         * one computed at run time is taken as given (rounded down to a word on a GPU, where the JVM would throw).
+         */
         Value offset(FrameValue[] args, int index) {
             if (args.length <= index) {
                 return Constant.ofInt(0);
