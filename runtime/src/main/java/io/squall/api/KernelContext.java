@@ -195,7 +195,8 @@ public class KernelContext {
     // SIMD-group operations (TornadoVM's simd*, Metal's simd_sum/simd_shuffle_down/simd_broadcast_first, PTX's
     // shfl.sync over a warp): a SIMD group is the 32 work-items of consecutive linear local ids (fewer at the end of a
     // group that is not a multiple of 32); each call is collective over it, so all its work-items must reach the call.
-    // On the JVM the lanes exchange values through the work-group; compiled backends do not lower these yet.
+    // On the JVM the lanes exchange values through the work-group; PTX lowers them to shfl.sync over the warp's
+    // existing lanes; OpenCL and SPIR-V reject them (their sub-groups need not be warps of 32).
 
     /** The sum of {@code val} over the SIMD group, in every lane (added in lane order). */
     public float simdSum(float val) {
@@ -321,7 +322,8 @@ public class KernelContext {
     // 16 rows of 32 bytes (16 halves or 32 bytes of int8/fp8), B is 16 rows of 16 bytes (8 halves; for int8/fp8 row r
     // holds the byte pairs B[2r][n], B[2r+1][n] for n = 0..7), from an optional byte offset (a multiple of 16). The
     // loads and stores are each lane's own; mma* is collective over the warp: on the JVM the lanes exchange their
-    // fragments through the work-group. Compiled backends do not lower these yet. HalfFloat fragments hold raw 16-bit
+    // fragments through the work-group; PTX lowers them to mma.sync with the fragments in registers (mma* then
+    // accumulate into fragC and return it); OpenCL and SPIR-V reject them. HalfFloat fragments hold raw 16-bit
     // patterns (fp16 for mma, bf16 for mmaBF16).
 
     private static final int MMA_A_ROW_BYTES = 32;

@@ -1,5 +1,6 @@
 package io.squall.jit.frontend;
 
+import io.squall.api.enums.MMAShape;
 import io.squall.jit.frontend.FrameValue.ArrayRef;
 import io.squall.jit.frontend.FrameValue.Context;
 import io.squall.jit.frontend.FrameValue.NewArray;
@@ -35,6 +36,7 @@ import java.util.Map;
 /** Calls and field accesses that compile to IR operations instead of being inlined. */
 final class Intrinsics {
     static final String HALF_FLOAT = "io/squall/api/types/HalfFloat";
+    private static final String MMA_SHAPE = "io/squall/api/enums/MMAShape";
     static final String KERNEL_CONTEXT = "io/squall/api/KernelContext";
     static final String ARRAYS = "io/squall/api/types/arrays/";
     static final String TORNADO_MATH = "io/squall/api/math/TornadoMath";
@@ -113,7 +115,11 @@ final class Intrinsics {
                         "the field read `" + owner.replace('/', '.') + "." + name + "` of an object",
                         "is not supported in kernels (pass the value as a scalar argument)");
             }
-            case GETSTATIC -> s.push(new Val(staticConstant(p, owner, name)));
+            case GETSTATIC ->
+                s.push(new Val(
+                        owner.equals(MMA_SHAPE) // the shape argument of the mma* calls, checked where it is used
+                                ? Constant.ofInt(MMAShape.valueOf(name).ordinal())
+                                : staticConstant(p, owner, name)));
             case PUTFIELD -> {
                 FrameValue value = s.pop();
                 FrameValue receiver = s.pop();
@@ -713,36 +719,32 @@ final class Intrinsics {
                 p.ctx().markWrite(a);
                 s.push(new Val(b.atomic(AtomicOperator.ADD, a.base(), index, value)));
             }
-            // The tensor-core and SIMD-group API: warp-collective on a GPU, run by the JVM backend only so far (the
-            // cp.async copies and mmaStoreBSwizzled are plain Java and are inlined below).
-            case "simdSum",
-                    "simdShuffleDown",
-                    "simdBroadcastFirst",
-                    "matrixMultiply8x8",
+            // TornadoVM's SIMD-group operations: over warps of exactly 32 work-items, lowered by the PTX code
+            // generator (shfl.sync) and rejected by name by the others
+            case "simdSum", "simdShuffleDown", "simdBroadcastFirst" -> {
+                List<Value> args = popArgs(p, type.parameterCount());
+                s.pop();
+                SubGroupOperation op = switch (name) {
+                    case "simdSum" -> SubGroupOperation.WARP_SUM;
+                    case "simdShuffleDown" -> SubGroupOperation.WARP_SHUFFLE_DOWN;
+                    default -> SubGroupOperation.WARP_BROADCAST_FIRST;
+                };
+                s.push(new Val(b.subGroup(op, ScalarType.F32, args)));
+            }
+            // The tensor-core API: fragments in private arrays, one warp-collective instruction (the cp.async copies
+            // and mmaStoreBSwizzled are plain Java and are inlined below)
+            case String m when MmaLowering.handles(m) -> MmaLowering.lower(p, name, type);
+            // Metal's SIMD-group matrices (TornadoVM's simdgroupMatrix*): objects shared by a SIMD group, run by the
+            // JVM backend only
+            case "matrixMultiply8x8",
                     "simdgroupMatrixZero",
                     "simdgroupMatrixLoad",
                     "simdgroupMatrixMultiplyAccumulate",
-                    "simdgroupMatrixStore",
-                    "mmaFragment",
-                    "mmaFragmentInt",
-                    "mmaLoadA",
-                    "mmaLoadB",
-                    "mmaLoadBSwizzled",
-                    "mma",
-                    "mmaBF16",
-                    "mmaStore",
-                    "mmaLoadAInt8",
-                    "mmaLoadBInt8",
-                    "mmaInt8",
-                    "mmaStoreInt",
-                    "mmaLoadAFP8",
-                    "mmaLoadBFP8",
-                    "mmaFP8E4M3",
-                    "mmaFP8E5M2" ->
+                    "simdgroupMatrixStore" ->
                 throw p.error(
                         "the KernelContext method `" + shown + "`",
-                        "is not supported by the OpenCL, PTX and SPIR-V code generators yet: the tensor-core and"
-                                + " SIMD-group operations (mma*, simd*) run on the JVM backend only (-Dsquall.device=jvm)");
+                        "is not supported by the OpenCL, PTX and SPIR-V code generators yet: Metal's SIMD-group"
+                                + " matrices (simdgroupMatrix*) run on the JVM backend only (-Dsquall.device=jvm)");
             default -> {
                 // KernelContext's helpers written in Java (the swizzled tile accessors): inlined with the context as
                 // `this`

@@ -6,6 +6,7 @@ import io.squall.api.types.arrays.ArrayBacked;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.CharArray;
 import io.squall.api.types.arrays.DoubleArray;
+import io.squall.api.types.arrays.FP8Array;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.api.types.arrays.Int8Array;
@@ -56,6 +57,7 @@ public final class KernelFrontend {
             Map.entry(CharArray.class, new ArrayKind(ScalarType.I16, true)),
             Map.entry(ByteArray.class, new ArrayKind(ScalarType.I8, false)),
             Map.entry(Int8Array.class, new ArrayKind(ScalarType.I8, false)),
+            Map.entry(FP8Array.class, new ArrayKind(ScalarType.I8, false)),
             Map.entry(HalfFloatArray.class, new ArrayKind(ScalarType.F16, false)),
             Map.entry(float[].class, new ArrayKind(ScalarType.F32, false)),
             Map.entry(double[].class, new ArrayKind(ScalarType.F64, false)),

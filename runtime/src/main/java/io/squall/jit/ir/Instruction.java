@@ -20,6 +20,24 @@ public sealed interface Instruction {
         return true;
     }
 
+    /**
+     * KernelContext's name for a warp-collective of exactly 32 lanes (TornadoVM's simd* and mma*), which only the PTX
+     * code generator lowers; null for every other instruction.
+     */
+    static String warpCollectiveMethod(Instruction i) {
+        return switch (i) {
+            case MatrixMultiplyAccumulate m -> m.kind().method;
+            case SubGroupOp s ->
+                switch (s.operation()) {
+                    case WARP_SUM -> "simdSum";
+                    case WARP_SHUFFLE_DOWN -> "simdShuffleDown";
+                    case WARP_BROADCAST_FIRST -> "simdBroadcastFirst";
+                    default -> null;
+                };
+            default -> null;
+        };
+    }
+
     enum BinaryOperator {
         ADD,
         SUB,
@@ -277,20 +295,86 @@ public sealed interface Instruction {
         REDUCE_MAX,
         BROADCAST,
         SHUFFLE,
-        SHUFFLE_XOR
+        SHUFFLE_XOR,
+        /** TornadoVM's simdSum: the sum over the 32-lane warp, whatever the device's sub-group size. */
+        WARP_SUM,
+        /** TornadoVM's simdShuffleDown: lane + delta's value; a lane whose source is past lane 31 keeps its own. */
+        WARP_SHUFFLE_DOWN,
+        /** TornadoVM's simdBroadcastFirst: lane 0's value. */
+        WARP_BROADCAST_FIRST
     }
 
     /**
      * Sub-group (warp) operations, for the backends that expose them (OpenCL cl_khr_subgroups, PTX shfl.sync,
-     * SPIR-V GroupNonUniform). Arguments: the value, then the lane (BROADCAST, SHUFFLE) or lane mask (SHUFFLE_XOR).
+     * SPIR-V GroupNonUniform). Arguments: the value, then the lane (BROADCAST, SHUFFLE), lane mask (SHUFFLE_XOR) or
+     * delta (WARP_SHUFFLE_DOWN). The WARP_* operations are over warps of exactly 32 consecutive work-items (TornadoVM's
+     * simd*), which only the PTX code generator lowers; the others reject them by name.
      */
     record SubGroupOp(Temp result, SubGroupOperation operation, List<Value> arguments) implements Instruction {
         public List<Value> operands() {
             return arguments;
         }
 
+        /** Itself when no argument changes, so the instruction keeps its source location through the passes. */
         public Instruction mapOperands(UnaryOperator<Value> f) {
-            return new SubGroupOp(result, operation, arguments.stream().map(f).toList());
+            SubGroupOp s =
+                    new SubGroupOp(result, operation, arguments.stream().map(f).toList());
+            return s.equals(this) ? this : s;
+        }
+
+        public boolean isPure() {
+            return false;
+        }
+    }
+
+    /** The operand types and shape of a tensor-core multiply-accumulate (PTX {@code mma.sync.aligned}). */
+    enum MmaKind {
+        /** m16n8k16, fp16 A and B, fp32 C and D. */
+        F16_F32("mma", 8, 4, 16),
+        /** m16n8k16, bf16 A and B, fp32 C and D. */
+        BF16_F32("mmaBF16", 8, 4, 16),
+        /** m16n8k32, int8 A and B, int32 C and D (wrapping). */
+        S8_S32("mmaInt8", 16, 8, 32),
+        /** m16n8k32, OCP FP8 E4M3 A and B, fp32 C and D (sm_89 and newer). */
+        E4M3_F32("mmaFP8E4M3", 16, 8, 32),
+        /** m16n8k32, OCP FP8 E5M2 A and B, fp32 C and D (sm_89 and newer). */
+        E5M2_F32("mmaFP8E5M2", 16, 8, 32);
+
+        /** KernelContext's method name, for messages. */
+        public final String method;
+
+        public final int aElements;
+        public final int bElements;
+        public final int k;
+
+        MmaKind(String method, int aElements, int bElements, int k) {
+            this.method = method;
+            this.aElements = aElements;
+            this.bElements = bElements;
+            this.k = k;
+        }
+    }
+
+    /**
+     * Warp-collective tensor-core D = A x B + C for one 16x8 tile (TornadoVM's mma*): {@code a}, {@code b}, {@code c}
+     * and {@code d} are private arrays holding this lane's fragments in PTX's layouts (see KernelContext), of
+     * {@link MmaKind#aElements}, {@link MmaKind#bElements} and 4 elements; {@code d} may be {@code c}. Every lane of the
+     * warp must reach it. Only the PTX code generator lowers it; the others reject it by name.
+     */
+    record MatrixMultiplyAccumulate(MmaKind kind, Value d, Value a, Value b, Value c) implements Instruction {
+        public Temp result() {
+            return null;
+        }
+
+        public List<Value> operands() {
+            return List.of(d, a, b, c);
+        }
+
+        /** Itself when no operand changes, so the instruction keeps its source location through the passes. */
+        public Instruction mapOperands(UnaryOperator<Value> f) {
+            MatrixMultiplyAccumulate m =
+                    new MatrixMultiplyAccumulate(kind, f.apply(d), f.apply(a), f.apply(b), f.apply(c));
+            return m.equals(this) ? this : m;
         }
 
         public boolean isPure() {

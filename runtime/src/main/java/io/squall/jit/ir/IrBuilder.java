@@ -13,6 +13,8 @@ import io.squall.jit.ir.Instruction.Load;
 import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate;
+import io.squall.jit.ir.Instruction.MmaKind;
 import io.squall.jit.ir.Instruction.Predicate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
@@ -129,6 +131,11 @@ public final class IrBuilder {
     /** A sub-group operation giving {@code type} (the value's type; i32 for LOCAL_ID and SIZE). */
     public Value subGroup(SubGroupOperation op, ScalarType type, List<Value> args) {
         return append(new SubGroupOp(function.newTemp(type), op, List.copyOf(args)));
+    }
+
+    /** Tensor-core D = A x B + C over the warp; see {@link MatrixMultiplyAccumulate}. */
+    public void mma(MmaKind kind, Value d, Value a, Value b, Value c) {
+        append(new MatrixMultiplyAccumulate(kind, d, a, b, c));
     }
 
     public void store(Value base, Value index, Value value) {

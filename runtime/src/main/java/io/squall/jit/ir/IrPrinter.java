@@ -9,6 +9,7 @@ import io.squall.jit.ir.Instruction.Load;
 import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
 import io.squall.jit.ir.Instruction.SubGroupOp;
@@ -67,6 +68,8 @@ public final class IrPrinter {
             case SubGroupOp s ->
                 "subgroup " + s.operation().name().toLowerCase() + " "
                         + s.arguments().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            case MatrixMultiplyAccumulate m ->
+                "mma " + m.kind().name().toLowerCase() + " " + m.d() + " = " + m.a() + " x " + m.b() + " + " + m.c();
         };
         return def + body;
     }

@@ -19,6 +19,7 @@ import io.squall.jit.ir.Instruction.Load;
 import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate;
 import io.squall.jit.ir.Instruction.Predicate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
@@ -296,7 +297,17 @@ public final class OpenCLEmitter {
                 }
             }
             case SubGroupOp s -> assign(s.result(), subGroup(s));
+            case MatrixMultiplyAccumulate m -> throw warpCollective(m);
         }
+    }
+
+    /** TornadoVM's simd* and mma*: warps of exactly 32 lanes, which OpenCL's sub-groups do not promise. */
+    private IllegalArgumentException warpCollective(Instruction i) {
+        String method = Instruction.warpCollectiveMethod(i);
+        return new IllegalArgumentException(kernel.javaName() + ": KernelContext." + method
+                + (f.location(i) == null ? "" : " (" + f.location(i) + ")")
+                + " is a collective over a warp of 32 work-items that only the PTX code generator lowers;"
+                + " run the kernel on a ptx device or the JVM backend (TornadoVM runs it on PTX only too)");
     }
 
     private static ScalarType element(Value pointer) {
@@ -467,6 +478,9 @@ public final class OpenCLEmitter {
     }
 
     private String subGroup(SubGroupOp s) {
+        if (Instruction.warpCollectiveMethod(s) != null) {
+            throw warpCollective(s);
+        }
         List<String> a = s.arguments().stream().map(this::v).toList();
         if (!caps.subGroups()) {
             // No cl_khr_subgroups: every work-item is a sub-group of one (a size OpenCL allows), so a kernel written
@@ -475,6 +489,7 @@ public final class OpenCLEmitter {
                 case LOCAL_ID -> "0";
                 case SIZE -> "1";
                 case REDUCE_ADD, REDUCE_MIN, REDUCE_MAX, BROADCAST, SHUFFLE, SHUFFLE_XOR -> a.get(0);
+                case WARP_SUM, WARP_SHUFFLE_DOWN, WARP_BROADCAST_FIRST -> throw warpCollective(s);
             };
         }
         usesSubGroups = true;
@@ -487,6 +502,7 @@ public final class OpenCLEmitter {
             case BROADCAST -> "sub_group_broadcast(" + a.get(0) + ", (uint)" + a.get(1) + ")";
             case SHUFFLE -> "sub_group_shuffle(" + a.get(0) + ", (uint)" + a.get(1) + ")";
             case SHUFFLE_XOR -> "sub_group_shuffle_xor(" + a.get(0) + ", (uint)" + a.get(1) + ")";
+            case WARP_SUM, WARP_SHUFFLE_DOWN, WARP_BROADCAST_FIRST -> throw warpCollective(s);
         };
     }
 

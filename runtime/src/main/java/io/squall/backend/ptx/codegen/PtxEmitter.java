@@ -18,6 +18,8 @@ import io.squall.jit.ir.Instruction.Load;
 import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate;
+import io.squall.jit.ir.Instruction.MmaKind;
 import io.squall.jit.ir.Instruction.Predicate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
@@ -36,7 +38,9 @@ import io.squall.jit.ir.Type;
 import io.squall.jit.ir.Value;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.squall.backend.ptx.codegen.PtxCode.f32;
 import static io.squall.backend.ptx.codegen.PtxCode.f64;
@@ -62,6 +66,8 @@ public final class PtxEmitter {
     private final PtxCode code = new PtxCode("x");
     private final PtxMath math = new PtxMath();
     private final StringBuilder shared = new StringBuilder();
+    /** Private arrays kept in registers, one per element: see {@link #registerArrays()}. */
+    private final Map<Temp, String[]> registerArrays = new HashMap<>();
 
     private PtxEmitter(Kernel kernel, PtxTarget target) {
         this.kernel = kernel;
@@ -114,6 +120,7 @@ public final class PtxEmitter {
                 }
             }
         }
+        registerArrays();
         for (Block b : f.blocks()) {
             code.label(label(b));
             for (Instruction i : b.instructions()) {
@@ -126,7 +133,7 @@ public final class PtxEmitter {
                 .append(kernel.javaName())
                 .append(fast ? " (fast math)" : "")
                 .append('\n');
-        out.append(".version ").append(target.isaVersion()).append('\n');
+        out.append(".version ").append(isaVersion()).append('\n');
         out.append(".target ").append(target.sm()).append('\n');
         out.append(".address_size 64\n\n");
         if (!math.isEmpty()) {
@@ -277,6 +284,7 @@ public final class PtxEmitter {
             case Barrier b -> code.op("bar.sync 0");
             case AtomicRMW a -> atomic(a);
             case SubGroupOp s -> subGroup(s);
+            case MatrixMultiplyAccumulate m -> mma(m);
         }
     }
 
@@ -786,6 +794,11 @@ public final class PtxEmitter {
 
     private void load(Load l) {
         ScalarType t = element(l.base());
+        String[] elements = registerArrays.get(l.base());
+        if (elements != null) {
+            code.op("mov" + regType(t) + " " + name(l.result()) + ", " + elements[index(l.index())]);
+            return;
+        }
         String addr = address(l.base(), l.index());
         String d = name(l.result());
         if (t == ScalarType.I1) {
@@ -799,6 +812,11 @@ public final class PtxEmitter {
 
     private void store(Store s) {
         ScalarType t = element(s.base());
+        String[] elements = registerArrays.get(s.base());
+        if (elements != null) {
+            code.op("mov" + regType(t) + " " + elements[index(s.index())] + ", " + val(s.value()));
+            return;
+        }
         String addr = address(s.base(), s.index());
         String v;
         if (t == ScalarType.I1) {
@@ -811,6 +829,9 @@ public final class PtxEmitter {
     }
 
     private void localArray(LocalArray a) {
+        if (registerArrays.containsKey(a.result())) {
+            return; // its elements are registers
+        }
         if (((PointerType) a.result().type()).space() == AddressSpace.PRIVATE) {
             // per-thread: a .local array declared in the function body; ld/st.local address it by its symbol
             String sym = "squall_private_" + a.result().id();
@@ -944,6 +965,7 @@ public final class PtxEmitter {
             case SIZE -> code.op("mov.u32 " + d + ", WARP_SZ");
             case BROADCAST, SHUFFLE -> shuffle(d, "idx", a.get(0), reg(a.get(1)));
             case SHUFFLE_XOR -> shuffle(d, "bfly", a.get(0), reg(a.get(1)));
+            case WARP_SUM, WARP_SHUFFLE_DOWN, WARP_BROADCAST_FIRST -> warpCollective(s);
             case REDUCE_ADD, REDUCE_MIN, REDUCE_MAX -> {
                 ScalarType t = scalar(a.get(0));
                 if (t == ScalarType.I1 || t == ScalarType.F16 || t == ScalarType.I8 || t == ScalarType.I16) {
@@ -973,35 +995,257 @@ public final class PtxEmitter {
         }
     }
 
+    /**
+     * TornadoVM's simd* over the warp's lanes that exist: all 32, or the low ones of a work-group's last, partial warp
+     * (the JVM's semantics). The member mask names exactly those lanes, computed from the block's shape (not
+     * {@code activemask}, which need not include lanes that have not reconverged), and the clamp is their count less
+     * one, so a source past the last lane reports out of range: simdShuffleDown keeps the lane's own value there, and
+     * simdSum adds zero for it in a shuffle-down tree, then broadcasts lane 0's total.
+     */
+    private void warpCollective(SubGroupOp s) {
+        String d = name(s.result());
+        ScalarType t = scalar(s.arguments().get(0));
+        if (t == ScalarType.I1 || (s.operation() == SubGroupOperation.WARP_SUM && t.bits() < 32)) {
+            throw unsupported("SIMD-group " + s.operation() + " of " + t);
+        }
+        String x = reg(s.arguments().get(0));
+        // the warp's lanes from the block's shape (warps are 32 consecutive linear thread ids, the last one partial
+        // when the block is not a multiple of 32): lanes = min(32, threads - warp base), mask = (1 << lanes) - 1
+        // (shl by 32 gives 0 in PTX, so a whole warp gets 0xffffffff)
+        String[] n = {code.reg(".b32"), code.reg(".b32"), code.reg(".b32")};
+        String[] id = {code.reg(".b32"), code.reg(".b32"), code.reg(".b32")};
+        for (int dim = 0; dim < 3; dim++) {
+            code.op("mov.u32 " + n[dim] + ", %ntid." + "xyz".charAt(dim));
+            code.op("mov.u32 " + id[dim] + ", %tid." + "xyz".charAt(dim));
+        }
+        String threads = code.reg(".b32"), linear = code.reg(".b32"), base = code.reg(".b32");
+        String left = code.reg(".b32"), lanes = code.reg(".b32"), bit = code.reg(".b32");
+        String mask = code.reg(".b32"), clamp = code.reg(".b32");
+        code.op("mul.lo.u32 " + threads + ", " + n[0] + ", " + n[1]);
+        code.op("mul.lo.u32 " + threads + ", " + threads + ", " + n[2]);
+        code.op("mad.lo.u32 " + linear + ", " + id[2] + ", " + n[1] + ", " + id[1]);
+        code.op("mad.lo.u32 " + linear + ", " + linear + ", " + n[0] + ", " + id[0]);
+        code.op("and.b32 " + base + ", " + linear + ", -32");
+        code.op("sub.u32 " + left + ", " + threads + ", " + base);
+        code.op("min.u32 " + lanes + ", " + left + ", 32");
+        code.op("shl.b32 " + bit + ", 1, " + lanes);
+        code.op("sub.u32 " + mask + ", " + bit + ", 1");
+        code.op("add.s32 " + clamp + ", " + lanes + ", -1");
+        switch (s.operation()) {
+            case WARP_BROADCAST_FIRST -> shuffle(d, null, "idx", x, t, "0", "0x1f", mask);
+            case WARP_SHUFFLE_DOWN -> {
+                // a delta outside 0..31 (which shfl reads modulo 32) keeps the lane's own value too, as on the JVM
+                String delta = reg(s.arguments().get(1)), moved = scratch(t), inRange = code.reg(".pred");
+                shuffle(moved, null, "down", x, t, delta, clamp, mask);
+                code.op("setp.lt.u32 " + inRange + ", " + delta + ", 32");
+                code.op("selp" + regType(t) + " " + d + ", " + moved + ", " + x + ", " + inRange);
+            }
+            case WARP_SUM -> {
+                String add = t.isFloat() ? "add.rn" + ftype(t) : "add" + sint(t);
+                String cur = x;
+                for (int offset = 16; offset >= 1; offset /= 2) {
+                    String other = scratch(t), term = scratch(t), next = scratch(t), present = code.reg(".pred");
+                    shuffle(other, present, "down", cur, t, Integer.toString(offset), clamp, mask);
+                    code.op("selp" + regType(t) + " " + term + ", " + other + ", " + literal(Constant.zero(t)) + ", "
+                            + present);
+                    code.op(add + " " + next + ", " + cur + ", " + term);
+                    cur = next;
+                }
+                shuffle(d, null, "idx", cur, t, "0", "0x1f", mask);
+            }
+            default -> throw new IllegalStateException("not a SIMD-group operation: " + s.operation());
+        }
+    }
+
     private void shuffle(String d, String mode, Value v, String lane) {
         shuffle(d, mode, reg(v), scalar(v), lane);
     }
 
     /** shfl.sync over the full warp; 64-bit values as two halves, 16-bit and boolean values widened. */
     private void shuffle(String d, String mode, String x, ScalarType t, String lane) {
-        String tail = ", " + lane + ", 0x1f, 0xffffffff";
+        shuffle(d, null, mode, x, t, lane, "0x1f", "0xffffffff");
+    }
+
+    /** shfl.sync with a clamp and member mask; {@code inRange} (or null) receives shfl's source-in-range predicate. */
+    private void shuffle(
+            String d, String inRange, String mode, String x, ScalarType t, String lane, String clamp, String mask) {
+        String tail = ", " + lane + ", " + clamp + ", " + mask;
+        String p = inRange == null ? "" : "|" + inRange;
         switch (t) {
-            case I32, F32 -> code.op("shfl.sync." + mode + ".b32 " + d + ", " + x + tail);
+            case I32, F32 -> code.op("shfl.sync." + mode + ".b32 " + d + p + ", " + x + tail);
             case I64, F64 -> {
                 String lo = code.reg(".b32"), hi = code.reg(".b32"), lo2 = code.reg(".b32"), hi2 = code.reg(".b32");
                 code.op("mov.b64 {" + lo + ", " + hi + "}, " + x);
-                code.op("shfl.sync." + mode + ".b32 " + lo2 + ", " + lo + tail);
+                code.op("shfl.sync." + mode + ".b32 " + lo2 + p + ", " + lo + tail);
                 code.op("shfl.sync." + mode + ".b32 " + hi2 + ", " + hi + tail);
                 code.op("mov.b64 " + d + ", {" + lo2 + ", " + hi2 + "}");
             }
             case I8, I16, F16 -> {
                 String w = code.reg(".b32"), r = code.reg(".b32");
                 code.op("cvt.u32.u16 " + w + ", " + x);
-                code.op("shfl.sync." + mode + ".b32 " + r + ", " + w + tail);
+                code.op("shfl.sync." + mode + ".b32 " + r + p + ", " + w + tail);
                 code.op("cvt.u16.u32 " + d + ", " + r);
             }
             case I1 -> {
                 String w = code.reg(".b32"), r = code.reg(".b32");
                 code.op("selp.b32 " + w + ", 1, 0, " + x);
-                code.op("shfl.sync." + mode + ".b32 " + r + ", " + w + tail);
+                code.op("shfl.sync." + mode + ".b32 " + r + p + ", " + w + tail);
                 code.op("setp.ne.b32 " + d + ", " + r + ", 0");
             }
         }
+    }
+
+    // ---- private arrays in registers ----
+
+    /**
+     * Finds the private arrays whose every use is a load or store at a constant in-range index or an mma operand (the
+     * tensor-core fragments, small unrolled arrays) and gives each element a register of its own: ptxas does not
+     * promote {@code .local} arrays, and a fragment in local memory would cost a round trip per mma. Other private
+     * arrays stay in {@code .local} memory.
+     */
+    private void registerArrays() {
+        Map<Temp, LocalArray> candidates = new HashMap<>();
+        for (Block b : f.blocks()) {
+            for (Instruction i : b.instructions()) {
+                if (i instanceof LocalArray a
+                        && ((PointerType) a.result().type()).space() == AddressSpace.PRIVATE
+                        && a.elementType() != ScalarType.I1
+                        && a.length() <= MAX_REGISTER_ARRAY) {
+                    candidates.put(a.result(), a);
+                }
+            }
+        }
+        for (Block b : f.blocks()) {
+            for (Phi p : b.phis()) {
+                p.incoming().forEach(in -> candidates.remove(in.value()));
+            }
+            for (Instruction i : b.instructions()) {
+                switch (i) {
+                    case Load l when inRange(candidates.get(l.base()), l.index()) -> {}
+                    case Store st when inRange(candidates.get(st.base()), st.index()) -> candidates.remove(st.value());
+                    case MatrixMultiplyAccumulate m -> {}
+                    case LocalArray a -> {}
+                    default -> i.operands().forEach(candidates::remove);
+                }
+            }
+        }
+        for (LocalArray a : candidates.values()) {
+            String[] elements = new String[a.length()];
+            for (int e = 0; e < elements.length; e++) {
+                elements[e] = code.reg(regType(a.elementType()));
+            }
+            registerArrays.put(a.result(), elements);
+        }
+    }
+
+    /** The most elements a private array may have to be kept in registers (a 255-register budget per thread). */
+    private static final int MAX_REGISTER_ARRAY = 64;
+
+    private static boolean inRange(LocalArray a, Value index) {
+        return a != null && index instanceof Constant c && c.longValue() >= 0 && c.longValue() < a.length();
+    }
+
+    private static int index(Value constantIndex) {
+        return (int) ((Constant) constantIndex).longValue();
+    }
+
+    /** Element {@code e} of a private array in a register: its own register, or loaded from local memory. */
+    private String element(Value array, int e) {
+        String[] elements = registerArrays.get(array);
+        if (elements != null) {
+            return elements[e];
+        }
+        ScalarType t = element(array);
+        String r = scratch(t);
+        code.op("ld.local" + memType(t) + " " + r + ", [" + reg(array) + "+" + e * t.bytes() + "]");
+        return r;
+    }
+
+    private void setElement(Value array, int e, String value) {
+        String[] elements = registerArrays.get(array);
+        ScalarType t = element(array);
+        if (elements != null) {
+            code.op("mov" + regType(t) + " " + elements[e] + ", " + value);
+        } else {
+            code.op("st.local" + memType(t) + " [" + reg(array) + "+" + e * t.bytes() + "], " + value);
+        }
+    }
+
+    // ---- tensor cores ----
+
+    /** The ISA version: the target's, or 8.4 where an fp8 mma needs it. */
+    private String isaVersion() {
+        boolean fp8 = f.blocks().stream()
+                .flatMap(b -> b.instructions().stream())
+                .anyMatch(i -> i instanceof MatrixMultiplyAccumulate m
+                        && (m.kind() == MmaKind.E4M3_F32 || m.kind() == MmaKind.E5M2_F32));
+        String own = target.isaVersion();
+        return fp8 && Double.parseDouble(own) < 8.4 ? "8.4" : own;
+    }
+
+    /**
+     * {@code mma.sync.aligned} over the warp: the fragments' elements packed into the 32-bit registers PTX expects (two
+     * halves or four bytes each, the lower index in the lower bits), the four results written back to D.
+     */
+    private void mma(MatrixMultiplyAccumulate m) {
+        MmaKind kind = m.kind();
+        boolean fp8 = kind == MmaKind.E4M3_F32 || kind == MmaKind.E5M2_F32;
+        int needed = fp8 ? 89 : 80;
+        if (target.capability() < needed) {
+            throw new IllegalArgumentException(kernel.javaName() + ": KernelContext." + kind.method
+                    + (f.location(m) == null ? "" : " (" + f.location(m) + ")")
+                    + " needs tensor cores of compute capability " + needed / 10 + "." + needed % 10
+                    + (fp8 ? " (Ada, Hopper or newer: FP8 mma.sync)" : " (Ampere or newer: mma.sync m16n8k16/k32)")
+                    + " or newer; this device is " + target.sm());
+        }
+        String types = switch (kind) {
+            case F16_F32 -> "m16n8k16.row.col.f32.f16.f16.f32";
+            case BF16_F32 -> "m16n8k16.row.col.f32.bf16.bf16.f32";
+            case S8_S32 -> "m16n8k32.row.col.s32.s8.s8.s32";
+            case E4M3_F32 -> "m16n8k32.row.col.f32.e4m3.e4m3.f32";
+            case E5M2_F32 -> "m16n8k32.row.col.f32.e5m2.e5m2.f32";
+        };
+        List<String> a = packed(m.a(), kind.aElements);
+        List<String> b = packed(m.b(), kind.bElements);
+        ScalarType acc = element(m.c());
+        List<String> c = new ArrayList<>();
+        List<String> d = new ArrayList<>();
+        for (int e = 0; e < 4; e++) {
+            c.add(element(m.c(), e));
+            d.add(scratch(acc));
+        }
+        code.op("mma.sync.aligned." + types + " {" + String.join(", ", d) + "}, {" + String.join(", ", a) + "}, {"
+                + String.join(", ", b) + "}, {" + String.join(", ", c) + "}");
+        for (int e = 0; e < 4; e++) {
+            setElement(m.d(), e, d.get(e));
+        }
+    }
+
+    /** A fragment of halves or bytes as 32-bit registers. */
+    private List<String> packed(Value array, int elements) {
+        List<String> words = new ArrayList<>();
+        boolean halves = element(array) == ScalarType.F16;
+        int perWord = halves ? 2 : 4;
+        for (int w = 0; w < elements / perWord; w++) {
+            String word = code.reg(".b32");
+            if (halves) {
+                code.op("mov.b32 " + word + ", {" + element(array, 2 * w) + ", " + element(array, 2 * w + 1) + "}");
+            } else { // bytes in 16-bit registers: (b0 & 0xff) | b1 << 8 per half, then the two halves
+                String lo = bytePair(element(array, 4 * w), element(array, 4 * w + 1));
+                String hi = bytePair(element(array, 4 * w + 2), element(array, 4 * w + 3));
+                code.op("mov.b32 " + word + ", {" + lo + ", " + hi + "}");
+            }
+            words.add(word);
+        }
+        return words;
+    }
+
+    private String bytePair(String first, String second) {
+        String low = code.reg(".b16"), high = code.reg(".b16"), pair = code.reg(".b16");
+        code.op("and.b16 " + low + ", " + first + ", 255");
+        code.op("shl.b16 " + high + ", " + second + ", 8");
+        code.op("or.b16 " + pair + ", " + low + ", " + high);
+        return pair;
     }
 
     // ---- control flow ----

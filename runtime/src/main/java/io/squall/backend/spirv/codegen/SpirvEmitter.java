@@ -21,6 +21,7 @@ import io.squall.jit.ir.Instruction.Load;
 import io.squall.jit.ir.Instruction.LoadBytes;
 import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.MathOp;
+import io.squall.jit.ir.Instruction.MatrixMultiplyAccumulate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
 import io.squall.jit.ir.Instruction.SubGroupOp;
@@ -389,7 +390,17 @@ public final class SpirvEmitter {
             }
             case AtomicRMW a -> atomic(a);
             case SubGroupOp s -> subGroup(s);
+            case MatrixMultiplyAccumulate mma -> throw warpCollective(mma);
         }
+    }
+
+    /** TornadoVM's simd* and mma*: warps of exactly 32 lanes, which SPIR-V's sub-groups do not promise. */
+    private IllegalArgumentException warpCollective(Instruction i) {
+        String method = Instruction.warpCollectiveMethod(i);
+        return new IllegalArgumentException(kernel.javaName() + ": KernelContext." + method
+                + (f.location(i) == null ? "" : " (" + f.location(i) + ")")
+                + " is a collective over a warp of 32 work-items that only the PTX code generator lowers;"
+                + " run the kernel on a ptx device or the JVM backend (TornadoVM runs it on PTX only too)");
     }
 
     private void binary(Binary b) {
@@ -914,6 +925,9 @@ public final class SpirvEmitter {
     // ---- sub-groups
 
     private void subGroup(SubGroupOp s) {
+        if (Instruction.warpCollectiveMethod(s) != null) {
+            throw warpCollective(s);
+        }
         int r = v(s.result());
         ScalarType t = scalar(s.result());
         int ty = valueType(t);

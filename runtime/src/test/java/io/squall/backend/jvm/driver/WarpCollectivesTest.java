@@ -23,11 +23,15 @@ import io.squall.api.types.arrays.HalfFloatArray;
 import io.squall.api.types.arrays.IntArray;
 import io.squall.api.types.arrays.ShortArray;
 import io.squall.api.types.matrix.Matrix8x8Float;
+import io.squall.backend.opencl.codegen.OpenCLEmitter;
+import io.squall.backend.spirv.codegen.SpirvEmitter;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
-import io.squall.jit.KernelCompilationException;
+import io.squall.jit.DeviceCapabilities;
+import io.squall.jit.Kernel;
 import io.squall.jit.compiler.JitCompiler;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.Serializable;
 import java.lang.reflect.Method;
@@ -316,8 +320,12 @@ class WarpCollectivesTest {
         return x;
     }
 
-    @SuppressWarnings("unchecked") // the suite's tasks take the arguments given with them
     static void run(String name, Serializable task, Object[] args, int global, int local) {
+        run("jvm", name, task, args, global, local);
+    }
+
+    @SuppressWarnings("unchecked") // the suite's tasks take the arguments given with them
+    static void run(String device, String name, Serializable task, Object[] args, int global, int local) {
         TaskGraph g = new TaskGraph(name);
         g = switch (args.length) {
             case 2 -> g.task("t", (Task2<Object, Object>) task, args[0], args[1]);
@@ -345,7 +353,7 @@ class WarpCollectivesTest {
         WorkerGrid1D grid = new WorkerGrid1D(global);
         grid.setLocalWork(local, 1, 1);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())) {
-            plan.withDevice(TornadoExecutionPlan.getDevice("jvm"))
+            plan.withDevice(TornadoExecutionPlan.getDevice(device))
                     .withGridScheduler(new GridScheduler(name + ".t", grid))
                     .execute();
         } catch (Exception e) {
@@ -652,26 +660,33 @@ class WarpCollectivesTest {
     }
 
     @Test
-    void codeGeneratorsRejectTheTensorCoreApiNamingKernelCallAndLine() throws Exception {
-        Method kernel = null;
-        for (Method m : WarpCollectivesTest.class.getDeclaredMethods()) {
-            if (m.getName().equals("gemmHalf")) {
-                kernel = m;
+    void openClAndSpirvRejectTheWarpCollectivesNamingKernelCallAndLine() throws Exception {
+        // the PTX code generator lowers them (PtxWarpCollectivesTest); OpenCL's and SPIR-V's sub-groups are not warps
+        // of 32, with or without cl_khr_subgroups
+        String[][] cases = {{"gemmHalf", "KernelContext.mma ("}, {"simd", "KernelContext.simdSum ("}};
+        for (String[] c : cases) {
+            Method kernel = null;
+            for (Method m : WarpCollectivesTest.class.getDeclaredMethods()) {
+                if (m.getName().equals(c[0])) {
+                    kernel = m;
+                }
+            }
+            List<ArgSpec> specs = new ArrayList<>();
+            for (Class<?> t : kernel.getParameterTypes()) {
+                specs.add(ArgSpec.of(t));
+            }
+            Kernel k = JitCompiler.compile(kernel, specs, CompileOptions.defaults());
+            for (boolean subGroups : new boolean[] {false, true}) {
+                DeviceCapabilities caps = new DeviceCapabilities(true, true, subGroups, 256, "OpenCL C 2.0");
+                for (Executable emit :
+                        List.<Executable>of(() -> OpenCLEmitter.emit(k, caps), () -> SpirvEmitter.emit(k, caps))) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, emit);
+                    assertTrue(e.getMessage().startsWith("WarpCollectivesTest." + c[0] + ": "), e.getMessage());
+                    assertTrue(e.getMessage().contains(c[1] + "WarpCollectivesTest.java:"), e.getMessage());
+                    assertTrue(e.getMessage().contains("only the PTX code generator lowers"), e.getMessage());
+                }
             }
         }
-        List<ArgSpec> specs = new ArrayList<>();
-        for (Class<?> t : kernel.getParameterTypes()) {
-            specs.add(ArgSpec.of(t));
-        }
-        Method k = kernel;
-        KernelCompilationException e = assertThrows(
-                KernelCompilationException.class, () -> JitCompiler.compile(k, specs, CompileOptions.defaults()));
-        assertEquals("WarpCollectivesTest.gemmHalf", e.kernel());
-        assertTrue(
-                e.getMessage().contains("the KernelContext method `io.squall.api.KernelContext.mmaFragment`"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("run on the JVM backend only"), e.getMessage());
-        assertTrue(e.getMessage().contains("WarpCollectivesTest.java:"), e.getMessage());
     }
 
     static LibraryTaskDescriptor scale(FloatArray x, Float alpha) {

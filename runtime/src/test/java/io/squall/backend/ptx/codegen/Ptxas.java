@@ -44,24 +44,38 @@ public final class Ptxas {
 
     /** Assembles {@code ptx} for {@code arch}; returns null on success, else ptxas's messages. */
     public static String assemble(String ptx, String arch) throws IOException, InterruptedException {
+        Result r = run(ptx, arch, false);
+        return r.ok() ? null : r.output();
+    }
+
+    /** ptxas's outcome: success and its messages (with {@code -v}, the registers, spills and stack per kernel). */
+    public record Result(boolean ok, String output) {}
+
+    /** Assembles with {@code -v}: the messages name the registers used and the bytes spilled. */
+    public static Result assembleVerbose(String ptx, String arch) throws IOException, InterruptedException {
+        return run(ptx, arch, true);
+    }
+
+    private static Result run(String ptx, String arch, boolean verbose) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("squall-ptxas");
         try {
             Path in = dir.resolve("kernel.ptx");
             Files.writeString(in, ptx);
-            Process p = new ProcessBuilder(
-                            PTXAS.toString(),
-                            "-arch=" + arch,
-                            in.toString(),
-                            "-o",
-                            dir.resolve("kernel.cubin").toString())
-                    .redirectErrorStream(true)
-                    .start();
+            List<String> command = new ArrayList<>(List.of(PTXAS.toString(), "-arch=" + arch));
+            if (verbose) {
+                command.add("-v");
+            }
+            command.addAll(
+                    List.of(in.toString(), "-o", dir.resolve("kernel.cubin").toString()));
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return "ptxas timed out";
+                return new Result(false, "ptxas timed out");
             }
-            return p.exitValue() == 0 ? null : "ptxas -arch=" + arch + " failed (exit " + p.exitValue() + "):\n" + out;
+            return p.exitValue() == 0
+                    ? new Result(true, out)
+                    : new Result(false, "ptxas -arch=" + arch + " failed (exit " + p.exitValue() + "):\n" + out);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {
