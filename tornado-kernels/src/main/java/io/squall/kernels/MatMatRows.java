@@ -84,7 +84,10 @@ public final class MatMatRows {
      * AVX-512 machines it prefers 256-bit vectors), each load of x serving both rows and each converted weight four
      * vectors; the rows (~2 KB each) stay in L1 across tiles, x comes from L1/L2. Written with per-vector lane arrays
      * instead, the sums lived in memory (a load and a store per multiply-add: PoCL, 8192x2048 x 16 Q8_0, 36 ms against
-     * ~20 one row at a time this way). A fused multiply-add (Math.fma) is not vectorized as a reduction (scalar code).
+     * 18-20 ms this way; one row per work-item measured the same within a shared machine's noise, two halve the index
+     * arithmetic per multiply-add). A fused multiply-add (Math.fma) is not vectorized as a reduction (scalar code),
+     * and PoCL does not fuse the multiply and add here (vmulps + vaddps). On rusticl (llvmpipe) every load, of the
+     * private segment too, is a loop over 8 lanes: the product runs ~30x slower than on PoCL (see {@link MatVecRows}).
      */
     static void laneTiles(
             ByteArray w,
