@@ -9,7 +9,7 @@ import io.squall.kernels.format.Formats;
 /**
  * Weights x a batch of activation vectors, for prompt processing: {@code out[j][r] (+)= sum_c w[r][c] * x[j][c]} for
  * j in 0..batch, x and out row-major ([batch][cols], [batch][rows]). One work-item per two weight rows; each weight
- * block is brought from memory once per {@link #TILE} activation vectors and its dot product taken with all of them
+ * block is brought from memory once per {@link #TILE} ({@link #LANE_TILE} for Q8_0, Q4_0) activation vectors and its dot product taken with all of them
  * while it is in the cache, so a batch reads the weights batch/TILE times instead of batch times. Q8_0 and Q4_0 rows
  * are converted to floats a segment at a time and multiplied in flat loops ({@link #laneTiles}); the other formats
  * take {@link Formats#blockDot} per block and vector. The sums are not in decode's order (float rounding apart, the
@@ -17,8 +17,11 @@ import io.squall.kernels.format.Formats;
  * loop over rows (step 2); {@code format} is the weights' {@link Formats} code.
  */
 public final class MatMatRows {
-    /** Activation vectors that share one read of the weights. */
+    /** Activation vectors that share one read of the weights ({@link #LANE_TILE} for Q8_0 and Q4_0). */
     public static final int TILE = 4;
+
+    /** Activation vectors per pass over a Q8_0 or Q4_0 row pair in {@link #laneTiles}. */
+    public static final int LANE_TILE = 8;
 
     private MatMatRows() {}
 
@@ -77,17 +80,18 @@ public final class MatMatRows {
     static final int SEGMENT_BLOCKS = 8;
 
     /**
-     * Rows {@code r} and {@code r + 1} (when it exists) of a Q8_0 or Q4_0 matrix times the batch, {@link #TILE} vectors
-     * at a time. The rows go in segments of {@link #SEGMENT_BLOCKS} blocks: a segment is converted to floats once per
-     * tile (not once per vector), then one flat loop over its 256 columns updates the 2 x 4 sums. With relaxed math
-     * (CPU devices) PoCL's LLVM vectorizes that loop as eight reductions held in vector registers (8 lanes each: on
-     * AVX-512 machines it prefers 256-bit vectors), each load of x serving both rows and each converted weight four
-     * vectors; the rows (~2 KB each) stay in L1 across tiles, x comes from L1/L2. Written with per-vector lane arrays
-     * instead, the sums lived in memory (a load and a store per multiply-add: PoCL, 8192x2048 x 16 Q8_0, 36 ms against
-     * 18-20 ms this way; one row per work-item measured the same within a shared machine's noise, two halve the index
-     * arithmetic per multiply-add). A fused multiply-add (Math.fma) is not vectorized as a reduction (scalar code),
-     * and PoCL does not fuse the multiply and add here (vmulps + vaddps). On rusticl (llvmpipe) every load, of the
-     * private segment too, is a loop over 8 lanes: the product runs ~30x slower than on PoCL (see {@link MatVecRows}).
+     * Rows {@code r} and {@code r + 1} (when it exists) of a Q8_0 or Q4_0 matrix times the batch, {@link #LANE_TILE}
+     * vectors at a time. The rows go in segments of {@link #SEGMENT_BLOCKS} blocks: a segment is converted to floats
+     * once per tile (not once per vector), then one flat loop over its 256 columns updates the 2 x 8 sums. With relaxed
+     * math (CPU devices) PoCL's LLVM vectorizes that loop as 16 reductions held in vector registers (8 lanes each: on
+     * AVX-512 machines it prefers 256-bit vectors, 32 of them), its body 10 loads, 16 multiplies and 16 adds per
+     * 128 multiply-adds: each load of x serves both rows, each converted weight eight vectors; the rows (~2 KB each)
+     * stay in L1 across tiles, x comes from L1/L2. PoCL, 8192x2048 x 16 Q8_0 ({@code OpenCLMatVecBench --batch 16}):
+     * per-vector 16-lane arrays as in decode 36 ms (the sums lived in memory, a load and a store per multiply-add),
+     * 2 x 4 sums 18-21 ms, 2 x 8 sums 13-14 ms (CPU engine, int8 activations, 7-11 ms; shared machine, minima). A fused
+     * multiply-add (Math.fma) is not vectorized as a reduction (scalar code), and PoCL does not fuse the multiply and
+     * add by itself (vmulps + vaddps). On rusticl (llvmpipe) every load, of the private segment too, is a loop over 8
+     * lanes: the product runs ~30x slower than on PoCL (see {@link MatVecRows}).
      */
     static void laneTiles(
             ByteArray w,
@@ -105,19 +109,31 @@ public final class MatMatRows {
         int base1 = TornadoMath.min(r + 1, rows - 1) * blocks * bytes;
         float[] wd0 = new float[SEGMENT_BLOCKS * 32];
         float[] wd1 = new float[SEGMENT_BLOCKS * 32];
-        for (int j = 0; j < batch; j += TILE) {
+        for (int j = 0; j < batch; j += LANE_TILE) {
             int x0 = j * cols;
             int x1 = TornadoMath.min(j + 1, batch - 1) * cols;
             int x2 = TornadoMath.min(j + 2, batch - 1) * cols;
             int x3 = TornadoMath.min(j + 3, batch - 1) * cols;
+            int x4 = TornadoMath.min(j + 4, batch - 1) * cols;
+            int x5 = TornadoMath.min(j + 5, batch - 1) * cols;
+            int x6 = TornadoMath.min(j + 6, batch - 1) * cols;
+            int x7 = TornadoMath.min(j + 7, batch - 1) * cols;
             float s00 = 0f;
             float s01 = 0f;
             float s02 = 0f;
             float s03 = 0f;
+            float s04 = 0f;
+            float s05 = 0f;
+            float s06 = 0f;
+            float s07 = 0f;
             float s10 = 0f;
             float s11 = 0f;
             float s12 = 0f;
             float s13 = 0f;
+            float s14 = 0f;
+            float s15 = 0f;
+            float s16 = 0f;
+            float s17 = 0f;
             for (int b0 = 0; b0 < blocks; b0 += SEGMENT_BLOCKS) {
                 int n = TornadoMath.min(SEGMENT_BLOCKS, blocks - b0);
                 for (int i = 0; i < n; i++) {
@@ -132,19 +148,37 @@ public final class MatMatRows {
                     float e1 = x.get(x1 + c + k);
                     float e2 = x.get(x2 + c + k);
                     float e3 = x.get(x3 + c + k);
+                    float e4 = x.get(x4 + c + k);
+                    float e5 = x.get(x5 + c + k);
+                    float e6 = x.get(x6 + c + k);
+                    float e7 = x.get(x7 + c + k);
                     s00 += v0 * e0;
                     s01 += v0 * e1;
                     s02 += v0 * e2;
                     s03 += v0 * e3;
+                    s04 += v0 * e4;
+                    s05 += v0 * e5;
+                    s06 += v0 * e6;
+                    s07 += v0 * e7;
                     s10 += v1 * e0;
                     s11 += v1 * e1;
                     s12 += v1 * e2;
                     s13 += v1 * e3;
+                    s14 += v1 * e4;
+                    s15 += v1 * e5;
+                    s16 += v1 * e6;
+                    s17 += v1 * e7;
                 }
             }
             store(out, rows, r, j, batch, accumulate, s00, s01, s02, s03);
+            if (j + 4 < batch) {
+                store(out, rows, r, j + 4, batch, accumulate, s04, s05, s06, s07);
+            }
             if (r + 1 < rows) {
                 store(out, rows, r + 1, j, batch, accumulate, s10, s11, s12, s13);
+                if (j + 4 < batch) {
+                    store(out, rows, r + 1, j + 4, batch, accumulate, s14, s15, s16, s17);
+                }
             }
         }
     }
