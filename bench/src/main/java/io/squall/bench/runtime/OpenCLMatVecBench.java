@@ -61,6 +61,7 @@ public final class OpenCLMatVecBench {
         boolean fastMath = false;
         int roundCount = 1;
         int batch = 0;
+        long local = 0;
         Path dump = null;
         List<Path> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -73,9 +74,10 @@ public final class OpenCLMatVecBench {
                 case "--fast-math" -> fastMath = true;
                 case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
+                case "--local" -> local = Long.parseLong(args[++i]);
                 case "--help", "-h" -> {
                     System.out.println(
-                            "usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [--rounds N] [variant.cl ...]");
+                            "usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [--rounds N] [--local N] [variant.cl ...]");
                     return;
                 }
                 default -> {
@@ -87,7 +89,7 @@ public final class OpenCLMatVecBench {
             }
         }
         if (batch > 0) {
-            matmat(rows, cols, batch, iterations, deviceIndex);
+            matmat(rows, cols, batch, iterations, deviceIndex, fastMath);
             return;
         }
         if (cols % 32 != 0) {
@@ -188,9 +190,12 @@ public final class OpenCLMatVecBench {
                     k.setArg(8, 0);
                     k.setArg(9, 0);
                     k.setArg(10, Formats.Q8_0);
-                    int n = rows;
+                    // --local: the work-group size of the driver launches (rows rounded up to a multiple; the kernels
+                    // check r < rows); default: the device's choice, as plans launch parallel loops
+                    long[] localSize = local > 0 ? new long[] {local} : null;
+                    long n = local > 0 ? (rows + local - 1) / local * local : rows;
                     double ms = median(iterations, () -> {
-                        queue.launch(k, new long[] {n}, null);
+                        queue.launch(k, new long[] {n}, localSize);
                         queue.finish();
                     });
                     queue.read(out, 0, result, result.byteSize(), true);
@@ -231,7 +236,8 @@ public final class OpenCLMatVecBench {
      * {@code --batch N}: the prefill product {@link MatMatRows#matmat} (N vectors, Q8_0 and Q4_0) through an unguarded
      * TaskGraph, as the engine runs it, against the CPU engine's {@link WeightMatrix#matmul}; outputs compared.
      */
-    private static void matmat(int rows, int cols, int batch, int iterations, int deviceIndex) throws Exception {
+    private static void matmat(int rows, int cols, int batch, int iterations, int deviceIndex, boolean fastMath)
+            throws Exception {
         Random random = new Random(42);
         float[] values = new float[rows * cols];
         for (int i = 0; i < values.length; i++) {
@@ -268,6 +274,9 @@ public final class OpenCLMatVecBench {
             try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
                     .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
                 plan.withCompilerFlags("-specialize").withoutAccessGuards();
+                if (fastMath) {
+                    plan.withCompilerFlags("-fast-math"); // as the accelerated engine compiles for CPU devices
+                }
                 plan.execute();
                 double ms = median(iterations, plan::execute);
                 float[] got = oa.toHeapArray();

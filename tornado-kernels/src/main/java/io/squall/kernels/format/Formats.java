@@ -187,6 +187,15 @@ public final class Formats {
         }
     }
 
+    /** The weights of a Q8_0 or Q4_0 block ({@link #hasLaneRowDot}) as 32 floats into {@code out[outOffset ..]}. */
+    public static void dequantizeBlock(int format, ByteArray w, int block, float[] out, int outOffset) {
+        if (format == Q8_0) {
+            Q8_0Block.dequantize(w, block, out, outOffset);
+        } else {
+            Q4_0Block.dequantize(w, block, out, outOffset);
+        }
+    }
+
     /** Whether {@link #rowDot} uses the format's lane-sum row product ({@link Q8_0Block#rowDot}). */
     public static boolean hasLaneRowDot(int format) {
         return format == Q8_0 || format == Q4_0;

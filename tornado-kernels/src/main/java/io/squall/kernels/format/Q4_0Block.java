@@ -26,6 +26,19 @@ public final class Q4_0Block {
         return Plain.halfAt(w, block) * sum;
     }
 
+    /**
+     * The 32 weights of the block at byte {@code block} into {@code out[outOffset ..]}: element k from the low nibble of byte
+     * k, element 16 + k from its high nibble (d * (q - 8) is exact in float). For prefill tiles.
+     */
+    public static void dequantize(ByteArray w, int block, float[] out, int outOffset) {
+        float d = Plain.halfAt(w, block);
+        for (int k = 0; k < 16; k++) {
+            int packed = w.get(block + 2 + k) & 0xFF;
+            out[outOffset + k] = d * ((packed & 15) - 8);
+            out[outOffset + 16 + k] = d * ((packed >> 4) - 8);
+        }
+    }
+
     /** As {@link Q8_0Block#rowDot}: byte k of every block (elements k and k + 16) feeds lane sum k. */
     public static float rowDot(ByteArray w, int base, int blocks, FloatArray x, int xOffset) {
         float[] lanes = new float[Formats.ROW_LANES];

@@ -47,6 +47,17 @@ public final class Q8_0Block {
     }
 
     /**
+     * The 32 weights of the block at byte {@code block} into {@code out[outOffset ..]} (d * q is exact in float: an 11-bit
+     * mantissa times 8 bits). For prefill tiles: converted once, used for several vectors.
+     */
+    public static void dequantize(ByteArray w, int block, float[] out, int outOffset) {
+        float d = Plain.halfAt(w, block);
+        for (int k = 0; k < 32; k++) {
+            out[outOffset + k] = d * w.get(block + 2 + k);
+        }
+    }
+
+    /**
      * Lane {@code lane} (of 32) of a row's product on GPUs: 8 lanes per block, each 4 quants with two 2-byte loads (the
      * quants of a 34-byte block are only 2-byte aligned), 4 blocks per step, so a warp's loads cover 136 contiguous
      * bytes; the scale is one 2-byte load. The caller adds the 32 lanes.
