@@ -185,6 +185,65 @@ final class InterleavedQ4_0 {
         a31.intoArray(out, p + 8);
     }
 
+    /** Eight vectors of the batch, as {@link #outer4}: 16 accumulators, two weight loads per 16 FMAs. */
+    static void outer8(float[] wt, int cols, float[] x, int t0, float[] out, int o, int outStride) {
+        int x0 = t0 * cols;
+        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
+        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
+        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
+        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
+        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F);
+        FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
+        FloatVector a60 = FloatVector.zero(F), a61 = FloatVector.zero(F);
+        FloatVector a70 = FloatVector.zero(F), a71 = FloatVector.zero(F);
+        for (int c = 0; c < cols; c++) {
+            FloatVector w0 = FloatVector.fromArray(F, wt, 16 * c);
+            FloatVector w1 = FloatVector.fromArray(F, wt, 16 * c + 8);
+            int xc = x0 + c;
+            FloatVector v = FloatVector.broadcast(F, x[xc]);
+            a00 = w0.fma(v, a00);
+            a01 = w1.fma(v, a01);
+            v = FloatVector.broadcast(F, x[xc + cols]);
+            a10 = w0.fma(v, a10);
+            a11 = w1.fma(v, a11);
+            v = FloatVector.broadcast(F, x[xc + 2 * cols]);
+            a20 = w0.fma(v, a20);
+            a21 = w1.fma(v, a21);
+            v = FloatVector.broadcast(F, x[xc + 3 * cols]);
+            a30 = w0.fma(v, a30);
+            a31 = w1.fma(v, a31);
+            v = FloatVector.broadcast(F, x[xc + 4 * cols]);
+            a40 = w0.fma(v, a40);
+            a41 = w1.fma(v, a41);
+            v = FloatVector.broadcast(F, x[xc + 5 * cols]);
+            a50 = w0.fma(v, a50);
+            a51 = w1.fma(v, a51);
+            v = FloatVector.broadcast(F, x[xc + 6 * cols]);
+            a60 = w0.fma(v, a60);
+            a61 = w1.fma(v, a61);
+            v = FloatVector.broadcast(F, x[xc + 7 * cols]);
+            a70 = w0.fma(v, a70);
+            a71 = w1.fma(v, a71);
+        }
+        int p = o + t0 * outStride;
+        a00.intoArray(out, p);
+        a01.intoArray(out, p + 8);
+        a10.intoArray(out, p + outStride);
+        a11.intoArray(out, p + outStride + 8);
+        a20.intoArray(out, p + 2 * outStride);
+        a21.intoArray(out, p + 2 * outStride + 8);
+        a30.intoArray(out, p + 3 * outStride);
+        a31.intoArray(out, p + 3 * outStride + 8);
+        a40.intoArray(out, p + 4 * outStride);
+        a41.intoArray(out, p + 4 * outStride + 8);
+        a50.intoArray(out, p + 5 * outStride);
+        a51.intoArray(out, p + 5 * outStride + 8);
+        a60.intoArray(out, p + 6 * outStride);
+        a61.intoArray(out, p + 6 * outStride + 8);
+        a70.intoArray(out, p + 7 * outStride);
+        a71.intoArray(out, p + 7 * outStride + 8);
+    }
+
     /** One vector of the batch, as {@link #outer4}. */
     static void outer1(float[] wt, int cols, float[] x, int t, float[] out, int o, int outStride) {
         int x0 = t * cols;

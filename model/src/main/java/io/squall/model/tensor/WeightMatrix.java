@@ -308,6 +308,9 @@ public final class WeightMatrix {
             int o = whole ? r0 : 0;
             int stride = whole ? rows : n;
             int t = 0;
+            for (; t + 8 <= batch; t += 8) {
+                InterleavedQ4_0.outer8(w, cols, x, t, dst, o, stride);
+            }
             for (; t + 4 <= batch; t += 4) {
                 InterleavedQ4_0.outer4(w, cols, x, t, dst, o, stride);
             }
