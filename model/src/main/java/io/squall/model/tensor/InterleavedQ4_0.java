@@ -32,8 +32,13 @@ final class InterleavedQ4_0 {
     static final int ROWS = 16;
     /** Bytes per block of a group: 16 float scales and 16 x 16 quant bytes. */
     static final int BLOCK_BYTES = ROWS * Float.BYTES + ROWS * 16;
+    /** Columns of a group decoded at a time for the batched product: 16 KB of floats, in L1 while the batch passes. */
+    static final int CHUNK_COLUMNS = 256;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    /** The batched product's species: VectorDots' (8 or 16 lanes), a row group being one or two vectors. */
+    private static final VectorSpecies<Float> W = VectorDots.F;
+
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -119,12 +124,11 @@ final class InterleavedQ4_0 {
     }
 
     /**
-     * Decodes the group at byte {@code base} to floats, column-major: dst[16 c + r] = (q - 8) * d of row r, column
-     * c, the same float as the scalar dequantization.
+     * Decodes blocks [b0, b1) of the group at byte {@code base} to floats, column-major from column 32 b0:
+     * dst[16 (c - 32 b0) + r] = (q - 8) * d of row r, column c, the same float as the scalar dequantization.
      */
-    static void decode16(MemorySegment w, long base, int cols, float[] dst) {
-        int blocks = cols / 32;
-        for (int b = 0; b < blocks; b++) {
+    static void decode16(MemorySegment w, long base, int b0, int b1, float[] dst) {
+        for (int b = b0; b < b1; b++) {
             long bo = base + (long) b * BLOCK_BYTES;
             FloatVector d0 = FloatVector.fromMemorySegment(F, w, bo, LE);
             FloatVector d1 = FloatVector.fromMemorySegment(F, w, bo + 32, LE);
@@ -132,7 +136,7 @@ final class InterleavedQ4_0 {
                 ShortVector v = IntegerDots.bytesAt(w, bo + 64 + 16 * j);
                 ShortVector lo = v.and((short) 0x0F).sub((short) 8);
                 ShortVector hi = v.lanewise(LSHR, 4).sub((short) 8);
-                int cLo = 16 * (32 * b + j);
+                int cLo = 16 * (32 * (b - b0) + j);
                 int cHi = cLo + 16 * 16;
                 ((FloatVector) lo.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, cLo);
                 ((FloatVector) lo.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, cLo + 8);
@@ -143,118 +147,109 @@ final class InterleavedQ4_0 {
     }
 
     /**
-     * Four vectors of the batch (x[t*cols..], t in [t0, t0+4)) times a decoded group (see {@link #decode16}): an
-     * outer product per column, the rows in lanes and x broadcast, into out[t*outStride + 0..16) of each t.
+     * x, {@code batch} vectors of cols, in the tiles that {@link #outer8}, {@link #outer4} and {@link #outer1} take:
+     * eights, then a four, then ones; the tile of n vectors from t0 sits at t0 * cols, column-major (element t,
+     * c at t0 * cols + n c + t - t0), so that each column's broadcasts read one cache line (x's rows, cols apart,
+     * would share L1 sets).
      */
-    static void outer4(float[] wt, int cols, float[] x, int t0, float[] out, int o, int outStride) {
-        int x0 = t0 * cols;
-        int x1 = x0 + cols;
-        int x2 = x1 + cols;
-        int x3 = x2 + cols;
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
-        for (int c = 0; c < cols; c++) {
-            FloatVector w0 = FloatVector.fromArray(F, wt, 16 * c);
-            FloatVector w1 = FloatVector.fromArray(F, wt, 16 * c + 8);
-            FloatVector v0 = FloatVector.broadcast(F, x[x0 + c]);
-            a00 = w0.fma(v0, a00);
-            a01 = w1.fma(v0, a01);
-            FloatVector v1 = FloatVector.broadcast(F, x[x1 + c]);
-            a10 = w0.fma(v1, a10);
-            a11 = w1.fma(v1, a11);
-            FloatVector v2 = FloatVector.broadcast(F, x[x2 + c]);
-            a20 = w0.fma(v2, a20);
-            a21 = w1.fma(v2, a21);
-            FloatVector v3 = FloatVector.broadcast(F, x[x3 + c]);
-            a30 = w0.fma(v3, a30);
-            a31 = w1.fma(v3, a31);
+    static void tile(float[] x, int batch, int cols, float[] dst) {
+        for (int t0 = 0; t0 < batch; ) {
+            int n = tileWidth(batch - t0);
+            for (int t = 0; t < n; t++) {
+                int from = (t0 + t) * cols;
+                int to = t0 * cols + t;
+                for (int c = 0; c < cols; c++) {
+                    dst[to + n * c] = x[from + c];
+                }
+            }
+            t0 += n;
         }
-        int p = o + t0 * outStride;
-        a00.intoArray(out, p);
-        a01.intoArray(out, p + 8);
-        p += outStride;
-        a10.intoArray(out, p);
-        a11.intoArray(out, p + 8);
-        p += outStride;
-        a20.intoArray(out, p);
-        a21.intoArray(out, p + 8);
-        p += outStride;
-        a30.intoArray(out, p);
-        a31.intoArray(out, p + 8);
     }
 
-    /** Eight vectors of the batch, as {@link #outer4}: 16 accumulators, two weight loads per 16 FMAs. */
-    static void outer8(float[] wt, int cols, float[] x, int t0, float[] out, int o, int outStride) {
-        int x0 = t0 * cols;
-        FloatVector a00 = FloatVector.zero(F), a01 = FloatVector.zero(F);
-        FloatVector a10 = FloatVector.zero(F), a11 = FloatVector.zero(F);
-        FloatVector a20 = FloatVector.zero(F), a21 = FloatVector.zero(F);
-        FloatVector a30 = FloatVector.zero(F), a31 = FloatVector.zero(F);
-        FloatVector a40 = FloatVector.zero(F), a41 = FloatVector.zero(F);
-        FloatVector a50 = FloatVector.zero(F), a51 = FloatVector.zero(F);
-        FloatVector a60 = FloatVector.zero(F), a61 = FloatVector.zero(F);
-        FloatVector a70 = FloatVector.zero(F), a71 = FloatVector.zero(F);
-        for (int c = 0; c < cols; c++) {
-            FloatVector w0 = FloatVector.fromArray(F, wt, 16 * c);
-            FloatVector w1 = FloatVector.fromArray(F, wt, 16 * c + 8);
-            int xc = x0 + c;
-            FloatVector v = FloatVector.broadcast(F, x[xc]);
-            a00 = w0.fma(v, a00);
-            a01 = w1.fma(v, a01);
-            v = FloatVector.broadcast(F, x[xc + cols]);
-            a10 = w0.fma(v, a10);
-            a11 = w1.fma(v, a11);
-            v = FloatVector.broadcast(F, x[xc + 2 * cols]);
-            a20 = w0.fma(v, a20);
-            a21 = w1.fma(v, a21);
-            v = FloatVector.broadcast(F, x[xc + 3 * cols]);
-            a30 = w0.fma(v, a30);
-            a31 = w1.fma(v, a31);
-            v = FloatVector.broadcast(F, x[xc + 4 * cols]);
-            a40 = w0.fma(v, a40);
-            a41 = w1.fma(v, a41);
-            v = FloatVector.broadcast(F, x[xc + 5 * cols]);
-            a50 = w0.fma(v, a50);
-            a51 = w1.fma(v, a51);
-            v = FloatVector.broadcast(F, x[xc + 6 * cols]);
-            a60 = w0.fma(v, a60);
-            a61 = w1.fma(v, a61);
-            v = FloatVector.broadcast(F, x[xc + 7 * cols]);
-            a70 = w0.fma(v, a70);
-            a71 = w1.fma(v, a71);
+    /** Vectors in the tile that starts with {@code left} vectors to go. */
+    static int tileWidth(int left) {
+        return left >= 8 ? 8 : left >= 4 ? 4 : 1;
+    }
+
+    /**
+     * The tile of four vectors from t0 (see {@link #tile}), columns [c0, c1), times rows [h, h + W lanes) of
+     * those columns of a group decoded by {@link #decode16}: an outer product per column, the rows in lanes and x
+     * broadcast, into out[o + t*outStride + h..] of each t (added to what is there unless c0 is 0). W is the
+     * preferred float species (512 bits on AVX-512: one load and four FMAs per column; 256: called for h = 0, 8).
+     */
+    static void outer4(
+            float[] wt, int cols, int c0, int c1, int h, float[] x, int t0, float[] out, int o, int outStride) {
+        int x0 = t0 * cols + 4 * c0;
+        int p = o + t0 * outStride + h;
+        boolean first = c0 == 0;
+        FloatVector a0 = start(first, out, p);
+        FloatVector a1 = start(first, out, p + outStride);
+        FloatVector a2 = start(first, out, p + 2 * outStride);
+        FloatVector a3 = start(first, out, p + 3 * outStride);
+        for (int c = 0; c < c1 - c0; c++) {
+            FloatVector w = FloatVector.fromArray(W, wt, 16 * c + h);
+            int xc = x0 + 4 * c;
+            a0 = w.fma(FloatVector.broadcast(W, x[xc]), a0);
+            a1 = w.fma(FloatVector.broadcast(W, x[xc + 1]), a1);
+            a2 = w.fma(FloatVector.broadcast(W, x[xc + 2]), a2);
+            a3 = w.fma(FloatVector.broadcast(W, x[xc + 3]), a3);
         }
-        int p = o + t0 * outStride;
-        a00.intoArray(out, p);
-        a01.intoArray(out, p + 8);
-        a10.intoArray(out, p + outStride);
-        a11.intoArray(out, p + outStride + 8);
-        a20.intoArray(out, p + 2 * outStride);
-        a21.intoArray(out, p + 2 * outStride + 8);
-        a30.intoArray(out, p + 3 * outStride);
-        a31.intoArray(out, p + 3 * outStride + 8);
-        a40.intoArray(out, p + 4 * outStride);
-        a41.intoArray(out, p + 4 * outStride + 8);
-        a50.intoArray(out, p + 5 * outStride);
-        a51.intoArray(out, p + 5 * outStride + 8);
-        a60.intoArray(out, p + 6 * outStride);
-        a61.intoArray(out, p + 6 * outStride + 8);
-        a70.intoArray(out, p + 7 * outStride);
-        a71.intoArray(out, p + 7 * outStride + 8);
+        a0.intoArray(out, p);
+        a1.intoArray(out, p + outStride);
+        a2.intoArray(out, p + 2 * outStride);
+        a3.intoArray(out, p + 3 * outStride);
+    }
+
+    /** Eight vectors of the batch, as {@link #outer4}: one weight load per eight FMAs. */
+    static void outer8(
+            float[] wt, int cols, int c0, int c1, int h, float[] x, int t0, float[] out, int o, int outStride) {
+        int x0 = t0 * cols + 8 * c0;
+        int p = o + t0 * outStride + h;
+        boolean first = c0 == 0;
+        FloatVector a0 = start(first, out, p);
+        FloatVector a1 = start(first, out, p + outStride);
+        FloatVector a2 = start(first, out, p + 2 * outStride);
+        FloatVector a3 = start(first, out, p + 3 * outStride);
+        FloatVector a4 = start(first, out, p + 4 * outStride);
+        FloatVector a5 = start(first, out, p + 5 * outStride);
+        FloatVector a6 = start(first, out, p + 6 * outStride);
+        FloatVector a7 = start(first, out, p + 7 * outStride);
+        for (int c = 0; c < c1 - c0; c++) {
+            FloatVector w = FloatVector.fromArray(W, wt, 16 * c + h);
+            int xc = x0 + 8 * c;
+            a0 = w.fma(FloatVector.broadcast(W, x[xc]), a0);
+            a1 = w.fma(FloatVector.broadcast(W, x[xc + 1]), a1);
+            a2 = w.fma(FloatVector.broadcast(W, x[xc + 2]), a2);
+            a3 = w.fma(FloatVector.broadcast(W, x[xc + 3]), a3);
+            a4 = w.fma(FloatVector.broadcast(W, x[xc + 4]), a4);
+            a5 = w.fma(FloatVector.broadcast(W, x[xc + 5]), a5);
+            a6 = w.fma(FloatVector.broadcast(W, x[xc + 6]), a6);
+            a7 = w.fma(FloatVector.broadcast(W, x[xc + 7]), a7);
+        }
+        a0.intoArray(out, p);
+        a1.intoArray(out, p + outStride);
+        a2.intoArray(out, p + 2 * outStride);
+        a3.intoArray(out, p + 3 * outStride);
+        a4.intoArray(out, p + 4 * outStride);
+        a5.intoArray(out, p + 5 * outStride);
+        a6.intoArray(out, p + 6 * outStride);
+        a7.intoArray(out, p + 7 * outStride);
     }
 
     /** One vector of the batch, as {@link #outer4}. */
-    static void outer1(float[] wt, int cols, float[] x, int t, float[] out, int o, int outStride) {
-        int x0 = t * cols;
-        FloatVector a0 = FloatVector.zero(F);
-        FloatVector a1 = FloatVector.zero(F);
-        for (int c = 0; c < cols; c++) {
-            FloatVector v = FloatVector.broadcast(F, x[x0 + c]);
-            a0 = FloatVector.fromArray(F, wt, 16 * c).fma(v, a0);
-            a1 = FloatVector.fromArray(F, wt, 16 * c + 8).fma(v, a1);
+    static void outer1(
+            float[] wt, int cols, int c0, int c1, int h, float[] x, int t, float[] out, int o, int outStride) {
+        int x0 = t * cols + c0;
+        int p = o + t * outStride + h;
+        FloatVector a = start(c0 == 0, out, p);
+        for (int c = 0; c < c1 - c0; c++) {
+            a = FloatVector.fromArray(W, wt, 16 * c + h).fma(FloatVector.broadcast(W, x[x0 + c]), a);
         }
-        a0.intoArray(out, o + t * outStride);
-        a1.intoArray(out, o + t * outStride + 8);
+        a.intoArray(out, p);
+    }
+
+    /** The first column range starts from zero, the later ones from the sums so far. */
+    private static FloatVector start(boolean first, float[] out, int i) {
+        return first ? FloatVector.zero(W) : FloatVector.fromArray(W, out, i);
     }
 }

@@ -27,6 +27,8 @@ public final class WeightMatrix {
     private static final int MIN_ROWS_PER_THREAD = 16;
 
     private static final ThreadLocal<float[]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per calling thread: matmul's x in the tiles of the interleaved kernels. */
+    private static final ThreadLocal<float[]> X_TILES = ThreadLocal.withInitial(() -> new float[0]);
     /** Per thread: the outputs of a group of 16 rows that does not fit the range asked for. */
     private static final ThreadLocal<float[]> GROUP_SCRATCH =
             ThreadLocal.withInitial(() -> new float[InterleavedQ4_0.ROWS * 32]);
@@ -226,7 +228,17 @@ public final class WeightMatrix {
             matvec(x, out, 0);
             return;
         }
-        int units = readsInterleaved ? InterleavedQ4_0.groups(rows) : rows;
+        int units = rows;
+        if (readsInterleaved) { // the interleaved kernels take x in tiles of vectors, column-major
+            units = InterleavedQ4_0.groups(rows);
+            float[] tiles = X_TILES.get();
+            if (tiles.length < batch * cols) {
+                tiles = new float[batch * cols];
+                X_TILES.set(tiles);
+            }
+            InterleavedQ4_0.tile(x, batch, cols, tiles);
+            x = tiles;
+        }
         if (rows < 2 * MIN_ROWS_PER_THREAD || Threads.count() == 1 || Threads.inParallelSection()) {
             matmulRange(x, batch, out, 0, units);
             return;
@@ -281,16 +293,17 @@ public final class WeightMatrix {
         }
     }
 
-    /** Units [u0, u1) of the batched product: rows, or groups of 16 rows. */
+    /** Units [u0, u1) of the batched product: rows, or groups of 16 rows (then x is in tiles: InterleavedQ4_0.tile). */
     private void matmulRange(float[] x, int batch, float[] out, int u0, int u1) {
         if (!readsInterleaved) {
             rowsBatch(x, batch, out, u0, u1);
             return;
         }
         int n = InterleavedQ4_0.ROWS;
+        int chunk = Math.min(cols, InterleavedQ4_0.CHUNK_COLUMNS);
         float[] w = ROW_SCRATCH.get();
-        if (w.length < n * cols) {
-            w = new float[n * cols];
+        if (w.length < n * chunk) {
+            w = new float[n * chunk];
             ROW_SCRATCH.set(w);
         }
         float[] s = GROUP_SCRATCH.get();
@@ -300,22 +313,26 @@ public final class WeightMatrix {
         }
         long groupBytes = InterleavedQ4_0.groupBytes(cols);
         for (int g = u0; g < u1; g++) {
-            InterleavedQ4_0.decode16(interleaved, g * groupBytes, cols, w);
             int r0 = g * n;
             boolean whole = r0 + n <= rows;
             // a whole group writes straight into out; the last, cut by the matrix's end, through s
             float[] dst = whole ? out : s;
             int o = whole ? r0 : 0;
             int stride = whole ? rows : n;
-            int t = 0;
-            for (; t + 8 <= batch; t += 8) {
-                InterleavedQ4_0.outer8(w, cols, x, t, dst, o, stride);
-            }
-            for (; t + 4 <= batch; t += 4) {
-                InterleavedQ4_0.outer4(w, cols, x, t, dst, o, stride);
-            }
-            for (; t < batch; t++) {
-                InterleavedQ4_0.outer1(w, cols, x, t, dst, o, stride);
+            for (int c0 = 0; c0 < cols; c0 += chunk) { // a chunk of the decoded group stays in L1 for the batch
+                int c1 = Math.min(cols, c0 + chunk);
+                InterleavedQ4_0.decode16(interleaved, g * groupBytes, c0 / 32, c1 / 32, w);
+                for (int h = 0; h < n; h += VectorDots.L) {
+                    for (int t = 0; t < batch; ) {
+                        int width = InterleavedQ4_0.tileWidth(batch - t);
+                        switch (width) {
+                            case 8 -> InterleavedQ4_0.outer8(w, cols, c0, c1, h, x, t, dst, o, stride);
+                            case 4 -> InterleavedQ4_0.outer4(w, cols, c0, c1, h, x, t, dst, o, stride);
+                            default -> InterleavedQ4_0.outer1(w, cols, c0, c1, h, x, t, dst, o, stride);
+                        }
+                        t += width;
+                    }
+                }
             }
             if (!whole) {
                 for (int b = 0; b < batch; b++) {
