@@ -42,7 +42,6 @@ final class InterleavedQ4_0 {
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    private static final ValueLayout.OfLong LONG_LE = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     private InterleavedQ4_0() {}
 
@@ -60,27 +59,38 @@ final class InterleavedQ4_0 {
 
     /**
      * Writes groups [g0, g1) of the {@code rows} x {@code cols} Q4_0 matrix {@code src} (GGUF layout) into
-     * {@code dst} (zeroed: rows past the end stay zero, scale 0).
+     * {@code dst} (rows past the end are zero, scale 0). Each group goes through two byte arrays with bulk
+     * copies and plain array loops: it runs at load, often before C2 has compiled anything, and array code is fast
+     * in the interpreter's successors (C1) where MemorySegment accesses are not.
      */
     static void repack(MemorySegment src, int rows, int cols, MemorySegment dst, int g0, int g1) {
         int blocks = cols / 32;
-        long rowBytes = (long) blocks * Blocks.Q4_0_BYTES;
-        long groupBytes = groupBytes(cols);
+        int rowBytes = blocks * Blocks.Q4_0_BYTES;
+        int groupBytes = Math.toIntExact(groupBytes(cols));
+        byte[] in = new byte[ROWS * rowBytes];
+        byte[] out = new byte[groupBytes];
         for (int g = g0; g < g1; g++) {
             int rowsHere = Math.min(ROWS, rows - ROWS * g);
+            if (rowsHere < ROWS) {
+                java.util.Arrays.fill(out, (byte) 0); // the padding rows: zero quants, scale 0
+            }
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) ROWS * g * rowBytes, in, 0, rowsHere * rowBytes);
             for (int b = 0; b < blocks; b++) {
-                long o = g * groupBytes + (long) b * BLOCK_BYTES;
+                int o = b * BLOCK_BYTES;
                 for (int r = 0; r < rowsHere; r++) {
-                    long s = (ROWS * (long) g + r) * rowBytes + (long) b * Blocks.Q4_0_BYTES;
-                    dst.set(FLOAT_LE, o + 4 * r, Blocks.half(src, s));
-                    long lo = src.get(LONG_LE, s + 2);
-                    long hi = src.get(LONG_LE, s + 10);
-                    for (int j = 0; j < 8; j++) {
-                        dst.set(ValueLayout.JAVA_BYTE, o + 64 + 16 * j + r, (byte) (lo >>> (8 * j)));
-                        dst.set(ValueLayout.JAVA_BYTE, o + 64 + 16 * (j + 8) + r, (byte) (hi >>> (8 * j)));
+                    int s = r * rowBytes + b * Blocks.Q4_0_BYTES;
+                    int half = (in[s] & 0xFF) | (in[s + 1] & 0xFF) << 8;
+                    int bits = Float.floatToRawIntBits(Float.float16ToFloat((short) half));
+                    out[o + 4 * r] = (byte) bits;
+                    out[o + 4 * r + 1] = (byte) (bits >>> 8);
+                    out[o + 4 * r + 2] = (byte) (bits >>> 16);
+                    out[o + 4 * r + 3] = (byte) (bits >>> 24);
+                    for (int j = 0; j < 16; j++) {
+                        out[o + 64 + 16 * j + r] = in[s + 2 + j];
                     }
                 }
             }
+            MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, (long) g * groupBytes, groupBytes);
         }
     }
 

@@ -126,7 +126,7 @@ public final class WeightMatrix {
         if (type != GGMLType.Q4_0 || interleaved != null) {
             return this;
         }
-        MemorySegment copy = arena.allocate(InterleavedQ4_0.byteSize(rows, cols), 64);
+        MemorySegment copy = OffHeap.allocate(InterleavedQ4_0.byteSize(rows, cols), arena);
         Threads.parallelRanges(
                 InterleavedQ4_0.groups(rows),
                 (worker, start, end) -> InterleavedQ4_0.repack(data, rows, cols, copy, start, end));
