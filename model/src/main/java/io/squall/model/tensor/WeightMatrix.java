@@ -414,6 +414,12 @@ public final class WeightMatrix {
                 .withFloatActivations();
         WeightMatrix quantized = exact.withQuantizedActivations();
         WeightMatrix repacked = quantized.repacked(Arena.ofAuto());
+        if (repacked != quantized) { // the repack itself, so that a model's repack at engine start runs compiled
+            MemorySegment copy = Arena.ofAuto().allocate(InterleavedQ4_0.byteSize(rows, cols));
+            for (int r = 0; r < rounds; r++) {
+                InterleavedQ4_0.repack(exact.data, rows, cols, copy, 0, InterleavedQ4_0.groups(rows));
+            }
+        }
         float[] out = new float[5 * rows];
         float sum = 0;
         for (int r = 0; r < rounds; r++) {
