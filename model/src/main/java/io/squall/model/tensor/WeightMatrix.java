@@ -402,7 +402,7 @@ public final class WeightMatrix {
         int rows = 24;
         int cols = 512;
         float[] w = new float[rows * cols];
-        float[] x = new float[5 * cols];
+        float[] x = new float[13 * cols];
         java.util.SplittableRandom random = new java.util.SplittableRandom(7);
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) random.nextDouble(-1, 1);
@@ -420,7 +420,7 @@ public final class WeightMatrix {
                 InterleavedQ4_0.repack(exact.data, rows, cols, copy, 0, InterleavedQ4_0.groups(rows));
             }
         }
-        float[] out = new float[5 * rows];
+        float[] out = new float[13 * rows];
         float sum = 0;
         for (int r = 0; r < rounds; r++) {
             exact.matvec(x, out, 0);
@@ -437,7 +437,8 @@ public final class WeightMatrix {
                 repacked.matvec(x, out, 0);
                 sum += out[r % rows];
                 if (r % 4 == 0) {
-                    repacked.matmul(x, 4 + (r / 4) % 2, out);
+                    // 4, 9 and 13 vectors: each of the tile kernels (8, 4 and 1 vectors) of a prompt chunk
+                    repacked.matmul(x, new int[] {4, 9, 13}[(r / 4) % 3], out);
                     sum += out[r % rows];
                 }
             }
