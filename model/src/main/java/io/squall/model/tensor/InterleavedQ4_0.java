@@ -15,15 +15,18 @@ import static jdk.incubator.vector.VectorOperators.S2F;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 /**
- * Q4_0 weights repacked "rows in lanes": groups of 16 rows interleaved byte by byte, so that one 16-byte load holds
- * the same quant byte of 16 rows and each row is one 16-bit lane of the product (llama.cpp repacks Q4_0 likewise
- * at load, 8 rows per group, for its CPU kernels). x is broadcast; per block of 32 columns the 16 rows take one
- * convert and one FMA together, against one each per row in {@link IntegerDots#q4_0x2} (see IntegerDots' comment).
+ * Q4_0 weights repacked "rows in lanes": groups of 16 rows interleaved by pairs of quant bytes, so that one 32-byte
+ * load holds the same two quant bytes of 16 rows and each row is one 16-bit lane of the product (llama.cpp repacks
+ * Q4_0 likewise at load, 8 rows per group, for its CPU kernels). x is broadcast; per block of 32 columns the 16 rows
+ * take one convert and one FMA together, against one each per row in {@link IntegerDots#q4_0x2} (see IntegerDots'
+ * comment). Pairs rather than single bytes: the repack moves half as many elements (it runs at load, on the time
+ * to the first token) and the kernel does the same work (four nibbles per lane and load instead of two).
  *
  * <p>Layout, per group of 16 rows (the last group padded with zero rows), per block b of 32 columns, 320 bytes:
  * <pre>
  *   0..63    16 floats: row r's block scale (F16 in the file, widened here so that the kernel converts nothing)
- *   64..319  byte 64 + 16 j + r = row r's quant byte j (element j in the low nibble, element j + 16 in the high)
+ *   64..319  bytes 64 + 32 p + 2 r, +1 = row r's quant bytes 2p, 2p + 1 (p in 0..7; byte j holds element j in the
+ *            low nibble and element j + 16 in the high one, as in the file)
  * </pre>
  * Groups follow each other: group g at {@code g * blocks * 320}. 11% more bytes than the file's 18 per block.
  */
@@ -36,12 +39,13 @@ final class InterleavedQ4_0 {
     static final int CHUNK_COLUMNS = 256;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
     /** The batched product's species: VectorDots' (8 or 16 lanes), a row group being one or two vectors. */
     private static final VectorSpecies<Float> W = VectorDots.F;
 
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
     private InterleavedQ4_0() {}
 
@@ -59,38 +63,36 @@ final class InterleavedQ4_0 {
 
     /**
      * Writes groups [g0, g1) of the {@code rows} x {@code cols} Q4_0 matrix {@code src} (GGUF layout) into
-     * {@code dst} (rows past the end are zero, scale 0). Each group goes through two byte arrays with bulk
-     * copies and plain array loops: it runs at load, often before C2 has compiled anything, and array code is fast
-     * in the interpreter's successors (C1) where MemorySegment accesses are not.
+     * {@code dst} (rows past the end are zero, scale 0). Each group goes through two short arrays with bulk copies
+     * and plain array loops (a Q4_0 block is 9 shorts: the scale, then 8 pairs of quant bytes): it runs at load,
+     * often before C2 has compiled much, and array code is fast in C1 where MemorySegment accesses are not.
      */
     static void repack(MemorySegment src, int rows, int cols, MemorySegment dst, int g0, int g1) {
         int blocks = cols / 32;
-        int rowBytes = blocks * Blocks.Q4_0_BYTES;
-        int groupBytes = Math.toIntExact(groupBytes(cols));
-        byte[] in = new byte[ROWS * rowBytes];
-        byte[] out = new byte[groupBytes];
+        int rowShorts = blocks * Blocks.Q4_0_BYTES / 2;
+        int blockShorts = BLOCK_BYTES / 2;
+        int groupShorts = blocks * blockShorts;
+        short[] in = new short[ROWS * rowShorts];
+        short[] out = new short[groupShorts];
         for (int g = g0; g < g1; g++) {
             int rowsHere = Math.min(ROWS, rows - ROWS * g);
             if (rowsHere < ROWS) {
-                java.util.Arrays.fill(out, (byte) 0); // the padding rows: zero quants, scale 0
+                java.util.Arrays.fill(out, (short) 0); // the padding rows: zero quants, scale 0
             }
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) ROWS * g * rowBytes, in, 0, rowsHere * rowBytes);
+            MemorySegment.copy(src, SHORT_LE, 2L * ROWS * g * rowShorts, in, 0, rowsHere * rowShorts);
             for (int b = 0; b < blocks; b++) {
-                int o = b * BLOCK_BYTES;
+                int o = b * blockShorts;
                 for (int r = 0; r < rowsHere; r++) {
-                    int s = r * rowBytes + b * Blocks.Q4_0_BYTES;
-                    int half = (in[s] & 0xFF) | (in[s + 1] & 0xFF) << 8;
-                    int bits = Float.floatToRawIntBits(Float.float16ToFloat((short) half));
-                    out[o + 4 * r] = (byte) bits;
-                    out[o + 4 * r + 1] = (byte) (bits >>> 8);
-                    out[o + 4 * r + 2] = (byte) (bits >>> 16);
-                    out[o + 4 * r + 3] = (byte) (bits >>> 24);
-                    for (int j = 0; j < 16; j++) {
-                        out[o + 64 + 16 * j + r] = in[s + 2 + j];
+                    int s = r * rowShorts + 9 * b;
+                    int bits = Float.floatToRawIntBits(Float.float16ToFloat(in[s]));
+                    out[o + 2 * r] = (short) bits;
+                    out[o + 2 * r + 1] = (short) (bits >>> 16);
+                    for (int p = 0; p < 8; p++) {
+                        out[o + 32 + 16 * p + r] = in[s + 1 + p];
                     }
                 }
             }
-            MemorySegment.copy(out, 0, dst, ValueLayout.JAVA_BYTE, (long) g * groupBytes, groupBytes);
+            MemorySegment.copy(out, 0, dst, SHORT_LE, 2L * g * groupShorts, groupShorts);
         }
     }
 
@@ -111,10 +113,13 @@ final class InterleavedQ4_0 {
             ShortVector lo = ShortVector.zero(ShortVector.SPECIES_256);
             ShortVector hi = ShortVector.zero(ShortVector.SPECIES_256);
             int xi = 32 * b;
-            for (int j = 0; j < 16; j++) {
-                ShortVector v = IntegerDots.bytesAt(w, bo + 64 + 16 * j);
-                lo = lo.add(v.and((short) 0x0F).mul(xq[xi + j]));
-                hi = hi.add(v.lanewise(LSHR, 4).mul(xq[xi + 16 + j]));
+            for (int p = 0; p < 8; p++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, bo + 64 + 32 * p, LE); // bytes 2p, 2p + 1
+                int j = xi + 2 * p;
+                lo = lo.add(v.and((short) 0x0F).mul(xq[j]))
+                        .add(v.lanewise(LSHR, 8).and((short) 0x0F).mul(xq[j + 1]));
+                hi = hi.add(v.lanewise(LSHR, 4).and((short) 0x0F).mul(xq[j + 16]))
+                        .add(v.lanewise(LSHR, 12).mul(xq[j + 17]));
             }
             int offset = 8 * xs[b];
             IntVector s0 = ((IntVector) lo.convertShape(S2I, I, 0))
@@ -142,16 +147,22 @@ final class InterleavedQ4_0 {
             long bo = base + (long) b * BLOCK_BYTES;
             FloatVector d0 = FloatVector.fromMemorySegment(F, w, bo, LE);
             FloatVector d1 = FloatVector.fromMemorySegment(F, w, bo + 32, LE);
-            for (int j = 0; j < 16; j++) {
-                ShortVector v = IntegerDots.bytesAt(w, bo + 64 + 16 * j);
-                ShortVector lo = v.and((short) 0x0F).sub((short) 8);
-                ShortVector hi = v.lanewise(LSHR, 4).sub((short) 8);
-                int cLo = 16 * (32 * (b - b0) + j);
-                int cHi = cLo + 16 * 16;
-                ((FloatVector) lo.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, cLo);
-                ((FloatVector) lo.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, cLo + 8);
-                ((FloatVector) hi.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, cHi);
-                ((FloatVector) hi.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, cHi + 8);
+            for (int p = 0; p < 8; p++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, bo + 64 + 32 * p, LE); // bytes 2p, 2p + 1
+                int c = 16 * (32 * (b - b0) + 2 * p); // column 2p; 2p + 1 at c + 16, 2p + 16 at c + 256
+                // written out: a helper taking vectors is not always inlined, and then boxes them
+                ShortVector q0 = v.and((short) 0x0F).sub((short) 8);
+                ShortVector q1 = v.lanewise(LSHR, 8).and((short) 0x0F).sub((short) 8);
+                ShortVector q16 = v.lanewise(LSHR, 4).and((short) 0x0F).sub((short) 8);
+                ShortVector q17 = v.lanewise(LSHR, 12).sub((short) 8);
+                ((FloatVector) q0.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c);
+                ((FloatVector) q0.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 8);
+                ((FloatVector) q1.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c + 16);
+                ((FloatVector) q1.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 24);
+                ((FloatVector) q16.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c + 256);
+                ((FloatVector) q16.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 264);
+                ((FloatVector) q17.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c + 272);
+                ((FloatVector) q17.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 280);
             }
         }
     }
