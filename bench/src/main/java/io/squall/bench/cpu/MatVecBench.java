@@ -205,6 +205,24 @@ public final class MatVecBench {
                     floatX += String.format(Locale.ROOT, " (%4.2fx in CPU time)", cpuSecondsPerMatvec / cpuSeconds);
                 }
             }
+            String repacked = "";
+            WeightMatrix[] copiesRepacked = null;
+            if (matrices[0].repacked(arena) != matrices[0]) {
+                // Q4_0 repacked into 16-row interleaved groups (as the CPU engine does at load), same run
+                copiesRepacked = new WeightMatrix[copies];
+                for (int k = 0; k < copies; k++) {
+                    copiesRepacked[k] = matrices[k].repacked(arena);
+                }
+                double repackedSeconds = secondsPerMatvec(copiesRepacked, x, new float[rows], seconds);
+                repacked = String.format(
+                        Locale.ROOT,
+                        "  repacked: %7.1f us, %4.2fx faster",
+                        repackedSeconds * 1e6,
+                        secondsPerCall / repackedSeconds);
+                if (Threads.count() == 1) {
+                    repacked += String.format(Locale.ROOT, " (%4.2fx in CPU time)", cpuSeconds / cpuSecondsPerMatvec);
+                }
+            }
             String matmul = "";
             if (batch > 1) {
                 float[] xs = new float[batch * cols];
@@ -226,10 +244,27 @@ public final class MatVecBench {
                 } while (System.nanoTime() < end);
                 matmul = String.format(
                         Locale.ROOT, "  %9.1f %6.2fx", best / batch * 1e6, secondsPerCall / (best / batch));
+                if (copiesRepacked != null) {
+                    double bestRepacked = Double.MAX_VALUE;
+                    long endRepacked = System.nanoTime() + (long) (seconds * 1e9);
+                    long warmRepacked = System.nanoTime() + 1_000_000_000L;
+                    do {
+                        long t0 = System.nanoTime();
+                        copiesRepacked[k++ % copies].matmul(xs, batch, outs);
+                        if (System.nanoTime() > warmRepacked) {
+                            bestRepacked = Math.min(bestRepacked, (System.nanoTime() - t0) / 1e9);
+                        }
+                    } while (System.nanoTime() < endRepacked || bestRepacked == Double.MAX_VALUE);
+                    repacked += String.format(
+                            Locale.ROOT,
+                            ", matmul %.1f us/vector (%4.2fx)",
+                            bestRepacked / batch * 1e6,
+                            best / bestRepacked);
+                }
             }
             System.out.printf(
                     Locale.ROOT,
-                    "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%s%n",
+                    "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%s%s%n",
                     type,
                     rows + "x" + cols,
                     one.byteSize() / 1e6,
@@ -238,7 +273,8 @@ public final class MatVecBench {
                     100 * gbps / bandwidth,
                     perCpu,
                     matmul,
-                    floatX);
+                    floatX,
+                    repacked);
             if (!Float.isFinite(out[rows / 2])) {
                 throw new IllegalStateException("non-finite result");
             }

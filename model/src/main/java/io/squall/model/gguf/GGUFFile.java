@@ -320,6 +320,19 @@ public final class GGUFFile implements AutoCloseable {
         return file.asSlice(dataOffset + t.offset(), t.byteSize()).asReadOnly();
     }
 
+    /**
+     * Tells the operating system that this process no longer needs the pages holding {@code t}'s bytes
+     * ({@link MemorySegment#unload}: madvise MADV_DONTNEED on the page-aligned range), so they stop counting as its
+     * resident memory; a later read maps them again from the file. For a tensor copied elsewhere (the CPU engine's
+     * repacked weights). Nothing happens for a file read from memory ({@link #read}).
+     */
+    public void releasePages(TensorInfo t) {
+        MemorySegment bytes = tensorData(t);
+        if (bytes.isMapped() && bytes.byteSize() > 0) {
+            bytes.unload();
+        }
+    }
+
     /** The whole mapping, read-only. */
     public MemorySegment segment() {
         return file.asReadOnly();

@@ -14,7 +14,9 @@ import java.util.List;
  * Activations: by default the products of Q4_0, Q4_K and Q6_K weights quantize x to 8 bits per 32 and use integer
  * dot products, as llama.cpp does (faster; results move within x's rounding, see {@link WeightMatrix}); an engine
  * built with {@code quantizedActivations = false}, or every engine under {@code -Dsquall.matvec.int8=false}, keeps x
- * in float and equals the scalar reference up to float rounding (the accelerated engine's reference).
+ * in float and equals the scalar reference up to float rounding (the accelerated engine's reference). With quantized
+ * activations the model's Q4_0 matrices are repacked once into 16-row interleaved copies ({@link
+ * LlamaModel#repackForCpu}; off with -Dsquall.matvec.repack=false) that decode and prefill read.
  * <p>
  * Not thread-safe: one engine serves one sequence; {@link #forwardBatch} steps several engines of one model together.
  */
@@ -25,6 +27,14 @@ public final class CpuEngine implements InferenceEngine {
     /** Whether engines quantize activations unless told otherwise: yes, except under -Dsquall.matvec.int8=false. */
     public static final boolean QUANTIZED_ACTIVATIONS_DEFAULT =
             !"false".equalsIgnoreCase(System.getProperty("squall.matvec.int8"));
+
+    /**
+     * Whether engines with quantized activations have the model's Q4_0 matrices repacked into 16-row interleaved
+     * copies ({@link LlamaModel#repackForCpu}): yes, except under -Dsquall.matvec.repack=false (the mapped bytes
+     * read in place, as before).
+     */
+    public static final boolean REPACK_Q4_0_DEFAULT =
+            !"false".equalsIgnoreCase(System.getProperty("squall.matvec.repack"));
 
     private final LlamaModel model;
     private final LlamaConfig c;
@@ -118,6 +128,9 @@ public final class CpuEngine implements InferenceEngine {
         this.c = model.config();
         this.quantizedActivations = quantizedActivations;
         warmUpStop = true;
+        if (quantizedActivations && REPACK_Q4_0_DEFAULT) {
+            model.repackForCpu();
+        }
         java.util.function.UnaryOperator<WeightMatrix> precision =
                 quantizedActivations ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations;
         this.layers = new LlamaModel.Layer[c.layers()];

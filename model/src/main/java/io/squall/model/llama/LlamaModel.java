@@ -7,6 +7,7 @@ import io.squall.model.tensor.WeightMatrix;
 import io.squall.model.tokenizer.Tokenizer;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.function.Consumer;
 
 /**
  * A Llama model loaded from a GGUF file: configuration, tokenizer and weights. Matrices stay in the memory
- * mapping (no copy); the small norm vectors are read into float arrays. Close it to unmap the file.
+ * mapping (no copy); the small norm vectors are read into float arrays. Close it to unmap the file. The CPU engine
+ * has its Q4_0 matrices repacked once ({@link #repackForCpu}): those are then copies, and their mapped pages are
+ * released.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -52,9 +55,11 @@ public final class LlamaModel implements AutoCloseable {
     private final LlamaConfig config;
     private final Tokenizer tokenizer;
     private final WeightMatrix tokenEmbedding;
-    private final Layer[] layers;
+    private final Layer[] layers; // replaced by repacked ones in repackForCpu
     private final float[] outputNorm;
-    private final WeightMatrix output;
+    private volatile WeightMatrix output;
+    private final Consumer<String> log;
+    private Arena repacked; // the repacked copies, once repackForCpu ran
 
     private LlamaModel(
             GGUFFile gguf,
@@ -63,8 +68,10 @@ public final class LlamaModel implements AutoCloseable {
             WeightMatrix tokenEmbedding,
             Layer[] layers,
             float[] outputNorm,
-            WeightMatrix output) {
+            WeightMatrix output,
+            Consumer<String> log) {
         this.gguf = gguf;
+        this.log = log;
         this.config = config;
         this.tokenizer = tokenizer;
         this.tokenEmbedding = tokenEmbedding;
@@ -128,7 +135,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         float[] outputNorm = vector(gguf, "output_norm.weight", c.dim());
         WeightMatrix output = c.tiedEmbeddings() ? embedding : matrix(gguf, LlamaConfig.OUTPUT, c.vocabSize(), c.dim());
-        return new LlamaModel(gguf, c, tokenizer, embedding, layers, outputNorm, output);
+        return new LlamaModel(gguf, c, tokenizer, embedding, layers, outputNorm, output, log);
     }
 
     private static TensorInfo tensor(GGUFFile gguf, String name, long... dims) {
@@ -154,6 +161,43 @@ public final class LlamaModel implements AutoCloseable {
         float[] v = new float[n];
         Dequantizer.dequantize(t.type(), gguf.tensorData(t), 0, v, 0, n);
         return v;
+    }
+
+    /**
+     * Copies every Q4_0 matrix (the layers' and the classifier; the embedding lookup keeps reading the mapping) into
+     * 16-row interleaved groups ({@link WeightMatrix#repacked}) that the CPU engine's 8-bit products read, about 1.5x
+     * faster per weight, as llama.cpp repacks Q4_0 at load. Over all threads, once per model (later calls return at
+     * once), reported on the load progress. After each matrix its mapped pages are released
+     * ({@link GGUFFile#releasePages}), so resident memory holds the copy (11% above the file's bytes) and not both.
+     * The CPU engine calls it unless -Dsquall.matvec.repack=false; other users of the model are not affected (the
+     * original bytes stay readable, mapped again from the file when read).
+     */
+    public synchronized void repackForCpu() {
+        if (repacked != null) {
+            return;
+        }
+        repacked = Arena.ofShared();
+        long start = System.nanoTime();
+        int[] count = {0};
+        java.util.function.UnaryOperator<WeightMatrix> repack = m -> {
+            WeightMatrix r = m.repacked(repacked);
+            if (r != m) {
+                gguf.releasePages(gguf.tensor(m.name()));
+                count[0]++;
+            }
+            return r;
+        };
+        for (int l = 0; l < layers.length; l++) {
+            layers[l] = layers[l].withMatrices(repack);
+            if (count[0] > 0 && ((l + 1) % 4 == 0 || l == layers.length - 1)) {
+                log.accept("repacking Q4_0 weights for the CPU engine: layer " + (l + 1) + "/" + layers.length);
+            }
+        }
+        output = repack.apply(output);
+        if (count[0] > 0) {
+            log.accept("repacked " + count[0] + " Q4_0 matrices in " + (System.nanoTime() - start) / 1_000_000
+                    + " ms (-Dsquall.matvec.repack=false: off)");
+        }
     }
 
     public LlamaConfig config() {
@@ -198,5 +242,10 @@ public final class LlamaModel implements AutoCloseable {
     @Override
     public void close() {
         gguf.close();
+        synchronized (this) {
+            if (repacked != null) {
+                repacked.close();
+            }
+        }
     }
 }

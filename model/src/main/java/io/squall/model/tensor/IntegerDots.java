@@ -44,12 +44,15 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
  *     (Loading the four block scales before the vector code keeps it within the budget; it is then no faster than
  *     two rows, and two Q4_K rows sharing x are no faster than one: these kernels are bound by their vector
  *     operations per weight, not by loads of x or the scalar work; measured 2026-12-04, CPU time per byte.)</li>
- * <li>what would be faster: rows in lanes (bench/.../IntegerDotBench.rowsInLanes16): 16 rows interleaved byte by
- *     byte, each row a 16-bit lane, x broadcast, one I2F and one FMA per block for all 16 rows: about 0.3 vector
- *     operations per multiply-add against 0.4 here, 13.1 against 8.5 GB/s of Q4_0 per CPU-second in cache
- *     (one core, 2026-12-04). It needs the weights repacked into a copy at load, as llama.cpp does for Q4_0 and
- *     Q4_K (its CPU_REPACK buffer, 8-row interleaved) and not for Q8_0 or Q6_K; mapped weights without copies rule
- *     it out here for now.</li>
+ * <li>faster, and done for Q4_0: rows in lanes (bench/.../IntegerDotBench.rowsInLanes16, {@link InterleavedQ4_0}):
+ *     16 rows interleaved, each row a 16-bit lane, x broadcast, one I2F and one FMA per block for all 16 rows: about
+ *     0.3 vector operations per multiply-add against 0.4 here, 13.1 against 8.5 GB/s of Q4_0 per CPU-second in cache
+ *     (one core, 2026-12-04). It needs the weights repacked into a copy, as llama.cpp does for Q4_0 and Q4_K (its
+ *     CPU_REPACK buffer, 8-row interleaved): the CPU engine repacks Q4_0 when it starts (LlamaModel.repackForCpu,
+ *     -Dsquall.matvec.repack=false keeps the kernels here) and releases the mapped pages. Measured 2026-12-05
+ *     (MatVecBench, one thread, matrices beyond the L3, CPU time, load 4-9): 1.8-2.2x (2048x8192) and 2.5-2.7x
+ *     (8192x2048) less CPU time per matvec than {@link #q4_0x2}. Interleaving by pairs of bytes (a 32-byte load, four
+ *     nibbles per lane) runs as fast as by bytes and halves the repack's work. Q4_K is not repacked yet.</li>
  * </ul>
  *
  * <p>256-bit vectors throughout: on AVX-512 parts that split 512-bit operations (AMD Zen 4) nothing is lost,

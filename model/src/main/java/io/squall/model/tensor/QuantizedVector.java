@@ -33,6 +33,8 @@ final class QuantizedVector {
     float[] scale = new float[0];
     /** Per block of 32: scale * sum of its q (for the weights' offsets and mins, applied per block). */
     float[] blockSum = new float[0];
+    /** Per block of 32: the sum of its q, exact (0 for a non-finite block). */
+    int[] qSum = new int[0];
 
     /** Quantizes x[offset..offset+n), n a multiple of 32. */
     void quantize(float[] x, int offset, int n) {
@@ -42,6 +44,7 @@ final class QuantizedVector {
             pairs = new int[n / 2];
             scale = new float[blocks];
             blockSum = new float[blocks];
+            qSum = new int[blocks];
         }
         for (int b = 0; b < blocks; b++) {
             int from = offset + 32 * b;
@@ -56,6 +59,7 @@ final class QuantizedVector {
                 java.util.Arrays.fill(q, 32 * b, 32 * b + 32, (short) 0);
                 java.util.Arrays.fill(pairs, 16 * b, 16 * b + 16, 0);
                 scale[b] = blockSum[b] = Float.NaN;
+                qSum[b] = 0;
                 continue;
             }
             float d = amax / 127;
@@ -78,6 +82,7 @@ final class QuantizedVector {
             }
             scale[b] = d;
             blockSum[b] = d * sum;
+            qSum[b] = sum;
         }
     }
 }

@@ -46,6 +46,51 @@ class SyntheticReferenceTest {
         "q5_k_m, 1e-5"
     })
     void engineMatchesReference(String type, double tolerance) throws IOException {
+        Path file = write(type);
+        try (LlamaModel model = LlamaModel.load(file, null);
+                GGUFFile f = GGUFFile.open(file)) {
+            check(model, f, type, tolerance);
+        }
+    }
+
+    /**
+     * Q4_0 repacked for the CPU engine (an engine with 8-bit x repacks the model's Q4_0 matrices; the float-x engines
+     * then still read the original bytes, whose pages were released): the prompt, batched products of float x on the
+     * copy, gives the reference's last logits within the classifier's 8-bit rounding of x, and its argmax; the float-x
+     * checks above still hold.
+     */
+    @org.junit.jupiter.api.Test
+    void repackedQ4_0PrefillMatchesReference() throws IOException {
+        Path file = write("q4_0");
+        try (LlamaModel model = LlamaModel.load(file, null);
+                GGUFFile f = GGUFFile.open(file)) {
+            CpuEngine engine = new CpuEngine(model, 64, true);
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    CpuEngine.REPACK_Q4_0_DEFAULT, "-Dsquall.matvec.repack=false: nothing repacked");
+            int[] prompt = new int[21]; // one chunk: tiles of 8, 8, 4 and 1 vectors
+            for (int i = 0; i < prompt.length; i++) {
+                prompt[i] = (i * 97 + 5) % model.config().vocabSize();
+            }
+            float[] logits = engine.prefill(prompt, 0, prompt.length, 0).clone();
+            DoubleReference ref = DoubleReference.fromGGUF(f, 64);
+            double[] expected = null;
+            for (int pos = 0; pos < prompt.length; pos++) {
+                expected = ref.forward(prompt[pos], pos);
+            }
+            double worst = 0, scale = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(logits[i] - expected[i]));
+                scale = Math.max(scale, Math.abs(expected[i]));
+            }
+            // the layers' batched products take float x (float rounding only); the classifier after the last token is
+            // a matvec with 8-bit x, which moves logits by ~0.5% here: a wrong layout would move them by ~100%
+            assertTrue(worst <= 2e-2 * scale, "repacked prefill: largest difference " + worst + " x " + scale);
+            assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits));
+            check(model, f, "q4_0 after repacking", 1e-5);
+        }
+    }
+
+    private Path write(String type) throws IOException {
         SyntheticModel.Spec spec = new SyntheticModel.Spec(
                 "test",
                 256,
@@ -63,8 +108,11 @@ class SyntheticReferenceTest {
         try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
             SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 7, file, s -> {});
         }
-        try (LlamaModel model = LlamaModel.load(file, null);
-                GGUFFile f = GGUFFile.open(file)) {
+        return file;
+    }
+
+    private static void check(LlamaModel model, GGUFFile f, String type, double tolerance) {
+        {
             LlamaConfig c = model.config();
             assertEquals(2, c.kvHeads());
             assertEquals(500000f, c.ropeBase());

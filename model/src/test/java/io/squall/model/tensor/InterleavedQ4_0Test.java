@@ -1,0 +1,217 @@
+package io.squall.model.tensor;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Q4_0 repacked into 16-row interleaved groups ({@link InterleavedQ4_0}, {@link WeightMatrix#repacked}): matvec
+ * against a double-precision reference on the same 8-bit quantized x (and the unrepacked integer path), matmul
+ * against the reference on float x, for row counts that are and are not multiples of the group, row ranges that
+ * cut groups, batches with and without a tail of four, and 1 to 3 threads.
+ */
+class InterleavedQ4_0Test {
+    private static final int DEFAULT_THREADS = Threads.count();
+    private static final int[] ROWS = {1, 15, 16, 17, 103};
+
+    @AfterAll
+    static void restoreThreads() {
+        Threads.resize(DEFAULT_THREADS);
+    }
+
+    private static WeightMatrix q4_0(Arena arena, int rows, int cols, long seed, double[][] reference) {
+        MemorySegment data = Quantizer.quantize(GGMLType.Q4_0, TensorTestData.weights(rows * cols, seed));
+        reference[0] = ScalarReference.decode(GGMLType.Q4_0, data, (long) rows * cols);
+        return WeightMatrix.of("blk.0.ffn_up", GGMLType.Q4_0, data, rows, cols)
+                .withQuantizedActivations()
+                .repacked(arena);
+    }
+
+    @Test
+    void repackedMatvecMatchesTheReferenceOnQuantizedXForEveryRowCountAndRange() {
+        try (Arena arena = Arena.ofShared()) {
+            for (int threads : new int[] {1, 2, 3}) {
+                Threads.resize(threads);
+                for (int cols : new int[] {32, 256, 2048}) {
+                    for (int rows : ROWS) {
+                        double[][] ref = new double[1][];
+                        WeightMatrix m = q4_0(arena, rows, cols, 31L * rows + cols, ref);
+                        double[] wd = ref[0];
+                        assertTrue(m.readsRepackedCopy(), "a repacked Q4_0 matrix with 8-bit x reads the copy");
+                        WeightMatrix plain = WeightMatrix.of("p", GGMLType.Q4_0, quantized(m, rows, cols), rows, cols)
+                                .withQuantizedActivations();
+                        float[] x = TensorTestData.gaussian(cols + 3, cols + rows + threads);
+                        for (int i = 0; i < cols; i += 97) {
+                            x[3 + i] *= 20; // outliers, as real activations have
+                        }
+                        float[] out = new float[rows + 2];
+                        m.matvec(x, 3, out, 1, 0, rows);
+                        float[] unrepacked = new float[rows];
+                        plain.matvec(x, 3, unrepacked, 0, 0, rows);
+                        QuantizedVector q = new QuantizedVector();
+                        q.quantize(x, 3, cols);
+                        int from = rows / 3; // cuts the first group unless rows < 3
+                        int to = rows - rows / 5;
+                        float[] range = new float[rows];
+                        Arrays.fill(range, -7f);
+                        m.matvec(Arrays.copyOfRange(x, 3, 3 + cols), 0, range, 0, from, to);
+                        assertEquals(0f, out[0], "nothing written before the output offset");
+                        assertEquals(0f, out[rows + 1], "nothing written after the rows");
+                        for (int r = 0; r < rows; r++) {
+                            String what = "rows " + rows + " cols " + cols + " threads " + threads + " row " + r;
+                            double exact = 0;
+                            double abs = 0;
+                            for (int i = 0; i < cols; i++) {
+                                double xi = (double) q.scale[i / 32] * q.q[i];
+                                exact += wd[r * cols + i] * xi;
+                                abs += Math.abs(wd[r * cols + i] * xi);
+                            }
+                            assertEquals(exact, out[1 + r], 3e-6 * abs + 1e-6, what + " (against the quantized x)");
+                            // the unrepacked kernel subtracts 8 sum(x) per block in float, after the sum: it cancels
+                            assertEquals(
+                                    unrepacked[r], out[1 + r], 3e-5 * abs + 1e-6, what + " (unrepacked path) " + abs);
+                            assertEquals(
+                                    r >= from && r < to ? out[1 + r] : -7f,
+                                    range[r],
+                                    1e-6 * abs,
+                                    what + " (range " + from + ".." + to + ")");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The file's bytes of a matrix (repacked matrices keep them for dotRow and dequantizeRow). */
+    private static MemorySegment quantized(WeightMatrix m, int rows, int cols) {
+        float[] row = new float[cols];
+        float[] all = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            m.dequantizeRow(r, row, 0);
+            System.arraycopy(row, 0, all, r * cols, cols);
+        }
+        return Quantizer.quantize(GGMLType.Q4_0, all); // Q4_0 of Q4_0-decoded values gives the same blocks back
+    }
+
+    @Test
+    void repackedMatmulMatchesTheReferenceOnFloatXForEveryBatch() {
+        try (Arena arena = Arena.ofShared()) {
+            for (int threads : new int[] {1, 2, 3}) {
+                Threads.resize(threads);
+                for (int rows : new int[] {17, 103, 16}) {
+                    int cols = rows == 17 ? 800 : 256; // 800: decoded in chunks of 256 columns and a tail of 32
+                    double[][] ref = new double[1][];
+                    WeightMatrix m = q4_0(arena, rows, cols, 5L * rows, ref);
+                    for (int batch : new int[] {2, 3, 4, 5, 9, 33}) {
+                        float[] x = TensorTestData.gaussian(batch * cols, batch + threads);
+                        float[] out = new float[batch * rows];
+                        m.matmul(x, batch, out);
+                        for (int b = 0; b < batch; b++) {
+                            for (int r = 0; r < rows; r++) {
+                                double exact = ScalarReference.dot(ref[0], r * cols, x, b * cols, cols);
+                                double abs = ScalarReference.absDot(ref[0], r * cols, x, b * cols, cols);
+                                assertEquals(
+                                        exact,
+                                        out[b * rows + r],
+                                        2e-6 * abs + 1e-6,
+                                        "rows " + rows + " threads " + threads + " batch " + batch + " b " + b + " row "
+                                                + r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Quants 15 times x = +-127 over whole half blocks: the 16-bit lane sums reach +-16 * 15 * 127 without wrapping. */
+    @Test
+    void extremeQuantsAndActivationsDoNotOverflowTheSixteenBitLanes() {
+        int rows = 20;
+        int cols = 512;
+        float[] x = new float[cols];
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < cols; i++) { // high halves all +1 (even blocks) or all -1 (odd): 16 equal products
+            x[i] = i % 32 >= 16 ? (i / 32 % 2 == 0 ? 1f : -1f) : (i % 3 == 0 ? -1f : 1f);
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < cols; i++) { // the block's max is -8 d (quant 0); the others 7 d (quant 15) or -8 d
+                boolean aligned = r % 2 == 0;
+                w[r * cols + i] = i % 32 == 0 ? -8f : (aligned == x[i] > 0 ? 7f : -8f);
+            }
+        }
+        MemorySegment data = Quantizer.quantize(GGMLType.Q4_0, w);
+        double[] wd = ScalarReference.decode(GGMLType.Q4_0, data, (long) rows * cols);
+        try (Arena arena = Arena.ofShared()) {
+            WeightMatrix m = WeightMatrix.of("w", GGMLType.Q4_0, data, rows, cols)
+                    .withQuantizedActivations()
+                    .repacked(arena);
+            float[] out = new float[rows];
+            m.matvec(x, out, 0);
+            QuantizedVector q = new QuantizedVector();
+            q.quantize(x, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                double exact = 0;
+                double abs = 0;
+                for (int i = 0; i < cols; i++) {
+                    double xi = (double) q.scale[i / 32] * q.q[i];
+                    exact += wd[r * cols + i] * xi;
+                    abs += Math.abs(wd[r * cols + i] * xi);
+                }
+                assertEquals(exact, out[r], 3e-6 * abs + 1e-6, "row " + r);
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteActivationsGiveNonFiniteResults() {
+        try (Arena arena = Arena.ofShared()) {
+            double[][] ref = new double[1][];
+            WeightMatrix m = q4_0(arena, 18, 256, 9, ref);
+            float[] x = TensorTestData.gaussian(256, 2);
+            float[] out = new float[18];
+            x[40] = Float.NaN;
+            m.matvec(x, out, 0);
+            for (float v : out) {
+                assertTrue(Float.isNaN(v), "NaN in x: " + v);
+            }
+            x[40] = Float.POSITIVE_INFINITY;
+            m.matvec(x, out, 0);
+            for (float v : out) {
+                assertFalse(Float.isFinite(v), "Inf in x: " + v);
+            }
+        }
+    }
+
+    @Test
+    void onlyQ4_0IsRepackedAndFloatActivationsKeepTheOriginalPath() {
+        try (Arena arena = Arena.ofShared()) {
+            for (GGMLType type : new GGMLType[] {GGMLType.Q8_0, GGMLType.Q4_K, GGMLType.Q6_K}) {
+                WeightMatrix m = WeightMatrix.of(
+                                "w", type, Quantizer.quantize(type, TensorTestData.weights(4 * 256, 1)), 4, 256)
+                        .withQuantizedActivations();
+                assertSame(m, m.repacked(arena), type + " is not repacked");
+            }
+            double[][] ref = new double[1][];
+            WeightMatrix m = q4_0(arena, 40, 256, 3, ref);
+            assertSame(m, m.repacked(arena), "repacking twice copies once");
+            WeightMatrix exact = m.withFloatActivations();
+            assertFalse(exact.readsRepackedCopy(), "float x reads the original bytes");
+            assertTrue(exact.withQuantizedActivations().readsRepackedCopy(), "the copy is kept for 8-bit x");
+            float[] x = TensorTestData.gaussian(256, 4);
+            float[] out = new float[40];
+            exact.matvec(x, out, 0);
+            for (int r = 0; r < 40; r++) {
+                assertEquals(exact.dotRow(r, x, 0), out[r], 1e-6 * ScalarReference.absDot(ref[0], r * 256, x, 0, 256));
+            }
+        }
+    }
+}
