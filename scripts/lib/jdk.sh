@@ -42,3 +42,15 @@ squall_find_jdk() {
   } >&2
   exit 1
 }
+
+# The LD_PRELOAD value for a Squall JVM: HotSpot's signal chaining (libjsig) first, so an OpenCL driver that compiles
+# kernels with LLVM in-process (PoCL, Mesa) cannot put its SIGSEGV handler in front of the JVM's (two Java threads
+# faulting at once, as at a safepoint, then kill the JVM). See io.squall.backend.opencl.driver.DriverEnvironment.
+squall_jsig_preload() {
+  local jsig="$JAVA_HOME/lib/libjsig.so"
+  if [[ -f "$jsig" ]]; then
+    printf '%s' "$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
+  else
+    printf '%s' "${LD_PRELOAD:-}"
+  fi
+}

@@ -1,10 +1,15 @@
 package io.squall.backend.opencl.driver;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -17,6 +22,13 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * never need it: the JIT guards every integer division (see {@code io.squall.jit.passes.SafeArithmetic}). A value the
  * user set is kept. The variable is set in libc's environment because PoCL reads it with getenv, and
  * {@link System#getenv} is a copy taken at JVM start.
+ *
+ * <p>SIGSEGV cannot be handled that way: PoCL and Mesa compile kernels in-process with LLVM, which installs its own
+ * SIGSEGV handler (one-shot, {@code SA_RESETHAND}) in front of HotSpot's, and HotSpot takes SIGSEGV in normal operation
+ * (implicit null checks, safepoint polls). Two Java threads faulting at once while LLVM's handler is in front kill the
+ * JVM without an error report (seen in MatMatTest on PoCL). HotSpot's signal chaining ({@code libjsig}, preloaded)
+ * keeps the JVM's handler first: Squall's scripts and tests preload it, and {@link #prepare} warns a process that
+ * does not.
  */
 public final class DriverEnvironment {
     static final String POCL_SIGFPE_HANDLER = "POCL_SIGFPE_HANDLER";
@@ -39,6 +51,31 @@ public final class DriverEnvironment {
             // No libc symbols (not Linux/glibc): the driver's default stays, and is reported nowhere else.
             System.err.println("squall: could not set " + POCL_SIGFPE_HANDLER + "=0 before loading OpenCL (" + e + ")");
         }
+        String missing = missingSignalChaining(Path.of("/proc/self/maps"), Path.of(System.getProperty("java.home")));
+        if (missing != null) {
+            System.err.println("squall: " + missing);
+        }
+    }
+
+    /**
+     * Why this JVM is exposed to the OpenCL drivers' signal handlers, or null when it is not: HotSpot's libjsig is
+     * preloaded (it appears in {@code maps}), or this is not a Linux JVM that ships libjsig.
+     */
+    static String missingSignalChaining(Path maps, Path javaHome) {
+        Path jsig = javaHome.resolve("lib").resolve("libjsig.so");
+        if (!Files.isReadable(maps) || !Files.exists(jsig)) {
+            return null;
+        }
+        try (Stream<String> lines = Files.lines(maps)) {
+            if (lines.anyMatch(line -> line.endsWith("/libjsig.so"))) {
+                return null;
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+        return "the JVM runs without signal chaining: an OpenCL driver that compiles with LLVM in-process (PoCL, Mesa)"
+                + " can then crash it; start java with LD_PRELOAD=" + jsig + " (scripts/llama, scripts/tornado and the"
+                + " tests do)";
     }
 
     /** libc's getenv (the live environment, not the JVM's copy); null when unset. */
