@@ -55,6 +55,7 @@ for dev in $devices; do
   cp "$work/compile.txt" "$results"
   while true; do
     rc=0
+    LD_PRELOAD="$java_home/lib/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}" \
     "$java_home/bin/java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Xss8m -Dsquall.device="$dev" \
       -cp "$hcp" Harness run "$work/classes" "$work/src" "$results" > "$work/log-$dev.txt" 2>&1 || rc=$?
     [[ $rc -eq 0 ]] && break
