@@ -174,16 +174,17 @@ final class JvmWorkGroup implements KernelContext.WorkGroup {
             wakeWarp(warp);
             return slots;
         }
-        // Paired with barrier() and finished(): each counts itself in, then reads the other's count.
-        if (warpGeneration.get(warp) == waitingFor) {
-            if (warpFinished.get(warp) > 0) {
-                divergedInWarp(warpFinished.get(warp) - 1, count);
-                throw new Aborted();
-            }
-            if (groupWaiting.get(warp) > 0) {
-                mismatched(warp);
-                throw new Aborted();
-            }
+        // Paired with barrier() and finished(): each counts itself in, then reads the other's count. The generation is
+        // read again after: a lane that finished (or waits at the group barrier) after passing this exchange had
+        // advanced it first, so only a lane that never reached this exchange is seen with it still open.
+        int finishedItem = warpFinished.get(warp);
+        if (finishedItem > 0 && warpGeneration.get(warp) == waitingFor) {
+            divergedInWarp(finishedItem - 1, count);
+            throw new Aborted();
+        }
+        if (groupWaiting.get(warp) > 0 && warpGeneration.get(warp) == waitingFor) {
+            mismatched(warp);
+            throw new Aborted();
         }
         while (warpGeneration.get(warp) == waitingFor && failure.get() == null) {
             LockSupport.park(this);

@@ -528,6 +528,43 @@ class WarpCollectivesTest {
         }
     }
 
+    /** One simdSum per lane, lane 0 writing its warp's total: a lane finishes right after the warp's only exchange. */
+    static void simdSumOnce(KernelContext ctx, FloatArray in, FloatArray out) {
+        float sum = ctx.simdSum(in.get(ctx.globalIdx));
+        if (ctx.localIdx == 0) {
+            out.set(ctx.groupIdx, sum);
+        }
+    }
+
+    @Test
+    void aLaneThatFinishesAfterTheExchangeIsNoDivergence() {
+        // The last lane to arrive completes the exchange and may finish before a lane that arrived earlier has
+        // checked for finished lanes; that lane once reported a divergence (TornadoVM's testIrregularSizes, about one
+        // launch in seven of 2,049 groups; this test failed 2 runs of 2 before the fix). 30 launches, each must run and
+        // sum right.
+        int groups = 2049, local = 32;
+        FloatArray in = new FloatArray(groups * local);
+        for (int i = 0; i < in.getSize(); i++) {
+            in.set(i, i % 7);
+        }
+        for (int launch = 0; launch < 30; launch++) {
+            FloatArray out = new FloatArray(groups);
+            run(
+                    "simdSumOnce" + launch,
+                    (Task3<KernelContext, FloatArray, FloatArray>) WarpCollectivesTest::simdSumOnce,
+                    new Object[] {new KernelContext(), in, out},
+                    groups * local,
+                    local);
+            for (int g = 0; g < groups; g++) {
+                float sum = 0;
+                for (int j = g * local; j < (g + 1) * local; j++) {
+                    sum += in.get(j);
+                }
+                assertEquals(sum, out.get(g), "launch " + launch + ", group " + g);
+            }
+        }
+    }
+
     @Test
     void simdOperationsActOnGroupsOf32ConsecutiveWorkItems() {
         int groups = 3, local = 48; // per group: one SIMD group of 32 and one of 16
