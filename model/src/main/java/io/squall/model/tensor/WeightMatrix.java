@@ -123,14 +123,52 @@ public final class WeightMatrix {
      */
     public WeightMatrix repacked(Arena arena) {
         Objects.requireNonNull(arena, "arena");
-        if (type != GGMLType.Q4_0 || interleaved != null) {
+        if (!repacks(type) || interleaved != null) {
             return this;
         }
-        MemorySegment copy = OffHeap.allocate(InterleavedQ4_0.byteSize(rows, cols), arena);
-        Threads.parallelRanges(
-                InterleavedQ4_0.groups(rows),
-                (worker, start, end) -> InterleavedQ4_0.repack(data, rows, cols, copy, start, end));
+        MemorySegment copy = OffHeap.allocate(
+                type == GGMLType.Q4_K
+                        ? InterleavedQ4_K.byteSize(rows, cols)
+                        : InterleavedQ4_0.byteSize(rows, cols),
+                arena);
+        Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> repackGroups(copy, start, end));
         return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, copy);
+    }
+
+    /** Whether {@link #repacked} copies matrices of {@code type}: Q4_0 and Q4_K. */
+    static boolean repacks(GGMLType type) {
+        return type == GGMLType.Q4_0 || type == GGMLType.Q4_K;
+    }
+
+    private void repackGroups(MemorySegment copy, int g0, int g1) {
+        if (type == GGMLType.Q4_K) {
+            InterleavedQ4_K.repack(data, rows, cols, copy, g0, g1);
+        } else {
+            InterleavedQ4_0.repack(data, rows, cols, copy, g0, g1);
+        }
+    }
+
+    /** Bytes of a group of 16 rows in the interleaved copy. */
+    private long groupBytes() {
+        return type == GGMLType.Q4_K ? InterleavedQ4_K.groupBytes(cols) : InterleavedQ4_0.groupBytes(cols);
+    }
+
+    /** The 16 rows of interleaved group g times the quantized x, into out[o..o+16). */
+    private void groupDot(int g, long groupBytes, QuantizedVector xq, float[] out, int o) {
+        if (type == GGMLType.Q4_K) {
+            InterleavedQ4_K.dot16(interleaved, g * groupBytes, xq, cols, out, o);
+        } else {
+            InterleavedQ4_0.dot16(interleaved, g * groupBytes, xq, cols, out, o);
+        }
+    }
+
+    /** Columns [c0, c1) of interleaved group g decoded column-major (InterleavedQ4_0.decode16's layout) into w. */
+    private void groupDecode(int g, long groupBytes, int c0, int c1, float[] w) {
+        if (type == GGMLType.Q4_K) {
+            InterleavedQ4_K.decode16(interleaved, g * groupBytes, c0 / 256, c1 / 256, w);
+        } else {
+            InterleavedQ4_0.decode16(interleaved, g * groupBytes, c0 / 32, c1 / 32, w);
+        }
     }
 
     /** Whether {@link #repacked} made a copy that this matrix's products read (repacked, quantized activations). */
@@ -278,14 +316,14 @@ public final class WeightMatrix {
             return;
         }
         int first = rowStart / InterleavedQ4_0.ROWS;
-        long groupBytes = InterleavedQ4_0.groupBytes(cols);
+        long groupBytes = groupBytes();
         for (int g = first + u0; g < first + u1; g++) {
             int r0 = g * InterleavedQ4_0.ROWS;
             if (r0 >= rowStart && r0 + InterleavedQ4_0.ROWS <= rowEnd) {
-                InterleavedQ4_0.dot16(interleaved, g * groupBytes, xq, cols, out, outOffset + r0);
+                groupDot(g, groupBytes, xq, out, outOffset + r0);
             } else { // a group cut by the range or the matrix's end: only its rows in the range are written
                 float[] s = GROUP_SCRATCH.get();
-                InterleavedQ4_0.dot16(interleaved, g * groupBytes, xq, cols, s, 0);
+                groupDot(g, groupBytes, xq, s, 0);
                 for (int r = Math.max(r0, rowStart); r < Math.min(r0 + InterleavedQ4_0.ROWS, rowEnd); r++) {
                     out[outOffset + r] = s[r - r0];
                 }
@@ -311,7 +349,7 @@ public final class WeightMatrix {
             s = new float[n * batch];
             GROUP_SCRATCH.set(s);
         }
-        long groupBytes = InterleavedQ4_0.groupBytes(cols);
+        long groupBytes = groupBytes();
         for (int g = u0; g < u1; g++) {
             int r0 = g * n;
             boolean whole = r0 + n <= rows;
@@ -321,7 +359,7 @@ public final class WeightMatrix {
             int stride = whole ? rows : n;
             for (int c0 = 0; c0 < cols; c0 += chunk) { // a chunk of the decoded group stays in L1 for the batch
                 int c1 = Math.min(cols, c0 + chunk);
-                InterleavedQ4_0.decode16(interleaved, g * groupBytes, c0 / 32, c1 / 32, w);
+                groupDecode(g, groupBytes, c0, c1, w);
                 for (int h = 0; h < n; h += VectorDots.L) {
                     for (int t = 0; t < batch; ) {
                         int width = InterleavedQ4_0.tileWidth(batch - t);
@@ -415,9 +453,9 @@ public final class WeightMatrix {
         WeightMatrix quantized = exact.withQuantizedActivations();
         WeightMatrix repacked = quantized.repacked(Arena.ofAuto());
         if (repacked != quantized) { // the repack itself, so that a model's repack at engine start runs compiled
-            MemorySegment copy = Arena.ofAuto().allocate(InterleavedQ4_0.byteSize(rows, cols));
+            MemorySegment copy = repacked.interleaved;
             for (int r = 0; r < rounds; r++) {
-                InterleavedQ4_0.repack(exact.data, rows, cols, copy, 0, InterleavedQ4_0.groups(rows));
+                repacked.repackGroups(copy, 0, InterleavedQ4_0.groups(rows));
             }
         }
         float[] out = new float[13 * rows];
