@@ -229,43 +229,60 @@ final class InterleavedQ4_K {
      * (d sc and dmin m are exact in float). The layout {@link InterleavedQ4_0#outer8} and its siblings read.
      */
     static void decode16(MemorySegment w, long base, int s0, int s1, float[] dst) {
+        float[] factors = FACTORS.get();
         for (int s = s0; s < s1; s++) {
             long so = base + (long) s * SUPER_BYTES;
-            FloatVector d0 = FloatVector.fromMemorySegment(F, w, so, LE);
-            FloatVector d1 = FloatVector.fromMemorySegment(F, w, so + 32, LE);
-            FloatVector dm0 = FloatVector.fromMemorySegment(F, w, so + 64, LE);
-            FloatVector dm1 = FloatVector.fromMemorySegment(F, w, so + 96, LE);
-            for (int g = 0; g < 4; g++) {
-                long sc = so + SCALES + 32 * g;
-                long mn = so + MINS + 32 * g;
-                ShortVector scLo = sixBits(w, sc);
-                ShortVector scHi = sixBits(w, sc + 16);
-                ShortVector mnLo = sixBits(w, mn);
-                ShortVector mnHi = sixBits(w, mn + 16);
-                FloatVector scLo0 = d0.mul((FloatVector) scLo.convertShape(S2F, F, 0));
-                FloatVector scLo1 = d1.mul((FloatVector) scLo.convertShape(S2F, F, 1));
-                FloatVector scHi0 = d0.mul((FloatVector) scHi.convertShape(S2F, F, 0));
-                FloatVector scHi1 = d1.mul((FloatVector) scHi.convertShape(S2F, F, 1));
-                FloatVector mLo0 = dm0.mul((FloatVector) mnLo.convertShape(S2F, F, 0));
-                FloatVector mLo1 = dm1.mul((FloatVector) mnLo.convertShape(S2F, F, 1));
-                FloatVector mHi0 = dm0.mul((FloatVector) mnHi.convertShape(S2F, F, 0));
-                FloatVector mHi1 = dm1.mul((FloatVector) mnHi.convertShape(S2F, F, 1));
-                for (int p = 0; p < 16; p++) {
-                    ShortVector v = ShortVector.fromMemorySegment(S, w, so + QUANTS + 512 * g + 32 * p, LE);
-                    int c = 16 * (256 * (s - s0) + 64 * g + 2 * p); // column 2p of sub-block 2g; 2g + 1 at c + 512
-                    ShortVector q0 = v.and((short) 0x0F);
-                    ShortVector q1 = v.lanewise(LSHR, 8).and((short) 0x0F);
-                    ShortVector q32 = v.lanewise(LSHR, 4).and((short) 0x0F);
-                    ShortVector q33 = v.lanewise(LSHR, 12);
-                    ((FloatVector) q0.convertShape(S2F, F, 0)).mul(scLo0).sub(mLo0).intoArray(dst, c);
-                    ((FloatVector) q0.convertShape(S2F, F, 1)).mul(scLo1).sub(mLo1).intoArray(dst, c + 8);
-                    ((FloatVector) q1.convertShape(S2F, F, 0)).mul(scLo0).sub(mLo0).intoArray(dst, c + 16);
-                    ((FloatVector) q1.convertShape(S2F, F, 1)).mul(scLo1).sub(mLo1).intoArray(dst, c + 24);
-                    ((FloatVector) q32.convertShape(S2F, F, 0)).mul(scHi0).sub(mHi0).intoArray(dst, c + 512);
-                    ((FloatVector) q32.convertShape(S2F, F, 1)).mul(scHi1).sub(mHi1).intoArray(dst, c + 520);
-                    ((FloatVector) q33.convertShape(S2F, F, 0)).mul(scHi0).sub(mHi0).intoArray(dst, c + 528);
-                    ((FloatVector) q33.convertShape(S2F, F, 1)).mul(scHi1).sub(mHi1).intoArray(dst, c + 536);
-                }
+            factors(w, so, factors);
+            decodeSuper(w, so, factors, dst, 16 * 256 * (s - s0));
+        }
+    }
+
+    /** Per thread: {@link #decode16}'s d sc (floats 0..127) and dmin m (128..255), 16 rows per sub-block. */
+    private static final ThreadLocal<float[]> FACTORS = ThreadLocal.withInitial(() -> new float[256]);
+
+    /** factors[16 j + r] = d sc_j and factors[128 + 16 j + r] = dmin m_j of row r (exact in float). */
+    private static void factors(MemorySegment w, long so, float[] factors) {
+        FloatVector d0 = FloatVector.fromMemorySegment(F, w, so, LE);
+        FloatVector d1 = FloatVector.fromMemorySegment(F, w, so + 32, LE);
+        FloatVector dm0 = FloatVector.fromMemorySegment(F, w, so + 64, LE);
+        FloatVector dm1 = FloatVector.fromMemorySegment(F, w, so + 96, LE);
+        for (int j = 0; j < 8; j++) {
+            ShortVector sc = sixBits(w, so + SCALES + 16 * j);
+            ShortVector mn = sixBits(w, so + MINS + 16 * j);
+            d0.mul((FloatVector) sc.convertShape(S2F, F, 0)).intoArray(factors, 16 * j);
+            d1.mul((FloatVector) sc.convertShape(S2F, F, 1)).intoArray(factors, 16 * j + 8);
+            dm0.mul((FloatVector) mn.convertShape(S2F, F, 0)).intoArray(factors, 128 + 16 * j);
+            dm1.mul((FloatVector) mn.convertShape(S2F, F, 1)).intoArray(factors, 128 + 16 * j + 8);
+        }
+    }
+
+    /** One super-block's quants times {@link #factors}, into dst from {@code at} (column-major, 16 rows per column). */
+    private static void decodeSuper(MemorySegment w, long so, float[] factors, float[] dst, int at) {
+        for (int g = 0; g < 4; g++) {
+            int lo = 16 * 2 * g; // factors of sub-block 2g; 2g + 1 at lo + 16
+            FloatVector scLo0 = FloatVector.fromArray(F, factors, lo);
+            FloatVector scLo1 = FloatVector.fromArray(F, factors, lo + 8);
+            FloatVector scHi0 = FloatVector.fromArray(F, factors, lo + 16);
+            FloatVector scHi1 = FloatVector.fromArray(F, factors, lo + 24);
+            FloatVector mLo0 = FloatVector.fromArray(F, factors, 128 + lo);
+            FloatVector mLo1 = FloatVector.fromArray(F, factors, 128 + lo + 8);
+            FloatVector mHi0 = FloatVector.fromArray(F, factors, 128 + lo + 16);
+            FloatVector mHi1 = FloatVector.fromArray(F, factors, 128 + lo + 24);
+            for (int p = 0; p < 16; p++) {
+                ShortVector v = ShortVector.fromMemorySegment(S, w, so + QUANTS + 512 * g + 32 * p, LE);
+                int c = at + 16 * (64 * g + 2 * p); // column 2p of sub-block 2g; 2g + 1 at c + 512
+                ShortVector q0 = v.and((short) 0x0F);
+                ShortVector q1 = v.lanewise(LSHR, 8).and((short) 0x0F);
+                ShortVector q32 = v.lanewise(LSHR, 4).and((short) 0x0F);
+                ShortVector q33 = v.lanewise(LSHR, 12);
+                ((FloatVector) q0.convertShape(S2F, F, 0)).mul(scLo0).sub(mLo0).intoArray(dst, c);
+                ((FloatVector) q0.convertShape(S2F, F, 1)).mul(scLo1).sub(mLo1).intoArray(dst, c + 8);
+                ((FloatVector) q1.convertShape(S2F, F, 0)).mul(scLo0).sub(mLo0).intoArray(dst, c + 16);
+                ((FloatVector) q1.convertShape(S2F, F, 1)).mul(scLo1).sub(mLo1).intoArray(dst, c + 24);
+                ((FloatVector) q32.convertShape(S2F, F, 0)).mul(scHi0).sub(mHi0).intoArray(dst, c + 512);
+                ((FloatVector) q32.convertShape(S2F, F, 1)).mul(scHi1).sub(mHi1).intoArray(dst, c + 520);
+                ((FloatVector) q33.convertShape(S2F, F, 0)).mul(scHi0).sub(mHi0).intoArray(dst, c + 528);
+                ((FloatVector) q33.convertShape(S2F, F, 1)).mul(scHi1).sub(mHi1).intoArray(dst, c + 536);
             }
         }
     }

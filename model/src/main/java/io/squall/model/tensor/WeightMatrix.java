@@ -126,48 +126,53 @@ public final class WeightMatrix {
         if (!repacks(type) || interleaved != null) {
             return this;
         }
-        MemorySegment copy = OffHeap.allocate(
-                type == GGMLType.Q4_K
-                        ? InterleavedQ4_K.byteSize(rows, cols)
-                        : InterleavedQ4_0.byteSize(rows, cols),
-                arena);
+        long bytes = switch (type) {
+            case Q4_K -> InterleavedQ4_K.byteSize(rows, cols);
+            case Q6_K -> InterleavedQ6_K.byteSize(rows, cols);
+            default -> InterleavedQ4_0.byteSize(rows, cols);
+        };
+        MemorySegment copy = OffHeap.allocate(bytes, arena);
         Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> repackGroups(copy, start, end));
         return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, copy);
     }
 
-    /** Whether {@link #repacked} copies matrices of {@code type}: Q4_0 and Q4_K. */
+    /** Whether {@link #repacked} copies matrices of {@code type}: Q4_0, Q4_K and Q6_K (the types of Q4_K_M files). */
     static boolean repacks(GGMLType type) {
-        return type == GGMLType.Q4_0 || type == GGMLType.Q4_K;
+        return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K;
     }
 
     private void repackGroups(MemorySegment copy, int g0, int g1) {
-        if (type == GGMLType.Q4_K) {
-            InterleavedQ4_K.repack(data, rows, cols, copy, g0, g1);
-        } else {
-            InterleavedQ4_0.repack(data, rows, cols, copy, g0, g1);
+        switch (type) {
+            case Q4_K -> InterleavedQ4_K.repack(data, rows, cols, copy, g0, g1);
+            case Q6_K -> InterleavedQ6_K.repack(data, rows, cols, copy, g0, g1);
+            default -> InterleavedQ4_0.repack(data, rows, cols, copy, g0, g1);
         }
     }
 
     /** Bytes of a group of 16 rows in the interleaved copy. */
     private long groupBytes() {
-        return type == GGMLType.Q4_K ? InterleavedQ4_K.groupBytes(cols) : InterleavedQ4_0.groupBytes(cols);
+        return switch (type) {
+            case Q4_K -> InterleavedQ4_K.groupBytes(cols);
+            case Q6_K -> InterleavedQ6_K.groupBytes(cols);
+            default -> InterleavedQ4_0.groupBytes(cols);
+        };
     }
 
     /** The 16 rows of interleaved group g times the quantized x, into out[o..o+16). */
     private void groupDot(int g, long groupBytes, QuantizedVector xq, float[] out, int o) {
-        if (type == GGMLType.Q4_K) {
-            InterleavedQ4_K.dot16(interleaved, g * groupBytes, xq, cols, out, o);
-        } else {
-            InterleavedQ4_0.dot16(interleaved, g * groupBytes, xq, cols, out, o);
+        switch (type) {
+            case Q4_K -> InterleavedQ4_K.dot16(interleaved, g * groupBytes, xq, cols, out, o);
+            case Q6_K -> InterleavedQ6_K.dot16(interleaved, g * groupBytes, xq, cols, out, o);
+            default -> InterleavedQ4_0.dot16(interleaved, g * groupBytes, xq, cols, out, o);
         }
     }
 
     /** Columns [c0, c1) of interleaved group g decoded column-major (InterleavedQ4_0.decode16's layout) into w. */
     private void groupDecode(int g, long groupBytes, int c0, int c1, float[] w) {
-        if (type == GGMLType.Q4_K) {
-            InterleavedQ4_K.decode16(interleaved, g * groupBytes, c0 / 256, c1 / 256, w);
-        } else {
-            InterleavedQ4_0.decode16(interleaved, g * groupBytes, c0 / 32, c1 / 32, w);
+        switch (type) {
+            case Q4_K -> InterleavedQ4_K.decode16(interleaved, g * groupBytes, c0 / 256, c1 / 256, w);
+            case Q6_K -> InterleavedQ6_K.decode16(interleaved, g * groupBytes, c0 / 256, c1 / 256, w);
+            default -> InterleavedQ4_0.decode16(interleaved, g * groupBytes, c0 / 32, c1 / 32, w);
         }
     }
 

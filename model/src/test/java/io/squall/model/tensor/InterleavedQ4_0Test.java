@@ -192,9 +192,9 @@ class InterleavedQ4_0Test {
     }
 
     @Test
-    void q8_0AndQ6_KAreNotRepackedAndFloatActivationsKeepTheOriginalPath() {
+    void q8_0AndQ5_KAreNotRepackedAndFloatActivationsKeepTheOriginalPath() {
         try (Arena arena = Arena.ofShared()) {
-            for (GGMLType type : new GGMLType[] {GGMLType.Q8_0, GGMLType.Q6_K}) { // Q4_K: InterleavedQ4_KTest
+            for (GGMLType type : new GGMLType[] {GGMLType.Q8_0, GGMLType.Q5_K}) { // Q4_K, Q6_K: their own tests
                 WeightMatrix m = WeightMatrix.of(
                                 "w", type, Quantizer.quantize(type, TensorTestData.weights(4 * 256, 1)), 4, 256)
                         .withQuantizedActivations();

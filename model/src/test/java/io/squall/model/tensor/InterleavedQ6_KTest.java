@@ -1,0 +1,244 @@
+package io.squall.model.tensor;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Q6_K repacked into 16-row interleaved groups ({@link InterleavedQ6_K}, {@link WeightMatrix#repacked}): matvec
+ * against a double-precision reference on the same 8-bit quantized x (and against the unrepacked integer kernel),
+ * matmul against the reference on float x, for row counts that are and are not multiples of the group, row ranges that
+ * cut groups, several super-blocks and chunks, batches with tails, 1 to 3 threads, extreme quants and non-finite
+ * scales.
+ */
+class InterleavedQ6_KTest {
+    private static final int DEFAULT_THREADS = Threads.count();
+
+    @AfterAll
+    static void restoreThreads() {
+        Threads.resize(DEFAULT_THREADS);
+    }
+
+    private static WeightMatrix repacked(Arena arena, MemorySegment data, int rows, int cols) {
+        return WeightMatrix.of("blk.0.ffn_up", GGMLType.Q6_K, data, rows, cols)
+                .withQuantizedActivations()
+                .repacked(arena);
+    }
+
+    /** sum_i w_i q.scale q_i in double, and the sum of the absolute terms (for the tolerance). */
+    private static double[] referenceOnQuantizedX(double[] w, int row, QuantizedVector q, int cols) {
+        double exact = 0;
+        double abs = 0;
+        for (int i = 0; i < cols; i++) {
+            double xi = (double) q.scale[i / 32] * q.q[i];
+            exact += w[row * cols + i] * xi;
+            abs += Math.abs(w[row * cols + i] * xi);
+        }
+        return new double[] {exact, abs};
+    }
+
+    @Test
+    void repackedMatvecMatchesTheReferenceOnQuantizedXForEveryRowCountAndRange() {
+        try (Arena arena = Arena.ofShared()) {
+            for (int threads : new int[] {1, 2, 3}) {
+                Threads.resize(threads);
+                for (int cols : new int[] {256, 768, 2048}) {
+                    for (int rows : new int[] {1, 15, 16, 17, 103}) {
+                        MemorySegment data =
+                                Quantizer.quantize(GGMLType.Q6_K, TensorTestData.weights(rows * cols, 31L * rows + cols));
+                        double[] wd = ScalarReference.decode(GGMLType.Q6_K, data, (long) rows * cols);
+                        WeightMatrix m = repacked(arena, data, rows, cols);
+                        assertTrue(m.readsRepackedCopy(), "a repacked Q6_K matrix with 8-bit x reads the copy");
+                        WeightMatrix plain =
+                                WeightMatrix.of("p", GGMLType.Q6_K, data, rows, cols).withQuantizedActivations();
+                        float[] x = TensorTestData.gaussian(cols + 3, cols + rows + threads);
+                        for (int i = 0; i < cols; i += 97) {
+                            x[3 + i] *= 20; // outliers, as real activations have
+                        }
+                        float[] out = new float[rows + 2];
+                        m.matvec(x, 3, out, 1, 0, rows);
+                        float[] unrepacked = new float[rows];
+                        plain.matvec(x, 3, unrepacked, 0, 0, rows);
+                        QuantizedVector q = new QuantizedVector();
+                        q.quantize(x, 3, cols);
+                        int from = rows / 3; // cuts the first group unless rows < 3
+                        int to = rows - rows / 5;
+                        float[] range = new float[rows];
+                        Arrays.fill(range, -7f);
+                        m.matvec(Arrays.copyOfRange(x, 3, 3 + cols), 0, range, 0, from, to);
+                        assertEquals(0f, out[0], "nothing written before the output offset");
+                        assertEquals(0f, out[rows + 1], "nothing written after the rows");
+                        for (int r = 0; r < rows; r++) {
+                            String what = "rows " + rows + " cols " + cols + " threads " + threads + " row " + r;
+                            double[] ref = referenceOnQuantizedX(wd, r, q, cols);
+                            assertEquals(ref[0], out[1 + r], 3e-6 * ref[1] + 1e-6, what + " (against the quantized x)");
+                            assertEquals(unrepacked[r], out[1 + r], 3e-5 * ref[1] + 1e-6, what + " (unrepacked path)");
+                            assertEquals(
+                                    r >= from && r < to ? out[1 + r] : -7f,
+                                    range[r],
+                                    1e-6 * ref[1],
+                                    what + " (range " + from + ".." + to + ")");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void repackedMatmulMatchesTheReferenceOnFloatXForEveryBatch() {
+        try (Arena arena = Arena.ofShared()) {
+            for (int threads : new int[] {1, 2, 3}) {
+                Threads.resize(threads);
+                for (int rows : new int[] {17, 103, 16}) {
+                    int cols = rows == 17 ? 768 : 256; // 768: decoded in three chunks of 256 columns
+                    MemorySegment data = Quantizer.quantize(GGMLType.Q6_K, TensorTestData.weights(rows * cols, 5L * rows));
+                    double[] wd = ScalarReference.decode(GGMLType.Q6_K, data, (long) rows * cols);
+                    WeightMatrix m = repacked(arena, data, rows, cols);
+                    for (int batch : new int[] {2, 3, 4, 5, 9, 33}) {
+                        float[] x = TensorTestData.gaussian(batch * cols, batch + threads);
+                        float[] out = new float[batch * rows];
+                        m.matmul(x, batch, out);
+                        for (int b = 0; b < batch; b++) {
+                            for (int r = 0; r < rows; r++) {
+                                double exact = ScalarReference.dot(wd, r * cols, x, b * cols, cols);
+                                double abs = ScalarReference.absDot(wd, r * cols, x, b * cols, cols);
+                                assertEquals(
+                                        exact,
+                                        out[b * rows + r],
+                                        2e-6 * abs + 1e-6,
+                                        "rows " + rows + " threads " + threads + " batch " + batch + " b " + b + " row "
+                                                + r);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q6_K blocks written byte by byte: every ql, qh and scale byte {@code fill} (quants 63 for 0xFF: q - 32 = 31), then
+     * d (F16 bits) of row r from {@code dBits}.
+     */
+    private static MemorySegment blocks(int rows, int cols, short[] dBits, byte fill, byte scale) {
+        int supers = cols / 256;
+        MemorySegment data = Arena.ofAuto().allocate((long) rows * supers * Blocks.Q6_K_BYTES);
+        for (int r = 0; r < rows; r++) {
+            for (int s = 0; s < supers; s++) {
+                long o = (long) (r * supers + s) * Blocks.Q6_K_BYTES;
+                data.asSlice(o, 192).fill(fill);
+                data.asSlice(o + 192, 16).fill(scale);
+                data.set(Blocks.SHORT_LE, o + 208, dBits[r]);
+            }
+        }
+        return data;
+    }
+
+    /**
+     * Quants 0 (q - 32 = -32; all bytes 0) and scales -128, x = +-127 over whole sub-blocks: the 16-bit lane sums reach
+     * 8 * 32 * 127 and the ints 16 * 32 * 127 * 128 per super-block without wrapping.
+     */
+    @Test
+    void extremeQuantsAndActivationsDoNotOverflowTheLanes() {
+        int rows = 20;
+        int cols = 512;
+        short[] d = new short[rows];
+        Arrays.fill(d, Float.floatToFloat16(0.01f));
+        for (byte fill : new byte[] {0, (byte) 0xFF}) {
+            MemorySegment data = blocks(rows, cols, d, fill, (byte) -128);
+            double[] wd = ScalarReference.decode(GGMLType.Q6_K, data, (long) rows * cols);
+            float[] x = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                x[i] = i / 32 % 3 == 1 ? -1f : 1f;
+            }
+            try (Arena arena = Arena.ofShared()) {
+                WeightMatrix m = repacked(arena, data, rows, cols);
+                float[] out = new float[rows];
+                m.matvec(x, out, 0);
+                QuantizedVector q = new QuantizedVector();
+                q.quantize(x, 0, cols);
+                assertEquals(127, Math.abs(q.q[5]), "x quantizes to +-127");
+                for (int r = 0; r < rows; r++) {
+                    double[] ref = referenceOnQuantizedX(wd, r, q, cols);
+                    assertEquals(ref[0], out[r], 3e-6 * ref[1] + 1e-6, "fill " + fill + " row " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteScalesAndActivationsGiveNonFiniteResults() {
+        int rows = 18;
+        int cols = 256;
+        short[] d = new short[rows];
+        Arrays.fill(d, Float.floatToFloat16(0.01f));
+        d[3] = Float.floatToFloat16(Float.POSITIVE_INFINITY);
+        d[17] = Float.floatToFloat16(Float.NaN);
+        MemorySegment data = blocks(rows, cols, d, (byte) 0x37, (byte) 5);
+        double[] wd = ScalarReference.decode(GGMLType.Q6_K, data, (long) rows * cols);
+        try (Arena arena = Arena.ofShared()) {
+            WeightMatrix m = repacked(arena, data, rows, cols);
+            float[] x = TensorTestData.gaussian(cols, 2);
+            float[] out = new float[rows];
+            m.matvec(x, out, 0);
+            QuantizedVector q = new QuantizedVector();
+            q.quantize(x, 0, cols);
+            for (int r = 0; r < rows; r++) {
+                if (r == 3 || r == 17) {
+                    assertFalse(Float.isFinite(out[r]), "row " + r + " has a non-finite scale: " + out[r]);
+                } else {
+                    double[] ref = referenceOnQuantizedX(wd, r, q, cols);
+                    assertEquals(ref[0], out[r], 3e-6 * ref[1] + 1e-6, "row " + r);
+                }
+            }
+            float[] batchOut = new float[3 * rows];
+            m.matmul(TensorTestData.gaussian(3 * cols, 3), 3, batchOut);
+            for (int b = 0; b < 3; b++) {
+                assertFalse(Float.isFinite(batchOut[b * rows + 3]), "matmul, row 3, vector " + b);
+                assertTrue(Float.isFinite(batchOut[b * rows + 4]), "matmul, row 4, vector " + b);
+            }
+            x[40] = Float.NaN;
+            m.matvec(x, out, 0);
+            for (float v : out) {
+                assertTrue(Float.isNaN(v), "NaN in x: " + v);
+            }
+            x[40] = Float.POSITIVE_INFINITY;
+            m.matvec(x, out, 0);
+            for (float v : out) {
+                assertFalse(Float.isFinite(v), "Inf in x: " + v);
+            }
+        }
+    }
+
+    @Test
+    void repackedOnceAndFloatActivationsKeepTheOriginalBytes() {
+        try (Arena arena = Arena.ofShared()) {
+            int rows = 40;
+            MemorySegment data = Quantizer.quantize(GGMLType.Q6_K, TensorTestData.weights(rows * 256, 3));
+            double[] wd = ScalarReference.decode(GGMLType.Q6_K, data, (long) rows * 256);
+            WeightMatrix m = repacked(arena, data, rows, 256);
+            assertSame(m, m.repacked(arena), "repacking twice copies once");
+            WeightMatrix exact = m.withFloatActivations();
+            assertFalse(exact.readsRepackedCopy(), "float x reads the original bytes");
+            assertTrue(exact.withQuantizedActivations().readsRepackedCopy(), "the copy is kept for 8-bit x");
+            float[] x = TensorTestData.gaussian(256, 4);
+            float[] out = new float[rows];
+            exact.matvec(x, out, 0);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(exact.dotRow(r, x, 0), out[r], 1e-6 * ScalarReference.absDot(wd, r * 256, x, 0, 256));
+                assertEquals(ScalarReference.dot(wd, r * 256, x, 0, 256), out[r],
+                        2e-6 * ScalarReference.absDot(wd, r * 256, x, 0, 256) + 1e-6);
+            }
+        }
+    }
+}
