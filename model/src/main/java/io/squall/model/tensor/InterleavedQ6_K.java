@@ -24,12 +24,14 @@ import static jdk.incubator.vector.VectorOperators.S2I;
  * or two. 8 bits per weight instead of 6.56 (the copy is 31% larger than the file's Q6_K), which Q4_K_M files spend
  * on a sixth of their weights (attn_v and ffn_down of half the layers). llama.cpp does not repack Q6_K.
  *
- * <p>Layout, per group of 16 rows (the last group padded with zero rows), per super-block s of 256 columns, 4,416
- * bytes:
+ * <p>Layout, per group of 16 rows (the last group padded with zero rows) with S super-blocks of 256 columns, 4,416
+ * bytes per super-block: the quants of every super-block, then their factors (two gapless streams, as in
+ * {@link InterleavedQ4_K}):
  * <pre>
- *   0..63      16 floats: row r's d
- *   64..319    byte 64 + 16 j + r: row r's signed scale of sub-block j (0..15, 16 columns each)
- *   320..4415  bytes 320 + 32 p + 2 r, +1 = row r's q - 32 of columns 2p, 2p + 1 (p in 0..127)
+ *   quants of super-block s, from 4096 s: bytes 32 p + 2 r, +1 = row r's q - 32 of columns 2p, 2p + 1 (p in 0..127)
+ *   factors of super-block s, from 4096 S + 320 s:
+ *     0..63      16 floats: row r's d
+ *     64..319    byte 64 + 16 j + r: row r's signed scale of sub-block j (0..15, 16 columns each)
  * </pre>
  */
 final class InterleavedQ6_K {
@@ -37,8 +39,9 @@ final class InterleavedQ6_K {
     /** Bytes per super-block of a group. */
     static final int SUPER_BYTES = ROWS * Float.BYTES + 16 * ROWS + ROWS * 256;
 
+    private static final int QUANT_BYTES = ROWS * 256;
+    private static final int FACTOR_BYTES = SUPER_BYTES - QUANT_BYTES;
     private static final int SCALES = 64;
-    private static final int QUANTS = 320;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
@@ -67,8 +70,7 @@ final class InterleavedQ6_K {
     static void repack(MemorySegment src, int rows, int cols, MemorySegment dst, int g0, int g1) {
         int supers = cols / 256;
         int rowBytes = supers * Blocks.Q6_K_BYTES;
-        int superShorts = SUPER_BYTES / 2;
-        int groupShorts = supers * superShorts;
+        int groupShorts = supers * SUPER_BYTES / 2;
         byte[] in = new byte[ROWS * rowBytes];
         short[] out = new short[groupShorts];
         byte[] q = new byte[256];
@@ -79,15 +81,16 @@ final class InterleavedQ6_K {
             }
             MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) ROWS * g * rowBytes, in, 0, rowsHere * rowBytes);
             for (int s = 0; s < supers; s++) {
-                int o = s * superShorts;
+                int o = s * QUANT_BYTES / 2; // quants
+                int f = (supers * QUANT_BYTES + s * FACTOR_BYTES) / 2; // factors
                 for (int r = 0; r < rowsHere; r++) {
                     int b = r * rowBytes + s * Blocks.Q6_K_BYTES;
                     int dHalf = (in[b + 208] & 0xFF) | (in[b + 209] & 0xFF) << 8;
                     int d = Float.floatToRawIntBits(Float.float16ToFloat((short) dHalf));
-                    out[o + 2 * r] = (short) d;
-                    out[o + 2 * r + 1] = (short) (d >>> 16);
+                    out[f + 2 * r] = (short) d;
+                    out[f + 2 * r + 1] = (short) (d >>> 16);
                     for (int j = 0; j < 16; j++) { // scale bytes: row r is the low or high byte of a short
-                        int k = o + SCALES / 2 + 8 * j + r / 2;
+                        int k = f + SCALES / 2 + 8 * j + r / 2;
                         int v = in[b + 192 + j] & 0xFF;
                         out[k] = (short) ((r & 1) == 0 ? (out[k] & 0xFF00) | v : (out[k] & 0xFF) | v << 8);
                     }
@@ -105,7 +108,7 @@ final class InterleavedQ6_K {
                         }
                     }
                     for (int p = 0; p < 128; p++) {
-                        out[o + QUANTS / 2 + 16 * p + r] = (short) ((q[2 * p] & 0xFF) | q[2 * p + 1] << 8);
+                        out[o + 16 * p + r] = (short) ((q[2 * p] & 0xFF) | q[2 * p + 1] << 8);
                     }
                 }
             }
@@ -134,7 +137,7 @@ final class InterleavedQ6_K {
     private static void integerSums(MemorySegment w, long base, short[] xq, int cols, int[] sums) {
         int subBlocks = cols / 16;
         for (int j = 0; j < subBlocks; j++) {
-            long q = base + (long) (j / 16) * SUPER_BYTES + QUANTS + 256 * (j % 16);
+            long q = base + (long) j * 256; // 16 columns x 16 rows of bytes per sub-block
             IntVector s0 = IntVector.zero(I);
             IntVector s1 = IntVector.zero(I);
             for (int half = 0; half < 8; half += 4) {
@@ -159,7 +162,7 @@ final class InterleavedQ6_K {
         FloatVector acc1 = FloatVector.zero(F);
         int supers = cols / 256;
         for (int s = 0; s < supers; s++) {
-            long so = base + (long) s * SUPER_BYTES;
+            long so = base + (long) supers * QUANT_BYTES + (long) s * FACTOR_BYTES;
             FloatVector sum0 = FloatVector.zero(F);
             FloatVector sum1 = FloatVector.zero(F);
             for (int j = 0; j < 16; j += 2) { // two sub-blocks of 16 share x's block of 32
@@ -193,9 +196,11 @@ final class InterleavedQ6_K {
      * dst[16 (c - 256 s0) + r] = d sc (q - 32) of row r, column c (d sc exact in float), the layout that
      * {@link InterleavedQ4_0#outer8} and its siblings read.
      */
-    static void decode16(MemorySegment w, long base, int s0, int s1, float[] dst) {
+    static void decode16(MemorySegment w, long base, int cols, int s0, int s1, float[] dst) {
+        int supers = cols / 256;
         for (int s = s0; s < s1; s++) {
-            long so = base + (long) s * SUPER_BYTES;
+            long so = base + (long) supers * QUANT_BYTES + (long) s * FACTOR_BYTES;
+            long quants = base + (long) s * QUANT_BYTES;
             FloatVector d0 = FloatVector.fromMemorySegment(F, w, so, LE);
             FloatVector d1 = FloatVector.fromMemorySegment(F, w, so + 32, LE);
             for (int j = 0; j < 16; j++) {
@@ -203,7 +208,7 @@ final class InterleavedQ6_K {
                 FloatVector f0 = d0.mul((FloatVector) sc.convertShape(S2F, F, 0));
                 FloatVector f1 = d1.mul((FloatVector) sc.convertShape(S2F, F, 1));
                 for (int p = 0; p < 8; p++) {
-                    ShortVector v = ShortVector.fromMemorySegment(S, w, so + QUANTS + 256 * j + 32 * p, LE);
+                    ShortVector v = ShortVector.fromMemorySegment(S, w, quants + 256 * j + 32 * p, LE);
                     int c = 16 * (256 * (s - s0) + 16 * j + 2 * p);
                     ShortVector even = v.lanewise(LSHL, 8).lanewise(ASHR, 8);
                     ShortVector odd = v.lanewise(ASHR, 8);

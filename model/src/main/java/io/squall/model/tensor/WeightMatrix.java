@@ -170,8 +170,8 @@ public final class WeightMatrix {
     /** Columns [c0, c1) of interleaved group g decoded column-major (InterleavedQ4_0.decode16's layout) into w. */
     private void groupDecode(int g, long groupBytes, int c0, int c1, float[] w) {
         switch (type) {
-            case Q4_K -> InterleavedQ4_K.decode16(interleaved, g * groupBytes, c0 / 256, c1 / 256, w);
-            case Q6_K -> InterleavedQ6_K.decode16(interleaved, g * groupBytes, c0 / 256, c1 / 256, w);
+            case Q4_K -> InterleavedQ4_K.decode16(interleaved, g * groupBytes, cols, c0 / 256, c1 / 256, w);
+            case Q6_K -> InterleavedQ6_K.decode16(interleaved, g * groupBytes, cols, c0 / 256, c1 / 256, w);
             default -> InterleavedQ4_0.decode16(interleaved, g * groupBytes, c0 / 32, c1 / 32, w);
         }
     }
