@@ -54,19 +54,35 @@ class SyntheticReferenceTest {
     }
 
     /**
-     * Q4_0 repacked for the CPU engine (an engine with 8-bit x repacks the model's Q4_0 matrices; the float-x engines
-     * then still read the original bytes, whose pages were released): the prompt, batched products of float x on the
-     * copy, gives the reference's last logits within the classifier's 8-bit rounding of x, and its argmax; the float-x
-     * checks above still hold.
+     * Q4_0, and Q4_K_M's Q4_K and Q6_K, repacked for the CPU engine (an engine with 8-bit x repacks the model's Q4_0,
+     * Q4_K and Q6_K matrices; the float-x engines then still read the original bytes, whose pages were released): the
+     * prompt, batched products of float x on the copy, gives the reference's last logits within the classifier's
+     * 8-bit rounding of x, and its argmax; so does the next token (matrix-vector products with 8-bit x on the copy);
+     * the float-x checks above still hold.
      */
-    @org.junit.jupiter.api.Test
-    void repackedQ4_0PrefillMatchesReference() throws IOException {
-        Path file = write("q4_0");
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"q4_0", "q4_k_m"})
+    void repackedPrefillAndDecodeMatchReference(String type) throws IOException {
+        Path file = write(type);
         try (LlamaModel model = LlamaModel.load(file, null);
                 GGUFFile f = GGUFFile.open(file)) {
             CpuEngine engine = new CpuEngine(model, 64, true);
             org.junit.jupiter.api.Assumptions.assumeTrue(
                     CpuEngine.REPACK_Q4_0_DEFAULT, "-Dsquall.matvec.repack=false: nothing repacked");
+            java.util.Set<io.squall.model.tensor.GGMLType> repacked = new java.util.TreeSet<>();
+            for (int l = 0; l < model.config().layers(); l++) {
+                for (io.squall.model.tensor.WeightMatrix m : model.layer(l).matrices()) {
+                    if (m.withQuantizedActivations().readsRepackedCopy()) {
+                        repacked.add(m.type());
+                    }
+                }
+            }
+            assertEquals(
+                    type.equals("q4_0")
+                            ? java.util.Set.of(io.squall.model.tensor.GGMLType.Q4_0)
+                            : java.util.Set.of(io.squall.model.tensor.GGMLType.Q4_K, io.squall.model.tensor.GGMLType.Q6_K),
+                    repacked,
+                    "the repacked types of the layers");
             int[] prompt = new int[21]; // one chunk: tiles of 8, 8, 4 and 1 vectors
             for (int i = 0; i < prompt.length; i++) {
                 prompt[i] = (i * 97 + 5) % model.config().vocabSize();
@@ -77,17 +93,26 @@ class SyntheticReferenceTest {
             for (int pos = 0; pos < prompt.length; pos++) {
                 expected = ref.forward(prompt[pos], pos);
             }
-            double worst = 0, scale = 0;
-            for (int i = 0; i < expected.length; i++) {
-                worst = Math.max(worst, Math.abs(logits[i] - expected[i]));
-                scale = Math.max(scale, Math.abs(expected[i]));
-            }
             // the layers' batched products take float x (float rounding only); the classifier after the last token is
             // a matvec with 8-bit x, which moves logits by ~0.5% here: a wrong layout would move them by ~100%
-            assertTrue(worst <= 2e-2 * scale, "repacked prefill: largest difference " + worst + " x " + scale);
-            assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits));
-            check(model, f, "q4_0 after repacking", 1e-5);
+            assertClose(expected, logits, 2e-2, type + " repacked prefill");
+            // the next tokens: every product a matvec with 8-bit x on the copies
+            for (int pos = prompt.length; pos < prompt.length + 3; pos++) {
+                int token = (pos * 31 + 3) % model.config().vocabSize();
+                assertClose(ref.forward(token, pos), engine.forward(token, pos), 4e-2, type + " repacked decode at " + pos);
+            }
+            check(model, f, type + " after repacking", 1e-5);
         }
+    }
+
+    private static void assertClose(double[] expected, float[] logits, double relative, String what) {
+        double worst = 0, scale = 0;
+        for (int i = 0; i < expected.length; i++) {
+            worst = Math.max(worst, Math.abs(logits[i] - expected[i]));
+            scale = Math.max(scale, Math.abs(expected[i]));
+        }
+        assertTrue(worst <= relative * scale, what + ": largest difference " + worst + " x " + scale);
+        assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits), what + ": argmax");
     }
 
     private Path write(String type) throws IOException {
