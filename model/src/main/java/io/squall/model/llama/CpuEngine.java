@@ -15,7 +15,7 @@ import java.util.List;
  * dot products, as llama.cpp does (faster; results move within x's rounding, see {@link WeightMatrix}); an engine
  * built with {@code quantizedActivations = false}, or every engine under {@code -Dsquall.matvec.int8=false}, keeps x
  * in float and equals the scalar reference up to float rounding (the accelerated engine's reference). With quantized
- * activations the model's Q4_0 matrices are repacked once into 16-row interleaved copies ({@link
+ * activations the model's Q4_0, Q4_K and Q6_K matrices are repacked once into 16-row interleaved copies ({@link
  * LlamaModel#repackForCpu}; off with -Dsquall.matvec.repack=false) that decode and prefill read.
  * <p>
  * Not thread-safe: one engine serves one sequence; {@link #forwardBatch} steps several engines of one model together.
@@ -29,7 +29,7 @@ public final class CpuEngine implements InferenceEngine {
             !"false".equalsIgnoreCase(System.getProperty("squall.matvec.int8"));
 
     /**
-     * Whether engines with quantized activations have the model's Q4_0 matrices repacked into 16-row interleaved
+     * Whether engines with quantized activations have the model's Q4_0, Q4_K and Q6_K matrices repacked into 16-row interleaved
      * copies ({@link LlamaModel#repackForCpu}): yes, except under -Dsquall.matvec.repack=false (the mapped bytes
      * read in place, as before).
      */

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * A Llama model loaded from a GGUF file: configuration, tokenizer and weights. Matrices stay in the memory
  * mapping (no copy); the small norm vectors are read into float arrays. Close it to unmap the file. The CPU engine
- * has its Q4_0 matrices repacked once ({@link #repackForCpu}): those are then copies, and their mapped pages are
+ * has its Q4_0, Q4_K and Q6_K matrices repacked once ({@link #repackForCpu}): those are then copies, and their mapped pages are
  * released.
  */
 public final class LlamaModel implements AutoCloseable {
@@ -164,7 +164,7 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Copies every Q4_0 matrix (the layers' and the classifier; the embedding lookup keeps reading the mapping) into
+     * Copies every Q4_0, Q4_K and Q6_K matrix (the layers' and the classifier; the embedding lookup keeps reading the mapping) into
      * 16-row interleaved groups ({@link WeightMatrix#repacked}) that the CPU engine's 8-bit products read, about 1.5x
      * faster per weight, as llama.cpp repacks Q4_0 at load. Over all threads, once per model (later calls return at
      * once), reported on the load progress. After each matrix its mapped pages are released

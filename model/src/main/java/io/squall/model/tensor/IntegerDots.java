@@ -52,7 +52,11 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
  *     -Dsquall.matvec.repack=false keeps the kernels here) and releases the mapped pages. Measured 2026-12-05
  *     (MatVecBench, one thread, matrices beyond the L3, CPU time, load 4-9): 1.8-2.2x (2048x8192) and 2.5-2.7x
  *     (8192x2048) less CPU time per matvec than {@link #q4_0x2}. Interleaving by pairs of bytes (a 32-byte load, four
- *     nibbles per lane) runs as fast as by bytes and halves the repack's work. Q4_K is not repacked yet.</li>
+ *     nibbles per lane) runs as fast as by bytes and halves the repack's work. Q4_K and Q6_K are repacked likewise
+ *     ({@link InterleavedQ4_K}, {@link InterleavedQ6_K}); their kernels run in two compiled methods (integer sums, then
+ *     the scales), since one method doing both overran C2's node budget and its ZERO_EXTEND_B2S/B2S conversions
+ *     stayed calls that allocate (JFR allocation samples). Q4_K matvec, one thread, CPU time, 2026-12-05: 16384x4096
+ *     from memory 3.8 ms, 3.4 in L2 (Q4_0 repacked 3.1 and 3.0; this class's q4_K 1.9x slower in L2).</li>
  * </ul>
  *
  * <p>256-bit vectors throughout: on AVX-512 parts that split 512-bit operations (AMD Zen 4) nothing is lost,
