@@ -190,12 +190,12 @@ public final class LlamaModel implements AutoCloseable {
         for (int l = 0; l < layers.length; l++) {
             layers[l] = layers[l].withMatrices(repack);
             if (count[0] > 0 && ((l + 1) % 4 == 0 || l == layers.length - 1)) {
-                log.accept("repacking Q4_0 and Q4_K weights for the CPU engine: layer " + (l + 1) + "/" + layers.length);
+                log.accept("repacking Q4_0, Q4_K and Q6_K weights for the CPU engine: layer " + (l + 1) + "/" + layers.length);
             }
         }
         output = repack.apply(output);
         if (count[0] > 0) {
-            log.accept("repacked " + count[0] + " Q4_0 and Q4_K matrices in " + (System.nanoTime() - start) / 1_000_000
+            log.accept("repacked " + count[0] + " Q4_0, Q4_K and Q6_K matrices in " + (System.nanoTime() - start) / 1_000_000
                     + " ms (-Dsquall.matvec.repack=false: off)");
         }
     }
