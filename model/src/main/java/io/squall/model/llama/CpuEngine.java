@@ -29,9 +29,9 @@ public final class CpuEngine implements InferenceEngine {
             !"false".equalsIgnoreCase(System.getProperty("squall.matvec.int8"));
 
     /**
-     * Whether engines with quantized activations have the model's Q4_0, Q4_K and Q6_K matrices repacked into 16-row interleaved
-     * copies ({@link LlamaModel#repackForCpu}): yes, except under -Dsquall.matvec.repack=false (the mapped bytes
-     * read in place, as before).
+     * Whether engines with quantized activations have the model's Q4_0, Q4_K and Q6_K matrices repacked into 16-row
+     * interleaved copies ({@link LlamaModel#repackForCpu}): yes, except under -Dsquall.matvec.repack=false (the
+     * mapped bytes read in place, as before).
      */
     public static final boolean REPACK_Q4_0_DEFAULT =
             !"false".equalsIgnoreCase(System.getProperty("squall.matvec.repack"));

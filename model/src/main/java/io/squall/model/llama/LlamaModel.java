@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 /**
  * A Llama model loaded from a GGUF file: configuration, tokenizer and weights. Matrices stay in the memory
  * mapping (no copy); the small norm vectors are read into float arrays. Close it to unmap the file. The CPU engine
- * has its Q4_0, Q4_K and Q6_K matrices repacked once ({@link #repackForCpu}): those are then copies, and their mapped pages are
- * released.
+ * has its Q4_0, Q4_K and Q6_K matrices repacked once ({@link #repackForCpu}): those are then copies, and their mapped
+ * pages are released.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -164,9 +164,9 @@ public final class LlamaModel implements AutoCloseable {
     }
 
     /**
-     * Copies every Q4_0, Q4_K and Q6_K matrix (the layers' and the classifier; the embedding lookup keeps reading the mapping) into
-     * 16-row interleaved groups ({@link WeightMatrix#repacked}) that the CPU engine's 8-bit products read, about 1.5x
-     * faster per weight, as llama.cpp repacks Q4_0 at load. Over all threads, once per model (later calls return at
+     * Copies every Q4_0, Q4_K and Q6_K matrix (the layers' and the classifier; the embedding lookup keeps reading the
+     * mapping) into 16-row interleaved groups ({@link WeightMatrix#repacked}) that the CPU engine's 8-bit products
+     * read, about 1.5x faster per weight, as llama.cpp repacks Q4_0 and Q4_K at load. Over all threads, once per model (later calls return at
      * once), reported on the load progress. After each matrix its mapped pages are released
      * ({@link GGUFFile#releasePages}), so resident memory holds the copy (11% above the file's bytes) and not both.
      * The CPU engine calls it unless -Dsquall.matvec.repack=false; other users of the model are not affected (the
@@ -190,13 +190,14 @@ public final class LlamaModel implements AutoCloseable {
         for (int l = 0; l < layers.length; l++) {
             layers[l] = layers[l].withMatrices(repack);
             if (count[0] > 0 && ((l + 1) % 4 == 0 || l == layers.length - 1)) {
-                log.accept("repacking Q4_0, Q4_K and Q6_K weights for the CPU engine: layer " + (l + 1) + "/" + layers.length);
+                log.accept("repacking Q4_0, Q4_K and Q6_K weights for the CPU engine: layer " + (l + 1) + "/"
+                        + layers.length);
             }
         }
         output = repack.apply(output);
         if (count[0] > 0) {
-            log.accept("repacked " + count[0] + " Q4_0, Q4_K and Q6_K matrices in " + (System.nanoTime() - start) / 1_000_000
-                    + " ms (-Dsquall.matvec.repack=false: off)");
+            log.accept("repacked " + count[0] + " Q4_0, Q4_K and Q6_K matrices in "
+                    + (System.nanoTime() - start) / 1_000_000 + " ms (-Dsquall.matvec.repack=false: off)");
         }
     }
 

@@ -48,6 +48,7 @@ final class InterleavedQ4_K {
     private static final int QUANT_BYTES = ROWS * 128;
     /** Factor bytes of a super-block of a group; the offsets of the scales and mins in them. */
     private static final int FACTOR_BYTES = SUPER_BYTES - QUANT_BYTES;
+
     private static final int SCALES = 128;
     private static final int MINS = 256;
 

@@ -18,9 +18,10 @@ import java.util.Objects;
  * with a batch above 1 always use float x.
  *
  * <p>Repacked Q4_0, Q4_K and Q6_K: {@link #repacked} copies such a matrix into 16-row interleaved groups
- * ({@link InterleavedQ4_0}, {@link InterleavedQ4_K}, {@link InterleavedQ6_K}; llama.cpp repacks Q4_0 and Q4_K at load). A repacked matrix with quantized activations reads only the copy in {@link #matvec}
- * and {@link #matmul} (the mapped bytes may then be dropped from memory); {@link #dotRow}, {@link #dequantizeRow}
- * and the float-activation products read the original bytes, unchanged.
+ * ({@link InterleavedQ4_0}, {@link InterleavedQ4_K}, {@link InterleavedQ6_K}; llama.cpp repacks Q4_0 and Q4_K at
+ * load). A repacked matrix with quantized activations reads only the copy in {@link #matvec} and {@link #matmul}
+ * (the mapped bytes may then be dropped from memory); {@link #dotRow}, {@link #dequantizeRow} and the
+ * float-activation products read the original bytes, unchanged.
  */
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
@@ -116,10 +117,10 @@ public final class WeightMatrix {
     }
 
     /**
-     * For Q4_0, Q4_K and Q6_K: the same matrix with a copy of its weights in 16-row interleaved groups allocated in {@code arena}
-     * (shared or automatic: the worker threads write and read it),
-     * built over all threads, which its quantized-activation products read instead of the original bytes (about
-     * 1.5x faster per weight; see {@link InterleavedQ4_0}). Other types, or a matrix already repacked: itself.
+     * For Q4_0, Q4_K and Q6_K: the same matrix with a copy of its weights in 16-row interleaved groups allocated in
+     * {@code arena} (shared or automatic: the worker threads write and read it), built over all threads, which its
+     * quantized-activation products read instead of the original bytes (about 1.5x faster per weight; see
+     * {@link InterleavedQ4_0}). Other types, or a matrix already repacked: itself.
      */
     public WeightMatrix repacked(Arena arena) {
         Objects.requireNonNull(arena, "arena");

@@ -80,7 +80,8 @@ class SyntheticReferenceTest {
             assertEquals(
                     type.equals("q4_0")
                             ? java.util.Set.of(io.squall.model.tensor.GGMLType.Q4_0)
-                            : java.util.Set.of(io.squall.model.tensor.GGMLType.Q4_K, io.squall.model.tensor.GGMLType.Q6_K),
+                            : java.util.Set.of(
+                                    io.squall.model.tensor.GGMLType.Q4_K, io.squall.model.tensor.GGMLType.Q6_K),
                     repacked,
                     "the repacked types of the layers");
             int[] prompt = new int[21]; // one chunk: tiles of 8, 8, 4 and 1 vectors
@@ -99,7 +100,8 @@ class SyntheticReferenceTest {
             // the next tokens: every product a matvec with 8-bit x on the copies
             for (int pos = prompt.length; pos < prompt.length + 3; pos++) {
                 int token = (pos * 31 + 3) % model.config().vocabSize();
-                assertClose(ref.forward(token, pos), engine.forward(token, pos), 4e-2, type + " repacked decode at " + pos);
+                assertClose(
+                        ref.forward(token, pos), engine.forward(token, pos), 4e-2, type + " repacked decode at " + pos);
             }
             check(model, f, type + " after repacking", 1e-5);
         }

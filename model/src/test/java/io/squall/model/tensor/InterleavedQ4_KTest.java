@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -53,13 +52,13 @@ class InterleavedQ4_KTest {
                 Threads.resize(threads);
                 for (int cols : new int[] {256, 768, 2048}) {
                     for (int rows : new int[] {1, 15, 16, 17, 103}) {
-                        MemorySegment data =
-                                Quantizer.quantize(GGMLType.Q4_K, TensorTestData.weights(rows * cols, 31L * rows + cols));
+                        MemorySegment data = Quantizer.quantize(
+                                GGMLType.Q4_K, TensorTestData.weights(rows * cols, 31L * rows + cols));
                         double[] wd = ScalarReference.decode(GGMLType.Q4_K, data, (long) rows * cols);
                         WeightMatrix m = repacked(arena, data, rows, cols);
                         assertTrue(m.readsRepackedCopy(), "a repacked Q4_K matrix with 8-bit x reads the copy");
-                        WeightMatrix plain =
-                                WeightMatrix.of("p", GGMLType.Q4_K, data, rows, cols).withQuantizedActivations();
+                        WeightMatrix plain = WeightMatrix.of("p", GGMLType.Q4_K, data, rows, cols)
+                                .withQuantizedActivations();
                         float[] x = TensorTestData.gaussian(cols + 3, cols + rows + threads);
                         for (int i = 0; i < cols; i += 97) {
                             x[3 + i] *= 20; // outliers, as real activations have
@@ -101,7 +100,8 @@ class InterleavedQ4_KTest {
                 Threads.resize(threads);
                 for (int rows : new int[] {17, 103, 16}) {
                     int cols = rows == 17 ? 768 : 256; // 768: decoded in three chunks of 256 columns
-                    MemorySegment data = Quantizer.quantize(GGMLType.Q4_K, TensorTestData.weights(rows * cols, 5L * rows));
+                    MemorySegment data =
+                            Quantizer.quantize(GGMLType.Q4_K, TensorTestData.weights(rows * cols, 5L * rows));
                     double[] wd = ScalarReference.decode(GGMLType.Q4_K, data, (long) rows * cols);
                     WeightMatrix m = repacked(arena, data, rows, cols);
                     for (int batch : new int[] {2, 3, 4, 5, 9, 33}) {
@@ -231,7 +231,9 @@ class InterleavedQ4_KTest {
             exact.matvec(x, out, 0);
             for (int r = 0; r < rows; r++) {
                 assertEquals(exact.dotRow(r, x, 0), out[r], 1e-6 * ScalarReference.absDot(wd, r * 256, x, 0, 256));
-                assertEquals(ScalarReference.dot(wd, r * 256, x, 0, 256), out[r],
+                assertEquals(
+                        ScalarReference.dot(wd, r * 256, x, 0, 256),
+                        out[r],
                         2e-6 * ScalarReference.absDot(wd, r * 256, x, 0, 256) + 1e-6);
             }
         }
