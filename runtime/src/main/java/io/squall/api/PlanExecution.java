@@ -28,6 +28,9 @@ public interface PlanExecution extends AutoCloseable {
 
     void precompile();
 
+    /** Compiles the tasks of graph {@code index} only, leaving the selection as it is. */
+    void precompile(int index);
+
     void printKernel(boolean on);
 
     void threadInfo(boolean on);

@@ -96,6 +96,16 @@ public class TornadoExecutionPlan implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Compiles the tasks of graph {@code index} (0-based, in constructor order) now, leaving the graph selection as it
+     * is. A Squall addition: an application may call it from a background thread while it prepares other things (an
+     * execute() from another thread waits for it, as every method of a plan is synchronized).
+     */
+    public synchronized TornadoExecutionPlan withPreCompilation(int index) {
+        executor.precompile(index);
+        return this;
+    }
+
     /** Prints each task's generated code when it is compiled. */
     public synchronized TornadoExecutionPlan withPrintKernel() {
         executor.printKernel(true);

@@ -25,9 +25,20 @@ final class ObjectState {
     static final class Copy {
         final DeviceBuffer buffer;
         boolean valid;
+        /**
+         * The buffer reads the host's read-only memory in place ({@link ComputeDevice#wrapReadOnlyHost}): always
+         * current, never copied into, never written by a kernel.
+         */
+        final boolean hostInPlace;
 
         Copy(DeviceBuffer buffer) {
+            this(buffer, false);
+        }
+
+        Copy(DeviceBuffer buffer, boolean hostInPlace) {
             this.buffer = buffer;
+            this.hostInPlace = hostInPlace;
+            this.valid = hostInPlace;
         }
     }
 
@@ -61,7 +72,7 @@ final class ObjectState {
     /** The host's copy is authoritative again (the program changed it): device copies are stale. */
     void hostAuthoritative() {
         hostValid = true;
-        copies.values().forEach(c -> c.valid = false);
+        copies.values().forEach(c -> c.valid = c.hostInPlace);
     }
 
     void freeDeviceCopies() {

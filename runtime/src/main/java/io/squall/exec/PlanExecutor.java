@@ -179,14 +179,31 @@ public final class PlanExecutor {
 
     /** Compiles every task for its device now (TornadoVM's withPreCompilation). */
     public void precompile() {
+        precompile(selected);
+    }
+
+    /** Compiles the tasks of graph {@code index} (0-based, in constructor order) now, whatever graphs are selected. */
+    public void precompile(int index) {
+        if (index < 0 || index >= graphs.size()) {
+            throw new IllegalArgumentException("graph " + index + ": the plan has " + graphs.size() + " graphs");
+        }
+        precompile(List.of(graphs.get(index)));
+    }
+
+    /**
+     * Prepares the tasks side by side (the JIT of one while the driver builds another: on PoCL the driver's build and
+     * Squall's JIT take similar times). Each task is prepared by one thread; the kernel cache serializes what it must.
+     */
+    private void precompile(List<GraphSpec> which) {
         checkOpen();
         ExecutionProfile profile = new ExecutionProfile();
-        for (GraphSpec g : selected) {
+        List<BoundTask> tasks = new ArrayList<>();
+        for (GraphSpec g : which) {
             for (GraphSpec.TaskSpec t : g.tasks()) {
-                BoundTask task = tasksByName.get(g.name() + "." + t.id());
-                compiler.prepare(task, devices.deviceFor(task.name), profile);
+                tasks.add(tasksByName.get(g.name() + "." + t.id()));
             }
         }
+        tasks.parallelStream().forEach(task -> compiler.prepare(task, devices.deviceFor(task.name), profile));
     }
 
     private void runOnce(ExecutionProfile profile) {
@@ -246,7 +263,13 @@ public final class PlanExecutor {
         for (int i = 0; i < operands.length; i++) {
             if (HostData.isData(dataOf(operands[i]))) {
                 ObjectState s = residency.state(dataOf(operands[i]));
-                residency.ensureOn(s, device, profile, task.name);
+                Kernel.Access access = device.compilesKernels() && p.kernel() != null ? p.kernel().access(i) : null;
+                residency.ensureOn(
+                        s,
+                        device,
+                        profile,
+                        task.name,
+                        access == Kernel.Access.READ || access == Kernel.Access.NONE);
                 arrays.add(s);
                 if (!device.usesHostMemory()) {
                     buffers[i] = s.copies.get(device).buffer;

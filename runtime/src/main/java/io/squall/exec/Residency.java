@@ -3,6 +3,7 @@ package io.squall.exec;
 import io.squall.api.DataRange;
 import io.squall.api.exceptions.TornadoMemoryException;
 import io.squall.api.exceptions.TornadoRuntimeException;
+import io.squall.api.types.arrays.TornadoNativeArray;
 import io.squall.backend.ComputeDevice;
 import io.squall.backend.DeviceBuffer;
 import io.squall.backend.DeviceTimings;
@@ -145,14 +146,33 @@ final class Residency {
         states.clear();
     }
 
-    /** Makes {@code s} current on {@code device} for task {@code task}, allocating its buffer there on first use. */
-    void ensureOn(ObjectState s, ComputeDevice device, ExecutionProfile profile, String task) {
+    /**
+     * Makes {@code s} current on {@code device} for task {@code task}, allocating its buffer there on first use. An
+     * off-heap array over read-only memory (a memory-mapped model file) that the task only reads goes to a buffer that
+     * reads it in place where the device offers one ({@link ComputeDevice#wrapReadOnlyHost}: CPU OpenCL devices);
+     * a task that writes such an array is refused.
+     */
+    void ensureOn(ObjectState s, ComputeDevice device, ExecutionProfile profile, String task, boolean onlyRead) {
         if (device.usesHostMemory()) {
             ensureOnHost(s, profile);
             return;
         }
         synchronized (s) {
             ObjectState.Copy copy = s.copies.get(device);
+            if (copy != null && copy.hostInPlace && !onlyRead) {
+                throw new TornadoRuntimeException("task " + task + " writes the " + s.describe()
+                        + ", whose memory is read-only (e.g. a memory-mapped file); copy it into a writable array first");
+            }
+            if (copy == null
+                    && onlyRead
+                    && s.object instanceof TornadoNativeArray a
+                    && a.getSegment().isReadOnly()) {
+                DeviceBuffer inPlace = device.wrapReadOnlyHost(a.getSegment().asSlice(0, s.bytes));
+                if (inPlace != null) {
+                    copy = new ObjectState.Copy(inPlace, true);
+                    s.copies.put(device, copy);
+                }
+            }
             if (copy == null) {
                 if (memoryLimit >= 0 && usage() + s.bytes > memoryLimit) {
                     throw new TornadoMemoryException(
@@ -164,7 +184,7 @@ final class Residency {
                 copy = new ObjectState.Copy(device.allocate(s.bytes));
                 s.copies.put(device, copy);
             }
-            if (copy.valid) {
+            if (copy.valid || copy.hostInPlace) {
                 return;
             }
             if (!s.hostValid) {
@@ -197,7 +217,7 @@ final class Residency {
                 s.hostAuthoritative();
                 return;
             }
-            s.copies.forEach((d, c) -> c.valid = d == device);
+            s.copies.forEach((d, c) -> c.valid = d == device || c.hostInPlace);
             s.hostValid = false;
         }
     }

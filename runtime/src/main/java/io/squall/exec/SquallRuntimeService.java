@@ -121,6 +121,11 @@ public final class SquallRuntimeService implements RuntimeService {
         }
 
         @Override
+        public void precompile(int index) {
+            executor.precompile(index);
+        }
+
+        @Override
         public void printKernel(boolean on) {
             executor.printKernel(on);
         }

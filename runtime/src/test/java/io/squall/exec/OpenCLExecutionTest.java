@@ -187,4 +187,33 @@ class OpenCLExecutionTest {
             assertEquals(2f * 5 + 1, c.get(5));
         }
     }
+
+    @Test
+    void preCompilationOfOneGraphCompilesOnlyItsTasksAndKeepsTheSelection() throws Exception {
+        // specialized factors no other test uses: kernels of their own in the process-wide cache
+        FloatArray a = TestKernels.filled(N, 0), c = TestKernels.filled(N, 0);
+        TaskGraph first = new TaskGraph("preOne0")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, a)
+                .task("scale", TestKernels::scaleInPlace, a, 3.25f)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, a);
+        TaskGraph second = new TaskGraph("preOne1")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, c)
+                .task("scale", TestKernels::scaleInPlace, c, 5.75f)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, c);
+        float a5 = a.get(5), c5 = c.get(5);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(first.snapshot(), second.snapshot())
+                .withDevice(opencl)
+                .withCompilerFlags("-specialize")
+                .withGraph(0)
+                .withPreCompilation(1)) {
+            assertThrows(IllegalArgumentException.class, () -> plan.withPreCompilation(2));
+            TornadoProfilerResult p0 = plan.execute().getProfilerResult(); // still graph 0 only
+            assertEquals(1, p0.getCompileCount(), "graph 0 was not precompiled");
+            assertEquals(3.25f * a5, a.get(5));
+            assertEquals(c5, c.get(5), "graph 1 did not run");
+            TornadoProfilerResult p1 = plan.withGraph(1).execute().getProfilerResult();
+            assertEquals(0, p1.getCompileCount(), "graph 1 was precompiled");
+            assertEquals(5.75f * c5, c.get(5));
+        }
+    }
 }

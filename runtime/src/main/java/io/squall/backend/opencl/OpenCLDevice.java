@@ -152,6 +152,30 @@ public final class OpenCLDevice implements ComputeDevice {
         }
     }
 
+    /**
+     * On CPU-type devices ({@code CL_MEM_USE_HOST_PTR}; PoCL reads the host memory in place), unless
+     * {@code -Dsquall.opencl.hostBuffers=false}; null elsewhere (a GPU would copy it over the bus at each use) or when the
+     * driver refuses it (the executor then allocates and copies as usual).
+     */
+    @Override
+    public synchronized DeviceBuffer wrapReadOnlyHost(MemorySegment host) {
+        if (properties.type() != TornadoDeviceType.CPU
+                || !host.isNative()
+                || host.byteSize() < MIN_ALLOCATION
+                || !Boolean.parseBoolean(System.getProperty(HOST_BUFFERS, "true"))) {
+            return null;
+        }
+        open();
+        try {
+            return new Buffer(context.wrapReadOnly(host), host.byteSize());
+        } catch (CLException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** {@code squall.opencl.hostBuffers}: whether CPU devices read read-only host arrays in place (default true). */
+    public static final String HOST_BUFFERS = "squall.opencl.hostBuffers";
+
     /** Bytes allocated at least: one element of the widest type, which a guarded load of an empty array reads (index 0). */
     static final long MIN_ALLOCATION = 8;
 

@@ -81,6 +81,11 @@ public final class SpirvDevice implements ComputeDevice {
     }
 
     @Override
+    public DeviceBuffer wrapReadOnlyHost(MemorySegment host) {
+        return opencl.wrapReadOnlyHost(host);
+    }
+
+    @Override
     public void write(DeviceBuffer dst, long dstOffset, MemorySegment src, long bytes, boolean blocking) {
         opencl.write(dst, dstOffset, src, bytes, blocking);
     }

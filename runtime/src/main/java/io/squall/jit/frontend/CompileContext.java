@@ -77,6 +77,21 @@ final class CompileContext {
     final List<Reduction> reductions = new ArrayList<>();
     final List<ParallelLoop> loops = new ArrayList<>();
     int newHalfCounter;
+    /**
+     * The class files read so far in this compilation: every inlined call site used to read and parse its class again
+     * (dozens per prefill kernel, from the jar).
+     */
+    private final Map<String, java.lang.classfile.ClassModel> classModels = new HashMap<>();
+
+    /** The class file of {@code internalName}, through this kernel's class loader, read once per compilation. */
+    java.lang.classfile.ClassModel classModel(String internalName) {
+        java.lang.classfile.ClassModel model = classModels.get(internalName);
+        if (model == null) {
+            model = ClassModels.load(internalName, loader);
+            classModels.put(internalName, model);
+        }
+        return model;
+    }
 
     CompileContext(String kernelName, Function function, ClassLoader loader, int javaArgs) {
         this.kernelName = kernelName;

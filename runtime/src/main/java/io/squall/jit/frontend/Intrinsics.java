@@ -285,7 +285,7 @@ final class Intrinsics {
     private static void inlineMethod(
             MethodParser p, Obj o, String start, String name, MethodTypeDesc type, String shown) {
         for (String cls = start; cls != null; ) {
-            ClassModel model = ClassModels.load(cls, p.ctx().loader);
+            ClassModel model = p.ctx().classModel(cls);
             MethodModel m = ClassModels.find(model, name, type.descriptorString());
             if (m != null) {
                 if (m.code().isEmpty()) {
@@ -369,7 +369,7 @@ final class Intrinsics {
                 if (owner.equals(TORNADO_MATH) && (fn == null || !onlyIntFloatDouble(type))) {
                     // TornadoMath's other functions (fract, sinpi, asinh, the byte/short/long/HalfFloat overloads) are
                     // plain Java over the mapped ones: inlining keeps Java's result types (abs((byte) -128) == -128)
-                    ClassModel cls = ClassModels.load(owner, p.ctx().loader);
+                    ClassModel cls = p.ctx().classModel(owner);
                     MethodModel m = ClassModels.find(cls, name, type.descriptorString());
                     if (m == null) {
                         throw p.error("the math function `" + shown + "`");
@@ -405,14 +405,13 @@ final class Intrinsics {
                 }
                 ClassModel cls = owner.equals(p.owner().thisClass().asInternalName())
                         ? p.owner()
-                        : ClassModels.load(owner, p.ctx().loader);
+                        : p.ctx().classModel(owner);
                 MethodModel m = ClassModels.find(cls, name, type.descriptorString());
                 while (m == null
                         && isValueType(owner)
                         && cls.superclass().isPresent()
                         && isValueType(cls.superclass().get().asInternalName())) {
-                    cls = ClassModels.load(
-                            cls.superclass().get().asInternalName(), p.ctx().loader); // toRowMajor of Matrix2DType
+                    cls = p.ctx().classModel(cls.superclass().get().asInternalName()); // toRowMajor of Matrix2DType
                     m = ClassModels.find(cls, name, type.descriptorString());
                 }
                 if (m == null) {
@@ -748,7 +747,7 @@ final class Intrinsics {
             default -> {
                 // KernelContext's helpers written in Java (the swizzled tile accessors): inlined with the context as
                 // `this`
-                ClassModel cls = ClassModels.load(KERNEL_CONTEXT, p.ctx().loader);
+                ClassModel cls = p.ctx().classModel(KERNEL_CONTEXT);
                 MethodModel m = ClassModels.find(cls, name, type.descriptorString());
                 if (m == null || m.code().isEmpty()) {
                     throw p.error("the KernelContext method `" + shown + "`");

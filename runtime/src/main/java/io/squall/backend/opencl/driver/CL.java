@@ -65,6 +65,8 @@ final class CL {
     static final long CL_QUEUE_PROFILING_ENABLE = 1L << 1;
     static final long CL_QUEUE_PROPERTIES = 0x1093;
     static final long CL_MEM_READ_WRITE = 1L;
+    static final long CL_MEM_READ_ONLY = 1L << 2;
+    static final long CL_MEM_USE_HOST_PTR = 1L << 3;
 
     static final int CL_PROGRAM_BINARY_SIZES = 0x1165;
     static final int CL_PROGRAM_BINARIES = 0x1166;
@@ -410,8 +412,13 @@ final class CL {
         }
 
         MemorySegment createBuffer(MemorySegment context, long flags, long size, MemorySegment err) {
+            return createBuffer(context, flags, size, MemorySegment.NULL, err);
+        }
+
+        MemorySegment createBuffer(
+                MemorySegment context, long flags, long size, MemorySegment hostPtr, MemorySegment err) {
             try {
-                return (MemorySegment) createBuffer.invokeExact(context, flags, size, MemorySegment.NULL, err);
+                return (MemorySegment) createBuffer.invokeExact(context, flags, size, hostPtr, err);
             } catch (Throwable t) {
                 throw rethrow(t);
             }

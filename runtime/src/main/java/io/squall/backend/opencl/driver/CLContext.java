@@ -81,6 +81,30 @@ public final class CLContext implements AutoCloseable {
         }
     }
 
+    /**
+     * A read-only buffer over host memory that the device reads in place ({@code CL_MEM_USE_HOST_PTR}): on CPU devices
+     * no copy is made (PoCL). {@code host} must stay mapped and unchanged while the buffer lives.
+     */
+    public CLBuffer wrapReadOnly(MemorySegment host) {
+        if (!host.isNative() || host.byteSize() <= 0) {
+            throw new IllegalArgumentException("wrapReadOnly needs a non-empty native segment, got " + host);
+        }
+        if (host.byteSize() > device.maxMemAllocSize()) {
+            throw new IllegalArgumentException(
+                    "buffer of " + host.byteSize() + " bytes exceeds the largest allocation of device '" + device.name()
+                            + "' (CL_DEVICE_MAX_MEM_ALLOC_SIZE = " + device.maxMemAllocSize() + ")");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment err = arena.allocate(JAVA_INT);
+            MemorySegment buffer = api.createBuffer(
+                    handle, CL.CL_MEM_READ_ONLY | CL.CL_MEM_USE_HOST_PTR, host.byteSize(), host, err);
+            return new CLBuffer(
+                    this,
+                    CL.checkCreated(buffer, err, "clCreateBuffer (" + host.byteSize() + " bytes of host memory in place)"),
+                    host.byteSize());
+        }
+    }
+
     /** Compiles OpenCL C source for this context's device; on failure a {@link CLBuildException} carries the log. */
     public CLProgram buildSource(String source, String options) {
         try (Arena arena = Arena.ofConfined()) {
