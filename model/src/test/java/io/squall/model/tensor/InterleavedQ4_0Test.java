@@ -112,8 +112,8 @@ class InterleavedQ4_0Test {
             for (int threads : new int[] {1, 2, 3}) {
                 Threads.resize(threads);
                 for (int rows : new int[] {17, 103, 16, 64}) {
-                    // 800: decoded in chunks of 8 blocks and a tail of 1; 32: a single block
-                    int cols = rows == 17 ? 800 : rows == 64 ? 32 : 256;
+                    // 800 and 544: decoded in chunks of 16 blocks and a tail of 9 or 1; 32: a single block
+                    int cols = rows == 17 ? 800 : rows == 64 ? 32 : rows == 103 ? 544 : 256;
                     double[][] ref = new double[1][];
                     WeightMatrix m = q4_0(arena, rows, cols, 5L * rows, ref);
                     for (int batch : new int[] {2, 3, 4, 5, 9, 33}) {
