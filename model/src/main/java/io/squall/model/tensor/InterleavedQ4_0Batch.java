@@ -56,6 +56,9 @@ final class InterleavedQ4_0Batch {
 
     private InterleavedQ4_0Batch() {}
 
+    /** Below this many elements of x a batch is quantized on the calling thread (a parallel section costs more). */
+    private static final int PARALLEL_ELEMENTS = 1 << 15;
+
     /** Per worker: one vector of x quantized, before its pairs and scales go into a {@link Batch}. */
     private static final ThreadLocal<QuantizedVector> VECTOR = ThreadLocal.withInitial(QuantizedVector::new);
 
@@ -76,7 +79,10 @@ final class InterleavedQ4_0Batch {
             }
         };
 
-        /** Quantizes the {@code batch} vectors of x over all threads (serially inside a parallel section). */
+        /**
+         * Quantizes the {@code batch} vectors of x over all threads (on the calling thread when small, or inside a
+         * parallel section).
+         */
         void quantize(float[] x, int batch, int cols) {
             int n = batch * cols;
             if (pairs.length < n / 2) {
@@ -86,7 +92,11 @@ final class InterleavedQ4_0Batch {
             this.cols = cols;
             this.x = x;
             try {
-                Threads.parallelRanges(batch, job);
+                if (n < PARALLEL_ELEMENTS) {
+                    job.run(0, 0, batch);
+                } else {
+                    Threads.parallelRanges(batch, job);
+                }
             } finally {
                 this.x = null;
             }

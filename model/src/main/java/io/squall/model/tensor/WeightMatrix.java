@@ -236,7 +236,7 @@ public final class WeightMatrix {
         }
         int units = rows;
         InterleavedQ4_0Batch.Batch xq = null;
-        if (readsInterleaved && INT8_MATMUL) { // x quantized once, on the calling thread
+        if (readsInterleaved && INT8_MATMUL) { // x quantized once, before the product
             units = InterleavedQ4_0.groups(rows);
             xq = X_BATCH.get();
             xq.quantize(x, batch, cols);
