@@ -263,13 +263,11 @@ public final class PlanExecutor {
         for (int i = 0; i < operands.length; i++) {
             if (HostData.isData(dataOf(operands[i]))) {
                 ObjectState s = residency.state(dataOf(operands[i]));
-                Kernel.Access access = device.compilesKernels() && p.kernel() != null ? p.kernel().access(i) : null;
+                Kernel.Access access = device.compilesKernels() && p.kernel() != null
+                        ? p.kernel().access(i)
+                        : null;
                 residency.ensureOn(
-                        s,
-                        device,
-                        profile,
-                        task.name,
-                        access == Kernel.Access.READ || access == Kernel.Access.NONE);
+                        s, device, profile, task.name, access == Kernel.Access.READ || access == Kernel.Access.NONE);
                 arrays.add(s);
                 if (!device.usesHostMemory()) {
                     buffers[i] = s.copies.get(device).buffer;

@@ -160,8 +160,9 @@ final class Residency {
         synchronized (s) {
             ObjectState.Copy copy = s.copies.get(device);
             if (copy != null && copy.hostInPlace && !onlyRead) {
-                throw new TornadoRuntimeException("task " + task + " writes the " + s.describe()
-                        + ", whose memory is read-only (e.g. a memory-mapped file); copy it into a writable array first");
+                throw new TornadoRuntimeException(
+                        "task " + task + " writes the " + s.describe()
+                                + ", whose memory is read-only (e.g. a memory-mapped file); copy it into a writable array first");
             }
             if (copy == null
                     && onlyRead

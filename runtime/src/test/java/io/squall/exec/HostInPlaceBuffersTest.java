@@ -119,7 +119,8 @@ class HostInPlaceBuffersTest {
         for (int r = 0; r < ROWS; r++) {
             assertEquals(expected[r], out.get(r), "row " + r);
         }
-        assertTrue(p.getTotalBytesCopyIn() < w.getNumBytesOfSegment(),
+        assertTrue(
+                p.getTotalBytesCopyIn() < w.getNumBytesOfSegment(),
                 "the mapped bytes are not copied: " + p.getTotalBytesCopyIn() + " bytes copied in");
     }
 
@@ -147,7 +148,9 @@ class HostInPlaceBuffersTest {
                 .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(device)) {
             TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, plan::execute);
-            assertTrue(e.getMessage().contains("inPlaceWrite.overwrite") && e.getMessage().contains("read-only"),
+            assertTrue(
+                    e.getMessage().contains("inPlaceWrite.overwrite")
+                            && e.getMessage().contains("read-only"),
                     e.getMessage());
         }
         assertEquals(expectedRowSums(w)[0], (float) sumRow0(w));

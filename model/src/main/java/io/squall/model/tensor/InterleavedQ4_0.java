@@ -35,7 +35,10 @@ final class InterleavedQ4_0 {
     static final int ROWS = 16;
     /** Bytes per block of a group: 16 float scales and 16 x 16 quant bytes. */
     static final int BLOCK_BYTES = ROWS * Float.BYTES + ROWS * 16;
-    /** Columns of a group decoded at a time for the batched product: 16 KB of floats, in L1 while the batch passes. */
+    /**
+     * Columns of a group decoded at a time for the float-x batched product (-Dsquall.matmul.int8=false; by default
+     * {@link InterleavedQ4_0Batch} multiplies 8-bit x in integers): 16 KB of floats, in L1 while the batch passes.
+     */
     static final int CHUNK_COLUMNS = 256;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;

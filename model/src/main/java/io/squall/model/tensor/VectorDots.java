@@ -269,6 +269,14 @@ final class VectorDots {
         return FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, o)));
     }
 
+    /**
+     * Four Q8_0 rows with float x. Q8_0 keeps float x (IntegerDots.supports): an integer kernel (bytes widened to
+     * 16-bit lanes, times the 8-bit x, halves widened and summed, one convert per block; four rows, its vectors written
+     * out to stay within C2's inlining budget) was 1.8x faster with the weights in cache but no faster streaming from
+     * memory (8.8-11.9 against 12.3-13.2 GB/s per CPU second, one core, 2048 x 8192), and the 1B model's generation
+     * took 147-153 against 139-140 CPU ms/token (2 threads, load 6-7, 2026-12-05): this stream is bound by memory,
+     * at about llama.cpp's bytes per CPU second (12-13 GB/s).
+     */
     static void q8_0x4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);

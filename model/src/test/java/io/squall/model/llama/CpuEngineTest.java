@@ -35,6 +35,37 @@ class CpuEngineTest {
         return t;
     }
 
+    /**
+     * Decoding shares the rows of the matvecs over one x (q, k, v; gate, up) out in one parallel section: any thread
+     * count gives the same logits as one thread, bit for bit (each row and head is computed the same way wherever
+     * the split falls).
+     */
+    @Test
+    void decodingGivesTheSameLogitsOnOneToThreeThreads() {
+        int threads = io.squall.model.tensor.Threads.count();
+        try {
+            int[] tokens = prompt(6);
+            float[][] expected = new float[2][]; // float x, 8-bit x
+            for (int t : new int[] {1, 2, 3}) {
+                io.squall.model.tensor.Threads.resize(t);
+                for (int quantized = 0; quantized < 2; quantized++) {
+                    CpuEngine engine = new CpuEngine(model, 64, quantized == 1);
+                    float[] logits = null;
+                    for (int pos = 0; pos < tokens.length; pos++) {
+                        logits = engine.forward(tokens[pos], pos).clone();
+                    }
+                    if (expected[quantized] == null) {
+                        expected[quantized] = logits;
+                    }
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(
+                            expected[quantized], logits, t + " threads, 8-bit x " + (quantized == 1));
+                }
+            }
+        } finally {
+            io.squall.model.tensor.Threads.resize(threads);
+        }
+    }
+
     @Test
     void batchedPrefillMatchesTokenByToken() {
         // lengths around the chunk size, and a prefill that starts after cached positions

@@ -101,32 +101,71 @@ class InterleavedQ4_0Test {
         return Quantizer.quantize(GGMLType.Q4_0, all); // Q4_0 of Q4_0-decoded values gives the same blocks back
     }
 
+    /**
+     * The batched product on the copy quantizes each vector of x as matvec does ({@link QuantizedVector}) and
+     * multiplies in integers (InterleavedQ4_0Batch): against the double-precision reference on that quantized x, for
+     * batches with and without tails of the four-vector tiles, columns decoded in chunks and a tail chunk.
+     */
     @Test
-    void repackedMatmulMatchesTheReferenceOnFloatXForEveryBatch() {
+    void repackedMatmulMatchesTheReferenceOnQuantizedXForEveryBatch() {
         try (Arena arena = Arena.ofShared()) {
             for (int threads : new int[] {1, 2, 3}) {
                 Threads.resize(threads);
-                for (int rows : new int[] {17, 103, 16}) {
-                    int cols = rows == 17 ? 800 : 256; // 800: decoded in chunks of 256 columns and a tail of 32
+                for (int rows : new int[] {17, 103, 16, 64}) {
+                    // 800 and 544: decoded in chunks of 16 blocks and a tail of 9 or 1; 32: a single block
+                    int cols = rows == 17 ? 800 : rows == 64 ? 32 : rows == 103 ? 544 : 256;
                     double[][] ref = new double[1][];
                     WeightMatrix m = q4_0(arena, rows, cols, 5L * rows, ref);
-                    for (int batch : new int[] {2, 3, 4, 5, 9, 33}) {
+                    // 41 x 800: x quantized over the threads (from 2^15 elements)
+                    for (int batch : new int[] {2, 3, 4, 5, 9, 33, 41}) {
                         float[] x = TensorTestData.gaussian(batch * cols, batch + threads);
+                        for (int i = 0; i < x.length; i += 89) {
+                            x[i] *= 20; // outliers, as real activations have
+                        }
                         float[] out = new float[batch * rows];
                         m.matmul(x, batch, out);
+                        QuantizedVector q = new QuantizedVector();
                         for (int b = 0; b < batch; b++) {
+                            q.quantize(x, b * cols, cols);
                             for (int r = 0; r < rows; r++) {
-                                double exact = ScalarReference.dot(ref[0], r * cols, x, b * cols, cols);
-                                double abs = ScalarReference.absDot(ref[0], r * cols, x, b * cols, cols);
+                                double exact = 0;
+                                double abs = 0;
+                                for (int i = 0; i < cols; i++) {
+                                    double xi = (double) q.scale[i / 32] * q.q[i];
+                                    exact += ref[0][r * cols + i] * xi;
+                                    abs += Math.abs(ref[0][r * cols + i] * xi);
+                                }
                                 assertEquals(
                                         exact,
                                         out[b * rows + r],
-                                        2e-6 * abs + 1e-6,
+                                        3e-6 * abs + 1e-6,
                                         "rows " + rows + " threads " + threads + " batch " + batch + " b " + b + " row "
                                                 + r);
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /** The float-x path on the copy (-Dsquall.matmul.int8=false) is not reachable here; float x reads the file. */
+    @Test
+    void floatActivationMatmulOfARepackedMatrixMatchesTheReferenceOnFloatX() {
+        try (Arena arena = Arena.ofShared()) {
+            int rows = 37;
+            int cols = 288;
+            double[][] ref = new double[1][];
+            WeightMatrix m = q4_0(arena, rows, cols, 11, ref).withFloatActivations();
+            int batch = 6;
+            float[] x = TensorTestData.gaussian(batch * cols, 12);
+            float[] out = new float[batch * rows];
+            m.matmul(x, batch, out);
+            for (int b = 0; b < batch; b++) {
+                for (int r = 0; r < rows; r++) {
+                    double exact = ScalarReference.dot(ref[0], r * cols, x, b * cols, cols);
+                    double abs = ScalarReference.absDot(ref[0], r * cols, x, b * cols, cols);
+                    assertEquals(exact, out[b * rows + r], 2e-6 * abs + 1e-6, "b " + b + " row " + r);
                 }
             }
         }
@@ -168,6 +207,22 @@ class InterleavedQ4_0Test {
                 }
                 assertEquals(exact, out[r], 3e-6 * abs + 1e-6, "row " + r);
             }
+            // the batched product takes (q - 8) x: +-8 * 127 over the 16 columns of a lane, 32512 per pair sum
+            int batch = 6;
+            float[] xs = new float[batch * cols];
+            for (int b = 0; b < batch; b++) {
+                for (int i = 0; i < cols; i++) {
+                    xs[b * cols + i] = b % 2 == 0 ? x[i] : -x[i];
+                }
+            }
+            float[] outs = new float[batch * rows];
+            m.matmul(xs, batch, outs);
+            for (int b = 0; b < batch; b++) {
+                for (int r = 0; r < rows; r++) {
+                    float expected = b % 2 == 0 ? out[r] : -out[r];
+                    assertEquals(expected, outs[b * rows + r], 1e-5 * Math.abs(expected), "b " + b + " row " + r);
+                }
+            }
         }
     }
 
@@ -182,6 +237,15 @@ class InterleavedQ4_0Test {
             m.matvec(x, out, 0);
             for (float v : out) {
                 assertTrue(Float.isNaN(v), "NaN in x: " + v);
+            }
+            float[] xs = new float[3 * 256];
+            System.arraycopy(x, 0, xs, 256, 256); // the second of three vectors holds the NaN
+            float[] outs = new float[3 * 18];
+            m.matmul(xs, 3, outs);
+            for (int r = 0; r < 18; r++) {
+                assertEquals(0f, outs[r], "zero x, row " + r);
+                assertTrue(Float.isNaN(outs[18 + r]), "NaN in the batch's x: " + outs[18 + r]);
+                assertEquals(0f, outs[36 + r], "zero x after the NaN, row " + r);
             }
             x[40] = Float.POSITIVE_INFINITY;
             m.matvec(x, out, 0);

@@ -96,11 +96,12 @@ public final class CLContext implements AutoCloseable {
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment err = arena.allocate(JAVA_INT);
-            MemorySegment buffer = api.createBuffer(
-                    handle, CL.CL_MEM_READ_ONLY | CL.CL_MEM_USE_HOST_PTR, host.byteSize(), host, err);
+            MemorySegment buffer =
+                    api.createBuffer(handle, CL.CL_MEM_READ_ONLY | CL.CL_MEM_USE_HOST_PTR, host.byteSize(), host, err);
             return new CLBuffer(
                     this,
-                    CL.checkCreated(buffer, err, "clCreateBuffer (" + host.byteSize() + " bytes of host memory in place)"),
+                    CL.checkCreated(
+                            buffer, err, "clCreateBuffer (" + host.byteSize() + " bytes of host memory in place)"),
                     host.byteSize());
         }
     }

@@ -70,8 +70,16 @@ class ContractedMultiplyTest {
         String src = emit(true);
         assertFalse(src.contains("FP_CONTRACT OFF"), src);
         assertEquals(1, productStatements(src), "only q, used three times, stays a statement\n" + src);
-        assertTrue(Pattern.compile("\\(v\\d+ \\+ \\(v\\d+ \\* v\\d+\\)\\)").matcher(src).find(), src);
-        assertTrue(Pattern.compile("\\(v\\d+ - \\(v\\d+ \\* v\\d+\\)\\)").matcher(src).find(), src);
+        assertTrue(
+                Pattern.compile("\\(v\\d+ \\+ \\(v\\d+ \\* v\\d+\\)\\)")
+                        .matcher(src)
+                        .find(),
+                src);
+        assertTrue(
+                Pattern.compile("\\(v\\d+ - \\(v\\d+ \\* v\\d+\\)\\)")
+                        .matcher(src)
+                        .find(),
+                src);
     }
 
     @Test
