@@ -185,7 +185,17 @@ final class Residency {
                 copy = new ObjectState.Copy(device.allocate(s.bytes));
                 s.copies.put(device, copy);
             }
-            if (copy.valid || copy.hostInPlace) {
+            if (copy.hostInPlace) {
+                // the device reads the host memory itself: once unmapped (the model closed) it would fault in the
+                // driver
+                if (!(s.object instanceof TornadoNativeArray a)
+                        || !a.getSegment().scope().isAlive()) {
+                    throw new TornadoRuntimeException("task " + task + " reads the " + s.describe()
+                            + " in place, but its memory was freed (a memory-mapped file closed while a plan uses it)");
+                }
+                return;
+            }
+            if (copy.valid) {
                 return;
             }
             if (!s.hostValid) {

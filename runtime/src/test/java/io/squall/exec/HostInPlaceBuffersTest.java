@@ -156,6 +156,31 @@ class HostInPlaceBuffersTest {
         assertEquals(expectedRowSums(w)[0], (float) sumRow0(w));
     }
 
+    @Test
+    void aPlanReadingAnUnmappedFileIsRefusedNotCrashed() throws Exception {
+        Arena fileArena = Arena.ofShared();
+        Arena kept = arena;
+        arena = fileArena;
+        ByteArray w = mappedBytes();
+        arena = kept;
+        FloatArray out = new FloatArray(ROWS);
+        float[] expected = expectedRowSums(w);
+        TaskGraph g = new TaskGraph("inPlaceClosed")
+                .transferToDevice(DataTransferMode.FIRST_EXECUTION, w)
+                .task("sums", HostInPlaceBuffersTest::rowSums, w, out, COLS)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, out);
+        try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot()).withDevice(device)) {
+            plan.execute();
+            assertEquals(expected[ROWS - 1], out.get(ROWS - 1));
+            fileArena.close(); // the model file closed while the plan still holds its buffers
+            TornadoRuntimeException e = assertThrows(TornadoRuntimeException.class, plan::execute);
+            assertTrue(
+                    e.getMessage().contains("inPlaceClosed.sums")
+                            && e.getMessage().contains("freed"),
+                    e.getMessage());
+        }
+    }
+
     static int sumRow0(ByteArray w) {
         int s = 0;
         for (int c = 0; c < COLS; c++) {
