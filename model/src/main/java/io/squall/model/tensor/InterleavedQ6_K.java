@@ -127,7 +127,59 @@ final class InterleavedQ6_K {
             SUMS.set(sums);
         }
         integerSums(w, base, x.q, cols, sums);
-        scaleSums(w, base, x.scale, cols, sums, out, o);
+        scaleSums(w, base, x.scale, cols, sums, 0, out, o);
+    }
+
+    /**
+     * Two groups, at bytes {@code base} and {@code base + groupBytes(cols)}, into out[o..o+32): the same results as
+     * two {@link #dot16}s, each broadcast of x feeding both groups' products (see {@link InterleavedQ4_K#dot32}).
+     */
+    static void dot32(MemorySegment w, long base, QuantizedVector x, int cols, float[] out, int o) {
+        int[] sums = SUMS.get();
+        if (sums.length < 2 * cols) {
+            sums = new int[2 * cols];
+            SUMS.set(sums);
+        }
+        long second = base + groupBytes(cols);
+        integerSums2(w, base, second, x.q, cols, sums);
+        scaleSums(w, base, x.scale, cols, sums, 0, out, o);
+        scaleSums(w, second, x.scale, cols, sums, cols, out, o + ROWS);
+    }
+
+    /** {@link #integerSums} of the groups at {@code a} and {@code b} into sums[0..cols) and sums[cols..2 cols). */
+    private static void integerSums2(MemorySegment w, long a, long b, short[] xq, int cols, int[] sums) {
+        int subBlocks = cols / 16;
+        for (int j = 0; j < subBlocks; j++) {
+            long qa = a + (long) j * 256;
+            long qb = b + (long) j * 256;
+            IntVector s0 = IntVector.zero(I);
+            IntVector s1 = IntVector.zero(I);
+            IntVector t0 = IntVector.zero(I); // the second group's s0, s1
+            IntVector t1 = IntVector.zero(I);
+            for (int half = 0; half < 8; half += 4) {
+                ShortVector accA = ShortVector.zero(S);
+                ShortVector accB = ShortVector.zero(S);
+                for (int p = half; p < half + 4; p++) {
+                    ShortVector va = ShortVector.fromMemorySegment(S, w, qa + 32 * p, LE);
+                    ShortVector vb = ShortVector.fromMemorySegment(S, w, qb + 32 * p, LE);
+                    int c = 16 * j + 2 * p;
+                    ShortVector x0 = ShortVector.broadcast(S, xq[c]);
+                    ShortVector x1 = ShortVector.broadcast(S, xq[c + 1]);
+                    accA = accA.add(va.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(x0))
+                            .add(va.lanewise(ASHR, 8).mul(x1));
+                    accB = accB.add(vb.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(x0))
+                            .add(vb.lanewise(ASHR, 8).mul(x1));
+                }
+                s0 = s0.add((IntVector) accA.convertShape(S2I, I, 0));
+                s1 = s1.add((IntVector) accA.convertShape(S2I, I, 1));
+                t0 = t0.add((IntVector) accB.convertShape(S2I, I, 0));
+                t1 = t1.add((IntVector) accB.convertShape(S2I, I, 1));
+            }
+            s0.intoArray(sums, 16 * j);
+            s1.intoArray(sums, 16 * j + 8);
+            t0.intoArray(sums, cols + 16 * j);
+            t1.intoArray(sums, cols + 16 * j + 8);
+        }
     }
 
     /**
@@ -156,8 +208,9 @@ final class InterleavedQ6_K {
         }
     }
 
-    /** The second pass of {@link #dot16}: the sums times scales, x's block scales and d. */
-    private static void scaleSums(MemorySegment w, long base, float[] xd, int cols, int[] sums, float[] out, int o) {
+    /** The second pass of {@link #dot16}: the sums (from sums[from]) times scales, x's block scales and d. */
+    private static void scaleSums(
+            MemorySegment w, long base, float[] xd, int cols, int[] sums, int from, float[] out, int o) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         int supers = cols / 256;
@@ -168,7 +221,7 @@ final class InterleavedQ6_K {
             for (int j = 0; j < 16; j += 2) { // two sub-blocks of 16 share x's block of 32
                 ShortVector scA = sixteenBytes(w, so + SCALES + 16 * j);
                 ShortVector scB = sixteenBytes(w, so + SCALES + 16 * j + 16);
-                int at = 16 * (16 * s + j);
+                int at = from + 16 * (16 * s + j);
                 IntVector i0 = IntVector.fromArray(I, sums, at)
                         .mul((IntVector) scA.convertShape(S2I, I, 0))
                         .add(IntVector.fromArray(I, sums, at + 16).mul((IntVector) scB.convertShape(S2I, I, 0)));

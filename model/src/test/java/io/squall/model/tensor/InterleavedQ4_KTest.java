@@ -50,8 +50,9 @@ class InterleavedQ4_KTest {
         try (Arena arena = Arena.ofShared()) {
             for (int threads : new int[] {1, 2, 3}) {
                 Threads.resize(threads);
-                for (int cols : new int[] {256, 768, 2048}) {
-                    for (int rows : new int[] {1, 15, 16, 17, 103}) {
+                for (int cols : new int[] {256, 768, 2048, 4096}) { // from 4096: two groups at a time
+                    for (int rows :
+                            new int[] {1, 15, 16, 17, 48, 103, 160}) { // 48, 160: odd and even runs of group pairs
                         MemorySegment data = Quantizer.quantize(
                                 GGMLType.Q4_K, TensorTestData.weights(rows * cols, 31L * rows + cols));
                         double[] wd = ScalarReference.decode(GGMLType.Q4_K, data, (long) rows * cols);
@@ -147,8 +148,8 @@ class InterleavedQ4_KTest {
      */
     @Test
     void extremeQuantsAndActivationsDoNotOverflowTheLanes() {
-        int rows = 20;
-        int cols = 512;
+        int rows = 52; // a pair of whole groups (dot32, which rows of 4096 columns take), one more and a padded one
+        int cols = 4096;
         short[] d = new short[rows];
         Arrays.fill(d, Float.floatToFloat16(0.01f));
         MemorySegment data = blocks(rows, cols, d, Float.floatToFloat16(0.02f), (byte) 0xFF);
@@ -167,6 +168,37 @@ class InterleavedQ4_KTest {
             for (int r = 0; r < rows; r++) {
                 double[] ref = referenceOnQuantizedX(wd, r, q, cols);
                 assertEquals(ref[0], out[r], 3e-6 * ref[1] + 1e-6, "row " + r);
+            }
+        }
+    }
+
+    /**
+     * Two groups at a time (dot32, what decoding runs) against one at a time (dot16): the same integer sums and the
+     * same float operations in the same order, so the same floats, for each of the two groups' 16 rows.
+     */
+    @Test
+    void twoGroupsAtATimeGiveExactlyTheOneGroupResults() {
+        for (int cols : new int[] {256, 1280}) {
+            int rows = 3 * InterleavedQ4_K.ROWS;
+            MemorySegment data = Quantizer.quantize(GGMLType.Q4_K, TensorTestData.weights(rows * cols, 5L * cols));
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment copy = arena.allocate(InterleavedQ4_K.byteSize(rows, cols));
+                InterleavedQ4_K.repack(data, rows, cols, copy, 0, InterleavedQ4_K.groups(rows));
+                QuantizedVector q = new QuantizedVector();
+                q.quantize(TensorTestData.gaussian(cols, cols), 0, cols);
+                long groupBytes = InterleavedQ4_K.groupBytes(cols);
+                for (int g = 0; g < 2; g++) { // groups 0-1, then 1-2
+                    float[] single = new float[32];
+                    InterleavedQ4_K.dot16(copy, g * groupBytes, q, cols, single, 0);
+                    InterleavedQ4_K.dot16(copy, (g + 1) * groupBytes, q, cols, single, 16);
+                    float[] pair = new float[34];
+                    InterleavedQ4_K.dot32(copy, g * groupBytes, q, cols, pair, 1);
+                    assertEquals(0f, pair[0], "nothing written before the offset");
+                    assertEquals(0f, pair[33], "nothing written after the 32 rows");
+                    for (int r = 0; r < 32; r++) {
+                        assertEquals(single[r], pair[1 + r], "cols " + cols + " groups from " + g + " row " + r);
+                    }
+                }
             }
         }
     }

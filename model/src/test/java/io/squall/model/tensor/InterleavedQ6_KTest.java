@@ -51,7 +51,8 @@ class InterleavedQ6_KTest {
             for (int threads : new int[] {1, 2, 3}) {
                 Threads.resize(threads);
                 for (int cols : new int[] {256, 768, 2048}) {
-                    for (int rows : new int[] {1, 15, 16, 17, 103}) {
+                    for (int rows :
+                            new int[] {1, 15, 16, 17, 48, 103, 160}) { // 48, 160: odd and even runs of group pairs
                         MemorySegment data = Quantizer.quantize(
                                 GGMLType.Q6_K, TensorTestData.weights(rows * cols, 31L * rows + cols));
                         double[] wd = ScalarReference.decode(GGMLType.Q6_K, data, (long) rows * cols);
@@ -150,7 +151,7 @@ class InterleavedQ6_KTest {
      */
     @Test
     void extremeQuantsAndActivationsDoNotOverflowTheLanes() {
-        int rows = 20;
+        int rows = 52; // a pair of whole groups (dot32), one more and a padded one
         int cols = 512;
         short[] d = new short[rows];
         Arrays.fill(d, Float.floatToFloat16(0.01f));
@@ -171,6 +172,37 @@ class InterleavedQ6_KTest {
                 for (int r = 0; r < rows; r++) {
                     double[] ref = referenceOnQuantizedX(wd, r, q, cols);
                     assertEquals(ref[0], out[r], 3e-6 * ref[1] + 1e-6, "fill " + fill + " row " + r);
+                }
+            }
+        }
+    }
+
+    /**
+     * Two groups at a time (dot32, what decoding runs) against one at a time (dot16): the same integer sums and the
+     * same float operations in the same order, so the same floats, for each of the two groups' 16 rows.
+     */
+    @Test
+    void twoGroupsAtATimeGiveExactlyTheOneGroupResults() {
+        for (int cols : new int[] {256, 1280}) {
+            int rows = 3 * InterleavedQ6_K.ROWS;
+            MemorySegment data = Quantizer.quantize(GGMLType.Q6_K, TensorTestData.weights(rows * cols, 7L * cols));
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment copy = arena.allocate(InterleavedQ6_K.byteSize(rows, cols));
+                InterleavedQ6_K.repack(data, rows, cols, copy, 0, InterleavedQ4_0.groups(rows));
+                QuantizedVector q = new QuantizedVector();
+                q.quantize(TensorTestData.gaussian(cols, cols + 1), 0, cols);
+                long groupBytes = InterleavedQ6_K.groupBytes(cols);
+                for (int g = 0; g < 2; g++) { // groups 0-1, then 1-2
+                    float[] single = new float[32];
+                    InterleavedQ6_K.dot16(copy, g * groupBytes, q, cols, single, 0);
+                    InterleavedQ6_K.dot16(copy, (g + 1) * groupBytes, q, cols, single, 16);
+                    float[] pair = new float[34];
+                    InterleavedQ6_K.dot32(copy, g * groupBytes, q, cols, pair, 1);
+                    assertEquals(0f, pair[0], "nothing written before the offset");
+                    assertEquals(0f, pair[33], "nothing written after the 32 rows");
+                    for (int r = 0; r < 32; r++) {
+                        assertEquals(single[r], pair[1 + r], "cols " + cols + " groups from " + g + " row " + r);
+                    }
                 }
             }
         }
