@@ -142,9 +142,23 @@ public final class WeightMatrix {
             default -> InterleavedQ4_0.byteSize(rows, cols);
         };
         MemorySegment copy = OffHeap.allocate(bytes, arena);
-        Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> repackGroups(copy, start, end));
+        long groupBytes = groupBytes();
+        Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> {
+            if (PREFAULT) { // each worker faults in its own part of the copy in one call, before it writes it
+                OffHeap.populate(copy, start * groupBytes, end * groupBytes);
+            }
+            repackGroups(copy, start, end);
+        });
         return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, copy);
     }
+
+    /** The interleaved copy ({@link #repacked}), or null: for tests comparing it with a plain repack. */
+    MemorySegment interleavedCopy() {
+        return interleaved;
+    }
+
+    /** -Dsquall.repack.prefault=false: the repack's copy faulted in by its writes instead ({@link OffHeap#populate}). */
+    private static final boolean PREFAULT = !"false".equals(System.getProperty("squall.repack.prefault"));
 
     /** Whether {@link #repacked} copies matrices of {@code type}: Q4_0, Q4_K and Q6_K (the types of Q4_K_M files). */
     static boolean repacks(GGMLType type) {
