@@ -112,7 +112,10 @@ public final class CpuEngine implements InferenceEngine {
 
     @SuppressWarnings("unused")
     private static volatile float WARM_UP_SINK;
-    /** Set by the first engine: a warm-up still running then ends. */
+    /** -Dsquall.warmUp.stopBeforeRepack=true: the warm-up ends when the repack starts (before: when it ends). */
+    private static final boolean WARM_UP_STOPS_BEFORE_REPACK = Boolean.getBoolean("squall.warmUp.stopBeforeRepack");
+
+    /** Set by the first engine (after the repack): a warm-up still running then ends. */
     private static volatile boolean warmUpStop;
 
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length), default precision. */
@@ -128,10 +131,13 @@ public final class CpuEngine implements InferenceEngine {
         this.model = model;
         this.c = model.config();
         this.quantizedActivations = quantizedActivations;
-        warmUpStop = true;
-        if (quantizedActivations && REPACK_Q4_0_DEFAULT) {
-            model.repackForCpu();
+        if (WARM_UP_STOPS_BEFORE_REPACK) {
+            warmUpStop = true;
         }
+        if (quantizedActivations && REPACK_Q4_0_DEFAULT) {
+            model.repackForCpu(); // a warm-up still running goes on meanwhile: the prompt's kernels compiled by C2
+        }
+        warmUpStop = true;
         java.util.function.UnaryOperator<WeightMatrix> precision =
                 quantizedActivations ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations;
         this.layers = new LlamaModel.Layer[c.layers()];
