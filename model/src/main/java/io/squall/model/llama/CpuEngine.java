@@ -83,7 +83,7 @@ public final class CpuEngine implements InferenceEngine {
                     // prompt)
                     for (io.squall.model.tensor.GGMLType type : kinds) {
                         for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += 100) {
-                            sink += WeightMatrix.warmUp(type, 100);
+                            sink += WeightMatrix.warmUp(type, 100, WARM_UP_REPACKED_ONLY);
                         }
                     }
                     float[] a = new float[512];
@@ -107,6 +107,14 @@ public final class CpuEngine implements InferenceEngine {
         t.start();
         return t;
     }
+
+    /**
+     * Whether the warm-up skips the float-x and unrepacked products of repacked types: yes with the defaults (8-bit x,
+     * repack), which never run them; -Dsquall.warmUp.allPaths=true warms them up too.
+     */
+    private static final boolean WARM_UP_REPACKED_ONLY = QUANTIZED_ACTIVATIONS_DEFAULT
+            && REPACK_Q4_0_DEFAULT
+            && !Boolean.getBoolean("squall.warmUp.allPaths");
 
     private static final int WARM_UP_ROUNDS = Integer.getInteger("squall.warmUpRounds", 2000);
 
