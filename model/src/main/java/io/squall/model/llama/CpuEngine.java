@@ -83,7 +83,7 @@ public final class CpuEngine implements InferenceEngine {
                     // prompt)
                     for (io.squall.model.tensor.GGMLType type : kinds) {
                         for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += 100) {
-                            sink += WeightMatrix.warmUp(type, 100);
+                            sink += WeightMatrix.warmUp(type, 100, WARM_UP_REPACKED_ONLY);
                         }
                     }
                     float[] a = new float[512];
@@ -108,11 +108,22 @@ public final class CpuEngine implements InferenceEngine {
         return t;
     }
 
+    /**
+     * Whether the warm-up skips the float-x and unrepacked products of repacked types: yes with the defaults (8-bit x,
+     * repack), which never run them; -Dsquall.warmUp.allPaths=true warms them up too.
+     */
+    private static final boolean WARM_UP_REPACKED_ONLY = QUANTIZED_ACTIVATIONS_DEFAULT
+            && REPACK_Q4_0_DEFAULT
+            && !Boolean.getBoolean("squall.warmUp.allPaths");
+
     private static final int WARM_UP_ROUNDS = Integer.getInteger("squall.warmUpRounds", 2000);
 
     @SuppressWarnings("unused")
     private static volatile float WARM_UP_SINK;
-    /** Set by the first engine: a warm-up still running then ends. */
+    /** -Dsquall.warmUp.stopBeforeRepack=true: the warm-up ends when the repack starts (before: when it ends). */
+    private static final boolean WARM_UP_STOPS_BEFORE_REPACK = Boolean.getBoolean("squall.warmUp.stopBeforeRepack");
+
+    /** Set by the first engine (after the repack): a warm-up still running then ends. */
     private static volatile boolean warmUpStop;
 
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length), default precision. */
@@ -128,10 +139,13 @@ public final class CpuEngine implements InferenceEngine {
         this.model = model;
         this.c = model.config();
         this.quantizedActivations = quantizedActivations;
-        warmUpStop = true;
-        if (quantizedActivations && REPACK_Q4_0_DEFAULT) {
-            model.repackForCpu();
+        if (WARM_UP_STOPS_BEFORE_REPACK) {
+            warmUpStop = true;
         }
+        if (quantizedActivations && REPACK_Q4_0_DEFAULT) {
+            model.repackForCpu(); // a warm-up still running goes on meanwhile: the prompt's kernels compiled by C2
+        }
+        warmUpStop = true;
         java.util.function.UnaryOperator<WeightMatrix> precision =
                 quantizedActivations ? WeightMatrix::withQuantizedActivations : WeightMatrix::withFloatActivations;
         this.layers = new LlamaModel.Layer[c.layers()];

@@ -3,6 +3,7 @@ package io.squall.model.llama;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.gguf.TensorInfo;
 import io.squall.model.tensor.Dequantizer;
+import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.WeightMatrix;
 import io.squall.model.tokenizer.Tokenizer;
 
@@ -179,26 +180,36 @@ public final class LlamaModel implements AutoCloseable {
         repacked = Arena.ofShared();
         long start = System.nanoTime();
         int[] count = {0};
+        java.util.Set<GGMLType> types = java.util.EnumSet.noneOf(GGMLType.class); // named in the log: those repacked
         java.util.function.UnaryOperator<WeightMatrix> repack = m -> {
             WeightMatrix r = m.repacked(repacked);
             if (r != m) {
                 gguf.releasePages(gguf.tensor(m.name()));
                 count[0]++;
+                types.add(m.type());
             }
             return r;
         };
         for (int l = 0; l < layers.length; l++) {
             layers[l] = layers[l].withMatrices(repack);
             if (count[0] > 0 && ((l + 1) % 4 == 0 || l == layers.length - 1)) {
-                log.accept("repacking Q4_0, Q4_K and Q6_K weights for the CPU engine: layer " + (l + 1) + "/"
+                log.accept("repacking " + typeNames(types) + " weights for the CPU engine: layer " + (l + 1) + "/"
                         + layers.length);
             }
         }
         output = repack.apply(output);
         if (count[0] > 0) {
-            log.accept("repacked " + count[0] + " Q4_0, Q4_K and Q6_K matrices in "
+            log.accept("repacked " + count[0] + " " + typeNames(types) + " matrices in "
                     + (System.nanoTime() - start) / 1_000_000 + " ms (-Dsquall.matvec.repack=false: off)");
         }
+    }
+
+    /** "Q4_0", "Q4_K and Q6_K", "Q4_0, Q4_K and Q6_K": the types in the set, in their declaration order. */
+    static String typeNames(java.util.Set<GGMLType> types) {
+        java.util.List<String> names = types.stream().map(GGMLType::name).toList();
+        int n = names.size();
+        return n <= 1 ? String.join("", names)
+                : String.join(", ", names.subList(0, n - 1)) + " and " + names.get(n - 1);
     }
 
     public LlamaConfig config() {

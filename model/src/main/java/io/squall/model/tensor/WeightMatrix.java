@@ -150,9 +150,23 @@ public final class WeightMatrix {
             default -> InterleavedQ4_0.byteSize(rows, cols);
         };
         MemorySegment copy = OffHeap.allocate(bytes, arena);
-        Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> repackGroups(copy, start, end));
+        long groupBytes = groupBytes();
+        Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> {
+            if (PREFAULT) { // each worker faults in its own part of the copy in one call, before it writes it
+                OffHeap.populate(copy, start * groupBytes, end * groupBytes);
+            }
+            repackGroups(copy, start, end);
+        });
         return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, copy);
     }
+
+    /** The interleaved copy ({@link #repacked}), or null: for tests comparing it with a plain repack. */
+    MemorySegment interleavedCopy() {
+        return interleaved;
+    }
+
+    /** -Dsquall.repack.prefault=false: the repack's copy faulted in by its writes instead ({@link OffHeap#populate}). */
+    private static final boolean PREFAULT = !"false".equals(System.getProperty("squall.repack.prefault"));
 
     /** Whether {@link #repacked} copies matrices of {@code type}: Q4_0, Q4_K and Q6_K (the types of Q4_K_M files). */
     static boolean repacks(GGMLType type) {
@@ -482,8 +496,11 @@ public final class WeightMatrix {
      * thread, {@code rounds} times, so that C2 has compiled them before a model's first prompt: a cold JVM otherwise
      * spends its first tokens in the interpreter, whose Vector API operations allocate every vector. 24 rows stay
      * below the threshold for handing work to other threads. Returns a checksum so the work cannot be elided.
+     * {@code repackedOnly}: for a type that is repacked, only the repack and the repacked copy's products (what an
+     * engine with the default 8-bit x runs), not the float-x and unrepacked products: C2 compiling those too cost
+     * a cold start CPU time that its two cores lack (C2 compile time is most of the cold run's CPU).
      */
-    public static float warmUp(GGMLType type, int rounds) {
+    public static float warmUp(GGMLType type, int rounds, boolean repackedOnly) {
         Blocks.requireSupported(type, "warm-up");
         int rows = 24;
         int cols = 512;
@@ -508,7 +525,18 @@ public final class WeightMatrix {
         }
         float[] out = new float[13 * rows];
         float sum = 0;
-        for (int r = 0; r < rounds; r++) {
+        // the repacked copy's products first: the default (8-bit x) path of a prompt and decoding, which a cold
+        // start's warm-up, starved of CPU by the repack's workers, should have compiled first
+        for (int r = 0; r < rounds && repacked != quantized; r++) {
+            repacked.matvec(x, out, 0);
+            sum += out[r % rows];
+            if (r % 4 == 0) {
+                // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
+                repacked.matmul(x, new int[] {4, 6, 13}[(r / 4) % 3], out);
+                sum += out[r % rows];
+            }
+        }
+        for (int r = 0; r < rounds && !(repackedOnly && repacked != quantized); r++) {
             exact.matvec(x, out, 0);
             sum += out[r % rows];
             if (quantized != exact) {
@@ -518,15 +546,6 @@ public final class WeightMatrix {
             if (r % 4 == 0) {
                 exact.matmul(x, 4 + (r / 4) % 2, out); // a tail of the batch too
                 sum += out[r % rows];
-            }
-            if (repacked != quantized) {
-                repacked.matvec(x, out, 0);
-                sum += out[r % rows];
-                if (r % 4 == 0) {
-                    // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
-                    repacked.matmul(x, new int[] {4, 6, 13}[(r / 4) % 3], out);
-                    sum += out[r % rows];
-                }
             }
         }
         return sum;

@@ -139,4 +139,13 @@ class LlamaModelTest {
                         .endsWith("llama.block_count = 2 but the tensor table has 2 blocks (blk.N for N in 0, 7)"),
                 e.getMessage());
     }
+
+    /** The repack's log names the types actually repacked (a Q4_0-only model says Q4_0 alone). */
+    @Test
+    void repackLogNamesTheRepackedTypes() {
+        assertEquals("Q4_0", LlamaModel.typeNames(java.util.EnumSet.of(GGMLType.Q4_0)));
+        assertEquals("Q4_K and Q6_K", LlamaModel.typeNames(java.util.EnumSet.of(GGMLType.Q6_K, GGMLType.Q4_K)));
+        assertEquals("Q4_0, Q4_K and Q6_K",
+                LlamaModel.typeNames(java.util.EnumSet.of(GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K)));
+    }
 }

@@ -1,0 +1,29 @@
+package io.squall.model.cli;
+
+/**
+ * The training run of the `llama` command's AOT cache (scripts/setup, JDK 25's -XX:AOTCacheOutput): the command run
+ * once per model given, in one JVM, so that the cache holds the classes and method profiles of every tensor type's
+ * kernels (a Q4_K_M model alone leaves Q4_0's and Q8_0's to be profiled again on each cold start).
+ */
+public final class AotTraining {
+    private AotTraining() {}
+
+    /** Arguments: GGUF model files; each gets a prompt long enough for the batched prefill and a few tokens. */
+    public static void main(String[] models) {
+        if (models.length == 0) {
+            System.err.println("usage: AotTraining MODEL.gguf...");
+            System.exit(2);
+        }
+        String prompt = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park"
+                + " with her friends and her big red ball.";
+        for (String model : models) {
+            int code = LlamaCli.commandLine()
+                    .execute("--model", model, "-p", prompt, "-n", "16", "--temperature", "0");
+            if (code != 0) {
+                System.err.println("AotTraining: the llama command failed on " + model + " (exit " + code + ")");
+                System.exit(code);
+            }
+        }
+        System.exit(0);
+    }
+}
