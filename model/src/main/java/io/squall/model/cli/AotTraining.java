@@ -17,8 +17,7 @@ public final class AotTraining {
         String prompt = "Once upon a time, there was a little girl named Lily. She loved to play outside in the park"
                 + " with her friends and her big red ball.";
         for (String model : models) {
-            int code = LlamaCli.commandLine()
-                    .execute("--model", model, "-p", prompt, "-n", "16", "--temperature", "0");
+            int code = LlamaCli.commandLine().execute("--model", model, "-p", prompt, "-n", "16", "--temperature", "0");
             if (code != 0) {
                 System.err.println("AotTraining: the llama command failed on " + model + " (exit " + code + ")");
                 System.exit(code);

@@ -112,9 +112,8 @@ public final class CpuEngine implements InferenceEngine {
      * Whether the warm-up skips the float-x and unrepacked products of repacked types: yes with the defaults (8-bit x,
      * repack), which never run them; -Dsquall.warmUp.allPaths=true warms them up too.
      */
-    private static final boolean WARM_UP_REPACKED_ONLY = QUANTIZED_ACTIVATIONS_DEFAULT
-            && REPACK_Q4_0_DEFAULT
-            && !Boolean.getBoolean("squall.warmUp.allPaths");
+    private static final boolean WARM_UP_REPACKED_ONLY =
+            QUANTIZED_ACTIVATIONS_DEFAULT && REPACK_Q4_0_DEFAULT && !Boolean.getBoolean("squall.warmUp.allPaths");
 
     private static final int WARM_UP_ROUNDS = Integer.getInteger("squall.warmUpRounds", 2000);
 

@@ -208,7 +208,8 @@ public final class LlamaModel implements AutoCloseable {
     static String typeNames(java.util.Set<GGMLType> types) {
         java.util.List<String> names = types.stream().map(GGMLType::name).toList();
         int n = names.size();
-        return n <= 1 ? String.join("", names)
+        return n <= 1
+                ? String.join("", names)
                 : String.join(", ", names.subList(0, n - 1)) + " and " + names.get(n - 1);
     }
 

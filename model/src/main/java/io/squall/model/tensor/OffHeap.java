@@ -52,7 +52,10 @@ final class OffHeap {
                 madvise = linker.downcallHandle(
                         libc.find("madvise").orElseThrow(),
                         FunctionDescriptor.of(
-                                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+                                ValueLayout.JAVA_INT,
+                                ValueLayout.ADDRESS,
+                                ValueLayout.JAVA_LONG,
+                                ValueLayout.JAVA_INT));
             } catch (RuntimeException e) { // no such symbol, or native access denied: Arena.allocate
                 mmap = munmap = madvise = null;
             }

@@ -145,7 +145,8 @@ class LlamaModelTest {
     void repackLogNamesTheRepackedTypes() {
         assertEquals("Q4_0", LlamaModel.typeNames(java.util.EnumSet.of(GGMLType.Q4_0)));
         assertEquals("Q4_K and Q6_K", LlamaModel.typeNames(java.util.EnumSet.of(GGMLType.Q6_K, GGMLType.Q4_K)));
-        assertEquals("Q4_0, Q4_K and Q6_K",
+        assertEquals(
+                "Q4_0, Q4_K and Q6_K",
                 LlamaModel.typeNames(java.util.EnumSet.of(GGMLType.Q4_0, GGMLType.Q4_K, GGMLType.Q6_K)));
     }
 }
