@@ -169,7 +169,7 @@ public final class WeightMatrix {
     private static final boolean PREFAULT = !"false".equals(System.getProperty("squall.repack.prefault"));
 
     /** Whether {@link #repacked} copies matrices of {@code type}: Q4_0, Q4_K and Q6_K (the types of Q4_K_M files). */
-    static boolean repacks(GGMLType type) {
+    public static boolean repacks(GGMLType type) {
         return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K;
     }
 
