@@ -156,6 +156,7 @@ public final class AcceleratedEngine implements InferenceEngine {
             LlamaGraphs.MatVecShape matVecShape,
             int prefillBatch) {
         Consumer<String> log = progress != null ? progress : s -> {};
+        CpuEngine.endWarmUp(); // the CPU kernels' warm-up would take cores from the devices' compiles
         this.model = model;
         this.c = model.config();
         if (contextSize <= 0 || contextSize > c.contextLength()) {

@@ -133,6 +133,11 @@ public final class CpuEngine implements InferenceEngine {
     /** Set by the first engine (after the repack): a warm-up still running then ends. */
     private static volatile boolean warmUpStop;
 
+    /** Ends a warm-up still running ({@link #warmUpInBackground}): an engine that does not use it has started. */
+    public static void endWarmUp() {
+        warmUpStop = true;
+    }
+
     /** An engine whose window is {@code contextSize} tokens (at most the model's context_length), default precision. */
     public CpuEngine(LlamaModel model, int contextSize) {
         this(model, contextSize, QUANTIZED_ACTIVATIONS_DEFAULT);
