@@ -1,6 +1,5 @@
 package io.squall.model.tensor;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -19,112 +18,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cut groups, several super-blocks and chunks, batches with tails, 1 to 3 threads, extreme quants and non-finite
  * scales.
  */
-class InterleavedQ4_KTest {
-    private static final int DEFAULT_THREADS = Threads.count();
-
-    @AfterAll
-    static void restoreThreads() {
-        Threads.resize(DEFAULT_THREADS);
+class InterleavedQ4_KTest extends InterleavedKQuantTest {
+    @Override
+    GGMLType type() {
+        return GGMLType.Q4_K;
     }
 
-    private static WeightMatrix repacked(Arena arena, MemorySegment data, int rows, int cols) {
-        return WeightMatrix.of("blk.0.ffn_up", GGMLType.Q4_K, data, rows, cols)
-                .withQuantizedActivations()
-                .repacked(arena);
-    }
-
-    /** sum_i w_i q.scale q_i in double, and the sum of the absolute terms (for the tolerance). */
-    private static double[] referenceOnQuantizedX(double[] w, int row, QuantizedVector q, int cols) {
-        double exact = 0;
-        double abs = 0;
-        for (int i = 0; i < cols; i++) {
-            double xi = (double) q.scale[i / 32] * q.q[i];
-            exact += w[row * cols + i] * xi;
-            abs += Math.abs(w[row * cols + i] * xi);
-        }
-        return new double[] {exact, abs};
-    }
-
-    @Test
-    void repackedMatvecMatchesTheReferenceOnQuantizedXForEveryRowCountAndRange() {
-        try (Arena arena = Arena.ofShared()) {
-            for (int threads : new int[] {1, 2, 3}) {
-                Threads.resize(threads);
-                for (int cols : new int[] {256, 768, 2048, 4096}) { // from 4096: two groups at a time
-                    for (int rows :
-                            new int[] {1, 15, 16, 17, 48, 103, 160}) { // 48, 160: odd and even runs of group pairs
-                        MemorySegment data = Quantizer.quantize(
-                                GGMLType.Q4_K, TensorTestData.weights(rows * cols, 31L * rows + cols));
-                        double[] wd = ScalarReference.decode(GGMLType.Q4_K, data, (long) rows * cols);
-                        WeightMatrix m = repacked(arena, data, rows, cols);
-                        assertTrue(m.readsRepackedCopy(), "a repacked Q4_K matrix with 8-bit x reads the copy");
-                        WeightMatrix plain = WeightMatrix.of("p", GGMLType.Q4_K, data, rows, cols)
-                                .withQuantizedActivations();
-                        float[] x = TensorTestData.gaussian(cols + 3, cols + rows + threads);
-                        for (int i = 0; i < cols; i += 97) {
-                            x[3 + i] *= 20; // outliers, as real activations have
-                        }
-                        float[] out = new float[rows + 2];
-                        m.matvec(x, 3, out, 1, 0, rows);
-                        float[] unrepacked = new float[rows];
-                        plain.matvec(x, 3, unrepacked, 0, 0, rows);
-                        QuantizedVector q = new QuantizedVector();
-                        q.quantize(x, 3, cols);
-                        int from = rows / 3; // cuts the first group unless rows < 3
-                        int to = rows - rows / 5;
-                        float[] range = new float[rows];
-                        Arrays.fill(range, -7f);
-                        m.matvec(Arrays.copyOfRange(x, 3, 3 + cols), 0, range, 0, from, to);
-                        assertEquals(0f, out[0], "nothing written before the output offset");
-                        assertEquals(0f, out[rows + 1], "nothing written after the rows");
-                        for (int r = 0; r < rows; r++) {
-                            String what = "rows " + rows + " cols " + cols + " threads " + threads + " row " + r;
-                            double[] ref = referenceOnQuantizedX(wd, r, q, cols);
-                            assertEquals(ref[0], out[1 + r], 3e-6 * ref[1] + 1e-6, what + " (against the quantized x)");
-                            assertEquals(unrepacked[r], out[1 + r], 3e-5 * ref[1] + 1e-6, what + " (unrepacked path)");
-                            assertEquals(
-                                    r >= from && r < to ? out[1 + r] : -7f,
-                                    range[r],
-                                    1e-6 * ref[1],
-                                    what + " (range " + from + ".." + to + ")");
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
-    void repackedMatmulMatchesTheReferenceOnFloatXForEveryBatch() {
-        try (Arena arena = Arena.ofShared()) {
-            for (int threads : new int[] {1, 2, 3}) {
-                Threads.resize(threads);
-                for (int rows : new int[] {17, 103, 16}) {
-                    int cols = rows == 17 ? 768 : 256; // 768: decoded in three chunks of 256 columns
-                    MemorySegment data =
-                            Quantizer.quantize(GGMLType.Q4_K, TensorTestData.weights(rows * cols, 5L * rows));
-                    double[] wd = ScalarReference.decode(GGMLType.Q4_K, data, (long) rows * cols);
-                    WeightMatrix m = repacked(arena, data, rows, cols);
-                    for (int batch : new int[] {2, 3, 4, 5, 9, 33}) {
-                        float[] x = TensorTestData.gaussian(batch * cols, batch + threads);
-                        float[] out = new float[batch * rows];
-                        m.matmul(x, batch, out);
-                        for (int b = 0; b < batch; b++) {
-                            for (int r = 0; r < rows; r++) {
-                                double exact = ScalarReference.dot(wd, r * cols, x, b * cols, cols);
-                                double abs = ScalarReference.absDot(wd, r * cols, x, b * cols, cols);
-                                assertEquals(
-                                        exact,
-                                        out[b * rows + r],
-                                        2e-6 * abs + 1e-6,
-                                        "rows " + rows + " threads " + threads + " batch " + batch + " b " + b + " row "
-                                                + r);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    @Override
+    int[] matvecColumns() {
+        return new int[] {256, 768, 2048, 4096};
     }
 
     /** Q4_K blocks written byte by byte: d and dmin (F16 bits), every scale and min byte and quant byte {@code fill}. */
