@@ -49,6 +49,8 @@ public final class WeightMatrix {
      */
     private static final boolean DOT32 = !"false".equalsIgnoreCase(System.getProperty("squall.matvec.pairs"));
 
+    private static final int PAIRED_MIN_COLS_Q4_K = 4096;
+
     /** Repacked Q4_0 prompts quantize x and take InterleavedQ4_0Batch (Q4_K and Q6_K copies keep float x). */
     private static final boolean INT8_MATMUL = !"false".equalsIgnoreCase(System.getProperty("squall.matmul.int8"));
 
@@ -359,7 +361,7 @@ public final class WeightMatrix {
         }
         int first = rowStart / InterleavedQ4_0.ROWS;
         long groupBytes = groupBytes();
-        boolean pairsGroups = DOT32 && (type == GGMLType.Q6_K || type == GGMLType.Q4_K && cols >= 4096);
+        boolean pairsGroups = DOT32 && (type == GGMLType.Q6_K || type == GGMLType.Q4_K && cols >= PAIRED_MIN_COLS_Q4_K);
         for (int g = first + u0; g < first + u1; g++) {
             int r0 = g * InterleavedQ4_0.ROWS;
             if (pairsGroups
@@ -495,7 +497,9 @@ public final class WeightMatrix {
      * Runs this type's kernels (float and 8-bit x products, the batched product) on a small seeded matrix on the calling
      * thread, {@code rounds} times, so that C2 has compiled them before a model's first prompt: a cold JVM otherwise
      * spends its first tokens in the interpreter, whose Vector API operations allocate every vector. 24 rows stay
-     * below the threshold for handing work to other threads. Returns a checksum so the work cannot be elided.
+     * below the threshold for handing work to other threads. Decoding's paired-group kernels (dot32) need two whole
+     * groups on one thread: a second matrix of 32 rows, on this thread. Returns a checksum so the work cannot be
+     * elided.
      * {@code repackedOnly}: for a type that is repacked, only the repack and the repacked copy's products (what an
      * engine with the default 8-bit x runs), not the float-x and unrepacked products: C2 compiling those too cost
      * a cold start CPU time that its two cores lack (C2 compile time is most of the cold run's CPU).
@@ -525,11 +529,39 @@ public final class WeightMatrix {
         }
         float[] out = new float[13 * rows];
         float sum = 0;
+        // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
+        WeightMatrix paired = null;
+        float[] pairedX = null;
+        if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
+            int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
+            float[] pw = new float[2 * InterleavedQ4_0.ROWS * pairedCols];
+            pairedX = new float[pairedCols];
+            for (int i = 0; i < pw.length; i++) {
+                pw[i] = (float) random.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < pairedX.length; i++) {
+                pairedX[i] = (float) random.nextDouble(-1, 1);
+            }
+            paired = of(
+                            "warm-up.paired." + type,
+                            type,
+                            Quantizer.quantize(type, pw),
+                            2 * InterleavedQ4_0.ROWS,
+                            pairedCols)
+                    .withQuantizedActivations()
+                    .repacked(Arena.ofAuto());
+        }
         // the repacked copy's products first: the default (8-bit x) path of a prompt and decoding, which a cold
         // start's warm-up, starved of CPU by the repack's workers, should have compiled first
         for (int r = 0; r < rounds && repacked != quantized; r++) {
             repacked.matvec(x, out, 0);
             sum += out[r % rows];
+            if (paired != null) {
+                QuantizedVector xq = X_SCRATCH.get();
+                xq.quantize(pairedX, 0, paired.cols);
+                paired.matvecRange(pairedX, 0, xq, out, 0, 0, paired.rows, 0, paired.rows / InterleavedQ4_0.ROWS);
+                sum += out[r % rows];
+            }
             if (r % 4 == 0) {
                 // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
                 repacked.matmul(x, new int[] {4, 6, 13}[(r / 4) % 3], out);

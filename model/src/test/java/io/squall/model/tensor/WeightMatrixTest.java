@@ -206,4 +206,15 @@ class WeightMatrixTest {
         assertThrows(IndexOutOfBoundsException.class, () -> m.matvec(new float[31], new float[2], 0));
         assertThrows(IndexOutOfBoundsException.class, () -> m.matvec(new float[32], new float[1], 0));
     }
+
+    /** The launcher's warm-up runs every path it compiles (the paired Q4_K/Q6_K groups too) without failing. */
+    @Test
+    void warmUpRunsEveryTypesKernels() {
+        for (GGMLType type : TYPES) {
+            for (boolean repackedOnly : new boolean[] {true, false}) {
+                float checksum = WeightMatrix.warmUp(type, 4, repackedOnly);
+                assertTrue(Float.isFinite(checksum), type + " warm-up checksum " + checksum);
+            }
+        }
+    }
 }
