@@ -61,6 +61,20 @@ final class VectorDots {
          */
         abstract void dot4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o);
 
+        /**
+         * Rows [r0, r1) (row r at byte r * rowBytes) dotted with x into out[o + r]: four rows at a time by default.
+         * A type may order its rows otherwise (Q8_0 does: {@link #q8_0Rows}); each row's result is {@link #dot}'s.
+         */
+        void dotRows(MemorySegment w, long rowBytes, float[] x, int xo, int cols, float[] out, int o, int r0, int r1) {
+            int r = r0;
+            for (; r + 4 <= r1; r += 4) {
+                dot4(w, r * rowBytes, rowBytes, x, xo, cols, out, o + r);
+            }
+            for (; r < r1; r++) {
+                out[o + r] = dot(w, r * rowBytes, x, xo, cols);
+            }
+        }
+
         /** Decodes the row at byte {@code base} into dst[dstOffset..+cols) (batched products decode each row once). */
         void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
             long firstElement = base / type.typeSize() * type.blockSize();
@@ -85,9 +99,31 @@ final class VectorDots {
                             int cols,
                             float[] out,
                             int o) {
-                        q8_0x4(w, base, rowBytes, x, xo, cols, out, o);
+                        q8_0x4(w, base, rowBytes, x, xo, cols, out, o, 1);
                     }
 
+                    void dotRows(
+                            MemorySegment w,
+                            long rowBytes,
+                            float[] x,
+                            int xo,
+                            int cols,
+                            float[] out,
+                            int o,
+                            int r0,
+                            int r1) {
+                        q8_0Rows(w, rowBytes, x, xo, cols, out, o, r0, r1);
+                    }
+
+                    /*
+                     * Q8_0 prompts (WeightMatrix.rowsBatch) decode rows to floats and multiply in float FMAs: no 16-bit
+                     * integer formulation of 8-bit weights times 8-bit x beats them here. A product of two int8 fits 16
+                     * bits but two of them barely do, so InterleavedQ4_0Batch's scheme (16 products summed per 16-bit
+                     * lane) needs the weights split into nibbles (w = 16 hi + lo, two multiplies and adds per weight):
+                     * measured 28.6 against 40 G multiply-adds per second for this float path (one thread, 2048 x 2048,
+                     * batch 32, decode excluded from the integer figure, two-vector tiles; four-vector tiles boxed their
+                     * vectors; shared VM, 2026-12-05). llama.cpp's vpdpbusd / vpmaddubsw have no Vector API form.
+                     */
                     void decode(GGMLType type, MemorySegment w, long base, float[] dst, int dstOffset, int cols) {
                         for (int b = 0; b < cols / 32; b++) {
                             long o = base + (long) b * Blocks.Q8_0_BYTES;
@@ -269,15 +305,49 @@ final class VectorDots {
         return FloatVector.broadcast(F, Float.float16ToFloat(w.get(SHORT_LE, o)));
     }
 
+    /** -Dsquall.matvec.q8Quarters=false: Q8_0 rows four consecutive at a time (the order before; for A/B checks). */
+    private static final boolean Q8_QUARTERS =
+            !"false".equalsIgnoreCase(System.getProperty("squall.matvec.q8Quarters"));
+
+    /**
+     * Q8_0 rows [r0, r1): four rows at a time sharing x's loads, taken from the four quarters of the range (rows
+     * r0 + i + k q, q = (r1 - r0) / 4) rather than four consecutive rows. Four consecutive rows interleave four
+     * streams within a few KB (2176 bytes apart at 2048 columns), which the hardware prefetchers follow badly: one
+     * thread streamed 9.3 GB/s per CPU second of such rows from memory, 13.0 from the quarters, 16.7 one row at a time
+     * (2048 columns; at 8192 columns: 14.1, 16.8 and 8.6, x no longer in L1), the plain read of the same bytes 18
+     * (shared VM, load ~7, 2026-12-05). In the 1B Q8_0 model (2 threads): 85-88 against 136 CPU ms per token, and
+     * 93-98 taking single rows for rows up to 4096 columns. Results are each row's {@link #q8_0}, whatever the order.
+     */
+    static void q8_0Rows(MemorySegment w, long rowBytes, float[] x, int xo, int cols, float[] out, int o, int r0, int r1) {
+        int r = r0;
+        if (Q8_QUARTERS) {
+            int q = (r1 - r0) / 4;
+            for (int i = 0; i < q; i++) {
+                q8_0x4(w, (long) (r0 + i) * rowBytes, q * rowBytes, x, xo, cols, out, o + r0 + i, q);
+            }
+            r = r0 + 4 * q;
+        } else {
+            for (; r + 4 <= r1; r += 4) {
+                q8_0x4(w, r * rowBytes, rowBytes, x, xo, cols, out, o + r, 1);
+            }
+        }
+        for (; r < r1; r++) {
+            out[o + r] = q8_0(w, r * rowBytes, x, xo, cols);
+        }
+    }
+
     /**
      * Four Q8_0 rows with float x. Q8_0 keeps float x (IntegerDots.supports): an integer kernel (bytes widened to
      * 16-bit lanes, times the 8-bit x, halves widened and summed, one convert per block; four rows, its vectors written
      * out to stay within C2's inlining budget) was 1.8x faster with the weights in cache but no faster streaming from
      * memory (8.8-11.9 against 12.3-13.2 GB/s per CPU second, one core, 2048 x 8192), and the 1B model's generation
      * took 147-153 against 139-140 CPU ms/token (2 threads, load 6-7, 2026-12-05): this stream is bound by memory,
-     * at about llama.cpp's bytes per CPU second (12-13 GB/s).
+     * at about llama.cpp's bytes per CPU second (12-13 GB/s). (Those were four consecutive rows; read from the quarters
+     * of a range, {@link #q8_0Rows}, the float kernel streams faster, so the integer one may deserve a new measurement.)
+     * Rows at byte base + k rowBytes, results to out[o + k outStride].
      */
-    static void q8_0x4(MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o) {
+    static void q8_0x4(
+            MemorySegment w, long base, long rowBytes, float[] x, int xo, int cols, float[] out, int o, int outStride) {
         FloatVector acc0 = FloatVector.zero(F);
         FloatVector acc1 = FloatVector.zero(F);
         FloatVector acc2 = FloatVector.zero(F);
@@ -310,9 +380,9 @@ final class VectorDots {
             acc3 = s3.fma(halfAt(w, r3 + bo), acc3);
         }
         out[o] = acc0.reduceLanes(ADD);
-        out[o + 1] = acc1.reduceLanes(ADD);
-        out[o + 2] = acc2.reduceLanes(ADD);
-        out[o + 3] = acc3.reduceLanes(ADD);
+        out[o + outStride] = acc1.reduceLanes(ADD);
+        out[o + 2 * outStride] = acc2.reduceLanes(ADD);
+        out[o + 3 * outStride] = acc3.reduceLanes(ADD);
     }
 
     /** Two rows (four would exceed C2's inlining budget for this kernel and leave vectors boxed). */

@@ -456,13 +456,7 @@ public final class WeightMatrix {
             }
             return;
         }
-        int r = rowStart;
-        for (; r + 4 <= rowEnd; r += 4) {
-            kernel.dot4(data, r * rowBytes, rowBytes, x, xOffset, cols, out, outOffset + r);
-        }
-        for (; r < rowEnd; r++) {
-            out[outOffset + r] = kernel.dot(data, r * rowBytes, x, xOffset, cols);
-        }
+        kernel.dotRows(data, rowBytes, x, xOffset, cols, out, outOffset, rowStart, rowEnd);
     }
 
     /** Rows are decoded four at a time and multiplied with the batch in 4 x 4 blocks (VectorDots.dotBlock4x4). */
