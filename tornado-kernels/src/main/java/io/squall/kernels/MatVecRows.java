@@ -1,5 +1,6 @@
 package io.squall.kernels;
 
+import io.squall.api.annotations.Dynamic;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.arrays.ByteArray;
@@ -11,6 +12,9 @@ import io.squall.kernels.format.Formats;
  * a short inner loop over contiguous bytes and floats that the device compiler vectorizes (with relaxed math it may
  * reassociate the block sums). On CPUs this is ~20x faster than the lane layout, whose work-item loops PoCL cannot
  * vectorize; on GPUs it is the other way round. Same arguments as {@link MatVec}; launch as a parallel loop over rows.
+ * Under scalar specialization only the format is folded ({@link Dynamic} sizes): a model's products share one kernel
+ * per format, which cuts a cold start's compiles (as constants the sizes gained nothing
+ * measurable on PoCL).
  * <p>
  * What the CPU compilers make of it (8192x2048 Q8_0, {@code OpenCLMatVecBench}): PoCL vectorizes the 16-lane loop
  * and keeps up with the CPU engine (~2 ms, memory-bound; hand-written OpenCL C with vload16 or two rows per work-item
@@ -24,7 +28,14 @@ public final class MatVecRows {
     private MatVecRows() {}
 
     public static void matvec(
-            ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int outOffset, int accumulate, int format) {
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            @Dynamic int rows,
+            @Dynamic int cols,
+            @Dynamic int outOffset,
+            @Dynamic int accumulate,
+            int format) {
         for (@Parallel int r = 0; r < rows; r++) {
             write(out, outOffset + r, accumulate, Formats.rowDot(format, w, r, cols, x, 0));
         }
