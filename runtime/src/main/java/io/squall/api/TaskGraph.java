@@ -56,6 +56,7 @@ public class TaskGraph {
     private final List<GraphSpec.Transfer> toHost = new ArrayList<>();
     private final List<Object> persisted = new ArrayList<>();
     private final List<GraphSpec.Consumed> consumed = new ArrayList<>();
+    private final List<Object> allocatedOnDevice = new ArrayList<>();
 
     public TaskGraph(String name) {
         checkName("task graph name", name);
@@ -73,7 +74,29 @@ public class TaskGraph {
                     "task graph " + name + ": transferToDevice takes FIRST_EXECUTION or EVERY_EXECUTION, not " + mode);
         }
         for (Object o : checkObjects("transferToDevice", objects)) {
+            if (allocatedOnDevice.stream().anyMatch(a -> a == o)) {
+                throw new IllegalArgumentException("task graph " + name + ": transferToDevice of an object given to"
+                        + " allocateOnDevice (whose host contents never go to the device)");
+            }
             toDevice.add(new GraphSpec.Transfer(mode, o));
+        }
+        return this;
+    }
+
+    /**
+     * Squall's own: objects the tasks write before they read them (scratch memory, a model's key/value cache), whose
+     * device buffers are allocated on first use without copying the host's contents into them: their host contents
+     * are never read. A transfer to the host still brings the device's contents back. On a device that computes in
+     * host memory (the JVM backend) the host array itself is used. Not with {@link #transferToDevice} for the same
+     * object.
+     */
+    public TaskGraph allocateOnDevice(Object... objects) {
+        for (Object o : checkObjects("allocateOnDevice", objects)) {
+            if (toDevice.stream().anyMatch(t -> t.object() == o)) {
+                throw new IllegalArgumentException("task graph " + name + ": allocateOnDevice of an object given to"
+                        + " transferToDevice (its host contents would go to the device)");
+            }
+            allocatedOnDevice.add(o);
         }
         return this;
     }
@@ -875,7 +898,8 @@ public class TaskGraph {
         if (tasks.isEmpty()) {
             throw new IllegalStateException("task graph " + name + " has no tasks");
         }
-        return new ImmutableTaskGraph(new GraphSpec(name, toDevice, tasks, toHost, persisted, consumed));
+        return new ImmutableTaskGraph(
+                new GraphSpec(name, toDevice, tasks, toHost, persisted, consumed, allocatedOnDevice));
     }
 
     private static boolean isBoxedScalar(Object o) {

@@ -21,6 +21,13 @@ final class ObjectState {
     int holders;
     /** Graph that persisted it, or null. */
     String persistedBy;
+    /**
+     * Given to {@code TaskGraph.allocateOnDevice}: its first device copy starts as allocated (valid, the host's contents
+     * never copied in), since the tasks write it before they read it.
+     */
+    boolean allocatedOnDevice;
+    /** Whether such an object got its first device copy (later copies are made from current contents as usual). */
+    boolean everOnDevice;
 
     static final class Copy {
         final DeviceBuffer buffer;

@@ -220,6 +220,9 @@ public final class PlanExecutor {
             residency.adoptConsumed(g, c);
             consumed.add(c.object());
         }
+        for (Object o : g.allocatedOnDevice()) {
+            residency.state(o).allocatedOnDevice = true;
+        }
         for (GraphSpec.Transfer t : g.toDevice()) {
             if (consumed.contains(t.object())) {
                 continue;

@@ -198,6 +198,13 @@ final class Residency {
             if (copy.valid) {
                 return;
             }
+            if (s.allocatedOnDevice && s.validDevice() == null && !s.everOnDevice) {
+                // its first device copy: nothing to bring (the tasks write it first); the host copy is now stale
+                copy.valid = true;
+                s.everOnDevice = true;
+                s.hostValid = false;
+                return;
+            }
             if (!s.hostValid) {
                 ensureOnHost(s, profile);
             }

@@ -1,5 +1,6 @@
 package io.squall.exec;
 
+import io.squall.api.annotations.Dynamic;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.backend.CodeEmitter;
 import io.squall.backend.CompiledTask;
@@ -12,7 +13,9 @@ import io.squall.jit.KernelCompilationException;
 import io.squall.plan.ExecutionProfile;
 import io.squall.plan.RuntimeOptions;
 
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,7 +41,7 @@ final class TaskCompiler {
         }
         ExecutionProfile.TaskRecord tp = profile.task(task.name);
         CompileOptions options = settings.compileOptions(device);
-        List<ArgSpec> specs = argSpecs(task, settings.specializeScalars);
+        List<ArgSpec> specs = argSpecs(task, settings.specializeScalars, true);
         Kernel kernel = null;
         boolean needKernel = device.compilesKernels() || emission != null;
         try {
@@ -52,7 +55,7 @@ final class TaskCompiler {
                     }
                     // e.g. a local array sized by a scalar argument (TornadoVM folds those): compile this task with its
                     // scalars as constants; a new value compiles a new kernel
-                    specs = argSpecs(task, true);
+                    specs = argSpecs(task, true, false);
                     jit = KernelCache.kernel(task.method, specs, options);
                 }
                 kernel = jit.kernel();
@@ -109,13 +112,22 @@ final class TaskCompiler {
         return onJvm;
     }
 
-    /** The JIT's view of the arguments: their runtime classes (boxed for scalars), scalar values when specializing. */
-    private static List<ArgSpec> argSpecs(BoundTask task, boolean specializeScalars) {
+    /**
+     * The JIT's view of the arguments: their runtime classes (boxed for scalars), scalar values when specializing
+     * (except the parameters marked {@link Dynamic} when {@code keepDynamic}).
+     */
+    private static List<ArgSpec> argSpecs(BoundTask task, boolean specializeScalars, boolean keepDynamic) {
         Class<?>[] types = io.squall.jit.ReceiverFields.argumentTypes(task.method);
+        Annotation[][] annotations = task.method.getParameterAnnotations();
+        int receivers = types.length - annotations.length; // an instance method's receiver comes first
         List<ArgSpec> specs = new ArrayList<>(types.length);
         for (int i = 0; i < types.length; i++) {
             boolean scalar = types[i].isPrimitive();
-            specs.add(new ArgSpec(task.args[i].getClass(), scalar && specializeScalars ? task.args[i] : null));
+            boolean dynamic = keepDynamic
+                    && i >= receivers
+                    && Arrays.stream(annotations[i - receivers]).anyMatch(a -> a instanceof Dynamic);
+            specs.add(new ArgSpec(
+                    task.args[i].getClass(), scalar && specializeScalars && !dynamic ? task.args[i] : null));
         }
         return specs;
     }

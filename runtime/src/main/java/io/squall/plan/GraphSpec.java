@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The frozen content of a task graph (what {@code TaskGraph.snapshot()} captures): its transfers in declaration
- * order, its tasks in execution order, the objects it leaves on the device for other graphs and those it takes
- * from other graphs.
+ * order, its tasks in execution order, the objects it leaves on the device for other graphs, those it takes
+ * from other graphs, and those whose device buffers start without the host's contents.
  */
 public record GraphSpec(
         String name,
@@ -16,7 +16,8 @@ public record GraphSpec(
         List<TaskSpec> tasks,
         List<Transfer> toHost,
         List<Object> persisted,
-        List<Consumed> consumed) {
+        List<Consumed> consumed,
+        List<Object> allocatedOnDevice) {
 
     public record Transfer(DataTransferMode mode, Object object) {}
 
@@ -38,5 +39,6 @@ public record GraphSpec(
         toHost = List.copyOf(toHost);
         persisted = List.copyOf(persisted);
         consumed = List.copyOf(consumed);
+        allocatedOnDevice = List.copyOf(allocatedOnDevice);
     }
 }

@@ -32,6 +32,13 @@ public final class TestKernels {
         }
     }
 
+    /** {@link #scaleInPlace} whose factor stays a run-time argument under scalar specialization. */
+    public static void scaleInPlaceDynamic(FloatArray a, @io.squall.api.annotations.Dynamic float factor) {
+        for (@Parallel int i = 0; i < a.getSize(); i++) {
+            a.set(i, a.get(i) * factor);
+        }
+    }
+
     public static void saxpyHeap(float alpha, float[] x, float[] y) {
         for (@Parallel int i = 0; i < y.length; i++) {
             y[i] = alpha * x[i] + y[i];

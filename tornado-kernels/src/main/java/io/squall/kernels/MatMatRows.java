@@ -1,9 +1,11 @@
 package io.squall.kernels;
 
+import io.squall.api.annotations.Dynamic;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.IntArray;
 import io.squall.kernels.format.Formats;
 
 /**
@@ -14,7 +16,8 @@ import io.squall.kernels.format.Formats;
  * are converted to floats a segment at a time and multiplied in flat loops ({@link #laneTiles}); the other formats
  * take {@link Formats#blockDot} per block and vector. The sums are not in decode's order (float rounding apart, the
  * same products). A tile past the batch's end re-reads the last vector and writes nothing for it. Launch as a parallel
- * loop over rows (step 2); {@code format} is the weights' {@link Formats} code.
+ * loop over rows (step 2); {@code format} is the weights' {@link Formats} code, the only argument folded under scalar
+ * specialization ({@link Dynamic} sizes: one kernel per format serves a model's every product).
  */
 public final class MatMatRows {
     /** Activation vectors that share one read of the weights ({@link #LANE_TILE} for Q8_0 and Q4_0). */
@@ -26,16 +29,57 @@ public final class MatMatRows {
     private MatMatRows() {}
 
     public static void matmat(
-            ByteArray w, FloatArray x, FloatArray out, int rows, int cols, int batch, int accumulate, int format) {
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            @Dynamic int rows,
+            @Dynamic int cols,
+            @Dynamic int batch,
+            @Dynamic int accumulate,
+            int format) {
         // Two rows per work-item: the Q8_0/Q4_0 tiles share each load of x between them (see laneTiles).
         for (@Parallel int r = 0; r < rows; r += 2) {
-            if (Formats.hasLaneRowDot(format)) {
-                laneTiles(w, x, out, r, rows, cols, batch, accumulate, format);
-            } else {
-                blockTiles(w, x, out, r, rows, cols, batch, accumulate, format);
-                if (r + 1 < rows) {
-                    blockTiles(w, x, out, r + 1, rows, cols, batch, accumulate, format);
-                }
+            rowPair(w, x, out, r, rows, cols, batch, accumulate, format);
+        }
+    }
+
+    /**
+     * {@link #matmat} over the first {@code chunk[0]} (at most {@code batch}) vectors only: a prompt's last chunk is
+     * usually short, and its padding vectors (the rest of the graph's fixed batch) are neither computed nor written.
+     */
+    public static void matmatLive(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            IntArray chunk,
+            @Dynamic int rows,
+            @Dynamic int cols,
+            @Dynamic int batch,
+            @Dynamic int accumulate,
+            int format) {
+        int live = TornadoMath.min(chunk.get(0), batch);
+        for (@Parallel int r = 0; r < rows; r += 2) {
+            rowPair(w, x, out, r, rows, cols, live, accumulate, format);
+        }
+    }
+
+    /** Rows {@code r} and {@code r + 1} (when it exists) times the first {@code batch} vectors. */
+    static void rowPair(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            int r,
+            int rows,
+            int cols,
+            int batch,
+            int accumulate,
+            int format) {
+        if (Formats.hasLaneRowDot(format)) {
+            laneTiles(w, x, out, r, rows, cols, batch, accumulate, format);
+        } else {
+            blockTiles(w, x, out, r, rows, cols, batch, accumulate, format);
+            if (r + 1 < rows) {
+                blockTiles(w, x, out, r + 1, rows, cols, batch, accumulate, format);
             }
         }
     }

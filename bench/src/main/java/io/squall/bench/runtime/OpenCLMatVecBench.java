@@ -45,9 +45,9 @@ import java.util.Random;
  *
  * <pre>
  * java ... io.squall.bench.runtime.OpenCLMatVecBench [--rows 8192] [--cols 2048] [--iterations 20] [--device 0]
- *          [--dump emitted.cl] [--fast-math] [--rounds N] [variant.cl ...]
+ *          [--dump emitted.cl] [--fast-math] [--rounds N] [--type q8_0|q4_0] [variant.cl ...]
  * </pre>
- * A variant file holds one kernel named {@code q8_0} with the JIT's ABI:
+ * A variant file holds one kernel named {@code q8_0} (or {@code q4_0} with {@code --type q4_0}) with the JIT's ABI:
  * {@code (w, w_length, x, x_length, out, out_length, rows, cols, outOffset, accumulate, format)}, one work-item per row.
  */
 public final class OpenCLMatVecBench {
@@ -62,6 +62,7 @@ public final class OpenCLMatVecBench {
         int roundCount = 1;
         int batch = 0;
         long local = 0;
+        GGMLType type = GGMLType.Q8_0;
         Path dump = null;
         List<Path> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -75,6 +76,7 @@ public final class OpenCLMatVecBench {
                 case "--rounds" -> roundCount = Integer.parseInt(args[++i]);
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--local" -> local = Long.parseLong(args[++i]);
+                case "--type" -> type = GGMLType.valueOf(args[++i].toUpperCase(java.util.Locale.ROOT));
                 case "--help", "-h" -> {
                     System.out.println(
                             "usage: OpenCLMatVecBench [--rows N] [--cols N] [--iterations N] [--device I] [--dump FILE.cl] [--fast-math] [--rounds N] [--local N] [variant.cl ...]");
@@ -93,8 +95,13 @@ public final class OpenCLMatVecBench {
             return;
         }
         if (cols % 32 != 0) {
-            throw new IllegalArgumentException("--cols " + cols + ": Q8_0 needs a multiple of 32");
+            throw new IllegalArgumentException("--cols " + cols + ": Q8_0 and Q4_0 need a multiple of 32");
         }
+        if (type != GGMLType.Q8_0 && type != GGMLType.Q4_0) {
+            throw new IllegalArgumentException("--type " + type + ": expected q8_0 or q4_0");
+        }
+        int format = type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0;
+        String variantName = type == GGMLType.Q8_0 ? "q8_0" : "q4_0";
         if (!OpenCL.isAvailable()) {
             throw new IllegalStateException("no OpenCL: " + OpenCL.unavailableReason());
         }
@@ -107,11 +114,11 @@ public final class OpenCLMatVecBench {
         for (int i = 0; i < cols; i++) {
             x[i] = (float) random.nextGaussian();
         }
-        MemorySegment weights = Quantizer.quantize(GGMLType.Q8_0, values);
-        WeightMatrix matrix = WeightMatrix.of("w", GGMLType.Q8_0, weights, rows, cols);
+        MemorySegment weights = Quantizer.quantize(type, values);
+        WeightMatrix matrix = WeightMatrix.of("w", type, weights, rows, cols);
         float[] expected = new float[rows];
         System.out.printf(
-                "Q8_0 %dx%d (%.1f MB), %d iterations, median%n", rows, cols, weights.byteSize() / 1e6, iterations);
+                "%s %dx%d (%.1f MB), %d iterations, median%n", type, rows, cols, weights.byteSize() / 1e6, iterations);
 
         double cpu = median(iterations, () -> matrix.matvec(x, expected, 0));
         System.out.printf("%-34s %8.3f ms%n", "CPU engine WeightMatrix.matvec", cpu);
@@ -135,7 +142,7 @@ public final class OpenCLMatVecBench {
                 ArgSpec.of(Integer.class),
                 ArgSpec.of(Integer.class),
                 ArgSpec.of(Integer.class),
-                new ArgSpec(Integer.class, Formats.Q8_0));
+                new ArgSpec(Integer.class, format));
         CompileOptions options = new CompileOptions(fastMath, true);
         Kernel kernel = JitCompiler.compile(method, specs, options);
         String emitted = OpenCLEmitter.emit(kernel, DeviceCapabilities.generic());
@@ -168,7 +175,7 @@ public final class OpenCLMatVecBench {
                 guarded.entryName()
             });
             for (Path p : variants) {
-                sources.add(new String[] {p.getFileName().toString(), Files.readString(p), "q8_0"});
+                sources.add(new String[] {p.getFileName().toString(), Files.readString(p), variantName});
             }
             List<String[]> rounds = new ArrayList<>();
             for (int r = 0; r < roundCount; r++) { // interleaved, so a busy machine slows every variant alike
@@ -189,7 +196,7 @@ public final class OpenCLMatVecBench {
                     k.setArg(7, cols);
                     k.setArg(8, 0);
                     k.setArg(9, 0);
-                    k.setArg(10, Formats.Q8_0);
+                    k.setArg(10, format);
                     // --local: the work-group size of the driver launches (rows rounded up to a multiple; the kernels
                     // check r < rows); default: the device's choice, as plans launch parallel loops
                     long[] localSize = local > 0 ? new long[] {local} : null;
@@ -216,7 +223,7 @@ public final class OpenCLMatVecBench {
         ByteArray wa = ByteArray.view(weights);
         TaskGraph g = new TaskGraph("bench");
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
-        g.task("q8_0", MatVecRows::matvec, wa, xa, oa, rows, cols, 0, 0, Formats.Q8_0);
+        g.task(variantName, MatVecRows::matvec, wa, xa, oa, rows, cols, 0, 0, format);
         g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
         try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
                 .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {

@@ -50,6 +50,7 @@ class KernelPtxTest {
             "MatVecRows.swiglu",
             "MatVecRows.qkv",
             "MatMatRows.matmat",
+            "MatMatRows.matmatLive",
             "Embedding.lookup"
         }) {
             for (BlockFormat f : BlockFormat.values()) {

@@ -3,6 +3,7 @@ package io.squall.model.accel;
 import io.squall.api.enums.DataTransferMode;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.arrays.IntArray;
 import io.squall.kernels.MatMatRows;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.Quantizer;
@@ -90,6 +91,70 @@ class MatMatTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * matmatLive over a batch of 8 with 5 live vectors (a prompt's short last chunk): the live vectors' products are
+     * matmat's over those 5 exactly (same tiles, same order), the padding vectors' outputs are left as they were.
+     */
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("typesOnDevices")
+    void liveProductsLeavePaddingUntouched(String device, GGMLType type) {
+        int rows = 21;
+        int cols = 256;
+        int batch = 8;
+        int live = 5;
+        Random r = new Random(57 + type.ordinal());
+        MemorySegment data = Quantizer.quantize(type, KernelsTest.random(r, rows * cols));
+        ByteArray wa = ByteArray.view(data);
+        float[] x = KernelsTest.random(r, batch * cols);
+        float[] initial = KernelsTest.random(r, batch * rows);
+        FloatArray xa = FloatArray.fromArray(x);
+        FloatArray out = FloatArray.fromArray(initial);
+        IntArray chunk = IntArray.fromElements(live, 0);
+        KernelsTest.run(
+                device,
+                g -> {
+                    g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out, chunk);
+                    g.task(
+                            "live",
+                            MatMatRows::matmatLive,
+                            wa,
+                            xa,
+                            out,
+                            chunk,
+                            rows,
+                            cols,
+                            batch,
+                            1,
+                            type.format().code());
+                },
+                null,
+                out);
+        FloatArray reference = FloatArray.fromArray(initial);
+        FloatArray liveX = FloatArray.fromArray(java.util.Arrays.copyOf(x, live * cols));
+        KernelsTest.run(
+                device,
+                g -> {
+                    g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, liveX, reference);
+                    g.task(
+                            "all",
+                            MatMatRows::matmat,
+                            wa,
+                            liveX,
+                            reference,
+                            rows,
+                            cols,
+                            live,
+                            1,
+                            type.format().code());
+                },
+                null,
+                reference);
+        for (int i = 0; i < batch * rows; i++) {
+            float want = i < live * rows ? reference.get(i) : initial[i];
+            assertEquals(want, out.get(i), type + " element " + i + " (vector " + i / rows + ") on " + device);
         }
     }
 }

@@ -39,22 +39,42 @@ public final class Q4_0Block {
         }
     }
 
-    /** As {@link Q8_0Block#rowDot}: byte k of every block (elements k and k + 16) feeds lane sum k. */
+    /**
+     * As {@link Q8_0Block#rowDot}: byte k of every block (elements k and k + 16) feeds lane sum k. Two blocks per step,
+     * each into its own 16 lane sums (an odd last block into the first): twice the independent multiply-add chains,
+     * which PoCL's nibble decoding needs to keep its vector units busy (8192x2048 on one PoCL thread, the same loop
+     * as OpenCL C: 2.04 ms one block per step, 1.72 two, 1.85 four; Q8_0 gains nothing from it).
+     */
     public static float rowDot(ByteArray w, int base, int blocks, FloatArray x, int xOffset) {
-        float[] lanes = new float[Formats.ROW_LANES];
+        float[] even = new float[Formats.ROW_LANES];
+        float[] odd = new float[Formats.ROW_LANES];
         for (int j = 0; j < Formats.ROW_LANES; j++) {
-            lanes[j] = 0f;
+            even[j] = 0f;
+            odd[j] = 0f;
         }
-        for (int b = 0; b < blocks; b++) {
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            int block = base + b * BYTES;
+            int xs = xOffset + b * ELEMENTS;
+            float d0 = Plain.halfAt(w, block);
+            float d1 = Plain.halfAt(w, block + BYTES);
+            for (int k = 0; k < 16; k++) {
+                int p0 = w.get(block + 2 + k) & 0xFF;
+                int p1 = w.get(block + BYTES + 2 + k) & 0xFF;
+                even[k] += d0 * (((p0 & 15) - 8) * x.get(xs + k) + ((p0 >> 4) - 8) * x.get(xs + 16 + k));
+                odd[k] += d1 * (((p1 & 15) - 8) * x.get(xs + 32 + k) + ((p1 >> 4) - 8) * x.get(xs + 48 + k));
+            }
+        }
+        if (b < blocks) {
             int block = base + b * BYTES;
             int xs = xOffset + b * ELEMENTS;
             float d = Plain.halfAt(w, block);
             for (int k = 0; k < 16; k++) {
                 int packed = w.get(block + 2 + k) & 0xFF;
-                lanes[k] += d * (((packed & 15) - 8) * x.get(xs + k) + ((packed >> 4) - 8) * x.get(xs + 16 + k));
+                even[k] += d * (((packed & 15) - 8) * x.get(xs + k) + ((packed >> 4) - 8) * x.get(xs + 16 + k));
             }
         }
-        return Formats.laneSum(lanes);
+        return Formats.laneSum(even) + Formats.laneSum(odd);
     }
 
     /**
