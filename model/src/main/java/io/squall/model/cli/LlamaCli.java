@@ -526,7 +526,11 @@ public final class LlamaCli implements Callable<Integer> {
                 e.put("logprob", lp.logprob());
                 List<Map<String, Object>> alts = new ArrayList<>();
                 for (TokenLogprob.Alternative a : lp.top()) {
-                    alts.add(Map.of("token", a.token(), "text", a.text(), "logprob", a.logprob()));
+                    Map<String, Object> alt = new LinkedHashMap<>(); // Map.of's order changes from run to run
+                    alt.put("token", a.token());
+                    alt.put("text", a.text());
+                    alt.put("logprob", a.logprob());
+                    alts.add(alt);
                 }
                 e.put("top_logprobs", alts);
                 lps.add(e);

@@ -1,5 +1,6 @@
 package io.squall.model.llama;
 
+import io.squall.model.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -33,7 +34,7 @@ final class Elementwise {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
             acc = v.fma(v, acc);
         }
-        float ss = acc.reduceLanes(VectorOperators.ADD);
+        float ss = Lanes.sum(acc);
         for (; i < n; i++) {
             ss += x[xo + i] * x[xo + i];
         }
@@ -75,7 +76,7 @@ final class Elementwise {
             for (int bound = S.loopBound(n); i < bound; i += S.length()) {
                 acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = Lanes.sum(acc);
         } else {
             sum = 0f;
         }

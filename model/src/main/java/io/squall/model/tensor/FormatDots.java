@@ -12,7 +12,6 @@ import java.nio.ByteOrder;
 
 import static io.squall.model.tensor.VectorDots.F;
 import static io.squall.model.tensor.VectorDots.L;
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
@@ -247,7 +246,7 @@ final class FormatDots {
             acc = s.fma(halfAt(w, o), acc);
             acc = xs.fma(halfAt(w, o + 2), acc);
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     /** Q5_0: 4-bit nibbles plus bit i of qh as element i's 5th bit (in int lanes), offset -16 through the sum of x. */
@@ -277,7 +276,7 @@ final class FormatDots {
             }
             acc = xs.fma(FloatVector.broadcast(F, -16f), s).fma(halfAt(w, o), acc);
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     /** Q5_1: as Q5_0 without the offset, plus the block's min times the sum of x. */
@@ -308,7 +307,7 @@ final class FormatDots {
             acc = s.fma(halfAt(w, o), acc);
             acc = xs.fma(halfAt(w, o + 2), acc);
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     /** IQ4_NL: each block's 16 bytes give 32 table indices; levels looked up in a byte shuffle, then widened. */
@@ -327,7 +326,7 @@ final class FormatDots {
             }
             acc = s.fma(halfAt(w, o), acc);
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     /**
@@ -360,7 +359,7 @@ final class FormatDots {
                 }
             }
         }
-        return accQ.sub(accM).reduceLanes(ADD);
+        return Lanes.sum(accQ.sub(accM));
     }
 
     /** Q3_K: Q2_K's 2-bit fields plus a high bit from hmask (q = low | high &lt;&lt; 2, minus 4); signed 6-bit scales. */
@@ -391,7 +390,7 @@ final class FormatDots {
                 }
             }
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     /** Q5_K: Q4_K's groups of 64 with each element's 5th bit from qh (bit 2g for the low nibbles, 2g + 1 high). */
@@ -433,7 +432,7 @@ final class FormatDots {
                 acc = acc.add(t);
             }
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     /** IQ4_XS: IQ4_NL's lookup per sub-block of 32, each with the 6-bit scale ls - 32 times the super-block's d. */
@@ -455,6 +454,6 @@ final class FormatDots {
                 acc = s.fma(FloatVector.broadcast(F, d * (Blocks.scaleIq4Xs(w, o, b) - 32)), acc);
             }
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 }

@@ -8,7 +8,6 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 
 import static io.squall.model.tensor.IntegerDots.bytesAt;
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -140,7 +139,7 @@ final class FormatIntegerDots {
             acc = highHalves(p).fma(FloatVector.broadcast(F, Blocks.half(w, o) * xd[b]), acc);
             minSum += Blocks.half(w, o + 2) * xs[b];
         }
-        return acc.reduceLanes(ADD) + minSum;
+        return Lanes.sum(acc) + minSum;
     }
 
     /** Q5_0: d sum((q - 16) x) with q's 5th bit from qh; pair sums at most 2 * 31 * 127 per half. */
@@ -162,7 +161,7 @@ final class FormatIntegerDots {
             acc = highHalves(p).fma(FloatVector.broadcast(F, d * xd[b]), acc);
             offset += d * xs[b];
         }
-        return acc.reduceLanes(ADD) - 16 * offset;
+        return Lanes.sum(acc) - 16 * offset;
     }
 
     /** Q5_1: Q5_0's quants without the offset, plus the block's min times the sum of x. */
@@ -183,6 +182,6 @@ final class FormatIntegerDots {
             acc = highHalves(p).fma(FloatVector.broadcast(F, Blocks.half(w, o) * xd[b]), acc);
             minSum += Blocks.half(w, o + 2) * xs[b];
         }
-        return acc.reduceLanes(ADD) + minSum;
+        return Lanes.sum(acc) + minSum;
     }
 }

@@ -9,7 +9,6 @@ import jdk.incubator.vector.VectorSpecies;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
@@ -180,7 +179,7 @@ final class IntegerDots {
                     .fma(FloatVector.broadcast(F, d * xd[b]), acc);
             offset += d * xs[b];
         }
-        return acc.reduceLanes(ADD) - 8 * offset;
+        return Lanes.sum(acc) - 8 * offset;
     }
 
     /**
@@ -223,8 +222,8 @@ final class IntegerDots {
             offset0 += d0 * sum;
             offset1 += d1 * sum;
         }
-        out[o] = acc0.reduceLanes(ADD) - 8 * offset0;
-        out[o + 1] = acc1.reduceLanes(ADD) - 8 * offset1;
+        out[o] = Lanes.sum(acc0) - 8 * offset0;
+        out[o + 1] = Lanes.sum(acc1) - 8 * offset1;
     }
 
     /** Q4_K: per group of 64, low nibbles are sub-block 2g and high nibbles 2g + 1; x = d*sc*q - dmin*m. */
@@ -276,7 +275,7 @@ final class IntegerDots {
                 minSum += dmin * ((mins & 0xFF) * xs[blk] + ((mins >>> 8) & 0xFF) * xs[blk + 1]);
             }
         }
-        return accLo.add(accHi).reduceLanes(ADD) - minSum;
+        return Lanes.sum(accLo.add(accHi)) - minSum;
     }
 
     /**
@@ -322,6 +321,6 @@ final class IntegerDots {
                 }
             }
         }
-        return accLow.add(accHigh).reduceLanes(ADD);
+        return Lanes.sum(accLow.add(accHigh));
     }
 }

@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 import static io.squall.model.tensor.Blocks.SHORT_LE;
-import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.B2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
@@ -318,7 +317,8 @@ final class VectorDots {
      * (shared VM, load ~7, 2026-12-05). In the 1B Q8_0 model (2 threads): 85-88 against 136 CPU ms per token, and
      * 93-98 taking single rows for rows up to 4096 columns. Results are each row's {@link #q8_0}, whatever the order.
      */
-    static void q8_0Rows(MemorySegment w, long rowBytes, float[] x, int xo, int cols, float[] out, int o, int r0, int r1) {
+    static void q8_0Rows(
+            MemorySegment w, long rowBytes, float[] x, int xo, int cols, float[] out, int o, int r0, int r1) {
         int r = r0;
         if (Q8_QUARTERS) {
             int q = (r1 - r0) / 4;
@@ -379,10 +379,10 @@ final class VectorDots {
             acc2 = s2.fma(halfAt(w, r2 + bo), acc2);
             acc3 = s3.fma(halfAt(w, r3 + bo), acc3);
         }
-        out[o] = acc0.reduceLanes(ADD);
-        out[o + outStride] = acc1.reduceLanes(ADD);
-        out[o + 2 * outStride] = acc2.reduceLanes(ADD);
-        out[o + 3 * outStride] = acc3.reduceLanes(ADD);
+        out[o] = Lanes.sum(acc0);
+        out[o + outStride] = Lanes.sum(acc1);
+        out[o + 2 * outStride] = Lanes.sum(acc2);
+        out[o + 3 * outStride] = Lanes.sum(acc3);
     }
 
     /** Two rows (four would exceed C2's inlining budget for this kernel and leave vectors boxed). */
@@ -415,8 +415,8 @@ final class VectorDots {
             acc0 = s0.add(offset).mul(d0).add(acc0);
             acc1 = s1.add(offset).mul(d1).add(acc1);
         }
-        out[o] = acc0.reduceLanes(ADD);
-        out[o + 1] = acc1.reduceLanes(ADD);
+        out[o] = Lanes.sum(acc0);
+        out[o + 1] = Lanes.sum(acc1);
     }
 
     /*
@@ -446,7 +446,7 @@ final class VectorDots {
             }
             acc = s.fma(FloatVector.broadcast(F, d), acc);
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     static float q4_0(MemorySegment w, long base, float[] x, int xo, int cols) {
@@ -469,7 +469,7 @@ final class VectorDots {
             }
             acc = s.add(xs.mul(-8f)).mul(d).add(acc);
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     static float q4_K(MemorySegment w, long base, float[] x, int xo, int cols) {
@@ -513,7 +513,7 @@ final class VectorDots {
                 acc = acc.add(t); // one add per group on the loop-carried chain
             }
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     /**
@@ -616,7 +616,7 @@ final class VectorDots {
                 }
             }
         }
-        return acc.reduceLanes(ADD);
+        return Lanes.sum(acc);
     }
 
     static float f32(MemorySegment w, long base, float[] x, int xo, int cols) {
@@ -625,7 +625,7 @@ final class VectorDots {
         for (; i <= cols - L; i += L) {
             acc = FloatVector.fromMemorySegment(F, w, base + 4L * i, LE).fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        float sum = acc.reduceLanes(ADD);
+        float sum = Lanes.sum(acc);
         for (; i < cols; i++) {
             sum += w.get(Blocks.FLOAT_LE, base + 4L * i) * x[xo + i];
         }
@@ -651,7 +651,7 @@ final class VectorDots {
             FloatVector wv = bits.or(h.and(0x8000).lanewise(LSHL, 16)).reinterpretAsFloats();
             acc = wv.fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        float sum = acc.reduceLanes(ADD);
+        float sum = Lanes.sum(acc);
         for (; i < cols; i++) {
             sum += Float.float16ToFloat(w.get(SHORT_LE, base + 2L * i)) * x[xo + i];
         }
@@ -666,7 +666,7 @@ final class VectorDots {
                     ShortVector.fromMemorySegment(S, w, base + 2L * i, LE).convertShape(S2I, I, 0);
             acc = h.lanewise(LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xo + i), acc);
         }
-        float sum = acc.reduceLanes(ADD);
+        float sum = Lanes.sum(acc);
         for (; i < cols; i++) {
             sum += Blocks.bf16(w.get(SHORT_LE, base + 2L * i)) * x[xo + i];
         }
@@ -730,22 +730,22 @@ final class VectorDots {
             a33 = r3.fma(v3, a33);
         }
         int o = row;
-        finish(a00.reduceLanes(ADD), w, 0, x, x0, i, cols, out, b * outStride + o);
-        finish(a01.reduceLanes(ADD), w, 0, x, x1, i, cols, out, (b + 1) * outStride + o);
-        finish(a02.reduceLanes(ADD), w, 0, x, x2, i, cols, out, (b + 2) * outStride + o);
-        finish(a03.reduceLanes(ADD), w, 0, x, x3, i, cols, out, (b + 3) * outStride + o);
-        finish(a10.reduceLanes(ADD), w, w1, x, x0, i, cols, out, b * outStride + o + 1);
-        finish(a11.reduceLanes(ADD), w, w1, x, x1, i, cols, out, (b + 1) * outStride + o + 1);
-        finish(a12.reduceLanes(ADD), w, w1, x, x2, i, cols, out, (b + 2) * outStride + o + 1);
-        finish(a13.reduceLanes(ADD), w, w1, x, x3, i, cols, out, (b + 3) * outStride + o + 1);
-        finish(a20.reduceLanes(ADD), w, w2, x, x0, i, cols, out, b * outStride + o + 2);
-        finish(a21.reduceLanes(ADD), w, w2, x, x1, i, cols, out, (b + 1) * outStride + o + 2);
-        finish(a22.reduceLanes(ADD), w, w2, x, x2, i, cols, out, (b + 2) * outStride + o + 2);
-        finish(a23.reduceLanes(ADD), w, w2, x, x3, i, cols, out, (b + 3) * outStride + o + 2);
-        finish(a30.reduceLanes(ADD), w, w3, x, x0, i, cols, out, b * outStride + o + 3);
-        finish(a31.reduceLanes(ADD), w, w3, x, x1, i, cols, out, (b + 1) * outStride + o + 3);
-        finish(a32.reduceLanes(ADD), w, w3, x, x2, i, cols, out, (b + 2) * outStride + o + 3);
-        finish(a33.reduceLanes(ADD), w, w3, x, x3, i, cols, out, (b + 3) * outStride + o + 3);
+        finish(Lanes.sum(a00), w, 0, x, x0, i, cols, out, b * outStride + o);
+        finish(Lanes.sum(a01), w, 0, x, x1, i, cols, out, (b + 1) * outStride + o);
+        finish(Lanes.sum(a02), w, 0, x, x2, i, cols, out, (b + 2) * outStride + o);
+        finish(Lanes.sum(a03), w, 0, x, x3, i, cols, out, (b + 3) * outStride + o);
+        finish(Lanes.sum(a10), w, w1, x, x0, i, cols, out, b * outStride + o + 1);
+        finish(Lanes.sum(a11), w, w1, x, x1, i, cols, out, (b + 1) * outStride + o + 1);
+        finish(Lanes.sum(a12), w, w1, x, x2, i, cols, out, (b + 2) * outStride + o + 1);
+        finish(Lanes.sum(a13), w, w1, x, x3, i, cols, out, (b + 3) * outStride + o + 1);
+        finish(Lanes.sum(a20), w, w2, x, x0, i, cols, out, b * outStride + o + 2);
+        finish(Lanes.sum(a21), w, w2, x, x1, i, cols, out, (b + 1) * outStride + o + 2);
+        finish(Lanes.sum(a22), w, w2, x, x2, i, cols, out, (b + 2) * outStride + o + 2);
+        finish(Lanes.sum(a23), w, w2, x, x3, i, cols, out, (b + 3) * outStride + o + 2);
+        finish(Lanes.sum(a30), w, w3, x, x0, i, cols, out, b * outStride + o + 3);
+        finish(Lanes.sum(a31), w, w3, x, x1, i, cols, out, (b + 1) * outStride + o + 3);
+        finish(Lanes.sum(a32), w, w3, x, x2, i, cols, out, (b + 2) * outStride + o + 3);
+        finish(Lanes.sum(a33), w, w3, x, x3, i, cols, out, (b + 3) * outStride + o + 3);
     }
 
     /** Adds the scalar tail [from, cols) to a block sum and stores it. */
@@ -778,10 +778,10 @@ final class VectorDots {
                 a2 = wv.fma(FloatVector.fromArray(F, x, x2 + i), a2);
                 a3 = wv.fma(FloatVector.fromArray(F, x, x3 + i), a3);
             }
-            float s0 = a0.reduceLanes(ADD);
-            float s1 = a1.reduceLanes(ADD);
-            float s2 = a2.reduceLanes(ADD);
-            float s3 = a3.reduceLanes(ADD);
+            float s0 = Lanes.sum(a0);
+            float s1 = Lanes.sum(a1);
+            float s2 = Lanes.sum(a2);
+            float s3 = Lanes.sum(a3);
             for (; i < cols; i++) {
                 s0 += w[wo + i] * x[x0 + i];
                 s1 += w[wo + i] * x[x1 + i];
@@ -800,7 +800,7 @@ final class VectorDots {
             for (; i <= cols - L; i += L) {
                 a0 = FloatVector.fromArray(F, w, wo + i).fma(FloatVector.fromArray(F, x, x0 + i), a0);
             }
-            float s0 = a0.reduceLanes(ADD);
+            float s0 = Lanes.sum(a0);
             for (; i < cols; i++) {
                 s0 += w[wo + i] * x[x0 + i];
             }

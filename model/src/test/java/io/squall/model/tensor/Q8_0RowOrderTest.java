@@ -27,7 +27,8 @@ class Q8_0RowOrderTest {
         float[] w = TensorTestData.weights(rows * cols, 17);
         MemorySegment data = Quantizer.quantize(GGMLType.Q8_0, w);
         double[] reference = ScalarReference.decode(GGMLType.Q8_0, data, (long) rows * cols);
-        WeightMatrix m = WeightMatrix.of("blk.0.q8", GGMLType.Q8_0, data, rows, cols).withFloatActivations();
+        WeightMatrix m =
+                WeightMatrix.of("blk.0.q8", GGMLType.Q8_0, data, rows, cols).withFloatActivations();
         float[] x = TensorTestData.gaussian(cols, 3);
         for (int threads : new int[] {1, 2}) {
             Threads.resize(threads);
