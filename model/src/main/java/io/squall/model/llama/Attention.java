@@ -116,6 +116,12 @@ final class Attention {
             length = Math.max(length, rows.length[r]);
         }
         float[] s = rows.scores;
+        if (n == 1) { // one head per key/value head (decoding without GQA): no rows computed for nothing
+            scoresOneRow(q, q0, keys, kvHead * stride * headSize, headSize, scale, length, s);
+            float inverse = 1f / softmaxUnnormalized(s, 0, length, length);
+            valuesOneRow(s, values, kvDim, kvHead * headSize, headSize, length, inverse, out, rows.out[0]);
+            return;
+        }
         scores(q, q0, q1, q2, q3, keys, kvHead * stride * headSize, headSize, scale, length, s, stride);
         float i0 = 0, i1 = 0, i2 = 0, i3 = 0;
         for (int r = 0; r < n; r++) {
@@ -380,6 +386,90 @@ final class Attention {
             if (n > 3) {
                 out[o3 + d] = a3 * i3;
             }
+        }
+    }
+
+    /** {@link #scores} of one row: the same sums in the same order, four blocks at a time. */
+    private static void scoresOneRow(
+            float[] q, int q0, float[] keys, int base, int headSize, float scale, int length, float[] s) {
+        int blocks = (length + BLOCK - 1) / BLOCK;
+        int blockFloats = BLOCK * headSize;
+        int b = 0;
+        for (; b + 4 <= blocks; b += 4) {
+            int k0 = base + b * blockFloats;
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int d = 0; d < headSize; d++) {
+                FloatVector y = FloatVector.broadcast(F, q[q0 + d]);
+                a0 = FloatVector.fromArray(F, keys, k0 + d * BLOCK).fma(y, a0);
+                a1 = FloatVector.fromArray(F, keys, k0 + blockFloats + d * BLOCK)
+                        .fma(y, a1);
+                a2 = FloatVector.fromArray(F, keys, k0 + 2 * blockFloats + d * BLOCK)
+                        .fma(y, a2);
+                a3 = FloatVector.fromArray(F, keys, k0 + 3 * blockFloats + d * BLOCK)
+                        .fma(y, a3);
+            }
+            int p = b * BLOCK;
+            a0.mul(scale).intoArray(s, p);
+            a1.mul(scale).intoArray(s, p + BLOCK);
+            a2.mul(scale).intoArray(s, p + 2 * BLOCK);
+            a3.mul(scale).intoArray(s, p + 3 * BLOCK);
+        }
+        for (; b < blocks; b++) {
+            int k0 = base + b * blockFloats;
+            FloatVector a = FloatVector.zero(F);
+            for (int d = 0; d < headSize; d++) {
+                a = FloatVector.fromArray(F, keys, k0 + d * BLOCK).fma(FloatVector.broadcast(F, q[q0 + d]), a);
+            }
+            a.mul(scale).intoArray(s, b * BLOCK);
+        }
+    }
+
+    /** {@link #weightedValues} of one row (scores from s[0]): the same sums in the same order. */
+    private static void valuesOneRow(
+            float[] s,
+            float[] values,
+            int kvDim,
+            int valueBase,
+            int headSize,
+            int length,
+            float inverse,
+            float[] out,
+            int o) {
+        int d = 0;
+        for (; FOUR_VECTORS && d + 4 * BLOCK <= headSize; d += 4 * BLOCK) {
+            FloatVector a0 = FloatVector.zero(F);
+            FloatVector a1 = FloatVector.zero(F);
+            FloatVector a2 = FloatVector.zero(F);
+            FloatVector a3 = FloatVector.zero(F);
+            for (int p = 0; p < length; p++) {
+                int vo = p * kvDim + valueBase + d;
+                FloatVector w = FloatVector.broadcast(F, s[p]);
+                a0 = FloatVector.fromArray(F, values, vo).fma(w, a0);
+                a1 = FloatVector.fromArray(F, values, vo + BLOCK).fma(w, a1);
+                a2 = FloatVector.fromArray(F, values, vo + 2 * BLOCK).fma(w, a2);
+                a3 = FloatVector.fromArray(F, values, vo + 3 * BLOCK).fma(w, a3);
+            }
+            a0.mul(inverse).intoArray(out, o + d);
+            a1.mul(inverse).intoArray(out, o + d + BLOCK);
+            a2.mul(inverse).intoArray(out, o + d + 2 * BLOCK);
+            a3.mul(inverse).intoArray(out, o + d + 3 * BLOCK);
+        }
+        for (; d + BLOCK <= headSize; d += BLOCK) {
+            FloatVector a = FloatVector.zero(F);
+            for (int p = 0; p < length; p++) {
+                a = FloatVector.fromArray(F, values, p * kvDim + valueBase + d).fma(FloatVector.broadcast(F, s[p]), a);
+            }
+            a.mul(inverse).intoArray(out, o + d);
+        }
+        for (; d < headSize; d++) {
+            float a = 0;
+            for (int p = 0; p < length; p++) {
+                a += s[p] * values[p * kvDim + valueBase + d];
+            }
+            out[o + d] = a * inverse;
         }
     }
 }
