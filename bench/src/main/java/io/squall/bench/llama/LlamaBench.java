@@ -149,7 +149,7 @@ public final class LlamaBench {
             double genCpuMsPerToken) {}
 
     /** CPU time of this process, all threads (as node's process.cpuUsage() for llama.cpp). */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
                         java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();

@@ -21,8 +21,15 @@ import java.util.List;
  * Not thread-safe: one engine serves one sequence; {@link #forwardBatch} steps several engines of one model together.
  */
 public final class CpuEngine implements InferenceEngine {
-    /** Prompt tokens per prefill chunk. */
-    public static final int PREFILL_CHUNK = 32;
+    /**
+     * Prompt tokens per prefill chunk (-Dsquall.prefill.chunk): each chunk reads every weight once. 128 against 32:
+     * 13% less CPU time on a 512-token 1B Q4_0 prompt (17.0 vs 19.6 ms per token), 10% Q8_0, 9% Q4_K_M; 256 about the
+     * same as 128, 512 slower (x of a chunk no longer in L2). llama.cpp's micro-batch is 512.
+     */
+    public static final int PREFILL_CHUNK = Math.max(1, Integer.getInteger("squall.prefill.chunk", 128));
+
+    /** Sequences one {@link #forwardBatch} takes at most (its logits buffer: this many rows of the vocabulary). */
+    public static final int BATCH_CAPACITY = 32;
 
     /** Whether engines quantize activations unless told otherwise: yes, except under -Dsquall.matvec.int8=false. */
     public static final boolean QUANTIZED_ACTIVATIONS_DEFAULT =
@@ -45,15 +52,17 @@ public final class CpuEngine implements InferenceEngine {
     private final int contextSize;
     private final int chunk;
 
-    // per-layer key/value cache: [position][kvDim], grown (doubling) up to contextSize as positions are used, so
-    // that a short session of a large model does not hold a full window's cache (8B, 4096 positions: 1 GiB)
+    // per-layer key/value cache, grown (doubling) up to contextSize as positions are used, so that a short session of
+    // a large model does not hold a full window's cache (8B, 4096 positions: 1 GiB); values [position][kvDim], keys
+    // transposed in blocks of positions for the attention kernel (Attention.keyIndex), keyStride positions per head
     private final float[][] keyCache;
     private final float[][] valueCache;
     private int cachePositions;
+    private int keyStride;
 
     // activations for `chunk` tokens (decode uses row 0): x residual stream, xb normed / attention output, q, ...
     private final float[] x, xb, xb2, q, k, v, hb, hb2;
-    private float[] scores; // attention scores per worker thread: [Threads.count()][contextSize]
+    private Attention.Rows[] attentionRows; // per worker thread: the rows of one attention call and their scores
     private final float[] logits;
     private final double[] inverseFrequencies;
     private final float ropeMagnitude; // YaRN scales cos and sin; 1 otherwise
@@ -67,6 +76,26 @@ public final class CpuEngine implements InferenceEngine {
     private float[] batchLogits; // [rows][vocab], allocated on the first forwardBatch
     private final Threads.RangeBody attentionTask = this::attendRange;
     private final FusedMatvecs fused = new FusedMatvecs();
+
+    /** The steps of {@link #prefill} that -Dsquall.prefill.profile=true times ({@link #prefillStepNanos}). */
+    public enum PrefillStep {
+        EMBED_ROPE_TABLES,
+        NORM,
+        QKV,
+        ROPE_CACHE,
+        ATTEND,
+        WO,
+        RESIDUAL,
+        GATE_UP,
+        SWIGLU,
+        DOWN,
+        CLASSIFY
+    }
+
+    /** -Dsquall.prefill.profile=true: prefill times its steps (a clock read between steps; off: none). */
+    private static final boolean PROFILE_PREFILL = Boolean.getBoolean("squall.prefill.profile");
+
+    private final long[] stepNanos = new long[PrefillStep.values().length];
 
     /**
      * Starts a daemon thread that has C2 compile the CPU engine's kernels for {@code types} (matrix products) and its
@@ -95,14 +124,21 @@ public final class CpuEngine implements InferenceEngine {
                     float[] b = new float[512];
                     float[] weight = new float[512];
                     java.util.Arrays.fill(weight, 1f);
+                    // attention: one key/value head of 64, 40 positions, four rows of different lengths
+                    float[] keys = Attention.growKeys(null, 0, Attention.keyStride(40), 1, 64);
+                    Attention.Rows rows = new Attention.Rows();
+                    rows.scores = new float[Attention.ROWS * Attention.keyStride(40)];
+                    for (int i = 0; i < 4; i++) {
+                        rows.add(i * 64, i * 64, 40 - 11 * i);
+                    }
+                    float[] values = new float[40 * 64];
                     for (int r = 0; r < WARM_UP_ROUNDS && !warmUpStop; r++) {
                         a[r % 512] = r;
                         Elementwise.rmsNorm(b, 0, a, 0, weight, 512, 1e-5f);
-                        Elementwise.softmax(b, 0, 256);
-                        sink += Elementwise.dot(a, 0, b, 0, 64);
-                        Elementwise.axpy(0.5f, a, 0, b, 0, 64);
                         Elementwise.swiglu(a, b, 0, 512);
                         Elementwise.add(a, 0, b, 0, 512);
+                        Attention.attend(a, keys, Attention.keyStride(40), values, 64, 0, 64, 0.125f, rows, b);
+                        sink += b[r % 256];
                     }
                     WARM_UP_SINK = sink;
                 },
@@ -171,7 +207,7 @@ public final class CpuEngine implements InferenceEngine {
         }
         this.contextSize = contextSize;
         this.chunk = Math.min(PREFILL_CHUNK, contextSize);
-        long cacheFloats = (long) contextSize * c.kvDim();
+        long cacheFloats = (long) Attention.keyStride(contextSize) * c.kvDim();
         if (cacheFloats > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("context size " + contextSize + " needs a key cache of " + cacheFloats
                     + " floats per layer; use a smaller context size");
@@ -196,7 +232,7 @@ public final class CpuEngine implements InferenceEngine {
         v = new float[chunk * c.kvDim()];
         hb = new float[chunk * c.ffnDim()];
         hb2 = new float[chunk * c.ffnDim()];
-        scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
+        attentionRows = attentionRows(Threads.count());
         logits = new float[c.vocabSize()];
         int half = c.ropeDims() / 2;
         inverseFrequencies = c.ropeInverseFrequencies(); // rope_freqs factors and linear / YaRN scaling applied
@@ -238,11 +274,12 @@ public final class CpuEngine implements InferenceEngine {
         int dim = c.dim();
         LlamaModel.Layer w = layers[l];
         int cacheOffset = pos * c.kvDim();
-        // attention: q, and k/v written straight into this position's cache row
+        // attention: q, k, and v written straight into this position's cache row (k goes in transposed after rope)
         Elementwise.rmsNorm(xb, 0, x, 0, w.attentionNorm(), dim, c.rmsEpsilon());
-        fused.run(xb, w.wq(), q, 0, w.wk(), keyCache[l], cacheOffset, w.wv(), valueCache[l], cacheOffset);
+        fused.run(xb, w.wq(), q, 0, w.wk(), k, 0, w.wv(), valueCache[l], cacheOffset);
         rotate(q, 0, c.heads(), 0);
-        rotate(keyCache[l], cacheOffset, c.kvHeads(), 0);
+        rotate(k, 0, c.kvHeads(), 0);
+        Attention.storeKey(keyCache[l], keyStride, c.kvHeads(), c.headSize(), pos, k, 0);
         attend(l, pos, 1);
         w.wo().matvec(xb, xb2, 0);
         Elementwise.add(x, 0, xb2, 0, dim);
@@ -371,47 +408,85 @@ public final class CpuEngine implements InferenceEngine {
             prefillChunk(tokens, from + done, n, startPos + done);
             done += n;
         }
-        return classify(((count - 1) % chunk));
+        long t = PROFILE_PREFILL ? System.nanoTime() : 0;
+        float[] result = classify(((count - 1) % chunk));
+        step(PrefillStep.CLASSIFY, t);
+        return result;
+    }
+
+    /**
+     * Nanoseconds spent in each step of {@link #prefill} (indexed by {@link PrefillStep#ordinal}) since this engine
+     * was built or last reset, summed over calls: all zero unless -Dsquall.prefill.profile=true.
+     */
+    public long[] prefillStepNanos(boolean reset) {
+        long[] copy = stepNanos.clone();
+        if (reset) {
+            java.util.Arrays.fill(stepNanos, 0);
+        }
+        return copy;
+    }
+
+    /** Adds the time since {@code since} to {@code step} when profiling; returns the clock for the next step. */
+    private long step(PrefillStep step, long since) {
+        if (!PROFILE_PREFILL) {
+            return 0;
+        }
+        long now = System.nanoTime();
+        stepNanos[step.ordinal()] += now - since;
+        return now;
     }
 
     private void prefillChunk(int[] tokens, int from, int n, int startPos) {
         int dim = c.dim();
         int kvDim = c.kvDim();
+        long t = PROFILE_PREFILL ? System.nanoTime() : 0;
         for (int i = 0; i < n; i++) {
             model.tokenEmbedding().dequantizeRow(tokens[from + i], x, i * dim);
             computeRope(i, startPos + i);
         }
+        t = step(PrefillStep.EMBED_ROPE_TABLES, t);
         for (int l = 0; l < c.layers(); l++) {
             LlamaModel.Layer w = layers[l];
             for (int i = 0; i < n; i++) {
                 Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.attentionNorm(), dim, c.rmsEpsilon());
             }
+            t = step(PrefillStep.NORM, t);
             w.wq().matmul(xb, n, q);
             w.wk().matmul(xb, n, k);
             w.wv().matmul(xb, n, v);
+            t = step(PrefillStep.QKV, t);
             for (int i = 0; i < n; i++) {
                 rotate(q, i * dim, c.heads(), i);
                 rotate(k, i * kvDim, c.kvHeads(), i);
-                System.arraycopy(k, i * kvDim, keyCache[l], (startPos + i) * kvDim, kvDim);
+                Attention.storeKey(keyCache[l], keyStride, c.kvHeads(), c.headSize(), startPos + i, k, i * kvDim);
                 System.arraycopy(v, i * kvDim, valueCache[l], (startPos + i) * kvDim, kvDim);
             }
+            t = step(PrefillStep.ROPE_CACHE, t);
             attend(l, startPos, n);
+            t = step(PrefillStep.ATTEND, t);
             w.wo().matmul(xb, n, xb2);
+            t = step(PrefillStep.WO, t);
             Elementwise.add(x, 0, xb2, 0, n * dim);
+            t = step(PrefillStep.RESIDUAL, t);
             for (int i = 0; i < n; i++) {
                 Elementwise.rmsNorm(xb, i * dim, x, i * dim, w.ffnNorm(), dim, c.rmsEpsilon());
             }
+            t = step(PrefillStep.NORM, t);
             w.gate().matmul(xb, n, hb);
             w.up().matmul(xb, n, hb2);
+            t = step(PrefillStep.GATE_UP, t);
             Elementwise.swiglu(hb, hb2, 0, n * c.ffnDim());
+            t = step(PrefillStep.SWIGLU, t);
             w.down().matmul(hb, n, xb);
+            t = step(PrefillStep.DOWN, t);
             Elementwise.add(x, 0, xb, 0, n * dim);
+            t = step(PrefillStep.RESIDUAL, t);
         }
     }
 
     /** How many sequences one {@link #forwardBatch} call can take: the rows of this engine's activation buffers. */
     public int batchCapacity() {
-        return chunk;
+        return Math.min(chunk, BATCH_CAPACITY);
     }
 
     /**
@@ -424,9 +499,9 @@ public final class CpuEngine implements InferenceEngine {
      */
     public float[] forwardBatch(CpuEngine[] sequences, int[] tokens, int[] positions) {
         int n = sequences.length;
-        if (n == 0 || n > chunk || tokens.length != n || positions.length != n) {
+        if (n == 0 || n > batchCapacity() || tokens.length != n || positions.length != n) {
             throw new IllegalArgumentException("batch of " + n + " sequences (" + tokens.length + " tokens, "
-                    + positions.length + " positions); this engine takes 1.." + chunk);
+                    + positions.length + " positions); this engine takes 1.." + batchCapacity());
         }
         for (int i = 0; i < n; i++) {
             CpuEngine s = sequences[i];
@@ -455,7 +530,8 @@ public final class CpuEngine implements InferenceEngine {
             for (int i = 0; i < n; i++) {
                 rotate(q, i * dim, c.heads(), i);
                 rotate(k, i * kvDim, c.kvHeads(), i);
-                System.arraycopy(k, i * kvDim, sequences[i].keyCache[l], positions[i] * kvDim, kvDim);
+                CpuEngine s = sequences[i];
+                Attention.storeKey(s.keyCache[l], s.keyStride, c.kvHeads(), c.headSize(), positions[i], k, i * kvDim);
                 System.arraycopy(v, i * kvDim, sequences[i].valueCache[l], positions[i] * kvDim, kvDim);
             }
             attnSequences = sequences;
@@ -481,7 +557,7 @@ public final class CpuEngine implements InferenceEngine {
             Elementwise.rmsNorm(x, i * dim, x, i * dim, model.outputNorm(), dim, c.rmsEpsilon());
         }
         if (batchLogits == null) {
-            batchLogits = new float[Math.multiplyExact(chunk, c.vocabSize())];
+            batchLogits = new float[Math.multiplyExact(batchCapacity(), c.vocabSize())];
         }
         output.matmul(x, n, batchLogits);
         return batchLogits;
@@ -524,43 +600,73 @@ public final class CpuEngine implements InferenceEngine {
         }
     }
 
-    /** Attention of {@code tokens} query rows (positions startPos..) over the cache, result in xb; heads in parallel. */
+    /**
+     * Attention of {@code tokens} query rows (positions startPos.., or attnPositions in a batch) over the cache, result
+     * in xb. The work items are key/value heads x groups of up to {@link Attention#ROWS} query rows sharing that head
+     * (a token's heads of the group, or consecutive tokens where the group is smaller), in parallel.
+     */
     private void attend(int layer, int startPos, int tokens) {
         attnLayer = layer;
         attnStartPos = startPos;
-        if (scores.length < (long) Threads.count() * contextSize) { // the pool was resized after construction
-            scores = new float[Math.multiplyExact(Threads.count(), contextSize)];
+        attnTokens = tokens;
+        if (attentionRows.length < Threads.count()) { // the pool was resized after construction
+            attentionRows = attentionRows(Threads.count());
         }
-        Threads.parallelRanges(tokens * c.heads(), attentionTask);
+        int g = c.groupSize();
+        // a batch's tokens belong to different sequences (caches): they never share a call
+        attnTokensPerItem = g >= Attention.ROWS || attnSequences != null ? 1 : Attention.ROWS / g;
+        attnHeadsPerItem = Math.min(g, Attention.ROWS);
+        int tokenGroups = (tokens + attnTokensPerItem - 1) / attnTokensPerItem;
+        int headGroups = (g + attnHeadsPerItem - 1) / attnHeadsPerItem;
+        attnItemsPerKvHead = tokenGroups * headGroups;
+        Threads.parallelRanges(c.kvHeads() * attnItemsPerKvHead, attentionTask);
     }
+
+    private Attention.Rows[] attentionRows(int workers) {
+        Attention.Rows[] rows = new Attention.Rows[workers];
+        for (int i = 0; i < workers; i++) {
+            rows[i] = new Attention.Rows();
+            rows[i].scores = new float[Math.multiplyExact(Attention.ROWS, Attention.keyStride(contextSize))];
+        }
+        return rows;
+    }
+
+    // the attention step's split into items (set by attend)
+    private int attnTokens, attnTokensPerItem, attnHeadsPerItem, attnItemsPerKvHead;
 
     private void attendRange(int worker, int start, int end) {
-        for (int item = start; item < end; item++) {
-            attendOne(item, worker * contextSize);
-        }
-    }
-
-    /** One (token row, query head): softmax(q.k / sqrt(headSize)) over positions 0..pos, weighted sum of values. */
-    private void attendOne(int item, int scoreOffset) {
-        int row = item / c.heads();
-        int h = item % c.heads();
-        int pos = attnPositions != null ? attnPositions[row] : attnStartPos + row;
-        CpuEngine owner = attnSequences != null ? attnSequences[row] : this;
+        Attention.Rows rows = attentionRows[worker];
+        int g = c.groupSize();
         int headSize = c.headSize();
-        int kvDim = c.kvDim();
-        int kvOffset = (h / c.groupSize()) * headSize;
-        int qOffset = row * c.dim() + h * headSize;
-        float[] keys = owner.keyCache[attnLayer];
-        float[] values = owner.valueCache[attnLayer];
+        int headGroups = (g + attnHeadsPerItem - 1) / attnHeadsPerItem;
         float scale = (float) (1.0 / Math.sqrt(headSize));
-        for (int t = 0; t <= pos; t++) {
-            scores[scoreOffset + t] = Elementwise.dot(q, qOffset, keys, t * kvDim + kvOffset, headSize) * scale;
-        }
-        Elementwise.softmax(scores, scoreOffset, pos + 1);
-        int outOffset = row * c.dim() + h * headSize;
-        java.util.Arrays.fill(xb, outOffset, outOffset + headSize, 0f);
-        for (int t = 0; t <= pos; t++) {
-            Elementwise.axpy(scores[scoreOffset + t], values, t * kvDim + kvOffset, xb, outOffset, headSize);
+        for (int item = start; item < end; item++) {
+            int kvHead = item / attnItemsPerKvHead;
+            int rest = item % attnItemsPerKvHead;
+            int t0 = (rest / headGroups) * attnTokensPerItem;
+            int t1 = Math.min(attnTokens, t0 + attnTokensPerItem);
+            int h0 = (rest % headGroups) * attnHeadsPerItem;
+            int h1 = Math.min(g, h0 + attnHeadsPerItem);
+            rows.clear();
+            for (int t = t0; t < t1; t++) {
+                int pos = attnPositions != null ? attnPositions[t] : attnStartPos + t;
+                for (int h = kvHead * g + h0; h < kvHead * g + h1; h++) {
+                    int offset = t * c.dim() + h * headSize;
+                    rows.add(offset, offset, pos + 1);
+                }
+            }
+            CpuEngine owner = attnSequences != null ? attnSequences[t0] : this;
+            Attention.attend(
+                    q,
+                    owner.keyCache[attnLayer],
+                    owner.keyStride,
+                    owner.valueCache[attnLayer],
+                    c.kvDim(),
+                    kvHead,
+                    headSize,
+                    scale,
+                    rows,
+                    xb);
         }
     }
 
@@ -585,10 +691,12 @@ public final class CpuEngine implements InferenceEngine {
 
     private void growCache(int positions) {
         int floats = positions * c.kvDim();
+        int stride = Attention.keyStride(positions);
         for (int l = 0; l < c.layers(); l++) {
-            keyCache[l] = keyCache[l] == null ? new float[floats] : java.util.Arrays.copyOf(keyCache[l], floats);
+            keyCache[l] = Attention.growKeys(keyCache[l], keyStride, stride, c.kvHeads(), c.headSize());
             valueCache[l] = valueCache[l] == null ? new float[floats] : java.util.Arrays.copyOf(valueCache[l], floats);
         }
         cachePositions = positions;
+        keyStride = stride;
     }
 }

@@ -326,14 +326,12 @@ public final class WeightMatrix {
             return;
         }
         synchronized (matmulJob) {
-            matmulJob.set(x, xq, batch, out);
+            int minChunk = readsInterleaved ? MIN_ROWS_PER_THREAD / InterleavedQ4_0.ROWS : MIN_ROWS_PER_THREAD;
+            matmulJob.set(x, xq, batch, out, units, minChunk);
             try {
-                Threads.parallelRanges(
-                        units,
-                        readsInterleaved ? MIN_ROWS_PER_THREAD / InterleavedQ4_0.ROWS : MIN_ROWS_PER_THREAD,
-                        matmulJob);
+                Threads.parallelRanges(units, minChunk, matmulJob);
             } finally {
-                matmulJob.set(null, null, 0, null);
+                matmulJob.set(null, null, 0, null, 0, 1);
             }
         }
     }
@@ -608,22 +606,36 @@ public final class WeightMatrix {
         }
     }
 
+    /**
+     * The batched product's units (rows or groups) are handed out in pieces of about 1/8 of a thread's share from a
+     * counter, not as one fixed range per thread: on a shared machine a thread that another process slows takes
+     * fewer pieces instead of holding the others up at the join. Which thread computes a unit does not change its
+     * result.
+     */
     private final class MatmulJob implements Threads.RangeBody {
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         private float[] x;
         private InterleavedQ4_0Batch.Batch xq;
         private int batch;
         private float[] out;
+        private int units;
+        private int piece;
 
-        void set(float[] x, InterleavedQ4_0Batch.Batch xq, int batch, float[] out) {
+        void set(float[] x, InterleavedQ4_0Batch.Batch xq, int batch, float[] out, int units, int minChunk) {
             this.x = x;
             this.xq = xq;
             this.batch = batch;
             this.out = out;
+            this.units = units;
+            piece = Math.max(minChunk, units / (8 * Threads.count()) / minChunk * minChunk);
+            next.set(0);
         }
 
         @Override
-        public void run(int worker, int start, int end) {
-            matmulRange(x, xq, batch, out, start, end);
+        public void run(int worker, int start, int end) { // [start, end) ignored: pieces come from the counter
+            for (int u = next.getAndAdd(piece); u < units; u = next.getAndAdd(piece)) {
+                matmulRange(x, xq, batch, out, u, Math.min(units, u + piece));
+            }
         }
     }
 }

@@ -69,20 +69,21 @@ class CpuEngineTest {
     @Test
     void batchedPrefillMatchesTokenByToken() {
         // lengths around the chunk size, and a prefill that starts after cached positions
+        int window = Math.max(256, 2 * CpuEngine.PREFILL_CHUNK + 3);
         for (int n :
                 new int[] {1, 5, CpuEngine.PREFILL_CHUNK, CpuEngine.PREFILL_CHUNK + 7, 2 * CpuEngine.PREFILL_CHUNK + 3
                 }) {
             int[] tokens = prompt(n);
-            CpuEngine stepwise = new CpuEngine(model, 256);
+            CpuEngine stepwise = new CpuEngine(model, window);
             float[] expected = null;
             for (int pos = 0; pos < n; pos++) {
                 expected = stepwise.forward(tokens[pos], pos).clone();
             }
-            CpuEngine batched = new CpuEngine(model, 256);
+            CpuEngine batched = new CpuEngine(model, window);
             float[] actual = batched.prefill(tokens, 0, n, 0).clone();
             assertClose(expected, actual, 1e-4, "prefill of " + n + " tokens");
             if (n > 3) { // split: first part batched, rest batched from position 3
-                CpuEngine split = new CpuEngine(model, 256);
+                CpuEngine split = new CpuEngine(model, window);
                 split.prefill(tokens, 0, 3, 0);
                 assertClose(expected, split.prefill(tokens, 3, n - 3, 3), 1e-4, "split prefill of " + n + " tokens");
             }
