@@ -234,13 +234,13 @@ final class Attention {
         }
         FloatVector sums = FloatVector.zero(F);
         for (i = 0; i < bound; i += BLOCK) {
-            FloatVector e = FloatVector.fromArray(F, s, o + i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = Lanes.exp(FloatVector.fromArray(F, s, o + i).sub(max));
             e.intoArray(s, o + i);
             sums = sums.add(e);
         }
         float sum = Lanes.sum(sums);
         for (; i < length; i++) {
-            float e = (float) Math.exp(s[o + i] - max);
+            float e = Lanes.exp(s[o + i] - max); // as the vector lanes: the same bits interpreted or compiled
             s[o + i] = e;
             sum += e;
         }

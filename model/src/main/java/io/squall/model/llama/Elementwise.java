@@ -2,7 +2,6 @@ package io.squall.model.llama;
 
 import io.squall.model.tensor.Lanes;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** The element-wise parts of the forward pass, vectorized with the Vector API (scalar tails). */
@@ -59,12 +58,12 @@ final class Elementwise {
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += S.length()) {
             FloatVector g = FloatVector.fromArray(S, gate, o + i);
-            FloatVector silu = g.div(g.neg().lanewise(VectorOperators.EXP).add(1f));
+            FloatVector silu = g.div(Lanes.exp(g.neg()).add(1f)); // Lanes.exp: the same bits interpreted or compiled
             silu.mul(FloatVector.fromArray(S, up, o + i)).intoArray(gate, o + i);
         }
         for (; i < n; i++) {
             float g = gate[o + i];
-            gate[o + i] = g / (1f + (float) Math.exp(-g)) * up[o + i];
+            gate[o + i] = g / (1f + Lanes.exp(-g)) * up[o + i];
         }
     }
 }

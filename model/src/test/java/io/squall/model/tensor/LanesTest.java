@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Lanes.sum rounds as the scalar folding tree, bit for bit, before and after C2 compiles it. */
 class LanesTest {
@@ -38,5 +39,38 @@ class LanesTest {
         assertEquals(Float.NaN, Lanes.sum(FloatVector.fromArray(FloatVector.SPECIES_512, lanes, 0)));
         lanes[3] = Float.POSITIVE_INFINITY;
         assertEquals(Float.POSITIVE_INFINITY, Lanes.sum(FloatVector.fromArray(FloatVector.SPECIES_512, lanes, 0)));
+    }
+
+    @Test
+    void expIsWithinTwoUlpOfMathExpAndTheVectorEqualsTheScalarBitForBit() {
+        SplittableRandom random = new SplittableRandom(5);
+        float[] x = new float[16];
+        float[] e = new float[16];
+        for (int round = 0; round < 40_000; round++) { // interpreted first, then compiled
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextDouble(-87.3, 88);
+            }
+            Lanes.exp(FloatVector.fromArray(FloatVector.SPECIES_512, x, 0)).intoArray(e, 0);
+            for (int i = 0; i < x.length; i++) {
+                float scalar = Lanes.exp(x[i]);
+                if (Float.floatToRawIntBits(scalar) != Float.floatToRawIntBits(e[i])) {
+                    assertEquals(scalar, e[i], 0f, "vector lane vs scalar at x = " + x[i]);
+                }
+                double exact = Math.exp(x[i]);
+                if (Math.abs(scalar - exact) > 2 * Math.ulp((float) exact)) {
+                    assertEquals(exact, scalar, 2 * Math.ulp((float) exact), "exp(" + x[i] + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void expAtTheEdges() {
+        assertEquals(1f, Lanes.exp(0f));
+        assertTrue(Float.isNaN(Lanes.exp(Float.NaN)));
+        float tiny = Lanes.exp(Float.NEGATIVE_INFINITY); // clamped: a normal float next to nothing, not NaN
+        assertTrue(tiny >= 0 && tiny < 1e-37f, "exp(-inf) = " + tiny);
+        float huge = Lanes.exp(1000f);
+        assertTrue(Float.isFinite(huge) && huge > 1e38f, "exp(1000) = " + huge);
     }
 }
