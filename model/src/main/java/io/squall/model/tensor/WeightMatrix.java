@@ -23,7 +23,8 @@ import java.util.Objects;
  * (the mapped bytes may then be dropped from memory); {@link #dotRow}, {@link #dequantizeRow} and the
  * float-activation products read the original bytes, unchanged. A repacked Q4_0 {@link #matmul} quantizes each vector
  * of x as matvec does and multiplies in 16-bit integer lanes ({@link InterleavedQ4_0Batch}, about 1.6x the float
- * outer products on the copy, which -Dsquall.matmul.int8=false keeps).
+ * outer products on the copy, which -Dsquall.matmul.int8=false keeps); repacked Q4_K and Q6_K likewise
+ * ({@link InterleavedQ4_KBatch}, {@link InterleavedQ6_KBatch}).
  */
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
@@ -49,7 +50,10 @@ public final class WeightMatrix {
      */
     private static final boolean DOT32 = !"false".equalsIgnoreCase(System.getProperty("squall.matvec.pairs"));
 
-    /** Repacked Q4_0 prompts quantize x and take InterleavedQ4_0Batch (Q4_K and Q6_K copies keep float x). */
+    /**
+     * Prompts on a repacked copy quantize x and take the integer batched products (InterleavedQ4_0Batch,
+     * InterleavedQ4_KBatch, InterleavedQ6_KBatch); false: float x, outer products on the decoded copy.
+     */
     private static final boolean INT8_MATMUL = !"false".equalsIgnoreCase(System.getProperty("squall.matmul.int8"));
 
     private static final boolean INT8_DEFAULT = Boolean.getBoolean("squall.matvec.int8");
@@ -305,7 +309,7 @@ public final class WeightMatrix {
         }
         int units = rows;
         InterleavedQ4_0Batch.Batch xq = null;
-        if (readsInterleaved && INT8_MATMUL && type == GGMLType.Q4_0) { // x quantized once, before the product
+        if (readsInterleaved && INT8_MATMUL) { // x quantized once, before the product
             units = InterleavedQ4_0.groups(rows);
             xq = X_BATCH.get();
             xq.quantize(x, batch, cols);
@@ -396,7 +400,11 @@ public final class WeightMatrix {
                 s = new float[InterleavedQ4_0.ROWS * batch];
                 GROUP_SCRATCH.set(s);
             }
-            InterleavedQ4_0Batch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+            switch (type) {
+                case Q4_K -> InterleavedQ4_KBatch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+                case Q6_K -> InterleavedQ6_KBatch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+                default -> InterleavedQ4_0Batch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+            }
             return;
         }
         int n = InterleavedQ4_0.ROWS;
