@@ -49,6 +49,12 @@ final class InterleavedQ4_KBatch {
     /** 512-bit tiles of four vectors where the preferred vectors are that wide (AVX-512), as InterleavedQ4_0Batch. */
     private static final boolean WIDE = VectorDots.F.length() >= 16;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * Whole groups two at a time where the tiles are 512 bits wide ({@link #tile4x2}: each broadcast of x feeds two
+     * groups' multiplies): 2048 x 2048 x 32 on one core ~60 against ~55 G multiply-adds/s.
+     * -Dsquall.matmul.groupPairs=false: one group at a time (A/B checks).
+     */
+    static final boolean PAIRS = !"false".equals(System.getProperty("squall.matmul.groupPairs"));
     /** Shorts of one decoded sub-block: 16 column pairs x 16 rows x 2. */
     private static final int BLOCK_SHORTS = 512;
 
@@ -87,7 +93,13 @@ final class InterleavedQ4_KBatch {
             BLOCK_SUMS.set(sums);
         }
         blockSums(x, batch, sums); // each worker its own: ~1/500 of its products' work
-        for (int g = g0; g < g1; g++) {
+        int g = g0;
+        if (PAIRS && WIDE && batch >= 4) {
+            for (; g + 2 <= g1 && (g + 2) * n <= rows; g += 2) {
+                multiplyPair(w, rows, cols, x, batch, out, g, decoded, factors, sums);
+            }
+        }
+        for (; g < g1; g++) {
             int r0 = g * n;
             boolean whole = r0 + n <= rows;
             float[] dst = whole ? out : scratch; // the last group, cut by the matrix's end, goes through scratch
@@ -109,16 +121,46 @@ final class InterleavedQ4_KBatch {
                     }
                 }
                 for (; t + 2 <= batch; t += 2) {
-                    tile2(decoded, factors, b0, b1, x, sums, t, dst, o, stride);
+                    tile2(decoded, 0, factors, 0, b0, b1, x, sums, t, dst, o, stride);
                 }
                 for (; t < batch; t++) {
-                    tile1(decoded, factors, b0, b1, x, sums, t, dst, o, stride);
+                    tile1(decoded, 0, factors, 0, b0, b1, x, sums, t, dst, o, stride);
                 }
             }
             if (!whole) {
                 for (int t = 0; t < batch; t++) {
                     System.arraycopy(scratch, t * n, out, t * rows + r0, rows - r0);
                 }
+            }
+        }
+    }
+
+    /** Two whole groups from g, a super-block at a time (two groups' decoded chunks: 16 KB), tiles of 4 x 32 rows. */
+    private static void multiplyPair(
+            MemorySegment w, int rows, int cols, InterleavedQ4_0Batch.Batch x, int batch, float[] out, int g,
+            short[] decoded, float[] factors, float[] sums) {
+        int supers = cols / 256;
+        long groupBytes = InterleavedQ4_K.groupBytes(cols);
+        int wb = 8 * BLOCK_SHORTS; // the second group's decoded super-block
+        int fb = 256;
+        int r0 = g * InterleavedQ4_K.ROWS;
+        for (int s = 0; s < supers; s++) {
+            for (int h = 0; h < 2; h++) {
+                long base = (g + h) * groupBytes;
+                decodePairs(w, InterleavedQ4_K.quantsAt(base, s), decoded, h * wb);
+                InterleavedQ4_K.factors(w, InterleavedQ4_K.factorsAt(base, cols, s), factors, h * fb);
+            }
+            int t = 0;
+            for (; t + 4 <= batch; t += 4) {
+                tile4x2(decoded, wb, factors, fb, 8 * s, 8 * s + 8, x, sums, t, out, r0, rows);
+            }
+            for (; t + 2 <= batch; t += 2) {
+                tile2(decoded, 0, factors, 0, 8 * s, 8 * s + 8, x, sums, t, out, r0, rows);
+                tile2(decoded, wb, factors, fb, 8 * s, 8 * s + 8, x, sums, t, out, r0 + 16, rows);
+            }
+            for (; t < batch; t++) {
+                tile1(decoded, 0, factors, 0, 8 * s, 8 * s + 8, x, sums, t, out, r0, rows);
+                tile1(decoded, wb, factors, fb, 8 * s, 8 * s + 8, x, sums, t, out, r0 + 16, rows);
             }
         }
     }
@@ -241,9 +283,111 @@ final class InterleavedQ4_KBatch {
         f3.intoArray(out, p3);
     }
 
-    /** Vectors t and t + 1 in 256-bit vectors, two halves of 8 rows, as {@link #tile4}. */
+    /**
+     * Vectors [t, t + 4) times sub-blocks [b0, b1) of two groups, decoded at {@code wp[0..)} and {@code wp[wb..)} with
+     * their factors at {@code fac[0..)} and {@code fac[fb..)}, into out rows o..o+16 and o+16..o+32: as {@link #tile4}
+     * for each, every broadcast of x feeding both groups' multiplies.
+     */
+    static void tile4x2(
+            short[] wp, int wb, float[] fac, int fb, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t,
+            float[] out, int o, int stride) {
+        int[] xp = x.pairs;
+        float[] xd = x.scale;
+        int pairsPerVector = x.cols / 2;
+        int blocks = x.cols / 32;
+        boolean first = b0 == 0;
+        int p0 = o + t * stride;
+        int p1 = p0 + stride;
+        int p2 = p1 + stride;
+        int p3 = p2 + stride;
+        FloatVector f0 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p0);
+        FloatVector f1 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p1);
+        FloatVector f2 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p2);
+        FloatVector f3 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p3);
+        FloatVector h0 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p0 + 16);
+        FloatVector h1 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p1 + 16);
+        FloatVector h2 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p2 + 16);
+        FloatVector h3 = first ? FloatVector.zero(FW) : FloatVector.fromArray(FW, out, p3 + 16);
+        for (int b = b0; b < b1; b++) {
+            ShortVector a0 = ShortVector.zero(SW);
+            ShortVector a1 = ShortVector.zero(SW);
+            ShortVector a2 = ShortVector.zero(SW);
+            ShortVector a3 = ShortVector.zero(SW);
+            ShortVector c0 = ShortVector.zero(SW);
+            ShortVector c1 = ShortVector.zero(SW);
+            ShortVector c2 = ShortVector.zero(SW);
+            ShortVector c3 = ShortVector.zero(SW);
+            int wi = (b - b0) * BLOCK_SHORTS;
+            int x0 = t * pairsPerVector + 16 * b;
+            int x1 = x0 + pairsPerVector;
+            int x2 = x1 + pairsPerVector;
+            int x3 = x2 + pairsPerVector;
+            for (int k = 0; k < 16; k++) {
+                ShortVector wa = ShortVector.fromArray(SW, wp, wi + 32 * k);
+                ShortVector wc = ShortVector.fromArray(SW, wp, wb + wi + 32 * k);
+                ShortVector v0 = IntVector.broadcast(IW, xp[x0 + k]).reinterpretAsShorts();
+                ShortVector v1 = IntVector.broadcast(IW, xp[x1 + k]).reinterpretAsShorts();
+                ShortVector v2 = IntVector.broadcast(IW, xp[x2 + k]).reinterpretAsShorts();
+                ShortVector v3 = IntVector.broadcast(IW, xp[x3 + k]).reinterpretAsShorts();
+                a0 = a0.add(wa.mul(v0));
+                a1 = a1.add(wa.mul(v1));
+                a2 = a2.add(wa.mul(v2));
+                a3 = a3.add(wa.mul(v3));
+                c0 = c0.add(wc.mul(v0));
+                c1 = c1.add(wc.mul(v1));
+                c2 = c2.add(wc.mul(v2));
+                c3 = c3.add(wc.mul(v3));
+            }
+            int fi = factorAt(b - b0);
+            int s0 = t * blocks + b;
+            int s1 = s0 + blocks;
+            int s2 = s1 + blocks;
+            int s3 = s2 + blocks;
+            FloatVector d = FloatVector.fromArray(FW, fac, fi);
+            FloatVector m = FloatVector.fromArray(FW, fac, fi + 128);
+            IntVector i0 = a0.reinterpretAsInts();
+            IntVector i1 = a1.reinterpretAsInts();
+            IntVector i2 = a2.reinterpretAsInts();
+            IntVector i3 = a3.reinterpretAsInts();
+            f0 = ((FloatVector) i0.lanewise(ASHR, 16).add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(d.mul(xd[s0]), m.fma(FloatVector.broadcast(FW, bs[s0]), f0));
+            f1 = ((FloatVector) i1.lanewise(ASHR, 16).add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(d.mul(xd[s1]), m.fma(FloatVector.broadcast(FW, bs[s1]), f1));
+            f2 = ((FloatVector) i2.lanewise(ASHR, 16).add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(d.mul(xd[s2]), m.fma(FloatVector.broadcast(FW, bs[s2]), f2));
+            f3 = ((FloatVector) i3.lanewise(ASHR, 16).add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(d.mul(xd[s3]), m.fma(FloatVector.broadcast(FW, bs[s3]), f3));
+            FloatVector e = FloatVector.fromArray(FW, fac, fb + fi);
+            FloatVector n = FloatVector.fromArray(FW, fac, fb + fi + 128);
+            IntVector j0 = c0.reinterpretAsInts();
+            IntVector j1 = c1.reinterpretAsInts();
+            IntVector j2 = c2.reinterpretAsInts();
+            IntVector j3 = c3.reinterpretAsInts();
+            h0 = ((FloatVector) j0.lanewise(ASHR, 16).add(j0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(e.mul(xd[s0]), n.fma(FloatVector.broadcast(FW, bs[s0]), h0));
+            h1 = ((FloatVector) j1.lanewise(ASHR, 16).add(j1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(e.mul(xd[s1]), n.fma(FloatVector.broadcast(FW, bs[s1]), h1));
+            h2 = ((FloatVector) j2.lanewise(ASHR, 16).add(j2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(e.mul(xd[s2]), n.fma(FloatVector.broadcast(FW, bs[s2]), h2));
+            h3 = ((FloatVector) j3.lanewise(ASHR, 16).add(j3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+                    .fma(e.mul(xd[s3]), n.fma(FloatVector.broadcast(FW, bs[s3]), h3));
+        }
+        f0.intoArray(out, p0);
+        f1.intoArray(out, p1);
+        f2.intoArray(out, p2);
+        f3.intoArray(out, p3);
+        h0.intoArray(out, p0 + 16);
+        h1.intoArray(out, p1 + 16);
+        h2.intoArray(out, p2 + 16);
+        h3.intoArray(out, p3 + 16);
+    }
+
+    /**
+     * Vectors t and t + 1 in 256-bit vectors, two halves of 8 rows, as {@link #tile4}, the group decoded at
+     * {@code wp[wo..)}, its factors at {@code fac[fo..)}.
+     */
     static void tile2(
-            short[] wp, float[] fac, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t, float[] out,
+            short[] wp, int wo, float[] fac, int fo, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t, float[] out,
             int o, int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
@@ -261,7 +405,7 @@ final class InterleavedQ4_KBatch {
             ShortVector a01 = ShortVector.zero(S);
             ShortVector a10 = ShortVector.zero(S);
             ShortVector a11 = ShortVector.zero(S);
-            int wi = (b - b0) * BLOCK_SHORTS;
+            int wi = wo + (b - b0) * BLOCK_SHORTS;
             int x0 = t * pairsPerVector + 16 * b;
             int x1 = x0 + pairsPerVector;
             for (int k = 0; k < 16; k++) {
@@ -274,7 +418,7 @@ final class InterleavedQ4_KBatch {
                 a10 = a10.add(w0.mul(v1));
                 a11 = a11.add(w1.mul(v1));
             }
-            int fi = factorAt(b - b0);
+            int fi = fo + factorAt(b - b0);
             FloatVector d0 = FloatVector.fromArray(F, fac, fi);
             FloatVector d1 = FloatVector.fromArray(F, fac, fi + 8);
             FloatVector m0 = FloatVector.fromArray(F, fac, fi + 128);
@@ -302,7 +446,7 @@ final class InterleavedQ4_KBatch {
 
     /** One vector, as {@link #tile2}. */
     static void tile1(
-            short[] wp, float[] fac, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t, float[] out,
+            short[] wp, int wo, float[] fac, int fo, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t, float[] out,
             int o, int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
@@ -314,14 +458,14 @@ final class InterleavedQ4_KBatch {
         for (int b = b0; b < b1; b++) {
             ShortVector a0 = ShortVector.zero(S);
             ShortVector a1 = ShortVector.zero(S);
-            int wi = (b - b0) * BLOCK_SHORTS;
+            int wi = wo + (b - b0) * BLOCK_SHORTS;
             int xi = t * x.cols / 2 + 16 * b;
             for (int k = 0; k < 16; k++) {
                 ShortVector v = IntVector.broadcast(I, xp[xi + k]).reinterpretAsShorts();
                 a0 = a0.add(ShortVector.fromArray(S, wp, wi + 32 * k).mul(v));
                 a1 = a1.add(ShortVector.fromArray(S, wp, wi + 32 * k + 16).mul(v));
             }
-            int fi = factorAt(b - b0);
+            int fi = fo + factorAt(b - b0);
             int s = t * blocks + b;
             IntVector i0 = a0.reinterpretAsInts();
             IntVector i1 = a1.reinterpretAsInts();
