@@ -533,6 +533,20 @@ public final class WeightMatrix {
         }
         float[] out = new float[13 * rows];
         float sum = 0;
+        // Q4_K and Q6_K prompts take whole groups two at a time (InterleavedQ4_KBatch.PAIRS): 40 rows hold two whole
+        // groups and a cut one; their batched product runs on this thread through matmulRange (matmul would hand 40
+        // rows to the workers)
+        WeightMatrix twoGroups = null;
+        if (INT8_MATMUL && repacked != quantized && (type == GGMLType.Q4_K || type == GGMLType.Q6_K)) {
+            float[] w2 = java.util.Arrays.copyOf(w, 40 * cols);
+            for (int i = w.length; i < w2.length; i++) {
+                w2[i] = (float) random.nextDouble(-1, 1);
+            }
+            twoGroups = of("warm-up.2." + type, type, Quantizer.quantize(type, w2), 40, cols)
+                    .withQuantizedActivations()
+                    .repacked(Arena.ofAuto());
+        }
+        float[] out2 = new float[13 * 40];
         // the repacked copy's products first: the default (8-bit x) path of a prompt and decoding, which a cold
         // start's warm-up, starved of CPU by the repack's workers, should have compiled first
         for (int r = 0; r < rounds && repacked != quantized; r++) {
@@ -542,6 +556,13 @@ public final class WeightMatrix {
                 // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
                 repacked.matmul(x, new int[] {4, 6, 13}[(r / 4) % 3], out);
                 sum += out[r % rows];
+                if (twoGroups != null) {
+                    int batch = new int[] {4, 6, 13}[(r / 4) % 3];
+                    InterleavedQ4_0Batch.Batch xq = X_BATCH.get();
+                    xq.quantize(x, batch, cols);
+                    twoGroups.matmulRange(x, xq, batch, out2, 0, InterleavedQ4_0.groups(40));
+                    sum += out2[r % 40];
+                }
             }
         }
         for (int r = 0; r < rounds && !(repackedOnly && repacked != quantized); r++) {
