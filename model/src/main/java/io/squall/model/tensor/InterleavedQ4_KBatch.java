@@ -30,8 +30,13 @@ import static jdk.incubator.vector.VectorOperators.S2I;
  * 15, unsigned). One 32-bit broadcast of x's pair int feeds a 16-bit multiply and add per 16 products; per row lane
  * half the sums stay within 16 * 15 * 127 = 30480, no wrap. Their pair sum can exceed 16 bits, so the halves are
  * widened apart, (i >> 16) + ((i << 16) >> 16), one shift more than InterleavedQ4_0Batch's (i + (i << 16)) >> 16,
- * which keeps 16 bits of the sum. Per sub-block j the pair sums go to float and take d sc_j xd_j in one FMA, and the min in a second: - dmin m_j xd_j sum_j(xq), with x's block sums
- * of q computed once per call ({@link #blockSums}).
+ * which keeps 16 bits of the sum. Per sub-block j the pair sums go to float and take d sc_j xd_j in one FMA, and the
+ * min in a second: - dmin m_j xd_j sum_j(xq), with x's block sums of q computed once per call ({@link #blockSums}).
+ *
+ * <p>Tiles: whole groups two at a time, four vectors ({@link #tile4x2}: 8 accumulators of 512 bits, each broadcast of
+ * x feeds both groups); four groups by two vectors and eight groups by one were no faster (59-60 and 44-56 against
+ * 59-62 G multiply-adds per CPU-second, 2048 x 2048 x 32, one core, 2026-12-05; why the eight-group tile is slower
+ * was not found: no boxing in JFR's allocation samples).
  *
  * <p>Results: for row r and vector t, sum over sub-blocks of d sc_j xd_j sum(q xq) - dmin m_j xd_j sum(xq), the
  * integers exact: the reference on x quantized the same way, up to float rounding.
@@ -48,6 +53,7 @@ final class InterleavedQ4_KBatch {
     private static final VectorSpecies<Float> FW = FloatVector.SPECIES_512;
     /** 512-bit tiles of four vectors where the preferred vectors are that wide (AVX-512), as InterleavedQ4_0Batch. */
     private static final boolean WIDE = VectorDots.F.length() >= 16;
+
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /**
      * Whole groups two at a time where the tiles are 512 bits wide ({@link #tile4x2}: each broadcast of x feeds two
@@ -137,8 +143,16 @@ final class InterleavedQ4_KBatch {
 
     /** Two whole groups from g, a super-block at a time (two groups' decoded chunks: 16 KB), tiles of 4 x 32 rows. */
     private static void multiplyPair(
-            MemorySegment w, int rows, int cols, InterleavedQ4_0Batch.Batch x, int batch, float[] out, int g,
-            short[] decoded, float[] factors, float[] sums) {
+            MemorySegment w,
+            int rows,
+            int cols,
+            InterleavedQ4_0Batch.Batch x,
+            int batch,
+            float[] out,
+            int g,
+            short[] decoded,
+            float[] factors,
+            float[] sums) {
         int supers = cols / 256;
         long groupBytes = InterleavedQ4_K.groupBytes(cols);
         int wb = 8 * BLOCK_SHORTS; // the second group's decoded super-block
@@ -195,7 +209,10 @@ final class InterleavedQ4_KBatch {
                 ShortVector v = ShortVector.fromMemorySegment(S, w, q + 512 * g + 32 * p, LE);
                 IntVector x0 = (IntVector) v.convertShape(S2I, I, 0); // rows 0-7
                 IntVector x1 = (IntVector) v.convertShape(S2I, I, 1); // rows 8-15
-                x0.and(0xF).or(x0.lanewise(LSHL, 8).and(0xF0000)).reinterpretAsShorts().intoArray(dst, lo + 32 * p);
+                x0.and(0xF)
+                        .or(x0.lanewise(LSHL, 8).and(0xF0000))
+                        .reinterpretAsShorts()
+                        .intoArray(dst, lo + 32 * p);
                 x1.and(0xF)
                         .or(x1.lanewise(LSHL, 8).and(0xF0000))
                         .reinterpretAsShorts()
@@ -220,13 +237,21 @@ final class InterleavedQ4_KBatch {
     }
 
     /**
-     * Vectors [t, t + 4) times sub-blocks [b0, b1) of the group (decoded by {@link #decodePairs}) in 512-bit vectors (16
-     * rows each: one weight load per four multiplies), added into out[o + (t + j) * stride + r] (set when b0 is 0).
+     * Vectors [t, t + 4) times sub-blocks [b0, b1) of the group (decoded by {@link #decodePairs}) in 512-bit vectors
+     * (16 rows each: one weight load per four multiplies), added into out[o + (t + j) * stride + r] (set when b0 is 0).
      * Written out, as InterleavedQ4_0Batch's tiles: a helper taking vectors is not always inlined, and then boxes them.
      */
     static void tile4(
-            short[] wp, float[] fac, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t, float[] out,
-            int o, int stride) {
+            short[] wp,
+            float[] fac,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            float[] bs,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int pairsPerVector = x.cols / 2;
@@ -268,13 +293,21 @@ final class InterleavedQ4_KBatch {
             IntVector i1 = a1.reinterpretAsInts();
             IntVector i2 = a2.reinterpretAsInts();
             IntVector i3 = a3.reinterpretAsInts();
-            f0 = ((FloatVector) i0.lanewise(ASHR, 16).add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f0 = ((FloatVector) i0.lanewise(ASHR, 16)
+                            .add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s0]), m.fma(FloatVector.broadcast(FW, bs[s0]), f0));
-            f1 = ((FloatVector) i1.lanewise(ASHR, 16).add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f1 = ((FloatVector) i1.lanewise(ASHR, 16)
+                            .add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s1]), m.fma(FloatVector.broadcast(FW, bs[s1]), f1));
-            f2 = ((FloatVector) i2.lanewise(ASHR, 16).add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f2 = ((FloatVector) i2.lanewise(ASHR, 16)
+                            .add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s2]), m.fma(FloatVector.broadcast(FW, bs[s2]), f2));
-            f3 = ((FloatVector) i3.lanewise(ASHR, 16).add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f3 = ((FloatVector) i3.lanewise(ASHR, 16)
+                            .add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s3]), m.fma(FloatVector.broadcast(FW, bs[s3]), f3));
         }
         f0.intoArray(out, p0);
@@ -289,8 +322,18 @@ final class InterleavedQ4_KBatch {
      * for each, every broadcast of x feeding both groups' multiplies.
      */
     static void tile4x2(
-            short[] wp, int wb, float[] fac, int fb, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t,
-            float[] out, int o, int stride) {
+            short[] wp,
+            int wb,
+            float[] fac,
+            int fb,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            float[] bs,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int pairsPerVector = x.cols / 2;
@@ -349,13 +392,21 @@ final class InterleavedQ4_KBatch {
             IntVector i1 = a1.reinterpretAsInts();
             IntVector i2 = a2.reinterpretAsInts();
             IntVector i3 = a3.reinterpretAsInts();
-            f0 = ((FloatVector) i0.lanewise(ASHR, 16).add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f0 = ((FloatVector) i0.lanewise(ASHR, 16)
+                            .add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s0]), m.fma(FloatVector.broadcast(FW, bs[s0]), f0));
-            f1 = ((FloatVector) i1.lanewise(ASHR, 16).add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f1 = ((FloatVector) i1.lanewise(ASHR, 16)
+                            .add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s1]), m.fma(FloatVector.broadcast(FW, bs[s1]), f1));
-            f2 = ((FloatVector) i2.lanewise(ASHR, 16).add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f2 = ((FloatVector) i2.lanewise(ASHR, 16)
+                            .add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s2]), m.fma(FloatVector.broadcast(FW, bs[s2]), f2));
-            f3 = ((FloatVector) i3.lanewise(ASHR, 16).add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f3 = ((FloatVector) i3.lanewise(ASHR, 16)
+                            .add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s3]), m.fma(FloatVector.broadcast(FW, bs[s3]), f3));
             FloatVector e = FloatVector.fromArray(FW, fac, fb + fi);
             FloatVector n = FloatVector.fromArray(FW, fac, fb + fi + 128);
@@ -363,13 +414,21 @@ final class InterleavedQ4_KBatch {
             IntVector j1 = c1.reinterpretAsInts();
             IntVector j2 = c2.reinterpretAsInts();
             IntVector j3 = c3.reinterpretAsInts();
-            h0 = ((FloatVector) j0.lanewise(ASHR, 16).add(j0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h0 = ((FloatVector) j0.lanewise(ASHR, 16)
+                            .add(j0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s0]), n.fma(FloatVector.broadcast(FW, bs[s0]), h0));
-            h1 = ((FloatVector) j1.lanewise(ASHR, 16).add(j1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h1 = ((FloatVector) j1.lanewise(ASHR, 16)
+                            .add(j1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s1]), n.fma(FloatVector.broadcast(FW, bs[s1]), h1));
-            h2 = ((FloatVector) j2.lanewise(ASHR, 16).add(j2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h2 = ((FloatVector) j2.lanewise(ASHR, 16)
+                            .add(j2.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s2]), n.fma(FloatVector.broadcast(FW, bs[s2]), h2));
-            h3 = ((FloatVector) j3.lanewise(ASHR, 16).add(j3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h3 = ((FloatVector) j3.lanewise(ASHR, 16)
+                            .add(j3.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s3]), n.fma(FloatVector.broadcast(FW, bs[s3]), h3));
         }
         f0.intoArray(out, p0);
@@ -387,8 +446,18 @@ final class InterleavedQ4_KBatch {
      * {@code wp[wo..)}, its factors at {@code fac[fo..)}.
      */
     static void tile2(
-            short[] wp, int wo, float[] fac, int fo, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t, float[] out,
-            int o, int stride) {
+            short[] wp,
+            int wo,
+            float[] fac,
+            int fo,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            float[] bs,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int pairsPerVector = x.cols / 2;
@@ -429,13 +498,21 @@ final class InterleavedQ4_KBatch {
             IntVector i01 = a01.reinterpretAsInts();
             IntVector i10 = a10.reinterpretAsInts();
             IntVector i11 = a11.reinterpretAsInts();
-            f00 = ((FloatVector) i00.lanewise(ASHR, 16).add(i00.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f00 = ((FloatVector) i00.lanewise(ASHR, 16)
+                            .add(i00.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d0.mul(xd[s0]), m0.fma(FloatVector.broadcast(F, bs[s0]), f00));
-            f01 = ((FloatVector) i01.lanewise(ASHR, 16).add(i01.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f01 = ((FloatVector) i01.lanewise(ASHR, 16)
+                            .add(i01.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d1.mul(xd[s0]), m1.fma(FloatVector.broadcast(F, bs[s0]), f01));
-            f10 = ((FloatVector) i10.lanewise(ASHR, 16).add(i10.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f10 = ((FloatVector) i10.lanewise(ASHR, 16)
+                            .add(i10.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d0.mul(xd[s1]), m0.fma(FloatVector.broadcast(F, bs[s1]), f10));
-            f11 = ((FloatVector) i11.lanewise(ASHR, 16).add(i11.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f11 = ((FloatVector) i11.lanewise(ASHR, 16)
+                            .add(i11.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d1.mul(xd[s1]), m1.fma(FloatVector.broadcast(F, bs[s1]), f11));
         }
         f00.intoArray(out, p0);
@@ -446,8 +523,18 @@ final class InterleavedQ4_KBatch {
 
     /** One vector, as {@link #tile2}. */
     static void tile1(
-            short[] wp, int wo, float[] fac, int fo, int b0, int b1, InterleavedQ4_0Batch.Batch x, float[] bs, int t, float[] out,
-            int o, int stride) {
+            short[] wp,
+            int wo,
+            float[] fac,
+            int fo,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            float[] bs,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int blocks = x.cols / 32;
@@ -469,12 +556,18 @@ final class InterleavedQ4_KBatch {
             int s = t * blocks + b;
             IntVector i0 = a0.reinterpretAsInts();
             IntVector i1 = a1.reinterpretAsInts();
-            f0 = ((FloatVector) i0.lanewise(ASHR, 16).add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
-                    .fma(FloatVector.fromArray(F, fac, fi).mul(xd[s]), FloatVector.fromArray(F, fac, fi + 128)
-                            .fma(FloatVector.broadcast(F, bs[s]), f0));
-            f1 = ((FloatVector) i1.lanewise(ASHR, 16).add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
-                    .fma(FloatVector.fromArray(F, fac, fi + 8).mul(xd[s]), FloatVector.fromArray(F, fac, fi + 136)
-                            .fma(FloatVector.broadcast(F, bs[s]), f1));
+            f0 = ((FloatVector) i0.lanewise(ASHR, 16)
+                            .add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
+                    .fma(
+                            FloatVector.fromArray(F, fac, fi).mul(xd[s]),
+                            FloatVector.fromArray(F, fac, fi + 128).fma(FloatVector.broadcast(F, bs[s]), f0));
+            f1 = ((FloatVector) i1.lanewise(ASHR, 16)
+                            .add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
+                    .fma(
+                            FloatVector.fromArray(F, fac, fi + 8).mul(xd[s]),
+                            FloatVector.fromArray(F, fac, fi + 136).fma(FloatVector.broadcast(F, bs[s]), f1));
         }
         f0.intoArray(out, p);
         f1.intoArray(out, p + 8);

@@ -41,6 +41,7 @@ final class InterleavedQ6_KBatch {
     private static final VectorSpecies<Float> FW = FloatVector.SPECIES_512;
     /** 512-bit tiles of four vectors where the preferred vectors are that wide (AVX-512), as InterleavedQ4_0Batch. */
     private static final boolean WIDE = VectorDots.F.length() >= 16;
+
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Two groups per tile, sharing x's broadcasts (see InterleavedQ4_KBatch.PAIRS). */
     private static final boolean PAIRS = InterleavedQ4_KBatch.PAIRS;
@@ -118,8 +119,15 @@ final class InterleavedQ6_KBatch {
 
     /** Two whole groups from g, a super-block at a time (two groups' decoded chunks: 16 KB), tiles of 4 x 32 rows. */
     private static void multiplyPair(
-            MemorySegment w, int rows, int cols, InterleavedQ4_0Batch.Batch x, int batch, float[] out, int g,
-            short[] decoded, float[] factors) {
+            MemorySegment w,
+            int rows,
+            int cols,
+            InterleavedQ4_0Batch.Batch x,
+            int batch,
+            float[] out,
+            int g,
+            short[] decoded,
+            float[] factors) {
         int supers = cols / 256;
         long groupBytes = InterleavedQ6_K.groupBytes(cols);
         int wb = 16 * BLOCK_SHORTS; // the second group's decoded super-block
@@ -176,8 +184,15 @@ final class InterleavedQ6_KBatch {
      * Written out, as InterleavedQ4_0Batch's tiles: a helper taking vectors is not always inlined, and then boxes them.
      */
     static void tile4(
-            short[] wp, float[] fac, int b0, int b1, InterleavedQ4_0Batch.Batch x, int t, float[] out,
-            int o, int stride) {
+            short[] wp,
+            float[] fac,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int pairsPerVector = x.cols / 2;
@@ -218,13 +233,21 @@ final class InterleavedQ6_KBatch {
             IntVector i1 = a1.reinterpretAsInts();
             IntVector i2 = a2.reinterpretAsInts();
             IntVector i3 = a3.reinterpretAsInts();
-            f0 = ((FloatVector) i0.lanewise(ASHR, 16).add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f0 = ((FloatVector) i0.lanewise(ASHR, 16)
+                            .add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s0]), f0);
-            f1 = ((FloatVector) i1.lanewise(ASHR, 16).add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f1 = ((FloatVector) i1.lanewise(ASHR, 16)
+                            .add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s1]), f1);
-            f2 = ((FloatVector) i2.lanewise(ASHR, 16).add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f2 = ((FloatVector) i2.lanewise(ASHR, 16)
+                            .add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s2]), f2);
-            f3 = ((FloatVector) i3.lanewise(ASHR, 16).add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f3 = ((FloatVector) i3.lanewise(ASHR, 16)
+                            .add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s3]), f3);
         }
         f0.intoArray(out, p0);
@@ -239,8 +262,17 @@ final class InterleavedQ6_KBatch {
      * for each, every broadcast of x feeding both groups' multiplies.
      */
     static void tile4x2(
-            short[] wp, int wb, float[] fac, int fb, int b0, int b1, InterleavedQ4_0Batch.Batch x, int t,
-            float[] out, int o, int stride) {
+            short[] wp,
+            int wb,
+            float[] fac,
+            int fb,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int pairsPerVector = x.cols / 2;
@@ -298,26 +330,42 @@ final class InterleavedQ6_KBatch {
             IntVector i1 = a1.reinterpretAsInts();
             IntVector i2 = a2.reinterpretAsInts();
             IntVector i3 = a3.reinterpretAsInts();
-            f0 = ((FloatVector) i0.lanewise(ASHR, 16).add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f0 = ((FloatVector) i0.lanewise(ASHR, 16)
+                            .add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s0]), f0);
-            f1 = ((FloatVector) i1.lanewise(ASHR, 16).add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f1 = ((FloatVector) i1.lanewise(ASHR, 16)
+                            .add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s1]), f1);
-            f2 = ((FloatVector) i2.lanewise(ASHR, 16).add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f2 = ((FloatVector) i2.lanewise(ASHR, 16)
+                            .add(i2.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s2]), f2);
-            f3 = ((FloatVector) i3.lanewise(ASHR, 16).add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f3 = ((FloatVector) i3.lanewise(ASHR, 16)
+                            .add(i3.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d.mul(xd[s3]), f3);
             FloatVector e = FloatVector.fromArray(FW, fac, fb + fi);
             IntVector j0 = c0.reinterpretAsInts();
             IntVector j1 = c1.reinterpretAsInts();
             IntVector j2 = c2.reinterpretAsInts();
             IntVector j3 = c3.reinterpretAsInts();
-            h0 = ((FloatVector) j0.lanewise(ASHR, 16).add(j0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h0 = ((FloatVector) j0.lanewise(ASHR, 16)
+                            .add(j0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s0]), h0);
-            h1 = ((FloatVector) j1.lanewise(ASHR, 16).add(j1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h1 = ((FloatVector) j1.lanewise(ASHR, 16)
+                            .add(j1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s1]), h1);
-            h2 = ((FloatVector) j2.lanewise(ASHR, 16).add(j2.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h2 = ((FloatVector) j2.lanewise(ASHR, 16)
+                            .add(j2.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s2]), h2);
-            h3 = ((FloatVector) j3.lanewise(ASHR, 16).add(j3.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            h3 = ((FloatVector) j3.lanewise(ASHR, 16)
+                            .add(j3.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(e.mul(xd[s3]), h3);
         }
         f0.intoArray(out, p0);
@@ -335,8 +383,17 @@ final class InterleavedQ6_KBatch {
      * {@code wp[wo..)}, its factors at {@code fac[fo..)}.
      */
     static void tile2(
-            short[] wp, int wo, float[] fac, int fo, int b0, int b1, InterleavedQ4_0Batch.Batch x, int t, float[] out,
-            int o, int stride) {
+            short[] wp,
+            int wo,
+            float[] fac,
+            int fo,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int pairsPerVector = x.cols / 2;
@@ -375,13 +432,21 @@ final class InterleavedQ6_KBatch {
             IntVector i01 = a01.reinterpretAsInts();
             IntVector i10 = a10.reinterpretAsInts();
             IntVector i11 = a11.reinterpretAsInts();
-            f00 = ((FloatVector) i00.lanewise(ASHR, 16).add(i00.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f00 = ((FloatVector) i00.lanewise(ASHR, 16)
+                            .add(i00.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d0.mul(xd[s0]), f00);
-            f01 = ((FloatVector) i01.lanewise(ASHR, 16).add(i01.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f01 = ((FloatVector) i01.lanewise(ASHR, 16)
+                            .add(i01.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d1.mul(xd[s0]), f01);
-            f10 = ((FloatVector) i10.lanewise(ASHR, 16).add(i10.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f10 = ((FloatVector) i10.lanewise(ASHR, 16)
+                            .add(i10.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d0.mul(xd[s1]), f10);
-            f11 = ((FloatVector) i11.lanewise(ASHR, 16).add(i11.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f11 = ((FloatVector) i11.lanewise(ASHR, 16)
+                            .add(i11.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(d1.mul(xd[s1]), f11);
         }
         f00.intoArray(out, p0);
@@ -392,8 +457,17 @@ final class InterleavedQ6_KBatch {
 
     /** One vector, as {@link #tile2}. */
     static void tile1(
-            short[] wp, int wo, float[] fac, int fo, int b0, int b1, InterleavedQ4_0Batch.Batch x, int t, float[] out,
-            int o, int stride) {
+            short[] wp,
+            int wo,
+            float[] fac,
+            int fo,
+            int b0,
+            int b1,
+            InterleavedQ4_0Batch.Batch x,
+            int t,
+            float[] out,
+            int o,
+            int stride) {
         int[] xp = x.pairs;
         float[] xd = x.scale;
         int blocks = x.cols / 32;
@@ -415,9 +489,13 @@ final class InterleavedQ6_KBatch {
             int s = t * blocks + b / 2;
             IntVector i0 = a0.reinterpretAsInts();
             IntVector i1 = a1.reinterpretAsInts();
-            f0 = ((FloatVector) i0.lanewise(ASHR, 16).add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f0 = ((FloatVector) i0.lanewise(ASHR, 16)
+                            .add(i0.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(FloatVector.fromArray(F, fac, fi).mul(xd[s]), f0);
-            f1 = ((FloatVector) i1.lanewise(ASHR, 16).add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16)).convert(I2F, 0))
+            f1 = ((FloatVector) i1.lanewise(ASHR, 16)
+                            .add(i1.lanewise(LSHL, 16).lanewise(ASHR, 16))
+                            .convert(I2F, 0))
                     .fma(FloatVector.fromArray(F, fac, fi + 8).mul(xd[s]), f1);
         }
         f0.intoArray(out, p);

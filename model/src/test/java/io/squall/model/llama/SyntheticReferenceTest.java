@@ -113,8 +113,7 @@ class SyntheticReferenceTest {
                     worstStepwise <= 1e-3 * scale,
                     type + " repacked prefill against decode: largest difference " + worstStepwise + " x " + scale);
             // 8-bit x in every product moves this model's logits by ~3% (float x on the copy: ~0.5%)
-            assertTrue(
-                    worst <= 5e-2 * scale, type + " repacked prefill: largest difference " + worst + " x " + scale);
+            assertTrue(worst <= 5e-2 * scale, type + " repacked prefill: largest difference " + worst + " x " + scale);
             assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits), type + " repacked prefill: argmax");
             // the next tokens: every product a matvec with 8-bit x on the copies
             for (int pos = prompt.length; pos < prompt.length + 3; pos++) {

@@ -162,7 +162,11 @@ abstract class InterleavedKQuantTest {
                     for (int r = 0; r < rows; r++) {
                         double exact = ScalarReference.dot(wd, r * cols, x, b * cols, cols);
                         double abs = ScalarReference.absDot(wd, r * cols, x, b * cols, cols);
-                        assertEquals(exact, out[b * rows + r], 2e-6 * abs + 1e-6, "batch " + batch + " b " + b + " row " + r);
+                        assertEquals(
+                                exact,
+                                out[b * rows + r],
+                                2e-6 * abs + 1e-6,
+                                "batch " + batch + " b " + b + " row " + r);
                     }
                 }
             }
