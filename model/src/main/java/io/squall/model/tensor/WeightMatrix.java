@@ -554,10 +554,11 @@ public final class WeightMatrix {
             sum += out[r % rows];
             if (r % 4 == 0) {
                 // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
-                repacked.matmul(x, new int[] {4, 6, 13}[(r / 4) % 3], out);
-                sum += out[r % rows];
-                if (twoGroups != null) {
-                    int batch = new int[] {4, 6, 13}[(r / 4) % 3];
+                int batch = new int[] {4, 6, 13}[(r / 4) % 3];
+                if (twoGroups == null) {
+                    repacked.matmul(x, batch, out);
+                    sum += out[r % rows];
+                } else { // instead of the 24 rows (less work than both): the pair's tiles and the cut group's
                     InterleavedQ4_0Batch.Batch xq = X_BATCH.get();
                     xq.quantize(x, batch, cols);
                     twoGroups.matmulRange(x, xq, batch, out2, 0, InterleavedQ4_0.groups(40));
