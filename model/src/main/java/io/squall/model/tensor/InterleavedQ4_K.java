@@ -312,7 +312,7 @@ final class InterleavedQ4_K {
      * 16 bytes at {@code at} (6-bit values) widened to shorts: signed B2S, which C2 compiles to one instruction,
      * where ZERO_EXTEND_B2S fell back to Java code that allocates (JDK 25, measured with JFR allocation samples).
      */
-    private static ShortVector sixBits(MemorySegment w, long at) {
+    static ShortVector sixBits(MemorySegment w, long at) {
         return (ShortVector) ByteVector.fromMemorySegment(B16, w, at, LE).convertShape(B2S, S, 0);
     }
 
@@ -325,7 +325,7 @@ final class InterleavedQ4_K {
         float[] factors = FACTORS.get();
         int supers = cols / 256;
         for (int s = s0; s < s1; s++) {
-            factors(w, base + (long) supers * QUANT_BYTES + (long) s * FACTOR_BYTES, factors);
+            factors(w, base + (long) supers * QUANT_BYTES + (long) s * FACTOR_BYTES, factors, 0);
             decodeSuper(w, base + (long) s * QUANT_BYTES, factors, dst, 16 * 256 * (s - s0));
         }
     }
@@ -333,8 +333,21 @@ final class InterleavedQ4_K {
     /** Per thread: {@link #decode16}'s d sc (floats 0..127) and dmin m (128..255), 16 rows per sub-block. */
     private static final ThreadLocal<float[]> FACTORS = ThreadLocal.withInitial(() -> new float[256]);
 
-    /** factors[16 j + r] = d sc_j and factors[128 + 16 j + r] = dmin m_j of row r (exact in float). */
-    private static void factors(MemorySegment w, long so, float[] factors) { // so: the super-block's factors
+    /** Byte offset of super-block s's factors in the group at byte {@code base}. */
+    static long factorsAt(long base, int cols, int s) {
+        return base + (long) (cols / 256) * QUANT_BYTES + (long) s * FACTOR_BYTES;
+    }
+
+    /** Byte offset of super-block s's quants in the group at byte {@code base}. */
+    static long quantsAt(long base, int s) {
+        return base + (long) s * QUANT_BYTES;
+    }
+
+    /**
+     * factors[at + 16 j + r] = d sc_j and factors[at + 128 + 16 j + r] = dmin m_j of row r (exact in float), from
+     * the super-block's factors at byte {@code so}.
+     */
+    static void factors(MemorySegment w, long so, float[] factors, int at) {
         FloatVector d0 = FloatVector.fromMemorySegment(F, w, so, LE);
         FloatVector d1 = FloatVector.fromMemorySegment(F, w, so + 32, LE);
         FloatVector dm0 = FloatVector.fromMemorySegment(F, w, so + 64, LE);
@@ -342,10 +355,10 @@ final class InterleavedQ4_K {
         for (int j = 0; j < 8; j++) {
             ShortVector sc = sixBits(w, so + SCALES + 16 * j);
             ShortVector mn = sixBits(w, so + MINS + 16 * j);
-            d0.mul((FloatVector) sc.convertShape(S2F, F, 0)).intoArray(factors, 16 * j);
-            d1.mul((FloatVector) sc.convertShape(S2F, F, 1)).intoArray(factors, 16 * j + 8);
-            dm0.mul((FloatVector) mn.convertShape(S2F, F, 0)).intoArray(factors, 128 + 16 * j);
-            dm1.mul((FloatVector) mn.convertShape(S2F, F, 1)).intoArray(factors, 128 + 16 * j + 8);
+            d0.mul((FloatVector) sc.convertShape(S2F, F, 0)).intoArray(factors, at + 16 * j);
+            d1.mul((FloatVector) sc.convertShape(S2F, F, 1)).intoArray(factors, at + 16 * j + 8);
+            dm0.mul((FloatVector) mn.convertShape(S2F, F, 0)).intoArray(factors, at + 128 + 16 * j);
+            dm1.mul((FloatVector) mn.convertShape(S2F, F, 1)).intoArray(factors, at + 128 + 16 * j + 8);
         }
     }
 

@@ -39,9 +39,10 @@ final class InterleavedQ6_K {
     /** Bytes per super-block of a group. */
     static final int SUPER_BYTES = ROWS * Float.BYTES + 16 * ROWS + ROWS * 256;
 
-    private static final int QUANT_BYTES = ROWS * 256;
+    static final int QUANT_BYTES = ROWS * 256;
     private static final int FACTOR_BYTES = SUPER_BYTES - QUANT_BYTES;
-    private static final int SCALES = 64;
+    /** Offset of the scales in a super-block's factors. */
+    static final int SCALES = 64;
 
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
@@ -240,8 +241,13 @@ final class InterleavedQ6_K {
     }
 
     /** 16 signed bytes at {@code at} widened to shorts (B2S: one instruction; see InterleavedQ4_K.sixBits). */
-    private static ShortVector sixteenBytes(MemorySegment w, long at) {
+    static ShortVector sixteenBytes(MemorySegment w, long at) {
         return (ShortVector) ByteVector.fromMemorySegment(B16, w, at, LE).convertShape(B2S, S, 0);
+    }
+
+    /** Byte offset of super-block s's factors in the group at byte {@code base}. */
+    static long factorsAt(long base, int cols, int s) {
+        return base + (long) (cols / 256) * QUANT_BYTES + (long) s * FACTOR_BYTES;
     }
 
     /**

@@ -23,7 +23,8 @@ import java.util.Objects;
  * (the mapped bytes may then be dropped from memory); {@link #dotRow}, {@link #dequantizeRow} and the
  * float-activation products read the original bytes, unchanged. A repacked Q4_0 {@link #matmul} quantizes each vector
  * of x as matvec does and multiplies in 16-bit integer lanes ({@link InterleavedQ4_0Batch}, about 1.6x the float
- * outer products on the copy, which -Dsquall.matmul.int8=false keeps).
+ * outer products on the copy, which -Dsquall.matmul.int8=false keeps); repacked Q4_K and Q6_K likewise
+ * ({@link InterleavedQ4_KBatch}, {@link InterleavedQ6_KBatch}).
  */
 public final class WeightMatrix {
     /** Below this many rows a product is not worth handing to other threads. */
@@ -51,7 +52,10 @@ public final class WeightMatrix {
 
     private static final int PAIRED_MIN_COLS_Q4_K = 4096;
 
-    /** Repacked Q4_0 prompts quantize x and take InterleavedQ4_0Batch (Q4_K and Q6_K copies keep float x). */
+    /**
+     * Prompts on a repacked copy quantize x and take the integer batched products (InterleavedQ4_0Batch,
+     * InterleavedQ4_KBatch, InterleavedQ6_KBatch); false: float x, outer products on the decoded copy.
+     */
     private static final boolean INT8_MATMUL = !"false".equalsIgnoreCase(System.getProperty("squall.matmul.int8"));
 
     private static final boolean INT8_DEFAULT = Boolean.getBoolean("squall.matvec.int8");
@@ -307,7 +311,7 @@ public final class WeightMatrix {
         }
         int units = rows;
         InterleavedQ4_0Batch.Batch xq = null;
-        if (readsInterleaved && INT8_MATMUL && type == GGMLType.Q4_0) { // x quantized once, before the product
+        if (readsInterleaved && INT8_MATMUL) { // x quantized once, before the product
             units = InterleavedQ4_0.groups(rows);
             xq = X_BATCH.get();
             xq.quantize(x, batch, cols);
@@ -396,7 +400,11 @@ public final class WeightMatrix {
                 s = new float[InterleavedQ4_0.ROWS * batch];
                 GROUP_SCRATCH.set(s);
             }
-            InterleavedQ4_0Batch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+            switch (type) {
+                case Q4_K -> InterleavedQ4_KBatch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+                case Q6_K -> InterleavedQ6_KBatch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+                default -> InterleavedQ4_0Batch.multiply(interleaved, rows, cols, xq, batch, out, s, u0, u1);
+            }
             return;
         }
         int n = InterleavedQ4_0.ROWS;
@@ -543,6 +551,20 @@ public final class WeightMatrix {
                     .withQuantizedActivations()
                     .repacked(Arena.ofAuto());
         }
+        // Q4_K and Q6_K prompts take whole groups two at a time (InterleavedQ4_KBatch.PAIRS): 40 rows hold two whole
+        // groups and a cut one; their batched product runs on this thread through matmulRange (matmul would hand 40
+        // rows to the workers)
+        WeightMatrix twoGroups = null;
+        if (INT8_MATMUL && repacked != quantized && (type == GGMLType.Q4_K || type == GGMLType.Q6_K)) {
+            float[] w2 = java.util.Arrays.copyOf(w, 40 * cols);
+            for (int i = w.length; i < w2.length; i++) {
+                w2[i] = (float) random.nextDouble(-1, 1);
+            }
+            twoGroups = of("warm-up.2." + type, type, Quantizer.quantize(type, w2), 40, cols)
+                    .withQuantizedActivations()
+                    .repacked(Arena.ofAuto());
+        }
+        float[] out2 = new float[13 * 40];
         // the repacked copy's products first: the default (8-bit x) path of a prompt and decoding, which a cold
         // start's warm-up, starved of CPU by the repack's workers, should have compiled first
         for (int r = 0; r < rounds && repacked != quantized; r++) {
@@ -556,8 +578,16 @@ public final class WeightMatrix {
             }
             if (r % 4 == 0) {
                 // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
-                repacked.matmul(x, new int[] {4, 6, 13}[(r / 4) % 3], out);
-                sum += out[r % rows];
+                int batch = new int[] {4, 6, 13}[(r / 4) % 3];
+                if (twoGroups == null) {
+                    repacked.matmul(x, batch, out);
+                    sum += out[r % rows];
+                } else { // instead of the 24 rows (less work than both): the pair's tiles and the cut group's
+                    InterleavedQ4_0Batch.Batch xq = X_BATCH.get();
+                    xq.quantize(x, batch, cols);
+                    twoGroups.matmulRange(x, xq, batch, out2, 0, InterleavedQ4_0.groups(40));
+                    sum += out2[r % 40];
+                }
             }
         }
         for (int r = 0; r < rounds && !(repackedOnly && repacked != quantized); r++) {

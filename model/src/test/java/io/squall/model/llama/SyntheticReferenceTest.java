@@ -56,13 +56,14 @@ class SyntheticReferenceTest {
     /**
      * Q4_0, and Q4_K_M's Q4_K and Q6_K, repacked for the CPU engine (an engine with 8-bit x repacks the model's Q4_0,
      * Q4_K and Q6_K matrices; the float-x engines then still read the original bytes, whose pages were released).
-     * Q4_0's prompt, batched integer products of 8-bit x on the copy, gives the same last logits as the same engine run
+     * The prompt, batched integer products of 8-bit x on the copy, gives the same last logits as the same engine run
      * token by token (matvec, tested against a reference on the same quantized x in InterleavedQ4_0Test), and the float
      * reference's within 8-bit x's rounding, and its argmax (a reference rounding x in double is no closer: the Q4_0
      * embedding rows normed give exact ties x / scale = k + 1/2, which float and double round apart, and such flips
-     * move this random model's logits by ~2%). Q4_K_M's prompt, batched products of float x on the copy, gives the
-     * reference's last logits within the classifier's 8-bit rounding of x. The next tokens (matrix-vector products with
-     * 8-bit x on the copy) follow the reference; the float-x checks above still hold.
+     * move this random model's logits by ~2%). Q4_K_M's prompt likewise (InterleavedQ4_KBatch, InterleavedQ6_KBatch;
+     * InterleavedQ4_KTest and InterleavedQ6_KTest check them against the reference on the same quantized x). The next
+     * tokens (matrix-vector products with 8-bit x on the copy) follow the reference; the float-x checks above still
+     * hold.
      */
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"q4_0", "q4_k_m"})
@@ -101,26 +102,19 @@ class SyntheticReferenceTest {
                 decoded = stepwise.forward(prompt[pos], pos);
                 expected = ref.forward(prompt[pos], pos);
             }
-            if (type.equals("q4_0")) {
-                double worst = 0, worstStepwise = 0, scale = 0;
-                for (int i = 0; i < expected.length; i++) {
-                    worst = Math.max(worst, Math.abs(logits[i] - expected[i]));
-                    worstStepwise = Math.max(worstStepwise, Math.abs(logits[i] - decoded[i]));
-                    scale = Math.max(scale, Math.abs(expected[i]));
-                }
-                // the same quantized x in both (bit-equal here); a wrong layout or a wrapped 16-bit sum would move
-                // ~100%
-                assertTrue(
-                        worstStepwise <= 1e-3 * scale,
-                        "repacked prefill against decode: largest difference " + worstStepwise + " x " + scale);
-                // 8-bit x in every product moves this model's logits by ~3% (float x on the copy: ~0.5%)
-                assertTrue(worst <= 5e-2 * scale, "repacked prefill: largest difference " + worst + " x " + scale);
-                assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits));
-            } else {
-                // the layers' batched products take float x (float rounding only); the classifier after the last token
-                // is a matvec with 8-bit x, which moves logits by ~0.5% here: a wrong layout would move them by ~100%
-                assertClose(expected, logits, 2e-2, type + " repacked prefill");
+            double worst = 0, worstStepwise = 0, scale = 0;
+            for (int i = 0; i < expected.length; i++) {
+                worst = Math.max(worst, Math.abs(logits[i] - expected[i]));
+                worstStepwise = Math.max(worstStepwise, Math.abs(logits[i] - decoded[i]));
+                scale = Math.max(scale, Math.abs(expected[i]));
             }
+            // the same quantized x in both (bit-equal here); a wrong layout or a wrapped 16-bit sum would move ~100%
+            assertTrue(
+                    worstStepwise <= 1e-3 * scale,
+                    type + " repacked prefill against decode: largest difference " + worstStepwise + " x " + scale);
+            // 8-bit x in every product moves this model's logits by ~3% (float x on the copy: ~0.5%)
+            assertTrue(worst <= 5e-2 * scale, type + " repacked prefill: largest difference " + worst + " x " + scale);
+            assertEquals(DoubleReference.argmax(expected), Sampler.argmax(logits), type + " repacked prefill: argmax");
             // the next tokens: every product a matvec with 8-bit x on the copies
             for (int pos = prompt.length; pos < prompt.length + 3; pos++) {
                 int token = (pos * 31 + 3) % model.config().vocabSize();

@@ -99,34 +99,101 @@ abstract class InterleavedKQuantTest {
         }
     }
 
+    /**
+     * The batched product on the copy quantizes each vector of x as matvec does and multiplies in integers
+     * (InterleavedQ4_KBatch, InterleavedQ6_KBatch): against the double-precision reference on that quantized x, for
+     * batches of 1 to 33 (tails of the four- and two-vector tiles), groups cut by the matrix's end, columns decoded in
+     * chunks of two super-blocks and a tail chunk of one, and 1 to 3 threads sharing out the groups.
+     */
     @Test
-    void repackedMatmulMatchesTheReferenceOnFloatXForEveryBatch() {
+    void repackedMatmulMatchesTheReferenceOnQuantizedXForEveryBatch() {
         try (Arena arena = Arena.ofShared()) {
             for (int threads : new int[] {1, 2, 3}) {
                 Threads.resize(threads);
-                for (int rows : new int[] {17, 103, 16}) {
-                    int cols = rows == 17 ? 768 : 256; // 768: decoded in three chunks of 256 columns
+                for (int rows : new int[] {17, 103, 16, 64}) {
+                    // 1280: two whole chunks and a tail of one super-block; 768: one and a tail; 256: one super-block
+                    int cols = rows == 17 ? 1280 : rows == 64 ? 768 : rows == 103 ? 512 : 256;
                     MemorySegment data = Quantizer.quantize(type(), TensorTestData.weights(rows * cols, 5L * rows));
                     double[] wd = ScalarReference.decode(type(), data, (long) rows * cols);
                     WeightMatrix m = repacked(arena, data, rows, cols);
-                    for (int batch : new int[] {2, 3, 4, 5, 9, 33}) {
-                        float[] x = TensorTestData.gaussian(batch * cols, batch + threads);
+                    for (int batch : new int[] {1, 2, 3, 4, 5, 6, 7, 9, 13, 33}) {
+                        float[] x = TensorTestData.gaussian(batch * cols, batch + threads + rows);
+                        for (int i = 0; i < x.length; i += 89) {
+                            x[i] *= 20; // outliers, as real activations have
+                        }
                         float[] out = new float[batch * rows];
                         m.matmul(x, batch, out);
+                        QuantizedVector q = new QuantizedVector();
                         for (int b = 0; b < batch; b++) {
+                            q.quantize(x, b * cols, cols);
                             for (int r = 0; r < rows; r++) {
-                                double exact = ScalarReference.dot(wd, r * cols, x, b * cols, cols);
-                                double abs = ScalarReference.absDot(wd, r * cols, x, b * cols, cols);
+                                double[] ref = referenceOnQuantizedX(wd, r, q, cols);
                                 assertEquals(
-                                        exact,
+                                        ref[0],
                                         out[b * rows + r],
-                                        2e-6 * abs + 1e-6,
-                                        "rows " + rows + " threads " + threads + " batch " + batch + " b " + b + " row "
-                                                + r);
+                                        3e-6 * ref[1] + 1e-6,
+                                        "rows " + rows + " cols " + cols + " threads " + threads + " batch " + batch
+                                                + " b " + b + " row " + r);
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Float x (withFloatActivations) reads the file's bytes, not the copy: against the reference on float x. (The float
+     * outer products on the copy, -Dsquall.matmul.int8=false, are not reachable in this JVM.)
+     */
+    @Test
+    void floatActivationMatmulOfARepackedMatrixMatchesTheReferenceOnFloatX() {
+        try (Arena arena = Arena.ofShared()) {
+            int rows = 37;
+            int cols = 768;
+            MemorySegment data = Quantizer.quantize(type(), TensorTestData.weights(rows * cols, 11));
+            double[] wd = ScalarReference.decode(type(), data, (long) rows * cols);
+            WeightMatrix m = repacked(arena, data, rows, cols).withFloatActivations();
+            for (int batch : new int[] {2, 5, 9}) {
+                float[] x = TensorTestData.gaussian(batch * cols, 12 + batch);
+                float[] out = new float[batch * rows];
+                m.matmul(x, batch, out);
+                for (int b = 0; b < batch; b++) {
+                    for (int r = 0; r < rows; r++) {
+                        double exact = ScalarReference.dot(wd, r * cols, x, b * cols, cols);
+                        double abs = ScalarReference.absDot(wd, r * cols, x, b * cols, cols);
+                        assertEquals(
+                                exact,
+                                out[b * rows + r],
+                                2e-6 * abs + 1e-6,
+                                "batch " + batch + " b " + b + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The batched product of {@code m} with {@code batch} copies of x, every other one negated (x = +-127 in every lane
+     * of a sub-block reaches the 16-bit lanes' extremes of both signs), against the reference on the quantized x.
+     */
+    static void assertBatchOnExtremes(WeightMatrix m, double[] wd, float[] x, int batch, String what) {
+        int rows = m.rows();
+        int cols = m.cols();
+        float[] xs = new float[batch * cols];
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < cols; i++) {
+                xs[b * cols + i] = b % 2 == 0 ? x[i] : -x[i];
+            }
+        }
+        float[] out = new float[batch * rows];
+        m.matmul(xs, batch, out);
+        QuantizedVector q = new QuantizedVector();
+        for (int b = 0; b < batch; b++) {
+            q.quantize(xs, b * cols, cols);
+            for (int r = 0; r < rows; r++) {
+                double[] ref = referenceOnQuantizedX(wd, r, q, cols);
+                assertEquals(ref[0], out[b * rows + r], 3e-6 * ref[1] + 1e-6, what + " matmul b " + b + " row " + r);
             }
         }
     }

@@ -46,7 +46,8 @@ class InterleavedQ4_KTest extends InterleavedKQuantTest {
 
     /**
      * Quants 15, scales and mins 63 (all bytes 0xFF), x = +-127 over whole sub-blocks: the 16-bit lane sums reach
-     * 16 * 15 * 127 and the joined sub-block sums 32 * 15 * 127 (times 63 in the ints) without wrapping.
+     * 16 * 15 * 127 and the joined sub-block sums 32 * 15 * 127 (times 63 in the ints) without wrapping, in matvec and
+     * in the batched product (7 vectors: each tile kernel).
      */
     @Test
     void extremeQuantsAndActivationsDoNotOverflowTheLanes() {
@@ -71,6 +72,8 @@ class InterleavedQ4_KTest extends InterleavedKQuantTest {
                 double[] ref = referenceOnQuantizedX(wd, r, q, cols);
                 assertEquals(ref[0], out[r], 3e-6 * ref[1] + 1e-6, "row " + r);
             }
+            // the batched product: its lane halves reach 30480, their pair sums 60960 (beyond 16 bits)
+            assertBatchOnExtremes(m, wd, x, 7, "quants 15");
         }
     }
 

@@ -49,7 +49,8 @@ class InterleavedQ6_KTest extends InterleavedKQuantTest {
 
     /**
      * Quants 0 (q - 32 = -32; all bytes 0) and scales -128, x = +-127 over whole sub-blocks: the 16-bit lane sums reach
-     * 8 * 32 * 127 and the ints 16 * 32 * 127 * 128 per super-block without wrapping.
+     * 8 * 32 * 127 and the ints 16 * 32 * 127 * 128 per super-block without wrapping, in matvec and in the batched
+     * product (7 vectors: each tile kernel).
      */
     @Test
     void extremeQuantsAndActivationsDoNotOverflowTheLanes() {
@@ -75,6 +76,8 @@ class InterleavedQ6_KTest extends InterleavedKQuantTest {
                     double[] ref = referenceOnQuantizedX(wd, r, q, cols);
                     assertEquals(ref[0], out[r], 3e-6 * ref[1] + 1e-6, "fill " + fill + " row " + r);
                 }
+                // the batched product: lane halves of 8 * 32 * 127, pair sums beyond 16 bits
+                assertBatchOnExtremes(m, wd, x, 7, "fill " + fill);
             }
         }
     }
