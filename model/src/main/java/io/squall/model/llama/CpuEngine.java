@@ -113,13 +113,6 @@ public final class CpuEngine implements InferenceEngine {
         Thread t = new Thread(
                 () -> {
                     float sink = 0;
-                    // in slices, so that it stops when an engine starts (three threads on two cores would slow the
-                    // prompt)
-                    for (io.squall.model.tensor.GGMLType type : kinds) {
-                        for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += 100) {
-                            sink += WeightMatrix.warmUp(type, 100, WARM_UP_REPACKED_ONLY);
-                        }
-                    }
                     float[] a = new float[512];
                     float[] b = new float[512];
                     float[] weight = new float[512];
@@ -132,13 +125,23 @@ public final class CpuEngine implements InferenceEngine {
                         rows.add(i * 64, i * 64, 40 - 11 * i);
                     }
                     float[] values = new float[40 * 64];
-                    for (int r = 0; r < WARM_UP_ROUNDS && !warmUpStop; r++) {
-                        a[r % 512] = r;
-                        Elementwise.rmsNorm(b, 0, a, 0, weight, 512, 1e-5f);
-                        Elementwise.swiglu(a, b, 0, 512);
-                        Elementwise.add(a, 0, b, 0, 512);
-                        Attention.attend(a, keys, Attention.keyStride(40), values, 64, 0, 64, 0.125f, rows, b);
-                        sink += b[r % 256];
+                    // in slices, so that it stops when an engine starts (three threads on two cores would slow the
+                    // prompt), and round-robin over the types and the element-wise steps: one type after the other
+                    // left Q4_K_M's Q6_K prompt tiles uncompiled when the engine started
+                    for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += WARM_UP_SLICE) {
+                        for (io.squall.model.tensor.GGMLType type : kinds) {
+                            if (!warmUpStop) {
+                                sink += WeightMatrix.warmUp(type, WARM_UP_SLICE, WARM_UP_REPACKED_ONLY);
+                            }
+                        }
+                        for (int r = done; r < done + WARM_UP_SLICE && !warmUpStop; r++) {
+                            a[r % 512] = r;
+                            Elementwise.rmsNorm(b, 0, a, 0, weight, 512, 1e-5f);
+                            Elementwise.swiglu(a, b, 0, 512);
+                            Elementwise.add(a, 0, b, 0, 512);
+                            Attention.attend(a, keys, Attention.keyStride(40), values, 64, 0, 64, 0.125f, rows, b);
+                            sink += b[r % 256];
+                        }
                     }
                     WARM_UP_SINK = sink;
                 },
@@ -160,6 +163,7 @@ public final class CpuEngine implements InferenceEngine {
     private static final boolean WARM_UP_ALL_TYPES = Boolean.getBoolean("squall.warmUp.allTypes");
 
     private static final int WARM_UP_ROUNDS = Integer.getInteger("squall.warmUpRounds", 2000);
+    private static final int WARM_UP_SLICE = 100;
 
     @SuppressWarnings("unused")
     private static volatile float WARM_UP_SINK;
