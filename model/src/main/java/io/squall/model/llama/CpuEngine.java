@@ -113,6 +113,10 @@ public final class CpuEngine implements InferenceEngine {
         Thread t = new Thread(
                 () -> {
                     float sink = 0;
+                    List<WeightMatrix.WarmUp> perType = new java.util.ArrayList<>();
+                    for (io.squall.model.tensor.GGMLType type : kinds) {
+                        perType.add(new WeightMatrix.WarmUp(type, WARM_UP_REPACKED_ONLY));
+                    }
                     float[] a = new float[512];
                     float[] b = new float[512];
                     float[] weight = new float[512];
@@ -129,9 +133,9 @@ public final class CpuEngine implements InferenceEngine {
                     // prompt), and round-robin over the types and the element-wise steps: one type after the other
                     // left Q4_K_M's Q6_K prompt tiles uncompiled when the engine started
                     for (int done = 0; done < WARM_UP_ROUNDS && !warmUpStop; done += WARM_UP_SLICE) {
-                        for (io.squall.model.tensor.GGMLType type : kinds) {
+                        for (WeightMatrix.WarmUp products : perType) {
                             if (!warmUpStop) {
-                                sink += WeightMatrix.warmUp(type, WARM_UP_SLICE, WARM_UP_REPACKED_ONLY);
+                                sink += products.run(WARM_UP_SLICE);
                             }
                         }
                         for (int r = done; r < done + WARM_UP_SLICE && !warmUpStop; r++) {

@@ -505,104 +505,126 @@ public final class WeightMatrix {
      * a cold start CPU time that its two cores lack (C2 compile time is most of the cold run's CPU).
      */
     public static float warmUp(GGMLType type, int rounds, boolean repackedOnly) {
-        Blocks.requireSupported(type, "warm-up");
-        int rows = 24;
-        int cols = 512;
-        float[] w = new float[rows * cols];
-        float[] x = new float[13 * cols];
-        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) random.nextDouble(-1, 1);
-        }
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextDouble(-1, 1);
-        }
-        WeightMatrix exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols)
-                .withFloatActivations();
-        WeightMatrix quantized = exact.withQuantizedActivations();
-        WeightMatrix repacked = quantized.repacked(Arena.ofAuto());
-        if (repacked != quantized) { // the repack itself, so that a model's repack at engine start runs compiled
-            MemorySegment copy = repacked.interleaved;
-            for (int r = 0; r < rounds; r++) {
-                repacked.repackGroups(copy, 0, InterleavedQ4_0.groups(rows));
+        return new WarmUp(type, repackedOnly).run(rounds);
+    }
+
+    /**
+     * One type's warm-up matrices, built once and run in slices ({@link #warmUp(GGMLType, int, boolean)} for what it
+     * runs): quantizing them (Q4_K's 32x4096 above all) cost more than a slice of rounds.
+     */
+    public static final class WarmUp {
+        private final int rows = 24;
+        private final int cols = 512;
+        private final float[] x = new float[13 * cols];
+        private final float[] out = new float[13 * rows];
+        private final WeightMatrix exact;
+        private final WeightMatrix quantized;
+        private final WeightMatrix repacked;
+        private final boolean repackedOnly;
+        private WeightMatrix paired; // decoding's two whole groups on one thread (dot32)
+        private float[] pairedX;
+        private WeightMatrix twoGroups; // Q4_K and Q6_K prompts' two-group tiles
+        private final float[] out2 = new float[13 * 40];
+        private int round;
+
+        public WarmUp(GGMLType type, boolean repackedOnly) {
+            Blocks.requireSupported(type, "warm-up");
+            this.repackedOnly = repackedOnly;
+            float[] w = new float[rows * cols];
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) random.nextDouble(-1, 1);
+            }
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextDouble(-1, 1);
+            }
+            exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols)
+                    .withFloatActivations();
+            quantized = exact.withQuantizedActivations();
+            repacked = quantized.repacked(Arena.ofAuto());
+            // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
+            if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
+                int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
+                float[] pw = new float[2 * InterleavedQ4_0.ROWS * pairedCols];
+                pairedX = new float[pairedCols];
+                for (int i = 0; i < pw.length; i++) {
+                    pw[i] = (float) random.nextDouble(-1, 1);
+                }
+                for (int i = 0; i < pairedX.length; i++) {
+                    pairedX[i] = (float) random.nextDouble(-1, 1);
+                }
+                paired = of(
+                                "warm-up.paired." + type,
+                                type,
+                                Quantizer.quantize(type, pw),
+                                2 * InterleavedQ4_0.ROWS,
+                                pairedCols)
+                        .withQuantizedActivations()
+                        .repacked(Arena.ofAuto());
+            }
+            // Q4_K and Q6_K prompts take whole groups two at a time (InterleavedQ4_KBatch.PAIRS): 40 rows hold two
+            // whole groups and a cut one; their batched product runs on this thread through matmulRange (matmul
+            // would hand 40 rows to the workers)
+            if (INT8_MATMUL && repacked != quantized && (type == GGMLType.Q4_K || type == GGMLType.Q6_K)) {
+                float[] w2 = java.util.Arrays.copyOf(w, 40 * cols);
+                for (int i = w.length; i < w2.length; i++) {
+                    w2[i] = (float) random.nextDouble(-1, 1);
+                }
+                twoGroups = of("warm-up.2." + type, type, Quantizer.quantize(type, w2), 40, cols)
+                        .withQuantizedActivations()
+                        .repacked(Arena.ofAuto());
             }
         }
-        float[] out = new float[13 * rows];
-        float sum = 0;
-        // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
-        WeightMatrix paired = null;
-        float[] pairedX = null;
-        if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
-            int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
-            float[] pw = new float[2 * InterleavedQ4_0.ROWS * pairedCols];
-            pairedX = new float[pairedCols];
-            for (int i = 0; i < pw.length; i++) {
-                pw[i] = (float) random.nextDouble(-1, 1);
-            }
-            for (int i = 0; i < pairedX.length; i++) {
-                pairedX[i] = (float) random.nextDouble(-1, 1);
-            }
-            paired = of(
-                            "warm-up.paired." + type,
-                            type,
-                            Quantizer.quantize(type, pw),
-                            2 * InterleavedQ4_0.ROWS,
-                            pairedCols)
-                    .withQuantizedActivations()
-                    .repacked(Arena.ofAuto());
-        }
-        // Q4_K and Q6_K prompts take whole groups two at a time (InterleavedQ4_KBatch.PAIRS): 40 rows hold two whole
-        // groups and a cut one; their batched product runs on this thread through matmulRange (matmul would hand 40
-        // rows to the workers)
-        WeightMatrix twoGroups = null;
-        if (INT8_MATMUL && repacked != quantized && (type == GGMLType.Q4_K || type == GGMLType.Q6_K)) {
-            float[] w2 = java.util.Arrays.copyOf(w, 40 * cols);
-            for (int i = w.length; i < w2.length; i++) {
-                w2[i] = (float) random.nextDouble(-1, 1);
-            }
-            twoGroups = of("warm-up.2." + type, type, Quantizer.quantize(type, w2), 40, cols)
-                    .withQuantizedActivations()
-                    .repacked(Arena.ofAuto());
-        }
-        float[] out2 = new float[13 * 40];
-        // the repacked copy's products first: the default (8-bit x) path of a prompt and decoding, which a cold
-        // start's warm-up, starved of CPU by the repack's workers, should have compiled first
-        for (int r = 0; r < rounds && repacked != quantized; r++) {
-            repacked.matvec(x, out, 0);
-            sum += out[r % rows];
-            if (paired != null) {
-                QuantizedVector xq = X_SCRATCH.get();
-                xq.quantize(pairedX, 0, paired.cols);
-                paired.matvecRange(pairedX, 0, xq, out, 0, 0, paired.rows, 0, paired.rows / InterleavedQ4_0.ROWS);
-                sum += out[r % rows];
-            }
-            if (r % 4 == 0) {
-                // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
-                int batch = new int[] {4, 6, 13}[(r / 4) % 3];
-                if (twoGroups == null) {
-                    repacked.matmul(x, batch, out);
-                    sum += out[r % rows];
-                } else { // instead of the 24 rows (less work than both): the pair's tiles and the cut group's
-                    InterleavedQ4_0Batch.Batch xq = X_BATCH.get();
-                    xq.quantize(x, batch, cols);
-                    twoGroups.matmulRange(x, xq, batch, out2, 0, InterleavedQ4_0.groups(40));
-                    sum += out2[r % 40];
+
+        /** {@code rounds} more rounds; returns a checksum so the work cannot be elided. */
+        public float run(int rounds) {
+            float sum = 0;
+            if (repacked != quantized) { // the repack itself, so that a model's repack at engine start runs compiled
+                MemorySegment copy = repacked.interleaved;
+                for (int r = 0; r < rounds; r++) {
+                    repacked.repackGroups(copy, 0, InterleavedQ4_0.groups(rows));
                 }
             }
-        }
-        for (int r = 0; r < rounds && !(repackedOnly && repacked != quantized); r++) {
-            exact.matvec(x, out, 0);
-            sum += out[r % rows];
-            if (quantized != exact) {
-                quantized.matvec(x, out, 0);
+            // the repacked copy's products first: the default (8-bit x) path of a prompt and decoding, which a cold
+            // start's warm-up, starved of CPU by the repack's workers, should have compiled first
+            for (int r = round; r < round + rounds && repacked != quantized; r++) {
+                repacked.matvec(x, out, 0);
                 sum += out[r % rows];
+                if (paired != null) {
+                    QuantizedVector xq = X_SCRATCH.get();
+                    xq.quantize(pairedX, 0, paired.cols);
+                    paired.matvecRange(pairedX, 0, xq, out, 0, 0, paired.rows, 0, paired.rows / InterleavedQ4_0.ROWS);
+                    sum += out[r % rows];
+                }
+                if (r % 4 == 0) {
+                    // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
+                    int batch = new int[] {4, 6, 13}[(r / 4) % 3];
+                    if (twoGroups == null) {
+                        repacked.matmul(x, batch, out);
+                        sum += out[r % rows];
+                    } else { // instead of the 24 rows (less work than both): the pair's tiles and the cut group's
+                        InterleavedQ4_0Batch.Batch xq = X_BATCH.get();
+                        xq.quantize(x, batch, cols);
+                        twoGroups.matmulRange(x, xq, batch, out2, 0, InterleavedQ4_0.groups(40));
+                        sum += out2[r % 40];
+                    }
+                }
             }
-            if (r % 4 == 0) {
-                exact.matmul(x, 4 + (r / 4) % 2, out); // a tail of the batch too
+            for (int r = round; r < round + rounds && !(repackedOnly && repacked != quantized); r++) {
+                exact.matvec(x, out, 0);
                 sum += out[r % rows];
+                if (quantized != exact) {
+                    quantized.matvec(x, out, 0);
+                    sum += out[r % rows];
+                }
+                if (r % 4 == 0) {
+                    exact.matmul(x, 4 + (r / 4) % 2, out); // a tail of the batch too
+                    sum += out[r % rows];
+                }
             }
+            round += rounds;
+            return sum;
         }
-        return sum;
     }
 
     @Override
