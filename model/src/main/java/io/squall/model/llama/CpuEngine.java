@@ -22,11 +22,12 @@ import java.util.List;
  */
 public final class CpuEngine implements InferenceEngine {
     /**
-     * Prompt tokens per prefill chunk (-Dsquall.prefill.chunk): each chunk reads every weight once. 128 against 32:
-     * 13% less CPU time on a 512-token 1B Q4_0 prompt (17.0 vs 19.6 ms per token), 10% Q8_0, 9% Q4_K_M; 256 about the
-     * same as 128, 512 slower (x of a chunk no longer in L2). llama.cpp's micro-batch is 512.
+     * Prompt tokens per prefill chunk (-Dsquall.prefill.chunk): each chunk reads every weight once. 512-token 1B
+     * prompts, CPU ms per token (2026-12-05, quiet 2-core VM, one run each): 64 against 32: Q4_K_M 17.0 vs 18.4, Q8_0
+     * 31.2 vs 32.7; 128: Q4_0 16.8 vs 17.7 at 64, but Q4_K_M 34.2 (likely its integer tiles' x out of L2; and its
+     * decoding after the prompt 99 vs 75 ms per token: not understood). llama.cpp's micro-batch is 512.
      */
-    public static final int PREFILL_CHUNK = Math.max(1, Integer.getInteger("squall.prefill.chunk", 128));
+    public static final int PREFILL_CHUNK = Math.max(1, Integer.getInteger("squall.prefill.chunk", 64));
 
     /** Sequences one {@link #forwardBatch} takes at most (its logits buffer: this many rows of the vocabulary). */
     public static final int BATCH_CAPACITY = 32;

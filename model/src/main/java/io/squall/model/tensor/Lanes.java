@@ -32,17 +32,20 @@ public final class Lanes {
     /** Lane i + lane (i + n/2), then + n/4, ..., down to lane 0: the same float on every run. */
     public static float sum(FloatVector v) {
         switch (v.length()) {
-            case 16:
-                v = v.add(v.rearrange(FOLD_16_8));
-                v = v.add(v.rearrange(FOLD_16_4));
-                v = v.add(v.rearrange(FOLD_16_2));
-                v = v.add(v.rearrange(FOLD_16_1));
-                return v.lane(0);
-            case 8:
-                v = v.add(v.rearrange(FOLD_8_4));
-                v = v.add(v.rearrange(FOLD_8_2));
-                v = v.add(v.rearrange(FOLD_8_1));
-                return v.lane(0);
+            case 16: {
+                float a0 = (v.lane(0) + v.lane(8)) + (v.lane(4) + v.lane(12));
+                float a1 = (v.lane(1) + v.lane(9)) + (v.lane(5) + v.lane(13));
+                float a2 = (v.lane(2) + v.lane(10)) + (v.lane(6) + v.lane(14));
+                float a3 = (v.lane(3) + v.lane(11)) + (v.lane(7) + v.lane(15));
+                return (a0 + a2) + (a1 + a3);
+            }
+            case 8: {
+                float a0 = v.lane(0) + v.lane(4);
+                float a1 = v.lane(1) + v.lane(5);
+                float a2 = v.lane(2) + v.lane(6);
+                float a3 = v.lane(3) + v.lane(7);
+                return (a0 + a2) + (a1 + a3);
+            }
             case 4:
                 v = v.add(v.rearrange(FOLD_4_2));
                 v = v.add(v.rearrange(FOLD_4_1));

@@ -108,9 +108,11 @@ class SyntheticReferenceTest {
                 worstStepwise = Math.max(worstStepwise, Math.abs(logits[i] - decoded[i]));
                 scale = Math.max(scale, Math.abs(expected[i]));
             }
-            // the same quantized x in both (bit-equal here); a wrong layout or a wrapped 16-bit sum would move ~100%
+            // the same rounding of x in both, but the prompt's attention (rows in fours) and decoding's (one row) may
+            // differ in the last bit, which 8-bit x can turn into one quantization step: Q4_K_M moved 0.85% of the
+            // largest logit (2026-12-05); a wrong layout or a wrapped 16-bit sum would move ~100%
             assertTrue(
-                    worstStepwise <= 1e-3 * scale,
+                    worstStepwise <= 2e-2 * scale,
                     type + " repacked prefill against decode: largest difference " + worstStepwise + " x " + scale);
             // 8-bit x in every product moves this model's logits by ~3% (float x on the copy: ~0.5%)
             assertTrue(worst <= 5e-2 * scale, type + " repacked prefill: largest difference " + worst + " x " + scale);
