@@ -530,14 +530,9 @@ public final class WeightMatrix {
         public WarmUp(GGMLType type, boolean repackedOnly) {
             Blocks.requireSupported(type, "warm-up");
             this.repackedOnly = repackedOnly;
-            float[] w = new float[rows * cols];
             java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) random.nextDouble(-1, 1);
-            }
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) random.nextDouble(-1, 1);
-            }
+            float[] w = fill(random, new float[rows * cols], 0);
+            fill(random, x, 0);
             exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols)
                     .withFloatActivations();
             quantized = exact.withQuantizedActivations();
@@ -545,14 +540,8 @@ public final class WeightMatrix {
             // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
             if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
                 int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
-                float[] pw = new float[2 * InterleavedQ4_0.ROWS * pairedCols];
-                pairedX = new float[pairedCols];
-                for (int i = 0; i < pw.length; i++) {
-                    pw[i] = (float) random.nextDouble(-1, 1);
-                }
-                for (int i = 0; i < pairedX.length; i++) {
-                    pairedX[i] = (float) random.nextDouble(-1, 1);
-                }
+                float[] pw = fill(random, new float[2 * InterleavedQ4_0.ROWS * pairedCols], 0);
+                pairedX = fill(random, new float[pairedCols], 0);
                 paired = of(
                                 "warm-up.paired." + type,
                                 type,
@@ -566,14 +555,19 @@ public final class WeightMatrix {
             // whole groups and a cut one; their batched product runs on this thread through matmulRange (matmul
             // would hand 40 rows to the workers)
             if (INT8_MATMUL && repacked != quantized && (type == GGMLType.Q4_K || type == GGMLType.Q6_K)) {
-                float[] w2 = java.util.Arrays.copyOf(w, 40 * cols);
-                for (int i = w.length; i < w2.length; i++) {
-                    w2[i] = (float) random.nextDouble(-1, 1);
-                }
+                float[] w2 = fill(random, java.util.Arrays.copyOf(w, 40 * cols), w.length);
                 twoGroups = of("warm-up.2." + type, type, Quantizer.quantize(type, w2), 40, cols)
                         .withQuantizedActivations()
                         .repacked(Arena.ofAuto());
             }
+        }
+
+        /** a[from..) = uniform in [-1, 1); returns a. */
+        private static float[] fill(java.util.SplittableRandom random, float[] a, int from) {
+            for (int i = from; i < a.length; i++) {
+                a[i] = (float) random.nextDouble(-1, 1);
+            }
+            return a;
         }
 
         /** {@code rounds} more rounds; returns a checksum so the work cannot be elided. */
