@@ -26,7 +26,9 @@ import io.squall.kernels.format.Formats;
  * <p>
  * The same loops as explicit OpenCL C vector types (a float16 accumulator, vload16) run 1.8x (Q8_0) and 1.35x (Q4_0)
  * faster on PoCL: its skylake-avx512 target keeps auto-vectorized loops at 256 bits but explicit 512-bit vectors in
- * zmm registers ({@code bench/opencl-vector-probes}). Vector types in the kernel language would reach that.
+ * zmm registers ({@code bench/opencl-vector-probes}). The {@code *Vectors} kernels write them with the kernel
+ * language's Float16 values ({@link Formats#rowDotVectors}), for OpenCL C on CPUs; the JVM keeps the scalar kernels
+ * (it runs Float16 as Java objects).
  */
 public final class MatVecRows {
     private MatVecRows() {}
@@ -71,6 +73,56 @@ public final class MatVecRows {
                 k.set(r - dim, Formats.rowDot(format, wk, r - dim, cols, x, 0));
             } else {
                 v.set(r - dim - kvDim, Formats.rowDot(format, wv, r - dim - kvDim, cols, x, 0));
+            }
+        }
+    }
+
+    /** {@link #matvec} with {@link Formats#rowDotVectors}: for OpenCL C on CPU devices (see the class comment). */
+    public static void matvecVectors(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            @Dynamic int rows,
+            @Dynamic int cols,
+            @Dynamic int outOffset,
+            @Dynamic int accumulate,
+            int format) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            write(out, outOffset + r, accumulate, Formats.rowDotVectors(format, w, r, cols, x, 0));
+        }
+    }
+
+    /** {@link #swiglu} with {@link Formats#rowDotVectors}. */
+    public static void swigluVectors(
+            ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols, int format) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            out.set(
+                    r,
+                    silu(Formats.rowDotVectors(format, gate, r, cols, x, 0))
+                            * Formats.rowDotVectors(format, up, r, cols, x, 0));
+        }
+    }
+
+    /** {@link #qkv} with {@link Formats#rowDotVectors}. */
+    public static void qkvVectors(
+            ByteArray wq,
+            ByteArray wk,
+            ByteArray wv,
+            FloatArray x,
+            FloatArray q,
+            FloatArray k,
+            FloatArray v,
+            int dim,
+            int kvDim,
+            int cols,
+            int format) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, Formats.rowDotVectors(format, wq, r, cols, x, 0));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, Formats.rowDotVectors(format, wk, r - dim, cols, x, 0));
+            } else {
+                v.set(r - dim - kvDim, Formats.rowDotVectors(format, wv, r - dim - kvDim, cols, x, 0));
             }
         }
     }

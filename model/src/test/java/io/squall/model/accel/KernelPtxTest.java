@@ -49,6 +49,9 @@ class KernelPtxTest {
             "MatVecRows.matvec",
             "MatVecRows.swiglu",
             "MatVecRows.qkv",
+            "MatVecRows.matvecVectors",
+            "MatVecRows.swigluVectors",
+            "MatVecRows.qkvVectors",
             "MatMatRows.matmat",
             "MatMatRows.matmatLive",
             "Embedding.lookup"

@@ -224,4 +224,21 @@ public final class Formats {
         }
         return sum;
     }
+
+    /**
+     * {@link #rowDot} with OpenCL C vector types where a format has a vector form (Q8_0, Q4_0: {@link
+     * Q8_0Block#rowDotVectors}); the other formats as {@link #rowDot}.
+     */
+    public static float rowDotVectors(int format, ByteArray w, int row, int cols, FloatArray x, int xOffset) {
+        int blocks = cols / blockElements(format);
+        int base = row * blocks * blockBytes(format);
+        switch (format) {
+            case Q8_0:
+                return Q8_0Block.rowDotVectors(w, base, blocks, x, xOffset);
+            case Q4_0:
+                return Q4_0Block.rowDotVectors(w, base, blocks, x, xOffset);
+            default:
+                return rowDot(format, w, row, cols, x, xOffset);
+        }
+    }
 }

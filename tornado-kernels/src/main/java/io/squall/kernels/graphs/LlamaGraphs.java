@@ -35,17 +35,19 @@ public final class LlamaGraphs {
     /**
      * How the matrix-vector products are laid out: {@code LANES} ({@link MatVec}: a sub-group-sized set of work-items
      * per row, coalesced; for GPUs) or {@code ROWS} ({@link MatVecRows}: a work-item per row with contiguous inner
-     * loops; for CPU OpenCL devices and the JVM backend).
+     * loops; for the JVM backend and SPIR-V) or {@code VECTOR_ROWS} (the same with Float16 vector values, which OpenCL C
+     * compilers for CPUs keep at their full vector width: {@link MatVecRows#matvecVectors}).
      */
     public enum MatVecShape {
         LANES,
-        ROWS;
+        ROWS,
+        VECTOR_ROWS;
 
-        /** ROWS for CPU devices and the JVM, LANES for GPUs and accelerators. */
+        /** VECTOR_ROWS for CPU devices of the OpenCL C backend, ROWS for other CPUs and the JVM, LANES for GPUs. */
         public static MatVecShape forDevice(io.squall.api.common.TornadoDevice device) {
             return switch (device.getDeviceType()) {
                 case GPU, ACCELERATOR -> LANES;
-                default -> ROWS;
+                default -> device.getBackendName().equals("opencl") ? VECTOR_ROWS : ROWS;
             };
         }
     }
@@ -499,7 +501,9 @@ public final class LlamaGraphs {
 
         void matvec(String id, DeviceWeight w, FloatArray x, FloatArray out, boolean accumulate) {
             int acc = accumulate ? 1 : 0;
-            if (shape == MatVecShape.ROWS) {
+            if (shape == MatVecShape.VECTOR_ROWS) {
+                g.task(id, MatVecRows::matvecVectors, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
+            } else if (shape == MatVecShape.ROWS) {
                 g.task(id, MatVecRows::matvec, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
             } else {
                 g.task(id, MatVec::matvec, ctx, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
@@ -518,10 +522,10 @@ public final class LlamaGraphs {
                 FloatArray v) {
             int dim = wq.rows();
             int kvDim = wk.rows();
-            if (shape == MatVecShape.ROWS) {
+            if (shape != MatVecShape.LANES) {
                 g.task(
                         id,
-                        MatVecRows::qkv,
+                        shape == MatVecShape.VECTOR_ROWS ? MatVecRows::qkvVectors : MatVecRows::qkv,
                         wq.data(),
                         wk.data(),
                         wv.data(),
@@ -554,8 +558,17 @@ public final class LlamaGraphs {
         }
 
         void swiglu(String id, DeviceWeight gate, DeviceWeight up, FloatArray x, FloatArray out) {
-            if (shape == MatVecShape.ROWS) {
-                g.task(id, MatVecRows::swiglu, gate.data(), up.data(), x, out, gate.rows(), gate.cols(), gate.code());
+            if (shape != MatVecShape.LANES) {
+                g.task(
+                        id,
+                        shape == MatVecShape.VECTOR_ROWS ? MatVecRows::swigluVectors : MatVecRows::swiglu,
+                        gate.data(),
+                        up.data(),
+                        x,
+                        out,
+                        gate.rows(),
+                        gate.cols(),
+                        gate.code());
             } else {
                 g.task(id, MatVec::swiglu, ctx, gate.data(), up.data(), x, out, gate.rows(), gate.cols(), gate.code());
                 grid(id, MatVec.globalSize(gate.rows()), MatVec.GROUP);
