@@ -38,7 +38,7 @@ import java.util.Random;
 
 /**
  * Dev harness for the OpenCL C emitter: times the Q8_0 row product {@link MatVecRows#matvec} for Q8_0 on an OpenCL device as the
- * JIT emits it (launched through the driver, and through a TaskGraph), optionally hand-written OpenCL C variants of the
+ * JIT emits it (and its vector-typed form {@link MatVecRows#matvecVectors}) (launched through the driver, and through a TaskGraph), optionally hand-written OpenCL C variants of the
  * same kernel (same ABI), the JIT's kernel with guarded accesses (what plans run on CPU devices; {@code --rounds N}
  * repeats the driver launches interleaved, to compare the two), and the CPU engine's {@link WeightMatrix#matvec} on the same data; every result is checked
  * against the CPU engine's.
@@ -173,6 +173,14 @@ public final class OpenCLMatVecBench {
                 "JIT " + kernel.entryName() + " (guarded)",
                 OpenCLEmitter.emit(guarded, DeviceCapabilities.generic()),
                 guarded.entryName()
+            });
+            // The row product with Float16 vector values (OpenCL C float16/vload16), as CPU OpenCL devices run it.
+            Method vectors = MatVecRows.class.getMethod("matvecVectors", method.getParameterTypes());
+            Kernel vectorKernel = JitCompiler.compile(vectors, specs, options);
+            sources.add(new String[] {
+                "JIT " + vectorKernel.entryName() + " (unguarded)",
+                OpenCLEmitter.emit(vectorKernel, DeviceCapabilities.generic()),
+                vectorKernel.entryName()
             });
             for (Path p : variants) {
                 sources.add(new String[] {p.getFileName().toString(), Files.readString(p), variantName});

@@ -42,7 +42,7 @@ public final class Q4_0Block {
             Float16 products = Float16.add(
                     Float16.mult(low, Float16.loadFromArray(x, xs)),
                     Float16.mult(high, Float16.loadFromArray(x, xs + 16)));
-            acc = Float16.add(acc, Float16.mult(products, Plain.halfAt(w, block)));
+            acc = Float16.add(acc, Float16.mult(products, Float.float16ToFloat(w.getShort(block)))); // blocks 2-aligned
         }
         return Float16.sum(acc);
     }

@@ -61,7 +61,7 @@ public final class Q8_0Block {
             Float16 products = Float16.add(
                     Float16.mult(Float16.loadFromBytes(w, block + 2), Float16.loadFromArray(x, xs)),
                     Float16.mult(Float16.loadFromBytes(w, block + 18), Float16.loadFromArray(x, xs + 16)));
-            acc = Float16.add(acc, Float16.mult(products, Plain.halfAt(w, block)));
+            acc = Float16.add(acc, Float16.mult(products, Float.float16ToFloat(w.getShort(block)))); // blocks 2-aligned
         }
         return Float16.sum(acc);
     }

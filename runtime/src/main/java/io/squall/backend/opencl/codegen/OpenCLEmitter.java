@@ -230,7 +230,9 @@ public final class OpenCLEmitter {
         for (Block b : f.blocks()) {
             java.util.Map<Temp, Binary> products = new java.util.HashMap<>();
             for (Instruction i : b.instructions()) {
-                if (!(i instanceof Binary bin) || !(bin.result().type() instanceof ScalarType t) || !t.isFloat()) {
+                if (!(i instanceof Binary bin)
+                        || !(bin.result().type() instanceof VectorType
+                                || (bin.result().type() instanceof ScalarType t && t.isFloat()))) {
                     continue;
                 }
                 if (bin.op() == Instruction.BinaryOperator.MUL && uses.getOrDefault(bin.result(), 0) == 1) {
