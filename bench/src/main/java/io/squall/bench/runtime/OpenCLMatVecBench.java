@@ -272,36 +272,38 @@ public final class OpenCLMatVecBench {
             FloatArray xa = FloatArray.fromArray(x);
             FloatArray oa = new FloatArray(batch * rows);
             ByteArray wa = ByteArray.view(weights);
-            TaskGraph g = new TaskGraph("bench");
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
-            g.task(
-                    "matmat",
-                    MatMatRows::matmat,
-                    wa,
-                    xa,
-                    oa,
-                    rows,
-                    cols,
-                    batch,
-                    0,
-                    type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0);
-            g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
-            try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
-                    .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
-                plan.withCompilerFlags("-specialize").withoutAccessGuards();
-                if (fastMath) {
-                    plan.withCompilerFlags("-fast-math"); // as the accelerated engine compiles for CPU devices
+            for (boolean vectors : new boolean[] {true, false}) { // the Float16 tiles, then the scalar ones
+                TaskGraph g = new TaskGraph("bench");
+                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
+                g.task(
+                        "matmat",
+                        vectors ? MatMatRows::matmatVectors : MatMatRows::matmat,
+                        wa,
+                        xa,
+                        oa,
+                        rows,
+                        cols,
+                        batch,
+                        0,
+                        type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0);
+                g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
+                try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                        .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
+                    plan.withCompilerFlags("-specialize").withoutAccessGuards();
+                    if (fastMath) {
+                        plan.withCompilerFlags("-fast-math"); // as the accelerated engine compiles for CPU devices
+                    }
+                    plan.execute();
+                    double ms = median(iterations, plan::execute);
+                    float[] got = oa.toHeapArray();
+                    double worst = 0;
+                    for (int i = 0; i < got.length; i++) {
+                        worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (1e-3 + Math.abs(expected[i])));
+                    }
+                    System.out.printf(
+                            "%-34s %8.3f ms  (%.2fx CPU, max rel.err %.1e)%n",
+                            "TaskGraph MatMatRows.matmat" + (vectors ? "Vectors" : ""), ms, cpu / ms, worst);
                 }
-                plan.execute();
-                double ms = median(iterations, plan::execute);
-                float[] got = oa.toHeapArray();
-                double worst = 0;
-                for (int i = 0; i < got.length; i++) {
-                    worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (1e-3 + Math.abs(expected[i])));
-                }
-                System.out.printf(
-                        "%-34s %8.3f ms  (%.2fx CPU, max rel.err %.1e)%n",
-                        "TaskGraph MatMatRows.matmat", ms, cpu / ms, worst);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.squall.kernels.format;
 
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.vectors.Float16;
 
 /**
  * The weight formats as the kernels see them: an int code per format, and one switch per thing a kernel asks of a
@@ -223,6 +224,11 @@ public final class Formats {
             sum += blockDot(format, w, base + b * bytes, x, xOffset + b * elements);
         }
         return sum;
+    }
+
+    /** Weights {@code 16 * half ..} of a Q8_0 or Q4_0 block as a Float16 ({@link Q8_0Block#halfVector}). */
+    public static Float16 halfVector(int format, ByteArray w, int block, int half) {
+        return format == Q8_0 ? Q8_0Block.halfVector(w, block, half) : Q4_0Block.halfVector(w, block, half);
     }
 
     /**

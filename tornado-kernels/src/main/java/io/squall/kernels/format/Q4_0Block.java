@@ -48,6 +48,15 @@ public final class Q4_0Block {
     }
 
     /**
+     * Weights {@code 16 * half ..} of the block at byte {@code block} as a Float16, d * (q - 8) (exact in float): the low
+     * nibbles of its 16 bytes for half 0, the high ones for half 1.
+     */
+    public static Float16 halfVector(ByteArray w, int block, int half) {
+        Float16 q = half == 0 ? Float16.loadLowNibbles(w, block + 2) : Float16.loadHighNibbles(w, block + 2);
+        return Float16.mult(Float16.sub(q, 8f), Float.float16ToFloat(w.getShort(block)));
+    }
+
+    /**
      * The 32 weights of the block at byte {@code block} into {@code out[outOffset ..]}: element k from the low nibble of byte
      * k, element 16 + k from its high nibble (d * (q - 8) is exact in float). For prefill tiles.
      */

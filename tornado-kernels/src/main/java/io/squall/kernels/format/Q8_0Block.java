@@ -66,6 +66,11 @@ public final class Q8_0Block {
         return Float16.sum(acc);
     }
 
+    /** Weights {@code 16 * half ..} of the block at byte {@code block} as a Float16, d * q (exact in float). */
+    public static Float16 halfVector(ByteArray w, int block, int half) {
+        return Float16.mult(Float16.loadFromBytes(w, block + 2 + 16 * half), Float.float16ToFloat(w.getShort(block)));
+    }
+
     /**
      * The 32 weights of the block at byte {@code block} into {@code out[outOffset ..]} (d * q is exact in float: an 11-bit
      * mantissa times 8 bits). For prefill tiles: converted once, used for several vectors.

@@ -349,7 +349,19 @@ public final class LlamaGraphs {
                 throw new IllegalArgumentException("batched prefill needs every layer and the classifier on one stage");
             }
             pio = PrefillIo.create(s, prefillBatch);
-            graphs.add(prefill(name + "_prefill", s, io, pio, w, keyCache, valueCache, ropeCos, ropeSin, grids, ctx));
+            graphs.add(prefill(
+                    name + "_prefill",
+                    s,
+                    io,
+                    pio,
+                    w,
+                    keyCache,
+                    valueCache,
+                    ropeCos,
+                    ropeSin,
+                    grids,
+                    ctx,
+                    shape == MatVecShape.VECTOR_ROWS));
         }
         return new StageGraphs(List.copyOf(graphs), grids, attentionGrids, s, pio);
     }
@@ -366,7 +378,8 @@ public final class LlamaGraphs {
             FloatArray ropeCos,
             FloatArray ropeSin,
             GridScheduler grids,
-            KernelContext ctx) {
+            KernelContext ctx,
+            boolean vectors) {
         int batch = pio.batch();
         int dim = s.dim();
         int kvDim = s.kvDim();
@@ -394,9 +407,9 @@ public final class LlamaGraphs {
                     lw.up().data(),
                     lw.down().data()));
             batchNorm(g, grids, ctx, p + "attnNorm", pio.xs(), lw.attentionNorm(), xb, batch, dim, s.rmsEpsilon());
-            matmat(g, p + "q", lw.wq(), xb, q, pio.chunk(), batch, false);
-            matmat(g, p + "k", lw.wk(), xb, k, pio.chunk(), batch, false);
-            matmat(g, p + "v", lw.wv(), xb, v, pio.chunk(), batch, false);
+            matmat(g, p + "q", lw.wq(), xb, q, pio.chunk(), batch, false, vectors);
+            matmat(g, p + "k", lw.wk(), xb, k, pio.chunk(), batch, false, vectors);
+            matmat(g, p + "v", lw.wv(), xb, v, pio.chunk(), batch, false, vectors);
             g.task(
                     p + "rope",
                     Prefill::ropeAndCache,
@@ -427,12 +440,12 @@ public final class LlamaGraphs {
                     s.kvHeads(),
                     s.headSize(),
                     s.contextSize());
-            matmat(g, p + "wo", lw.wo(), xb, pio.xs(), pio.chunk(), batch, true);
+            matmat(g, p + "wo", lw.wo(), xb, pio.xs(), pio.chunk(), batch, true, vectors);
             batchNorm(g, grids, ctx, p + "ffnNorm", pio.xs(), lw.ffnNorm(), xb, batch, dim, s.rmsEpsilon());
-            matmat(g, p + "gate", lw.gate(), xb, hb, pio.chunk(), batch, false);
-            matmat(g, p + "up", lw.up(), xb, hb2, pio.chunk(), batch, false);
+            matmat(g, p + "gate", lw.gate(), xb, hb, pio.chunk(), batch, false, vectors);
+            matmat(g, p + "up", lw.up(), xb, hb2, pio.chunk(), batch, false, vectors);
             g.task(p + "silu", Activations::swiglu, hb, hb2, batch * s.ffnDim());
-            matmat(g, p + "down", lw.down(), hb, pio.xs(), pio.chunk(), batch, true);
+            matmat(g, p + "down", lw.down(), hb, pio.xs(), pio.chunk(), batch, true, vectors);
         }
         g.task("last", Prefill::last, pio.xs(), pio.chunk(), io.x(), dim);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, constant.toArray());
@@ -458,7 +471,10 @@ public final class LlamaGraphs {
         grids.addWorkerGrid(g.getTaskGraphName() + "." + id, grid);
     }
 
-    /** A product over the chunk's live vectors only ({@code chunk[0]} of {@code batch}: the last chunk is short). */
+    /**
+     * A product over the chunk's live vectors only ({@code chunk[0]} of {@code batch}: the last chunk is short); with
+     * {@code vectors}, the Float16 form for OpenCL C on CPUs ({@link MatVecShape#VECTOR_ROWS}).
+     */
     private static void matmat(
             TaskGraph g,
             String id,
@@ -467,10 +483,11 @@ public final class LlamaGraphs {
             FloatArray out,
             IntArray chunk,
             int batch,
-            boolean accumulate) {
+            boolean accumulate,
+            boolean vectors) {
         g.task(
                 id,
-                MatMatRows::matmatLive,
+                vectors ? MatMatRows::matmatLiveVectors : MatMatRows::matmatLive,
                 w.data(),
                 x,
                 out,
