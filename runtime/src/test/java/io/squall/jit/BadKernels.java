@@ -4,6 +4,7 @@ import io.squall.api.KernelContext;
 import io.squall.api.annotations.Parallel;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
+import io.squall.api.types.vectors.Float4;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -168,6 +169,28 @@ final class BadKernels {
         for (int i = 0; i < out.getSize(); i++) {
             var c = new java.util.concurrent.atomic.AtomicInteger(i); // LINE:counterInLoop
             out.set(i, c.incrementAndGet());
+        }
+    }
+
+    static void vectorDynamicLane(FloatArray x, FloatArray out) {
+        for (@Parallel int i = 0; i < out.getSize(); i++) {
+            Float4 v = Float4.loadFromArray(x, 0);
+            out.set(i, v.get(i & 3)); // LINE:vectorDynamicLane
+        }
+    }
+
+    static void vectorMixed(FloatArray x, FloatArray out) {
+        for (@Parallel int i = 0; i < out.getSize(); i++) {
+            Float4 v = Float4.loadFromArray(x, 0);
+            out.set(i, Float4.dot(v, new Float4(1, 2, 3, 4))); // LINE:vectorMixed
+        }
+    }
+
+    static void vectorMutated(FloatArray x, FloatArray out) {
+        for (@Parallel int i = 0; i < out.getSize(); i++) {
+            Float4 v = Float4.loadFromArray(x, 0);
+            v.set(0, 1f); // LINE:vectorMutated
+            out.set(i, Float4.sum(v));
         }
     }
 }

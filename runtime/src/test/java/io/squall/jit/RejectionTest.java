@@ -49,6 +49,9 @@ class RejectionTest {
                 "assertion|assertion|throwing an exception (`new java.lang.AssertionError`)",
                 "arraysSwappedInLoop|-|a variable that refers to different arrays on different paths",
                 "counterInLoop|counterInLoop|`new AtomicInteger` inside a loop or a called method",
+                "vectorDynamicLane|vectorDynamicLane|`io.squall.api.types.vectors.Float4.get` with a lane that is not a constant",
+                "vectorMixed|vectorMixed|`io.squall.api.types.vectors.Float4.dot` mixing a vector value with a `new` Float4",
+                "vectorMutated|vectorMutated|`io.squall.api.types.vectors.Float4.set` on a vector value",
             })
     void rejected(String method, String lineMarker, String construct) throws Exception {
         Method m = find(method);

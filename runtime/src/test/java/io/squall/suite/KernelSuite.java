@@ -931,6 +931,7 @@ public final class KernelSuite {
                 new int[] {2},
                 1e-5));
         s.addAll(CompatSuite.cases());
+        s.addAll(VectorSuite.cases());
         s.add(new SuiteCase(
                 "wideLoads",
                 (io.squall.api.common.TornadoFunctions.Task4<ByteArray, IntArray, IntArray, LongArray>)

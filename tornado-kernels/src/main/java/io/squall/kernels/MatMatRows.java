@@ -6,6 +6,7 @@ import io.squall.api.math.TornadoMath;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.api.types.arrays.IntArray;
+import io.squall.api.types.vectors.Float16;
 import io.squall.kernels.format.Formats;
 
 /**
@@ -222,6 +223,195 @@ public final class MatMatRows {
                 store(out, rows, r + 1, j, batch, accumulate, s10, s11, s12, s13);
                 if (j + 4 < batch) {
                     store(out, rows, r + 1, j + 4, batch, accumulate, s14, s15, s16, s17);
+                }
+            }
+        }
+    }
+
+    /** {@link #matmat} with Float16 vector values for Q8_0 and Q4_0 ({@link #vectorTiles}): for OpenCL C on CPUs. */
+    public static void matmatVectors(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            @Dynamic int rows,
+            @Dynamic int cols,
+            @Dynamic int batch,
+            @Dynamic int accumulate,
+            int format) {
+        for (@Parallel int r = 0; r < rows; r += 2) {
+            rowPairVectors(w, x, out, r, rows, cols, batch, accumulate, format);
+        }
+    }
+
+    /** {@link #matmatLive} with Float16 vector values for Q8_0 and Q4_0 ({@link #vectorTiles}). */
+    public static void matmatLiveVectors(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            IntArray chunk,
+            @Dynamic int rows,
+            @Dynamic int cols,
+            @Dynamic int batch,
+            @Dynamic int accumulate,
+            int format) {
+        int live = TornadoMath.min(chunk.get(0), batch);
+        for (@Parallel int r = 0; r < rows; r += 2) {
+            rowPairVectors(w, x, out, r, rows, cols, live, accumulate, format);
+        }
+    }
+
+    static void rowPairVectors(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            int r,
+            int rows,
+            int cols,
+            int batch,
+            int accumulate,
+            int format) {
+        if (Formats.hasLaneRowDot(format)) {
+            vectorTiles(w, x, out, r, rows, cols, batch, accumulate, format);
+        } else {
+            rowPair(w, x, out, r, rows, cols, batch, accumulate, format);
+        }
+    }
+
+    /**
+     * {@link #laneTiles} with Float16 vector values: rows {@code r} and {@code r + 1} times {@link #LANE_TILE}
+     * vectors, 2 x 8 float16 accumulators (16 of AVX-512's 32 vector registers), each block's weights converted in
+     * registers (two float16 per row: no private segment) and each load of x (vload16) used by both rows. PoCL keeps
+     * these at 512 bits where it vectorizes the scalar form at 256 (see {@link MatVecRows}); fma is explicit here, as
+     * the scalar form's reductions cannot be.
+     */
+    static void vectorTiles(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            int r,
+            int rows,
+            int cols,
+            int batch,
+            int accumulate,
+            int format) {
+        int bytes = Formats.blockBytes(format);
+        int blocks = cols / 32;
+        int base0 = r * blocks * bytes;
+        int base1 = TornadoMath.min(r + 1, rows - 1) * blocks * bytes;
+        for (int j = 0; j < batch; j += LANE_TILE) {
+            int x0 = j * cols;
+            int x1 = TornadoMath.min(j + 1, batch - 1) * cols;
+            int x2 = TornadoMath.min(j + 2, batch - 1) * cols;
+            int x3 = TornadoMath.min(j + 3, batch - 1) * cols;
+            int x4 = TornadoMath.min(j + 4, batch - 1) * cols;
+            int x5 = TornadoMath.min(j + 5, batch - 1) * cols;
+            int x6 = TornadoMath.min(j + 6, batch - 1) * cols;
+            int x7 = TornadoMath.min(j + 7, batch - 1) * cols;
+            Float16 s00 = Float16.broadcast(0f);
+            Float16 s01 = Float16.broadcast(0f);
+            Float16 s02 = Float16.broadcast(0f);
+            Float16 s03 = Float16.broadcast(0f);
+            Float16 s04 = Float16.broadcast(0f);
+            Float16 s05 = Float16.broadcast(0f);
+            Float16 s06 = Float16.broadcast(0f);
+            Float16 s07 = Float16.broadcast(0f);
+            Float16 s10 = Float16.broadcast(0f);
+            Float16 s11 = Float16.broadcast(0f);
+            Float16 s12 = Float16.broadcast(0f);
+            Float16 s13 = Float16.broadcast(0f);
+            Float16 s14 = Float16.broadcast(0f);
+            Float16 s15 = Float16.broadcast(0f);
+            Float16 s16 = Float16.broadcast(0f);
+            Float16 s17 = Float16.broadcast(0f);
+            for (int b = 0; b < blocks; b++) {
+                int c = b * 32;
+                Float16 w0a = Formats.halfVector(format, w, base0 + b * bytes, 0);
+                Float16 w0b = Formats.halfVector(format, w, base0 + b * bytes, 1);
+                Float16 w1a = Formats.halfVector(format, w, base1 + b * bytes, 0);
+                Float16 w1b = Formats.halfVector(format, w, base1 + b * bytes, 1);
+                Float16 xa;
+                Float16 xb;
+                xa = Float16.loadFromArray(x, x0 + c);
+                xb = Float16.loadFromArray(x, x0 + c + 16);
+                s00 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s00));
+                s10 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s10));
+                xa = Float16.loadFromArray(x, x1 + c);
+                xb = Float16.loadFromArray(x, x1 + c + 16);
+                s01 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s01));
+                s11 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s11));
+                xa = Float16.loadFromArray(x, x2 + c);
+                xb = Float16.loadFromArray(x, x2 + c + 16);
+                s02 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s02));
+                s12 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s12));
+                xa = Float16.loadFromArray(x, x3 + c);
+                xb = Float16.loadFromArray(x, x3 + c + 16);
+                s03 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s03));
+                s13 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s13));
+                xa = Float16.loadFromArray(x, x4 + c);
+                xb = Float16.loadFromArray(x, x4 + c + 16);
+                s04 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s04));
+                s14 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s14));
+                xa = Float16.loadFromArray(x, x5 + c);
+                xb = Float16.loadFromArray(x, x5 + c + 16);
+                s05 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s05));
+                s15 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s15));
+                xa = Float16.loadFromArray(x, x6 + c);
+                xb = Float16.loadFromArray(x, x6 + c + 16);
+                s06 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s06));
+                s16 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s16));
+                xa = Float16.loadFromArray(x, x7 + c);
+                xb = Float16.loadFromArray(x, x7 + c + 16);
+                s07 = Float16.fma(w0b, xb, Float16.fma(w0a, xa, s07));
+                s17 = Float16.fma(w1b, xb, Float16.fma(w1a, xa, s17));
+            }
+            store(
+                    out,
+                    rows,
+                    r,
+                    j,
+                    batch,
+                    accumulate,
+                    Float16.sum(s00),
+                    Float16.sum(s01),
+                    Float16.sum(s02),
+                    Float16.sum(s03));
+            if (j + 4 < batch) {
+                store(
+                        out,
+                        rows,
+                        r,
+                        j + 4,
+                        batch,
+                        accumulate,
+                        Float16.sum(s04),
+                        Float16.sum(s05),
+                        Float16.sum(s06),
+                        Float16.sum(s07));
+            }
+            if (r + 1 < rows) {
+                store(
+                        out,
+                        rows,
+                        r + 1,
+                        j,
+                        batch,
+                        accumulate,
+                        Float16.sum(s10),
+                        Float16.sum(s11),
+                        Float16.sum(s12),
+                        Float16.sum(s13));
+                if (j + 4 < batch) {
+                    store(
+                            out,
+                            rows,
+                            r + 1,
+                            j + 4,
+                            batch,
+                            accumulate,
+                            Float16.sum(s14),
+                            Float16.sum(s15),
+                            Float16.sum(s16),
+                            Float16.sum(s17));
                 }
             }
         }

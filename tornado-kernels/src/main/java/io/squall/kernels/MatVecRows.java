@@ -5,6 +5,7 @@ import io.squall.api.annotations.Parallel;
 import io.squall.api.math.TornadoMath;
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.vectors.Float16;
 import io.squall.kernels.format.Formats;
 
 /**
@@ -26,7 +27,9 @@ import io.squall.kernels.format.Formats;
  * <p>
  * The same loops as explicit OpenCL C vector types (a float16 accumulator, vload16) run 1.8x (Q8_0) and 1.35x (Q4_0)
  * faster on PoCL: its skylake-avx512 target keeps auto-vectorized loops at 256 bits but explicit 512-bit vectors in
- * zmm registers ({@code bench/opencl-vector-probes}). Vector types in the kernel language would reach that.
+ * zmm registers ({@code bench/opencl-vector-probes}). The {@code *Vectors} kernels write them with the kernel
+ * language's Float16 values ({@link Formats#rowDotVectors}), for OpenCL C on CPUs; the JVM keeps the scalar kernels
+ * (it runs Float16 as Java objects).
  */
 public final class MatVecRows {
     private MatVecRows() {}
@@ -71,6 +74,124 @@ public final class MatVecRows {
                 k.set(r - dim, Formats.rowDot(format, wk, r - dim, cols, x, 0));
             } else {
                 v.set(r - dim - kvDim, Formats.rowDot(format, wv, r - dim - kvDim, cols, x, 0));
+            }
+        }
+    }
+
+    /** Columns from which {@link #matvecVectors} takes its two rows side by side (x of 16 KB and more). */
+    public static final int PAIRED_COLUMNS = 4096;
+
+    /**
+     * {@link #matvec} with Float16 vector values, for OpenCL C on CPU devices (see the class comment), two rows per
+     * work-item. Q8_0 and Q4_0 rows of {@link #PAIRED_COLUMNS} or more side by side, each load of x (vload16) serving
+     * both: x is 4 bytes per weight of ~1, 32 KB for the 8192-column down projection, past L1 (2048x8192 Q8_0, one PoCL
+     * thread: 1.39-1.95 ms against 2.24-2.74 for the scalar rows); shorter rows one after the other (side by side they
+     * were slower, 1.5-2.9 ms against 1.18 on 8192x2048). The other formats as {@link #matvec}.
+     */
+    public static void matvecVectors(
+            ByteArray w,
+            FloatArray x,
+            FloatArray out,
+            @Dynamic int rows,
+            @Dynamic int cols,
+            @Dynamic int outOffset,
+            @Dynamic int accumulate,
+            int format) {
+        for (@Parallel int r = 0; r < rows; r += 2) {
+            if (Formats.hasLaneRowDot(format) && cols < PAIRED_COLUMNS) {
+                write(out, outOffset + r, accumulate, Formats.rowDotVectors(format, w, r, cols, x, 0));
+                if (r + 1 < rows) {
+                    write(out, outOffset + r + 1, accumulate, Formats.rowDotVectors(format, w, r + 1, cols, x, 0));
+                }
+            } else if (Formats.hasLaneRowDot(format)) {
+                int bytes = Formats.blockBytes(format);
+                int blocks = cols / 32;
+                int base0 = r * blocks * bytes;
+                int base1 = TornadoMath.min(r + 1, rows - 1) * blocks * bytes;
+                Float16 acc0 = Float16.broadcast(0f);
+                Float16 acc1 = Float16.broadcast(0f);
+                for (int b = 0; b < blocks; b++) {
+                    Float16 xa = Float16.loadFromArray(x, b * 32);
+                    Float16 xb = Float16.loadFromArray(x, b * 32 + 16);
+                    int block0 = base0 + b * bytes;
+                    int block1 = base1 + b * bytes;
+                    acc0 = Float16.fma(
+                            Formats.quantProducts(format, w, block0, xa, xb),
+                            Float16.broadcast(Formats.blockScale(w, block0)),
+                            acc0);
+                    acc1 = Float16.fma(
+                            Formats.quantProducts(format, w, block1, xa, xb),
+                            Float16.broadcast(Formats.blockScale(w, block1)),
+                            acc1);
+                }
+                write(out, outOffset + r, accumulate, Float16.sum(acc0));
+                if (r + 1 < rows) {
+                    write(out, outOffset + r + 1, accumulate, Float16.sum(acc1));
+                }
+            } else {
+                write(out, outOffset + r, accumulate, Formats.rowDot(format, w, r, cols, x, 0));
+                if (r + 1 < rows) {
+                    write(out, outOffset + r + 1, accumulate, Formats.rowDot(format, w, r + 1, cols, x, 0));
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #swiglu} with Float16 vector values: Q8_0 and Q4_0 rows of gate and up side by side, each load of x
+     * serving both (as {@link #matvecVectors}); the other formats as {@link #swiglu}.
+     */
+    public static void swigluVectors(
+            ByteArray gate, ByteArray up, FloatArray x, FloatArray out, int rows, int cols, int format) {
+        for (@Parallel int r = 0; r < rows; r++) {
+            if (Formats.hasLaneRowDot(format)) {
+                int bytes = Formats.blockBytes(format);
+                int blocks = cols / 32;
+                int base = r * blocks * bytes;
+                Float16 g = Float16.broadcast(0f);
+                Float16 u = Float16.broadcast(0f);
+                for (int b = 0; b < blocks; b++) {
+                    Float16 xa = Float16.loadFromArray(x, b * 32);
+                    Float16 xb = Float16.loadFromArray(x, b * 32 + 16);
+                    int block = base + b * bytes;
+                    g = Float16.fma(
+                            Formats.quantProducts(format, gate, block, xa, xb),
+                            Float16.broadcast(Formats.blockScale(gate, block)),
+                            g);
+                    u = Float16.fma(
+                            Formats.quantProducts(format, up, block, xa, xb),
+                            Float16.broadcast(Formats.blockScale(up, block)),
+                            u);
+                }
+                out.set(r, silu(Float16.sum(g)) * Float16.sum(u));
+            } else {
+                out.set(
+                        r,
+                        silu(Formats.rowDot(format, gate, r, cols, x, 0)) * Formats.rowDot(format, up, r, cols, x, 0));
+            }
+        }
+    }
+
+    /** {@link #qkv} with {@link Formats#rowDotVectors}. */
+    public static void qkvVectors(
+            ByteArray wq,
+            ByteArray wk,
+            ByteArray wv,
+            FloatArray x,
+            FloatArray q,
+            FloatArray k,
+            FloatArray v,
+            int dim,
+            int kvDim,
+            int cols,
+            int format) {
+        for (@Parallel int r = 0; r < dim + 2 * kvDim; r++) {
+            if (r < dim) {
+                q.set(r, Formats.rowDotVectors(format, wq, r, cols, x, 0));
+            } else if (r < dim + kvDim) {
+                k.set(r - dim, Formats.rowDotVectors(format, wk, r - dim, cols, x, 0));
+            } else {
+                v.set(r - dim - kvDim, Formats.rowDotVectors(format, wv, r - dim - kvDim, cols, x, 0));
             }
         }
     }

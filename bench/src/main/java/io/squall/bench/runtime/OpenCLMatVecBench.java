@@ -38,7 +38,7 @@ import java.util.Random;
 
 /**
  * Dev harness for the OpenCL C emitter: times the Q8_0 row product {@link MatVecRows#matvec} for Q8_0 on an OpenCL device as the
- * JIT emits it (launched through the driver, and through a TaskGraph), optionally hand-written OpenCL C variants of the
+ * JIT emits it (and its vector-typed form {@link MatVecRows#matvecVectors}) (launched through the driver, and through a TaskGraph), optionally hand-written OpenCL C variants of the
  * same kernel (same ABI), the JIT's kernel with guarded accesses (what plans run on CPU devices; {@code --rounds N}
  * repeats the driver launches interleaved, to compare the two), and the CPU engine's {@link WeightMatrix#matvec} on the same data; every result is checked
  * against the CPU engine's.
@@ -174,6 +174,14 @@ public final class OpenCLMatVecBench {
                 OpenCLEmitter.emit(guarded, DeviceCapabilities.generic()),
                 guarded.entryName()
             });
+            // The row product with Float16 vector values (OpenCL C float16/vload16), as CPU OpenCL devices run it.
+            Method vectors = MatVecRows.class.getMethod("matvecVectors", method.getParameterTypes());
+            Kernel vectorKernel = JitCompiler.compile(vectors, specs, options);
+            sources.add(new String[] {
+                "JIT " + vectorKernel.entryName() + " (unguarded)",
+                OpenCLEmitter.emit(vectorKernel, DeviceCapabilities.generic()),
+                vectorKernel.entryName()
+            });
             for (Path p : variants) {
                 sources.add(new String[] {p.getFileName().toString(), Files.readString(p), variantName});
             }
@@ -264,36 +272,38 @@ public final class OpenCLMatVecBench {
             FloatArray xa = FloatArray.fromArray(x);
             FloatArray oa = new FloatArray(batch * rows);
             ByteArray wa = ByteArray.view(weights);
-            TaskGraph g = new TaskGraph("bench");
-            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
-            g.task(
-                    "matmat",
-                    MatMatRows::matmat,
-                    wa,
-                    xa,
-                    oa,
-                    rows,
-                    cols,
-                    batch,
-                    0,
-                    type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0);
-            g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
-            try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
-                    .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
-                plan.withCompilerFlags("-specialize").withoutAccessGuards();
-                if (fastMath) {
-                    plan.withCompilerFlags("-fast-math"); // as the accelerated engine compiles for CPU devices
+            for (boolean vectors : new boolean[] {true, false}) { // the Float16 tiles, then the scalar ones
+                TaskGraph g = new TaskGraph("bench");
+                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa);
+                g.task(
+                        "matmat",
+                        vectors ? MatMatRows::matmatVectors : MatMatRows::matmat,
+                        wa,
+                        xa,
+                        oa,
+                        rows,
+                        cols,
+                        batch,
+                        0,
+                        type == GGMLType.Q8_0 ? Formats.Q8_0 : Formats.Q4_0);
+                g.transferToHost(DataTransferMode.EVERY_EXECUTION, oa);
+                try (TornadoExecutionPlan plan = new TornadoExecutionPlan(g.snapshot())
+                        .withDevice(TornadoExecutionPlan.getDevice("opencl:" + deviceIndex))) {
+                    plan.withCompilerFlags("-specialize").withoutAccessGuards();
+                    if (fastMath) {
+                        plan.withCompilerFlags("-fast-math"); // as the accelerated engine compiles for CPU devices
+                    }
+                    plan.execute();
+                    double ms = median(iterations, plan::execute);
+                    float[] got = oa.toHeapArray();
+                    double worst = 0;
+                    for (int i = 0; i < got.length; i++) {
+                        worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (1e-3 + Math.abs(expected[i])));
+                    }
+                    System.out.printf(
+                            "%-34s %8.3f ms  (%.2fx CPU, max rel.err %.1e)%n",
+                            "TaskGraph MatMatRows.matmat" + (vectors ? "Vectors" : ""), ms, cpu / ms, worst);
                 }
-                plan.execute();
-                double ms = median(iterations, plan::execute);
-                float[] got = oa.toHeapArray();
-                double worst = 0;
-                for (int i = 0; i < got.length; i++) {
-                    worst = Math.max(worst, Math.abs(got[i] - expected[i]) / (1e-3 + Math.abs(expected[i])));
-                }
-                System.out.printf(
-                        "%-34s %8.3f ms  (%.2fx CPU, max rel.err %.1e)%n",
-                        "TaskGraph MatMatRows.matmat", ms, cpu / ms, worst);
             }
         }
     }

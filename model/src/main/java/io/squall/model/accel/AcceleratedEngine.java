@@ -55,7 +55,7 @@ public final class AcceleratedEngine implements InferenceEngine {
      */
     static final boolean ACCESS_GUARDS = Boolean.getBoolean("squall.accel.guards");
     /**
-     * The matrix-vector layout on every device ({@code -Dsquall.accel.matvecShape=lanes|rows}); unset: by device type
+     * The matrix-vector layout on every device ({@code -Dsquall.accel.matvecShape=lanes|rows|vector-rows}); unset: by device type
      * ({@link LlamaGraphs.MatVecShape#forDevice}). For measuring a device whose compiler prefers the other layout.
      */
     static final LlamaGraphs.MatVecShape MATVEC_SHAPE =
@@ -68,8 +68,10 @@ public final class AcceleratedEngine implements InferenceEngine {
         return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "lanes" -> LlamaGraphs.MatVecShape.LANES;
             case "rows" -> LlamaGraphs.MatVecShape.ROWS;
+            case "vector-rows" -> LlamaGraphs.MatVecShape.VECTOR_ROWS;
             default ->
-                throw new IllegalArgumentException("-Dsquall.accel.matvecShape=" + value + ": expected lanes or rows");
+                throw new IllegalArgumentException(
+                        "-Dsquall.accel.matvecShape=" + value + ": expected lanes, rows or vector-rows");
         };
     }
 

@@ -40,6 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KernelPtxTest {
     static final Path PTXAS = find();
 
+    /**
+     * Kernels the engine runs only on CPU OpenCL devices (MatVecShape.VECTOR_ROWS): their 2 x 8 float16 accumulators
+     * are 256 floats as PTX registers, so they spill there; they must still assemble (correct code, checked on the other
+     * backends by MatMatTest).
+     */
+    static final java.util.Set<String> CPU_ONLY =
+            java.util.Set.of("MatMatRows.matmatVectors", "MatMatRows.matmatLiveVectors");
+
     static List<Arguments> kernelsAndFormats() {
         List<Arguments> args = new ArrayList<>();
         for (String kernel : new String[] {
@@ -49,8 +57,13 @@ class KernelPtxTest {
             "MatVecRows.matvec",
             "MatVecRows.swiglu",
             "MatVecRows.qkv",
+            "MatVecRows.matvecVectors",
+            "MatVecRows.swigluVectors",
+            "MatVecRows.qkvVectors",
             "MatMatRows.matmat",
             "MatMatRows.matmatLive",
+            "MatMatRows.matmatVectors",
+            "MatMatRows.matmatLiveVectors",
             "Embedding.lookup"
         }) {
             for (BlockFormat f : BlockFormat.values()) {
@@ -102,7 +115,9 @@ class KernelPtxTest {
                 System.out.printf(
                         "ptxas %s %-18s %-5s fastMath=%-5s %3s registers, spill stores %s B, loads %s B%n",
                         arch, name, format, fastMath, regs.group(1), spills.group(1), spills.group(2));
-                assertEquals("0", spills.group(1), name + " " + format + " " + arch + " spills:\n" + report);
+                if (!CPU_ONLY.contains(name)) {
+                    assertEquals("0", spills.group(1), name + " " + format + " " + arch + " spills:\n" + report);
+                }
             }
         }
     }

@@ -123,9 +123,10 @@ class KernelsTest {
         wg.matvec(x, expected, 0);
         wu.matvec(x, expectedUp, 0);
         float[] bound = rowBounds(wg, x);
-        // both layouts with the format folded (the engine's kernels), and the rows layout with the format's switch left
-        // in
-        for (String variant : new String[] {"lanes", "rows", "rows unspecialized"}) {
+        // the layouts with the format folded (the engine's kernels), and the rows layouts with the format's switch left
+        // in (vector rows: Float16 values, OpenCL C vector types on OpenCL, lanes on SPIR-V, Java objects on the JVM)
+        for (String variant :
+                new String[] {"lanes", "rows", "rows unspecialized", "vector rows", "vector rows unspecialized"}) {
             boolean lanes = variant.equals("lanes");
             FloatArray xa = FloatArray.fromArray(x);
             FloatArray out = FloatArray.fromArray(random(new Random(5), rows + 3)); // offset 3; accumulate onto these
@@ -143,6 +144,9 @@ class KernelsTest {
                             KernelContext ctx = new KernelContext();
                             g.task("mv", MatVec::matvec, ctx, wa, xa, out, rows, cols, 3, 1, format);
                             g.task("swiglu", MatVec::swiglu, ctx, wa, ua, xa, swiglu, rows, cols, format);
+                        } else if (variant.startsWith("vector")) {
+                            g.task("mv", MatVecRows::matvecVectors, wa, xa, out, rows, cols, 3, 1, format);
+                            g.task("swiglu", MatVecRows::swigluVectors, wa, ua, xa, swiglu, rows, cols, format);
                         } else {
                             g.task("mv", MatVecRows::matvec, wa, xa, out, rows, cols, 3, 1, format);
                             g.task("swiglu", MatVecRows::swiglu, wa, ua, xa, swiglu, rows, cols, format);

@@ -43,55 +43,57 @@ class MatMatTest {
         Random r = new Random(31 + type.ordinal());
         MemorySegment data = Quantizer.quantize(type, KernelsTest.random(r, rows * cols));
         WeightMatrix w = WeightMatrix.of("w", type, data, rows, cols);
-        for (int batch : new int[] {1, 4, 6}) {
-            for (int accumulate = 0; accumulate < 2; accumulate++) {
-                float[] x = KernelsTest.random(r, batch * cols);
-                float[] initial = KernelsTest.random(r, batch * rows);
-                FloatArray xa = FloatArray.fromArray(x);
-                FloatArray out = FloatArray.fromArray(initial);
-                ByteArray wa = ByteArray.view(data);
-                int b = batch;
-                int acc = accumulate;
-                KernelsTest.run(
-                        device,
-                        g -> {
-                            g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out);
-                            g.task(
-                                    "mm",
-                                    MatMatRows::matmat,
-                                    wa,
-                                    xa,
-                                    out,
-                                    rows,
-                                    cols,
-                                    b,
-                                    acc,
-                                    type.format().code());
-                        },
-                        null,
-                        out);
-                float[] row = new float[cols];
-                float[] expected = new float[rows];
-                for (int j = 0; j < batch; j++) {
-                    float[] xj = java.util.Arrays.copyOfRange(x, j * cols, (j + 1) * cols);
-                    w.matvec(xj, expected, 0);
-                    for (int i = 0; i < rows; i++) {
-                        w.dequantizeRow(i, row, 0);
-                        double bound = 0;
-                        for (int c = 0; c < cols; c++) {
-                            bound += Math.abs(row[c] * xj[c]);
+        // the scalar tiles and the Float16 ones (vector types on OpenCL, lanes on SPIR-V, Java objects on the JVM)
+        for (boolean vectors : new boolean[] {false, true})
+            for (int batch : new int[] {1, 4, 6, 11}) {
+                for (int accumulate = 0; accumulate < 2; accumulate++) {
+                    float[] x = KernelsTest.random(r, batch * cols);
+                    float[] initial = KernelsTest.random(r, batch * rows);
+                    FloatArray xa = FloatArray.fromArray(x);
+                    FloatArray out = FloatArray.fromArray(initial);
+                    ByteArray wa = ByteArray.view(data);
+                    int b = batch;
+                    int acc = accumulate;
+                    KernelsTest.run(
+                            device,
+                            g -> {
+                                g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out);
+                                g.task(
+                                        "mm",
+                                        vectors ? MatMatRows::matmatVectors : MatMatRows::matmat,
+                                        wa,
+                                        xa,
+                                        out,
+                                        rows,
+                                        cols,
+                                        b,
+                                        acc,
+                                        type.format().code());
+                            },
+                            null,
+                            out);
+                    float[] row = new float[cols];
+                    float[] expected = new float[rows];
+                    for (int j = 0; j < batch; j++) {
+                        float[] xj = java.util.Arrays.copyOfRange(x, j * cols, (j + 1) * cols);
+                        w.matvec(xj, expected, 0);
+                        for (int i = 0; i < rows; i++) {
+                            w.dequantizeRow(i, row, 0);
+                            double bound = 0;
+                            for (int c = 0; c < cols; c++) {
+                                bound += Math.abs(row[c] * xj[c]);
+                            }
+                            double want = (acc != 0 ? initial[j * rows + i] : 0) + expected[i];
+                            assertEquals(
+                                    want,
+                                    out.get(j * rows + i),
+                                    KernelsTest.TOLERANCE * bound + 1e-6,
+                                    type + (vectors ? " (vectors)" : "") + " batch " + batch + " vector " + j + " row "
+                                            + i + " accumulate " + acc + " on " + device);
                         }
-                        double want = (acc != 0 ? initial[j * rows + i] : 0) + expected[i];
-                        assertEquals(
-                                want,
-                                out.get(j * rows + i),
-                                KernelsTest.TOLERANCE * bound + 1e-6,
-                                type + " batch " + batch + " vector " + j + " row " + i + " accumulate " + acc + " on "
-                                        + device);
                     }
                 }
             }
-        }
     }
 
     /**
@@ -101,6 +103,12 @@ class MatMatTest {
     @ParameterizedTest(name = "{1} on {0}")
     @MethodSource("typesOnDevices")
     void liveProductsLeavePaddingUntouched(String device, GGMLType type) {
+        for (boolean vectors : new boolean[] {false, true}) {
+            liveProductsLeavePaddingUntouched(device, type, vectors);
+        }
+    }
+
+    private static void liveProductsLeavePaddingUntouched(String device, GGMLType type, boolean vectors) {
         int rows = 21;
         int cols = 256;
         int batch = 8;
@@ -119,7 +127,7 @@ class MatMatTest {
                     g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out, chunk);
                     g.task(
                             "live",
-                            MatMatRows::matmatLive,
+                            vectors ? MatMatRows::matmatLiveVectors : MatMatRows::matmatLive,
                             wa,
                             xa,
                             out,
@@ -140,7 +148,7 @@ class MatMatTest {
                     g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, liveX, reference);
                     g.task(
                             "all",
-                            MatMatRows::matmat,
+                            vectors ? MatMatRows::matmatVectors : MatMatRows::matmat,
                             wa,
                             liveX,
                             reference,

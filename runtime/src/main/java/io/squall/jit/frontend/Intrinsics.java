@@ -209,6 +209,10 @@ final class Intrinsics {
         String shown = owner.replace('/', '.') + "." + name;
         if (inv.opcode() != Opcode.INVOKESTATIC) { // calls on vector/matrix objects and their constructors
             FrameValue receiver = receiverOf(p, type);
+            if (receiver instanceof Val v && VectorOps.isVector(v)) {
+                VectorOps.invokeOnVector(p, v, name, type, shown);
+                return;
+            }
             if (receiver instanceof Obj o) {
                 if (name.equals("<init>") && owner.equals("java/lang/Object")) {
                     p.state().pop();
@@ -352,6 +356,9 @@ final class Intrinsics {
     private static void invokeStatic(MethodParser p, String owner, String name, MethodTypeDesc type, String shown) {
         IrBuilder b = p.builder();
         FrameState s = p.state();
+        if (VectorOps.invokeStatic(p, owner, name, type, shown)) {
+            return;
+        }
         switch (owner) {
             case "io/squall/api/math/TornadoMath", "java/lang/Math", "java/lang/StrictMath" -> {
                 if (name.equals("floatPI")) {

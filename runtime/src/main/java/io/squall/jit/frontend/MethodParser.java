@@ -24,7 +24,9 @@ import io.squall.jit.ir.ScalarType;
 import io.squall.jit.ir.SourceLocation;
 import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Terminator;
+import io.squall.jit.ir.Type;
 import io.squall.jit.ir.Value;
+import io.squall.jit.ir.VectorType;
 
 import java.lang.classfile.Attributes;
 import java.lang.classfile.ClassModel;
@@ -331,7 +333,7 @@ final class MethodParser {
 
     private FrameValue entryValue(
             VerificationTypeInfo vt, FrameValue first, boolean stack, int index, List<EntrySlot> slots, Block target) {
-        ScalarType type = switch (vt) {
+        Type type = switch (vt) {
             case SimpleVerificationTypeInfo simple ->
                 switch (simple) {
                     case INTEGER -> ScalarType.I32;
@@ -343,6 +345,9 @@ final class MethodParser {
                 };
             case ObjectVerificationTypeInfo o
             when o.className().asInternalName().equals(Intrinsics.HALF_FLOAT) -> ScalarType.F16;
+            case ObjectVerificationTypeInfo o
+            when first instanceof Val v && v.value().type() instanceof VectorType vector ->
+                vector; // a Float4/8/16 value (VectorOps), merged as a value: a phi
             default -> null;
         };
         if (vt == SimpleVerificationTypeInfo.TOP) {
@@ -364,7 +369,7 @@ final class MethodParser {
         return new Val(phi.result());
     }
 
-    private boolean sameValueOnEveryEdge(Block target, boolean stack, int index, ScalarType type) {
+    private boolean sameValueOnEveryEdge(Block target, boolean stack, int index, Type type) {
         Value value = null;
         for (Edge edge : edges.get(target)) {
             FrameValue v = stack ? edge.state().stack.get(index) : edge.state().locals[index];
@@ -1266,7 +1271,13 @@ final class MethodParser {
         b.setBlock(cont);
         ClassDesc ret = type.returnType();
         if (!ret.descriptorString().equals("V")) {
-            ScalarType rt = Intrinsics.stackType(ret);
+            Type rt = Intrinsics.stackType(ret);
+            if (rt == null
+                    && !rets.isEmpty()
+                    && rets.getFirst().value() instanceof Val v
+                    && v.value().type() instanceof VectorType vector) {
+                rt = vector; // a helper returning a Float4/8/16 value: every return must give one of this type
+            }
             if (rt == null
                     && !rets.isEmpty()
                     && rets.stream().allMatch(r -> r.value() == rets.getFirst().value())
@@ -1282,7 +1293,12 @@ final class MethodParser {
             }
             Phi phi = new Phi(ctx.function.newTemp(rt));
             for (ReturnEdge r : rets) {
-                phi.addIncoming(r.from(), valueOfReturned(r.value()));
+                Value returned = valueOfReturned(r.value());
+                if (!returned.type().equals(rt)) {
+                    throw error("a helper method returning values of different types (" + rt + " and " + returned.type()
+                            + ")");
+                }
+                phi.addIncoming(r.from(), returned);
             }
             cont.phis().add(phi);
             push(phi.result());

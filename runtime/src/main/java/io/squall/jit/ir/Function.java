@@ -62,6 +62,41 @@ public final class Function {
         return b;
     }
 
+    /**
+     * A copy to rewrite while this function stays as it is (a kernel's IR is shared by the backends that emit it): new
+     * blocks and phis; the instructions, temps and parameters, which are immutable, are shared.
+     */
+    public Function copy() {
+        Function c = new Function(name);
+        c.parameters.addAll(parameters);
+        c.locations.putAll(locations);
+        c.nextTemp = nextTemp;
+        c.nextBlock = nextBlock;
+        Map<Block, Block> copies = new IdentityHashMap<>();
+        for (Block b : blocks) {
+            Block n = new Block(b.id());
+            copies.put(b, n);
+            c.blocks.add(n);
+        }
+        for (Block b : blocks) {
+            Block n = copies.get(b);
+            for (Phi p : b.phis()) {
+                Phi q = new Phi(p.result());
+                p.incoming().forEach(in -> q.addIncoming(copies.get(in.from()), in.value()));
+                n.phis().add(q);
+            }
+            n.instructions().addAll(b.instructions());
+            n.setTerminator(
+                    switch (b.terminator()) {
+                        case Terminator.Jump j -> new Terminator.Jump(copies.get(j.target()));
+                        case Terminator.Branch br ->
+                            new Terminator.Branch(br.condition(), copies.get(br.ifTrue()), copies.get(br.ifFalse()));
+                        case Terminator.Return r -> r;
+                    });
+        }
+        return c;
+    }
+
     /** Records where {@code instruction} came from in the Java source. */
     public void locate(Instruction instruction, SourceLocation location) {
         locations.put(instruction, location);

@@ -327,6 +327,76 @@ public sealed interface Instruction {
         }
     }
 
+    /** A vector with every lane {@code scalar} (of the vector's element type). */
+    record VectorBroadcast(Temp result, Value scalar) implements Instruction {
+        public List<Value> operands() {
+            return List.of(scalar);
+        }
+
+        public Instruction mapOperands(UnaryOperator<Value> f) {
+            return new VectorBroadcast(result, f.apply(scalar));
+        }
+
+        public VectorType type() {
+            return (VectorType) result.type();
+        }
+    }
+
+    /** How {@link VectorLoad} reads its lanes. */
+    enum VectorLoadKind {
+        /** Lane k = base[index + k]; the pointer's elements are the vector's. */
+        ELEMENTS,
+        /** Lane k = the signed byte base[index + k] of an i8 pointer, converted to the element type (Q8_0 quants). */
+        SIGNED_BYTES,
+        /** Lane k = the low four bits of the byte base[index + k] (0..15), converted (Q4_0's first 16 quants). */
+        LOW_NIBBLES,
+        /** Lane k = the high four bits of the byte base[index + k] (0..15), converted (Q4_0's last 16 quants). */
+        HIGH_NIBBLES
+    }
+
+    /**
+     * One load of {@code lanes} consecutive elements from {@code base[index]} on (index in the pointer's elements: bytes
+     * for the byte kinds), converted as {@code kind} says. Only element alignment is needed (OpenCL's vloadN).
+     */
+    record VectorLoad(Temp result, VectorLoadKind kind, Value base, Value index) implements Instruction {
+        public List<Value> operands() {
+            return List.of(base, index);
+        }
+
+        public Instruction mapOperands(UnaryOperator<Value> f) {
+            return new VectorLoad(result, kind, f.apply(base), f.apply(index));
+        }
+
+        public VectorType type() {
+            return (VectorType) result.type();
+        }
+    }
+
+    /**
+     * The sum of a vector's lanes in a fixed order, the same on every backend: halves added lane-wise until one lane is
+     * left ((v.lo + v.hi), then its halves, ...), which is how the OpenCL C form and the Java host classes add them.
+     */
+    record VectorSum(Temp result, Value vector) implements Instruction {
+        public List<Value> operands() {
+            return List.of(vector);
+        }
+
+        public Instruction mapOperands(UnaryOperator<Value> f) {
+            return new VectorSum(result, f.apply(vector));
+        }
+    }
+
+    /** Lane {@code lane} (a constant) of a vector. */
+    record VectorExtract(Temp result, Value vector, int lane) implements Instruction {
+        public List<Value> operands() {
+            return List.of(vector);
+        }
+
+        public Instruction mapOperands(UnaryOperator<Value> f) {
+            return new VectorExtract(result, f.apply(vector), lane);
+        }
+    }
+
     /** The operand types and shape of a tensor-core multiply-accumulate (PTX {@code mma.sync.aligned}). */
     enum MmaKind {
         /** m16n8k16, fp16 A and B, fp32 C and D. */

@@ -22,6 +22,11 @@ import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.Unary;
 import io.squall.jit.ir.Instruction.UnaryOp;
+import io.squall.jit.ir.Instruction.VectorBroadcast;
+import io.squall.jit.ir.Instruction.VectorExtract;
+import io.squall.jit.ir.Instruction.VectorLoad;
+import io.squall.jit.ir.Instruction.VectorLoadKind;
+import io.squall.jit.ir.Instruction.VectorSum;
 import io.squall.jit.ir.Instruction.WorkItem;
 import io.squall.jit.ir.Instruction.WorkItemQuery;
 
@@ -136,6 +141,26 @@ public final class IrBuilder {
     /** Tensor-core D = A x B + C over the warp; see {@link MatrixMultiplyAccumulate}. */
     public void mma(MmaKind kind, Value d, Value a, Value b, Value c) {
         append(new MatrixMultiplyAccumulate(kind, d, a, b, c));
+    }
+
+    /** A vector of {@code type} with every lane {@code scalar}. */
+    public Value vectorBroadcast(VectorType type, Value scalar) {
+        return append(new VectorBroadcast(function.newTemp(type), scalar));
+    }
+
+    /** {@code type.lanes()} consecutive elements from {@code base[index]}, converted as {@code kind} says. */
+    public Value vectorLoad(VectorType type, VectorLoadKind kind, Value base, Value index) {
+        return append(new VectorLoad(function.newTemp(type), kind, base, index));
+    }
+
+    /** The sum of a vector's lanes (in {@link VectorSum}'s order). */
+    public Value vectorSum(Value vector) {
+        return append(new VectorSum(function.newTemp(((VectorType) vector.type()).element()), vector));
+    }
+
+    /** One lane of a vector. */
+    public Value vectorExtract(Value vector, int lane) {
+        return append(new VectorExtract(function.newTemp(((VectorType) vector.type()).element()), vector, lane));
     }
 
     public void store(Value base, Value index, Value value) {

@@ -14,6 +14,10 @@ import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
 import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.Unary;
+import io.squall.jit.ir.Instruction.VectorBroadcast;
+import io.squall.jit.ir.Instruction.VectorExtract;
+import io.squall.jit.ir.Instruction.VectorLoad;
+import io.squall.jit.ir.Instruction.VectorSum;
 import io.squall.jit.ir.Instruction.WorkItem;
 
 import java.util.stream.Collectors;
@@ -68,6 +72,11 @@ public final class IrPrinter {
             case SubGroupOp s ->
                 "subgroup " + s.operation().name().toLowerCase() + " "
                         + s.arguments().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            case VectorBroadcast v -> "broadcast " + v.type() + " " + v.scalar();
+            case VectorLoad v ->
+                "load." + v.kind().name().toLowerCase() + " " + v.type() + " " + v.base() + "[" + v.index() + "]";
+            case VectorSum v -> "vsum " + v.vector();
+            case VectorExtract v -> "extract " + v.vector() + "[" + v.lane() + "]";
             case MatrixMultiplyAccumulate m ->
                 "mma " + m.kind().name().toLowerCase() + " " + m.d() + " = " + m.a() + " x " + m.b() + " + " + m.c();
         };

@@ -5,7 +5,13 @@ import io.squall.jit.ir.Instruction.BinaryOperator;
 import io.squall.jit.ir.Instruction.Compare;
 import io.squall.jit.ir.Instruction.Load;
 import io.squall.jit.ir.Instruction.LoadBytes;
+import io.squall.jit.ir.Instruction.MathOp;
 import io.squall.jit.ir.Instruction.Store;
+import io.squall.jit.ir.Instruction.VectorBroadcast;
+import io.squall.jit.ir.Instruction.VectorExtract;
+import io.squall.jit.ir.Instruction.VectorLoad;
+import io.squall.jit.ir.Instruction.VectorLoadKind;
+import io.squall.jit.ir.Instruction.VectorSum;
 
 import java.util.HashSet;
 import java.util.List;
@@ -103,6 +109,42 @@ public final class IrVerifier {
                             f,
                             "wide load needs an i8 pointer, an i32 offset and an i16/i32/i64 result: "
                                     + IrPrinter.print(i));
+                }
+            }
+            case VectorBroadcast v -> {
+                if (v.scalar().type() != v.type().element()) {
+                    fail(f, "broadcast of a " + v.scalar().type() + " to " + v.type() + ": " + IrPrinter.print(i));
+                }
+            }
+            case VectorLoad v -> {
+                ScalarType expected =
+                        v.kind() == VectorLoadKind.ELEMENTS ? v.type().element() : ScalarType.I8;
+                if (!(v.base().type() instanceof PointerType p)
+                        || p.element() != expected
+                        || v.index().type() != ScalarType.I32) {
+                    fail(f, "vector load needs a " + expected + " pointer and an i32 index: " + IrPrinter.print(i));
+                }
+            }
+            case VectorSum v -> {
+                if (!(v.vector().type() instanceof VectorType t)
+                        || t.element() != v.result().type()) {
+                    fail(f, "vector sum of a non-vector: " + IrPrinter.print(i));
+                }
+            }
+            case VectorExtract v -> {
+                if (!(v.vector().type() instanceof VectorType t)
+                        || t.element() != v.result().type()
+                        || v.lane() < 0
+                        || v.lane() >= t.lanes()) {
+                    fail(f, "lane out of range or not a vector: " + IrPrinter.print(i));
+                }
+            }
+            case MathOp m
+            when m.result().type() instanceof VectorType -> {
+                if (m.function() != MathFunction.FMA
+                        || !m.arguments().stream()
+                                .allMatch(a -> a.type().equals(m.result().type()))) {
+                    fail(f, "only fma of three vectors of one type is a vector math op: " + IrPrinter.print(i));
                 }
             }
             case Store s -> {

@@ -26,6 +26,10 @@
  *   <li>WorkItem queries are i32; Barrier is a work-group barrier (GLOBAL also fences global memory);
  *       AtomicRMW returns the previous value; float ADD/MIN/MAX may be a compare-and-swap loop.</li>
  *   <li>MathOp MIN/MAX on floats propagate NaN (Java), SIGNUM keeps NaN; the rest map to precise built-ins.</li>
+ *   <li>Vectors ({@link io.squall.jit.ir.VectorType}, f32 lanes) are values only: Binary ADD/SUB/MUL/DIV and MathOp FMA
+ *       apply lane-wise to operands of one vector type; VectorBroadcast, VectorLoad, VectorSum and VectorExtract make
+ *       and take them apart. Backends without vector types get them expanded into lanes by
+ *       {@link io.squall.jit.passes.VectorScalarization} (same results: VectorSum's order is fixed).</li>
  * </ul>
  * {@link io.squall.jit.ir.IrVerifier} checks the structural invariants after the passes. Uses nothing else of Squall.
  */

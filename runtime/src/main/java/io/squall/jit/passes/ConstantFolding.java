@@ -99,7 +99,7 @@ public final class ConstantFolding {
         if (b.left() instanceof Constant l && b.right() instanceof Constant r) {
             return Folding.binary(b.op(), l, r);
         }
-        if (((ScalarType) b.result().type()).isFloat()) {
+        if (!(b.result().type() instanceof ScalarType t) || t.isFloat()) {
             return null; // x + 0.0 is not x for x = -0.0; keep IEEE semantics exact
         }
         boolean rightZero = b.right() instanceof Constant r && r.bits() == 0;

@@ -20,6 +20,7 @@ import io.squall.jit.ir.Instruction.LocalArray;
 import io.squall.jit.ir.Instruction.Predicate;
 import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
+import io.squall.jit.ir.Instruction.VectorLoad;
 import io.squall.jit.ir.IrBuilder;
 import io.squall.jit.ir.Parameter;
 import io.squall.jit.ir.Phi;
@@ -154,7 +155,8 @@ public final class SafetyChecks {
                 }
                 if (ins instanceof Binary d
                         && (d.op() == BinaryOperator.DIV || d.op() == BinaryOperator.REM)
-                        && ((ScalarType) d.result().type()).isInteger()) {
+                        && d.result().type() instanceof ScalarType t
+                        && t.isInteger()) {
                     if (mode == AccessChecks.REPORT && mayBeZero(d.right())) {
                         Block rest = split(block, i);
                         b.setBlock(block);
@@ -200,6 +202,7 @@ public final class SafetyChecks {
             case Store s -> new Access(s.base(), s.index());
             case AtomicRMW r -> new Access(r.base(), r.index());
             case LoadBytes l -> new Access(l.base(), l.byteOffset());
+            case VectorLoad v -> new Access(v.base(), v.index());
             default -> null;
         };
         return a != null && a.base() instanceof Temp t && lengths.containsKey(t) ? a : null;
@@ -227,7 +230,11 @@ public final class SafetyChecks {
         }
         Block rest = split(block, i);
         b.setBlock(block);
-        Value ok = ins instanceof LoadBytes wide ? wideInRange(wide, length) : inRange(a.index(), length);
+        Value ok = switch (ins) {
+            case LoadBytes wide -> wideInRange(wide, length);
+            case VectorLoad v -> lanesInRange(v.index(), v.type().lanes(), length);
+            default -> inRange(a.index(), length);
+        };
         Block report = mode == AccessChecks.REPORT
                 ? report(site(CheckSite.Kind.INDEX, ins, arrayNames.get((Temp) a.base())), a.index(), length, rest)
                 : rest;
@@ -244,6 +251,10 @@ public final class SafetyChecks {
             rest.instructions().addAll(0, safe);
         } else {
             Block access = f.newBlockAfter(block);
+            Value zeroVector = // what a skipped vector load gives, made before the branch so that it reaches rest
+                    ins instanceof VectorLoad v
+                            ? b.vectorBroadcast(v.type(), Constant.zero(v.type().element()))
+                            : null;
             b.branch(ok, access, report);
             access.setTerminator(new Terminator.Jump(rest));
             if (ins instanceof AtomicRMW r
@@ -262,6 +273,14 @@ public final class SafetyChecks {
                 Phi merged = new Phi(l.result());
                 for (Block pred : f.predecessors().get(rest)) {
                     merged.addIncoming(pred, pred == access ? loaded : Constant.zero(l.type()));
+                }
+                rest.phis().add(merged);
+            } else if (ins instanceof VectorLoad v) { // as a wide load: the lanes read only in range, 0 when skipped
+                Temp loaded = f.newTemp(v.type());
+                access.instructions().add(new VectorLoad(loaded, v.kind(), v.base(), v.index()));
+                Phi merged = new Phi(v.result());
+                for (Block pred : f.predecessors().get(rest)) {
+                    merged.addIncoming(pred, pred == access ? loaded : zeroVector);
                 }
                 rest.phis().add(merged);
             } else {
@@ -289,6 +308,13 @@ public final class SafetyChecks {
         Value misaligned = b.binary(BinaryOperator.AND, l.byteOffset(), Constant.ofInt((int) size - 1));
         Value aligned = b.compare(Predicate.EQ, false, misaligned, Constant.ofInt(0));
         return b.select(fits, aligned, fits);
+    }
+
+    /** i1: every lane of a vector load lies in the array (0 <= index, index + lanes <= length), in 64 bits. */
+    private Value lanesInRange(Value index, int lanes, Value length) {
+        Value index64 = b.convert(ConversionKind.ZERO_EXTEND, index, ScalarType.I64);
+        Value last = b.binary(BinaryOperator.ADD, index64, Constant.ofLong(lanes - 1));
+        return b.compare(Predicate.LT, false, last, b.convert(ConversionKind.ZERO_EXTEND, length, ScalarType.I64));
     }
 
     /** i1: 0 <= index < length, as one unsigned comparison in 64 bits. */

@@ -2,6 +2,7 @@ package io.squall.kernels.format;
 
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.vectors.Float16;
 
 /**
  * The weight formats as the kernels see them: an int code per format, and one switch per thing a kernel asks of a
@@ -223,5 +224,46 @@ public final class Formats {
             sum += blockDot(format, w, base + b * bytes, x, xOffset + b * elements);
         }
         return sum;
+    }
+
+    /**
+     * {@code q[0..15] * xa + q[16..31] * xb} for the quants of the Q8_0 or Q4_0 block at byte {@code block} (Q4_0's
+     * less 8), without the block's scale ({@link #blockScale}): the Float16 lanes of a vector row product.
+     */
+    public static Float16 quantProducts(int format, ByteArray w, int block, Float16 xa, Float16 xb) {
+        Float16 low = format == Q8_0
+                ? Float16.loadFromBytes(w, block + 2)
+                : Float16.sub(Float16.loadLowNibbles(w, block + 2), 8f);
+        Float16 high = format == Q8_0
+                ? Float16.loadFromBytes(w, block + 18)
+                : Float16.sub(Float16.loadHighNibbles(w, block + 2), 8f);
+        return Float16.add(Float16.mult(low, xa), Float16.mult(high, xb));
+    }
+
+    /** The f16 scale d at the start of a Q8_0 or Q4_0 block (one 2-byte load: their blocks are 2-aligned). */
+    public static float blockScale(ByteArray w, int block) {
+        return Float.float16ToFloat(w.getShort(block));
+    }
+
+    /** Weights {@code 16 * half ..} of a Q8_0 or Q4_0 block as a Float16 ({@link Q8_0Block#halfVector}). */
+    public static Float16 halfVector(int format, ByteArray w, int block, int half) {
+        return format == Q8_0 ? Q8_0Block.halfVector(w, block, half) : Q4_0Block.halfVector(w, block, half);
+    }
+
+    /**
+     * {@link #rowDot} with OpenCL C vector types where a format has a vector form (Q8_0, Q4_0: {@link
+     * Q8_0Block#rowDotVectors}); the other formats as {@link #rowDot}.
+     */
+    public static float rowDotVectors(int format, ByteArray w, int row, int cols, FloatArray x, int xOffset) {
+        int blocks = cols / blockElements(format);
+        int base = row * blocks * blockBytes(format);
+        switch (format) {
+            case Q8_0:
+                return Q8_0Block.rowDotVectors(w, base, blocks, x, xOffset);
+            case Q4_0:
+                return Q4_0Block.rowDotVectors(w, base, blocks, x, xOffset);
+            default:
+                return rowDot(format, w, row, cols, x, xOffset);
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.squall.kernels.format;
 
 import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
+import io.squall.api.types.vectors.Float16;
 
 /** Q4_0 block (18 bytes / 32 elements): f16 d, 16 bytes; element j is the low nibble of byte j, j+16 the high one; x = d * (q - 8). */
 public final class Q4_0Block {
@@ -24,6 +25,35 @@ public final class Q4_0Block {
             sum += ((packed & 15) - 8) * x.get(xOffset + k) + ((packed >> 4) - 8) * x.get(xOffset + 16 + k);
         }
         return Plain.halfAt(w, block) * sum;
+    }
+
+    /**
+     * {@link #rowDot} with Float16 vector values ({@link Q8_0Block#rowDotVectors} says why): the low and high nibbles of
+     * a block's 16 bytes as two float16 vectors, one accumulator, one block per step (PoCL, 8192x2048, one thread:
+     * 1.51 ms against 1.72 for the two-block scalar form).
+     */
+    public static float rowDotVectors(ByteArray w, int base, int blocks, FloatArray x, int xOffset) {
+        Float16 acc = Float16.broadcast(0f);
+        for (int b = 0; b < blocks; b++) {
+            int block = base + b * BYTES;
+            int xs = xOffset + b * ELEMENTS;
+            Float16 low = Float16.sub(Float16.loadLowNibbles(w, block + 2), 8f);
+            Float16 high = Float16.sub(Float16.loadHighNibbles(w, block + 2), 8f);
+            Float16 products = Float16.add(
+                    Float16.mult(low, Float16.loadFromArray(x, xs)),
+                    Float16.mult(high, Float16.loadFromArray(x, xs + 16)));
+            acc = Float16.add(acc, Float16.mult(products, Float.float16ToFloat(w.getShort(block)))); // blocks 2-aligned
+        }
+        return Float16.sum(acc);
+    }
+
+    /**
+     * Weights {@code 16 * half ..} of the block at byte {@code block} as a Float16, d * (q - 8) (exact in float): the low
+     * nibbles of its 16 bytes for half 0, the high ones for half 1.
+     */
+    public static Float16 halfVector(ByteArray w, int block, int half) {
+        Float16 q = half == 0 ? Float16.loadLowNibbles(w, block + 2) : Float16.loadHighNibbles(w, block + 2);
+        return Float16.mult(Float16.sub(q, 8f), Float.float16ToFloat(w.getShort(block)));
     }
 
     /**

@@ -35,17 +35,19 @@ public final class LlamaGraphs {
     /**
      * How the matrix-vector products are laid out: {@code LANES} ({@link MatVec}: a sub-group-sized set of work-items
      * per row, coalesced; for GPUs) or {@code ROWS} ({@link MatVecRows}: a work-item per row with contiguous inner
-     * loops; for CPU OpenCL devices and the JVM backend).
+     * loops; for the JVM backend and SPIR-V) or {@code VECTOR_ROWS} (the same with Float16 vector values, which OpenCL C
+     * compilers for CPUs keep at their full vector width: {@link MatVecRows#matvecVectors}).
      */
     public enum MatVecShape {
         LANES,
-        ROWS;
+        ROWS,
+        VECTOR_ROWS;
 
-        /** ROWS for CPU devices and the JVM, LANES for GPUs and accelerators. */
+        /** VECTOR_ROWS for CPU devices of the OpenCL C backend, ROWS for other CPUs and the JVM, LANES for GPUs. */
         public static MatVecShape forDevice(io.squall.api.common.TornadoDevice device) {
             return switch (device.getDeviceType()) {
                 case GPU, ACCELERATOR -> LANES;
-                default -> ROWS;
+                default -> device.getBackendName().equals("opencl") ? VECTOR_ROWS : ROWS;
             };
         }
     }
@@ -347,7 +349,19 @@ public final class LlamaGraphs {
                 throw new IllegalArgumentException("batched prefill needs every layer and the classifier on one stage");
             }
             pio = PrefillIo.create(s, prefillBatch);
-            graphs.add(prefill(name + "_prefill", s, io, pio, w, keyCache, valueCache, ropeCos, ropeSin, grids, ctx));
+            graphs.add(prefill(
+                    name + "_prefill",
+                    s,
+                    io,
+                    pio,
+                    w,
+                    keyCache,
+                    valueCache,
+                    ropeCos,
+                    ropeSin,
+                    grids,
+                    ctx,
+                    shape == MatVecShape.VECTOR_ROWS));
         }
         return new StageGraphs(List.copyOf(graphs), grids, attentionGrids, s, pio);
     }
@@ -364,7 +378,8 @@ public final class LlamaGraphs {
             FloatArray ropeCos,
             FloatArray ropeSin,
             GridScheduler grids,
-            KernelContext ctx) {
+            KernelContext ctx,
+            boolean vectors) {
         int batch = pio.batch();
         int dim = s.dim();
         int kvDim = s.kvDim();
@@ -392,9 +407,9 @@ public final class LlamaGraphs {
                     lw.up().data(),
                     lw.down().data()));
             batchNorm(g, grids, ctx, p + "attnNorm", pio.xs(), lw.attentionNorm(), xb, batch, dim, s.rmsEpsilon());
-            matmat(g, p + "q", lw.wq(), xb, q, pio.chunk(), batch, false);
-            matmat(g, p + "k", lw.wk(), xb, k, pio.chunk(), batch, false);
-            matmat(g, p + "v", lw.wv(), xb, v, pio.chunk(), batch, false);
+            matmat(g, p + "q", lw.wq(), xb, q, pio.chunk(), batch, false, vectors);
+            matmat(g, p + "k", lw.wk(), xb, k, pio.chunk(), batch, false, vectors);
+            matmat(g, p + "v", lw.wv(), xb, v, pio.chunk(), batch, false, vectors);
             g.task(
                     p + "rope",
                     Prefill::ropeAndCache,
@@ -425,12 +440,12 @@ public final class LlamaGraphs {
                     s.kvHeads(),
                     s.headSize(),
                     s.contextSize());
-            matmat(g, p + "wo", lw.wo(), xb, pio.xs(), pio.chunk(), batch, true);
+            matmat(g, p + "wo", lw.wo(), xb, pio.xs(), pio.chunk(), batch, true, vectors);
             batchNorm(g, grids, ctx, p + "ffnNorm", pio.xs(), lw.ffnNorm(), xb, batch, dim, s.rmsEpsilon());
-            matmat(g, p + "gate", lw.gate(), xb, hb, pio.chunk(), batch, false);
-            matmat(g, p + "up", lw.up(), xb, hb2, pio.chunk(), batch, false);
+            matmat(g, p + "gate", lw.gate(), xb, hb, pio.chunk(), batch, false, vectors);
+            matmat(g, p + "up", lw.up(), xb, hb2, pio.chunk(), batch, false, vectors);
             g.task(p + "silu", Activations::swiglu, hb, hb2, batch * s.ffnDim());
-            matmat(g, p + "down", lw.down(), hb, pio.xs(), pio.chunk(), batch, true);
+            matmat(g, p + "down", lw.down(), hb, pio.xs(), pio.chunk(), batch, true, vectors);
         }
         g.task("last", Prefill::last, pio.xs(), pio.chunk(), io.x(), dim);
         g.transferToDevice(DataTransferMode.FIRST_EXECUTION, constant.toArray());
@@ -456,7 +471,10 @@ public final class LlamaGraphs {
         grids.addWorkerGrid(g.getTaskGraphName() + "." + id, grid);
     }
 
-    /** A product over the chunk's live vectors only ({@code chunk[0]} of {@code batch}: the last chunk is short). */
+    /**
+     * A product over the chunk's live vectors only ({@code chunk[0]} of {@code batch}: the last chunk is short); with
+     * {@code vectors}, the Float16 form for OpenCL C on CPUs ({@link MatVecShape#VECTOR_ROWS}).
+     */
     private static void matmat(
             TaskGraph g,
             String id,
@@ -465,10 +483,11 @@ public final class LlamaGraphs {
             FloatArray out,
             IntArray chunk,
             int batch,
-            boolean accumulate) {
+            boolean accumulate,
+            boolean vectors) {
         g.task(
                 id,
-                MatMatRows::matmatLive,
+                vectors ? MatMatRows::matmatLiveVectors : MatMatRows::matmatLive,
                 w.data(),
                 x,
                 out,
@@ -499,7 +518,9 @@ public final class LlamaGraphs {
 
         void matvec(String id, DeviceWeight w, FloatArray x, FloatArray out, boolean accumulate) {
             int acc = accumulate ? 1 : 0;
-            if (shape == MatVecShape.ROWS) {
+            if (shape == MatVecShape.VECTOR_ROWS) {
+                g.task(id, MatVecRows::matvecVectors, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
+            } else if (shape == MatVecShape.ROWS) {
                 g.task(id, MatVecRows::matvec, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
             } else {
                 g.task(id, MatVec::matvec, ctx, w.data(), x, out, w.rows(), w.cols(), 0, acc, w.code());
@@ -518,10 +539,10 @@ public final class LlamaGraphs {
                 FloatArray v) {
             int dim = wq.rows();
             int kvDim = wk.rows();
-            if (shape == MatVecShape.ROWS) {
+            if (shape != MatVecShape.LANES) {
                 g.task(
                         id,
-                        MatVecRows::qkv,
+                        shape == MatVecShape.VECTOR_ROWS ? MatVecRows::qkvVectors : MatVecRows::qkv,
                         wq.data(),
                         wk.data(),
                         wv.data(),
@@ -554,8 +575,17 @@ public final class LlamaGraphs {
         }
 
         void swiglu(String id, DeviceWeight gate, DeviceWeight up, FloatArray x, FloatArray out) {
-            if (shape == MatVecShape.ROWS) {
-                g.task(id, MatVecRows::swiglu, gate.data(), up.data(), x, out, gate.rows(), gate.cols(), gate.code());
+            if (shape != MatVecShape.LANES) {
+                g.task(
+                        id,
+                        shape == MatVecShape.VECTOR_ROWS ? MatVecRows::swigluVectors : MatVecRows::swiglu,
+                        gate.data(),
+                        up.data(),
+                        x,
+                        out,
+                        gate.rows(),
+                        gate.cols(),
+                        gate.code());
             } else {
                 g.task(id, MatVec::swiglu, ctx, gate.data(), up.data(), x, out, gate.rows(), gate.cols(), gate.code());
                 grid(id, MatVec.globalSize(gate.rows()), MatVec.GROUP);

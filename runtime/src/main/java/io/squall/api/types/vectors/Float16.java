@@ -1,6 +1,7 @@
 package io.squall.api.types.vectors;
 
 import io.squall.api.types.arrays.ArrayBacked;
+import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
 
 /** TornadoVM's Float16: 16 float lanes (element-wise operations, host side; the JVM backend runs kernels using it). */
@@ -176,20 +177,75 @@ public final class Float16 implements ArrayBacked {
         return r;
     }
 
-    public static float dot(Float16 a, Float16 b) {
-        float sum = 0f;
+    /** Lanes {@code array[index .. index + 15]} (TornadoVM's loadFromArray; in kernels one vector load). */
+    public static Float16 loadFromArray(FloatArray array, int index) {
+        Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            sum += a.get(i) * b.get(i);
+            r.set(i, array.get(index + i));
         }
-        return sum;
+        return r;
     }
 
-    public static float sum(Float16 a) {
-        float sum = 0f;
+    /** The signed bytes {@code array[byteOffset .. byteOffset + 15]} as floats (Q8_0 quants: one load in kernels). */
+    public static Float16 loadFromBytes(ByteArray array, int byteOffset) {
+        Float16 r = new Float16();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            sum += a.get(i);
+            r.set(i, array.get(byteOffset + i));
         }
-        return sum;
+        return r;
+    }
+
+    /** The low four bits (0..15) of the bytes {@code array[byteOffset ..]} as floats (Q4_0's first 16 quants). */
+    public static Float16 loadLowNibbles(ByteArray array, int byteOffset) {
+        Float16 r = new Float16();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, array.get(byteOffset + i) & 15);
+        }
+        return r;
+    }
+
+    /** The high four bits (0..15) of the bytes {@code array[byteOffset ..]} as floats (Q4_0's last 16 quants). */
+    public static Float16 loadHighNibbles(ByteArray array, int byteOffset) {
+        Float16 r = new Float16();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, (array.get(byteOffset + i) >> 4) & 15);
+        }
+        return r;
+    }
+
+    /** Every lane {@code value}. */
+    public static Float16 broadcast(float value) {
+        Float16 r = new Float16();
+        r.fill(value);
+        return r;
+    }
+
+    /** a * b + c in each lane, rounded once (Math.fma). */
+    public static Float16 fma(Float16 a, Float16 b, Float16 c) {
+        Float16 r = new Float16();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, Math.fma(a.get(i), b.get(i), c.get(i)));
+        }
+        return r;
+    }
+
+    /** The sum of the lane products, added as {@link #sum} adds. */
+    public static float dot(Float16 a, Float16 b) {
+        return sum(mult(a, b));
+    }
+
+    /**
+     * The sum of the lanes, halves added lane-wise until one is left ((a.lo + a.hi), then its halves, ...): the order
+     * of OpenCL C's {@code .lo + .hi}, which kernels on every device keep.
+     */
+    public static float sum(Float16 a) {
+        Float16 h = a.duplicate();
+        for (int width = NUM_ELEMENTS / 2; width >= 1; width /= 2) {
+            for (int k = 0; k < width; k++) {
+                h.set(k, h.get(k) + h.get(k + width));
+            }
+        }
+        return h.get(0);
     }
 
     public static float min(Float16 a) {

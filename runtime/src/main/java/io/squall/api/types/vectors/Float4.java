@@ -1,6 +1,7 @@
 package io.squall.api.types.vectors;
 
 import io.squall.api.types.arrays.ArrayBacked;
+import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
 
 /** TornadoVM's Float4: 4 float lanes (element-wise operations, getX.. accessors, host side; the JVM backend runs kernels using it). */
@@ -180,20 +181,75 @@ public final class Float4 implements ArrayBacked {
         return r;
     }
 
-    public static float dot(Float4 a, Float4 b) {
-        float sum = 0f;
+    /** Lanes {@code array[index .. index + 3]} (TornadoVM's loadFromArray; in kernels one vector load). */
+    public static Float4 loadFromArray(FloatArray array, int index) {
+        Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            sum += a.get(i) * b.get(i);
+            r.set(i, array.get(index + i));
         }
-        return sum;
+        return r;
     }
 
-    public static float sum(Float4 a) {
-        float sum = 0f;
+    /** The signed bytes {@code array[byteOffset .. byteOffset + 3]} as floats (Q8_0 quants: one load in kernels). */
+    public static Float4 loadFromBytes(ByteArray array, int byteOffset) {
+        Float4 r = new Float4();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            sum += a.get(i);
+            r.set(i, array.get(byteOffset + i));
         }
-        return sum;
+        return r;
+    }
+
+    /** The low four bits (0..15) of the bytes {@code array[byteOffset ..]} as floats (Q4_0's first 4 quants). */
+    public static Float4 loadLowNibbles(ByteArray array, int byteOffset) {
+        Float4 r = new Float4();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, array.get(byteOffset + i) & 15);
+        }
+        return r;
+    }
+
+    /** The high four bits (0..15) of the bytes {@code array[byteOffset ..]} as floats (Q4_0's last 4 quants). */
+    public static Float4 loadHighNibbles(ByteArray array, int byteOffset) {
+        Float4 r = new Float4();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, (array.get(byteOffset + i) >> 4) & 15);
+        }
+        return r;
+    }
+
+    /** Every lane {@code value}. */
+    public static Float4 broadcast(float value) {
+        Float4 r = new Float4();
+        r.fill(value);
+        return r;
+    }
+
+    /** a * b + c in each lane, rounded once (Math.fma). */
+    public static Float4 fma(Float4 a, Float4 b, Float4 c) {
+        Float4 r = new Float4();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, Math.fma(a.get(i), b.get(i), c.get(i)));
+        }
+        return r;
+    }
+
+    /** The sum of the lane products, added as {@link #sum} adds. */
+    public static float dot(Float4 a, Float4 b) {
+        return sum(mult(a, b));
+    }
+
+    /**
+     * The sum of the lanes, halves added lane-wise until one is left ((a.lo + a.hi), then its halves, ...): the order
+     * of OpenCL C's {@code .lo + .hi}, which kernels on every device keep.
+     */
+    public static float sum(Float4 a) {
+        Float4 h = a.duplicate();
+        for (int width = NUM_ELEMENTS / 2; width >= 1; width /= 2) {
+            for (int k = 0; k < width; k++) {
+                h.set(k, h.get(k) + h.get(k + width));
+            }
+        }
+        return h.get(0);
     }
 
     public static float min(Float4 a) {

@@ -1,6 +1,7 @@
 package io.squall.api.types.vectors;
 
 import io.squall.api.types.arrays.ArrayBacked;
+import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
 
 /** TornadoVM's Float8: 8 float lanes (element-wise operations, host side; the JVM backend runs kernels using it). */
@@ -152,20 +153,75 @@ public final class Float8 implements ArrayBacked {
         return r;
     }
 
-    public static float dot(Float8 a, Float8 b) {
-        float sum = 0f;
+    /** Lanes {@code array[index .. index + 7]} (TornadoVM's loadFromArray; in kernels one vector load). */
+    public static Float8 loadFromArray(FloatArray array, int index) {
+        Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            sum += a.get(i) * b.get(i);
+            r.set(i, array.get(index + i));
         }
-        return sum;
+        return r;
     }
 
-    public static float sum(Float8 a) {
-        float sum = 0f;
+    /** The signed bytes {@code array[byteOffset .. byteOffset + 7]} as floats (Q8_0 quants: one load in kernels). */
+    public static Float8 loadFromBytes(ByteArray array, int byteOffset) {
+        Float8 r = new Float8();
         for (int i = 0; i < NUM_ELEMENTS; i++) {
-            sum += a.get(i);
+            r.set(i, array.get(byteOffset + i));
         }
-        return sum;
+        return r;
+    }
+
+    /** The low four bits (0..15) of the bytes {@code array[byteOffset ..]} as floats (Q4_0's first 8 quants). */
+    public static Float8 loadLowNibbles(ByteArray array, int byteOffset) {
+        Float8 r = new Float8();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, array.get(byteOffset + i) & 15);
+        }
+        return r;
+    }
+
+    /** The high four bits (0..15) of the bytes {@code array[byteOffset ..]} as floats (Q4_0's last 8 quants). */
+    public static Float8 loadHighNibbles(ByteArray array, int byteOffset) {
+        Float8 r = new Float8();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, (array.get(byteOffset + i) >> 4) & 15);
+        }
+        return r;
+    }
+
+    /** Every lane {@code value}. */
+    public static Float8 broadcast(float value) {
+        Float8 r = new Float8();
+        r.fill(value);
+        return r;
+    }
+
+    /** a * b + c in each lane, rounded once (Math.fma). */
+    public static Float8 fma(Float8 a, Float8 b, Float8 c) {
+        Float8 r = new Float8();
+        for (int i = 0; i < NUM_ELEMENTS; i++) {
+            r.set(i, Math.fma(a.get(i), b.get(i), c.get(i)));
+        }
+        return r;
+    }
+
+    /** The sum of the lane products, added as {@link #sum} adds. */
+    public static float dot(Float8 a, Float8 b) {
+        return sum(mult(a, b));
+    }
+
+    /**
+     * The sum of the lanes, halves added lane-wise until one is left ((a.lo + a.hi), then its halves, ...): the order
+     * of OpenCL C's {@code .lo + .hi}, which kernels on every device keep.
+     */
+    public static float sum(Float8 a) {
+        Float8 h = a.duplicate();
+        for (int width = NUM_ELEMENTS / 2; width >= 1; width /= 2) {
+            for (int k = 0; k < width; k++) {
+                h.set(k, h.get(k) + h.get(k + width));
+            }
+        }
+        return h.get(0);
     }
 
     public static float min(Float8 a) {

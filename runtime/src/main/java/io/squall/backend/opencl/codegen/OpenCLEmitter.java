@@ -25,6 +25,10 @@ import io.squall.jit.ir.Instruction.Select;
 import io.squall.jit.ir.Instruction.Store;
 import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.Unary;
+import io.squall.jit.ir.Instruction.VectorBroadcast;
+import io.squall.jit.ir.Instruction.VectorExtract;
+import io.squall.jit.ir.Instruction.VectorLoad;
+import io.squall.jit.ir.Instruction.VectorSum;
 import io.squall.jit.ir.Instruction.WorkItem;
 import io.squall.jit.ir.Parameter;
 import io.squall.jit.ir.Phi;
@@ -34,6 +38,7 @@ import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Terminator;
 import io.squall.jit.ir.Type;
 import io.squall.jit.ir.Value;
+import io.squall.jit.ir.VectorType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -225,7 +230,9 @@ public final class OpenCLEmitter {
         for (Block b : f.blocks()) {
             java.util.Map<Temp, Binary> products = new java.util.HashMap<>();
             for (Instruction i : b.instructions()) {
-                if (!(i instanceof Binary bin) || !(bin.result().type() instanceof ScalarType t) || !t.isFloat()) {
+                if (!(i instanceof Binary bin)
+                        || !(bin.result().type() instanceof VectorType
+                                || (bin.result().type() instanceof ScalarType t && t.isFloat()))) {
                     continue;
                 }
                 if (bin.op() == Instruction.BinaryOperator.MUL && uses.getOrDefault(bin.result(), 0) == 1) {
@@ -352,7 +359,49 @@ public final class OpenCLEmitter {
             }
             case SubGroupOp s -> assign(s.result(), subGroup(s));
             case MatrixMultiplyAccumulate m -> throw warpCollective(m);
+            case VectorBroadcast b -> assign(b.result(), "(" + OpenCLTypes.of(b.type()) + ")(" + v(b.scalar()) + ")");
+            case VectorLoad l -> assign(l.result(), vectorLoad(l));
+            case VectorSum sum -> line(vectorSum(sum));
+            case VectorExtract e -> assign(e.result(), v(e.vector()) + ".s" + Integer.toHexString(e.lane()));
         }
+    }
+
+    /**
+     * One vloadN: explicit vector types are what PoCL keeps at the full vector width (its auto-vectorized loops of
+     * scalar code stay at 256 bits on AVX-512 CPUs), so the row products' loads are written this way.
+     */
+    private String vectorLoad(VectorLoad l) {
+        int n = l.type().lanes();
+        String space = OpenCLTypes.space(((PointerType) l.base().type()).space());
+        String at = v(l.base()) + " + " + v(l.index());
+        String vector = "float" + n;
+        return switch (l.kind()) {
+            case ELEMENTS -> "vload" + n + "(0, " + at + ")";
+            case SIGNED_BYTES -> "convert_" + vector + "(vload" + n + "(0, " + at + "))";
+            case LOW_NIBBLES ->
+                "convert_" + vector + "(vload" + n + "(0, (" + space + "const uchar*)(" + at + ")) & (uchar)15)";
+            case HIGH_NIBBLES ->
+                "convert_" + vector + "(vload" + n + "(0, (" + space + "const uchar*)(" + at + ")) >> (uchar)4)";
+        };
+    }
+
+    /** The halves added lane-wise down to one lane (VectorSum's order), in block-scoped temporaries. */
+    private String vectorSum(VectorSum sum) {
+        StringBuilder sb = new StringBuilder("{ ");
+        String current = v(sum.vector());
+        int n = ((VectorType) sum.vector().type()).lanes();
+        for (int width = n / 2, level = 0; width >= 1; width /= 2, level++) {
+            String next = width == 1 ? name(sum.result()) : "h" + level;
+            sb.append(width == 1 ? "" : "float" + width + " ")
+                    .append(next)
+                    .append(" = ")
+                    .append(current)
+                    .append(".lo + ")
+                    .append(current)
+                    .append(".hi; ");
+            current = next;
+        }
+        return sb.append('}').toString();
     }
 
     /** TornadoVM's simd* and mma*: warps of exactly 32 lanes, which OpenCL's sub-groups do not promise. */
@@ -369,17 +418,18 @@ public final class OpenCLEmitter {
     }
 
     private String binary(Binary b) {
-        ScalarType t = (ScalarType) b.result().type();
         String l = operand(b.left());
         String r = operand(b.right());
-        if (t.isFloat()) {
+        if (!(b.result().type() instanceof ScalarType t) || t.isFloat()) { // a vector: lane-wise float arithmetic
             return switch (b.op()) {
                 case ADD -> "(" + l + " + " + r + ")";
                 case SUB -> "(" + l + " - " + r + ")";
                 case MUL -> "(" + l + " * " + r + ")";
                 case DIV -> "(" + l + " / " + r + ")";
                 case REM -> "fmod(" + l + ", " + r + ")";
-                default -> throw new IllegalStateException("bitwise " + b.op() + " on " + t);
+                default ->
+                    throw new IllegalStateException(
+                            "bitwise " + b.op() + " on " + b.result().type());
             };
         }
         String ct = OpenCLTypes.scalar(t);
@@ -482,9 +532,12 @@ public final class OpenCLEmitter {
     }
 
     private String math(MathOp m) {
-        ScalarType t = (ScalarType) m.result().type();
         List<String> a = m.arguments().stream().map(this::v).toList();
         String args = String.join(", ", a);
+        if (m.result().type() instanceof VectorType) { // only FMA (IrVerifier), lane-wise
+            return "fma(" + args + ")";
+        }
+        ScalarType t = (ScalarType) m.result().type();
         String ct = OpenCLTypes.scalar(t);
         if (t.isInteger()) {
             return switch (m.function()) {

@@ -5,6 +5,7 @@ import io.squall.jit.ir.Constant;
 import io.squall.jit.ir.PointerType;
 import io.squall.jit.ir.ScalarType;
 import io.squall.jit.ir.Type;
+import io.squall.jit.ir.VectorType;
 
 /** OpenCL C spelling of IR types and constants. f16 values live widened in float (no cl_khr_fp16 needed). */
 final class OpenCLTypes {
@@ -15,6 +16,7 @@ final class OpenCLTypes {
             case ScalarType s -> scalar(s);
             case PointerType p ->
                 space(p.space()) + (p.element() == ScalarType.F16 ? "half" : scalar(p.element())) + "*";
+            case VectorType v -> scalar(v.element()) + v.lanes();
         };
     }
 

@@ -26,7 +26,12 @@ import io.squall.jit.ir.Instruction.Store;
 import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.Unary;
+import io.squall.jit.ir.Instruction.VectorBroadcast;
+import io.squall.jit.ir.Instruction.VectorExtract;
+import io.squall.jit.ir.Instruction.VectorLoad;
+import io.squall.jit.ir.Instruction.VectorSum;
 import io.squall.jit.ir.Instruction.WorkItem;
+import io.squall.jit.ir.IrPrinter;
 import io.squall.jit.ir.MathFunction;
 import io.squall.jit.ir.Parameter;
 import io.squall.jit.ir.Phi;
@@ -36,6 +41,8 @@ import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Terminator;
 import io.squall.jit.ir.Type;
 import io.squall.jit.ir.Value;
+import io.squall.jit.ir.VectorType;
+import io.squall.jit.passes.VectorScalarization;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,7 +78,7 @@ public final class PtxEmitter {
 
     private PtxEmitter(Kernel kernel, PtxTarget target) {
         this.kernel = kernel;
-        this.f = kernel.ir();
+        this.f = VectorScalarization.scalarized(kernel.ir()); // no vector types here: one register per lane
         this.target = target;
         this.fast = kernel.options().fastMath();
     }
@@ -104,6 +111,7 @@ public final class PtxEmitter {
                     code.op("ld.param.b16 " + tmp + ", [" + pname + "]");
                     code.op("setp.ne.b16 " + name(t) + ", " + tmp + ", 0");
                 }
+                case VectorType v -> throw new IllegalStateException("a vector parameter: " + v);
                 case ScalarType s -> {
                     params.add(".param " + paramType(s) + " " + pname);
                     code.op("ld.param" + paramType(s) + " " + name(t) + ", [" + pname + "]");
@@ -185,6 +193,7 @@ public final class PtxEmitter {
                     case F32 -> ".f32";
                     case F64 -> ".f64";
                 };
+            case VectorType v -> throw new IllegalStateException("vector type left after scalarization: " + v);
         };
     }
 
@@ -285,7 +294,16 @@ public final class PtxEmitter {
             case AtomicRMW a -> atomic(a);
             case SubGroupOp s -> subGroup(s);
             case MatrixMultiplyAccumulate m -> mma(m);
+            case VectorBroadcast v -> throw scalarizedBefore(i);
+            case VectorLoad v -> throw scalarizedBefore(i);
+            case VectorSum v -> throw scalarizedBefore(i);
+            case VectorExtract v -> throw scalarizedBefore(i);
         }
+    }
+
+    /** Vector values never reach this generator: {@link VectorScalarization} expanded them into lanes. */
+    private static IllegalStateException scalarizedBefore(Instruction i) {
+        return new IllegalStateException("vector instruction left after scalarization: " + IrPrinter.print(i));
     }
 
     private void binary(Binary b) {

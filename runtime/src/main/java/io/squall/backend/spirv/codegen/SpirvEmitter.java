@@ -27,7 +27,12 @@ import io.squall.jit.ir.Instruction.Store;
 import io.squall.jit.ir.Instruction.SubGroupOp;
 import io.squall.jit.ir.Instruction.SubGroupOperation;
 import io.squall.jit.ir.Instruction.Unary;
+import io.squall.jit.ir.Instruction.VectorBroadcast;
+import io.squall.jit.ir.Instruction.VectorExtract;
+import io.squall.jit.ir.Instruction.VectorLoad;
+import io.squall.jit.ir.Instruction.VectorSum;
 import io.squall.jit.ir.Instruction.WorkItem;
+import io.squall.jit.ir.IrPrinter;
 import io.squall.jit.ir.Parameter;
 import io.squall.jit.ir.Phi;
 import io.squall.jit.ir.PointerType;
@@ -36,6 +41,8 @@ import io.squall.jit.ir.Temp;
 import io.squall.jit.ir.Terminator;
 import io.squall.jit.ir.Type;
 import io.squall.jit.ir.Value;
+import io.squall.jit.ir.VectorType;
+import io.squall.jit.passes.VectorScalarization;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,7 +80,7 @@ public final class SpirvEmitter {
 
     private SpirvEmitter(Kernel kernel, DeviceCapabilities caps) {
         this.kernel = kernel;
-        this.f = kernel.ir();
+        this.f = VectorScalarization.scalarized(kernel.ir()); // no vector types here: one register per lane
         this.caps = caps;
         for (int cap : new int[] {
             Spv.CAP_ADDRESSES, Spv.CAP_KERNEL, Spv.CAP_INT64, Spv.CAP_INT8, Spv.CAP_INT16, Spv.CAP_FLOAT16_BUFFER
@@ -243,6 +250,7 @@ public final class SpirvEmitter {
         return switch (t) {
             case ScalarType s -> valueType(s);
             case PointerType p -> pointerType(p);
+            case VectorType v -> throw new IllegalStateException("vector type left after scalarization: " + v);
         };
     }
 
@@ -391,7 +399,16 @@ public final class SpirvEmitter {
             case AtomicRMW a -> atomic(a);
             case SubGroupOp s -> subGroup(s);
             case MatrixMultiplyAccumulate mma -> throw warpCollective(mma);
+            case VectorBroadcast v -> throw scalarizedBefore(i);
+            case VectorLoad v -> throw scalarizedBefore(i);
+            case VectorSum v -> throw scalarizedBefore(i);
+            case VectorExtract v -> throw scalarizedBefore(i);
         }
+    }
+
+    /** Vector values never reach this generator: {@link VectorScalarization} expanded them into lanes. */
+    private static IllegalStateException scalarizedBefore(Instruction i) {
+        return new IllegalStateException("vector instruction left after scalarization: " + IrPrinter.print(i));
     }
 
     /** TornadoVM's simd* and mma*: warps of exactly 32 lanes, which SPIR-V's sub-groups do not promise. */
