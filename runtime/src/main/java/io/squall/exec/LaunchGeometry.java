@@ -1,9 +1,14 @@
 package io.squall.exec;
 
 import io.squall.api.WorkerGrid;
+import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.backend.ComputeDevice;
 import io.squall.jit.Kernel;
+import io.squall.jit.ir.AddressSpace;
+import io.squall.jit.ir.Block;
+import io.squall.jit.ir.Instruction;
+import io.squall.jit.ir.PointerType;
 
 import java.util.Arrays;
 
@@ -80,6 +85,8 @@ record LaunchGeometry(long[] global, long[] local) {
                 }
                 if (required != null) {
                     local = widen(required, dims);
+                } else if (local == null && device.type() == TornadoDeviceType.CPU) {
+                    local = privateMemoryCap(kernel, global);
                 }
                 if (local != null) {
                     for (int d = 0; d < dims; d++) {
@@ -112,6 +119,36 @@ record LaunchGeometry(long[] global, long[] local) {
     String describe() {
         return "global " + Arrays.toString(global) + ", local "
                 + (local == null ? "chosen by the driver" : Arrays.toString(local));
+    }
+
+    /** Private array bytes all work-items of one CPU work-group may hold together (see {@link #privateMemoryCap}). */
+    static final long CPU_GROUP_PRIVATE_BYTES = 256 * 1024;
+
+    /**
+     * A work-group size for a kernel with private arrays on a CPU device, or null (the driver's choice) without them.
+     * PoCL runs a work-group as one loop on one thread's stack, with every work-item's private arrays side by side:
+     * left to choose, it took 4096 work-items for 8192-row prompt products whose 2 KB per work-item overflowed that
+     * stack (SIGSEGV in the kernel, the JVM gone). Capped so that a group's private arrays stay within
+     * {@link #CPU_GROUP_PRIVATE_BYTES}; the global size is rounded up to it, as for a required size.
+     */
+    static long[] privateMemoryCap(Kernel kernel, long[] global) {
+        long bytes = 0;
+        for (Block block : kernel.ir().blocks()) {
+            for (Instruction i : block.instructions()) {
+                if (i instanceof Instruction.LocalArray a
+                        && a.result().type() instanceof PointerType p
+                        && p.space() == AddressSpace.PRIVATE) {
+                    bytes += (long) a.length() * p.element().bytes();
+                }
+            }
+        }
+        if (bytes == 0) {
+            return null;
+        }
+        long[] local = new long[global.length];
+        Arrays.fill(local, 1);
+        local[0] = Math.max(1, Math.min(global[0], CPU_GROUP_PRIVATE_BYTES / bytes));
+        return local;
     }
 
     private static long defaultGlobal(ComputeDevice device, int dimension) {

@@ -1,13 +1,17 @@
 package io.squall.exec;
 
 import io.squall.api.KernelContext;
+import io.squall.api.TaskGraph;
+import io.squall.api.TornadoExecutionPlan;
 import io.squall.api.WorkerGrid1D;
 import io.squall.api.WorkerGrid2D;
 import io.squall.api.annotations.Parallel;
+import io.squall.api.enums.DataTransferMode;
 import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.backend.ComputeDevice;
+import io.squall.backend.opencl.driver.OpenCL;
 import io.squall.device.Devices;
 import io.squall.jit.ArgSpec;
 import io.squall.jit.CompileOptions;
@@ -21,9 +25,11 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The launch sizes the executor chooses, from real JIT kernels, on a device that only reports its properties. */
 class LaunchGeometryTest {
@@ -50,6 +56,21 @@ class LaunchGeometryTest {
             for (@Parallel int j = 0; j < m; j++) {
                 a.set(i * m + j, 0);
             }
+        }
+    }
+
+    /** 2 KB of private floats per work-item, as the prompt products' converted weight segments. */
+    static void privateSegment(FloatArray a, int n) {
+        for (@Parallel int i = 0; i < n; i++) {
+            float[] segment = new float[512];
+            for (int k = 0; k < 512; k++) {
+                segment[k] = i + k;
+            }
+            float sum = 0;
+            for (int k = 0; k < 512; k += 7) {
+                sum += segment[k];
+            }
+            a.set(i, sum);
         }
     }
 
@@ -123,6 +144,50 @@ class LaunchGeometryTest {
                 () -> LaunchGeometry.of("g.t", false, new WorkerGrid1D(32), GPU, k, args));
         assertTrue(
                 e.getMessage().contains("task g.t: its grid has 1 dimensions, its parallel loops 2"), e.getMessage());
+    }
+
+    @Test
+    void privateArraysCapTheWorkGroupOnCpuDevicesOnly() {
+        FloatArray a = new FloatArray(8);
+        Object[] args = {a, 4000};
+        Kernel k = kernel("privateSegment", args);
+        ComputeDevice cpu = new PropertiesOnlyDevice(TornadoDeviceType.CPU);
+        LaunchGeometry g = LaunchGeometry.of("g.t", false, null, cpu, k, args);
+        long perGroup = LaunchGeometry.CPU_GROUP_PRIVATE_BYTES / 2048;
+        assertArrayEquals(new long[] {perGroup}, g.local());
+        assertArrayEquals(new long[] {(4000 + perGroup - 1) / perGroup * perGroup}, g.global());
+
+        assertNull(LaunchGeometry.of("g.t", false, null, GPU, k, args).local(), "a GPU driver chooses");
+        Object[] plain = {a, 4000};
+        assertNull(
+                LaunchGeometry.of("g.t", false, null, cpu, kernel("scale", plain), plain)
+                        .local(),
+                "no private arrays: the driver chooses");
+    }
+
+    /**
+     * On PoCL, 8192 work-items with 2 KB of private arrays each: left to choose, PoCL took work-groups whose private
+     * arrays overflowed its thread's stack (the JVM died in the kernel); every result is checked.
+     */
+    @Test
+    void manyWorkItemsWithPrivateArraysRunOnOpenCL() throws Exception {
+        assumeTrue(OpenCL.isAvailable(), "no OpenCL: " + OpenCL.unavailableReason());
+        int n = 8192;
+        FloatArray a = new FloatArray(n);
+        TaskGraph graph = new TaskGraph("privateSegment")
+                .task("t", LaunchGeometryTest::privateSegment, a, n)
+                .transferToHost(DataTransferMode.EVERY_EXECUTION, a);
+        try (TornadoExecutionPlan plan =
+                new TornadoExecutionPlan(graph.snapshot()).withDevice(TornadoExecutionPlan.getDevice("opencl:0"))) {
+            plan.withoutAccessGuards().execute();
+        }
+        for (int i = 0; i < n; i++) {
+            float sum = 0;
+            for (int k = 0; k < 512; k += 7) {
+                sum += i + k;
+            }
+            assertEquals(sum, a.get(i), "work-item " + i);
+        }
     }
 
     @Test
