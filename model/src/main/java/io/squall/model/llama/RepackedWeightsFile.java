@@ -1,6 +1,7 @@
 package io.squall.model.llama;
 
 import io.squall.device.placement.BandwidthCache;
+import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.WeightMatrix;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -72,7 +73,7 @@ final class RepackedWeightsFile {
         long total = at;
         long modelSize = Files.size(model);
         long modelTime = Files.getLastModifiedTime(model).toMillis();
-        long layout = layoutDigest(matrices);
+        long layout = layoutDigest(matrices) ^ formatFingerprint(matrices);
         Path file = directory.resolve(digest(model.toAbsolutePath().normalize().toString()) + ".repacked");
         if (Files.isRegularFile(file) && Files.size(file) == total) {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -177,6 +178,37 @@ final class RepackedWeightsFile {
     /** The default directory: {@code repacked/} in Squall's cache directory. */
     static Path defaultDirectory() {
         return BandwidthCache.cacheDirectory().resolve("repacked");
+    }
+
+    /**
+     * A digest of the repack's output on a small fixed matrix of each type in {@code matrices}: a change to a repacked
+     * layout (InterleavedQ4_0, InterleavedQ4_K, InterleavedQ6_K) changes it, so a file written by another version of
+     * the code is written again rather than read in the wrong layout.
+     */
+    static long formatFingerprint(List<WeightMatrix> matrices) {
+        java.util.Set<GGMLType> types = java.util.EnumSet.noneOf(GGMLType.class);
+        matrices.forEach(m -> types.add(m.type()));
+        StringBuilder s = new StringBuilder();
+        try (Arena arena = Arena.ofShared()) { // the repack runs on the worker threads
+            for (GGMLType type : types) {
+                int rows = 16 + 3; // a whole group and a cut one
+                int cols = 256;
+                byte[] bytes = new byte[Math.toIntExact(type.byteSize((long) rows * cols))];
+                new java.util.SplittableRandom(type.ordinal()).nextBytes(bytes);
+                WeightMatrix sample = WeightMatrix.of(
+                                "repack-format." + type, type, MemorySegment.ofArray(bytes), rows, cols)
+                        .withQuantizedActivations();
+                MemorySegment copy = arena.allocate(sample.repackedBytes(), 64);
+                sample.repackedInto(copy);
+                s.append(type).append(HexFormat.of().formatHex(copy.toArray(ValueLayout.JAVA_BYTE)));
+            }
+        }
+        byte[] d = sha256(s.toString());
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = v << 8 | (d[i] & 0xFF);
+        }
+        return v;
     }
 
     private static long layoutDigest(List<WeightMatrix> matrices) {
