@@ -46,8 +46,11 @@ final class RepackedWeightsFile {
     private final long[] offsets;
     private final boolean holdsCopies;
     private final Path temporary; // the file being written, renamed to `file` by commit(); null when mapped complete
+    private final Arena arena; // the mapping's
 
-    private RepackedWeightsFile(Path file, MemorySegment data, long[] offsets, boolean holdsCopies, Path temporary) {
+    private RepackedWeightsFile(
+            Path file, MemorySegment data, long[] offsets, boolean holdsCopies, Path temporary, Arena arena) {
+        this.arena = arena;
         this.file = file;
         this.data = data;
         this.offsets = offsets;
@@ -84,7 +87,7 @@ final class RepackedWeightsFile {
                         && mapped.get(LONG, 24) == modelTime
                         && mapped.get(LONG, 32) == layout
                         && mapped.get(LONG, 40) == total) {
-                    return new RepackedWeightsFile(file, mapped, offsets, true, null);
+                    return new RepackedWeightsFile(file, mapped, offsets, true, null, arena);
                 }
             }
         }
@@ -103,7 +106,7 @@ final class RepackedWeightsFile {
             mapped.set(LONG, 24, modelTime);
             mapped.set(LONG, 32, layout);
             mapped.set(LONG, 40, total);
-            return new RepackedWeightsFile(file, mapped, offsets, false, temporary);
+            return new RepackedWeightsFile(file, mapped, offsets, false, temporary, arena);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temporary);
             throw e;
@@ -137,9 +140,14 @@ final class RepackedWeightsFile {
         return holdsCopies;
     }
 
-    /** The file's place for the i-th matrix's copy ({@link WeightMatrix#repackedBytes} long). */
+    /**
+     * The file's place for the i-th matrix's copy ({@link WeightMatrix#repackedBytes} long), read-only when the file
+     * held the copies. A plain native segment over the mapping (valid while the arena is), not a mapped one: the
+     * kernels' type profiles from the warm-up, whose copies are in memory, then hold for the model's copies too.
+     */
     MemorySegment slice(int i, WeightMatrix m) {
-        return data.asSlice(offsets[i], m.repackedBytes());
+        MemorySegment s = MemorySegment.ofAddress(data.address() + offsets[i]).reinterpret(m.repackedBytes(), arena, null);
+        return holdsCopies ? s.asReadOnly() : s;
     }
 
     /** Marks a new file complete (the magic number last) and gives it its name. */
@@ -188,7 +196,7 @@ final class RepackedWeightsFile {
     static long formatFingerprint(List<WeightMatrix> matrices) {
         java.util.Set<GGMLType> types = java.util.EnumSet.noneOf(GGMLType.class);
         matrices.forEach(m -> types.add(m.type()));
-        StringBuilder s = new StringBuilder();
+        MessageDigest digest = sha256();
         try (Arena arena = Arena.ofShared()) { // the repack runs on the worker threads
             for (GGMLType type : types) {
                 int rows = 16 + 3; // a whole group and a cut one
@@ -200,10 +208,11 @@ final class RepackedWeightsFile {
                         .withQuantizedActivations();
                 MemorySegment copy = arena.allocate(sample.repackedBytes(), 64);
                 sample.repackedInto(copy);
-                s.append(type).append(HexFormat.of().formatHex(copy.toArray(ValueLayout.JAVA_BYTE)));
+                digest.update(type.name().getBytes(StandardCharsets.UTF_8));
+                digest.update(copy.asByteBuffer());
             }
         }
-        byte[] d = sha256(s.toString());
+        byte[] d = digest.digest();
         long v = 0;
         for (int i = 0; i < 8; i++) {
             v = v << 8 | (d[i] & 0xFF);
@@ -230,8 +239,12 @@ final class RepackedWeightsFile {
     }
 
     private static byte[] sha256(String text) {
+        return sha256().digest(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

@@ -580,21 +580,19 @@ public final class WeightMatrix {
             this.repackedOnly = repackedOnly;
             this.repacks = repacks;
             java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-            float[] w = fill(random, new float[rows * cols], 0);
             fill(random, x, 0);
-            exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols)
+            exact = of("warm-up." + type, type, randomBlocks(random, type, rows * cols), rows, cols)
                     .withFloatActivations();
             quantized = exact.withQuantizedActivations();
             repacked = quantized.repacked(Arena.ofAuto());
             // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
             if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
                 int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
-                float[] pw = fill(random, new float[2 * InterleavedQ4_0.ROWS * pairedCols], 0);
                 pairedX = fill(random, new float[pairedCols], 0);
                 paired = of(
                                 "warm-up.paired." + type,
                                 type,
-                                Quantizer.quantize(type, pw),
+                                randomBlocks(random, type, 2 * InterleavedQ4_0.ROWS * pairedCols),
                                 2 * InterleavedQ4_0.ROWS,
                                 pairedCols)
                         .withQuantizedActivations()
@@ -604,11 +602,25 @@ public final class WeightMatrix {
             // whole groups and a cut one; their batched product runs on this thread through matmulRange (matmul
             // would hand 40 rows to the workers)
             if (INT8_MATMUL && repacked != quantized && (type == GGMLType.Q4_K || type == GGMLType.Q6_K)) {
-                float[] w2 = fill(random, java.util.Arrays.copyOf(w, 40 * cols), w.length);
-                twoGroups = of("warm-up.2." + type, type, Quantizer.quantize(type, w2), 40, cols)
+                twoGroups = of("warm-up.2." + type, type, randomBlocks(random, type, 40 * cols), 40, cols)
                         .withQuantizedActivations()
                         .repacked(Arena.ofAuto());
             }
+        }
+
+        /**
+         * Random bytes for {@code elements} elements of {@code type}, with bit 14 of every little-endian 16-bit word
+         * cleared: any F16/BF16 scale (at an even offset in every block layout) or F32 value is then finite and below 2
+         * in magnitude. Not a quantization of anything (the kernels only need to run): quantizing floats, as before,
+         * had C2 compile the quantizers at start-up, which no model load runs.
+         */
+        private static MemorySegment randomBlocks(java.util.SplittableRandom random, GGMLType type, int elements) {
+            byte[] bytes = new byte[Math.toIntExact(type.byteSize(elements))];
+            random.nextBytes(bytes);
+            for (int i = 1; i < bytes.length; i += 2) {
+                bytes[i] &= (byte) 0xBF;
+            }
+            return MemorySegment.ofArray(bytes);
         }
 
         /** a[from..) = uniform in [-1, 1); returns a. */
