@@ -104,6 +104,15 @@ public final class CpuEngine implements InferenceEngine {
      * loading a model (the tokenizer build is single-threaded); the launcher turns it on with -Dsquall.warmUp=true.
      */
     public static Thread warmUpInBackground(java.util.Collection<io.squall.model.tensor.GGMLType> types) {
+        return warmUpInBackground(types, true);
+    }
+
+    /**
+     * {@link #warmUpInBackground(java.util.Collection)}; {@code repacks} false leaves the repack loops out (the model's
+     * repacked copies will be mapped from a file: {@link RepackedWeightsFile}).
+     */
+    public static Thread warmUpInBackground(
+            java.util.Collection<io.squall.model.tensor.GGMLType> types, boolean repacks) {
         // products of the repacked types only: warming up Q8_0's float-x products on small matrices halved the cold
         // `llama` command's Q8_0 generation (7.3-8.5 vs 14.2-14.8 tok/s, 2026-12-05) and did not speed its prompt
         List<io.squall.model.tensor.GGMLType> kinds = new java.util.LinkedHashSet<>(types)
@@ -116,7 +125,7 @@ public final class CpuEngine implements InferenceEngine {
                     float sink = 0;
                     List<WeightMatrix.WarmUp> perType = new java.util.ArrayList<>();
                     for (io.squall.model.tensor.GGMLType type : kinds) {
-                        perType.add(new WeightMatrix.WarmUp(type, WARM_UP_REPACKED_ONLY));
+                        perType.add(new WeightMatrix.WarmUp(type, WARM_UP_REPACKED_ONLY, repacks));
                     }
                     float[] a = new float[512];
                     float[] b = new float[512];

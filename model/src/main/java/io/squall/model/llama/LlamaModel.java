@@ -9,6 +9,7 @@ import io.squall.model.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -107,11 +108,16 @@ public final class LlamaModel implements AutoCloseable {
         LlamaConfig c = LlamaConfig.fromModelFile(gguf); // checked against the tensors before anything is sized
         log.accept("model: " + c.describe());
         if (Boolean.getBoolean("squall.warmUp")) { // the launcher's: compile the kernels while the tokenizer builds
-            CpuEngine.warmUpInBackground(gguf.tensors().stream()
-                    .filter(t -> t.rank() == 2)
-                    .map(TensorInfo::type)
-                    .filter(WeightMatrix::supports)
-                    .toList());
+            boolean mapsCopies = RepackedWeightsFile.ENABLED
+                    && gguf.path() != null
+                    && RepackedWeightsFile.seemsToHold(RepackedWeightsFile.defaultDirectory(), gguf.path());
+            CpuEngine.warmUpInBackground(
+                    gguf.tensors().stream()
+                            .filter(t -> t.rank() == 2)
+                            .map(TensorInfo::type)
+                            .filter(WeightMatrix::supports)
+                            .toList(),
+                    !mapsCopies);
         }
         Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
         if (tokenizer.vocabularySize() != c.vocabSize()) {
@@ -173,34 +179,91 @@ public final class LlamaModel implements AutoCloseable {
      * The CPU engine calls it unless -Dsquall.matvec.repack=false; other users of the model are not affected (the
      * original bytes stay readable, mapped again from the file when read).
      */
-    public synchronized void repackForCpu() {
+    public void repackForCpu() {
+        repackForCpu(RepackedWeightsFile.ENABLED ? RepackedWeightsFile.defaultDirectory() : null);
+    }
+
+    /**
+     * {@link #repackForCpu()} keeping the copies in a file of {@code cacheDirectory} ({@link RepackedWeightsFile}:
+     * mapped from it when an earlier run wrote it for this model file), or in memory when it is null.
+     */
+    synchronized void repackForCpu(Path cacheDirectory) {
         if (repacked != null) {
             return;
         }
         repacked = Arena.ofShared();
         long start = System.nanoTime();
+        List<WeightMatrix> toRepack = new java.util.ArrayList<>(); // in the order below: the cache file's layout
+        for (Layer layer : layers) {
+            for (WeightMatrix m : layer.matrices()) {
+                if (WeightMatrix.repacks(m.type())) {
+                    toRepack.add(m);
+                }
+            }
+        }
+        if (WeightMatrix.repacks(output.type())) {
+            toRepack.add(output);
+        }
+        RepackedWeightsFile file = cacheDirectory == null ? null : cacheFile(cacheDirectory, toRepack);
         int[] count = {0};
         java.util.Set<GGMLType> types = java.util.EnumSet.noneOf(GGMLType.class); // named in the log: those repacked
         java.util.function.UnaryOperator<WeightMatrix> repack = m -> {
-            WeightMatrix r = m.repacked(repacked);
-            if (r != m) {
-                gguf.releasePages(gguf.tensor(m.name()));
-                count[0]++;
-                types.add(m.type());
+            if (!WeightMatrix.repacks(m.type())) {
+                return m;
             }
+            WeightMatrix r;
+            if (file == null) {
+                r = m.repacked(repacked);
+            } else {
+                MemorySegment slice = file.slice(count[0], m);
+                r = file.holdsCopies() ? m.withRepackedCopy(slice) : m.repackedInto(slice);
+            }
+            gguf.releasePages(gguf.tensor(m.name()));
+            count[0]++;
+            types.add(m.type());
             return r;
         };
+        String verb = file != null && file.holdsCopies() ? "mapping repacked " : "repacking ";
         for (int l = 0; l < layers.length; l++) {
             layers[l] = layers[l].withMatrices(repack);
             if (count[0] > 0 && ((l + 1) % 4 == 0 || l == layers.length - 1)) {
-                log.accept("repacking " + typeNames(types) + " weights for the CPU engine: layer " + (l + 1) + "/"
+                log.accept(verb + typeNames(types) + " weights for the CPU engine: layer " + (l + 1) + "/"
                         + layers.length);
             }
         }
         output = repack.apply(output);
+        String where = "";
+        if (file != null) {
+            where = (file.holdsCopies() ? ", mapped from " : ", kept in ") + file.file() + " ("
+                    + (file.byteSize() >> 20) + " MiB; -Dsquall.repack.cache=false: not kept)";
+            try {
+                file.commit();
+            } catch (IOException e) {
+                file.discard();
+                where = " (not kept: " + e.getMessage() + ")";
+            }
+        }
         if (count[0] > 0) {
-            log.accept("repacked " + count[0] + " " + typeNames(types) + " matrices in "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms (-Dsquall.matvec.repack=false: off)");
+            log.accept((file != null && file.holdsCopies() ? "mapped " : "repacked ") + count[0] + " "
+                    + typeNames(types) + " matrices in " + (System.nanoTime() - start) / 1_000_000 + " ms"
+                    + (where.isEmpty() ? " (-Dsquall.matvec.repack=false: off)" : where));
+        }
+    }
+
+    /**
+     * The file in {@code directory} keeping the repacked copies ({@link RepackedWeightsFile}) when the model is a file;
+     * null otherwise or when the directory cannot hold it (said in the log; the copies are then made
+     * in memory).
+     */
+    private RepackedWeightsFile cacheFile(Path directory, List<WeightMatrix> toRepack) {
+        if (gguf.path() == null || toRepack.isEmpty()) {
+            return null;
+        }
+        try {
+            return RepackedWeightsFile.open(directory, gguf.path(), toRepack, repacked);
+        } catch (IOException | RuntimeException e) {
+            log.accept("repacked weights not kept in " + directory + ": " + e.getMessage());
+            return null;
         }
     }
 

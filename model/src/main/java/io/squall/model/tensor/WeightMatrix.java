@@ -150,20 +150,59 @@ public final class WeightMatrix {
         if (!repacks(type) || interleaved != null) {
             return this;
         }
-        long bytes = switch (type) {
+        return repackedInto(OffHeap.allocate(repackedBytes(), arena));
+    }
+
+    /**
+     * Bytes of this matrix's repacked copy ({@link #repacked}): 0 for a type that is not repacked. The copy's layout
+     * depends only on the type and the shape.
+     */
+    public long repackedBytes() {
+        if (!repacks(type)) {
+            return 0;
+        }
+        return switch (type) {
             case Q4_K -> InterleavedQ4_K.byteSize(rows, cols);
             case Q6_K -> InterleavedQ6_K.byteSize(rows, cols);
             default -> InterleavedQ4_0.byteSize(rows, cols);
         };
-        MemorySegment copy = OffHeap.allocate(bytes, arena);
+    }
+
+    /**
+     * {@link #repacked}, into {@code copy} ({@link #repackedBytes} long, e.g. a slice of a file mapping that keeps the
+     * copy for later runs), over all threads.
+     */
+    public WeightMatrix repackedInto(MemorySegment copy) {
+        MemorySegment target = checkedCopy(copy);
         long groupBytes = groupBytes();
         Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> {
             if (PREFAULT) { // each worker faults in its own part of the copy in one call, before it writes it
                 OffHeap.populate(copy, start * groupBytes, end * groupBytes);
             }
-            repackGroups(copy, start, end);
+            repackGroups(target, start, end);
         });
-        return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, copy);
+        return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, target);
+    }
+
+    /**
+     * This matrix reading {@code copy}, which already holds its repack ({@link #repackedInto} wrote it, e.g. into a
+     * file mapped again by a later run); nothing is computed.
+     */
+    public WeightMatrix withRepackedCopy(MemorySegment copy) {
+        return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, checkedCopy(copy));
+    }
+
+    private MemorySegment checkedCopy(MemorySegment copy) {
+        Objects.requireNonNull(copy, "copy");
+        if (!repacks(type) || interleaved != null) {
+            throw new IllegalStateException("tensor '" + name + "': " + type
+                    + (interleaved != null ? " is repacked already" : " has no repacked layout"));
+        }
+        if (copy.byteSize() != repackedBytes()) {
+            throw new IllegalArgumentException("tensor '" + name + "': its repacked copy takes " + repackedBytes()
+                    + " bytes, the segment given has " + copy.byteSize());
+        }
+        return copy;
     }
 
     /** The interleaved copy ({@link #repacked}), or null: for tests comparing it with a plain repack. */
@@ -521,6 +560,7 @@ public final class WeightMatrix {
         private final WeightMatrix quantized;
         private final WeightMatrix repacked;
         private final boolean repackedOnly;
+        private final boolean repacks;
         private WeightMatrix paired; // decoding's two whole groups on one thread (dot32)
         private float[] pairedX;
         private WeightMatrix twoGroups; // Q4_K and Q6_K prompts' two-group tiles
@@ -528,24 +568,31 @@ public final class WeightMatrix {
         private int round;
 
         public WarmUp(GGMLType type, boolean repackedOnly) {
+            this(type, repackedOnly, true);
+        }
+
+        /**
+         * {@code repacks} false: the rounds leave out the repack itself, for a model whose repacked copies are mapped
+         * from a file (nothing repacks them; C2 compiling the repack loops would take CPU from the kernels' compiles).
+         */
+        public WarmUp(GGMLType type, boolean repackedOnly, boolean repacks) {
             Blocks.requireSupported(type, "warm-up");
             this.repackedOnly = repackedOnly;
+            this.repacks = repacks;
             java.util.SplittableRandom random = new java.util.SplittableRandom(7);
-            float[] w = fill(random, new float[rows * cols], 0);
             fill(random, x, 0);
-            exact = of("warm-up." + type, type, Quantizer.quantize(type, w), rows, cols)
+            exact = of("warm-up." + type, type, randomBlocks(random, type, rows * cols), rows, cols)
                     .withFloatActivations();
             quantized = exact.withQuantizedActivations();
             repacked = quantized.repacked(Arena.ofAuto());
             // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
             if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
                 int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
-                float[] pw = fill(random, new float[2 * InterleavedQ4_0.ROWS * pairedCols], 0);
                 pairedX = fill(random, new float[pairedCols], 0);
                 paired = of(
                                 "warm-up.paired." + type,
                                 type,
-                                Quantizer.quantize(type, pw),
+                                randomBlocks(random, type, 2 * InterleavedQ4_0.ROWS * pairedCols),
                                 2 * InterleavedQ4_0.ROWS,
                                 pairedCols)
                         .withQuantizedActivations()
@@ -555,11 +602,25 @@ public final class WeightMatrix {
             // whole groups and a cut one; their batched product runs on this thread through matmulRange (matmul
             // would hand 40 rows to the workers)
             if (INT8_MATMUL && repacked != quantized && (type == GGMLType.Q4_K || type == GGMLType.Q6_K)) {
-                float[] w2 = fill(random, java.util.Arrays.copyOf(w, 40 * cols), w.length);
-                twoGroups = of("warm-up.2." + type, type, Quantizer.quantize(type, w2), 40, cols)
+                twoGroups = of("warm-up.2." + type, type, randomBlocks(random, type, 40 * cols), 40, cols)
                         .withQuantizedActivations()
                         .repacked(Arena.ofAuto());
             }
+        }
+
+        /**
+         * Random bytes for {@code elements} elements of {@code type}, with bit 14 of every little-endian 16-bit word
+         * cleared: any F16/BF16 scale (at an even offset in every block layout) or F32 value is then finite and below 2
+         * in magnitude. Not a quantization of anything (the kernels only need to run): quantizing floats, as before,
+         * had C2 compile the quantizers at start-up, which no model load runs.
+         */
+        private static MemorySegment randomBlocks(java.util.SplittableRandom random, GGMLType type, int elements) {
+            byte[] bytes = new byte[Math.toIntExact(type.byteSize(elements))];
+            random.nextBytes(bytes);
+            for (int i = 1; i < bytes.length; i += 2) {
+                bytes[i] &= (byte) 0xBF;
+            }
+            return MemorySegment.ofArray(bytes);
         }
 
         /** a[from..) = uniform in [-1, 1); returns a. */
@@ -573,7 +634,7 @@ public final class WeightMatrix {
         /** {@code rounds} more rounds; returns a checksum so the work cannot be elided. */
         public float run(int rounds) {
             float sum = 0;
-            if (repacked != quantized) { // the repack itself, so that a model's repack at engine start runs compiled
+            if (repacks && repacked != quantized) { // the repack itself, so that a model's repack runs compiled
                 MemorySegment copy = repacked.interleaved;
                 for (int r = 0; r < rounds; r++) {
                     repacked.repackGroups(copy, 0, InterleavedQ4_0.groups(rows));
