@@ -157,12 +157,18 @@ public final class WeightMatrix {
         };
         MemorySegment copy = OffHeap.allocate(bytes, arena);
         long groupBytes = groupBytes();
+        java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
         Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> {
             if (PREFAULT) { // each worker faults in its own part of the copy in one call, before it writes it
                 OffHeap.populate(copy, start * groupBytes, end * groupBytes);
             }
-            repackGroups(copy, start, end);
+            if (!repackGroups(copy, start, end)) {
+                finite.set(false);
+            }
         });
+        if (!finite.get()) { // Q4_0 with an Inf or NaN block scale: the file's layout keeps them (InterleavedQ4_0)
+            return this;
+        }
         return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, copy);
     }
 
@@ -179,12 +185,16 @@ public final class WeightMatrix {
         return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K;
     }
 
-    private void repackGroups(MemorySegment copy, int g0, int g1) {
+    /** Repacks groups [g0, g1) into copy; false if the copy cannot hold their values (see {@link #repacked}). */
+    private boolean repackGroups(MemorySegment copy, int g0, int g1) {
         switch (type) {
             case Q4_K -> InterleavedQ4_K.repack(data, rows, cols, copy, g0, g1);
             case Q6_K -> InterleavedQ6_K.repack(data, rows, cols, copy, g0, g1);
-            default -> InterleavedQ4_0.repack(data, rows, cols, copy, g0, g1);
+            default -> {
+                return InterleavedQ4_0.repack(data, rows, cols, copy, g0, g1);
+            }
         }
+        return true;
     }
 
     /** Bytes of a group of 16 rows in the interleaved copy. */
@@ -273,6 +283,9 @@ public final class WeightMatrix {
         if (integerKernel != null) {
             xq = X_SCRATCH.get();
             xq.quantize(x, xOffset, cols);
+            if (readsInterleaved && type == GGMLType.Q4_0) {
+                xq.prepareQ4_0(cols);
+            }
         }
         int units = n; // rows, or groups of 16 rows when reading the interleaved copy
         if (readsInterleaved) {
