@@ -123,7 +123,7 @@ final class InterleavedQ4_0 {
 
     /**
      * The 16 rows of the group at byte {@code base} dotted with the quantized x into out[o..o+16): per row
-     * sum_b d_b xd_b sum_j (q_j - 8) x_j. x comes as the coefficients of {@link QuantizedVector#prepareQ4_0}: per
+     * sum_b d_b xd_b sum_j (q_j - 8) x_j. x comes as the coefficients of {@link QuantizedVector#prepareNibbles}: per
      * 32 bytes (8 rows' lanes of a unit) three 32-bit shifts, four 16-bit multiplies by a 32-bit broadcast of the
      * coefficients and four 16-bit adds, no masking. C2 (JDK 25, AVX-512 Zen 4) emits vpsrld with an immediate,
      * vpmullw, vpaddw and vpbroadcastd from memory (no shuffle); 16-bit shifts (ShortVector LSHR) compiled to
@@ -134,7 +134,7 @@ final class InterleavedQ4_0 {
      * of zero: (i + (i << 16) - (8 sum(x) << 16)) >> 16 is it exactly, sign-extended.
      */
     static void dot16(MemorySegment w, long base, QuantizedVector x, int cols, float[] out, int o) {
-        int[] c = x.q4_0Coefficients();
+        int[] c = x.nibbleCoefficients(GGMLType.Q4_0);
         float[] xd = x.scale;
         int[] xs = x.qSum;
         FloatVector acc0 = FloatVector.zero(F);

@@ -36,17 +36,19 @@ final class QuantizedVector {
     /** Per block of 32: the sum of its q, exact (0 for a non-finite block). */
     int[] qSum = new int[0];
     /**
-     * For the repacked Q4_0 kernel ({@link InterleavedQ4_0#dot16}), per block 16 ints, from {@link #prepareQ4_0}.
-     * The kernel reads a row's quant bytes 4p..4p + 3 of a block as one 32-bit number of 8 nibbles n_0..n_7 (nibble
-     * j: element e_j = 4p + j / 2, + 16 when j is odd) and multiplies U_k = that >>> 4k (k = 0..3, 32-bit shifts, no
-     * masking) by int 16 b + 4 p + k, c_k in its low half and c_(k+4) in its high half, in 16-bit lanes. With
-     * c_0 = q[e_0] and c_j = q[e_j] - 16 q[e_(j-1)] the sum telescopes: the two halves' products of the four U_k add
-     * up to sum_j n_j q[e_j] (mod 2^16), each half alone being meaningless (the low half of U_k holds nibbles of the
-     * high one).
+     * For the repacked Q4_0 and Q4_K kernels ({@link InterleavedQ4_0#dot16}, {@link InterleavedQ4_K#dot16}), per
+     * block of 32 16 ints, from {@link #prepareNibbles}. The kernels read a row's 4 quant bytes of a unit p (0..3) of
+     * a block as one 32-bit number of 8 nibbles n_0..n_7 and multiply U_k = that >>> 4k (k = 0..3, 32-bit shifts,
+     * no masking) by int 16 b + 4 p + k, c_k in its low half and c_(k+4) in its high half, in 16-bit lanes. With
+     * c_0 = q[e_0] and c_j = q[e_j] - 16 q[e_(j-1)], e_j the element of nibble j, the sum telescopes: the two
+     * halves' products of the four U_k add up to sum_j n_j q[e_j] (mod 2^16), each half alone being meaningless
+     * (the low half of U_k holds nibbles of the high one). Q4_0's nibble j is element 4p + j / 2 (+ 16 when j is
+     * odd, as its bytes hold them); the Q4_K copy's is 8p + j.
      */
-    int[] q4_0Coefficients = new int[0];
+    int[] nibbleCoefficients = new int[0];
 
-    private boolean q4_0Stale = true;
+    /** What {@link #nibbleCoefficients} hold: null (stale), or the type whose nibble order they follow. */
+    private GGMLType nibbleOrder;
 
     /** Quantizes x[offset..offset+n), n a multiple of 32. */
     void quantize(float[] x, int offset, int n) {
@@ -58,7 +60,7 @@ final class QuantizedVector {
             blockSum = new float[blocks];
             qSum = new int[blocks];
         }
-        q4_0Stale = true;
+        nibbleOrder = null;
         for (int b = 0; b < blocks; b++) {
             int from = offset + 32 * b;
             FloatVector m = FloatVector.fromArray(F, x, from)
@@ -100,44 +102,49 @@ final class QuantizedVector {
     }
 
     /**
-     * Computes {@link #q4_0Coefficients} for the last {@link #quantize} (n elements): on the calling thread, before the
-     * workers read them.
+     * Computes {@link #nibbleCoefficients} in the nibble order of {@code type} (Q4_0 or Q4_K) for the last
+     * {@link #quantize} (n elements): on the calling thread, before the workers read them.
      */
-    void prepareQ4_0(int n) {
-        if (!q4_0Stale) {
+    void prepareNibbles(GGMLType type, int n) {
+        if (nibbleOrder == type) {
             return;
         }
-        if (q4_0Coefficients.length < n / 2) {
-            q4_0Coefficients = new int[q.length / 2];
+        if (type != GGMLType.Q4_0 && type != GGMLType.Q4_K) {
+            throw new IllegalArgumentException("no nibble order for " + type);
+        }
+        if (nibbleCoefficients.length < n / 2) {
+            nibbleCoefficients = new int[q.length / 2];
         }
         short[] q = this.q;
-        int[] c = q4_0Coefficients;
+        int[] c = nibbleCoefficients;
         for (int b = 0; b < n / 32; b++) {
             for (int p = 0; p < 4; p++) {
-                int e = 32 * b + 4 * p; // e_0; e_j = e + j / 2 + 16 (j % 2)
-                int c0 = q[e];
-                int c1 = q[e + 16] - 16 * q[e];
-                int c2 = q[e + 1] - 16 * q[e + 16];
-                int c3 = q[e + 17] - 16 * q[e + 1];
-                int c4 = q[e + 2] - 16 * q[e + 17];
-                int c5 = q[e + 18] - 16 * q[e + 2];
-                int c6 = q[e + 3] - 16 * q[e + 18];
-                int c7 = q[e + 19] - 16 * q[e + 3];
                 int o = 16 * b + 4 * p;
-                c[o] = (c0 & 0xFFFF) | c4 << 16;
-                c[o + 1] = (c1 & 0xFFFF) | c5 << 16;
-                c[o + 2] = (c2 & 0xFFFF) | c6 << 16;
-                c[o + 3] = (c3 & 0xFFFF) | c7 << 16;
+                if (type == GGMLType.Q4_0) {
+                    int e = 32 * b + 4 * p; // nibbles: e, e + 16, e + 1, e + 17, ...
+                    unit(c, o, q[e], q[e + 16], q[e + 1], q[e + 17], q[e + 2], q[e + 18], q[e + 3], q[e + 19]);
+                } else {
+                    int e = 32 * b + 8 * p;
+                    unit(c, o, q[e], q[e + 1], q[e + 2], q[e + 3], q[e + 4], q[e + 5], q[e + 6], q[e + 7]);
+                }
             }
         }
-        q4_0Stale = false;
+        nibbleOrder = type;
     }
 
-    /** Throws unless {@link #prepareQ4_0} ran since the last {@link #quantize}. */
-    int[] q4_0Coefficients() {
-        if (q4_0Stale) {
-            throw new IllegalStateException("x's Q4_0 coefficients were not prepared after its quantization");
+    /** One unit's four ints (see {@link #nibbleCoefficients}) for the q of its nibbles 0..7. */
+    private static void unit(int[] c, int o, int q0, int q1, int q2, int q3, int q4, int q5, int q6, int q7) {
+        c[o] = (q0 & 0xFFFF) | (q4 - 16 * q3) << 16;
+        c[o + 1] = ((q1 - 16 * q0) & 0xFFFF) | (q5 - 16 * q4) << 16;
+        c[o + 2] = ((q2 - 16 * q1) & 0xFFFF) | (q6 - 16 * q5) << 16;
+        c[o + 3] = ((q3 - 16 * q2) & 0xFFFF) | (q7 - 16 * q6) << 16;
+    }
+
+    /** Throws unless {@link #prepareNibbles} ran for {@code type} since the last {@link #quantize}. */
+    int[] nibbleCoefficients(GGMLType type) {
+        if (nibbleOrder != type) {
+            throw new IllegalStateException("x's " + type + " coefficients were not prepared after its quantization");
         }
-        return q4_0Coefficients;
+        return nibbleCoefficients;
     }
 }

@@ -43,14 +43,12 @@ public final class WeightMatrix {
             ThreadLocal.withInitial(InterleavedQ4_0Batch.Batch::new);
 
     /**
-     * Q6_K, and Q4_K rows of 4096 columns or more, decode two repacked groups at a time (InterleavedQ6_K.dot32,
-     * InterleavedQ4_K.dot32: x's broadcasts shared). Measured 2026-12-05, one thread, CPU time per matvec, matrices
-     * beyond the L3: Q4_K 8192 columns 1.4x, 4096 1.13x faster, 2048 0.85x (slower, not understood); Q6_K 8192
-     * columns 1.12x, 2048 1.03x. -Dsquall.matvec.pairs=false: one group at a time (A/B checks).
+     * Q6_K decodes two repacked groups at a time (InterleavedQ6_K.dot32: x's broadcasts shared). Measured
+     * 2026-12-05, one thread, CPU time per matvec, matrices beyond the L3: Q6_K 8192 columns 1.12x, 2048 1.03x.
+     * (Q4_K paired groups too until its kernel took x's coefficients as 32-bit broadcasts from memory, which cost no
+     * shuffle to share.) -Dsquall.matvec.pairs=false: one group at a time (A/B checks).
      */
     private static final boolean DOT32 = !"false".equalsIgnoreCase(System.getProperty("squall.matvec.pairs"));
-
-    private static final int PAIRED_MIN_COLS_Q4_K = 4096;
 
     /**
      * Prompts on a repacked copy quantize x and take the integer batched products (InterleavedQ4_0Batch,
@@ -283,8 +281,8 @@ public final class WeightMatrix {
         if (integerKernel != null) {
             xq = X_SCRATCH.get();
             xq.quantize(x, xOffset, cols);
-            if (readsInterleaved && type == GGMLType.Q4_0) {
-                xq.prepareQ4_0(cols);
+            if (readsInterleaved && (type == GGMLType.Q4_0 || type == GGMLType.Q4_K)) {
+                xq.prepareNibbles(type, cols);
             }
         }
         int units = n; // rows, or groups of 16 rows when reading the interleaved copy
@@ -376,18 +374,14 @@ public final class WeightMatrix {
         }
         int first = rowStart / InterleavedQ4_0.ROWS;
         long groupBytes = groupBytes();
-        boolean pairsGroups = DOT32 && (type == GGMLType.Q6_K || type == GGMLType.Q4_K && cols >= PAIRED_MIN_COLS_Q4_K);
+        boolean pairsGroups = DOT32 && type == GGMLType.Q6_K;
         for (int g = first + u0; g < first + u1; g++) {
             int r0 = g * InterleavedQ4_0.ROWS;
             if (pairsGroups
                     && g + 1 < first + u1
                     && r0 >= rowStart
                     && r0 + 2 * InterleavedQ4_0.ROWS <= rowEnd) { // two whole groups sharing x's broadcasts
-                if (type == GGMLType.Q4_K) {
-                    InterleavedQ4_K.dot32(interleaved, g * groupBytes, xq, cols, out, outOffset + r0);
-                } else {
-                    InterleavedQ6_K.dot32(interleaved, g * groupBytes, xq, cols, out, outOffset + r0);
-                }
+                InterleavedQ6_K.dot32(interleaved, g * groupBytes, xq, cols, out, outOffset + r0);
                 g++;
             } else if (r0 >= rowStart && r0 + InterleavedQ4_0.ROWS <= rowEnd) {
                 groupDot(g, groupBytes, xq, out, outOffset + r0);
@@ -551,8 +545,8 @@ public final class WeightMatrix {
             quantized = exact.withQuantizedActivations();
             repacked = quantized.repacked(Arena.ofAuto());
             // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
-            if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
-                int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
+            if (repacked != quantized && type == GGMLType.Q6_K) {
+                int pairedCols = cols;
                 float[] pw = fill(random, new float[2 * InterleavedQ4_0.ROWS * pairedCols], 0);
                 pairedX = fill(random, new float[pairedCols], 0);
                 paired = of(
