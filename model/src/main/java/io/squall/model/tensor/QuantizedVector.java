@@ -50,6 +50,9 @@ final class QuantizedVector {
     /** What {@link #nibbleCoefficients} hold: null (stale), or the type whose nibble order they follow. */
     private GGMLType nibbleOrder;
 
+    /** Per 8 elements, for Q6_K ({@link #prepareQ6_K}): -(32 times the sum of their q) << 16. */
+    private int[] q6_KOffsets = new int[0];
+
     /** Quantizes x[offset..offset+n), n a multiple of 32. */
     void quantize(float[] x, int offset, int n) {
         int blocks = n / 32;
@@ -130,6 +133,49 @@ final class QuantizedVector {
             }
         }
         nibbleOrder = type;
+    }
+
+    /**
+     * For the repacked Q6_K kernel ({@link InterleavedQ6_K#dot16}): {@link #nibbleCoefficients} holds, per 4 elements
+     * (a row's 32-bit lane of 4 bytes q_0..q_3 there) two ints, (c_0, c_2) and (c_1, c_3) in their (low, high)
+     * halves, with c_0 = q[e] and c_t = q[e + t] - 256 q[e + t - 1]: the kernel multiplies the lane L by the first and
+     * L >>> 8 by the second in 16-bit lanes, and both halves of both products add up to sum_t q_t q[e + t] mod 2^16.
+     * Also {@link #q6_KOffsets}. On the calling thread, before the workers read them.
+     */
+    void prepareQ6_K(int n) {
+        if (nibbleOrder == GGMLType.Q6_K) {
+            return;
+        }
+        if (nibbleCoefficients.length < n / 2) {
+            nibbleCoefficients = new int[q.length / 2];
+        }
+        if (q6_KOffsets.length < n / 8) {
+            q6_KOffsets = new int[q.length / 8];
+        }
+        short[] q = this.q;
+        int[] c = nibbleCoefficients;
+        for (int e = 0; e < n; e += 4) {
+            int c0 = q[e];
+            int c1 = q[e + 1] - 256 * q[e];
+            int c2 = q[e + 2] - 256 * q[e + 1];
+            int c3 = q[e + 3] - 256 * q[e + 2];
+            c[e / 2] = (c0 & 0xFFFF) | c2 << 16;
+            c[e / 2 + 1] = (c1 & 0xFFFF) | c3 << 16;
+        }
+        for (int e = 0; e < n; e += 8) {
+            int sum = 0;
+            for (int i = e; i < e + 8; i++) {
+                sum += q[i];
+            }
+            q6_KOffsets[e / 8] = -32 * sum << 16;
+        }
+        nibbleOrder = GGMLType.Q6_K;
+    }
+
+    /** {@link #prepareQ6_K}'s offsets; throws unless it ran since the last {@link #quantize}. */
+    int[] q6_KOffsets() {
+        nibbleCoefficients(GGMLType.Q6_K);
+        return q6_KOffsets;
     }
 
     /** One unit's four ints (see {@link #nibbleCoefficients}) for the q of its nibbles 0..7. */

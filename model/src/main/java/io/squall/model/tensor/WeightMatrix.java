@@ -42,13 +42,6 @@ public final class WeightMatrix {
     private static final ThreadLocal<InterleavedQ4_0Batch.Batch> X_BATCH =
             ThreadLocal.withInitial(InterleavedQ4_0Batch.Batch::new);
 
-    /**
-     * Q6_K decodes two repacked groups at a time (InterleavedQ6_K.dot32: x's broadcasts shared). Measured
-     * 2026-12-05, one thread, CPU time per matvec, matrices beyond the L3: Q6_K 8192 columns 1.12x, 2048 1.03x.
-     * (Q4_K paired groups too until its kernel took x's coefficients as 32-bit broadcasts from memory, which cost no
-     * shuffle to share.) -Dsquall.matvec.pairs=false: one group at a time (A/B checks).
-     */
-    private static final boolean DOT32 = !"false".equalsIgnoreCase(System.getProperty("squall.matvec.pairs"));
 
     /**
      * Prompts on a repacked copy quantize x and take the integer batched products (InterleavedQ4_0Batch,
@@ -283,6 +276,8 @@ public final class WeightMatrix {
             xq.quantize(x, xOffset, cols);
             if (readsInterleaved && (type == GGMLType.Q4_0 || type == GGMLType.Q4_K)) {
                 xq.prepareNibbles(type, cols);
+            } else if (readsInterleaved && type == GGMLType.Q6_K) {
+                xq.prepareQ6_K(cols);
             }
         }
         int units = n; // rows, or groups of 16 rows when reading the interleaved copy
@@ -374,16 +369,11 @@ public final class WeightMatrix {
         }
         int first = rowStart / InterleavedQ4_0.ROWS;
         long groupBytes = groupBytes();
-        boolean pairsGroups = DOT32 && type == GGMLType.Q6_K;
+        // (Q4_K and Q6_K took two groups at a time, sharing x's 16-bit broadcasts, until their kernels read x's
+        // coefficients as 32-bit broadcasts from memory: a load each, nothing to share)
         for (int g = first + u0; g < first + u1; g++) {
             int r0 = g * InterleavedQ4_0.ROWS;
-            if (pairsGroups
-                    && g + 1 < first + u1
-                    && r0 >= rowStart
-                    && r0 + 2 * InterleavedQ4_0.ROWS <= rowEnd) { // two whole groups sharing x's broadcasts
-                InterleavedQ6_K.dot32(interleaved, g * groupBytes, xq, cols, out, outOffset + r0);
-                g++;
-            } else if (r0 >= rowStart && r0 + InterleavedQ4_0.ROWS <= rowEnd) {
+            if (r0 >= rowStart && r0 + InterleavedQ4_0.ROWS <= rowEnd) {
                 groupDot(g, groupBytes, xq, out, outOffset + r0);
             } else { // a group cut by the range or the matrix's end: only its rows in the range are written
                 float[] s = GROUP_SCRATCH.get();
@@ -504,8 +494,7 @@ public final class WeightMatrix {
      * Runs this type's kernels (float and 8-bit x products, the batched product) on a small seeded matrix on the calling
      * thread, {@code rounds} times, so that C2 has compiled them before a model's first prompt: a cold JVM otherwise
      * spends its first tokens in the interpreter, whose Vector API operations allocate every vector. 24 rows stay
-     * below the threshold for handing work to other threads. Decoding's paired-group kernels (dot32) need two whole
-     * groups on one thread: a second matrix of 32 rows, on this thread. Returns a checksum so the work cannot be
+     * below the threshold for handing work to other threads. Returns a checksum so the work cannot be
      * elided.
      * {@code repackedOnly}: for a type that is repacked, only the repack and the repacked copy's products (what an
      * engine with the default 8-bit x runs), not the float-x and unrepacked products: C2 compiling those too cost
@@ -528,8 +517,6 @@ public final class WeightMatrix {
         private final WeightMatrix quantized;
         private final WeightMatrix repacked;
         private final boolean repackedOnly;
-        private WeightMatrix paired; // decoding's two whole groups on one thread (dot32)
-        private float[] pairedX;
         private WeightMatrix twoGroups; // Q4_K and Q6_K prompts' two-group tiles
         private final float[] out2 = new float[13 * 40];
         private int round;
@@ -544,20 +531,6 @@ public final class WeightMatrix {
                     .withFloatActivations();
             quantized = exact.withQuantizedActivations();
             repacked = quantized.repacked(Arena.ofAuto());
-            // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
-            if (repacked != quantized && type == GGMLType.Q6_K) {
-                int pairedCols = cols;
-                float[] pw = fill(random, new float[2 * InterleavedQ4_0.ROWS * pairedCols], 0);
-                pairedX = fill(random, new float[pairedCols], 0);
-                paired = of(
-                                "warm-up.paired." + type,
-                                type,
-                                Quantizer.quantize(type, pw),
-                                2 * InterleavedQ4_0.ROWS,
-                                pairedCols)
-                        .withQuantizedActivations()
-                        .repacked(Arena.ofAuto());
-            }
             // Q4_K and Q6_K prompts take whole groups two at a time (InterleavedQ4_KBatch.PAIRS): 40 rows hold two
             // whole groups and a cut one; their batched product runs on this thread through matmulRange (matmul
             // would hand 40 rows to the workers)
@@ -591,12 +564,6 @@ public final class WeightMatrix {
             for (int r = round; r < round + rounds && repacked != quantized; r++) {
                 repacked.matvec(x, out, 0);
                 sum += out[r % rows];
-                if (paired != null) {
-                    QuantizedVector xq = X_SCRATCH.get();
-                    xq.quantize(pairedX, 0, paired.cols);
-                    paired.matvecRange(pairedX, 0, xq, out, 0, 0, paired.rows, 0, paired.rows / InterleavedQ4_0.ROWS);
-                    sum += out[r % rows];
-                }
                 if (r % 4 == 0) {
                     // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
                     int batch = new int[] {4, 6, 13}[(r / 4) % 3];
