@@ -206,6 +206,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         RepackedWeightsFile file = cacheDirectory == null ? null : cacheFile(cacheDirectory, toRepack);
         int[] count = {0};
+        String[] notRepacked = {null};
         java.util.Set<GGMLType> types = java.util.EnumSet.noneOf(GGMLType.class); // named in the log: those repacked
         java.util.function.UnaryOperator<WeightMatrix> repack = m -> {
             if (!WeightMatrix.repacks(m.type())) {
@@ -217,6 +218,9 @@ public final class LlamaModel implements AutoCloseable {
             } else {
                 MemorySegment slice = file.slice(count[0], m);
                 r = file.holdsCopies() ? m.withRepackedCopy(slice) : m.repackedInto(slice);
+                if (r == m && notRepacked[0] == null) { // Inf/NaN Q4_0 scales: a later run must not map its slice
+                    notRepacked[0] = m.name();
+                }
             }
             gguf.releasePages(gguf.tensor(m.name()));
             count[0]++;
@@ -237,7 +241,13 @@ public final class LlamaModel implements AutoCloseable {
             where = (file.holdsCopies() ? ", mapped from " : ", kept in ") + file.file() + " ("
                     + (file.byteSize() >> 20) + " MiB; -Dsquall.repack.cache=false: not kept)";
             try {
-                file.commit();
+                if (notRepacked[0] != null) {
+                    file.discard();
+                    where = " (not kept: tensor '" + notRepacked[0] + "' has Inf or NaN block scales and keeps its"
+                            + " file layout)";
+                } else {
+                    file.commit();
+                }
             } catch (IOException e) {
                 file.discard();
                 where = " (not kept: " + e.getMessage() + ")";

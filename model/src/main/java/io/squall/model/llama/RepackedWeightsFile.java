@@ -3,6 +3,7 @@ package io.squall.model.llama;
 import io.squall.device.placement.BandwidthCache;
 import io.squall.model.tensor.GGMLType;
 import io.squall.model.tensor.WeightMatrix;
+
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -39,7 +40,8 @@ final class RepackedWeightsFile {
     private static final int VERSION = 1;
     private static final long HEADER_BYTES = 4096;
     private static final long ALIGN = 4096;
-    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
 
     private final Path file;
     private final MemorySegment data; // the whole file, mapped
@@ -146,7 +148,8 @@ final class RepackedWeightsFile {
      * kernels' type profiles from the warm-up, whose copies are in memory, then hold for the model's copies too.
      */
     MemorySegment slice(int i, WeightMatrix m) {
-        MemorySegment s = MemorySegment.ofAddress(data.address() + offsets[i]).reinterpret(m.repackedBytes(), arena, null);
+        MemorySegment s =
+                MemorySegment.ofAddress(data.address() + offsets[i]).reinterpret(m.repackedBytes(), arena, null);
         return holdsCopies ? s.asReadOnly() : s;
     }
 
@@ -223,8 +226,16 @@ final class RepackedWeightsFile {
     private static long layoutDigest(List<WeightMatrix> matrices) {
         StringBuilder s = new StringBuilder();
         for (WeightMatrix m : matrices) {
-            s.append(m.name()).append(' ').append(m.type()).append(' ').append(m.rows()).append('x').append(m.cols())
-                    .append(' ').append(m.repackedBytes()).append('\n');
+            s.append(m.name())
+                    .append(' ')
+                    .append(m.type())
+                    .append(' ')
+                    .append(m.rows())
+                    .append('x')
+                    .append(m.cols())
+                    .append(' ')
+                    .append(m.repackedBytes())
+                    .append('\n');
         }
         byte[] d = sha256(s.toString());
         long v = 0;

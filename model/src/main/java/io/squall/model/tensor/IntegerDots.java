@@ -56,6 +56,19 @@ import static jdk.incubator.vector.VectorOperators.ZERO_EXTEND_B2S;
  *     the scales), since one method doing both overran C2's node budget and its ZERO_EXTEND_B2S/B2S conversions
  *     stayed calls that allocate (JFR allocation samples). Q4_K matvec, one thread, CPU time, 2026-12-05: 16384x4096
  *     from memory 3.8 ms, 3.4 in L2 (Q4_0 repacked 3.1 and 3.0; this class's q4_K 1.9x slower in L2).</li>
+ * <li>faster still, done for the repacked Q4_0, Q4_K and Q6_K: no unpacking at all. A row's 4 quant bytes are one
+ *     32-bit lane; shifted right by 4k (32-bit shifts: C2 emits vpsrld with an immediate) and multiplied in 16-bit
+ *     lanes (vpmullw) by x's "telescoping" coefficients c_j = q_j - 16 q_(j-1) (base 256 for Q6_K's bytes), the
+ *     products of both halves add up to the dot product mod 2^16, exact once joined less 8 or 32 sum(x)
+ *     ({@link QuantizedVector#nibbleCoefficients}). The coefficients come as a 32-bit broadcast from memory
+ *     (vpbroadcastd m32: a load, no shuffle). 4 multiplies, 3 shifts, 4 adds per 8 nibbles of 8 rows, against 4, 3 and
+ *     3 masks and 4 16-bit broadcasts from registers before. Found on the way: ShortVector shifts by a constant
+ *     (LSHR, ASHR, LSHL) compile to vpsrlw/vpsraw/vpsllw with the count moved into an xmm register before every shift
+ *     (IntVector's take an immediate); a 4-trip loop around the units kept the MemorySegment bounds checks inside
+ *     (written out, the block loop is innermost and the checks are hoisted); 512-bit vectors were 10% slower on Zen
+ *     4. One thread, CPU time per matvec, 2026-12-05, load 5-10: in cache Q4_0 2048x2048 1.55x, Q4_K 1.6x (8192x2048
+ *     1.2x against the paired-group kernel it replaced), Q6_K 2.1x; beyond the L3 Q4_0 128256x2048 1.6x, Q4_K 1.5x,
+ *     Q6_K 1.2-1.4x (its copy, a byte per weight, is then memory-bound).</li>
  * </ul>
  *
  * <p>256-bit vectors throughout: on AVX-512 parts that split 512-bit operations (AMD Zen 4) nothing is lost,

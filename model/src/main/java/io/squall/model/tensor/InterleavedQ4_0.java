@@ -9,40 +9,53 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.S2F;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 /**
- * Q4_0 weights repacked "rows in lanes": groups of 16 rows interleaved by pairs of quant bytes, so that one 32-byte
- * load holds the same two quant bytes of 16 rows and each row is one 16-bit lane of the product (llama.cpp repacks
- * Q4_0 likewise at load, 8 rows per group, for its CPU kernels). x is broadcast; per block of 32 columns the 16 rows
- * take one convert and one FMA together, against one each per row in {@link IntegerDots#q4_0x2} (see IntegerDots'
- * comment). Pairs rather than single bytes: the repack moves half as many elements (it runs at load, on the time
- * to the first token) and the kernel does the same work (four nibbles per lane and load instead of two).
+ * Q4_0 weights repacked "rows in lanes": groups of 16 rows interleaved by 4 quant bytes, so that 32 bytes hold the
+ * same four quant bytes of 8 rows and each row is one 32-bit lane, two 16-bit words, of the product (llama.cpp
+ * repacks Q4_0 likewise at load, 8 rows per group, for its CPU kernels). Per block of 32 columns the 16 rows take one
+ * convert and one FMA together, against one each per row in {@link IntegerDots#q4_0x2} (see IntegerDots' comment).
  *
- * <p>Layout, per group of 16 rows (the last group padded with zero rows), per block b of 32 columns, 320 bytes:
+ * <p>Layout, per group of 16 rows (the last group padded with zero rows), per block b of 32 columns, 288 bytes, as
+ * many as the file's 16 x 18:
  * <pre>
- *   0..63    16 floats: row r's block scale (F16 in the file, widened here so that the kernel converts nothing)
- *   64..319  bytes 64 + 32 p + 2 r, +1 = row r's quant bytes 2p, 2p + 1 (p in 0..7; byte j holds element j in the
+ *   0..31    16 F16: row r's block scale, as in the file (widened in the kernel by a shift: finite scales only;
+ *            a matrix with an Inf or NaN scale is not repacked, see {@link #repack})
+ *   32..287  bytes 32 + 64 p + 4 r + k = row r's quant byte 4p + k (p, k in 0..3; byte j holds element j in the
  *            low nibble and element j + 16 in the high one, as in the file)
  * </pre>
- * Groups follow each other: group g at {@code g * blocks * 320}. 11% more bytes than the file's 18 per block.
+ * Groups follow each other: group g at {@code g * blocks * 288}.
  */
 final class InterleavedQ4_0 {
     /** Rows per group. */
     static final int ROWS = 16;
-    /** Bytes per block of a group: 16 float scales and 16 x 16 quant bytes. */
-    static final int BLOCK_BYTES = ROWS * Float.BYTES + ROWS * 16;
+    /** Bytes per block of a group: 16 F16 scales and 16 x 16 quant bytes. */
+    static final int BLOCK_BYTES = ROWS * 2 + ROWS * 16;
+    /** Offset of the quants in a block. */
+    static final int QUANTS = ROWS * 2;
     /**
      * Columns of a group decoded at a time for the float-x batched product (-Dsquall.matmul.int8=false; by default
      * {@link InterleavedQ4_0Batch} multiplies 8-bit x in integers): 16 KB of floats, in L1 while the batch passes.
      */
     static final int CHUNK_COLUMNS = 256;
 
+    /**
+     * F16 bits sign-extended to an int, shifted left by 13 and masked with this, are the float of the F16 value
+     * times 2^-112 (sign, then exponent and mantissa moved to float's places; subnormals too) for every finite F16:
+     * two integer operations and a multiply by {@link #F16_SCALE} instead of a conversion the Vector API lacks.
+     */
+    static final int F16_MASK = 0x8FFFE000;
+
+    static final float F16_SCALE = 0x1p112f;
+
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
     /** The batched product's species: VectorDots' (8 or 16 lanes), a row group being one or two vectors. */
     private static final VectorSpecies<Float> W = VectorDots.F;
 
@@ -64,19 +77,27 @@ final class InterleavedQ4_0 {
         return groups(rows) * groupBytes(cols);
     }
 
+    /** Whether the F16 bits {@code h} are Inf or NaN (exponent all ones). */
+    static boolean nonFiniteF16(short h) {
+        return (h & 0x7C00) == 0x7C00;
+    }
+
     /**
      * Writes groups [g0, g1) of the {@code rows} x {@code cols} Q4_0 matrix {@code src} (GGUF layout) into
      * {@code dst} (rows past the end are zero, scale 0). Each group goes through two short arrays with bulk copies
      * and plain array loops (a Q4_0 block is 9 shorts: the scale, then 8 pairs of quant bytes): it runs at load,
      * often before C2 has compiled much, and array code is fast in C1 where MemorySegment accesses are not.
+     * Returns false if a block scale of these groups is Inf or NaN, which the kernels' widening does not keep: the
+     * caller then uses the file's layout instead.
      */
-    static void repack(MemorySegment src, int rows, int cols, MemorySegment dst, int g0, int g1) {
+    static boolean repack(MemorySegment src, int rows, int cols, MemorySegment dst, int g0, int g1) {
         int blocks = cols / 32;
         int rowShorts = blocks * Blocks.Q4_0_BYTES / 2;
         int blockShorts = BLOCK_BYTES / 2;
         int groupShorts = blocks * blockShorts;
         short[] in = new short[ROWS * rowShorts];
         short[] out = new short[groupShorts];
+        boolean finite = true;
         for (int g = g0; g < g1; g++) {
             int rowsHere = Math.min(ROWS, rows - ROWS * g);
             if (rowsHere < ROWS) {
@@ -87,25 +108,34 @@ final class InterleavedQ4_0 {
                 int o = b * blockShorts;
                 for (int r = 0; r < rowsHere; r++) {
                     int s = r * rowShorts + 9 * b;
-                    int bits = Float.floatToRawIntBits(Float.float16ToFloat(in[s]));
-                    out[o + 2 * r] = (short) bits;
-                    out[o + 2 * r + 1] = (short) (bits >>> 16);
-                    for (int p = 0; p < 8; p++) {
-                        out[o + 32 + 16 * p + r] = in[s + 1 + p];
+                    out[o + r] = in[s];
+                    finite &= !nonFiniteF16(in[s]);
+                    for (int p = 0; p < 4; p++) { // quant words 2p, 2p + 1 of the row: its lane of unit p
+                        out[o + ROWS + 32 * p + 2 * r] = in[s + 1 + 2 * p];
+                        out[o + ROWS + 32 * p + 2 * r + 1] = in[s + 2 + 2 * p];
                     }
                 }
             }
             MemorySegment.copy(out, 0, dst, SHORT_LE, 2L * g * groupShorts, groupShorts);
         }
+        return finite;
     }
 
     /**
      * The 16 rows of the group at byte {@code base} dotted with the quantized x into out[o..o+16): per row
-     * sum_b d_b xd_b (sum_j q_j x_j - 8 sum_j x_j), the offset taken in the integers (exact; in float it would
-     * cancel against the sum). Each 16-bit lane sums 16 products |q x| &lt;= 15 * 127, so at most 30480: no wrap.
+     * sum_b d_b xd_b sum_j (q_j - 8) x_j. x comes as the coefficients of {@link QuantizedVector#prepareNibbles}: per
+     * 32 bytes (8 rows' lanes of a unit) three 32-bit shifts, four 16-bit multiplies by a 32-bit broadcast of the
+     * coefficients and four 16-bit adds, no masking. C2 (JDK 25, AVX-512 Zen 4) emits vpsrld with an immediate,
+     * vpmullw, vpaddw and vpbroadcastd from memory (no shuffle); 16-bit shifts (ShortVector LSHR) compiled to
+     * vpsrlw with the count moved into an xmm register before every shift, and a loop over the four units kept
+     * bounds checks and spills inside it, hence 32-bit shifts and the units written out (range check elimination
+     * hoists the segment's checks out of the innermost loop only). In 512-bit vectors (a unit's 16 rows in one, half
+     * the instructions) it took 10% more CPU time in cache (Zen 4 splits 512-bit operations into 256-bit halves). Per row and block, the low and high 16-bit halves
+     * of its lanes wrap, but their sum less 8 sum(x), mod 2^16, is sum_j (q_j - 8) x_j, within 32 * 8 * 127 = 32512
+     * of zero: (i + (i << 16) - (8 sum(x) << 16)) >> 16 is it exactly, sign-extended.
      */
     static void dot16(MemorySegment w, long base, QuantizedVector x, int cols, float[] out, int o) {
-        short[] xq = x.q;
+        int[] c = x.nibbleCoefficients(GGMLType.Q4_0);
         float[] xd = x.scale;
         int[] xs = x.qSum;
         FloatVector acc0 = FloatVector.zero(F);
@@ -113,29 +143,87 @@ final class InterleavedQ4_0 {
         int blocks = cols / 32;
         for (int b = 0; b < blocks; b++) {
             long bo = base + (long) b * BLOCK_BYTES;
-            ShortVector lo = ShortVector.zero(ShortVector.SPECIES_256);
-            ShortVector hi = ShortVector.zero(ShortVector.SPECIES_256);
-            int xi = 32 * b;
-            for (int p = 0; p < 8; p++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, bo + 64 + 32 * p, LE); // bytes 2p, 2p + 1
-                int j = xi + 2 * p;
-                lo = lo.add(v.and((short) 0x0F).mul(xq[j]))
-                        .add(v.lanewise(LSHR, 8).and((short) 0x0F).mul(xq[j + 1]));
-                hi = hi.add(v.lanewise(LSHR, 4).and((short) 0x0F).mul(xq[j + 16]))
-                        .add(v.lanewise(LSHR, 12).mul(xq[j + 17]));
-            }
-            int offset = 8 * xs[b];
-            IntVector s0 = ((IntVector) lo.convertShape(S2I, I, 0))
-                    .add((IntVector) hi.convertShape(S2I, I, 0))
-                    .sub(offset);
-            IntVector s1 = ((IntVector) lo.convertShape(S2I, I, 1))
-                    .add((IntVector) hi.convertShape(S2I, I, 1))
-                    .sub(offset);
+            ShortVector a0 = ShortVector.zero(S); // rows 0-7
+            ShortVector a1 = ShortVector.zero(S); // rows 8-15
+            int ci = 16 * b;
+            IntVector v0, v1;
+            ShortVector c0, c1, c2, c3;
+            v0 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 0, LE); // unit 0
+            v1 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 32, LE);
+            c0 = IntVector.broadcast(I, c[ci + 0]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 1]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 2]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 3]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            v0 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 64, LE); // unit 1
+            v1 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 96, LE);
+            c0 = IntVector.broadcast(I, c[ci + 4]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 5]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 6]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 7]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            v0 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 128, LE); // unit 2
+            v1 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 160, LE);
+            c0 = IntVector.broadcast(I, c[ci + 8]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 9]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 10]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 11]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            v0 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 192, LE); // unit 3
+            v1 = IntVector.fromMemorySegment(I, w, bo + QUANTS + 224, LE);
+            c0 = IntVector.broadcast(I, c[ci + 12]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 13]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 14]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 15]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            int offset = -8 * xs[b] << 16;
+            IntVector i0 = a0.reinterpretAsInts();
+            IntVector i1 = a1.reinterpretAsInts();
+            IntVector s0 = i0.add(i0.lanewise(LSHL, 16)).add(offset).lanewise(ASHR, 16);
+            IntVector s1 = i1.add(i1.lanewise(LSHL, 16)).add(offset).lanewise(ASHR, 16);
+            FloatVector d0 = ((IntVector)
+                            ShortVector.fromMemorySegment(S8, w, bo, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13)
+                    .and(F16_MASK)
+                    .reinterpretAsFloats()
+                    .mul(F16_SCALE);
+            FloatVector d1 = ((IntVector)
+                            ShortVector.fromMemorySegment(S8, w, bo + 16, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13)
+                    .and(F16_MASK)
+                    .reinterpretAsFloats()
+                    .mul(F16_SCALE);
             float scale = xd[b];
-            acc0 = ((FloatVector) s0.convert(I2F, 0))
-                    .fma(FloatVector.fromMemorySegment(F, w, bo, LE).mul(scale), acc0);
-            acc1 = ((FloatVector) s1.convert(I2F, 0))
-                    .fma(FloatVector.fromMemorySegment(F, w, bo + 32, LE).mul(scale), acc1);
+            acc0 = ((FloatVector) s0.convert(I2F, 0)).fma(d0.mul(scale), acc0);
+            acc1 = ((FloatVector) s1.convert(I2F, 0)).fma(d1.mul(scale), acc1);
         }
         acc0.intoArray(out, o);
         acc1.intoArray(out, o + 8);
@@ -148,24 +236,41 @@ final class InterleavedQ4_0 {
     static void decode16(MemorySegment w, long base, int b0, int b1, float[] dst) {
         for (int b = b0; b < b1; b++) {
             long bo = base + (long) b * BLOCK_BYTES;
-            FloatVector d0 = FloatVector.fromMemorySegment(F, w, bo, LE);
-            FloatVector d1 = FloatVector.fromMemorySegment(F, w, bo + 32, LE);
-            for (int p = 0; p < 8; p++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, bo + 64 + 32 * p, LE); // bytes 2p, 2p + 1
-                int c = 16 * (32 * (b - b0) + 2 * p); // column 2p; 2p + 1 at c + 16, 2p + 16 at c + 256
-                // written out: a helper taking vectors is not always inlined, and then boxes them
-                ShortVector q0 = v.and((short) 0x0F).sub((short) 8);
-                ShortVector q1 = v.lanewise(LSHR, 8).and((short) 0x0F).sub((short) 8);
-                ShortVector q16 = v.lanewise(LSHR, 4).and((short) 0x0F).sub((short) 8);
-                ShortVector q17 = v.lanewise(LSHR, 12).sub((short) 8);
-                ((FloatVector) q0.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c);
-                ((FloatVector) q0.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 8);
-                ((FloatVector) q1.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c + 16);
-                ((FloatVector) q1.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 24);
-                ((FloatVector) q16.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c + 256);
-                ((FloatVector) q16.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 264);
-                ((FloatVector) q17.convertShape(S2F, F, 0)).mul(d0).intoArray(dst, c + 272);
-                ((FloatVector) q17.convertShape(S2F, F, 1)).mul(d1).intoArray(dst, c + 280);
+            for (int h = 0; h < 2; h++) { // rows 8h..8h + 7
+                FloatVector d = ((IntVector) ShortVector.fromMemorySegment(S8, w, bo + 16 * h, LE)
+                                .convertShape(S2I, I, 0))
+                        .lanewise(LSHL, 13)
+                        .and(F16_MASK)
+                        .reinterpretAsFloats()
+                        .mul(F16_SCALE);
+                for (int p = 0; p < 4; p++) {
+                    // lane r: quant bytes 4p..4p + 3, nibble k at bits 4k: element 4p + k / 2 (+ 16 if k is odd)
+                    IntVector v = IntVector.fromMemorySegment(I, w, bo + QUANTS + 64 * p + 32 * h, LE);
+                    int c = 16 * (32 * (b - b0) + 4 * p) + 8 * h; // element 4p; 4p + j at + 16 j
+                    // written out: a helper taking vectors is not always inlined, and then boxes them
+                    ((FloatVector) v.and(0xF).sub(8).convert(I2F, 0)).mul(d).intoArray(dst, c);
+                    ((FloatVector) v.lanewise(LSHR, 4).and(0xF).sub(8).convert(I2F, 0))
+                            .mul(d)
+                            .intoArray(dst, c + 256);
+                    ((FloatVector) v.lanewise(LSHR, 8).and(0xF).sub(8).convert(I2F, 0))
+                            .mul(d)
+                            .intoArray(dst, c + 16);
+                    ((FloatVector) v.lanewise(LSHR, 12).and(0xF).sub(8).convert(I2F, 0))
+                            .mul(d)
+                            .intoArray(dst, c + 272);
+                    ((FloatVector) v.lanewise(LSHR, 16).and(0xF).sub(8).convert(I2F, 0))
+                            .mul(d)
+                            .intoArray(dst, c + 32);
+                    ((FloatVector) v.lanewise(LSHR, 20).and(0xF).sub(8).convert(I2F, 0))
+                            .mul(d)
+                            .intoArray(dst, c + 288);
+                    ((FloatVector) v.lanewise(LSHR, 24).and(0xF).sub(8).convert(I2F, 0))
+                            .mul(d)
+                            .intoArray(dst, c + 48);
+                    ((FloatVector) v.lanewise(LSHR, 28).sub(8).convert(I2F, 0))
+                            .mul(d)
+                            .intoArray(dst, c + 304);
+                }
             }
         }
     }

@@ -39,6 +39,7 @@ final class InterleavedQ4_0Batch {
     static final int CHUNK_BLOCKS = 16;
 
     private static final VectorSpecies<Short> S = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> S8 = ShortVector.SPECIES_128;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_256;
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
     /** 512-bit tiles where the preferred vectors are that wide (AVX-512); 256-bit halves elsewhere (AVX2). */
@@ -161,35 +162,38 @@ final class InterleavedQ4_0Batch {
      */
     static void decodePairs(MemorySegment w, long base, int b0, int b1, short[] dst) {
         for (int b = b0; b < b1; b++) {
-            long bo = base + (long) b * InterleavedQ4_0.BLOCK_BYTES + 64;
+            long bo = base + (long) b * InterleavedQ4_0.BLOCK_BYTES + InterleavedQ4_0.QUANTS;
             int d = (b - b0) * BLOCK_SHORTS;
-            for (int p = 0; p < 8; p++) {
-                // lane r: bits 0-3 column 2p, 4-7 column 2p + 16, 8-11 column 2p + 1, 12-15 column 2p + 17
-                ShortVector v = ShortVector.fromMemorySegment(S, w, bo + 32 * p, LE);
-                IntVector x0 = (IntVector) v.convertShape(S2I, I, 0); // rows 0-7
-                IntVector x1 = (IntVector) v.convertShape(S2I, I, 1); // rows 8-15
-                x0.and(0xF)
-                        .or(x0.lanewise(LSHL, 8).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .sub((short) 8)
-                        .intoArray(dst, d + 32 * p);
-                x1.and(0xF)
-                        .or(x1.lanewise(LSHL, 8).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .sub((short) 8)
-                        .intoArray(dst, d + 32 * p + 16);
-                x0.lanewise(LSHR, 4)
-                        .and(0xF)
-                        .or(x0.lanewise(LSHL, 4).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .sub((short) 8)
-                        .intoArray(dst, d + 32 * (p + 8));
-                x1.lanewise(LSHR, 4)
-                        .and(0xF)
-                        .or(x1.lanewise(LSHL, 4).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .sub((short) 8)
-                        .intoArray(dst, d + 32 * (p + 8) + 16);
+            for (int p = 0; p < 4; p++) {
+                for (int h = 0; h < 2; h++) { // rows 8h..8h + 7
+                    // lane r: quant words 2p (bits 0-15) and 2p + 1 (16-31) of row r; in a word, bits 0-3 column
+                    // 2k, 4-7 column 2k + 16, 8-11 column 2k + 1, 12-15 column 2k + 17 (word k)
+                    IntVector e = IntVector.fromMemorySegment(I, w, bo + 64 * p + 32 * h, LE);
+                    IntVector o = e.lanewise(LSHR, 16);
+                    int at = d + 32 * 2 * p + 16 * h; // pair 2p; 2p + 1 at + 32, 2p + 8 at + 256
+                    e.and(0xF)
+                            .or(e.lanewise(LSHL, 8).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .sub((short) 8)
+                            .intoArray(dst, at);
+                    o.and(0xF)
+                            .or(o.lanewise(LSHL, 8).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .sub((short) 8)
+                            .intoArray(dst, at + 32);
+                    e.lanewise(LSHR, 4)
+                            .and(0xF)
+                            .or(e.lanewise(LSHL, 4).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .sub((short) 8)
+                            .intoArray(dst, at + 256);
+                    o.lanewise(LSHR, 4)
+                            .and(0xF)
+                            .or(o.lanewise(LSHL, 4).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .sub((short) 8)
+                            .intoArray(dst, at + 288);
+                }
             }
         }
     }
@@ -243,8 +247,18 @@ final class InterleavedQ4_0Batch {
                 a11 = a11.add(w1.mul(v1));
             }
             long so = base + (long) b * InterleavedQ4_0.BLOCK_BYTES;
-            FloatVector d0 = FloatVector.fromMemorySegment(F, w, so, LE);
-            FloatVector d1 = FloatVector.fromMemorySegment(F, w, so + 32, LE);
+            FloatVector d0 = ((IntVector)
+                            ShortVector.fromMemorySegment(S8, w, so, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13)
+                    .and(InterleavedQ4_0.F16_MASK)
+                    .reinterpretAsFloats()
+                    .mul(InterleavedQ4_0.F16_SCALE);
+            FloatVector d1 = ((IntVector)
+                            ShortVector.fromMemorySegment(S8, w, so + 16, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13)
+                    .and(InterleavedQ4_0.F16_MASK)
+                    .reinterpretAsFloats()
+                    .mul(InterleavedQ4_0.F16_SCALE);
             float s0 = xd[t * blocks + b];
             float s1 = xd[(t + 1) * blocks + b];
             IntVector i00 = a00.reinterpretAsInts();
@@ -292,9 +306,20 @@ final class InterleavedQ4_0Batch {
             }
             long so = base + (long) b * InterleavedQ4_0.BLOCK_BYTES;
             float s = xd[t * blocks + b];
-            f0 = pairSums(a0).fma(FloatVector.fromMemorySegment(F, w, so, LE).mul(s), f0);
-            f1 = pairSums(a1)
-                    .fma(FloatVector.fromMemorySegment(F, w, so + 32, LE).mul(s), f1);
+            FloatVector d0 = ((IntVector)
+                            ShortVector.fromMemorySegment(S8, w, so, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13)
+                    .and(InterleavedQ4_0.F16_MASK)
+                    .reinterpretAsFloats()
+                    .mul(InterleavedQ4_0.F16_SCALE);
+            FloatVector d1 = ((IntVector)
+                            ShortVector.fromMemorySegment(S8, w, so + 16, LE).convertShape(S2I, I, 0))
+                    .lanewise(LSHL, 13)
+                    .and(InterleavedQ4_0.F16_MASK)
+                    .reinterpretAsFloats()
+                    .mul(InterleavedQ4_0.F16_SCALE);
+            f0 = pairSums(a0).fma(d0.mul(s), f0);
+            f1 = pairSums(a1).fma(d1.mul(s), f1);
         }
         f0.intoArray(out, p);
         f1.intoArray(out, p + 8);
@@ -337,7 +362,13 @@ final class InterleavedQ4_0Batch {
                 a2 = a2.add(w0.mul(IntVector.broadcast(IW, xp[x2 + k]).reinterpretAsShorts()));
                 a3 = a3.add(w0.mul(IntVector.broadcast(IW, xp[x3 + k]).reinterpretAsShorts()));
             }
-            FloatVector d = FloatVector.fromMemorySegment(FW, w, base + (long) b * InterleavedQ4_0.BLOCK_BYTES, LE);
+            FloatVector d = ((IntVector)
+                            ShortVector.fromMemorySegment(S, w, base + (long) b * InterleavedQ4_0.BLOCK_BYTES, LE)
+                                    .convertShape(S2I, IW, 0))
+                    .lanewise(LSHL, 13)
+                    .and(InterleavedQ4_0.F16_MASK)
+                    .reinterpretAsFloats()
+                    .mul(InterleavedQ4_0.F16_SCALE);
             IntVector i0 = a0.reinterpretAsInts();
             IntVector i1 = a1.reinterpretAsInts();
             IntVector i2 = a2.reinterpretAsInts();

@@ -10,17 +10,20 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
+import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2F;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 /**
  * Q4_K weights repacked "rows in lanes", as {@link InterleavedQ4_0} does for Q4_0 (llama.cpp repacks Q4_K too, 8
- * rows per group): groups of 16 rows, the quants interleaved by pairs of bytes so that one 32-byte load holds the same
- * two quant bytes of 16 rows, each row one 16-bit lane, x broadcast. A Q4_K byte holds element l of sub-block 2g (low
- * nibble) and of sub-block 2g + 1 (high nibble), so each load feeds two sub-blocks of 32. The 6-bit scales and mins
+ * rows per group): groups of 16 rows, each row one 32-bit lane of 8 nibbles, 8 consecutive elements of a sub-block
+ * of 32, so that 32 bytes hold the same 8 elements of 8 rows and x is broadcast. The nibbles are reordered at repack
+ * time (a Q4_K byte holds element l of sub-block 2g in its low nibble and of sub-block 2g + 1 in its high one), so
+ * that a lane belongs to one sub-block and its products need no masking ({@link #dot16}). The 6-bit scales and mins
  * are unpacked at repack time to one byte per row and sub-block, the super-block's two F16 factors widened to float.
  *
  * <p>Layout, per group of 16 rows (the last group padded with zero rows) with S super-blocks of 256 columns, 2,432
@@ -28,9 +31,9 @@ import static jdk.incubator.vector.VectorOperators.S2I;
  * each, then their factors, 384 bytes each, so that each pass of {@link #dot16} reads one gapless stream (with the
  * factors between the quants, the pass over the quants ran at two thirds of its in-cache speed from memory):
  * <pre>
- *   quants of super-block s, from 2048 s:
- *     bytes 32 p + 2 r, +1 = row r's quant bytes 2p, 2p + 1 (p in 0..63; pair p lies in group p / 16 of 64 elements:
- *     byte 2p holds element 64 (p / 16) + 2 (p % 16) low and that + 32 high, as in the file)
+ *   quants of sub-block j of the row (j over the whole row, 32 columns each), from 256 j:
+ *     bytes 64 p + 4 r .. + 3 = row r's lane of unit p (p in 0..3): nibble t (bits 4t..4t + 3) = the quant of
+ *     column 8p + t of the sub-block
  *   factors of super-block s, from 2048 S + 384 s:
  *     0..63      16 floats: row r's d
  *     64..127    16 floats: row r's dmin
@@ -111,8 +114,21 @@ final class InterleavedQ4_K {
                         scaleBytes[16 * j + r] = (byte) Blocks.scaleK4(b0to3, b8to11, j);
                         scaleBytes[128 + 16 * j + r] = (byte) Blocks.minK4(b4to7, b8to11, j);
                     }
-                    for (int p = 0; p < 64; p++) {
-                        out[o + 16 * p + r] = in[i + 8 + p];
+                    for (int h = 0; h < 4; h++) { // file bytes 32h..32h + 31: sub-blocks 2h (low), 2h + 1 (high)
+                        for (int p = 0; p < 4; p++) {
+                            int even = 0; // the lanes of unit p of sub-blocks 2h and 2h + 1: columns 8p..8p + 7
+                            int odd = 0;
+                            for (int k = 0; k < 4; k++) { // file bytes 32h + 8p + 2k, + 1: columns 8p + 2k, + 1
+                                int word = in[i + 8 + 16 * h + 4 * p + k];
+                                even |= ((word & 0xF) | (word >>> 4 & 0xF0)) << 8 * k;
+                                odd |= ((word >>> 4 & 0xF) | (word >>> 8 & 0xF0)) << 8 * k;
+                            }
+                            int at = o + 128 * 2 * h + 32 * p + 2 * r;
+                            out[at] = (short) even;
+                            out[at + 1] = (short) (even >>> 16);
+                            out[at + 128] = (short) odd;
+                            out[at + 129] = (short) (odd >>> 16);
+                        }
                     }
                 }
                 for (int k = 0; k < 8 * ROWS; k++) { // scales and mins: two bytes per short, little-endian
@@ -138,128 +154,97 @@ final class InterleavedQ4_K {
             sums = new int[cols / 2];
             SUMS.set(sums);
         }
-        integerSums(w, base, x.q, cols, sums);
+        integerSums(w, base, x, cols, sums);
         scaleSums(w, base, x, cols, sums, 0, out, o);
     }
 
     /**
-     * Two groups, at bytes {@code base} and {@code base + groupBytes(cols)}, into out[o..o+32): the same results as
-     * two {@link #dot16}s, with each broadcast of x feeding both groups' products. Faster on long rows only (see
-     * WeightMatrix.DOT32 for which rows take it): in cache 1.3x at 2048 to 8192 columns, from memory 1.4x at 8192 but
-     * 0.85x at 2048, where the two streams of weights read slower than one.
+     * sums[16 j + r] = sum over sub-block j (of 32 columns) of row r of q x, j over the whole row: as
+     * {@link InterleavedQ4_0#dot16} multiplies a block (x as {@link QuantizedVector#nibbleCoefficients} in the copy's
+     * nibble order; 32-bit shifts, 16-bit multiplies and adds, no masks). The sum of a sub-block can reach
+     * 32 * 15 * 127, beyond 16 bits: the lanes' halves are joined less 8 sum(x), which is within 32 * 8 * 127 of zero
+     * and exact mod 2^16, and 8 sum(x) is added back in 32 bits. The quants of all super-blocks lie back to back, so
+     * sub-block j is at {@code base + 256 j} and one loop runs over the whole row.
      */
-    static void dot32(MemorySegment w, long base, QuantizedVector x, int cols, float[] out, int o) {
-        int[] sums = SUMS.get();
-        if (sums.length < cols) {
-            sums = new int[cols];
-            SUMS.set(sums);
-        }
-        long second = base + groupBytes(cols);
-        integerSums2(w, base, second, x.q, cols, sums);
-        scaleSums(w, base, x, cols, sums, 0, out, o);
-        scaleSums(w, second, x, cols, sums, cols / 2, out, o + ROWS);
-    }
-
-    /**
-     * sums[16 j + r] = sum over sub-block j (of 32 columns) of row r of q x, j over the whole row. The products run in
-     * 16-bit lanes over 16 columns (at most 16 * 15 * 127 = 30480: no wrap) and are widened and joined per sub-block.
-     */
-    private static void integerSums(MemorySegment w, long base, short[] xq, int cols, int[] sums) {
-        int supers = cols / 256;
-        for (int s = 0; s < supers; s++) {
-            for (int g = 0; g < 4; g++) {
-                long q = base + (long) s * QUANT_BYTES + 512 * g;
-                int xi = 256 * s + 64 * g; // x of sub-block 2g; 2g + 1 at xi + 32
-                IntVector a0 = IntVector.zero(I); // sub-block 2g, rows 0-7
-                IntVector a1 = IntVector.zero(I); // rows 8-15
-                IntVector b0 = IntVector.zero(I); // sub-block 2g + 1
-                IntVector b1 = IntVector.zero(I);
-                for (int half = 0; half < 32; half += 16) { // columns 0-15, then 16-31 of both sub-blocks
-                    ShortVector lo = ShortVector.zero(S);
-                    ShortVector hi = ShortVector.zero(S);
-                    for (int p = half / 2; p < half / 2 + 8; p++) {
-                        ShortVector v = ShortVector.fromMemorySegment(S, w, q + 32 * p, LE);
-                        int j = xi + 2 * p;
-                        lo = lo.add(v.and((short) 0x0F).mul(xq[j]))
-                                .add(v.lanewise(LSHR, 8).and((short) 0x0F).mul(xq[j + 1]));
-                        hi = hi.add(v.lanewise(LSHR, 4).and((short) 0x0F).mul(xq[j + 32]))
-                                .add(v.lanewise(LSHR, 12).mul(xq[j + 33]));
-                    }
-                    a0 = a0.add((IntVector) lo.convertShape(S2I, I, 0));
-                    a1 = a1.add((IntVector) lo.convertShape(S2I, I, 1));
-                    b0 = b0.add((IntVector) hi.convertShape(S2I, I, 0));
-                    b1 = b1.add((IntVector) hi.convertShape(S2I, I, 1));
-                }
-                int at = 16 * (8 * s + 2 * g);
-                a0.intoArray(sums, at);
-                a1.intoArray(sums, at + 8);
-                b0.intoArray(sums, at + 16);
-                b1.intoArray(sums, at + 24);
-            }
-        }
-    }
-
-    /**
-     * {@link #integerSums} of the groups at {@code a} and {@code b}, into sums[0..cols/2) and sums[cols/2..cols), the
-     * broadcasts of x shared.
-     */
-    private static void integerSums2(MemorySegment w, long a, long b, short[] xq, int cols, int[] sums) {
-        int supers = cols / 256;
-        int second = cols / 2;
-        for (int s = 0; s < supers; s++) {
-            for (int g = 0; g < 4; g++) {
-                long qa = a + (long) s * QUANT_BYTES + 512 * g;
-                long qb = b + (long) s * QUANT_BYTES + 512 * g;
-                int xi = 256 * s + 64 * g;
-                IntVector a0 = IntVector.zero(I);
-                IntVector a1 = IntVector.zero(I);
-                IntVector b0 = IntVector.zero(I);
-                IntVector b1 = IntVector.zero(I);
-                IntVector c0 = IntVector.zero(I); // the second group's a0..b1
-                IntVector c1 = IntVector.zero(I);
-                IntVector d0 = IntVector.zero(I);
-                IntVector d1 = IntVector.zero(I);
-                for (int half = 0; half < 32; half += 16) {
-                    ShortVector loA = ShortVector.zero(S);
-                    ShortVector hiA = ShortVector.zero(S);
-                    ShortVector loB = ShortVector.zero(S);
-                    ShortVector hiB = ShortVector.zero(S);
-                    for (int p = half / 2; p < half / 2 + 8; p++) {
-                        ShortVector va = ShortVector.fromMemorySegment(S, w, qa + 32 * p, LE);
-                        ShortVector vb = ShortVector.fromMemorySegment(S, w, qb + 32 * p, LE);
-                        int j = xi + 2 * p;
-                        ShortVector x0 = ShortVector.broadcast(S, xq[j]);
-                        ShortVector x1 = ShortVector.broadcast(S, xq[j + 1]);
-                        ShortVector x32 = ShortVector.broadcast(S, xq[j + 32]);
-                        ShortVector x33 = ShortVector.broadcast(S, xq[j + 33]);
-                        loA = loA.add(va.and((short) 0x0F).mul(x0))
-                                .add(va.lanewise(LSHR, 8).and((short) 0x0F).mul(x1));
-                        hiA = hiA.add(va.lanewise(LSHR, 4).and((short) 0x0F).mul(x32))
-                                .add(va.lanewise(LSHR, 12).mul(x33));
-                        loB = loB.add(vb.and((short) 0x0F).mul(x0))
-                                .add(vb.lanewise(LSHR, 8).and((short) 0x0F).mul(x1));
-                        hiB = hiB.add(vb.lanewise(LSHR, 4).and((short) 0x0F).mul(x32))
-                                .add(vb.lanewise(LSHR, 12).mul(x33));
-                    }
-                    a0 = a0.add((IntVector) loA.convertShape(S2I, I, 0));
-                    a1 = a1.add((IntVector) loA.convertShape(S2I, I, 1));
-                    b0 = b0.add((IntVector) hiA.convertShape(S2I, I, 0));
-                    b1 = b1.add((IntVector) hiA.convertShape(S2I, I, 1));
-                    c0 = c0.add((IntVector) loB.convertShape(S2I, I, 0));
-                    c1 = c1.add((IntVector) loB.convertShape(S2I, I, 1));
-                    d0 = d0.add((IntVector) hiB.convertShape(S2I, I, 0));
-                    d1 = d1.add((IntVector) hiB.convertShape(S2I, I, 1));
-                }
-                int at = 16 * (8 * s + 2 * g);
-                a0.intoArray(sums, at);
-                a1.intoArray(sums, at + 8);
-                b0.intoArray(sums, at + 16);
-                b1.intoArray(sums, at + 24);
-                c0.intoArray(sums, second + at);
-                c1.intoArray(sums, second + at + 8);
-                d0.intoArray(sums, second + at + 16);
-                d1.intoArray(sums, second + at + 24);
-            }
+    private static void integerSums(MemorySegment w, long base, QuantizedVector x, int cols, int[] sums) {
+        int[] c = x.nibbleCoefficients(GGMLType.Q4_K);
+        int[] xs = x.qSum;
+        for (int j = 0; j < cols / 32; j++) {
+            long q = base + 256L * j;
+            ShortVector a0 = ShortVector.zero(S); // rows 0-7
+            ShortVector a1 = ShortVector.zero(S); // rows 8-15
+            int ci = 16 * j;
+            IntVector v0, v1;
+            ShortVector c0, c1, c2, c3;
+            v0 = IntVector.fromMemorySegment(I, w, q + 0, LE); // unit 0
+            v1 = IntVector.fromMemorySegment(I, w, q + 32, LE);
+            c0 = IntVector.broadcast(I, c[ci + 0]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 1]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 2]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 3]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            v0 = IntVector.fromMemorySegment(I, w, q + 64, LE); // unit 1
+            v1 = IntVector.fromMemorySegment(I, w, q + 96, LE);
+            c0 = IntVector.broadcast(I, c[ci + 4]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 5]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 6]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 7]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            v0 = IntVector.fromMemorySegment(I, w, q + 128, LE); // unit 2
+            v1 = IntVector.fromMemorySegment(I, w, q + 160, LE);
+            c0 = IntVector.broadcast(I, c[ci + 8]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 9]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 10]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 11]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            v0 = IntVector.fromMemorySegment(I, w, q + 192, LE); // unit 3
+            v1 = IntVector.fromMemorySegment(I, w, q + 224, LE);
+            c0 = IntVector.broadcast(I, c[ci + 12]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 13]).reinterpretAsShorts();
+            c2 = IntVector.broadcast(I, c[ci + 14]).reinterpretAsShorts();
+            c3 = IntVector.broadcast(I, c[ci + 15]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v0.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 4).reinterpretAsShorts().mul(c1))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c2))
+                    .add(v1.lanewise(LSHR, 12).reinterpretAsShorts().mul(c3));
+            int offset = 8 * xs[j];
+            IntVector i0 = a0.reinterpretAsInts();
+            IntVector i1 = a1.reinterpretAsInts();
+            i0.add(i0.lanewise(LSHL, 16))
+                    .sub(offset << 16)
+                    .lanewise(ASHR, 16)
+                    .add(offset)
+                    .intoArray(sums, 16 * j);
+            i1.add(i1.lanewise(LSHL, 16))
+                    .sub(offset << 16)
+                    .lanewise(ASHR, 16)
+                    .add(offset)
+                    .intoArray(sums, 16 * j + 8);
         }
     }
 
@@ -364,31 +349,44 @@ final class InterleavedQ4_K {
 
     /** One super-block's quants times {@link #factors}, into dst from {@code at} (column-major, 16 rows per column). */
     private static void decodeSuper(MemorySegment w, long quants, float[] factors, float[] dst, int at) {
-        for (int g = 0; g < 4; g++) {
-            int lo = 16 * 2 * g; // factors of sub-block 2g; 2g + 1 at lo + 16
-            FloatVector scLo0 = FloatVector.fromArray(F, factors, lo);
-            FloatVector scLo1 = FloatVector.fromArray(F, factors, lo + 8);
-            FloatVector scHi0 = FloatVector.fromArray(F, factors, lo + 16);
-            FloatVector scHi1 = FloatVector.fromArray(F, factors, lo + 24);
-            FloatVector mLo0 = FloatVector.fromArray(F, factors, 128 + lo);
-            FloatVector mLo1 = FloatVector.fromArray(F, factors, 128 + lo + 8);
-            FloatVector mHi0 = FloatVector.fromArray(F, factors, 128 + lo + 16);
-            FloatVector mHi1 = FloatVector.fromArray(F, factors, 128 + lo + 24);
-            for (int p = 0; p < 16; p++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, w, quants + 512 * g + 32 * p, LE);
-                int c = at + 16 * (64 * g + 2 * p); // column 2p of sub-block 2g; 2g + 1 at c + 512
-                ShortVector q0 = v.and((short) 0x0F);
-                ShortVector q1 = v.lanewise(LSHR, 8).and((short) 0x0F);
-                ShortVector q32 = v.lanewise(LSHR, 4).and((short) 0x0F);
-                ShortVector q33 = v.lanewise(LSHR, 12);
-                ((FloatVector) q0.convertShape(S2F, F, 0)).mul(scLo0).sub(mLo0).intoArray(dst, c);
-                ((FloatVector) q0.convertShape(S2F, F, 1)).mul(scLo1).sub(mLo1).intoArray(dst, c + 8);
-                ((FloatVector) q1.convertShape(S2F, F, 0)).mul(scLo0).sub(mLo0).intoArray(dst, c + 16);
-                ((FloatVector) q1.convertShape(S2F, F, 1)).mul(scLo1).sub(mLo1).intoArray(dst, c + 24);
-                ((FloatVector) q32.convertShape(S2F, F, 0)).mul(scHi0).sub(mHi0).intoArray(dst, c + 512);
-                ((FloatVector) q32.convertShape(S2F, F, 1)).mul(scHi1).sub(mHi1).intoArray(dst, c + 520);
-                ((FloatVector) q33.convertShape(S2F, F, 0)).mul(scHi0).sub(mHi0).intoArray(dst, c + 528);
-                ((FloatVector) q33.convertShape(S2F, F, 1)).mul(scHi1).sub(mHi1).intoArray(dst, c + 536);
+        for (int j = 0; j < 8; j++) {
+            for (int h = 0; h < 2; h++) { // rows 8h..8h + 7
+                FloatVector sc = FloatVector.fromArray(F, factors, 16 * j + 8 * h);
+                FloatVector m = FloatVector.fromArray(F, factors, 128 + 16 * j + 8 * h);
+                for (int p = 0; p < 4; p++) {
+                    IntVector v = IntVector.fromMemorySegment(I, w, quants + 256 * j + 64 * p + 32 * h, LE);
+                    int c = at + 16 * (32 * j + 8 * p) + 8 * h; // column 8p of sub-block j; nibble t at c + 16 t
+                    // written out: a helper taking vectors is not always inlined, and then boxes them
+                    ((FloatVector) v.and(0xF).convert(I2F, 0)).mul(sc).sub(m).intoArray(dst, c);
+                    ((FloatVector) v.lanewise(LSHR, 4).and(0xF).convert(I2F, 0))
+                            .mul(sc)
+                            .sub(m)
+                            .intoArray(dst, c + 16);
+                    ((FloatVector) v.lanewise(LSHR, 8).and(0xF).convert(I2F, 0))
+                            .mul(sc)
+                            .sub(m)
+                            .intoArray(dst, c + 32);
+                    ((FloatVector) v.lanewise(LSHR, 12).and(0xF).convert(I2F, 0))
+                            .mul(sc)
+                            .sub(m)
+                            .intoArray(dst, c + 48);
+                    ((FloatVector) v.lanewise(LSHR, 16).and(0xF).convert(I2F, 0))
+                            .mul(sc)
+                            .sub(m)
+                            .intoArray(dst, c + 64);
+                    ((FloatVector) v.lanewise(LSHR, 20).and(0xF).convert(I2F, 0))
+                            .mul(sc)
+                            .sub(m)
+                            .intoArray(dst, c + 80);
+                    ((FloatVector) v.lanewise(LSHR, 24).and(0xF).convert(I2F, 0))
+                            .mul(sc)
+                            .sub(m)
+                            .intoArray(dst, c + 96);
+                    ((FloatVector) v.lanewise(LSHR, 28).convert(I2F, 0))
+                            .mul(sc)
+                            .sub(m)
+                            .intoArray(dst, c + 112);
+                }
             }
         }
     }

@@ -13,7 +13,6 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LSHR;
-import static jdk.incubator.vector.VectorOperators.S2I;
 
 /**
  * The batched product (prompt processing) of a repacked Q4_K matrix ({@link InterleavedQ4_K}) with x quantized to 8
@@ -201,32 +200,32 @@ final class InterleavedQ4_KBatch {
      * pairs: sub-block j (of 32), pair k at {@code at + (j * 16 + k) * 32}, row i's two quants at + 2i, + 2i + 1.
      */
     static void decodePairs(MemorySegment w, long q, short[] dst, int at) {
-        for (int g = 0; g < 4; g++) {
-            int lo = at + 2 * g * BLOCK_SHORTS; // sub-block 2g: the low nibbles; 2g + 1: the high ones
-            int hi = lo + BLOCK_SHORTS;
-            for (int p = 0; p < 16; p++) {
-                // lane r: bits 0-3 column 2p, 4-7 column 2p + 32, 8-11 column 2p + 1, 12-15 column 2p + 33
-                ShortVector v = ShortVector.fromMemorySegment(S, w, q + 512 * g + 32 * p, LE);
-                IntVector x0 = (IntVector) v.convertShape(S2I, I, 0); // rows 0-7
-                IntVector x1 = (IntVector) v.convertShape(S2I, I, 1); // rows 8-15
-                x0.and(0xF)
-                        .or(x0.lanewise(LSHL, 8).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .intoArray(dst, lo + 32 * p);
-                x1.and(0xF)
-                        .or(x1.lanewise(LSHL, 8).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .intoArray(dst, lo + 32 * p + 16);
-                x0.lanewise(LSHR, 4)
-                        .and(0xF)
-                        .or(x0.lanewise(LSHL, 4).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .intoArray(dst, hi + 32 * p);
-                x1.lanewise(LSHR, 4)
-                        .and(0xF)
-                        .or(x1.lanewise(LSHL, 4).and(0xF0000))
-                        .reinterpretAsShorts()
-                        .intoArray(dst, hi + 32 * p + 16);
+        for (int j = 0; j < 8; j++) {
+            for (int p = 0; p < 4; p++) {
+                for (int h = 0; h < 2; h++) { // rows 8h..8h + 7
+                    // lane r: nibble t = column 8p + t of sub-block j; pair 4p + m is nibbles 2m (low short), 2m + 1
+                    IntVector v = IntVector.fromMemorySegment(I, w, q + 256 * j + 64 * p + 32 * h, LE);
+                    int d = at + (16 * j + 4 * p) * 32 + 16 * h;
+                    v.and(0xF)
+                            .or(v.lanewise(LSHL, 12).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .intoArray(dst, d);
+                    v.lanewise(LSHR, 8)
+                            .and(0xF)
+                            .or(v.lanewise(LSHL, 4).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .intoArray(dst, d + 32);
+                    v.lanewise(LSHR, 16)
+                            .and(0xF)
+                            .or(v.lanewise(LSHR, 4).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .intoArray(dst, d + 64);
+                    v.lanewise(LSHR, 24)
+                            .and(0xF)
+                            .or(v.lanewise(LSHR, 12).and(0xF0000))
+                            .reinterpretAsShorts()
+                            .intoArray(dst, d + 96);
+                }
             }
         }
     }

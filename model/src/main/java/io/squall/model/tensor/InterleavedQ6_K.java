@@ -14,21 +14,24 @@ import static jdk.incubator.vector.VectorOperators.ASHR;
 import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2F;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 /**
  * Q6_K weights repacked "rows in lanes" in groups of 16 rows, as {@link InterleavedQ4_K}, but with each 6-bit quant
- * decoded at repack time to a signed byte q - 32 in the elements' natural order: the file splits a quant over two
- * arrays in a shuffled order that costs about three operations per element to put back together, a byte costs one
- * or two. 8 bits per weight instead of 6.56 (the copy is 31% larger than the file's Q6_K), which Q4_K_M files spend
- * on a sixth of their weights (attn_v and ffn_down of half the layers). llama.cpp does not repack Q6_K.
+ * decoded at repack time to a byte q (0..63) in the elements' natural order: the file splits a quant over two
+ * arrays in a shuffled order that costs about three operations per element to put back together. 8 bits per weight
+ * instead of 6.56 (the copy is 31% larger than the file's Q6_K), which Q4_K_M files spend on a sixth of their weights
+ * (attn_v and ffn_down of half the layers). llama.cpp does not repack Q6_K. Each row's 4 consecutive columns are one
+ * 32-bit lane, which {@link #dot16} multiplies with x's coefficients without unpacking the bytes.
  *
  * <p>Layout, per group of 16 rows (the last group padded with zero rows) with S super-blocks of 256 columns, 4,416
  * bytes per super-block: the quants of every super-block, then their factors (two gapless streams, as in
  * {@link InterleavedQ4_K}):
  * <pre>
- *   quants of super-block s, from 4096 s: bytes 32 p + 2 r, +1 = row r's q - 32 of columns 2p, 2p + 1 (p in 0..127)
+ *   quants of sub-block j of the row (16 columns; j over the whole row), from 256 j:
+ *     byte 64 p + 4 r + t = row r's q of column 4p + t of the sub-block (p, t in 0..3)
  *   factors of super-block s, from 4096 S + 320 s:
  *     0..63      16 floats: row r's d
  *     64..319    byte 64 + 16 j + r: row r's signed scale of sub-block j (0..15, 16 columns each)
@@ -102,14 +105,15 @@ final class InterleavedQ6_K {
                             int lo = in[ql + l] & 0xFF;
                             int hi = in[ql + l + 32] & 0xFF;
                             int high = in[qh + l] & 0xFF;
-                            q[128 * h + l] = (byte) (((lo & 0xF) | ((high & 3) << 4)) - 32);
-                            q[128 * h + l + 32] = (byte) (((hi & 0xF) | (((high >>> 2) & 3) << 4)) - 32);
-                            q[128 * h + l + 64] = (byte) (((lo >>> 4) | (((high >>> 4) & 3) << 4)) - 32);
-                            q[128 * h + l + 96] = (byte) (((hi >>> 4) | (((high >>> 6) & 3) << 4)) - 32);
+                            q[128 * h + l] = (byte) ((lo & 0xF) | ((high & 3) << 4));
+                            q[128 * h + l + 32] = (byte) ((hi & 0xF) | (((high >>> 2) & 3) << 4));
+                            q[128 * h + l + 64] = (byte) ((lo >>> 4) | (((high >>> 4) & 3) << 4));
+                            q[128 * h + l + 96] = (byte) ((hi >>> 4) | (((high >>> 6) & 3) << 4));
                         }
                     }
-                    for (int p = 0; p < 128; p++) {
-                        out[o + 16 * p + r] = (short) ((q[2 * p] & 0xFF) | q[2 * p + 1] << 8);
+                    for (int i = 0; i < 64; i++) { // columns 4i..4i + 3: sub-block i / 4, unit i % 4
+                        out[o + 32 * i + 2 * r] = (short) (q[4 * i] | q[4 * i + 1] << 8);
+                        out[o + 32 * i + 2 * r + 1] = (short) (q[4 * i + 2] | q[4 * i + 3] << 8);
                     }
                 }
             }
@@ -127,85 +131,72 @@ final class InterleavedQ6_K {
             sums = new int[cols];
             SUMS.set(sums);
         }
-        integerSums(w, base, x.q, cols, sums);
+        integerSums(w, base, x, cols, sums);
         scaleSums(w, base, x.scale, cols, sums, 0, out, o);
     }
 
     /**
-     * Two groups, at bytes {@code base} and {@code base + groupBytes(cols)}, into out[o..o+32): the same results as
-     * two {@link #dot16}s, each broadcast of x feeding both groups' products (see {@link InterleavedQ4_K#dot32}).
+     * sums[16 j + r] = sum over sub-block j (16 columns) of row r of (q - 32) x, j over the whole row. A row's 4
+     * columns of a unit are one 32-bit lane L of bytes q_0..q_3; with x's coefficients in base 256
+     * ({@link QuantizedVector#prepareQ6_K}) the 16-bit products of L and L >>> 8 (C2: vpsrld with an immediate,
+     * vpmullw, vpaddw; the coefficients a vpbroadcastd from memory) sum to sum_t q_t x_t mod 2^16 over both halves.
+     * Joined every 8 columns less 32 sum(x) (|q - 32| &lt;= 32, |x| &lt;= 127: within 8 * 32 * 127 = 32512 of
+     * zero, so exact), then added in 32 bits.
      */
-    static void dot32(MemorySegment w, long base, QuantizedVector x, int cols, float[] out, int o) {
-        int[] sums = SUMS.get();
-        if (sums.length < 2 * cols) {
-            sums = new int[2 * cols];
-            SUMS.set(sums);
-        }
-        long second = base + groupBytes(cols);
-        integerSums2(w, base, second, x.q, cols, sums);
-        scaleSums(w, base, x.scale, cols, sums, 0, out, o);
-        scaleSums(w, second, x.scale, cols, sums, cols, out, o + ROWS);
-    }
-
-    /** {@link #integerSums} of the groups at {@code a} and {@code b} into sums[0..cols) and sums[cols..2 cols). */
-    private static void integerSums2(MemorySegment w, long a, long b, short[] xq, int cols, int[] sums) {
-        int subBlocks = cols / 16;
-        for (int j = 0; j < subBlocks; j++) {
-            long qa = a + (long) j * 256;
-            long qb = b + (long) j * 256;
-            IntVector s0 = IntVector.zero(I);
-            IntVector s1 = IntVector.zero(I);
-            IntVector t0 = IntVector.zero(I); // the second group's s0, s1
-            IntVector t1 = IntVector.zero(I);
-            for (int half = 0; half < 8; half += 4) {
-                ShortVector accA = ShortVector.zero(S);
-                ShortVector accB = ShortVector.zero(S);
-                for (int p = half; p < half + 4; p++) {
-                    ShortVector va = ShortVector.fromMemorySegment(S, w, qa + 32 * p, LE);
-                    ShortVector vb = ShortVector.fromMemorySegment(S, w, qb + 32 * p, LE);
-                    int c = 16 * j + 2 * p;
-                    ShortVector x0 = ShortVector.broadcast(S, xq[c]);
-                    ShortVector x1 = ShortVector.broadcast(S, xq[c + 1]);
-                    accA = accA.add(va.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(x0))
-                            .add(va.lanewise(ASHR, 8).mul(x1));
-                    accB = accB.add(vb.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(x0))
-                            .add(vb.lanewise(ASHR, 8).mul(x1));
-                }
-                s0 = s0.add((IntVector) accA.convertShape(S2I, I, 0));
-                s1 = s1.add((IntVector) accA.convertShape(S2I, I, 1));
-                t0 = t0.add((IntVector) accB.convertShape(S2I, I, 0));
-                t1 = t1.add((IntVector) accB.convertShape(S2I, I, 1));
-            }
-            s0.intoArray(sums, 16 * j);
-            s1.intoArray(sums, 16 * j + 8);
-            t0.intoArray(sums, cols + 16 * j);
-            t1.intoArray(sums, cols + 16 * j + 8);
-        }
-    }
-
-    /**
-     * sums[16 j + r] = sum over sub-block j (16 columns) of row r of (q - 32) x, j over the whole row. 16-bit lanes
-     * over 8 columns: |q - 32| &lt;= 32, |x| &lt;= 127, so at most 8 * 32 * 127 = 32512, no wrap.
-     */
-    private static void integerSums(MemorySegment w, long base, short[] xq, int cols, int[] sums) {
-        int subBlocks = cols / 16;
-        for (int j = 0; j < subBlocks; j++) {
-            long q = base + (long) j * 256; // 16 columns x 16 rows of bytes per sub-block
-            IntVector s0 = IntVector.zero(I);
-            IntVector s1 = IntVector.zero(I);
-            for (int half = 0; half < 8; half += 4) {
-                ShortVector acc = ShortVector.zero(S);
-                for (int p = half; p < half + 4; p++) {
-                    ShortVector v = ShortVector.fromMemorySegment(S, w, q + 32 * p, LE);
-                    int c = 16 * j + 2 * p;
-                    acc = acc.add(v.lanewise(LSHL, 8).lanewise(ASHR, 8).mul(xq[c]))
-                            .add(v.lanewise(ASHR, 8).mul(xq[c + 1]));
-                }
-                s0 = s0.add((IntVector) acc.convertShape(S2I, I, 0));
-                s1 = s1.add((IntVector) acc.convertShape(S2I, I, 1));
-            }
-            s0.intoArray(sums, 16 * j);
-            s1.intoArray(sums, 16 * j + 8);
+    private static void integerSums(MemorySegment w, long base, QuantizedVector x, int cols, int[] sums) {
+        int[] c = x.nibbleCoefficients(GGMLType.Q6_K);
+        int[] offsets = x.q6_KOffsets();
+        for (int j = 0; j < cols / 16; j++) {
+            long q = base + 256L * j; // 16 columns x 16 rows of bytes per sub-block
+            int ci = 8 * j;
+            IntVector v0, v1;
+            ShortVector c0, c1;
+            ShortVector a0 = ShortVector.zero(S); // rows 0-7, columns 0-7
+            ShortVector a1 = ShortVector.zero(S); // rows 8-15
+            v0 = IntVector.fromMemorySegment(I, w, q + 0, LE); // unit 0: columns 0..3
+            v1 = IntVector.fromMemorySegment(I, w, q + 32, LE);
+            c0 = IntVector.broadcast(I, c[ci + 0]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 1]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            v0 = IntVector.fromMemorySegment(I, w, q + 64, LE); // unit 1: columns 4..7
+            v1 = IntVector.fromMemorySegment(I, w, q + 96, LE);
+            c0 = IntVector.broadcast(I, c[ci + 2]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 3]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            int k = offsets[2 * j];
+            IntVector i0 = a0.reinterpretAsInts();
+            IntVector i1 = a1.reinterpretAsInts();
+            IntVector s0 = i0.add(i0.lanewise(LSHL, 16)).add(k).lanewise(ASHR, 16);
+            IntVector s1 = i1.add(i1.lanewise(LSHL, 16)).add(k).lanewise(ASHR, 16);
+            a0 = ShortVector.zero(S); // columns 8-15
+            a1 = ShortVector.zero(S);
+            v0 = IntVector.fromMemorySegment(I, w, q + 128, LE); // unit 2: columns 8..11
+            v1 = IntVector.fromMemorySegment(I, w, q + 160, LE);
+            c0 = IntVector.broadcast(I, c[ci + 4]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 5]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            v0 = IntVector.fromMemorySegment(I, w, q + 192, LE); // unit 3: columns 12..15
+            v1 = IntVector.fromMemorySegment(I, w, q + 224, LE);
+            c0 = IntVector.broadcast(I, c[ci + 6]).reinterpretAsShorts();
+            c1 = IntVector.broadcast(I, c[ci + 7]).reinterpretAsShorts();
+            a0 = a0.add(v0.reinterpretAsShorts().mul(c0))
+                    .add(v0.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            a1 = a1.add(v1.reinterpretAsShorts().mul(c0))
+                    .add(v1.lanewise(LSHR, 8).reinterpretAsShorts().mul(c1));
+            k = offsets[2 * j + 1];
+            i0 = a0.reinterpretAsInts();
+            i1 = a1.reinterpretAsInts();
+            s0.add(i0.add(i0.lanewise(LSHL, 16)).add(k).lanewise(ASHR, 16)).intoArray(sums, 16 * j);
+            s1.add(i1.add(i1.lanewise(LSHL, 16)).add(k).lanewise(ASHR, 16)).intoArray(sums, 16 * j + 8);
         }
     }
 
@@ -266,15 +257,24 @@ final class InterleavedQ6_K {
                 ShortVector sc = sixteenBytes(w, so + SCALES + 16 * j);
                 FloatVector f0 = d0.mul((FloatVector) sc.convertShape(S2F, F, 0));
                 FloatVector f1 = d1.mul((FloatVector) sc.convertShape(S2F, F, 1));
-                for (int p = 0; p < 8; p++) {
-                    ShortVector v = ShortVector.fromMemorySegment(S, w, quants + 256 * j + 32 * p, LE);
-                    int c = 16 * (256 * (s - s0) + 16 * j + 2 * p);
-                    ShortVector even = v.lanewise(LSHL, 8).lanewise(ASHR, 8);
-                    ShortVector odd = v.lanewise(ASHR, 8);
-                    ((FloatVector) even.convertShape(S2F, F, 0)).mul(f0).intoArray(dst, c);
-                    ((FloatVector) even.convertShape(S2F, F, 1)).mul(f1).intoArray(dst, c + 8);
-                    ((FloatVector) odd.convertShape(S2F, F, 0)).mul(f0).intoArray(dst, c + 16);
-                    ((FloatVector) odd.convertShape(S2F, F, 1)).mul(f1).intoArray(dst, c + 24);
+                for (int p = 0; p < 4; p++) {
+                    for (int h = 0; h < 2; h++) { // rows 8h..8h + 7
+                        FloatVector f = h == 0 ? f0 : f1;
+                        IntVector v = IntVector.fromMemorySegment(I, w, quants + 256 * j + 64 * p + 32 * h, LE);
+                        int c = 16 * (256 * (s - s0) + 16 * j + 4 * p) + 8 * h; // column 4p + t at c + 16 t
+                        ((FloatVector) v.and(0xFF).sub(32).convert(I2F, 0))
+                                .mul(f)
+                                .intoArray(dst, c);
+                        ((FloatVector) v.lanewise(LSHR, 8).and(0xFF).sub(32).convert(I2F, 0))
+                                .mul(f)
+                                .intoArray(dst, c + 16);
+                        ((FloatVector) v.lanewise(LSHR, 16).and(0xFF).sub(32).convert(I2F, 0))
+                                .mul(f)
+                                .intoArray(dst, c + 32);
+                        ((FloatVector) v.lanewise(LSHR, 24).sub(32).convert(I2F, 0))
+                                .mul(f)
+                                .intoArray(dst, c + 48);
+                    }
                 }
             }
         }

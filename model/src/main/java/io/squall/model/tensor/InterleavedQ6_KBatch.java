@@ -10,9 +10,9 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
-import static jdk.incubator.vector.VectorOperators.B2S;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
 import static jdk.incubator.vector.VectorOperators.S2F;
 
 /**
@@ -157,13 +157,28 @@ final class InterleavedQ6_KBatch {
     }
 
     /**
-     * The quants of {@code supers} super-blocks from byte {@code q} widened to shorts in place order: sub-block lb (of
-     * 16 columns), pair k at {@code at + 256 lb + 32 k}, row i's two quants at + 2i, + 2i + 1.
+     * The quants of {@code supers} super-blocks from byte {@code q} widened to shorts q - 32 in place order: sub-block
+     * lb (of 16 columns), pair k at {@code at + 256 lb + 32 k}, row i's two quants at + 2i, + 2i + 1.
      */
     static void decode(MemorySegment w, long q, int supers, short[] dst, int at) {
-        for (int i = 0; i < supers * InterleavedQ6_K.QUANT_BYTES; i += 16) {
-            ((ShortVector) ByteVector.fromMemorySegment(B16, w, q + i, LE).convertShape(B2S, S, 0))
-                    .intoArray(dst, at + i);
+        for (int lb = 0; lb < 16 * supers; lb++) {
+            for (int p = 0; p < 4; p++) {
+                for (int h = 0; h < 2; h++) { // rows 8h..8h + 7; lane: the row's q of columns 4p..4p + 3
+                    IntVector v = IntVector.fromMemorySegment(I, w, q + 256L * lb + 64 * p + 32 * h, LE);
+                    int d = at + 256 * lb + 64 * p + 16 * h; // pair 2p; 2p + 1 at + 32
+                    v.and(0xFF)
+                            .or(v.lanewise(LSHL, 8).and(0xFF0000))
+                            .reinterpretAsShorts()
+                            .sub((short) 32)
+                            .intoArray(dst, d);
+                    v.lanewise(LSHR, 16)
+                            .and(0xFF)
+                            .or(v.lanewise(LSHR, 8).and(0xFF0000))
+                            .reinterpretAsShorts()
+                            .sub((short) 32)
+                            .intoArray(dst, d + 32);
+                }
+            }
         }
     }
 

@@ -35,6 +35,23 @@ final class QuantizedVector {
     float[] blockSum = new float[0];
     /** Per block of 32: the sum of its q, exact (0 for a non-finite block). */
     int[] qSum = new int[0];
+    /**
+     * For the repacked Q4_0 and Q4_K kernels ({@link InterleavedQ4_0#dot16}, {@link InterleavedQ4_K#dot16}), per
+     * block of 32 16 ints, from {@link #prepareNibbles}. The kernels read a row's 4 quant bytes of a unit p (0..3) of
+     * a block as one 32-bit number of 8 nibbles n_0..n_7 and multiply U_k = that >>> 4k (k = 0..3, 32-bit shifts,
+     * no masking) by int 16 b + 4 p + k, c_k in its low half and c_(k+4) in its high half, in 16-bit lanes. With
+     * c_0 = q[e_0] and c_j = q[e_j] - 16 q[e_(j-1)], e_j the element of nibble j, the sum telescopes: the two
+     * halves' products of the four U_k add up to sum_j n_j q[e_j] (mod 2^16), each half alone being meaningless
+     * (the low half of U_k holds nibbles of the high one). Q4_0's nibble j is element 4p + j / 2 (+ 16 when j is
+     * odd, as its bytes hold them); the Q4_K copy's is 8p + j.
+     */
+    int[] nibbleCoefficients = new int[0];
+
+    /** What {@link #nibbleCoefficients} hold: null (stale), or the type whose nibble order they follow. */
+    private GGMLType nibbleOrder;
+
+    /** Per 8 elements, for Q6_K ({@link #prepareQ6_K}): -(32 times the sum of their q) << 16. */
+    private int[] q6_KOffsets = new int[0];
 
     /** Quantizes x[offset..offset+n), n a multiple of 32. */
     void quantize(float[] x, int offset, int n) {
@@ -46,6 +63,7 @@ final class QuantizedVector {
             blockSum = new float[blocks];
             qSum = new int[blocks];
         }
+        nibbleOrder = null;
         for (int b = 0; b < blocks; b++) {
             int from = offset + 32 * b;
             FloatVector m = FloatVector.fromArray(F, x, from)
@@ -84,5 +102,95 @@ final class QuantizedVector {
             blockSum[b] = d * sum;
             qSum[b] = sum;
         }
+    }
+
+    /**
+     * Computes {@link #nibbleCoefficients} in the nibble order of {@code type} (Q4_0 or Q4_K) for the last
+     * {@link #quantize} (n elements): on the calling thread, before the workers read them.
+     */
+    void prepareNibbles(GGMLType type, int n) {
+        if (nibbleOrder == type) {
+            return;
+        }
+        if (type != GGMLType.Q4_0 && type != GGMLType.Q4_K) {
+            throw new IllegalArgumentException("no nibble order for " + type);
+        }
+        if (nibbleCoefficients.length < n / 2) {
+            nibbleCoefficients = new int[q.length / 2];
+        }
+        short[] q = this.q;
+        int[] c = nibbleCoefficients;
+        for (int b = 0; b < n / 32; b++) {
+            for (int p = 0; p < 4; p++) {
+                int o = 16 * b + 4 * p;
+                if (type == GGMLType.Q4_0) {
+                    int e = 32 * b + 4 * p; // nibbles: e, e + 16, e + 1, e + 17, ...
+                    unit(c, o, q[e], q[e + 16], q[e + 1], q[e + 17], q[e + 2], q[e + 18], q[e + 3], q[e + 19]);
+                } else {
+                    int e = 32 * b + 8 * p;
+                    unit(c, o, q[e], q[e + 1], q[e + 2], q[e + 3], q[e + 4], q[e + 5], q[e + 6], q[e + 7]);
+                }
+            }
+        }
+        nibbleOrder = type;
+    }
+
+    /**
+     * For the repacked Q6_K kernel ({@link InterleavedQ6_K#dot16}): {@link #nibbleCoefficients} holds, per 4 elements
+     * (a row's 32-bit lane of 4 bytes q_0..q_3 there) two ints, (c_0, c_2) and (c_1, c_3) in their (low, high)
+     * halves, with c_0 = q[e] and c_t = q[e + t] - 256 q[e + t - 1]: the kernel multiplies the lane L by the first and
+     * L >>> 8 by the second in 16-bit lanes, and both halves of both products add up to sum_t q_t q[e + t] mod 2^16.
+     * Also {@link #q6_KOffsets}. On the calling thread, before the workers read them.
+     */
+    void prepareQ6_K(int n) {
+        if (nibbleOrder == GGMLType.Q6_K) {
+            return;
+        }
+        if (nibbleCoefficients.length < n / 2) {
+            nibbleCoefficients = new int[q.length / 2];
+        }
+        if (q6_KOffsets.length < n / 8) {
+            q6_KOffsets = new int[q.length / 8];
+        }
+        short[] q = this.q;
+        int[] c = nibbleCoefficients;
+        for (int e = 0; e < n; e += 4) {
+            int c0 = q[e];
+            int c1 = q[e + 1] - 256 * q[e];
+            int c2 = q[e + 2] - 256 * q[e + 1];
+            int c3 = q[e + 3] - 256 * q[e + 2];
+            c[e / 2] = (c0 & 0xFFFF) | c2 << 16;
+            c[e / 2 + 1] = (c1 & 0xFFFF) | c3 << 16;
+        }
+        for (int e = 0; e < n; e += 8) {
+            int sum = 0;
+            for (int i = e; i < e + 8; i++) {
+                sum += q[i];
+            }
+            q6_KOffsets[e / 8] = -32 * sum << 16;
+        }
+        nibbleOrder = GGMLType.Q6_K;
+    }
+
+    /** {@link #prepareQ6_K}'s offsets; throws unless it ran since the last {@link #quantize}. */
+    int[] q6_KOffsets() {
+        nibbleCoefficients(GGMLType.Q6_K);
+        return q6_KOffsets;
+    }
+
+    /** One unit's four ints (see {@link #nibbleCoefficients}) for the q of its nibbles 0..7. */
+    private static void unit(int[] c, int o, int q0, int q1, int q2, int q3, int q4, int q5, int q6, int q7) {
+        c[o] = (q0 & 0xFFFF) | (q4 - 16 * q3) << 16;
+        c[o + 1] = ((q1 - 16 * q0) & 0xFFFF) | (q5 - 16 * q4) << 16;
+        c[o + 2] = ((q2 - 16 * q1) & 0xFFFF) | (q6 - 16 * q5) << 16;
+        c[o + 3] = ((q3 - 16 * q2) & 0xFFFF) | (q7 - 16 * q6) << 16;
+    }
+
+    /** Throws unless {@link #prepareNibbles} ran for {@code type} since the last {@link #quantize}. */
+    int[] nibbleCoefficients(GGMLType type) {
+        if (nibbleOrder != type) {
+            throw new IllegalStateException("x's " + type + " coefficients were not prepared after its quantization");
+        }
+        return nibbleCoefficients;
     }
 }

@@ -43,16 +43,6 @@ public final class WeightMatrix {
             ThreadLocal.withInitial(InterleavedQ4_0Batch.Batch::new);
 
     /**
-     * Q6_K, and Q4_K rows of 4096 columns or more, decode two repacked groups at a time (InterleavedQ6_K.dot32,
-     * InterleavedQ4_K.dot32: x's broadcasts shared). Measured 2026-12-05, one thread, CPU time per matvec, matrices
-     * beyond the L3: Q4_K 8192 columns 1.4x, 4096 1.13x faster, 2048 0.85x (slower, not understood); Q6_K 8192
-     * columns 1.12x, 2048 1.03x. -Dsquall.matvec.pairs=false: one group at a time (A/B checks).
-     */
-    private static final boolean DOT32 = !"false".equalsIgnoreCase(System.getProperty("squall.matvec.pairs"));
-
-    private static final int PAIRED_MIN_COLS_Q4_K = 4096;
-
-    /**
      * Prompts on a repacked copy quantize x and take the integer batched products (InterleavedQ4_0Batch,
      * InterleavedQ4_KBatch, InterleavedQ6_KBatch); false: float x, outer products on the decoded copy.
      */
@@ -175,12 +165,18 @@ public final class WeightMatrix {
     public WeightMatrix repackedInto(MemorySegment copy) {
         MemorySegment target = checkedCopy(copy);
         long groupBytes = groupBytes();
+        java.util.concurrent.atomic.AtomicBoolean finite = new java.util.concurrent.atomic.AtomicBoolean(true);
         Threads.parallelRanges(InterleavedQ4_0.groups(rows), (worker, start, end) -> {
             if (PREFAULT) { // each worker faults in its own part of the copy in one call, before it writes it
                 OffHeap.populate(copy, start * groupBytes, end * groupBytes);
             }
-            repackGroups(target, start, end);
+            if (!repackGroups(target, start, end)) {
+                finite.set(false);
+            }
         });
+        if (!finite.get()) { // Q4_0 with an Inf or NaN block scale: the file's layout keeps them (InterleavedQ4_0)
+            return this;
+        }
         return new WeightMatrix(name, type, data, rows, cols, integerKernel != null, target);
     }
 
@@ -218,12 +214,16 @@ public final class WeightMatrix {
         return type == GGMLType.Q4_0 || type == GGMLType.Q4_K || type == GGMLType.Q6_K;
     }
 
-    private void repackGroups(MemorySegment copy, int g0, int g1) {
+    /** Repacks groups [g0, g1) into copy; false if the copy cannot hold their values (see {@link #repacked}). */
+    private boolean repackGroups(MemorySegment copy, int g0, int g1) {
         switch (type) {
             case Q4_K -> InterleavedQ4_K.repack(data, rows, cols, copy, g0, g1);
             case Q6_K -> InterleavedQ6_K.repack(data, rows, cols, copy, g0, g1);
-            default -> InterleavedQ4_0.repack(data, rows, cols, copy, g0, g1);
+            default -> {
+                return InterleavedQ4_0.repack(data, rows, cols, copy, g0, g1);
+            }
         }
+        return true;
     }
 
     /** Bytes of a group of 16 rows in the interleaved copy. */
@@ -312,6 +312,11 @@ public final class WeightMatrix {
         if (integerKernel != null) {
             xq = X_SCRATCH.get();
             xq.quantize(x, xOffset, cols);
+            if (readsInterleaved && (type == GGMLType.Q4_0 || type == GGMLType.Q4_K)) {
+                xq.prepareNibbles(type, cols);
+            } else if (readsInterleaved && type == GGMLType.Q6_K) {
+                xq.prepareQ6_K(cols);
+            }
         }
         int units = n; // rows, or groups of 16 rows when reading the interleaved copy
         if (readsInterleaved) {
@@ -402,20 +407,11 @@ public final class WeightMatrix {
         }
         int first = rowStart / InterleavedQ4_0.ROWS;
         long groupBytes = groupBytes();
-        boolean pairsGroups = DOT32 && (type == GGMLType.Q6_K || type == GGMLType.Q4_K && cols >= PAIRED_MIN_COLS_Q4_K);
+        // (Q4_K and Q6_K took two groups at a time, sharing x's 16-bit broadcasts, until their kernels read x's
+        // coefficients as 32-bit broadcasts from memory: a load each, nothing to share)
         for (int g = first + u0; g < first + u1; g++) {
             int r0 = g * InterleavedQ4_0.ROWS;
-            if (pairsGroups
-                    && g + 1 < first + u1
-                    && r0 >= rowStart
-                    && r0 + 2 * InterleavedQ4_0.ROWS <= rowEnd) { // two whole groups sharing x's broadcasts
-                if (type == GGMLType.Q4_K) {
-                    InterleavedQ4_K.dot32(interleaved, g * groupBytes, xq, cols, out, outOffset + r0);
-                } else {
-                    InterleavedQ6_K.dot32(interleaved, g * groupBytes, xq, cols, out, outOffset + r0);
-                }
-                g++;
-            } else if (r0 >= rowStart && r0 + InterleavedQ4_0.ROWS <= rowEnd) {
+            if (r0 >= rowStart && r0 + InterleavedQ4_0.ROWS <= rowEnd) {
                 groupDot(g, groupBytes, xq, out, outOffset + r0);
             } else { // a group cut by the range or the matrix's end: only its rows in the range are written
                 float[] s = GROUP_SCRATCH.get();
@@ -536,8 +532,7 @@ public final class WeightMatrix {
      * Runs this type's kernels (float and 8-bit x products, the batched product) on a small seeded matrix on the calling
      * thread, {@code rounds} times, so that C2 has compiled them before a model's first prompt: a cold JVM otherwise
      * spends its first tokens in the interpreter, whose Vector API operations allocate every vector. 24 rows stay
-     * below the threshold for handing work to other threads. Decoding's paired-group kernels (dot32) need two whole
-     * groups on one thread: a second matrix of 32 rows, on this thread. Returns a checksum so the work cannot be
+     * below the threshold for handing work to other threads. Returns a checksum so the work cannot be
      * elided.
      * {@code repackedOnly}: for a type that is repacked, only the repack and the repacked copy's products (what an
      * engine with the default 8-bit x runs), not the float-x and unrepacked products: C2 compiling those too cost
@@ -561,8 +556,6 @@ public final class WeightMatrix {
         private final WeightMatrix repacked;
         private final boolean repackedOnly;
         private final boolean repacks;
-        private WeightMatrix paired; // decoding's two whole groups on one thread (dot32)
-        private float[] pairedX;
         private WeightMatrix twoGroups; // Q4_K and Q6_K prompts' two-group tiles
         private final float[] out2 = new float[13 * 40];
         private int round;
@@ -585,19 +578,6 @@ public final class WeightMatrix {
                     .withFloatActivations();
             quantized = exact.withQuantizedActivations();
             repacked = quantized.repacked(Arena.ofAuto());
-            // without it a cold Q4_K_M run left dot32 to the interpreter and C1 for its first tokens
-            if (repacked != quantized && (type == GGMLType.Q6_K || type == GGMLType.Q4_K)) {
-                int pairedCols = PAIRED_MIN_COLS_Q4_K; // Q4_K pairs groups from there; Q6_K at any width
-                pairedX = fill(random, new float[pairedCols], 0);
-                paired = of(
-                                "warm-up.paired." + type,
-                                type,
-                                randomBlocks(random, type, 2 * InterleavedQ4_0.ROWS * pairedCols),
-                                2 * InterleavedQ4_0.ROWS,
-                                pairedCols)
-                        .withQuantizedActivations()
-                        .repacked(Arena.ofAuto());
-            }
             // Q4_K and Q6_K prompts take whole groups two at a time (InterleavedQ4_KBatch.PAIRS): 40 rows hold two
             // whole groups and a cut one; their batched product runs on this thread through matmulRange (matmul
             // would hand 40 rows to the workers)
@@ -645,12 +625,6 @@ public final class WeightMatrix {
             for (int r = round; r < round + rounds && repacked != quantized; r++) {
                 repacked.matvec(x, out, 0);
                 sum += out[r % rows];
-                if (paired != null) {
-                    QuantizedVector xq = X_SCRATCH.get();
-                    xq.quantize(pairedX, 0, paired.cols);
-                    paired.matvecRange(pairedX, 0, xq, out, 0, 0, paired.rows, 0, paired.rows / InterleavedQ4_0.ROWS);
-                    sum += out[r % rows];
-                }
                 if (r % 4 == 0) {
                     // 4, 6 and 13 vectors: each of the tile kernels (4, 2 and 1 vectors) of a prompt chunk
                     int batch = new int[] {4, 6, 13}[(r / 4) % 3];

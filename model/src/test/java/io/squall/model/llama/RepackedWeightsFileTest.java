@@ -1,11 +1,11 @@
 package io.squall.model.llama;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The repacked copies kept in a file ({@link RepackedWeightsFile}, {@link LlamaModel#repackForCpu(Path)}): a run that
@@ -48,7 +49,8 @@ class RepackedWeightsFileTest {
         assertTrue(last(second).startsWith("mapped ") && last(second).contains(", mapped from "), last(second));
 
         // the model file changed (its time here): the copies are made again, not taken from the old file
-        Files.setLastModifiedTime(model, FileTime.fromMillis(Files.getLastModifiedTime(model).toMillis() + 5000));
+        Files.setLastModifiedTime(
+                model, FileTime.fromMillis(Files.getLastModifiedTime(model).toMillis() + 5000));
         List<String> third = new ArrayList<>();
         assertArrayEquals(inMemory, logits(model, cache, third), "after the model file changed");
         assertTrue(last(third).contains(", kept in "), last(third));
@@ -76,9 +78,11 @@ class RepackedWeightsFileTest {
         float[] expected = logits(model, null, new ArrayList<>());
         assertArrayEquals(expected, logits(model, notADirectory.resolve("cache"), log));
         assertTrue(
-                log.stream().anyMatch(s -> s.startsWith("repacked weights not kept in " + notADirectory.resolve("cache"))),
+                log.stream()
+                        .anyMatch(s -> s.startsWith("repacked weights not kept in " + notADirectory.resolve("cache"))),
                 log.toString());
-        assertTrue(last(log).startsWith("repacked ") && last(log).endsWith("(-Dsquall.matvec.repack=false: off)"),
+        assertTrue(
+                last(log).startsWith("repacked ") && last(log).endsWith("(-Dsquall.matvec.repack=false: off)"),
                 last(log));
     }
 
@@ -107,7 +111,17 @@ class RepackedWeightsFileTest {
 
     private Path write(String type) throws IOException {
         SyntheticModel.Spec spec = new SyntheticModel.Spec(
-                "test", 256, 256, 2, 8, 2, 512, 500000f, 128, 1e-5f, false,
+                "test",
+                256,
+                256,
+                2,
+                8,
+                2,
+                512,
+                500000f,
+                128,
+                1e-5f,
+                false,
                 new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
         Path file = dir.resolve("synthetic-" + type + ".gguf");
         try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {

@@ -226,6 +226,77 @@ class InterleavedQ4_0Test {
         }
     }
 
+    /**
+     * The copy keeps the file's F16 scales and the kernels widen them by a shift and a multiply: subnormal, signed
+     * zero, negative and the largest finite scales give the reference's results; an Inf or NaN scale, which that
+     * widening does not keep, leaves the matrix unrepacked (its products then come from the file's layout). Also the
+     * widest sum the 16-bit lanes carry: quants 0 against x = -127 over whole blocks, 32 * 8 * 127 = 32512.
+     */
+    @Test
+    void f16ScalesAtTheirExtremesAndTheWidestBlockSumMatchTheReference() {
+        int rows = 40;
+        int cols = 256;
+        float[] w = TensorTestData.weights(rows * cols, 5);
+        for (int i = 0; i < cols; i++) {
+            w[39 * cols + i] = -8f; // row 39: quant 0 (scale 1) everywhere
+        }
+        MemorySegment data = Quantizer.quantize(GGMLType.Q4_0, w);
+        short[] scales = {0x0001, 0x03FF, 0x0400, 0x7BFF, (short) 0xFBFF, (short) 0x8001, 0x0000, (short) 0x8000};
+        for (int r = 0; r < scales.length; r++) { // block r % 8 of row 4 r
+            long at = (4L * r * (cols / 32) + r % 8) * Blocks.Q4_0_BYTES;
+            data.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, at, scales[r]);
+        }
+        double[] wd = ScalarReference.decode(GGMLType.Q4_0, data, (long) rows * cols);
+        float[] x = TensorTestData.gaussian(cols, 6);
+        for (int i = 0; i < 64; i++) {
+            x[i] = -1f; // blocks 0 and 1: every q is -127
+        }
+        try (Arena arena = Arena.ofShared()) {
+            WeightMatrix m = WeightMatrix.of("w", GGMLType.Q4_0, data, rows, cols)
+                    .withQuantizedActivations()
+                    .repacked(arena);
+            assertTrue(m.readsRepackedCopy(), "finite scales: repacked");
+            float[] out = new float[rows];
+            m.matvec(x, out, 0);
+            QuantizedVector q = new QuantizedVector();
+            q.quantize(x, 0, cols);
+            assertEquals(-127, q.q[0]);
+            for (int r = 0; r < rows; r++) {
+                double exact = 0;
+                double abs = 0;
+                for (int i = 0; i < cols; i++) {
+                    double xi = (double) q.scale[i / 32] * q.q[i];
+                    exact += wd[r * cols + i] * xi;
+                    abs += Math.abs(wd[r * cols + i] * xi);
+                }
+                assertEquals(exact, out[r], 3e-6 * abs + 1e-30, "row " + r);
+            }
+            float[] outs = new float[3 * rows];
+            float[] xs = new float[3 * cols];
+            for (int b = 0; b < 3; b++) {
+                System.arraycopy(x, 0, xs, b * cols, cols);
+            }
+            m.matmul(xs, 3, outs);
+            for (int r = 0; r < rows; r++) {
+                assertEquals(out[r], outs[2 * rows + r], 1e-5 * Math.abs(out[r]) + 1e-30, "matmul row " + r);
+            }
+
+            for (short bad : new short[] {0x7C00, (short) 0xFC00, 0x7E00}) { // +Inf, -Inf, NaN
+                MemorySegment copy = arena.allocate(data.byteSize());
+                copy.copyFrom(data);
+                copy.set(
+                        java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 17L * (cols / 32) * Blocks.Q4_0_BYTES, bad);
+                WeightMatrix quantized =
+                        WeightMatrix.of("w", GGMLType.Q4_0, copy, rows, cols).withQuantizedActivations();
+                WeightMatrix unrepacked = quantized.repacked(arena);
+                assertSame(quantized, unrepacked, "a non-finite scale " + bad + " keeps the file's layout");
+                unrepacked.matvec(x, out, 0);
+                assertFalse(Float.isFinite(out[17]), "row 17 has the non-finite scale: " + out[17]);
+                assertTrue(Float.isFinite(out[16]), "row 16 does not");
+            }
+        }
+    }
+
     @Test
     void nonFiniteActivationsGiveNonFiniteResults() {
         try (Arena arena = Arena.ofShared()) {

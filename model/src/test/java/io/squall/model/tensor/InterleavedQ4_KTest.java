@@ -9,6 +9,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -51,7 +52,7 @@ class InterleavedQ4_KTest extends InterleavedKQuantTest {
      */
     @Test
     void extremeQuantsAndActivationsDoNotOverflowTheLanes() {
-        int rows = 52; // a pair of whole groups (dot32, which rows of 4096 columns take), one more and a padded one
+        int rows = 52; // three whole groups and a padded one
         int cols = 4096;
         short[] d = new short[rows];
         Arrays.fill(d, Float.floatToFloat16(0.01f));
@@ -78,30 +79,39 @@ class InterleavedQ4_KTest extends InterleavedKQuantTest {
     }
 
     /**
-     * Two groups at a time (dot32, what decoding runs) against one at a time (dot16): the same integer sums and the
-     * same float operations in the same order, so the same floats, for each of the two groups' 16 rows.
+     * The copy's nibble order (8 consecutive columns of a sub-block per 32-bit lane, reordered from the file's at
+     * repack) against x's coefficients in that order: a single nonzero x column at a time selects one quant of every
+     * row, which must come out as d sc q - dmin m times that x, for columns in each nibble position, unit and
+     * sub-block. The kernel refuses coefficients not prepared for Q4_K.
      */
     @Test
-    void twoGroupsAtATimeGiveExactlyTheOneGroupResults() {
-        for (int cols : new int[] {256, 1280}) {
-            int rows = 3 * InterleavedQ4_K.ROWS;
-            MemorySegment data = Quantizer.quantize(GGMLType.Q4_K, TensorTestData.weights(rows * cols, 5L * cols));
-            try (Arena arena = Arena.ofShared()) {
-                MemorySegment copy = arena.allocate(InterleavedQ4_K.byteSize(rows, cols));
-                InterleavedQ4_K.repack(data, rows, cols, copy, 0, InterleavedQ4_K.groups(rows));
-                QuantizedVector q = new QuantizedVector();
-                q.quantize(TensorTestData.gaussian(cols, cols), 0, cols);
-                long groupBytes = InterleavedQ4_K.groupBytes(cols);
-                for (int g = 0; g < 2; g++) { // groups 0-1, then 1-2
-                    float[] single = new float[32];
-                    InterleavedQ4_K.dot16(copy, g * groupBytes, q, cols, single, 0);
-                    InterleavedQ4_K.dot16(copy, (g + 1) * groupBytes, q, cols, single, 16);
-                    float[] pair = new float[34];
-                    InterleavedQ4_K.dot32(copy, g * groupBytes, q, cols, pair, 1);
-                    assertEquals(0f, pair[0], "nothing written before the offset");
-                    assertEquals(0f, pair[33], "nothing written after the 32 rows");
-                    for (int r = 0; r < 32; r++) {
-                        assertEquals(single[r], pair[1 + r], "cols " + cols + " groups from " + g + " row " + r);
+    void eachColumnOfTheCopyMeetsItsCoefficient() {
+        int rows = 2 * InterleavedQ4_K.ROWS;
+        int cols = 512;
+        MemorySegment data = Quantizer.quantize(GGMLType.Q4_K, TensorTestData.weights(rows * cols, 77));
+        double[] wd = ScalarReference.decode(GGMLType.Q4_K, data, (long) rows * cols);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment copy = arena.allocate(InterleavedQ4_K.byteSize(rows, cols));
+            InterleavedQ4_K.repack(data, rows, cols, copy, 0, InterleavedQ4_K.groups(rows));
+            QuantizedVector q = new QuantizedVector();
+            float[] x = new float[cols];
+            float[] out = new float[InterleavedQ4_K.ROWS];
+            for (int c = 0; c < cols; c += 13) {
+                Arrays.fill(x, 0f);
+                x[c] = c % 2 == 0 ? 1f : -1f;
+                q.quantize(x, 0, cols);
+                q.prepareNibbles(GGMLType.Q4_0, cols); // another type's order: refused
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> InterleavedQ4_K.dot16(copy, 0, q, cols, out, 0),
+                        "coefficients in Q4_0's order");
+                q.prepareNibbles(GGMLType.Q4_K, cols);
+                for (int g = 0; g < 2; g++) {
+                    InterleavedQ4_K.dot16(copy, g * InterleavedQ4_K.groupBytes(cols), q, cols, out, 0);
+                    for (int r = 0; r < InterleavedQ4_K.ROWS; r++) {
+                        int row = g * InterleavedQ4_K.ROWS + r;
+                        double expected = wd[row * cols + c] * q.scale[c / 32] * q.q[c];
+                        assertEquals(expected, out[r], 1e-6 * Math.abs(expected) + 1e-9, "column " + c + " row " + row);
                     }
                 }
             }

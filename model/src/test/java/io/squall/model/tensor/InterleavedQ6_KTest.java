@@ -9,6 +9,7 @@ import java.util.Arrays;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,7 +55,7 @@ class InterleavedQ6_KTest extends InterleavedKQuantTest {
      */
     @Test
     void extremeQuantsAndActivationsDoNotOverflowTheLanes() {
-        int rows = 52; // a pair of whole groups (dot32), one more and a padded one
+        int rows = 52; // three whole groups and a padded one
         int cols = 512;
         short[] d = new short[rows];
         Arrays.fill(d, Float.floatToFloat16(0.01f));
@@ -83,30 +84,39 @@ class InterleavedQ6_KTest extends InterleavedKQuantTest {
     }
 
     /**
-     * Two groups at a time (dot32, what decoding runs) against one at a time (dot16): the same integer sums and the
-     * same float operations in the same order, so the same floats, for each of the two groups' 16 rows.
+     * The copy's byte order (4 consecutive columns of a row per 32-bit lane) against x's base-256 coefficients: a
+     * single nonzero x column at a time selects one quant of every row, which must come out as d sc (q - 32) times
+     * that x, for columns in each byte position, unit and sub-block (the 8-column offsets included). The kernel
+     * refuses coefficients prepared for another type.
      */
     @Test
-    void twoGroupsAtATimeGiveExactlyTheOneGroupResults() {
-        for (int cols : new int[] {256, 1280}) {
-            int rows = 3 * InterleavedQ6_K.ROWS;
-            MemorySegment data = Quantizer.quantize(GGMLType.Q6_K, TensorTestData.weights(rows * cols, 7L * cols));
-            try (Arena arena = Arena.ofShared()) {
-                MemorySegment copy = arena.allocate(InterleavedQ6_K.byteSize(rows, cols));
-                InterleavedQ6_K.repack(data, rows, cols, copy, 0, InterleavedQ4_0.groups(rows));
-                QuantizedVector q = new QuantizedVector();
-                q.quantize(TensorTestData.gaussian(cols, cols + 1), 0, cols);
-                long groupBytes = InterleavedQ6_K.groupBytes(cols);
-                for (int g = 0; g < 2; g++) { // groups 0-1, then 1-2
-                    float[] single = new float[32];
-                    InterleavedQ6_K.dot16(copy, g * groupBytes, q, cols, single, 0);
-                    InterleavedQ6_K.dot16(copy, (g + 1) * groupBytes, q, cols, single, 16);
-                    float[] pair = new float[34];
-                    InterleavedQ6_K.dot32(copy, g * groupBytes, q, cols, pair, 1);
-                    assertEquals(0f, pair[0], "nothing written before the offset");
-                    assertEquals(0f, pair[33], "nothing written after the 32 rows");
-                    for (int r = 0; r < 32; r++) {
-                        assertEquals(single[r], pair[1 + r], "cols " + cols + " groups from " + g + " row " + r);
+    void eachColumnOfTheCopyMeetsItsCoefficient() {
+        int rows = 2 * InterleavedQ6_K.ROWS;
+        int cols = 512;
+        MemorySegment data = Quantizer.quantize(GGMLType.Q6_K, TensorTestData.weights(rows * cols, 78));
+        double[] wd = ScalarReference.decode(GGMLType.Q6_K, data, (long) rows * cols);
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment copy = arena.allocate(InterleavedQ6_K.byteSize(rows, cols));
+            InterleavedQ6_K.repack(data, rows, cols, copy, 0, InterleavedQ4_0.groups(rows));
+            QuantizedVector q = new QuantizedVector();
+            float[] x = new float[cols];
+            float[] out = new float[InterleavedQ6_K.ROWS];
+            for (int c = 0; c < cols; c += 11) {
+                Arrays.fill(x, 0f);
+                x[c] = c % 2 == 0 ? 1f : -1f;
+                q.quantize(x, 0, cols);
+                q.prepareNibbles(GGMLType.Q4_K, cols);
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> InterleavedQ6_K.dot16(copy, 0, q, cols, out, 0),
+                        "coefficients in Q4_K's order");
+                q.prepareQ6_K(cols);
+                for (int g = 0; g < 2; g++) {
+                    InterleavedQ6_K.dot16(copy, g * InterleavedQ6_K.groupBytes(cols), q, cols, out, 0);
+                    for (int r = 0; r < InterleavedQ6_K.ROWS; r++) {
+                        int row = g * InterleavedQ6_K.ROWS + r;
+                        double expected = wd[row * cols + c] * q.scale[c / 32] * q.q[c];
+                        assertEquals(expected, out[r], 1e-6 * Math.abs(expected) + 1e-9, "column " + c + " row " + row);
                     }
                 }
             }
