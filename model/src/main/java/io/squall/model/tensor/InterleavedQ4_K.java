@@ -139,8 +139,11 @@ final class InterleavedQ4_K {
         }
     }
 
-    /** Per thread: {@link #dot16}'s integer sums, 16 rows per sub-block of 32 columns. */
-    private static final ThreadLocal<int[]> SUMS = ThreadLocal.withInitial(() -> new int[0]);
+    /**
+     * Per thread: {@link #dot16}'s integer sums, 16 rows per sub-block of 32 columns, sized at once for rows of up to 16384 columns: grown on a model's first wider matrix,
+     * the branch C2 had never seen taken trapped and recompiled the kernel (once per new width) mid-generation.
+     */
+    private static final ThreadLocal<int[]> SUMS = ThreadLocal.withInitial(() -> new int[16384 / 2]);
 
     /**
      * The 16 rows of the group at byte {@code base} dotted with the quantized x into out[o..o+16): per row and

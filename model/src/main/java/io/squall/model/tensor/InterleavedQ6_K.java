@@ -54,8 +54,11 @@ final class InterleavedQ6_K {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort SHORT_LE = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
 
-    /** Per thread: {@link #dot16}'s integer sums, 16 rows per sub-block of 16 columns. */
-    private static final ThreadLocal<int[]> SUMS = ThreadLocal.withInitial(() -> new int[0]);
+    /**
+     * Per thread: {@link #dot16}'s integer sums, 16 rows per sub-block of 16 columns, sized at once for rows of up to
+     * 16384 columns (see InterleavedQ4_K's SUMS).
+     */
+    private static final ThreadLocal<int[]> SUMS = ThreadLocal.withInitial(() -> new int[16384]);
 
     private InterleavedQ6_K() {}
 
