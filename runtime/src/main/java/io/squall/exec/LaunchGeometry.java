@@ -5,10 +5,6 @@ import io.squall.api.enums.TornadoDeviceType;
 import io.squall.api.exceptions.TornadoRuntimeException;
 import io.squall.backend.ComputeDevice;
 import io.squall.jit.Kernel;
-import io.squall.jit.ir.AddressSpace;
-import io.squall.jit.ir.Block;
-import io.squall.jit.ir.Instruction;
-import io.squall.jit.ir.PointerType;
 
 import java.util.Arrays;
 
@@ -132,16 +128,7 @@ record LaunchGeometry(long[] global, long[] local) {
      * {@link #CPU_GROUP_PRIVATE_BYTES}; the global size is rounded up to it, as for a required size.
      */
     static long[] privateMemoryCap(Kernel kernel, long[] global) {
-        long bytes = 0;
-        for (Block block : kernel.ir().blocks()) {
-            for (Instruction i : block.instructions()) {
-                if (i instanceof Instruction.LocalArray a
-                        && a.result().type() instanceof PointerType p
-                        && p.space() == AddressSpace.PRIVATE) {
-                    bytes += (long) a.length() * p.element().bytes();
-                }
-            }
-        }
+        long bytes = kernel.privateArrayBytes();
         if (bytes == 0) {
             return null;
         }

@@ -1,6 +1,10 @@
 package io.squall.jit;
 
+import io.squall.jit.ir.AddressSpace;
+import io.squall.jit.ir.Block;
 import io.squall.jit.ir.Function;
+import io.squall.jit.ir.Instruction;
+import io.squall.jit.ir.PointerType;
 
 import java.util.List;
 
@@ -200,6 +204,28 @@ public final class Kernel {
 
     public Function ir() {
         return ir;
+    }
+
+    /** -1 until {@link #privateArrayBytes} first runs: launches ask for it every time. */
+    private volatile long privateArrayBytes = -1;
+
+    /** Bytes of the per-work-item (private) arrays the kernel allocates, summed over its IR once. */
+    public long privateArrayBytes() {
+        long bytes = privateArrayBytes;
+        if (bytes < 0) {
+            bytes = 0;
+            for (Block block : ir.blocks()) {
+                for (Instruction i : block.instructions()) {
+                    if (i instanceof Instruction.LocalArray a
+                            && a.result().type() instanceof PointerType p
+                            && p.space() == AddressSpace.PRIVATE) {
+                        bytes += (long) a.length() * p.element().bytes();
+                    }
+                }
+            }
+            privateArrayBytes = bytes;
+        }
+        return bytes;
     }
 
     public CompileOptions options() {
