@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
@@ -21,48 +20,54 @@ import java.lang.invoke.MethodHandle;
 final class OffHeap {
     private static final long PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
-    private static final MethodHandle MMAP;
-    private static final MethodHandle MUNMAP;
-    private static final MethodHandle MADVISE;
     private static final int MADV_POPULATE_WRITE = 23;
     private static final long PAGE = 4096;
+    /** Smaller buffers (the warm-up's matrices) come from the arena: their zeroing costs nothing worth a downcall. */
+    private static final long MAPPED_MIN_BYTES = 1 << 20;
+
     private static volatile boolean populates = true; // false after the kernel refused MADV_POPULATE_WRITE
 
-    static {
-        MethodHandle mmap = null;
-        MethodHandle munmap = null;
-        MethodHandle madvise = null;
-        if (System.getProperty("os.name", "").startsWith("Linux")) {
-            try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                mmap = linker.downcallHandle(
-                        libc.find("mmap").orElseThrow(),
-                        FunctionDescriptor.of(
-                                ValueLayout.ADDRESS,
-                                ValueLayout.ADDRESS,
-                                ValueLayout.JAVA_LONG,
-                                ValueLayout.JAVA_INT,
-                                ValueLayout.JAVA_INT,
-                                ValueLayout.JAVA_INT,
-                                ValueLayout.JAVA_LONG));
-                munmap = linker.downcallHandle(
-                        libc.find("munmap").orElseThrow(),
+    /**
+     * The libc calls, each made on its first use (holder classes): making a downcall handle spins classes through
+     * the class-file API, about 130 ms on a cold JVM's start for the three, which a start that maps its repacked
+     * copies from a file (RepackedWeightsFile) never calls.
+     */
+    private static final class Mapping {
+        static final MethodHandle MMAP = downcall(
+                "mmap",
+                FunctionDescriptor.of(
+                        ValueLayout.ADDRESS,
+                        ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_LONG));
+        static final MethodHandle MUNMAP = MMAP == null
+                ? null
+                : downcall(
+                        "munmap",
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
-                madvise = linker.downcallHandle(
-                        libc.find("madvise").orElseThrow(),
-                        FunctionDescriptor.of(
-                                ValueLayout.JAVA_INT,
-                                ValueLayout.ADDRESS,
-                                ValueLayout.JAVA_LONG,
-                                ValueLayout.JAVA_INT));
-            } catch (RuntimeException e) { // no such symbol, or native access denied: Arena.allocate
-                mmap = munmap = madvise = null;
-            }
+    }
+
+    private static final class Advice {
+        static final MethodHandle MADVISE = downcall(
+                "madvise",
+                FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+    }
+
+    /** libc's {@code name}, or null off Linux, without the symbol or without native access (then: plain Java). */
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return null;
         }
-        MMAP = mmap;
-        MUNMAP = munmap;
-        MADVISE = madvise;
+        try {
+            Linker linker = Linker.nativeLinker();
+            return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor);
+        } catch (RuntimeException e) { // no such symbol, or native access denied
+            return null;
+        }
     }
 
     private OffHeap() {}
@@ -72,7 +77,7 @@ final class OffHeap {
      * can (MADV_POPULATE_WRITE); otherwise nothing (the writes fault them in). The contents are unchanged.
      */
     static void populate(MemorySegment segment, long from, long to) {
-        if (MADVISE == null || !populates) {
+        if (!populates || Advice.MADVISE == null) {
             return;
         }
         long base = segment.address();
@@ -82,7 +87,7 @@ final class OffHeap {
             return;
         }
         try {
-            int rc = (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_POPULATE_WRITE);
+            int rc = (int) Advice.MADVISE.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_POPULATE_WRITE);
             if (rc != 0) {
                 populates = false; // an older kernel (EINVAL) or no memory now: plain faults from here on
             }
@@ -93,13 +98,13 @@ final class OffHeap {
 
     /** {@code bytes} bytes, 64-byte aligned, contents unspecified (zero on Linux), valid until {@code arena} closes. */
     static MemorySegment allocate(long bytes, Arena arena) {
-        if (MMAP == null || bytes == 0) {
+        if (bytes < MAPPED_MIN_BYTES || Mapping.MMAP == null || Mapping.MUNMAP == null) {
             return arena.allocate(bytes, 64);
         }
         MemorySegment address;
         try {
-            address = (MemorySegment)
-                    MMAP.invokeExact(MemorySegment.NULL, bytes, (int) PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+            address = (MemorySegment) Mapping.MMAP.invokeExact(
+                    MemorySegment.NULL, bytes, (int) PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
         } catch (Throwable t) {
             return arena.allocate(bytes, 64);
         }
@@ -108,7 +113,7 @@ final class OffHeap {
         }
         return address.reinterpret(bytes, arena, s -> {
             try {
-                int ignored = (int) MUNMAP.invokeExact(s, bytes);
+                int ignored = (int) Mapping.MUNMAP.invokeExact(s, bytes);
             } catch (Throwable t) {
                 throw new IllegalStateException("munmap of " + bytes + " bytes failed", t);
             }

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 class OffHeapTest {
     @Test
     void populateKeepsWrittenBytesAndFreshZerosOnAnyRange() {
-        long bytes = 5 * 4096 + 123;
+        long bytes = 300 * 4096 + 123; // over 1 MiB: an mmap (smaller buffers come from the arena)
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment s = OffHeap.allocate(bytes, arena);
             for (long i = 0; i < 4096 + 77; i++) { // the first page and a bit written before the populate
