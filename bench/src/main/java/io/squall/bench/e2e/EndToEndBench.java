@@ -216,7 +216,8 @@ public final class EndToEndBench {
                         firstLine(e));
             }
             List<Stage> stages = placement.stages();
-            Bound bound = bound(model, placement);
+            // the bound's bandwidth probe runs after the measured runs: run first, its vector loop left C2 compiling
+            // the CPU engine's Q4_0 decoding kernel in a slow form (see MemoryBandwidth)
             long compile0 = KernelCache.compileNanos();
             long builds0 = KernelCache.deviceBuilds() + KernelCache.binaryLoads();
             long t0 = System.nanoTime();
@@ -224,7 +225,7 @@ public final class EndToEndBench {
             try {
                 engine = Engines.create(model, window, config, s -> System.err.println("bench:   " + s));
             } catch (RuntimeException e) {
-                return failed(config, name, stages, bound, promptTokens, genTokens, runs, e);
+                return failed(config, name, stages, bound(model, placement), promptTokens, genTokens, runs, e);
             }
             try {
                 // first run: compiles the kernels, copies the weights
@@ -264,6 +265,7 @@ public final class EndToEndBench {
                         spread(genTps),
                         runs,
                         jitMs);
+                Bound bound = bound(model, placement);
                 return new Result(
                         config,
                         name,
@@ -286,7 +288,7 @@ public final class EndToEndBench {
                         spread(promptTps),
                         spread(genTps));
             } catch (RuntimeException e) {
-                return failed(config, name, stages, bound, promptTokens, genTokens, runs, e);
+                return failed(config, name, stages, bound(model, placement), promptTokens, genTokens, runs, e);
             } finally {
                 closeQuietly(engine, config);
             }

@@ -157,10 +157,12 @@ public final class LlamaBench {
 
     /** Measures one model and appends a JSON line: speeds, weight bytes per token, and the read bandwidth probed around it. */
     static void run(Path cache, String type, int promptTokens, int genTokens, Path results) throws IOException {
-        System.err.printf("bench: %d threads; measuring read bandwidth...%n", Threads.count());
-        double before = MemoryBandwidth.measureReadGBps();
+        System.err.printf("bench: %d threads%n", Threads.count());
+        // the probes after the run: one before it left C2 compiling the Q4_0 decoding kernel in a slow form (see
+        // MemoryBandwidth); two of them, the CPU being shared: the better one
         Result r = measure(modelPath(cache, type), type, promptTokens, genTokens);
-        double bandwidth = Math.max(before, MemoryBandwidth.measureReadGBps()); // the CPU is shared: the better probe
+        System.err.println("bench: measuring read bandwidth...");
+        double bandwidth = Math.max(MemoryBandwidth.measureReadGBps(), MemoryBandwidth.measureReadGBps());
         System.err.printf("bench: read bandwidth %.2f GB/s%n", bandwidth);
         Map<String, Object> line = new java.util.LinkedHashMap<>();
         line.put("type", type);
