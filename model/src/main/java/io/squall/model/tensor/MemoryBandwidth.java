@@ -11,6 +11,12 @@ import java.nio.ByteOrder;
  * Measures the machine's memory read bandwidth as the CPU engine sees it: all {@link Threads} stream
  * through an off-heap buffer far larger than the caches with vector loads. Decode speed is reported as a
  * fraction of this figure (single-sequence decoding reads every weight once per token).
+ *
+ * <p>Probe after the kernels being measured, not before: a JVM whose first vector code was this probe (seconds of
+ * vector loads and adds, run interpreted and in C1 first) had C2 compile InterleavedQ4_0.dot16 with vector intrinsics
+ * that failed on "missing constant" vector classes (-XX:+PrintIntrinsics), whose Java fallbacks allocate: 2.5x the
+ * CPU per token in 11 of 12 LlamaBench JVMs with -XX:-BackgroundCompilation, against 7 of 7 fast with the probe after
+ * the run (2026-12-05). A probe on LongVector instead of FloatVector did the same, so it is not only its shape.
  */
 public final class MemoryBandwidth {
     private static final long DEFAULT_BYTES = 1L << 30; // well above any last-level cache
