@@ -83,6 +83,14 @@ public final class MatVecBench {
                 "threads %d, vector %s%n",
                 Threads.count(),
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
+        // the kernels first, the bandwidth probes after them: a probe run first left C2 compiling the repacked Q4_0
+        // kernel in a slow form (see MemoryBandwidth)
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        for (GGMLType type : types) {
+            for (int[] shape : shapes) {
+                rows.add(run(type, shape[0], shape[1], seconds, batch));
+            }
+        }
         System.out.print("measuring read bandwidth... ");
         System.out.flush();
         double bandwidth = MemoryBandwidth.measureReadGBps();
@@ -103,17 +111,37 @@ public final class MatVecBench {
                 "of bandw.",
                 Threads.count() == 1 ? "  GB/s per CPU s, of read per CPU s" : "",
                 batch > 1 ? "  matmul batch " + batch + ": us/vector, x faster than matvec" : "");
-        for (GGMLType type : types) {
-            for (int[] shape : shapes) {
-                run(type, shape[0], shape[1], seconds, bandwidth, cpuBandwidth, batch);
-            }
+        for (Row r : rows) {
+            String perCpu = Double.isNaN(r.cpuGbps())
+                    ? ""
+                    : String.format(Locale.ROOT, "  %14.2f %18.0f%%", r.cpuGbps(), 100 * r.cpuGbps() / cpuBandwidth);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%s%s%n",
+                    r.type(),
+                    r.shape(),
+                    r.megabytes(),
+                    r.microseconds(),
+                    r.gbps(),
+                    100 * r.gbps() / bandwidth,
+                    perCpu,
+                    r.matmul(),
+                    r.floatX(),
+                    r.repacked());
         }
-        double after = MemoryBandwidth.measureReadGBps();
-        System.out.printf(
-                Locale.ROOT,
-                "read bandwidth again after the runs: %.1f GB/s (a large difference means the machine was busy)%n",
-                after);
     }
+
+    /** One case's figures; the bandwidth fractions are taken when it is printed, after the probe. */
+    private record Row(
+            GGMLType type,
+            String shape,
+            double megabytes,
+            double microseconds,
+            double gbps,
+            double cpuGbps,
+            String matmul,
+            String floatX,
+            String repacked) {}
 
     private static String value(String[] args, int i) {
         if (i >= args.length) {
@@ -157,8 +185,7 @@ public final class MatVecBench {
         return secondsPerCall;
     }
 
-    private static void run(
-            GGMLType type, int rows, int cols, double seconds, double bandwidth, double cpuBandwidth, int batch) {
+    private static Row run(GGMLType type, int rows, int cols, double seconds, int batch) {
         float[] values = new float[rows * cols];
         SplittableRandom random = new SplittableRandom(42);
         for (int i = 0; i < values.length; i++) {
@@ -183,11 +210,7 @@ public final class MatVecBench {
             double secondsPerCall = secondsPerMatvec(matrices, x, out, seconds);
             double gbps = one.byteSize() / secondsPerCall / 1e9;
             double cpuSeconds = cpuSecondsPerMatvec;
-            String perCpu = "";
-            if (Threads.count() == 1) {
-                double cpuGbps = one.byteSize() / cpuSeconds / 1e9;
-                perCpu = String.format(Locale.ROOT, "  %14.2f %18.0f%%", cpuGbps, 100 * cpuGbps / cpuBandwidth);
-            }
+            double cpuGbps = Threads.count() == 1 ? one.byteSize() / cpuSeconds / 1e9 : Double.NaN;
             String floatX = "";
             if (matrices[0].quantizesActivations()) {
                 // the same kernels' float-x path, measured in the same run (what int8 activations gain)
@@ -262,22 +285,19 @@ public final class MatVecBench {
                             best / bestRepacked);
                 }
             }
-            System.out.printf(
-                    Locale.ROOT,
-                    "%-6s %-11s %9.1f %9.1f %8.2f %9.0f%% %s%s%s%s%n",
+            if (!Float.isFinite(out[rows / 2])) {
+                throw new IllegalStateException("non-finite result");
+            }
+            return new Row(
                     type,
                     rows + "x" + cols,
                     one.byteSize() / 1e6,
                     secondsPerCall * 1e6,
                     gbps,
-                    100 * gbps / bandwidth,
-                    perCpu,
+                    cpuGbps,
                     matmul,
                     floatX,
                     repacked);
-            if (!Float.isFinite(out[rows / 2])) {
-                throw new IllegalStateException("non-finite result");
-            }
         }
     }
 }
