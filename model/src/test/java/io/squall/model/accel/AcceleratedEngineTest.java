@@ -3,8 +3,6 @@ package io.squall.model.accel;
 import io.squall.device.placement.Stage;
 import io.squall.kernels.format.BlockFormat;
 import io.squall.kernels.graphs.LlamaGraphs;
-import io.squall.model.convert.SyntheticModel;
-import io.squall.model.gguf.GGUFFile;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaModel;
@@ -116,24 +114,7 @@ class AcceleratedEngineTest {
 
     /** Llama-3-style: GQA 8/2, rope base 500000 with 3.1 frequency factors, untied classifier; tiny shapes. */
     private Path synthetic(String type) throws IOException {
-        SyntheticModel.Spec spec = new SyntheticModel.Spec(
-                "test",
-                256,
-                512,
-                2,
-                8,
-                2,
-                512,
-                500000f,
-                128,
-                1e-5f,
-                false,
-                new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
-        Path file = dir.resolve("synthetic-" + type + ".gguf");
-        try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
-            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 11, file, s -> {});
-        }
-        return file;
+        return TestModels.writeSynthetic(dir, type, 512, 11);
     }
 
     /** Teacher-forced logits over 8 positions, then 64 greedy tokens from both engines. */

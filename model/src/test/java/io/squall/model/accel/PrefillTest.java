@@ -1,8 +1,6 @@
 package io.squall.model.accel;
 
 import io.squall.device.placement.Stage;
-import io.squall.model.convert.SyntheticModel;
-import io.squall.model.gguf.GGUFFile;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.llama.TestModels;
@@ -94,23 +92,6 @@ class PrefillTest {
     }
 
     private Path synthetic(String type) throws IOException {
-        SyntheticModel.Spec spec = new SyntheticModel.Spec(
-                "test",
-                256,
-                512,
-                2,
-                8,
-                2,
-                512,
-                500000f,
-                128,
-                1e-5f,
-                false,
-                new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
-        Path file = dir.resolve("synthetic-" + type + ".gguf");
-        try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
-            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 11, file, s -> {});
-        }
-        return file;
+        return TestModels.writeSynthetic(dir, type, 512, 11);
     }
 }

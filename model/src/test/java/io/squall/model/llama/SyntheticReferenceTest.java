@@ -1,6 +1,5 @@
 package io.squall.model.llama;
 
-import io.squall.model.convert.SyntheticModel;
 import io.squall.model.gguf.GGUFFile;
 import io.squall.model.sampling.Sampler;
 import org.junit.jupiter.api.io.TempDir;
@@ -138,24 +137,7 @@ class SyntheticReferenceTest {
     }
 
     private Path write(String type) throws IOException {
-        SyntheticModel.Spec spec = new SyntheticModel.Spec(
-                "test",
-                256,
-                256,
-                2,
-                8,
-                2,
-                512,
-                500000f,
-                128,
-                1e-5f,
-                false,
-                new SyntheticModel.Llama3RopeScaling(8f, 1f, 4f, 32));
-        Path file = dir.resolve("synthetic-" + type + ".gguf");
-        try (GGUFFile vocabulary = GGUFFile.open(TestModels.stories())) {
-            SyntheticModel.write(spec, SyntheticModel.TypeScheme.parse(type), vocabulary, 7, file, s -> {});
-        }
-        return file;
+        return TestModels.writeSynthetic(dir, type, 256, 7);
     }
 
     private static void check(LlamaModel model, GGUFFile f, String type, double tolerance) {
