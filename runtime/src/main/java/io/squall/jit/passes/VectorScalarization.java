@@ -14,6 +14,7 @@ import io.squall.jit.ir.Instruction.VectorBroadcast;
 import io.squall.jit.ir.Instruction.VectorExtract;
 import io.squall.jit.ir.Instruction.VectorLoad;
 import io.squall.jit.ir.Instruction.VectorSum;
+import io.squall.jit.ir.IrPrinter;
 import io.squall.jit.ir.IrVerifier;
 import io.squall.jit.ir.Phi;
 import io.squall.jit.ir.ScalarType;
@@ -44,6 +45,14 @@ public final class VectorScalarization {
     private VectorScalarization(Function f) {
         this.f = f;
         this.definitions = f.definitions();
+    }
+
+    /**
+     * The error of a code generator that met a vector instruction after {@link #scalarized}: the backends that take
+     * scalarized code (PTX, SPIR-V) never should.
+     */
+    public static IllegalStateException leftOver(Instruction i) {
+        return new IllegalStateException("vector instruction left after scalarization: " + IrPrinter.print(i));
     }
 
     /** {@code ir} itself when it has no vector values, else a scalarized copy ({@code ir} is left as it is). */

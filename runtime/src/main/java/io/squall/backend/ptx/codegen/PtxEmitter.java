@@ -31,7 +31,6 @@ import io.squall.jit.ir.Instruction.VectorExtract;
 import io.squall.jit.ir.Instruction.VectorLoad;
 import io.squall.jit.ir.Instruction.VectorSum;
 import io.squall.jit.ir.Instruction.WorkItem;
-import io.squall.jit.ir.IrPrinter;
 import io.squall.jit.ir.MathFunction;
 import io.squall.jit.ir.Parameter;
 import io.squall.jit.ir.Phi;
@@ -294,16 +293,11 @@ public final class PtxEmitter {
             case AtomicRMW a -> atomic(a);
             case SubGroupOp s -> subGroup(s);
             case MatrixMultiplyAccumulate m -> mma(m);
-            case VectorBroadcast v -> throw scalarizedBefore(i);
-            case VectorLoad v -> throw scalarizedBefore(i);
-            case VectorSum v -> throw scalarizedBefore(i);
-            case VectorExtract v -> throw scalarizedBefore(i);
+            case VectorBroadcast v -> throw VectorScalarization.leftOver(i);
+            case VectorLoad v -> throw VectorScalarization.leftOver(i);
+            case VectorSum v -> throw VectorScalarization.leftOver(i);
+            case VectorExtract v -> throw VectorScalarization.leftOver(i);
         }
-    }
-
-    /** Vector values never reach this generator: {@link VectorScalarization} expanded them into lanes. */
-    private static IllegalStateException scalarizedBefore(Instruction i) {
-        return new IllegalStateException("vector instruction left after scalarization: " + IrPrinter.print(i));
     }
 
     private void binary(Binary b) {

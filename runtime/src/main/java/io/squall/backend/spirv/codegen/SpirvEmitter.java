@@ -32,7 +32,6 @@ import io.squall.jit.ir.Instruction.VectorExtract;
 import io.squall.jit.ir.Instruction.VectorLoad;
 import io.squall.jit.ir.Instruction.VectorSum;
 import io.squall.jit.ir.Instruction.WorkItem;
-import io.squall.jit.ir.IrPrinter;
 import io.squall.jit.ir.Parameter;
 import io.squall.jit.ir.Phi;
 import io.squall.jit.ir.PointerType;
@@ -399,16 +398,11 @@ public final class SpirvEmitter {
             case AtomicRMW a -> atomic(a);
             case SubGroupOp s -> subGroup(s);
             case MatrixMultiplyAccumulate mma -> throw warpCollective(mma);
-            case VectorBroadcast v -> throw scalarizedBefore(i);
-            case VectorLoad v -> throw scalarizedBefore(i);
-            case VectorSum v -> throw scalarizedBefore(i);
-            case VectorExtract v -> throw scalarizedBefore(i);
+            case VectorBroadcast v -> throw VectorScalarization.leftOver(i);
+            case VectorLoad v -> throw VectorScalarization.leftOver(i);
+            case VectorSum v -> throw VectorScalarization.leftOver(i);
+            case VectorExtract v -> throw VectorScalarization.leftOver(i);
         }
-    }
-
-    /** Vector values never reach this generator: {@link VectorScalarization} expanded them into lanes. */
-    private static IllegalStateException scalarizedBefore(Instruction i) {
-        return new IllegalStateException("vector instruction left after scalarization: " + IrPrinter.print(i));
     }
 
     /** TornadoVM's simd* and mma*: warps of exactly 32 lanes, which SPIR-V's sub-groups do not promise. */
