@@ -170,7 +170,7 @@ final class InterleavedQ4_K {
      *
      * <p>Nothing more goes at the end of this loop: C2 inlines the Vector API calls of a method this long in bytecode
      * order until its node budget runs out, and the last ones may miss it. With the join here, on some starts
-     * (measured: a cold `llama` whose warm-up ran the Q6_K products before this method was compiled, 3 starts of 3)
+     * (measured: a cold llama command whose warm-up ran the Q6_K products before this method compiled, 3 starts of 3)
      * the join's lanewise calls stayed calls that allocate (JFR: IntVector.lanewise under this method, a young
      * collection every 12 ms) and 1B Q4_K_M decoding ran at 20 instead of 31 tok/s.
      */
