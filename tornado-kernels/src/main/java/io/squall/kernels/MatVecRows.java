@@ -78,15 +78,21 @@ public final class MatVecRows {
         }
     }
 
-    /** Columns from which {@link #matvecVectors} takes its two rows side by side (x of 16 KB and more). */
-    public static final int PAIRED_COLUMNS = 4096;
+    /** Columns from which {@link #matvecVectors} takes its rows side by side (x of 16 KB and more). */
+    public static final int SIDE_BY_SIDE_COLUMNS = 4096;
+
+    /** Rows per work-item of {@link #matvecVectors}. */
+    public static final int VECTOR_ROWS = 8;
 
     /**
-     * {@link #matvec} with Float16 vector values, for OpenCL C on CPU devices (see the class comment), two rows per
-     * work-item. Q8_0 and Q4_0 rows of {@link #PAIRED_COLUMNS} or more side by side, each load of x (vload16) serving
-     * both: x is 4 bytes per weight of ~1, 32 KB for the 8192-column down projection, past L1 (2048x8192 Q8_0, one PoCL
-     * thread: 1.39-1.95 ms against 2.24-2.74 for the scalar rows); shorter rows one after the other (side by side they
-     * were slower, 1.5-2.9 ms against 1.18 on 8192x2048). The other formats as {@link #matvec}.
+     * {@link #matvec} with Float16 vector values, for OpenCL C on CPU devices (see the class comment), eight rows per
+     * work-item. Q8_0 and Q4_0 rows of {@link #SIDE_BY_SIDE_COLUMNS} or more side by side, each load of x (vload16) serving
+     * all eight: x is 4 bytes per weight of ~1, 32 KB for the 8192-column down projection, past L1 (1B Q8_0 decode on
+     * PoCL, 2 threads, 16 layers: down 16.2-16.4 ms per token with two rows side by side, 13.1-13.3 with four, 11.7-12.0
+     * with eight, against 10.0-10.4 for gate's 8192x2048 of the same bytes). Shorter rows one after the other (side
+     * by side, eight 2048-column rows took 17 ms per token for gate against 10). Q4_0, bound by unpacking its nibbles
+     * rather than by loads, runs its down projection about as fast with eight rows as with two (15.3-16.5 ms per token)
+     * and slower one row after the other (16.2-18.1). The other formats as {@link #matvec}.
      */
     public static void matvecVectors(
             ByteArray w,
@@ -97,43 +103,64 @@ public final class MatVecRows {
             @Dynamic int outOffset,
             @Dynamic int accumulate,
             int format) {
-        for (@Parallel int r = 0; r < rows; r += 2) {
-            if (Formats.hasLaneRowDot(format) && cols < PAIRED_COLUMNS) {
-                write(out, outOffset + r, accumulate, Formats.rowDotVectors(format, w, r, cols, x, 0));
-                if (r + 1 < rows) {
-                    write(out, outOffset + r + 1, accumulate, Formats.rowDotVectors(format, w, r + 1, cols, x, 0));
-                }
-            } else if (Formats.hasLaneRowDot(format)) {
+        for (@Parallel int r = 0; r < rows; r += VECTOR_ROWS) {
+            if (Formats.hasLaneRowDot(format) && cols >= SIDE_BY_SIDE_COLUMNS) {
                 int bytes = Formats.blockBytes(format);
                 int blocks = cols / 32;
-                int base0 = r * blocks * bytes;
+                int base0 = TornadoMath.min(r, rows - 1) * blocks * bytes;
                 int base1 = TornadoMath.min(r + 1, rows - 1) * blocks * bytes;
+                int base2 = TornadoMath.min(r + 2, rows - 1) * blocks * bytes;
+                int base3 = TornadoMath.min(r + 3, rows - 1) * blocks * bytes;
+                int base4 = TornadoMath.min(r + 4, rows - 1) * blocks * bytes;
+                int base5 = TornadoMath.min(r + 5, rows - 1) * blocks * bytes;
+                int base6 = TornadoMath.min(r + 6, rows - 1) * blocks * bytes;
+                int base7 = TornadoMath.min(r + 7, rows - 1) * blocks * bytes;
                 Float16 acc0 = Float16.broadcast(0f);
                 Float16 acc1 = Float16.broadcast(0f);
+                Float16 acc2 = Float16.broadcast(0f);
+                Float16 acc3 = Float16.broadcast(0f);
+                Float16 acc4 = Float16.broadcast(0f);
+                Float16 acc5 = Float16.broadcast(0f);
+                Float16 acc6 = Float16.broadcast(0f);
+                Float16 acc7 = Float16.broadcast(0f);
                 for (int b = 0; b < blocks; b++) {
                     Float16 xa = Float16.loadFromArray(x, b * 32);
                     Float16 xb = Float16.loadFromArray(x, b * 32 + 16);
-                    int block0 = base0 + b * bytes;
-                    int block1 = base1 + b * bytes;
-                    acc0 = Float16.fma(
-                            Formats.quantProducts(format, w, block0, xa, xb),
-                            Float16.broadcast(Formats.blockScale(w, block0)),
-                            acc0);
-                    acc1 = Float16.fma(
-                            Formats.quantProducts(format, w, block1, xa, xb),
-                            Float16.broadcast(Formats.blockScale(w, block1)),
-                            acc1);
+                    acc0 = rowStep(format, w, base0 + b * bytes, xa, xb, acc0);
+                    acc1 = rowStep(format, w, base1 + b * bytes, xa, xb, acc1);
+                    acc2 = rowStep(format, w, base2 + b * bytes, xa, xb, acc2);
+                    acc3 = rowStep(format, w, base3 + b * bytes, xa, xb, acc3);
+                    acc4 = rowStep(format, w, base4 + b * bytes, xa, xb, acc4);
+                    acc5 = rowStep(format, w, base5 + b * bytes, xa, xb, acc5);
+                    acc6 = rowStep(format, w, base6 + b * bytes, xa, xb, acc6);
+                    acc7 = rowStep(format, w, base7 + b * bytes, xa, xb, acc7);
                 }
-                write(out, outOffset + r, accumulate, Float16.sum(acc0));
-                if (r + 1 < rows) {
-                    write(out, outOffset + r + 1, accumulate, Float16.sum(acc1));
-                }
+                writeRow(out, outOffset, r, rows, accumulate, Float16.sum(acc0));
+                writeRow(out, outOffset, r + 1, rows, accumulate, Float16.sum(acc1));
+                writeRow(out, outOffset, r + 2, rows, accumulate, Float16.sum(acc2));
+                writeRow(out, outOffset, r + 3, rows, accumulate, Float16.sum(acc3));
+                writeRow(out, outOffset, r + 4, rows, accumulate, Float16.sum(acc4));
+                writeRow(out, outOffset, r + 5, rows, accumulate, Float16.sum(acc5));
+                writeRow(out, outOffset, r + 6, rows, accumulate, Float16.sum(acc6));
+                writeRow(out, outOffset, r + 7, rows, accumulate, Float16.sum(acc7));
             } else {
-                write(out, outOffset + r, accumulate, Formats.rowDot(format, w, r, cols, x, 0));
-                if (r + 1 < rows) {
-                    write(out, outOffset + r + 1, accumulate, Formats.rowDot(format, w, r + 1, cols, x, 0));
+                for (int i = r; i < TornadoMath.min(r + VECTOR_ROWS, rows); i++) {
+                    write(out, outOffset + i, accumulate, Formats.rowDotVectors(format, w, i, cols, x, 0));
                 }
             }
+        }
+    }
+
+    /** acc + the block at byte {@code block} times x's 32 values (xa, xb), scaled. */
+    private static Float16 rowStep(int format, ByteArray w, int block, Float16 xa, Float16 xb, Float16 acc) {
+        return Float16.fma(
+                Formats.quantProducts(format, w, block, xa, xb), Float16.broadcast(Formats.blockScale(w, block)), acc);
+    }
+
+    /** {@link #write} for row {@code row} when it exists (the last work-item's rows past the end read the last row). */
+    private static void writeRow(FloatArray out, int outOffset, int row, int rows, int accumulate, float value) {
+        if (row < rows) {
+            write(out, outOffset + row, accumulate, value);
         }
     }
 

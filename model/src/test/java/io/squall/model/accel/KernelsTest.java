@@ -53,6 +53,13 @@ class KernelsTest {
         return args;
     }
 
+    /** The types with a side-by-side vector-row form (Formats.hasLaneRowDot), on every device. */
+    static List<Arguments> sideBySideTypesOnDevices() {
+        return typesOnDevices().stream()
+                .filter(a -> a.get()[1] == GGMLType.Q8_0 || a.get()[1] == GGMLType.Q4_0)
+                .toList();
+    }
+
     static List<String> devices() {
         return Devices.all();
     }
@@ -165,6 +172,48 @@ class KernelsTest {
             for (int i = 0; i < 3; i++) {
                 assertEquals(before[i], out.get(i), "untouched before the offset, " + device);
             }
+        }
+    }
+
+    /**
+     * The vector-row product's long-row form ({@link MatVecRows#SIDE_BY_SIDE_COLUMNS} columns and more: eight rows side by
+     * side per work-item, the last work-item's missing rows reading the last row and writing nothing), for the formats
+     * that have it, with 13 rows (one full group of eight and a partial one) accumulated at an offset.
+     */
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("sideBySideTypesOnDevices")
+    void vectorRowsSideBySideMatchWeightMatrix(String device, GGMLType type) {
+        int rows = 13;
+        int cols = MatVecRows.SIDE_BY_SIDE_COLUMNS;
+        Random r = new Random(11 + type.ordinal());
+        MemorySegment weights = Quantizer.quantize(type, random(r, rows * cols));
+        WeightMatrix w = WeightMatrix.of("down", type, weights, rows, cols);
+        float[] x = random(r, cols);
+        float[] expected = new float[rows];
+        w.matvec(x, expected, 0);
+        float[] bound = rowBounds(w, x);
+        FloatArray xa = FloatArray.fromArray(x);
+        FloatArray out = FloatArray.fromArray(random(new Random(5), rows + 5)); // offset 3, 2 past the end
+        float[] before = out.toHeapArray();
+        ByteArray wa = ByteArray.view(weights);
+        int format = type.format().code();
+        run(
+                device,
+                g -> {
+                    g.transferToDevice(DataTransferMode.FIRST_EXECUTION, wa, xa, out);
+                    g.task("mv", MatVecRows::matvecVectors, wa, xa, out, rows, cols, 3, 1, format);
+                },
+                null,
+                out);
+        for (int i = 0; i < rows; i++) {
+            assertEquals(
+                    before[3 + i] + expected[i],
+                    out.get(3 + i),
+                    TOLERANCE * bound[i] + 1e-6,
+                    type + " row " + i + " on " + device);
+        }
+        for (int i : new int[] {0, 1, 2, rows + 3, rows + 4}) {
+            assertEquals(before[i], out.get(i), "untouched outside the rows, index " + i + " on " + device);
         }
     }
 
