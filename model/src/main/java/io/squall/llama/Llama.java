@@ -1,5 +1,6 @@
 package io.squall.llama;
 
+import io.squall.device.placement.Stage;
 import io.squall.model.accel.AcceleratedEngine;
 import io.squall.model.accel.Engines;
 import io.squall.model.chat.ChatFormat;
@@ -9,6 +10,7 @@ import io.squall.model.gguf.GGUFFile;
 import io.squall.model.llama.ContextWindowExceededException;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
+import io.squall.model.llama.LlamaConfig;
 import io.squall.model.llama.LlamaModel;
 import io.squall.model.tensor.Threads;
 import io.squall.model.tokenizer.Tokenizer;
@@ -86,12 +88,10 @@ public final class Llama implements AutoCloseable {
             Threads.resize(options.threads());
         }
         Consumer<String> progress = options.progress() != null ? options.progress() : s -> {};
-        LlamaModel m = LlamaModel.load(model, progress);
+        LlamaModel m = LlamaModel.load(model, progress, (gguf, c) -> startEarly(gguf, c, options));
         Slot[] slots = new Slot[options.parallel()];
         try {
-            int window = options.contextSize() > 0
-                    ? options.contextSize()
-                    : Math.min(m.config().contextLength(), DEFAULT_MAX_CONTEXT);
+            int window = window(m.config(), options);
             if (window > m.config().contextLength()) {
                 throw new IllegalArgumentException("context size " + window
                         + " (--ctx-size, Options.contextSize) is beyond the model's context_length "
@@ -120,6 +120,23 @@ public final class Llama implements AutoCloseable {
             }
             m.close();
             throw e;
+        }
+    }
+
+    private static int window(LlamaConfig c, Options options) {
+        return options.contextSize() > 0 ? options.contextSize() : Math.min(c.contextLength(), DEFAULT_MAX_CONTEXT);
+    }
+
+    /**
+     * What starts as soon as the model's configuration is read, beside the rest of the load: the device kernels'
+     * compiles for a --device other than cpu (AcceleratedEngine.precompileAhead), else the CPU kernels' warm-up.
+     */
+    private static void startEarly(GGUFFile gguf, LlamaConfig c, Options options) {
+        int window = window(c, options);
+        if (Stage.CPU.equals(options.device())
+                || window > c.contextLength()
+                || AcceleratedEngine.precompileAhead(gguf, c, window, options.device()) == null) {
+            LlamaModel.warmUpCpuKernels(gguf, c);
         }
     }
 

@@ -194,6 +194,19 @@ public final class KernelCache {
         }
     }
 
+    /**
+     * Forgets every kernel and build, so that the next plans compile again (for tests that count what a step compiles;
+     * plans keep the kernels they prepared).
+     */
+    public static void clear() {
+        synchronized (KERNELS) {
+            KERNELS.clear();
+        }
+        synchronized (BUILDS) {
+            BUILDS.clear();
+        }
+    }
+
     /** Total time spent in this process compiling (JIT and device builds, binary loads included), in nanoseconds. */
     public static long compileNanos() {
         return COMPILE_NANOS.get();

@@ -7,6 +7,7 @@ import io.squall.api.TornadoProfilerResult;
 import io.squall.api.common.TornadoDevice;
 import io.squall.api.enums.ProfilerMode;
 import io.squall.api.enums.TornadoDeviceType;
+import io.squall.api.types.arrays.ByteArray;
 import io.squall.api.types.arrays.FloatArray;
 import io.squall.backend.ptx.PtxDevice;
 import io.squall.device.Devices;
@@ -172,8 +173,8 @@ public final class AcceleratedEngine implements InferenceEngine {
         checkCoverage(stages, c.layers());
         String firstDevice = stages.getFirst().deviceId();
         String lastDevice = stages.getLast().deviceId();
-        this.embedOnCpu = CPU.equals(embeddingDevice != null ? embeddingDevice : firstDevice);
-        this.classifyOnCpu = CPU.equals(outputDevice != null ? outputDevice : lastDevice);
+        this.embedOnCpu = onCpu(embeddingDevice, firstDevice);
+        this.classifyOnCpu = onCpu(outputDevice, lastDevice);
         if (embeddingDevice != null && !embeddingDevice.equals(firstDevice) && !embedOnCpu) {
             throw new IllegalArgumentException(
                     "embedding on " + embeddingDevice + ": the accelerated engine runs it on the first stage's device ("
@@ -190,16 +191,7 @@ public final class AcceleratedEngine implements InferenceEngine {
         this.hidden = new float[c.dim()];
         this.contextSize = contextSize;
         this.logits = new float[c.vocabSize()];
-        LlamaShape shape = new LlamaShape(
-                c.dim(),
-                c.heads(),
-                c.kvHeads(),
-                c.headSize(),
-                c.ffnDim(),
-                c.ropeDims(),
-                c.vocabSize(),
-                c.rmsEpsilon(),
-                contextSize);
+        LlamaShape shape = shape(c, contextSize);
         this.io = LlamaGraphs.Io.create(shape);
         FloatArray[] rope = ropeTables();
         GGUFFile gguf = model.gguf();
@@ -215,63 +207,26 @@ public final class AcceleratedEngine implements InferenceEngine {
                 TornadoDevice device = TornadoExecutionPlan.getDevice(spec.deviceId());
                 log.accept("stage " + (si + 1) + "/" + stages.size() + ": layers " + spec.firstLayer() + ".."
                         + (spec.endLayer() - 1) + " on " + spec.deviceId());
-                List<LayerWeights> layers = new ArrayList<>();
+                LlamaGraphs.StageWeights sw = stageWeights(
+                        c,
+                        spec,
+                        si == 0 && !embedOnCpu,
+                        si == stages.size() - 1 && !classifyOnCpu,
+                        name -> weight(gguf, name),
+                        l -> FloatArray.fromArray(model.layer(l).attentionNorm()),
+                        l -> FloatArray.fromArray(model.layer(l).ffnNorm()),
+                        FloatArray.fromArray(model.outputNorm()));
                 List<FloatArray> keys = new ArrayList<>();
                 List<FloatArray> values = new ArrayList<>();
                 for (int l = spec.firstLayer(); l < spec.endLayer(); l++) {
-                    LlamaModel.Layer w = model.layer(l);
-                    layers.add(new LayerWeights(
-                            FloatArray.fromArray(w.attentionNorm()),
-                            weight(gguf, w.wq().name()),
-                            weight(gguf, w.wk().name()),
-                            weight(gguf, w.wv().name()),
-                            weight(gguf, w.wo().name()),
-                            FloatArray.fromArray(w.ffnNorm()),
-                            weight(gguf, w.gate().name()),
-                            weight(gguf, w.up().name()),
-                            weight(gguf, w.down().name())));
                     keys.add(new FloatArray(contextSize * c.kvDim()));
                     values.add(new FloatArray(contextSize * c.kvDim()));
                 }
-                boolean first = si == 0 && !embedOnCpu;
-                boolean last = si == stages.size() - 1 && !classifyOnCpu;
-                LlamaGraphs.StageWeights sw = new LlamaGraphs.StageWeights(
-                        first ? weight(gguf, model.tokenEmbedding().name()) : null,
-                        layers,
-                        spec.firstLayer(),
-                        last ? FloatArray.fromArray(model.outputNorm()) : null,
-                        last ? weight(gguf, model.output().name()) : null);
                 int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers())
-                        ? prefillBatch(prefillBatch)
+                        ? prefillBatch(c, contextSize, prefillBatch)
                         : 0;
-                LlamaGraphs.StageGraphs graphs = LlamaGraphs.build(
-                        "s" + si,
-                        shape,
-                        io,
-                        sw,
-                        keys,
-                        values,
-                        rope[0],
-                        rope[1],
-                        matVecShape != null
-                                ? matVecShape
-                                : MATVEC_SHAPE != null ? MATVEC_SHAPE : LlamaGraphs.MatVecShape.forDevice(device),
-                        batch);
-                TornadoExecutionPlan plan = new TornadoExecutionPlan(
-                                graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
-                        .withDevice(device)
-                        .withGridScheduler(graphs.grids());
-                if (specialize(spec.deviceId())) {
-                    plan.withCompilerFlags("-specialize");
-                }
-                if (!ACCESS_GUARDS) {
-                    plan.withoutAccessGuards();
-                }
-                if (relaxedMath(device)) {
-                    plan.withCompilerFlags("-fast-math");
-                }
-                useCudaGraphs(spec.deviceId());
-                this.stages.add(new StagePlan(spec, graphs, plan));
+                this.stages.add(
+                        devicePlan("s" + si, spec, device, shape, io, sw, keys, values, rope, matVecShape, batch));
             }
         } catch (RuntimeException e) {
             close();
@@ -279,6 +234,89 @@ public final class AcceleratedEngine implements InferenceEngine {
         }
         if (Boolean.parseBoolean(System.getProperty(PRECOMPILE, "true"))) {
             precompileInBackground();
+        }
+    }
+
+    /**
+     * Starts compiling, on a daemon thread, the device kernels that an engine for {@code device} (a --device value) will
+     * run for the model in {@code gguf}, from the file's configuration alone: a cold start then compiles while the rest
+     * of the model loads (the tokenizer, the norms) instead of after it (1B Q8_0 on PoCL: ~1 s of the JIT and driver
+     * builds before the first prompt chunk could run). The graphs are built over placeholder arrays with the model's
+     * shapes and formats, so their kernels (cached by method, argument types, specialized scalars and options:
+     * KernelCache) are the ones the engine's plans then find compiled. Returns null, starting nothing, when
+     * {@code squall.accel.precompile} is false or the placement puts nothing on a device; failures are left to the
+     * engine, which compiles again and reports them.
+     */
+    public static Thread precompileAhead(GGUFFile gguf, LlamaConfig c, int contextSize, String device) {
+        if (!Boolean.parseBoolean(System.getProperty(PRECOMPILE, "true")) || Stage.CPU.equals(device)) {
+            return null;
+        }
+        return Thread.ofPlatform().daemon().name("squall-precompile-ahead").start(() -> {
+            try {
+                io.squall.device.placement.Placement p = Engines.place(gguf, c, contextSize, device);
+                List<Stage> stages = p.stages();
+                if (p.cpuOnly()) {
+                    LlamaModel.warmUpCpuKernels(gguf, c);
+                    return;
+                }
+                CpuEngine.endWarmUp(); // as the engine will: the devices' compiles need the cores
+                boolean embedOnCpu =
+                        onCpu(p.embeddingDevice(), stages.getFirst().deviceId());
+                boolean classifyOnCpu = onCpu(p.outputDevice(), stages.getLast().deviceId());
+                LlamaShape shape = shape(c, contextSize);
+                for (int si = 0; si < stages.size(); si++) {
+                    Stage spec = stages.get(si);
+                    if (CPU.equals(spec.deviceId())) {
+                        continue;
+                    }
+                    LlamaGraphs.StageWeights sw = stageWeights(
+                            c,
+                            spec,
+                            si == 0 && !embedOnCpu,
+                            si == stages.size() - 1 && !classifyOnCpu,
+                            name -> placeholder(gguf, name),
+                            l -> new FloatArray(1),
+                            l -> new FloatArray(1),
+                            new FloatArray(1));
+                    List<FloatArray> keys = new ArrayList<>();
+                    List<FloatArray> values = new ArrayList<>();
+                    for (int l = spec.firstLayer(); l < spec.endLayer(); l++) {
+                        keys.add(new FloatArray(1)); // placeholders, one object per argument as the graphs expect
+                        values.add(new FloatArray(1));
+                    }
+                    int batch = stages.size() == 1 && LlamaGraphs.supportsPrefill(sw, c.layers())
+                            ? prefillBatch(c, contextSize, PREFILL_BATCH)
+                            : 0;
+                    StagePlan s = devicePlan(
+                            "s" + si,
+                            spec,
+                            TornadoExecutionPlan.getDevice(spec.deviceId()),
+                            shape,
+                            LlamaGraphs.Io.create(shape),
+                            sw,
+                            keys,
+                            values,
+                            new FloatArray[] {new FloatArray(1), new FloatArray(1)},
+                            null,
+                            batch);
+                    try (TornadoExecutionPlan plan = s.plan()) {
+                        precompile(plan);
+                    }
+                }
+            } catch (RuntimeException | io.squall.api.exceptions.TornadoExecutionPlanException e) {
+                // the engine compiles again and reports it
+            }
+        });
+    }
+
+    /** Compiles a stage plan's graphs in the order a prompt needs them: prefill, head, forward (those it has). */
+    private static void precompile(TornadoExecutionPlan plan) {
+        for (int graph : List.of(2, 1, 0)) {
+            try {
+                plan.withPreCompilation(graph);
+            } catch (RuntimeException e) {
+                // a graph this stage does not have, a closed plan, or a compile error the execution reports
+            }
         }
     }
 
@@ -296,16 +334,9 @@ public final class AcceleratedEngine implements InferenceEngine {
     private void precompileInBackground() {
         List<TornadoExecutionPlan> plans =
                 stages.stream().filter(s -> !s.onCpu()).map(StagePlan::plan).toList();
-        List<Integer> order = List.of(2, 1, 0);
         Thread.ofPlatform().daemon().name("squall-precompile").start(() -> {
             for (TornadoExecutionPlan plan : plans) {
-                for (int graph : order) {
-                    try {
-                        plan.withPreCompilation(graph);
-                    } catch (RuntimeException e) {
-                        // a graph this stage does not have, a closed plan, or a compile error the execution reports
-                    }
-                }
+                precompile(plan);
             }
         });
     }
@@ -345,7 +376,7 @@ public final class AcceleratedEngine implements InferenceEngine {
      * The chunk size, capped so that the chunk's attention scores ([batch][heads][context] floats) stay within 64 MB;
      * 0 (token by token) when not even 2 tokens fit or none was asked for.
      */
-    private int prefillBatch(int requested) {
+    private static int prefillBatch(LlamaConfig c, int contextSize, int requested) {
         long perToken = (long) c.heads() * contextSize;
         int batch = (int) Math.min(Math.max(0, requested), (1L << 24) / perToken);
         return batch >= 2 ? batch : 0;
@@ -371,6 +402,15 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     /** The device view of a GGUF tensor (no copy). */
     private static DeviceWeight weight(GGUFFile gguf, String name) {
+        DeviceWeight shape = placeholder(gguf, name);
+        return DeviceWeight.of(name, shape.format(), gguf.tensorData(gguf.tensor(name)), shape.rows(), shape.cols());
+    }
+
+    /**
+     * A GGUF tensor's format and shape over a one-byte array: what the kernels are compiled for, without its data
+     * ({@link #precompileAhead}).
+     */
+    private static DeviceWeight placeholder(GGUFFile gguf, String name) {
         TensorInfo t = gguf.tensor(name);
         if (t == null) {
             throw new IllegalArgumentException(gguf.name() + ": missing tensor " + name);
@@ -383,7 +423,105 @@ public final class AcceleratedEngine implements InferenceEngine {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
         }
-        return DeviceWeight.of(name, format, gguf.tensorData(t), rows, cols);
+        return new DeviceWeight(name, format, new ByteArray(1), rows, cols);
+    }
+
+    /** Whether the embedding or the classifier runs on the CPU: {@code device} as placed, else its stage's device. */
+    private static boolean onCpu(String device, String stageDevice) {
+        return CPU.equals(device != null ? device : stageDevice);
+    }
+
+    /** The kernels' shape of a model with a window of {@code contextSize} tokens. */
+    private static LlamaShape shape(LlamaConfig c, int contextSize) {
+        return new LlamaShape(
+                c.dim(),
+                c.heads(),
+                c.kvHeads(),
+                c.headSize(),
+                c.ffnDim(),
+                c.ropeDims(),
+                c.vocabSize(),
+                c.rmsEpsilon(),
+                contextSize);
+    }
+
+    /**
+     * A stage's weights: the layers of {@code spec} (tensors by GGUF name through {@code weight}, their norms through
+     * {@code attentionNorm} and {@code ffnNorm}), the embedding when {@code first}, the output norm and classifier when
+     * {@code last}.
+     */
+    private static LlamaGraphs.StageWeights stageWeights(
+            LlamaConfig c,
+            Stage spec,
+            boolean first,
+            boolean last,
+            java.util.function.Function<String, DeviceWeight> weight,
+            java.util.function.IntFunction<FloatArray> attentionNorm,
+            java.util.function.IntFunction<FloatArray> ffnNorm,
+            FloatArray outputNorm) {
+        List<LayerWeights> layers = new ArrayList<>();
+        for (int l = spec.firstLayer(); l < spec.endLayer(); l++) {
+            String p = "blk." + l + ".";
+            layers.add(new LayerWeights(
+                    attentionNorm.apply(l),
+                    weight.apply(p + "attn_q.weight"),
+                    weight.apply(p + "attn_k.weight"),
+                    weight.apply(p + "attn_v.weight"),
+                    weight.apply(p + "attn_output.weight"),
+                    ffnNorm.apply(l),
+                    weight.apply(p + "ffn_gate.weight"),
+                    weight.apply(p + "ffn_up.weight"),
+                    weight.apply(p + "ffn_down.weight")));
+        }
+        return new LlamaGraphs.StageWeights(
+                first ? weight.apply(LlamaConfig.TOKEN_EMBEDDING) : null,
+                layers,
+                spec.firstLayer(),
+                last ? outputNorm : null,
+                last ? weight.apply(c.outputTensor()) : null);
+    }
+
+    /** A device stage's graphs and its plan, compiled as the engine runs them (not yet: see {@link #precompile}). */
+    private static StagePlan devicePlan(
+            String name,
+            Stage spec,
+            TornadoDevice device,
+            LlamaShape shape,
+            LlamaGraphs.Io io,
+            LlamaGraphs.StageWeights weights,
+            List<FloatArray> keys,
+            List<FloatArray> values,
+            FloatArray[] rope,
+            LlamaGraphs.MatVecShape matVecShape,
+            int prefillBatch) {
+        LlamaGraphs.StageGraphs graphs = LlamaGraphs.build(
+                name,
+                shape,
+                io,
+                weights,
+                keys,
+                values,
+                rope[0],
+                rope[1],
+                matVecShape != null
+                        ? matVecShape
+                        : MATVEC_SHAPE != null ? MATVEC_SHAPE : LlamaGraphs.MatVecShape.forDevice(device),
+                prefillBatch);
+        TornadoExecutionPlan plan = new TornadoExecutionPlan(
+                        graphs.graphs().toArray(new io.squall.api.ImmutableTaskGraph[0]))
+                .withDevice(device)
+                .withGridScheduler(graphs.grids());
+        if (specialize(spec.deviceId())) {
+            plan.withCompilerFlags("-specialize");
+        }
+        if (!ACCESS_GUARDS) {
+            plan.withoutAccessGuards();
+        }
+        if (relaxedMath(device)) {
+            plan.withCompilerFlags("-fast-math");
+        }
+        useCudaGraphs(spec.deviceId());
+        return new StagePlan(spec, graphs, plan);
     }
 
     /** Whether the device kernels read tensors of {@code type} (the CPU engine reads every type Squall knows). */

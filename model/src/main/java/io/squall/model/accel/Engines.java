@@ -4,6 +4,7 @@ import io.squall.device.placement.DeviceMap;
 import io.squall.device.placement.ModelFootprint;
 import io.squall.device.placement.Placement;
 import io.squall.device.placement.Stage;
+import io.squall.model.gguf.GGUFFile;
 import io.squall.model.llama.CpuEngine;
 import io.squall.model.llama.InferenceEngine;
 import io.squall.model.llama.LlamaConfig;
@@ -37,9 +38,13 @@ public final class Engines {
 
     /** Where {@code device} (a --device value) puts the model's parts, checked against the devices found. */
     public static Placement place(LlamaModel model, int contextSize, String device) {
-        LlamaConfig c = model.config();
+        return place(model.gguf(), model.config(), contextSize, device);
+    }
+
+    /** {@link #place(LlamaModel, int, String)} from the model file and its configuration (before the model loads). */
+    public static Placement place(GGUFFile gguf, LlamaConfig c, int contextSize, String device) {
         Map<String, Long> sizes = new HashMap<>();
-        model.gguf().tensors().forEach(t -> sizes.put(t.name(), t.byteSize()));
+        gguf.tensors().forEach(t -> sizes.put(t.name(), t.byteSize()));
         ModelFootprint footprint = LlamaFootprint.of(
                 sizes, c.layers(), c.dim(), c.ffnDim(), c.heads(), c.kvDim(), c.vocabSize(), c.ropeDims(), contextSize);
         Path devicesJson = Path.of(System.getProperty("squall.home", "."), "devices.json");

@@ -41,7 +41,7 @@ public record LlamaConfig(
     /** Largest context_length accepted (2^24 tokens): far above any Llama, far below what overflows a cache size. */
     public static final int MAX_CONTEXT_LENGTH = 1 << 24;
 
-    static final String TOKEN_EMBEDDING = "token_embd.weight";
+    public static final String TOKEN_EMBEDDING = "token_embd.weight";
     private static final Pattern BLOCK_TENSOR = Pattern.compile("blk\\.(\\d{1,9})\\..*");
     /**
      * general.architecture values whose models are llama.cpp's llama graph under another name (keys prefixed with
@@ -154,6 +154,11 @@ public record LlamaConfig(
 
     static final String ROPE_FREQS = "rope_freqs.weight";
     static final String OUTPUT = "output.weight";
+
+    /** The classifier's tensor: output.weight, or the token embedding when the model ties them. */
+    public String outputTensor() {
+        return tiedEmbeddings ? TOKEN_EMBEDDING : OUTPUT;
+    }
 
     public LlamaConfig {
         require(

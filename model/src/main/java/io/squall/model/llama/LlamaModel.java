@@ -84,11 +84,22 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Loads a model; {@code progress} (may be null) receives short human-readable steps. */
     public static LlamaModel load(Path path, Consumer<String> progress) throws IOException {
+        return load(path, progress, LlamaModel::warmUpCpuKernels);
+    }
+
+    /**
+     * {@link #load(Path, Consumer)}; {@code onConfig} runs on the loading thread once the file's configuration is read,
+     * before the tokenizer and the weights are bound, to start work that overlaps the rest of the load (Llama.load
+     * starts the CPU kernels' warm-up or the device kernels' compiles there).
+     */
+    public static LlamaModel load(
+            Path path, Consumer<String> progress, java.util.function.BiConsumer<GGUFFile, LlamaConfig> onConfig)
+            throws IOException {
         Consumer<String> log = progress != null ? progress : s -> {};
         log.accept("loading " + path);
         GGUFFile gguf = GGUFFile.open(path);
         try {
-            return from(gguf, log);
+            return from(gguf, log, onConfig);
         } catch (RuntimeException e) {
             gguf.close();
             throw e;
@@ -97,28 +108,23 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Binds the weights of an open file; the model owns {@code gguf} afterwards (closing the model closes it). */
     public static LlamaModel from(GGUFFile gguf, Consumer<String> log) {
+        return from(gguf, log, LlamaModel::warmUpCpuKernels);
+    }
+
+    private static LlamaModel from(
+            GGUFFile gguf, Consumer<String> log, java.util.function.BiConsumer<GGUFFile, LlamaConfig> onConfig) {
         try {
-            return bind(gguf, log);
+            return bind(gguf, log, onConfig);
         } catch (IllegalArgumentException e) {
             throw LlamaConfig.namingFile(gguf, e); // e.g. a malformed vocabulary entry or an unsupported tensor type
         }
     }
 
-    private static LlamaModel bind(GGUFFile gguf, Consumer<String> log) {
+    private static LlamaModel bind(
+            GGUFFile gguf, Consumer<String> log, java.util.function.BiConsumer<GGUFFile, LlamaConfig> onConfig) {
         LlamaConfig c = LlamaConfig.fromModelFile(gguf); // checked against the tensors before anything is sized
         log.accept("model: " + c.describe());
-        if (Boolean.getBoolean("squall.warmUp")) { // the launcher's: compile the kernels while the tokenizer builds
-            boolean mapsCopies = RepackedWeightsFile.ENABLED
-                    && gguf.path() != null
-                    && RepackedWeightsFile.seemsToHold(RepackedWeightsFile.defaultDirectory(), gguf.path());
-            CpuEngine.warmUpInBackground(
-                    gguf.tensors().stream()
-                            .filter(t -> t.rank() == 2)
-                            .map(TensorInfo::type)
-                            .filter(WeightMatrix::supports)
-                            .toList(),
-                    !mapsCopies);
-        }
+        onConfig.accept(gguf, c);
         Tokenizer tokenizer = Tokenizer.fromGGUF(gguf);
         if (tokenizer.vocabularySize() != c.vocabSize()) {
             throw new IllegalArgumentException(
@@ -143,6 +149,25 @@ public final class LlamaModel implements AutoCloseable {
         float[] outputNorm = vector(gguf, "output_norm.weight", c.dim());
         WeightMatrix output = c.tiedEmbeddings() ? embedding : matrix(gguf, LlamaConfig.OUTPUT, c.vocabSize(), c.dim());
         return new LlamaModel(gguf, c, tokenizer, embedding, layers, outputNorm, output, log);
+    }
+
+    /**
+     * With -Dsquall.warmUp=true (the launcher's): starts compiling the CPU engine's kernels for the file's matrix types
+     * on a background thread ({@link CpuEngine#warmUpInBackground}), while the tokenizer builds.
+     */
+    public static void warmUpCpuKernels(GGUFFile gguf, LlamaConfig c) {
+        if (Boolean.getBoolean("squall.warmUp")) {
+            boolean mapsCopies = RepackedWeightsFile.ENABLED
+                    && gguf.path() != null
+                    && RepackedWeightsFile.seemsToHold(RepackedWeightsFile.defaultDirectory(), gguf.path());
+            CpuEngine.warmUpInBackground(
+                    gguf.tensors().stream()
+                            .filter(t -> t.rank() == 2)
+                            .map(TensorInfo::type)
+                            .filter(WeightMatrix::supports)
+                            .toList(),
+                    !mapsCopies);
+        }
     }
 
     private static TensorInfo tensor(GGUFFile gguf, String name, long... dims) {
