@@ -21,9 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * compile nothing more; and the engine still generates the CPU engine's tokens.
  */
 class PrecompileAheadTest {
-    /** The devices whose kernels are compiled (the JVM backend runs the Java code as it is). */
+    /**
+     * --device values whose kernels are compiled (the JVM backend runs the Java code as it is): each OpenCL device
+     * alone, and the first with the CPU engine taking the last layers and the classifier.
+     */
     static List<String> devices() {
-        return Devices.openclOrSkip();
+        List<String> ids = new java.util.ArrayList<>(Devices.openclOrSkip());
+        ids.add(ids.getFirst() + ",cpu");
+        return ids;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -44,7 +49,7 @@ class PrecompileAheadTest {
             }; // 18: a chunk and a bit
             int[] tokens = new int[6];
             int[] expected = new int[6];
-            try (AcceleratedEngine engine = AcceleratedEngine.onDevice(model, window, device, null)) {
+            try (io.squall.model.llama.InferenceEngine engine = Engines.create(model, window, device, null)) {
                 generate(engine, prompt, tokens);
             }
             assertEquals(jits, KernelCache.jitCompilations(), "JIT compilations after precompileAhead on " + device);
