@@ -133,8 +133,10 @@ public final class Llama implements AutoCloseable {
      */
     private static void startEarly(GGUFFile gguf, LlamaConfig c, Options options) {
         int window = window(c, options);
+        if (window > c.contextLength()) {
+            return; // the load reports it
+        }
         if (Stage.CPU.equals(options.device())
-                || window > c.contextLength()
                 || AcceleratedEngine.precompileAhead(gguf, c, window, options.device()) == null) {
             LlamaModel.warmUpCpuKernels(gguf, c);
         }

@@ -402,8 +402,7 @@ public final class AcceleratedEngine implements InferenceEngine {
 
     /** The device view of a GGUF tensor (no copy). */
     private static DeviceWeight weight(GGUFFile gguf, String name) {
-        DeviceWeight shape = placeholder(gguf, name);
-        return DeviceWeight.of(name, shape.format(), gguf.tensorData(gguf.tensor(name)), shape.rows(), shape.cols());
+        return deviceWeight(gguf, name, true);
     }
 
     /**
@@ -411,6 +410,10 @@ public final class AcceleratedEngine implements InferenceEngine {
      * ({@link #precompileAhead}).
      */
     private static DeviceWeight placeholder(GGUFFile gguf, String name) {
+        return deviceWeight(gguf, name, false);
+    }
+
+    private static DeviceWeight deviceWeight(GGUFFile gguf, String name, boolean withData) {
         TensorInfo t = gguf.tensor(name);
         if (t == null) {
             throw new IllegalArgumentException(gguf.name() + ": missing tensor " + name);
@@ -423,7 +426,9 @@ public final class AcceleratedEngine implements InferenceEngine {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(gguf.name() + ": " + e.getMessage(), e);
         }
-        return new DeviceWeight(name, format, new ByteArray(1), rows, cols);
+        return withData
+                ? DeviceWeight.of(name, format, gguf.tensorData(t), rows, cols)
+                : new DeviceWeight(name, format, new ByteArray(1), rows, cols);
     }
 
     /** Whether the embedding or the classifier runs on the CPU: {@code device} as placed, else its stage's device. */
